@@ -1,0 +1,312 @@
+# csctp — GNU make build. Everything is built out of tree into $(BUILD)/
+# (default build/); no object file is ever written into csctp/.
+#
+#   make              build/libcsctp.{a,so}, build/csctp.pc, Go programs
+#   make test         C unit tests, then go vet + go test -race (if Go code)
+#   make check-c      C unit tests only
+#   make check-asan   C unit tests again under ASan + UBSan (build/asan/)
+#   make soak SEEDS=N simulator soak over N seeds
+#   make fuzz         libFuzzer targets, FUZZ_SECONDS each
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make deps         Debian packages the test suites need (root)
+#   make help         this list
+#
+# `go build` does not need any of this: csctp/cgo.go makes cgo compile the
+# same C sources (see DESIGN.md, "Layout").
+
+.DEFAULT_GOAL := all
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# ---------------------------------------------------------------- settings
+
+CC ?= cc
+AR ?= ar
+GO ?= go
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION ?= 0.0.0
+SEEDS ?= 100
+FUZZ_SECONDS ?= 10
+
+# clang for libFuzzer: `clang` if on PATH, else `clang-14`.
+ifeq ($(origin CLANG),undefined)
+CLANG := $(or $(shell command -v clang 2>/dev/null),$(shell command -v clang-14 2>/dev/null),clang)
+endif
+ifeq ($(origin CLANG_FORMAT),undefined)
+CLANG_FORMAT := $(or $(shell command -v clang-format 2>/dev/null),$(shell command -v clang-format-14 2>/dev/null))
+endif
+
+# OPT and SANFLAGS are overridden by check-asan (recursive make into
+# build/asan); CFLAGS, CPPFLAGS, LDFLAGS, LDLIBS are for the user.
+OPT ?= -O2
+SANFLAGS ?=
+LDLIBS ?= -lm
+ALL_CPPFLAGS = -Icsctp $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -fPIC -fvisibility=hidden \
+	$(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+# --no-undefined catches missing symbols in the .so; sanitizer runtimes are
+# not linked into shared objects by every compiler, so skip it there.
+SO_LDFLAGS = -shared -Wl,-soname,libcsctp.so.0 \
+	$(if $(SANFLAGS),,-Wl,--no-undefined)
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+TEST_ENV := $(if $(SANFLAGS),$(ASAN_ENV))
+
+FUZZ_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -Icsctp
+
+DEPS_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libusrsctp-dev \
+	libusrsctp-examples tshark nftables lksctp-tools
+
+BENCH_SCRIPT ?= scripts/bench.sh
+INTEROP_SCRIPT ?= scripts/interop.sh
+
+# ----------------------------------------------------------------- sources
+
+# Every csctp/*.c. Files ending in _<os>.c are built only on that OS (the
+# same rule cgo applies), e.g. io_udp_linux.c only on Linux.
+HOST_OS := $(shell uname -s | tr A-Z a-z)
+KNOWN_OS := aix android darwin dragonfly freebsd illumos ios linux netbsd \
+	openbsd solaris windows
+CSRCS := $(filter-out $(foreach o,$(filter-out $(HOST_OS),$(KNOWN_OS)),%_$(o).c),\
+	$(sort $(wildcard csctp/*.c)))
+OBJS := $(patsubst csctp/%.c,$(BUILD)/obj/%.o,$(CSRCS))
+
+PUB_HEADERS := $(wildcard csctp/csctp.h csctp/csctp_io.h)
+# config.h too, when a public header includes it.
+PUB_HEADERS += $(if $(PUB_HEADERS),$(if $(shell grep -l '"config.h"' $(PUB_HEADERS) 2>/dev/null),csctp/config.h))
+
+# Each csctp/tests/test_<name>.c is a program; every other csctp/tests/*.c
+# (the simulator sim.c, ...) is a helper linked into every test program.
+TEST_SRCS := $(sort $(wildcard csctp/tests/test_*.c))
+TEST_HELPER_SRCS := $(filter-out csctp/tests/test_%,$(sort $(wildcard csctp/tests/*.c)))
+TEST_OBJS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/obj/%.o,$(TEST_SRCS))
+TEST_HELPER_OBJS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/obj/%.o,$(TEST_HELPER_SRCS))
+TEST_BINS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+FUZZ_SRCS := $(sort $(wildcard csctp/fuzz/*.c))
+FUZZ_NAMES := $(basename $(notdir $(FUZZ_SRCS)))
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_OBJS := $(patsubst csctp/%.c,$(FUZZ_BUILD)/obj/%.o,$(CSRCS))
+FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_NAMES))
+
+GO_SRCS := $(shell find go cmd -name '*.go' 2>/dev/null)
+GO_CMD_SRCS := $(wildcard cmd/*/*.go)
+
+FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
+
+# ------------------------------------------------------------------- rules
+
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench \
+	interop deps install format format-check clean help FORCE
+
+all: lib $(BUILD)/csctp.pc
+ifneq ($(GO_CMD_SRCS),)
+all: go-programs
+endif
+
+lib: $(BUILD)/libcsctp.a $(BUILD)/libcsctp.so
+
+# Rebuild everything when the compiler or flags change: the stamp file is
+# rewritten only when its content differs.
+FLAGS_STAMP := $(BUILD)/.flags
+$(FLAGS_STAMP): FORCE | $(BUILD)
+	@echo '$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS)' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD) $(BUILD)/obj $(BUILD)/tests/obj $(FUZZ_BUILD)/obj:
+	@mkdir -p $@
+
+$(OBJS): $(BUILD)/obj/%.o: csctp/%.c $(FLAGS_STAMP) | $(BUILD)/obj
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+define need_sources
+$(if $(OBJS),,@echo "error: no C sources in csctp/ yet" >&2; exit 1)
+endef
+
+$(BUILD)/libcsctp.a: $(OBJS) | $(BUILD)
+	$(need_sources)
+	@rm -f $@
+	$(AR) rcs $@ $(OBJS)
+
+$(BUILD)/libcsctp.so: $(OBJS) | $(BUILD)
+	$(need_sources)
+	$(CC) $(ALL_LDFLAGS) $(SO_LDFLAGS) -o $@ $(OBJS) -Wl,--as-needed $(LDLIBS)
+
+define PC_TEMPLATE
+prefix=$(PREFIX)
+exec_prefix=$${prefix}
+libdir=$${exec_prefix}/lib
+includedir=$${prefix}/include
+
+Name: csctp
+Description: SCTP (RFC 9260) sans-IO engine, I/O layer and socket-like API
+Version: $(VERSION)
+Libs: -L$${libdir} -lcsctp
+Libs.private: -lm
+Cflags: -I$${includedir}/csctp
+endef
+export PC_TEMPLATE
+
+# Regenerated on every run, replaced only when PREFIX or VERSION changed.
+$(BUILD)/csctp.pc: FORCE | $(BUILD)
+	@printf '%s\n' "$$PC_TEMPLATE" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; echo "GEN $@"; fi
+
+go-programs: | $(BUILD)
+	$(GO) build -o $(BUILD)/ ./cmd/...
+
+# ------------------------------------------------------------------ C tests
+
+$(TEST_OBJS) $(TEST_HELPER_OBJS): $(BUILD)/tests/obj/%.o: csctp/tests/%.c $(FLAGS_STAMP) | $(BUILD)/tests/obj
+	$(CC) $(ALL_CPPFLAGS) -Icsctp/tests $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/obj/%.o $(TEST_HELPER_OBJS) $(BUILD)/libcsctp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJS) $(BUILD)/libcsctp.a $(LDLIBS)
+
+check-c: $(TEST_BINS)
+	$(TEST_ENV) bash csctp/tests/run.sh $(TEST_BINS)
+
+test: check-c
+ifneq ($(GO_SRCS),)
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+else
+	@echo "test: no Go sources under go/ or cmd/ yet; go vet and go test skipped"
+endif
+
+check-asan:
+	@echo "== check-asan: $(CC) $(ASAN_FLAGS) into $(BUILD)/asan"
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
+		'SANFLAGS=$(ASAN_FLAGS)' lib check-c
+
+ifeq ($(wildcard csctp/tests/test_sim.c),)
+soak:
+	@echo "make soak: not implemented yet (csctp/tests/test_sim.c does not exist)" >&2; exit 1
+else
+soak: $(BUILD)/tests/test_sim
+	$(BUILD)/tests/test_sim --soak $(SEEDS)
+endif
+
+# -------------------------------------------------------------------- fuzz
+
+FUZZ_STAMP := $(FUZZ_BUILD)/.flags
+$(FUZZ_STAMP): FORCE | $(FUZZ_BUILD)/obj
+	@echo '$(CLANG) $(FUZZ_CFLAGS)' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(FUZZ_OBJS): $(FUZZ_BUILD)/obj/%.o: csctp/%.c $(FUZZ_STAMP) | $(FUZZ_BUILD)/obj
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libcsctp.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJS)
+
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: csctp/fuzz/%.c $(FUZZ_BUILD)/libcsctp.a $(FUZZ_STAMP)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -MMD -MP -MF $@.d \
+		-o $@ $< $(FUZZ_BUILD)/libcsctp.a $(LDLIBS)
+
+# Seeds come from testdata/fuzz/<name>/ and are copied to a scratch corpus
+# in $(FUZZ_BUILD)/corpus/<name>/, so a run never modifies the repository;
+# crash/leak/timeout artefacts go to $(FUZZ_BUILD)/artifacts/.
+# An optional dictionary: csctp/fuzz/<name>.dict.
+ifeq ($(FUZZ_SRCS),)
+fuzz:
+	@echo "no fuzz targets"
+else
+fuzz: $(FUZZ_BINS)
+	@fail=""; mkdir -p $(FUZZ_BUILD)/artifacts; \
+	for n in $(FUZZ_NAMES); do \
+	  seeds=testdata/fuzz/$$n; work=$(FUZZ_BUILD)/corpus/$$n; \
+	  mkdir -p $$seeds; rm -rf $$work; mkdir -p $$work; cp -R $$seeds/. $$work/; \
+	  dict=""; [ -f csctp/fuzz/$$n.dict ] && dict=-dict=csctp/fuzz/$$n.dict; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS)s (seeds: $$seeds)"; \
+	  if ! $(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) \
+	      -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$n- $$dict $$work </dev/null; then \
+	    echo "fuzz: $$n FAILED (artefacts in $(FUZZ_BUILD)/artifacts/)"; fail="$$fail $$n"; \
+	  fi; \
+	done; \
+	if [ -n "$$fail" ]; then echo "fuzz: failed:$$fail"; exit 1; fi; \
+	echo "fuzz: $(words $(FUZZ_NAMES)) targets passed"
+endif
+
+# ------------------------------------------------- demo, bench and interop
+
+demo:
+ifeq ($(wildcard cmd/sctpecho/main.go),)
+	@echo "make demo: not implemented yet (cmd/sctpecho does not exist)" >&2; exit 1
+else
+	@echo "make demo: not wired yet (cmd/sctpecho exists; the demo recipe is still to be written)" >&2; exit 1
+endif
+
+bench:
+ifeq ($(wildcard $(BENCH_SCRIPT)),)
+	@echo "make bench: not implemented yet ($(BENCH_SCRIPT) does not exist)" >&2; exit 1
+else
+	bash $(BENCH_SCRIPT)
+endif
+
+interop:
+ifeq ($(wildcard $(INTEROP_SCRIPT)),)
+	@echo "make interop: not implemented yet ($(INTEROP_SCRIPT) does not exist)" >&2; exit 1
+else
+	bash $(INTEROP_SCRIPT)
+endif
+
+# ------------------------------------------------------------ housekeeping
+
+deps:
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "deps: not a Debian system; install the equivalents of: $(DEPS_PKGS)" >&2; exit 1; \
+	fi; \
+	missing=""; \
+	for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "deps: missing packages:$$missing" >&2; \
+	  echo "deps: as root run: apt-get install$$missing" >&2; \
+	  exit 1; \
+	fi
+
+install: $(BUILD)/libcsctp.a $(BUILD)/libcsctp.so $(BUILD)/csctp.pc
+	install -d $(DESTDIR)$(PREFIX)/include/csctp $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	$(if $(strip $(PUB_HEADERS)),install -m 644 $(PUB_HEADERS) $(DESTDIR)$(PREFIX)/include/csctp/)
+	install -m 644 $(BUILD)/libcsctp.a $(DESTDIR)$(PREFIX)/lib/libcsctp.a
+	install -m 755 $(BUILD)/libcsctp.so $(DESTDIR)$(PREFIX)/lib/libcsctp.so.0
+	ln -sf libcsctp.so.0 $(DESTDIR)$(PREFIX)/lib/libcsctp.so
+	install -m 644 $(BUILD)/csctp.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/csctp.pc
+
+format:
+	@if [ -z "$(CLANG_FORMAT)" ]; then echo "format: clang-format not found (make deps)" >&2; exit 1; fi
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
+format-check:
+	@if [ -z "$(CLANG_FORMAT)" ]; then echo "format-check: clang-format not found (make deps)" >&2; exit 1; fi
+	$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '4,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+FORCE:
+
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TEST_HELPER_OBJS:.o=.d) \
+	$(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -1,0 +1,521 @@
+/* csctp.h -- the public API of the csctp SCTP engine (RFC 9260).
+ *
+ * The engine is sans-IO: it never touches a socket or a clock. The caller
+ * feeds it packets and the current time, pulls the packets it wants sent,
+ * polls events and received messages, and calls it back when its next timer
+ * is due:
+ *
+ *   csctp_endpoint_read_pkt()      a packet arrived
+ *   csctp_endpoint_write_pkt()     fetch the next packet to send (loop to 0)
+ *   csctp_endpoint_poll_events()   association events, in batches
+ *   csctp_recv()                   received user messages
+ *   csctp_endpoint_get_expiry()    when to call ...
+ *   csctp_endpoint_handle_expiry() ... this
+ *
+ * Threading: one thread at a time per endpoint; no locks inside, no global
+ * mutable state.
+ *
+ * Time (csctp_tstamp) is in nanoseconds from any fixed epoch the caller
+ * chooses; it must never go backwards.
+ *
+ * Errors: every function that can fail returns 0 (or a non-negative count)
+ * on success and a negative value on failure. Values in [-999, -1] are a
+ * negated errno that the operating system reported (only the I/O layer
+ * produces them); values in [-1999, -1000] are the library's own codes listed
+ * below. csctp_strerror() names both.
+ *
+ * Byte order: every integer in these structs is in host byte order,
+ * including the payload protocol identifier (PPID); the engine converts to
+ * and from the wire's network byte order.
+ */
+#ifndef CSCTP_H
+#define CSCTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef CSCTP_API
+#if defined(__GNUC__) || defined(__clang__)
+#define CSCTP_API __attribute__((visibility("default")))
+#else
+#define CSCTP_API
+#endif
+#endif
+
+/* ---- Basic types ------------------------------------------------------- */
+
+/* Nanoseconds since an arbitrary epoch chosen by the caller. */
+typedef uint64_t csctp_tstamp;
+#define CSCTP_TSTAMP_NEVER UINT64_MAX
+#define CSCTP_MILLISECONDS ((csctp_tstamp)1000000ULL)
+#define CSCTP_SECONDS ((csctp_tstamp)1000000000ULL)
+
+/* Association identifier, unique within an endpoint and never reused by it.
+ * 0 means "no association" or, where documented, "any association". */
+typedef uint32_t csctp_assoc_id;
+
+typedef long csctp_ssize;
+
+/* ---- Errors ------------------------------------------------------------ */
+
+#define CSCTP_ERR_INVAL -1001     /* invalid argument */
+#define CSCTP_ERR_NOMEM -1002     /* memory allocation failed */
+#define CSCTP_ERR_NOBUF -1003     /* caller's buffer too small */
+#define CSCTP_ERR_AGAIN -1004     /* would block: retry after progress */
+#define CSCTP_ERR_NOT_FOUND -1005 /* no such association */
+#define CSCTP_ERR_STATE -1006     /* not allowed in the current state */
+#define CSCTP_ERR_STREAM -1007    /* stream id beyond the negotiated count */
+#define CSCTP_ERR_MSGSIZE -1008   /* message larger than the send buffer */
+#define CSCTP_ERR_MALFORMED -1009 /* malformed packet (dropped, counted) */
+#define CSCTP_ERR_CHECKSUM -1010  /* bad CRC32c (dropped, counted) */
+#define CSCTP_ERR_CLOSED -1011    /* association shut down or ended */
+#define CSCTP_ERR_LIMIT -1012     /* a configured resource limit was hit */
+#define CSCTP_ERR_ADDR -1013      /* unusable or unknown address */
+#define CSCTP_ERR_ABORTED -1014   /* association aborted */
+#define CSCTP_ERR_TIMEOUT -1015   /* association failed: peer unreachable */
+#define CSCTP_ERR_REFUSED -1016   /* peer refused the association (ABORT) */
+#define CSCTP_ERR_PROTO -1017     /* peer violated the protocol */
+#define CSCTP_ERR_NOT_SUPPORTED -1018 /* feature unavailable here */
+#define CSCTP_ERR_RANDOM -1019    /* the random source failed */
+
+/* csctp_strerror returns a static, human readable description of err (a
+ * library code or a negated errno). Never NULL. */
+CSCTP_API const char *csctp_strerror(int err);
+
+/* ---- Injected dependencies --------------------------------------------- */
+
+/* csctp_mem is the allocator the engine uses for everything it allocates.
+ * All four functions must be set; they follow the C library's contracts and
+ * may return NULL, which the engine survives (the operation in progress fails
+ * with CSCTP_ERR_NOMEM or the packet is dropped as if lost). */
+typedef struct csctp_mem {
+  void *user_data;
+  void *(*malloc)(size_t size, void *user_data);
+  void (*free)(void *ptr, void *user_data);
+  void *(*calloc)(size_t nmemb, size_t size, void *user_data);
+  void *(*realloc)(void *ptr, size_t size, void *user_data);
+} csctp_mem;
+
+/* csctp_mem_default returns the C library allocator. */
+CSCTP_API const csctp_mem *csctp_mem_default(void);
+
+/* csctp_rand_fn fills dest with len unpredictable bytes; returns 0, or a
+ * negative value on failure. Verification tags, initial TSNs and the cookie
+ * secret come from it. */
+typedef int (*csctp_rand_fn)(uint8_t *dest, size_t len, void *user_data);
+
+/* csctp_rand_default reads the kernel's getrandom(2). */
+CSCTP_API int csctp_rand_default(uint8_t *dest, size_t len, void *user_data);
+
+/* ---- Addresses --------------------------------------------------------- */
+
+#define CSCTP_AF_INET 4
+#define CSCTP_AF_INET6 6
+
+/* csctp_addr is one transport address of a peer or of ourselves: an IP
+ * address plus, under UDP encapsulation (RFC 6951), the UDP port; port 0
+ * means native SCTP over IP. The SCTP port is not part of it (an association
+ * has one SCTP port per side). Two csctp_addr name the same path when family,
+ * ip (and scope_id for IPv6) are equal; the UDP port is an attribute of the
+ * path that RFC 6951 5.4 lets the peer change. */
+typedef struct csctp_addr {
+  uint8_t family;    /* CSCTP_AF_INET or CSCTP_AF_INET6; 0 = unspecified */
+  uint8_t ip[16];    /* IPv4 in ip[0..3], network byte order */
+  uint16_t port;     /* UDP encapsulation port, host order; 0 = native */
+  uint32_t scope_id; /* IPv6 scope (interface index); 0 otherwise */
+} csctp_addr;
+
+/* csctp_addr_equal returns 1 when a and b name the same IP address (the UDP
+ * port is ignored), else 0. */
+CSCTP_API int csctp_addr_equal(const csctp_addr *a, const csctp_addr *b);
+
+/* ---- Settings ---------------------------------------------------------- */
+
+/* csctp_settings holds every protocol parameter. csctp_settings_default
+ * fills in the defaults of RFC 9260 section 16 and those noted here. */
+typedef struct csctp_settings {
+  csctp_tstamp rto_initial; /* RTO.Initial, 1 s */
+  csctp_tstamp rto_min;     /* RTO.Min, 1 s */
+  csctp_tstamp rto_max;     /* RTO.Max, 60 s */
+  uint32_t rto_alpha_shift; /* RTO.Alpha = 1/2^shift, 3 (1/8) */
+  uint32_t rto_beta_shift;  /* RTO.Beta = 1/2^shift, 2 (1/4) */
+  uint32_t max_init_retransmits; /* Max.Init.Retransmits, 8 */
+  csctp_tstamp max_init_timeout; /* cap on the T1 timer; 0 = rto_max */
+  uint32_t assoc_max_retrans;    /* Association.Max.Retrans, 10 */
+  uint32_t path_max_retrans;     /* Path.Max.Retrans, 5 */
+  csctp_tstamp hb_interval;      /* HB.interval, 30 s; 0 disables */
+  csctp_tstamp sack_delay;       /* delayed SACK timer, 200 ms */
+  uint32_t sack_freq;            /* SACK every Nth packet, 2 */
+  uint16_t num_ostreams;         /* outbound streams requested, 10 */
+  uint16_t max_instreams;        /* inbound streams accepted, 65535 */
+  uint32_t rcvbuf;               /* receive buffer (bytes), 1 MiB */
+  uint32_t sndbuf;               /* send buffer (bytes), 1 MiB */
+  uint32_t max_burst;            /* Max.Burst (packets), 4 */
+  csctp_tstamp valid_cookie_life; /* Valid.Cookie.Life, 60 s */
+  /* Largest SCTP packet emitted, common header included, IP and UDP headers
+   * excluded. Default 1452: fits a 1500-byte link under UDP/IPv6. */
+  uint32_t pmtu;
+  uint32_t nodelay;        /* 1: send at once (default); 0: coalesce */
+  uint32_t max_assocs;     /* associations per endpoint, 4096 */
+  uint32_t max_init_addrs; /* peer addresses kept from an INIT, 16 */
+} csctp_settings;
+
+CSCTP_API void csctp_settings_default(csctp_settings *s);
+
+/* ---- Endpoint ---------------------------------------------------------- */
+
+typedef struct csctp_endpoint csctp_endpoint;
+
+/* csctp_endpoint_new creates an endpoint for SCTP port `port` (1..65535).
+ * settings, mem and rand may be NULL for the defaults. settings is copied.
+ * Stores the endpoint in *pep and returns 0, or CSCTP_ERR_INVAL,
+ * CSCTP_ERR_NOMEM, CSCTP_ERR_RANDOM. The caller owns the endpoint and frees
+ * it with csctp_endpoint_del. */
+CSCTP_API int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
+                                 const csctp_settings *settings,
+                                 const csctp_mem *mem, csctp_rand_fn rand,
+                                 void *rand_user_data, csctp_tstamp now);
+
+/* csctp_endpoint_del frees ep and every association in it without sending
+ * anything (call csctp_abort or csctp_shutdown first for a polite exit).
+ * NULL is allowed. */
+CSCTP_API void csctp_endpoint_del(csctp_endpoint *ep);
+
+/* csctp_endpoint_port returns the endpoint's SCTP port. */
+CSCTP_API uint16_t csctp_endpoint_port(const csctp_endpoint *ep);
+
+/* csctp_endpoint_set_local_addrs sets the addresses the endpoint lists in
+ * INIT and INIT ACK (RFC 9260 5.1.2). n == 0 (the default) lists none, so the
+ * peer uses the packet's source address. The array is copied. Returns 0,
+ * CSCTP_ERR_INVAL or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_endpoint_set_local_addrs(csctp_endpoint *ep,
+                                             const csctp_addr *addrs,
+                                             size_t n);
+
+/* csctp_endpoint_settings returns the endpoint's settings (used for new
+ * associations). */
+CSCTP_API const csctp_settings *
+csctp_endpoint_settings(const csctp_endpoint *ep);
+
+/* csctp_endpoint_set_settings replaces the settings used for associations
+ * created from now on. Returns 0 or CSCTP_ERR_INVAL for values out of range.
+ */
+CSCTP_API int csctp_endpoint_set_settings(csctp_endpoint *ep,
+                                          const csctp_settings *s);
+
+/* csctp_endpoint_listen makes ep accept (enable != 0) or refuse (enable ==
+ * 0, the default) incoming associations. Returns 0. */
+CSCTP_API int csctp_endpoint_listen(csctp_endpoint *ep, int enable);
+
+/* csctp_pkt_ports reads the SCTP source and destination ports of a packet so
+ * that a caller serving several endpoints can pick one. Returns 0 or
+ * CSCTP_ERR_MALFORMED when len < 12. */
+CSCTP_API int csctp_pkt_ports(const uint8_t *pkt, size_t len,
+                              uint16_t *src_port, uint16_t *dst_port);
+
+/* csctp_endpoint_read_pkt hands ep one received SCTP packet (common header
+ * first). src is the peer's address as the packet arrived (IP and, under UDP
+ * encapsulation, the UDP source port); dst is the local address it was sent
+ * to (family 0 if unknown). The engine does not keep pkt. Returns 0 when the
+ * packet was processed, CSCTP_ERR_MALFORMED or CSCTP_ERR_CHECKSUM when it was
+ * dropped (also counted in csctp_endpoint_stats); other errors are not
+ * fatal to ep either. */
+CSCTP_API int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
+                                      const csctp_addr *dst,
+                                      const uint8_t *pkt, size_t len,
+                                      csctp_tstamp now);
+
+/* csctp_endpoint_write_pkt writes the next packet ep wants sent into buf and
+ * its destination into *dst (and the local address to send from into *src,
+ * family 0 for "any"). Call it until it returns 0.
+ * Returns the packet length (> 0), 0 if there is nothing to send now, or
+ * CSCTP_ERR_NOBUF if buflen is below the path MTU setting (nothing is lost).
+ */
+CSCTP_API csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep,
+                                               csctp_addr *dst,
+                                               csctp_addr *src, uint8_t *buf,
+                                               size_t buflen,
+                                               csctp_tstamp now);
+
+/* csctp_endpoint_get_expiry returns when csctp_endpoint_handle_expiry must
+ * next be called, or CSCTP_TSTAMP_NEVER. */
+CSCTP_API csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep);
+
+/* csctp_endpoint_handle_expiry runs every timer due at now. Returns 0. */
+CSCTP_API int csctp_endpoint_handle_expiry(csctp_endpoint *ep,
+                                           csctp_tstamp now);
+
+/* Counters kept per endpoint. */
+typedef struct csctp_endpoint_stats {
+  uint64_t pkts_in, pkts_out;
+  uint64_t malformed;     /* dropped: bad lengths, bad chunk layout */
+  uint64_t bad_checksum;  /* dropped: CRC32c mismatch */
+  uint64_t bad_vtag;      /* dropped: verification tag rules, 8.5 */
+  uint64_t ootb;          /* out of the blue packets, 8.4 */
+  uint64_t bad_cookie;    /* COOKIE ECHO with bad MAC or too old */
+  uint64_t inits_dropped; /* INITs not answered (limits, backpressure) */
+  uint64_t assocs;        /* associations now */
+} csctp_endpoint_stats;
+
+CSCTP_API void csctp_endpoint_stats_get(const csctp_endpoint *ep,
+                                        csctp_endpoint_stats *st);
+
+/* csctp_endpoint_assoc_ids writes up to max association ids into ids and
+ * returns how many associations exist (may exceed max). */
+CSCTP_API size_t csctp_endpoint_assoc_ids(const csctp_endpoint *ep,
+                                          csctp_assoc_id *ids, size_t max);
+
+/* ---- Associations ------------------------------------------------------ */
+
+/* csctp_connect starts an association to the peer's SCTP port on the given
+ * transport addresses (the first is the primary path; at most
+ * settings.max_init_addrs). It queues an INIT; progress is reported by
+ * CSCTP_EV_ASSOC_UP or CSCTP_EV_ASSOC_LOST. settings may be NULL for the
+ * endpoint's. Stores the new id in *id. Returns 0, CSCTP_ERR_INVAL,
+ * CSCTP_ERR_NOMEM, CSCTP_ERR_LIMIT, or CSCTP_ERR_STATE if an association to
+ * that peer already exists. */
+CSCTP_API int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs,
+                            size_t naddrs, uint16_t peer_port,
+                            const csctp_settings *settings, csctp_tstamp now,
+                            csctp_assoc_id *id);
+
+/* Association states, RFC 9260 4. */
+enum csctp_state {
+  CSCTP_STATE_CLOSED = 0,
+  CSCTP_STATE_COOKIE_WAIT,
+  CSCTP_STATE_COOKIE_ECHOED,
+  CSCTP_STATE_ESTABLISHED,
+  CSCTP_STATE_SHUTDOWN_PENDING,
+  CSCTP_STATE_SHUTDOWN_SENT,
+  CSCTP_STATE_SHUTDOWN_RECEIVED,
+  CSCTP_STATE_SHUTDOWN_ACK_SENT
+};
+
+/* Send flags (csctp_sndinfo.flags). */
+#define CSCTP_SEND_UNORDERED 0x0001 /* deliver without stream order */
+#define CSCTP_SEND_EOF 0x0002       /* graceful shutdown after this message */
+#define CSCTP_SEND_ABORT 0x0004     /* abort; the data is the user reason */
+#define CSCTP_SEND_SACK_NOW 0x0008  /* set the I bit (RFC 9260 3.3.1) */
+
+typedef struct csctp_sndinfo {
+  uint16_t sid;      /* stream id */
+  uint16_t flags;    /* CSCTP_SEND_* */
+  uint32_t ppid;     /* payload protocol id, host order */
+  uint32_t context;  /* returned in CSCTP_EV_SEND_FAILED */
+  csctp_assoc_id assoc_id;
+} csctp_sndinfo;
+
+/* csctp_send queues one user message of len bytes (1 <= len) on association
+ * info->assoc_id, copying data. dst selects a path (NULL: the primary).
+ * Messages are atomic: the whole message is queued or none of it.
+ * With CSCTP_SEND_EOF and len == 0 it only starts a graceful shutdown; with
+ * CSCTP_SEND_ABORT it aborts, data being the reason (may be empty).
+ * Returns 0, CSCTP_ERR_AGAIN (send buffer full now; retry after SACKs),
+ * CSCTP_ERR_MSGSIZE (len exceeds the send buffer), CSCTP_ERR_STREAM,
+ * CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STATE (shutting down or closed),
+ * CSCTP_ERR_NOMEM, CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
+                         const csctp_addr *dst, const uint8_t *data,
+                         size_t len, csctp_tstamp now);
+
+/* csctp_send_space returns how many bytes csctp_send would accept now on
+ * the association (0 if none or unknown). */
+CSCTP_API size_t csctp_send_space(const csctp_endpoint *ep,
+                                  csctp_assoc_id id);
+
+/* Receive flags (csctp_rcvinfo.flags). */
+#define CSCTP_RCV_UNORDERED 0x0001 /* message was sent unordered */
+#define CSCTP_RCV_EOR 0x0002       /* this read completes the message */
+
+typedef struct csctp_rcvinfo {
+  uint16_t sid;
+  uint16_t ssn;
+  uint16_t flags; /* CSCTP_RCV_* */
+  uint32_t ppid;  /* host order */
+  uint32_t tsn;   /* TSN of the message's first fragment */
+  uint32_t cumtsn;
+  csctp_assoc_id assoc_id;
+  csctp_addr from; /* path the message's last fragment came on */
+} csctp_rcvinfo;
+
+/* csctp_recv copies the next received message (or the next part of it) of
+ * association id (0: any association of ep, oldest first) into buf. When the
+ * message is longer than buflen, buflen bytes are copied, CSCTP_RCV_EOR is
+ * clear, and the next call continues the same message. A message may also
+ * come in parts when it exceeds the receive buffer (partial delivery).
+ * Returns the bytes copied (> 0), or CSCTP_ERR_AGAIN when nothing is ready,
+ * CSCTP_ERR_CLOSED when the association has ended and everything was read,
+ * CSCTP_ERR_NOT_FOUND. Reading opens the receive window; a window update may
+ * be queued for sending. */
+CSCTP_API csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
+                                 csctp_rcvinfo *info, uint8_t *buf,
+                                 size_t buflen, csctp_tstamp now);
+
+/* csctp_recv_pending returns the number of bytes received and not yet read
+ * on association id (0: on all of ep). */
+CSCTP_API size_t csctp_recv_pending(const csctp_endpoint *ep,
+                                    csctp_assoc_id id);
+
+/* csctp_shutdown starts a graceful shutdown (RFC 9260 9.2): queued data is
+ * still sent, then SHUTDOWN. Returns 0, CSCTP_ERR_NOT_FOUND, or
+ * CSCTP_ERR_STATE if it is already closing. */
+CSCTP_API int csctp_shutdown(csctp_endpoint *ep, csctp_assoc_id id,
+                             csctp_tstamp now);
+
+/* csctp_abort aborts the association at once (RFC 9260 9.1), sending ABORT
+ * with a User-Initiated Abort cause carrying reason (may be NULL/0).
+ * Unsent messages are reported by CSCTP_EV_SEND_FAILED. Returns 0 or
+ * CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_abort(csctp_endpoint *ep, csctp_assoc_id id,
+                          const uint8_t *reason, size_t reason_len,
+                          csctp_tstamp now);
+
+/* csctp_assoc_release forgets an association at once, discarding unread
+ * data and sending nothing. An association that has ended is otherwise
+ * freed by the engine once its events were polled and its data read.
+ * Returns 0 or CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_assoc_release(csctp_endpoint *ep, csctp_assoc_id id);
+
+/* csctp_assoc_settings copies the association's settings into *s.
+ * csctp_assoc_set_settings changes them; stream counts, buffer sizes and
+ * init parameters only matter before the association is up. Both return 0,
+ * CSCTP_ERR_NOT_FOUND or CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_assoc_settings(const csctp_endpoint *ep,
+                                   csctp_assoc_id id, csctp_settings *s);
+CSCTP_API int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
+                                       const csctp_settings *s);
+
+/* Path states (RFC 9260 8.2; RFC 7829 adds potentially failed). */
+enum csctp_path_state {
+  CSCTP_PATH_ACTIVE = 0,
+  CSCTP_PATH_INACTIVE,
+  CSCTP_PATH_UNCONFIRMED,
+  CSCTP_PATH_POTENTIALLY_FAILED
+};
+
+typedef struct csctp_path_status {
+  csctp_addr addr;
+  uint32_t state; /* enum csctp_path_state */
+  uint32_t is_primary;
+  uint32_t cwnd, ssthresh, flight_size, partial_bytes_acked;
+  uint32_t error_count;
+  uint32_t mtu;
+  csctp_tstamp srtt, rttvar, rto; /* srtt 0 until measured */
+} csctp_path_status;
+
+typedef struct csctp_assoc_status {
+  csctp_assoc_id assoc_id;
+  uint32_t state; /* enum csctp_state */
+  uint16_t peer_port;
+  uint16_t inbound_streams, outbound_streams;
+  uint32_t peer_rwnd;   /* peer's receive window as we track it */
+  uint32_t local_rwnd;  /* window we advertise */
+  uint32_t unacked;     /* DATA chunks in flight */
+  uint32_t pending;     /* DATA chunks queued, not yet sent */
+  uint32_t send_queued; /* bytes held in the send buffer */
+  uint32_t recv_queued; /* bytes received, not read */
+  uint32_t frag_point;  /* largest user data per DATA chunk */
+  uint32_t npaths;
+  csctp_addr primary;
+  uint64_t retransmits, fast_retransmits, t3_expiries;
+  uint64_t data_chunks_out, data_chunks_in, dup_tsns_in;
+  uint64_t pkts_out, pkts_in;
+} csctp_assoc_status;
+
+/* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_assoc_status_get(const csctp_endpoint *ep,
+                                     csctp_assoc_id id,
+                                     csctp_assoc_status *st);
+
+/* csctp_assoc_paths writes up to max path records and returns the number of
+ * paths, or CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_assoc_paths(const csctp_endpoint *ep, csctp_assoc_id id,
+                                csctp_path_status *out, size_t max);
+
+/* csctp_assoc_set_primary makes addr the primary path. Returns 0,
+ * CSCTP_ERR_NOT_FOUND or CSCTP_ERR_ADDR (not a path of the association). */
+CSCTP_API int csctp_assoc_set_primary(csctp_endpoint *ep, csctp_assoc_id id,
+                                      const csctp_addr *addr);
+
+/* ---- Events ------------------------------------------------------------ */
+
+enum csctp_event_type {
+  CSCTP_EV_ASSOC_UP = 1,        /* COMM_UP: established */
+  CSCTP_EV_ASSOC_LOST,          /* association ended abnormally */
+  CSCTP_EV_ASSOC_RESTART,       /* peer restarted (RFC 9260 5.2) */
+  CSCTP_EV_SHUTDOWN_COMPLETE,   /* graceful shutdown finished */
+  CSCTP_EV_SHUTDOWN_RECEIVED,   /* peer sent SHUTDOWN: no more data */
+  CSCTP_EV_SEND_FAILED,         /* a message could not be delivered */
+  CSCTP_EV_PEER_ADDR_CHANGE,    /* a path changed state */
+  CSCTP_EV_REMOTE_ERROR,        /* peer sent an ERROR chunk */
+  CSCTP_EV_SENDER_DRY           /* everything sent was acknowledged */
+};
+
+/* Why an association was lost (csctp_event.u.lost.reason). */
+enum csctp_lost_reason {
+  CSCTP_LOST_PEER_ABORT = 1, /* peer sent ABORT */
+  CSCTP_LOST_USER_ABORT,     /* csctp_abort */
+  CSCTP_LOST_TIMEOUT,        /* Association.Max.Retrans exceeded */
+  CSCTP_LOST_INIT_FAILED,    /* no answer to INIT/COOKIE ECHO (can't start) */
+  CSCTP_LOST_REFUSED,        /* peer answered the INIT with ABORT */
+  CSCTP_LOST_PROTOCOL,       /* we aborted on a protocol violation */
+  CSCTP_LOST_NOMEM           /* we aborted: out of memory */
+};
+
+typedef struct csctp_event {
+  uint32_t type; /* enum csctp_event_type */
+  csctp_assoc_id assoc_id;
+  union {
+    struct { /* ASSOC_UP, ASSOC_RESTART */
+      uint16_t outbound_streams, inbound_streams;
+      uint16_t peer_port;
+      csctp_addr peer; /* primary path */
+    } up;
+    struct { /* ASSOC_LOST */
+      uint32_t reason;     /* enum csctp_lost_reason */
+      uint16_t cause_code; /* first error cause in the ABORT, or 0 */
+    } lost;
+    struct { /* SEND_FAILED; data is owned by the event (csctp_event_clear) */
+      csctp_sndinfo info;
+      uint32_t was_sent; /* 1 if some of it was sent (maybe delivered) */
+      uint8_t *data;
+      size_t len;
+    } send_failed;
+    struct { /* PEER_ADDR_CHANGE */
+      csctp_addr addr;
+      uint32_t state; /* enum csctp_path_state */
+    } paddr;
+    struct { /* REMOTE_ERROR */
+      uint16_t cause_code;
+      uint16_t len;      /* bytes of the cause value in data */
+      uint8_t data[64];  /* first bytes of the cause value */
+    } remote_error;
+  } u;
+} csctp_event;
+
+/* csctp_endpoint_poll_events moves up to max pending events into evs, oldest
+ * first, and returns how many. Events that carry memory (SEND_FAILED) must be
+ * passed to csctp_event_clear once used. */
+CSCTP_API size_t csctp_endpoint_poll_events(csctp_endpoint *ep,
+                                            csctp_event *evs, size_t max);
+
+/* csctp_event_clear frees memory an event owns. Safe on any event. */
+CSCTP_API void csctp_event_clear(csctp_endpoint *ep, csctp_event *ev);
+
+/* ---- Logging ----------------------------------------------------------- */
+
+/* csctp_log_fn receives one line of debug text (no newline). */
+typedef void (*csctp_log_fn)(const char *line, void *user_data);
+
+/* csctp_endpoint_set_log installs a debug logger (NULL turns it off). */
+CSCTP_API void csctp_endpoint_set_log(csctp_endpoint *ep, csctp_log_fn fn,
+                                      void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,3 @@
+module github.com/csctp/csctp
+
+go 1.26
