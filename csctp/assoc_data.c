@@ -1,0 +1,325 @@
+/* assoc_data.c -- user data: receiving DATA (RFC 9260 6.2, 6.5, 6.7),
+ * acknowledging it, processing SACKs (6.2.1, 7.2), T3-rtx (6.3.3), and the
+ * public send / receive calls. */
+#include "config.h"
+
+#include "engine.h"
+
+#include "tsn.h"
+
+#include <string.h>
+
+/* ---- Receiving DATA ---------------------------------------------------- */
+
+uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
+  size_t held = csctp_reasm_held_bytes(&a->rx);
+  return held >= a->s.rcvbuf ? 0 : (uint32_t)(a->s.rcvbuf - held);
+}
+
+/* 6.2: with a full buffer, new data beyond the highest TSN is dropped;
+ * data filling holes below it is still taken, up to twice the buffer. */
+static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
+  size_t held = csctp_reasm_held_bytes(&a->rx);
+  if (held + len <= a->s.rcvbuf)
+    return 1;
+  if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
+    return 0;
+  return held + len <= 2 * (size_t)a->s.rcvbuf;
+}
+
+static void assoc_note_ready(csctp_assoc *a, int was_ready) {
+  if (!was_ready && csctp_reasm_has_ready(&a->rx))
+    a->ready_seq = ++a->ep->ready_counter;
+}
+
+/* *result: 1 new data, 2 duplicate, 0 dropped. */
+void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
+                         const csctp_addr *src, int *result) {
+  csctp_data d;
+  *result = 0;
+  if (!a->rx_ready || a->state == CSCTP_STATE_COOKIE_WAIT ||
+      csctp_data_decode(c, &d) != 0)
+    return;
+  a->sack_path = path;
+  if (d.flags & CSCTP_DATA_FLAG_I)
+    a->sack_now = 1; /* 3.3.1: the I bit */
+  if (d.len == 0) { /* 3.3.1: No User Data */
+    uint8_t v[4];
+    csctp_put32(v, d.tsn);
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_NO_USER_DATA, v, 4);
+    return;
+  }
+  switch (csctp_tsnmap_classify(&a->tsn, d.tsn)) {
+  case CSCTP_TSN_DUP:
+    csctp_tsnmap_note_dup(&a->tsn, d.tsn); /* 6.2: report it */
+    a->dup_tsns_in++;
+    *result = 2;
+    return;
+  case CSCTP_TSN_OUT_OF_WINDOW:
+    a->sack_now = 1;
+    return;
+  default:
+    break;
+  }
+  if (d.sid >= a->istreams) {
+    /* 6.5: acknowledge, report Invalid Stream Identifier, discard. */
+    uint8_t v[4] = {0};
+    csctp_put16(v, d.sid);
+    if (csctp_tsnmap_mark(&a->tsn, d.tsn) == 0) {
+      csctp_assoc_queue_error(a, CSCTP_CAUSE_INVALID_STREAM, v, 4);
+      a->sack_now = 1;
+      *result = 1;
+    }
+    return;
+  }
+  if (!assoc_rx_has_room(a, d.tsn, d.len)) {
+    a->sack_now = 1; /* tell the peer the window is shut */
+    return;
+  }
+  int was_ready = csctp_reasm_has_ready(&a->rx);
+  int rv = csctp_reasm_add(&a->rx, &d, src);
+  if (rv == CSCTP_ERR_PROTO) {
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
+    return;
+  }
+  if (rv != 0)
+    return; /* out of memory: not acknowledged, the peer resends */
+  if (csctp_tsnmap_mark(&a->tsn, d.tsn) != 0) {
+    /* The payload is held but cannot be acknowledged; taking it again
+     * later would deliver it twice, so give up loudly. */
+    csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
+                      0);
+    return;
+  }
+  assoc_note_ready(a, was_ready);
+  a->data_chunks_in++;
+  *result = 1;
+}
+
+/* 6.2: SACK every sack_freq packets or after sack_delay; at once on gaps
+ * and duplicates (6.7). 9.2: in SHUTDOWN-SENT answer DATA with SHUTDOWN. */
+void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
+                            csctp_tstamp now) {
+  (void)had_new;
+  if (dup_only || csctp_tsnmap_has_gaps(&a->tsn))
+    a->sack_now = 1;
+  if (++a->pkts_unacked >= a->s.sack_freq)
+    a->sack_now = 1;
+  if (!a->sack_now && a->sack_timer == CSCTP_TSTAMP_NEVER)
+    a->sack_timer = now + a->s.sack_delay;
+  if (a->state == CSCTP_STATE_SHUTDOWN_SENT) {
+    a->send_shutdown = 1;
+    a->t2 = now + a->t2_rto;
+  }
+}
+
+/* ---- SACK processing --------------------------------------------------- */
+
+#define ASSOC_MAX_GAPS_IN 1024
+
+void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now) {
+  csctp_path *p = &a->paths[path];
+  if (p->t3 == CSCTP_TSTAMP_NEVER)
+    p->t3 = now + p->rto; /* 6.3.2 R1 */
+}
+
+static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
+                             const uint32_t *flight_before, csctp_tstamp now) {
+  for (uint8_t i = 0; i < a->npaths; i++) {
+    csctp_path *p = &a->paths[i];
+    if (res->acked_bytes[i] > 0) {
+      a->error_count = 0; /* 8.3: an ack clears the error counters */
+      csctp_assoc_path_ok(a, i);
+      if (res->rtt[i] > 0)
+        csctp_path_rtt_sample(p, &a->s, res->rtt[i]);
+      int full = flight_before[i] + p->mtu >= p->cwnd;
+      csctp_cc_on_ack(p, res->acked_bytes[i], res->cum_advanced, full,
+                      a->in_fast_recovery);
+    }
+    if (!csctp_sendq_path_has_inflight(&a->sq, i))
+      p->t3 = CSCTP_TSTAMP_NEVER; /* 6.3.2 R2 */
+    else if (res->earliest_acked[i])
+      p->t3 = now + p->rto; /* 6.3.2 R3 */
+    if (p->flight == 0)
+      p->pba = 0; /* 7.2.2: nothing outstanding */
+  }
+}
+
+/* 7.2.4: cut cwnd once per loss event and send one packet at once. */
+static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r) {
+  a->fast_retransmits += (uint64_t)r->new_fast_rtx;
+  a->fast_rtx_now = 1;
+  if (a->in_fast_recovery)
+    return;
+  for (uint8_t i = 0; i < a->npaths; i++)
+    if (r->fast_rtx_path[i])
+      csctp_cc_on_fast_rtx(&a->paths[i]);
+  a->in_fast_recovery = 1;
+  a->fast_recovery_exit = a->sq.next_tsn - 1;
+}
+
+void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c,
+                         csctp_tstamp now) {
+  csctp_sack s;
+  if (!a->sq.mem || a->state == CSCTP_STATE_COOKIE_WAIT ||
+      csctp_sack_decode(c, &s) != 0)
+    return;
+  if (csctp_tsn_ge(s.cum_tsn, a->sq.next_tsn)) {
+    /* Acknowledges a TSN we never sent. */
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
+    return;
+  }
+  uint16_t gaps[2 * ASSOC_MAX_GAPS_IN];
+  size_t ngaps = s.ngaps < ASSOC_MAX_GAPS_IN ? s.ngaps : ASSOC_MAX_GAPS_IN;
+  for (size_t i = 0; i < ngaps; i++)
+    csctp_sack_gap(&s, i, &gaps[2 * i], &gaps[2 * i + 1]);
+  uint32_t flight_before[CSCTP_MAX_PATHS];
+  for (uint8_t i = 0; i < a->npaths; i++)
+    flight_before[i] = a->paths[i].flight;
+  csctp_sack_result res;
+  csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps,
+                      now, &res);
+  if (res.ignored)
+    return; /* 6.2.1 D i: an old SACK */
+  assoc_sack_paths(a, &res, flight_before, now);
+  if (a->in_fast_recovery && csctp_tsn_ge(s.cum_tsn, a->fast_recovery_exit))
+    a->in_fast_recovery = 0; /* 6.2.1 D iv */
+  if (res.new_fast_rtx)
+    assoc_fast_retransmit(a, &res);
+  /* 6.2.1 D ii */
+  uint32_t inflight = a->sq.bytes_inflight;
+  a->peer_rwnd = s.a_rwnd > inflight ? s.a_rwnd - inflight : 0;
+  if (s.a_rwnd == 0)
+    a->zwp_sack_seen = 1;
+  if (a->state == CSCTP_STATE_SHUTDOWN_PENDING ||
+      a->state == CSCTP_STATE_SHUTDOWN_RECEIVED)
+    csctp_assoc_check_shutdown(a, now);
+}
+
+/* 6.3.3: T3-rtx expired on a path. */
+void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
+  csctp_path *p = &a->paths[pi];
+  p->t3 = CSCTP_TSTAMP_NEVER;
+  if (!csctp_sendq_path_has_inflight(&a->sq, pi))
+    return;
+  a->t3_expiries++;
+  csctp_cc_on_t3(p);                        /* E1 */
+  csctp_path_backoff(p, &a->s);             /* E2 */
+  csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
+  a->in_fast_recovery = 0;
+  /* 6.1 A: lost zero window probes that the peer keeps answering do not
+   * count against the association. */
+  if (a->peer_rwnd == 0 && a->zwp_sack_seen) {
+    a->zwp_sack_seen = 0;
+    return;
+  }
+  csctp_assoc_path_error(a, pi, now);
+}
+
+/* ---- Public calls ------------------------------------------------------ */
+
+static int assoc_send_state_ok(const csctp_assoc *a) {
+  return a->state == CSCTP_STATE_COOKIE_WAIT ||
+         a->state == CSCTP_STATE_COOKIE_ECHOED ||
+         a->state == CSCTP_STATE_ESTABLISHED;
+}
+
+int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
+               const csctp_addr *dst, const uint8_t *data, size_t len,
+               csctp_tstamp now) {
+  if (!ep || !info || (len > 0 && !data))
+    return CSCTP_ERR_INVAL;
+  csctp_assoc *a = csctp_ep_find(ep, info->assoc_id);
+  if (!a)
+    return CSCTP_ERR_NOT_FOUND;
+  if (a->dead)
+    return a->end_error ? a->end_error : CSCTP_ERR_CLOSED;
+  if (info->flags & CSCTP_SEND_ABORT)
+    return csctp_abort(ep, a->id, data, len, now);
+  if (len == 0)
+    return (info->flags & CSCTP_SEND_EOF) ? csctp_shutdown(ep, a->id, now)
+                                          : CSCTP_ERR_INVAL;
+  if (!assoc_send_state_ok(a) || a->shutdown_requested)
+    return CSCTP_ERR_STATE;
+  if (info->sid >= a->sq.nstreams)
+    return CSCTP_ERR_STREAM;
+  if (dst && csctp_assoc_find_path(a, dst) < 0)
+    return CSCTP_ERR_ADDR;
+  if (len > a->s.sndbuf)
+    return CSCTP_ERR_MSGSIZE;
+  if (a->sq.buffered + len > a->s.sndbuf)
+    return CSCTP_ERR_AGAIN;
+  int rv = csctp_sendq_push(&a->sq, info, data, len, a->frag_point,
+                            (info->flags & CSCTP_SEND_SACK_NOW) != 0);
+  if (rv != 0)
+    return rv;
+  a->burst = 0;
+  if (info->flags & CSCTP_SEND_EOF)
+    csctp_shutdown(ep, a->id, now);
+  return 0;
+}
+
+size_t csctp_send_space(const csctp_endpoint *ep, csctp_assoc_id id) {
+  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  if (!a || a->dead || !assoc_send_state_ok(a) || a->shutdown_requested)
+    return 0;
+  return a->sq.buffered >= a->s.sndbuf ? 0 : a->s.sndbuf - a->sq.buffered;
+}
+
+/* The association whose data has waited longest. */
+static csctp_assoc *assoc_oldest_ready(const csctp_endpoint *ep) {
+  csctp_assoc *best = NULL;
+  for (csctp_assoc *a = ep->assocs; a; a = a->next)
+    if (a->rx_ready && csctp_reasm_has_ready(&a->rx) &&
+        (!best || a->ready_seq < best->ready_seq))
+      best = a;
+  return best;
+}
+
+/* Open the window: tell the peer when reading made room that matters. */
+static void assoc_window_update(csctp_assoc *a) {
+  uint32_t rwnd = csctp_assoc_local_rwnd(a);
+  if (rwnd <= a->last_rwnd)
+    return;
+  if ((a->last_rwnd < a->s.pmtu && rwnd >= a->s.pmtu) ||
+      rwnd - a->last_rwnd >= a->s.rcvbuf / 2)
+    a->sack_now = 1;
+}
+
+csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
+                       csctp_rcvinfo *info, uint8_t *buf, size_t buflen,
+                       csctp_tstamp now) {
+  (void)now;
+  if (!ep || !info || (!buf && buflen > 0))
+    return CSCTP_ERR_INVAL;
+  csctp_assoc *a = id ? csctp_ep_find(ep, id) : assoc_oldest_ready(ep);
+  if (!a)
+    return id ? CSCTP_ERR_NOT_FOUND : CSCTP_ERR_AGAIN;
+  if (!a->rx_ready)
+    return a->dead ? a->end_error : CSCTP_ERR_AGAIN;
+  memset(info, 0, sizeof(*info));
+  csctp_ssize n = csctp_reasm_read(&a->rx, info, buf, buflen);
+  if (n == CSCTP_ERR_AGAIN && a->dead)
+    return a->end_error ? a->end_error : CSCTP_ERR_CLOSED;
+  if (n < 0)
+    return n;
+  info->assoc_id = a->id;
+  info->cumtsn = csctp_tsnmap_cum(&a->tsn);
+  if (csctp_reasm_has_ready(&a->rx))
+    a->ready_seq = ++ep->ready_counter; /* others go first next time */
+  if (!a->dead)
+    assoc_window_update(a);
+  return n;
+}
+
+size_t csctp_recv_pending(const csctp_endpoint *ep, csctp_assoc_id id) {
+  size_t n = 0;
+  if (!ep)
+    return 0;
+  for (csctp_assoc *a = ep->assocs; a; a = a->next)
+    if ((id == 0 || a->id == id) && a->rx_ready)
+      n += csctp_reasm_ready_bytes(&a->rx);
+  return n;
+}

@@ -1,0 +1,281 @@
+/* assoc_output.c -- building an association's next packet: setup chunks,
+ * control chunks, SACK and DATA bundled (RFC 9260 6.10), within the
+ * congestion window (6.1, 7.2), the peer's window (6.1 A), Max.Burst and
+ * the Nagle-like coalescing when NODELAY is off. */
+#include "config.h"
+
+#include "engine.h"
+
+#include <string.h>
+
+static size_t out_cap(const csctp_assoc *a, uint8_t path, size_t buflen) {
+  size_t mtu = a->paths[path].mtu;
+  return buflen < mtu ? buflen : mtu;
+}
+
+static void out_dst(const csctp_assoc *a, uint8_t path, csctp_addr *dst,
+                    csctp_addr *src) {
+  *dst = a->paths[path].addr;
+  memset(src, 0, sizeof(*src));
+}
+
+/* INIT goes alone with tag 0 (8.5.1 A). */
+static csctp_ssize out_init(csctp_assoc *a, csctp_buf *b) {
+  if (csctp_pkt_begin(b, a->ep->port, a->peer_port, 0) != 0 ||
+      csctp_put_bytes(b, a->init_chunk, a->init_len) != 0)
+    return 0;
+  a->send_init = 0;
+  return (csctp_ssize)csctp_pkt_finish(b);
+}
+
+static int out_sack_pending(const csctp_assoc *a) {
+  return a->rx_ready && (a->sack_now || a->sack_timer != CSCTP_TSTAMP_NEVER);
+}
+
+/* 3.3.4: cumulative TSN, gap blocks, duplicates, our window. */
+static int out_put_sack(csctp_assoc *a, csctp_buf *b) {
+  uint16_t gaps[2 * CSCTP_MAX_SACK_GAPS];
+  uint32_t dups[CSCTP_MAX_SACK_DUPS];
+  size_t ng = csctp_tsnmap_gaps(&a->tsn, gaps, CSCTP_MAX_SACK_GAPS);
+  size_t nd = csctp_tsnmap_dups(&a->tsn, dups, CSCTP_MAX_SACK_DUPS);
+  uint32_t rwnd = csctp_assoc_local_rwnd(a);
+  /* Shrink the report until it fits the room left in the packet. */
+  while (1) {
+    size_t need = CSCTP_SACK_FIXED_LEN + 4 * ng + 4 * nd;
+    if (need <= csctp_buf_left(b))
+      break;
+    if (nd > 0)
+      nd--;
+    else if (ng > 0)
+      ng--;
+    else
+      return CSCTP_ERR_NOBUF;
+  }
+  int rv = csctp_put_sack(b, csctp_tsnmap_cum(&a->tsn), rwnd, gaps, ng, dups,
+                          nd);
+  if (rv != 0)
+    return rv;
+  a->sack_now = 0;
+  a->sack_timer = CSCTP_TSTAMP_NEVER;
+  a->pkts_unacked = 0;
+  a->last_rwnd = rwnd;
+  csctp_tsnmap_clear_dups(&a->tsn);
+  return 0;
+}
+
+static int out_put_heartbeat(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                             csctp_tstamp now) {
+  csctp_path *p = &a->paths[pi];
+  uint8_t info[17];
+  uint64_t nonce = ((uint64_t)csctp_ep_random_tag(a->ep) << 32) | (++a->hb_seq);
+  csctp_put32(info, (uint32_t)(nonce >> 32));
+  csctp_put32(info + 4, (uint32_t)nonce);
+  csctp_put32(info + 8, (uint32_t)(now >> 32));
+  csctp_put32(info + 12, (uint32_t)now);
+  info[16] = pi;
+  int rv = csctp_put_heartbeat(b, CSCTP_CT_HEARTBEAT, info, sizeof(info));
+  if (rv != 0)
+    return rv;
+  p->hb_send_now = 0;
+  p->hb_outstanding = 1;
+  p->hb_nonce = nonce;
+  p->hb_sent = now;
+  return 0;
+}
+
+/* Control chunks for path pi, in the order the peer must see them. */
+static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                        csctp_tstamp now) {
+  if (a->send_cookie_ack &&
+      csctp_put_empty_chunk(b, CSCTP_CT_COOKIE_ACK, 0) == 0)
+    a->send_cookie_ack = 0;
+  while (a->nerrors > 0) {
+    csctp_pending_error *e = &a->errors[0];
+    if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
+                              e->len) != 0)
+      break;
+    memmove(&a->errors[0], &a->errors[1],
+            (size_t)(--a->nerrors) * sizeof(a->errors[0]));
+  }
+  if (a->send_hb_ack && a->hb_ack_path == pi &&
+      csctp_put_heartbeat(b, CSCTP_CT_HEARTBEAT_ACK, a->hb_ack_info,
+                          a->hb_ack_len) == 0)
+    a->send_hb_ack = 0;
+  if (a->paths[pi].hb_send_now)
+    out_put_heartbeat(a, b, pi, now);
+  if (out_sack_pending(a) && a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
+    out_put_sack(a, b);
+  if (a->send_shutdown && a->rx_ready &&
+      csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
+    a->send_shutdown = 0;
+  if (a->send_shutdown_ack &&
+      csctp_put_empty_chunk(b, CSCTP_CT_SHUTDOWN_ACK, 0) == 0)
+    a->send_shutdown_ack = 0;
+}
+
+static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
+                         uint8_t pi, csctp_tstamp now) {
+  csctp_data d;
+  d.flags = c->flags;
+  d.tsn = c->tsn;
+  d.sid = c->sid;
+  d.ssn = c->ssn;
+  d.ppid = c->msg->info.ppid;
+  d.payload = c->msg->data + c->off;
+  d.len = c->len;
+  int was_unsent = c->state == CSCTP_OUT_UNSENT;
+  if (was_unsent)
+    d.tsn = a->sq.next_tsn; /* what csctp_sendq_mark_sent will assign */
+  if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+    return CSCTP_ERR_NOBUF;
+  if (!was_unsent)
+    a->retransmits++;
+  csctp_sendq_mark_sent(&a->sq, c, pi, now);
+  csctp_put_data(b, &d);
+  csctp_path *p = &a->paths[pi];
+  uint32_t sz = csctp_chunk_out_wire_size(c);
+  p->flight += sz;
+  p->last_send = now;
+  a->peer_rwnd = a->peer_rwnd > c->len ? a->peer_rwnd - c->len : 0; /* 6.2.1 B */
+  a->data_chunks_out++;
+  csctp_assoc_restart_t3(a, pi, now);
+  return 0;
+}
+
+/* Retransmissions first (6.1 C), lowest TSN first. With force set (fast
+ * retransmit, 7.2.4 (3)) one packet goes regardless of cwnd. */
+static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
+                          csctp_tstamp now) {
+  int n = 0;
+  csctp_path *p = &a->paths[pi];
+  csctp_chunk_out *c = csctp_sendq_first_rtx(&a->sq);
+  while (c) {
+    csctp_chunk_out *next = csctp_sendq_next_rtx(c);
+    if (!force && p->flight >= p->cwnd)
+      break;
+    if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+      break;
+    out_put_chunk(a, b, c, pi, now);
+    n++;
+    c = next;
+  }
+  return n;
+}
+
+/* 6.1: new DATA within cwnd and the peer's rwnd (one chunk may probe a
+ * zero window when nothing is in flight). */
+static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                        csctp_tstamp now) {
+  csctp_path *p = &a->paths[pi];
+  int n = 0;
+  if (a->burst >= a->s.max_burst)
+    return 0; /* Max.Burst (7.2.4, 6.1) */
+  if (p->flight == 0)
+    csctp_cc_on_idle(p, now);
+  if (!a->s.nodelay && a->sq.n_out > 0) {
+    /* Coalesce: hold a small tail while data is unacknowledged. */
+    size_t room = p->mtu - CSCTP_COMMON_HDR_LEN;
+    size_t queued = a->sq.buffered;
+    for (const csctp_chunk_out *c = a->sq.out; c; c = c->next)
+      queued -= c->len;
+    if (queued + CSCTP_DATA_HDR_LEN < room)
+      return 0;
+  }
+  while (a->sq.unsent) {
+    csctp_chunk_out *c = a->sq.unsent;
+    if (p->flight >= p->cwnd)
+      break;
+    if (a->peer_rwnd < c->len && a->sq.bytes_inflight > 0)
+      break;
+    if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+      break;
+    out_put_chunk(a, b, c, pi, now);
+    n++;
+    if (a->peer_rwnd == 0)
+      break; /* a zero window probe is one chunk */
+  }
+  if (n > 0)
+    a->burst++;
+  return n;
+}
+
+static int out_data_allowed(const csctp_assoc *a) {
+  switch (a->state) {
+  case CSCTP_STATE_ESTABLISHED:
+  case CSCTP_STATE_SHUTDOWN_PENDING:
+  case CSCTP_STATE_SHUTDOWN_RECEIVED:
+  case CSCTP_STATE_COOKIE_ECHOED:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                     csctp_tstamp now) {
+  if (!out_data_allowed(a))
+    return;
+  int force = a->fast_rtx_now;
+  a->fast_rtx_now = 0;
+  out_retransmit(a, b, pi, force, now);
+  if (a->sq.n_rtx == 0)
+    out_new_data(a, b, pi, now);
+}
+
+/* The path that control chunks need now, else the data path. */
+static uint8_t out_pick_path(const csctp_assoc *a) {
+  if (a->send_hb_ack)
+    return a->hb_ack_path;
+  for (uint8_t i = 0; i < a->npaths; i++)
+    if (a->paths[i].hb_send_now)
+      return i;
+  return csctp_assoc_data_path(a);
+}
+
+csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
+                                  csctp_addr *src, uint8_t *buf, size_t buflen,
+                                  csctp_tstamp now) {
+  csctp_buf b;
+  if (a->npaths == 0)
+    return 0;
+  if (a->state == CSCTP_STATE_COOKIE_WAIT) {
+    if (!a->send_init)
+      return 0;
+    csctp_buf_init(&b, buf, out_cap(a, a->primary, buflen));
+    out_dst(a, a->primary, dst, src);
+    a->pkts_out++;
+    return out_init(a, &b);
+  }
+  uint8_t pi = a->state == CSCTP_STATE_COOKIE_ECHOED ? a->primary
+                                                      : out_pick_path(a);
+  csctp_buf_init(&b, buf, out_cap(a, pi, buflen));
+  if (csctp_pkt_begin(&b, a->ep->port, a->peer_port, a->peer_tag) != 0)
+    return 0;
+  size_t empty = b.len;
+  if (a->state == CSCTP_STATE_COOKIE_ECHOED) {
+    /* 5.1 D: COOKIE ECHO first; queued DATA may follow in the packet. */
+    if (!a->send_cookie_echo ||
+        csctp_put_cookie_echo(&b, a->cookie, a->cookie_len) != 0)
+      return 0;
+    a->send_cookie_echo = 0;
+    out_data(a, &b, pi, now);
+  } else {
+    out_control(a, &b, pi, now);
+    if (pi == csctp_assoc_data_path(a))
+      out_data(a, &b, pi, now);
+  }
+  if (b.len == empty)
+    return 0;
+  out_dst(a, pi, dst, src);
+  a->pkts_out++;
+  return (csctp_ssize)csctp_pkt_finish(&b);
+}
+
+int csctp_assoc_wants_output(const csctp_assoc *a) {
+  if (a->dead)
+    return 0;
+  return a->send_init || a->send_cookie_echo || a->send_cookie_ack ||
+         a->nerrors > 0 || a->send_hb_ack || a->send_shutdown ||
+         a->send_shutdown_ack || a->sack_now || a->sq.unsent != NULL ||
+         a->sq.n_rtx > 0;
+}

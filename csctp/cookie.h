@@ -1,0 +1,39 @@
+/* cookie.h -- the State Cookie (RFC 9260 5.1.3, 5.1.5): everything needed to
+ * build the association when the COOKIE ECHO arrives, signed with
+ * HMAC-SHA256 so that the listener keeps no state per INIT. Internal. */
+#ifndef CSCTP_COOKIE_H
+#define CSCTP_COOKIE_H
+
+#include "csctp.h"
+
+#define CSCTP_COOKIE_MAX_ADDRS 16
+#define CSCTP_COOKIE_KEY_LEN 32
+
+typedef struct csctp_cookie {
+  csctp_tstamp created, lifetime;
+  uint32_t local_tag, peer_tag;
+  uint32_t local_tsn, peer_tsn;
+  uint32_t peer_rwnd;
+  uint16_t ostreams, istreams; /* negotiated (5.1.1) */
+  uint16_t local_port, peer_port;
+  uint32_t local_tie_tag, peer_tie_tag; /* 5.2.2 */
+  csctp_addr src;                       /* where the INIT came from */
+  uint8_t naddrs;                       /* peer addresses from the INIT */
+  csctp_addr addrs[CSCTP_COOKIE_MAX_ADDRS];
+} csctp_cookie;
+
+/* Largest encoded cookie. */
+#define CSCTP_COOKIE_MAX_LEN (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32)
+
+/* csctp_cookie_encode writes the signed cookie into out and returns its
+ * length, or 0 if cap is too small. */
+size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
+                           uint8_t *out, size_t cap);
+
+/* csctp_cookie_decode checks the MAC and unpacks. Returns 0,
+ * CSCTP_ERR_MALFORMED (bad layout) or CSCTP_ERR_PROTO (bad MAC). Age is
+ * judged by the caller. */
+int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
+                        csctp_cookie *c);
+
+#endif

@@ -1,0 +1,826 @@
+/* endpoint.c -- the SCTP endpoint: settings, demultiplexing of packets to
+ * associations (RFC 9260 8.5, 8.5.1), out-of-the-blue packets (8.4), the
+ * stateless answer to INIT (5.1.3), COOKIE ECHO authentication (5.1.5,
+ * 5.2.4), the event queue and output scheduling. */
+#include "config.h"
+
+#include "engine.h"
+
+#include "crc32c.h"
+#include "mem.h"
+#include "tsn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- Settings ---------------------------------------------------------- */
+
+void csctp_settings_default(csctp_settings *s) {
+  memset(s, 0, sizeof(*s));
+  s->rto_initial = 1 * CSCTP_SECONDS; /* RFC 9260 16 */
+  s->rto_min = 1 * CSCTP_SECONDS;
+  s->rto_max = 60 * CSCTP_SECONDS;
+  s->rto_alpha_shift = 3;
+  s->rto_beta_shift = 2;
+  s->max_init_retransmits = 8;
+  s->max_init_timeout = 0;
+  s->assoc_max_retrans = 10;
+  s->path_max_retrans = 5;
+  s->hb_interval = 30 * CSCTP_SECONDS;
+  s->sack_delay = 200 * CSCTP_MILLISECONDS;
+  s->sack_freq = 2;
+  s->num_ostreams = 10;
+  s->max_instreams = 65535;
+  s->rcvbuf = 1024 * 1024;
+  s->sndbuf = 1024 * 1024;
+  s->max_burst = 4;
+  s->valid_cookie_life = 60 * CSCTP_SECONDS;
+  s->pmtu = 1452;
+  s->nodelay = 1;
+  s->max_assocs = 4096;
+  s->max_init_addrs = 16;
+}
+
+static int ep_settings_valid(const csctp_settings *s) {
+  return s->rto_min > 0 && s->rto_min <= s->rto_max &&
+         s->rto_initial >= s->rto_min && s->rto_initial <= s->rto_max &&
+         s->rto_alpha_shift > 0 && s->rto_alpha_shift < 16 &&
+         s->rto_beta_shift > 0 && s->rto_beta_shift < 16 &&
+         s->assoc_max_retrans > 0 && s->path_max_retrans > 0 &&
+         s->sack_freq > 0 && s->sack_delay <= 500 * CSCTP_MILLISECONDS &&
+         s->num_ostreams > 0 && s->max_instreams > 0 && s->rcvbuf >= 1500 &&
+         s->sndbuf >= 1500 && s->max_burst > 0 && s->pmtu >= 508 &&
+         s->pmtu <= 65535 && s->valid_cookie_life > 0 && s->max_assocs > 0 &&
+         s->max_init_addrs > 0 && s->max_init_addrs <= CSCTP_MAX_PATHS;
+}
+
+/* ---- Endpoint life ----------------------------------------------------- */
+
+int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
+                       const csctp_settings *settings, const csctp_mem *mem,
+                       csctp_rand_fn rand, void *rand_user_data,
+                       csctp_tstamp now) {
+  (void)now;
+  csctp_settings def;
+  if (!pep || port == 0)
+    return CSCTP_ERR_INVAL;
+  if (!settings) {
+    csctp_settings_default(&def);
+    settings = &def;
+  }
+  if (!ep_settings_valid(settings))
+    return CSCTP_ERR_INVAL;
+  if (!mem)
+    mem = csctp_mem_default();
+  csctp_endpoint *ep = csctp_calloc(mem, 1, sizeof(*ep));
+  if (!ep)
+    return CSCTP_ERR_NOMEM;
+  ep->mem = *mem;
+  ep->rand = rand ? rand : csctp_rand_default;
+  ep->rand_ud = rand ? rand_user_data : NULL;
+  ep->port = port;
+  ep->settings = *settings;
+  ep->next_id = 1;
+  ep->ctrl = csctp_malloc(&ep->mem, sizeof(csctp_ctrl_slot) * CSCTP_CTRL_SLOTS);
+  if (!ep->ctrl) {
+    csctp_free(&ep->mem, ep);
+    return CSCTP_ERR_NOMEM;
+  }
+  if (ep->rand(ep->secret, sizeof(ep->secret), ep->rand_ud) != 0) {
+    csctp_free(&ep->mem, ep->ctrl);
+    csctp_free(&ep->mem, ep);
+    return CSCTP_ERR_RANDOM;
+  }
+  *pep = ep;
+  return 0;
+}
+
+void csctp_endpoint_del(csctp_endpoint *ep) {
+  if (!ep)
+    return;
+  while (ep->assocs)
+    csctp_assoc_free(ep->assocs);
+  for (size_t i = 0; i < ep->ev_len; i++)
+    csctp_event_clear(ep, &ep->events[(ep->ev_head + i) % ep->ev_cap]);
+  csctp_free(&ep->mem, ep->events);
+  csctp_free(&ep->mem, ep->laddrs);
+  csctp_free(&ep->mem, ep->ctrl);
+  csctp_mem mem = ep->mem;
+  csctp_free(&mem, ep);
+}
+
+uint16_t csctp_endpoint_port(const csctp_endpoint *ep) { return ep->port; }
+
+int csctp_endpoint_set_local_addrs(csctp_endpoint *ep, const csctp_addr *addrs,
+                                   size_t n) {
+  if (n > CSCTP_MAX_PATHS || (n > 0 && !addrs))
+    return CSCTP_ERR_INVAL;
+  for (size_t i = 0; i < n; i++)
+    if (addrs[i].family != CSCTP_AF_INET && addrs[i].family != CSCTP_AF_INET6)
+      return CSCTP_ERR_INVAL;
+  csctp_addr *copy = NULL;
+  if (n > 0) {
+    copy = csctp_malloc(&ep->mem, n * sizeof(*copy));
+    if (!copy)
+      return CSCTP_ERR_NOMEM;
+    memcpy(copy, addrs, n * sizeof(*copy));
+  }
+  csctp_free(&ep->mem, ep->laddrs);
+  ep->laddrs = copy;
+  ep->nladdrs = n;
+  return 0;
+}
+
+const csctp_settings *csctp_endpoint_settings(const csctp_endpoint *ep) {
+  return &ep->settings;
+}
+
+int csctp_endpoint_set_settings(csctp_endpoint *ep, const csctp_settings *s) {
+  if (!s || !ep_settings_valid(s))
+    return CSCTP_ERR_INVAL;
+  ep->settings = *s;
+  return 0;
+}
+
+int csctp_endpoint_listen(csctp_endpoint *ep, int enable) {
+  ep->listening = enable != 0;
+  return 0;
+}
+
+void csctp_endpoint_set_log(csctp_endpoint *ep, csctp_log_fn fn,
+                            void *user_data) {
+  ep->log = fn;
+  ep->log_ud = user_data;
+}
+
+void csctp_ep_log(csctp_endpoint *ep, const char *fmt, ...) {
+  char line[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  ep->log(line, ep->log_ud);
+}
+
+int csctp_ep_random(csctp_endpoint *ep, void *dst, size_t len) {
+  return ep->rand(dst, len, ep->rand_ud) == 0 ? 0 : CSCTP_ERR_RANDOM;
+}
+
+/* 5.3.1: tags are random and never 0. */
+uint32_t csctp_ep_random_tag(csctp_endpoint *ep) {
+  uint32_t t = 0;
+  while (t == 0) {
+    uint8_t b[4];
+    if (csctp_ep_random(ep, b, 4) != 0)
+      b[0] = b[1] = b[2] = b[3] = 0x5a; /* never 0; rand failure is rare */
+    t = csctp_get32(b);
+  }
+  return t;
+}
+
+void csctp_endpoint_stats_get(const csctp_endpoint *ep,
+                              csctp_endpoint_stats *st) {
+  *st = ep->stats;
+  st->assocs = ep->nassocs;
+}
+
+size_t csctp_endpoint_assoc_ids(const csctp_endpoint *ep, csctp_assoc_id *ids,
+                                size_t max) {
+  size_t n = 0;
+  for (csctp_assoc *a = ep->assocs; a; a = a->next, n++)
+    if (n < max)
+      ids[n] = a->id;
+  return n;
+}
+
+int csctp_pkt_ports(const uint8_t *pkt, size_t len, uint16_t *src_port,
+                    uint16_t *dst_port) {
+  if (!pkt || len < CSCTP_COMMON_HDR_LEN)
+    return CSCTP_ERR_MALFORMED;
+  if (src_port)
+    *src_port = csctp_get16(pkt);
+  if (dst_port)
+    *dst_port = csctp_get16(pkt + 2);
+  return 0;
+}
+
+/* ---- Lookup ------------------------------------------------------------ */
+
+csctp_assoc *csctp_ep_find(const csctp_endpoint *ep, csctp_assoc_id id) {
+  for (csctp_assoc *a = ep->assocs; a; a = a->next)
+    if (a->id == id)
+      return a;
+  return NULL;
+}
+
+csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep, const csctp_addr *addr,
+                                uint16_t peer_port) {
+  for (csctp_assoc *a = ep->assocs; a; a = a->next)
+    if (!a->dead && a->peer_port == peer_port &&
+        csctp_assoc_find_path(a, addr) >= 0)
+      return a;
+  return NULL;
+}
+
+static csctp_assoc *ep_find_by_tag(const csctp_endpoint *ep, uint32_t tag,
+                                   uint16_t peer_port) {
+  for (csctp_assoc *a = ep->assocs; a; a = a->next)
+    if (!a->dead && a->local_tag == tag && a->peer_port == peer_port)
+      return a;
+  return NULL;
+}
+
+/* ---- Events ------------------------------------------------------------ */
+
+#define EP_MAX_EVENTS 65536
+
+int csctp_ep_push_event(csctp_endpoint *ep, const csctp_event *ev) {
+  if (ep->ev_len == ep->ev_cap) {
+    size_t cap = ep->ev_cap ? ep->ev_cap * 2 : 16;
+    if (cap > EP_MAX_EVENTS)
+      return CSCTP_ERR_LIMIT;
+    csctp_event *n = csctp_malloc(&ep->mem, cap * sizeof(*n));
+    if (!n)
+      return CSCTP_ERR_NOMEM;
+    for (size_t i = 0; i < ep->ev_len; i++)
+      n[i] = ep->events[(ep->ev_head + i) % ep->ev_cap];
+    csctp_free(&ep->mem, ep->events);
+    ep->events = n;
+    ep->ev_cap = cap;
+    ep->ev_head = 0;
+  }
+  ep->events[(ep->ev_head + ep->ev_len) % ep->ev_cap] = *ev;
+  ep->ev_len++;
+  return 0;
+}
+
+size_t csctp_endpoint_poll_events(csctp_endpoint *ep, csctp_event *evs,
+                                  size_t max) {
+  size_t n = 0;
+  while (n < max && ep->ev_len > 0) {
+    evs[n++] = ep->events[ep->ev_head];
+    ep->ev_head = (ep->ev_head + 1) % ep->ev_cap;
+    ep->ev_len--;
+  }
+  return n;
+}
+
+void csctp_event_clear(csctp_endpoint *ep, csctp_event *ev) {
+  if (ev->type == CSCTP_EV_SEND_FAILED && ev->u.send_failed.data) {
+    csctp_free(&ep->mem, ev->u.send_failed.data);
+    ev->u.send_failed.data = NULL;
+  }
+}
+
+/* ---- Control packets outside associations ------------------------------ */
+
+csctp_ctrl_slot *csctp_ep_ctrl_slot(csctp_endpoint *ep) {
+  if (ep->ctrl_len == CSCTP_CTRL_SLOTS)
+    return NULL;
+  csctp_ctrl_slot *s =
+      &ep->ctrl[(ep->ctrl_head + ep->ctrl_len) % CSCTP_CTRL_SLOTS];
+  ep->ctrl_len++;
+  return s;
+}
+
+static void ep_ctrl_unreserve(csctp_endpoint *ep) { ep->ctrl_len--; }
+
+void csctp_ep_send_ctrl(csctp_endpoint *ep, const csctp_addr *dst,
+                        uint16_t peer_port, uint32_t vtag, uint8_t type,
+                        uint8_t flags, uint16_t cause, const void *value,
+                        size_t len) {
+  csctp_ctrl_slot *s = csctp_ep_ctrl_slot(ep);
+  if (!s)
+    return; /* like a loss; the peer retransmits */
+  csctp_buf b;
+  csctp_buf_init(&b, s->pkt, sizeof(s->pkt));
+  if (csctp_pkt_begin(&b, ep->port, peer_port, vtag) != 0 ||
+      csctp_put_cause_chunk(&b, type, flags, cause, value, len) != 0) {
+    ep_ctrl_unreserve(ep);
+    return;
+  }
+  s->dst = *dst;
+  memset(&s->src, 0, sizeof(s->src));
+  s->len = csctp_pkt_finish(&b);
+}
+
+/* 5.1.2: the peer's addresses are the INIT's source address plus every
+ * address parameter listed, up to max_init_addrs. Returns the count. */
+static size_t ep_collect_addrs(const csctp_endpoint *ep, const csctp_init *in,
+                               const csctp_addr *src, csctp_addr *out,
+                               size_t max) {
+  size_t n = 0;
+  out[n++] = *src;
+  csctp_tlv_iter it;
+  csctp_tlv p;
+  csctp_tlv_iter_init(&it, in->params, in->params_len);
+  while (n < max && csctp_param_next(&it, &p) == 1) {
+    csctp_addr a;
+    if ((p.type != CSCTP_PT_IPV4 && p.type != CSCTP_PT_IPV6) ||
+        csctp_addr_param_decode(&p, &a) != 0)
+      continue;
+    if (a.family != src->family)
+      continue; /* we only reach the peer in the family it used */
+    a.port = src->port;
+    int dup = 0;
+    for (size_t i = 0; i < n; i++)
+      dup |= csctp_addr_equal(&out[i], &a);
+    if (!dup)
+      out[n++] = a;
+  }
+  (void)ep;
+  return n;
+}
+
+/* 3.2.1: unrecognised parameters whose upper bits say "report" go back in
+ * the INIT ACK; those that say "stop" make us drop the INIT. Returns -1 to
+ * stop processing, else 0. Appends reports to b when given. */
+static int ep_unknown_params(const csctp_init *in, csctp_buf *b) {
+  csctp_tlv_iter it;
+  csctp_tlv p;
+  csctp_tlv_iter_init(&it, in->params, in->params_len);
+  while (csctp_param_next(&it, &p) == 1) {
+    switch (p.type) {
+    case CSCTP_PT_IPV4:
+    case CSCTP_PT_IPV6:
+    case CSCTP_PT_COOKIE_PRESERVATIVE:
+    case CSCTP_PT_SUPPORTED_ADDR_TYPES:
+    case CSCTP_PT_ECN_CAPABLE:
+    case CSCTP_PT_FORWARD_TSN_SUPPORTED:
+    case CSCTP_PT_SUPPORTED_EXT:
+    case CSCTP_PT_RANDOM:
+    case CSCTP_PT_CHUNK_LIST:
+    case CSCTP_PT_HMAC_ALGO:
+    case CSCTP_PT_ZERO_CHECKSUM:
+    case CSCTP_PT_PADDING:
+      continue; /* known, or extensions we simply do not use */
+    default:
+      break;
+    }
+    if ((p.type & 0x4000) && b) {
+      size_t save = b->len;
+      if (csctp_put_param(b, CSCTP_PT_UNRECOGNIZED, p.raw, p.length) != 0)
+        b->len = save; /* no room: report fewer */
+    }
+    if (!(p.type & 0x8000))
+      return -1;
+  }
+  return 0;
+}
+
+static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
+                           const csctp_settings *s, const csctp_init *init,
+                           const csctp_pkt_hdr *hdr, const csctp_addr *src,
+                           csctp_tstamp now) {
+  memset(ck, 0, sizeof(*ck));
+  ck->created = now;
+  ck->lifetime = s->valid_cookie_life;
+  ck->peer_tag = init->init_tag;
+  ck->peer_tsn = init->init_tsn;
+  ck->peer_rwnd = init->a_rwnd;
+  /* 5.1.1: outbound = min(our wish, their MIS), inbound = min(their OS,
+   * our MIS). */
+  ck->ostreams = s->num_ostreams < init->max_instreams ? s->num_ostreams
+                                                       : init->max_instreams;
+  ck->istreams = init->num_ostreams < s->max_instreams ? init->num_ostreams
+                                                       : s->max_instreams;
+  ck->local_port = ep->port;
+  ck->peer_port = hdr->src_port;
+  ck->src = *src;
+  size_t max = s->max_init_addrs;
+  if (max > CSCTP_COOKIE_MAX_ADDRS)
+    max = CSCTP_COOKIE_MAX_ADDRS;
+  ck->naddrs = (uint8_t)ep_collect_addrs(ep, init, src, ck->addrs, max);
+}
+
+static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
+  for (size_t i = 0; i < ep->nladdrs; i++) {
+    int rv = csctp_put_addr_param(b, &ep->laddrs[i]);
+    if (rv != 0)
+      return rv;
+  }
+  return 0;
+}
+
+void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
+                          const csctp_pkt_hdr *hdr, const csctp_init *init,
+                          const csctp_addr *src, const csctp_addr *dst,
+                          csctp_tstamp now) {
+  const csctp_settings *s = existing ? &existing->s : &ep->settings;
+  csctp_cookie ck;
+  ep_fill_cookie(ep, &ck, s, init, hdr, src, now);
+  csctp_init ack;
+  memset(&ack, 0, sizeof(ack));
+  if (existing && (existing->state == CSCTP_STATE_COOKIE_WAIT ||
+                   existing->state == CSCTP_STATE_COOKIE_ECHOED)) {
+    /* 5.2.1: same parameters as our own INIT, tag unchanged. */
+    ack.init_tag = existing->local_tag;
+    ack.init_tsn = existing->local_initial_tsn;
+    if (existing->state == CSCTP_STATE_COOKIE_ECHOED) {
+      existing->local_tie_tag = existing->local_tag;
+      existing->peer_tie_tag = existing->peer_tag;
+      ck.local_tie_tag = existing->local_tie_tag;
+      ck.peer_tie_tag = existing->peer_tie_tag;
+    }
+  } else {
+    ack.init_tag = csctp_ep_random_tag(ep);
+    uint8_t b4[4];
+    if (csctp_ep_random(ep, b4, 4) != 0)
+      return;
+    ack.init_tsn = csctp_get32(b4);
+    if (existing) { /* 5.2.2: tie-tags are the current tags */
+      existing->local_tie_tag = existing->local_tag;
+      existing->peer_tie_tag = existing->peer_tag;
+      ck.local_tie_tag = existing->local_tag;
+      ck.peer_tie_tag = existing->peer_tag;
+    }
+  }
+  ck.local_tag = ack.init_tag;
+  ck.local_tsn = ack.init_tsn;
+  ack.a_rwnd = s->rcvbuf;
+  ack.num_ostreams = ck.ostreams;
+  ack.max_instreams = s->max_instreams;
+
+  csctp_ctrl_slot *slot = csctp_ep_ctrl_slot(ep);
+  if (!slot) {
+    ep->stats.inits_dropped++;
+    return;
+  }
+  uint8_t cookie[CSCTP_COOKIE_MAX_LEN];
+  size_t clen = csctp_cookie_encode(&ck, ep->secret, cookie, sizeof(cookie));
+  size_t cap = s->pmtu < sizeof(slot->pkt) ? s->pmtu : sizeof(slot->pkt);
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, slot->pkt, cap);
+  if (clen == 0 || csctp_pkt_begin(&b, ep->port, hdr->src_port,
+                                   init->init_tag) != 0 ||
+      csctp_put_init_begin(&b, CSCTP_CT_INIT_ACK, &ack, &off) != 0 ||
+      csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, cookie, clen) != 0 ||
+      ep_put_local_addrs(ep, &b) != 0) {
+    ep_ctrl_unreserve(ep);
+    ep->stats.inits_dropped++;
+    return;
+  }
+  ep_unknown_params(init, &b);
+  if (csctp_chunk_end(&b, off) != 0) {
+    ep_ctrl_unreserve(ep);
+    ep->stats.inits_dropped++;
+    return;
+  }
+  slot->dst = *src;
+  if (dst)
+    slot->src = *dst;
+  else
+    memset(&slot->src, 0, sizeof(slot->src));
+  slot->len = csctp_pkt_finish(&b);
+}
+
+/* ---- Input ------------------------------------------------------------- */
+
+/* What a packet holds, found by one pass over its chunk headers. */
+typedef struct ep_scan {
+  uint8_t first_type;
+  int nchunks;
+  int has_init, has_abort, has_shutdown_ack, has_shutdown_complete;
+  int has_cookie_ack, has_stale_cookie_error;
+  uint8_t abort_flags, shutdown_complete_flags;
+} ep_scan;
+
+static int ep_is_stale_cookie_error(const csctp_tlv *c) {
+  csctp_tlv_iter it;
+  csctp_tlv cause;
+  csctp_tlv_iter_init(&it, c->value, c->value_len);
+  while (csctp_param_next(&it, &cause) == 1)
+    if (cause.type == CSCTP_CAUSE_STALE_COOKIE)
+      return 1;
+  return 0;
+}
+
+static int ep_scan_chunks(const uint8_t *p, size_t len, ep_scan *sc) {
+  memset(sc, 0, sizeof(*sc));
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  int rv;
+  csctp_tlv_iter_init(&it, p, len);
+  while ((rv = csctp_chunk_next(&it, &c)) == 1) {
+    if (sc->nchunks++ == 0)
+      sc->first_type = (uint8_t)c.type;
+    switch (c.type) {
+    case CSCTP_CT_INIT:
+      sc->has_init = 1;
+      break;
+    case CSCTP_CT_ABORT:
+      sc->has_abort = 1;
+      sc->abort_flags = c.flags;
+      break;
+    case CSCTP_CT_SHUTDOWN_ACK:
+      sc->has_shutdown_ack = 1;
+      break;
+    case CSCTP_CT_SHUTDOWN_COMPLETE:
+      sc->has_shutdown_complete = 1;
+      sc->shutdown_complete_flags = c.flags;
+      break;
+    case CSCTP_CT_COOKIE_ACK:
+      sc->has_cookie_ack = 1;
+      break;
+    case CSCTP_CT_ERROR:
+      sc->has_stale_cookie_error |= ep_is_stale_cookie_error(&c);
+      break;
+    }
+  }
+  return rv < 0 || sc->nchunks == 0 ? CSCTP_ERR_MALFORMED : 0;
+}
+
+/* 8.4: answer an out-of-the-blue packet. */
+static void ep_ootb(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
+                    const ep_scan *sc, const csctp_addr *src) {
+  ep->stats.ootb++;
+  if (sc->has_abort || sc->has_shutdown_complete || sc->has_cookie_ack ||
+      sc->has_stale_cookie_error)
+    return; /* 8.4 (2), (6), (7) */
+  if (sc->has_shutdown_ack) { /* 8.4 (5) */
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, hdr->vtag,
+                       CSCTP_CT_SHUTDOWN_COMPLETE, CSCTP_FLAG_T, 0, NULL, 0);
+    return;
+  }
+  /* 8.4 (8) */
+  csctp_ep_send_ctrl(ep, src, hdr->src_port, hdr->vtag, CSCTP_CT_ABORT,
+                     CSCTP_FLAG_T, 0, NULL, 0);
+}
+
+/* 5.1, 5.2.1, 5.2.2, 8.4 (3): a packet holding INIT. */
+static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
+                       const uint8_t *chunks, size_t len,
+                       const csctp_addr *src, const csctp_addr *dst,
+                       csctp_tstamp now) {
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  csctp_init init;
+  csctp_tlv_iter_init(&it, chunks, len);
+  /* 8.5.1 A: the packet must hold only the INIT, with tag 0. */
+  if (hdr->vtag != 0 || csctp_chunk_next(&it, &c) != 1 ||
+      c.type != CSCTP_CT_INIT || it.left != 0 ||
+      csctp_init_decode(&c, &init) != 0) {
+    ep->stats.malformed++;
+    return;
+  }
+  if (init.init_tag == 0) /* 3.3.2: silently discard */
+    return;
+  if (init.num_ostreams == 0 || init.max_instreams == 0) {
+    /* 3.3.2: a protocol violation; answer with ABORT (8.4 (3)). */
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
+                       0, CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    return;
+  }
+  if (ep_unknown_params(&init, NULL) < 0)
+    return; /* 3.2.1: "stop processing" parameter */
+  csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
+  if (a && a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT) {
+    a->send_shutdown_ack = 1; /* 9.2: resend SHUTDOWN ACK */
+    return;
+  }
+  if (!a && !ep->listening) {
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
+                       0, 0, NULL, 0);
+    return;
+  }
+  if (!a && ep->nassocs >= ep->settings.max_assocs) {
+    ep->stats.inits_dropped++;
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
+                       0, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+    return;
+  }
+  csctp_ep_answer_init(ep, a, hdr, &init, src, dst, now);
+}
+
+static void ep_stale_cookie(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
+                            const csctp_cookie *ck, const csctp_addr *src,
+                            csctp_tstamp now) {
+  /* 3.3.10.3: staleness in microseconds. */
+  csctp_tstamp late = now - (ck->created + ck->lifetime);
+  uint64_t us = late / 1000;
+  uint8_t v[4];
+  csctp_put32(v, us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+  ep->stats.bad_cookie++;
+  csctp_ep_send_ctrl(ep, src, hdr->src_port, ck->peer_tag, CSCTP_CT_ERROR, 0,
+                     CSCTP_CAUSE_STALE_COOKIE, v, sizeof(v));
+}
+
+/* 5.1.5 and 5.2.4: a packet whose first chunk is COOKIE ECHO. Returns the
+ * association that should process the rest of the packet, or NULL. */
+static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
+                                      const csctp_pkt_hdr *hdr,
+                                      const csctp_tlv *c,
+                                      const csctp_addr *src,
+                                      csctp_tstamp now) {
+  csctp_cookie ck;
+  if (csctp_cookie_decode(c->value, c->value_len, ep->secret, &ck) != 0 ||
+      ck.local_port != ep->port || ck.peer_port != hdr->src_port) {
+    ep->stats.bad_cookie++; /* 5.1.5 (2): silently discard */
+    return NULL;
+  }
+  if (hdr->vtag != ck.local_tag) { /* 5.1.5 (3) */
+    ep->stats.bad_vtag++;
+    return NULL;
+  }
+  csctp_assoc *a = csctp_ep_find_peer(ep, &ck.src, hdr->src_port);
+  for (size_t i = 0; !a && i < ck.naddrs; i++)
+    a = csctp_ep_find_peer(ep, &ck.addrs[i], hdr->src_port);
+  int expired = now > ck.created + ck.lifetime;
+  if (a) {
+    /* 5.2.4 (3): an old cookie is fine only when both tags match (E). */
+    if (expired && !(ck.local_tag == a->local_tag &&
+                     ck.peer_tag == a->peer_tag)) {
+      ep_stale_cookie(ep, hdr, &ck, src, now);
+      return NULL;
+    }
+    csctp_assoc_on_cookie_echo(a, &ck, src, now);
+    return a->dead ? NULL : a;
+  }
+  if (expired) {
+    ep_stale_cookie(ep, hdr, &ck, src, now);
+    return NULL;
+  }
+  if (ep->nassocs >= ep->settings.max_assocs) {
+    ep->stats.inits_dropped++;
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, ck.peer_tag, CSCTP_CT_ABORT, 0,
+                       CSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+    return NULL;
+  }
+  a = csctp_assoc_new(ep, &ep->settings);
+  if (!a)
+    return NULL; /* out of memory: the peer will retransmit */
+  a->local_tag = ck.local_tag;
+  a->peer_tag = ck.peer_tag;
+  a->peer_port = ck.peer_port;
+  a->local_initial_tsn = ck.local_tsn;
+  int rv = csctp_assoc_add_path(a, &ck.src, now);
+  for (size_t i = 0; rv == 0 && i < ck.naddrs; i++)
+    if (csctp_assoc_find_path(a, &ck.addrs[i]) < 0)
+      rv = csctp_assoc_add_path(a, &ck.addrs[i], now);
+  if (rv == 0)
+    rv = csctp_assoc_start(a, ck.peer_tsn, ck.peer_rwnd, ck.ostreams,
+                           ck.istreams, now);
+  if (rv != 0) {
+    csctp_assoc_free(a);
+    return NULL;
+  }
+  a->send_cookie_ack = 1;
+  csctp_assoc_established(a, now);
+  return a;
+}
+
+/* 8.5.1 B, C: ABORT and SHUTDOWN COMPLETE may carry the peer's tag with
+ * the T bit set. */
+static csctp_assoc *ep_find_for_t_bit(const csctp_endpoint *ep,
+                                      const csctp_pkt_hdr *hdr,
+                                      const csctp_addr *src, uint8_t flags) {
+  if (flags & CSCTP_FLAG_T) {
+    csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
+    return a && a->peer_tag == hdr->vtag ? a : NULL;
+  }
+  return ep_find_by_tag(ep, hdr->vtag, hdr->src_port);
+}
+
+int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
+                            const csctp_addr *dst, const uint8_t *pkt,
+                            size_t len, csctp_tstamp now) {
+  csctp_pkt_hdr hdr;
+  ep_scan sc;
+  if (!ep || !src || !pkt)
+    return CSCTP_ERR_INVAL;
+  ep->stats.pkts_in++;
+  if (csctp_pkt_hdr_decode(pkt, len, &hdr) != 0) {
+    ep->stats.malformed++;
+    return CSCTP_ERR_MALFORMED;
+  }
+  if (!csctp_sctp_checksum_ok(pkt, len)) {
+    ep->stats.bad_checksum++; /* 6.8: silently discard */
+    return CSCTP_ERR_CHECKSUM;
+  }
+  if (hdr.dst_port != ep->port || hdr.src_port == 0) {
+    ep->stats.malformed++;
+    return CSCTP_ERR_MALFORMED;
+  }
+  const uint8_t *chunks = pkt + CSCTP_COMMON_HDR_LEN;
+  size_t clen = len - CSCTP_COMMON_HDR_LEN;
+  if (ep_scan_chunks(chunks, clen, &sc) != 0) {
+    ep->stats.malformed++;
+    return CSCTP_ERR_MALFORMED;
+  }
+  if (src->family != CSCTP_AF_INET && src->family != CSCTP_AF_INET6)
+    return CSCTP_ERR_ADDR;
+
+  if (sc.has_init) {
+    ep_on_init(ep, &hdr, chunks, clen, src, dst, now);
+    return 0;
+  }
+  csctp_assoc *a = NULL;
+  if (sc.first_type == CSCTP_CT_COOKIE_ECHO) {
+    csctp_tlv_iter it;
+    csctp_tlv c;
+    csctp_tlv_iter_init(&it, chunks, clen);
+    csctp_chunk_next(&it, &c);
+    a = ep_on_cookie_echo(ep, &hdr, &c, src, now);
+    if (a && it.left > 0)
+      csctp_assoc_input(a, &hdr, it.p, it.left, src, dst, now);
+    return 0;
+  }
+  if (sc.has_abort)
+    a = ep_find_for_t_bit(ep, &hdr, src, sc.abort_flags);
+  else if (sc.has_shutdown_complete)
+    a = ep_find_for_t_bit(ep, &hdr, src, sc.shutdown_complete_flags);
+  else
+    a = ep_find_by_tag(ep, hdr.vtag, hdr.src_port);
+  if (a && sc.has_shutdown_ack &&
+      (a->state == CSCTP_STATE_COOKIE_WAIT ||
+       a->state == CSCTP_STATE_COOKIE_ECHOED))
+    a = NULL; /* 8.5.1 E: treat as OOTB */
+  if (!a) {
+    /* A packet with a tag we do not know but from a known peer is a
+     * verification tag failure (8.5), not OOTB. */
+    if (csctp_ep_find_peer(ep, src, hdr.src_port)) {
+      ep->stats.bad_vtag++;
+      return 0;
+    }
+    ep_ootb(ep, &hdr, &sc, src);
+    return 0;
+  }
+  csctp_assoc_input(a, &hdr, chunks, clen, src, dst, now);
+  return 0;
+}
+
+/* ---- Output and timers ------------------------------------------------- */
+
+static void ep_reap(csctp_endpoint *ep) {
+  csctp_assoc *a = ep->assocs;
+  while (a) {
+    csctp_assoc *next = a->next;
+    if (csctp_assoc_reapable(a))
+      csctp_assoc_free(a);
+    a = next;
+  }
+}
+
+csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
+                                     csctp_addr *src, uint8_t *buf,
+                                     size_t buflen, csctp_tstamp now) {
+  if (!ep || !dst || !buf)
+    return CSCTP_ERR_INVAL;
+  if (ep->ctrl_len > 0) {
+    csctp_ctrl_slot *s = &ep->ctrl[ep->ctrl_head];
+    if (buflen < s->len)
+      return CSCTP_ERR_NOBUF;
+    memcpy(buf, s->pkt, s->len);
+    *dst = s->dst;
+    if (src)
+      *src = s->src;
+    ep->ctrl_head = (ep->ctrl_head + 1) % CSCTP_CTRL_SLOTS;
+    ep->ctrl_len--;
+    ep->stats.pkts_out++;
+    return (csctp_ssize)s->len;
+  }
+  if (buflen < ep->settings.pmtu)
+    return CSCTP_ERR_NOBUF;
+  /* Round robin over associations so that one cannot starve the rest. */
+  size_t n = ep->nassocs;
+  csctp_assoc *a = ep->rr_next ? ep->rr_next : ep->assocs;
+  for (size_t i = 0; i < n && a; i++) {
+    csctp_assoc *next = a->next ? a->next : ep->assocs;
+    if (!a->dead && buflen >= a->s.pmtu) {
+      csctp_addr tmp;
+      csctp_ssize len = csctp_assoc_write_pkt(a, dst, src ? src : &tmp, buf,
+                                              buflen, now);
+      if (len > 0) {
+        ep->rr_next = next;
+        ep->stats.pkts_out++;
+        return len;
+      }
+    }
+    a = next;
+  }
+  ep_reap(ep);
+  return 0;
+}
+
+csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep) {
+  csctp_tstamp t = CSCTP_TSTAMP_NEVER;
+  for (const csctp_assoc *a = ep->assocs; a; a = a->next) {
+    csctp_tstamp e = csctp_assoc_expiry(a);
+    if (e < t)
+      t = e;
+  }
+  return t;
+}
+
+int csctp_endpoint_handle_expiry(csctp_endpoint *ep, csctp_tstamp now) {
+  csctp_assoc *a = ep->assocs;
+  while (a) {
+    csctp_assoc *next = a->next;
+    if (!a->dead && csctp_assoc_expiry(a) <= now)
+      csctp_assoc_handle_expiry(a, now);
+    a = next;
+  }
+  ep_reap(ep);
+  return 0;
+}

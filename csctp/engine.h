@@ -1,0 +1,236 @@
+/* engine.h -- the endpoint and association control blocks, shared by the
+ * engine's modules (endpoint.c, assoc.c, assoc_data.c, assoc_output.c).
+ * Internal. */
+#ifndef CSCTP_ENGINE_H
+#define CSCTP_ENGINE_H
+
+#include "csctp.h"
+
+#include "chunk.h"
+#include "cookie.h"
+#include "path.h"
+#include "reasm.h"
+#include "sendq.h"
+#include "tsnmap.h"
+
+#include <stdarg.h>
+
+/* Pending out-of-association responses (INIT ACK, ABORT for OOTB, ...),
+ * a fixed ring allocated with the endpoint: answering an INIT never
+ * allocates (5.1.3). */
+#define CSCTP_CTRL_SLOTS 16
+#define CSCTP_CTRL_SLOT_LEN 1500
+
+typedef struct csctp_ctrl_slot {
+  csctp_addr dst, src;
+  size_t len;
+  uint8_t pkt[CSCTP_CTRL_SLOT_LEN];
+} csctp_ctrl_slot;
+
+/* Largest number of gap blocks / dups we put in one SACK. */
+#define CSCTP_MAX_SACK_GAPS 64
+#define CSCTP_MAX_SACK_DUPS 16
+/* Queued ERROR causes awaiting transmission. */
+#define CSCTP_MAX_PENDING_ERRORS 4
+/* Largest INIT we build (and keep for T1-init retransmission). */
+#define CSCTP_MAX_INIT_LEN 512
+
+typedef struct csctp_pending_error {
+  uint16_t code;
+  uint16_t len;
+  uint8_t value[16];
+} csctp_pending_error;
+
+typedef struct csctp_assoc csctp_assoc;
+
+struct csctp_assoc {
+  csctp_endpoint *ep;
+  csctp_assoc *prev, *next; /* endpoint list */
+  csctp_assoc_id id;
+  uint32_t state; /* enum csctp_state */
+  uint32_t local_tag, peer_tag;
+  uint32_t local_tie_tag, peer_tie_tag; /* 5.2.2 */
+  uint16_t peer_port;
+  csctp_settings s;
+
+  /* Paths (RFC 9260 6.4); path 0 is the first address. */
+  csctp_path paths[CSCTP_MAX_PATHS];
+  uint8_t npaths;
+  uint8_t primary;
+
+  /* Sending. */
+  csctp_sendq sq;
+  uint16_t ostreams, istreams;
+  uint32_t peer_rwnd;
+  uint32_t frag_point;
+  int in_fast_recovery;
+  uint32_t fast_recovery_exit;
+  uint32_t error_count; /* association error counter (8.1) */
+  uint32_t burst;       /* packets with new DATA since the last input */
+  int fast_rtx_now;  /* send one packet of fast retransmissions (7.2.4) */
+  int zwp_sack_seen; /* a SACK came during zero window probing (6.1 A) */
+
+  /* Receiving. */
+  csctp_tsnmap tsn;
+  csctp_reasm rx;
+  int rx_ready; /* tsnmap/reasm initialised */
+  uint32_t peer_initial_tsn;
+  int sack_now;            /* send a SACK in the next packet */
+  uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
+  csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
+  uint8_t sack_path;       /* where the last DATA came from */
+  uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
+  uint64_t ready_seq;      /* when data became readable (recv order) */
+
+  /* Setup (5.1). */
+  uint32_t local_initial_tsn;
+  uint8_t *init_chunk; /* our INIT, kept for retransmission */
+  size_t init_len;
+  uint8_t *cookie; /* COOKIE ECHO payload, kept for retransmission */
+  size_t cookie_len;
+  int send_init, send_cookie_echo, send_cookie_ack;
+  uint32_t init_retrans;
+  csctp_tstamp t1; /* T1-init / T1-cookie */
+  csctp_tstamp t1_rto;
+
+  /* Teardown (9.2). */
+  int shutdown_requested;
+  int send_shutdown, send_shutdown_ack;
+  csctp_tstamp t2; /* T2-shutdown */
+  csctp_tstamp t2_rto;
+  uint32_t shutdown_retrans;
+  csctp_tstamp t5; /* T5-shutdown-guard */
+
+  /* Control chunks waiting for a packet. */
+  csctp_pending_error errors[CSCTP_MAX_PENDING_ERRORS];
+  uint8_t nerrors;
+  uint8_t hb_ack_path;
+  int send_hb_ack;
+  uint8_t hb_ack_info[256];
+  size_t hb_ack_len;
+
+  /* Life. */
+  int dead;            /* ended: no more protocol, data may remain */
+  int end_error;       /* CSCTP_ERR_* reported to readers after the end */
+  csctp_tstamp hb_seq; /* heartbeat nonce counter */
+
+  /* Counters for csctp_assoc_status. */
+  uint64_t retransmits, fast_retransmits, t3_expiries;
+  uint64_t data_chunks_out, data_chunks_in, dup_tsns_in;
+  uint64_t pkts_out, pkts_in;
+};
+
+struct csctp_endpoint {
+  csctp_mem mem;
+  csctp_rand_fn rand;
+  void *rand_ud;
+  uint16_t port;
+  int listening;
+  csctp_settings settings;
+  csctp_addr *laddrs;
+  size_t nladdrs;
+  uint8_t secret[CSCTP_COOKIE_KEY_LEN];
+
+  csctp_assoc *assocs, *assocs_tail;
+  size_t nassocs;
+  csctp_assoc_id next_id;
+  uint64_t ready_counter;
+
+  /* Event queue: ring buffer, grows on demand. */
+  csctp_event *events;
+  size_t ev_head, ev_len, ev_cap;
+
+  csctp_ctrl_slot *ctrl; /* CSCTP_CTRL_SLOTS */
+  size_t ctrl_head, ctrl_len;
+
+  csctp_assoc *rr_next; /* round-robin cursor for write_pkt */
+
+  csctp_log_fn log;
+  void *log_ud;
+  csctp_endpoint_stats stats;
+};
+
+/* ---- endpoint.c ---- */
+void csctp_ep_log(csctp_endpoint *ep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define CSCTP_LOG(ep, ...)                                                     \
+  do {                                                                         \
+    if ((ep)->log)                                                             \
+      csctp_ep_log((ep), __VA_ARGS__);                                         \
+  } while (0)
+int csctp_ep_random(csctp_endpoint *ep, void *dst, size_t len);
+uint32_t csctp_ep_random_tag(csctp_endpoint *ep);
+/* Push an event; returns 0 or CSCTP_ERR_NOMEM (event lost, counted). */
+int csctp_ep_push_event(csctp_endpoint *ep, const csctp_event *ev);
+/* Reserve a control slot for an out-of-association packet; NULL if full. */
+csctp_ctrl_slot *csctp_ep_ctrl_slot(csctp_endpoint *ep);
+csctp_assoc *csctp_ep_find(const csctp_endpoint *ep, csctp_assoc_id id);
+/* Association by peer address and port. */
+csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep, const csctp_addr *a,
+                                uint16_t peer_port);
+/* Queue an ABORT (or SHUTDOWN COMPLETE) packet outside any association. */
+void csctp_ep_send_ctrl(csctp_endpoint *ep, const csctp_addr *dst,
+                        uint16_t peer_port, uint32_t vtag, uint8_t type,
+                        uint8_t flags, uint16_t cause, const void *value,
+                        size_t len);
+/* Build an INIT ACK answering init (5.1, 5.2.1, 5.2.2). existing may be
+ * NULL. */
+void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
+                          const csctp_pkt_hdr *hdr, const csctp_init *init,
+                          const csctp_addr *src, const csctp_addr *dst,
+                          csctp_tstamp now);
+
+/* ---- assoc.c ---- */
+/* Allocate an association in CLOSED state with settings s; NULL on NOMEM
+ * or limit. */
+csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s);
+void csctp_assoc_free(csctp_assoc *a);
+int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
+                         csctp_tstamp now);
+int csctp_assoc_find_path(const csctp_assoc *a, const csctp_addr *addr);
+/* Set up data structures once tags, TSNs and stream counts are known. */
+int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
+                      uint16_t ostreams, uint16_t istreams, csctp_tstamp now);
+int csctp_assoc_send_init(csctp_assoc *a, csctp_tstamp now);
+void csctp_assoc_established(csctp_assoc *a, csctp_tstamp now);
+/* End the association: report the event, fail unsent messages. */
+void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,
+                     uint16_t cause, int err);
+/* Abort: send ABORT with a cause, then end with the given reason. */
+void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
+                       const void *value, size_t len);
+void csctp_assoc_queue_error(csctp_assoc *a, uint16_t code, const void *value,
+                             size_t len);
+/* Process one packet that passed the verification tag checks. */
+void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
+                       const uint8_t *chunks, size_t len, const csctp_addr *src,
+                       const csctp_addr *dst, csctp_tstamp now);
+void csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
+                                const csctp_addr *src, csctp_tstamp now);
+csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a);
+void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now);
+/* True once an ended association may be freed (events out, data read). */
+int csctp_assoc_reapable(const csctp_assoc *a);
+/* Check whether everything is acked during shutdown and move on (9.2). */
+void csctp_assoc_check_shutdown(csctp_assoc *a, csctp_tstamp now);
+
+/* ---- assoc_data.c ---- */
+void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
+                         const csctp_addr *src, int *had_data);
+void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now);
+uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a);
+void csctp_assoc_after_data(csctp_assoc *a, int had_new, int had_dup,
+                            csctp_tstamp now);
+void csctp_assoc_on_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
+void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
+uint8_t csctp_assoc_data_path(const csctp_assoc *a);
+void csctp_assoc_path_error(csctp_assoc *a, uint8_t path, csctp_tstamp now);
+void csctp_assoc_path_ok(csctp_assoc *a, uint8_t path);
+
+/* ---- assoc_output.c ---- */
+csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
+                                  csctp_addr *src, uint8_t *buf, size_t buflen,
+                                  csctp_tstamp now);
+int csctp_assoc_wants_output(const csctp_assoc *a);
+
+#endif

@@ -1,0 +1,47 @@
+/* path.h -- one destination transport address of an association: its RTO
+ * (RFC 9260 6.3), congestion state (7.2), error counter and heartbeat state
+ * (8.2, 8.3). Internal. */
+#ifndef CSCTP_PATH_H
+#define CSCTP_PATH_H
+
+#include "csctp.h"
+
+typedef struct csctp_path {
+  csctp_addr addr;
+  uint32_t state; /* enum csctp_path_state */
+  uint32_t mtu;   /* largest packet for this path */
+  /* RTO, RFC 9260 6.3.1 */
+  csctp_tstamp srtt, rttvar, rto;
+  int measured;
+  /* Congestion control, RFC 9260 7.2 */
+  uint32_t cwnd, ssthresh, pba, flight;
+  uint32_t error_count;
+  csctp_tstamp t3;        /* T3-rtx expiry, CSCTP_TSTAMP_NEVER when off */
+  csctp_tstamp hb_due;    /* next HEARTBEAT, CSCTP_TSTAMP_NEVER when off */
+  csctp_tstamp hb_sent;   /* when the outstanding HEARTBEAT left */
+  uint64_t hb_nonce;      /* nonce of the outstanding HEARTBEAT */
+  int hb_outstanding;
+  int hb_send_now;        /* a HEARTBEAT is due to be sent */
+  csctp_tstamp last_send; /* last DATA sent, for cwnd after idle */
+} csctp_path;
+
+void csctp_path_init(csctp_path *p, const csctp_addr *a,
+                     const csctp_settings *s, csctp_tstamp now);
+
+/* csctp_path_rtt_sample folds one RTT measurement into SRTT, RTTVAR, RTO
+ * (6.3.1 C2, C3). */
+void csctp_path_rtt_sample(csctp_path *p, const csctp_settings *s,
+                           csctp_tstamp rtt);
+/* csctp_path_backoff doubles the RTO up to RTO.Max (6.3.3 E2). */
+void csctp_path_backoff(csctp_path *p, const csctp_settings *s);
+
+/* Congestion control, RFC 9260 7.2. */
+void csctp_cc_reset(csctp_path *p);
+void csctp_cc_on_ack(csctp_path *p, uint32_t bytes_acked, int cum_advanced,
+                     int cwnd_was_full, int in_fast_recovery);
+void csctp_cc_on_fast_rtx(csctp_path *p);
+void csctp_cc_on_t3(csctp_path *p);
+/* csctp_cc_on_idle shrinks cwnd of a path idle for over an RTO (7.2.1). */
+void csctp_cc_on_idle(csctp_path *p, csctp_tstamp now);
+
+#endif

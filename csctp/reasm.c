@@ -1,0 +1,554 @@
+/* reasm.c -- inbound streams: reassembly of fragmented messages (RFC 9260
+ * 6.9), ordered delivery by Stream Sequence Number and unordered delivery
+ * (6.5, 6.6; SSN arithmetic per 1.6), partial delivery (RFC 6458 8.1.21) and
+ * the ready queue read by the user.
+ *
+ * Every received chunk belongs to a "run": a maximal set of chunks of one
+ * message with consecutive TSNs. A new chunk looks up the run ending at
+ * tsn - 1 and the one starting at tsn + 1 in hash chains and joins them, so
+ * fragments cost O(1) each whatever their arrival order. Because a message's
+ * fragments carry consecutive TSNs, the neighbours also expose impossible
+ * inputs: after a chunk without E the next TSN must continue that message,
+ * and after a chunk with E it must begin a new one.
+ *
+ * A run that starts with B and ends with E is a complete message. Ordered
+ * runs starting with B are also indexed by (sid, ssn), which finds the
+ * stream's next message when its predecessor leaves. Runs in the ready queue
+ * that are still incomplete (partial delivery) stay indexed so that later
+ * fragments find them.
+ */
+#include "config.h"
+
+#include "reasm.h"
+
+#include "tsn.h"
+
+#include <limits.h>
+#include <string.h>
+
+typedef struct csctp_reasm_frag {
+  struct csctp_reasm_frag *next;
+  size_t len;
+  csctp_addr from;
+  uint8_t data[];
+} frag;
+
+enum { RUN_HELD, RUN_PD, RUN_QUEUED };
+enum { IX_FIRST, IX_LAST, IX_SSN, IX_COUNT };
+
+typedef struct csctp_reasm_run {
+  frag *head, *tail; /* unread fragments, in TSN order */
+  struct csctp_reasm_run *hnext[IX_COUNT];
+  struct csctp_reasm_run *qnext;
+  size_t bytes;         /* unread payload bytes */
+  uint32_t first, last; /* TSNs received; first stays while being read */
+  uint32_t ppid;
+  uint16_t sid, ssn;
+  uint8_t has_b, has_e, unordered, state, indexed, in_ssn;
+} run;
+
+typedef struct csctp_reasm_stream {
+  uint32_t key; /* sid + 1; 0 marks a free slot */
+  uint16_t next_ssn;
+} stream;
+
+#define REASM_MIN_BUCKETS 16u
+#define REASM_MIN_STREAMS 8u
+
+static void *mem_alloc(const csctp_reasm *r, size_t n) {
+  return r->mem->malloc(n, r->mem->user_data);
+}
+
+static void mem_free(const csctp_reasm *r, void *p) {
+  if (p != NULL)
+    r->mem->free(p, r->mem->user_data);
+}
+
+static uint32_t mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
+
+/* ---- Ordered stream records ------------------------------------------- */
+
+static stream *stream_find(const csctp_reasm *r, uint16_t sid) {
+  if (r->nstreams_cap == 0)
+    return NULL;
+  size_t mask = r->nstreams_cap - 1;
+  uint32_t key = (uint32_t)sid + 1u;
+  for (size_t i = mix32(key) & mask;; i = (i + 1) & mask) {
+    if (r->streams[i].key == key)
+      return &r->streams[i];
+    if (r->streams[i].key == 0)
+      return NULL;
+  }
+}
+
+static stream *stream_slot(stream *tab, size_t cap, uint32_t key) {
+  size_t mask = cap - 1;
+  size_t i = mix32(key) & mask;
+  while (tab[i].key != 0 && tab[i].key != key)
+    i = (i + 1) & mask;
+  return &tab[i];
+}
+
+/* Adds a record (next SSN 0, the same as having none) for sid, which has
+ * none yet. A record is never removed. */
+static int stream_insert(csctp_reasm *r, uint16_t sid, stream **out) {
+  if ((r->nstreams + 1) * 2 > r->nstreams_cap) {
+    size_t cap = r->nstreams_cap ? r->nstreams_cap * 2 : REASM_MIN_STREAMS;
+    stream *tab = r->mem->calloc(cap, sizeof(stream), r->mem->user_data);
+    if (tab == NULL)
+      return CSCTP_ERR_NOMEM;
+    for (size_t i = 0; i < r->nstreams_cap; i++)
+      if (r->streams[i].key != 0)
+        *stream_slot(tab, cap, r->streams[i].key) = r->streams[i];
+    mem_free(r, r->streams);
+    r->streams = tab;
+    r->nstreams_cap = cap;
+  }
+  stream *s = stream_slot(r->streams, r->nstreams_cap, (uint32_t)sid + 1u);
+  s->key = (uint32_t)sid + 1u;
+  s->next_ssn = 0;
+  r->nstreams++;
+  *out = s;
+  return 0;
+}
+
+/* ---- Run index --------------------------------------------------------- */
+
+static uint32_t run_key(const run *u, int ix) {
+  switch (ix) {
+  case IX_FIRST:
+    return u->first;
+  case IX_LAST:
+    return u->last;
+  default:
+    return ((uint32_t)u->sid << 16) | u->ssn;
+  }
+}
+
+static run **ix_chain(const csctp_reasm *r, int ix, uint32_t key) {
+  return &r->buckets[(size_t)ix * r->nbuckets +
+                     (mix32(key) & (r->nbuckets - 1))];
+}
+
+static run *ix_find(const csctp_reasm *r, int ix, uint32_t key) {
+  if (r->nbuckets == 0)
+    return NULL;
+  for (run *u = *ix_chain(r, ix, key); u != NULL; u = u->hnext[ix])
+    if (run_key(u, ix) == key)
+      return u;
+  return NULL;
+}
+
+static run *ix_find_ssn(const csctp_reasm *r, uint16_t sid, uint16_t ssn) {
+  return ix_find(r, IX_SSN, ((uint32_t)sid << 16) | ssn);
+}
+
+static void ix_link(csctp_reasm *r, run *u, int ix) {
+  run **head = ix_chain(r, ix, run_key(u, ix));
+  u->hnext[ix] = *head;
+  *head = u;
+}
+
+static void ix_unlink(csctp_reasm *r, run *u, int ix) {
+  run **pp = ix_chain(r, ix, run_key(u, ix));
+  while (*pp != u)
+    pp = &(*pp)->hnext[ix];
+  *pp = u->hnext[ix];
+  u->hnext[ix] = NULL;
+}
+
+static int ix_alloc(csctp_reasm *r, size_t nbuckets) {
+  run **b = r->mem->calloc(nbuckets * IX_COUNT, sizeof(run *),
+                           r->mem->user_data);
+  if (b == NULL)
+    return CSCTP_ERR_NOMEM;
+  run **old = r->buckets;
+  size_t oldn = r->nbuckets;
+  r->buckets = b;
+  r->nbuckets = nbuckets;
+  for (int ix = 0; ix < IX_COUNT; ix++) {
+    for (size_t i = 0; i < oldn; i++) {
+      run *u = old[(size_t)ix * oldn + i];
+      while (u != NULL) {
+        run *next = u->hnext[ix];
+        ix_link(r, u, ix);
+        u = next;
+      }
+    }
+  }
+  mem_free(r, old);
+  return 0;
+}
+
+static void ix_add(csctp_reasm *r, run *u) {
+  ix_link(r, u, IX_FIRST);
+  ix_link(r, u, IX_LAST);
+  u->in_ssn = !u->unordered && u->has_b;
+  if (u->in_ssn)
+    ix_link(r, u, IX_SSN);
+  u->indexed = 1;
+  r->nruns++;
+  // Growing is an optimisation: if it fails the chains just get longer.
+  if (r->nruns > r->nbuckets)
+    (void)ix_alloc(r, r->nbuckets * 2);
+}
+
+static void ix_del(csctp_reasm *r, run *u) {
+  if (!u->indexed)
+    return;
+  ix_unlink(r, u, IX_FIRST);
+  ix_unlink(r, u, IX_LAST);
+  if (u->in_ssn)
+    ix_unlink(r, u, IX_SSN);
+  u->in_ssn = 0;
+  u->indexed = 0;
+  r->nruns--;
+}
+
+/* ---- Delivery ---------------------------------------------------------- */
+
+static void enqueue(csctp_reasm *r, run *u) {
+  u->state = u->has_e ? RUN_QUEUED : RUN_PD;
+  u->qnext = NULL;
+  if (r->qtail != NULL)
+    r->qtail->qnext = u;
+  else
+    r->qhead = u;
+  r->qtail = u;
+  r->ready += u->bytes;
+}
+
+/* Moves out the stream's next messages while they are complete, or while
+ * one is big enough for partial delivery. */
+static void stream_advance(csctp_reasm *r, stream *st, uint16_t sid) {
+  for (;;) {
+    run *u = ix_find_ssn(r, sid, st->next_ssn);
+    // A partially delivered run is already out; its SSN can come round
+    // again only after 65535 further messages.
+    if (u == NULL || u->state != RUN_HELD)
+      return;
+    if (u->has_e) {
+      ix_del(r, u);
+      enqueue(r, u);
+    } else if (u->bytes >= r->pd_point) {
+      enqueue(r, u); // stays indexed for the fragments still to come
+    } else {
+      return;
+    }
+    st->next_ssn++;
+  }
+}
+
+/* Puts run u, just created or grown, where it belongs. u is not indexed. */
+static void settle(csctp_reasm *r, run *u, stream *st) {
+  if (u->state == RUN_PD) {
+    if (u->has_e)
+      u->state = RUN_QUEUED;
+    else
+      ix_add(r, u);
+    return;
+  }
+  if (!u->has_b) {
+    ix_add(r, u);
+    return;
+  }
+  if (u->unordered) {
+    if (u->has_e) {
+      enqueue(r, u);
+    } else {
+      ix_add(r, u);
+      if (u->bytes >= r->pd_point)
+        enqueue(r, u);
+    }
+    return;
+  }
+  if (u->ssn != st->next_ssn) {
+    ix_add(r, u);
+    return;
+  }
+  if (u->has_e) {
+    enqueue(r, u);
+  } else {
+    ix_add(r, u);
+    if (u->bytes < r->pd_point)
+      return;
+    enqueue(r, u);
+  }
+  st->next_ssn++;
+  stream_advance(r, st, u->sid);
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem,
+                     uint16_t ninstreams, size_t pd_point) {
+  if (r == NULL || mem == NULL || ninstreams == 0)
+    return CSCTP_ERR_INVAL;
+  memset(r, 0, sizeof(*r));
+  r->mem = mem;
+  r->ninstreams = ninstreams;
+  r->pd_point = pd_point;
+  return 0;
+}
+
+static void run_free(csctp_reasm *r, run *u) {
+  frag *f = u->head;
+  while (f != NULL) {
+    frag *next = f->next;
+    mem_free(r, f);
+    f = next;
+  }
+  mem_free(r, u);
+}
+
+void csctp_reasm_free(csctp_reasm *r) {
+  if (r == NULL || r->mem == NULL)
+    return;
+  // Queued runs are freed from the queue; partially delivered ones are also
+  // indexed, so skip them in the index walk.
+  for (size_t i = 0; i < r->nbuckets; i++) {
+    run *u = r->buckets[(size_t)IX_FIRST * r->nbuckets + i];
+    while (u != NULL) {
+      run *next = u->hnext[IX_FIRST];
+      if (u->state == RUN_HELD)
+        run_free(r, u);
+      u = next;
+    }
+  }
+  run *u = r->qhead;
+  while (u != NULL) {
+    run *next = u->qnext;
+    run_free(r, u);
+    u = next;
+  }
+  mem_free(r, r->buckets);
+  mem_free(r, r->streams);
+  const csctp_mem *mem = r->mem;
+  uint16_t ninstreams = r->ninstreams;
+  size_t pd_point = r->pd_point;
+  memset(r, 0, sizeof(*r));
+  r->mem = mem;
+  r->ninstreams = ninstreams;
+  r->pd_point = pd_point;
+}
+
+/* Whether a chunk can continue the message of run u. Unordered chunks carry
+ * no meaningful SSN (RFC 9260 6.6). */
+static int same_message(const run *u, const csctp_data *d) {
+  int unordered = (d->flags & CSCTP_DATA_FLAG_U) != 0;
+  return u->unordered == unordered && u->sid == d->sid &&
+         (unordered || u->ssn == d->ssn);
+}
+
+int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
+                    const csctp_addr *from) {
+  if (r == NULL || d == NULL || r->mem == NULL ||
+      (d->len > 0 && d->payload == NULL) || d->sid >= r->ninstreams ||
+      d->len > SIZE_MAX - sizeof(frag))
+    return CSCTP_ERR_INVAL;
+  int b = (d->flags & CSCTP_DATA_FLAG_B) != 0;
+  int e = (d->flags & CSCTP_DATA_FLAG_E) != 0;
+  int unordered = (d->flags & CSCTP_DATA_FLAG_U) != 0;
+  uint32_t tsn = d->tsn;
+
+  // Neighbours: fragments of one message have consecutive TSNs (6.9).
+  run *left = ix_find(r, IX_LAST, tsn - 1u);
+  run *right = ix_find(r, IX_FIRST, tsn + 1u);
+  if (left != NULL) {
+    if (left->has_e) {
+      if (!b)
+        return CSCTP_ERR_PROTO;
+      left = NULL;
+    } else if (b || !same_message(left, d)) {
+      return CSCTP_ERR_PROTO;
+    }
+  }
+  if (right != NULL) {
+    if (right->has_b) {
+      if (!e)
+        return CSCTP_ERR_PROTO;
+      right = NULL;
+    } else if (e || !same_message(right, d)) {
+      return CSCTP_ERR_PROTO;
+    }
+  }
+
+  stream *st = NULL;
+  uint16_t next_ssn = 0;
+  if (!unordered) {
+    st = stream_find(r, d->sid);
+    next_ssn = st != NULL ? st->next_ssn : 0;
+    run *same = ix_find_ssn(r, d->sid, d->ssn);
+    if (b) {
+      // A second message with the SSN of one held cannot be told apart.
+      if (same != NULL)
+        return CSCTP_ERR_PROTO;
+      // SSNs compare in 16-bit serial arithmetic (1.6): one "before" the
+      // next expected was already delivered.
+      if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u)
+        return CSCTP_ERR_PROTO;
+    } else if (same != NULL) {
+      // A later fragment of a message whose B is held: it must follow the B
+      // and the message must still be missing pieces.
+      if (same->has_e || !csctp_tsn_gt(tsn, same->first))
+        return CSCTP_ERR_PROTO;
+    } else if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u) {
+      // Its message was delivered whole, or its B would be indexed.
+      return CSCTP_ERR_PROTO;
+    }
+  }
+
+  // Allocate everything before changing anything.
+  if (!unordered && st == NULL) {
+    int rc = stream_insert(r, d->sid, &st);
+    if (rc != 0)
+      return rc;
+  }
+  frag *f = mem_alloc(r, sizeof(frag) + d->len);
+  if (f == NULL)
+    return CSCTP_ERR_NOMEM;
+  run *u = NULL;
+  if (left == NULL && right == NULL) {
+    u = mem_alloc(r, sizeof(run));
+    if (u == NULL) {
+      mem_free(r, f);
+      return CSCTP_ERR_NOMEM;
+    }
+    // Only a whole message deliverable at once skips the index.
+    int direct = b && e && (unordered || d->ssn == next_ssn);
+    if (!direct && r->nbuckets == 0 &&
+        ix_alloc(r, REASM_MIN_BUCKETS) != 0) {
+      mem_free(r, u);
+      mem_free(r, f);
+      return CSCTP_ERR_NOMEM;
+    }
+  }
+
+  f->next = NULL;
+  f->len = d->len;
+  if (from != NULL)
+    f->from = *from;
+  else
+    memset(&f->from, 0, sizeof(f->from));
+  if (d->len > 0)
+    memcpy(f->data, d->payload, d->len);
+  r->held += d->len;
+
+  if (u != NULL) {
+    memset(u, 0, sizeof(*u));
+    u->head = u->tail = f;
+    u->bytes = d->len;
+    u->first = u->last = tsn;
+    u->ppid = d->ppid;
+    u->sid = d->sid;
+    u->ssn = d->ssn;
+    u->has_b = (uint8_t)b;
+    u->has_e = (uint8_t)e;
+    u->unordered = (uint8_t)unordered;
+    u->state = RUN_HELD;
+    settle(r, u, st);
+    return 0;
+  }
+
+  // Join [left] + chunk + [right]; keys change, so unindex them first.
+  size_t added = d->len;
+  if (left != NULL) {
+    ix_del(r, left);
+    u = left;
+    if (u->tail != NULL)
+      u->tail->next = f;
+    else
+      u->head = f; // partially delivered and all read so far
+    u->tail = f;
+    u->last = tsn;
+    u->has_e = (uint8_t)e;
+  } else {
+    ix_del(r, right);
+    u = right;
+    f->next = u->head;
+    u->head = f;
+    u->first = tsn;
+    u->has_b = (uint8_t)b;
+    u->ppid = d->ppid;
+    u->ssn = d->ssn;
+    right = NULL;
+  }
+  u->bytes += d->len;
+  if (right != NULL) {
+    ix_del(r, right);
+    u->tail->next = right->head;
+    u->tail = right->tail;
+    u->last = right->last;
+    u->has_e = right->has_e;
+    u->bytes += right->bytes;
+    added += right->bytes;
+    mem_free(r, right);
+  }
+  if (u->state == RUN_PD)
+    r->ready += added;
+  settle(r, u, st);
+  return 0;
+}
+
+size_t csctp_reasm_held_bytes(const csctp_reasm *r) { return r->held; }
+
+size_t csctp_reasm_ready_bytes(const csctp_reasm *r) { return r->ready; }
+
+int csctp_reasm_has_ready(const csctp_reasm *r) {
+  return r->qhead != NULL && r->qhead->head != NULL;
+}
+
+csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info,
+                             uint8_t *buf, size_t buflen) {
+  run *u = r->qhead;
+  if (u == NULL || u->head == NULL)
+    return CSCTP_ERR_AGAIN;
+  if (buflen > (size_t)LONG_MAX)
+    buflen = (size_t)LONG_MAX;
+  size_t copied = 0;
+  csctp_addr from = u->head->from;
+  frag *f;
+  while ((f = u->head) != NULL) {
+    size_t n = f->len - r->rd_off;
+    if (n > buflen - copied)
+      n = buflen - copied;
+    if (n > 0 || f->len == 0)
+      from = f->from;
+    if (n > 0) {
+      memcpy(buf + copied, f->data + r->rd_off, n);
+      copied += n;
+      r->rd_off += n;
+    }
+    if (r->rd_off < f->len)
+      break; // buf is full
+    u->head = f->next;
+    if (u->head == NULL)
+      u->tail = NULL;
+    r->rd_off = 0;
+    mem_free(r, f);
+  }
+  info->sid = u->sid;
+  info->ssn = u->ssn;
+  info->ppid = u->ppid;
+  info->tsn = u->first;
+  info->flags = u->unordered ? CSCTP_RCV_UNORDERED : 0;
+  info->from = from;
+  u->bytes -= copied;
+  r->held -= copied;
+  r->ready -= copied;
+  if (u->head == NULL && u->has_e) {
+    info->flags |= CSCTP_RCV_EOR;
+    r->qhead = u->qnext;
+    if (r->qhead == NULL)
+      r->qtail = NULL;
+    mem_free(r, u);
+  }
+  return (csctp_ssize)copied;
+}

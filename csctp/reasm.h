@@ -1,0 +1,98 @@
+/* reasm.h -- inbound streams: reassembly, ordered and unordered delivery,
+ * partial delivery (RFC 9260 sections 6.5, 6.6 and 6.9; the partial delivery
+ * point of RFC 6458 8.1.21). Internal to the engine.
+ *
+ * The caller de-duplicates DATA chunks with a csctp_tsnmap, hands each new
+ * one to csctp_reasm_add and marks its TSN only when that succeeded. Complete
+ * messages wait here until their stream order allows them out; they then
+ * join one FIFO ready queue that csctp_reasm_read drains, in pieces if the
+ * reader's buffer is small.
+ *
+ * Partial delivery: an incomplete message that is next in line (the stream's
+ * next SSN, or any unordered message) and whose fragments received
+ * contiguously from its B fragment hold at least pd_point bytes joins the
+ * ready queue at once; later fragments become readable as they arrive. The
+ * ready queue is read strictly in order, so a message is never interleaved
+ * with another in the reader's byte stream: while the message at its head is
+ * incomplete and everything received of it was read, csctp_reasm_read
+ * returns CSCTP_ERR_AGAIN even if later messages are complete.
+ * pd_point 0 makes every next-in-line message readable as it arrives.
+ *
+ * Memory: one allocation per DATA chunk (header and payload together), one
+ * node per message or run of contiguous fragments, a hash index over the
+ * runs held for reassembly or ordering, and one small record per ordered
+ * stream actually used. Every operation is O(1) expected per chunk.
+ */
+#ifndef CSCTP_REASM_H
+#define CSCTP_REASM_H
+
+#include "chunk.h"
+#include "csctp.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct csctp_reasm_run;
+struct csctp_reasm_stream;
+
+/* The fields are private; the struct is visible so that it can be embedded. */
+typedef struct csctp_reasm {
+  const csctp_mem *mem;
+  size_t pd_point;
+  uint16_t ninstreams;
+  /* Ordered stream records, open addressing keyed by sid. */
+  struct csctp_reasm_stream *streams;
+  size_t nstreams_cap, nstreams;
+  /* Hash index over runs not yet complete and ready: by first TSN, by last
+   * TSN, by (sid, ssn) for ordered runs that start with a B fragment. */
+  struct csctp_reasm_run **buckets; /* 3 * nbuckets chain heads */
+  size_t nbuckets, nruns;
+  /* Ready queue: messages in the order they became readable. */
+  struct csctp_reasm_run *qhead, *qtail;
+  size_t rd_off; /* bytes already read of the head run's first fragment */
+  size_t held;   /* unread payload bytes held, ready or not */
+  size_t ready;  /* unread payload bytes in the ready queue */
+} csctp_reasm;
+
+/* csctp_reasm_init prepares r for ninstreams (>= 1) inbound streams.
+ * Allocates nothing. Returns 0 or CSCTP_ERR_INVAL. */
+int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem,
+                     uint16_t ninstreams, size_t pd_point);
+
+/* csctp_reasm_free releases everything r holds. */
+void csctp_reasm_free(csctp_reasm *r);
+
+/* csctp_reasm_add takes one new (de-duplicated) DATA chunk whose sid is
+ * below ninstreams and copies its payload. from is the path it arrived on
+ * (may be NULL). Returns 0; CSCTP_ERR_NOMEM (nothing kept: do not mark the
+ * TSN, the peer retransmits); CSCTP_ERR_PROTO when the chunk cannot fit with
+ * the ones held (a fragment whose TSN neighbours belong to another message,
+ * a B fragment right after an unfinished message, a second message with the
+ * SSN of one still held, an SSN serially before the stream's next expected
+ * one); CSCTP_ERR_INVAL on a bad argument. Nothing is kept on error. */
+int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
+                    const csctp_addr *from);
+
+/* csctp_reasm_held_bytes returns the unread payload bytes held, ready or
+ * waiting for fragments or for stream order (for a_rwnd). */
+size_t csctp_reasm_held_bytes(const csctp_reasm *r);
+
+/* csctp_reasm_ready_bytes returns the unread payload bytes in the ready
+ * queue. They are read in queue order, so a partially delivered message at
+ * its head that waits for its next fragment holds the others back. */
+size_t csctp_reasm_ready_bytes(const csctp_reasm *r);
+
+/* csctp_reasm_has_ready returns 1 when csctp_reasm_read would copy data. */
+int csctp_reasm_has_ready(const csctp_reasm *r);
+
+/* csctp_reasm_read copies the next message, or its next part, into buf.
+ * Sets info->sid, ssn, ppid, tsn (the message's first TSN), flags
+ * (CSCTP_RCV_UNORDERED; CSCTP_RCV_EOR when this read ends the message) and
+ * from (path of the last fragment copied); leaves assoc_id and cumtsn
+ * alone. Copies at most buflen bytes; the rest of the message stays for the
+ * next call. Returns the bytes copied, or CSCTP_ERR_AGAIN when nothing is
+ * readable. */
+csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info,
+                             uint8_t *buf, size_t buflen);
+
+#endif

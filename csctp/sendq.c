@@ -1,0 +1,308 @@
+/* sendq.c -- outbound queue, retransmission marking and SACK processing
+ * (RFC 9260 6.2.1, 6.3.2, 6.3.3, 6.9, 7.2.4). */
+#include "config.h"
+
+#include "sendq.h"
+
+#include "chunk.h"
+#include "mem.h"
+#include "tsn.h"
+
+#include <string.h>
+
+int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
+                     uint32_t initial_tsn) {
+  memset(q, 0, sizeof(*q));
+  q->mem = mem;
+  q->nstreams = nstreams;
+  q->next_tsn = initial_tsn;
+  q->cum_acked = initial_tsn - 1;
+  if (nstreams > 0) {
+    q->next_ssn = csctp_calloc(mem, nstreams, sizeof(uint16_t));
+    if (!q->next_ssn)
+      return CSCTP_ERR_NOMEM;
+  }
+  return 0;
+}
+
+static void sendq_release(csctp_sendq *q, csctp_chunk_out *c) {
+  csctp_msg_out *m = c->msg;
+  q->buffered -= c->len;
+  csctp_free(q->mem, c);
+  if (--m->refs == 0)
+    csctp_free(q->mem, m);
+}
+
+static void sendq_free_list(csctp_sendq *q, csctp_chunk_out *c) {
+  while (c) {
+    csctp_chunk_out *next = c->next;
+    sendq_release(q, c);
+    c = next;
+  }
+}
+
+void csctp_sendq_free(csctp_sendq *q) {
+  sendq_free_list(q, q->unsent);
+  sendq_free_list(q, q->out);
+  csctp_free(q->mem, q->next_ssn);
+  memset(q, 0, sizeof(*q));
+}
+
+uint32_t csctp_chunk_out_wire_size(const csctp_chunk_out *c) {
+  return (uint32_t)csctp_data_chunk_size(c->len);
+}
+
+/* 6.9: split a message into fragments of at most frag_point bytes; all
+ * fragments are allocated before any is queued so failure leaves no trace.
+ */
+int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
+                     const uint8_t *data, size_t len, size_t frag_point,
+                     int sack_now) {
+  if (len == 0 || frag_point == 0 || info->sid >= q->nstreams)
+    return CSCTP_ERR_INVAL;
+  size_t nfrag = (len + frag_point - 1) / frag_point;
+  csctp_msg_out *m = csctp_malloc(q->mem, sizeof(*m) + len);
+  if (!m)
+    return CSCTP_ERR_NOMEM;
+  memset(m, 0, sizeof(*m));
+  m->len = (uint32_t)len;
+  m->info = *info;
+  memcpy(m->data, data, len);
+  csctp_chunk_out *head = NULL, *tail = NULL;
+  int unordered = (info->flags & CSCTP_SEND_UNORDERED) != 0;
+  uint16_t ssn = unordered ? 0 : q->next_ssn[info->sid];
+  for (size_t i = 0; i < nfrag; i++) {
+    csctp_chunk_out *c = csctp_calloc(q->mem, 1, sizeof(*c));
+    if (!c) {
+      while (head) {
+        csctp_chunk_out *n = head->next;
+        csctp_free(q->mem, head);
+        head = n;
+      }
+      csctp_free(q->mem, m);
+      return CSCTP_ERR_NOMEM;
+    }
+    c->msg = m;
+    c->off = (uint32_t)(i * frag_point);
+    c->len = (uint32_t)(i + 1 < nfrag ? frag_point : len - i * frag_point);
+    c->sid = info->sid;
+    c->ssn = ssn;
+    if (i == 0)
+      c->flags |= CSCTP_DATA_FLAG_B;
+    if (i + 1 == nfrag)
+      c->flags |= CSCTP_DATA_FLAG_E;
+    if (unordered)
+      c->flags |= CSCTP_DATA_FLAG_U;
+    if (sack_now && i + 1 == nfrag)
+      c->flags |= CSCTP_DATA_FLAG_I;
+    if (tail)
+      tail->next = c;
+    else
+      head = c;
+    tail = c;
+  }
+  m->refs = (uint32_t)nfrag;
+  if (!unordered)
+    q->next_ssn[info->sid]++;
+  if (q->unsent_tail)
+    q->unsent_tail->next = head;
+  else
+    q->unsent = head;
+  q->unsent_tail = tail;
+  q->n_unsent += (uint32_t)nfrag;
+  q->buffered += len;
+  return 0;
+}
+
+csctp_chunk_out *csctp_sendq_first_rtx(const csctp_sendq *q) {
+  if (q->n_rtx == 0)
+    return NULL;
+  for (csctp_chunk_out *c = q->out; c; c = c->next)
+    if (c->state == CSCTP_OUT_RTX)
+      return c;
+  return NULL;
+}
+
+csctp_chunk_out *csctp_sendq_next_rtx(const csctp_chunk_out *c) {
+  for (c = c->next; c; c = c->next)
+    if (c->state == CSCTP_OUT_RTX)
+      return (csctp_chunk_out *)c;
+  return NULL;
+}
+
+void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
+                           csctp_tstamp now) {
+  if (c->state == CSCTP_OUT_UNSENT) {
+    /* Always the head of the FIFO: TSNs follow transmission order. */
+    q->unsent = c->next;
+    if (!q->unsent)
+      q->unsent_tail = NULL;
+    q->n_unsent--;
+    c->next = NULL;
+    c->tsn = q->next_tsn++;
+    if (q->out_tail)
+      q->out_tail->next = c;
+    else
+      q->out = c;
+    q->out_tail = c;
+    q->n_out++;
+  } else if (c->state == CSCTP_OUT_RTX) {
+    q->n_rtx--;
+  }
+  c->state = CSCTP_OUT_INFLIGHT;
+  c->path = path;
+  c->miss = 0;
+  c->tx_count++;
+  c->sent_at = now;
+  c->msg->sent = 1;
+  q->bytes_inflight += c->len;
+}
+
+/* leave_flight takes an in-flight chunk out of its path's flight. */
+static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
+                               csctp_chunk_out *c) {
+  uint32_t sz = csctp_chunk_out_wire_size(c);
+  csctp_path *p = &paths[c->path];
+  p->flight = p->flight > sz ? p->flight - sz : 0;
+  q->bytes_inflight -= c->len;
+}
+
+static void sendq_note_acked(csctp_chunk_out *c, csctp_tstamp now,
+                             csctp_sack_result *res, uint32_t *htna,
+                             int *have_htna) {
+  res->acked_bytes[c->path] += csctp_chunk_out_wire_size(c);
+  /* 6.3.1 C5 / Karn: only chunks sent once give an RTT sample. */
+  if (c->tx_count == 1 && now >= c->sent_at)
+    res->rtt[c->path] = now - c->sent_at;
+  if (!*have_htna || csctp_tsn_gt(c->tsn, *htna)) {
+    *htna = c->tsn;
+    *have_htna = 1;
+  }
+}
+
+/* Cumulative part: free everything up to cum_tsn. */
+static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths,
+                            uint32_t cum_tsn, csctp_tstamp now,
+                            csctp_sack_result *res, uint32_t *htna,
+                            int *have_htna) {
+  while (q->out && csctp_tsn_le(q->out->tsn, cum_tsn)) {
+    csctp_chunk_out *c = q->out;
+    q->out = c->next;
+    if (!q->out)
+      q->out_tail = NULL;
+    q->n_out--;
+    if (c->state == CSCTP_OUT_INFLIGHT)
+      sendq_leave_flight(q, paths, c);
+    else if (c->state == CSCTP_OUT_RTX)
+      q->n_rtx--;
+    if (c->state != CSCTP_OUT_GAPPED)
+      sendq_note_acked(c, now, res, htna, have_htna);
+    res->earliest_acked[c->path] = 1;
+    sendq_release(q, c);
+  }
+  if (csctp_tsn_gt(cum_tsn, q->cum_acked)) {
+    q->cum_acked = cum_tsn;
+    res->cum_advanced = 1;
+  }
+}
+
+/* Gap blocks: blocks are in ascending order (3.3.4), as are chunks. */
+static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
+                             uint32_t cum_tsn, const uint16_t *gaps,
+                             size_t ngaps, csctp_tstamp now,
+                             csctp_sack_result *res, uint32_t *htna,
+                             int *have_htna) {
+  size_t g = 0;
+  for (csctp_chunk_out *c = q->out; c; c = c->next) {
+    uint32_t off = c->tsn - cum_tsn;
+    while (g < ngaps && gaps[2 * g + 1] < off)
+      g++;
+    int in_gap = g < ngaps && gaps[2 * g] <= off && off <= gaps[2 * g + 1] &&
+                 off <= 0xFFFF;
+    if (in_gap && c->state != CSCTP_OUT_GAPPED) {
+      if (c->state == CSCTP_OUT_INFLIGHT)
+        sendq_leave_flight(q, paths, c);
+      else if (c->state == CSCTP_OUT_RTX)
+        q->n_rtx--;
+      c->state = CSCTP_OUT_GAPPED;
+      sendq_note_acked(c, now, res, htna, have_htna);
+    } else if (!in_gap && c->state == CSCTP_OUT_GAPPED) {
+      /* 6.2.1 D iii: the receiver reneged; send it again. */
+      c->state = CSCTP_OUT_RTX;
+      q->n_rtx++;
+    }
+  }
+}
+
+/* 7.2.4: count miss indications below the highest TSN newly acknowledged
+ * (HTNA) and mark a chunk for fast retransmit at the third. */
+static void sendq_count_misses(csctp_sendq *q, csctp_path *paths,
+                               uint32_t htna, csctp_sack_result *res) {
+  for (csctp_chunk_out *c = q->out; c && csctp_tsn_lt(c->tsn, htna);
+       c = c->next) {
+    if (c->state != CSCTP_OUT_INFLIGHT || c->fast_rtx_done)
+      continue;
+    if (++c->miss < 3)
+      continue;
+    sendq_leave_flight(q, paths, c);
+    c->state = CSCTP_OUT_RTX;
+    c->fast_rtx_done = 1;
+    q->n_rtx++;
+    res->new_fast_rtx++;
+    res->fast_rtx_path[c->path] = 1;
+  }
+}
+
+void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
+                         uint32_t cum_tsn, const uint16_t *gaps, size_t ngaps,
+                         csctp_tstamp now, csctp_sack_result *res) {
+  (void)npaths;
+  memset(res, 0, sizeof(*res));
+  if (csctp_tsn_lt(cum_tsn, q->cum_acked)) {
+    res->ignored = 1; /* 6.2.1 D i */
+    return;
+  }
+  uint32_t htna = 0;
+  int have_htna = 0;
+  sendq_apply_cum(q, paths, cum_tsn, now, res, &htna, &have_htna);
+  sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, res, &htna,
+                   &have_htna);
+  if (have_htna)
+    sendq_count_misses(q, paths, htna, res);
+}
+
+uint32_t csctp_sendq_mark_path_rtx(csctp_sendq *q, csctp_path *paths,
+                                   uint8_t path) {
+  uint32_t n = 0;
+  for (csctp_chunk_out *c = q->out; c; c = c->next) {
+    if (c->path != path || c->state != CSCTP_OUT_INFLIGHT)
+      continue;
+    sendq_leave_flight(q, paths, c);
+    c->state = CSCTP_OUT_RTX;
+    q->n_rtx++;
+    n++;
+  }
+  return n;
+}
+
+int csctp_sendq_path_has_inflight(const csctp_sendq *q, uint8_t path) {
+  for (const csctp_chunk_out *c = q->out; c; c = c->next)
+    if (c->path == path && c->state == CSCTP_OUT_INFLIGHT)
+      return 1;
+  return 0;
+}
+
+static const csctp_msg_out *sendq_first_unreported(csctp_chunk_out *c) {
+  for (; c; c = c->next) {
+    if (!c->msg->reported) {
+      c->msg->reported = 1;
+      return c->msg;
+    }
+  }
+  return NULL;
+}
+
+const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q) {
+  const csctp_msg_out *m = sendq_first_unreported(q->out);
+  return m ? m : sendq_first_unreported(q->unsent);
+}

@@ -1,0 +1,120 @@
+/* sendq.h -- outbound user messages: fragmentation (RFC 9260 6.9), TSN
+ * assignment, the retransmission queue and SACK processing (6.2.1, 6.3.2,
+ * 7.2.4). Internal.
+ *
+ * A message is copied once into a csctp_msg_out; its fragments are
+ * csctp_chunk_out records pointing into it. Fragments wait in the "unsent"
+ * FIFO until the association sends them; then they get a TSN and move to the
+ * "outstanding" list, kept in TSN order, until the cumulative ack passes
+ * them. */
+#ifndef CSCTP_SENDQ_H
+#define CSCTP_SENDQ_H
+
+#include "csctp.h"
+#include "path.h"
+
+typedef struct csctp_msg_out {
+  uint32_t refs; /* fragments still held */
+  uint32_t len;
+  uint8_t reported; /* SEND_FAILED already raised */
+  uint8_t sent;     /* some fragment was transmitted */
+  csctp_sndinfo info;
+  uint8_t data[];
+} csctp_msg_out;
+
+enum csctp_chunk_state {
+  CSCTP_OUT_UNSENT = 0,
+  CSCTP_OUT_INFLIGHT, /* sent, counted in its path's flight */
+  CSCTP_OUT_GAPPED,   /* acked by a gap block */
+  CSCTP_OUT_RTX       /* marked for retransmission */
+};
+
+typedef struct csctp_chunk_out {
+  struct csctp_chunk_out *next;
+  csctp_msg_out *msg;
+  uint32_t off, len;
+  uint32_t tsn;
+  uint16_t sid, ssn;
+  uint8_t flags; /* CSCTP_DATA_FLAG_* */
+  uint8_t state; /* enum csctp_chunk_state */
+  uint8_t path;  /* path index it was last sent on */
+  uint8_t miss;  /* miss indications (7.2.4) */
+  uint8_t fast_rtx_done;
+  uint16_t tx_count;
+  csctp_tstamp sent_at;
+} csctp_chunk_out;
+
+typedef struct csctp_sendq {
+  const csctp_mem *mem;
+  csctp_chunk_out *unsent, *unsent_tail;
+  csctp_chunk_out *out, *out_tail; /* outstanding, ascending TSN */
+  uint16_t *next_ssn;
+  uint16_t nstreams;
+  uint32_t next_tsn;    /* TSN for the next new chunk */
+  uint32_t cum_acked;   /* Cumulative TSN Ack Point */
+  size_t buffered;      /* payload bytes held (unsent + outstanding) */
+  uint32_t n_unsent, n_out;
+  uint32_t n_rtx;       /* chunks marked CSCTP_OUT_RTX */
+  uint32_t bytes_inflight; /* DATA bytes INFLIGHT (for rwnd, 6.2.1) */
+} csctp_sendq;
+
+/* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */
+#define CSCTP_MAX_PATHS 16
+typedef struct csctp_sack_result {
+  int ignored;         /* out of order SACK (6.2.1 D i) */
+  int cum_advanced;
+  int new_fast_rtx;    /* chunks newly marked for fast retransmit */
+  uint32_t acked_bytes[CSCTP_MAX_PATHS];
+  uint8_t fast_rtx_path[CSCTP_MAX_PATHS]; /* path had a chunk marked */
+  uint8_t earliest_acked[CSCTP_MAX_PATHS]; /* 6.3.2 R3 */
+  csctp_tstamp rtt[CSCTP_MAX_PATHS]; /* 0: no sample */
+} csctp_sack_result;
+
+int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
+                     uint32_t initial_tsn);
+/* csctp_sendq_free frees everything without reporting. */
+void csctp_sendq_free(csctp_sendq *q);
+
+/* csctp_sendq_push fragments and queues a message (len >= 1). Returns 0 or
+ * CSCTP_ERR_NOMEM (nothing queued). */
+int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
+                     const uint8_t *data, size_t len, size_t frag_point,
+                     int sack_now);
+
+/* csctp_sendq_first_rtx returns the lowest-TSN chunk marked for
+ * retransmission, or NULL. */
+csctp_chunk_out *csctp_sendq_first_rtx(const csctp_sendq *q);
+csctp_chunk_out *csctp_sendq_next_rtx(const csctp_chunk_out *c);
+
+/* csctp_sendq_mark_sent records a transmission of c on path at now: an
+ * unsent chunk gets the next TSN and moves to the outstanding list. The
+ * caller adds its size to the path's flight. */
+void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
+                           csctp_tstamp now);
+
+/* csctp_sendq_on_sack applies a SACK (cum_tsn, gap blocks as offset pairs)
+ * to the queue and to the paths' flight sizes. highest_sent must be checked
+ * by the caller. Fills *res. */
+void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
+                         uint32_t cum_tsn, const uint16_t *gaps, size_t ngaps,
+                         csctp_tstamp now, csctp_sack_result *res);
+
+/* csctp_sendq_mark_path_rtx marks every in-flight chunk last sent on path
+ * for retransmission (6.3.3 E3) and removes it from the path's flight.
+ * Returns how many were marked. */
+uint32_t csctp_sendq_mark_path_rtx(csctp_sendq *q, csctp_path *paths,
+                                   uint8_t path);
+
+/* csctp_sendq_oldest_on_path returns 1 if some chunk is in flight on path. */
+int csctp_sendq_path_has_inflight(const csctp_sendq *q, uint8_t path);
+
+/* csctp_sendq_take_failed detaches the next message not fully acknowledged
+ * (unsent or outstanding), for a SEND_FAILED report after the association
+ * ended. Returns NULL when none is left. Messages are returned once. The
+ * caller then calls csctp_sendq_free. */
+const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
+
+/* Size of a DATA chunk on the wire (header + padded payload). */
+uint32_t csctp_chunk_out_wire_size(const csctp_chunk_out *c);
+
+#endif
