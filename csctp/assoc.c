@@ -432,7 +432,8 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   a->state = CSCTP_STATE_COOKIE_ECHOED;
   a->send_init = 0;
   a->send_cookie_echo = 1;
-  a->init_retrans = 0;
+  /* init_retrans keeps counting: Max.Init.Retransmits bounds the whole
+   * setup, so a peer whose cookies always go stale cannot loop us. */
   a->t1_rto = a->paths[a->primary].rto;
   if (a->t1_rto > assoc_t1_cap(a))
     a->t1_rto = assoc_t1_cap(a);
@@ -450,8 +451,22 @@ static void assoc_on_cookie_ack(csctp_assoc *a, csctp_tstamp now) {
 /* 5.2.4 action A: the peer restarted. */
 static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
                           csctp_tstamp now) {
+  /* Messages never sent go on in the new incarnation; the rest failed. */
+  csctp_sendq old = a->sq;
+  memset(&a->sq, 0, sizeof(a->sq));
+  int rv = csctp_sendq_init(&a->sq, &a->ep->mem, ck->ostreams, ck->local_tsn);
+  if (rv == 0)
+    csctp_sendq_move_unsent(&old, &a->sq, a->frag_point);
+  csctp_sendq tmp = a->sq;
+  a->sq = old;
   assoc_fail_messages(a);
   csctp_sendq_free(&a->sq);
+  a->sq = tmp;
+  if (rv != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
+                      0);
+    return;
+  }
   a->local_tag = ck->local_tag;
   a->peer_tag = ck->peer_tag;
   a->local_initial_tsn = ck->local_tsn;
@@ -879,15 +894,18 @@ static void assoc_on_t2(csctp_assoc *a, csctp_tstamp now) {
 /* 8.3: heartbeat an idle path; an unanswered one counts as an error. */
 static void assoc_on_hb_timer(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
+  if (p->flight > 0 || p->t3 != CSCTP_TSTAMP_NEVER) {
+    /* Data is outstanding: its acks and T3-rtx watch this path. */
+    p->hb_outstanding = 0;
+    assoc_schedule_hb(a, p, now);
+    return;
+  }
   if (p->hb_outstanding) {
     p->hb_outstanding = 0;
     csctp_path_backoff(p, &a->s);
     csctp_assoc_path_error(a, pi, now);
     if (a->dead)
       return;
-  } else if (p->state == CSCTP_PATH_ACTIVE && p->flight > 0) {
-    assoc_schedule_hb(a, p, now); /* busy path: data acks do the job */
-    return;
   } else if (p->state == CSCTP_PATH_ACTIVE &&
              p->last_send + a->s.hb_interval > now) {
     assoc_schedule_hb(a, p, p->last_send);

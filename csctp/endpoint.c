@@ -655,9 +655,18 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->peer_port = ck.peer_port;
   a->local_initial_tsn = ck.local_tsn;
   int rv = csctp_assoc_add_path(a, &ck.src, now);
-  for (size_t i = 0; rv == 0 && i < ck.naddrs; i++)
-    if (csctp_assoc_find_path(a, &ck.addrs[i]) < 0)
-      rv = csctp_assoc_add_path(a, &ck.addrs[i], now);
+  for (size_t i = 0; rv == 0 && i < ck.naddrs; i++) {
+    if (csctp_assoc_find_path(a, &ck.addrs[i]) >= 0)
+      continue;
+    rv = csctp_assoc_add_path(a, &ck.addrs[i], now);
+    int pi = csctp_assoc_find_path(a, &ck.addrs[i]);
+    if (rv == 0 && pi >= 0) /* 5.4: listed addresses need confirming */
+      a->paths[pi].state = CSCTP_PATH_UNCONFIRMED;
+  }
+  /* RFC 6951 5.4: the COOKIE ECHO's UDP port is the current one. */
+  int si = csctp_assoc_find_path(a, src);
+  if (rv == 0 && si >= 0)
+    a->paths[si].addr.port = src->port;
   if (rv == 0)
     rv = csctp_assoc_start(a, ck.peer_tsn, ck.peer_rwnd, ck.ostreams,
                            ck.istreams, now);

@@ -16,8 +16,9 @@ int csctp_addr_equal(const csctp_addr *a, const csctp_addr *b) {
 
 void csctp_path_init(csctp_path *p, const csctp_addr *a,
                      const csctp_settings *s, csctp_tstamp now) {
+  csctp_addr addr = *a; /* a may point into p */
   memset(p, 0, sizeof(*p));
-  p->addr = *a;
+  p->addr = addr;
   p->state = CSCTP_PATH_ACTIVE;
   p->mtu = s->pmtu;
   p->rto = s->rto_initial; /* 6.3.1 C1 */

@@ -165,8 +165,8 @@ static void ix_unlink(csctp_reasm *r, run *u, int ix) {
 }
 
 static int ix_alloc(csctp_reasm *r, size_t nbuckets) {
-  run **b = r->mem->calloc(nbuckets * IX_COUNT, sizeof(run *),
-                           r->mem->user_data);
+  run **b =
+      r->mem->calloc(nbuckets * IX_COUNT, sizeof(run *), r->mem->user_data);
   if (b == NULL)
     return CSCTP_ERR_NOMEM;
   run **old = r->buckets;
@@ -210,6 +210,15 @@ static void ix_del(csctp_reasm *r, run *u) {
   u->in_ssn = 0;
   u->indexed = 0;
   r->nruns--;
+}
+
+/* Gives back a large index once nothing is held for reassembly. */
+static void ix_trim(csctp_reasm *r) {
+  if (r->nruns == 0 && r->nbuckets > REASM_MIN_BUCKETS) {
+    mem_free(r, r->buckets);
+    r->buckets = NULL;
+    r->nbuckets = 0;
+  }
 }
 
 /* ---- Delivery ---------------------------------------------------------- */
@@ -287,8 +296,8 @@ static void settle(csctp_reasm *r, run *u, stream *st) {
 
 /* ---- API --------------------------------------------------------------- */
 
-int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem,
-                     uint16_t ninstreams, size_t pd_point) {
+int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem, uint16_t ninstreams,
+                     size_t pd_point) {
   if (r == NULL || mem == NULL || ninstreams == 0)
     return CSCTP_ERR_INVAL;
   memset(r, 0, sizeof(*r));
@@ -423,8 +432,7 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     }
     // Only a whole message deliverable at once skips the index.
     int direct = b && e && (unordered || d->ssn == next_ssn);
-    if (!direct && r->nbuckets == 0 &&
-        ix_alloc(r, REASM_MIN_BUCKETS) != 0) {
+    if (!direct && r->nbuckets == 0 && ix_alloc(r, REASM_MIN_BUCKETS) != 0) {
       mem_free(r, u);
       mem_free(r, f);
       return CSCTP_ERR_NOMEM;
@@ -454,6 +462,7 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     u->unordered = (uint8_t)unordered;
     u->state = RUN_HELD;
     settle(r, u, st);
+    ix_trim(r);
     return 0;
   }
 
@@ -494,6 +503,7 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
   if (u->state == RUN_PD)
     r->ready += added;
   settle(r, u, st);
+  ix_trim(r);
   return 0;
 }
 
@@ -505,8 +515,8 @@ int csctp_reasm_has_ready(const csctp_reasm *r) {
   return r->qhead != NULL && r->qhead->head != NULL;
 }
 
-csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info,
-                             uint8_t *buf, size_t buflen) {
+csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
+                             size_t buflen) {
   run *u = r->qhead;
   if (u == NULL || u->head == NULL)
     return CSCTP_ERR_AGAIN;

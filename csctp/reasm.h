@@ -56,8 +56,8 @@ typedef struct csctp_reasm {
 
 /* csctp_reasm_init prepares r for ninstreams (>= 1) inbound streams.
  * Allocates nothing. Returns 0 or CSCTP_ERR_INVAL. */
-int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem,
-                     uint16_t ninstreams, size_t pd_point);
+int csctp_reasm_init(csctp_reasm *r, const csctp_mem *mem, uint16_t ninstreams,
+                     size_t pd_point);
 
 /* csctp_reasm_free releases everything r holds. */
 void csctp_reasm_free(csctp_reasm *r);
@@ -92,7 +92,7 @@ int csctp_reasm_has_ready(const csctp_reasm *r);
  * alone. Copies at most buflen bytes; the rest of the message stays for the
  * next call. Returns the bytes copied, or CSCTP_ERR_AGAIN when nothing is
  * readable. */
-csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info,
-                             uint8_t *buf, size_t buflen);
+csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
+                             size_t buflen);
 
 #endif

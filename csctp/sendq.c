@@ -306,3 +306,19 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q) {
   const csctp_msg_out *m = sendq_first_unreported(q->out);
   return m ? m : sendq_first_unreported(q->unsent);
 }
+
+int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
+                            size_t frag_point) {
+  for (csctp_chunk_out *c = from->unsent; c; c = c->next) {
+    csctp_msg_out *m = c->msg;
+    if (!(c->flags & CSCTP_DATA_FLAG_B) || m->sent || m->reported ||
+        m->info.sid >= to->nstreams)
+      continue;
+    int rv = csctp_sendq_push(to, &m->info, m->data, m->len, frag_point,
+                              (c->flags & CSCTP_DATA_FLAG_I) != 0);
+    if (rv != 0)
+      return rv;
+    m->reported = 1;
+  }
+  return 0;
+}

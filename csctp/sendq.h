@@ -114,6 +114,13 @@ int csctp_sendq_path_has_inflight(const csctp_sendq *q, uint8_t path);
  * caller then calls csctp_sendq_free. */
 const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
 
+/* csctp_sendq_move_unsent queues, in order, every message of from that was
+ * never transmitted into to (fresh SSNs and TSNs), marking it reported in
+ * from. Used when the peer restarts (RFC 9260 5.2.4 A keeps data). Returns
+ * 0 or CSCTP_ERR_NOMEM (the messages not moved stay in from). */
+int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
+                            size_t frag_point);
+
 /* Size of a DATA chunk on the wire (header + padded payload). */
 uint32_t csctp_chunk_out_wire_size(const csctp_chunk_out *c);
 

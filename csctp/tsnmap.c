@@ -53,8 +53,7 @@ static void clear_range(csctp_tsnmap *m, uint32_t d, uint32_t n) {
 
 /* Returns the first logical offset in [d, end) whose bit equals val, or end.
  */
-static uint32_t scan(const csctp_tsnmap *m, uint32_t d, uint32_t end,
-                     int val) {
+static uint32_t scan(const csctp_tsnmap *m, uint32_t d, uint32_t end, int val) {
   while (d < end) {
     uint32_t p = ring_pos(m, d);
     uint32_t off = p & 63u;
@@ -94,8 +93,8 @@ static int grow(csctp_tsnmap *m, uint32_t need) {
   if (want > round64(m->max_window))
     want = round64(m->max_window);
   uint32_t nbits = (uint32_t)want;
-  uint64_t *bits = m->mem->calloc(nbits / 64u, sizeof(uint64_t),
-                                  m->mem->user_data);
+  uint64_t *bits =
+      m->mem->calloc(nbits / 64u, sizeof(uint64_t), m->mem->user_data);
   if (bits == NULL)
     return CSCTP_ERR_NOMEM;
   // Re-lay the received bits with head at 0, one run of ones at a time.

@@ -244,7 +244,70 @@ static void test_bad_args(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* RFC 9260 5.2.4 action A: the peer comes back with a new INIT. */
+static void test_peer_restart(void) {
+  pair p;
+  pair_init(&p, NULL);
+  pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  csctp_assoc_id bid = ev.assoc_id;
+  csctp_endpoint_del(p.a);
+  seed_a += 100;
+  CHECK_EQ(csctp_endpoint_new(&p.a, 5000, NULL, NULL, seeded_rand, &seed_a,
+                              p.now),
+           0);
+  csctp_assoc_id id = pair_connect(&p);
+  REQUIRE(find_event(p.a, CSCTP_EV_ASSOC_UP, &ev));
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_RESTART, &ev));
+  CHECK_EQ(ev.assoc_id, bid);
+  csctp_sndinfo si = {.sid = 1, .assoc_id = id};
+  CHECK_EQ(csctp_send(p.a, &si, NULL, (const uint8_t *)"again", 5, p.now), 0);
+  pair_flush(&p);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(p.b, bid, &ri, buf, sizeof(buf), p.now), 5);
+  CHECK_EQ(ri.ssn, 0);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
+/* RFC 9260 5.2.6: a COOKIE ECHO that arrives too late draws a Stale Cookie
+ * error; the client starts over and gets in. */
+static void test_stale_cookie(void) {
+  csctp_settings ss;
+  csctp_settings_default(&ss);
+  ss.valid_cookie_life = 10 * CSCTP_MILLISECONDS;
+  pair p;
+  pair_init(&p, &ss);
+  p.drop_type = CSCTP_CT_COOKIE_ECHO; /* hold back the first COOKIE ECHO */
+  csctp_assoc_id id = 0;
+  CHECK_EQ(csctp_connect(p.a, &p.addr_b, 1, 6000, NULL, p.now, &id), 0);
+  uint8_t held[2048];
+  csctp_ssize hn = 0;
+  csctp_addr dst, src;
+  uint8_t buf[2048];
+  csctp_ssize n = csctp_endpoint_write_pkt(p.a, &dst, &src, buf, sizeof(buf),
+                                           p.now); /* INIT */
+  csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, buf, (size_t)n, p.now);
+  n = csctp_endpoint_write_pkt(p.b, &dst, &src, buf, sizeof(buf), p.now);
+  csctp_endpoint_read_pkt(p.a, &p.addr_b, &p.addr_a, buf, (size_t)n, p.now);
+  hn = csctp_endpoint_write_pkt(p.a, &dst, &src, held, sizeof(held), p.now);
+  REQUIRE(hn > 0 && held[12] == CSCTP_CT_COOKIE_ECHO);
+  p.now += 200 * CSCTP_MILLISECONDS;
+  csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, held, (size_t)hn, p.now);
+  p.drop_type = -1;
+  pair_flush(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.a, CSCTP_EV_ASSOC_UP, &ev));
+  CHECK_EQ(ev.assoc_id, id);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
+  TEST_RUN(test_stale_cookie);
+  TEST_RUN(test_peer_restart);
   TEST_RUN(test_handshake);
   TEST_RUN(test_data_and_shutdown);
   TEST_RUN(test_lost_cookie_echo);

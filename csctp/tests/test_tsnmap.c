@@ -14,12 +14,12 @@
 /* ---- Counting allocator with failure injection -------------------------- */
 
 typedef struct talloc {
-  long live;      /* allocations not yet freed */
-  long count;     /* allocations attempted */
-  long fail_at;   /* fail the fail_at-th attempt (1-based); 0: never */
-  long failures;  /* attempts failed */
-  size_t bytes;   /* live bytes */
-  size_t peak;    /* most live bytes at once */
+  long live;     /* allocations not yet freed */
+  long count;    /* allocations attempted */
+  long fail_at;  /* fail the fail_at-th attempt (1-based); 0: never */
+  long failures; /* attempts failed */
+  size_t bytes;  /* live bytes */
+  size_t peak;   /* most live bytes at once */
 } talloc;
 
 /* A header before each block remembers its size. */
@@ -424,8 +424,8 @@ static void test_gap_offset_limit(void) {
   csctp_mem mem = tmem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 200000) == 0);
-  const uint32_t got[] = {10, 65530, 65531, 65532, 65533, 65534, 65535,
-                          65536, 65537, 70000};
+  const uint32_t got[] = {10,    65530, 65531, 65532, 65533,
+                          65534, 65535, 65536, 65537, 70000};
   REQUIRE(mark_all(&m, got, 10) == 0);
   uint16_t p[8];
   REQUIRE(csctp_tsnmap_gaps(&m, p, 4) == 2);

@@ -1,0 +1,957 @@
+/* test_sim.c -- network simulator scenarios for the csctp engine.
+ *
+ *   test_sim                 the scenario suite (fixed seeds)
+ *   test_sim --soak N        N random seeds of a random-fault scenario
+ *   test_sim --seed 0x...    one soak seed again, verbosely
+ *
+ * Environment: SIM_VERBOSE=1 (events), SIM_TRACE=1 (every packet), SIM_LOG=1
+ * (the engine's debug log). Every violation prints
+ * "SIM FAILURE seed=0x... scenario=NAME: what".
+ */
+#include "sim.h"
+#include "test.h"
+
+#define MS CSCTP_MILLISECONDS
+#define SEC CSCTP_SECONDS
+
+#define CLIENT_IP 0x0a000001u
+#define SERVER_IP 0x0a000002u
+
+static double secs(csctp_tstamp t) { return (double)t / 1e9; }
+
+/* CHECK failures name the run: "scenario=NAME seed=0x..." */
+static char run_name[160];
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static sim *pair_new(uint64_t seed, const char *name, const csctp_settings *cs,
+                     const csctp_settings *ss, const sim_link_params *lp,
+                     sim_node **c, sim_node **v) {
+  sim *s = sim_new(seed, name);
+  snprintf(run_name, sizeof run_name, "scenario=%s seed=0x%llx", name,
+           (unsigned long long)seed);
+  test_cur_name_ = run_name;
+  *c = sim_node_add(s, "client", CLIENT_IP, 4000, cs);
+  *v = sim_node_add(s, "server", SERVER_IP, 5000, ss);
+  sim_pair(*c, *v);
+  sim_node_listen(*v, 1);
+  sim_link_nodes(s, *c, *v, lp);
+  return s;
+}
+
+/* Adds count messages (or until max_bytes) with sizes in [lo, hi]
+ * (log-uniform), streams [0, nstreams), unordered with probability pu. */
+static void add_msgs(sim_flow *f, sim_rng *r, size_t count, uint64_t max_bytes,
+                     uint32_t lo, uint32_t hi, uint16_t nstreams, double pu) {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < count && bytes < max_bytes; i++) {
+    uint32_t size = (uint32_t)sim_rng_logrange(r, lo, hi);
+    uint16_t sid = (uint16_t)sim_rng_range(r, 0, nstreams ? nstreams - 1u : 0);
+    uint32_t ppid = (uint32_t)sim_rng_next(r);
+    sim_flow_add(f, sid, ppid, sim_rng_chance(r, pu), size);
+    bytes += size;
+  }
+}
+
+static int pred_any_lost(sim *s, void *ud) {
+  (void)ud;
+  for (int i = 0; i < s->nnodes; i++)
+    if (s->nodes[i].lost)
+      return 1;
+  return 0;
+}
+
+static int pred_done_or_lost(sim *s, void *ud) {
+  return sim_pred_flows_done(s, ud) || pred_any_lost(s, ud);
+}
+
+/* Ends a run: statistics line, teardown with the leak check. Returns the
+ * number of violations. */
+static uint64_t finish(sim *s) {
+  sim_print_stats(s);
+  return sim_free(s);
+}
+
+/* Graceful close from node a once everything was delivered; both sides
+ * must see SHUTDOWN_COMPLETE. */
+static void close_gracefully(sim *s, sim_node *a, csctp_tstamp limit) {
+  if (!a->ep || !a->assoc || a->lost)
+    return;
+  int rc = csctp_shutdown(a->ep, a->assoc, s->now);
+  if (rc != 0) {
+    sim_violation(s, "%s: csctp_shutdown: %s", a->name, csctp_strerror(rc));
+    return;
+  }
+  a->app.shutdown_called = 1;
+  if (sim_run_until(s, s->now + limit, sim_pred_all_closed, NULL) != 1) {
+    sim_violation(s, "graceful shutdown did not complete within %.0f s",
+                  secs(limit));
+    return;
+  }
+  for (int i = 0; i < s->nnodes; i++) {
+    sim_node *n = &s->nodes[i];
+    if (!n->shutdown_complete)
+      sim_violation(s, "%s: no SHUTDOWN_COMPLETE (lost=%d reason=%s)", n->name,
+                    n->lost, n->lost ? sim_lost_name(n->lost_reason) : "-");
+  }
+}
+
+/* The standard body of a data scenario: wait for both sides to be up, run
+ * until every flow is delivered, check, close. */
+static void run_data(sim *s, sim_node *c, sim_node *v, csctp_tstamp limit) {
+  (void)v;
+  int r = sim_run_until(s, s->now + limit, pred_done_or_lost, NULL);
+  if (r != 1)
+    sim_violation(s,
+                  "flows not delivered within %.0f s (client %llu/%zu, "
+                  "server %llu/%zu delivered)",
+                  secs(limit), (unsigned long long)c->app.tx.delivered,
+                  c->app.tx.n, (unsigned long long)v->app.tx.delivered,
+                  v->app.tx.n);
+  else if (pred_any_lost(s, NULL))
+    sim_violation(s,
+                  "association lost: client lost=%d (%s) server lost=%d "
+                  "(%s)",
+                  c->lost, c->lost ? sim_lost_name(c->lost_reason) : "-",
+                  v->lost, v->lost ? sim_lost_name(v->lost_reason) : "-");
+  sim_check_delivered(s, c, 0);
+  sim_check_delivered(s, v, 0);
+  if (r == 1 && !pred_any_lost(s, NULL))
+    close_gracefully(s, c, 120 * SEC);
+}
+
+static const uint64_t seeds3[] = {0x5eed0001, 0x5eed0002, 0x5eed0003};
+
+/* ---- handshake loss ------------------------------------------------------ */
+
+static void handshake_loss(uint8_t type, const char *name) {
+  for (size_t k = 0; k < 3; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    sim *s = pair_new(seeds3[k], name, NULL, NULL, &lp, &c, &v);
+    sim_hook_chunk h = {.type = type, .count = 1};
+    int c2s = type == 1 || type == 10; /* INIT, COOKIE ECHO */
+    sim_link *l = c2s ? sim_link_find(s, &c->addrs[0], &v->addrs[0])
+                      : sim_link_find(s, &v->addrs[0], &c->addrs[0]);
+    l->hook = sim_hook_drop_chunk;
+    l->hook_data = &h;
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, 20, UINT64_MAX, 1, 3000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 20, UINT64_MAX, 1, 3000, 4, 0.3);
+    CHECK_EQ(sim_connect(c, v), 0);
+    int up = sim_run_until(s, 60 * SEC, sim_pred_all_up, NULL);
+    CHECK_EQ(up, 1);
+    CHECK_EQ(h.dropped, 1);
+    if (up == 1) {
+      /* the lost packet is recovered by T1 (RTO.Initial = 1 s) */
+      CHECK(c->up_time >= 1 * SEC);
+      CHECK(c->up_time < 2 * SEC);
+      if (type == 11) /* COOKIE ACK lost: the server was up at once */
+        CHECK(v->up_time < 1 * SEC);
+      else
+        CHECK(v->up_time >= 1 * SEC);
+      CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_UP], 1);
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_UP], 1);
+      run_data(s, c, v, 60 * SEC);
+    }
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+static void test_handshake_lost_init(void) {
+  handshake_loss(1, "handshake_lost_init");
+}
+static void test_handshake_lost_init_ack(void) {
+  handshake_loss(2, "handshake_lost_init_ack");
+}
+static void test_handshake_lost_cookie_echo(void) {
+  handshake_loss(10, "handshake_lost_cookie_echo");
+}
+static void test_handshake_lost_cookie_ack(void) {
+  handshake_loss(11, "handshake_lost_cookie_ack");
+}
+
+/* ---- INIT collision ------------------------------------------------------ */
+
+static void test_init_collision(void) {
+  /* the second INIT leaves 0, 3 and 9 ms after the first: both are in
+   * flight at once (10 ms one-way delay) */
+  static const csctp_tstamp offs[] = {0, 3 * MS, 9 * MS};
+  for (size_t k = 0; k < 3; k++) {
+    sim_node *c, *v;
+    sim *s = pair_new(seeds3[k], "init_collision", NULL, NULL, NULL, &c, &v);
+    sim_node_listen(c, 1);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, 50, UINT64_MAX, 1, 5000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 50, UINT64_MAX, 1, 5000, 4, 0.3);
+    CHECK_EQ(sim_connect(c, v), 0);
+    sim_run_until(s, offs[k], NULL, NULL);
+    CHECK_EQ(sim_connect(v, c), 0);
+    int up = sim_run_until(s, 30 * SEC, sim_pred_all_up, NULL);
+    CHECK_EQ(up, 1);
+    if (up == 1) {
+      /* run a while longer: a second association or a late ABORT shows */
+      sim_run_until(s, s->now + 5 * SEC, NULL, NULL);
+      CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_UP], 1);
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_UP], 1);
+      CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_LOST], 0);
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_LOST], 0);
+      CHECK_EQ(csctp_endpoint_assoc_ids(c->ep, NULL, 0), 1);
+      CHECK_EQ(csctp_endpoint_assoc_ids(v->ep, NULL, 0), 1);
+      CHECK(c->up_time < 1 * SEC);
+      CHECK(v->up_time < 1 * SEC);
+      run_data(s, c, v, 60 * SEC);
+    }
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- peer restart -------------------------------------------------------- */
+
+/* k = 0..2: both sides idle when the client crashes; k = 3: the server is
+ * still sending to the dead incarnation, so its DATA may reach the new one
+ * as out of the blue (8.4: ABORT with the T bit) before the restart: the
+ * server then reports ASSOC_LOST and accepts a new association instead of
+ * a restart. Either way nothing is lost silently. */
+static void test_peer_restart(void) {
+  for (size_t k = 0; k < 4; k++) {
+    int busy = k == 3;
+    uint64_t seed = seeds3[k % 3] + (busy ? 0x100 : 0);
+    sim_node *c, *v;
+    sim *s = pair_new(seed, busy ? "peer_restart_busy" : "peer_restart", NULL,
+                      NULL, NULL, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seed);
+    add_msgs(&c->app.tx, &r, 30, UINT64_MAX, 1, 5000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 30, UINT64_MAX, 1, 5000, 4, 0.3);
+    CHECK_EQ(sim_connect(c, v), 0);
+    int ok = sim_run_until(s, 30 * SEC, pred_done_or_lost, NULL);
+    CHECK_EQ(ok, 1);
+    CHECK(!pred_any_lost(s, NULL));
+    sim_check_delivered(s, c, 0);
+    sim_check_delivered(s, v, 0);
+    csctp_assoc_id old_id = v->assoc;
+    sim_flow_reset(&v->app.tx, sim_mix64(seed + 202));
+    add_msgs(&v->app.tx, &r, busy ? 300 : 30, UINT64_MAX, 1, 5000, 4, 0.3);
+    if (busy) {
+      /* the server sends for 30 ms, then the client crashes */
+      sim_run_until(s, s->now + 30 * MS, NULL, NULL);
+    } else {
+      /* let the last SACKs settle; the server writes again after the
+       * restart */
+      sim_run_until(s, s->now + 1 * SEC, NULL, NULL);
+      v->app.send_enabled = 0;
+    }
+    sim_node_restart(c);
+    sim_flow_reset(&c->app.tx, sim_mix64(seed + 101));
+    add_msgs(&c->app.tx, &r, 30, UINT64_MAX, 1, 5000, 4, 0.3);
+    CHECK_EQ(sim_connect(c, v), 0);
+    ok = sim_run_until(s, s->now + 30 * SEC, sim_pred_all_up, NULL);
+    CHECK_EQ(ok, 1);
+    v->app.send_enabled = 1;
+    sim_run_until(s, s->now + 100 * MS, NULL, NULL);
+    CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_UP], 2); /* once per incarnation */
+    if (!busy || !v->ev_count[CSCTP_EV_ASSOC_LOST]) {
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_RESTART], 1);
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_UP], 1);
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_LOST], 0);
+      CHECK_EQ(v->assoc, old_id);
+    } else {
+      CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_UP], 2);
+      CHECK_EQ(v->lost_reason, CSCTP_LOST_PEER_ABORT);
+    }
+    CHECK_EQ(csctp_endpoint_assoc_ids(v->ep, NULL, 0), 1);
+    if (!busy) {
+      if (ok == 1)
+        run_data(s, c, v, 60 * SEC);
+    } else {
+      sim_run_until(s, s->now + 60 * SEC, sim_pred_flows_settled, NULL);
+      sim_check_delivered(s, c, 0);
+      /* every server message: delivered, or reported failed / refused */
+      sim_flow *f = &v->app.tx;
+      uint64_t silent = 0, failed = 0;
+      for (size_t i = 0; i < f->n; i++) {
+        if (!(f->state[i] & (SIM_MSG_DELIVERED | SIM_MSG_REJECTED)) &&
+            !(f->state[i] & SIM_MSG_FAILED))
+          silent++;
+        failed += (f->state[i] & SIM_MSG_FAILED) != 0;
+      }
+      if (silent)
+        sim_violation(s,
+                      "server: %llu messages neither delivered nor "
+                      "reported (SEND_FAILED) across the peer's restart",
+                      (unsigned long long)silent);
+      sim_log(s, "busy restart: %llu delivered, %llu failed, %llu refused",
+              (unsigned long long)f->delivered, (unsigned long long)failed,
+              (unsigned long long)f->rejected);
+      close_gracefully(s, c, 60 * SEC);
+    }
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- bulk transfer ------------------------------------------------------- */
+
+static void bulk(double loss, uint64_t total, const char *name) {
+  static const uint64_t seeds[] = {0xb01c0001, 0xb01c0002};
+  for (size_t k = 0; k < 2; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp); /* 100 Mbit/s, 10 ms */
+    lp.jitter = 1 * MS;
+    lp.queue_limit = 512 * 1024;
+    lp.loss = loss;
+    lp.reorder = 0.02;
+    lp.reorder_delay = 20 * MS;
+    lp.dup = 0.01;
+    sim *s = pair_new(seeds[k], name, NULL, NULL, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds[k]);
+    add_msgs(&c->app.tx, &r, SIZE_MAX, total, 1, 16384, 4, 0.1);
+    add_msgs(&v->app.tx, &r, 100, UINT64_MAX, 1, 2000, 2, 0.5);
+    v->app.rd_min = 4096;
+    v->app.rd_max = 65536;
+    CHECK_EQ(sim_connect(c, v), 0);
+    run_data(s, c, v, 7200 * SEC);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+static void test_bulk_loss_0(void) { bulk(0.0, 10u << 20, "bulk_10MB_loss_0"); }
+static void test_bulk_loss_1(void) {
+  bulk(0.01, 10u << 20, "bulk_10MB_loss_1");
+}
+static void test_bulk_loss_5(void) {
+  bulk(0.05, 10u << 20, "bulk_10MB_loss_5");
+}
+/* 20% loss each way: RTO.Min is 1 s, so most losses end in T3 timeouts and
+ * the transfer is slow in virtual time; 2 MB keeps the run short. */
+static void test_bulk_loss_20(void) {
+  bulk(0.20, 2u << 20, "bulk_2MB_loss_20");
+}
+
+/* ---- 20 streams, ordered and unordered ----------------------------------- */
+
+static void test_streams_mixed(void) {
+  for (size_t k = 0; k < 3; k++) {
+    csctp_settings st;
+    csctp_settings_default(&st);
+    st.num_ostreams = 20;
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.loss = 0.02;
+    lp.reorder = 0.05;
+    lp.reorder_delay = 30 * MS;
+    lp.dup = 0.01;
+    lp.jitter = 2 * MS;
+    sim *s = pair_new(seeds3[k], "streams_mixed_20", &st, &st, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, 2000, UINT64_MAX, 1, 4000, 20, 0.5);
+    add_msgs(&v->app.tx, &r, 2000, UINT64_MAX, 1, 4000, 20, 0.5);
+    c->app.rd_min = v->app.rd_min = 1;
+    c->app.rd_max = v->app.rd_max = 2048;
+    CHECK_EQ(sim_connect(c, v), 0);
+    int up = sim_run_until(s, 30 * SEC, sim_pred_all_up, NULL);
+    CHECK_EQ(up, 1);
+    if (up == 1) {
+      csctp_assoc_status a;
+      if (csctp_assoc_status_get(c->ep, c->assoc, &a) == 0) {
+        CHECK_EQ(a.outbound_streams, 20);
+        CHECK_EQ(a.inbound_streams, 20);
+      }
+      run_data(s, c, v, 600 * SEC);
+    }
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- messages many times the PMTU -----------------------------------------
+ */
+
+static void test_large_messages(void) {
+  /* k = 0, 1: default buffers; k = 2: the receiver's buffer (64 KiB) is
+   * smaller than a message (200 KB): only partial delivery can finish. */
+  for (size_t k = 0; k < 3; k++) {
+    csctp_settings ss;
+    csctp_settings_default(&ss);
+    if (k == 2)
+      ss.rcvbuf = 64 * 1024;
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.loss = 0.01;
+    lp.reorder = 0.01;
+    lp.reorder_delay = 20 * MS;
+    lp.dup = 0.01;
+    sim *s = pair_new(seeds3[k],
+                      k == 2 ? "large_messages_small_rcvbuf" : "large_messages",
+                      NULL, &ss, &lp, &c, &v);
+    for (int i = 0; i < 10; i++)
+      sim_flow_add(&c->app.tx, (uint16_t)(i % 2), 1000u + (uint32_t)i, i == 5,
+                   200000);
+    for (int i = 0; i < 3; i++)
+      sim_flow_add(&v->app.tx, 0, 7, 0, 150000);
+    v->app.rd_min = 1;
+    v->app.rd_max = k == 1 ? 64 : 1500; /* tiny reads: partial reads */
+    CHECK_EQ(sim_connect(c, v), 0);
+    run_data(s, c, v, 600 * SEC);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- receiver stops reading -----------------------------------------------
+ */
+
+static void test_receiver_pause(void) {
+  for (size_t k = 0; k < 2; k++) {
+    csctp_settings st;
+    csctp_settings_default(&st);
+    st.sndbuf = 128 * 1024;
+    st.rcvbuf = 128 * 1024;
+    sim_node *c, *v;
+    sim *s = pair_new(seeds3[k], "receiver_pause", &st, &st, NULL, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, SIZE_MAX, 2u << 20, 1000, 16000, 2, 0.2);
+    v->app.npauses = 1;
+    v->app.pause_start[0] = 200 * MS;
+    v->app.pause_end[0] = 10200 * MS;
+    CHECK_EQ(sim_connect(c, v), 0);
+    /* mid-pause: buffers are bounded */
+    sim_run_until(s, 5 * SEC, NULL, NULL);
+    csctp_assoc_status a;
+    if (csctp_assoc_status_get(v->ep, v->assoc, &a) == 0)
+      CHECK(a.recv_queued <= st.rcvbuf + st.pmtu);
+    if (csctp_assoc_status_get(c->ep, c->assoc, &a) == 0)
+      CHECK(a.send_queued <= st.sndbuf);
+    CHECK(csctp_recv_pending(v->ep, 0) <= st.rcvbuf + st.pmtu);
+    CHECK(c->app.tx.next_send < c->app.tx.n); /* the sender is blocked */
+    int ok = sim_run_until(s, 60 * SEC, pred_done_or_lost, NULL);
+    CHECK_EQ(ok, 1);
+    CHECK(c->app.again_paused > 0);
+    /* the window update after the pause must restart the transfer quickly
+     * (not only the next zero window probe) */
+    if (ok == 1 && !pred_any_lost(s, NULL)) {
+      CHECK(s->now < v->app.pause_end[0] + 5 * SEC);
+      if (s->now >= v->app.pause_end[0] + 5 * SEC)
+        sim_log(s, "transfer ended %.3f s after the pause",
+                secs(s->now - v->app.pause_end[0]));
+    }
+    run_data(s, c, v, 60 * SEC);
+    /* memory: user data is bounded by sndbuf and rcvbuf; allow twice that
+     * plus 128 KiB for the engine's own bookkeeping */
+    size_t bound = 2 * (size_t)(st.sndbuf + st.rcvbuf) + 128 * 1024;
+    CHECK(c->mem.peak_bytes <= bound);
+    CHECK(v->mem.peak_bytes <= bound);
+    if (c->mem.peak_bytes > bound || v->mem.peak_bytes > bound)
+      fprintf(stderr, "receiver_pause: peak client %zu server %zu bound %zu\n",
+              c->mem.peak_bytes, v->mem.peak_bytes, bound);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- graceful shutdown ------------------------------------------------------
+ */
+
+enum { FROM_CLIENT, FROM_SERVER, FROM_BOTH };
+
+static void shutdown_scenario(int who, const char *name) {
+  for (size_t k = 0; k < 3; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.loss = 0.01;
+    lp.jitter = 1 * MS;
+    sim *s = pair_new(seeds3[k], name, NULL, NULL, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, 200, UINT64_MAX, 1, 8000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 200, UINT64_MAX, 1, 8000, 4, 0.3);
+    /* both sides queue everything at the same instant, after both are up */
+    c->app.send_at = v->app.send_at = 200 * MS;
+    c->app.shutdown_when_sent = who == FROM_CLIENT || who == FROM_BOTH;
+    v->app.shutdown_when_sent = who == FROM_SERVER || who == FROM_BOTH;
+    c->app.shutdown_wait_peer = v->app.shutdown_wait_peer = 1;
+    CHECK_EQ(sim_connect(c, v), 0);
+    int ok = sim_run_until(s, 120 * SEC, sim_pred_all_closed, NULL);
+    CHECK_EQ(ok, 1);
+    CHECK(c->app.shutdown_called || v->app.shutdown_called);
+    CHECK_EQ(c->app.shutdown_rc, 0);
+    CHECK_EQ(v->app.shutdown_rc, 0);
+    CHECK_EQ(c->ev_count[CSCTP_EV_SHUTDOWN_COMPLETE], 1);
+    CHECK_EQ(v->ev_count[CSCTP_EV_SHUTDOWN_COMPLETE], 1);
+    CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_LOST], 0);
+    CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_LOST], 0);
+    if (who == FROM_CLIENT)
+      CHECK_EQ(v->ev_count[CSCTP_EV_SHUTDOWN_RECEIVED], 1);
+    if (who == FROM_SERVER)
+      CHECK_EQ(c->ev_count[CSCTP_EV_SHUTDOWN_RECEIVED], 1);
+    /* let the readers drain whatever is left, then everything is there */
+    sim_run_until(s, s->now + 1 * SEC, NULL, NULL);
+    sim_check_delivered(s, c, 0);
+    sim_check_delivered(s, v, 0);
+    CHECK_EQ(c->app.tx.rejected, 0);
+    CHECK_EQ(v->app.tx.rejected, 0);
+    /* after the end and with everything read: CLOSED (or gone) */
+    csctp_rcvinfo info;
+    uint8_t b[16];
+    csctp_ssize rr = csctp_recv(v->ep, v->assoc, &info, b, sizeof b, s->now);
+    CHECK(rr == CSCTP_ERR_CLOSED || rr == CSCTP_ERR_NOT_FOUND);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+static void test_shutdown_from_client(void) {
+  shutdown_scenario(FROM_CLIENT, "shutdown_from_client");
+}
+static void test_shutdown_from_server(void) {
+  shutdown_scenario(FROM_SERVER, "shutdown_from_server");
+}
+static void test_shutdown_from_both(void) {
+  shutdown_scenario(FROM_BOTH, "shutdown_from_both");
+}
+
+/* ---- abort
+ * ------------------------------------------------------------------- */
+
+static int pred_server_got_20(sim *s, void *ud) {
+  sim_node *c = ud;
+  (void)s;
+  return c->app.tx.delivered >= 20;
+}
+
+static void test_abort(void) {
+  for (size_t k = 0; k < 3; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.rate = 1250000; /* 10 Mbit/s: the abort finds data in flight */
+    sim *s = pair_new(seeds3[k], "abort", NULL, NULL, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, 100, UINT64_MAX, 2000, 6000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 10, UINT64_MAX, 1, 1000, 1, 0);
+    CHECK_EQ(sim_connect(c, v), 0);
+    int ok = sim_run_until(s, 30 * SEC, pred_server_got_20, c);
+    CHECK_EQ(ok, 1);
+    static const uint8_t why[] = "test abort";
+    CHECK_EQ(csctp_abort(c->ep, c->assoc, why, sizeof why - 1, s->now), 0);
+    ok = sim_run_until(s, s->now + 10 * SEC, sim_pred_all_closed, NULL);
+    CHECK_EQ(ok, 1);
+    CHECK_EQ(v->ev_count[CSCTP_EV_ASSOC_LOST], 1);
+    CHECK_EQ(v->lost_reason, CSCTP_LOST_PEER_ABORT);
+    CHECK_EQ(v->lost_cause, 12); /* User-Initiated Abort */
+    CHECK_EQ(c->ev_count[CSCTP_EV_ASSOC_LOST], 1);
+    CHECK_EQ(c->lost_reason, CSCTP_LOST_USER_ABORT);
+    CHECK(v->lost_time >= c->lost_time);
+    CHECK(v->lost_time < c->lost_time + 1 * SEC);
+    sim_run_until(s, s->now + 1 * SEC, NULL, NULL);
+    /* delivered data is intact (checked as read); nothing silently lost:
+     * every queued message that did not arrive was reported SEND_FAILED */
+    sim_flow *f = &c->app.tx;
+    uint64_t unreported = 0;
+    for (size_t i = 0; i < f->n; i++)
+      if ((f->state[i] & SIM_MSG_QUEUED) &&
+          !(f->state[i] & (SIM_MSG_DELIVERED | SIM_MSG_FAILED)))
+        unreported++;
+    if (unreported)
+      sim_violation(s,
+                    "abort: %llu queued messages neither delivered nor "
+                    "reported by SEND_FAILED",
+                    (unsigned long long)unreported);
+    CHECK(f->delivered >= 20);
+    CHECK(f->delivered < f->n);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- association failure (path down for good) -----------------------------
+ */
+
+static int pred_client_lost(sim *s, void *ud) {
+  (void)s;
+  return ((sim_node *)ud)->lost;
+}
+
+static void test_assoc_failure_timeout(void) {
+  for (size_t k = 0; k < 2; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.rate = 1000000; /* 1 MB/s: data is flowing when the path dies */
+    csctp_settings cs;
+    csctp_settings_default(&cs);
+    if (k == 1)
+      cs.rto_max = 10 * SEC; /* the doubling is capped */
+    sim *s =
+        pair_new(seeds3[k], "assoc_failure_timeout", &cs, NULL, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k]);
+    add_msgs(&c->app.tx, &r, SIZE_MAX, 10u << 20, 5000, 15000, 2, 0);
+    CHECK_EQ(sim_connect(c, v), 0);
+    sim_run_until(s, 3 * SEC, NULL, NULL);
+    REQUIRE(c->up);
+    csctp_path_status ps[4];
+    int np = csctp_assoc_paths(c->ep, c->assoc, ps, 4);
+    CHECK_EQ(np, 1);
+    csctp_tstamp rto0 = np >= 1 ? ps[0].rto : cs.rto_initial;
+    CHECK(rto0 >= cs.rto_min && rto0 <= cs.rto_max);
+    csctp_tstamp t_down = s->now;
+    sim_link_set_down(s, c, v, 1);
+    int ok = sim_run_until(s, t_down + 3600 * SEC, pred_client_lost, c);
+    CHECK_EQ(ok, 1);
+    CHECK_EQ(c->lost_reason, CSCTP_LOST_TIMEOUT);
+    /* Association.Max.Retrans + 1 consecutive T3 expiries, the RTO doubling
+     * each time up to RTO.Max (RFC 9260 6.3.3 E2, 8.1) */
+    csctp_tstamp sum = 0, rto = rto0;
+    for (uint32_t i = 0; i <= cs.assoc_max_retrans; i++) {
+      sum += rto;
+      rto = rto * 2 > cs.rto_max ? cs.rto_max : rto * 2;
+    }
+    csctp_tstamp lo = t_down + sum - rto0, hi = t_down + sum + 100 * MS;
+    if (ok == 1 && (c->lost_time < lo || c->lost_time > hi))
+      sim_violation(s,
+                    "association lost %.3f s after the path died; RTO "
+                    "doubling from %.3f s over %u retransmissions predicts "
+                    "%.3f..%.3f s",
+                    secs(c->lost_time - t_down), secs(rto0),
+                    cs.assoc_max_retrans + 1, secs(lo - t_down),
+                    secs(hi - t_down));
+    if (c->have_status)
+      CHECK(c->last_status.t3_expiries >= cs.assoc_max_retrans);
+    sim_run_until(s, s->now + 1 * SEC, NULL, NULL);
+    sim_check_delivered(s, c, 1); /* loss allowed: it was reported */
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- stale cookie
+ * ------------------------------------------------------------- */
+
+/* The server's cookies live 10 ms; the client's COOKIE ECHO is delayed by
+ * 200 ms (the first one only, or every one). RFC 9260 5.2.6 lets the client
+ * (1) send a new INIT, (2) give up and report, or (3) send a new INIT with
+ * a Cookie Preservative. With only the first COOKIE ECHO delayed, (1) and (3)
+ * bring the association up; with every one delayed, (1) can never succeed
+ * and must end after Max.Init.Retransmits with CSCTP_LOST_INIT_FAILED, (3)
+ * succeeds when the server grants the extension (it MAY). Either way the
+ * server must have sent a Stale Cookie error and must not hold a half-open
+ * association when the client gave up. */
+static void test_stale_cookie(void) {
+  for (size_t k = 0; k < 4; k++) {
+    int every = k >= 2;
+    csctp_settings ss, cs;
+    csctp_settings_default(&ss);
+    csctp_settings_default(&cs);
+    ss.valid_cookie_life = 10 * MS;
+    cs.max_init_retransmits = 4;
+    sim_node *c, *v;
+    sim *s = pair_new(seeds3[k % 2],
+                      every ? "stale_cookie_every" : "stale_cookie_first", &cs,
+                      &ss, NULL, &c, &v);
+    sim_hook_chunk h = {
+        .type = 10, .count = every ? 1000 : 1, .delay = 200 * MS};
+    sim_link *l = sim_link_find(s, &c->addrs[0], &v->addrs[0]);
+    l->hook = sim_hook_delay_chunk;
+    l->hook_data = &h;
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k % 2]);
+    add_msgs(&c->app.tx, &r, 10, UINT64_MAX, 1, 2000, 2, 0);
+    add_msgs(&v->app.tx, &r, 10, UINT64_MAX, 1, 2000, 2, 0);
+    CHECK_EQ(sim_connect(c, v), 0);
+    int ok = sim_run_until(s, 600 * SEC, pred_done_or_lost, NULL);
+    CHECK_EQ(ok, 1);
+    CHECK(v->stale_cookie_out >= 1);
+    sim_log(s, "stale cookie: %llu errors, %llu INITs, client up=%d lost=%d",
+            (unsigned long long)v->stale_cookie_out,
+            (unsigned long long)c->chunks_out[1], c->up, c->lost);
+    if (!every) {
+      /* alternative (2) is allowed but we expect a retry (1)/(3) */
+      if (c->lost)
+        CHECK_EQ(c->lost_reason, CSCTP_LOST_INIT_FAILED);
+      CHECK(c->up || c->lost);
+      if (c->up) {
+        CHECK(c->chunks_out[1] >= 2); /* a new INIT after the error */
+        run_data(s, c, v, 60 * SEC);
+      }
+    } else if (c->up) {
+      /* alternative (3), honoured by the server */
+      run_data(s, c, v, 60 * SEC);
+    } else {
+      CHECK(c->lost);
+      CHECK_EQ(c->lost_reason, CSCTP_LOST_INIT_FAILED);
+      /* Max.Init.Retransmits bounds the attempts */
+      CHECK(c->chunks_out[1] <= 2u * (cs.max_init_retransmits + 1));
+      CHECK(!v->up);
+      CHECK_EQ(csctp_endpoint_assoc_ids(v->ep, NULL, 0), 0);
+    }
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- allocation failures --------------------------------------------------
+ */
+
+typedef struct fail_ctl {
+  sim_node *victim;
+  int armed;
+} fail_ctl;
+
+static int pred_arm(sim *s, void *ud) {
+  fail_ctl *fc = ud;
+  if (!fc->armed && sim_pred_all_up(s, NULL)) {
+    fc->victim->mem.fail_prob = 0.01;
+    fc->armed = 1;
+  }
+  return pred_done_or_lost(s, NULL);
+}
+
+static void test_alloc_failures(void) {
+  for (size_t k = 0; k < 4; k++) {
+    sim_node *c, *v;
+    sim_link_params lp;
+    sim_link_params_default(&lp);
+    lp.loss = 0.01;
+    sim *s =
+        pair_new(seeds3[k % 3] + k, "alloc_failures", NULL, NULL, &lp, &c, &v);
+    sim_rng r;
+    sim_rng_seed(&r, seeds3[k % 3] + k);
+    add_msgs(&c->app.tx, &r, SIZE_MAX, 2u << 20, 1, 20000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, 200, UINT64_MAX, 1, 2000, 2, 0.3);
+    c->app.rd_min = v->app.rd_min = 100;
+    c->app.rd_max = v->app.rd_max = 20000;
+    fail_ctl fc = {.victim = (k & 1) ? v : c};
+    CHECK_EQ(sim_connect(c, v), 0);
+    int ok = sim_run_until(s, 1200 * SEC, pred_arm, &fc);
+    if (ok != 1)
+      sim_violation(s,
+                    "no progress and no ASSOC_LOST within 1200 s: silent data "
+                    "loss (client %llu/%zu, server %llu/%zu delivered)",
+                    (unsigned long long)c->app.tx.delivered, c->app.tx.n,
+                    (unsigned long long)v->app.tx.delivered, v->app.tx.n);
+    int lost = pred_any_lost(s, NULL);
+    if (lost) {
+      sim_node *o = fc.victim == c ? v : c;
+      sim_log(s, "association lost: victim %s reason %s, other %s",
+              fc.victim->name,
+              fc.victim->lost ? sim_lost_name(fc.victim->lost_reason) : "-",
+              o->lost ? sim_lost_name(o->lost_reason) : "-");
+      /* the other side learns of it too (ABORT) or times out */
+      sim_run_until(s, s->now + 600 * SEC, sim_pred_all_closed, NULL);
+    }
+    sim_check_delivered(s, c, lost);
+    sim_check_delivered(s, v, lost);
+    printf("alloc_failures: victim=%s failures=%llu of %llu calls lost=%d\n",
+           fc.victim->name, (unsigned long long)fc.victim->mem.failures,
+           (unsigned long long)fc.victim->mem.calls, lost);
+    if (!lost) {
+      /* keep failing through the shutdown: it completes or is reported */
+      csctp_shutdown(c->ep, c->assoc, s->now);
+      c->app.shutdown_called = 1;
+      ok = sim_run_until(s, s->now + 600 * SEC, sim_pred_all_closed, NULL);
+      if (ok != 1)
+        sim_violation(s, "shutdown neither completed nor reported lost");
+    }
+    CHECK(fc.victim->mem.failures > 0);
+    CHECK_EQ(finish(s), 0);
+  }
+}
+
+/* ---- soak
+ * -------------------------------------------------------------------- */
+
+static uint64_t soak_messages, soak_bytes, soak_retx, soak_violations;
+
+static uint64_t soak_one(uint64_t seed, int verbose) {
+  sim_rng r;
+  sim_rng_seed(&r, seed);
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.delay = sim_rng_range(&r, 1, 100) * MS;
+  lp.jitter = sim_rng_range(&r, 0, lp.delay / 2);
+  lp.rate = sim_rng_logrange(&r, 125000, 12500000); /* 1..100 Mbit/s */
+  lp.queue_limit = (uint32_t)sim_rng_logrange(&r, 64 * 1024, 1024 * 1024);
+  lp.loss = sim_rng_chance(&r, 0.2) ? 0 : sim_rng_double(&r) * 0.20;
+  lp.reorder = sim_rng_double(&r) * 0.10;
+  lp.reorder_delay = sim_rng_range(&r, 1, 100) * MS;
+  lp.dup = sim_rng_double(&r) * 0.05;
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  cs.num_ostreams = (uint16_t)sim_rng_range(&r, 1, 20);
+  cs.sndbuf = (uint32_t)sim_rng_logrange(&r, 128 * 1024, 1024 * 1024);
+  cs.rcvbuf = (uint32_t)sim_rng_logrange(&r, 32 * 1024, 1024 * 1024);
+  ss = cs;
+  ss.num_ostreams = (uint16_t)sim_rng_range(&r, 1, 20);
+  ss.sndbuf = (uint32_t)sim_rng_logrange(&r, 128 * 1024, 1024 * 1024);
+  ss.rcvbuf = (uint32_t)sim_rng_logrange(&r, 32 * 1024, 1024 * 1024);
+  sim_node *c, *v;
+  sim *s = pair_new(seed, "soak", &cs, &ss, &lp, &c, &v);
+  if (verbose)
+    s->verbose = 1;
+  uint64_t cap = 2u << 20;
+  double pu = sim_rng_double(&r) * 0.5;
+  add_msgs(&c->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
+           cs.num_ostreams, pu);
+  if (sim_rng_chance(&r, 0.5))
+    add_msgs(&v->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
+             ss.num_ostreams, pu);
+  sim_node *nodes[2] = {c, v};
+  for (int i = 0; i < 2; i++) {
+    sim_app *a = &nodes[i]->app;
+    a->rd_min = (uint32_t)sim_rng_logrange(&r, 1, 4096);
+    a->rd_max = (uint32_t)sim_rng_logrange(&r, a->rd_min, 65536);
+    if (sim_rng_chance(&r, 0.3)) {
+      a->npauses = 1;
+      a->pause_start[0] = sim_rng_range(&r, 0, 3000) * MS;
+      a->pause_end[0] = a->pause_start[0] + sim_rng_range(&r, 0, 5000) * MS;
+    }
+  }
+  int who = (int)sim_rng_range(&r, 0, 2);
+  c->app.shutdown_when_sent = who != 1;
+  v->app.shutdown_when_sent = who != 0;
+  c->app.shutdown_wait_peer = v->app.shutdown_wait_peer = 1;
+  if (verbose)
+    fprintf(stderr,
+            "soak seed=0x%llx: delay=%.0fms jitter=%.0fms rate=%llu B/s "
+            "queue=%u loss=%.3f reorder=%.3f/%.0fms dup=%.3f\n"
+            "  client: streams=%u sndbuf=%u rcvbuf=%u msgs=%zu bytes=%llu "
+            "reads=%u..%u pause=%.3f..%.3f shutdown=%d\n"
+            "  server: streams=%u sndbuf=%u rcvbuf=%u msgs=%zu bytes=%llu "
+            "reads=%u..%u pause=%.3f..%.3f shutdown=%d unordered=%.2f\n",
+            (unsigned long long)seed, secs(lp.delay) * 1e3,
+            secs(lp.jitter) * 1e3, (unsigned long long)lp.rate, lp.queue_limit,
+            lp.loss, lp.reorder, secs(lp.reorder_delay) * 1e3, lp.dup,
+            cs.num_ostreams, cs.sndbuf, cs.rcvbuf, c->app.tx.n,
+            (unsigned long long)c->app.tx.total_bytes, c->app.rd_min,
+            c->app.rd_max, secs(c->app.pause_start[0]),
+            secs(c->app.pause_end[0]), c->app.shutdown_when_sent,
+            ss.num_ostreams, ss.sndbuf, ss.rcvbuf, v->app.tx.n,
+            (unsigned long long)v->app.tx.total_bytes, v->app.rd_min,
+            v->app.rd_max, secs(v->app.pause_start[0]),
+            secs(v->app.pause_end[0]), v->app.shutdown_when_sent, pu);
+  CHECK_EQ(sim_connect(c, v), 0);
+  /* the shutdown is requested once the sides' messages are queued: run
+   * until both sides ended */
+  int ok = sim_run_until(s, 7200 * SEC, sim_pred_all_closed, NULL);
+  int lost = pred_any_lost(s, NULL);
+  if (ok != 1)
+    sim_violation(s,
+                  "not closed after 7200 s (client %llu/%zu, server "
+                  "%llu/%zu delivered)",
+                  (unsigned long long)c->app.tx.delivered, c->app.tx.n,
+                  (unsigned long long)v->app.tx.delivered, v->app.tx.n);
+  else if (lost) {
+    /* legitimate only when the network was hostile enough */
+    fprintf(stderr,
+            "soak seed=0x%llx: association lost (client %s, server %s) at "
+            "loss %.3f\n",
+            (unsigned long long)seed,
+            c->lost ? sim_lost_name(c->lost_reason) : "-",
+            v->lost ? sim_lost_name(v->lost_reason) : "-", lp.loss);
+    if (lp.loss < 0.05)
+      sim_violation(s, "association lost at only %.1f%% loss", lp.loss * 100);
+  }
+  if (ok == 1)
+    sim_run_until(s, s->now + 1 * SEC, NULL, NULL); /* drain the readers */
+  sim_check_delivered(s, c, lost);
+  sim_check_delivered(s, v, lost);
+  if (!lost && ok == 1)
+    for (int i = 0; i < 2; i++)
+      if (!nodes[i]->shutdown_complete)
+        sim_violation(s, "%s: no SHUTDOWN_COMPLETE", nodes[i]->name);
+  sim_stats st;
+  sim_stats_get(s, &st);
+  soak_messages += st.messages;
+  soak_bytes += st.bytes;
+  soak_retx += st.retransmissions;
+  if (verbose)
+    sim_print_stats(s);
+  uint64_t viol = sim_free(s);
+  soak_violations += viol;
+  return viol;
+}
+
+static int run_soak(uint64_t n, uint64_t base) {
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t seed = sim_mix64(base + i);
+    test_cur_name_ = "soak";
+    test_cur_failed_ = 0;
+    uint64_t v = soak_one(seed, 0);
+    if (v || test_cur_failed_) {
+      test_failed_++;
+      fprintf(stderr,
+              "FAIL soak seed=0x%016llx (rerun: test_sim --seed "
+              "0x%016llx)\n",
+              (unsigned long long)seed, (unsigned long long)seed);
+    } else {
+      test_passed_++;
+    }
+  }
+  printf("soak: seeds=%llu messages=%llu bytes=%llu retransmissions=%llu "
+         "violations=%llu\n",
+         (unsigned long long)n, (unsigned long long)soak_messages,
+         (unsigned long long)soak_bytes, (unsigned long long)soak_retx,
+         (unsigned long long)soak_violations);
+  return TEST_SUMMARY() || soak_violations != 0;
+}
+
+/* --run SUBSTRING: only the scenarios whose function name contains it */
+static const char *only;
+#define RUN(fn)                                                                \
+  do {                                                                         \
+    if (!only || strstr(#fn, only))                                            \
+      TEST_RUN(fn);                                                            \
+  } while (0)
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "--soak") == 0) {
+    uint64_t n = strtoull(argv[2], NULL, 0);
+    uint64_t base = argc >= 4 ? strtoull(argv[3], NULL, 0) : 0x50a4;
+    return run_soak(n, base);
+  }
+  if (argc >= 3 && strcmp(argv[1], "--seed") == 0) {
+    uint64_t seed = strtoull(argv[2], NULL, 0);
+    test_cur_name_ = "soak";
+    test_cur_failed_ = 0;
+    uint64_t v = soak_one(seed, 1);
+    if (v || test_cur_failed_)
+      test_failed_++;
+    else
+      test_passed_++;
+    return TEST_SUMMARY();
+  }
+  if (argc >= 3 && strcmp(argv[1], "--run") == 0)
+    only = argv[2];
+  else if (argc >= 2) {
+    fprintf(stderr,
+            "usage: %s [--soak N [BASE] | --seed 0xSEED | --run SUBSTRING]\n",
+            argv[0]);
+    return 2;
+  }
+  RUN(test_handshake_lost_init);
+  RUN(test_handshake_lost_init_ack);
+  RUN(test_handshake_lost_cookie_echo);
+  RUN(test_handshake_lost_cookie_ack);
+  RUN(test_init_collision);
+  RUN(test_peer_restart);
+  RUN(test_bulk_loss_0);
+  RUN(test_bulk_loss_1);
+  RUN(test_bulk_loss_5);
+  RUN(test_bulk_loss_20);
+  RUN(test_streams_mixed);
+  RUN(test_large_messages);
+  RUN(test_receiver_pause);
+  RUN(test_shutdown_from_client);
+  RUN(test_shutdown_from_server);
+  RUN(test_shutdown_from_both);
+  RUN(test_abort);
+  RUN(test_assoc_failure_timeout);
+  RUN(test_stale_cookie);
+  RUN(test_alloc_failures);
+  return TEST_SUMMARY();
+}
