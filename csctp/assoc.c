@@ -689,6 +689,13 @@ static void assoc_on_shutdown(csctp_assoc *a, const csctp_tlv *c,
     a->send_shutdown_ack = 1;
     assoc_start_t2(a, now);
     break;
+  case CSCTP_STATE_SHUTDOWN_RECEIVED:
+    /* A retransmitted SHUTDOWN may carry the ack we were waiting for. */
+    csctp_assoc_check_shutdown(a, now);
+    break;
+  case CSCTP_STATE_SHUTDOWN_ACK_SENT:
+    a->send_shutdown_ack = 1; /* our SHUTDOWN ACK was lost */
+    break;
   default:
     break;
   }

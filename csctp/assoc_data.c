@@ -193,6 +193,14 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c,
   a->peer_rwnd = s.a_rwnd > inflight ? s.a_rwnd - inflight : 0;
   if (s.a_rwnd == 0)
     a->zwp_sack_seen = 1;
+  if (a->sender_dry_armed && a->sq.n_out == 0 && a->sq.n_unsent == 0) {
+    csctp_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = CSCTP_EV_SENDER_DRY; /* everything sent was acknowledged */
+    ev.assoc_id = a->id;
+    csctp_ep_push_event(a->ep, &ev);
+    a->sender_dry_armed = 0;
+  }
   if (a->state == CSCTP_STATE_SHUTDOWN_PENDING ||
       a->state == CSCTP_STATE_SHUTDOWN_RECEIVED)
     csctp_assoc_check_shutdown(a, now);
@@ -256,6 +264,7 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
   if (rv != 0)
     return rv;
   a->burst = 0;
+  a->sender_dry_armed = 1;
   if (info->flags & CSCTP_SEND_EOF)
     csctp_shutdown(ep, a->id, now);
   return 0;

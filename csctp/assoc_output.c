@@ -270,12 +270,3 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   a->pkts_out++;
   return (csctp_ssize)csctp_pkt_finish(&b);
 }
-
-int csctp_assoc_wants_output(const csctp_assoc *a) {
-  if (a->dead)
-    return 0;
-  return a->send_init || a->send_cookie_echo || a->send_cookie_ack ||
-         a->nerrors > 0 || a->send_hb_ack || a->send_shutdown ||
-         a->send_shutdown_ack || a->sack_now || a->sq.unsent != NULL ||
-         a->sq.n_rtx > 0;
-}

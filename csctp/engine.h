@@ -69,6 +69,7 @@ struct csctp_assoc {
   uint32_t burst;       /* packets with new DATA since the last input */
   int fast_rtx_now;  /* send one packet of fast retransmissions (7.2.4) */
   int zwp_sack_seen; /* a SACK came during zero window probing (6.1 A) */
+  int sender_dry_armed; /* data queued since the last SENDER_DRY event */
 
   /* Receiving. */
   csctp_tsnmap tsn;
@@ -231,6 +232,5 @@ void csctp_assoc_path_ok(csctp_assoc *a, uint8_t path);
 csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
                                   csctp_addr *src, uint8_t *buf, size_t buflen,
                                   csctp_tstamp now);
-int csctp_assoc_wants_output(const csctp_assoc *a);
 
 #endif

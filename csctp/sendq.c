@@ -265,6 +265,8 @@ void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
   uint32_t htna = 0;
   int have_htna = 0;
   sendq_apply_cum(q, paths, cum_tsn, now, res, &htna, &have_htna);
+  if (!gaps)
+    return; /* no gap information: nothing is said about the rest */
   sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, res, &htna,
                    &have_htna);
   if (have_htna)

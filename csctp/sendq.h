@@ -94,7 +94,9 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
 
 /* csctp_sendq_on_sack applies a SACK (cum_tsn, gap blocks as offset pairs)
  * to the queue and to the paths' flight sizes. highest_sent must be checked
- * by the caller. Fills *res. */
+ * by the caller. Fills *res. gaps == NULL means the acknowledgement carries
+ * no gap information at all (SHUTDOWN's Cumulative TSN Ack, 9.2): gap-acked
+ * chunks then stay gap-acked instead of counting as reneged. */
 void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
                          uint32_t cum_tsn, const uint16_t *gaps, size_t ngaps,
                          csctp_tstamp now, csctp_sack_result *res);

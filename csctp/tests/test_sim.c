@@ -22,7 +22,7 @@ static double secs(csctp_tstamp t) { return (double)t / 1e9; }
 /* CHECK failures name the run: "scenario=NAME seed=0x..." */
 static char run_name[160];
 
-/* ---- helpers ----------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static sim *pair_new(uint64_t seed, const char *name, const csctp_settings *cs,
                      const csctp_settings *ss, const sim_link_params *lp,
@@ -67,7 +67,26 @@ static int pred_done_or_lost(sim *s, void *ud) {
 
 /* Ends a run: statistics line, teardown with the leak check. Returns the
  * number of violations. */
+/* Retransmissions are bounded by the data: a few per DATA chunk even under
+ * 20% loss each way; far more is a retransmission storm (a violation). */
+static void check_storm(sim *s) {
+  uint64_t chunks = 0, retx = 0;
+  for (int i = 0; i < s->nnodes; i++) {
+    const sim_flow *f = &s->nodes[i].app.tx;
+    for (size_t j = 0; j < f->n; j++)
+      if (f->state[j] & SIM_MSG_QUEUED)
+        chunks += (f->msgs[j].size + 1399u) / 1400u;
+    retx += sim_node_retransmits(&s->nodes[i]);
+  }
+  if (retx > 4 * chunks + 200)
+    sim_violation(s,
+                  "retransmission storm: %llu retransmissions for about %llu "
+                  "DATA chunks",
+                  (unsigned long long)retx, (unsigned long long)chunks);
+}
+
 static uint64_t finish(sim *s) {
+  check_storm(s);
   sim_print_stats(s);
   return sim_free(s);
 }
@@ -370,8 +389,7 @@ static void test_streams_mixed(void) {
   }
 }
 
-/* ---- messages many times the PMTU -----------------------------------------
- */
+/* ---- messages many times the PMTU ---------------------------------------- */
 
 static void test_large_messages(void) {
   /* k = 0, 1: default buffers; k = 2: the receiver's buffer (64 KiB) is
@@ -404,8 +422,7 @@ static void test_large_messages(void) {
   }
 }
 
-/* ---- receiver stops reading -----------------------------------------------
- */
+/* ---- receiver stops reading ---------------------------------------------- */
 
 static void test_receiver_pause(void) {
   for (size_t k = 0; k < 2; k++) {
@@ -455,23 +472,31 @@ static void test_receiver_pause(void) {
   }
 }
 
-/* ---- graceful shutdown ------------------------------------------------------
- */
+/* ---- graceful shutdown --------------------------------------------------- */
 
 enum { FROM_CLIENT, FROM_SERVER, FROM_BOTH };
 
+/* k = 0: a few small messages, no loss (with FROM_BOTH the two SHUTDOWN
+ * chunks cross); k = 1, 2: 200 messages each way, 1% loss; k = 3: 5% loss
+ * and reordering, so SACKs with gap blocks meet the shutdown. */
 static void shutdown_scenario(int who, const char *name) {
-  for (size_t k = 0; k < 3; k++) {
+  for (size_t k = 0; k < 4; k++) {
     sim_node *c, *v;
     sim_link_params lp;
     sim_link_params_default(&lp);
-    lp.loss = 0.01;
+    lp.loss = k == 0 ? 0 : k == 3 ? 0.05 : 0.01;
     lp.jitter = 1 * MS;
-    sim *s = pair_new(seeds3[k], name, NULL, NULL, &lp, &c, &v);
+    if (k == 3) {
+      lp.reorder = 0.05;
+      lp.reorder_delay = 10 * MS;
+    }
+    sim *s = pair_new(seeds3[k % 3] + k / 3, name, NULL, NULL, &lp, &c, &v);
     sim_rng r;
-    sim_rng_seed(&r, seeds3[k]);
-    add_msgs(&c->app.tx, &r, 200, UINT64_MAX, 1, 8000, 4, 0.3);
-    add_msgs(&v->app.tx, &r, 200, UINT64_MAX, 1, 8000, 4, 0.3);
+    sim_rng_seed(&r, seeds3[k % 3] + k / 3);
+    add_msgs(&c->app.tx, &r, k == 0 ? 3 : 200, UINT64_MAX, 1,
+             k == 0 ? 100 : 8000, 4, 0.3);
+    add_msgs(&v->app.tx, &r, k == 0 ? 3 : 200, UINT64_MAX, 1,
+             k == 0 ? 100 : 8000, 4, 0.3);
     /* both sides queue everything at the same instant, after both are up */
     c->app.send_at = v->app.send_at = 200 * MS;
     c->app.shutdown_when_sent = who == FROM_CLIENT || who == FROM_BOTH;
@@ -491,6 +516,11 @@ static void shutdown_scenario(int who, const char *name) {
       CHECK_EQ(v->ev_count[CSCTP_EV_SHUTDOWN_RECEIVED], 1);
     if (who == FROM_SERVER)
       CHECK_EQ(c->ev_count[CSCTP_EV_SHUTDOWN_RECEIVED], 1);
+    if (who == FROM_BOTH && k == 0) {
+      /* the SHUTDOWN chunks crossed: each side sent one (9.2) */
+      CHECK(c->chunks_out[7] >= 1);
+      CHECK(v->chunks_out[7] >= 1);
+    }
     /* let the readers drain whatever is left, then everything is there */
     sim_run_until(s, s->now + 1 * SEC, NULL, NULL);
     sim_check_delivered(s, c, 0);
@@ -516,8 +546,7 @@ static void test_shutdown_from_both(void) {
   shutdown_scenario(FROM_BOTH, "shutdown_from_both");
 }
 
-/* ---- abort
- * ------------------------------------------------------------------- */
+/* ---- abort --------------------------------------------------------------- */
 
 static int pred_server_got_20(sim *s, void *ud) {
   sim_node *c = ud;
@@ -570,8 +599,7 @@ static void test_abort(void) {
   }
 }
 
-/* ---- association failure (path down for good) -----------------------------
- */
+/* ---- association failure (path down for good) ---------------------------- */
 
 static int pred_client_lost(sim *s, void *ud) {
   (void)s;
@@ -630,14 +658,13 @@ static void test_assoc_failure_timeout(void) {
   }
 }
 
-/* ---- stale cookie
- * ------------------------------------------------------------- */
+/* ---- stale cookie -------------------------------------------------------- */
 
-/* The server's cookies live 10 ms; the client's COOKIE ECHO is delayed by
- * 200 ms (the first one only, or every one). RFC 9260 5.2.6 lets the client
- * (1) send a new INIT, (2) give up and report, or (3) send a new INIT with
- * a Cookie Preservative. With only the first COOKIE ECHO delayed, (1) and (3)
- * bring the association up; with every one delayed, (1) can never succeed
+/* The server's cookies live 50 ms (RTT 20 ms); the client's COOKIE ECHO is
+ * delayed by 200 ms (the first one only, or every one). RFC 9260 5.2.6 lets the
+ * client (1) send a new INIT, (2) give up and report, or (3) send a new INIT
+ * with a Cookie Preservative. With only the first COOKIE ECHO delayed, (1) and
+ * (3) bring the association up; with every one delayed, (1) can never succeed
  * and must end after Max.Init.Retransmits with CSCTP_LOST_INIT_FAILED, (3)
  * succeeds when the server grants the extension (it MAY). Either way the
  * server must have sent a Stale Cookie error and must not hold a half-open
@@ -648,7 +675,7 @@ static void test_stale_cookie(void) {
     csctp_settings ss, cs;
     csctp_settings_default(&ss);
     csctp_settings_default(&cs);
-    ss.valid_cookie_life = 10 * MS;
+    ss.valid_cookie_life = 50 * MS;
     cs.max_init_retransmits = 4;
     sim_node *c, *v;
     sim *s = pair_new(seeds3[k % 2],
@@ -694,8 +721,7 @@ static void test_stale_cookie(void) {
   }
 }
 
-/* ---- allocation failures --------------------------------------------------
- */
+/* ---- allocation failures ------------------------------------------------- */
 
 typedef struct fail_ctl {
   sim_node *victim;
@@ -762,8 +788,52 @@ static void test_alloc_failures(void) {
   }
 }
 
-/* ---- soak
- * -------------------------------------------------------------------- */
+/* Exactly one allocation fails: call number N of one node, counted from
+ * the connect, for N over the handshake and the first transfers. One
+ * failure must cost at most a retransmission: the association comes up
+ * and everything is delivered, or it is reported lost. */
+static void test_alloc_fail_nth(void) {
+  static const uint64_t nth[] = {1,  2,  3,  4,  5,  6,  7,  8,   10,  12,
+                                 15, 20, 25, 30, 40, 50, 70, 100, 150, 200};
+  for (int side = 0; side < 2; side++)
+    for (size_t k = 0; k < sizeof nth / sizeof nth[0]; k++) {
+      sim_node *c, *v;
+      uint64_t seed = 0xfa11000 + k * 2 + (uint64_t)side;
+      sim *s = pair_new(seed, "alloc_fail_nth", NULL, NULL, NULL, &c, &v);
+      sim_rng r;
+      sim_rng_seed(&r, seed);
+      add_msgs(&c->app.tx, &r, 40, UINT64_MAX, 1, 6000, 3, 0.3);
+      add_msgs(&v->app.tx, &r, 40, UINT64_MAX, 1, 6000, 3, 0.3);
+      sim_node *victim = side ? v : c;
+      victim->mem.calls = 0;
+      victim->mem.fail_at = nth[k];
+      int rc = sim_connect(c, v);
+      if (rc == CSCTP_ERR_NOMEM) /* the failure hit csctp_connect itself */
+        rc = sim_connect(c, v);
+      CHECK_EQ(rc, 0);
+      int ok = sim_run_until(s, 120 * SEC, pred_done_or_lost, NULL);
+      int lost = pred_any_lost(s, NULL);
+      if (ok != 1)
+        sim_violation(s,
+                      "%s call %llu failed: no progress and no ASSOC_LOST "
+                      "(client %llu/%zu, server %llu/%zu delivered)",
+                      victim->name, (unsigned long long)nth[k],
+                      (unsigned long long)c->app.tx.delivered, c->app.tx.n,
+                      (unsigned long long)v->app.tx.delivered, v->app.tx.n);
+      else if (lost)
+        printf("alloc_fail_nth: %s call %llu: association lost (%s)\n",
+               victim->name, (unsigned long long)nth[k],
+               sim_lost_name(c->lost ? c->lost_reason : v->lost_reason));
+      sim_check_delivered(s, c, lost);
+      sim_check_delivered(s, v, lost);
+      if (ok == 1 && !lost)
+        close_gracefully(s, c, 60 * SEC);
+      CHECK(victim->mem.failures <= 1);
+      CHECK_EQ(finish(s), 0);
+    }
+}
+
+/* ---- soak ---------------------------------------------------------------- */
 
 static uint64_t soak_messages, soak_bytes, soak_retx, soak_violations;
 
@@ -856,8 +926,14 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
     if (lp.loss < 0.05)
       sim_violation(s, "association lost at only %.1f%% loss", lp.loss * 100);
   }
-  if (ok == 1)
-    sim_run_until(s, s->now + 1 * SEC, NULL, NULL); /* drain the readers */
+  if (ok == 1) {
+    /* drain the readers, paused ones after their pause */
+    csctp_tstamp t = s->now + 1 * SEC;
+    for (int i = 0; i < 2; i++)
+      if (nodes[i]->app.npauses && nodes[i]->app.pause_end[0] + SEC > t)
+        t = nodes[i]->app.pause_end[0] + SEC;
+    sim_run_until(s, t, NULL, NULL);
+  }
   sim_check_delivered(s, c, lost);
   sim_check_delivered(s, v, lost);
   if (!lost && ok == 1)
@@ -865,6 +941,7 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
       if (!nodes[i]->shutdown_complete)
         sim_violation(s, "%s: no SHUTDOWN_COMPLETE", nodes[i]->name);
   sim_stats st;
+  check_storm(s);
   sim_stats_get(s, &st);
   soak_messages += st.messages;
   soak_bytes += st.bytes;
@@ -953,5 +1030,6 @@ int main(int argc, char **argv) {
   RUN(test_assoc_failure_timeout);
   RUN(test_stale_cookie);
   RUN(test_alloc_failures);
+  RUN(test_alloc_fail_nth);
   return TEST_SUMMARY();
 }
