@@ -60,6 +60,8 @@ void csctp_assoc_free(csctp_assoc *a) {
   ep->nassocs--;
   csctp_sendq_free(&a->sq);
   assoc_free_rx(a);
+  for (int i = 0; i < a->nerrors; i++)
+    csctp_free(&ep->mem, a->errors[i].value);
   csctp_free(&ep->mem, a->init_chunk);
   csctp_free(&ep->mem, a->cookie);
   csctp_free(&ep->mem, a);
@@ -237,13 +239,22 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
 
 void csctp_assoc_queue_error(csctp_assoc *a, uint16_t code, const void *value,
                              size_t len) {
-  if (a->nerrors >= CSCTP_MAX_PENDING_ERRORS)
+  /* Best effort: a cause that cannot fit one packet, or no memory, is
+   * simply not reported. */
+  size_t room = a->s.pmtu - CSCTP_COMMON_HDR_LEN - CSCTP_CHUNK_HDR_LEN - 4;
+  if (a->nerrors >= CSCTP_MAX_PENDING_ERRORS || len > room)
     return;
+  uint8_t *copy = NULL;
+  if (len > 0) {
+    copy = csctp_malloc(&a->ep->mem, len);
+    if (!copy)
+      return;
+    memcpy(copy, value, len);
+  }
   csctp_pending_error *e = &a->errors[a->nerrors++];
   e->code = code;
-  e->len = (uint16_t)(len > sizeof(e->value) ? sizeof(e->value) : len);
-  if (e->len)
-    memcpy(e->value, value, e->len);
+  e->len = (uint16_t)len;
+  e->value = copy;
 }
 
 /* ---- Setup (5.1) ------------------------------------------------------- */
@@ -721,10 +732,9 @@ static void assoc_on_shutdown_complete(csctp_assoc *a) {
  * processing the packet. */
 static int assoc_on_unknown_chunk(csctp_assoc *a, const csctp_tlv *c) {
   uint8_t action = (uint8_t)(c->type >> 6);
-  if (action == 1 || action == 3) {
-    size_t n = c->length < 16 ? c->length : 16;
-    csctp_assoc_queue_error(a, CSCTP_CAUSE_UNRECOGNIZED_CHUNK, c->raw, n);
-  }
+  if (action == 1 || action == 3) /* 3.3.10.6: the whole chunk */
+    csctp_assoc_queue_error(a, CSCTP_CAUSE_UNRECOGNIZED_CHUNK, c->raw,
+                            c->length);
   return action < 2;
 }
 

@@ -6,6 +6,8 @@
 
 #include "engine.h"
 
+#include "mem.h"
+
 #include <string.h>
 
 static size_t out_cap(const csctp_assoc *a, uint8_t path, size_t buflen) {
@@ -94,6 +96,7 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
                               e->len) != 0)
       break;
+    csctp_free(&a->ep->mem, e->value);
     memmove(&a->errors[0], &a->errors[1],
             (size_t)(--a->nerrors) * sizeof(a->errors[0]));
   }

@@ -304,17 +304,45 @@ void csctp_ep_send_ctrl(csctp_endpoint *ep, const csctp_addr *dst,
   s->len = csctp_pkt_finish(&b);
 }
 
+/* 3.2.1: parameters we know (or knowingly ignore, being extensions we do
+ * not use) in an INIT or INIT ACK. */
+static int ep_param_known(uint16_t type) {
+  switch (type) {
+  case CSCTP_PT_IPV4:
+  case CSCTP_PT_IPV6:
+  case CSCTP_PT_STATE_COOKIE:
+  case CSCTP_PT_COOKIE_PRESERVATIVE:
+  case CSCTP_PT_SUPPORTED_ADDR_TYPES:
+  case CSCTP_PT_ECN_CAPABLE:
+  case CSCTP_PT_FORWARD_TSN_SUPPORTED:
+  case CSCTP_PT_SUPPORTED_EXT:
+  case CSCTP_PT_RANDOM:
+  case CSCTP_PT_CHUNK_LIST:
+  case CSCTP_PT_HMAC_ALGO:
+  case CSCTP_PT_ZERO_CHECKSUM:
+  case CSCTP_PT_PADDING:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* 3.2.1: an unknown parameter whose high bit is clear ends the processing
+ * of the parameters that follow it. */
+static int ep_param_stops(const csctp_tlv *p) {
+  return !ep_param_known(p->type) && !(p->type & 0x8000);
+}
+
 /* 5.1.2: the peer's addresses are the INIT's source address plus every
  * address parameter listed, up to max_init_addrs. Returns the count. */
-static size_t ep_collect_addrs(const csctp_endpoint *ep, const csctp_init *in,
-                               const csctp_addr *src, csctp_addr *out,
-                               size_t max) {
+static size_t ep_collect_addrs(const csctp_init *in, const csctp_addr *src,
+                               csctp_addr *out, size_t max) {
   size_t n = 0;
   out[n++] = *src;
   csctp_tlv_iter it;
   csctp_tlv p;
   csctp_tlv_iter_init(&it, in->params, in->params_len);
-  while (n < max && csctp_param_next(&it, &p) == 1) {
+  while (n < max && csctp_param_next(&it, &p) == 1 && !ep_param_stops(&p)) {
     csctp_addr a;
     if ((p.type != CSCTP_PT_IPV4 && p.type != CSCTP_PT_IPV6) ||
         csctp_addr_param_decode(&p, &a) != 0)
@@ -328,44 +356,27 @@ static size_t ep_collect_addrs(const csctp_endpoint *ep, const csctp_init *in,
     if (!dup)
       out[n++] = a;
   }
-  (void)ep;
   return n;
 }
 
-/* 3.2.1: unrecognised parameters whose upper bits say "report" go back in
- * the INIT ACK; those that say "stop" make us drop the INIT. Returns -1 to
- * stop processing, else 0. Appends reports to b when given. */
-static int ep_unknown_params(const csctp_init *in, csctp_buf *b) {
+/* 3.2.1: unknown parameters whose second bit says "report" go back in the
+ * INIT ACK as Unrecognized Parameters, up to the first one that stops
+ * processing. */
+static void ep_report_unknown_params(const csctp_init *in, csctp_buf *b) {
   csctp_tlv_iter it;
   csctp_tlv p;
   csctp_tlv_iter_init(&it, in->params, in->params_len);
   while (csctp_param_next(&it, &p) == 1) {
-    switch (p.type) {
-    case CSCTP_PT_IPV4:
-    case CSCTP_PT_IPV6:
-    case CSCTP_PT_COOKIE_PRESERVATIVE:
-    case CSCTP_PT_SUPPORTED_ADDR_TYPES:
-    case CSCTP_PT_ECN_CAPABLE:
-    case CSCTP_PT_FORWARD_TSN_SUPPORTED:
-    case CSCTP_PT_SUPPORTED_EXT:
-    case CSCTP_PT_RANDOM:
-    case CSCTP_PT_CHUNK_LIST:
-    case CSCTP_PT_HMAC_ALGO:
-    case CSCTP_PT_ZERO_CHECKSUM:
-    case CSCTP_PT_PADDING:
-      continue; /* known, or extensions we simply do not use */
-    default:
-      break;
-    }
-    if ((p.type & 0x4000) && b) {
+    if (ep_param_known(p.type))
+      continue;
+    if (p.type & 0x4000) {
       size_t save = b->len;
       if (csctp_put_param(b, CSCTP_PT_UNRECOGNIZED, p.raw, p.length) != 0)
         b->len = save; /* no room: report fewer */
     }
-    if (!(p.type & 0x8000))
-      return -1;
+    if (ep_param_stops(&p))
+      return;
   }
-  return 0;
 }
 
 static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
@@ -390,7 +401,7 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   size_t max = s->max_init_addrs;
   if (max > CSCTP_COOKIE_MAX_ADDRS)
     max = CSCTP_COOKIE_MAX_ADDRS;
-  ck->naddrs = (uint8_t)ep_collect_addrs(ep, init, src, ck->addrs, max);
+  ck->naddrs = (uint8_t)ep_collect_addrs(init, src, ck->addrs, max);
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
@@ -461,7 +472,7 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
     ep->stats.inits_dropped++;
     return;
   }
-  ep_unknown_params(init, &b);
+  ep_report_unknown_params(init, &b);
   if (csctp_chunk_end(&b, off) != 0) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
@@ -566,14 +577,17 @@ static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
   }
   if (init.init_tag == 0) /* 3.3.2: silently discard */
     return;
+  if (init.a_rwnd < 1500) { /* 3.3.2: too small to be an SCTP peer */
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
+                       0, CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    return;
+  }
   if (init.num_ostreams == 0 || init.max_instreams == 0) {
     /* 3.3.2: a protocol violation; answer with ABORT (8.4 (3)). */
     csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
                        0, CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
     return;
   }
-  if (ep_unknown_params(&init, NULL) < 0)
-    return; /* 3.2.1: "stop processing" parameter */
   csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
   if (a && a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT) {
     a->send_shutdown_ack = 1; /* 9.2: resend SHUTDOWN ACK */

@@ -38,7 +38,7 @@ typedef struct csctp_ctrl_slot {
 typedef struct csctp_pending_error {
   uint16_t code;
   uint16_t len;
-  uint8_t value[16];
+  uint8_t *value; /* len bytes, owned (allocated with the endpoint's mem) */
 } csctp_pending_error;
 
 typedef struct csctp_assoc csctp_assoc;

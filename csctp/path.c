@@ -60,10 +60,11 @@ void csctp_path_backoff(csctp_path *p, const csctp_settings *s) {
   p->rto = path_clamp_rto(p->rto * 2, s);
 }
 
-/* 7.2.1: initial cwnd = min(4*MTU, max(2*MTU, 4404)). */
+/* 7.2.1: initial cwnd = min(4*MTU, max(2*MTU, 4404)), 4344 for IPv6. */
 void csctp_cc_reset(csctp_path *p) {
   uint32_t two = 2 * p->mtu, four = 4 * p->mtu;
-  uint32_t w = two > 4404 ? two : 4404;
+  uint32_t floor = p->addr.family == CSCTP_AF_INET6 ? 4344 : 4404;
+  uint32_t w = two > floor ? two : floor;
   p->cwnd = w < four ? w : four;
   p->ssthresh = UINT32_MAX; /* "arbitrarily high" (7.2.1) */
   p->pba = 0;
@@ -81,8 +82,11 @@ void csctp_cc_on_ack(csctp_path *p, uint32_t bytes_acked, int cum_advanced,
       p->cwnd += bytes_acked < p->mtu ? bytes_acked : p->mtu;
     return;
   }
-  /* 7.2.2: congestion avoidance, one MTU per cwnd of acknowledged data. */
+  /* 7.2.2: congestion avoidance, one MTU per cwnd of acknowledged data;
+   * an underused window does not bank credit beyond cwnd. */
   p->pba += bytes_acked;
+  if (!cwnd_was_full && p->pba > p->cwnd)
+    p->pba = p->cwnd;
   if (p->pba >= p->cwnd && cwnd_was_full && cum_advanced) {
     p->pba -= p->cwnd;
     p->cwnd += p->mtu;
@@ -110,8 +114,10 @@ void csctp_cc_on_t3(csctp_path *p) {
 
 /* 7.2.1: halve cwnd (down to 4 MTU) for every RTO the path was idle. */
 void csctp_cc_on_idle(csctp_path *p, csctp_tstamp now) {
-  if (p->flight > 0 || p->rto == 0)
+  if (p->flight > 0 || p->rto == 0 || now <= p->last_send + p->rto)
     return;
+  if (p->ssthresh > p->cwnd)
+    p->ssthresh = p->cwnd; /* 7.2.1: before the first adjustment */
   while (now > p->last_send + p->rto && p->cwnd > 4 * p->mtu) {
     p->cwnd = path_half_cwnd(p);
     p->last_send += p->rto;
