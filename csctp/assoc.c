@@ -87,6 +87,10 @@ static void assoc_schedule_hb(csctp_assoc *a, csctp_path *p,
     p->hb_due = CSCTP_TSTAMP_NEVER;
     return;
   }
+  if (p->error_count > 0 || p->state != CSCTP_PATH_ACTIVE) {
+    p->hb_due = now + p->rto; /* probe a suspect path at RTO pace */
+    return;
+  }
   csctp_tstamp rto = p->rto;
   csctp_tstamp j = rto / 2 + (rto * (assoc_hb_jitter(a) % 1000000)) / 1000000;
   p->hb_due = now + j + a->s.hb_interval;
@@ -741,13 +745,15 @@ static int assoc_on_unknown_chunk(csctp_assoc *a, const csctp_tlv *c) {
 /* ---- Packet input ------------------------------------------------------ */
 
 static uint8_t assoc_path_of(csctp_assoc *a, const csctp_addr *src,
-                             csctp_tstamp now) {
+                             const csctp_addr *dst) {
   int i = csctp_assoc_find_path(a, src);
   if (i < 0)
     return a->primary;
   /* RFC 6951 5.4: keep the peer's current encapsulation port. */
   a->paths[i].addr.port = src->port;
-  (void)now;
+  /* Answer from the address the peer is using now (6.4). */
+  if (dst && dst->family)
+    a->paths[i].local = *dst;
   return (uint8_t)i;
 }
 
@@ -755,11 +761,10 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
                        const uint8_t *chunks, size_t len, const csctp_addr *src,
                        const csctp_addr *dst, csctp_tstamp now) {
   (void)hdr;
-  (void)dst;
   csctp_tlv_iter it;
   csctp_tlv c;
   int had_data = 0, had_new = 0, had_dup = 0;
-  uint8_t path = assoc_path_of(a, src, now);
+  uint8_t path = assoc_path_of(a, src, dst);
   a->pkts_in++;
   a->burst = 0;
   csctp_tlv_iter_init(&it, chunks, len);
@@ -820,17 +825,25 @@ done:
 
 /* ---- Path and association failure (8.1, 8.2) --------------------------- */
 
-uint8_t csctp_assoc_data_path(const csctp_assoc *a) {
-  if (a->paths[a->primary].state == CSCTP_PATH_ACTIVE)
+static int assoc_first_path_in(const csctp_assoc *a, uint32_t state) {
+  if (a->paths[a->primary].state == state)
     return a->primary;
   for (int i = 0; i < a->npaths; i++)
-    if (a->paths[i].state == CSCTP_PATH_ACTIVE)
-      return (uint8_t)i; /* 6.4.1: fail over to an active address */
-  return a->primary;
+    if (a->paths[i].state == state)
+      return i;
+  return -1;
+}
+
+/* 6.4, 6.4.1 and RFC 7829: the primary while it is active; else another
+ * active address; else a potentially failed one; else the primary. */
+uint8_t csctp_assoc_data_path(const csctp_assoc *a) {
+  int i = assoc_first_path_in(a, CSCTP_PATH_ACTIVE);
+  if (i < 0)
+    i = assoc_first_path_in(a, CSCTP_PATH_POTENTIALLY_FAILED);
+  return i < 0 ? a->primary : (uint8_t)i;
 }
 
 void csctp_assoc_path_error(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
-  (void)now;
   csctp_path *p = &a->paths[pi];
   p->error_count++;
   a->error_count++;
@@ -838,11 +851,18 @@ void csctp_assoc_path_error(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
     csctp_assoc_abort(a, CSCTP_LOST_TIMEOUT, 0, NULL, 0);
     return;
   }
+  uint32_t state = p->state;
+  if (state == CSCTP_PATH_ACTIVE) /* RFC 7829 with PotentiallyFailed.Max 0 */
+    state = CSCTP_PATH_POTENTIALLY_FAILED;
   if (p->error_count > a->s.path_max_retrans &&
-      p->state == CSCTP_PATH_ACTIVE) { /* 8.2 */
-    p->state = CSCTP_PATH_INACTIVE;
+      state == CSCTP_PATH_POTENTIALLY_FAILED)
+    state = CSCTP_PATH_INACTIVE; /* 8.2 */
+  if (state != p->state) {
+    p->state = state;
     assoc_event_paddr(a, pi);
   }
+  if (!p->hb_outstanding)
+    assoc_schedule_hb(a, p, now);
 }
 
 void csctp_assoc_path_ok(csctp_assoc *a, uint8_t pi) {

@@ -18,7 +18,7 @@ static size_t out_cap(const csctp_assoc *a, uint8_t path, size_t buflen) {
 static void out_dst(const csctp_assoc *a, uint8_t path, csctp_addr *dst,
                     csctp_addr *src) {
   *dst = a->paths[path].addr;
-  memset(src, 0, sizeof(*src));
+  *src = a->paths[path].local;
 }
 
 /* INIT goes alone with tag 0 (8.5.1 A). */

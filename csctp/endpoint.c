@@ -56,6 +56,8 @@ static int ep_settings_valid(const csctp_settings *s) {
 
 /* ---- Endpoint life ----------------------------------------------------- */
 
+#define EP_INITIAL_EVENTS 64
+
 int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
                        const csctp_settings *settings, const csctp_mem *mem,
                        csctp_rand_fn rand, void *rand_user_data,
@@ -82,11 +84,18 @@ int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
   ep->settings = *settings;
   ep->next_id = 1;
   ep->ctrl = csctp_malloc(&ep->mem, sizeof(csctp_ctrl_slot) * CSCTP_CTRL_SLOTS);
-  if (!ep->ctrl) {
+  /* Events are reserved up front so that the common ones never need an
+   * allocation that could fail. */
+  ep->events = csctp_malloc(&ep->mem, EP_INITIAL_EVENTS * sizeof(csctp_event));
+  ep->ev_cap = EP_INITIAL_EVENTS;
+  if (!ep->ctrl || !ep->events) {
+    csctp_free(&ep->mem, ep->ctrl);
+    csctp_free(&ep->mem, ep->events);
     csctp_free(&ep->mem, ep);
     return CSCTP_ERR_NOMEM;
   }
   if (ep->rand(ep->secret, sizeof(ep->secret), ep->rand_ud) != 0) {
+    csctp_free(&ep->mem, ep->events);
     csctp_free(&ep->mem, ep->ctrl);
     csctp_free(&ep->mem, ep);
     return CSCTP_ERR_RANDOM;

@@ -8,6 +8,8 @@
 
 typedef struct csctp_path {
   csctp_addr addr;
+  csctp_addr local; /* our address the peer last reached on this path (the
+                       source for what we send back); family 0: any */
   uint32_t state; /* enum csctp_path_state */
   uint32_t mtu;   /* largest packet for this path */
   /* RTO, RFC 9260 6.3.1 */

@@ -77,7 +77,7 @@ uint64_t sim_rng_logrange(sim_rng *r, uint64_t lo, uint64_t hi) {
   return sim_rng_range(r, a, z);
 }
 
-/* ---- Counting allocator ---------------------------------------------------
+/* ---- Counting allocator --------------------------------------------------
  *
  * Every block carries a header with its size so that free and realloc know
  * what leaves the live counters. */
@@ -187,8 +187,7 @@ void sim_mem_reset_peak(sim_mem *m) {
   m->peak_count = m->live_count;
 }
 
-/* ---- Names -----------------------------------------------------------------
- */
+/* ---- Names --------------------------------------------------------------- */
 
 const char *sim_ev_name(uint32_t type) {
   switch (type) {
@@ -262,8 +261,7 @@ const char *sim_chunk_name(uint8_t type) {
   return "?";
 }
 
-/* ---- Simulator core ---------------------------------------------------------
- */
+/* ---- Simulator core ------------------------------------------------------ */
 
 static double secs(csctp_tstamp t) { return (double)t / 1e9; }
 
@@ -539,8 +537,7 @@ static sim_node *node_by_addr(sim *s, const csctp_addr *a) {
   return NULL;
 }
 
-/* ---- Delivery heap ----------------------------------------------------------
- */
+/* ---- Delivery heap ------------------------------------------------------- */
 
 static int pkt_before(const sim_pkt *a, const sim_pkt *b) {
   return a->t < b->t || (a->t == b->t && a->seq < b->seq);
@@ -608,7 +605,7 @@ static void schedule(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
   heap_push(s, p);
 }
 
-/* ---- Packets: tracing and wire accounting ------------------------------- */
+/* ---- Packets: tracing and wire accounting -------------------------------- */
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t be32(const uint8_t *p) {
@@ -686,6 +683,12 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
   sim_link *l = NULL;
   if (src->family)
     l = sim_link_find(s, src, dst);
+  /* source "any": like an IP stack, use a working route when there is one */
+  for (int i = 0; !l && i < n->naddrs; i++) {
+    sim_link *c = sim_link_find(s, &n->addrs[i], dst);
+    if (c && !c->p.down)
+      l = c;
+  }
   for (int i = 0; !l && i < n->naddrs; i++)
     l = sim_link_find(s, &n->addrs[i], dst);
   n->pkts_out++;
@@ -790,7 +793,7 @@ static void deliver(sim *s, sim_pkt *p) {
     sim_log(s, "%s: read_pkt: %s", n->name, csctp_strerror(rc));
 }
 
-/* ---- Flows -------------------------------------------------------------- */
+/* ---- Flows --------------------------------------------------------------- */
 
 void sim_flow_reset(sim_flow *f, uint64_t key) {
   sim_msg *m = f->msgs;
@@ -894,8 +897,7 @@ int sim_flow_settled(const sim_flow *f) {
   return 1;
 }
 
-/* ---- Application layer ----------------------------------------------------
- */
+/* ---- Application layer --------------------------------------------------- */
 
 static int app_paused(const sim_app *a, csctp_tstamp now) {
   for (int i = 0; i < a->npauses; i++)
@@ -1014,7 +1016,15 @@ static void handle_event(sim *s, sim_node *n, csctp_event *ev) {
       sim_log(s, "%s: event SEND_FAILED msg=%u was_sent=%u len=%zu", n->name,
               (unsigned)reason, ev->u.send_failed.was_sent,
               ev->u.send_failed.len);
-    else
+    else if (t == CSCTP_EV_PEER_ADDR_CHANGE) {
+      char a[32];
+      sim_log(s, "%s: event PEER_ADDR_CHANGE id=%u addr=%s state=%s", n->name,
+              (unsigned)ev->assoc_id, addr_str(&ev->u.paddr.addr, a, sizeof a),
+              reason == CSCTP_PATH_ACTIVE        ? "ACTIVE"
+              : reason == CSCTP_PATH_INACTIVE    ? "INACTIVE"
+              : reason == CSCTP_PATH_UNCONFIRMED ? "UNCONFIRMED"
+                                                 : "PF");
+    } else
       sim_log(s, "%s: event %s id=%u arg=%u", n->name, sim_ev_name(t),
               (unsigned)ev->assoc_id, (unsigned)reason);
   }
@@ -1436,7 +1446,18 @@ int sim_run_until(sim *s, csctp_tstamp t_end, sim_pred pred, void *ud) {
       t = s->now;
     if (t == last) {
       if (++same > 1000000) {
-        sim_violation(s, "stuck: a million steps without time passing");
+        char why[256];
+        size_t o = 0;
+        why[0] = 0;
+        for (int i = 0; i < s->nnodes && o < sizeof why - 64; i++)
+          if (s->nodes[i].ep)
+            o += (size_t)snprintf(
+                why + o, sizeof why - o, " %s.expiry=%+lldns", s->nodes[i].name,
+                (long long)(csctp_endpoint_get_expiry(s->nodes[i].ep) - t));
+        sim_violation(s,
+                      "stuck: a million steps without time passing "
+                      "(packets due now: %s;%s)",
+                      s->nheap && s->heap[0]->t <= t ? "yes" : "no", why);
         return -1;
       }
     } else {
@@ -1462,8 +1483,7 @@ int sim_run_until(sim *s, csctp_tstamp t_end, sim_pred pred, void *ud) {
   }
 }
 
-/* ---- Predicates and checks ------------------------------------------------
- */
+/* ---- Predicates and checks ----------------------------------------------- */
 
 int sim_pred_all_up(sim *s, void *ud) {
   (void)ud;
@@ -1566,8 +1586,7 @@ uint64_t sim_free(sim *s) {
   return v;
 }
 
-/* ---- Hooks ------------------------------------------------------------------
- */
+/* ---- Hooks --------------------------------------------------------------- */
 
 int sim_hook_drop_chunk(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
                         csctp_tstamp *extra_delay, void *ud) {
