@@ -507,21 +507,22 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   assoc_event_up(a, CSCTP_EV_ASSOC_RESTART);
 }
 
-void csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
-                                const csctp_addr *src, csctp_tstamp now) {
-  (void)src;
+int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
+                               csctp_tstamp now) {
   int local_m = ck->local_tag == a->local_tag;
   int peer_m = ck->peer_tag == a->peer_tag;
   int ties = ck->local_tie_tag != 0 || ck->peer_tie_tag != 0;
-  if (!local_m && !peer_m && ties && ck->local_tie_tag == a->local_tag &&
-      ck->peer_tie_tag == a->peer_tag) {
+  /* Tie-tags are random stand-ins kept in the TCB (5.2.2), so a cookie
+   * never shows an attacker the association's real tags (RFC 5062). */
+  if (!local_m && !peer_m && ties && ck->local_tie_tag == a->local_tie_tag &&
+      ck->peer_tie_tag == a->peer_tie_tag) {
     if (a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT) { /* 5.2.4 A */
       a->send_shutdown_ack = 1;
       csctp_assoc_queue_error(a, CSCTP_CAUSE_COOKIE_WHILE_SHUTDOWN, NULL, 0);
-      return;
+      return 0;
     }
     assoc_restart(a, ck, now);
-    return;
+    return !a->dead;
   }
   if (local_m && !peer_m) { /* 5.2.4 B: collision */
     a->peer_tag = ck->peer_tag;
@@ -529,22 +530,22 @@ void csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
         a->state == CSCTP_STATE_COOKIE_ECHOED) {
       if (csctp_assoc_start(a, ck->peer_tsn, ck->peer_rwnd, ck->ostreams,
                             ck->istreams, now) != 0)
-        return;
+        return 0;
       a->send_cookie_ack = 1;
       csctp_assoc_established(a, now);
     } else {
       a->send_cookie_ack = 1;
     }
-    return;
+    return 1;
   }
-  if (!local_m && peer_m && !ties)
-    return; /* 5.2.4 C: a late cookie of ours */
   if (local_m && peer_m) { /* 5.2.4 D */
     a->send_cookie_ack = 1;
     if (a->state == CSCTP_STATE_COOKIE_ECHOED ||
         a->state == CSCTP_STATE_COOKIE_WAIT)
       csctp_assoc_established(a, now);
+    return 1;
   }
+  return 0; /* 5.2.4 C, or a case Table 12 does not list: discard */
 }
 
 /* 5.2.6: a Stale Cookie error while COOKIE-ECHOED: start over with a
@@ -759,7 +760,8 @@ static uint8_t assoc_path_of(csctp_assoc *a, const csctp_addr *src,
 
 void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
                        const uint8_t *chunks, size_t len, const csctp_addr *src,
-                       const csctp_addr *dst, csctp_tstamp now) {
+                       const csctp_addr *dst, int teardown_only,
+                       csctp_tstamp now) {
   (void)hdr;
   csctp_tlv_iter it;
   csctp_tlv c;
@@ -769,6 +771,9 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   a->burst = 0;
   csctp_tlv_iter_init(&it, chunks, len);
   while (!a->dead && csctp_chunk_next(&it, &c) == 1) {
+    if (teardown_only && c.type != CSCTP_CT_ABORT &&
+        c.type != CSCTP_CT_SHUTDOWN_COMPLETE)
+      continue;
     switch (c.type) {
     case CSCTP_CT_DATA: {
       int r = 0;

@@ -85,13 +85,15 @@ static int out_put_heartbeat(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   return 0;
 }
 
-/* Control chunks for path pi, in the order the peer must see them. */
+/* Control chunks for path pi, in the order the peer must see them. Only
+ * heartbeats are tied to a path; the rest travels on the data path. */
 static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                         csctp_tstamp now) {
-  if (a->send_cookie_ack &&
+  int data_path = pi == csctp_assoc_data_path(a);
+  if (data_path && a->send_cookie_ack &&
       csctp_put_empty_chunk(b, CSCTP_CT_COOKIE_ACK, 0) == 0)
     a->send_cookie_ack = 0;
-  while (a->nerrors > 0) {
+  while (data_path && a->nerrors > 0) {
     csctp_pending_error *e = &a->errors[0];
     if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
                               e->len) != 0)
@@ -106,6 +108,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->send_hb_ack = 0;
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
+  if (!data_path)
+    return;
   if (out_sack_pending(a) && a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
     out_put_sack(a, b);
   if (a->send_shutdown && a->rx_ready &&

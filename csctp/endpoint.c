@@ -422,6 +422,17 @@ static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
   return 0;
 }
 
+/* 5.2.1, 5.2.2: Tie-Tags, random values other than 0 chosen once per TCB
+ * and copied into the cookie. */
+static void ep_tie_tags(csctp_endpoint *ep, csctp_assoc *a, csctp_cookie *ck) {
+  if (a->local_tie_tag == 0) {
+    a->local_tie_tag = csctp_ep_random_tag(ep);
+    a->peer_tie_tag = csctp_ep_random_tag(ep);
+  }
+  ck->local_tie_tag = a->local_tie_tag;
+  ck->peer_tie_tag = a->peer_tie_tag;
+}
+
 void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
                           const csctp_pkt_hdr *hdr, const csctp_init *init,
                           const csctp_addr *src, const csctp_addr *dst,
@@ -436,24 +447,16 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
     /* 5.2.1: same parameters as our own INIT, tag unchanged. */
     ack.init_tag = existing->local_tag;
     ack.init_tsn = existing->local_initial_tsn;
-    if (existing->state == CSCTP_STATE_COOKIE_ECHOED) {
-      existing->local_tie_tag = existing->local_tag;
-      existing->peer_tie_tag = existing->peer_tag;
-      ck.local_tie_tag = existing->local_tie_tag;
-      ck.peer_tie_tag = existing->peer_tie_tag;
-    }
+    if (existing->state == CSCTP_STATE_COOKIE_ECHOED)
+      ep_tie_tags(ep, existing, &ck);
   } else {
     ack.init_tag = csctp_ep_random_tag(ep);
     uint8_t b4[4];
     if (csctp_ep_random(ep, b4, 4) != 0)
       return;
     ack.init_tsn = csctp_get32(b4);
-    if (existing) { /* 5.2.2: tie-tags are the current tags */
-      existing->local_tie_tag = existing->local_tag;
-      existing->peer_tie_tag = existing->peer_tag;
-      ck.local_tie_tag = existing->local_tag;
-      ck.peer_tie_tag = existing->peer_tag;
-    }
+    if (existing)
+      ep_tie_tags(ep, existing, &ck);
   }
   ck.local_tag = ack.init_tag;
   ck.local_tsn = ack.init_tsn;
@@ -568,6 +571,28 @@ static void ep_ootb(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
                      CSCTP_FLAG_T, 0, NULL, 0);
 }
 
+/* 5.2.1, 5.2.2: an INIT for an existing association that lists addresses
+ * the association does not have is refused with ABORT (tag: the INIT's
+ * Initiate Tag) carrying "Restart of an Association with New Addresses"
+ * and the new addresses. Returns 1 when it did so. */
+static int ep_init_adds_addrs(csctp_endpoint *ep, const csctp_assoc *a,
+                              const csctp_init *init, const csctp_addr *src,
+                              const csctp_pkt_hdr *hdr) {
+  csctp_addr addrs[CSCTP_MAX_PATHS];
+  size_t n = ep_collect_addrs(init, src, addrs, CSCTP_MAX_PATHS);
+  uint8_t value[CSCTP_MAX_PATHS * 20];
+  csctp_buf b;
+  csctp_buf_init(&b, value, sizeof(value));
+  for (size_t i = 0; i < n; i++)
+    if (csctp_assoc_find_path(a, &addrs[i]) < 0)
+      csctp_put_addr_param(&b, &addrs[i]);
+  if (b.len == 0)
+    return 0;
+  csctp_ep_send_ctrl(ep, src, hdr->src_port, init->init_tag, CSCTP_CT_ABORT,
+                     0, CSCTP_CAUSE_RESTART_NEW_ADDRS, value, b.len);
+  return 1;
+}
+
 /* 5.1, 5.2.1, 5.2.2, 8.4 (3): a packet holding INIT. */
 static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
                        const uint8_t *chunks, size_t len,
@@ -598,6 +623,10 @@ static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
     return;
   }
   csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
+  if (a && a->state != CSCTP_STATE_COOKIE_WAIT &&
+      ep_init_adds_addrs(ep, a, &init, src, hdr)) {
+    return; /* 5.2.1, 5.2.2: answered with ABORT, association unchanged */
+  }
   if (a && a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT) {
     a->send_shutdown_ack = 1; /* 9.2: resend SHUTDOWN ACK */
     return;
@@ -657,8 +686,7 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
       ep_stale_cookie(ep, hdr, &ck, src, now);
       return NULL;
     }
-    csctp_assoc_on_cookie_echo(a, &ck, src, now);
-    return a->dead ? NULL : a;
+    return csctp_assoc_on_cookie_echo(a, &ck, now) ? a : NULL;
   }
   if (expired) {
     ep_stale_cookie(ep, hdr, &ck, src, now);
@@ -686,10 +714,16 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
     if (rv == 0 && pi >= 0) /* 5.4: listed addresses need confirming */
       a->paths[pi].state = CSCTP_PATH_UNCONFIRMED;
   }
-  /* RFC 6951 5.4: the COOKIE ECHO's UDP port is the current one. */
+  /* 5.4: the COOKIE ECHO's source answered our INIT ACK: it is confirmed
+   * and becomes the primary path (RFC 6951 5.4: with its UDP port). */
   int si = csctp_assoc_find_path(a, src);
-  if (rv == 0 && si >= 0)
+  if (rv == 0 && si < 0 && csctp_assoc_add_path(a, src, now) == 0)
+    si = csctp_assoc_find_path(a, src);
+  if (rv == 0 && si >= 0) {
     a->paths[si].addr.port = src->port;
+    a->paths[si].state = CSCTP_PATH_ACTIVE;
+    a->primary = (uint8_t)si;
+  }
   if (rv == 0)
     rv = csctp_assoc_start(a, ck.peer_tsn, ck.peer_rwnd, ck.ostreams,
                            ck.istreams, now);
@@ -755,7 +789,7 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     csctp_chunk_next(&it, &c);
     a = ep_on_cookie_echo(ep, &hdr, &c, src, now);
     if (a && it.left > 0)
-      csctp_assoc_input(a, &hdr, it.p, it.left, src, dst, now);
+      csctp_assoc_input(a, &hdr, it.p, it.left, src, dst, 0, now);
     return 0;
   }
   if (sc.has_abort)
@@ -778,7 +812,10 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     ep_ootb(ep, &hdr, &sc, src);
     return 0;
   }
-  csctp_assoc_input(a, &hdr, chunks, clen, src, dst, now);
+  /* 8.5.1 B, C: a packet let in by the T bit under the peer's own tag may
+   * only end the association; nothing else in it counts. */
+  int reflected = hdr.vtag != a->local_tag;
+  csctp_assoc_input(a, &hdr, chunks, clen, src, dst, reflected, now);
   return 0;
 }
 

@@ -202,12 +202,18 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len);
 void csctp_assoc_queue_error(csctp_assoc *a, uint16_t code, const void *value,
                              size_t len);
-/* Process one packet that passed the verification tag checks. */
+/* Process one packet that passed the verification tag checks. With
+ * teardown_only (accepted through the T bit, 8.5.1) only ABORT and
+ * SHUTDOWN COMPLETE are acted on. */
 void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
                        const uint8_t *chunks, size_t len, const csctp_addr *src,
-                       const csctp_addr *dst, csctp_tstamp now);
-void csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
-                                const csctp_addr *src, csctp_tstamp now);
+                       const csctp_addr *dst, int teardown_only,
+                       csctp_tstamp now);
+/* 5.2.4: a valid COOKIE ECHO for an existing association. Returns 1 when
+ * the cookie was taken (the rest of the packet belongs to a), 0 when it
+ * was discarded. */
+int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
+                               csctp_tstamp now);
 csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a);
 void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now);
 /* True once an ended association may be freed (events out, data read). */

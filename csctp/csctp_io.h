@@ -1,0 +1,674 @@
+/* csctp_io.h -- the I/O layer and socket-like API of csctp.
+ *
+ * Around the sans-IO engine of csctp.h this header adds:
+ *
+ *   - a *stack* (csctp_stack): the transports (UDP encapsulation per RFC
+ *     6951, or raw IP protocol 132), one engine endpoint per bound SCTP port,
+ *     and an epoll-based event loop. There are no hidden threads: the caller
+ *     drives the stack, either by waiting on csctp_stack_fd() and calling
+ *     csctp_stack_step() (any outer loop, Go's netpoller included), or by
+ *     calling csctp_stack_run() (blocking, for plain C programs).
+ *
+ *   - *sockets* (csctp_sock) in the spirit of RFC 6458: one-to-one
+ *     (CSCTP_SOCK_STREAM) and one-to-many (CSCTP_SOCK_SEQPACKET) styles,
+ *     csctp_bindx / csctp_connectx / csctp_listen / csctp_accept,
+ *     csctp_sendv / csctp_recvv with csctp_sndinfo / csctp_rcvinfo,
+ *     notifications, options, peeloff, shutdown and close with linger.
+ *
+ * Threading: a stack and all its sockets form one unit that must be used by
+ * one thread at a time (a caller that uses it from several threads holds one
+ * lock around every call). No call ever blocks except csctp_stack_run().
+ *
+ * Errors. Every function that can fail returns a negative value:
+ *   - negated errno values, in [-999, -1]:
+ *       * a system call failed (socket, bind, sendmsg, epoll_ctl, ...): the
+ *         errno it set, e.g. -EPERM, -EADDRINUSE from the kernel;
+ *       * and these socket-level conditions, named as POSIX sockets name
+ *         them:
+ *           -EAGAIN       not ready now; retry after the socket's event fd
+ *                         (csctp_sock_fd / csctp_sock_wfd) becomes readable;
+ *           -EINPROGRESS  csctp_connectx started an association;
+ *           -EALREADY     a connect is already in progress on the socket;
+ *           -EISCONN      the one-to-one socket already has an association;
+ *           -ENOTCONN     the one-to-one socket has no association (yet);
+ *           -EADDRINUSE   csctp_bindx: the SCTP port is already bound;
+ *           -EOPNOTSUPP   the call does not apply to this socket style or
+ *                         state (accept on one-to-many, peeloff on
+ *                         one-to-one, ...);
+ *           -ENOPROTOOPT  unknown option;
+ *           -EAFNOSUPPORT the address family is not enabled in the stack.
+ *   - library codes, in [-1999, -1000]: the CSCTP_ERR_* of csctp.h, e.g.
+ *     CSCTP_ERR_INVAL (bad argument), CSCTP_ERR_NOMEM, CSCTP_ERR_MSGSIZE,
+ *     CSCTP_ERR_STREAM, CSCTP_ERR_NOT_FOUND (unknown association id), and the
+ *     end-of-association codes CSCTP_ERR_CLOSED (graceful shutdown),
+ *     CSCTP_ERR_ABORTED (an ABORT was sent or received), CSCTP_ERR_TIMEOUT
+ *     (peer unreachable), CSCTP_ERR_REFUSED (peer refused the association).
+ * csctp_strerror() names them all.
+ *
+ * Addresses. Socket calls take and return struct sockaddr_in /
+ * struct sockaddr_in6 with sin_port / sin6_port holding the SCTP port in
+ * network byte order, as in RFC 6458. An IPv4 address is always given and
+ * returned as a sockaddr_in (never IPv4-mapped IPv6). The UDP encapsulation
+ * port of a path is not part of a sockaddr; it is in csctp_addr.port (see
+ * csctp_rcvinfo.from, csctp_path_status.addr) and in the
+ * CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT option.
+ *
+ * Byte order: every integer in the structs of this header is in host byte
+ * order (the PPID included), except the ports inside struct sockaddr_*.
+ */
+#ifndef CSCTP_IO_H
+#define CSCTP_IO_H
+
+#include "csctp.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================
+ * Stack
+ * ====================================================================== */
+
+typedef struct csctp_stack csctp_stack;
+typedef struct csctp_sock csctp_sock;
+
+/* Transports (csctp_stack_config.transport). */
+#define CSCTP_TRANSPORT_UDP 0 /* SCTP in UDP, RFC 6951 (default, no root) */
+#define CSCTP_TRANSPORT_RAW 1 /* raw IP protocol 132 (root, no kernel SCTP) */
+/* The operating system's own SCTP (Linux IPPROTO_SCTP sockets): the same
+ * socket API, served by the kernel. The stack then has no transport, no
+ * engine and no timers (its fd never becomes readable; stepping it is
+ * harmless), and the readiness rules differ, see "Readiness" below. */
+#define CSCTP_TRANSPORT_KERNEL 2
+
+/* csctp_kernel_probe returns 0 when the kernel offers SCTP sockets, else
+ * the negated errno that socket(2) gave (-EPROTONOSUPPORT: no SCTP in the
+ * kernel; -EPERM / -EACCES: a security policy forbids it).
+ * csctp_kernel_available is 1 when the probe returns 0, else 0.
+ * csctp_kernel_why names the cause of such an error in a static sentence
+ * (csctp_strerror for other codes). */
+CSCTP_API int csctp_kernel_probe(void);
+CSCTP_API int csctp_kernel_available(void);
+CSCTP_API const char *csctp_kernel_why(int err);
+
+/* The UDP port registered for SCTP over UDP (RFC 6951 section 6 / IANA
+ * "sctp-tunneling"). */
+#define CSCTP_UDP_ENCAPS_PORT 9899
+
+/* Address families a stack serves (csctp_stack_config.families). */
+#define CSCTP_STACK_IPV4 0x1
+#define CSCTP_STACK_IPV6 0x2
+
+typedef struct csctp_stack_config {
+  /* CSCTP_TRANSPORT_UDP (default), CSCTP_TRANSPORT_RAW or
+   * CSCTP_TRANSPORT_KERNEL. */
+  int transport;
+  /* CSCTP_STACK_IPV4 | CSCTP_STACK_IPV6 (default both). With both, IPv6
+   * is optional: if the host has no IPv6 the stack serves IPv4 only. */
+  int families;
+  /* UDP transport only: the local UDP encapsulation port the stack binds
+   * (default CSCTP_UDP_ENCAPS_PORT; 0 = an ephemeral port chosen by the
+   * kernel; csctp_stack_udp_port() tells which). IPv4 and IPv6 use the same
+   * port number. */
+  uint16_t udp_port;
+  /* UDP transport only: the peer's UDP encapsulation port used by
+   * csctp_connectx (and implicit association setup) unless the socket sets
+   * CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT. Default CSCTP_UDP_ENCAPS_PORT. The
+   * engine then follows the UDP source port of the peer's packets (RFC 6951
+   * 5.4). */
+  uint16_t remote_udp_port;
+  /* Kernel socket buffer sizes of the transport sockets (SO_RCVBUF /
+   * SO_SNDBUF), bytes; 0 leaves the system default. Default 4 MiB each. */
+  int so_rcvbuf, so_sndbuf;
+  /* Protocol settings every new socket starts from (copied). Default:
+   * csctp_settings_default(). */
+  csctp_settings settings;
+  /* Allocator for the stack, its sockets and its endpoints; NULL = the C
+   * library's. The pointed-to struct is copied. */
+  const csctp_mem *mem;
+  /* Random source for the endpoints; NULL = csctp_rand_default. */
+  csctp_rand_fn rand;
+  void *rand_user_data;
+  /* Debug logger for the stack and its endpoints; NULL = none. */
+  csctp_log_fn log;
+  void *log_user_data;
+} csctp_stack_config;
+
+/* csctp_stack_config_default fills *cfg with the defaults documented in the
+ * struct. */
+CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg);
+
+/* csctp_stack_new creates a stack: it opens the transport sockets, the
+ * epoll fd and the timer fd (all non-blocking, close-on-exec). cfg NULL means
+ * all defaults. On success stores the stack in *out and returns 0; the caller
+ * owns it and frees it with csctp_stack_del. Errors: CSCTP_ERR_INVAL,
+ * CSCTP_ERR_NOMEM, negated errno from the kernel (-EADDRINUSE when the UDP
+ * port is taken, -EPERM / -EACCES for the raw transport without privilege),
+ * CSCTP_ERR_NOT_SUPPORTED for the raw transport when the kernel itself
+ * implements SCTP (both would answer the same packets), and for the kernel
+ * transport what csctp_kernel_probe returns when the kernel has no SCTP
+ * (CSCTP_ERR_NOT_SUPPORTED where there is no kernel backend at all). */
+CSCTP_API int csctp_stack_new(csctp_stack **out, const csctp_stack_config *cfg);
+
+/* csctp_stack_del aborts every association of the stack (sending ABORT),
+ * frees every socket still open (their pointers become invalid, their fds are
+ * closed), closes the transports and frees the stack. NULL is allowed. */
+CSCTP_API void csctp_stack_del(csctp_stack *st);
+
+/* csctp_stack_fd returns the stack's epoll fd. It becomes readable whenever
+ * csctp_stack_step has work: a transport received datagrams, or the engine's
+ * next timer is due (a timerfd inside the epoll set follows it). It stays
+ * readable until csctp_stack_step has done that work (level-triggered).
+ * Packets that socket calls produce (csctp_sendv, csctp_connectx, ...) are
+ * sent inside those calls, so nothing waits for a step. The stack owns the
+ * fd: never close it, never read from it.
+ *
+ * Single-threaded C programs need only this fd: socket readiness changes
+ * only inside calls on the stack, so "call until -EAGAIN, then
+ * csctp_stack_run()" is a complete loop (see examples/echo.c). */
+CSCTP_API int csctp_stack_fd(const csctp_stack *st);
+
+/* csctp_stack_timeout returns the milliseconds (rounded up) until the
+ * engine's next timer is due, 0 if one is due now, -1 if none is armed.
+ * csctp_stack_timeout_ns is the same in nanoseconds. Waiting on
+ * csctp_stack_fd alone is enough (the timer fd is in the epoll set); these
+ * are for loops that prefer their own timers. The value can change after any
+ * call on the stack or its sockets. */
+CSCTP_API int csctp_stack_timeout(const csctp_stack *st);
+CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st);
+
+/* csctp_stack_step does all the work that is ready, without blocking:
+ * receives what the transports hold (in batches; at most a bounded amount per
+ * call, the fd stays readable if more is left), hands each packet to its
+ * endpoint, runs due timers, sends what the endpoints want sent, turns engine
+ * events into socket state and notifications, and signals the sockets' event
+ * fds. Returns 0, or a negative value for a failure of the stack itself (the
+ * epoll or timer fd failing; errors on single datagrams are only counted). */
+CSCTP_API int csctp_stack_step(csctp_stack *st);
+
+/* csctp_stack_run waits up to timeout_ms (-1: without limit, 0: not at all)
+ * for the stack to have work, then calls csctp_stack_step. Returns 0 (also
+ * on timeout or EINTR) or what csctp_stack_step returned. */
+CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms);
+
+/* csctp_stack_udp_port returns the local UDP encapsulation port the stack
+ * is bound to (the real one when 0 was configured), or 0 for the raw
+ * transport. */
+CSCTP_API uint16_t csctp_stack_udp_port(const csctp_stack *st);
+
+/* csctp_stack_transport returns CSCTP_TRANSPORT_UDP or _RAW. */
+CSCTP_API int csctp_stack_transport(const csctp_stack *st);
+
+/* csctp_now returns CLOCK_MONOTONIC in nanoseconds: the clock the stack
+ * gives its engines. */
+CSCTP_API csctp_tstamp csctp_now(void);
+
+typedef struct csctp_stack_stats {
+  uint64_t dgrams_in, dgrams_out;      /* datagrams received / sent */
+  uint64_t bytes_in, bytes_out;        /* SCTP bytes (no IP/UDP headers) */
+  uint64_t recv_batches, send_batches; /* recvmmsg / sendmmsg calls */
+  uint64_t no_endpoint;  /* packets for an SCTP port nobody bound */
+  uint64_t ootb_replies; /* ABORT / SHUTDOWN COMPLETE sent for those
+                            (RFC 9260 8.4; UDP transport only: over raw
+                            IP other programs' packets are seen too) */
+  uint64_t short_pkts;   /* shorter than the SCTP common header */
+  uint64_t bad_src;      /* UDP source port 0, or unusable source */
+  uint64_t send_errors;  /* sendmsg failures (packet counted as lost) */
+  uint64_t endpoints;    /* endpoints now */
+  uint64_t sockets;      /* sockets now */
+} csctp_stack_stats;
+
+/* csctp_stack_stats_get fills *s with the stack's counters. */
+CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
+                                     csctp_stack_stats *s);
+
+/* ======================================================================
+ * Sockets
+ * ====================================================================== */
+
+/* Socket styles (csctp_socket's type). */
+#define CSCTP_SOCK_STREAM 1    /* one-to-one */
+#define CSCTP_SOCK_SEQPACKET 2 /* one-to-many */
+
+/* csctp_socket creates a socket of the stack. family is AF_INET (IPv4
+ * addresses only) or AF_INET6 (IPv6 and IPv4 addresses); type is
+ * CSCTP_SOCK_STREAM or CSCTP_SOCK_SEQPACKET. The socket starts unbound, with
+ * the stack's settings, no event subscription, and the default send info
+ * (stream 0, PPID 0, ordered). Stores it in *out; the caller owns it and
+ * frees it with csctp_close. Returns 0, CSCTP_ERR_INVAL, CSCTP_ERR_NOMEM,
+ * -EAFNOSUPPORT, or a negated errno from eventfd(2). */
+CSCTP_API int csctp_socket(csctp_stack *st, int family, int type,
+                           csctp_sock **out);
+
+/* csctp_bindx binds the socket to one SCTP port on n >= 1 local addresses.
+ * addrs points to n socket addresses packed one after the other, each a
+ * struct sockaddr_in or struct sockaddr_in6 according to its sa_family (the
+ * RFC 6458 sctp_bindx layout; an array of one is just a pointer to one
+ * address). All must carry the same port; port 0 lets the stack choose an
+ * unused one (csctp_getladdrs tells which). A wildcard address (INADDR_ANY /
+ * in6addr_any) means every local address. With specific addresses they are
+ * the ones announced in INIT / INIT ACK when there are two or more; packets
+ * to other local addresses are still accepted (the stack shares one
+ * transport socket). Can be called once per socket. Returns 0,
+ * -EADDRINUSE, CSCTP_ERR_INVAL (bad addresses, mixed ports), -EAFNOSUPPORT,
+ * -EOPNOTSUPP (accepted/peeled-off socket, already bound), CSCTP_ERR_NOMEM.
+ */
+CSCTP_API int csctp_bindx(csctp_sock *s, const struct sockaddr *addrs,
+                          size_t n);
+
+/* csctp_listen makes the socket accept incoming associations. A one-to-one
+ * socket queues up to backlog (<= 0: 128) established associations for
+ * csctp_accept; further ones are aborted. A one-to-many socket simply
+ * accepts associations (backlog is ignored; backlog 0 disables accepting
+ * again). The socket must be bound (an unbound one is bound to an ephemeral
+ * port). Returns 0, -EOPNOTSUPP (connected, accepted or peeled-off socket),
+ * -EADDRINUSE (another socket listens on the port), or an error of the
+ * implicit bind. */
+CSCTP_API int csctp_listen(csctp_sock *s, int backlog);
+
+/* csctp_connectx starts an association to the peer reachable at the n
+ * packed addresses (layout as for csctp_bindx; all with the peer's SCTP
+ * port; the first is the primary path). Never blocks: returns -EINPROGRESS
+ * when the INIT was queued and sent, storing the association id in *assoc_id
+ * (may be NULL). Completion is reported on the socket's write side: the
+ * write event fd (csctp_sock_wfd) and csctp_sock_poll's CSCTP_POLLOUT; then
+ * csctp_sock_error() returns 0 if the association is up, or the reason it
+ * failed (CSCTP_ERR_REFUSED: the peer answered with ABORT, e.g. no listener;
+ * CSCTP_ERR_TIMEOUT: no answer), with CSCTP_POLLERR set until read. An
+ * unbound socket is bound implicitly to an ephemeral port on the wildcard
+ * address. The UDP destination port is CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT if
+ * set, else the stack's remote_udp_port.
+ * One-to-one: only once (-EALREADY while in progress, -EISCONN after).
+ * One-to-many: may be called for several peers (CSCTP_ERR_STATE if an
+ * association to this peer already exists).
+ * Other errors: CSCTP_ERR_INVAL, -EAFNOSUPPORT, CSCTP_ERR_NOMEM,
+ * CSCTP_ERR_LIMIT, -EOPNOTSUPP on a listening one-to-one socket. */
+CSCTP_API int csctp_connectx(csctp_sock *s, const struct sockaddr *addrs,
+                             size_t n, csctp_assoc_id *assoc_id);
+
+/* csctp_accept takes the oldest established association from a listening
+ * one-to-one socket and returns it as a new connected one-to-one socket in
+ * *out (owned by the caller: csctp_close it). The new socket shares the
+ * listening socket's SCTP port and endpoint and inherits its options and
+ * subscriptions; closing the listening socket does not affect it. If peer is
+ * not NULL it receives the peer's primary address (and *peerlen, if not
+ * NULL, its length). Returns 0, -EAGAIN when none is waiting (the read event
+ * fd signals a new one), -EOPNOTSUPP (not a listening one-to-one socket),
+ * CSCTP_ERR_NOMEM or a negated errno from eventfd(2). */
+CSCTP_API int csctp_accept(csctp_sock *s, csctp_sock **out,
+                           struct sockaddr_storage *peer, socklen_t *peerlen);
+
+/* Send flags (csctp_sendv's flags): none defined yet; pass 0. MSG_DONTWAIT
+ * and MSG_NOSIGNAL are accepted and ignored (nothing blocks, no signals). */
+
+/* csctp_sendv sends one user message made of the iovcnt buffers (total
+ * length >= 1, or 0 with CSCTP_SEND_EOF / CSCTP_SEND_ABORT in info->flags).
+ * The message is copied; it is queued whole or not at all.
+ *   to:   optional peer address (struct sockaddr_in / _in6 with the SCTP
+ *         port). One-to-one: selects the path; must be one of the peer's
+ *         addresses. One-to-many: selects the association when
+ *         info->assoc_id is 0; if no association to that peer exists, one is
+ *         set up implicitly (RFC 6458 implicit association setup) and the
+ *         message is sent once it is established.
+ *   info: optional send info (stream, flags CSCTP_SEND_*, PPID, context,
+ *         assoc_id for one-to-many); NULL = the socket's default send info
+ *         (CSCTP_OPT_DEFAULT_SNDINFO). On a one-to-one socket assoc_id is
+ *         ignored.
+ * Returns the number of bytes queued (the message length), or -EAGAIN when
+ * the send buffer cannot take the whole message now, or the association is
+ * still being set up (the write event fd signals when it can: the connect
+ * completing counts), -ENOTCONN (one-to-one socket never connected, or
+ * listening), CSCTP_ERR_MSGSIZE (longer than the send buffer),
+ * CSCTP_ERR_STREAM, CSCTP_ERR_NOT_FOUND (one-to-many: unknown association
+ * and no `to`), CSCTP_ERR_INVAL, CSCTP_ERR_NOMEM, or, once the association
+ * has ended or is shutting down, CSCTP_ERR_CLOSED (shut down),
+ * CSCTP_ERR_ABORTED, CSCTP_ERR_TIMEOUT or CSCTP_ERR_REFUSED (why it ended).
+ * Sending flushes the packets the engine produced at once. */
+CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
+                                  int iovcnt, const struct sockaddr *to,
+                                  const csctp_sndinfo *info, int flags);
+
+/* Receive flags returned in *msg_flags by csctp_recvv. */
+#define CSCTP_MSG_EOR 0x0080          /* equal to Linux MSG_EOR */
+#define CSCTP_MSG_NOTIFICATION 0x8000 /* the bytes are a csctp_notification */
+
+/* csctp_recvv reads the next message, or the next part of it, into the
+ * iovcnt buffers. Data and notifications come in the order they arrived.
+ *   from, fromlen: optional; receive the peer's address (the path the
+ *         message came on, SCTP port in sin_port). *fromlen is set to the
+ *         address length when fromlen is not NULL.
+ *   info: optional; receives the message's csctp_rcvinfo (stream, SSN,
+ *         PPID, TSN, flags, assoc_id, and `from` with the UDP port).
+ *         Zeroed for a notification except assoc_id.
+ *   msg_flags: optional; receives CSCTP_MSG_EOR when this read completes the
+ *         message (or notification), and CSCTP_MSG_NOTIFICATION when the
+ *         bytes are a notification (struct csctp_notification followed by
+ *         its data, see below).
+ * A message longer than the buffers is returned in several reads, the last
+ * one with CSCTP_MSG_EOR; no other message or notification of the same
+ * socket is returned in between (RFC 6458 partial delivery).
+ * Returns the number of bytes copied (> 0), or:
+ *   0        one-to-one socket whose association has ended for any reason,
+ *            or whose peer shut down, once every message was read: end of
+ *            file (the reason of an abnormal end is in csctp_sock_error,
+ *            and csctp_sendv returns it);
+ *   -EAGAIN  nothing to read now (the read event fd signals more);
+ *   -ENOTCONN one-to-one socket not connected (or listening);
+ *   CSCTP_ERR_INVAL.
+ */
+CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
+                                  int iovcnt, struct sockaddr_storage *from,
+                                  socklen_t *fromlen, csctp_rcvinfo *info,
+                                  int *msg_flags);
+
+/* csctp_peeloff moves association assoc_id of a one-to-many socket into a
+ * new one-to-one socket (*out, owned by the caller), which shares the
+ * endpoint and inherits options and subscriptions. Returns 0, -EOPNOTSUPP
+ * (not one-to-many), CSCTP_ERR_NOT_FOUND, CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_peeloff(csctp_sock *s, csctp_assoc_id assoc_id,
+                            csctp_sock **out);
+
+/* csctp_shutdown_sock: how is SHUT_RD, SHUT_WR or SHUT_RDWR (from
+ * <sys/socket.h>). SHUT_WR (and SHUT_RDWR) starts a graceful shutdown of
+ * the association(s) (RFC 9260 9.2): queued data is still delivered, then
+ * the association closes; further sends fail with CSCTP_ERR_CLOSED.
+ * SHUT_RD discards unread and future data (the socket then reads EOF).
+ * Returns 0, -ENOTCONN, CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_shutdown_sock(csctp_sock *s, int how);
+
+/* csctp_close closes the socket and frees it (with its event fds).
+ * Without CSCTP_OPT_LINGER (the default) each of its associations is shut
+ * down gracefully and the shutdown continues inside the stack after close:
+ * data received from then on is discarded, and the association (and the
+ * endpoint, when no socket uses it any more) is released when the shutdown
+ * completes or fails. With LINGER {onoff 1, linger 0} the associations are
+ * aborted at once (ABORT sent). With LINGER {1, n > 0} it behaves like the
+ * default (nothing blocks) but aborts what has not closed after n seconds.
+ * A listening one-to-one socket aborts the associations still waiting in
+ * its accept queue; accepted sockets stay open. Returns 0 (also for NULL).
+ */
+CSCTP_API int csctp_close(csctp_sock *s);
+
+/* csctp_sock_error returns and clears the socket's pending error (like
+ * SO_ERROR): 0 when none, else the reason a connect failed or the
+ * association ended (CSCTP_ERR_REFUSED, _TIMEOUT, _ABORTED) or a negated
+ * errno. */
+CSCTP_API int csctp_sock_error(csctp_sock *s);
+
+/* ---- Readiness ---------------------------------------------------------
+ *
+ * Each socket has two eventfds (non-blocking, close-on-exec, owned by the
+ * socket: never close or read them): csctp_sock_fd, the read side, and
+ * csctp_sock_wfd, the write side. Wait for them to become *readable* (both
+ * of them: the write side too) with poll/epoll/the Go netpoller.
+ *
+ * Contract (edge semantics):
+ *   - A side is "armed" when the socket is created and again each time a
+ *     call on that side returns -EAGAIN. Read-side calls: csctp_recvv,
+ *     csctp_accept, csctp_sock_next_notification. Write-side calls:
+ *     csctp_sendv (and csctp_connectx while in progress: use
+ *     csctp_sock_poll / csctp_sock_error then).
+ *   - When an armed side may have become ready, the stack makes its fd
+ *     readable and disarms it. Read side: data or a notification arrived,
+ *     an association is waiting for accept, the association ended (EOF or
+ *     error), the socket got an error. Write side: the connect completed or
+ *     failed, send buffer space was freed for the message that got -EAGAIN,
+ *     the association ended or failed.
+ *   - The fd stays readable until the next -EAGAIN on that side: a call
+ *     returning -EAGAIN first drains it (resets the eventfd), atomically
+ *     with its check. So the loop is always: call until -EAGAIN, then wait
+ *     for the fd. No wake-up is lost, and spurious ones (fd readable, call
+ *     still -EAGAIN) are possible and harmless.
+ *   - Nothing else drains the fds: csctp_sock_poll reads the state without
+ *     touching them, so waiters on the other side are never robbed.
+ * Two fds let a reader and a writer (two goroutines) wait independently;
+ * each side supports one waiter at a time (a second reader would drain the
+ * fd under the first one's feet). A C program that wants one fd can poll
+ * both.
+ *
+ * Kernel transport (CSCTP_TRANSPORT_KERNEL): csctp_sock_fd and
+ * csctp_sock_wfd both return the kernel socket itself, which is
+ * level-triggered: wait for it to be READABLE for the read side and
+ * WRITABLE for the write side (connect completion included); nothing is
+ * armed or drained. csctp_sock_poll works the same for every transport.
+ *
+ * Ownership: csctp_close (and csctp_stack_del) close these fds, as
+ * csctp_stack_del closes the stack fd. A binding that wraps one in an object
+ * that closes it too (Go's os.NewFile) must wrap a dup(2) of it, and close
+ * that wrapper before or after csctp_close as it likes: the two never close
+ * each other's descriptor. Readiness is shared between an fd and its dup. */
+
+/* CSCTP_POLLIN may be a false positive while received data is held back
+ * for reassembly or ordering (a retransmission is awaited): recvv then
+ * returns -EAGAIN, and the read side waits as usual. */
+#define CSCTP_POLLIN 0x1  /* recvv/accept would not return -EAGAIN */
+#define CSCTP_POLLOUT 0x2 /* sendv of a small message would not -EAGAIN */
+#define CSCTP_POLLERR 0x4 /* csctp_sock_error would return non-zero */
+#define CSCTP_POLLHUP 0x8 /* association ended, or closed for sending */
+
+/* csctp_sock_fd returns the read-side event fd, csctp_sock_wfd the
+ * write-side one (see above). */
+CSCTP_API int csctp_sock_fd(const csctp_sock *s);
+CSCTP_API int csctp_sock_wfd(const csctp_sock *s);
+
+/* csctp_sock_poll returns the socket's readiness now as a mask of
+ * CSCTP_POLL* (0 if nothing). Does not drain the event fds. For a
+ * one-to-many socket CSCTP_POLLOUT means at least one association can take
+ * data (or none exist yet: implicit setup is possible). */
+CSCTP_API int csctp_sock_poll(const csctp_sock *s);
+
+/* ---- Notifications -----------------------------------------------------
+ *
+ * Engine events (csctp_event) become notifications for the sockets that
+ * subscribed to their type with csctp_sock_subscribe or CSCTP_OPT_EVENT (none
+ * by default). A notification is queued in the order it arrived relative to
+ * the data of the socket. It is read either inline with csctp_recvv (bytes =
+ * a struct csctp_notification, then data_len bytes of data; msg_flags has
+ * CSCTP_MSG_NOTIFICATION; a short buffer gets it in parts like a message), or
+ * with csctp_sock_next_notification. Both take from the same queue. Unread
+ * notifications do not block the socket's state machine; the queue is
+ * bounded (1024; older ones are dropped first, counted in `dropped` of the
+ * next one). */
+
+typedef struct csctp_notification {
+  uint32_t type;   /* enum csctp_event_type */
+  uint32_t length; /* sizeof(csctp_notification) + data_len */
+  csctp_assoc_id assoc_id;
+  uint32_t data_len; /* bytes that follow the struct in a recvv buffer */
+  uint32_t dropped;  /* notifications dropped (queue full) before this one */
+  int32_t error;     /* ASSOC_LOST: CSCTP_ERR_ABORTED/_TIMEOUT/_REFUSED/..;
+                        else 0 */
+  union {
+    struct { /* CSCTP_EV_ASSOC_UP, CSCTP_EV_ASSOC_RESTART */
+      uint16_t outbound_streams, inbound_streams;
+      uint16_t peer_port; /* SCTP port */
+      uint16_t reserved;
+      csctp_addr peer; /* primary path */
+    } up;
+    struct {               /* CSCTP_EV_ASSOC_LOST */
+      uint32_t reason;     /* enum csctp_lost_reason */
+      uint16_t cause_code; /* first cause of the ABORT, or 0 */
+      uint16_t reserved;
+    } lost;
+    struct { /* CSCTP_EV_SEND_FAILED; the message follows (data_len) */
+      csctp_sndinfo info;
+      uint32_t was_sent;
+    } send_failed;
+    struct { /* CSCTP_EV_PEER_ADDR_CHANGE */
+      csctp_addr addr;
+      uint32_t state; /* enum csctp_path_state */
+    } paddr;
+    struct { /* CSCTP_EV_REMOTE_ERROR; cause value bytes follow */
+      uint16_t cause_code;
+      uint16_t reserved;
+    } remote_error;
+    uint8_t pad[64]; /* keeps the layout stable as members are added */
+  } u;
+} csctp_notification;
+
+/* csctp_sock_subscribe turns delivery of notification type `type` (enum
+ * csctp_event_type) on (on != 0) or off for the socket. Returns 0 or
+ * CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_sock_subscribe(csctp_sock *s, uint32_t type, int on);
+
+/* csctp_sock_next_notification takes the next notification of the socket
+ * when it is due (all data that arrived before it was read): copies it into
+ * *n and up to datalen bytes of its data (SEND_FAILED message, REMOTE_ERROR
+ * cause) into data (may be NULL when datalen is 0; the rest is discarded;
+ * n->data_len tells the full length). Returns 0, or -EAGAIN when no
+ * notification is due (arms the read side). A notification partially read
+ * by csctp_recvv is returned whole. */
+CSCTP_API int csctp_sock_next_notification(csctp_sock *s, csctp_notification *n,
+                                           uint8_t *data, size_t datalen);
+
+/* ---- Options ----------------------------------------------------------- */
+
+/* Option names for csctp_setsockopt / csctp_getsockopt, and the type of
+ * their value. "assoc" structs carry an assoc_id: on a one-to-one socket it
+ * is ignored (the socket's association, or the socket's defaults before it
+ * has one); on a one-to-many socket 0 means the socket's defaults for future
+ * associations and a non-zero id that association. */
+enum csctp_sockopt {
+  CSCTP_OPT_INITMSG = 1,           /* csctp_initmsg; before connect / listen */
+  CSCTP_OPT_RTOINFO,               /* csctp_rtoinfo */
+  CSCTP_OPT_ASSOCINFO,             /* csctp_assocparams */
+  CSCTP_OPT_NODELAY,               /* int: 1 send at once (default), 0 bundle */
+  CSCTP_OPT_DELAYED_SACK,          /* csctp_sack_info */
+  CSCTP_OPT_DEFAULT_SNDINFO,       /* csctp_sndinfo */
+  CSCTP_OPT_EVENT,                 /* csctp_event_subscribe */
+  CSCTP_OPT_STATUS,                /* csctp_assoc_status; get only; set
+                                      assoc_id in the value first (one-to-many) */
+  CSCTP_OPT_PEER_ADDR_INFO,        /* csctp_paddrinfo + paths; get only */
+  CSCTP_OPT_PRIMARY_ADDR,          /* csctp_prim */
+  CSCTP_OPT_MAXSEG,                /* csctp_assoc_value: user bytes per DATA */
+  CSCTP_OPT_RCVBUF,                /* int, bytes; before connect / listen */
+  CSCTP_OPT_SNDBUF,                /* int, bytes; before connect / listen */
+  CSCTP_OPT_LINGER,                /* csctp_linger */
+  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT /* csctp_udpencaps */
+};
+
+typedef struct csctp_initmsg {
+  uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */
+  uint16_t max_instreams; /* inbound streams accepted; 0 = keep */
+  uint16_t max_attempts;  /* INIT retransmissions; 0 = keep */
+  uint16_t reserved;
+  uint32_t max_init_timeout; /* ms, cap of the INIT timer; 0 = keep */
+} csctp_initmsg;
+
+typedef struct csctp_rtoinfo {
+  csctp_assoc_id assoc_id;
+  uint32_t initial, max, min; /* ms; 0 = keep (set) */
+} csctp_rtoinfo;
+
+typedef struct csctp_assocparams {
+  csctp_assoc_id assoc_id;
+  uint16_t max_retrans;       /* Association.Max.Retrans; 0 = keep */
+  uint16_t peer_destinations; /* get: number of peer addresses */
+  uint32_t peer_rwnd;         /* get only */
+  uint32_t local_rwnd;        /* get only */
+  uint32_t cookie_life;       /* ms, Valid.Cookie.Life; 0 = keep */
+} csctp_assocparams;
+
+typedef struct csctp_sack_info {
+  csctp_assoc_id assoc_id;
+  uint32_t delay; /* ms; 0 with freq 1 = SACK every packet */
+  uint32_t freq;  /* SACK every freq-th packet; 0 = keep */
+} csctp_sack_info;
+
+typedef struct csctp_event_subscribe {
+  csctp_assoc_id assoc_id; /* must be 0: subscriptions are per socket */
+  uint16_t type;           /* enum csctp_event_type */
+  uint8_t on;
+  uint8_t reserved;
+} csctp_event_subscribe;
+
+/* CSCTP_OPT_PEER_ADDR_INFO: the value is a csctp_paddrinfo header followed
+ * by room for path records; len = sizeof(csctp_paddrinfo) + k *
+ * sizeof(csctp_path_status). On return npaths is the number of paths (may
+ * exceed k: only k were written) and *len the bytes written. */
+typedef struct csctp_paddrinfo {
+  csctp_assoc_id assoc_id;
+  uint32_t npaths;
+  csctp_path_status paths[];
+} csctp_paddrinfo;
+
+typedef struct csctp_prim {
+  csctp_assoc_id assoc_id;
+  struct sockaddr_storage addr; /* SCTP port ignored on set */
+} csctp_prim;
+
+typedef struct csctp_assoc_value {
+  csctp_assoc_id assoc_id;
+  uint32_t value;
+} csctp_assoc_value;
+
+typedef struct csctp_linger {
+  int onoff;  /* 0: default close (graceful, in the background) */
+  int linger; /* seconds; with onoff, 0 aborts at close */
+} csctp_linger;
+
+typedef struct csctp_udpencaps {
+  csctp_assoc_id assoc_id; /* must be 0 (socket level) */
+  uint16_t port;           /* remote UDP encapsulation port; 0 = stack's */
+  uint16_t reserved;
+} csctp_udpencaps;
+
+/* csctp_setsockopt sets option opt (enum csctp_sockopt) from the len bytes
+ * at val, which must be exactly the option's type (len == sizeof, except
+ * ints which accept sizeof(int)). Returns 0, -ENOPROTOOPT, CSCTP_ERR_INVAL
+ * (bad length or value), CSCTP_ERR_NOT_FOUND (unknown assoc_id),
+ * -EOPNOTSUPP (get-only option). */
+CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
+                               size_t len);
+
+/* csctp_getsockopt reads option opt into val. *len holds the room at val on
+ * entry and the bytes written on return. Input fields of the value (the
+ * assoc_id of "assoc" structs) are read from val first. Returns 0,
+ * -ENOPROTOOPT, CSCTP_ERR_INVAL (room too small), CSCTP_ERR_NOT_FOUND,
+ * -ENOTCONN. */
+CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len);
+
+/* ---- Addresses and status (conveniences over the options) -------------- */
+
+/* csctp_getladdrs writes up to max local addresses of the socket (the bound
+ * ones; the wildcard address when bound to it) with the SCTP port, and
+ * returns how many there are, or CSCTP_ERR_STATE when the socket is not
+ * bound. */
+CSCTP_API int csctp_getladdrs(const csctp_sock *s, struct sockaddr_storage *out,
+                              size_t max);
+
+/* csctp_getpaddrs writes up to max addresses of the peer of association
+ * assoc_id (one-to-one: 0 = the socket's) with the peer's SCTP port, and
+ * returns how many there are, or -ENOTCONN, CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_getpaddrs(const csctp_sock *s, csctp_assoc_id assoc_id,
+                              struct sockaddr_storage *out, size_t max);
+
+/* csctp_sock_assoc_id returns the association of a one-to-one socket (0 if
+ * none yet). */
+CSCTP_API csctp_assoc_id csctp_sock_assoc_id(const csctp_sock *s);
+
+/* csctp_sock_status fills *st for association assoc_id (one-to-one: 0 = the
+ * socket's). Returns 0, -ENOTCONN, CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_sock_status(const csctp_sock *s, csctp_assoc_id assoc_id,
+                                csctp_assoc_status *st);
+
+/* csctp_addr_from_sockaddr converts a sockaddr_in / sockaddr_in6 into *a
+ * (port 0: native) and stores its SCTP port (host order) in *sctp_port when
+ * not NULL. Returns 0 or CSCTP_ERR_INVAL. csctp_addr_to_sockaddr is the
+ * reverse (sctp_port in host order) and returns the sockaddr length, or
+ * CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_addr_from_sockaddr(csctp_addr *a, uint16_t *sctp_port,
+                                       const struct sockaddr *sa,
+                                       socklen_t salen);
+CSCTP_API int csctp_addr_to_sockaddr(const csctp_addr *a, uint16_t sctp_port,
+                                     struct sockaddr_storage *ss);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,184 @@
+/* io_internal.h -- internal: the structures the I/O layer's files share
+ * (io_loop.c: the stack, demultiplexing, timers, event dispatch; io_sock.c:
+ * the socket API). Not part of the public API. */
+#ifndef CSCTP_IO_INTERNAL_H
+#define CSCTP_IO_INTERNAL_H
+
+#include "config.h"
+
+#include "csctp_io.h"
+#include "io_kernel.h"
+#include "io_transport.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct io_ep io_ep;
+typedef struct io_assoc io_assoc;
+typedef struct io_notif io_notif;
+
+/* io_assoc states, as the socket layer sees them. */
+enum {
+  IO_A_CONNECTING = 1, /* INIT sent (our connect) */
+  IO_A_PENDING,        /* up, waiting in a listener's accept queue */
+  IO_A_UP,             /* established and owned by a socket */
+  IO_A_ENDED           /* shut down or lost; end_err says how */
+};
+
+/* One association of an endpoint, as tracked by the socket layer. */
+struct io_assoc {
+  csctp_assoc_id id;
+  io_ep *iep;
+  csctp_sock *owner; /* NULL: pending accept or orphan (closing) */
+  int state;
+  int orphan;    /* owner closed it; released when it ends */
+  int end_err;   /* 0, CSCTP_ERR_CLOSED (graceful), or why it failed */
+  int peer_shut; /* peer sent SHUTDOWN: no more data will come */
+  int shut_wr;   /* we started the graceful shutdown */
+  uint16_t peer_port;
+  csctp_addr peer; /* primary path */
+  uint16_t ostreams, istreams;
+  csctp_tstamp linger_deadline; /* orphan: abort at this time (0: none) */
+  /* Implicit setup (one-to-many sendv to a new peer): the first message,
+   * sent once the association is up. */
+  uint8_t *first_msg;
+  size_t first_len;
+  csctp_sndinfo first_info;
+  io_assoc *next;     /* in iep->assocs */
+  io_assoc *acc_next; /* in the listener's accept queue */
+};
+
+/* One bound SCTP port: its engine endpoint. Shared by the socket that bound
+ * it and the sockets accepted / peeled off from it; freed when no socket and
+ * no orphan association uses it any more. */
+struct io_ep {
+  csctp_stack *st;
+  csctp_endpoint *ep;
+  uint16_t port;
+  int refs;             /* sockets + orphan associations */
+  csctp_sock *listener; /* socket new associations go to (NULL: refuse) */
+  csctp_sock *socks;    /* sockets using this endpoint (s->ep_next) */
+  io_assoc *assocs;
+  size_t nassocs;
+  csctp_addr *laddrs; /* bound addresses (wildcard: none) */
+  size_t nladdrs;
+  int wildcard;
+  io_ep *next;  /* in st->eps */
+  io_ep *hnext; /* in the port hash */
+};
+
+/* A queued notification. */
+struct io_notif {
+  io_notif *next;
+  uint64_t mark; /* due when the socket has read this many data bytes */
+  csctp_assoc_id assoc_id;
+  size_t off;           /* bytes already returned by a partial recvv */
+  size_t len;           /* sizeof(csctp_notification) + n.data_len */
+  csctp_notification n; /* followed in memory by data_len bytes */
+};
+
+#define IO_NOTIF_MAX 1024
+
+struct csctp_sock {
+  csctp_stack *st;
+  io_ksock *k; /* kernel transport: every call goes to io_ksock_* */
+  int family, type;
+  int rfd, wfd;
+  int r_armed, w_armed;
+  size_t want_space;         /* bytes the last -EAGAIN sendv needed */
+  csctp_assoc_id want_assoc; /* ... on this association */
+  io_ep *iep;                /* NULL until bound */
+  int listening, backlog;
+  int accepted;      /* made by accept / peeloff */
+  io_assoc *assoc;   /* one-to-one: its association */
+  int lost_reported; /* one-to-one: end error returned once */
+  int end_err;       /* one-to-one: copy of assoc end_err */
+  int peer_shut;     /* one-to-one: peer shut down */
+  int shut_rd, shut_wr;
+  io_assoc *acc_head, *acc_tail; /* accept queue (listening one-to-one) */
+  int acc_len;
+  int err; /* pending SO_ERROR-like error */
+  csctp_settings settings;
+  csctp_sndinfo def_snd;
+  uint32_t subs; /* bit (1 << type) per subscribed event */
+  io_notif *nq_head, *nq_tail;
+  size_t nq_len;
+  uint32_t nq_dropped;
+  uint64_t read_total;    /* data bytes read so far */
+  csctp_assoc_id partial; /* mid-message data read on this assoc */
+  int partial_notif;      /* mid-notification read */
+  csctp_assoc_id rr_next; /* one-to-many: round-robin read start */
+  csctp_linger linger;
+  uint16_t remote_udp_port; /* 0: stack default */
+  csctp_sock *next, *prev;  /* in st->socks */
+  csctp_sock *ep_next;      /* in iep->socks */
+};
+
+struct csctp_stack {
+  csctp_mem mem;
+  csctp_stack_config cfg;
+  io_transport *tr;
+  int epfd, tfd;
+  io_ep *eps;
+  io_ep *hash[256];
+  size_t neps;
+  csctp_sock *socks;
+  size_t nsocks;
+  csctp_tstamp armed;       /* what the timer fd is set to */
+  csctp_tstamp linger_next; /* earliest orphan linger deadline */
+  io_pkt rx[IO_BATCH], tx[IO_BATCH];
+  uint8_t *rxmem, *txmem;
+  uint8_t *scratch; /* gather buffer for sendv */
+  size_t scratch_len;
+  csctp_stack_stats stats;
+  int in_kick;
+};
+
+/* ---- io_loop.c ------------------------------------------------------ */
+
+void *io_alloc(csctp_stack *st, size_t n);
+void *io_zalloc(csctp_stack *st, size_t n);
+void io_free(csctp_stack *st, void *p);
+
+/* io_ep_get / io_ep_new: the endpoint of port, or a new one (port 0: an
+ * unused ephemeral port). io_ep_new returns 0 or an error. */
+io_ep *io_ep_find(csctp_stack *st, uint16_t port);
+int io_ep_new(csctp_stack *st, uint16_t port, const csctp_settings *set,
+              io_ep **out);
+/* io_ep_unref drops one reference; frees the endpoint at zero. */
+void io_ep_unref(io_ep *iep);
+
+/* io_ep_kick is called after every engine call on iep: sends what the
+ * engine wants sent, dispatches its events to the sockets, signals ready
+ * sockets and re-arms the stack timer. */
+void io_ep_kick(io_ep *iep);
+
+io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id);
+io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id);
+/* io_assoc_free unlinks a and frees it (not the engine association). */
+void io_assoc_free(io_assoc *a);
+/* io_assoc_orphan hands a to the stack (its owner closes): graceful
+ * shutdown or abort per linger; released when it ends. */
+void io_assoc_orphan(io_assoc *a, const csctp_linger *lg);
+
+void io_timer_update(csctp_stack *st);
+
+int io_lost_err(uint32_t reason);
+
+/* ---- io_sock.c ------------------------------------------------------- */
+
+/* io_sock_signal_read / _write make a side's fd readable if it is armed. */
+void io_sock_signal_read(csctp_sock *s);
+void io_sock_signal_write(csctp_sock *s);
+/* io_sock_update checks an armed socket's readiness and signals it. */
+void io_sock_update(csctp_sock *s);
+/* io_sock_event queues a notification of ev for s if it subscribed. */
+void io_sock_event(csctp_sock *s, const csctp_event *ev);
+/* io_sock_free_all frees every socket (stack teardown). */
+void io_sock_free_internal(csctp_sock *s);
+/* io_sock_accept_ready: an association became ready on listener s. */
+void io_sock_enqueue_accept(csctp_sock *s, io_assoc *a);
+/* io_sock_assoc_ended: association a owned by s ended. */
+void io_sock_assoc_ended(csctp_sock *s, io_assoc *a);
+
+#endif

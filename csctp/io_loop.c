@@ -1,0 +1,979 @@
+#include "config.h"
+
+/* io_loop.c -- the stack: transports, endpoints per SCTP port, the epoll
+ * loop and its timer, packet demultiplexing, and turning engine events into
+ * socket state (see csctp_io.h). Linux: epoll(7) and timerfd(2). */
+
+#include "crc32c.h"
+#include "io_internal.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IO_TAG_TIMER 1u
+#define IO_TAG_TRANSPORT 16u
+/* Receive batches per fd per step: bounds the work of one step. */
+#define IO_STEP_ROUNDS 16
+
+/* ---- Memory ------------------------------------------------------------ */
+
+void *io_alloc(csctp_stack *st, size_t n) {
+  return st->mem.malloc(n, st->mem.user_data);
+}
+
+void *io_zalloc(csctp_stack *st, size_t n) {
+  return st->mem.calloc(1, n, st->mem.user_data);
+}
+
+void io_free(csctp_stack *st, void *p) {
+  if (p)
+    st->mem.free(p, st->mem.user_data);
+}
+
+/* ---- Addresses --------------------------------------------------------- */
+
+int io_sockaddr_to_addr(csctp_addr *a, const void *sa, uint16_t *port) {
+  const struct sockaddr *s = sa;
+  memset(a, 0, sizeof *a);
+  if (s->sa_family == AF_INET) {
+    struct sockaddr_in sin;
+    memcpy(&sin, sa, sizeof sin);
+    a->family = CSCTP_AF_INET;
+    memcpy(a->ip, &sin.sin_addr, 4);
+    if (port)
+      *port = ntohs(sin.sin_port);
+    return 0;
+  }
+  if (s->sa_family == AF_INET6) {
+    struct sockaddr_in6 sin6;
+    memcpy(&sin6, sa, sizeof sin6);
+    if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+      a->family = CSCTP_AF_INET;
+      memcpy(a->ip, sin6.sin6_addr.s6_addr + 12, 4);
+    } else {
+      a->family = CSCTP_AF_INET6;
+      memcpy(a->ip, &sin6.sin6_addr, 16);
+      a->scope_id = sin6.sin6_scope_id;
+    }
+    if (port)
+      *port = ntohs(sin6.sin6_port);
+    return 0;
+  }
+  return CSCTP_ERR_INVAL;
+}
+
+int io_addr_to_sockaddr(const csctp_addr *a, uint16_t port,
+                        struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof *ss);
+  if (a->family == CSCTP_AF_INET) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    memcpy(&sin->sin_addr, a->ip, 4);
+    return (int)sizeof *sin;
+  }
+  if (a->family == CSCTP_AF_INET6) {
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    memcpy(&sin6->sin6_addr, a->ip, 16);
+    sin6->sin6_scope_id = a->scope_id;
+    return (int)sizeof *sin6;
+  }
+  return CSCTP_ERR_INVAL;
+}
+
+CSCTP_API int csctp_addr_from_sockaddr(csctp_addr *a, uint16_t *sctp_port,
+                                       const struct sockaddr *sa,
+                                       socklen_t salen) {
+  if (!a || !sa)
+    return CSCTP_ERR_INVAL;
+  if ((sa->sa_family == AF_INET && salen < sizeof(struct sockaddr_in)) ||
+      (sa->sa_family == AF_INET6 && salen < sizeof(struct sockaddr_in6)))
+    return CSCTP_ERR_INVAL;
+  return io_sockaddr_to_addr(a, sa, sctp_port);
+}
+
+CSCTP_API int csctp_addr_to_sockaddr(const csctp_addr *a, uint16_t sctp_port,
+                                     struct sockaddr_storage *ss) {
+  if (!a || !ss)
+    return CSCTP_ERR_INVAL;
+  return io_addr_to_sockaddr(a, sctp_port, ss);
+}
+
+/* ---- Clock ------------------------------------------------------------- */
+
+CSCTP_API csctp_tstamp csctp_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (csctp_tstamp)ts.tv_sec * CSCTP_SECONDS + (csctp_tstamp)ts.tv_nsec;
+}
+
+/* ---- Stack ------------------------------------------------------------- */
+
+CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->transport = CSCTP_TRANSPORT_UDP;
+  cfg->families = CSCTP_STACK_IPV4 | CSCTP_STACK_IPV6;
+  cfg->udp_port = CSCTP_UDP_ENCAPS_PORT;
+  cfg->remote_udp_port = CSCTP_UDP_ENCAPS_PORT;
+  cfg->so_rcvbuf = 4 << 20;
+  cfg->so_sndbuf = 4 << 20;
+  csctp_settings_default(&cfg->settings);
+}
+
+/* The kernel transport's stand-in: the kernel moves the packets. */
+static int io_null_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
+  (void)t;
+  (void)which;
+  (void)pkts;
+  (void)n;
+  return 0;
+}
+
+static int io_null_send(io_transport *t, const io_pkt *pkts, size_t n) {
+  (void)pkts;
+  t->stats.send_errors += n;
+  return (int)n;
+}
+
+typedef struct io_null {
+  io_transport t;
+  csctp_mem mem;
+} io_null;
+
+static void io_null_close(io_transport *t) {
+  io_null *z = (io_null *)t;
+  z->mem.free(z, z->mem.user_data);
+}
+
+static const io_transport_ops io_null_ops = {"kernel", io_null_recv,
+                                             io_null_send, io_null_close};
+
+static int io_null_open(io_transport **out, const csctp_mem *mem) {
+  io_null *z = mem->calloc(1, sizeof *z, mem->user_data);
+  if (!z)
+    return CSCTP_ERR_NOMEM;
+  z->mem = *mem;
+  z->t.ops = &io_null_ops;
+  z->t.families = CSCTP_STACK_IPV4 | CSCTP_STACK_IPV6;
+  *out = &z->t;
+  return 0;
+}
+
+static void io_log(csctp_stack *st, const char *msg) {
+  if (st->cfg.log)
+    st->cfg.log(msg, st->cfg.log_user_data);
+}
+
+CSCTP_API int csctp_stack_new(csctp_stack **out,
+                              const csctp_stack_config *cfg) {
+  csctp_stack_config def;
+  if (!out)
+    return CSCTP_ERR_INVAL;
+  *out = NULL;
+  if (!cfg) {
+    csctp_stack_config_default(&def);
+    cfg = &def;
+  }
+  if (cfg->transport != CSCTP_TRANSPORT_UDP &&
+      cfg->transport != CSCTP_TRANSPORT_RAW &&
+      cfg->transport != CSCTP_TRANSPORT_KERNEL)
+    return CSCTP_ERR_INVAL;
+  if (cfg->families & ~(CSCTP_STACK_IPV4 | CSCTP_STACK_IPV6))
+    return CSCTP_ERR_INVAL;
+  const csctp_mem *mem = cfg->mem ? cfg->mem : csctp_mem_default();
+  csctp_stack *st = mem->calloc(1, sizeof *st, mem->user_data);
+  if (!st)
+    return CSCTP_ERR_NOMEM;
+  st->mem = *mem;
+  st->cfg = *cfg;
+  st->cfg.mem = &st->mem;
+  st->epfd = st->tfd = -1;
+  int err = CSCTP_ERR_NOMEM;
+  st->rxmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
+  st->txmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
+  if (!st->rxmem || !st->txmem)
+    goto fail;
+  for (int i = 0; i < IO_BATCH; i++) {
+    st->rx[i].buf = st->rxmem + (size_t)i * IO_PKT_ROOM;
+    st->tx[i].buf = st->txmem + (size_t)i * IO_PKT_ROOM;
+  }
+  st->epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (st->epfd < 0) {
+    err = -errno;
+    goto fail;
+  }
+  st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (st->tfd < 0) {
+    err = -errno;
+    goto fail;
+  }
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.u64 = IO_TAG_TIMER;
+  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tfd, &ev) != 0) {
+    err = -errno;
+    goto fail;
+  }
+  if (cfg->transport == CSCTP_TRANSPORT_UDP) {
+    err = io_udp_open(&st->tr, cfg, &st->mem);
+  } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
+#if IO_KERNEL_SUPPORTED
+    err = csctp_kernel_probe();
+    if (err != 0)
+      io_log(st, csctp_kernel_why(err));
+#else
+    err = CSCTP_ERR_NOT_SUPPORTED;
+#endif
+    if (err == 0)
+      err = io_null_open(&st->tr, &st->mem);
+  } else {
+#ifdef __linux__
+    err = io_raw_open(&st->tr, cfg, &st->mem);
+    if (err == -EPERM || err == -EACCES)
+      io_log(st, "csctp: the raw IP transport needs root or CAP_NET_RAW");
+    else if (err == CSCTP_ERR_NOT_SUPPORTED)
+      io_log(st, "csctp: the kernel implements SCTP; use it (or the UDP "
+                 "transport) instead of raw IP");
+#else
+    err = CSCTP_ERR_NOT_SUPPORTED;
+#endif
+  }
+  if (err != 0)
+    goto fail;
+  for (int i = 0; i < st->tr->nfds; i++) {
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.u64 = IO_TAG_TRANSPORT + (uint64_t)i;
+    if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tr->fds[i], &ev) != 0) {
+      err = -errno;
+      goto fail;
+    }
+  }
+  st->armed = CSCTP_TSTAMP_NEVER;
+  st->linger_next = CSCTP_TSTAMP_NEVER;
+  *out = st;
+  return 0;
+fail:
+  if (st->tr)
+    st->tr->ops->close(st->tr);
+  if (st->tfd >= 0)
+    close(st->tfd);
+  if (st->epfd >= 0)
+    close(st->epfd);
+  io_free(st, st->rxmem);
+  io_free(st, st->txmem);
+  mem->free(st, mem->user_data);
+  return err;
+}
+
+static void io_ep_flush(io_ep *iep, csctp_tstamp now);
+
+CSCTP_API void csctp_stack_del(csctp_stack *st) {
+  if (!st)
+    return;
+  csctp_tstamp now = csctp_now();
+  /* Say goodbye: abort every association still alive. */
+  for (io_ep *iep = st->eps; iep; iep = iep->next) {
+    for (io_assoc *a = iep->assocs; a; a = a->next)
+      if (a->state != IO_A_ENDED)
+        (void)csctp_abort(iep->ep, a->id, NULL, 0, now);
+    io_ep_flush(iep, now);
+  }
+  while (st->socks)
+    io_sock_free_internal(st->socks);
+  while (st->eps) {
+    io_ep *iep = st->eps;
+    st->eps = iep->next;
+    while (iep->assocs) {
+      io_assoc *a = iep->assocs;
+      iep->assocs = a->next;
+      io_free(st, a->first_msg);
+      io_free(st, a);
+    }
+    csctp_endpoint_del(iep->ep);
+    io_free(st, iep->laddrs);
+    io_free(st, iep);
+  }
+  st->tr->ops->close(st->tr);
+  close(st->tfd);
+  close(st->epfd);
+  io_free(st, st->rxmem);
+  io_free(st, st->txmem);
+  io_free(st, st->scratch);
+  csctp_mem mem = st->mem;
+  mem.free(st, mem.user_data);
+}
+
+CSCTP_API int csctp_stack_fd(const csctp_stack *st) { return st->epfd; }
+
+CSCTP_API uint16_t csctp_stack_udp_port(const csctp_stack *st) {
+  return st->tr->udp_port;
+}
+
+CSCTP_API int csctp_stack_transport(const csctp_stack *st) {
+  return st->cfg.transport;
+}
+
+static csctp_tstamp io_next_expiry(const csctp_stack *st) {
+  csctp_tstamp next = st->linger_next;
+  for (const io_ep *iep = st->eps; iep; iep = iep->next) {
+    csctp_tstamp e = csctp_endpoint_get_expiry(iep->ep);
+    if (e < next)
+      next = e;
+  }
+  return next;
+}
+
+CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st) {
+  csctp_tstamp next = io_next_expiry(st);
+  if (next == CSCTP_TSTAMP_NEVER)
+    return -1;
+  csctp_tstamp now = csctp_now();
+  if (next <= now)
+    return 0;
+  csctp_tstamp d = next - now;
+  return d > (csctp_tstamp)INT64_MAX ? INT64_MAX : (int64_t)d;
+}
+
+CSCTP_API int csctp_stack_timeout(const csctp_stack *st) {
+  int64_t ns = csctp_stack_timeout_ns(st);
+  if (ns < 0)
+    return -1;
+  int64_t ms = (ns + 999999) / 1000000;
+  return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+void io_timer_update(csctp_stack *st) {
+  csctp_tstamp next = io_next_expiry(st);
+  if (next == st->armed)
+    return;
+  struct itimerspec its;
+  memset(&its, 0, sizeof its);
+  if (next != CSCTP_TSTAMP_NEVER) {
+    if (next == 0)
+      next = 1; /* it_value 0 would disarm; 1 ns is long past */
+    its.it_value.tv_sec = (time_t)(next / CSCTP_SECONDS);
+    its.it_value.tv_nsec = (long)(next % CSCTP_SECONDS);
+  }
+  if (timerfd_settime(st->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+    st->armed = next;
+  else
+    st->armed = CSCTP_TSTAMP_NEVER - 1; /* retry next time */
+}
+
+CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
+                                     csctp_stack_stats *s) {
+  *s = st->stats;
+  s->recv_batches = st->tr->stats.recv_batches;
+  s->send_batches = st->tr->stats.send_batches;
+  s->bad_src = st->tr->stats.bad_src;
+  s->short_pkts += st->tr->stats.short_pkts;
+  s->send_errors = st->tr->stats.send_errors;
+  s->endpoints = st->neps;
+  s->sockets = st->nsocks;
+}
+
+int io_lost_err(uint32_t reason) {
+  switch (reason) {
+  case CSCTP_LOST_PEER_ABORT:
+  case CSCTP_LOST_USER_ABORT:
+    return CSCTP_ERR_ABORTED;
+  case CSCTP_LOST_TIMEOUT:
+  case CSCTP_LOST_INIT_FAILED:
+    return CSCTP_ERR_TIMEOUT;
+  case CSCTP_LOST_REFUSED:
+    return CSCTP_ERR_REFUSED;
+  case CSCTP_LOST_PROTOCOL:
+    return CSCTP_ERR_PROTO;
+  case CSCTP_LOST_NOMEM:
+    return CSCTP_ERR_NOMEM;
+  default:
+    return CSCTP_ERR_ABORTED;
+  }
+}
+
+/* ---- Endpoints --------------------------------------------------------- */
+
+io_ep *io_ep_find(csctp_stack *st, uint16_t port) {
+  for (io_ep *iep = st->hash[port & 255]; iep; iep = iep->hnext)
+    if (iep->port == port)
+      return iep;
+  return NULL;
+}
+
+static uint16_t io_ephemeral_port(csctp_stack *st) {
+  /* The dynamic range 49152..65535; start somewhere unpredictable so that
+   * a restarted program does not reuse the same port at once. */
+  uint16_t start = 0;
+  uint8_t r[2] = {0, 0};
+  csctp_rand_fn rnd = st->cfg.rand ? st->cfg.rand : csctp_rand_default;
+  if (rnd(r, 2, st->cfg.rand_user_data) == 0)
+    start = (uint16_t)(r[0] << 8 | r[1]);
+  else
+    start = (uint16_t)csctp_now();
+  for (unsigned i = 0; i < 16384; i++) {
+    uint16_t port = (uint16_t)(49152 + (start + i) % 16384);
+    if (!io_ep_find(st, port))
+      return port;
+  }
+  return 0;
+}
+
+int io_ep_new(csctp_stack *st, uint16_t port, const csctp_settings *set,
+              io_ep **out) {
+  if (port == 0) {
+    port = io_ephemeral_port(st);
+    if (port == 0)
+      return -EADDRINUSE;
+  } else if (io_ep_find(st, port)) {
+    return -EADDRINUSE;
+  }
+  io_ep *iep = io_zalloc(st, sizeof *iep);
+  if (!iep)
+    return CSCTP_ERR_NOMEM;
+  int r = csctp_endpoint_new(&iep->ep, port, set, &st->mem, st->cfg.rand,
+                             st->cfg.rand_user_data, csctp_now());
+  if (r != 0) {
+    io_free(st, iep);
+    return r;
+  }
+  if (st->cfg.log)
+    csctp_endpoint_set_log(iep->ep, st->cfg.log, st->cfg.log_user_data);
+  iep->st = st;
+  iep->port = port;
+  iep->next = st->eps;
+  st->eps = iep;
+  iep->hnext = st->hash[port & 255];
+  st->hash[port & 255] = iep;
+  st->neps++;
+  *out = iep;
+  return 0;
+}
+
+void io_ep_unref(io_ep *iep) {
+  if (--iep->refs > 0)
+    return;
+  csctp_stack *st = iep->st;
+  for (io_ep **pp = &st->eps; *pp; pp = &(*pp)->next)
+    if (*pp == iep) {
+      *pp = iep->next;
+      break;
+    }
+  for (io_ep **pp = &st->hash[iep->port & 255]; *pp; pp = &(*pp)->hnext)
+    if (*pp == iep) {
+      *pp = iep->hnext;
+      break;
+    }
+  while (iep->assocs) {
+    io_assoc *a = iep->assocs;
+    iep->assocs = a->next;
+    io_free(st, a->first_msg);
+    io_free(st, a);
+  }
+  csctp_endpoint_del(iep->ep);
+  io_free(st, iep->laddrs);
+  io_free(st, iep);
+  st->neps--;
+  io_timer_update(st);
+}
+
+/* ---- Associations ------------------------------------------------------ */
+
+io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id) {
+  for (io_assoc *a = iep->assocs; a; a = a->next)
+    if (a->id == id)
+      return a;
+  return NULL;
+}
+
+io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id) {
+  io_assoc *a = io_zalloc(iep->st, sizeof *a);
+  if (!a)
+    return NULL;
+  a->id = id;
+  a->iep = iep;
+  a->next = iep->assocs;
+  iep->assocs = a;
+  iep->nassocs++;
+  return a;
+}
+
+void io_assoc_free(io_assoc *a) {
+  io_ep *iep = a->iep;
+  for (io_assoc **pp = &iep->assocs; *pp; pp = &(*pp)->next)
+    if (*pp == a) {
+      *pp = a->next;
+      iep->nassocs--;
+      break;
+    }
+  io_free(iep->st, a->first_msg);
+  io_free(iep->st, a);
+}
+
+void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
+  io_ep *iep = a->iep;
+  csctp_tstamp now = csctp_now();
+  a->owner = NULL;
+  a->orphan = 1;
+  iep->refs++;
+  io_free(iep->st, a->first_msg);
+  a->first_msg = NULL;
+  if (a->state == IO_A_ENDED)
+    return; /* released by the next sweep */
+  if ((lg && lg->onoff && lg->linger == 0) || a->state == IO_A_CONNECTING) {
+    /* RFC 9260 9.1: abort; an association not yet up cannot be shut down
+     * gracefully either. */
+    (void)csctp_abort(iep->ep, a->id, NULL, 0, now);
+    a->state = IO_A_ENDED;
+    return;
+  }
+  if (!a->shut_wr) {
+    a->shut_wr = 1;
+    (void)csctp_shutdown(iep->ep, a->id, now);
+  }
+  if (lg && lg->onoff && lg->linger > 0) {
+    a->linger_deadline = now + (csctp_tstamp)lg->linger * CSCTP_SECONDS;
+    if (a->linger_deadline < iep->st->linger_next)
+      iep->st->linger_next = a->linger_deadline;
+  }
+}
+
+/* io_ep_sweep releases ended orphans, discards data that reaches orphans,
+ * and aborts orphans past their linger deadline. Returns 1 if it called
+ * into the engine. Frees orphans, so may drop references on iep (the caller
+ * holds one). */
+static int io_ep_sweep(io_ep *iep, csctp_tstamp now) {
+  int did = 0;
+  csctp_stack *st = iep->st;
+  io_assoc *a = iep->assocs;
+  while (a) {
+    io_assoc *next = a->next;
+    if (a->orphan) {
+      if (a->state != IO_A_ENDED && a->linger_deadline &&
+          a->linger_deadline <= now) {
+        (void)csctp_abort(iep->ep, a->id, NULL, 0, now);
+        a->state = IO_A_ENDED;
+        did = 1;
+      }
+      if (a->state == IO_A_ENDED) {
+        (void)csctp_assoc_release(iep->ep, a->id);
+        io_assoc_free(a);
+        io_ep_unref(iep);
+        did = 1;
+      } else if (csctp_recv_pending(iep->ep, a->id) > 0) {
+        uint8_t junk[4096];
+        csctp_rcvinfo ri;
+        while (csctp_recv(iep->ep, a->id, &ri, junk, sizeof junk, now) > 0)
+          ;
+        did = 1;
+      }
+    }
+    a = next;
+  }
+  if (st->linger_next != CSCTP_TSTAMP_NEVER && st->linger_next <= now) {
+    /* Recompute the earliest remaining deadline over the stack. */
+    csctp_tstamp m = CSCTP_TSTAMP_NEVER;
+    for (io_ep *e = st->eps; e; e = e->next)
+      for (io_assoc *b = e->assocs; b; b = b->next)
+        if (b->orphan && b->state != IO_A_ENDED && b->linger_deadline &&
+            b->linger_deadline < m)
+          m = b->linger_deadline;
+    st->linger_next = m;
+  }
+  return did;
+}
+
+/* ---- Event dispatch ---------------------------------------------------- */
+
+static void io_assoc_drop_new(io_ep *iep, csctp_assoc_id id, csctp_tstamp now) {
+  /* An association came up that nobody can take: abort and forget it. */
+  (void)csctp_abort(iep->ep, id, NULL, 0, now);
+}
+
+static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
+  io_assoc *a = io_assoc_find(iep, ev->assoc_id);
+  switch (ev->type) {
+  case CSCTP_EV_ASSOC_UP: {
+    if (!a) {
+      csctp_sock *l = iep->listener;
+      if (!l) {
+        io_assoc_drop_new(iep, ev->assoc_id, now);
+        return;
+      }
+      if (l->type == CSCTP_SOCK_STREAM && l->acc_len >= l->backlog) {
+        io_assoc_drop_new(iep, ev->assoc_id, now);
+        return;
+      }
+      a = io_assoc_add(iep, ev->assoc_id);
+      if (!a) {
+        io_assoc_drop_new(iep, ev->assoc_id, now);
+        return;
+      }
+      a->peer = ev->u.up.peer;
+      a->peer_port = ev->u.up.peer_port;
+      a->ostreams = ev->u.up.outbound_streams;
+      a->istreams = ev->u.up.inbound_streams;
+      if (l->type == CSCTP_SOCK_SEQPACKET) {
+        a->owner = l;
+        a->state = IO_A_UP;
+        io_sock_event(l, ev);
+      } else {
+        a->state = IO_A_PENDING;
+        io_sock_enqueue_accept(l, a);
+      }
+      return;
+    }
+    a->peer = ev->u.up.peer;
+    a->peer_port = ev->u.up.peer_port;
+    a->ostreams = ev->u.up.outbound_streams;
+    a->istreams = ev->u.up.inbound_streams;
+    if (a->state == IO_A_CONNECTING)
+      a->state = a->owner ? IO_A_UP : IO_A_PENDING;
+    if (a->first_msg && a->owner) {
+      a->first_info.assoc_id = a->id;
+      int r = csctp_send(iep->ep, &a->first_info, NULL, a->first_msg,
+                         a->first_len, now);
+      if (r != 0 && a->owner->err == 0)
+        a->owner->err = r;
+      io_free(iep->st, a->first_msg);
+      a->first_msg = NULL;
+    }
+    if (a->owner) {
+      io_sock_event(a->owner, ev);
+      io_sock_signal_write(a->owner);
+    }
+    return;
+  }
+  case CSCTP_EV_ASSOC_LOST:
+  case CSCTP_EV_SHUTDOWN_COMPLETE: {
+    if (!a)
+      return;
+    int was_pending = a->state == IO_A_PENDING && !a->owner && !a->orphan;
+    a->state = IO_A_ENDED;
+    a->end_err = ev->type == CSCTP_EV_ASSOC_LOST
+                     ? io_lost_err(ev->u.lost.reason)
+                     : CSCTP_ERR_CLOSED;
+    if (a->owner) {
+      io_sock_event(a->owner, ev);
+      io_sock_assoc_ended(a->owner, a);
+    } else if (was_pending && iep->listener) {
+      /* Left the accept queue before being accepted. */
+      csctp_sock *l = iep->listener;
+      io_assoc **pp = &l->acc_head;
+      io_assoc *prev = NULL;
+      while (*pp && *pp != a) {
+        prev = *pp;
+        pp = &(*pp)->acc_next;
+      }
+      if (*pp) {
+        *pp = a->acc_next;
+        if (l->acc_tail == a)
+          l->acc_tail = prev;
+        l->acc_len--;
+      }
+      (void)csctp_assoc_release(iep->ep, a->id);
+      io_assoc_free(a);
+    }
+    /* Orphans are released by io_ep_sweep. */
+    return;
+  }
+  case CSCTP_EV_SHUTDOWN_RECEIVED:
+    if (!a)
+      return;
+    a->peer_shut = 1;
+    if (a->owner) {
+      io_sock_event(a->owner, ev);
+      if (a->owner->type == CSCTP_SOCK_STREAM)
+        a->owner->peer_shut = 1;
+      io_sock_signal_read(a->owner);
+    }
+    return;
+  default:
+    if (a && a->owner)
+      io_sock_event(a->owner, ev);
+    return;
+  }
+}
+
+/* io_ep_flush sends everything the endpoint wants sent now. */
+static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
+  csctp_stack *st = iep->st;
+  for (;;) {
+    size_t n = 0;
+    while (n < IO_BATCH) {
+      io_pkt *p = &st->tx[n];
+      csctp_ssize r = csctp_endpoint_write_pkt(iep->ep, &p->peer, &p->local,
+                                               p->buf, IO_PKT_ROOM, now);
+      if (r <= 0)
+        break;
+      p->len = (size_t)r;
+      st->stats.bytes_out += (uint64_t)r;
+      n++;
+    }
+    if (n) {
+      if (st->cfg.transport == CSCTP_TRANSPORT_RAW)
+        for (size_t i = 0; i < n; i++)
+          st->tx[i].peer.port = 0;
+      (void)st->tr->ops->send(st->tr, st->tx, n);
+      st->stats.dgrams_out += n;
+    }
+    if (n < IO_BATCH)
+      return;
+  }
+}
+
+void io_ep_kick(io_ep *iep) {
+  csctp_stack *st = iep->st;
+  csctp_tstamp now = csctp_now();
+  iep->refs++;
+  for (int round = 0; round < 16; round++) {
+    io_ep_flush(iep, now);
+    int did = 0;
+    csctp_event evs[16];
+    size_t n;
+    while ((n = csctp_endpoint_poll_events(iep->ep, evs, 16)) > 0) {
+      for (size_t i = 0; i < n; i++) {
+        io_ep_event(iep, &evs[i], now);
+        csctp_event_clear(iep->ep, &evs[i]);
+      }
+      did = 1;
+    }
+    did |= io_ep_sweep(iep, now);
+    if (!did)
+      break;
+  }
+  io_ep_flush(iep, now);
+  for (csctp_sock *s = iep->socks; s; s = s->ep_next)
+    io_sock_update(s);
+  io_ep_unref(iep);
+  io_timer_update(st);
+}
+
+/* ---- Receive path ------------------------------------------------------ */
+
+static uint32_t io_rd32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+static int io_addr_unicast(const csctp_addr *a) {
+  if (a->family == CSCTP_AF_INET)
+    return a->ip[0] < 224 && !(a->ip[0] == 0);
+  if (a->family == CSCTP_AF_INET6)
+    return a->ip[0] != 0xff;
+  return 0;
+}
+
+/* io_ootb answers a packet for an SCTP port no endpoint has bound, by the
+ * rules of RFC 9260 8.4 (there is no association, so every packet here is
+ * out of the blue). */
+static void io_ootb(csctp_stack *st, const io_pkt *p) {
+  const uint8_t *b = p->buf;
+  size_t len = p->len;
+  st->stats.no_endpoint++;
+  /* Raw IP sockets see every SCTP packet of the host, also those of other
+   * raw SCTP users (another csctp program): answering for ports we do not
+   * serve would abort their associations. */
+  if (st->cfg.transport == CSCTP_TRANSPORT_RAW)
+    return;
+  /* 8.4 1): nothing for non-unicast addresses. */
+  if (!io_addr_unicast(&p->peer) ||
+      (p->local.family && !io_addr_unicast(&p->local)))
+    return;
+  /* Only correctly formed packets are OOTB packets (8.4, first sentence). */
+  if (!csctp_sctp_checksum_ok(b, len))
+    return;
+  uint32_t vtag = io_rd32(b + 4);
+  int has_init = 0, has_shutdown_ack = 0, silent = 0;
+  uint32_t init_tag = 0;
+  size_t off = 12;
+  while (off + 4 <= len) {
+    uint8_t type = b[off];
+    size_t clen = (size_t)b[off + 2] << 8 | b[off + 3];
+    if (clen < 4 || off + clen > len)
+      return; /* malformed */
+    switch (type) {
+    case 6: /* ABORT: 8.4 2) */
+      return;
+    case 1: /* INIT */
+      if (clen >= 20) {
+        has_init = 1;
+        init_tag = io_rd32(b + off + 4);
+      }
+      break;
+    case 8: /* SHUTDOWN ACK */
+      has_shutdown_ack = 1;
+      break;
+    case 14: /* SHUTDOWN COMPLETE: 8.4 6) */
+    case 11: /* COOKIE ACK: 8.4 7) */
+      silent = 1;
+      break;
+    case 9: /* ERROR: 8.4 7) for a Stale Cookie cause (code 3) */
+      for (size_t c = off + 4; c + 4 <= off + clen;) {
+        size_t cl = (size_t)b[c + 2] << 8 | b[c + 3];
+        if (((size_t)b[c] << 8 | b[c + 1]) == 3)
+          silent = 1;
+        if (cl < 4)
+          break;
+        c += (cl + 3) & ~(size_t)3;
+      }
+      break;
+    default:
+      break;
+    }
+    off += (clen + 3) & ~(size_t)3;
+  }
+  uint8_t type, flags;
+  uint32_t tag;
+  if (has_init) {
+    /* 8.4 3): an INIT we cannot serve: ABORT with the Initiate Tag, T=0. */
+    if (vtag != 0)
+      return;
+    type = 6;
+    flags = 0;
+    tag = init_tag;
+  } else if (has_shutdown_ack) {
+    /* 8.4 5): SHUTDOWN COMPLETE, tag reflected (T=1). */
+    type = 14;
+    flags = 1;
+    tag = vtag;
+  } else if (silent) {
+    return;
+  } else {
+    /* 8.4 8): ABORT, tag reflected (T=1). COOKIE ECHO lands here too: with
+     * no endpoint on the port there is nothing to process it (8.4 4). */
+    type = 6;
+    flags = 1;
+    tag = vtag;
+  }
+  io_pkt *r = &st->tx[0];
+  uint8_t *o = r->buf;
+  o[0] = b[2]; /* source port := their destination port */
+  o[1] = b[3];
+  o[2] = b[0];
+  o[3] = b[1];
+  o[4] = (uint8_t)(tag >> 24);
+  o[5] = (uint8_t)(tag >> 16);
+  o[6] = (uint8_t)(tag >> 8);
+  o[7] = (uint8_t)tag;
+  memset(o + 8, 0, 4);
+  o[12] = type;
+  o[13] = flags;
+  o[14] = 0;
+  o[15] = 4;
+  csctp_sctp_checksum_store(o, 16);
+  r->len = 16;
+  r->peer = p->peer;
+  r->local = p->local;
+  (void)st->tr->ops->send(st->tr, r, 1);
+  st->stats.ootb_replies++;
+  st->stats.dgrams_out++;
+  st->stats.bytes_out += 16;
+}
+
+static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
+                     io_ep **touched, size_t *ntouched, size_t maxtouched) {
+  uint16_t sport, dport;
+  st->stats.dgrams_in++;
+  st->stats.bytes_in += p->len;
+  if (csctp_pkt_ports(p->buf, p->len, &sport, &dport) != 0) {
+    st->stats.short_pkts++;
+    return;
+  }
+  io_ep *iep = io_ep_find(st, dport);
+  if (!iep) {
+    io_ootb(st, p);
+    return;
+  }
+  (void)csctp_endpoint_read_pkt(iep->ep, &p->peer,
+                                p->local.family ? &p->local : NULL, p->buf,
+                                p->len, now);
+  for (size_t i = 0; i < *ntouched; i++)
+    if (touched[i] == iep)
+      return;
+  if (*ntouched < maxtouched) {
+    touched[(*ntouched)++] = iep;
+    iep->refs++; /* held until kicked */
+  } else {
+    io_ep_kick(iep);
+  }
+}
+
+CSCTP_API int csctp_stack_step(csctp_stack *st) {
+  csctp_tstamp now = csctp_now();
+  io_ep *touched[64];
+  size_t nt = 0;
+  int err = 0;
+  for (int which = 0; which < st->tr->nfds; which++) {
+    for (int round = 0; round < IO_STEP_ROUNDS; round++) {
+      int n = st->tr->ops->recv(st->tr, which, st->rx, IO_BATCH);
+      if (n < 0) {
+        err = n;
+        break;
+      }
+      for (int i = 0; i < n; i++)
+        io_demux(st, &st->rx[i], now, touched, &nt, 64);
+      if (n < IO_BATCH)
+        break;
+      /* Kick as we go when the batch was full, so SACKs are not held back
+       * behind a long receive run. */
+      for (size_t i = 0; i < nt; i++) {
+        io_ep_kick(touched[i]);
+        io_ep_unref(touched[i]);
+      }
+      nt = 0;
+      now = csctp_now();
+    }
+  }
+  uint64_t ticks;
+  while (read(st->tfd, &ticks, sizeof ticks) > 0)
+    ;
+  st->armed = CSCTP_TSTAMP_NEVER - 1; /* force re-arming below */
+  now = csctp_now();
+  for (size_t i = 0; i < nt; i++) {
+    io_ep_kick(touched[i]);
+    io_ep_unref(touched[i]);
+  }
+  /* Timers. Collect first: kicking may free endpoints. */
+  nt = 0;
+  for (io_ep *iep = st->eps; iep && nt < 64; iep = iep->next) {
+    if (csctp_endpoint_get_expiry(iep->ep) <= now) {
+      (void)csctp_endpoint_handle_expiry(iep->ep, now);
+      touched[nt++] = iep;
+      iep->refs++;
+    }
+  }
+  if (st->linger_next <= now) {
+    for (io_ep *iep = st->eps; iep && nt < 64; iep = iep->next) {
+      int have = 0;
+      for (size_t i = 0; i < nt; i++)
+        have |= touched[i] == iep;
+      if (!have) {
+        touched[nt++] = iep;
+        iep->refs++;
+      }
+    }
+  }
+  for (size_t i = 0; i < nt; i++) {
+    io_ep_kick(touched[i]);
+    io_ep_unref(touched[i]);
+  }
+  io_timer_update(st);
+  return err;
+}
+
+CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
+  struct epoll_event evs[8];
+  int n = epoll_wait(st->epfd, evs, 8, timeout_ms);
+  if (n < 0 && errno != EINTR)
+    return -errno;
+  return csctp_stack_step(st);
+}
