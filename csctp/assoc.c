@@ -851,7 +851,9 @@ uint8_t csctp_assoc_data_path(const csctp_assoc *a) {
 void csctp_assoc_path_error(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
   p->error_count++;
-  a->error_count++;
+  /* 5.4: probing an unconfirmed address says nothing about the peer. */
+  if (p->state != CSCTP_PATH_UNCONFIRMED)
+    a->error_count++;
   if (a->error_count > a->s.assoc_max_retrans) { /* 8.1 */
     csctp_assoc_abort(a, CSCTP_LOST_TIMEOUT, 0, NULL, 0);
     return;
@@ -912,6 +914,8 @@ static void assoc_on_t1(csctp_assoc *a, csctp_tstamp now) {
   if (a->t1_rto > assoc_t1_cap(a))
     a->t1_rto = assoc_t1_cap(a);
   a->t1 = now + a->t1_rto;
+  /* 5.1.6: retransmissions use all the peer's addresses in turn. */
+  a->setup_path = (uint8_t)((a->setup_path + 1) % a->npaths);
   if (a->state == CSCTP_STATE_COOKIE_WAIT)
     a->send_init = 1;
   else if (a->state == CSCTP_STATE_COOKIE_ECHOED)
@@ -936,6 +940,11 @@ static void assoc_on_t2(csctp_assoc *a, csctp_tstamp now) {
 /* 8.3: heartbeat an idle path; an unanswered one counts as an error. */
 static void assoc_on_hb_timer(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
+  if (a->state == CSCTP_STATE_SHUTDOWN_SENT ||
+      a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT) {
+    p->hb_due = CSCTP_TSTAMP_NEVER; /* T2-shutdown watches the peer now */
+    return;
+  }
   if (p->flight > 0 || p->t3 != CSCTP_TSTAMP_NEVER) {
     /* Data is outstanding: its acks and T3-rtx watch this path. */
     p->hb_outstanding = 0;

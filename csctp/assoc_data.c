@@ -12,14 +12,14 @@
 /* ---- Receiving DATA ---------------------------------------------------- */
 
 uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
-  size_t held = csctp_reasm_held_bytes(&a->rx);
+  size_t held = csctp_reasm_charged_bytes(&a->rx);
   return held >= a->s.rcvbuf ? 0 : (uint32_t)(a->s.rcvbuf - held);
 }
 
 /* 6.2: with a full buffer, new data beyond the highest TSN is dropped;
  * data filling holes below it is still taken, up to twice the buffer. */
 static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
-  size_t held = csctp_reasm_held_bytes(&a->rx);
+  size_t held = csctp_reasm_charged_bytes(&a->rx);
   if (held + len <= a->s.rcvbuf)
     return 1;
   if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
@@ -228,6 +228,12 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
 
 /* ---- Public calls ------------------------------------------------------ */
 
+/* What the send buffer holds: payload and its bookkeeping, so that tiny
+ * messages cannot hold far more memory than sndbuf. */
+static size_t assoc_send_used(const csctp_assoc *a) {
+  return a->sq.buffered + a->sq.overhead;
+}
+
 static int assoc_send_state_ok(const csctp_assoc *a) {
   return a->state == CSCTP_STATE_COOKIE_WAIT ||
          a->state == CSCTP_STATE_COOKIE_ECHOED ||
@@ -257,7 +263,7 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
     return CSCTP_ERR_ADDR;
   if (len > a->s.sndbuf)
     return CSCTP_ERR_MSGSIZE;
-  if (a->sq.buffered + len > a->s.sndbuf)
+  if (assoc_send_used(a) + len > a->s.sndbuf)
     return CSCTP_ERR_AGAIN;
   int rv = csctp_sendq_push(&a->sq, info, data, len, a->frag_point,
                             (info->flags & CSCTP_SEND_SACK_NOW) != 0);
@@ -274,7 +280,8 @@ size_t csctp_send_space(const csctp_endpoint *ep, csctp_assoc_id id) {
   csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
   if (!a || a->dead || !assoc_send_state_ok(a) || a->shutdown_requested)
     return 0;
-  return a->sq.buffered >= a->s.sndbuf ? 0 : a->s.sndbuf - a->sq.buffered;
+  size_t used = assoc_send_used(a);
+  return used >= a->s.sndbuf ? 0 : a->s.sndbuf - used;
 }
 
 /* The association whose data has waited longest. */
@@ -328,7 +335,8 @@ size_t csctp_recv_pending(const csctp_endpoint *ep, csctp_assoc_id id) {
   if (!ep)
     return 0;
   for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if ((id == 0 || a->id == id) && a->rx_ready)
+    if ((id == 0 || a->id == id) && a->rx_ready &&
+        csctp_reasm_has_ready(&a->rx)) /* readable now, not merely held */
       n += csctp_reasm_ready_bytes(&a->rx);
   return n;
 }

@@ -30,8 +30,19 @@ static csctp_ssize out_init(csctp_assoc *a, csctp_buf *b) {
   return (csctp_ssize)csctp_pkt_finish(b);
 }
 
+/* A SACK goes when due (sack_now); a delayed one rides along with a packet
+ * that leaves anyway (6.2: bundling with DATA or control). */
 static int out_sack_pending(const csctp_assoc *a) {
-  return a->rx_ready && (a->sack_now || a->sack_timer != CSCTP_TSTAMP_NEVER);
+  if (!a->rx_ready)
+    return 0;
+  if (a->sack_now)
+    return 1;
+  return a->sack_timer != CSCTP_TSTAMP_NEVER &&
+         (a->sq.n_rtx > 0 ||
+          (a->sq.unsent && a->paths[csctp_assoc_data_path(a)].flight <
+                               a->paths[csctp_assoc_data_path(a)].cwnd) ||
+          a->send_cookie_ack || a->nerrors > 0 || a->send_shutdown ||
+          a->send_shutdown_ack);
 }
 
 /* 3.3.4: cumulative TSN, gap blocks, duplicates, our window. */
@@ -179,15 +190,9 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     return 0; /* Max.Burst (7.2.4, 6.1) */
   if (p->flight == 0)
     csctp_cc_on_idle(p, now);
-  if (!a->s.nodelay && a->sq.n_out > 0) {
-    /* Coalesce: hold a small tail while data is unacknowledged. */
-    size_t room = p->mtu - CSCTP_COMMON_HDR_LEN;
-    size_t queued = a->sq.buffered;
-    for (const csctp_chunk_out *c = a->sq.out; c; c = c->next)
-      queued -= c->len;
-    if (queued + CSCTP_DATA_HDR_LEN < room)
-      return 0;
-  }
+  if (!a->s.nodelay && a->sq.n_out > 0 &&
+      a->sq.unsent_bytes + CSCTP_DATA_HDR_LEN + CSCTP_COMMON_HDR_LEN < p->mtu)
+    return 0; /* coalesce: hold a small tail while data is unacknowledged */
   while (a->sq.unsent) {
     csctp_chunk_out *c = a->sq.unsent;
     if (p->flight >= p->cwnd)
@@ -248,12 +253,12 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   if (a->state == CSCTP_STATE_COOKIE_WAIT) {
     if (!a->send_init)
       return 0;
-    csctp_buf_init(&b, buf, out_cap(a, a->primary, buflen));
-    out_dst(a, a->primary, dst, src);
+    csctp_buf_init(&b, buf, out_cap(a, a->setup_path, buflen));
+    out_dst(a, a->setup_path, dst, src);
     a->pkts_out++;
     return out_init(a, &b);
   }
-  uint8_t pi = a->state == CSCTP_STATE_COOKIE_ECHOED ? a->primary
+  uint8_t pi = a->state == CSCTP_STATE_COOKIE_ECHOED ? a->setup_path
                                                       : out_pick_path(a);
   csctp_buf_init(&b, buf, out_cap(a, pi, buflen));
   if (csctp_pkt_begin(&b, a->ep->port, a->peer_port, a->peer_tag) != 0)

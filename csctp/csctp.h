@@ -348,15 +348,19 @@ typedef struct csctp_rcvinfo {
  * clear, and the next call continues the same message. A message may also
  * come in parts when it exceeds the receive buffer (partial delivery).
  * Returns the bytes copied (> 0), or CSCTP_ERR_AGAIN when nothing is ready,
- * CSCTP_ERR_CLOSED when the association has ended and everything was read,
+ * once the association has ended and everything was read: why it ended
+ * (CSCTP_ERR_CLOSED after a graceful shutdown, CSCTP_ERR_ABORTED,
+ * CSCTP_ERR_TIMEOUT, CSCTP_ERR_REFUSED),
  * CSCTP_ERR_NOT_FOUND. Reading opens the receive window; a window update may
  * be queued for sending. */
 CSCTP_API csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
                                  csctp_rcvinfo *info, uint8_t *buf,
                                  size_t buflen, csctp_tstamp now);
 
-/* csctp_recv_pending returns the number of bytes received and not yet read
- * on association id (0: on all of ep). */
+/* csctp_recv_pending returns the number of received bytes on association
+ * id (0: on all of ep) queued for reading, counted only while csctp_recv
+ * would return data now (0 while the next message still waits for a
+ * missing fragment or an earlier message of its stream). */
 CSCTP_API size_t csctp_recv_pending(const csctp_endpoint *ep,
                                     csctp_assoc_id id);
 

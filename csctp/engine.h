@@ -91,6 +91,7 @@ struct csctp_assoc {
   size_t cookie_len;
   int send_init, send_cookie_echo, send_cookie_ack;
   uint32_t init_retrans;
+  uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
   csctp_tstamp t1; /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
 

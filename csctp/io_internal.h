@@ -60,6 +60,7 @@ struct io_ep {
   csctp_sock *socks;    /* sockets using this endpoint (s->ep_next) */
   io_assoc *assocs;
   size_t nassocs;
+  size_t norphans;    /* associations closing in the background */
   csctp_addr *laddrs; /* bound addresses (wildcard: none) */
   size_t nladdrs;
   int wildcard;
@@ -152,6 +153,9 @@ void io_ep_unref(io_ep *iep);
  * engine wants sent, dispatches its events to the sockets, signals ready
  * sockets and re-arms the stack timer. */
 void io_ep_kick(io_ep *iep);
+/* io_ep_kick_sock is io_ep_kick after a call on socket `only`: only that
+ * socket's readiness is re-checked (events still reach every socket). */
+void io_ep_kick_sock(io_ep *iep, csctp_sock *only);
 
 io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id);
 io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id);

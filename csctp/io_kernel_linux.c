@@ -102,6 +102,7 @@ struct io_ksock {
   int end_err;    /* one-to-one: CSCTP_ERR_CLOSED or why it failed */
   int err;        /* pending error for io_ksock_error */
   int shut_rd, shut_wr;
+  int abort_on_close; /* one-to-one: ABORT requested, sent by close */
   int knext;      /* head of the queue per NXTINFO: 0 ?, 1 data, 2 notif */
   int partial;    /* a message was read in part */
   uint32_t subs;  /* user subscriptions: bit (1 << csctp_event_type) */
@@ -350,8 +351,31 @@ static int io_k_setup(io_ksock *k) {
   return r;
 }
 
+/* io_k_bufsize sets SO_RCVBUF / SO_SNDBUF. The kernel caps them at
+ * net.core.rmem_max / wmem_max (and doubles the value); with CAP_NET_ADMIN
+ * SO_*BUFFORCE lifts the cap. A message longer than the send buffer is
+ * refused (CSCTP_ERR_MSGSIZE), as in the userland stack. */
+static int io_k_bufsize(int fd, int rcv, int v) {
+  if (setsockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUF : SO_SNDBUF, &v, sizeof v) <
+      0)
+    return io_k_errno(errno);
+  int got = 0;
+  socklen_t l = sizeof got;
+  if (getsockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUF : SO_SNDBUF, &got, &l) == 0 &&
+      got / 2 < v)
+    (void)setsockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUFFORCE : SO_SNDBUFFORCE, &v,
+                     sizeof v);
+  return 0;
+}
+
 static void io_k_apply_settings(io_ksock *k, const csctp_settings *s) {
   int fd = k->fd;
+  if (s->rcvbuf)
+    (void)io_k_bufsize(fd, 1, (int)(s->rcvbuf > INT32_MAX ? INT32_MAX
+                                                           : s->rcvbuf));
+  if (s->sndbuf)
+    (void)io_k_bufsize(fd, 0, (int)(s->sndbuf > INT32_MAX ? INT32_MAX
+                                                           : s->sndbuf));
   struct sctp_rtoinfo rto;
   memset(&rto, 0, sizeof rto);
   rto.srto_initial = io_k_ms(s->rto_initial);
@@ -589,14 +613,16 @@ int io_ksock_peeloff(io_ksock *k, csctp_assoc_id assoc_id, io_ksock **out) {
   a.flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
   socklen_t l = sizeof a;
   int fd;
-  if (getsockopt(k->fd, SOL_SCTP, IO_K_PEELOFF_FLAGS, &a, &l) == 0) {
+  /* Returns the new fd (also in a.sd). */
+  if (getsockopt(k->fd, SOL_SCTP, IO_K_PEELOFF_FLAGS, &a, &l) >= 0) {
     fd = a.sd;
   } else if (errno == ENOPROTOOPT) {
     sctp_peeloff_arg_t b;
     memset(&b, 0, sizeof b);
     b.associd = (sctp_assoc_t)assoc_id;
     l = sizeof b;
-    if (getsockopt(k->fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &b, &l) < 0)
+    if (getsockopt(k->fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &b, &l) < 0 ||
+        b.sd < 0)
       return errno == EINVAL ? CSCTP_ERR_NOT_FOUND : io_k_errno(errno);
     fd = b.sd;
     (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -1078,13 +1104,27 @@ csctp_ssize io_ksock_sendv(io_ksock *k, const struct iovec *iov, int iovcnt,
   if (to && to->sa_family != AF_INET && to->sa_family != AF_INET6)
     return CSCTP_ERR_INVAL;
   if (k->type == CSCTP_SOCK_STREAM) {
-    if (k->listening || (!k->connecting && !k->connected && !k->accepted))
+    if (k->listening ||
+        (!k->connecting && !k->connected && !k->accepted && !k->ended))
       return -ENOTCONN;
     io_k_connect_check(k);
     if (k->ended)
       return k->end_err;
     if (k->connecting)
       return -EAGAIN;
+    if (si.flags & CSCTP_SEND_ABORT) {
+      /* The kernel takes SCTP_ABORT on one-to-many sockets only; closing
+       * with SO_LINGER {1, 0} is the one way to abort a one-to-one
+       * association: the ABORT (User-Initiated Abort, without the reason)
+       * is sent by io_ksock_close. Until then the socket acts aborted. */
+      struct linger lg = {1, 0};
+      if (setsockopt(k->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        return io_k_errno(errno);
+      k->abort_on_close = 1;
+      io_k_ended(k, CSCTP_ERR_ABORTED);
+      k->err = 0;
+      return (csctp_ssize)len;
+    }
     if (k->shut_wr)
       return CSCTP_ERR_CLOSED;
   } else {
@@ -1095,16 +1135,21 @@ csctp_ssize io_ksock_sendv(io_ksock *k, const struct iovec *iov, int iovcnt,
   }
   uint16_t kf = io_k_flags_out(si.flags);
   csctp_ssize r;
-  if ((si.flags & CSCTP_SEND_EOF) && len > 0 &&
-      !(si.flags & CSCTP_SEND_ABORT)) {
-    /* The kernel ignores the data of a sendmsg with SCTP_EOF: send the
-     * message, then the EOF. */
-    r = io_k_sendmsg(k, iov, iovcnt, to, &si, (uint16_t)(kf & ~SCTP_EOF));
-    if (r < 0)
-      return io_k_send_err(k, (int)-r, &si);
+  if ((si.flags & CSCTP_SEND_EOF) && !(si.flags & CSCTP_SEND_ABORT) &&
+      (len > 0 || k->type == CSCTP_SOCK_STREAM)) {
+    /* The kernel refuses SCTP_EOF with data, and on one-to-one sockets:
+     * send the message, then the EOF (one-to-one: shutdown(2)). */
+    if (len > 0) {
+      r = io_k_sendmsg(k, iov, iovcnt, to, &si, (uint16_t)(kf & ~SCTP_EOF));
+      if (r < 0)
+        return io_k_send_err(k, (int)-r, &si);
+    }
     /* The message is queued: it is reported as sent even if the shutdown
      * request fails (the error then comes back on the next call). */
-    (void)io_k_sendmsg(k, NULL, 0, to, &si, SCTP_EOF);
+    if (k->type == CSCTP_SOCK_STREAM)
+      (void)shutdown(k->fd, SHUT_WR);
+    else
+      (void)io_k_sendmsg(k, NULL, 0, to, &si, SCTP_EOF);
   } else {
     r = io_k_sendmsg(k, iov, iovcnt, to, &si, kf);
     if (r < 0)
@@ -1178,8 +1223,11 @@ csctp_ssize io_ksock_recvv(io_ksock *k, const struct iovec *iov, int iovcnt,
   if (!k || iovcnt <= 0 || !iov || !io_k_iov_ok(iov, iovcnt))
     return CSCTP_ERR_INVAL;
   if (k->type == CSCTP_SOCK_STREAM &&
-      (k->listening || (!k->connecting && !k->connected && !k->accepted)))
+      (k->listening ||
+       (!k->connecting && !k->connected && !k->accepted && !k->ended)))
     return -ENOTCONN;
+  if (k->abort_on_close)
+    return 0;
   for (;;) {
     if (k->noff < k->nlen)
       return io_k_serve_notif(k, iov, iovcnt, info, msg_flags);
@@ -1391,7 +1439,7 @@ int io_ksock_shutdown(io_ksock *k, int how) {
 int io_ksock_close(io_ksock *k) {
   if (!k)
     return 0;
-  if (k->linger.onoff && k->linger.linger == 0) {
+  if (k->abort_on_close || (k->linger.onoff && k->linger.linger == 0)) {
     struct linger l = {1, 0};
     (void)setsockopt(k->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
   }
@@ -1589,14 +1637,9 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
     memcpy(&v, val, sizeof v);
     if (v < 0)
       return CSCTP_ERR_INVAL;
-    int r;
     if (opt == CSCTP_OPT_NODELAY)
-      r = setsockopt(k->fd, SOL_SCTP, SCTP_NODELAY, &v, sizeof v);
-    else
-      r = setsockopt(k->fd, SOL_SOCKET,
-                     opt == CSCTP_OPT_RCVBUF ? SO_RCVBUF : SO_SNDBUF, &v,
-                     sizeof v);
-    return r < 0 ? io_k_errno(errno) : 0;
+      return io_k_int_opt(k->fd, SCTP_NODELAY, v);
+    return io_k_bufsize(k->fd, opt == CSCTP_OPT_RCVBUF, v);
   }
   case CSCTP_OPT_DELAYED_SACK: {
     IO_K_NEED(csctp_sack_info);
@@ -1953,15 +1996,20 @@ static int io_k_getaddrs(const io_ksock *k, int name, csctp_assoc_id id,
       return k->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_NOT_FOUND;
     return io_k_errno(errno);
   }
+  /* The kernel sets the length to the bytes of addresses (without the
+   * header); addr_num bounds the walk either way. */
   size_t n = u.h.addr_num, off = sizeof(struct sctp_getaddrs);
+  size_t end = off + (size_t)l;
+  if (end > sizeof u)
+    end = sizeof u;
   for (size_t i = 0; i < n; i++) {
-    if (off + sizeof(struct sockaddr) > l)
+    if (off + sizeof(struct sockaddr) > end)
       return (int)i;
     sa_family_t fam;
     memcpy(&fam, u.b + off + offsetof(struct sockaddr, sa_family), sizeof fam);
     size_t sl = fam == AF_INET6 ? sizeof(struct sockaddr_in6)
                                 : sizeof(struct sockaddr_in);
-    if (off + sl > l)
+    if (off + sl > end)
       return (int)i;
     if (i < max) {
       memset(&out[i], 0, sizeof out[i]);

@@ -523,6 +523,7 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
   csctp_tstamp now = csctp_now();
   a->owner = NULL;
   a->orphan = 1;
+  iep->norphans++;
   iep->refs++;
   io_free(iep->st, a->first_msg);
   a->first_msg = NULL;
@@ -553,7 +554,7 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
 static int io_ep_sweep(io_ep *iep, csctp_tstamp now) {
   int did = 0;
   csctp_stack *st = iep->st;
-  io_assoc *a = iep->assocs;
+  io_assoc *a = iep->norphans ? iep->assocs : NULL;
   while (a) {
     io_assoc *next = a->next;
     if (a->orphan) {
@@ -566,6 +567,7 @@ static int io_ep_sweep(io_ep *iep, csctp_tstamp now) {
       if (a->state == IO_A_ENDED) {
         (void)csctp_assoc_release(iep->ep, a->id);
         io_assoc_free(a);
+        iep->norphans--;
         io_ep_unref(iep);
         did = 1;
       } else if (csctp_recv_pending(iep->ep, a->id) > 0) {
@@ -730,7 +732,7 @@ static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
   }
 }
 
-void io_ep_kick(io_ep *iep) {
+void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
   csctp_stack *st = iep->st;
   csctp_tstamp now = csctp_now();
   iep->refs++;
@@ -751,11 +753,18 @@ void io_ep_kick(io_ep *iep) {
       break;
   }
   io_ep_flush(iep, now);
-  for (csctp_sock *s = iep->socks; s; s = s->ep_next)
-    io_sock_update(s);
+  /* Readiness of other sockets changes only with packets or timers (the
+   * stack's step updates them all) or with events (signalled directly). */
+  if (only)
+    io_sock_update(only);
+  else
+    for (csctp_sock *s = iep->socks; s; s = s->ep_next)
+      io_sock_update(s);
   io_ep_unref(iep);
   io_timer_update(st);
 }
+
+void io_ep_kick(io_ep *iep) { io_ep_kick_sock(iep, NULL); }
 
 /* ---- Receive path ------------------------------------------------------ */
 

@@ -735,7 +735,7 @@ CSCTP_API int csctp_connectx(csctp_sock *s, const struct sockaddr *addrs,
   }
   if (assoc_id)
     *assoc_id = a->id;
-  io_ep_kick(s->iep);
+  io_ep_kick_sock(s->iep, s);
   return -EINPROGRESS;
 }
 
@@ -879,7 +879,7 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
         a->first_msg = copy;
         a->first_len = len;
         a->first_info = si;
-        io_ep_kick(s->iep);
+        io_ep_kick_sock(s->iep, s);
         return (csctp_ssize)len;
       }
     } else {
@@ -929,7 +929,7 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
     if (s->type == CSCTP_SOCK_STREAM)
       s->shut_wr = 1;
   }
-  io_ep_kick(s->iep);
+  io_ep_kick_sock(s->iep, s);
   return r == 0 ? (csctp_ssize)len : r;
 }
 
@@ -1069,7 +1069,7 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
     int eor;
     while (io_recv_data(s, &jv, 1, &ri, &eor) > 0)
       s->partial = eor ? 0 : ri.assoc_id;
-    io_ep_kick(s->iep);
+    io_ep_kick_sock(s->iep, s);
     if (s->nq_head)
       return io_recv_notif(s, iov, iovcnt, info, msg_flags);
     return 0;
@@ -1079,7 +1079,7 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
   csctp_ssize r = io_recv_data(s, iov, iovcnt, &ri, &eor);
   if (r > 0) {
     io_recv_done(s, r, &ri, eor, from, fromlen, info, msg_flags);
-    io_ep_kick(s->iep); /* the window opened: maybe a SACK to send */
+    io_ep_kick_sock(s->iep, s); /* the window opened: maybe a SACK to send */
     return r;
   }
   if (s->partial && r != CSCTP_ERR_AGAIN)
@@ -1119,7 +1119,7 @@ CSCTP_API int csctp_shutdown_sock(csctp_sock *s, int how) {
         (void)csctp_shutdown(s->iep->ep, a->id, now);
     }
   }
-  io_ep_kick(s->iep);
+  io_ep_kick_sock(s->iep, s);
   return 0;
 }
 
@@ -1277,7 +1277,7 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     r = io_opt_store(s, a, &set);
     if (r == 0 && a && opt == CSCTP_OPT_NODELAY) {
       s->settings.nodelay = v != 0;
-      io_ep_kick(s->iep);
+      io_ep_kick_sock(s->iep, s);
     }
     return r;
   }
@@ -1317,7 +1317,7 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     if (io_sockaddr_to_addr(&pa, &v.addr, NULL) != 0)
       return CSCTP_ERR_INVAL;
     r = csctp_assoc_set_primary(s->iep->ep, a->id, &pa);
-    io_ep_kick(s->iep);
+    io_ep_kick_sock(s->iep, s);
     return r;
   }
   case CSCTP_OPT_MAXSEG: {

@@ -53,6 +53,9 @@ typedef struct csctp_reasm_stream {
 } stream;
 
 #define REASM_MIN_BUCKETS 16u
+/* Bookkeeping charged per fragment held: its header, a share of a run, and
+ * the allocator's own overhead. */
+#define REASM_FRAG_COST (sizeof(frag) + sizeof(run) / 2 + 16)
 #define REASM_MIN_STREAMS 8u
 
 static void *mem_alloc(const csctp_reasm *r, size_t n) {
@@ -448,6 +451,7 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
   if (d->len > 0)
     memcpy(f->data, d->payload, d->len);
   r->held += d->len;
+  r->nfrags++;
 
   if (u != NULL) {
     memset(u, 0, sizeof(*u));
@@ -507,7 +511,13 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
   return 0;
 }
 
+/* Held payload plus what each fragment costs in memory beyond its data, so
+ * that a flood of tiny messages is bounded by the receive buffer too. */
 size_t csctp_reasm_held_bytes(const csctp_reasm *r) { return r->held; }
+
+size_t csctp_reasm_charged_bytes(const csctp_reasm *r) {
+  return r->held + r->nfrags * REASM_FRAG_COST;
+}
 
 size_t csctp_reasm_ready_bytes(const csctp_reasm *r) { return r->ready; }
 
@@ -542,6 +552,7 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
     if (u->head == NULL)
       u->tail = NULL;
     r->rd_off = 0;
+    r->nfrags--;
     mem_free(r, f);
   }
   info->sid = u->sid;

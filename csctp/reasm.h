@@ -51,6 +51,7 @@ typedef struct csctp_reasm {
   struct csctp_reasm_run *qhead, *qtail;
   size_t rd_off; /* bytes already read of the head run's first fragment */
   size_t held;   /* unread payload bytes held, ready or not */
+  size_t nfrags; /* fragments held, for the memory they cost beyond data */
   size_t ready;  /* unread payload bytes in the ready queue */
 } csctp_reasm;
 
@@ -74,8 +75,11 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
                     const csctp_addr *from);
 
 /* csctp_reasm_held_bytes returns the unread payload bytes held, ready or
- * waiting for fragments or for stream order (for a_rwnd). */
+ * not. csctp_reasm_charged_bytes adds a fixed bookkeeping charge per
+ * fragment held, so that a receive buffer sized from it also bounds the
+ * memory of tiny messages; a_rwnd is computed from it. */
 size_t csctp_reasm_held_bytes(const csctp_reasm *r);
+size_t csctp_reasm_charged_bytes(const csctp_reasm *r);
 
 /* csctp_reasm_ready_bytes returns the unread payload bytes in the ready
  * queue. They are read in queue order, so a partially delivered message at

@@ -28,9 +28,12 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
 static void sendq_release(csctp_sendq *q, csctp_chunk_out *c) {
   csctp_msg_out *m = c->msg;
   q->buffered -= c->len;
+  q->overhead -= sizeof(*c);
   csctp_free(q->mem, c);
-  if (--m->refs == 0)
+  if (--m->refs == 0) {
+    q->overhead -= sizeof(*m);
     csctp_free(q->mem, m);
+  }
 }
 
 static void sendq_free_list(csctp_sendq *q, csctp_chunk_out *c) {
@@ -111,6 +114,8 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
   q->unsent_tail = tail;
   q->n_unsent += (uint32_t)nfrag;
   q->buffered += len;
+  q->overhead += sizeof(*m) + nfrag * sizeof(csctp_chunk_out);
+  q->unsent_bytes += len;
   return 0;
 }
 
@@ -138,6 +143,7 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
     if (!q->unsent)
       q->unsent_tail = NULL;
     q->n_unsent--;
+    q->unsent_bytes -= c->len;
     c->next = NULL;
     c->tsn = q->next_tsn++;
     if (q->out_tail)

@@ -53,6 +53,9 @@ typedef struct csctp_sendq {
   uint32_t next_tsn;    /* TSN for the next new chunk */
   uint32_t cum_acked;   /* Cumulative TSN Ack Point */
   size_t buffered;      /* payload bytes held (unsent + outstanding) */
+  size_t overhead;      /* bookkeeping bytes of the messages and fragments
+                           held, charged to the send buffer with buffered */
+  size_t unsent_bytes;  /* payload bytes not yet transmitted */
   uint32_t n_unsent, n_out;
   uint32_t n_rtx;       /* chunks marked CSCTP_OUT_RTX */
   uint32_t bytes_inflight; /* DATA bytes INFLIGHT (for rwnd, 6.2.1) */

@@ -1246,7 +1246,11 @@ static void test_cookie_ack_to_source(void) {
             n.last_stray.dst.ip[2], n.last_stray.dst.ip[3]);
   CHECK_EQ(n.ev[0][CSCTP_EV_ASSOC_UP], 1); /* no timer needed */
   CHECK_EQ(n.ncap[1], 1);
-  net_run(&n, 5 * CSCTP_SECONDS);
+  csctp_tstamp t0 = n.now;
+  while (n.ev[0][CSCTP_EV_ASSOC_UP] == 0 && n.now - t0 < 120 * CSCTP_SECONDS)
+    net_run(&n, 100 * CSCTP_MILLISECONDS);
+  if (n.now > t0)
+    fprintf(stderr, "  (C came up after %.1f s)\n", (double)(n.now - t0) / 1e9);
   CHECK_EQ(n.ev[0][CSCTP_EV_ASSOC_UP], 1);
   CHECK(net_echo(&n));
   net_free(&n);
@@ -1903,9 +1907,9 @@ static void test_never_completed_message(void) {
   }
 }
 
-/* ======================================================================== */
-/* Fuzz regressions                                                         */
-/* ======================================================================== */
+/* Fuzz regressions: the fuzz targets in csctp/fuzz/ have found no crash,
+ * leak or assertion so far; minimised inputs go here as tests when they
+ * do. */
 
 int main(void) {
   TEST_RUN(test_init_flood);

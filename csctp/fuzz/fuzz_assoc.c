@@ -1,0 +1,358 @@
+/* fuzz_assoc.c -- libFuzzer target: an established association driven by a
+ * program.
+ *
+ * Each run builds two endpoints in process (deterministic seeds, one
+ * counting allocator), A (port 5000) connects to B (port 6000, listening)
+ * over a lossless in-memory link, and the handshake completes. The input is
+ * then a program of one-byte opcodes with operands; bit 3 of the opcode
+ * picks the target side (0: B, 1: A):
+ *
+ *   0  inject: len (1 byte; 2 bytes when bit 4 is set), then len bytes of
+ *      chunks, sent to the target in a packet with the RIGHT verification
+ *      tag (bit 5: a tag from the next 4 bytes instead), from the peer's
+ *      address (bit 6: from an unknown address), valid CRC32c
+ *   1  advance time by 2 bytes of ms (x 64 when bit 4 is set), run expiry
+ *   2  user send on the target: sid, 2 bytes of size, flags
+ *   3  user recv on the target: 1 byte of buffer size (x 16)
+ *   4  shutdown the target's association
+ *   5  abort the target's association
+ *   6  link: drop the next N packets (1 byte)
+ *   7  allocation failure: the Nth allocation from now fails (1 byte)
+ *
+ * After every step packets are moved across the link until it is quiet and
+ * events are drained. At the end both endpoints are freed and the
+ * allocator must hold nothing (abort() otherwise, so libFuzzer reports it).
+ */
+#include "chunk.h"
+#include "crc32c.h"
+#include "csctp.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Counting allocator with one-shot failure -------------------------- */
+
+typedef struct cmem {
+  size_t live, live_bytes, peak_bytes;
+  long fail_in; /* > 0: the fail_in-th allocation from now fails */
+} cmem;
+
+#define CM_HDR 16
+
+static void *cm_malloc(size_t n, void *ud) {
+  cmem *m = ud;
+  if (m->fail_in > 0 && --m->fail_in == 0)
+    return NULL;
+  if (n > (size_t)1 << 30)
+    return NULL;
+  uint8_t *p = malloc(n + CM_HDR);
+  if (!p)
+    return NULL;
+  memcpy(p, &n, sizeof(n));
+  m->live++;
+  m->live_bytes += n;
+  if (m->live_bytes > m->peak_bytes)
+    m->peak_bytes = m->live_bytes;
+  return p + CM_HDR;
+}
+
+static void cm_free(void *ptr, void *ud) {
+  cmem *m = ud;
+  if (!ptr)
+    return;
+  uint8_t *p = (uint8_t *)ptr - CM_HDR;
+  size_t n;
+  memcpy(&n, p, sizeof(n));
+  m->live--;
+  m->live_bytes -= n;
+  free(p);
+}
+
+static void *cm_calloc(size_t k, size_t n, void *ud) {
+  if (n && k > SIZE_MAX / n)
+    return NULL;
+  void *p = cm_malloc(k * n, ud);
+  if (p)
+    memset(p, 0, k * n);
+  return p;
+}
+
+static void *cm_realloc(void *ptr, size_t n, void *ud) {
+  if (!ptr)
+    return cm_malloc(n, ud);
+  size_t old;
+  memcpy(&old, (uint8_t *)ptr - CM_HDR, sizeof(old));
+  void *q = cm_malloc(n, ud);
+  if (!q)
+    return NULL;
+  memcpy(q, ptr, old < n ? old : n);
+  cm_free(ptr, ud);
+  return q;
+}
+
+static int seeded_rand(uint8_t *d, size_t n, void *ud) {
+  uint64_t *s = ud;
+  for (size_t i = 0; i < n; i++) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    d[i] = (uint8_t)(*s >> 56);
+  }
+  return 0;
+}
+
+/* ---- Two endpoints ----------------------------------------------------- */
+
+typedef struct side {
+  csctp_endpoint *ep;
+  csctp_addr addr;
+  uint16_t port;
+  uint32_t tag; /* our verification tag, learnt from the peer's packets */
+  csctp_assoc_id id;
+} side;
+
+typedef struct world {
+  side s[2]; /* 0: B (server), 1: A (client) */
+  csctp_addr stranger;
+  csctp_tstamp now;
+  int drop;
+} world;
+
+static void check_pkt(const uint8_t *pkt, size_t n) {
+  csctp_pkt_hdr h;
+  if (csctp_pkt_hdr_decode(pkt, n, &h) != 0 || !csctp_sctp_checksum_ok(pkt, n))
+    abort();
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  int rv;
+  csctp_tlv_iter_init(&it, pkt + 12, n - 12);
+  while ((rv = csctp_chunk_next(&it, &c)) == 1)
+    ;
+  if (rv != 0)
+    abort();
+}
+
+static void drain_events(world *w) {
+  for (int k = 0; k < 2; k++) {
+    csctp_event evs[16];
+    size_t n;
+    while ((n = csctp_endpoint_poll_events(w->s[k].ep, evs, 16)) > 0)
+      for (size_t i = 0; i < n; i++) {
+        if (evs[i].type == CSCTP_EV_ASSOC_UP && k == 0)
+          w->s[0].id = evs[i].assoc_id;
+        csctp_event_clear(w->s[k].ep, &evs[i]);
+      }
+  }
+}
+
+/* Moves packets both ways until the link is quiet. */
+static void flush(world *w) {
+  static uint8_t buf[65536];
+  for (int round = 0; round < 64; round++) {
+    int any = 0;
+    for (int k = 0; k < 2; k++) {
+      side *from = &w->s[k], *to = &w->s[1 - k];
+      csctp_addr dst, src;
+      csctp_ssize n;
+      int guard = 0;
+      while ((n = csctp_endpoint_write_pkt(from->ep, &dst, &src, buf,
+                                           sizeof(buf), w->now)) > 0) {
+        any = 1;
+        check_pkt(buf, (size_t)n);
+        if (++guard > 100000)
+          abort(); /* write_pkt must run dry */
+        /* Learn the receiver's tag, except from T-bit packets (which carry
+         * the sender's own tag, 8.5.1) and INIT (tag 0). */
+        if (csctp_get32(buf + 4) != 0 && n >= 14 &&
+            !(buf[13] & CSCTP_FLAG_T &&
+              (buf[12] == CSCTP_CT_ABORT ||
+               buf[12] == CSCTP_CT_SHUTDOWN_COMPLETE)))
+          to->tag = csctp_get32(buf + 4);
+        if (w->drop > 0) {
+          w->drop--;
+          continue;
+        }
+        csctp_endpoint_read_pkt(to->ep, &from->addr, &to->addr, buf, (size_t)n,
+                                w->now);
+      }
+      if (n < 0)
+        abort();
+    }
+    drain_events(w);
+    if (!any)
+      break;
+  }
+}
+
+static void tick(world *w) {
+  for (int k = 0; k < 2; k++)
+    if (csctp_endpoint_get_expiry(w->s[k].ep) <= w->now)
+      csctp_endpoint_handle_expiry(w->s[k].ep, w->now);
+}
+
+static int setup(world *w, const csctp_mem *mem, uint64_t *seeds) {
+  memset(w, 0, sizeof(*w));
+  w->now = 1000 * CSCTP_SECONDS;
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.rcvbuf = 64 * 1024;
+  s.sndbuf = 64 * 1024;
+  for (int k = 0; k < 2; k++) {
+    side *sd = &w->s[k];
+    sd->port = k == 0 ? 6000 : 5000;
+    sd->addr.family = CSCTP_AF_INET;
+    sd->addr.ip[0] = 10;
+    sd->addr.ip[3] = (uint8_t)(k + 1);
+    if (csctp_endpoint_new(&sd->ep, sd->port, &s, mem, seeded_rand, &seeds[k],
+                           w->now) != 0)
+      return -1;
+  }
+  w->stranger.family = CSCTP_AF_INET;
+  w->stranger.ip[0] = 192;
+  w->stranger.ip[3] = 66;
+  csctp_endpoint_listen(w->s[0].ep, 1);
+  if (csctp_connect(w->s[1].ep, &w->s[0].addr, 1, w->s[0].port, NULL, w->now,
+                    &w->s[1].id) != 0)
+    return -1;
+  flush(w);
+  csctp_assoc_status st;
+  if (csctp_assoc_status_get(w->s[1].ep, w->s[1].id, &st) != 0 ||
+      st.state != CSCTP_STATE_ESTABLISHED || w->s[0].id == 0)
+    return -1;
+  return 0;
+}
+
+static void inject(world *w, int k, uint8_t op, const uint8_t *d, size_t n,
+                   uint32_t vtag) {
+  static uint8_t pkt[70000];
+  side *to = &w->s[k], *from = &w->s[1 - k];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  csctp_pkt_begin(&b, from->port, to->port, vtag);
+  if (csctp_put_bytes(&b, d, n) != 0)
+    return;
+  csctp_sctp_checksum_store(pkt, b.len);
+  const csctp_addr *src = (op & 0x40) ? &w->stranger : &from->addr;
+  csctp_endpoint_read_pkt(to->ep, src, &to->addr, pkt, b.len, w->now);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  cmem cm = {0};
+  csctp_mem mem = {&cm, cm_malloc, cm_free, cm_calloc, cm_realloc};
+  uint64_t seeds[2] = {7, 11};
+  world w;
+  if (setup(&w, &mem, seeds) != 0)
+    abort(); /* the handshake must work */
+  static uint8_t buf[70000];
+  size_t pos = 0;
+#define NEED(n) ((pos + (n)) <= size)
+  while (pos < size) {
+    uint8_t op = data[pos++];
+    int k = (op >> 3) & 1;
+    side *sd = &w.s[k];
+    switch (op & 7) {
+    case 0: {
+      size_t n;
+      if (op & 0x10) {
+        if (!NEED(2))
+          goto out;
+        n = (size_t)data[pos] << 8 | data[pos + 1];
+        pos += 2;
+      } else {
+        if (!NEED(1))
+          goto out;
+        n = data[pos++];
+      }
+      uint32_t vtag = sd->tag;
+      if (op & 0x20) {
+        if (!NEED(4))
+          goto out;
+        vtag = csctp_get32(data + pos);
+        pos += 4;
+      }
+      if (n > size - pos)
+        n = size - pos;
+      inject(&w, k, op, data + pos, n, vtag);
+      pos += n;
+      break;
+    }
+    case 1: {
+      if (!NEED(2))
+        goto out;
+      csctp_tstamp ms = (csctp_tstamp)data[pos] << 8 | data[pos + 1];
+      pos += 2;
+      if (op & 0x10)
+        ms *= 64;
+      w.now += ms * CSCTP_MILLISECONDS;
+      tick(&w);
+      break;
+    }
+    case 2: {
+      if (!NEED(4))
+        goto out;
+      csctp_sndinfo si;
+      memset(&si, 0, sizeof(si));
+      si.assoc_id = sd->id;
+      si.sid = data[pos] % 12;
+      size_t len = ((size_t)data[pos + 1] << 8 | data[pos + 2]) + 1;
+      si.flags = data[pos + 3] &
+                 (CSCTP_SEND_UNORDERED | CSCTP_SEND_EOF | CSCTP_SEND_SACK_NOW);
+      si.ppid = data[pos + 3];
+      pos += 4;
+      memset(buf, (int)len, len);
+      csctp_send(sd->ep, &si, NULL, buf, len, w.now);
+      break;
+    }
+    case 3: {
+      if (!NEED(1))
+        goto out;
+      size_t len = (size_t)data[pos++] * 16 + 1;
+      csctp_rcvinfo ri;
+      for (int i = 0; i < 64; i++)
+        if (csctp_recv(sd->ep, sd->id, &ri, buf, len, w.now) <= 0)
+          break;
+      break;
+    }
+    case 4:
+      csctp_shutdown(sd->ep, sd->id, w.now);
+      break;
+    case 5:
+      csctp_abort(sd->ep, sd->id, (const uint8_t *)"fuzz", 4, w.now);
+      break;
+    case 6:
+      if (!NEED(1))
+        goto out;
+      w.drop = data[pos++] % 16;
+      break;
+    case 7:
+      if (!NEED(1))
+        goto out;
+      cm.fail_in = data[pos++] + 1;
+      break;
+    }
+    flush(&w);
+    cm.fail_in = 0;
+  }
+out:
+  cm.fail_in = 0;
+  /* Let the timers play out for a while (bounded). */
+  for (int i = 0; i < 32; i++) {
+    csctp_tstamp ta = csctp_endpoint_get_expiry(w.s[0].ep);
+    csctp_tstamp tb = csctp_endpoint_get_expiry(w.s[1].ep);
+    csctp_tstamp t = ta < tb ? ta : tb;
+    if (t == CSCTP_TSTAMP_NEVER)
+      break;
+    if (t > w.now)
+      w.now = t;
+    tick(&w);
+    flush(&w);
+  }
+  csctp_endpoint_del(w.s[0].ep);
+  csctp_endpoint_del(w.s[1].ep);
+  if (cm.live != 0 || cm.live_bytes != 0) {
+    fprintf(stderr, "leak: %zu allocations, %zu bytes live\n", cm.live,
+            cm.live_bytes);
+    abort();
+  }
+  return 0;
+}

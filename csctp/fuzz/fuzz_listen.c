@@ -1,0 +1,334 @@
+/* fuzz_listen.c -- libFuzzer target: a listening endpoint fed arbitrary
+ * packets.
+ *
+ * Each run builds a fresh endpoint (seeded random source, counting
+ * allocator) and reads the input as a list of records:
+ *
+ *   op (1 byte), len (2 bytes, big-endian), len bytes
+ *
+ *   op & 3 == 0  deliver the bytes as a packet. Bit 2 set: the destination
+ *                port is overwritten with the endpoint's. Bits 3-4 choose one
+ *                of four source addresses (two IPv4, one IPv6, one IPv4 with
+ *                a UDP port). The CRC32c is always fixed up so that the
+ *                engine gets past the checksum.
+ *   op & 3 == 1  advance virtual time by the first two bytes in ms (x 16
+ *                when bit 2 is set) and run expiry.
+ *   op & 3 == 2  answer the last INIT ACK the endpoint sent: a COOKIE ECHO
+ *                with that cookie and tag, the bytes appended as further
+ *                chunks (so the fuzzer reaches live associations). Bit 2
+ *                flips a cookie byte chosen by the first byte.
+ *   op & 3 == 3  user calls on an association: send, recv, shutdown,
+ *                abort, chosen by the bytes.
+ *
+ * After every record the endpoint's output and events are drained. At the
+ * end the endpoint is freed and the allocator must hold nothing.
+ */
+#include "chunk.h"
+#include "crc32c.h"
+#include "csctp.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Counting allocator ------------------------------------------------ */
+
+typedef struct cmem {
+  size_t live, live_bytes, peak_bytes;
+} cmem;
+
+#define CM_HDR 16
+
+static void *cm_malloc(size_t n, void *ud) {
+  cmem *m = ud;
+  if (n > (size_t)1 << 30)
+    return NULL;
+  uint8_t *p = malloc(n + CM_HDR);
+  if (!p)
+    return NULL;
+  memcpy(p, &n, sizeof(n));
+  m->live++;
+  m->live_bytes += n;
+  if (m->live_bytes > m->peak_bytes)
+    m->peak_bytes = m->live_bytes;
+  return p + CM_HDR;
+}
+
+static void cm_free(void *ptr, void *ud) {
+  cmem *m = ud;
+  if (!ptr)
+    return;
+  uint8_t *p = (uint8_t *)ptr - CM_HDR;
+  size_t n;
+  memcpy(&n, p, sizeof(n));
+  m->live--;
+  m->live_bytes -= n;
+  free(p);
+}
+
+static void *cm_calloc(size_t k, size_t n, void *ud) {
+  if (n && k > SIZE_MAX / n)
+    return NULL;
+  void *p = cm_malloc(k * n, ud);
+  if (p)
+    memset(p, 0, k * n);
+  return p;
+}
+
+static void *cm_realloc(void *ptr, size_t n, void *ud) {
+  if (!ptr)
+    return cm_malloc(n, ud);
+  size_t old;
+  memcpy(&old, (uint8_t *)ptr - CM_HDR, sizeof(old));
+  void *q = cm_malloc(n, ud);
+  if (!q)
+    return NULL;
+  memcpy(q, ptr, old < n ? old : n);
+  cm_free(ptr, ud);
+  return q;
+}
+
+static int seeded_rand(uint8_t *d, size_t n, void *ud) {
+  uint64_t *s = ud;
+  for (size_t i = 0; i < n; i++) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    d[i] = (uint8_t)(*s >> 56);
+  }
+  return 0;
+}
+
+/* ---- State of one run -------------------------------------------------- */
+
+#define LPORT 5000
+
+typedef struct run {
+  csctp_endpoint *ep;
+  csctp_tstamp now;
+  csctp_addr srcs[4], local;
+  /* Last INIT ACK seen on the way out. */
+  uint8_t cookie[2048];
+  size_t cookie_len;
+  uint32_t cookie_tag; /* the INIT ACK's initiate tag: our tag */
+  uint16_t cookie_port;
+  int cookie_src;
+} run;
+
+static void note_output(run *r, const uint8_t *pkt, size_t n,
+                        const csctp_addr *dst) {
+  csctp_pkt_hdr h;
+  if (csctp_pkt_hdr_decode(pkt, n, &h) != 0)
+    abort(); /* the engine must emit well-formed packets */
+  if (!csctp_sctp_checksum_ok(pkt, n))
+    abort();
+  if (h.src_port != LPORT)
+    abort();
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  int rv;
+  csctp_tlv_iter_init(&it, pkt + 12, n - 12);
+  while ((rv = csctp_chunk_next(&it, &c)) == 1) {
+    if (c.type != CSCTP_CT_INIT_ACK)
+      continue;
+    csctp_init in;
+    if (csctp_init_decode(&c, &in) != 0)
+      abort();
+    csctp_tlv_iter pit;
+    csctp_tlv p;
+    csctp_tlv_iter_init(&pit, in.params, in.params_len);
+    while (csctp_param_next(&pit, &p) == 1) {
+      if (p.type == CSCTP_PT_STATE_COOKIE && p.value_len <= sizeof(r->cookie)) {
+        memcpy(r->cookie, p.value, p.value_len);
+        r->cookie_len = p.value_len;
+        r->cookie_tag = in.init_tag;
+        r->cookie_port = h.dst_port;
+        r->cookie_src = 0;
+        for (int i = 0; i < 4; i++)
+          if (csctp_addr_equal(dst, &r->srcs[i]))
+            r->cookie_src = i;
+      }
+    }
+  }
+  if (rv != 0)
+    abort(); /* a chunk list we wrote must parse */
+}
+
+static void drain(run *r) {
+  uint8_t buf[65536];
+  csctp_addr dst, src;
+  csctp_ssize n;
+  int guard = 0;
+  while ((n = csctp_endpoint_write_pkt(r->ep, &dst, &src, buf, sizeof(buf),
+                                       r->now)) > 0) {
+    note_output(r, buf, (size_t)n, &dst);
+    if (++guard > 100000)
+      abort(); /* write_pkt must run dry */
+  }
+  if (n < 0)
+    abort();
+  csctp_event evs[16];
+  size_t k;
+  while ((k = csctp_endpoint_poll_events(r->ep, evs, 16)) > 0)
+    for (size_t i = 0; i < k; i++)
+      csctp_event_clear(r->ep, &evs[i]);
+  csctp_tstamp e = csctp_endpoint_get_expiry(r->ep);
+  if (e <= r->now) {
+    csctp_endpoint_handle_expiry(r->ep, r->now);
+    while (csctp_endpoint_write_pkt(r->ep, &dst, &src, buf, sizeof(buf),
+                                    r->now) > 0)
+      ;
+    while ((k = csctp_endpoint_poll_events(r->ep, evs, 16)) > 0)
+      for (size_t i = 0; i < k; i++)
+        csctp_event_clear(r->ep, &evs[i]);
+  }
+}
+
+static void deliver(run *r, int si, uint8_t *pkt, size_t len) {
+  if (len >= 12)
+    csctp_sctp_checksum_store(pkt, len);
+  csctp_endpoint_read_pkt(r->ep, &r->srcs[si], &r->local, pkt, len, r->now);
+}
+
+static void op_cookie_echo(run *r, uint8_t op, const uint8_t *d, size_t n) {
+  if (r->cookie_len == 0)
+    return;
+  static uint8_t pkt[70000];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  if (csctp_pkt_begin(&b, r->cookie_port, LPORT, r->cookie_tag) != 0)
+    return;
+  size_t ck_off = b.len + 4;
+  if (csctp_put_cookie_echo(&b, r->cookie, r->cookie_len) != 0)
+    return;
+  if ((op & 4) && n > 0)
+    pkt[ck_off + d[0] % r->cookie_len] ^= 0x01;
+  if (csctp_put_bytes(&b, d, n) != 0)
+    return;
+  deliver(r, r->cookie_src, pkt, b.len);
+}
+
+static void op_user(run *r, const uint8_t *d, size_t n) {
+  if (n < 2)
+    return;
+  csctp_assoc_id ids[8];
+  size_t na = csctp_endpoint_assoc_ids(r->ep, ids, 8);
+  if (na == 0)
+    return;
+  csctp_assoc_id id = ids[d[1] % (na < 8 ? na : 8)];
+  static uint8_t buf[70000];
+  switch (d[0] % 5) {
+  case 0: {
+    size_t len = n >= 4 ? ((size_t)d[2] << 8 | d[3]) + 1 : 1;
+    memset(buf, 0xab, len);
+    csctp_sndinfo si = {.sid = n >= 5 ? d[4] % 12 : 0, .assoc_id = id};
+    if (n >= 6)
+      si.flags = d[5] & (CSCTP_SEND_UNORDERED | CSCTP_SEND_SACK_NOW);
+    csctp_send(r->ep, &si, NULL, buf, len, r->now);
+    break;
+  }
+  case 1: {
+    csctp_rcvinfo ri;
+    size_t len = n >= 3 ? (size_t)d[2] * 64 : 100;
+    while (csctp_recv(r->ep, id, &ri, buf, len, r->now) > 0)
+      ;
+    break;
+  }
+  case 2:
+    csctp_shutdown(r->ep, id, r->now);
+    break;
+  case 3:
+    csctp_abort(r->ep, id, d, n, r->now);
+    break;
+  case 4: {
+    csctp_assoc_status st;
+    csctp_path_status ps[16];
+    csctp_assoc_status_get(r->ep, id, &st);
+    csctp_assoc_paths(r->ep, id, ps, 16);
+    break;
+  }
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  cmem cm = {0};
+  csctp_mem mem = {&cm, cm_malloc, cm_free, cm_calloc, cm_realloc};
+  uint64_t seed = 42;
+  run r;
+  memset(&r, 0, sizeof(r));
+  r.now = 1000 * CSCTP_SECONDS;
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.max_assocs = 8;
+  if (csctp_endpoint_new(&r.ep, LPORT, &s, &mem, seeded_rand, &seed, r.now) !=
+      0)
+    abort();
+  csctp_endpoint_listen(r.ep, 1);
+  for (int i = 0; i < 4; i++) {
+    r.srcs[i].family = CSCTP_AF_INET;
+    r.srcs[i].ip[0] = 10;
+    r.srcs[i].ip[3] = (uint8_t)(i + 1);
+  }
+  r.srcs[2].family = CSCTP_AF_INET6;
+  r.srcs[2].ip[0] = 0xfd;
+  r.srcs[2].ip[15] = 3;
+  r.srcs[3].port = 9899;
+  r.local.family = CSCTP_AF_INET;
+  r.local.ip[0] = 10;
+  r.local.ip[3] = 100;
+
+  static uint8_t pkt[70000];
+  size_t pos = 0;
+  while (pos + 3 <= size) {
+    uint8_t op = data[pos];
+    size_t len = (size_t)data[pos + 1] << 8 | data[pos + 2];
+    pos += 3;
+    if (len > size - pos)
+      len = size - pos;
+    const uint8_t *d = data + pos;
+    pos += len;
+    switch (op & 3) {
+    case 0:
+      memcpy(pkt, d, len);
+      if ((op & 4) && len >= 4)
+        csctp_put16(pkt + 2, LPORT);
+      deliver(&r, (op >> 3) & 3, pkt, len);
+      break;
+    case 1: {
+      csctp_tstamp ms = len >= 2 ? ((csctp_tstamp)d[0] << 8 | d[1]) : 1000;
+      if (op & 4)
+        ms *= 16;
+      r.now += ms * CSCTP_MILLISECONDS;
+      csctp_endpoint_handle_expiry(r.ep, r.now);
+      break;
+    }
+    case 2:
+      op_cookie_echo(&r, op, d, len);
+      break;
+    case 3:
+      op_user(&r, d, len);
+      break;
+    }
+    drain(&r);
+  }
+  /* Let every timer run out. */
+  for (int i = 0; i < 64; i++) {
+    csctp_tstamp e = csctp_endpoint_get_expiry(r.ep);
+    if (e == CSCTP_TSTAMP_NEVER)
+      break;
+    if (e > r.now)
+      r.now = e;
+    csctp_endpoint_handle_expiry(r.ep, r.now);
+    drain(&r);
+  }
+  csctp_endpoint_stats st;
+  csctp_endpoint_stats_get(r.ep, &st);
+  if (st.assocs > s.max_assocs)
+    abort();
+  csctp_endpoint_del(r.ep);
+  if (cm.live != 0 || cm.live_bytes != 0) {
+    fprintf(stderr, "leak: %zu allocations, %zu bytes live\n", cm.live,
+            cm.live_bytes);
+    abort();
+  }
+  return 0;
+}
