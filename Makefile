@@ -95,7 +95,8 @@ TEST_BINS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 FUZZ_SRCS := $(sort $(wildcard csctp/fuzz/*.c))
 FUZZ_NAMES := $(basename $(notdir $(FUZZ_SRCS)))
 FUZZ_BUILD := $(BUILD)/fuzz
-FUZZ_OBJS := $(patsubst csctp/%.c,$(FUZZ_BUILD)/obj/%.o,$(CSRCS))
+# The fuzz targets drive the sans-IO engine only; the I/O layer stays out.
+FUZZ_OBJS := $(patsubst csctp/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out csctp/io_%,$(CSRCS)))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_NAMES))
 
 GO_SRCS := $(shell find go cmd -name '*.go' 2>/dev/null)
