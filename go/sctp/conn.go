@@ -1,0 +1,915 @@
+package sctp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// SCTPConn is an SCTP socket. A one-to-one conn (from [Dial], [DialSCTP],
+// [Dialer], [SCTPListener.Accept] or [SCTPConn.PeelOff]) carries one
+// association and implements [net.Conn]; a one-to-many conn (from
+// [ListenSCTP] or [ListenPacket]) carries many and implements
+// [net.PacketConn]. Each Write is one SCTP message; each Read returns one
+// message or the next part of it.
+//
+// An SCTPConn is safe for concurrent use by multiple goroutines.
+type SCTPConn struct {
+	st    *stack
+	style int    // cSockStream or cSockSeqpacket
+	net   string // "sctp", "sctp4", "sctp6"
+
+	cs      *cSock // guarded by st.mu; nil once closed
+	closing bool   // guarded by st.mu
+	closed  atomic.Bool
+
+	rf, wf   *os.File // dups of the read and write event fds
+	rrc, wrc syscall.RawConn
+
+	notifq   []Notification // guarded by st.mu
+	nscratch []byte         // guarded by st.mu: inline notification assembly
+
+	// The read side of the C socket (csctp_recvv, next_notification) has
+	// one event fd, drained by any call that returns -EAGAIN. Two
+	// goroutines draining it while one of them waits would lose wake-ups,
+	// so only the holder of rmu calls the read side and waits on it: Read
+	// holds it for its whole call; ReadNotification holds it only while no
+	// Read wants it (readWant), and otherwise waits for Read to pass the
+	// notifications it meets on (notifSig).
+	rmu      sync.Mutex
+	readWant atomic.Int32
+	notifSig chan struct{} // capacity 1: "the queue or rmu changed"
+	closedCh chan struct{} // closed by Close
+
+	nmu  sync.Mutex // serializes ReadNotification; guards nrc, nbuf
+	nf   atomic.Pointer[os.File]
+	nrc  syscall.RawConn
+	nbuf []byte
+
+	laddr, raddr atomic.Pointer[SCTPAddr]
+	closeOnce    sync.Once
+}
+
+var (
+	_ net.Conn       = (*SCTPConn)(nil)
+	_ net.PacketConn = (*SCTPConn)(nil)
+)
+
+// recvResult is what one receive returned besides the byte count.
+type recvResult struct {
+	flags int
+	info  RcvInfo
+}
+
+const (
+	maxNotifQueue = 1024
+	notifDataMax  = 64 << 10
+)
+
+// newConn wraps a C socket. The caller has taken a stack reference for the
+// conn; on failure newConn closes cs and drops that reference.
+func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error) {
+	c := &SCTPConn{st: st, cs: cs, style: style, net: network,
+		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
+	st.mu.Lock()
+	rfd, wfd := cs.fd(), cs.wfd()
+	st.mu.Unlock()
+	var err error
+	if c.rf, c.rrc, err = pollFile(rfd, "sctp-read"); err == nil {
+		if c.wf, c.wrc, err = pollFile(wfd, "sctp-write"); err != nil {
+			c.rf.Close()
+		}
+	}
+	if err != nil {
+		st.mu.Lock()
+		cs.setLinger(true, 0)
+		cs.close()
+		st.mu.Unlock()
+		st.release()
+		return nil, err
+	}
+	return c, nil
+}
+
+// fillAddrs caches the local and peer addresses.
+func (c *SCTPConn) fillAddrs() {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	if c.cs == nil {
+		return
+	}
+	if l, r := c.cs.laddrs(); r >= 0 {
+		if a := sockaddrsToSCTPAddr(l); a != nil {
+			c.laddr.Store(a)
+		}
+	}
+	if c.style == cSockStream {
+		if l, r := c.cs.paddrs(0); r >= 0 {
+			if a := sockaddrsToSCTPAddr(l); a != nil {
+				c.raddr.Store(a)
+			}
+		}
+	}
+}
+
+func (c *SCTPConn) localAddr() net.Addr {
+	if a := c.laddr.Load(); a != nil {
+		return a
+	}
+	return nil
+}
+
+func (c *SCTPConn) remoteAddr() net.Addr {
+	if a := c.raddr.Load(); a != nil {
+		return a
+	}
+	return nil
+}
+
+// LocalAddr returns the local address (*SCTPAddr): the bound addresses and
+// the SCTP port (the wildcard address when bound to every address).
+func (c *SCTPConn) LocalAddr() net.Addr {
+	if !c.ok() {
+		return nil
+	}
+	return c.localAddr()
+}
+
+// RemoteAddr returns the peer's addresses and SCTP port (*SCTPAddr) of a
+// one-to-one conn, nil for a one-to-many conn.
+func (c *SCTPConn) RemoteAddr() net.Addr {
+	if !c.ok() {
+		return nil
+	}
+	return c.remoteAddr()
+}
+
+// UDPPort returns the local UDP encapsulation port of the conn's stack (0
+// for the raw IP transport): the port peers must use as their remote UDP
+// port ([Options.RemoteUDPPort]).
+func (c *SCTPConn) UDPPort() int {
+	if !c.ok() {
+		return 0
+	}
+	return c.st.port
+}
+
+// ok reports whether c is a conn made by this package (not nil or a zero
+// value), as net's conns check.
+func (c *SCTPConn) ok() bool { return c != nil && c.st != nil }
+
+// invalid is the error of a method called on a nil or zero SCTPConn.
+func invalid(op string) error {
+	return &net.OpError{Op: op, Net: "sctp", Err: syscall.EINVAL}
+}
+
+func (c *SCTPConn) opErr(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	return &net.OpError{Op: op, Net: c.net, Source: c.localAddr(), Addr: c.remoteAddr(), Err: err}
+}
+
+// closedLocked reports whether the conn is closed. st.mu is held.
+func (c *SCTPConn) closedLocked() bool { return c.cs == nil || c.closing }
+
+// ---- reading ---------------------------------------------------------------
+
+// Read reads the next message, or the next part of a message longer than
+// b, into b. On a one-to-one conn it returns io.EOF once the association
+// has shut down and every message was read, or an error whose Err is an
+// [*AbortError] or [*AssocLostError] if it ended abnormally. Notifications
+// are never returned by Read. Use [SCTPConn.ReadFromSCTP] to learn where a
+// message ends and on which stream it came.
+func (c *SCTPConn) Read(b []byte) (int, error) {
+	if !c.ok() {
+		return 0, invalid("read")
+	}
+	n, err := c.recvMsg(b, nil)
+	if err != nil {
+		return n, c.opErr("read", err)
+	}
+	return n, nil
+}
+
+// ReadFrom reads the next message (or part) like Read and returns the
+// peer's address (*SCTPAddr) it came from. It implements net.PacketConn.
+func (c *SCTPConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, info, err := c.ReadFromSCTP(b)
+	if err != nil || info == nil || info.From == nil {
+		return n, nil, err
+	}
+	return n, info.From, nil
+}
+
+// ReadFromSCTP reads the next message, or the next part of it, into b and
+// returns its receive information: stream, SSN, PPID (host byte order),
+// TSN, association, flags and the peer address. info.EndOfRecord() reports
+// whether this read completed the message; if not, the next reads return
+// the rest of it before any other message.
+func (c *SCTPConn) ReadFromSCTP(b []byte) (n int, info *RcvInfo, err error) {
+	if !c.ok() {
+		return 0, nil, invalid("read")
+	}
+	var res recvResult
+	n, err = c.recvMsg(b, &res)
+	if err != nil {
+		return n, nil, c.opErr("read", err)
+	}
+	if n == 0 {
+		return 0, nil, nil
+	}
+	return n, &res.info, nil
+}
+
+// recvMsg waits for and reads one message (part).
+func (c *SCTPConn) recvMsg(b []byte, res *recvResult) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	c.readWant.Add(1)
+	c.kickNotif() // a ReadNotification holding rmu lets go
+	c.rmu.Lock()
+	c.readWant.Add(-1)
+	defer func() {
+		c.rmu.Unlock()
+		c.signalNotif()
+	}()
+	var n int
+	var rerr error
+	err := c.rrc.Read(func(uintptr) bool {
+		for {
+			c.st.mu.Lock()
+			if c.closedLocked() {
+				c.st.mu.Unlock()
+				rerr = net.ErrClosed
+				return true
+			}
+			r, flags := c.cs.recv(b, res)
+			if r > 0 && flags&cMsgNotification != 0 {
+				c.takeNotifLocked(b[:r], flags)
+				c.st.mu.Unlock()
+				c.signalNotif()
+				continue
+			}
+			c.st.armLocked(true) // reading may have queued a window update
+			c.st.mu.Unlock()
+			switch {
+			case r > 0:
+				n = r
+				return true
+			case r == 0:
+				// End of the association. csctp_recvv may report an
+				// abnormal end only through the pending socket error.
+				c.st.mu.Lock()
+				e := 0
+				if !c.closedLocked() {
+					e = c.cs.sockError()
+				}
+				c.st.mu.Unlock()
+				if e < 0 {
+					rerr = codeError(e)
+				} else {
+					rerr = io.EOF
+				}
+				return true
+			}
+			if e := codeError(r); e != errAgain {
+				rerr = e
+				return true
+			}
+			return false
+		}
+	})
+	if err != nil {
+		return 0, c.fileErr(err)
+	}
+	return n, rerr
+}
+
+// takeNotifLocked completes a notification whose first bytes recvv put in
+// first, and queues it for ReadNotification. st.mu is held.
+func (c *SCTPConn) takeNotifLocked(first []byte, flags int) {
+	buf := append(c.nscratch[:0], first...)
+	for flags&cMsgEOR == 0 {
+		if cap(buf)-len(buf) < 256 {
+			buf = slices.Grow(buf, 4096)
+		}
+		r, f := c.cs.recv(buf[len(buf):cap(buf)], nil)
+		if r <= 0 {
+			break
+		}
+		buf = buf[:len(buf)+r]
+		flags = f
+	}
+	c.nscratch = buf[:0]
+	size := notifSize()
+	if len(buf) < size {
+		return
+	}
+	raw := parseNotif(buf)
+	data := buf[size:]
+	if int(raw.dataLen) < len(data) {
+		data = data[:raw.dataLen]
+	}
+	var cp []byte
+	if len(data) > 0 {
+		cp = slices.Clone(data)
+	}
+	c.queueNotifLocked(raw.toNotification(cp))
+}
+
+func (c *SCTPConn) queueNotifLocked(n Notification) {
+	if n == nil {
+		return
+	}
+	if len(c.notifq) >= maxNotifQueue {
+		c.notifq = c.notifq[1:]
+	}
+	c.notifq = append(c.notifq, n)
+}
+
+// signalNotif wakes a ReadNotification waiting for Read.
+func (c *SCTPConn) signalNotif() {
+	select {
+	case c.notifSig <- struct{}{}:
+	default:
+	}
+}
+
+// kickNotif wakes a ReadNotification waiting in the netpoller.
+func (c *SCTPConn) kickNotif() {
+	if nf := c.nf.Load(); nf != nil {
+		nf.SetReadDeadline(aLongTimeAgo)
+	}
+}
+
+// notifFile returns the file ReadNotification waits on (a second dup of
+// the read event fd, so that it waits independently of Read). c.nmu is
+// held.
+func (c *SCTPConn) notifFile() (*os.File, error) {
+	if f := c.nf.Load(); f != nil {
+		return f, nil
+	}
+	c.st.mu.Lock()
+	if c.closedLocked() {
+		c.st.mu.Unlock()
+		return nil, net.ErrClosed
+	}
+	fd := c.cs.fd()
+	c.st.mu.Unlock()
+	f, rc, err := pollFile(fd, "sctp-notify")
+	if err != nil {
+		return nil, err
+	}
+	c.st.mu.Lock()
+	if c.closedLocked() {
+		c.st.mu.Unlock()
+		f.Close()
+		return nil, net.ErrClosed
+	}
+	c.nrc = rc
+	c.nf.Store(f)
+	c.st.mu.Unlock()
+	return f, nil
+}
+
+// ReadNotification waits for the next notification of a subscribed type
+// (see [SCTPConn.Subscribe] and [Options.Notifications]) until ctx is done.
+// Notifications keep their order relative to data: one that arrived after
+// unread messages becomes available once those are read (a concurrent Read
+// passes it on). The result is one of the types listed at [Notification].
+func (c *SCTPConn) ReadNotification(ctx context.Context) (Notification, error) {
+	if !c.ok() {
+		return nil, invalid("read")
+	}
+	c.nmu.Lock()
+	defer c.nmu.Unlock()
+	nf, err := c.notifFile()
+	if err != nil {
+		return nil, c.opErr("read", err)
+	}
+	if c.nbuf == nil {
+		c.nbuf = make([]byte, notifDataMax)
+	}
+	stop := context.AfterFunc(ctx, func() { nf.SetReadDeadline(aLongTimeAgo) })
+	defer stop()
+	for {
+		if n, err := c.popNotif(); n != nil || err != nil {
+			return n, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, c.opErr("read", ctxErr(err))
+		}
+		if c.readWant.Load() > 0 || !c.rmu.TryLock() {
+			// A Read owns the read side: it passes notifications on.
+			select {
+			case <-c.notifSig:
+			case <-c.closedCh:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		n, again, err := c.pullNotif(ctx, nf)
+		c.rmu.Unlock()
+		if !again {
+			return n, err
+		}
+	}
+}
+
+// popNotif takes the oldest queued notification.
+func (c *SCTPConn) popNotif() (Notification, error) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	if c.closedLocked() {
+		return nil, c.opErr("read", net.ErrClosed)
+	}
+	if len(c.notifq) == 0 {
+		return nil, nil
+	}
+	n := c.notifq[0]
+	c.notifq[0] = nil
+	c.notifq = c.notifq[1:]
+	return n, nil
+}
+
+// pullNotif takes a notification from the C socket, waiting on nf until
+// one is due, a Read wants the read side, or ctx is done (again is then
+// true). c.rmu is held.
+func (c *SCTPConn) pullNotif(ctx context.Context, nf *os.File) (n Notification, again bool, err error) {
+	// Clear old kicks, then look at readWant: a Read that kicks after
+	// this point wakes the wait below.
+	if err := nf.SetReadDeadline(time.Time{}); err != nil {
+		return nil, false, c.opErr("read", c.fileErr(err))
+	}
+	if c.readWant.Load() > 0 || ctx.Err() != nil {
+		return nil, true, nil
+	}
+	var rerr error
+	werr := c.nrc.Read(func(uintptr) bool {
+		c.st.mu.Lock()
+		defer c.st.mu.Unlock()
+		if c.closedLocked() {
+			rerr = net.ErrClosed
+			return true
+		}
+		if len(c.notifq) > 0 {
+			return true // popped by the caller's next round
+		}
+		for {
+			raw, code := c.cs.nextNotif(c.nbuf)
+			if code != 0 {
+				if e := codeError(code); e != errAgain {
+					rerr = e
+					return true
+				}
+				return false
+			}
+			data := c.nbuf[:min(int(raw.dataLen), len(c.nbuf))]
+			if got := raw.toNotification(slices.Clone(data)); got != nil {
+				n = got
+				return true
+			}
+		}
+	})
+	switch {
+	case werr == nil && rerr != nil:
+		return nil, false, c.opErr("read", rerr)
+	case werr == nil:
+		return n, n == nil, nil
+	case errors.Is(werr, os.ErrDeadlineExceeded):
+		return nil, true, nil // a kick by Read, or ctx is done
+	}
+	return nil, false, c.opErr("read", c.fileErr(werr))
+}
+
+// Subscribe turns on the delivery of notifications of the given types.
+// Subscribe with [Options.Notifications] to be sure to see the events of an
+// association's setup.
+func (c *SCTPConn) Subscribe(types ...NotificationType) error {
+	return c.subscribe(true, types)
+}
+
+// Unsubscribe turns off the delivery of notifications of the given types.
+func (c *SCTPConn) Unsubscribe(types ...NotificationType) error {
+	return c.subscribe(false, types)
+}
+
+func (c *SCTPConn) subscribe(on bool, types []NotificationType) error {
+	for _, t := range types {
+		if t.cTypes() == nil {
+			return c.opErr("subscribe", fmt.Errorf("sctp: unknown notification type %d", int(t)))
+		}
+	}
+	return c.ctrl("subscribe", func(k *cSock) int {
+		for _, t := range types {
+			for _, ct := range t.cTypes() {
+				if r := k.subscribe(ct, on); r < 0 {
+					return r
+				}
+			}
+		}
+		return 0
+	})
+}
+
+// ---- writing ---------------------------------------------------------------
+
+// Write sends b as one message on a one-to-one conn, with the conn's
+// default send information (stream 0, PPID 0, ordered). It waits while the
+// send buffer is full. A message longer than the send buffer fails with
+// [ErrMessageTooLarge]. An empty b sends nothing. On a one-to-many conn use
+// WriteTo or WriteToSCTP.
+func (c *SCTPConn) Write(b []byte) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	if c.style == cSockSeqpacket {
+		return 0, c.opErr("write", fmt.Errorf("%w: Write on a one-to-many conn needs an address (use WriteTo)", ErrNoAssociation))
+	}
+	n, err := c.send(b, nil, nil, 0)
+	if err != nil {
+		return n, c.opErr("write", err)
+	}
+	return n, nil
+}
+
+// WriteTo sends b as one message to addr, which must be an *SCTPAddr. On a
+// one-to-many conn, an association to addr is set up if there is none
+// (implicit setup; the message is sent once it is established). On a
+// one-to-one conn addr selects the path and must be one of the peer's
+// addresses.
+func (c *SCTPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	a, ok := addr.(*SCTPAddr)
+	if !ok || a == nil {
+		return 0, &net.OpError{Op: "write", Net: c.net, Source: c.localAddr(), Addr: addr,
+			Err: &net.AddrError{Err: "address is not an *SCTPAddr", Addr: fmt.Sprint(addr)}}
+	}
+	return c.WriteToSCTP(b, a, nil)
+}
+
+// WriteToSCTP sends b as one message with the send information info (nil:
+// the default: stream 0, PPID 0, ordered). The PPID is in host byte order.
+// addr may be nil on a one-to-one conn, and on a one-to-many conn when
+// info.AssocID names the association. A stream id at or beyond the
+// association's outbound stream count fails with [ErrInvalidStream].
+// With b empty and info.Flags containing SendEOF it only starts a graceful
+// shutdown of the association.
+func (c *SCTPConn) WriteToSCTP(b []byte, addr *SCTPAddr, info *SndInfo) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	var to []byte
+	opErr := func(err error) error {
+		e := c.opErr("write", err).(*net.OpError)
+		if addr != nil {
+			e.Addr = addr
+		}
+		return e
+	}
+	if addr != nil {
+		if len(addr.IPAddrs) == 0 {
+			return 0, opErr(&net.AddrError{Err: "no IP address", Addr: addr.String()})
+		}
+		if err := checkAddrFamily(c.net, addr); err != nil {
+			return 0, opErr(err)
+		}
+		var err error
+		if to, err = appendSockaddr(nil, addr.IPAddrs[0], addr.Port); err != nil {
+			return 0, opErr(err)
+		}
+	} else if c.style == cSockSeqpacket && (info == nil || info.AssocID == 0) {
+		return 0, opErr(fmt.Errorf("%w: one-to-many write needs an address or an association id", ErrNoAssociation))
+	}
+	if len(b) == 0 && (info == nil || info.Flags&SendEOF == 0) {
+		return 0, nil
+	}
+	n, err := c.send(b, to, info, 0)
+	if err != nil {
+		if errors.Is(err, ErrInvalidStream) && info != nil {
+			err = fmt.Errorf("%w (stream %d)", err, info.Stream)
+		}
+		if errors.Is(err, ErrMessageTooLarge) {
+			err = fmt.Errorf("%w (%d bytes)", err, len(b))
+		}
+		return n, opErr(err)
+	}
+	return n, nil
+}
+
+// send waits for send space and queues one message.
+func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) {
+	if len(b) == 0 && extra == 0 && (info == nil || info.Flags&SendEOF == 0) {
+		return 0, nil
+	}
+	var n int
+	var rerr error
+	err := c.wrc.Read(func(uintptr) bool {
+		c.st.mu.Lock()
+		if c.closedLocked() {
+			c.st.mu.Unlock()
+			rerr = net.ErrClosed
+			return true
+		}
+		r := c.cs.send(b, to, info, extra)
+		c.st.armLocked(true)
+		c.st.mu.Unlock()
+		if r >= 0 {
+			n = len(b)
+			return true
+		}
+		if e := codeError(r); e != errAgain {
+			rerr = e
+			return true
+		}
+		return false
+	})
+	if err != nil {
+		return 0, c.fileErr(err)
+	}
+	return n, rerr
+}
+
+// ---- closing ---------------------------------------------------------------
+
+// Close closes the conn. Blocked Read, Write, Accept and ReadNotification
+// calls return errors satisfying errors.Is(err, net.ErrClosed). The
+// association (all of them, one-to-many) is shut down gracefully: data
+// already written is still delivered, in the background.
+func (c *SCTPConn) Close() error {
+	return c.close("close", false, nil)
+}
+
+// Abort aborts the association of a one-to-one conn at once (RFC 9260
+// 9.1), sending ABORT with reason as the user-initiated abort cause, and
+// closes the conn; unsent data is discarded. On a one-to-many conn it
+// aborts every association and closes the conn.
+func (c *SCTPConn) Abort(reason string) error {
+	return c.close("abort", true, []byte(reason))
+}
+
+func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
+	if !c.ok() {
+		return invalid(op)
+	}
+	first := false
+	c.closeOnce.Do(func() { first = true })
+	if !first {
+		return c.opErr(op, net.ErrClosed)
+	}
+	c.closed.Store(true)
+	close(c.closedCh)
+	c.st.mu.Lock()
+	c.closing = true
+	if abort {
+		if c.style == cSockStream && c.cs.assocID() != 0 {
+			c.cs.send(reason, nil, nil, cSendAbort)
+		}
+		c.cs.setLinger(true, 0)
+	}
+	nf := c.nf.Load()
+	c.st.mu.Unlock()
+
+	// Closing the files wakes every waiter; Close returns once no callback
+	// runs any more, so nothing touches c.cs after this.
+	c.rf.Close()
+	c.wf.Close()
+	if nf != nil {
+		nf.Close()
+	}
+
+	c.st.mu.Lock()
+	c.cs.close()
+	c.cs = nil
+	c.notifq = nil
+	c.st.armLocked(true)
+	c.st.mu.Unlock()
+	c.st.release()
+	return nil
+}
+
+// CloseWrite shuts down the sending side: queued data is delivered, then
+// the association closes gracefully (SHUTDOWN); the peer reads io.EOF.
+// Reading continues until the peer's last data.
+func (c *SCTPConn) CloseWrite() error {
+	return c.ctrl("close", func(k *cSock) int { return k.shutdown(syscall.SHUT_WR) })
+}
+
+// ---- deadlines -------------------------------------------------------------
+
+// SetDeadline sets the read and write deadlines (see net.Conn).
+func (c *SCTPConn) SetDeadline(t time.Time) error {
+	if err := c.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return c.SetWriteDeadline(t)
+}
+
+// SetReadDeadline sets the deadline for Read, ReadFrom and ReadFromSCTP
+// (and Accept on a listener). After it, they fail with an error satisfying
+// errors.Is(err, os.ErrDeadlineExceeded). ReadNotification uses its
+// context instead.
+func (c *SCTPConn) SetReadDeadline(t time.Time) error {
+	if !c.ok() {
+		return invalid("set")
+	}
+	if err := c.rf.SetReadDeadline(t); err != nil {
+		return c.opErr("set", c.fileErr(err))
+	}
+	return nil
+}
+
+// SetWriteDeadline sets the deadline for writes waiting for send buffer
+// space.
+func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
+	if !c.ok() {
+		return invalid("set")
+	}
+	if err := c.wf.SetReadDeadline(t); err != nil {
+		return c.opErr("set", c.fileErr(err))
+	}
+	return nil
+}
+
+// ---- options and status ----------------------------------------------------
+
+// ctrl runs f on the C socket under the stack's mutex.
+func (c *SCTPConn) ctrl(op string, f func(k *cSock) int) error {
+	if !c.ok() {
+		return invalid(op)
+	}
+	c.st.mu.Lock()
+	if c.closedLocked() {
+		c.st.mu.Unlock()
+		return c.opErr(op, net.ErrClosed)
+	}
+	r := f(c.cs)
+	c.st.armLocked(true)
+	c.st.mu.Unlock()
+	if r < 0 {
+		return c.opErr(op, codeError(r))
+	}
+	return nil
+}
+
+// InitNumStreams sets the number of outbound streams requested for
+// associations set up from now on (one-to-many conns before use; dials use
+// [Options.InitNumStreams]).
+func (c *SCTPConn) InitNumStreams(n int) error {
+	if n < 1 || n > 65535 {
+		return c.opErr("set", fmt.Errorf("sctp: stream count %d out of range 1..65535", n))
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInitMsg(n, 0, 0, 0) })
+}
+
+// InitMaxInStream sets the most inbound streams accepted by associations
+// set up from now on.
+func (c *SCTPConn) InitMaxInStream(n int) error {
+	if n < 1 || n > 65535 {
+		return c.opErr("set", fmt.Errorf("sctp: stream count %d out of range 1..65535", n))
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInitMsg(0, n, 0, 0) })
+}
+
+// InitMaxAttempts sets how many times INIT is retransmitted for
+// associations set up from now on.
+func (c *SCTPConn) InitMaxAttempts(n int) error {
+	if n < 1 || n > 65535 {
+		return c.opErr("set", fmt.Errorf("sctp: attempts %d out of range 1..65535", n))
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInitMsg(0, 0, n, 0) })
+}
+
+// InitMaxInitTimeout caps the INIT retransmission timer for associations
+// set up from now on (millisecond resolution).
+func (c *SCTPConn) InitMaxInitTimeout(d time.Duration) error {
+	if d < time.Millisecond || d > time.Duration(1<<32-1)*time.Millisecond {
+		return c.opErr("set", fmt.Errorf("sctp: init timeout %v out of range", d))
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInitMsg(0, 0, 0, d) })
+}
+
+// SetNoDelay controls whether messages are sent at once (true, the
+// default) or may wait briefly to be bundled with others (false).
+func (c *SCTPConn) SetNoDelay(noDelay bool) error {
+	v := 0
+	if noDelay {
+		v = 1
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptNoDelay, v) })
+}
+
+// SetReadBuffer sets the receive buffer size in bytes (effective for
+// associations set up afterwards).
+func (c *SCTPConn) SetReadBuffer(bytes int) error {
+	if bytes <= 0 {
+		return c.opErr("set", syscall.EINVAL)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptRcvBuf, bytes) })
+}
+
+// SetWriteBuffer sets the send buffer size in bytes (effective for
+// associations set up afterwards). No message longer than it can be sent.
+func (c *SCTPConn) SetWriteBuffer(bytes int) error {
+	if bytes <= 0 {
+		return c.opErr("set", syscall.EINVAL)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptSndBuf, bytes) })
+}
+
+// AssocID returns the association id of a one-to-one conn (0 if none).
+func (c *SCTPConn) AssocID() AssocID {
+	var id AssocID
+	c.ctrl("status", func(k *cSock) int { id = k.assocID(); return 0 })
+	return id
+}
+
+// Status returns the state and counters of the conn's association
+// (one-to-one) or of its only association (one-to-many; see StatusOf).
+func (c *SCTPConn) Status() (*AssocStatus, error) { return c.StatusOf(0) }
+
+// StatusOf returns the status of association id of a one-to-many conn (0:
+// the conn's association on a one-to-one conn).
+func (c *SCTPConn) StatusOf(id AssocID) (*AssocStatus, error) {
+	var st AssocStatus
+	err := c.ctrl("status", func(k *cSock) int {
+		var r int
+		st, r = k.status(id)
+		return r
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Paths returns the paths (peer transport addresses) of the conn's
+// association with their state, congestion window and RTT estimates.
+func (c *SCTPConn) Paths() ([]PathInfo, error) { return c.PathsOf(0) }
+
+// PathsOf returns the paths of association id (one-to-many).
+func (c *SCTPConn) PathsOf(id AssocID) ([]PathInfo, error) {
+	var ps []PathInfo
+	err := c.ctrl("status", func(k *cSock) int {
+		var r int
+		ps, r = k.paths(id)
+		return r
+	})
+	return ps, err
+}
+
+// PeelOff moves association id of a one-to-many conn into a new one-to-one
+// conn.
+func (c *SCTPConn) PeelOff(id AssocID) (*SCTPConn, error) {
+	if !c.ok() {
+		return nil, invalid("peeloff")
+	}
+	if c.style != cSockSeqpacket {
+		return nil, c.opErr("peeloff", ErrWrongStyle)
+	}
+	var ns *cSock
+	if err := c.ctrl("peeloff", func(k *cSock) int {
+		var r int
+		ns, r = k.peeloff(id)
+		return r
+	}); err != nil {
+		return nil, err
+	}
+	c.st.addRef()
+	nc, err := newConn(c.st, ns, cSockStream, c.net)
+	if err != nil {
+		return nil, c.opErr("peeloff", err)
+	}
+	nc.fillAddrs()
+	return nc, nil
+}
+
+// fileErr converts an error of the os.File wrappers around the event fds:
+// once the conn is closed (which closes them) it is net.ErrClosed.
+func (c *SCTPConn) fileErr(err error) error {
+	if c.closed.Load() || errors.Is(err, os.ErrClosed) {
+		return net.ErrClosed
+	}
+	return err
+}
+
+// ctxErr maps a context error as net does: a deadline becomes
+// os.ErrDeadlineExceeded (a timeout).
+func ctxErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return os.ErrDeadlineExceeded
+	}
+	return err
+}

@@ -1,0 +1,578 @@
+//go:build cgo
+
+package sctp
+
+// This file is the only link to the C core. Every function here makes one
+// short, non-blocking C call; the caller holds the stack's mutex.
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../csctp
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csctp_io.h"
+
+// go_scratch is per-socket C memory for the arguments of csctp_recvv and
+// csctp_sendv, so that a call allocates nothing.
+typedef struct go_scratch {
+	csctp_rcvinfo rinfo;
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	int msg_flags;
+	csctp_sndinfo sinfo;
+} go_scratch;
+
+// go_notif is a csctp_notification flattened (Go cannot read C unions).
+typedef struct go_notif {
+	uint32_t type, assoc_id, data_len, dropped;
+	int32_t error;
+	uint16_t out_streams, in_streams, peer_port;
+	csctp_addr addr;
+	uint32_t reason;
+	uint16_t cause_code;
+	uint32_t state;
+	csctp_sndinfo info;
+	uint32_t was_sent;
+} go_notif;
+
+static int go_new_stack(csctp_stack **out, int transport, int udp_port) {
+	csctp_stack_config cfg;
+	csctp_stack_config_default(&cfg);
+	cfg.transport = transport;
+	cfg.udp_port = (uint16_t)udp_port;
+	return csctp_stack_new(out, &cfg);
+}
+
+static uint64_t go_stack_endpoints(const csctp_stack *st) {
+	csctp_stack_stats s;
+	memset(&s, 0, sizeof s);
+	csctp_stack_stats_get(st, &s);
+	return s.endpoints;
+}
+
+static int go_fd_readable(int fd) {
+	struct pollfd p;
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	int r = poll(&p, 1, 0);
+	return r > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+}
+
+static csctp_ssize go_recv(csctp_sock *s, go_scratch *g, void *buf, size_t len) {
+	struct iovec iov;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	g->fromlen = sizeof g->from;
+	g->msg_flags = 0;
+	memset(&g->rinfo, 0, sizeof g->rinfo);
+	memset(&g->from, 0, sizeof g->from);
+	return csctp_recvv(s, &iov, 1, &g->from, &g->fromlen, &g->rinfo, &g->msg_flags);
+}
+
+static csctp_ssize go_send(csctp_sock *s, go_scratch *g, void *buf, size_t len,
+                           const void *to, int use_info) {
+	struct iovec iov;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	return csctp_sendv(s, &iov, len ? 1 : 0, (const struct sockaddr *)to,
+	                   use_info ? &g->sinfo : NULL, 0);
+}
+
+static int go_accept(csctp_sock *s, csctp_sock **out, go_scratch *g) {
+	g->fromlen = sizeof g->from;
+	memset(&g->from, 0, sizeof g->from);
+	return csctp_accept(s, out, &g->from, &g->fromlen);
+}
+
+static void go_notif_flatten(const csctp_notification *n, go_notif *g) {
+	memset(g, 0, sizeof *g);
+	g->type = n->type;
+	g->assoc_id = n->assoc_id;
+	g->data_len = n->data_len;
+	g->dropped = n->dropped;
+	g->error = n->error;
+	switch (n->type) {
+	case CSCTP_EV_ASSOC_UP:
+	case CSCTP_EV_ASSOC_RESTART:
+		g->out_streams = n->u.up.outbound_streams;
+		g->in_streams = n->u.up.inbound_streams;
+		g->peer_port = n->u.up.peer_port;
+		g->addr = n->u.up.peer;
+		break;
+	case CSCTP_EV_ASSOC_LOST:
+		g->reason = n->u.lost.reason;
+		g->cause_code = n->u.lost.cause_code;
+		break;
+	case CSCTP_EV_SEND_FAILED:
+		g->info = n->u.send_failed.info;
+		g->was_sent = n->u.send_failed.was_sent;
+		break;
+	case CSCTP_EV_PEER_ADDR_CHANGE:
+		g->addr = n->u.paddr.addr;
+		g->state = n->u.paddr.state;
+		break;
+	case CSCTP_EV_REMOTE_ERROR:
+		g->cause_code = n->u.remote_error.cause_code;
+		break;
+	}
+}
+
+static void go_notif_parse(const void *raw, go_notif *g) {
+	csctp_notification n;
+	memcpy(&n, raw, sizeof n);
+	go_notif_flatten(&n, g);
+}
+
+static size_t go_notif_size(void) { return sizeof(csctp_notification); }
+
+static int go_next_notif(csctp_sock *s, go_notif *g, void *data, size_t datalen) {
+	csctp_notification n;
+	memset(&n, 0, sizeof n);
+	int r = csctp_sock_next_notification(s, &n, data, datalen);
+	if (r == 0)
+		go_notif_flatten(&n, g);
+	return r;
+}
+
+static int go_set_initmsg(csctp_sock *s, int ostreams, int instreams, int attempts,
+                          uint32_t timeout_ms) {
+	csctp_initmsg m;
+	memset(&m, 0, sizeof m);
+	m.num_ostreams = (uint16_t)ostreams;
+	m.max_instreams = (uint16_t)instreams;
+	m.max_attempts = (uint16_t)attempts;
+	m.max_init_timeout = timeout_ms;
+	return csctp_setsockopt(s, CSCTP_OPT_INITMSG, &m, sizeof m);
+}
+
+static int go_set_int(csctp_sock *s, int opt, int v) {
+	return csctp_setsockopt(s, opt, &v, sizeof v);
+}
+
+static int go_set_linger(csctp_sock *s, int on, int secs) {
+	csctp_linger l;
+	l.onoff = on;
+	l.linger = secs;
+	return csctp_setsockopt(s, CSCTP_OPT_LINGER, &l, sizeof l);
+}
+
+static int go_set_udpencaps(csctp_sock *s, int port) {
+	csctp_udpencaps u;
+	memset(&u, 0, sizeof u);
+	u.port = (uint16_t)port;
+	return csctp_setsockopt(s, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u);
+}
+
+static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
+                    int max, int *npaths) {
+	size_t len = sizeof(csctp_paddrinfo) + (size_t)max * sizeof(csctp_path_status);
+	csctp_paddrinfo *pi = calloc(1, len);
+	if (pi == NULL)
+		return CSCTP_ERR_NOMEM;
+	pi->assoc_id = id;
+	int r = csctp_getsockopt(s, CSCTP_OPT_PEER_ADDR_INFO, pi, &len);
+	if (r == 0) {
+		int n = (int)pi->npaths < max ? (int)pi->npaths : max;
+		memcpy(out, pi->paths, (size_t)n * sizeof(csctp_path_status));
+		*npaths = (int)pi->npaths;
+	}
+	free(pi);
+	return r;
+}
+*/
+import "C"
+
+import (
+	"net"
+	"time"
+	"unsafe"
+
+	_ "github.com/csctp/csctp/csctp" // links the C core (csctp/*.c)
+)
+
+// Compile-time checks that consts.go matches the headers: each array type
+// has length 0 only when the two values are equal.
+var (
+	_ [C.CSCTP_ERR_INVAL - cErrInval]struct{}
+	_ [cErrInval - C.CSCTP_ERR_INVAL]struct{}
+	_ [C.CSCTP_ERR_AGAIN - cErrAgain]struct{}
+	_ [cErrAgain - C.CSCTP_ERR_AGAIN]struct{}
+	_ [C.CSCTP_ERR_CLOSED - cErrClosed]struct{}
+	_ [cErrClosed - C.CSCTP_ERR_CLOSED]struct{}
+	_ [C.CSCTP_ERR_ABORTED - cErrAborted]struct{}
+	_ [cErrAborted - C.CSCTP_ERR_ABORTED]struct{}
+	_ [C.CSCTP_ERR_TIMEOUT - cErrTimeout]struct{}
+	_ [cErrTimeout - C.CSCTP_ERR_TIMEOUT]struct{}
+	_ [C.CSCTP_ERR_REFUSED - cErrRefused]struct{}
+	_ [cErrRefused - C.CSCTP_ERR_REFUSED]struct{}
+	_ [C.CSCTP_ERR_STREAM - cErrStream]struct{}
+	_ [cErrStream - C.CSCTP_ERR_STREAM]struct{}
+	_ [C.CSCTP_ERR_MSGSIZE - cErrMsgSize]struct{}
+	_ [cErrMsgSize - C.CSCTP_ERR_MSGSIZE]struct{}
+	_ [C.CSCTP_ERR_NOT_FOUND - cErrNotFound]struct{}
+	_ [cErrNotFound - C.CSCTP_ERR_NOT_FOUND]struct{}
+	_ [C.CSCTP_ERR_NOT_SUPPORTED - cErrNotSupported]struct{}
+	_ [cErrNotSupported - C.CSCTP_ERR_NOT_SUPPORTED]struct{}
+	_ [C.CSCTP_EV_ASSOC_UP - cEvAssocUp]struct{}
+	_ [cEvAssocUp - C.CSCTP_EV_ASSOC_UP]struct{}
+	_ [C.CSCTP_EV_SENDER_DRY - cEvSenderDry]struct{}
+	_ [cEvSenderDry - C.CSCTP_EV_SENDER_DRY]struct{}
+	_ [C.CSCTP_SEND_UNORDERED - cSendUnordered]struct{}
+	_ [cSendUnordered - C.CSCTP_SEND_UNORDERED]struct{}
+	_ [C.CSCTP_SEND_EOF - cSendEOF]struct{}
+	_ [cSendEOF - C.CSCTP_SEND_EOF]struct{}
+	_ [C.CSCTP_SEND_ABORT - cSendAbort]struct{}
+	_ [cSendAbort - C.CSCTP_SEND_ABORT]struct{}
+	_ [C.CSCTP_SEND_SACK_NOW - cSendSackNow]struct{}
+	_ [cSendSackNow - C.CSCTP_SEND_SACK_NOW]struct{}
+	_ [C.CSCTP_RCV_UNORDERED - cRcvUnordered]struct{}
+	_ [cRcvUnordered - C.CSCTP_RCV_UNORDERED]struct{}
+	_ [C.CSCTP_RCV_EOR - cRcvEOR]struct{}
+	_ [cRcvEOR - C.CSCTP_RCV_EOR]struct{}
+	_ [C.CSCTP_MSG_EOR - cMsgEOR]struct{}
+	_ [cMsgEOR - C.CSCTP_MSG_EOR]struct{}
+	_ [C.CSCTP_MSG_NOTIFICATION - cMsgNotification]struct{}
+	_ [cMsgNotification - C.CSCTP_MSG_NOTIFICATION]struct{}
+	_ [C.CSCTP_SOCK_STREAM - cSockStream]struct{}
+	_ [cSockStream - C.CSCTP_SOCK_STREAM]struct{}
+	_ [C.CSCTP_SOCK_SEQPACKET - cSockSeqpacket]struct{}
+	_ [cSockSeqpacket - C.CSCTP_SOCK_SEQPACKET]struct{}
+	_ [C.CSCTP_TRANSPORT_RAW - cTransportRaw]struct{}
+	_ [cTransportRaw - C.CSCTP_TRANSPORT_RAW]struct{}
+	_ [C.CSCTP_UDP_ENCAPS_PORT - cUDPEncapsPort]struct{}
+	_ [cUDPEncapsPort - C.CSCTP_UDP_ENCAPS_PORT]struct{}
+	_ [DefaultUDPPort - C.CSCTP_UDP_ENCAPS_PORT]struct{}
+	_ [C.CSCTP_UDP_ENCAPS_PORT - DefaultUDPPort]struct{}
+	_ [C.CSCTP_POLLOUT - cPollOut]struct{}
+	_ [cPollOut - C.CSCTP_POLLOUT]struct{}
+	_ [C.CSCTP_POLLERR - cPollErr]struct{}
+	_ [cPollErr - C.CSCTP_POLLERR]struct{}
+	_ [C.CSCTP_POLLHUP - cPollHup]struct{}
+	_ [cPollHup - C.CSCTP_POLLHUP]struct{}
+	_ [C.CSCTP_OPT_NODELAY - cOptNoDelay]struct{}
+	_ [cOptNoDelay - C.CSCTP_OPT_NODELAY]struct{}
+	_ [C.CSCTP_OPT_RCVBUF - cOptRcvBuf]struct{}
+	_ [cOptRcvBuf - C.CSCTP_OPT_RCVBUF]struct{}
+	_ [C.CSCTP_OPT_SNDBUF - cOptSndBuf]struct{}
+	_ [cOptSndBuf - C.CSCTP_OPT_SNDBUF]struct{}
+)
+
+func cStrerror(code int) string { return C.GoString(C.csctp_strerror(C.int(code))) }
+
+// cStack is one C csctp_stack.
+type cStack struct {
+	p *C.csctp_stack
+}
+
+func cNewStack(k stackKey) (*cStack, error) {
+	var p *C.csctp_stack
+	if r := C.go_new_stack(&p, C.int(k.transport), C.int(k.udpPort)); r < 0 {
+		return nil, codeError(int(r))
+	}
+	return &cStack{p: p}, nil
+}
+
+func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
+func (s *cStack) step() int        { return int(C.csctp_stack_step(s.p)) }
+func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
+func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
+func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
+func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
+func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p = nil }
+
+// cSock is one C csctp_sock and its scratch memory.
+type cSock struct {
+	p *C.csctp_sock
+	g *C.go_scratch
+}
+
+func (s *cStack) socket(family, style int) (*cSock, int) {
+	var p *C.csctp_sock
+	if r := C.csctp_socket(s.p, C.int(family), C.int(style), &p); r < 0 {
+		return nil, int(r)
+	}
+	return wrapCSock(p), 0
+}
+
+func wrapCSock(p *C.csctp_sock) *cSock {
+	g := (*C.go_scratch)(C.calloc(1, C.size_t(unsafe.Sizeof(C.go_scratch{}))))
+	if g == nil {
+		C.csctp_close(p)
+		return nil
+	}
+	return &cSock{p: p, g: g}
+}
+
+func (k *cSock) fd() int  { return int(C.csctp_sock_fd(k.p)) }
+func (k *cSock) wfd() int { return int(C.csctp_sock_wfd(k.p)) }
+func (k *cSock) poll() int {
+	return int(C.csctp_sock_poll(k.p))
+}
+func (k *cSock) sockError() int { return int(C.csctp_sock_error(k.p)) }
+
+func (k *cSock) close() {
+	C.csctp_close(k.p)
+	C.free(unsafe.Pointer(k.g))
+	k.p, k.g = nil, nil
+}
+
+func (k *cSock) bindx(sa []byte, n int) int {
+	return int(C.csctp_bindx(k.p, (*C.struct_sockaddr)(unsafe.Pointer(&sa[0])), C.size_t(n)))
+}
+
+func (k *cSock) listen(backlog int) int { return int(C.csctp_listen(k.p, C.int(backlog))) }
+
+func (k *cSock) connectx(sa []byte, n int) (AssocID, int) {
+	var id C.csctp_assoc_id
+	r := C.csctp_connectx(k.p, (*C.struct_sockaddr)(unsafe.Pointer(&sa[0])), C.size_t(n), &id)
+	return AssocID(id), int(r)
+}
+
+func (k *cSock) accept() (*cSock, []byte, int) {
+	var p *C.csctp_sock
+	r := C.go_accept(k.p, &p, k.g)
+	if r < 0 {
+		return nil, nil, int(r)
+	}
+	peer := C.GoBytes(unsafe.Pointer(&k.g.from), C.int(k.g.fromlen))
+	ns := wrapCSock(p)
+	if ns == nil {
+		return nil, nil, cErrNoMem
+	}
+	return ns, peer, 0
+}
+
+func (k *cSock) peeloff(id AssocID) (*cSock, int) {
+	var p *C.csctp_sock
+	if r := C.csctp_peeloff(k.p, C.csctp_assoc_id(id), &p); r < 0 {
+		return nil, int(r)
+	}
+	ns := wrapCSock(p)
+	if ns == nil {
+		return nil, cErrNoMem
+	}
+	return ns, 0
+}
+
+// send sends b. to is a packed sockaddr or nil; info nil uses the
+// socket's default send info. extraFlags are OR-ed into info's flags.
+func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int {
+	var bp, tp unsafe.Pointer
+	if len(b) > 0 {
+		bp = unsafe.Pointer(&b[0])
+	}
+	if len(to) > 0 {
+		tp = unsafe.Pointer(&to[0])
+	}
+	useInfo := C.int(0)
+	if info != nil || extraFlags != 0 {
+		useInfo = 1
+		si := &k.g.sinfo
+		*si = C.csctp_sndinfo{}
+		if info != nil {
+			si.sid = C.uint16_t(info.Stream)
+			si.flags = C.uint16_t(info.Flags)
+			si.ppid = C.uint32_t(info.PPID)
+			si.context = C.uint32_t(info.Context)
+			si.assoc_id = C.csctp_assoc_id(info.AssocID)
+		}
+		si.flags |= C.uint16_t(extraFlags)
+	}
+	return int(C.go_send(k.p, k.g, bp, C.size_t(len(b)), tp, useInfo))
+}
+
+// recv reads into b. With res != nil it also decodes the rcvinfo and the
+// peer address.
+func (k *cSock) recv(b []byte, res *recvResult) (int, int) {
+	r := C.go_recv(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)))
+	flags := int(k.g.msg_flags)
+	if r > 0 && res != nil && flags&cMsgNotification == 0 {
+		ri := &k.g.rinfo
+		res.flags = flags
+		res.info = RcvInfo{
+			Stream:  uint16(ri.sid),
+			SSN:     uint16(ri.ssn),
+			PPID:    uint32(ri.ppid),
+			TSN:     uint32(ri.tsn),
+			CumTSN:  uint32(ri.cumtsn),
+			AssocID: AssocID(ri.assoc_id),
+			Flags:   RcvFlags(ri.flags) &^ RcvEndOfRecord,
+			UDPPort: int(ri.from.port),
+		}
+		if flags&cMsgEOR != 0 {
+			res.info.Flags |= RcvEndOfRecord
+		}
+		if k.g.fromlen > 0 {
+			sa := unsafe.Slice((*byte)(unsafe.Pointer(&k.g.from)), int(k.g.fromlen))
+			if ip, port, ok := parseSockaddr(sa); ok {
+				res.info.From = &SCTPAddr{IPAddrs: []net.IPAddr{ip}, Port: port}
+			}
+		}
+	}
+	return int(r), flags
+}
+
+func notifSize() int { return int(C.go_notif_size()) }
+
+func flatToRaw(g *C.go_notif) rawNotif {
+	return rawNotif{
+		typ: uint32(g._type), assocID: uint32(g.assoc_id), dataLen: uint32(g.data_len),
+		dropped: uint32(g.dropped), errCode: int32(g.error),
+		outStreams: uint16(g.out_streams), inStreams: uint16(g.in_streams),
+		peerPort: uint16(g.peer_port), addr: cAddr(&g.addr),
+		reason: uint32(g.reason), causeCode: uint16(g.cause_code), state: uint32(g.state),
+		snd: SndInfo{Stream: uint16(g.info.sid), PPID: uint32(g.info.ppid),
+			Flags: SendFlags(g.info.flags), Context: uint32(g.info.context),
+			AssocID: AssocID(g.info.assoc_id)},
+		wasSent: uint32(g.was_sent),
+	}
+}
+
+// parseNotif decodes a notification read inline by recv (at least
+// notifSize() bytes).
+func parseNotif(b []byte) rawNotif {
+	var g C.go_notif
+	C.go_notif_parse(unsafe.Pointer(&b[0]), &g)
+	return flatToRaw(&g)
+}
+
+// nextNotif takes the next due notification, copying its data into data.
+func (k *cSock) nextNotif(data []byte) (rawNotif, int) {
+	var g C.go_notif
+	var dp unsafe.Pointer
+	if len(data) > 0 {
+		dp = unsafe.Pointer(&data[0])
+	}
+	if r := C.go_next_notif(k.p, &g, dp, C.size_t(len(data))); r < 0 {
+		return rawNotif{}, int(r)
+	}
+	return flatToRaw(&g), 0
+}
+
+func cAddr(a *C.csctp_addr) rawAddr {
+	var r rawAddr
+	r.family = uint8(a.family)
+	for i := range r.ip {
+		r.ip[i] = byte(a.ip[i])
+	}
+	r.port = uint16(a.port)
+	r.scope = uint32(a.scope_id)
+	return r
+}
+
+func (k *cSock) subscribe(typ uint32, on bool) int {
+	v := C.int(0)
+	if on {
+		v = 1
+	}
+	return int(C.csctp_sock_subscribe(k.p, C.uint32_t(typ), v))
+}
+
+func (k *cSock) setInitMsg(ostreams, instreams, attempts int, timeout time.Duration) int {
+	return int(C.go_set_initmsg(k.p, C.int(ostreams), C.int(instreams), C.int(attempts),
+		C.uint32_t(timeout/time.Millisecond)))
+}
+
+func (k *cSock) setInt(opt, v int) int { return int(C.go_set_int(k.p, C.int(opt), C.int(v))) }
+
+func (k *cSock) setLinger(on bool, secs int) int {
+	o := C.int(0)
+	if on {
+		o = 1
+	}
+	return int(C.go_set_linger(k.p, o, C.int(secs)))
+}
+
+func (k *cSock) setRemoteUDPPort(port int) int { return int(C.go_set_udpencaps(k.p, C.int(port))) }
+
+func (k *cSock) shutdown(how int) int { return int(C.csctp_shutdown_sock(k.p, C.int(how))) }
+
+func (k *cSock) assocID() AssocID { return AssocID(C.csctp_sock_assoc_id(k.p)) }
+
+func (k *cSock) status(id AssocID) (AssocStatus, int) {
+	var st C.csctp_assoc_status
+	if r := C.csctp_sock_status(k.p, C.csctp_assoc_id(id), &st); r < 0 {
+		return AssocStatus{}, int(r)
+	}
+	prim := cAddr(&st.primary)
+	return AssocStatus{
+		AssocID:         AssocID(st.assoc_id),
+		State:           AssocState(st.state),
+		PeerPort:        int(st.peer_port),
+		InboundStreams:  int(st.inbound_streams),
+		OutboundStreams: int(st.outbound_streams),
+		PeerRwnd:        uint32(st.peer_rwnd),
+		LocalRwnd:       uint32(st.local_rwnd),
+		Unacked:         uint32(st.unacked),
+		Pending:         uint32(st.pending),
+		SendQueued:      uint32(st.send_queued),
+		RecvQueued:      uint32(st.recv_queued),
+		FragPoint:       uint32(st.frag_point),
+		NumPaths:        int(st.npaths),
+		Primary:         prim.ipAddr(),
+		PrimaryUDPPort:  int(prim.port),
+		Retransmits:     uint64(st.retransmits),
+		FastRetransmits: uint64(st.fast_retransmits),
+		T3Expiries:      uint64(st.t3_expiries),
+		DataChunksOut:   uint64(st.data_chunks_out),
+		DataChunksIn:    uint64(st.data_chunks_in),
+		DupTSNsIn:       uint64(st.dup_tsns_in),
+		PktsOut:         uint64(st.pkts_out),
+		PktsIn:          uint64(st.pkts_in),
+	}, 0
+}
+
+func (k *cSock) paths(id AssocID) ([]PathInfo, int) {
+	const max = 32
+	var out [max]C.csctp_path_status
+	var n C.int
+	if r := C.go_paths(k.p, C.csctp_assoc_id(id), &out[0], max, &n); r < 0 {
+		return nil, int(r)
+	}
+	cnt := min(int(n), max)
+	ps := make([]PathInfo, 0, cnt)
+	for i := 0; i < cnt; i++ {
+		p := &out[i]
+		a := cAddr(&p.addr)
+		ps = append(ps, PathInfo{
+			Addr: a.ipAddr(), UDPPort: int(a.port), State: PathState(p.state),
+			Primary: p.is_primary != 0, Cwnd: uint32(p.cwnd), Ssthresh: uint32(p.ssthresh),
+			FlightSize: uint32(p.flight_size), PartialBytesAcked: uint32(p.partial_bytes_acked),
+			ErrorCount: uint32(p.error_count), MTU: uint32(p.mtu),
+			SRTT: time.Duration(p.srtt), RTTVar: time.Duration(p.rttvar), RTO: time.Duration(p.rto),
+		})
+	}
+	return ps, 0
+}
+
+// laddrs returns the socket's local addresses as sockaddrs.
+func (k *cSock) laddrs() ([][]byte, int) {
+	const max = 16
+	var out [max]C.struct_sockaddr_storage
+	r := C.csctp_getladdrs(k.p, &out[0], max)
+	if r < 0 {
+		return nil, int(r)
+	}
+	return storageList(out[:min(int(r), max)]), 0
+}
+
+// paddrs returns the peer's addresses of association id.
+func (k *cSock) paddrs(id AssocID) ([][]byte, int) {
+	const max = 16
+	var out [max]C.struct_sockaddr_storage
+	r := C.csctp_getpaddrs(k.p, C.csctp_assoc_id(id), &out[0], max)
+	if r < 0 {
+		return nil, int(r)
+	}
+	return storageList(out[:min(int(r), max)]), 0
+}
+
+func storageList(ss []C.struct_sockaddr_storage) [][]byte {
+	l := make([][]byte, 0, len(ss))
+	for i := range ss {
+		l = append(l, C.GoBytes(unsafe.Pointer(&ss[i]), C.int(unsafe.Sizeof(ss[i]))))
+	}
+	return l
+}

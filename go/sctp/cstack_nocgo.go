@@ -1,0 +1,59 @@
+//go:build !cgo
+
+package sctp
+
+import (
+	"strconv"
+	"time"
+)
+
+// Without cgo there is no C core: creating a stack fails with ErrNeedCgo,
+// so no conn ever exists and the methods below are never reached. They
+// exist so that the package (and its whole API) builds.
+
+func cStrerror(code int) string { return "error " + strconv.Itoa(code) }
+
+type cStack struct{}
+
+func cNewStack(stackKey) (*cStack, error) { return nil, ErrNeedCgo }
+
+func (s *cStack) fd() int                       { return -1 }
+func (s *cStack) step() int                     { return cErrNotSupported }
+func (s *cStack) udpPort() int                  { return 0 }
+func (s *cStack) endpoints() int                { return 0 }
+func (s *cStack) readable() bool                { return false }
+func (s *cStack) timeoutNS() int64              { return -1 }
+func (s *cStack) del()                          {}
+func (s *cStack) socket(int, int) (*cSock, int) { return nil, cErrNotSupported }
+func notifSize() int                            { return 1 << 30 }
+func parseNotif([]byte) rawNotif                { return rawNotif{} }
+func (k *cSock) fd() int                        { return -1 }
+func (k *cSock) wfd() int                       { return -1 }
+func (k *cSock) poll() int                      { return cPollErr }
+func (k *cSock) sockError() int                 { return cErrNotSupported }
+func (k *cSock) close()                         {}
+func (k *cSock) bindx([]byte, int) int          { return cErrNotSupported }
+func (k *cSock) listen(int) int                 { return cErrNotSupported }
+func (k *cSock) connectx([]byte, int) (AssocID, int) {
+	return 0, cErrNotSupported
+}
+func (k *cSock) accept() (*cSock, []byte, int)             { return nil, nil, cErrNotSupported }
+func (k *cSock) peeloff(AssocID) (*cSock, int)             { return nil, cErrNotSupported }
+func (k *cSock) send([]byte, []byte, *SndInfo, uint16) int { return cErrNotSupported }
+func (k *cSock) recv([]byte, *recvResult) (int, int)       { return cErrNotSupported, 0 }
+func (k *cSock) nextNotif([]byte) (rawNotif, int)          { return rawNotif{}, cErrNotSupported }
+func (k *cSock) subscribe(uint32, bool) int                { return cErrNotSupported }
+func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
+	return cErrNotSupported
+}
+func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
+func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
+func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
+func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
+func (k *cSock) assocID() AssocID                  { return 0 }
+func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }
+func (k *cSock) paths(AssocID) ([]PathInfo, int)   { return nil, cErrNotSupported }
+func (k *cSock) laddrs() ([][]byte, int)           { return nil, cErrNotSupported }
+func (k *cSock) paddrs(AssocID) ([][]byte, int)    { return nil, cErrNotSupported }
+
+type cSock struct{}

@@ -1,0 +1,191 @@
+package sctp
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+)
+
+// ErrNeedCgo is returned by every function of a build without cgo.
+var ErrNeedCgo = errors.New("sctp: this package needs cgo (CGO_ENABLED=1) and a C compiler")
+
+// ErrKernelTransportNotImplemented is returned for [TransportKernel],
+// which this build does not implement yet.
+var ErrKernelTransportNotImplemented = errors.New("sctp: the kernel SCTP transport is not implemented in this build")
+
+// ErrInvalidStream is returned (wrapped) by writes on a stream id at or
+// beyond the association's negotiated outbound stream count.
+var ErrInvalidStream = errors.New("sctp: stream id beyond the negotiated stream count")
+
+// ErrMessageTooLarge is returned (wrapped) by writes of a message longer
+// than the send buffer (see [SCTPConn.SetWriteBuffer]).
+var ErrMessageTooLarge = errors.New("sctp: message larger than the send buffer")
+
+// ErrNoAssociation is returned (wrapped) when an association id is unknown,
+// or when a one-to-many conn is written without an address or association.
+var ErrNoAssociation = errors.New("sctp: no such association")
+
+// ErrWrongStyle is returned (wrapped) by an operation that does not apply to
+// the conn's style, e.g. PeelOff on a one-to-one conn.
+var ErrWrongStyle = errors.New("sctp: operation not supported on this socket style")
+
+// AbortError reports that an association was aborted (RFC 9260 9.1): by the
+// peer, which sent ABORT, or locally by [SCTPConn.Abort]. It unwraps to
+// net.ErrClosed.
+type AbortError struct {
+	// Reason is the reason given to Abort, when the abort was local.
+	Reason string
+	// Local is true when this side aborted.
+	Local bool
+	// CauseCode is the first error cause of the peer's ABORT, when known.
+	CauseCode uint16
+}
+
+// Error implements the error interface.
+func (e *AbortError) Error() string {
+	s := "sctp: association aborted"
+	if e.Local {
+		s += " locally"
+	} else {
+		s += " by peer"
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	if e.CauseCode != 0 {
+		s += fmt.Sprintf(" (cause %d)", e.CauseCode)
+	}
+	return s
+}
+
+// Unwrap returns net.ErrClosed.
+func (e *AbortError) Unwrap() error { return net.ErrClosed }
+
+// ShutdownError reports that an association ended by a graceful shutdown
+// (RFC 9260 9.2) and can no longer carry data. It unwraps to net.ErrClosed.
+type ShutdownError struct{}
+
+// Error implements the error interface.
+func (e *ShutdownError) Error() string { return "sctp: association shut down" }
+
+// Unwrap returns net.ErrClosed.
+func (e *ShutdownError) Unwrap() error { return net.ErrClosed }
+
+// LostReason tells why an association was lost or could not be set up.
+type LostReason int
+
+// Reasons an association is lost (csctp_lost_reason).
+const (
+	LostPeerAbort  LostReason = 1 // the peer sent ABORT
+	LostUserAbort  LostReason = 2 // aborted locally
+	LostTimeout    LostReason = 3 // peer unreachable: Association.Max.Retrans exceeded
+	LostInitFailed LostReason = 4 // no answer to INIT / COOKIE ECHO
+	LostRefused    LostReason = 5 // the peer answered the INIT with ABORT (no listener)
+	LostProtocol   LostReason = 6 // aborted on a protocol violation
+	LostNoMem      LostReason = 7 // aborted: out of memory
+)
+
+// String returns a short description of r.
+func (r LostReason) String() string {
+	switch r {
+	case LostPeerAbort:
+		return "aborted by peer"
+	case LostUserAbort:
+		return "aborted locally"
+	case LostTimeout:
+		return "peer unreachable"
+	case LostInitFailed:
+		return "no answer to INIT"
+	case LostRefused:
+		return "refused by peer"
+	case LostProtocol:
+		return "protocol violation"
+	case LostNoMem:
+		return "out of memory"
+	}
+	return fmt.Sprintf("LostReason(%d)", int(r))
+}
+
+// AssocLostError reports that an association could not be set up or was
+// lost abnormally (peer unreachable, refused). It unwraps to net.ErrClosed;
+// errors.Is(err, syscall.ECONNREFUSED) holds when the peer refused the
+// association, and Timeout() is true when the peer did not answer.
+type AssocLostError struct {
+	Reason LostReason
+}
+
+// Error implements the error interface.
+func (e *AssocLostError) Error() string {
+	switch e.Reason {
+	case LostRefused:
+		return "sctp: association refused by peer (no listener on that port?)"
+	case LostTimeout, LostInitFailed:
+		return "sctp: association failed: peer unreachable"
+	}
+	return "sctp: association lost: " + e.Reason.String()
+}
+
+// Unwrap returns net.ErrClosed.
+func (e *AssocLostError) Unwrap() error { return net.ErrClosed }
+
+// Is reports a refused association as syscall.ECONNREFUSED.
+func (e *AssocLostError) Is(target error) bool {
+	return target == syscall.ECONNREFUSED && e.Reason == LostRefused
+}
+
+// Timeout reports whether the peer failed to answer.
+func (e *AssocLostError) Timeout() bool {
+	return e.Reason == LostTimeout || e.Reason == LostInitFailed
+}
+
+// Temporary reports false.
+func (e *AssocLostError) Temporary() bool { return false }
+
+// cError is a library error code of the C core without a better Go error.
+type cError int
+
+// Error names the code with csctp_strerror.
+func (e cError) Error() string { return "sctp: " + cStrerror(int(e)) }
+
+// errAgain is the internal "would block" marker.
+var errAgain = errors.New("sctp: would block")
+
+// codeError maps a negative C return value to a Go error.
+func codeError(code int) error {
+	switch {
+	case code >= 0:
+		return nil
+	case code == -int(syscall.EAGAIN) || code == cErrAgain:
+		return errAgain
+	case code >= -999:
+		return syscall.Errno(-code)
+	}
+	switch code {
+	case cErrClosed:
+		return &ShutdownError{}
+	case cErrAborted:
+		return &AbortError{}
+	case cErrTimeout:
+		return &AssocLostError{Reason: LostTimeout}
+	case cErrRefused:
+		return &AssocLostError{Reason: LostRefused}
+	case cErrStream:
+		return ErrInvalidStream
+	case cErrMsgSize:
+		return ErrMessageTooLarge
+	case cErrNotFound:
+		return ErrNoAssociation
+	case cErrNotSupported:
+		return errors.ErrUnsupported
+	}
+	return cError(code)
+}
+
+// isEndOfAssoc reports whether err ends the association (sticky).
+func isEndOfAssoc(err error) bool {
+	var a *AbortError
+	var s *ShutdownError
+	var l *AssocLostError
+	return errors.As(err, &a) || errors.As(err, &s) || errors.As(err, &l)
+}

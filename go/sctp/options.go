@@ -1,0 +1,153 @@
+package sctp
+
+import (
+	"fmt"
+	"time"
+)
+
+// Transport selects what carries the SCTP packets.
+type Transport int
+
+// Transports.
+const (
+	// TransportAuto picks the best transport available: the kernel's SCTP
+	// when a build supports it and the kernel has it, else UDP
+	// encapsulation. In this build it is TransportUDP.
+	TransportAuto Transport = iota
+	// TransportUDP encapsulates SCTP in UDP (RFC 6951). Works everywhere,
+	// without privileges. See [Options.LocalUDPPort] and
+	// [Options.RemoteUDPPort].
+	TransportUDP
+	// TransportRaw sends SCTP over raw IP (protocol 132), as the kernel
+	// would: native SCTP on the wire. Needs root (CAP_NET_RAW) and a kernel
+	// without its own SCTP.
+	TransportRaw
+	// TransportKernel uses the operating system's SCTP sockets. Not
+	// implemented in this build: it returns
+	// [ErrKernelTransportNotImplemented].
+	TransportKernel
+)
+
+// String returns the transport's name.
+func (t Transport) String() string {
+	switch t {
+	case TransportAuto:
+		return "auto"
+	case TransportUDP:
+		return "udp"
+	case TransportRaw:
+		return "raw"
+	case TransportKernel:
+		return "kernel"
+	}
+	return fmt.Sprintf("Transport(%d)", int(t))
+}
+
+// DefaultUDPPort is the UDP port registered for SCTP over UDP (RFC 6951,
+// "sctp-tunneling"): the default local port of listeners and the default
+// remote port of dials.
+const DefaultUDPPort = 9899
+
+// EphemeralPort as [Options.LocalUDPPort] asks for a UDP port chosen by the
+// kernel.
+const EphemeralPort = -1
+
+// Options configures how conns are created: transport and protocol
+// parameters. The zero value means the defaults. [Dialer] and
+// [ListenConfig] embed it.
+type Options struct {
+	// Transport carries the packets; the zero value is TransportAuto.
+	Transport Transport
+
+	// LocalUDPPort is the local UDP encapsulation port (UDP transport).
+	// 0 means DefaultUDPPort (9899) for listeners and an ephemeral port for
+	// dials; EphemeralPort (-1) asks for an ephemeral port. All conns of a
+	// process with the same transport and local UDP port share one stack.
+	LocalUDPPort int
+	// RemoteUDPPort is the peer's UDP encapsulation port used to set up
+	// associations (0: DefaultUDPPort). Later packets follow the UDP source
+	// port of the peer's packets (RFC 6951 5.4).
+	RemoteUDPPort int
+
+	// InitNumStreams is the number of outbound streams requested (0: 10).
+	InitNumStreams int
+	// InitMaxInStreams is the most inbound streams accepted (0: 65535).
+	InitMaxInStreams int
+	// InitMaxAttempts is the number of INIT retransmissions (0: 8).
+	InitMaxAttempts int
+	// InitMaxInitTimeout caps the INIT retransmission timer (0: RTO.Max).
+	InitMaxInitTimeout time.Duration
+
+	// Bundling turns off NoDelay: small messages may wait to be bundled
+	// into one packet. Off by default (messages are sent at once).
+	Bundling bool
+	// ReadBuffer and WriteBuffer set the receive and send buffer sizes in
+	// bytes (0: 1 MiB each). A message longer than the send buffer cannot
+	// be sent.
+	ReadBuffer, WriteBuffer int
+
+	// Notifications are subscribed when the conn is created, so that no
+	// early event (such as the AssocChange of a new association) is
+	// missed.
+	Notifications []NotificationType
+}
+
+// stackKey selects a process-wide stack.
+type stackKey struct {
+	transport int // cTransportUDP or cTransportRaw
+	udpPort   int // 0: ephemeral
+}
+
+// key resolves the transport and local UDP port. listener tells the
+// default of LocalUDPPort.
+func (o *Options) key(listener bool) (stackKey, error) {
+	switch o.Transport {
+	case TransportAuto, TransportUDP:
+	case TransportRaw:
+		return stackKey{transport: cTransportRaw}, nil
+	case TransportKernel:
+		return stackKey{}, ErrKernelTransportNotImplemented
+	default:
+		return stackKey{}, fmt.Errorf("sctp: unknown transport %d", int(o.Transport))
+	}
+	k := stackKey{transport: cTransportUDP}
+	switch p := o.LocalUDPPort; {
+	case p == 0 && listener:
+		k.udpPort = DefaultUDPPort
+	case p == 0, p == EphemeralPort:
+		k.udpPort = 0
+	case p > 0 && p <= 65535:
+		k.udpPort = p
+	default:
+		return stackKey{}, fmt.Errorf("sctp: invalid local UDP port %d", p)
+	}
+	if o.RemoteUDPPort < 0 || o.RemoteUDPPort > 65535 {
+		return stackKey{}, fmt.Errorf("sctp: invalid remote UDP port %d", o.RemoteUDPPort)
+	}
+	return k, nil
+}
+
+// validate checks the protocol parameters.
+func (o *Options) validate() error {
+	if o.InitNumStreams < 0 || o.InitNumStreams > 65535 {
+		return fmt.Errorf("sctp: InitNumStreams %d out of range 1..65535", o.InitNumStreams)
+	}
+	if o.InitMaxInStreams < 0 || o.InitMaxInStreams > 65535 {
+		return fmt.Errorf("sctp: InitMaxInStreams %d out of range 1..65535", o.InitMaxInStreams)
+	}
+	if o.InitMaxAttempts < 0 || o.InitMaxAttempts > 65535 {
+		return fmt.Errorf("sctp: InitMaxAttempts %d out of range", o.InitMaxAttempts)
+	}
+	if o.InitMaxInitTimeout < 0 || o.InitMaxInitTimeout > time.Duration(1<<32-1)*time.Millisecond {
+		return fmt.Errorf("sctp: InitMaxInitTimeout %v out of range", o.InitMaxInitTimeout)
+	}
+	if o.ReadBuffer < 0 || o.WriteBuffer < 0 {
+		return fmt.Errorf("sctp: negative buffer size")
+	}
+	for _, t := range o.Notifications {
+		if t.cTypes() == nil {
+			return fmt.Errorf("sctp: unknown notification type %d", int(t))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,252 @@
+package sctp
+
+import (
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// A stack wraps one C csctp_stack: the transport sockets, the SCTP
+// endpoints and the event loop, shared by every conn of the process with the
+// same transport and local UDP port. One mutex guards the C stack and all
+// its sockets: every C call is made under it, and every C call is short and
+// never blocks.
+//
+// A driver goroutine waits for the stack's epoll fd in the netpoller (via a
+// dup wrapped in an os.File) and calls csctp_stack_step. The read deadline
+// of that file is the Go timer that follows csctp_stack_timeout (the C
+// stack's timerfd, inside its epoll set, would wake it too). When the last
+// conn closes, the driver keeps running until the graceful shutdowns in
+// progress are done (at most drainMax), then frees the stack and ends.
+type stack struct {
+	key  stackKey
+	port int // local UDP encapsulation port (0 for raw IP)
+
+	mu       sync.Mutex // guards cs, every C call, deadline
+	cs       *cStack
+	deadline time.Time // read deadline set on ef
+
+	ef   *os.File // dup of csctp_stack_fd
+	rc   syscall.RawConn
+	done chan struct{}
+
+	refs     int // guarded by registry.mu
+	draining atomic.Bool
+}
+
+var registry struct {
+	mu     sync.Mutex
+	stacks map[stackKey]*stack
+}
+
+const (
+	drainMax   = 2 * time.Second       // longest wait for shutdowns after the last close
+	drainPoll  = 10 * time.Millisecond // check interval while draining
+	timerFloor = 200 * time.Microsecond
+	timerSlack = 50 * time.Microsecond
+)
+
+// aLongTimeAgo is a deadline in the past, used to wake waiters.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// acquireStack returns the stack for k, creating it if needed, with one
+// more reference.
+func acquireStack(k stackKey) (*stack, error) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if s := registry.stacks[k]; s != nil {
+		s.refs++
+		s.draining.Store(false)
+		return s, nil
+	}
+	s, err := newStack(k)
+	if err != nil {
+		return nil, err
+	}
+	s.refs = 1
+	if registry.stacks == nil {
+		registry.stacks = make(map[stackKey]*stack)
+	}
+	registry.stacks[k] = s
+	go s.run()
+	return s, nil
+}
+
+func newStack(k stackKey) (*stack, error) {
+	cs, err := cNewStack(k)
+	if err != nil {
+		return nil, err
+	}
+	s := &stack{key: k, cs: cs, done: make(chan struct{})}
+	s.port = cs.udpPort()
+	s.ef, s.rc, err = pollFile(cs.fd(), "sctp-stack")
+	if err != nil {
+		cs.del()
+		return nil, err
+	}
+	return s, nil
+}
+
+// addRef takes one more reference on a stack that already has one.
+func (s *stack) addRef() {
+	registry.mu.Lock()
+	s.refs++
+	s.draining.Store(false)
+	registry.mu.Unlock()
+}
+
+// release drops one reference. The last one starts the drain.
+func (s *stack) release() {
+	registry.mu.Lock()
+	s.refs--
+	last := s.refs == 0
+	if last {
+		s.draining.Store(true)
+	}
+	registry.mu.Unlock()
+	if last {
+		s.mu.Lock()
+		s.deadline = aLongTimeAgo
+		s.ef.SetReadDeadline(aLongTimeAgo) // wake the driver
+		s.mu.Unlock()
+	}
+}
+
+// run is the driver goroutine.
+func (s *stack) run() {
+	defer close(s.done)
+	var drainStart time.Time
+	for {
+		s.mu.Lock()
+		s.cs.step()
+		s.armLocked(false)
+		s.mu.Unlock()
+
+		err := s.rc.Read(s.pollStep)
+		if err != nil {
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				return // the file was closed: the stack is gone
+			}
+			s.mu.Lock()
+			s.deadline = aLongTimeAgo // expired: force the next arm
+			s.mu.Unlock()
+		}
+		if !s.draining.Load() {
+			drainStart = time.Time{}
+			continue
+		}
+		registry.mu.Lock()
+		if s.refs > 0 {
+			s.draining.Store(false)
+			registry.mu.Unlock()
+			continue
+		}
+		if drainStart.IsZero() {
+			drainStart = time.Now()
+		}
+		s.mu.Lock()
+		eps := s.cs.endpoints()
+		s.mu.Unlock()
+		if eps == 0 || time.Since(drainStart) > drainMax {
+			delete(registry.stacks, s.key)
+			s.destroy()
+			registry.mu.Unlock()
+			return
+		}
+		registry.mu.Unlock()
+	}
+}
+
+// pollStep is the RawConn.Read callback of the driver: step while the epoll
+// fd stays readable (a step does a bounded amount of work), then wait.
+func (s *stack) pollStep(uintptr) bool {
+	for i := 0; i < 64; i++ {
+		s.mu.Lock()
+		s.cs.step()
+		more := s.cs.readable()
+		s.armLocked(false)
+		s.mu.Unlock()
+		if !more {
+			return false
+		}
+	}
+	return true // let the loop run (it steps again at once)
+}
+
+// armLocked sets the driver's deadline from csctp_stack_timeout. With
+// onlyEarlier (calls from conns) it only brings the deadline forward.
+func (s *stack) armLocked(onlyEarlier bool) {
+	if s.cs == nil {
+		return
+	}
+	var want time.Time
+	now := time.Now()
+	if ns := s.cs.timeoutNS(); ns >= 0 {
+		d := time.Duration(ns)
+		if d < timerFloor {
+			d = timerFloor
+		}
+		want = now.Add(d + timerSlack)
+	}
+	if s.draining.Load() {
+		if d := now.Add(drainPoll); want.IsZero() || d.Before(want) {
+			want = d
+		}
+	}
+	cur := s.deadline
+	switch {
+	case want.IsZero() && cur.IsZero():
+		return
+	case onlyEarlier:
+		if want.IsZero() || (!cur.IsZero() && !want.Before(cur)) {
+			return
+		}
+	case !want.IsZero() && !cur.IsZero():
+		if diff := want.Sub(cur); diff > -time.Millisecond && diff < time.Millisecond {
+			return
+		}
+	}
+	s.deadline = want
+	s.ef.SetReadDeadline(want)
+}
+
+// destroy frees the stack. Called by the driver with registry.mu held.
+func (s *stack) destroy() {
+	s.ef.Close()
+	s.mu.Lock()
+	s.cs.del()
+	s.cs = nil
+	s.mu.Unlock()
+}
+
+// pollFile dups fd (close-on-exec, non-blocking) and wraps the dup in an
+// os.File registered with the netpoller. The original fd stays owned by the
+// C side; closing the file closes only the dup.
+func pollFile(fd int, name string) (*os.File, syscall.RawConn, error) {
+	if fd < 0 {
+		return nil, nil, syscall.EBADF
+	}
+	nfd, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+	if e != 0 {
+		return nil, nil, os.NewSyscallError("fcntl", e)
+	}
+	if err := syscall.SetNonblock(int(nfd), true); err != nil {
+		syscall.Close(int(nfd))
+		return nil, nil, os.NewSyscallError("setnonblock", err)
+	}
+	f := os.NewFile(nfd, name)
+	// SetReadDeadline fails unless the file is in the netpoller.
+	if err := f.SetReadDeadline(time.Time{}); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, rc, nil
+}
