@@ -241,12 +241,10 @@ endif
 
 # ------------------------------------------------- demo, bench and interop
 
+# The echo demo: sctpecho server and client over UDP encapsulation on
+# loopback (scripts/demo.sh).
 demo:
-ifeq ($(wildcard cmd/sctpecho/main.go),)
-	@echo "make demo: not implemented yet (cmd/sctpecho does not exist)" >&2; exit 1
-else
-	@echo "make demo: not wired yet (cmd/sctpecho exists; the demo recipe is still to be written)" >&2; exit 1
-endif
+	bash scripts/demo.sh
 
 bench:
 ifeq ($(wildcard $(BENCH_SCRIPT)),)
