@@ -148,7 +148,7 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
     return CSCTP_ERR_NOBUF;
   if (!was_unsent)
     a->retransmits++;
-  csctp_sendq_mark_sent(&a->sq, c, pi, now);
+  csctp_sendq_mark_sent(&a->sq, c, a->paths, pi, now);
   csctp_put_data(b, &d);
   csctp_path *p = &a->paths[pi];
   uint32_t sz = csctp_chunk_out_wire_size(c);

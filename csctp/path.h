@@ -15,6 +15,8 @@ typedef struct csctp_path {
   /* RTO, RFC 9260 6.3.1 */
   csctp_tstamp srtt, rttvar, rto;
   int measured;
+  int rtt_pending;  /* a chunk on this path is timing the round trip */
+  uint32_t rtt_tsn; /* its TSN (6.3.1 C4: one measurement per RTT) */
   /* Congestion control, RFC 9260 7.2 */
   uint32_t cwnd, ssthresh, pba, flight;
   uint32_t error_count;

@@ -135,8 +135,11 @@ csctp_chunk_out *csctp_sendq_next_rtx(const csctp_chunk_out *c) {
   return NULL;
 }
 
-void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
-                           csctp_tstamp now) {
+void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
+                           csctp_path *paths, uint8_t path, csctp_tstamp now) {
+  if (c->tx_count > 0 && paths[c->path].rtt_pending &&
+      paths[c->path].rtt_tsn == c->tsn)
+    paths[c->path].rtt_pending = 0; /* Karn: a resent chunk times nothing */
   if (c->state == CSCTP_OUT_UNSENT) {
     /* Always the head of the FIFO: TSNs follow transmission order. */
     q->unsent = c->next;
@@ -156,6 +159,10 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
     q->n_rtx--;
   }
   c->state = CSCTP_OUT_INFLIGHT;
+  if (c->tx_count == 0 && !paths[path].rtt_pending) {
+    paths[path].rtt_pending = 1; /* time this chunk's round trip */
+    paths[path].rtt_tsn = c->tsn;
+  }
   c->path = path;
   c->miss = 0;
   c->tx_count++;
@@ -173,13 +180,18 @@ static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
   q->bytes_inflight -= c->len;
 }
 
-static void sendq_note_acked(csctp_chunk_out *c, csctp_tstamp now,
-                             csctp_sack_result *res, uint32_t *htna,
-                             int *have_htna) {
+static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,
+                             csctp_tstamp now, csctp_sack_result *res,
+                             uint32_t *htna, int *have_htna) {
+  csctp_path *p = &paths[c->path];
   res->acked_bytes[c->path] += csctp_chunk_out_wire_size(c);
-  /* 6.3.1 C5 / Karn: only chunks sent once give an RTT sample. */
-  if (c->tx_count == 1 && now >= c->sent_at)
-    res->rtt[c->path] = now - c->sent_at;
+  /* 6.3.1 C4, C5: one timed chunk per round trip, never a retransmitted
+   * one (Karn). */
+  if (p->rtt_pending && c->tsn == p->rtt_tsn) {
+    p->rtt_pending = 0;
+    if (c->tx_count == 1 && now >= c->sent_at)
+      res->rtt[c->path] = now - c->sent_at;
+  }
   if (!*have_htna || csctp_tsn_gt(c->tsn, *htna)) {
     *htna = c->tsn;
     *have_htna = 1;
@@ -202,7 +214,7 @@ static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths,
     else if (c->state == CSCTP_OUT_RTX)
       q->n_rtx--;
     if (c->state != CSCTP_OUT_GAPPED)
-      sendq_note_acked(c, now, res, htna, have_htna);
+      sendq_note_acked(c, paths, now, res, htna, have_htna);
     res->earliest_acked[c->path] = 1;
     sendq_release(q, c);
   }
@@ -231,7 +243,7 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
       else if (c->state == CSCTP_OUT_RTX)
         q->n_rtx--;
       c->state = CSCTP_OUT_GAPPED;
-      sendq_note_acked(c, now, res, htna, have_htna);
+      sendq_note_acked(c, paths, now, res, htna, have_htna);
     } else if (!in_gap && c->state == CSCTP_OUT_GAPPED) {
       /* 6.2.1 D iii: the receiver reneged; send it again. */
       c->state = CSCTP_OUT_RTX;

@@ -92,8 +92,8 @@ csctp_chunk_out *csctp_sendq_next_rtx(const csctp_chunk_out *c);
 /* csctp_sendq_mark_sent records a transmission of c on path at now: an
  * unsent chunk gets the next TSN and moves to the outstanding list. The
  * caller adds its size to the path's flight. */
-void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c, uint8_t path,
-                           csctp_tstamp now);
+void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
+                           csctp_path *paths, uint8_t path, csctp_tstamp now);
 
 /* csctp_sendq_on_sack applies a SACK (cum_tsn, gap blocks as offset pairs)
  * to the queue and to the paths' flight sizes. highest_sent must be checked

@@ -132,14 +132,14 @@ static csctp_chunk_out *send_next(fx *f, uint8_t path, csctp_tstamp now) {
   csctp_chunk_out *c = f->q.unsent;
   if (!c)
     return NULL;
-  csctp_sendq_mark_sent(&f->q, c, path, now);
+  csctp_sendq_mark_sent(&f->q, c, f->paths, path, now);
   f->paths[path].flight += csctp_chunk_out_wire_size(c);
   return c;
 }
 
 /* Sends a chunk marked for retransmission (or any outstanding chunk). */
 static void resend(fx *f, csctp_chunk_out *c, uint8_t path, csctp_tstamp now) {
-  csctp_sendq_mark_sent(&f->q, c, path, now);
+  csctp_sendq_mark_sent(&f->q, c, f->paths, path, now);
   f->paths[path].flight += csctp_chunk_out_wire_size(c);
 }
 
