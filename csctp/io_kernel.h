@@ -119,12 +119,12 @@ int io_ksock_status(const io_ksock *k, csctp_assoc_id assoc_id,
 typedef struct io_kpaddrparams {
   csctp_assoc_id assoc_id;
   struct sockaddr_storage addr;
-  uint32_t hb_interval; /* ms; 0 = keep (set) */
-  uint32_t hb_enabled;  /* get: 1/0; set: 1 enable, 2 disable, 0 keep */
+  uint32_t hb_interval;      /* ms; 0 = keep (set) */
+  uint32_t hb_enabled;       /* get: 1/0; set: 1 enable, 2 disable, 0 keep */
   uint16_t path_max_retrans; /* 0 = keep (set) */
   uint16_t reserved;
-  uint32_t path_mtu;    /* get only */
-  uint32_t sack_delay;  /* ms; get only */
+  uint32_t path_mtu;   /* get only */
+  uint32_t sack_delay; /* ms; get only */
 } io_kpaddrparams;
 
 int io_ksock_get_paddrparams(io_ksock *k, io_kpaddrparams *p);

@@ -53,11 +53,11 @@
 
 /* Options newer than some uapi headers. Their numbers and layouts are
  * kernel ABI; local copies keep this file building with an older header. */
-#define IO_K_EVENT 127           /* SCTP_EVENT, Linux 5.0 */
-#define IO_K_PEELOFF_FLAGS 122   /* SCTP_SOCKOPT_PEELOFF_FLAGS, Linux 4.13 */
-#define IO_K_ENCAPS_PORT 132     /* SCTP_REMOTE_UDP_ENCAPS_PORT, Linux 5.11 */
-#define IO_K_SENDALL (1 << 6)    /* SCTP_SENDALL, Linux 4.17 */
-#define IO_K_ALL_ASSOC 2         /* SCTP_ALL_ASSOC */
+#define IO_K_EVENT 127         /* SCTP_EVENT, Linux 5.0 */
+#define IO_K_PEELOFF_FLAGS 122 /* SCTP_SOCKOPT_PEELOFF_FLAGS, Linux 4.13 */
+#define IO_K_ENCAPS_PORT 132   /* SCTP_REMOTE_UDP_ENCAPS_PORT, Linux 5.11 */
+#define IO_K_SENDALL (1 << 6)  /* SCTP_SENDALL, Linux 4.17 */
+#define IO_K_ALL_ASSOC 2       /* SCTP_ALL_ASSOC */
 
 struct io_k_event { /* struct sctp_event */
   sctp_assoc_t assoc_id;
@@ -103,10 +103,10 @@ struct io_ksock {
   int err;        /* pending error for io_ksock_error */
   int shut_rd, shut_wr;
   int abort_on_close; /* one-to-one: ABORT requested, sent by close */
-  int knext;      /* head of the queue per NXTINFO: 0 ?, 1 data, 2 notif */
-  int partial;    /* a message was read in part */
-  uint32_t subs;  /* user subscriptions: bit (1 << csctp_event_type) */
-  uint32_t ksubs; /* kernel subscriptions: bit (type - SCTP_SN_TYPE_BASE) */
+  int knext;          /* head of the queue per NXTINFO: 0 ?, 1 data, 2 notif */
+  int partial;        /* a message was read in part */
+  uint32_t subs;      /* user subscriptions: bit (1 << csctp_event_type) */
+  uint32_t ksubs;     /* kernel subscriptions: bit (type - SCTP_SN_TYPE_BASE) */
   csctp_assoc_id assoc_id; /* one-to-one */
   csctp_sndinfo def_snd;
   csctp_linger linger;
@@ -199,9 +199,7 @@ CSCTP_API int csctp_kernel_probe(void) {
   return 0;
 }
 
-CSCTP_API int csctp_kernel_available(void) {
-  return csctp_kernel_probe() == 0;
-}
+CSCTP_API int csctp_kernel_available(void) { return csctp_kernel_probe() == 0; }
 
 CSCTP_API const char *csctp_kernel_why(int err) {
   switch (err) {
@@ -233,9 +231,7 @@ static uint32_t io_k_ms(csctp_tstamp t) {
   return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
-static uint16_t io_k_u16(uint64_t v) {
-  return v > 65535 ? 65535 : (uint16_t)v;
-}
+static uint16_t io_k_u16(uint64_t v) { return v > 65535 ? 65535 : (uint16_t)v; }
 
 static int io_k_setopt(int fd, int name, const void *v, socklen_t l) {
   return setsockopt(fd, SOL_SCTP, name, v, l) < 0 ? io_k_errno(errno) : 0;
@@ -263,8 +259,8 @@ static int io_k_opt_err(const io_ksock *k, csctp_assoc_id id, int e) {
   return io_k_errno(e);
 }
 
-static int io_k_getopt(const io_ksock *k, csctp_assoc_id id, int name,
-                       void *v, socklen_t *l) {
+static int io_k_getopt(const io_ksock *k, csctp_assoc_id id, int name, void *v,
+                       socklen_t *l) {
   if (getsockopt(k->fd, SOL_SCTP, name, v, l) < 0)
     return io_k_opt_err(k, id, errno);
   return 0;
@@ -306,12 +302,11 @@ static void io_k_addr(csctp_addr *a, uint16_t *port, const void *sa) {
   memset(a, 0, sizeof *a);
   if (port)
     *port = 0;
-  (void)csctp_addr_from_sockaddr(a, port, (struct sockaddr *)&ss,
-                                 (socklen_t)l);
+  (void)csctp_addr_from_sockaddr(a, port, (struct sockaddr *)&ss, (socklen_t)l);
 }
 
 static socklen_t io_k_salen(const struct sockaddr_storage *ss) {
-  return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+  return ss->ss_family == AF_INET6  ? sizeof(struct sockaddr_in6)
          : ss->ss_family == AF_INET ? sizeof(struct sockaddr_in)
                                     : 0;
 }
@@ -356,8 +351,7 @@ static int io_k_setup(io_ksock *k) {
  * SO_*BUFFORCE lifts the cap. A message longer than the send buffer is
  * refused (CSCTP_ERR_MSGSIZE), as in the userland stack. */
 static int io_k_bufsize(int fd, int rcv, int v) {
-  if (setsockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUF : SO_SNDBUF, &v, sizeof v) <
-      0)
+  if (setsockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUF : SO_SNDBUF, &v, sizeof v) < 0)
     return io_k_errno(errno);
   int got = 0;
   socklen_t l = sizeof got;
@@ -371,11 +365,11 @@ static int io_k_bufsize(int fd, int rcv, int v) {
 static void io_k_apply_settings(io_ksock *k, const csctp_settings *s) {
   int fd = k->fd;
   if (s->rcvbuf)
-    (void)io_k_bufsize(fd, 1, (int)(s->rcvbuf > INT32_MAX ? INT32_MAX
-                                                           : s->rcvbuf));
+    (void)io_k_bufsize(fd, 1,
+                       (int)(s->rcvbuf > INT32_MAX ? INT32_MAX : s->rcvbuf));
   if (s->sndbuf)
-    (void)io_k_bufsize(fd, 0, (int)(s->sndbuf > INT32_MAX ? INT32_MAX
-                                                           : s->sndbuf));
+    (void)io_k_bufsize(fd, 0,
+                       (int)(s->sndbuf > INT32_MAX ? INT32_MAX : s->sndbuf));
   struct sctp_rtoinfo rto;
   memset(&rto, 0, sizeof rto);
   rto.srto_initial = io_k_ms(s->rto_initial);
@@ -387,8 +381,8 @@ static void io_k_apply_settings(io_ksock *k, const csctp_settings *s) {
   im.sinit_num_ostreams = s->num_ostreams;
   im.sinit_max_instreams = s->max_instreams;
   im.sinit_max_attempts = io_k_u16(s->max_init_retransmits);
-  im.sinit_max_init_timeo = io_k_u16(
-      io_k_ms(s->max_init_timeout ? s->max_init_timeout : s->rto_max));
+  im.sinit_max_init_timeo =
+      io_k_u16(io_k_ms(s->max_init_timeout ? s->max_init_timeout : s->rto_max));
   (void)io_k_setopt(fd, SCTP_INITMSG, &im, sizeof im);
   struct sctp_assocparams ap;
   memset(&ap, 0, sizeof ap);
@@ -863,12 +857,14 @@ static int io_k_on_notif(io_ksock *k) {
     int state;
     sctp_assoc_t id;
     struct sockaddr_storage ss;
-    memcpy(&state, (uint8_t *)&pc + offsetof(struct sctp_paddr_change,
-                                             spc_state), sizeof state);
-    memcpy(&id, (uint8_t *)&pc + offsetof(struct sctp_paddr_change,
-                                          spc_assoc_id), sizeof id);
-    memcpy(&ss, (uint8_t *)&pc + offsetof(struct sctp_paddr_change,
-                                          spc_aaddr), sizeof ss);
+    memcpy(&state,
+           (uint8_t *)&pc + offsetof(struct sctp_paddr_change, spc_state),
+           sizeof state);
+    memcpy(&id,
+           (uint8_t *)&pc + offsetof(struct sctp_paddr_change, spc_assoc_id),
+           sizeof id);
+    memcpy(&ss, (uint8_t *)&pc + offsetof(struct sctp_paddr_change, spc_aaddr),
+           sizeof ss);
     n.type = CSCTP_EV_PEER_ADDR_CHANGE;
     n.assoc_id = (csctp_assoc_id)id;
     io_k_addr(&n.u.paddr.addr, NULL, &ss);
@@ -1404,7 +1400,8 @@ int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
   return 0;
 }
 
-/* ---- Shutdown, close, errors, readiness ------------------------------------ */
+/* ---- Shutdown, close, errors, readiness ------------------------------------
+ */
 
 int io_ksock_shutdown(io_ksock *k, int how) {
   if (!k || (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR))
@@ -1498,7 +1495,8 @@ int io_ksock_poll(const io_ksock *k) {
   return m;
 }
 
-/* ---- Options --------------------------------------------------------------- */
+/* ---- Options ---------------------------------------------------------------
+ */
 
 /* Path parameters: struct sctp_paddrparams grew spp_ipv6_flowlabel and
  * spp_dscp in Linux 4.19; older kernels want the shorter struct. */
@@ -1979,7 +1977,8 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
   }
 }
 
-/* ---- Addresses and status ---------------------------------------------------- */
+/* ---- Addresses and status
+ * ---------------------------------------------------- */
 
 /* io_k_getaddrs runs SCTP_GET_LOCAL_ADDRS / SCTP_GET_PEER_ADDRS. */
 static int io_k_getaddrs(const io_ksock *k, int name, csctp_assoc_id id,
@@ -2104,13 +2103,14 @@ int io_ksock_status(const io_ksock *k, csctp_assoc_id assoc_id,
   st->pending = ks.sstat_penddata;
   st->frag_point = ks.sstat_fragmentation_point;
   csctp_path_status prim;
-  io_k_paddrinfo((const uint8_t *)&ks + offsetof(struct sctp_status,
-                                                 sstat_primary), &prim);
+  io_k_paddrinfo((const uint8_t *)&ks +
+                     offsetof(struct sctp_status, sstat_primary),
+                 &prim);
   st->primary = prim.addr;
   struct sockaddr_storage pss;
-  memcpy(&pss, (const uint8_t *)&ks + offsetof(struct sctp_status,
-                                               sstat_primary) +
-                   offsetof(struct sctp_paddrinfo, spinfo_address),
+  memcpy(&pss,
+         (const uint8_t *)&ks + offsetof(struct sctp_status, sstat_primary) +
+             offsetof(struct sctp_paddrinfo, spinfo_address),
          sizeof pss);
   io_k_addr(&prim.addr, &st->peer_port, &pss);
   struct sctp_assocparams ap;
