@@ -81,8 +81,7 @@ static csctp_tstamp assoc_hb_jitter(csctp_assoc *a) {
   return (csctp_tstamp)csctp_get16(b) * CSCTP_MILLISECONDS / 65536;
 }
 
-static void assoc_schedule_hb(csctp_assoc *a, csctp_path *p,
-                              csctp_tstamp now) {
+static void assoc_schedule_hb(csctp_assoc *a, csctp_path *p, csctp_tstamp now) {
   if (a->s.hb_interval == 0) {
     p->hb_due = CSCTP_TSTAMP_NEVER;
     return;
@@ -236,8 +235,8 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
     csctp_ep_send_ctrl(a->ep, &a->paths[assoc_primary_dst(a)].addr,
                        a->peer_port, a->peer_tag, CSCTP_CT_ABORT, 0, cause,
                        value, len);
-  int err = reason == CSCTP_LOST_TIMEOUT ? CSCTP_ERR_TIMEOUT
-                                         : CSCTP_ERR_ABORTED;
+  int err =
+      reason == CSCTP_LOST_TIMEOUT ? CSCTP_ERR_TIMEOUT : CSCTP_ERR_ABORTED;
   csctp_assoc_end(a, CSCTP_EV_ASSOC_LOST, reason, cause, err);
 }
 
@@ -313,8 +312,8 @@ int csctp_assoc_send_init(csctp_assoc *a, csctp_tstamp now) {
   a->state = CSCTP_STATE_COOKIE_WAIT;
   a->send_init = 1;
   a->init_retrans = 0;
-  a->t1_rto = a->s.rto_initial < assoc_t1_cap(a) ? a->s.rto_initial
-                                                  : assoc_t1_cap(a);
+  a->t1_rto =
+      a->s.rto_initial < assoc_t1_cap(a) ? a->s.rto_initial : assoc_t1_cap(a);
   a->t1 = now + a->t1_rto;
   return 0;
 }
@@ -406,8 +405,7 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
     } else if (p.type == CSCTP_PT_IPV4 || p.type == CSCTP_PT_IPV6) {
       csctp_addr addr;
       if (csctp_addr_param_decode(&p, &addr) == 0 &&
-          addr.family == src->family &&
-          csctp_assoc_find_path(a, &addr) < 0) {
+          addr.family == src->family && csctp_assoc_find_path(a, &addr) < 0) {
         addr.port = src->port;
         if (csctp_assoc_add_path(a, &addr, now) == 0 &&
             csctp_assoc_find_path(a, &addr) >= 0)
@@ -596,8 +594,7 @@ static void assoc_on_heartbeat_ack(csctp_assoc *a, const csctp_tlv *c,
                                    csctp_tstamp now) {
   const uint8_t *info;
   size_t len;
-  if (csctp_heartbeat_decode(c, &info, &len) != 0 ||
-      len != ASSOC_HB_INFO_LEN)
+  if (csctp_heartbeat_decode(c, &info, &len) != 0 || len != ASSOC_HB_INFO_LEN)
     return;
   uint64_t nonce = ((uint64_t)csctp_get32(info) << 32) | csctp_get32(info + 4);
   csctp_tstamp sent =
@@ -1076,8 +1073,7 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->unacked = a->sq.n_out;
   st->pending = a->sq.n_unsent;
   st->send_queued = (uint32_t)a->sq.buffered;
-  st->recv_queued =
-      a->rx_ready ? (uint32_t)csctp_reasm_ready_bytes(&a->rx) : 0;
+  st->recv_queued = a->rx_ready ? (uint32_t)csctp_reasm_ready_bytes(&a->rx) : 0;
   st->frag_point = a->frag_point;
   st->npaths = a->npaths;
   if (a->npaths)

@@ -43,7 +43,7 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   a->sack_path = path;
   if (d.flags & CSCTP_DATA_FLAG_I)
     a->sack_now = 1; /* 3.3.1: the I bit */
-  if (d.len == 0) { /* 3.3.1: No User Data */
+  if (d.len == 0) {  /* 3.3.1: No User Data */
     uint8_t v[4];
     csctp_put32(v, d.tsn);
     csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_NO_USER_DATA, v, 4);
@@ -159,8 +159,7 @@ static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r) {
   a->fast_recovery_exit = a->sq.next_tsn - 1;
 }
 
-void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c,
-                         csctp_tstamp now) {
+void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
   csctp_sack s;
   if (!a->sq.mem || a->state == CSCTP_STATE_COOKIE_WAIT ||
       csctp_sack_decode(c, &s) != 0)
@@ -179,8 +178,8 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c,
   for (uint8_t i = 0; i < a->npaths; i++)
     flight_before[i] = a->paths[i].flight;
   csctp_sack_result res;
-  csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps,
-                      now, &res);
+  csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps, now,
+                      &res);
   if (res.ignored)
     return; /* 6.2.1 D i: an old SACK */
   assoc_sack_paths(a, &res, flight_before, now);
@@ -213,8 +212,8 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   if (!csctp_sendq_path_has_inflight(&a->sq, pi))
     return;
   a->t3_expiries++;
-  csctp_cc_on_t3(p);                        /* E1 */
-  csctp_path_backoff(p, &a->s);             /* E2 */
+  csctp_cc_on_t3(p);                               /* E1 */
+  csctp_path_backoff(p, &a->s);                    /* E2 */
   csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
   a->in_fast_recovery = 0;
   /* 6.1 A: lost zero window probes that the peer keeps answering do not

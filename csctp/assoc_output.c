@@ -64,8 +64,8 @@ static int out_put_sack(csctp_assoc *a, csctp_buf *b) {
     else
       return CSCTP_ERR_NOBUF;
   }
-  int rv = csctp_put_sack(b, csctp_tsnmap_cum(&a->tsn), rwnd, gaps, ng, dups,
-                          nd);
+  int rv =
+      csctp_put_sack(b, csctp_tsnmap_cum(&a->tsn), rwnd, gaps, ng, dups, nd);
   if (rv != 0)
     return rv;
   a->sack_now = 0;
@@ -154,7 +154,8 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   p->flight += sz;
   p->last_send = now;
-  a->peer_rwnd = a->peer_rwnd > c->len ? a->peer_rwnd - c->len : 0; /* 6.2.1 B */
+  uint32_t cost = csctp_chunk_rwnd_cost(c->len); /* 6.2.1 B */
+  a->peer_rwnd = a->peer_rwnd > cost ? a->peer_rwnd - cost : 0;
   a->data_chunks_out++;
   csctp_assoc_restart_t3(a, pi, now);
   return 0;
@@ -197,7 +198,8 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     csctp_chunk_out *c = a->sq.unsent;
     if (p->flight >= p->cwnd)
       break;
-    if (a->peer_rwnd < c->len && a->sq.bytes_inflight > 0)
+    if (a->peer_rwnd < csctp_chunk_rwnd_cost(c->len) &&
+        a->sq.bytes_inflight > 0)
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
       break;
@@ -258,8 +260,8 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
     a->pkts_out++;
     return out_init(a, &b);
   }
-  uint8_t pi = a->state == CSCTP_STATE_COOKIE_ECHOED ? a->setup_path
-                                                      : out_pick_path(a);
+  uint8_t pi =
+      a->state == CSCTP_STATE_COOKIE_ECHOED ? a->setup_path : out_pick_path(a);
   csctp_buf_init(&b, buf, out_cap(a, pi, buflen));
   if (csctp_pkt_begin(&b, a->ep->port, a->peer_port, a->peer_tag) != 0)
     return 0;

@@ -42,10 +42,10 @@ static int cookie_get_addr(const uint8_t *p, csctp_addr *a) {
 
 size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
                            uint8_t *out, size_t cap) {
-  size_t n = c->naddrs > CSCTP_COOKIE_MAX_ADDRS ? CSCTP_COOKIE_MAX_ADDRS
-                                                 : c->naddrs;
-  size_t len = 4 + 16 + 20 + 8 + 8 + COOKIE_ADDR_LEN + 1 +
-               COOKIE_ADDR_LEN * n + CSCTP_SHA256_DIGEST_LEN;
+  size_t n =
+      c->naddrs > CSCTP_COOKIE_MAX_ADDRS ? CSCTP_COOKIE_MAX_ADDRS : c->naddrs;
+  size_t len = 4 + 16 + 20 + 8 + 8 + COOKIE_ADDR_LEN + 1 + COOKIE_ADDR_LEN * n +
+               CSCTP_SHA256_DIGEST_LEN;
   if (len > cap)
     return 0;
   uint8_t *p = out;

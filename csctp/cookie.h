@@ -23,7 +23,8 @@ typedef struct csctp_cookie {
 } csctp_cookie;
 
 /* Largest encoded cookie. */
-#define CSCTP_COOKIE_MAX_LEN (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32)
+#define CSCTP_COOKIE_MAX_LEN                                                   \
+  (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32)
 
 /* csctp_cookie_encode writes the signed cookie into out and returns its
  * length, or 0 if cap is too small. */

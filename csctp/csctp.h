@@ -80,7 +80,7 @@ typedef long csctp_ssize;
 #define CSCTP_ERR_REFUSED -1016   /* peer refused the association (ABORT) */
 #define CSCTP_ERR_PROTO -1017     /* peer violated the protocol */
 #define CSCTP_ERR_NOT_SUPPORTED -1018 /* feature unavailable here */
-#define CSCTP_ERR_RANDOM -1019    /* the random source failed */
+#define CSCTP_ERR_RANDOM -1019        /* the random source failed */
 
 /* csctp_strerror returns a static, human readable description of err (a
  * library code or a negated errno). Never NULL. */
@@ -138,23 +138,23 @@ CSCTP_API int csctp_addr_equal(const csctp_addr *a, const csctp_addr *b);
 /* csctp_settings holds every protocol parameter. csctp_settings_default
  * fills in the defaults of RFC 9260 section 16 and those noted here. */
 typedef struct csctp_settings {
-  csctp_tstamp rto_initial; /* RTO.Initial, 1 s */
-  csctp_tstamp rto_min;     /* RTO.Min, 1 s */
-  csctp_tstamp rto_max;     /* RTO.Max, 60 s */
-  uint32_t rto_alpha_shift; /* RTO.Alpha = 1/2^shift, 3 (1/8) */
-  uint32_t rto_beta_shift;  /* RTO.Beta = 1/2^shift, 2 (1/4) */
-  uint32_t max_init_retransmits; /* Max.Init.Retransmits, 8 */
-  csctp_tstamp max_init_timeout; /* cap on the T1 timer; 0 = rto_max */
-  uint32_t assoc_max_retrans;    /* Association.Max.Retrans, 10 */
-  uint32_t path_max_retrans;     /* Path.Max.Retrans, 5 */
-  csctp_tstamp hb_interval;      /* HB.interval, 30 s; 0 disables */
-  csctp_tstamp sack_delay;       /* delayed SACK timer, 200 ms */
-  uint32_t sack_freq;            /* SACK every Nth packet, 2 */
-  uint16_t num_ostreams;         /* outbound streams requested, 10 */
-  uint16_t max_instreams;        /* inbound streams accepted, 65535 */
-  uint32_t rcvbuf;               /* receive buffer (bytes), 1 MiB */
-  uint32_t sndbuf;               /* send buffer (bytes), 1 MiB */
-  uint32_t max_burst;            /* Max.Burst (packets), 4 */
+  csctp_tstamp rto_initial;       /* RTO.Initial, 1 s */
+  csctp_tstamp rto_min;           /* RTO.Min, 1 s */
+  csctp_tstamp rto_max;           /* RTO.Max, 60 s */
+  uint32_t rto_alpha_shift;       /* RTO.Alpha = 1/2^shift, 3 (1/8) */
+  uint32_t rto_beta_shift;        /* RTO.Beta = 1/2^shift, 2 (1/4) */
+  uint32_t max_init_retransmits;  /* Max.Init.Retransmits, 8 */
+  csctp_tstamp max_init_timeout;  /* cap on the T1 timer; 0 = rto_max */
+  uint32_t assoc_max_retrans;     /* Association.Max.Retrans, 10 */
+  uint32_t path_max_retrans;      /* Path.Max.Retrans, 5 */
+  csctp_tstamp hb_interval;       /* HB.interval, 30 s; 0 disables */
+  csctp_tstamp sack_delay;        /* delayed SACK timer, 200 ms */
+  uint32_t sack_freq;             /* SACK every Nth packet, 2 */
+  uint16_t num_ostreams;          /* outbound streams requested, 10 */
+  uint16_t max_instreams;         /* inbound streams accepted, 65535 */
+  uint32_t rcvbuf;                /* receive buffer (bytes), 1 MiB */
+  uint32_t sndbuf;                /* send buffer (bytes), 1 MiB */
+  uint32_t max_burst;             /* Max.Burst (packets), 4 */
   csctp_tstamp valid_cookie_life; /* Valid.Cookie.Life, 60 s */
   /* Largest SCTP packet emitted, common header included, IP and UDP headers
    * excluded. Default 1452: fits a 1500-byte link under UDP/IPv6. */
@@ -193,8 +193,7 @@ CSCTP_API uint16_t csctp_endpoint_port(const csctp_endpoint *ep);
  * peer uses the packet's source address. The array is copied. Returns 0,
  * CSCTP_ERR_INVAL or CSCTP_ERR_NOMEM. */
 CSCTP_API int csctp_endpoint_set_local_addrs(csctp_endpoint *ep,
-                                             const csctp_addr *addrs,
-                                             size_t n);
+                                             const csctp_addr *addrs, size_t n);
 
 /* csctp_endpoint_settings returns the endpoint's settings (used for new
  * associations). */
@@ -225,9 +224,8 @@ CSCTP_API int csctp_pkt_ports(const uint8_t *pkt, size_t len,
  * dropped (also counted in csctp_endpoint_stats); other errors are not
  * fatal to ep either. */
 CSCTP_API int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
-                                      const csctp_addr *dst,
-                                      const uint8_t *pkt, size_t len,
-                                      csctp_tstamp now);
+                                      const csctp_addr *dst, const uint8_t *pkt,
+                                      size_t len, csctp_tstamp now);
 
 /* csctp_endpoint_write_pkt writes the next packet ep wants sent into buf and
  * its destination into *dst (and the local address to send from into *src,
@@ -236,9 +234,8 @@ CSCTP_API int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
  * CSCTP_ERR_NOBUF if buflen is below the path MTU setting (nothing is lost).
  */
 CSCTP_API csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep,
-                                               csctp_addr *dst,
-                                               csctp_addr *src, uint8_t *buf,
-                                               size_t buflen,
+                                               csctp_addr *dst, csctp_addr *src,
+                                               uint8_t *buf, size_t buflen,
                                                csctp_tstamp now);
 
 /* csctp_endpoint_get_expiry returns when csctp_endpoint_handle_expiry must
@@ -302,10 +299,10 @@ enum csctp_state {
 #define CSCTP_SEND_SACK_NOW 0x0008  /* set the I bit (RFC 9260 3.3.1) */
 
 typedef struct csctp_sndinfo {
-  uint16_t sid;      /* stream id */
-  uint16_t flags;    /* CSCTP_SEND_* */
-  uint32_t ppid;     /* payload protocol id, host order */
-  uint32_t context;  /* returned in CSCTP_EV_SEND_FAILED */
+  uint16_t sid;     /* stream id */
+  uint16_t flags;   /* CSCTP_SEND_* */
+  uint32_t ppid;    /* payload protocol id, host order */
+  uint32_t context; /* returned in CSCTP_EV_SEND_FAILED */
   csctp_assoc_id assoc_id;
 } csctp_sndinfo;
 
@@ -319,13 +316,12 @@ typedef struct csctp_sndinfo {
  * CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STATE (shutting down or closed),
  * CSCTP_ERR_NOMEM, CSCTP_ERR_INVAL. */
 CSCTP_API int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
-                         const csctp_addr *dst, const uint8_t *data,
-                         size_t len, csctp_tstamp now);
+                         const csctp_addr *dst, const uint8_t *data, size_t len,
+                         csctp_tstamp now);
 
 /* csctp_send_space returns how many bytes csctp_send would accept now on
  * the association (0 if none or unknown). */
-CSCTP_API size_t csctp_send_space(const csctp_endpoint *ep,
-                                  csctp_assoc_id id);
+CSCTP_API size_t csctp_send_space(const csctp_endpoint *ep, csctp_assoc_id id);
 
 /* Receive flags (csctp_rcvinfo.flags). */
 #define CSCTP_RCV_UNORDERED 0x0001 /* message was sent unordered */
@@ -388,8 +384,8 @@ CSCTP_API int csctp_assoc_release(csctp_endpoint *ep, csctp_assoc_id id);
  * csctp_assoc_set_settings changes them; stream counts, buffer sizes and
  * init parameters only matter before the association is up. Both return 0,
  * CSCTP_ERR_NOT_FOUND or CSCTP_ERR_INVAL. */
-CSCTP_API int csctp_assoc_settings(const csctp_endpoint *ep,
-                                   csctp_assoc_id id, csctp_settings *s);
+CSCTP_API int csctp_assoc_settings(const csctp_endpoint *ep, csctp_assoc_id id,
+                                   csctp_settings *s);
 CSCTP_API int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
                                        const csctp_settings *s);
 
@@ -432,8 +428,7 @@ typedef struct csctp_assoc_status {
 
 /* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */
 CSCTP_API int csctp_assoc_status_get(const csctp_endpoint *ep,
-                                     csctp_assoc_id id,
-                                     csctp_assoc_status *st);
+                                     csctp_assoc_id id, csctp_assoc_status *st);
 
 /* csctp_assoc_paths writes up to max path records and returns the number of
  * paths, or CSCTP_ERR_NOT_FOUND. */
@@ -448,15 +443,15 @@ CSCTP_API int csctp_assoc_set_primary(csctp_endpoint *ep, csctp_assoc_id id,
 /* ---- Events ------------------------------------------------------------ */
 
 enum csctp_event_type {
-  CSCTP_EV_ASSOC_UP = 1,        /* COMM_UP: established */
-  CSCTP_EV_ASSOC_LOST,          /* association ended abnormally */
-  CSCTP_EV_ASSOC_RESTART,       /* peer restarted (RFC 9260 5.2) */
-  CSCTP_EV_SHUTDOWN_COMPLETE,   /* graceful shutdown finished */
-  CSCTP_EV_SHUTDOWN_RECEIVED,   /* peer sent SHUTDOWN: no more data */
-  CSCTP_EV_SEND_FAILED,         /* a message could not be delivered */
-  CSCTP_EV_PEER_ADDR_CHANGE,    /* a path changed state */
-  CSCTP_EV_REMOTE_ERROR,        /* peer sent an ERROR chunk */
-  CSCTP_EV_SENDER_DRY           /* everything sent was acknowledged */
+  CSCTP_EV_ASSOC_UP = 1,      /* COMM_UP: established */
+  CSCTP_EV_ASSOC_LOST,        /* association ended abnormally */
+  CSCTP_EV_ASSOC_RESTART,     /* peer restarted (RFC 9260 5.2) */
+  CSCTP_EV_SHUTDOWN_COMPLETE, /* graceful shutdown finished */
+  CSCTP_EV_SHUTDOWN_RECEIVED, /* peer sent SHUTDOWN: no more data */
+  CSCTP_EV_SEND_FAILED,       /* a message could not be delivered */
+  CSCTP_EV_PEER_ADDR_CHANGE,  /* a path changed state */
+  CSCTP_EV_REMOTE_ERROR,      /* peer sent an ERROR chunk */
+  CSCTP_EV_SENDER_DRY         /* everything sent was acknowledged */
 };
 
 /* Why an association was lost (csctp_event.u.lost.reason). */
@@ -479,7 +474,7 @@ typedef struct csctp_event {
       uint16_t peer_port;
       csctp_addr peer; /* primary path */
     } up;
-    struct { /* ASSOC_LOST */
+    struct {               /* ASSOC_LOST */
       uint32_t reason;     /* enum csctp_lost_reason */
       uint16_t cause_code; /* first error cause in the ABORT, or 0 */
     } lost;
@@ -495,8 +490,8 @@ typedef struct csctp_event {
     } paddr;
     struct { /* REMOTE_ERROR */
       uint16_t cause_code;
-      uint16_t len;      /* bytes of the cause value in data */
-      uint8_t data[64];  /* first bytes of the cause value */
+      uint16_t len;     /* bytes of the cause value in data */
+      uint8_t data[64]; /* first bytes of the cause value */
     } remote_error;
   } u;
 } csctp_event;

@@ -222,8 +222,8 @@ csctp_assoc *csctp_ep_find(const csctp_endpoint *ep, csctp_assoc_id id) {
   return NULL;
 }
 
-csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep, const csctp_addr *addr,
-                                uint16_t peer_port) {
+csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep,
+                                const csctp_addr *addr, uint16_t peer_port) {
   for (csctp_assoc *a = ep->assocs; a; a = a->next)
     if (!a->dead && a->peer_port == peer_port &&
         csctp_assoc_find_path(a, addr) >= 0)
@@ -475,8 +475,8 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
   csctp_buf b;
   size_t off;
   csctp_buf_init(&b, slot->pkt, cap);
-  if (clen == 0 || csctp_pkt_begin(&b, ep->port, hdr->src_port,
-                                   init->init_tag) != 0 ||
+  if (clen == 0 ||
+      csctp_pkt_begin(&b, ep->port, hdr->src_port, init->init_tag) != 0 ||
       csctp_put_init_begin(&b, CSCTP_CT_INIT_ACK, &ack, &off) != 0 ||
       csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, cookie, clen) != 0 ||
       ep_put_local_addrs(ep, &b) != 0) {
@@ -560,7 +560,7 @@ static void ep_ootb(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
   ep->stats.ootb++;
   if (sc->has_abort || sc->has_shutdown_complete || sc->has_cookie_ack ||
       sc->has_stale_cookie_error)
-    return; /* 8.4 (2), (6), (7) */
+    return;                   /* 8.4 (2), (6), (7) */
   if (sc->has_shutdown_ack) { /* 8.4 (5) */
     csctp_ep_send_ctrl(ep, src, hdr->src_port, hdr->vtag,
                        CSCTP_CT_SHUTDOWN_COMPLETE, CSCTP_FLAG_T, 0, NULL, 0);
@@ -588,16 +588,15 @@ static int ep_init_adds_addrs(csctp_endpoint *ep, const csctp_assoc *a,
       csctp_put_addr_param(&b, &addrs[i]);
   if (b.len == 0)
     return 0;
-  csctp_ep_send_ctrl(ep, src, hdr->src_port, init->init_tag, CSCTP_CT_ABORT,
-                     0, CSCTP_CAUSE_RESTART_NEW_ADDRS, value, b.len);
+  csctp_ep_send_ctrl(ep, src, hdr->src_port, init->init_tag, CSCTP_CT_ABORT, 0,
+                     CSCTP_CAUSE_RESTART_NEW_ADDRS, value, b.len);
   return 1;
 }
 
 /* 5.1, 5.2.1, 5.2.2, 8.4 (3): a packet holding INIT. */
 static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
-                       const uint8_t *chunks, size_t len,
-                       const csctp_addr *src, const csctp_addr *dst,
-                       csctp_tstamp now) {
+                       const uint8_t *chunks, size_t len, const csctp_addr *src,
+                       const csctp_addr *dst, csctp_tstamp now) {
   csctp_tlv_iter it;
   csctp_tlv c;
   csctp_init init;
@@ -612,14 +611,14 @@ static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
   if (init.init_tag == 0) /* 3.3.2: silently discard */
     return;
   if (init.a_rwnd < 1500) { /* 3.3.2: too small to be an SCTP peer */
-    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
-                       0, CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT, 0,
+                       CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
     return;
   }
   if (init.num_ostreams == 0 || init.max_instreams == 0) {
     /* 3.3.2: a protocol violation; answer with ABORT (8.4 (3)). */
-    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
-                       0, CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT, 0,
+                       CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
     return;
   }
   csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
@@ -632,14 +631,14 @@ static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
     return;
   }
   if (!a && !ep->listening) {
-    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
-                       0, 0, NULL, 0);
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT, 0,
+                       0, NULL, 0);
     return;
   }
   if (!a && ep->nassocs >= ep->settings.max_assocs) {
     ep->stats.inits_dropped++;
-    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT,
-                       0, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init.init_tag, CSCTP_CT_ABORT, 0,
+                       CSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
     return;
   }
   csctp_ep_answer_init(ep, a, hdr, &init, src, dst, now);
@@ -662,8 +661,7 @@ static void ep_stale_cookie(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
  * association that should process the rest of the packet, or NULL. */
 static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
                                       const csctp_pkt_hdr *hdr,
-                                      const csctp_tlv *c,
-                                      const csctp_addr *src,
+                                      const csctp_tlv *c, const csctp_addr *src,
                                       csctp_tstamp now) {
   csctp_cookie ck;
   if (csctp_cookie_decode(c->value, c->value_len, ep->secret, &ck) != 0 ||
@@ -681,8 +679,8 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   int expired = now > ck.created + ck.lifetime;
   if (a) {
     /* 5.2.4 (3): an old cookie is fine only when both tags match (E). */
-    if (expired && !(ck.local_tag == a->local_tag &&
-                     ck.peer_tag == a->peer_tag)) {
+    if (expired &&
+        !(ck.local_tag == a->local_tag && ck.peer_tag == a->peer_tag)) {
       ep_stale_cookie(ep, hdr, &ck, src, now);
       return NULL;
     }
@@ -858,8 +856,8 @@ csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
     csctp_assoc *next = a->next ? a->next : ep->assocs;
     if (!a->dead && buflen >= a->s.pmtu) {
       csctp_addr tmp;
-      csctp_ssize len = csctp_assoc_write_pkt(a, dst, src ? src : &tmp, buf,
-                                              buflen, now);
+      csctp_ssize len =
+          csctp_assoc_write_pkt(a, dst, src ? src : &tmp, buf, buflen, now);
       if (len > 0) {
         ep->rr_next = next;
         ep->stats.pkts_out++;

@@ -67,8 +67,8 @@ struct csctp_assoc {
   uint32_t fast_recovery_exit;
   uint32_t error_count; /* association error counter (8.1) */
   uint32_t burst;       /* packets with new DATA since the last input */
-  int fast_rtx_now;  /* send one packet of fast retransmissions (7.2.4) */
-  int zwp_sack_seen; /* a SACK came during zero window probing (6.1 A) */
+  int fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
+  int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
 
   /* Receiving. */
@@ -92,7 +92,7 @@ struct csctp_assoc {
   int send_init, send_cookie_echo, send_cookie_ack;
   uint32_t init_retrans;
   uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
-  csctp_tstamp t1; /* T1-init / T1-cookie */
+  csctp_tstamp t1;    /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
 
   /* Teardown (9.2). */

@@ -44,10 +44,10 @@ void csctp_path_rtt_sample(csctp_path *p, const csctp_settings *s,
     p->measured = 1;
   } else { /* 6.3.1 C3: beta first, with the old SRTT */
     csctp_tstamp diff = p->srtt > r ? p->srtt - r : r - p->srtt;
-    p->rttvar =
-        p->rttvar - (p->rttvar >> s->rto_beta_shift) + (diff >> s->rto_beta_shift);
-    p->srtt = p->srtt - (p->srtt >> s->rto_alpha_shift) +
-              (r >> s->rto_alpha_shift);
+    p->rttvar = p->rttvar - (p->rttvar >> s->rto_beta_shift) +
+                (diff >> s->rto_beta_shift);
+    p->srtt =
+        p->srtt - (p->srtt >> s->rto_alpha_shift) + (r >> s->rto_alpha_shift);
   }
   /* 6.3.1 G: a clock granularity of 1 ms keeps RTTVAR from reaching 0. */
   csctp_tstamp var4 = 4 * p->rttvar;

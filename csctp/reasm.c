@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include "reasm.h"
+#include "sendq.h"
 
 #include "tsn.h"
 
@@ -56,6 +57,10 @@ typedef struct csctp_reasm_stream {
 /* Bookkeeping charged per fragment held: its header, a share of a run, and
  * the allocator's own overhead. */
 #define REASM_FRAG_COST (sizeof(frag) + sizeof(run) / 2 + 16)
+/* Senders (ours) count CSCTP_PEER_CHUNK_OVERHEAD per chunk against our
+ * window; charging more here would make honest senders overrun it. */
+_Static_assert(REASM_FRAG_COST <= CSCTP_PEER_CHUNK_OVERHEAD,
+               "receive charge exceeds the sender's per-chunk allowance");
 #define REASM_MIN_STREAMS 8u
 
 static void *mem_alloc(const csctp_reasm *r, size_t n) {

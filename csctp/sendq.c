@@ -168,7 +168,7 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
   c->tx_count++;
   c->sent_at = now;
   c->msg->sent = 1;
-  q->bytes_inflight += c->len;
+  q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
 }
 
 /* leave_flight takes an in-flight chunk out of its path's flight. */
@@ -177,7 +177,7 @@ static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   csctp_path *p = &paths[c->path];
   p->flight = p->flight > sz ? p->flight - sz : 0;
-  q->bytes_inflight -= c->len;
+  q->bytes_inflight -= csctp_chunk_rwnd_cost(c->len);
 }
 
 static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,
@@ -199,10 +199,9 @@ static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,
 }
 
 /* Cumulative part: free everything up to cum_tsn. */
-static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths,
-                            uint32_t cum_tsn, csctp_tstamp now,
-                            csctp_sack_result *res, uint32_t *htna,
-                            int *have_htna) {
+static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths, uint32_t cum_tsn,
+                            csctp_tstamp now, csctp_sack_result *res,
+                            uint32_t *htna, int *have_htna) {
   while (q->out && csctp_tsn_le(q->out->tsn, cum_tsn)) {
     csctp_chunk_out *c = q->out;
     q->out = c->next;
@@ -254,8 +253,8 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
 
 /* 7.2.4: count miss indications below the highest TSN newly acknowledged
  * (HTNA) and mark a chunk for fast retransmit at the third. */
-static void sendq_count_misses(csctp_sendq *q, csctp_path *paths,
-                               uint32_t htna, csctp_sack_result *res) {
+static void sendq_count_misses(csctp_sendq *q, csctp_path *paths, uint32_t htna,
+                               csctp_sack_result *res) {
   for (csctp_chunk_out *c = q->out; c && csctp_tsn_lt(c->tsn, htna);
        c = c->next) {
     if (c->state != CSCTP_OUT_INFLIGHT || c->fast_rtx_done)
@@ -285,8 +284,7 @@ void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
   sendq_apply_cum(q, paths, cum_tsn, now, res, &htna, &have_htna);
   if (!gaps)
     return; /* no gap information: nothing is said about the rest */
-  sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, res, &htna,
-                   &have_htna);
+  sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, res, &htna, &have_htna);
   if (have_htna)
     sendq_count_misses(q, paths, htna, res);
 }

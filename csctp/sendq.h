@@ -50,27 +50,27 @@ typedef struct csctp_sendq {
   csctp_chunk_out *out, *out_tail; /* outstanding, ascending TSN */
   uint16_t *next_ssn;
   uint16_t nstreams;
-  uint32_t next_tsn;    /* TSN for the next new chunk */
-  uint32_t cum_acked;   /* Cumulative TSN Ack Point */
-  size_t buffered;      /* payload bytes held (unsent + outstanding) */
-  size_t overhead;      /* bookkeeping bytes of the messages and fragments
-                           held, charged to the send buffer with buffered */
-  size_t unsent_bytes;  /* payload bytes not yet transmitted */
+  uint32_t next_tsn;   /* TSN for the next new chunk */
+  uint32_t cum_acked;  /* Cumulative TSN Ack Point */
+  size_t buffered;     /* payload bytes held (unsent + outstanding) */
+  size_t overhead;     /* bookkeeping bytes of the messages and fragments
+                          held, charged to the send buffer with buffered */
+  size_t unsent_bytes; /* payload bytes not yet transmitted */
   uint32_t n_unsent, n_out;
-  uint32_t n_rtx;       /* chunks marked CSCTP_OUT_RTX */
-  uint32_t bytes_inflight; /* DATA bytes INFLIGHT (for rwnd, 6.2.1) */
+  uint32_t n_rtx;          /* chunks marked CSCTP_OUT_RTX */
+  uint32_t bytes_inflight; /* INFLIGHT chunks' csctp_chunk_rwnd_cost */
 } csctp_sendq;
 
 /* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */
 #define CSCTP_MAX_PATHS 16
 typedef struct csctp_sack_result {
-  int ignored;         /* out of order SACK (6.2.1 D i) */
+  int ignored; /* out of order SACK (6.2.1 D i) */
   int cum_advanced;
-  int new_fast_rtx;    /* chunks newly marked for fast retransmit */
+  int new_fast_rtx; /* chunks newly marked for fast retransmit */
   uint32_t acked_bytes[CSCTP_MAX_PATHS];
-  uint8_t fast_rtx_path[CSCTP_MAX_PATHS]; /* path had a chunk marked */
+  uint8_t fast_rtx_path[CSCTP_MAX_PATHS];  /* path had a chunk marked */
   uint8_t earliest_acked[CSCTP_MAX_PATHS]; /* 6.3.2 R3 */
-  csctp_tstamp rtt[CSCTP_MAX_PATHS]; /* 0: no sample */
+  csctp_tstamp rtt[CSCTP_MAX_PATHS];       /* 0: no sample */
 } csctp_sack_result;
 
 int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
@@ -125,6 +125,15 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
  * 0 or CSCTP_ERR_NOMEM (the messages not moved stay in from). */
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point);
+
+/* What a chunk takes from the peer's window: its user data plus a fixed
+ * allowance for the receiver's bookkeeping. RFC 9260 6.2.1 B counts the data
+ * only; receivers (ours included) charge their buffer per chunk too, and a
+ * sender that ignores it overruns them with small messages. */
+#define CSCTP_PEER_CHUNK_OVERHEAD 128u
+static inline uint32_t csctp_chunk_rwnd_cost(uint32_t len) {
+  return len + CSCTP_PEER_CHUNK_OVERHEAD;
+}
 
 /* Size of a DATA chunk on the wire (header + padded payload). */
 uint32_t csctp_chunk_out_wire_size(const csctp_chunk_out *c);

@@ -32,12 +32,12 @@ static void pair_init(pair *p, const csctp_settings *s) {
   p->addr_a.ip[0] = 10, p->addr_a.ip[3] = 1;
   p->addr_b.ip[0] = 10, p->addr_b.ip[3] = 2;
   p->now = 1000 * CSCTP_SECONDS;
-  CHECK_EQ(csctp_endpoint_new(&p->a, 5000, s, NULL, seeded_rand, &seed_a,
-                              p->now),
-           0);
-  CHECK_EQ(csctp_endpoint_new(&p->b, 6000, s, NULL, seeded_rand, &seed_b,
-                              p->now),
-           0);
+  CHECK_EQ(
+      csctp_endpoint_new(&p->a, 5000, s, NULL, seeded_rand, &seed_a, p->now),
+      0);
+  CHECK_EQ(
+      csctp_endpoint_new(&p->b, 6000, s, NULL, seeded_rand, &seed_b, p->now),
+      0);
   csctp_endpoint_listen(p->b, 1);
 }
 
@@ -254,9 +254,9 @@ static void test_peer_restart(void) {
   csctp_assoc_id bid = ev.assoc_id;
   csctp_endpoint_del(p.a);
   seed_a += 100;
-  CHECK_EQ(csctp_endpoint_new(&p.a, 5000, NULL, NULL, seeded_rand, &seed_a,
-                              p.now),
-           0);
+  CHECK_EQ(
+      csctp_endpoint_new(&p.a, 5000, NULL, NULL, seeded_rand, &seed_a, p.now),
+      0);
   csctp_assoc_id id = pair_connect(&p);
   REQUIRE(find_event(p.a, CSCTP_EV_ASSOC_UP, &ev));
   REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_RESTART, &ev));

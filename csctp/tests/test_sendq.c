@@ -345,7 +345,8 @@ static void test_tsn_assignment(void) {
   CHECK_EQ(f.q.n_unsent, 0);
   CHECK(f.q.unsent == NULL && f.q.unsent_tail == NULL);
   CHECK_EQ(f.q.n_out, 4);
-  CHECK_EQ(f.q.bytes_inflight, 1420 + 580 + 100 + 50);
+  CHECK_EQ(f.q.bytes_inflight,
+           1420 + 580 + 100 + 50 + 4 * CSCTP_PEER_CHUNK_OVERHEAD);
   CHECK_EQ(f.q.buffered, 2150);
   /* The outstanding list is in TSN order. */
   uint32_t want[] = {0xFFFFFFFEu, 0xFFFFFFFFu, 0, 1};
@@ -384,7 +385,7 @@ static void test_sack_cumulative(void) {
     send_next(&f, 0, T0);
   CHECK_EQ(f.paths[0].flight, 5 * 116);
   CHECK_EQ(f.q.buffered, 500);
-  CHECK_EQ(f.q.bytes_inflight, 500);
+  CHECK_EQ(f.q.bytes_inflight, 500 + 5 * CSCTP_PEER_CHUNK_OVERHEAD);
   csctp_sack_result r;
   /* cum = 101 acknowledges TSN 100 and 101. */
   sack(&f, 101, NULL, 0, T0 + 100 * MS, &r);
@@ -399,7 +400,7 @@ static void test_sack_cumulative(void) {
   CHECK_EQ(f.q.cum_acked, 101);
   CHECK_EQ(f.q.n_out, 3);
   CHECK_EQ(f.q.buffered, 300);
-  CHECK_EQ(f.q.bytes_inflight, 300);
+  CHECK_EQ(f.q.bytes_inflight, 300 + 3 * CSCTP_PEER_CHUNK_OVERHEAD);
   CHECK_EQ(f.paths[0].flight, 3 * 116);
   REQUIRE(f.q.out != NULL);
   CHECK_EQ(f.q.out->tsn, 102);
@@ -470,7 +471,7 @@ static void test_sack_gap_blocks(void) {
   CHECK(r.cum_advanced);
   CHECK_EQ(r.acked_bytes[0], 3 * 116);
   CHECK_EQ(f.paths[0].flight, 928 - 348);
-  CHECK_EQ(f.q.bytes_inflight, 500);
+  CHECK_EQ(f.q.bytes_inflight, 500 + 5 * CSCTP_PEER_CHUNK_OVERHEAD);
   CHECK_EQ(f.q.buffered, 700); /* gap-acked data is still held */
   CHECK_EQ(f.q.n_out, 7);
   CHECK_EQ(by_tsn(&f, 1001)->state, CSCTP_OUT_INFLIGHT);
@@ -583,7 +584,7 @@ static void test_fast_retransmit(void) {
   CHECK(csctp_sendq_first_rtx(&f.q) == c);
   CHECK(csctp_sendq_next_rtx(c) == NULL);
   CHECK_EQ(f.paths[1].flight, 3 * 116); /* 1005, 1006, 1007 */
-  CHECK_EQ(f.q.bytes_inflight, 300);
+  CHECK_EQ(f.q.bytes_inflight, 300 + 3 * CSCTP_PEER_CHUNK_OVERHEAD);
   /* More reports while marked: no double marking. */
   g[1] = 5;
   sack(&f, 1000, g, 1, T0 + 4 * MS, &r);
@@ -732,7 +733,7 @@ static void test_mark_path_rtx(void) {
   CHECK_EQ(f.paths[0].flight, 0);
   CHECK_EQ(f.paths[1].flight, 2 * 116);
   CHECK_EQ(f.q.n_rtx, 3);
-  CHECK_EQ(f.q.bytes_inflight, 200);
+  CHECK_EQ(f.q.bytes_inflight, 200 + 2 * CSCTP_PEER_CHUNK_OVERHEAD);
   CHECK(!csctp_sendq_path_has_inflight(&f.q, 0));
   CHECK(csctp_sendq_path_has_inflight(&f.q, 1));
   CHECK_EQ(by_tsn(&f, 2)->state, CSCTP_OUT_GAPPED);
