@@ -67,7 +67,7 @@ DEPS_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libusrsctp-dev \
 	libusrsctp-examples tshark nftables lksctp-tools
 
 BENCH_SCRIPT ?= scripts/bench.sh
-INTEROP_SCRIPT ?= scripts/interop.sh
+INTEROP_SCRIPT ?= interop/interop.sh
 
 # ----------------------------------------------------------------- sources
 
@@ -107,7 +107,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 # ------------------------------------------------------------------- rules
 
 .PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench \
-	interop deps install format format-check clean help FORCE
+	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
 ifneq ($(GO_CMD_SRCS),)
@@ -247,18 +247,27 @@ demo:
 	bash scripts/demo.sh
 
 bench:
-ifeq ($(wildcard $(BENCH_SCRIPT)),)
-	@echo "make bench: not implemented yet ($(BENCH_SCRIPT) does not exist)" >&2; exit 1
-else
 	bash $(BENCH_SCRIPT)
-endif
 
-interop:
-ifeq ($(wildcard $(INTEROP_SCRIPT)),)
-	@echo "make interop: not implemented yet ($(INTEROP_SCRIPT) does not exist)" >&2; exit 1
-else
-	bash $(INTEROP_SCRIPT)
-endif
+# Interop with usrsctp and pion/sctp (interop/README.md): installs the Debian
+# packages when root, builds the peers and the csctp driver against
+# $(BUILD)/libcsctp.a, runs every scenario with tshark wire checks and writes
+# docs/interop.md. interop-selftest: the harness alone (usrsctp <-> pion).
+interop: lib
+	CSCTP_LIB=$(abspath $(BUILD)/libcsctp.a) bash $(INTEROP_SCRIPT)
+
+interop-peers: lib
+	CSCTP_LIB=$(abspath $(BUILD)/libcsctp.a) bash interop/build.sh
+
+interop-selftest:
+	bash interop/selftest.sh
+
+# The kernel backend against a real kernel SCTP: csctp/tests/kernel_vm.sh
+# builds test_kernel and the Go test binary statically and runs them in the
+# sctp-vm QEMU VM (Linux 6.1 + sctp; first use installs and caches it: root).
+.PHONY: test-kernel
+test-kernel:
+	bash csctp/tests/kernel_vm.sh
 
 # ------------------------------------------------------------ housekeeping
 

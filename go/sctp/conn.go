@@ -31,7 +31,11 @@ type SCTPConn struct {
 	closing bool   // guarded by st.mu
 	closed  atomic.Bool
 
-	rf, wf   *os.File // dups of the read and write event fds
+	// Dups of the read and write event fds. On a kernel stack both are
+	// dups of the kernel socket, which is level-triggered: the read side
+	// waits for it to be readable, the write side for it to be writable
+	// (waitWrite, setWriteWait).
+	rf, wf   *os.File
 	rrc, wrc syscall.RawConn
 
 	notifq   []Notification // guarded by st.mu
@@ -75,7 +79,10 @@ const (
 )
 
 // newConn wraps a C socket. The caller has taken a stack reference for the
-// conn; on failure newConn closes cs and drops that reference.
+// conn; on failure newConn closes cs and drops that reference. On a kernel
+// stack csctp_sock_fd and csctp_sock_wfd are both the kernel socket: rf and
+// wf are two dups of it, one per side, so that a reader and a writer wait
+// (and time out) independently.
 func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error) {
 	c := &SCTPConn{st: st, cs: cs, style: style, net: network,
 		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
@@ -153,13 +160,40 @@ func (c *SCTPConn) RemoteAddr() net.Addr {
 }
 
 // UDPPort returns the local UDP encapsulation port of the conn's stack (0
-// for the raw IP transport): the port peers must use as their remote UDP
-// port ([Options.RemoteUDPPort]).
+// for the raw IP and kernel transports): the port peers must use as their
+// remote UDP port ([Options.RemoteUDPPort]).
 func (c *SCTPConn) UDPPort() int {
 	if !c.ok() {
 		return 0
 	}
 	return c.st.port
+}
+
+// Transport returns the transport that carries the conn: TransportUDP,
+// TransportRaw or TransportKernel (what TransportAuto chose).
+func (c *SCTPConn) Transport() Transport {
+	if !c.ok() {
+		return TransportAuto
+	}
+	return c.st.key.transportName()
+}
+
+// waitWrite runs f like RawConn.Read/Write do, waiting for the write side
+// between calls: the write event fd becoming readable (userland), or the
+// kernel socket becoming writable.
+func (c *SCTPConn) waitWrite(f func(uintptr) bool) error {
+	if c.st.kernel {
+		return c.wrc.Write(f)
+	}
+	return c.wrc.Read(f)
+}
+
+// setWriteWait sets the deadline of the write side's waits.
+func (c *SCTPConn) setWriteWait(t time.Time) error {
+	if c.st.kernel {
+		return c.wf.SetWriteDeadline(t)
+	}
+	return c.wf.SetReadDeadline(t)
 }
 
 // ok reports whether c is a conn made by this package (not nil or a zero
@@ -616,7 +650,7 @@ func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) 
 	}
 	var n int
 	var rerr error
-	err := c.wrc.Read(func(uintptr) bool {
+	err := c.waitWrite(func(uintptr) bool {
 		c.st.mu.Lock()
 		if c.closedLocked() {
 			c.st.mu.Unlock()
@@ -737,7 +771,7 @@ func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
 	if !c.ok() {
 		return invalid("set")
 	}
-	if err := c.wf.SetReadDeadline(t); err != nil {
+	if err := c.setWriteWait(t); err != nil {
 		return c.opErr("set", c.fileErr(err))
 	}
 	return nil

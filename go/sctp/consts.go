@@ -59,8 +59,9 @@ const (
 	cSockStream    = 1
 	cSockSeqpacket = 2
 
-	cTransportUDP = 0
-	cTransportRaw = 1
+	cTransportUDP    = 0
+	cTransportRaw    = 1
+	cTransportKernel = 2
 
 	cUDPEncapsPort = 9899
 

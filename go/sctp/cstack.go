@@ -241,6 +241,8 @@ var (
 	_ [cSockSeqpacket - C.CSCTP_SOCK_SEQPACKET]struct{}
 	_ [C.CSCTP_TRANSPORT_RAW - cTransportRaw]struct{}
 	_ [cTransportRaw - C.CSCTP_TRANSPORT_RAW]struct{}
+	_ [C.CSCTP_TRANSPORT_KERNEL - cTransportKernel]struct{}
+	_ [cTransportKernel - C.CSCTP_TRANSPORT_KERNEL]struct{}
 	_ [C.CSCTP_UDP_ENCAPS_PORT - cUDPEncapsPort]struct{}
 	_ [cUDPEncapsPort - C.CSCTP_UDP_ENCAPS_PORT]struct{}
 	_ [DefaultUDPPort - C.CSCTP_UDP_ENCAPS_PORT]struct{}
@@ -260,6 +262,17 @@ var (
 )
 
 func cStrerror(code int) string { return C.GoString(C.csctp_strerror(C.int(code))) }
+
+// haveCore is true: the C core is linked.
+const haveCore = true
+
+// cKernelProbe returns 0 when the kernel offers SCTP sockets, else the
+// negated errno of socket(2) (CSCTP_ERR_NOT_SUPPORTED where the C core has
+// no kernel backend).
+func cKernelProbe() int { return int(C.csctp_kernel_probe()) }
+
+// cKernelWhy names the cause of a kernel probe or kernel socket error.
+func cKernelWhy(code int) string { return C.GoString(C.csctp_kernel_why(C.int(code))) }
 
 // cStack is one C csctp_stack.
 type cStack struct {

@@ -13,6 +13,12 @@ import (
 
 func cStrerror(code int) string { return "error " + strconv.Itoa(code) }
 
+// haveCore is false: this build has no C core.
+const haveCore = false
+
+func cKernelProbe() int     { return cErrNotSupported }
+func cKernelWhy(int) string { return "" }
+
 type cStack struct{}
 
 func cNewStack(stackKey) (*cStack, error) { return nil, ErrNeedCgo }

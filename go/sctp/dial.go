@@ -128,11 +128,11 @@ func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 
 	kicked := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
-		c.wf.SetReadDeadline(aLongTimeAgo)
+		c.setWriteWait(aLongTimeAgo)
 		close(kicked)
 	})
 	var rerr error
-	err := c.wrc.Read(func(uintptr) bool {
+	err := c.waitWrite(func(uintptr) bool {
 		c.st.mu.Lock()
 		defer c.st.mu.Unlock()
 		m := c.cs.poll()
@@ -155,7 +155,7 @@ func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 		}
 		return c.fileErr(err)
 	}
-	c.wf.SetReadDeadline(time.Time{})
+	c.setWriteWait(time.Time{})
 	if errors.Is(rerr, errAgain) {
 		rerr = &AssocLostError{Reason: LostInitFailed}
 	}

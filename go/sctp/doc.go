@@ -1,9 +1,12 @@
 // Package sctp provides SCTP (RFC 9260) associations with an API shaped
 // like the standard net package.
 //
-// The protocol runs in userland, in the C core of csctp (linked through
-// cgo), over UDP encapsulation (RFC 6951, the default: no privileges and no
-// kernel SCTP needed) or over raw IP protocol 132 (root). See [Transport].
+// The protocol runs either in the operating system's own SCTP (Linux
+// IPPROTO_SCTP sockets, when the kernel has SCTP) or in userland, in the C
+// core of csctp (linked through cgo), over UDP encapsulation (RFC 6951: no
+// privileges and no kernel SCTP needed) or over raw IP protocol 132 (root).
+// The default, [TransportAuto], picks the kernel where it has SCTP, else UDP
+// encapsulation. See [Transport] and [KernelAvailable].
 //
 // # Types
 //
@@ -34,11 +37,13 @@
 // # Concurrency and readiness
 //
 // The conns are safe for concurrent use. No OS thread ever blocks in C: a
-// process-wide stack (one per transport and local UDP port) is driven by one
-// goroutine waiting in Go's network poller, and every socket waits for
-// readiness in the poller too, so deadlines and Close work as they do for
-// net.Conn. The goroutine ends when the last socket of its stack is closed
-// (after giving graceful shutdowns a moment to complete).
+// process-wide userland stack (one per transport and local UDP port) is
+// driven by one goroutine waiting in Go's network poller, and every socket
+// waits for readiness in the poller too, so deadlines and Close work as they
+// do for net.Conn. The goroutine ends when the last socket of its stack is
+// closed (after giving graceful shutdowns a moment to complete). Kernel
+// sockets need no such goroutine: the kernel runs the protocol, and conns
+// wait for their sockets in the poller.
 //
 // # Errors
 //

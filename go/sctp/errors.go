@@ -10,9 +10,22 @@ import (
 // ErrNeedCgo is returned by every function of a build without cgo.
 var ErrNeedCgo = errors.New("sctp: this package needs cgo (CGO_ENABLED=1) and a C compiler")
 
-// ErrKernelTransportNotImplemented is returned for [TransportKernel],
-// which this build does not implement yet.
-var ErrKernelTransportNotImplemented = errors.New("sctp: the kernel SCTP transport is not implemented in this build")
+// ErrKernelUnavailable is returned (wrapped) for [TransportKernel] where
+// the operating system offers no SCTP sockets. The error's text names the
+// cause (for example "kernel has no SCTP (module sctp not loaded?)"), and
+// errors.Is also matches the errno that socket(2) gave
+// (syscall.EPROTONOSUPPORT, syscall.EPERM, ...) or, without cgo,
+// [ErrNeedCgo]. See [KernelAvailable].
+var ErrKernelUnavailable = errors.New("sctp: kernel SCTP unavailable")
+
+// kernelUnavailable is the error for a failed kernel probe or kernel stack
+// (code: the negated errno, or a C library code).
+func kernelUnavailable(code int) error {
+	if !haveCore {
+		return fmt.Errorf("%w: %w", ErrKernelUnavailable, ErrNeedCgo)
+	}
+	return fmt.Errorf("%w: %s (%w)", ErrKernelUnavailable, cKernelWhy(code), codeError(code))
+}
 
 // ErrInvalidStream is returned (wrapped) by writes on a stream id at or
 // beyond the association's negotiated outbound stream count.

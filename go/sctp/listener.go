@@ -218,12 +218,22 @@ func (l *SCTPListener) SetDeadline(t time.Time) error {
 }
 
 // UDPPort returns the local UDP encapsulation port of the listener's stack:
-// the port dialers must use as their remote UDP port.
+// the port dialers must use as their remote UDP port (0 for the raw IP and
+// kernel transports).
 func (l *SCTPListener) UDPPort() int {
 	if l == nil {
 		return 0
 	}
 	return l.c.UDPPort()
+}
+
+// Transport returns the transport the listener uses (what TransportAuto
+// chose).
+func (l *SCTPListener) Transport() Transport {
+	if l == nil {
+		return TransportAuto
+	}
+	return l.c.Transport()
 }
 
 // Subscribe turns on notifications of the given types; accepted conns

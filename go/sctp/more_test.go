@@ -14,8 +14,10 @@ import (
 	"time"
 )
 
-func TestIPv6(t *testing.T) {
-	lc := testListenConfig(Options{})
+func TestIPv6(t *testing.T) { forEachTransport(t, testIPv6) }
+
+func testIPv6(t *testing.T, tr Transport) {
+	lc := testListenConfig(Options{Transport: tr})
 	l, err := lc.ListenSCTPListener(context.Background(), "sctp6", &SCTPAddr{IPAddrs: []net.IPAddr{{IP: net.IPv6loopback}}})
 	if err != nil {
 		if errors.Is(err, syscall.EAFNOSUPPORT) || errors.Is(err, syscall.EADDRNOTAVAIL) {
@@ -31,7 +33,7 @@ func TestIPv6(t *testing.T) {
 			c.Close()
 		}
 	}()
-	d := dialerFor(l.UDPPort(), Options{})
+	d := dialerFor(l.UDPPort(), Options{Transport: tr})
 	c, err := d.Dial("sctp6", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +49,11 @@ func TestIPv6(t *testing.T) {
 	}
 }
 
-func TestMultihomed(t *testing.T) {
+func TestMultihomed(t *testing.T) { forEachTransport(t, testMultihomed) }
+
+func testMultihomed(t *testing.T, tr Transport) {
 	two := &SCTPAddr{IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1).To4()}, {IP: net.IPv4(127, 0, 0, 2).To4()}}}
-	lc := testListenConfig(Options{})
+	lc := testListenConfig(Options{Transport: tr})
 	l, err := lc.ListenSCTPListener(context.Background(), "sctp4", two)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +70,7 @@ func TestMultihomed(t *testing.T) {
 		}
 	}()
 	raddr := &SCTPAddr{IPAddrs: two.IPAddrs, Port: l.Addr().(*SCTPAddr).Port}
-	d := dialerFor(l.UDPPort(), Options{})
+	d := dialerFor(l.UDPPort(), Options{Transport: tr})
 	c, err := d.DialSCTPContext(context.Background(), "sctp4", raddr)
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +97,11 @@ func TestMultihomed(t *testing.T) {
 	}
 }
 
-func TestWriteDeadlineAndClose(t *testing.T) {
+func TestWriteDeadlineAndClose(t *testing.T) { forEachTransport(t, testWriteDeadlineAndClose) }
+
+func testWriteDeadlineAndClose(t *testing.T, tr Transport) {
 	// The peer does not read: writes block once both buffers are full.
-	cc, _ := pairT(t, Options{WriteBuffer: 64 << 10, ReadBuffer: 64 << 10})
+	cc, _ := pairT(t, Options{Transport: tr, WriteBuffer: 64 << 10, ReadBuffer: 64 << 10})
 	cc.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
 	msg := make([]byte, 8<<10)
 	var err error
@@ -124,13 +130,17 @@ func TestWriteDeadlineAndClose(t *testing.T) {
 }
 
 func TestReadAndReadNotificationConcurrently(t *testing.T) {
-	l := listenT(t, Options{})
+	forEachTransport(t, testReadAndReadNotificationConcurrently)
+}
+
+func testReadAndReadNotificationConcurrently(t *testing.T, tr Transport) {
+	l := listenT(t, Options{Transport: tr})
 	ch := make(chan *SCTPConn, 1)
 	go func() {
 		c, _ := l.AcceptSCTP()
 		ch <- c
 	}()
-	cc := dialT(t, l, Options{Notifications: []NotificationType{NotifyAssocChange, NotifyShutdown}})
+	cc := dialT(t, l, Options{Transport: tr, Notifications: []NotificationType{NotifyAssocChange, NotifyShutdown}})
 	sc := <-ch
 	if sc == nil {
 		t.Fatal("accept failed")
@@ -187,8 +197,10 @@ func TestReadAndReadNotificationConcurrently(t *testing.T) {
 	}
 }
 
-func TestBulk(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestBulk(t *testing.T) { forEachTransport(t, testBulk) }
+
+func testBulk(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	const total = 32 << 20
 	go func() {
 		msg := make([]byte, 16<<10)
@@ -207,11 +219,13 @@ func TestBulk(t *testing.T) {
 	}
 }
 
-func TestDialInitGivesUp(t *testing.T) {
+func TestDialInitGivesUp(t *testing.T) { forEachTransport(t, testDialInitGivesUp) }
+
+func testDialInitGivesUp(t *testing.T, tr Transport) {
 	// No answer at all: with 2 INIT retransmissions and a 100 ms cap on the
 	// INIT timer the association fails on its own, as a timeout.
-	port := blackhole(t)
-	d := dialerFor(port, Options{InitMaxAttempts: 2, InitMaxInitTimeout: 100 * time.Millisecond})
+	port := blackhole(t, tr)
+	d := dialerFor(port, Options{Transport: tr, InitMaxAttempts: 2, InitMaxInitTimeout: 100 * time.Millisecond})
 	d.Timeout = 0
 	start := time.Now()
 	_, err := d.Dial("sctp4", "127.0.0.1:5000")
@@ -229,8 +243,10 @@ func TestDialInitGivesUp(t *testing.T) {
 	t.Logf("after %v: %v", time.Since(start), err)
 }
 
-func TestOneToManyInitOptions(t *testing.T) {
-	lc := testListenConfig(Options{})
+func TestOneToManyInitOptions(t *testing.T) { forEachTransport(t, testOneToManyInitOptions) }
+
+func testOneToManyInitOptions(t *testing.T, tr Transport) {
+	lc := testListenConfig(Options{Transport: tr})
 	srv, err := lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +255,7 @@ func TestOneToManyInitOptions(t *testing.T) {
 	if err := srv.InitMaxInStream(100); err != nil {
 		t.Fatal(err)
 	}
-	clc := &ListenConfig{Options: Options{LocalUDPPort: EphemeralPort, RemoteUDPPort: srv.UDPPort()}}
+	clc := &ListenConfig{Options: Options{Transport: tr, LocalUDPPort: EphemeralPort, RemoteUDPPort: srv.UDPPort()}}
 	cl, err := clc.ListenSCTP(context.Background(), "sctp4", nil)
 	if err != nil {
 		t.Fatal(err)

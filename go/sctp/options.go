@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -11,8 +12,10 @@ type Transport int
 // Transports.
 const (
 	// TransportAuto picks the best transport available: the kernel's SCTP
-	// when a build supports it and the kernel has it, else UDP
-	// encapsulation. In this build it is TransportUDP.
+	// (TransportKernel) when the operating system has it, else UDP
+	// encapsulation (TransportUDP). Options that only make sense for UDP
+	// encapsulation ([Options.LocalUDPPort] or [Options.RemoteUDPPort] not
+	// 0) select UDP. [SCTPConn.Transport] tells which was chosen.
 	TransportAuto Transport = iota
 	// TransportUDP encapsulates SCTP in UDP (RFC 6951). Works everywhere,
 	// without privileges. See [Options.LocalUDPPort] and
@@ -22,11 +25,32 @@ const (
 	// would: native SCTP on the wire. Needs root (CAP_NET_RAW) and a kernel
 	// without its own SCTP.
 	TransportRaw
-	// TransportKernel uses the operating system's SCTP sockets. Not
-	// implemented in this build: it returns
-	// [ErrKernelTransportNotImplemented].
+	// TransportKernel uses the operating system's SCTP sockets (Linux
+	// IPPROTO_SCTP) behind the same API. Where the operating system has no
+	// SCTP, conns fail with an error wrapping [ErrKernelUnavailable] that
+	// names the cause (see [KernelAvailable]). The protocol parameters of
+	// [Options] are applied to each kernel socket; the kernel's own limits
+	// and defaults apply otherwise (see docs/kernel-backend.md for the
+	// differences from the userland engine). LocalUDPPort must be 0 (the
+	// kernel's UDP encapsulation port is the system-wide sysctl
+	// net.sctp.udp_port); RemoteUDPPort sets the peer's UDP encapsulation
+	// port per socket (Linux 5.11 or later; the kernel sends over UDP only
+	// when net.sctp.udp_port is set).
 	TransportKernel
 )
+
+// KernelAvailable reports whether the operating system offers SCTP
+// sockets: nil when it does (TransportKernel works and TransportAuto uses
+// it), else an error wrapping [ErrKernelUnavailable] that names the cause.
+func KernelAvailable() error {
+	if code := cKernelProbe(); code != 0 {
+		return kernelUnavailable(code)
+	}
+	return nil
+}
+
+// kernelAuto caches whether TransportAuto uses the kernel.
+var kernelAuto = sync.OnceValue(func() bool { return cKernelProbe() == 0 })
 
 // String returns the transport's name.
 func (t Transport) String() string {
@@ -59,14 +83,17 @@ type Options struct {
 	// Transport carries the packets; the zero value is TransportAuto.
 	Transport Transport
 
-	// LocalUDPPort is the local UDP encapsulation port (UDP transport).
+	// LocalUDPPort is the local UDP encapsulation port (UDP transport;
+	// must be 0 with TransportKernel).
 	// 0 means DefaultUDPPort (9899) for listeners and an ephemeral port for
 	// dials; EphemeralPort (-1) asks for an ephemeral port. All conns of a
 	// process with the same transport and local UDP port share one stack.
 	LocalUDPPort int
 	// RemoteUDPPort is the peer's UDP encapsulation port used to set up
 	// associations (0: DefaultUDPPort). Later packets follow the UDP source
-	// port of the peer's packets (RFC 6951 5.4).
+	// port of the peer's packets (RFC 6951 5.4). With TransportKernel it is
+	// the per-socket remote encapsulation port (0: the system's
+	// net.sctp.encap_port).
 	RemoteUDPPort int
 
 	// InitNumStreams is the number of outbound streams requested (0: 10).
@@ -94,19 +121,40 @@ type Options struct {
 
 // stackKey selects a process-wide stack.
 type stackKey struct {
-	transport int // cTransportUDP or cTransportRaw
+	transport int // cTransportUDP, cTransportRaw or cTransportKernel
 	udpPort   int // 0: ephemeral
+}
+
+// transportName returns the Transport of a resolved key.
+func (k stackKey) transportName() Transport {
+	switch k.transport {
+	case cTransportRaw:
+		return TransportRaw
+	case cTransportKernel:
+		return TransportKernel
+	}
+	return TransportUDP
 }
 
 // key resolves the transport and local UDP port. listener tells the
 // default of LocalUDPPort.
 func (o *Options) key(listener bool) (stackKey, error) {
+	if o.RemoteUDPPort < 0 || o.RemoteUDPPort > 65535 {
+		return stackKey{}, fmt.Errorf("sctp: invalid remote UDP port %d", o.RemoteUDPPort)
+	}
 	switch o.Transport {
-	case TransportAuto, TransportUDP:
+	case TransportAuto:
+		if o.LocalUDPPort == 0 && o.RemoteUDPPort == 0 && kernelAuto() {
+			return stackKey{transport: cTransportKernel}, nil
+		}
+	case TransportUDP:
 	case TransportRaw:
 		return stackKey{transport: cTransportRaw}, nil
 	case TransportKernel:
-		return stackKey{}, ErrKernelTransportNotImplemented
+		if o.LocalUDPPort != 0 && o.LocalUDPPort != EphemeralPort {
+			return stackKey{}, fmt.Errorf("sctp: LocalUDPPort %d does not apply to the kernel transport (its UDP port is the sysctl net.sctp.udp_port)", o.LocalUDPPort)
+		}
+		return stackKey{transport: cTransportKernel}, nil
 	default:
 		return stackKey{}, fmt.Errorf("sctp: unknown transport %d", int(o.Transport))
 	}
@@ -120,9 +168,6 @@ func (o *Options) key(listener bool) (stackKey, error) {
 		k.udpPort = p
 	default:
 		return stackKey{}, fmt.Errorf("sctp: invalid local UDP port %d", p)
-	}
-	if o.RemoteUDPPort < 0 || o.RemoteUDPPort > 65535 {
-		return stackKey{}, fmt.Errorf("sctp: invalid remote UDP port %d", o.RemoteUDPPort)
 	}
 	return k, nil
 }

@@ -11,14 +11,17 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-func TestDial(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestDial(t *testing.T) { forEachTransport(t, testDial) }
+
+func testDial(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	if _, err := cc.Write([]byte("hello")); err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +48,10 @@ func TestDial(t *testing.T) {
 	}
 }
 
-func TestDialString(t *testing.T) {
-	l := listenT(t, Options{})
+func TestDialString(t *testing.T) { forEachTransport(t, testDialString) }
+
+func testDialString(t *testing.T, tr Transport) {
+	l := listenT(t, Options{Transport: tr})
 	go func() {
 		c, err := l.Accept()
 		if err == nil {
@@ -54,7 +59,7 @@ func TestDialString(t *testing.T) {
 			c.Close()
 		}
 	}()
-	d := dialerFor(l.UDPPort(), Options{})
+	d := dialerFor(l.UDPPort(), Options{Transport: tr})
 	c, err := d.Dial("sctp", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -107,10 +112,12 @@ func TestDialTwoStacks(t *testing.T) {
 	}
 }
 
-func TestDialNoListener(t *testing.T) {
-	l := listenT(t, Options{}) // keeps the stack (and its UDP port) alive
+func TestDialNoListener(t *testing.T) { forEachTransport(t, testDialNoListener) }
+
+func testDialNoListener(t *testing.T, tr Transport) {
+	l := listenT(t, Options{Transport: tr}) // keeps the stack (and its UDP port) alive
 	raddr := &SCTPAddr{IPAddrs: loopback4.IPAddrs, Port: l.Addr().(*SCTPAddr).Port + 1}
-	d := dialerFor(l.UDPPort(), Options{})
+	d := dialerFor(l.UDPPort(), Options{Transport: tr})
 	start := time.Now()
 	_, err := d.DialSCTPContext(context.Background(), "sctp4", raddr)
 	if err == nil {
@@ -130,7 +137,12 @@ func TestDialNoListener(t *testing.T) {
 }
 
 // blackhole returns a UDP port on loopback where nobody answers.
-func blackhole(t *testing.T) int {
+// For the kernel transport the kernel is pointed at it through UDP
+// encapsulation (see kernelUDPEncap).
+func blackhole(t *testing.T, tr Transport) int {
+	if tr == TransportKernel {
+		kernelUDPEncap(t)
+	}
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -147,9 +159,11 @@ func blackhole(t *testing.T) int {
 	return pc.LocalAddr().(*net.UDPAddr).Port
 }
 
-func TestDialContextCancel(t *testing.T) {
-	port := blackhole(t)
-	d := dialerFor(port, Options{})
+func TestDialContextCancel(t *testing.T) { forEachTransport(t, testDialContextCancel) }
+
+func testDialContextCancel(t *testing.T, tr Transport) {
+	port := blackhole(t, tr)
+	d := dialerFor(port, Options{Transport: tr})
 	d.Timeout = 0
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
@@ -163,9 +177,11 @@ func TestDialContextCancel(t *testing.T) {
 	}
 }
 
-func TestDialTimeout(t *testing.T) {
-	port := blackhole(t)
-	d := dialerFor(port, Options{})
+func TestDialTimeout(t *testing.T) { forEachTransport(t, testDialTimeout) }
+
+func testDialTimeout(t *testing.T, tr Transport) {
+	port := blackhole(t, tr)
+	d := dialerFor(port, Options{Transport: tr})
 	d.Timeout = 300 * time.Millisecond
 	_, err := d.Dial("sctp4", "127.0.0.1:5000")
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -177,10 +193,12 @@ func TestDialTimeout(t *testing.T) {
 	}
 }
 
-func TestStreams(t *testing.T) {
+func TestStreams(t *testing.T) { forEachTransport(t, testStreams) }
+
+func testStreams(t *testing.T, tr Transport) {
 	const streams = 16
 	const perStream = 20
-	o := Options{InitNumStreams: streams, InitMaxInStreams: streams}
+	o := Options{Transport: tr, InitNumStreams: streams, InitMaxInStreams: streams}
 	cc, sc := pairT(t, o)
 	st, err := cc.Status()
 	if err != nil {
@@ -229,8 +247,10 @@ func TestStreams(t *testing.T) {
 	}
 }
 
-func TestInvalidStream(t *testing.T) {
-	cc, _ := pairT(t, Options{InitNumStreams: 4, WriteBuffer: 64 << 10})
+func TestInvalidStream(t *testing.T) { forEachTransport(t, testInvalidStream) }
+
+func testInvalidStream(t *testing.T, tr Transport) {
+	cc, _ := pairT(t, Options{Transport: tr, InitNumStreams: 4, WriteBuffer: 64 << 10})
 	_, err := cc.WriteToSCTP([]byte("x"), nil, &SndInfo{Stream: 100})
 	if !errors.Is(err, ErrInvalidStream) {
 		t.Errorf("write on stream 100: %v, want ErrInvalidStream", err)
@@ -245,8 +265,10 @@ func TestInvalidStream(t *testing.T) {
 	}
 }
 
-func TestPPID(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestPPID(t *testing.T) { forEachTransport(t, testPPID) }
+
+func testPPID(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	for _, ppid := range []uint32{0, 1, 0x01020304, 0xfffffffe, 51 /* WebRTC string */} {
 		if _, err := cc.WriteToSCTP([]byte("p"), nil, &SndInfo{PPID: ppid}); err != nil {
 			t.Fatal(err)
@@ -258,8 +280,10 @@ func TestPPID(t *testing.T) {
 	}
 }
 
-func TestPartialReads(t *testing.T) {
-	cc, sc := pairT(t, Options{WriteBuffer: 4 << 20, ReadBuffer: 4 << 20})
+func TestPartialReads(t *testing.T) { forEachTransport(t, testPartialReads) }
+
+func testPartialReads(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr, WriteBuffer: 4 << 20, ReadBuffer: 4 << 20})
 	sizes := []int{1, 2, 100, 1000, 1452, 4000, 65536, 300000, 1 << 20}
 	errc := make(chan error, 1)
 	go func() {
@@ -317,9 +341,11 @@ func TestPartialReads(t *testing.T) {
 	}
 }
 
-func TestReadShortBufferRead(t *testing.T) {
+func TestReadShortBufferRead(t *testing.T) { forEachTransport(t, testReadShortBufferRead) }
+
+func testReadShortBufferRead(t *testing.T, tr Transport) {
 	// Plain Read: a short buffer gets the first part, the next Read the rest.
-	cc, sc := pairT(t, Options{})
+	cc, sc := pairT(t, Options{Transport: tr})
 	cc.Write([]byte("abcdefghij"))
 	cc.Write([]byte("XY"))
 	buf := make([]byte, 4)
@@ -336,8 +362,10 @@ func TestReadShortBufferRead(t *testing.T) {
 	}
 }
 
-func TestReadDeadline(t *testing.T) {
-	cc, _ := pairT(t, Options{})
+func TestReadDeadline(t *testing.T) { forEachTransport(t, testReadDeadline) }
+
+func testReadDeadline(t *testing.T, tr Transport) {
+	cc, _ := pairT(t, Options{Transport: tr})
 	cc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	start := time.Now()
 	_, err := cc.Read(make([]byte, 10))
@@ -359,8 +387,10 @@ func TestReadDeadline(t *testing.T) {
 	cc.SetReadDeadline(time.Time{})
 }
 
-func TestCloseUnblocksRead(t *testing.T) {
-	cc, _ := pairT(t, Options{})
+func TestCloseUnblocksRead(t *testing.T) { forEachTransport(t, testCloseUnblocksRead) }
+
+func testCloseUnblocksRead(t *testing.T, tr Transport) {
+	cc, _ := pairT(t, Options{Transport: tr})
 	errc := make(chan error, 1)
 	go func() {
 		_, err := cc.Read(make([]byte, 10))
@@ -384,8 +414,10 @@ func TestCloseUnblocksRead(t *testing.T) {
 	}
 }
 
-func TestCloseUnblocksAccept(t *testing.T) {
-	l := listenT(t, Options{})
+func TestCloseUnblocksAccept(t *testing.T) { forEachTransport(t, testCloseUnblocksAccept) }
+
+func testCloseUnblocksAccept(t *testing.T, tr Transport) {
+	l := listenT(t, Options{Transport: tr})
 	errc := make(chan error, 1)
 	go func() {
 		_, err := l.Accept()
@@ -403,8 +435,10 @@ func TestCloseUnblocksAccept(t *testing.T) {
 	}
 }
 
-func TestAcceptDeadline(t *testing.T) {
-	l := listenT(t, Options{})
+func TestAcceptDeadline(t *testing.T) { forEachTransport(t, testAcceptDeadline) }
+
+func testAcceptDeadline(t *testing.T, tr Transport) {
+	l := listenT(t, Options{Transport: tr})
 	l.SetDeadline(time.Now().Add(50 * time.Millisecond))
 	_, err := l.Accept()
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -412,8 +446,10 @@ func TestAcceptDeadline(t *testing.T) {
 	}
 }
 
-func TestEOFAndShutdown(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestEOFAndShutdown(t *testing.T) { forEachTransport(t, testEOFAndShutdown) }
+
+func testEOFAndShutdown(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	cc.Write([]byte("last"))
 	cc.Close()
 	buf := make([]byte, 10)
@@ -432,8 +468,10 @@ func TestEOFAndShutdown(t *testing.T) {
 	}
 }
 
-func TestAbort(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestAbort(t *testing.T) { forEachTransport(t, testAbort) }
+
+func testAbort(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	if err := cc.Abort("going away"); err != nil {
 		t.Fatal(err)
 	}
@@ -452,10 +490,12 @@ func TestAbort(t *testing.T) {
 	}
 }
 
-func TestConcurrentWriters(t *testing.T) {
+func TestConcurrentWriters(t *testing.T) { forEachTransport(t, testConcurrentWriters) }
+
+func testConcurrentWriters(t *testing.T, tr Transport) {
 	const writers = 8
 	const each = 200
-	cc, sc := pairT(t, Options{})
+	cc, sc := pairT(t, Options{Transport: tr})
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
@@ -488,10 +528,12 @@ func TestConcurrentWriters(t *testing.T) {
 	wg.Wait()
 }
 
-func TestConcurrentReadWrite(t *testing.T) {
+func TestConcurrentReadWrite(t *testing.T) { forEachTransport(t, testConcurrentReadWrite) }
+
+func testConcurrentReadWrite(t *testing.T, tr Transport) {
 	// Both directions at once, with reader and writer goroutines on each
 	// side.
-	cc, sc := pairT(t, Options{})
+	cc, sc := pairT(t, Options{Transport: tr})
 	const n = 500
 	var wg sync.WaitGroup
 	for _, c := range []*SCTPConn{cc, sc} {
@@ -520,8 +562,10 @@ func TestConcurrentReadWrite(t *testing.T) {
 	wg.Wait()
 }
 
-func TestOneToMany(t *testing.T) {
-	lc := testListenConfig(Options{})
+func TestOneToMany(t *testing.T) { forEachTransport(t, testOneToMany) }
+
+func testOneToMany(t *testing.T, tr Transport) {
+	lc := testListenConfig(Options{Transport: tr})
 	srv, err := lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
 	if err != nil {
 		t.Fatal(err)
@@ -544,7 +588,7 @@ func TestOneToMany(t *testing.T) {
 	}()
 
 	// Two one-to-many clients (implicit setup) and one one-to-one client.
-	clc := &ListenConfig{Options: Options{LocalUDPPort: EphemeralPort, RemoteUDPPort: srv.UDPPort()}}
+	clc := &ListenConfig{Options: Options{Transport: tr, LocalUDPPort: EphemeralPort, RemoteUDPPort: srv.UDPPort()}}
 	for k := 0; k < 2; k++ {
 		cl, err := clc.ListenSCTP(context.Background(), "sctp4", nil)
 		if err != nil {
@@ -570,7 +614,7 @@ func TestOneToMany(t *testing.T) {
 			}
 		}
 	}
-	d := dialerFor(srv.UDPPort(), Options{})
+	d := dialerFor(srv.UDPPort(), Options{Transport: tr})
 	c, err := d.DialSCTPContext(context.Background(), "sctp4", saddr)
 	if err != nil {
 		t.Fatal(err)
@@ -586,14 +630,16 @@ func TestOneToMany(t *testing.T) {
 	}
 }
 
-func TestPeelOff(t *testing.T) {
-	lc := testListenConfig(Options{Notifications: []NotificationType{NotifyAssocChange}})
+func TestPeelOff(t *testing.T) { forEachTransport(t, testPeelOff) }
+
+func testPeelOff(t *testing.T, tr Transport) {
+	lc := testListenConfig(Options{Transport: tr, Notifications: []NotificationType{NotifyAssocChange}})
 	srv, err := lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	d := dialerFor(srv.UDPPort(), Options{})
+	d := dialerFor(srv.UDPPort(), Options{Transport: tr})
 	c, err := d.DialSCTPContext(context.Background(), "sctp4", srv.LocalAddr().(*SCTPAddr))
 	if err != nil {
 		t.Fatal(err)
@@ -631,9 +677,11 @@ func TestPeelOff(t *testing.T) {
 	}
 }
 
-func TestNotifications(t *testing.T) {
+func TestNotifications(t *testing.T) { forEachTransport(t, testNotifications) }
+
+func testNotifications(t *testing.T, tr Transport) {
 	all := []NotificationType{NotifyAssocChange, NotifyShutdown, NotifyPeerAddrChange}
-	l := listenT(t, Options{})
+	l := listenT(t, Options{Transport: tr})
 	ch := make(chan *SCTPConn, 1)
 	go func() {
 		c, err := l.AcceptSCTP()
@@ -643,7 +691,7 @@ func TestNotifications(t *testing.T) {
 		}
 		ch <- c
 	}()
-	cc := dialT(t, l, Options{Notifications: all})
+	cc := dialT(t, l, Options{Transport: tr, Notifications: all})
 	sc := <-ch
 	if sc == nil {
 		t.Fatal("accept failed")
@@ -692,8 +740,10 @@ func TestNotifications(t *testing.T) {
 	}
 }
 
-func TestStatusAndPaths(t *testing.T) {
-	cc, sc := pairT(t, Options{})
+func TestStatusAndPaths(t *testing.T) { forEachTransport(t, testStatusAndPaths) }
+
+func testStatusAndPaths(t *testing.T, tr Transport) {
+	cc, sc := pairT(t, Options{Transport: tr})
 	cc.Write([]byte("x"))
 	readMsg(t, sc, 10)
 	st, err := cc.Status()
@@ -725,10 +775,9 @@ func TestBadArguments(t *testing.T) {
 	if _, err := DialSCTP("sctp", nil, nil); err == nil {
 		t.Error("dial to nil succeeded")
 	}
-	var d Dialer
-	d.Transport = TransportKernel
-	if _, err := d.Dial("sctp", "127.0.0.1:1"); !errors.Is(err, ErrKernelTransportNotImplemented) {
-		t.Errorf("kernel transport: %v", err)
+	d := Dialer{Options: Options{Transport: TransportKernel, LocalUDPPort: 5000}}
+	if _, err := d.Dial("sctp", "127.0.0.1:1"); err == nil || !strings.Contains(err.Error(), "LocalUDPPort") {
+		t.Errorf("kernel transport with a local UDP port: %v", err)
 	}
 	lc := ListenConfig{Options: Options{InitNumStreams: -1}}
 	if _, err := lc.Listen(context.Background(), "sctp", ":0"); err == nil {
@@ -740,11 +789,13 @@ func TestBadArguments(t *testing.T) {
 	}
 }
 
-func TestNoLeaksAfterClose(t *testing.T) {
+func TestNoLeaksAfterClose(t *testing.T) { forEachTransport(t, testNoLeaksAfterClose) }
+
+func testNoLeaksAfterClose(t *testing.T, tr Transport) {
 	waitNoStacks(t)
 	fds0 := countFDs(t)
 	g0 := runtime.NumGoroutine()
-	lc := testListenConfig(Options{})
+	lc := testListenConfig(Options{Transport: tr})
 	l, err := lc.ListenSCTPListener(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
 	if err != nil {
 		t.Fatal(err)
@@ -759,7 +810,7 @@ func TestNoLeaksAfterClose(t *testing.T) {
 		io.Copy(c, c)
 		c.Close()
 	}()
-	d := dialerFor(l.UDPPort(), Options{})
+	d := dialerFor(l.UDPPort(), Options{Transport: tr})
 	c, err := d.DialSCTPContext(context.Background(), "sctp4", l.Addr().(*SCTPAddr))
 	if err != nil {
 		t.Fatal(err)

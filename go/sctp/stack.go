@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -21,9 +22,15 @@ import (
 // stack's timerfd, inside its epoll set, would wake it too). When the last
 // conn closes, the driver keeps running until the graceful shutdowns in
 // progress are done (at most drainMax), then frees the stack and ends.
+//
+// A kernel stack (CSCTP_TRANSPORT_KERNEL) has no engine, transport or
+// timers: the kernel moves the packets and finishes graceful shutdowns
+// after close on its own. It has no driver (ef is nil) and is freed as soon
+// as its last conn closes.
 type stack struct {
-	key  stackKey
-	port int // local UDP encapsulation port (0 for raw IP)
+	key    stackKey
+	port   int  // local UDP encapsulation port (0 for raw IP and kernel)
+	kernel bool // CSCTP_TRANSPORT_KERNEL: no driver, no timers
 
 	mu       sync.Mutex // guards cs, every C call, deadline
 	cs       *cStack
@@ -71,17 +78,34 @@ func acquireStack(k stackKey) (*stack, error) {
 		registry.stacks = make(map[stackKey]*stack)
 	}
 	registry.stacks[k] = s
-	go s.run()
+	if s.kernel {
+		close(s.done)
+	} else {
+		go s.run()
+	}
 	return s, nil
 }
 
 func newStack(k stackKey) (*stack, error) {
+	kernel := k.transport == cTransportKernel
+	if kernel {
+		// Name the cause when the kernel has no SCTP.
+		if code := cKernelProbe(); code != 0 {
+			return nil, kernelUnavailable(code)
+		}
+	}
 	cs, err := cNewStack(k)
 	if err != nil {
+		if kernel {
+			return nil, fmt.Errorf("%w: %w", ErrKernelUnavailable, err)
+		}
 		return nil, err
 	}
-	s := &stack{key: k, cs: cs, done: make(chan struct{})}
+	s := &stack{key: k, cs: cs, kernel: kernel, done: make(chan struct{})}
 	s.port = cs.udpPort()
+	if kernel {
+		return s, nil
+	}
 	s.ef, s.rc, err = pollFile(cs.fd(), "sctp-stack")
 	if err != nil {
 		cs.del()
@@ -105,6 +129,13 @@ func (s *stack) release() {
 	last := s.refs == 0
 	if last {
 		s.draining.Store(true)
+	}
+	if last && s.kernel {
+		// Nothing runs inside a kernel stack: free it now.
+		delete(registry.stacks, s.key)
+		s.destroy()
+		registry.mu.Unlock()
+		return
 	}
 	registry.mu.Unlock()
 	if last {
@@ -179,8 +210,8 @@ func (s *stack) pollStep(uintptr) bool {
 // armLocked sets the driver's deadline from csctp_stack_timeout. With
 // onlyEarlier (calls from conns) it only brings the deadline forward.
 func (s *stack) armLocked(onlyEarlier bool) {
-	if s.cs == nil {
-		return
+	if s.cs == nil || s.ef == nil {
+		return // freed, or a kernel stack (no timers)
 	}
 	var want time.Time
 	now := time.Now()
@@ -213,9 +244,12 @@ func (s *stack) armLocked(onlyEarlier bool) {
 	s.ef.SetReadDeadline(want)
 }
 
-// destroy frees the stack. Called by the driver with registry.mu held.
+// destroy frees the stack. Called by the driver (by release for a kernel
+// stack) with registry.mu held.
 func (s *stack) destroy() {
-	s.ef.Close()
+	if s.ef != nil {
+		s.ef.Close()
+	}
 	s.mu.Lock()
 	s.cs.del()
 	s.cs = nil
