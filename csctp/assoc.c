@@ -764,6 +764,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   csctp_tlv c;
   int had_data = 0, had_new = 0, had_dup = 0;
   uint8_t path = assoc_path_of(a, src, dst);
+  int gaps_before = a->rx_ready && csctp_tsnmap_has_gaps(&a->tsn);
   a->pkts_in++;
   a->burst = 0;
   csctp_tlv_iter_init(&it, chunks, len);
@@ -822,7 +823,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   }
 done:
   if (had_data && !a->dead)
-    csctp_assoc_after_data(a, had_new, had_dup && !had_new, now);
+    csctp_assoc_after_data(a, had_new, had_dup && !had_new, gaps_before, now);
 }
 
 /* ---- Path and association failure (8.1, 8.2) --------------------------- */

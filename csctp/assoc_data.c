@@ -98,11 +98,13 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
 }
 
 /* 6.2: SACK every sack_freq packets or after sack_delay; at once on gaps
- * and duplicates (6.7). 9.2: in SHUTDOWN-SENT answer DATA with SHUTDOWN. */
+ * and duplicates (6.7), and when a packet fills the last gap, so that a
+ * sender waiting on a retransmission learns at once (as TCP does, RFC 5681
+ * 4.2). 9.2: in SHUTDOWN-SENT answer DATA with SHUTDOWN. */
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
-                            csctp_tstamp now) {
+                            int gaps_before, csctp_tstamp now) {
   (void)had_new;
-  if (dup_only || csctp_tsnmap_has_gaps(&a->tsn))
+  if (dup_only || gaps_before || csctp_tsnmap_has_gaps(&a->tsn))
     a->sack_now = 1;
   if (++a->pkts_unacked >= a->s.sack_freq)
     a->sack_now = 1;

@@ -228,7 +228,7 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
 void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now);
 uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a);
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int had_dup,
-                            csctp_tstamp now);
+                            int gaps_before, csctp_tstamp now);
 void csctp_assoc_on_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 uint8_t csctp_assoc_data_path(const csctp_assoc *a);

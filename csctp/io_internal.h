@@ -128,6 +128,7 @@ struct csctp_stack {
   csctp_tstamp armed;       /* what the timer fd is set to */
   csctp_tstamp linger_next; /* earliest orphan linger deadline */
   io_pkt rx[IO_BATCH], tx[IO_BATCH];
+  size_t ntx; /* packets waiting in tx for the next batched send */
   uint8_t *rxmem, *txmem;
   uint8_t *scratch; /* gather buffer for sendv */
   size_t scratch_len;

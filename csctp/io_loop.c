@@ -353,7 +353,10 @@ CSCTP_API int csctp_stack_timeout(const csctp_stack *st) {
 
 void io_timer_update(csctp_stack *st) {
   csctp_tstamp next = io_next_expiry(st);
-  if (next == st->armed)
+  /* An armed timer due no later than next stays: waking early costs one
+   * empty step, re-arming costs a system call on nearly every packet (T3
+   * moves with each SACK). */
+  if (next >= st->armed)
     return;
   struct itimerspec its;
   memset(&its, 0, sizeof its);
@@ -705,31 +708,43 @@ static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
   }
 }
 
-/* io_ep_flush sends everything the endpoint wants sent now. */
-static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
+/* io_tx_send sends the packets collected in the stack's transmit batch. */
+static void io_tx_send(csctp_stack *st) {
+  size_t n = st->ntx;
+  if (n == 0)
+    return;
+  if (st->cfg.transport == CSCTP_TRANSPORT_RAW)
+    for (size_t i = 0; i < n; i++)
+      st->tx[i].peer.port = 0;
+  (void)st->tr->ops->send(st->tr, st->tx, n);
+  st->stats.dgrams_out += n;
+  st->ntx = 0;
+}
+
+/* io_ep_collect moves what the endpoint wants sent now into the transmit
+ * batch, sending the batch whenever it is full. Called after every received
+ * packet, so that each SACK (and each SACK's answer) is produced in its turn
+ * rather than once per receive batch, while the sends stay batched. */
+static void io_ep_collect(io_ep *iep, csctp_tstamp now) {
   csctp_stack *st = iep->st;
   for (;;) {
-    size_t n = 0;
-    while (n < IO_BATCH) {
-      io_pkt *p = &st->tx[n];
-      csctp_ssize r = csctp_endpoint_write_pkt(iep->ep, &p->peer, &p->local,
-                                               p->buf, IO_PKT_ROOM, now);
-      if (r <= 0)
-        break;
-      p->len = (size_t)r;
-      st->stats.bytes_out += (uint64_t)r;
-      n++;
-    }
-    if (n) {
-      if (st->cfg.transport == CSCTP_TRANSPORT_RAW)
-        for (size_t i = 0; i < n; i++)
-          st->tx[i].peer.port = 0;
-      (void)st->tr->ops->send(st->tr, st->tx, n);
-      st->stats.dgrams_out += n;
-    }
-    if (n < IO_BATCH)
+    if (st->ntx == IO_BATCH)
+      io_tx_send(st);
+    io_pkt *p = &st->tx[st->ntx];
+    csctp_ssize r = csctp_endpoint_write_pkt(iep->ep, &p->peer, &p->local,
+                                             p->buf, IO_PKT_ROOM, now);
+    if (r <= 0)
       return;
+    p->len = (size_t)r;
+    st->stats.bytes_out += (uint64_t)r;
+    st->ntx++;
   }
+}
+
+/* io_ep_flush sends everything the endpoint wants sent now. */
+static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
+  io_ep_collect(iep, now);
+  io_tx_send(iep->st);
 }
 
 void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
@@ -863,6 +878,7 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
     flags = 1;
     tag = vtag;
   }
+  io_tx_send(st); /* the reply is built in the first transmit slot */
   io_pkt *r = &st->tx[0];
   uint8_t *o = r->buf;
   o[0] = b[2]; /* source port := their destination port */
@@ -905,6 +921,7 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
   (void)csctp_endpoint_read_pkt(iep->ep, &p->peer,
                                 p->local.family ? &p->local : NULL, p->buf,
                                 p->len, now);
+  io_ep_collect(iep, now);
   for (size_t i = 0; i < *ntouched; i++)
     if (touched[i] == iep)
       return;
@@ -943,9 +960,11 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
     }
   }
   uint64_t ticks;
+  int fired = 0;
   while (read(st->tfd, &ticks, sizeof ticks) > 0)
-    ;
-  st->armed = CSCTP_TSTAMP_NEVER - 1; /* force re-arming below */
+    fired = 1;
+  if (fired)
+    st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   now = csctp_now();
   for (size_t i = 0; i < nt; i++) {
     io_ep_kick(touched[i]);
@@ -975,6 +994,7 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
     io_ep_kick(touched[i]);
     io_ep_unref(touched[i]);
   }
+  io_tx_send(st);
   io_timer_update(st);
   return err;
 }

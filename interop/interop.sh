@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# The whole interop suite for csctp (`make interop`):
+#   1. the Debian packages (interop/deps.sh) when missing and we are root;
+#   2. the peers and the csctp driver (interop/build.sh);
+#   3. run.sh -c -O csctp for csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp,
+#      every test (bulk: 50 MiB each way), plus 100 concurrent associations
+#      csctp -> usrsctp server (many-100); every pair captured and checked
+#      with tshark (capture/check.sh);
+#   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
+#      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
+#      rule on the server's UDP port (table inet csctp_interop_loss, removed
+#      at exit);
+#   5. docs/interop.md: the matrices, the figures, the chunk counts.
+# Ends with "N passed, M failed"; exit 1 if anything failed.
+#
+#   interop/interop.sh [-b BULK] [-p PAIRS] [-m MANY] [-d DOC] [-n]
+#     -b BULK   bulk transfer size (default 50m)
+#     -p PAIRS  space-separated CLIENT:SERVER pairs (default the four above)
+#     -m MANY   concurrent associations csctp -> usrsctp (default 100; 0: skip)
+#     -d DOC    report file (default docs/interop.md)
+#     -n        do not build (use what is in build/interop)
+# Environment: CSCTP_LIB (library the driver links; default: make lib),
+# INTEROP_PORT (server UDP port, default 29899), INTEROP_LOSS (percent, 0: no
+# lossy pass).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=${INTEROP_BIN:-$root/build/interop}
+bulk=50m
+pairs="csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp"
+many=100
+doc=$root/docs/interop.md
+build=1
+port=${INTEROP_PORT:-29899}
+loss=${INTEROP_LOSS:-2}
+lossy_tests="echo bulk-c2s bulk-s2c"
+lossy_done=0
+cmdline="make interop"
+[[ -n ${MAKELEVEL:-} ]] || cmdline="interop/interop.sh $*"
+
+while getopts "b:p:m:d:nh" o; do
+	case $o in
+	b) bulk=$OPTARG ;;
+	p) pairs=$OPTARG ;;
+	m) many=$OPTARG ;;
+	d) doc=$OPTARG ;;
+	n) build=0 ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
+	esac
+done
+
+t0=$(date +%s)
+out=$bin/out
+mkdir -p "$out"
+# Fresh logs: stale ones would leak into the report.
+rm -rf "${out:?}"/*
+
+# ------------------------------------------------------------------ deps
+missing=()
+for p in libusrsctp-dev tshark; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	if [[ $(id -u) == 0 ]]; then
+		echo "== interop: installing ${missing[*]}"
+		"$here/deps.sh" || { apt-get update -qq && "$here/deps.sh"; } || {
+			echo "interop: installing ${missing[*]} failed" >&2
+			exit 1
+		}
+	else
+		echo "interop: missing packages: ${missing[*]} (run interop/deps.sh as root)" >&2
+		exit 1
+	fi
+fi
+command -v go >/dev/null || { echo "interop: go not found (needed for the pion peer)" >&2; exit 1; }
+
+# ----------------------------------------------------------------- build
+if ((build)); then
+	echo "== interop: building the peers"
+	"$here/build.sh" || { echo "interop: build failed" >&2; exit 1; }
+fi
+export PEER_CSCTP=$bin/csctp-peer
+
+# ------------------------------------------------------------------- run
+ALL="echo send-c2s send-s2c bulk-c2s bulk-s2c shutdown-by-server abort-by-client abort-by-server restart many"
+total_pass=0
+total_fail=0
+for pair in $pairs; do
+	c=${pair%%:*}
+	s=${pair#*:}
+	tests=$ALL
+	if [[ $c == csctp && $s == usrsctp ]] && ((many > 0)); then
+		tests+=" many-$many"
+	fi
+	echo "== interop: $c -> $s ($tests)"
+	INTEROP_BIN=$bin "$here/run.sh" -c -O csctp -b "$bulk" -p "$port" -o "$out" -t "${tests// /,}" "$pair" \
+		2>&1 | tee "$out/$c-$s.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$c-$s.log" | tail -1)
+	if [[ -z $line ]]; then
+		total_fail=$((total_fail + 1))
+		echo "FAIL run.sh $pair: no summary line" | tee -a "$out/$c-$s.log"
+	else
+		total_pass=$((total_pass + ${line%% passed*}))
+		f=${line#*, }
+		total_fail=$((total_fail + ${f%% failed}))
+	fi
+done
+
+# ----------------------------------------------------------- lossy pass
+nft_table=csctp_interop_loss
+command -v nft >/dev/null && [[ $(id -u) == 0 ]] && nft delete table inet $nft_table 2>/dev/null
+if [[ $loss != 0 && $(id -u) == 0 ]] && command -v nft >/dev/null &&
+	nft add table inet $nft_table 2>/dev/null; then
+	trap 'nft delete table inet $nft_table 2>/dev/null' EXIT
+	nft add chain inet $nft_table in '{ type filter hook input priority 0; }' &&
+		nft add rule inet $nft_table in udp dport "$port" numgen random mod 100 '<' "$loss" drop &&
+		nft add rule inet $nft_table in udp sport "$port" numgen random mod 100 '<' "$loss" drop
+	mkdir -p "$out/lossy"
+	for pair in $pairs; do
+		c=${pair%%:*}
+		s=${pair#*:}
+		echo "== interop: $c -> $s with $loss% loss each way ($lossy_tests)"
+		INTEROP_BIN=$bin "$here/run.sh" -b 5m -p "$port" -o "$out/lossy" -t "${lossy_tests// /,}" "$pair" \
+			2>&1 | tee "$out/lossy/$c-$s.log"
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/lossy/$c-$s.log" | tail -1)
+		if [[ -z $line ]]; then
+			total_fail=$((total_fail + 1))
+		else
+			total_pass=$((total_pass + ${line%% passed*}))
+			f=${line#*, }
+			total_fail=$((total_fail + ${f%% failed}))
+		fi
+	done
+	nft delete table inet $nft_table
+	trap - EXIT
+	lossy_done=1
+else
+	echo "== interop: lossy pass skipped (needs root and nft; INTEROP_LOSS=$loss)"
+fi
+t1=$(date +%s)
+
+# ---------------------------------------------------------------- report
+
+# kv KEY LINE: the value of KEY= in LINE
+kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
+
+# csctp_sum KEY FILE: KEY summed over the per-association RESULT lines
+csctp_sum() {
+	grep '^RESULT impl=csctp' "$2" 2>/dev/null | grep -v ' summary ' |
+		tr ' ' '\n' | sed -n "s/^$1=//p" | awk '{s += $1} END {print s + 0}'
+}
+
+# cell PAIR TEST: the matrix cell
+cell() {
+	local c=${1%%:*} s=${1#*:} t=$2 line
+	local d=${logdir:-$out}
+	line=$(grep -E "^(PASS|FAIL) $t client=$c server=$s[: ]" "$d/$c-$s.log" 2>/dev/null | head -1)
+	[[ -n $line ]] || { echo "—"; return; }
+	if [[ $line == FAIL* ]]; then
+		echo "**FAIL**:${line#*server=$s:}" | sed 's/ (logs: .*)$//; s/|/\\|/g'
+		return
+	fi
+	local cm sm cc sc h txt="pass"
+	cm=$(kv client_mbps "$line")
+	sm=$(kv server_mbps "$line")
+	cc=$(kv client_close "$line")
+	sc=$(kv server_close "$line")
+	h=$(kv sha256 "$line")
+	case $t in
+	bulk-c2s) txt+=" · ${sm} MB/s · sha256 equal (${h:0:12}…)" ;;
+	bulk-s2c) txt+=" · ${cm} MB/s · sha256 equal (${h:0:12}…)" ;;
+	send-c2s) txt+=" · ${sm} MB/s" ;;
+	send-s2c) txt+=" · ${cm} MB/s" ;;
+	echo | restart | many*) txt+=" · ${cm} MB/s echoed" ;;
+	esac
+	case $t in
+	shutdown-by-server | abort-by-client | abort-by-server) txt+=" · $cc / $sc" ;;
+	restart)
+		local rs
+		rs=$(grep '^RESULT' "$d/$c-$s.restart.server.out" 2>/dev/null | grep -v summary | head -1)
+		txt+=" · restarts seen by server: $(kv restarts "$rs")"
+		;;
+	esac
+	# csctp's own recovery figures for the test
+	local f=""
+	[[ $c == csctp ]] && f="$d/$c-$s.$t.client.out"
+	[[ $s == csctp ]] && f="$d/$c-$s.$t.server.out"
+	if [[ -n $f ]]; then
+		local rtx t3
+		rtx=$(csctp_sum retransmits "$f")
+		t3=$(csctp_sum t3_expiries "$f")
+		((rtx > 0 || t3 > 0)) && txt+=" · csctp rtx $rtx, T3 $t3"
+	fi
+	echo "$txt"
+}
+
+desc() {
+	case $1 in
+	echo) echo "ping/echo: 300 messages, 10 streams, every 4th unordered, 1 B – 256 KiB, PPIDs checked; graceful end by the client" ;;
+	send-c2s) echo "300 plan messages client → server (10 streams, ordered and unordered, 1 B – 256 KiB), each verified" ;;
+	send-s2c) echo "the same, server → client" ;;
+	bulk-c2s) echo "$bulk in 64 KiB messages client → server, SHA-256 compared" ;;
+	bulk-s2c) echo "$bulk server → client, SHA-256 compared" ;;
+	shutdown-by-server) echo "server echoes 50 messages then SHUTDOWN; client must see peer-shutdown" ;;
+	abort-by-client) echo "client ABORTs after the echoes; server must see peer-abort" ;;
+	abort-by-server) echo "server ABORTs after receiving 50 messages; client must see peer-abort" ;;
+	restart) echo "client vanishes, comes back from the same UDP/SCTP ports (RFC 9260 5.2); server must report 1 restart" ;;
+	many) echo "8 concurrent associations, 50 messages each, echoed" ;;
+	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
+	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;
+	esac
+}
+
+mkdir -p "$(dirname "$doc")"
+{
+	echo "# Interoperability matrix"
+	echo
+	echo "Generated by \`$cmdline\` on $(date -u '+%Y-%m-%d %H:%M UTC') in $((t1 - t0)) s"
+	echo "($(nproc) CPUs, $(uname -sr)). csctp $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?');"
+	echo "usrsctp $(dpkg-query -W -f='${Version}' libusrsctp-dev 2>/dev/null) (Debian libusrsctp);"
+	echo "pion/sctp $(sed -n 's/^[[:space:]]*github.com\/pion\/sctp \(v[^ ]*\).*/\1/p' "$here/pion/go.mod" | head -1);"
+	echo "tshark $(tshark --version 2>/dev/null | head -1 | awk '{print $3}')."
+	echo "All traffic is SCTP over UDP (RFC 6951) on loopback; csctp runs with a 1200-byte"
+	echo "packet size (\`-mtu 1200\`, what pion accepts), 4 MiB buffers. Driver: \`interop/csctp/peer.c\`;"
+	echo "harness and peers: \`interop/README.md\`."
+	echo
+	echo "**Result: $total_pass passed, $total_fail failed.**"
+	echo
+	printf '| test |'
+	for pair in $pairs; do printf ' %s → %s |' "${pair%%:*}" "${pair#*:}"; done
+	echo
+	printf '|---|'
+	for _ in $pairs; do printf -- '---|'; done
+	echo
+	tests_all="$ALL"
+	((many > 0)) && tests_all+=" many-$many"
+	for t in $tests_all wire-check; do
+		printf '| `%s` |' "$t"
+		for pair in $pairs; do
+			c=${pair%%:*}
+			s=${pair#*:}
+			if [[ $t == wire-check ]]; then
+				l=$(grep -E "^(PASS|FAIL) wire-check client=$c server=$s" "$out/$c-$s.log" 2>/dev/null | head -1)
+				if [[ -z $l ]]; then
+					printf ' — |'
+				elif [[ $l == PASS* ]]; then
+					chk="$out/$c-$s.pcapng.check"
+					side=client
+					[[ $s == csctp ]] && side=server
+					sl=$(grep "^SIDE $side " "$chk" 2>/dev/null)
+					printf ' pass · %s packets from csctp, 0 bad CRC, 0 malformed |' "$(kv packets "$sl")"
+				else
+					printf ' **FAIL** |'
+				fi
+			else
+				printf ' %s |' "$(cell "$pair" "$t")"
+			fi
+		done
+		echo
+	done
+	echo
+	echo "MB/s are 10^6 bytes per second as measured by the receiver (transfers) or the client"
+	echo "(echo: the whole exchange, both directions counted once). \"csctp rtx / T3\" are csctp's"
+	echo "retransmitted DATA chunks and T3-rtx expiries in that test (loss on loopback comes from UDP"
+	echo "socket buffers overflowing)."
+	echo
+	if ((lossy_done)); then
+		echo "## With $loss% loss"
+		echo
+		echo "The same peers with an nft rule dropping $loss% of the datagrams in each direction"
+		echo "(\`numgen random mod 100 < $loss drop\` on the server's UDP port), bulk 5 MiB, no capture."
+		echo
+		printf '| test |'
+		for pair in $pairs; do printf ' %s → %s |' "${pair%%:*}" "${pair#*:}"; done
+		echo
+		printf '|---|'
+		for _ in $pairs; do printf -- '---|'; done
+		echo
+		for t in $lossy_tests; do
+			printf '| `%s` |' "$t"
+			for pair in $pairs; do printf ' %s |' "$(logdir=$out/lossy cell "$pair" "$t")"; done
+			echo
+		done
+		echo
+	fi
+	echo "## Tests"
+	echo
+	echo "| test | what |"
+	echo "|---|---|"
+	for t in $tests_all wire-check; do echo "| \`$t\` | $(desc "$t") |"; done
+	echo
+	echo "## Chunks on the wire (tshark)"
+	echo
+	echo "Chunk types decoded per sender over all tests of a pair. csctp's column is what our stack"
+	echo "sent; every chunk type in it decoded as that type (no unknown types, no malformed frame, no"
+	echo "bad CRC32c from csctp)."
+	echo
+	for pair in $pairs; do
+		c=${pair%%:*}
+		s=${pair#*:}
+		chk="$out/$c-$s.pcapng.check"
+		[[ -f $chk ]] || continue
+		echo "### $c (client) → $s (server)"
+		echo
+		head -1 "$chk" | sed 's/^CHECK pcap=[^ ]* /`/; s/$/`/'
+		echo
+		echo "| chunk | sent by $c (client) | sent by $s (server) |"
+		echo "|---|---:|---:|"
+		grep '^SENT ' "$chk" | awk '{print $3}' | sort -u | while read -r ch; do
+			a=$(awk -v ch="$ch" '$1 == "SENT" && $2 == "client" && $3 == ch {print $4}' "$chk")
+			b=$(awk -v ch="$ch" '$1 == "SENT" && $2 == "server" && $3 == ch {print $4}' "$chk")
+			echo "| $ch | ${a:-0} | ${b:-0} |"
+		done
+		# csctp's own DATA count against what tshark decoded from csctp
+		side=client
+		[[ $s == csctp ]] && side=server
+		own=0
+		for f in "$out/$c-$s".*."$side".out; do
+			[[ -f $f ]] || continue
+			own=$((own + $(csctp_sum data_chunks_out "$f")))
+		done
+		seen=$(awk -v sd="$side" '$1 == "SENT" && $2 == sd && $3 == "DATA" {print $4}' "$chk")
+		echo
+		echo "DATA chunks csctp counted sending: $own; DATA chunks tshark decoded from csctp: ${seen:-0}."
+		grep '^PEER_ISSUE' "$chk" | sed 's/^PEER_ISSUE /Peer issue (not csctp): /; s/$/./'
+		grep -q '^WARN capture' "$out/$c-$s.log" && echo "(dumpcap dropped packets in this capture: counts are low.)"
+		echo
+	done
+	echo "## Failures"
+	echo
+	if grep -h '^failed: ' "$out"/*.log "$out"/lossy/*.log >/dev/null 2>&1; then
+		grep -h '^failed: ' "$out"/*.log | sed 's/^failed: /- /'
+		grep -h '^failed: ' "$out"/lossy/*.log 2>/dev/null | sed 's/^failed: /- (with loss) /'
+	else
+		echo "None."
+	fi
+} >"$doc"
+
+echo "== interop: report in ${doc#"$root"/} ($((t1 - t0)) s)"
+echo "$total_pass passed, $total_fail failed"
+((total_fail == 0))

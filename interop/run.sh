@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Interop matrix: run every test between a client implementation and a server
+# implementation, over UDP encapsulation on loopback.
+#
+#   interop/run.sh [-c] [-t TESTS] [-o OUTDIR] [-p UDPPORT] CLIENT:SERVER...
+#
+#   CLIENT, SERVER  usrsctp | pion | any NAME for which PEER_NAME (upper case)
+#                   names a command taking the same flags and printing the same
+#                   READY/RESULT lines (e.g. PEER_CSCTP=build/csctp-interop-peer).
+#   -c              capture each pair's traffic and validate it (capture/check.sh)
+#   -t TESTS        comma-separated subset (default: all; see TESTS below)
+#   -o OUTDIR       logs and captures (default build/interop/out)
+#   -p UDPPORT      server UDP encapsulation port (default 29899)
+#   -b BYTES        bulk size (default 50m)
+#   -k              keep captures that passed the wire check (default: delete)
+#   -O NAME         the implementation under test (e.g. csctp): with -c, the
+#                   wire check fails only on what NAME sent (the peer's own
+#                   wire errors are reported as PEER_ISSUE) and requires NAME
+#                   to have sent every chunk type its role implies
+#
+# Tests: the list below, plus many-N (N concurrent associations, like many,
+# with messages of at most 64 KiB).
+# Needs build/interop/usrsctp-peer and build/interop/pion-peer (interop/build.sh).
+# Ends with "N passed, M failed"; exit 1 if any test failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=${INTEROP_BIN:-$root/build/interop}
+out=$root/build/interop/out
+port=29899
+sport=5000
+capture=0
+keep=0
+only=""
+under_test=""
+bulk=50m
+TESTS="echo send-c2s send-s2c bulk-c2s bulk-s2c shutdown-by-server abort-by-client abort-by-server restart many"
+
+while getopts "ckt:o:p:b:O:h" o; do
+	case $o in
+	c) capture=1 ;;
+	k) keep=1 ;;
+	t) only=${OPTARG//,/ } ;;
+	o) out=$OPTARG ;;
+	p) port=$OPTARG ;;
+	b) bulk=$OPTARG ;;
+	O) under_test=$OPTARG ;;
+	*) sed -n '2,27p' "$0"; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+(($# > 0)) || { sed -n '2,27p' "$0"; exit 2; }
+[[ -n $only ]] && TESTS=$only
+mkdir -p "$out"
+
+peer_cmd() {
+	case $1 in
+	usrsctp) echo "$bin/usrsctp-peer" ;;
+	pion) echo "$bin/pion-peer" ;;
+	*)
+		local v="PEER_${1^^}"
+		v=${v//-/_}
+		[[ -n ${!v:-} ]] || { echo "no command for peer $1: set $v" >&2; return 1; }
+		echo "${!v}"
+		;;
+	esac
+}
+
+SIZES=1,2,3,4,5,100,1000,1199,1200,1201,4096,65535,65536,65537,262144
+PLAN=(-streams 10 -unordered 4 -sizes "$SIZES")
+passed=0
+failed=0
+failures=()
+
+# field NAME FILE: the value of NAME= in the first per-association RESULT line.
+field() { grep '^RESULT' "$2" | grep -v ' summary ' | head -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# run_one TEST CLIENT SERVER "SERVER ARGS" "CLIENT ARGS" [hash]
+run_one() {
+	local t=$1 c=$2 s=$3 sargs=$4 cargs=$5 cmp=${6:-}
+	local ccmd scmd
+	ccmd=$(peer_cmd "$c") || return 1
+	scmd=$(peer_cmd "$s") || return 1
+	local base="$out/$c-$s.$t"
+	# shellcheck disable=SC2086
+	$scmd -server -udp-port "$port" -sctp-port "$sport" $sargs >"$base.server.out" 2>"$base.server.err" &
+	local spid=$!
+	local ready=0
+	for _ in $(seq 1 100); do
+		grep -q '^READY' "$base.server.out" 2>/dev/null && { ready=1; break; }
+		kill -0 $spid 2>/dev/null || break
+		sleep 0.05
+	done
+	local crc=1 src=1
+	if ((ready)); then
+		# shellcheck disable=SC2086
+		timeout 200 $ccmd -client "127.0.0.1:$sport" -remote-udp-port "$port" $cargs \
+			>"$base.client.out" 2>"$base.client.err"
+		crc=$?
+	fi
+	# The server exits by itself once its associations are over.
+	for _ in $(seq 1 300); do
+		kill -0 $spid 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 $spid 2>/dev/null; then
+		kill $spid 2>/dev/null
+		echo "server did not exit" >>"$base.server.err"
+	fi
+	wait $spid
+	src=$?
+	local why=""
+	((ready)) || why+=" server-not-ready"
+	((crc == 0)) || why+=" client-rc=$crc"
+	((src == 0)) || why+=" server-rc=$src"
+	local extra=""
+	if [[ $cmp == hash ]]; then
+		local h1 h2
+		h1=$(field sha256 "$base.client.out")
+		h2=$(field sha256 "$base.server.out")
+		if [[ -z $h1 || $h1 != "$h2" ]]; then
+			why+=" sha256-mismatch(client=$h1,server=$h2)"
+		else
+			extra=" sha256=$h1"
+		fi
+	fi
+	local cm sm
+	cm=$(field mbps "$base.client.out")
+	sm=$(field mbps "$base.server.out")
+	extra+=" client_mbps=${cm:-?} server_mbps=${sm:-?}"
+	extra+=" client_close=$(field close "$base.client.out") server_close=$(field close "$base.server.out")"
+	if [[ -z $why ]]; then
+		passed=$((passed + 1))
+		echo "PASS $t client=$c server=$s$extra"
+	else
+		failed=$((failed + 1))
+		failures+=("$t client=$c server=$s:$why")
+		echo "FAIL $t client=$c server=$s:$why (logs: $base.*)"
+	fi
+}
+
+run_pair() {
+	local c=$1 s=$2 t
+	for t in $TESTS; do
+		case $t in
+		echo)
+			run_one $t "$c" "$s" "-scenario echo -unordered 4 -expect-close peer-shutdown" \
+				"-scenario ping -count 300 ${PLAN[*]} -expect-close shutdown" ;;
+		send-c2s)
+			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -expect-close peer-shutdown" \
+				"-scenario send -count 300 ${PLAN[*]} -expect-close shutdown" ;;
+		send-s2c)
+			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -expect-close shutdown" \
+				"-scenario recv -count 300 ${PLAN[*]} -expect-close peer-shutdown" ;;
+		bulk-c2s)
+			run_one $t "$c" "$s" "-scenario discard-hash -bytes $bulk" \
+				"-scenario send -bytes $bulk" hash ;;
+		bulk-s2c)
+			run_one $t "$c" "$s" "-scenario send -bytes $bulk" \
+				"-scenario discard-hash -bytes $bulk" hash ;;
+		shutdown-by-server)
+			run_one $t "$c" "$s" "-scenario echo -count 50 -close shutdown -expect-close shutdown" \
+				"-scenario ping -count 50 -close wait -expect-close peer-shutdown" ;;
+		abort-by-client)
+			run_one $t "$c" "$s" "-scenario echo -expect-close peer-abort" \
+				"-scenario ping -count 50 -close abort -expect-close abort" ;;
+		abort-by-server)
+			run_one $t "$c" "$s" "-scenario recv -count 50 -close abort -expect-close abort" \
+				"-scenario send -count 50 -close wait -expect-close peer-abort" ;;
+		restart)
+			run_one $t "$c" "$s" "-scenario echo -expect-restarts 1 -expect-close peer-shutdown" \
+				"-scenario ping -count 50 -streams 4 -restart" ;;
+		many)
+			run_one $t "$c" "$s" "-scenario echo -assocs 8 -expect-close peer-shutdown" \
+				"-scenario ping -count 50 -streams 4 -many 8" ;;
+		many-[0-9]*)
+			local n=${t#many-}
+			run_one $t "$c" "$s" "-scenario echo -assocs $n -expect-close peer-shutdown -timeout 180" \
+				"-scenario ping -count 50 -streams 4 -sizes 1,100,1200,4096,65536 -many $n -timeout 180" ;;
+		*) echo "unknown test $t" >&2; failed=$((failed + 1)) ;;
+		esac
+	done
+}
+
+for pair in "$@"; do
+	c=${pair%%:*}
+	s=${pair#*:}
+	pcap="$out/$c-$s.pcapng"
+	if ((capture)); then
+		"$here/capture/capture.sh" start "$pcap" "$port" || { failed=$((failed + 1)); continue; }
+	fi
+	run_pair "$c" "$s"
+	if ((capture)); then
+		if ! "$here/capture/capture.sh" stop "$pcap"; then
+			echo "WARN capture of $c-$s is incomplete (dumpcap dropped packets): chunk counts are low"
+		fi
+		side_args=()
+		if [[ -n $under_test && $c != "$s" ]]; then
+			if [[ $c == "$under_test" ]]; then
+				side_args=(-o client -R INIT,COOKIE_ECHO,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT)
+			elif [[ $s == "$under_test" ]]; then
+				side_args=(-o server -R INIT_ACK,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT)
+			fi
+		fi
+		if "$here/capture/check.sh" -p "$port" "${side_args[@]}" \
+			-r INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT \
+			"$pcap" >"$pcap.check" 2>&1; then
+			passed=$((passed + 1))
+			echo "PASS wire-check client=$c server=$s: $(head -1 "$pcap.check")"
+			((keep)) || rm -f "$pcap"
+		else
+			failed=$((failed + 1))
+			failures+=("wire-check client=$c server=$s")
+			echo "FAIL wire-check client=$c server=$s:"
+			cat "$pcap.check"
+		fi
+		sed -n 's/^CHUNK /  chunk /p; s/^PEER_ISSUE /  peer issue: /p' "$pcap.check"
+	fi
+done
+
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+((failed == 0))
