@@ -184,6 +184,7 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
                       &res);
   if (res.ignored)
     return; /* 6.2.1 D i: an old SACK */
+  a->t3_hold = 0; /* the peer answered after a T3 retransmission */
   assoc_sack_paths(a, &res, flight_before, now);
   if (a->in_fast_recovery && csctp_tsn_ge(s.cum_tsn, a->fast_recovery_exit))
     a->in_fast_recovery = 0; /* 6.2.1 D iv */
@@ -217,6 +218,8 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_cc_on_t3(p);                               /* E1 */
   csctp_path_backoff(p, &a->s);                    /* E2 */
   csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
+  a->t3_rtx_pending = 1;
+  a->t3_hold = 0;
   a->in_fast_recovery = 0;
   /* 6.1 A: lost zero window probes that the peer keeps answering do not
    * count against the association. */

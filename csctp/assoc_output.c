@@ -229,6 +229,18 @@ static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                      csctp_tstamp now) {
   if (!out_data_allowed(a))
     return;
+  if (a->t3_rtx_pending) {
+    /* 6.3.3 E3: after a T3 expiry, one packet of the earliest chunks, then
+     * wait for the peer (cwnd is one MTU). */
+    a->t3_rtx_pending = 0;
+    a->fast_rtx_now = 0;
+    if (out_retransmit(a, b, pi, 1, now) > 0)
+      a->t3_hold = 1;
+    return;
+  }
+  if (a->t3_hold && a->paths[pi].flight > 0)
+    return; /* the T3 retransmission is still out */
+  a->t3_hold = 0;
   int force = a->fast_rtx_now;
   a->fast_rtx_now = 0;
   out_retransmit(a, b, pi, force, now);

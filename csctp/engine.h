@@ -68,6 +68,8 @@ struct csctp_assoc {
   uint32_t error_count; /* association error counter (8.1) */
   uint32_t burst;       /* packets with new DATA since the last input */
   int fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
+  int t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
+  int t3_hold;          /* ...after which nothing until the next SACK */
   int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
 

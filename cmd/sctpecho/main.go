@@ -82,7 +82,7 @@ func main() {
 	case "kernel":
 		opts.Transport = sctp.TransportKernel
 	default:
-		log.Fatalf("unknown transport %q (want udp or raw)", *transport)
+		log.Fatalf("unknown transport %q (want udp, raw, kernel or auto)", *transport)
 	}
 	if *streams < 1 || *streams > 65535 {
 		log.Fatalf("-streams must be in 1..65535")
@@ -125,7 +125,7 @@ func serve(opts sctp.Options, laddr *sctp.SCTPAddr) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("listening on %v (%s transport, UDP port %d)\n", l.Addr(), transportName(opts.Transport), l.UDPPort())
+	fmt.Printf("listening on %v (%s transport, UDP port %d)\n", l.Addr(), l.Transport(), l.UDPPort())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	go func() {
@@ -142,13 +142,6 @@ func serve(opts sctp.Options, laddr *sctp.SCTPAddr) error {
 		}
 		go echo(c)
 	}
-}
-
-func transportName(t sctp.Transport) string {
-	if t == sctp.TransportAuto {
-		return "udp"
-	}
-	return t.String()
 }
 
 // echo serves one association: print each message with its stream and send

@@ -529,6 +529,10 @@ void sim_link_set_down(sim *s, sim_node *a, sim_node *b, int down) {
     }
 }
 
+int sim_link_is_down(const sim *s, const sim_link *l) {
+  return l->p.down || (s->now >= l->p.down_from && s->now < l->p.down_until);
+}
+
 static sim_node *node_by_addr(sim *s, const csctp_addr *a) {
   for (int i = 0; i < s->nnodes; i++)
     for (int j = 0; j < s->nodes[i].naddrs; j++)
@@ -686,7 +690,7 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
   /* source "any": like an IP stack, use a working route when there is one */
   for (int i = 0; !l && i < n->naddrs; i++) {
     sim_link *c = sim_link_find(s, &n->addrs[i], dst);
-    if (c && !c->p.down)
+    if (c && !sim_link_is_down(s, c))
       l = c;
   }
   for (int i = 0; !l && i < n->naddrs; i++)
@@ -706,7 +710,7 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
   }
   l->pkts++;
   l->bytes += len;
-  if (l->p.down) {
+  if (sim_link_is_down(s, l)) {
     l->drop_down++;
     return;
   }
@@ -763,7 +767,7 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
 static void deliver(sim *s, sim_pkt *p) {
   sim_link *l = p->link;
   sim_node *n = node_by_addr(s, &l->to);
-  if (l->p.down) {
+  if (sim_link_is_down(s, l)) {
     l->drop_down++;
     return;
   }
@@ -994,6 +998,14 @@ static void handle_event(sim *s, sim_node *n, csctp_event *ev) {
         f->state[idx] |= SIM_MSG_FAILED;
         f->failed++;
       }
+      if (!ev->u.send_failed.was_sent) {
+        f->state[idx] |= SIM_MSG_UNSENT;
+        if (f->state[idx] & SIM_MSG_STARTED)
+          sim_violation(s,
+                        "%s: SEND_FAILED says message %u was never sent, "
+                        "but the peer received it",
+                        n->name, (unsigned)idx);
+      }
     }
     break;
   }
@@ -1190,6 +1202,11 @@ static void read_part(sim *s, sim_node *n, const csctp_rcvinfo *info,
                         "unordered %u",
                         n->name, (long long)k, a->rd.sid, a->rd.ppid,
                         a->rd.unordered, m->sid, m->ppid, m->unordered);
+        if (f->state[k] & SIM_MSG_UNSENT)
+          sim_violation(s,
+                        "%s: message %lld arrives, but SEND_FAILED said it "
+                        "was never sent",
+                        n->name, (long long)k);
         f->state[k] |= SIM_MSG_STARTED;
         if (!m->unordered && m->sid < SIM_MAX_STREAMS)
           f->cur_ord[m->sid] = f->next_ord[k];
@@ -1259,8 +1276,9 @@ static void app_read(sim *s, sim_node *n) {
       sim_violation(s, "%s: csctp_recv returned 0", n->name);
       break;
     }
-    if (r == CSCTP_ERR_CLOSED)
-      a->rx_closed++;
+    if (r == CSCTP_ERR_CLOSED || r == CSCTP_ERR_ABORTED ||
+        r == CSCTP_ERR_TIMEOUT || r == CSCTP_ERR_REFUSED)
+      a->rx_closed++; /* ended, everything read; the code says why */
     else if (r == CSCTP_ERR_NOMEM)
       a->nomem++;
     else if (r != CSCTP_ERR_AGAIN && r != CSCTP_ERR_NOT_FOUND)

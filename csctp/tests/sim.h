@@ -88,6 +88,8 @@ typedef struct sim_link_params {
   csctp_tstamp reorder_delay; /* ... uniform in [0, reorder_delay] */
   double dup;                 /* probability of a second copy */
   int down;                   /* 1: drops everything (path failure) */
+  /* scheduled outage: also down while down_from <= now < down_until */
+  csctp_tstamp down_from, down_until;
 } sim_link_params;
 
 struct sim;
@@ -142,6 +144,7 @@ typedef struct sim_msg {
 #define SIM_MSG_FAILED 0x04    /* CSCTP_EV_SEND_FAILED named it */
 #define SIM_MSG_REJECTED 0x08  /* csctp_send refused it (not AGAIN/NOMEM) */
 #define SIM_MSG_STARTED 0x10   /* receiver saw its first bytes */
+#define SIM_MSG_UNSENT 0x20    /* SEND_FAILED said was_sent == 0 */
 
 #define SIM_NONE UINT32_MAX
 
@@ -200,7 +203,7 @@ typedef struct sim_app {
     uint16_t sid, unordered;
     uint32_t ppid;
   } rd;
-  uint64_t rx_closed; /* csctp_recv returned CSCTP_ERR_CLOSED */
+  uint64_t rx_closed; /* csctp_recv said the association ended */
 } sim_app;
 
 /* ---- Nodes ------------------------------------------------------------- */
@@ -331,6 +334,8 @@ sim_link *sim_link_add(sim *s, const csctp_addr *from, const csctp_addr *to,
 /* Links every address of a to every address of b, both ways. */
 void sim_link_nodes(sim *s, sim_node *a, sim_node *b, const sim_link_params *p);
 sim_link *sim_link_find(sim *s, const csctp_addr *from, const csctp_addr *to);
+/* 1 when l drops everything now (down, or inside its scheduled outage). */
+int sim_link_is_down(const sim *s, const sim_link *l);
 /* Sets down on every link between a and b (both directions). */
 void sim_link_set_down(sim *s, sim_node *a, sim_node *b, int down);
 void sim_link_params_default(sim_link_params *p);
