@@ -10,78 +10,9 @@
 
 #include "reasm.h"
 
+#include "talloc.h"
 #include "test.h"
 
-/* ---- Counting allocator with failure injection -------------------------- */
-
-typedef struct talloc {
-  long live;     /* allocations not yet freed */
-  long count;    /* allocations attempted */
-  long fail_at;  /* fail the fail_at-th attempt (1-based); 0: never */
-  long failures; /* attempts failed */
-  size_t bytes;  /* live bytes */
-  size_t peak;   /* most live bytes at once */
-} talloc;
-
-typedef union theader {
-  size_t size;
-  max_align_t align;
-} theader;
-
-static void *t_malloc(size_t size, void *ud) {
-  talloc *t = ud;
-  t->count++;
-  if (t->fail_at != 0 && t->count == t->fail_at) {
-    t->failures++;
-    return NULL;
-  }
-  theader *h = malloc(sizeof(theader) + size);
-  if (h == NULL)
-    return NULL;
-  h->size = size;
-  t->live++;
-  t->bytes += size;
-  if (t->bytes > t->peak)
-    t->peak = t->bytes;
-  return h + 1;
-}
-
-static void t_free(void *p, void *ud) {
-  talloc *t = ud;
-  if (p == NULL)
-    return;
-  theader *h = (theader *)p - 1;
-  t->live--;
-  t->bytes -= h->size;
-  free(h);
-}
-
-static void *t_calloc(size_t n, size_t size, void *ud) {
-  if (size != 0 && n > SIZE_MAX / size)
-    return NULL;
-  void *p = t_malloc(n * size, ud);
-  if (p != NULL)
-    memset(p, 0, n * size);
-  return p;
-}
-
-static void *t_realloc(void *p, size_t size, void *ud) {
-  if (p == NULL)
-    return t_malloc(size, ud);
-  void *q = t_malloc(size, ud);
-  if (q == NULL)
-    return NULL;
-  theader *h = (theader *)p - 1;
-  memcpy(q, p, h->size < size ? h->size : size);
-  t_free(p, ud);
-  return q;
-}
-
-static csctp_mem tmem(talloc *t) {
-  memset(t, 0, sizeof(*t));
-  csctp_mem m = {t, t_malloc, t_free, t_calloc, t_realloc};
-  return m;
-}
 
 /* ---- Helpers ------------------------------------------------------------ */
 
@@ -148,7 +79,7 @@ static uint8_t pbyte(uint32_t m, size_t o) {
 
 static void test_init_args(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   CHECK_EQ(csctp_reasm_init(&r, NULL, 10, 100), CSCTP_ERR_INVAL);
   CHECK_EQ(csctp_reasm_init(&r, &mem, 0, 100), CSCTP_ERR_INVAL);
@@ -168,7 +99,7 @@ static void test_init_args(void) {
 
 static void test_single_in_order(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 4, 1u << 20) == 0);
   REQUIRE(add(&r, FBE, 77, 2, 0, 0x01020304u, "hello", 5) == 0);
@@ -208,7 +139,7 @@ static void test_single_in_order(void) {
 
 static void test_ordered_out_of_order(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 4, 1u << 20) == 0);
   char buf[64];
@@ -245,7 +176,7 @@ static void test_ordered_out_of_order(void) {
 
 static void test_fragments(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 4, 1u << 20) == 0);
   char buf[64];
@@ -283,7 +214,7 @@ static void test_fragments(void) {
 /* A message spanning the TSN wrap. */
 static void test_tsn_wrap(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 1, 1u << 20) == 0);
   char buf[64];
@@ -303,7 +234,7 @@ static void test_tsn_wrap(void) {
 /* Reading one byte at a time: EOR exactly on the last byte. */
 static void test_tiny_reads(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 2, 1u << 20) == 0);
   REQUIRE(add(&r, FB, 5, 1, 0, 42, "0123", 4) == 0);
@@ -350,7 +281,7 @@ static void test_tiny_reads(void) {
  * queue copes) and a NULL path. */
 static void test_zero_length(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 1, 1u << 20) == 0);
   csctp_data d;
@@ -390,7 +321,7 @@ static void test_zero_length(void) {
 
 static void test_partial_delivery(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 8, 1000) == 0);
   static uint8_t big[5000];
@@ -474,7 +405,7 @@ static void test_partial_delivery(void) {
  * qualify at once. */
 static void test_partial_delivery_rules(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 8, 100) == 0);
   static uint8_t p[300];
@@ -532,7 +463,7 @@ static void test_partial_delivery_rules(void) {
 /* pd_point 0: fragments of the next message are readable as they come. */
 static void test_pd_point_zero(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 1, 0) == 0);
   uint8_t buf[16];
@@ -551,7 +482,7 @@ static void test_pd_point_zero(void) {
 
 static void test_proto(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 8, 1u << 20) == 0);
   char buf[64];
@@ -628,7 +559,7 @@ static void test_proto(void) {
 
 static void test_ssn_wrap(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 8, 1u << 20) == 0);
   csctp_rcvinfo info;
@@ -669,7 +600,7 @@ static void test_ssn_wrap(void) {
 
 static void test_reverse_1000(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 4, 1u << 30) == 0);
   static uint8_t buf[1000 * 7];
@@ -699,7 +630,7 @@ static void test_reverse_1000(void) {
  * order; quadratic work would not finish. */
 static void test_many_fragments(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   const uint32_t n = 200000;
   uint32_t *order = malloc(n * sizeof(uint32_t));
@@ -741,7 +672,7 @@ static void test_many_fragments(void) {
 /* A peer using 3 of 65535 streams costs a few small allocations. */
 static void test_memory_per_stream(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   REQUIRE(csctp_reasm_init(&r, &mem, 65535, 1u << 20) == 0);
   const uint16_t sids[3] = {0, 30000, 65534};
@@ -907,7 +838,7 @@ static void run_model(uint64_t seed, uint32_t nmsgs, uint32_t tsn0,
   static uint8_t scratch[4096], buf[4096];
   static uint32_t expect[RND_MAX_MSGS], got[RND_MAX_MSGS];
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   lcg_state = seed;
   rnd_build(&w, nmsgs, tsn0, ssn0, 1500, 400, span);
@@ -967,7 +898,7 @@ static void run_pd(uint64_t seed, size_t pd_point, int span) {
   static rnd w;
   static uint8_t scratch[4096], buf[8192];
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   lcg_state = seed;
   rnd_build(&w, 800, 0xFFFFF800u, 0, 5000, 300, span);
@@ -1057,7 +988,7 @@ static size_t nomem_scenario(csctp_reasm *r, talloc *t, uint8_t *log,
 static void test_nomem(void) {
   static uint8_t ref[1 << 18], log[1 << 18];
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_reasm r;
   int ok;
   REQUIRE(csctp_reasm_init(&r, &mem, RND_STREAMS, 700) == 0);
@@ -1069,7 +1000,7 @@ static void test_nomem(void) {
   long total = t.count;
   long n;
   for (n = 1;; n++) {
-    mem = tmem(&t);
+    mem = talloc_mem(&t);
     t.fail_at = n;
     REQUIRE(csctp_reasm_init(&r, &mem, RND_STREAMS, 700) == 0);
     size_t nlog = nomem_scenario(&r, &t, log, sizeof(log), &ok);

@@ -14,71 +14,13 @@
 #include "sendq.h"
 #include "tsn.h"
 
+#include "talloc.h"
 #include "test.h"
 
 #define MS CSCTP_MILLISECONDS
 #define SEC CSCTP_SECONDS
 #define T0 (1000 * SEC)
 
-/* ---- Counting allocator with failure injection -------------------------- */
-
-typedef struct talloc {
-  long live;       /* allocations not yet freed */
-  long count;      /* allocations attempted */
-  long fail_at;    /* fail attempt number fail_at (1-based); 0: never */
-  long fail_every; /* fail every attempt whose number is a multiple; 0: no */
-  long failures;
-} talloc;
-
-typedef union theader {
-  size_t size;
-  max_align_t align;
-} theader;
-
-static void *t_malloc(size_t size, void *ud) {
-  talloc *t = ud;
-  t->count++;
-  if ((t->fail_at != 0 && t->count == t->fail_at) ||
-      (t->fail_every != 0 && t->count % t->fail_every == 0)) {
-    t->failures++;
-    return NULL;
-  }
-  theader *h = malloc(sizeof(theader) + size);
-  if (h == NULL)
-    return NULL;
-  h->size = size;
-  t->live++;
-  return h + 1;
-}
-
-static void t_free(void *p, void *ud) {
-  talloc *t = ud;
-  if (p == NULL)
-    return;
-  t->live--;
-  free((theader *)p - 1);
-}
-
-static void *t_calloc(size_t n, size_t size, void *ud) {
-  if (size != 0 && n > SIZE_MAX / size)
-    return NULL;
-  void *p = t_malloc(n * size, ud);
-  if (p != NULL)
-    memset(p, 0, n * size);
-  return p;
-}
-
-static void *t_realloc(void *p, size_t size, void *ud) {
-  if (p == NULL)
-    return t_malloc(size, ud);
-  void *q = t_malloc(size, ud);
-  if (q == NULL)
-    return NULL;
-  theader *h = (theader *)p - 1;
-  memcpy(q, p, h->size < size ? h->size : size);
-  t_free(p, ud);
-  return q;
-}
 
 /* ---- Fixture ------------------------------------------------------------ */
 
@@ -94,7 +36,7 @@ static uint8_t payload[20000];
 
 static void fx_init(fx *f, uint16_t nstreams, uint32_t itsn) {
   memset(f, 0, sizeof(*f));
-  csctp_mem m = {&f->t, t_malloc, t_free, t_calloc, t_realloc};
+  csctp_mem m = {&f->t, talloc_malloc, talloc_free, talloc_calloc, talloc_realloc};
   f->mem = m;
   csctp_settings_default(&f->s);
   csctp_addr a;
@@ -824,7 +766,7 @@ static void test_move_unsent(void) {
   send_next(&f, 0, T0); /* A's first fragment */
   talloc t2;
   memset(&t2, 0, sizeof(t2));
-  csctp_mem m2 = {&t2, t_malloc, t_free, t_calloc, t_realloc};
+  csctp_mem m2 = {&t2, talloc_malloc, talloc_free, talloc_calloc, talloc_realloc};
   csctp_sendq to;
   CHECK_EQ(csctp_sendq_init(&to, &m2, 4, 500), 0);
   CHECK_EQ(csctp_sendq_move_unsent(&f.q, &to, 1000), 0);
@@ -867,7 +809,7 @@ static void test_init_nomem(void) {
   talloc t;
   memset(&t, 0, sizeof(t));
   t.fail_at = 1;
-  csctp_mem m = {&t, t_malloc, t_free, t_calloc, t_realloc};
+  csctp_mem m = {&t, talloc_malloc, talloc_free, talloc_calloc, talloc_realloc};
   csctp_sendq q;
   CHECK_EQ(csctp_sendq_init(&q, &m, 10, 1), CSCTP_ERR_NOMEM);
   csctp_sendq_free(&q);

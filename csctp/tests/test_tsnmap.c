@@ -9,79 +9,9 @@
 #include "tsn.h"
 #include "tsnmap.h"
 
+#include "talloc.h"
 #include "test.h"
 
-/* ---- Counting allocator with failure injection -------------------------- */
-
-typedef struct talloc {
-  long live;     /* allocations not yet freed */
-  long count;    /* allocations attempted */
-  long fail_at;  /* fail the fail_at-th attempt (1-based); 0: never */
-  long failures; /* attempts failed */
-  size_t bytes;  /* live bytes */
-  size_t peak;   /* most live bytes at once */
-} talloc;
-
-/* A header before each block remembers its size. */
-typedef union theader {
-  size_t size;
-  max_align_t align;
-} theader;
-
-static void *t_malloc(size_t size, void *ud) {
-  talloc *t = ud;
-  t->count++;
-  if (t->fail_at != 0 && t->count == t->fail_at) {
-    t->failures++;
-    return NULL;
-  }
-  theader *h = malloc(sizeof(theader) + size);
-  if (h == NULL)
-    return NULL;
-  h->size = size;
-  t->live++;
-  t->bytes += size;
-  if (t->bytes > t->peak)
-    t->peak = t->bytes;
-  return h + 1;
-}
-
-static void t_free(void *p, void *ud) {
-  talloc *t = ud;
-  if (p == NULL)
-    return;
-  theader *h = (theader *)p - 1;
-  t->live--;
-  t->bytes -= h->size;
-  free(h);
-}
-
-static void *t_calloc(size_t n, size_t size, void *ud) {
-  if (size != 0 && n > SIZE_MAX / size)
-    return NULL;
-  void *p = t_malloc(n * size, ud);
-  if (p != NULL)
-    memset(p, 0, n * size);
-  return p;
-}
-
-static void *t_realloc(void *p, size_t size, void *ud) {
-  if (p == NULL)
-    return t_malloc(size, ud);
-  void *q = t_malloc(size, ud);
-  if (q == NULL)
-    return NULL;
-  theader *h = (theader *)p - 1;
-  memcpy(q, p, h->size < size ? h->size : size);
-  t_free(p, ud);
-  return q;
-}
-
-static csctp_mem tmem(talloc *t) {
-  memset(t, 0, sizeof(*t));
-  csctp_mem m = {t, t_malloc, t_free, t_calloc, t_realloc};
-  return m;
-}
 
 /* ---- Helpers ------------------------------------------------------------ */
 
@@ -125,7 +55,7 @@ static void test_serial_compare(void) {
 
 static void test_init_args(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   CHECK_EQ(csctp_tsnmap_init(&m, NULL, 1, 100), CSCTP_ERR_INVAL);
   CHECK_EQ(csctp_tsnmap_init(&m, &mem, 1, 0), CSCTP_ERR_INVAL);
@@ -142,7 +72,7 @@ static void test_init_args(void) {
 
 static void test_in_order(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 100, 65536) == 0);
   CHECK_EQ(csctp_tsnmap_cum(&m), 99);
@@ -166,7 +96,7 @@ static void test_in_order(void) {
 
 static void test_gaps_hand_checked(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1000, 65536) == 0);
   // cum = 999. Receive 1001 1002 1005 1007 1008 1009 (1000, 1003, 1004,
@@ -233,7 +163,7 @@ static void test_gaps_hand_checked(void) {
 /* The example of RFC 9260 Figure 9: 6 and 8 received, 7 lost. */
 static void test_gap_rfc_example(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 6, 100) == 0);
   REQUIRE(csctp_tsnmap_mark(&m, 6) == 0);
@@ -249,7 +179,7 @@ static void test_gap_rfc_example(void) {
 
 static void test_dups(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 100) == 0);
   uint32_t d[32];
@@ -273,7 +203,7 @@ static void test_dups(void) {
 
 static void test_wrap(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 0xFFFFFFFCu, 1000) == 0);
   CHECK_EQ(csctp_tsnmap_cum(&m), 0xFFFFFFFBu);
@@ -313,7 +243,7 @@ static void test_wrap(void) {
 
 static void test_window(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 100) == 0);
   // cum 0: 1..100 are in the window.
@@ -343,7 +273,7 @@ static void test_window(void) {
 /* Memory follows the highest TSN seen, doubling, capped by max_window. */
 static void test_growth_limit(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 5000) == 0);
   REQUIRE(csctp_tsnmap_mark(&m, 3) == 0);
@@ -387,7 +317,7 @@ static void test_growth_limit(void) {
  * its end keeps every bit in place. */
 static void test_grow_wrapped(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 100000) == 0);
   REQUIRE(csctp_tsnmap_mark(&m, 200) == 0); // 256-bit ring
@@ -421,7 +351,7 @@ static void test_grow_wrapped(void) {
 
 static void test_gap_offset_limit(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 200000) == 0);
   const uint32_t got[] = {10,    65530, 65531, 65532, 65533,
@@ -439,7 +369,7 @@ static void test_gap_offset_limit(void) {
 
 static void test_forward(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 1000) == 0);
   const uint32_t got[] = {3, 4, 8, 9, 12};
@@ -541,7 +471,7 @@ static void run_random(uint32_t initial, uint32_t win, uint64_t seed,
                        int fail_some) {
   static model md;
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   memset(&md, 0, sizeof(md));
   md.base = initial;
@@ -616,7 +546,7 @@ static void test_nomem(void) {
   // failed mark once, until a run sees no failure.
   for (long n = 1;; n++) {
     talloc t;
-    csctp_mem mem = tmem(&t);
+    csctp_mem mem = talloc_mem(&t);
     t.fail_at = n;
     csctp_tsnmap m;
     REQUIRE(csctp_tsnmap_init(&m, &mem, 0xFFFFFF00u, 4000) == 0);
@@ -659,7 +589,7 @@ static void test_nomem(void) {
  * second even under sanitizers. */
 static void test_amortised(void) {
   talloc t;
-  csctp_mem mem = tmem(&t);
+  csctp_mem mem = talloc_mem(&t);
   csctp_tsnmap m;
   REQUIRE(csctp_tsnmap_init(&m, &mem, 7, 65536) == 0);
   uint32_t base = 7;
