@@ -612,6 +612,14 @@ static void assoc_on_heartbeat_ack(csctp_assoc *a, const csctp_tlv *c,
 }
 
 static void assoc_on_abort(csctp_assoc *a, const csctp_tlv *c) {
+  if (a->state == CSCTP_STATE_SHUTDOWN_ACK_SENT && (c->flags & CSCTP_FLAG_T)) {
+    /* A reflected ABORT (8.4 (8)) means the peer has no TCB any more: it
+     * got our SHUTDOWN ACK and finished, and a stray packet of ours (a
+     * late SACK) reached it afterwards. Everything was acknowledged both
+     * ways before SHUTDOWN ACK (9.2), so the shutdown is complete. */
+    csctp_assoc_end(a, CSCTP_EV_SHUTDOWN_COMPLETE, 0, 0, CSCTP_ERR_CLOSED);
+    return;
+  }
   csctp_tlv_iter it;
   csctp_tlv cause;
   uint16_t code = 0;

@@ -305,7 +305,48 @@ static void test_stale_cookie(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* A late packet of B's reaching A after A finished the shutdown draws a
+ * reflected ABORT (8.4 (8)); B, in SHUTDOWN-ACK-SENT because A's SHUTDOWN
+ * COMPLETE was lost, takes it as the end of a completed shutdown. */
+static void test_reflected_abort_after_shutdown(void) {
+  pair p;
+  pair_init(&p, NULL);
+  csctp_assoc_id id = pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  csctp_assoc_id bid = ev.assoc_id;
+  /* Keep one SACK of B's to replay later. */
+  csctp_sndinfo si = {.sid = 0, .assoc_id = id, .flags = CSCTP_SEND_SACK_NOW};
+  CHECK_EQ(csctp_send(p.a, &si, NULL, (const uint8_t *)"x", 1, p.now), 0);
+  uint8_t buf[2048], stray[2048];
+  csctp_addr dst, src;
+  csctp_ssize n =
+      csctp_endpoint_write_pkt(p.a, &dst, &src, buf, sizeof(buf), p.now);
+  REQUIRE(n > 0);
+  csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, buf, (size_t)n, p.now);
+  csctp_ssize sn =
+      csctp_endpoint_write_pkt(p.b, &dst, &src, stray, sizeof(stray), p.now);
+  REQUIRE(sn > 0 && stray[12] == CSCTP_CT_SACK);
+  csctp_endpoint_read_pkt(p.a, &p.addr_b, &p.addr_a, stray, (size_t)sn, p.now);
+  /* A shuts down; its SHUTDOWN COMPLETE is lost. */
+  CHECK_EQ(csctp_shutdown(p.a, id, p.now), 0);
+  p.drop_type = CSCTP_CT_SHUTDOWN_COMPLETE;
+  pair_flush(&p);
+  REQUIRE(find_event(p.a, CSCTP_EV_SHUTDOWN_COMPLETE, &ev));
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.b, bid, &st) == 0);
+  CHECK_EQ(st.state, CSCTP_STATE_SHUTDOWN_ACK_SENT);
+  /* The stray SACK reaches A, which answers with a reflected ABORT. */
+  csctp_endpoint_read_pkt(p.a, &p.addr_b, &p.addr_a, stray, (size_t)sn, p.now);
+  pair_flush(&p);
+  REQUIRE(find_event(p.b, CSCTP_EV_SHUTDOWN_COMPLETE, &ev));
+  CHECK_EQ(ev.assoc_id, bid);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
+  TEST_RUN(test_reflected_abort_after_shutdown);
   TEST_RUN(test_stale_cookie);
   TEST_RUN(test_peer_restart);
   TEST_RUN(test_handshake);

@@ -6,6 +6,7 @@
  * SKIP line otherwise (not counted as a pass). */
 #include "config.h"
 
+#include "crc32c.h"
 #include "csctp_io.h"
 #include "test.h"
 
@@ -1434,6 +1435,71 @@ static void test_multihomed_bindx(void) {
   csctp_stack_del(b);
 }
 
+/* Garbage and out-of-the-blue datagrams: nothing crashes, bad ones are
+ * counted, and the stack keeps working. */
+static void test_garbage_datagrams(void) {
+  csctp_stack *a = new_stack(), *b = new_stack();
+  REQUIRE(a && b);
+  csctp_sock *l;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_SEQPACKET, &l) == 0);
+  struct sockaddr_in la = loop4(5020);
+  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(l, 1) == 0);
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  struct sockaddr_in to = loop4(csctp_stack_udp_port(a));
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < 3000; i++) {
+    uint8_t pkt[256];
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    size_t len = (size_t)(x % sizeof pkt);
+    for (size_t k = 0; k < len; k++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      pkt[k] = (uint8_t)x;
+    }
+    if (len >= 16 && (i & 1)) {
+      /* A plausible chunk layout with a valid checksum, to the listener's
+       * port or to an unused one. */
+      pkt[2] = (uint8_t)((i & 2) ? 5020 >> 8 : 0x99);
+      pkt[3] = (uint8_t)((i & 2) ? 5020 & 0xff : 0x99);
+      pkt[12] = (uint8_t)(i % 16);
+      size_t clen = len - 12;
+      pkt[14] = (uint8_t)(clen >> 8);
+      pkt[15] = (uint8_t)clen;
+      if (i % 7 == 0)
+        memset(pkt + 4, 0, 4);
+      csctp_sctp_checksum_store(pkt, len);
+    }
+    (void)sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof to);
+    if (i % 64 == 0)
+      CHECK_EQ(csctp_stack_step(a), 0);
+  }
+  close(fd);
+  pump_for(a, b, 50);
+  csctp_stack_stats st;
+  csctp_stack_stats_get(a, &st);
+  CHECK(st.dgrams_in > 0);
+  CHECK(st.short_pkts > 0);
+  CHECK(st.no_endpoint > 0);
+  /* Still serving. */
+  csctp_sock *c;
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) == 0);
+  set_remote_udp(c, a);
+  CHECK_EQ(csctp_connectx(c, (struct sockaddr *)&la, 1, NULL), -EINPROGRESS);
+  int ok;
+  PUMP_UNTIL(ok, a, b, (csctp_sock_poll(c) & CSCTP_POLLOUT), 3000);
+  CHECK(ok);
+  CHECK_EQ(csctp_sock_error(c), 0);
+  csctp_close(c);
+  csctp_close(l);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 static int kernel_has_sctp(void) {
   int fd = socket(AF_INET, SOCK_STREAM, 132);
   if (fd >= 0) {
@@ -1568,6 +1634,7 @@ int main(void) {
   TEST_RUN(test_alloc_failures);
   TEST_RUN(test_linger_timeout_and_timerfd);
   TEST_RUN(test_multihomed_bindx);
+  TEST_RUN(test_garbage_datagrams);
   TEST_RUN(test_kernel_transport);
   /* Skipped tests are not counted as passed. */
   const char *why = NULL;
