@@ -252,9 +252,11 @@ bench:
 # Interop with usrsctp and pion/sctp (interop/README.md): installs the Debian
 # packages when root, builds the peers and the csctp driver against
 # $(BUILD)/libcsctp.a, runs every scenario with tshark wire checks and writes
-# docs/interop.md. interop-selftest: the harness alone (usrsctp <-> pion).
+# docs/interop.md; then the Go test suite's own packets (CSCTP_PCAP tap) go
+# through tshark too. interop-selftest: the harness alone (usrsctp <-> pion).
 interop: lib
 	CSCTP_LIB=$(abspath $(BUILD)/libcsctp.a) bash $(INTEROP_SCRIPT)
+	bash interop/capture/gotest.sh
 
 interop-peers: lib
 	CSCTP_LIB=$(abspath $(BUILD)/libcsctp.a) bash interop/build.sh

@@ -129,6 +129,7 @@ struct csctp_stack {
   csctp_tstamp linger_next; /* earliest orphan linger deadline */
   io_pkt rx[IO_BATCH], tx[IO_BATCH];
   size_t ntx; /* packets waiting in tx for the next batched send */
+  int pcap_fd; /* CSCTP_PCAP tap (io_pcap.h), -1 when off */
   uint8_t *rxmem, *txmem;
   uint8_t *scratch; /* gather buffer for sendv */
   size_t scratch_len;

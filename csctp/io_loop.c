@@ -6,6 +6,7 @@
 
 #include "crc32c.h"
 #include "io_internal.h"
+#include "io_pcap.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -195,6 +196,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
   st->epfd = st->tfd = -1;
+  st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
   st->rxmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
   st->txmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
@@ -268,6 +270,8 @@ fail:
     close(st->tfd);
   if (st->epfd >= 0)
     close(st->epfd);
+  if (st->pcap_fd >= 0)
+    close(st->pcap_fd);
   io_free(st, st->rxmem);
   io_free(st, st->txmem);
   mem->free(st, mem->user_data);
@@ -305,6 +309,8 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
   st->tr->ops->close(st->tr);
   close(st->tfd);
   close(st->epfd);
+  if (st->pcap_fd >= 0)
+    close(st->pcap_fd);
   io_free(st, st->rxmem);
   io_free(st, st->txmem);
   io_free(st, st->scratch);
@@ -716,6 +722,9 @@ static void io_tx_send(csctp_stack *st) {
   if (st->cfg.transport == CSCTP_TRANSPORT_RAW)
     for (size_t i = 0; i < n; i++)
       st->tx[i].peer.port = 0;
+  for (size_t i = 0; st->pcap_fd >= 0 && i < n; i++)
+    io_pcap_write(st->pcap_fd, &st->tx[i].local, &st->tx[i].peer,
+                  st->tx[i].buf, st->tx[i].len);
   (void)st->tr->ops->send(st->tr, st->tx, n);
   st->stats.dgrams_out += n;
   st->ntx = 0;
@@ -898,6 +907,8 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
   r->len = 16;
   r->peer = p->peer;
   r->local = p->local;
+  if (st->pcap_fd >= 0)
+    io_pcap_write(st->pcap_fd, &r->local, &r->peer, r->buf, r->len);
   (void)st->tr->ops->send(st->tr, r, 1);
   st->stats.ootb_replies++;
   st->stats.dgrams_out++;
