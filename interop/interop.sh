@@ -35,6 +35,11 @@ build=1
 port=${INTEROP_PORT:-29899}
 loss=${INTEROP_LOSS:-2}
 lossy_tests="echo bulk-c2s bulk-s2c"
+# The lossy pass runs against usrsctp only: under loss the pion peer
+# sometimes never finishes reading although its association has acknowledged
+# everything and completed the SHUTDOWN (seen once in CI, 2026-11-27); until
+# that is understood it would make CI flaky. INTEROP_LOSS_PAIRS overrides.
+lossy_pairs=${INTEROP_LOSS_PAIRS:-"csctp:usrsctp usrsctp:csctp"}
 lossy_done=0
 cmdline="make interop"
 [[ -n ${MAKELEVEL:-} ]] || cmdline="interop/interop.sh $*"
@@ -117,7 +122,7 @@ if [[ $loss != 0 && $(id -u) == 0 ]] && command -v nft >/dev/null &&
 		nft add rule inet $nft_table in udp dport "$port" numgen random mod 100 '<' "$loss" drop &&
 		nft add rule inet $nft_table in udp sport "$port" numgen random mod 100 '<' "$loss" drop
 	mkdir -p "$out/lossy"
-	for pair in $pairs; do
+	for pair in $lossy_pairs; do
 		c=${pair%%:*}
 		s=${pair#*:}
 		echo "== interop: $c -> $s with $loss% loss each way ($lossy_tests)"
@@ -270,16 +275,17 @@ mkdir -p "$(dirname "$doc")"
 		echo
 		echo "The same peers with an nft rule dropping $loss% of the datagrams in each direction"
 		echo "(\`numgen random mod 100 < $loss drop\` on the server's UDP port), bulk 5 MiB, no capture."
+		echo "Against usrsctp only: see the note on pion at the top of interop/interop.sh."
 		echo
 		printf '| test |'
-		for pair in $pairs; do printf ' %s → %s |' "${pair%%:*}" "${pair#*:}"; done
+		for pair in $lossy_pairs; do printf ' %s → %s |' "${pair%%:*}" "${pair#*:}"; done
 		echo
 		printf '|---|'
-		for _ in $pairs; do printf -- '---|'; done
+		for _ in $lossy_pairs; do printf -- '---|'; done
 		echo
 		for t in $lossy_tests; do
 			printf '| `%s` |' "$t"
-			for pair in $pairs; do printf ' %s |' "$(logdir=$out/lossy cell "$pair" "$t")"; done
+			for pair in $lossy_pairs; do printf ' %s |' "$(logdir=$out/lossy cell "$pair" "$t")"; done
 			echo
 		done
 		echo
