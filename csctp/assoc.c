@@ -305,7 +305,7 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   return 0;
 }
 
-int csctp_assoc_send_init(csctp_assoc *a, csctp_tstamp now) {
+static int assoc_send_init(csctp_assoc *a, csctp_tstamp now) {
   int rv = assoc_build_init(a, 0);
   if (rv != 0)
     return rv;
@@ -349,7 +349,7 @@ int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs, size_t naddrs,
     rv = csctp_sendq_init(&a->sq, &ep->mem, s->num_ostreams,
                           a->local_initial_tsn);
   if (rv == 0)
-    rv = csctp_assoc_send_init(a, now);
+    rv = assoc_send_init(a, now);
   if (rv != 0) {
     csctp_assoc_free(a);
     return rv;

@@ -92,7 +92,6 @@ static int out_put_heartbeat(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   p->hb_send_now = 0;
   p->hb_outstanding = 1;
   p->hb_nonce = nonce;
-  p->hb_sent = now;
   return 0;
 }
 

@@ -195,7 +195,6 @@ int csctp_assoc_find_path(const csctp_assoc *a, const csctp_addr *addr);
 /* Set up data structures once tags, TSNs and stream counts are known. */
 int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
                       uint16_t ostreams, uint16_t istreams, csctp_tstamp now);
-int csctp_assoc_send_init(csctp_assoc *a, csctp_tstamp now);
 void csctp_assoc_established(csctp_assoc *a, csctp_tstamp now);
 /* End the association: report the event, fail unsent messages. */
 void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,

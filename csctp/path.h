@@ -20,10 +20,9 @@ typedef struct csctp_path {
   /* Congestion control, RFC 9260 7.2 */
   uint32_t cwnd, ssthresh, pba, flight;
   uint32_t error_count;
-  csctp_tstamp t3;      /* T3-rtx expiry, CSCTP_TSTAMP_NEVER when off */
-  csctp_tstamp hb_due;  /* next HEARTBEAT, CSCTP_TSTAMP_NEVER when off */
-  csctp_tstamp hb_sent; /* when the outstanding HEARTBEAT left */
-  uint64_t hb_nonce;    /* nonce of the outstanding HEARTBEAT */
+  csctp_tstamp t3;     /* T3-rtx expiry, CSCTP_TSTAMP_NEVER when off */
+  csctp_tstamp hb_due; /* next HEARTBEAT, CSCTP_TSTAMP_NEVER when off */
+  uint64_t hb_nonce;   /* nonce of the outstanding HEARTBEAT */
   int hb_outstanding;
   int hb_send_now;        /* a HEARTBEAT is due to be sent */
   csctp_tstamp last_send; /* last DATA sent, for cwnd after idle */
