@@ -211,9 +211,10 @@ $(FUZZ_BUILD)/libcsctp.a: $(FUZZ_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $(FUZZ_OBJS)
 
-$(FUZZ_BINS): $(FUZZ_BUILD)/%: csctp/fuzz/%.c $(FUZZ_BUILD)/libcsctp.a $(FUZZ_STAMP)
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -MMD -MP -MF $@.d \
-		-o $@ $< $(FUZZ_BUILD)/libcsctp.a $(LDLIBS)
+# The fuzz targets count allocations with the tests' allocator (talloc).
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: csctp/fuzz/%.c csctp/tests/talloc.c $(FUZZ_BUILD)/libcsctp.a $(FUZZ_STAMP)
+	$(CLANG) $(FUZZ_CFLAGS) -Icsctp/tests -fsanitize=fuzzer,address,undefined -MMD -MP -MF $@.d \
+		-o $@ $< csctp/tests/talloc.c $(FUZZ_BUILD)/libcsctp.a $(LDLIBS)
 
 # Seeds come from testdata/fuzz/<name>/ and are copied to a scratch corpus
 # in $(FUZZ_BUILD)/corpus/<name>/, so a run never modifies the repository;

@@ -26,71 +26,12 @@
 #include "chunk.h"
 #include "crc32c.h"
 #include "csctp.h"
+#include "talloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- Counting allocator with one-shot failure -------------------------- */
-
-typedef struct cmem {
-  size_t live, live_bytes, peak_bytes;
-  long fail_in; /* > 0: the fail_in-th allocation from now fails */
-} cmem;
-
-#define CM_HDR 16
-
-static void *cm_malloc(size_t n, void *ud) {
-  cmem *m = ud;
-  if (m->fail_in > 0 && --m->fail_in == 0)
-    return NULL;
-  if (n > (size_t)1 << 30)
-    return NULL;
-  uint8_t *p = malloc(n + CM_HDR);
-  if (!p)
-    return NULL;
-  memcpy(p, &n, sizeof(n));
-  m->live++;
-  m->live_bytes += n;
-  if (m->live_bytes > m->peak_bytes)
-    m->peak_bytes = m->live_bytes;
-  return p + CM_HDR;
-}
-
-static void cm_free(void *ptr, void *ud) {
-  cmem *m = ud;
-  if (!ptr)
-    return;
-  uint8_t *p = (uint8_t *)ptr - CM_HDR;
-  size_t n;
-  memcpy(&n, p, sizeof(n));
-  m->live--;
-  m->live_bytes -= n;
-  free(p);
-}
-
-static void *cm_calloc(size_t k, size_t n, void *ud) {
-  if (n && k > SIZE_MAX / n)
-    return NULL;
-  void *p = cm_malloc(k * n, ud);
-  if (p)
-    memset(p, 0, k * n);
-  return p;
-}
-
-static void *cm_realloc(void *ptr, size_t n, void *ud) {
-  if (!ptr)
-    return cm_malloc(n, ud);
-  size_t old;
-  memcpy(&old, (uint8_t *)ptr - CM_HDR, sizeof(old));
-  void *q = cm_malloc(n, ud);
-  if (!q)
-    return NULL;
-  memcpy(q, ptr, old < n ? old : n);
-  cm_free(ptr, ud);
-  return q;
-}
 
 static int seeded_rand(uint8_t *d, size_t n, void *ud) {
   uint64_t *s = ud;
@@ -237,8 +178,8 @@ static void inject(world *w, int k, uint8_t op, const uint8_t *d, size_t n,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  cmem cm = {0};
-  csctp_mem mem = {&cm, cm_malloc, cm_free, cm_calloc, cm_realloc};
+  talloc cm;
+  csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
   if (setup(&w, &mem, seeds) != 0)
@@ -327,14 +268,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 7:
       if (!NEED(1))
         goto out;
-      cm.fail_in = data[pos++] + 1;
+      cm.fail_at = cm.count + data[pos++] + 1; /* one allocation fails */
       break;
     }
     flush(&w);
-    cm.fail_in = 0;
+    cm.fail_at = 0;
   }
 out:
-  cm.fail_in = 0;
+  cm.fail_at = 0;
   /* Let the timers play out for a while (bounded). */
   for (int i = 0; i < 32; i++) {
     csctp_tstamp ta = csctp_endpoint_get_expiry(w.s[0].ep);
@@ -349,9 +290,9 @@ out:
   }
   csctp_endpoint_del(w.s[0].ep);
   csctp_endpoint_del(w.s[1].ep);
-  if (cm.live != 0 || cm.live_bytes != 0) {
-    fprintf(stderr, "leak: %zu allocations, %zu bytes live\n", cm.live,
-            cm.live_bytes);
+  if (cm.live != 0 || cm.bytes != 0) {
+    fprintf(stderr, "leak: %ld allocations, %zu bytes live\n", cm.live,
+            cm.bytes);
     abort();
   }
   return 0;

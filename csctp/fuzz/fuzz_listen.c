@@ -26,68 +26,12 @@
 #include "chunk.h"
 #include "crc32c.h"
 #include "csctp.h"
+#include "talloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- Counting allocator ------------------------------------------------ */
-
-typedef struct cmem {
-  size_t live, live_bytes, peak_bytes;
-} cmem;
-
-#define CM_HDR 16
-
-static void *cm_malloc(size_t n, void *ud) {
-  cmem *m = ud;
-  if (n > (size_t)1 << 30)
-    return NULL;
-  uint8_t *p = malloc(n + CM_HDR);
-  if (!p)
-    return NULL;
-  memcpy(p, &n, sizeof(n));
-  m->live++;
-  m->live_bytes += n;
-  if (m->live_bytes > m->peak_bytes)
-    m->peak_bytes = m->live_bytes;
-  return p + CM_HDR;
-}
-
-static void cm_free(void *ptr, void *ud) {
-  cmem *m = ud;
-  if (!ptr)
-    return;
-  uint8_t *p = (uint8_t *)ptr - CM_HDR;
-  size_t n;
-  memcpy(&n, p, sizeof(n));
-  m->live--;
-  m->live_bytes -= n;
-  free(p);
-}
-
-static void *cm_calloc(size_t k, size_t n, void *ud) {
-  if (n && k > SIZE_MAX / n)
-    return NULL;
-  void *p = cm_malloc(k * n, ud);
-  if (p)
-    memset(p, 0, k * n);
-  return p;
-}
-
-static void *cm_realloc(void *ptr, size_t n, void *ud) {
-  if (!ptr)
-    return cm_malloc(n, ud);
-  size_t old;
-  memcpy(&old, (uint8_t *)ptr - CM_HDR, sizeof(old));
-  void *q = cm_malloc(n, ud);
-  if (!q)
-    return NULL;
-  memcpy(q, ptr, old < n ? old : n);
-  cm_free(ptr, ud);
-  return q;
-}
 
 static int seeded_rand(uint8_t *d, size_t n, void *ud) {
   uint64_t *s = ud;
@@ -250,8 +194,8 @@ static void op_user(run *r, const uint8_t *d, size_t n) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  cmem cm = {0};
-  csctp_mem mem = {&cm, cm_malloc, cm_free, cm_calloc, cm_realloc};
+  talloc cm;
+  csctp_mem mem = talloc_mem(&cm);
   uint64_t seed = 42;
   run r;
   memset(&r, 0, sizeof(r));
@@ -325,9 +269,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st.assocs > s.max_assocs)
     abort();
   csctp_endpoint_del(r.ep);
-  if (cm.live != 0 || cm.live_bytes != 0) {
-    fprintf(stderr, "leak: %zu allocations, %zu bytes live\n", cm.live,
-            cm.live_bytes);
+  if (cm.live != 0 || cm.bytes != 0) {
+    fprintf(stderr, "leak: %ld allocations, %zu bytes live\n", cm.live,
+            cm.bytes);
     abort();
   }
   return 0;
