@@ -27,6 +27,8 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
     ep->next_id = 1;
   a->state = CSCTP_STATE_CLOSED;
   a->t1 = a->t2 = a->t5 = a->sack_timer = CSCTP_TSTAMP_NEVER;
+  a->sack_avoid = -1;
+  csctp_recovery_init(&a->rec);
   a->prev = ep->assocs_tail;
   if (ep->assocs_tail)
     ep->assocs_tail->next = a;
@@ -485,6 +487,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->local_initial_tsn = ck->local_tsn;
   a->local_tie_tag = a->peer_tie_tag = 0;
   a->in_fast_recovery = 0;
+  csctp_recovery_init(&a->rec);
   a->error_count = 0;
   for (int i = 0; i < a->npaths; i++) {
     csctp_path *p = &a->paths[i];
@@ -687,7 +690,8 @@ static void assoc_on_shutdown(csctp_assoc *a, const csctp_tlv *c,
   /* 9.2: the Cumulative TSN Ack acts like a SACK without gaps. */
   if (a->sq.mem && csctp_tsn_lt(cum, a->sq.next_tsn)) {
     csctp_sack_result res;
-    csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, cum, NULL, 0, now, &res);
+    csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, cum, NULL, 0, 0, 0, now,
+                        &res);
     for (int i = 0; i < a->npaths; i++)
       if (!csctp_sendq_path_has_inflight(&a->sq, (uint8_t)i))
         a->paths[i].t3 = CSCTP_TSTAMP_NEVER;
@@ -881,6 +885,8 @@ void csctp_assoc_path_error(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
 void csctp_assoc_path_ok(csctp_assoc *a, uint8_t pi) {
   csctp_path *p = &a->paths[pi];
   p->error_count = 0;
+  if (a->sack_avoid == pi)
+    a->sack_avoid = -1; /* what we send there arrives */
   if (p->state != CSCTP_PATH_ACTIVE) {
     p->state = CSCTP_PATH_ACTIVE;
     assoc_event_paddr(a, pi);
@@ -899,6 +905,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     t = a->t5;
   if (a->sack_timer < t)
     t = a->sack_timer;
+  if (csctp_recovery_expiry(&a->rec) < t)
+    t = csctp_recovery_expiry(&a->rec);
   for (int i = 0; i < a->npaths; i++) {
     if (a->paths[i].t3 < t)
       t = a->paths[i].t3;
@@ -983,6 +991,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
     a->sack_now = 1; /* 6.2: delayed SACK is due */
     a->sack_timer = CSCTP_TSTAMP_NEVER;
   }
+  if (!a->dead && csctp_recovery_expiry(&a->rec) <= now)
+    csctp_assoc_on_recovery_timer(a, now);
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].t3 <= now)
       csctp_assoc_on_t3(a, i, now);
@@ -1090,6 +1100,9 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->retransmits = a->retransmits;
   st->fast_retransmits = a->fast_retransmits;
   st->t3_expiries = a->t3_expiries;
+  st->spurious_retransmits = a->spurious_retransmits;
+  st->tail_loss_probes = a->tail_loss_probes;
+  st->fast_recoveries = a->fast_recoveries;
   st->data_chunks_out = a->data_chunks_out;
   st->data_chunks_in = a->data_chunks_in;
   st->dup_tsns_in = a->dup_tsns_in;

@@ -104,6 +104,8 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
                             int gaps_before, csctp_tstamp now) {
   (void)had_new;
+  if (dup_only && a->npaths > 1)
+    a->sack_avoid = a->sack_path; /* 6.4: our SACKs there may be lost */
   if (dup_only || gaps_before || csctp_tsnmap_has_gaps(&a->tsn))
     a->sack_now = 1;
   if (++a->pkts_unacked >= a->s.sack_freq)
@@ -119,11 +121,29 @@ void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
 /* ---- SACK processing --------------------------------------------------- */
 
 #define ASSOC_MAX_GAPS_IN 1024
+#define ASSOC_MAX_DUPS_IN 64
 
 void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now) {
   csctp_path *p = &a->paths[path];
   if (p->t3 == CSCTP_TSTAMP_NEVER)
     p->t3 = now + p->rto; /* 6.3.2 R1 */
+}
+
+/* 6.4: SACKs (and the ERRORs answering DATA) go back to the address the
+ * DATA came from, so that a primary that is broken toward the peer does not
+ * swallow them; when that address drew duplicates (the peer resends, our
+ * acknowledgements do not arrive), another one is used (6.4's MAY) until
+ * something we send there is acknowledged. */
+uint8_t csctp_assoc_reply_path(const csctp_assoc *a) {
+  uint8_t pi = a->sack_path < a->npaths ? a->sack_path : a->primary;
+  if (a->paths[pi].state != CSCTP_PATH_INACTIVE && pi != a->sack_avoid)
+    return pi;
+  for (uint8_t k = 1; k < a->npaths; k++) {
+    uint8_t alt = (uint8_t)((pi + k) % a->npaths);
+    if (a->paths[alt].state != CSCTP_PATH_INACTIVE && alt != a->sack_avoid)
+      return alt;
+  }
+  return csctp_assoc_data_path(a);
 }
 
 static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
@@ -143,22 +163,69 @@ static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
       p->t3 = CSCTP_TSTAMP_NEVER; /* 6.3.2 R2 */
     else if (res->earliest_acked[i])
       p->t3 = now + p->rto; /* 6.3.2 R3 */
+    else if (res->t3_start[i] && p->t3 == CSCTP_TSTAMP_NEVER)
+      p->t3 = now + p->rto; /* 6.2.1 D iii */
     if (p->flight == 0)
       p->pba = 0; /* 7.2.2: nothing outstanding */
   }
 }
 
-/* 7.2.4: cut cwnd once per loss event and send one packet at once. */
-static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r) {
-  a->fast_retransmits += (uint64_t)r->new_fast_rtx;
-  a->fast_rtx_now = 1;
+/* 7.2.4 (2), (3), (6): the first loss of a Fast Recovery period cuts cwnd
+ * on the paths concerned and sends one packet of retransmissions past
+ * cwnd; later ones are retransmitted as cwnd allows. */
+static void assoc_enter_fast_recovery(csctp_assoc *a, const uint8_t *paths) {
   if (a->in_fast_recovery)
     return;
   for (uint8_t i = 0; i < a->npaths; i++)
-    if (r->fast_rtx_path[i])
+    if (paths[i])
       csctp_cc_on_fast_rtx(&a->paths[i]);
   a->in_fast_recovery = 1;
   a->fast_recovery_exit = a->sq.next_tsn - 1;
+  a->fast_rtx_now = 1;
+  a->fast_recoveries++;
+}
+
+static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r) {
+  a->fast_retransmits += (uint64_t)r->new_fast_rtx;
+  assoc_enter_fast_recovery(a, r->fast_rtx_path);
+}
+
+static csctp_tstamp assoc_srtt(const csctp_assoc *a) {
+  return a->paths[csctp_assoc_data_path(a)].srtt;
+}
+
+static int assoc_recovering(const csctp_assoc *a) {
+  return a->in_fast_recovery || a->sq.n_rtx > 0 || a->t3_hold ||
+         a->t3_rtx_pending;
+}
+
+/* Probe timeout after new data went out or was acknowledged (recovery.h). */
+void csctp_assoc_arm_probe(csctp_assoc *a, csctp_tstamp now) {
+  const csctp_path *p = &a->paths[csctp_assoc_data_path(a)];
+  uint32_t pkts = (p->flight + p->mtu - 1) / p->mtu;
+  csctp_recovery_arm_pto(&a->rec, p, pkts, assoc_recovering(a), now);
+}
+
+void csctp_assoc_on_recovery_timer(csctp_assoc *a, csctp_tstamp now) {
+  if (a->rec.timer <= now) {
+    csctp_sack_result res;
+    memset(&res, 0, sizeof(res));
+    csctp_recovery_detect(&a->rec, &a->sq, a->paths, assoc_srtt(a), now, &res);
+    if (res.new_fast_rtx)
+      assoc_fast_retransmit(a, &res);
+  }
+  if (a->rec.pto <= now) {
+    a->rec.pto = CSCTP_TSTAMP_NEVER;
+    a->rec.probe_due = 1; /* the next packet carries the probe */
+  }
+}
+
+/* Duplicate TSNs of a SACK, at most max. */
+static size_t assoc_sack_dups(const csctp_sack *s, uint32_t *out, size_t max) {
+  size_t n = s->ndups < max ? s->ndups : max;
+  for (size_t i = 0; i < n; i++)
+    out[i] = csctp_get32(s->dups + 4 * i);
+  return n;
 }
 
 void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
@@ -176,20 +243,35 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
   size_t ngaps = s.ngaps < ASSOC_MAX_GAPS_IN ? s.ngaps : ASSOC_MAX_GAPS_IN;
   for (size_t i = 0; i < ngaps; i++)
     csctp_sack_gap(&s, i, &gaps[2 * i], &gaps[2 * i + 1]);
+  uint32_t dups[ASSOC_MAX_DUPS_IN];
+  size_t ndups = assoc_sack_dups(&s, dups, ASSOC_MAX_DUPS_IN);
   uint32_t flight_before[CSCTP_MAX_PATHS];
   for (uint8_t i = 0; i < a->npaths; i++)
     flight_before[i] = a->paths[i].flight;
   csctp_sack_result res;
-  csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps, now,
-                      &res);
+  csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps,
+                      a->in_fast_recovery, a->rec.min_rtt, now, &res);
   if (res.ignored)
-    return; /* 6.2.1 D i: an old SACK */
+    return;       /* 6.2.1 D i: an old SACK */
   a->t3_hold = 0; /* the peer answered after a T3 retransmission */
+  a->spurious_retransmits += ndups; /* 3.3.4: they had arrived already */
+  int probe_repaired =
+      csctp_recovery_on_sack(&a->rec, &res, &a->sq, dups, ndups, now);
   assoc_sack_paths(a, &res, flight_before, now);
   if (a->in_fast_recovery && csctp_tsn_ge(s.cum_tsn, a->fast_recovery_exit))
     a->in_fast_recovery = 0; /* 6.2.1 D iv */
-  if (res.new_fast_rtx)
+  csctp_recovery_detect(&a->rec, &a->sq, a->paths, assoc_srtt(a), now, &res);
+  if (res.new_fast_rtx) {
     assoc_fast_retransmit(a, &res);
+  } else if (probe_repaired) {
+    /* RFC 8985 7.4: the probe repaired a loss: reduce cwnd once. */
+    uint8_t pp[CSCTP_MAX_PATHS] = {0};
+    pp[a->rec.probe_path] = 1;
+    assoc_enter_fast_recovery(a, pp);
+    a->fast_rtx_now = 0; /* nothing is waiting to be resent */
+  }
+  if (res.cum_advanced)
+    csctp_assoc_arm_probe(a, now); /* RFC 8985 7.2 */
   /* 6.2.1 D ii */
   uint32_t inflight = a->sq.bytes_inflight;
   a->peer_rwnd = s.a_rwnd > inflight ? s.a_rwnd - inflight : 0;
@@ -218,6 +300,7 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_cc_on_t3(p);                               /* E1 */
   csctp_path_backoff(p, &a->s);                    /* E2 */
   csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
+  csctp_recovery_on_t3(&a->rec);
   a->t3_rtx_pending = 1;
   a->t3_hold = 0;
   a->in_fast_recovery = 0;

@@ -95,15 +95,17 @@ static int out_put_heartbeat(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   return 0;
 }
 
-/* Control chunks for path pi, in the order the peer must see them. Only
- * heartbeats are tied to a path; the rest travels on the data path. */
+/* Control chunks for path pi, in the order the peer must see them.
+ * Heartbeats are tied to a path, SACKs and ERRORs go where the DATA came
+ * from (csctp_assoc_reply_path), the rest travels on the data path. */
 static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                         csctp_tstamp now) {
   int data_path = pi == csctp_assoc_data_path(a);
+  int reply_path = pi == csctp_assoc_reply_path(a);
   if (data_path && a->send_cookie_ack &&
       csctp_put_empty_chunk(b, CSCTP_CT_COOKIE_ACK, 0) == 0)
     a->send_cookie_ack = 0;
-  while (data_path && a->nerrors > 0) {
+  while (reply_path && a->nerrors > 0) {
     csctp_pending_error *e = &a->errors[0];
     if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
                               e->len) != 0)
@@ -118,10 +120,11 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->send_hb_ack = 0;
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
+  if (reply_path && out_sack_pending(a) &&
+      a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
+    out_put_sack(a, b);
   if (!data_path)
     return;
-  if (out_sack_pending(a) && a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
-    out_put_sack(a, b);
   if (a->send_shutdown && a->rx_ready &&
       csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
     a->send_shutdown = 0;
@@ -145,11 +148,17 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
     d.tsn = a->sq.next_tsn; /* what csctp_sendq_mark_sent will assign */
   if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
     return CSCTP_ERR_NOBUF;
-  if (!was_unsent)
+  csctp_path *p = &a->paths[pi];
+  if (!was_unsent) {
     a->retransmits++;
+    /* 7.2.4 (4): resending the earliest outstanding chunk of its path
+     * restarts T3-rtx (else a timer started for the lost first copy
+     * expires while the retransmission is still on its way). */
+    if (csctp_sendq_first_on_path(&a->sq, c->path) == c)
+      p->t3 = now + p->rto;
+  }
   csctp_sendq_mark_sent(&a->sq, c, a->paths, pi, now);
   csctp_put_data(b, &d);
-  csctp_path *p = &a->paths[pi];
   uint32_t sz = csctp_chunk_out_wire_size(c);
   p->flight += sz;
   p->last_send = now;
@@ -181,12 +190,13 @@ static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
 }
 
 /* 6.1: new DATA within cwnd and the peer's rwnd (one chunk may probe a
- * zero window when nothing is in flight). */
-static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+ * zero window when nothing is in flight). A tail loss probe (probe set)
+ * is one packet past cwnd and Max.Burst (recovery.h). */
+static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
                         csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
   int n = 0;
-  if (a->burst >= a->s.max_burst)
+  if (a->burst >= a->s.max_burst && !probe)
     return 0; /* Max.Burst (7.2.4, 6.1) */
   if (p->flight == 0)
     csctp_cc_on_idle(p, now);
@@ -195,7 +205,7 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     return 0; /* coalesce: hold a small tail while data is unacknowledged */
   while (a->sq.unsent) {
     csctp_chunk_out *c = a->sq.unsent;
-    if (p->flight >= p->cwnd)
+    if (p->flight >= p->cwnd && !probe)
       break;
     if (a->peer_rwnd < csctp_chunk_rwnd_cost(c->len) &&
         a->sq.bytes_inflight > 0)
@@ -207,9 +217,45 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     if (a->peer_rwnd == 0)
       break; /* a zero window probe is one chunk */
   }
-  if (n > 0)
+  if (n > 0) {
     a->burst++;
+    csctp_assoc_arm_probe(a, now); /* RFC 8985 7.2 */
+  }
   return n;
+}
+
+/* RFC 8985 7.3: the probe timeout fired. One packet goes: new data if the
+ * peer's window takes it, else the highest-TSN chunk in flight again; then
+ * T3-rtx is restarted so that it stays the last resort. Returns 1 if a
+ * probe went. */
+static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                     csctp_tstamp now) {
+  csctp_recovery *r = &a->rec;
+  r->probe_due = 0;
+  if (r->probe_out || !r->rtt_since_probe)
+    return 0;
+  csctp_chunk_out *u = a->sq.unsent;
+  int sent = 0;
+  r->probe_rtx = 0;
+  if (u && (a->peer_rwnd >= csctp_chunk_rwnd_cost(u->len) ||
+            a->sq.bytes_inflight == 0))
+    sent = out_new_data(a, b, pi, 1, now) > 0;
+  if (!sent) {
+    csctp_chunk_out *c = csctp_recovery_probe_rtx(r, &a->sq, a->paths);
+    if (!c)
+      return 0;
+    if (out_put_chunk(a, b, c, pi, now) != 0) {
+      r->probe_rtx = 0; /* no room: it stays marked, resent within cwnd */
+      return 0;
+    }
+  }
+  r->probe_out = 1;
+  r->probe_path = pi;
+  r->rtt_since_probe = 0;
+  r->pto = CSCTP_TSTAMP_NEVER;
+  a->tail_loss_probes++;
+  a->paths[pi].t3 = now + a->paths[pi].rto;
+  return 1;
 }
 
 static int out_data_allowed(const csctp_assoc *a) {
@@ -240,11 +286,13 @@ static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   if (a->t3_hold && a->paths[pi].flight > 0)
     return; /* the T3 retransmission is still out */
   a->t3_hold = 0;
+  if (a->rec.probe_due)
+    out_probe(a, b, pi, now);
   int force = a->fast_rtx_now;
   a->fast_rtx_now = 0;
   out_retransmit(a, b, pi, force, now);
   if (a->sq.n_rtx == 0)
-    out_new_data(a, b, pi, now);
+    out_new_data(a, b, pi, 0, now);
 }
 
 /* The path that control chunks need now, else the data path. */
@@ -254,6 +302,9 @@ static uint8_t out_pick_path(const csctp_assoc *a) {
   for (uint8_t i = 0; i < a->npaths; i++)
     if (a->paths[i].hb_send_now)
       return i;
+  if ((out_sack_pending(a) || a->nerrors > 0) &&
+      a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
+    return csctp_assoc_reply_path(a);
   return csctp_assoc_data_path(a);
 }
 

@@ -424,6 +424,12 @@ typedef struct csctp_assoc_status {
   uint64_t retransmits, fast_retransmits, t3_expiries;
   uint64_t data_chunks_out, data_chunks_in, dup_tsns_in;
   uint64_t pkts_out, pkts_in;
+  /* Retransmissions the peer reported as duplicates (its SACK's Duplicate
+   * TSNs, RFC 9260 3.3.4): the original had arrived after all. */
+  uint64_t spurious_retransmits;
+  /* Tail loss probes sent (RFC 8985 7) and Fast Recovery periods entered
+   * (RFC 9260 7.2.4: each one a cwnd reduction). */
+  uint64_t tail_loss_probes, fast_recoveries;
 } csctp_assoc_status;
 
 /* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */

@@ -10,6 +10,7 @@
 #include "cookie.h"
 #include "path.h"
 #include "reasm.h"
+#include "recovery.h"
 #include "sendq.h"
 #include "tsnmap.h"
 
@@ -63,6 +64,7 @@ struct csctp_assoc {
   uint16_t ostreams, istreams;
   uint32_t peer_rwnd;
   uint32_t frag_point;
+  csctp_recovery rec; /* RACK-TLP (recovery.h) */
   int in_fast_recovery;
   uint32_t fast_recovery_exit;
   uint32_t error_count; /* association error counter (8.1) */
@@ -82,6 +84,7 @@ struct csctp_assoc {
   uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
   uint8_t sack_path;       /* where the last DATA came from */
+  int sack_avoid;          /* path index whose replies seem lost, or -1 */
   uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
   uint64_t ready_seq;      /* when data became readable (recv order) */
 
@@ -120,6 +123,7 @@ struct csctp_assoc {
 
   /* Counters for csctp_assoc_status. */
   uint64_t retransmits, fast_retransmits, t3_expiries;
+  uint64_t spurious_retransmits, tail_loss_probes, fast_recoveries;
   uint64_t data_chunks_out, data_chunks_in, dup_tsns_in;
   uint64_t pkts_out, pkts_in;
 };
@@ -231,6 +235,12 @@ uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a);
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int had_dup,
                             int gaps_before, csctp_tstamp now);
 void csctp_assoc_on_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
+/* The RACK reordering timer or the probe timeout expired (recovery.h). */
+void csctp_assoc_on_recovery_timer(csctp_assoc *a, csctp_tstamp now);
+/* (Re)arms the tail loss probe timeout (recovery.h). */
+void csctp_assoc_arm_probe(csctp_assoc *a, csctp_tstamp now);
+/* Where SACK and ERROR chunks go (6.4). */
+uint8_t csctp_assoc_reply_path(const csctp_assoc *a);
 void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 uint8_t csctp_assoc_data_path(const csctp_assoc *a);
 void csctp_assoc_path_error(csctp_assoc *a, uint8_t path, csctp_tstamp now);

@@ -180,10 +180,34 @@ static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
   q->bytes_inflight -= csctp_chunk_rwnd_cost(c->len);
 }
 
+/* RFC 8985 6.2 step 2: remember the newly acknowledged chunk sent last.
+ * A retransmitted chunk acknowledged within min_rtt of its resending was
+ * most likely acknowledged for its first copy: it says nothing. */
+static void sendq_note_rack(const csctp_chunk_out *c, csctp_tstamp now,
+                            csctp_tstamp min_rtt, csctp_sack_result *res) {
+  csctp_tstamp rtt = now > c->sent_at ? now - c->sent_at : 0;
+  if (c->tx_count > 1 && rtt < min_rtt)
+    return;
+  if (c->tx_count == 1 && rtt > 0 &&
+      (res->min_rtt_sample == 0 || rtt < res->min_rtt_sample))
+    res->min_rtt_sample = rtt;
+  if (!res->rack_have || c->sent_at > res->rack_sent_at ||
+      (c->sent_at == res->rack_sent_at &&
+       csctp_tsn_gt(c->tsn, res->rack_tsn))) {
+    res->rack_have = 1;
+    res->rack_sent_at = c->sent_at;
+    res->rack_tsn = c->tsn;
+    res->rack_rtt = rtt;
+  }
+}
+
 static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,
-                             csctp_tstamp now, csctp_sack_result *res,
-                             uint32_t *htna, int *have_htna) {
+                             csctp_tstamp now, csctp_tstamp min_rtt,
+                             csctp_sack_result *res, uint32_t *htna,
+                             int *have_htna) {
   csctp_path *p = &paths[c->path];
+  res->new_acked = 1;
+  sendq_note_rack(c, now, min_rtt, res);
   res->acked_bytes[c->path] += csctp_chunk_out_wire_size(c);
   /* 6.3.1 C4, C5: one timed chunk per round trip, never a retransmitted
    * one (Karn). */
@@ -200,8 +224,9 @@ static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,
 
 /* Cumulative part: free everything up to cum_tsn. */
 static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths, uint32_t cum_tsn,
-                            csctp_tstamp now, csctp_sack_result *res,
-                            uint32_t *htna, int *have_htna) {
+                            csctp_tstamp now, csctp_tstamp min_rtt,
+                            csctp_sack_result *res, uint32_t *htna,
+                            int *have_htna) {
   while (q->out && csctp_tsn_le(q->out->tsn, cum_tsn)) {
     csctp_chunk_out *c = q->out;
     q->out = c->next;
@@ -213,7 +238,7 @@ static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths, uint32_t cum_tsn,
     else if (c->state == CSCTP_OUT_RTX)
       q->n_rtx--;
     if (c->state != CSCTP_OUT_GAPPED)
-      sendq_note_acked(c, paths, now, res, htna, have_htna);
+      sendq_note_acked(c, paths, now, min_rtt, res, htna, have_htna);
     res->earliest_acked[c->path] = 1;
     sendq_release(q, c);
   }
@@ -223,12 +248,26 @@ static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths, uint32_t cum_tsn,
   }
 }
 
+/* 6.2.1 D iii: a chunk a gap block acknowledged before is missing from
+ * this SACK: the receiver reneged, or this SACK is older than the last one
+ * (SACKs can pass each other). Either way the chunk is outstanding again
+ * with one miss indication, and its path's T3-rtx runs. */
+static void sendq_ungap(csctp_sendq *q, csctp_path *paths, csctp_chunk_out *c,
+                        csctp_sack_result *res) {
+  c->state = CSCTP_OUT_INFLIGHT;
+  paths[c->path].flight += csctp_chunk_out_wire_size(c);
+  q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
+  res->t3_start[c->path] = 1;
+  if (++c->miss >= 3 && !c->fast_rtx_done)
+    csctp_sendq_mark_lost(q, paths, c, res);
+}
+
 /* Gap blocks: blocks are in ascending order (3.3.4), as are chunks. */
 static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
                              uint32_t cum_tsn, const uint16_t *gaps,
                              size_t ngaps, csctp_tstamp now,
-                             csctp_sack_result *res, uint32_t *htna,
-                             int *have_htna) {
+                             csctp_tstamp min_rtt, csctp_sack_result *res,
+                             uint32_t *htna, int *have_htna) {
   size_t g = 0;
   for (csctp_chunk_out *c = q->out; c; c = c->next) {
     uint32_t off = c->tsn - cum_tsn;
@@ -242,36 +281,40 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
       else if (c->state == CSCTP_OUT_RTX)
         q->n_rtx--;
       c->state = CSCTP_OUT_GAPPED;
-      sendq_note_acked(c, paths, now, res, htna, have_htna);
+      sendq_note_acked(c, paths, now, min_rtt, res, htna, have_htna);
     } else if (!in_gap && c->state == CSCTP_OUT_GAPPED) {
-      /* 6.2.1 D iii: the receiver reneged; send it again. */
-      c->state = CSCTP_OUT_RTX;
-      q->n_rtx++;
+      sendq_ungap(q, paths, c, res);
     }
   }
 }
 
-/* 7.2.4: count miss indications below the highest TSN newly acknowledged
- * (HTNA) and mark a chunk for fast retransmit at the third. */
-static void sendq_count_misses(csctp_sendq *q, csctp_path *paths, uint32_t htna,
-                               csctp_sack_result *res) {
-  for (csctp_chunk_out *c = q->out; c && csctp_tsn_lt(c->tsn, htna);
+void csctp_sendq_mark_lost(csctp_sendq *q, csctp_path *paths,
+                           csctp_chunk_out *c, csctp_sack_result *res) {
+  sendq_leave_flight(q, paths, c);
+  c->state = CSCTP_OUT_RTX;
+  c->fast_rtx_done = 1; /* 7.2.4 (5) */
+  q->n_rtx++;
+  res->new_fast_rtx++;
+  res->fast_rtx_path[c->path] = 1;
+}
+
+/* 7.2.4: count miss indications for in-flight chunks below limit (the HTNA,
+ * or in Fast Recovery after a cumulative advance the highest TSN the SACK
+ * reports) and mark a chunk for fast retransmit at the third. */
+static void sendq_count_misses(csctp_sendq *q, csctp_path *paths,
+                               uint32_t limit, csctp_sack_result *res) {
+  for (csctp_chunk_out *c = q->out; c && csctp_tsn_lt(c->tsn, limit);
        c = c->next) {
     if (c->state != CSCTP_OUT_INFLIGHT || c->fast_rtx_done)
       continue;
-    if (++c->miss < 3)
-      continue;
-    sendq_leave_flight(q, paths, c);
-    c->state = CSCTP_OUT_RTX;
-    c->fast_rtx_done = 1;
-    q->n_rtx++;
-    res->new_fast_rtx++;
-    res->fast_rtx_path[c->path] = 1;
+    if (++c->miss >= 3)
+      csctp_sendq_mark_lost(q, paths, c, res);
   }
 }
 
 void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
                          uint32_t cum_tsn, const uint16_t *gaps, size_t ngaps,
+                         int in_fast_recovery, csctp_tstamp min_rtt,
                          csctp_tstamp now, csctp_sack_result *res) {
   (void)npaths;
   memset(res, 0, sizeof(*res));
@@ -281,12 +324,39 @@ void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
   }
   uint32_t htna = 0;
   int have_htna = 0;
-  sendq_apply_cum(q, paths, cum_tsn, now, res, &htna, &have_htna);
+  sendq_apply_cum(q, paths, cum_tsn, now, min_rtt, res, &htna, &have_htna);
   if (!gaps)
     return; /* no gap information: nothing is said about the rest */
-  sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, res, &htna, &have_htna);
+  sendq_apply_gaps(q, paths, cum_tsn, gaps, ngaps, now, min_rtt, res, &htna,
+                   &have_htna);
+  /* 7.2.4: in Fast Recovery, a SACK that advances the cumulative ack counts
+   * a miss for every TSN it reports missing. */
+  if (in_fast_recovery && res->cum_advanced && ngaps > 0) {
+    uint32_t top = cum_tsn + gaps[2 * ngaps - 1];
+    if (!have_htna || csctp_tsn_gt(top, htna))
+      htna = top;
+    have_htna = 1;
+  }
   if (have_htna)
     sendq_count_misses(q, paths, htna, res);
+}
+
+int csctp_sendq_acked(const csctp_sendq *q, uint32_t tsn) {
+  if (csctp_tsn_le(tsn, q->cum_acked))
+    return 1;
+  for (const csctp_chunk_out *c = q->out; c && csctp_tsn_le(c->tsn, tsn);
+       c = c->next)
+    if (c->tsn == tsn)
+      return c->state == CSCTP_OUT_GAPPED;
+  return 0;
+}
+
+const csctp_chunk_out *csctp_sendq_first_on_path(const csctp_sendq *q,
+                                                 uint8_t path) {
+  for (const csctp_chunk_out *c = q->out; c; c = c->next)
+    if (c->path == path && c->state != CSCTP_OUT_GAPPED)
+      return c;
+  return NULL;
 }
 
 uint32_t csctp_sendq_mark_path_rtx(csctp_sendq *q, csctp_path *paths,

@@ -66,7 +66,16 @@ typedef struct csctp_sendq {
 typedef struct csctp_sack_result {
   int ignored; /* out of order SACK (6.2.1 D i) */
   int cum_advanced;
+  int new_acked;    /* some chunk was newly acknowledged */
   int new_fast_rtx; /* chunks newly marked for fast retransmit */
+  int rack_lost;    /* ... of which by RACK (recovery.h) */
+  /* RACK input (RFC 8985 6.2 step 2): the newly acknowledged chunk sent
+   * last, skipping retransmissions acknowledged sooner than min_rtt. */
+  int rack_have;
+  csctp_tstamp rack_sent_at, rack_rtt;
+  uint32_t rack_tsn;
+  csctp_tstamp min_rtt_sample;       /* 0: none (never-retransmitted chunks) */
+  uint8_t t3_start[CSCTP_MAX_PATHS]; /* 6.2.1 D iii: reneged chunk's path */
   uint32_t acked_bytes[CSCTP_MAX_PATHS];
   uint8_t fast_rtx_path[CSCTP_MAX_PATHS];  /* path had a chunk marked */
   uint8_t earliest_acked[CSCTP_MAX_PATHS]; /* 6.3.2 R3 */
@@ -96,13 +105,33 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
                            csctp_path *paths, uint8_t path, csctp_tstamp now);
 
 /* csctp_sendq_on_sack applies a SACK (cum_tsn, gap blocks as offset pairs)
- * to the queue and to the paths' flight sizes. highest_sent must be checked
+ * to the queue and to the paths' flight sizes: miss indications by HTNA
+ * (7.2.4; in Fast Recovery a SACK advancing the cumulative ack counts one
+ * for every TSN it reports missing), reneged gap acks (6.2.1 D iii).
+ * min_rtt filters RACK's input (res->rack_*). highest_sent must be checked
  * by the caller. Fills *res. gaps == NULL means the acknowledgement carries
  * no gap information at all (SHUTDOWN's Cumulative TSN Ack, 9.2): gap-acked
  * chunks then stay gap-acked instead of counting as reneged. */
 void csctp_sendq_on_sack(csctp_sendq *q, csctp_path *paths, size_t npaths,
                          uint32_t cum_tsn, const uint16_t *gaps, size_t ngaps,
+                         int in_fast_recovery, csctp_tstamp min_rtt,
                          csctp_tstamp now, csctp_sack_result *res);
+
+/* csctp_sendq_mark_lost marks the in-flight chunk c for retransmission as a
+ * fast retransmit (7.2.4 (1)), takes it out of its path's flight (6.2.1 C)
+ * and counts it in res. */
+void csctp_sendq_mark_lost(csctp_sendq *q, csctp_path *paths,
+                           csctp_chunk_out *c, csctp_sack_result *res);
+
+/* csctp_sendq_acked says whether tsn is acknowledged (cumulatively, or by a
+ * gap block and still held). */
+int csctp_sendq_acked(const csctp_sendq *q, uint32_t tsn);
+
+/* csctp_sendq_first_on_path returns the lowest-TSN chunk still outstanding
+ * (in flight or marked for retransmission) that was last sent on path, or
+ * NULL. */
+const csctp_chunk_out *csctp_sendq_first_on_path(const csctp_sendq *q,
+                                                 uint8_t path);
 
 /* csctp_sendq_mark_path_rtx marks every in-flight chunk last sent on path
  * for retransmission (6.3.3 E3) and removes it from the path's flight.

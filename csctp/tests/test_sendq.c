@@ -21,7 +21,6 @@
 #define SEC CSCTP_SECONDS
 #define T0 (1000 * SEC)
 
-
 /* ---- Fixture ------------------------------------------------------------ */
 
 typedef struct fx {
@@ -36,7 +35,8 @@ static uint8_t payload[20000];
 
 static void fx_init(fx *f, uint16_t nstreams, uint32_t itsn) {
   memset(f, 0, sizeof(*f));
-  csctp_mem m = {&f->t, talloc_malloc, talloc_free, talloc_calloc, talloc_realloc};
+  csctp_mem m = {&f->t, talloc_malloc, talloc_free, talloc_calloc,
+                 talloc_realloc};
   f->mem = m;
   csctp_settings_default(&f->s);
   csctp_addr a;
@@ -97,8 +97,8 @@ static csctp_chunk_out *by_tsn(const fx *f, uint32_t tsn) {
 static void sack(fx *f, uint32_t cum, const uint16_t *gaps, size_t ngaps,
                  csctp_tstamp now, csctp_sack_result *res) {
   static const uint16_t none[2] = {0, 0};
-  csctp_sendq_on_sack(&f->q, f->paths, 2, cum, gaps ? gaps : none, ngaps, now,
-                      res);
+  csctp_sendq_on_sack(&f->q, f->paths, 2, cum, gaps ? gaps : none, ngaps, 0, 0,
+                      now, res);
 }
 
 static size_t count_list(const csctp_chunk_out *c) {
@@ -592,6 +592,39 @@ static void test_sack_out_of_order(void) {
 }
 
 /* 6.2.1 D iii: a TSN gap-acked before and missing now was reneged. */
+/* RFC 9260 7.2.4: "If an endpoint is in Fast Recovery and a SACK chunk
+ * arrives that advances the Cumulative TSN Ack Point, the miss indications
+ * are incremented for all TSNs reported missing in the SACK chunk", not only
+ * for those below the highest TSN newly acknowledged. */
+static void fr_misses(int in_fast_recovery, uint8_t expect_miss) {
+  fx f;
+  fx_init(&f, 1, 10);
+  for (int i = 0; i < 6; i++) { /* TSNs 10..15 */
+    CHECK_EQ(push(&f, 0, 0, 0, 100, 1420), 0);
+    send_next(&f, 0, T0);
+  }
+  csctp_sack_result r;
+  uint16_t g1[] = {3, 3}; /* cum 9: TSN 12 */
+  sack(&f, 9, g1, 1, T0 + MS, &r);
+  csctp_chunk_out *c11 = by_tsn(&f, 11);
+  REQUIRE(c11 != NULL);
+  CHECK_EQ(c11->miss, 1); /* below the HTNA (12) */
+  /* cum 10 (new), TSN 12 still gap-acked (not new): the HTNA is 10, so
+   * outside Fast Recovery 11 gets no miss; inside it gets one. */
+  uint16_t g2[] = {2, 2};
+  csctp_sendq_on_sack(&f.q, f.paths, 2, 10, g2, 1, in_fast_recovery, 0,
+                      T0 + 2 * MS, &r);
+  CHECK(r.cum_advanced);
+  CHECK_EQ(c11->miss, expect_miss);
+  CHECK_EQ(by_tsn(&f, 13)->miss, 0); /* above every reported TSN */
+  fx_done(&f);
+}
+
+static void test_fast_recovery_misses(void) {
+  fr_misses(0, 1);
+  fr_misses(1, 2);
+}
+
 static void test_renege(void) {
   fx f;
   fx_init(&f, 1, 10);
@@ -607,23 +640,37 @@ static void test_renege(void) {
   CHECK_EQ(c->state, CSCTP_OUT_GAPPED);
   CHECK_EQ(f.paths[0].flight, 2 * 116); /* 11, 13 */
   CHECK_EQ(f.q.buffered, 300);
-  /* The next SACK no longer reports 12. */
+  /* The next SACK no longer reports 12: reneged, or an older SACK that
+   * arrived late. RFC 9260 6.2.1 D iii: the chunk is possibly missing, one
+   * miss indication counts and T3-rtx is started; no retransmission yet. */
   sack(&f, 10, NULL, 0, T0 + 2 * MS, &r);
   CHECK(!r.ignored);
-  CHECK_EQ(c->state, CSCTP_OUT_RTX);
-  CHECK_EQ(f.q.n_rtx, 1);
-  CHECK(csctp_sendq_first_rtx(&f.q) == c);
-  CHECK_EQ(f.paths[0].flight, 2 * 116); /* not subtracted twice */
+  CHECK_EQ(c->state, CSCTP_OUT_INFLIGHT);
+  CHECK_EQ(c->miss, 1);
+  CHECK_EQ(f.q.n_rtx, 0);
+  CHECK_EQ(r.new_fast_rtx, 0);
+  CHECK_EQ(r.t3_start[0], 1);
+  CHECK_EQ(f.paths[0].flight, 3 * 116); /* outstanding again */
   CHECK_EQ(f.q.buffered, 300);          /* still held */
   CHECK_EQ(f.q.n_out, 3);
-  /* Gap-acked again while marked: no longer needs sending. */
+  /* Gap-acked again: out of the flight once more. */
   sack(&f, 10, g, 1, T0 + 3 * MS, &r);
   CHECK_EQ(c->state, CSCTP_OUT_GAPPED);
-  CHECK_EQ(f.q.n_rtx, 0);
-  CHECK(csctp_sendq_first_rtx(&f.q) == NULL);
-  /* Reneged again, resent, then acked. */
+  CHECK_EQ(f.paths[0].flight, 2 * 116);
+  /* Reneged twice more: the third miss indication marks it (7.2.4). */
   sack(&f, 10, NULL, 0, T0 + 4 * MS, &r);
-  CHECK_EQ(f.q.n_rtx, 1);
+  CHECK_EQ(c->miss, 2);
+  CHECK_EQ(f.q.n_rtx, 0);
+  sack(&f, 10, g, 1, T0 + 4 * MS, &r);
+  sack(&f, 10, NULL, 0, T0 + 4 * MS, &r);
+  CHECK_EQ(c->state, CSCTP_OUT_RTX);
+  CHECK_EQ(r.new_fast_rtx, 1);
+  /* 11 collected its three misses from the SACKs that newly gap-acked 12
+   * (HTNA) and was marked one SACK earlier. */
+  CHECK_EQ(f.q.n_rtx, 2);
+  CHECK(csctp_sendq_first_rtx(&f.q) == by_tsn(&f, 11));
+  CHECK_EQ(f.paths[0].flight, 116); /* marked: out of the flight */
+  resend(&f, by_tsn(&f, 11), 0, T0 + 5 * MS);
   resend(&f, c, 0, T0 + 5 * MS);
   CHECK_EQ(f.q.n_rtx, 0);
   CHECK_EQ(f.paths[0].flight, 3 * 116);
@@ -644,7 +691,7 @@ static void test_renege(void) {
   sack(&f, 10, g, 1, T0 + MS, &r);
   c = by_tsn(&f, 12);
   REQUIRE(c != NULL);
-  csctp_sendq_on_sack(&f.q, f.paths, 2, 11, NULL, 0, T0 + 2 * MS, &r);
+  csctp_sendq_on_sack(&f.q, f.paths, 2, 11, NULL, 0, 0, 0, T0 + 2 * MS, &r);
   CHECK(r.cum_advanced);
   CHECK_EQ(c->state, CSCTP_OUT_GAPPED);
   CHECK_EQ(f.q.n_rtx, 0);
@@ -766,7 +813,8 @@ static void test_move_unsent(void) {
   send_next(&f, 0, T0); /* A's first fragment */
   talloc t2;
   memset(&t2, 0, sizeof(t2));
-  csctp_mem m2 = {&t2, talloc_malloc, talloc_free, talloc_calloc, talloc_realloc};
+  csctp_mem m2 = {&t2, talloc_malloc, talloc_free, talloc_calloc,
+                  talloc_realloc};
   csctp_sendq to;
   CHECK_EQ(csctp_sendq_init(&to, &m2, 4, 500), 0);
   CHECK_EQ(csctp_sendq_move_unsent(&f.q, &to, 1000), 0);
@@ -907,6 +955,7 @@ int main(void) {
   TEST_RUN(test_fast_retransmit);
   TEST_RUN(test_sack_out_of_order);
   TEST_RUN(test_renege);
+  TEST_RUN(test_fast_recovery_misses);
   TEST_RUN(test_mark_path_rtx);
   TEST_RUN(test_next_failed);
   TEST_RUN(test_move_unsent);

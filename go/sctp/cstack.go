@@ -534,6 +534,10 @@ func (k *cSock) status(id AssocID) (AssocStatus, int) {
 		DupTSNsIn:       uint64(st.dup_tsns_in),
 		PktsOut:         uint64(st.pkts_out),
 		PktsIn:          uint64(st.pkts_in),
+
+		SpuriousRetransmits: uint64(st.spurious_retransmits),
+		TailLossProbes:      uint64(st.tail_loss_probes),
+		FastRecoveries:      uint64(st.fast_recoveries),
 	}, 0
 }
 

@@ -125,6 +125,15 @@ type AssocStatus struct {
 	Retransmits, FastRetransmits, T3Expiries        uint64
 	DataChunksOut, DataChunksIn, DupTSNsIn, PktsOut uint64
 	PktsIn                                          uint64
+
+	// SpuriousRetransmits counts retransmissions the peer reported as
+	// duplicates (the first copy had arrived after all).
+	SpuriousRetransmits uint64
+	// TailLossProbes counts loss probes sent (RFC 8985 section 7).
+	TailLossProbes uint64
+	// FastRecoveries counts Fast Recovery periods entered, each one a
+	// congestion window reduction (RFC 9260 section 7.2.4).
+	FastRecoveries uint64
 }
 
 // PathState is the state of one path of an association.
