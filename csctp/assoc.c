@@ -66,6 +66,7 @@ void csctp_assoc_free(csctp_assoc *a) {
     csctp_free(&ep->mem, a->errors[i].value);
   csctp_free(&ep->mem, a->init_chunk);
   csctp_free(&ep->mem, a->cookie);
+  csctp_free(&ep->mem, a->hb_ack_info);
   csctp_free(&ep->mem, a);
 }
 
@@ -395,13 +396,30 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
                       0);
     return;
   }
+  if (in.a_rwnd < 1500) {
+    /* 3.3.3: discard the packet, leave the association as it is, and
+     * tell the sender under its Initiate Tag. */
+    csctp_ep_send_ctrl(a->ep, src, a->peer_port, in.init_tag, CSCTP_CT_ABORT, 0,
+                       CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    return;
+  }
   const uint8_t *cookie = NULL;
   size_t cookie_len = 0;
+  /* 3.2.1, 3.2.2: unrecognised parameters go by their type's upper bits;
+   * those to report are gathered into one Unrecognized Parameters cause. */
+  uint8_t unrec[CSCTP_CTRL_SLOT_LEN];
+  csctp_buf ub;
+  csctp_buf_init(&ub, unrec, sizeof(unrec));
   csctp_tlv_iter it;
   csctp_tlv p;
+  int rv;
   csctp_tlv_iter_init(&it, in.params, in.params_len);
-  while (csctp_param_next(&it, &p) == 1) {
-    if (p.type == CSCTP_PT_STATE_COOKIE) {
+  while ((rv = csctp_init_param_next(&it, &p)) != CSCTP_PARAM_END) {
+    if (rv == CSCTP_PARAM_REPORT) {
+      size_t save = ub.len;
+      if (csctp_put_param(&ub, p.type, p.value, p.value_len) != 0)
+        ub.len = save; /* no room: report fewer */
+    } else if (p.type == CSCTP_PT_STATE_COOKIE) {
       cookie = p.value;
       cookie_len = p.value_len;
     } else if (p.type == CSCTP_PT_IPV4 || p.type == CSCTP_PT_IPV6) {
@@ -447,6 +465,11 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   a->state = CSCTP_STATE_COOKIE_ECHOED;
   a->send_init = 0;
   a->send_cookie_echo = 1;
+  /* 3.2.2: the report SHOULD ride with the COOKIE ECHO, MAY go on its own
+   * once the COOKIE ACK is in; queued errors leave with the first packet
+   * after COOKIE-ECHOED, i.e. after the COOKIE ACK. */
+  if (ub.len > 0)
+    csctp_assoc_queue_error(a, CSCTP_CAUSE_UNRECOGNIZED_PARAMS, unrec, ub.len);
   /* init_retrans keeps counting: Max.Init.Retransmits bounds the whole
    * setup, so a peer whose cookies always go stale cannot loop us. */
   a->t1_rto = a->paths[a->primary].rto;
@@ -511,7 +534,8 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
 int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
                                csctp_tstamp now) {
   int local_m = ck->local_tag == a->local_tag;
-  int peer_m = ck->peer_tag == a->peer_tag;
+  /* A peer tag of 0 is "not known yet" (COOKIE-WAIT), never a match. */
+  int peer_m = a->peer_tag != 0 && ck->peer_tag == a->peer_tag;
   int ties = ck->local_tie_tag != 0 || ck->peer_tie_tag != 0;
   /* Tie-tags are random stand-ins kept in the TCB (5.2.2), so a cookie
    * never shows an attacker the association's real tags (RFC 5062). */
@@ -577,14 +601,29 @@ static void assoc_on_stale_cookie(csctp_assoc *a, const csctp_tlv *cause,
 
 /* ---- Control chunks ---------------------------------------------------- */
 
+/* 8.3: answer with the Heartbeat Information as received. One answer is
+ * held per association (a newer HEARTBEAT replaces it), in one buffer that
+ * grows to at most the path MTU: a flood cannot grow memory. Information
+ * too big for a HEARTBEAT ACK within the MTU cannot be answered. */
 static void assoc_on_heartbeat(csctp_assoc *a, const csctp_tlv *c,
                                uint8_t path) {
   const uint8_t *info;
   size_t len;
-  if (csctp_heartbeat_decode(c, &info, &len) != 0 ||
-      len > sizeof(a->hb_ack_info))
+  if (csctp_heartbeat_decode(c, &info, &len) != 0)
     return;
-  memcpy(a->hb_ack_info, info, len); /* 8.3: echo it unchanged */
+  size_t mtu = a->paths[path].mtu;
+  size_t over = CSCTP_COMMON_HDR_LEN + CSCTP_CHUNK_HDR_LEN + 4;
+  if (mtu < over || CSCTP_PAD4(len) > mtu - over)
+    return;
+  if (len > a->hb_ack_cap) {
+    uint8_t *buf = csctp_realloc(&a->ep->mem, a->hb_ack_info, len);
+    if (!buf)
+      return; /* as if lost: the peer's next HEARTBEAT tries again */
+    a->hb_ack_info = buf;
+    a->hb_ack_cap = len;
+  }
+  if (len > 0)
+    memcpy(a->hb_ack_info, info, len);
   a->hb_ack_len = len;
   a->hb_ack_path = path;
   a->send_hb_ack = 1;

@@ -217,6 +217,71 @@ int csctp_heartbeat_decode(const csctp_tlv *c, const uint8_t **info,
   return 0;
 }
 
+/* ---- Layout by chunk type (6.10, 3.3) ---------------------------------- */
+
+int csctp_chunk_check(const csctp_tlv *c) {
+  size_t min;
+  csctp_sack s;
+
+  switch (c->type) {
+  case CSCTP_CT_DATA:
+    min = CSCTP_DATA_HDR_LEN;
+    break;
+  case CSCTP_CT_INIT:
+  case CSCTP_CT_INIT_ACK:
+    min = CSCTP_INIT_FIXED_LEN;
+    break;
+  case CSCTP_CT_SACK:
+    return csctp_sack_decode(c, &s);
+  case CSCTP_CT_SHUTDOWN:
+    min = TLV_HDR_LEN + 4; /* Cumulative TSN Ack */
+    break;
+  default:
+    min = TLV_HDR_LEN;
+    break;
+  }
+  return c->length < min ? CSCTP_ERR_MALFORMED : 0;
+}
+
+/* ---- INIT / INIT ACK parameters (3.2.1) -------------------------------- */
+
+int csctp_param_recognized(uint16_t type) {
+  switch (type) {
+  case CSCTP_PT_IPV4:
+  case CSCTP_PT_IPV6:
+  case CSCTP_PT_STATE_COOKIE:
+  case CSCTP_PT_UNRECOGNIZED:
+  case CSCTP_PT_COOKIE_PRESERVATIVE:
+  case CSCTP_PT_SUPPORTED_ADDR_TYPES:
+  case CSCTP_PT_ECN_CAPABLE:
+  case CSCTP_PT_FORWARD_TSN_SUPPORTED:
+  case CSCTP_PT_SUPPORTED_EXT:
+  case CSCTP_PT_RANDOM:
+  case CSCTP_PT_CHUNK_LIST:
+  case CSCTP_PT_HMAC_ALGO:
+  case CSCTP_PT_ZERO_CHECKSUM:
+  case CSCTP_PT_PADDING:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int csctp_init_param_next(csctp_tlv_iter *it, csctp_tlv *out) {
+  while (csctp_param_next(it, out) == 1) {
+    if (csctp_param_recognized(out->type))
+      return CSCTP_PARAM_KNOWN;
+    /* Table 3: the high bit clear stops the processing of the parameters
+     * that follow; the next bit asks for a report. */
+    if (!(out->type & 0x8000))
+      it->left = 0;
+    if (out->type & 0x4000)
+      return CSCTP_PARAM_REPORT;
+  }
+  it->left = 0;
+  return CSCTP_PARAM_END;
+}
+
 /* IPv4 address parameter (3.3.2.1.1), IPv6 address parameter (3.3.2.1.2)
  *  | type=5           | length=8                   |
  *  | IPv4 address                                  |

@@ -215,6 +215,33 @@ int csctp_shutdown_decode(const csctp_tlv *c, uint32_t *cum_tsn);
 int csctp_heartbeat_decode(const csctp_tlv *c, const uint8_t **info,
                            size_t *info_len);
 
+/* csctp_chunk_check judges a chunk's layout by its type, for the types the
+ * engine processes: 0 when its Length covers the type's fixed fields (and,
+ * for SACK, the gap blocks and duplicate TSNs it announces), else
+ * CSCTP_ERR_MALFORMED. Unknown types only need their 4-byte header. */
+int csctp_chunk_check(const csctp_tlv *c);
+
+/* Parameters of INIT and INIT ACK by what an unrecognised type asks for
+ * (RFC 9260 3.2.1: the upper two bits of the type). */
+enum csctp_param_action {
+  CSCTP_PARAM_END = 0,   /* no more parameters to process */
+  CSCTP_PARAM_KNOWN = 1, /* a parameter the engine recognises */
+  CSCTP_PARAM_REPORT = 2 /* unrecognised; report it (3.2.2) */
+};
+
+/* csctp_param_recognized says whether the engine recognises a parameter
+ * type of INIT / INIT ACK (including extensions it knowingly ignores). */
+int csctp_param_recognized(uint16_t type);
+
+/* csctp_init_param_next returns the next parameter (*out) of an INIT or
+ * INIT ACK that must be looked at: CSCTP_PARAM_KNOWN, or CSCTP_PARAM_REPORT
+ * for an unrecognised one to report. Unrecognised parameters not to report
+ * are passed over (10) or end the walk (00); after one that stops the
+ * processing (00, 01) the walk ends (01 is returned first, to be
+ * reported). A malformed parameter ends the walk. Returns CSCTP_PARAM_END
+ * at the end. */
+int csctp_init_param_next(csctp_tlv_iter *it, csctp_tlv *out);
+
 /* csctp_addr_param_decode turns an IPv4 or IPv6 address parameter into a
  * csctp_addr (port 0). Returns 0 or CSCTP_ERR_MALFORMED (wrong length or
  * type). */

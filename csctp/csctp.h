@@ -222,7 +222,9 @@ CSCTP_API int csctp_pkt_ports(const uint8_t *pkt, size_t len,
  * to (family 0 if unknown). The engine does not keep pkt. Returns 0 when the
  * packet was processed, CSCTP_ERR_MALFORMED or CSCTP_ERR_CHECKSUM when it was
  * dropped (also counted in csctp_endpoint_stats); other errors are not
- * fatal to ep either. */
+ * fatal to ep either. CSCTP_ERR_MALFORMED is also returned when only the
+ * tail of the packet was dropped: a malformed chunk and those after it,
+ * the well-formed chunks before it having been processed (RFC 9260 6.10). */
 CSCTP_API int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
                                       const csctp_addr *dst, const uint8_t *pkt,
                                       size_t len, csctp_tstamp now);

@@ -62,7 +62,6 @@ int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
                        const csctp_settings *settings, const csctp_mem *mem,
                        csctp_rand_fn rand, void *rand_user_data,
                        csctp_tstamp now) {
-  (void)now;
   csctp_settings def;
   if (!pep || port == 0)
     return CSCTP_ERR_INVAL;
@@ -94,6 +93,7 @@ int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
     csctp_free(&ep->mem, ep);
     return CSCTP_ERR_NOMEM;
   }
+  ep->secret_born = ep->secret_used_until = now;
   if (ep->rand(ep->secret, sizeof(ep->secret), ep->rand_ud) != 0) {
     csctp_free(&ep->mem, ep->events);
     csctp_free(&ep->mem, ep->ctrl);
@@ -313,37 +313,9 @@ void csctp_ep_send_ctrl(csctp_endpoint *ep, const csctp_addr *dst,
   s->len = csctp_pkt_finish(&b);
 }
 
-/* 3.2.1: parameters we know (or knowingly ignore, being extensions we do
- * not use) in an INIT or INIT ACK. */
-static int ep_param_known(uint16_t type) {
-  switch (type) {
-  case CSCTP_PT_IPV4:
-  case CSCTP_PT_IPV6:
-  case CSCTP_PT_STATE_COOKIE:
-  case CSCTP_PT_COOKIE_PRESERVATIVE:
-  case CSCTP_PT_SUPPORTED_ADDR_TYPES:
-  case CSCTP_PT_ECN_CAPABLE:
-  case CSCTP_PT_FORWARD_TSN_SUPPORTED:
-  case CSCTP_PT_SUPPORTED_EXT:
-  case CSCTP_PT_RANDOM:
-  case CSCTP_PT_CHUNK_LIST:
-  case CSCTP_PT_HMAC_ALGO:
-  case CSCTP_PT_ZERO_CHECKSUM:
-  case CSCTP_PT_PADDING:
-    return 1;
-  default:
-    return 0;
-  }
-}
-
-/* 3.2.1: an unknown parameter whose high bit is clear ends the processing
- * of the parameters that follow it. */
-static int ep_param_stops(const csctp_tlv *p) {
-  return !ep_param_known(p->type) && !(p->type & 0x8000);
-}
-
 /* 5.1.2: the peer's addresses are the INIT's source address plus every
- * address parameter listed, up to max_init_addrs. Returns the count. */
+ * address parameter listed (as far as 3.2.1 lets us process them), up to
+ * max. Returns the count. */
 static size_t ep_collect_addrs(const csctp_init *in, const csctp_addr *src,
                                csctp_addr *out, size_t max) {
   size_t n = 0;
@@ -351,7 +323,7 @@ static size_t ep_collect_addrs(const csctp_init *in, const csctp_addr *src,
   csctp_tlv_iter it;
   csctp_tlv p;
   csctp_tlv_iter_init(&it, in->params, in->params_len);
-  while (n < max && csctp_param_next(&it, &p) == 1 && !ep_param_stops(&p)) {
+  while (n < max && csctp_init_param_next(&it, &p) != CSCTP_PARAM_END) {
     csctp_addr a;
     if ((p.type != CSCTP_PT_IPV4 && p.type != CSCTP_PT_IPV6) ||
         csctp_addr_param_decode(&p, &a) != 0)
@@ -368,24 +340,62 @@ static size_t ep_collect_addrs(const csctp_init *in, const csctp_addr *src,
   return n;
 }
 
-/* 3.2.1: unknown parameters whose second bit says "report" go back in the
- * INIT ACK as Unrecognized Parameters, up to the first one that stops
- * processing. */
+/* 3.2.1, 3.2.2: unknown parameters whose second bit says "report" go back
+ * in the INIT ACK as Unrecognized Parameters, up to the first one that
+ * stops processing. */
 static void ep_report_unknown_params(const csctp_init *in, csctp_buf *b) {
   csctp_tlv_iter it;
   csctp_tlv p;
+  int rv;
   csctp_tlv_iter_init(&it, in->params, in->params_len);
-  while (csctp_param_next(&it, &p) == 1) {
-    if (ep_param_known(p.type))
+  while ((rv = csctp_init_param_next(&it, &p)) != CSCTP_PARAM_END) {
+    if (rv != CSCTP_PARAM_REPORT)
       continue;
-    if (p.type & 0x4000) {
-      size_t save = b->len;
-      if (csctp_put_param(b, CSCTP_PT_UNRECOGNIZED, p.raw, p.length) != 0)
-        b->len = save; /* no room: report fewer */
-    }
-    if (ep_param_stops(&p))
-      return;
+    size_t save = b->len;
+    if (csctp_put_param(b, CSCTP_PT_UNRECOGNIZED, p.raw, p.length) != 0)
+      b->len = save; /* no room: report fewer */
   }
+}
+
+/* ---- State Cookie keys, 5.1.3 ------------------------------------------ */
+
+static csctp_tstamp ep_tstamp_add(csctp_tstamp t, csctp_tstamp d) {
+  return t > CSCTP_TSTAMP_NEVER - d ? CSCTP_TSTAMP_NEVER : t + d;
+}
+
+/* 5.1.3: the key that signs State Cookies SHOULD change from time to time;
+ * here every Valid.Cookie.Life, as the caller's time `now` passes (checked
+ * whenever a key is about to be used). The previous key stays valid until
+ * every cookie it signed has reached the end of its life, and at least one
+ * more period, so that a cookie echoed a little late still authenticates
+ * and draws its Stale Cookie error; the key before that is forgotten. */
+static void ep_secret_tick(csctp_endpoint *ep, csctp_tstamp now) {
+  csctp_tstamp period = ep->settings.valid_cookie_life;
+  if (now < ep->secret_born || now - ep->secret_born < period)
+    return;
+  if (ep->has_old_secret && now < ep->old_secret_until)
+    return; /* the previous key still guards cookies in their life */
+  uint8_t fresh[CSCTP_COOKIE_KEY_LEN];
+  if (csctp_ep_random(ep, fresh, sizeof(fresh)) != 0)
+    return; /* keep the current key; try again next time */
+  memcpy(ep->old_secret, ep->secret, sizeof(ep->old_secret));
+  ep->has_old_secret = 1;
+  ep->old_secret_until = ep_tstamp_add(now, period);
+  if (ep->secret_used_until > ep->old_secret_until)
+    ep->old_secret_until = ep->secret_used_until;
+  memcpy(ep->secret, fresh, sizeof(ep->secret));
+  ep->secret_born = ep->secret_used_until = now;
+}
+
+/* 5.1.5 (1), (2): authenticate with the current key, else the previous
+ * one while it is kept. */
+static int ep_cookie_open(const csctp_endpoint *ep, const csctp_tlv *c,
+                          csctp_tstamp now, csctp_cookie *ck) {
+  int rv = csctp_cookie_decode(c->value, c->value_len, ep->secret, ck);
+  if (rv == CSCTP_ERR_PROTO && ep->has_old_secret &&
+      now <= ep->old_secret_until)
+    rv = csctp_cookie_decode(c->value, c->value_len, ep->old_secret, ck);
+  return rv;
 }
 
 static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
@@ -470,7 +480,11 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
     return;
   }
   uint8_t cookie[CSCTP_COOKIE_MAX_LEN];
+  ep_secret_tick(ep, now);
   size_t clen = csctp_cookie_encode(&ck, ep->secret, cookie, sizeof(cookie));
+  csctp_tstamp until = ep_tstamp_add(ck.created, ck.lifetime);
+  if (clen != 0 && until > ep->secret_used_until)
+    ep->secret_used_until = until;
   size_t cap = s->pmtu < sizeof(slot->pkt) ? s->pmtu : sizeof(slot->pkt);
   csctp_buf b;
   size_t off;
@@ -503,9 +517,11 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
 /* What a packet holds, found by one pass over its chunk headers. */
 typedef struct ep_scan {
   uint8_t first_type;
-  int nchunks;
-  int has_init, has_abort, has_shutdown_ack, has_shutdown_complete;
-  int has_cookie_ack, has_stale_cookie_error;
+  int nchunks;   /* well-formed chunks, in front of any malformed one */
+  size_t len;    /* their bytes: what is processed */
+  int malformed; /* a malformed chunk follows them (6.10) */
+  int has_init, has_init_ack, has_abort, has_shutdown_ack;
+  int has_shutdown_complete, has_cookie_ack, has_stale_cookie_error;
   uint8_t abort_flags, shutdown_complete_flags;
 } ep_scan;
 
@@ -519,18 +535,30 @@ static int ep_is_stale_cookie_error(const csctp_tlv *c) {
   return 0;
 }
 
-static int ep_scan_chunks(const uint8_t *p, size_t len, ep_scan *sc) {
+/* One pass over the chunk headers. 6.10: chunks are processed in order
+ * and a partial chunk is dropped; one whose Length is below 4, runs past
+ * the packet or does not cover its type's fixed fields ends the scan, and
+ * it and whatever follows it are left out. */
+static void ep_scan_chunks(const uint8_t *p, size_t len, ep_scan *sc) {
   memset(sc, 0, sizeof(*sc));
   csctp_tlv_iter it;
   csctp_tlv c;
   int rv;
   csctp_tlv_iter_init(&it, p, len);
   while ((rv = csctp_chunk_next(&it, &c)) == 1) {
+    if (csctp_chunk_check(&c) != 0) {
+      rv = CSCTP_ERR_MALFORMED;
+      break;
+    }
+    sc->len = len - it.left;
     if (sc->nchunks++ == 0)
       sc->first_type = (uint8_t)c.type;
     switch (c.type) {
     case CSCTP_CT_INIT:
       sc->has_init = 1;
+      break;
+    case CSCTP_CT_INIT_ACK:
+      sc->has_init_ack = 1;
       break;
     case CSCTP_CT_ABORT:
       sc->has_abort = 1;
@@ -551,7 +579,7 @@ static int ep_scan_chunks(const uint8_t *p, size_t len, ep_scan *sc) {
       break;
     }
   }
-  return rv < 0 || sc->nchunks == 0 ? CSCTP_ERR_MALFORMED : 0;
+  sc->malformed = rv < 0;
 }
 
 /* 8.4: answer an out-of-the-blue packet. */
@@ -574,12 +602,20 @@ static void ep_ootb(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
 /* 5.2.1, 5.2.2: an INIT for an existing association that lists addresses
  * the association does not have is refused with ABORT (tag: the INIT's
  * Initiate Tag) carrying "Restart of an Association with New Addresses"
- * and the new addresses. Returns 1 when it did so. */
+ * and the new addresses. Returns 1 when it did so.
+ * The addresses compared are those an association keeps from an INIT: the
+ * source and the first ones listed, up to its max_init_addrs (see
+ * csctp_assoc_add_path). Listing more than that adds nothing, so a peer
+ * restarting with its usual long list is not refused; a new address within
+ * the kept ones still is (RFC 5062 2). */
 static int ep_init_adds_addrs(csctp_endpoint *ep, const csctp_assoc *a,
                               const csctp_init *init, const csctp_addr *src,
                               const csctp_pkt_hdr *hdr) {
   csctp_addr addrs[CSCTP_MAX_PATHS];
-  size_t n = ep_collect_addrs(init, src, addrs, CSCTP_MAX_PATHS);
+  size_t max = a->s.max_init_addrs;
+  if (max > CSCTP_MAX_PATHS)
+    max = CSCTP_MAX_PATHS;
+  size_t n = ep_collect_addrs(init, src, addrs, max);
   uint8_t value[CSCTP_MAX_PATHS * 20];
   csctp_buf b;
   csctp_buf_init(&b, value, sizeof(value));
@@ -664,8 +700,9 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
                                       const csctp_tlv *c, const csctp_addr *src,
                                       csctp_tstamp now) {
   csctp_cookie ck;
-  if (csctp_cookie_decode(c->value, c->value_len, ep->secret, &ck) != 0 ||
-      ck.local_port != ep->port || ck.peer_port != hdr->src_port) {
+  ep_secret_tick(ep, now);
+  if (ep_cookie_open(ep, c, now, &ck) != 0 || ck.local_port != ep->port ||
+      ck.peer_port != hdr->src_port) {
     ep->stats.bad_cookie++; /* 5.1.5 (2): silently discard */
     return NULL;
   }
@@ -679,8 +716,8 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   int expired = now > ck.created + ck.lifetime;
   if (a) {
     /* 5.2.4 (3): an old cookie is fine only when both tags match (E). */
-    if (expired &&
-        !(ck.local_tag == a->local_tag && ck.peer_tag == a->peer_tag)) {
+    if (expired && !(ck.local_tag == a->local_tag && a->peer_tag != 0 &&
+                     ck.peer_tag == a->peer_tag)) {
       ep_stale_cookie(ep, hdr, &ck, src, now);
       return NULL;
     }
@@ -735,15 +772,86 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
 }
 
 /* 8.5.1 B, C: ABORT and SHUTDOWN COMPLETE may carry the peer's tag with
- * the T bit set. */
+ * the T bit set -- only a tag we know: in COOKIE-WAIT (and after a Stale
+ * Cookie error) the peer's tag is still 0, and nothing may be let in by
+ * it. */
 static csctp_assoc *ep_find_for_t_bit(const csctp_endpoint *ep,
                                       const csctp_pkt_hdr *hdr,
                                       const csctp_addr *src, uint8_t flags) {
   if (flags & CSCTP_FLAG_T) {
     csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
-    return a && a->peer_tag == hdr->vtag ? a : NULL;
+    return a && a->peer_tag != 0 && a->peer_tag == hdr->vtag ? a : NULL;
   }
   return ep_find_by_tag(ep, hdr->vtag, hdr->src_port);
+}
+
+static int ep_in_setup(const csctp_assoc *a) {
+  return a->state == CSCTP_STATE_COOKIE_WAIT ||
+         a->state == CSCTP_STATE_COOKIE_ECHOED;
+}
+
+/* The well-formed chunks of a packet (sc->len bytes at chunks). */
+static void ep_dispatch(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
+                        const ep_scan *sc, const uint8_t *chunks,
+                        const csctp_addr *src, const csctp_addr *dst,
+                        csctp_tstamp now) {
+  size_t clen = sc->len;
+  /* 8.5.1 A: a packet with tag 0 holds only an INIT, else it is silently
+   * discarded (it is no OOTB packet to answer with a reflected 0 tag). */
+  if (hdr->vtag == 0 && !sc->has_init) {
+    ep->stats.bad_vtag++;
+    return;
+  }
+  /* 5.1: INIT ACK "MUST be the only chunk" of its packet; 3.1, 6.10: nor
+   * is SHUTDOWN COMPLETE ever bundled. A packet breaking this is not one
+   * a conforming peer sends: discard it whole. (INIT alone: ep_on_init.) */
+  if ((sc->has_init_ack || sc->has_shutdown_complete) &&
+      (sc->nchunks > 1 || sc->malformed)) {
+    if (!sc->malformed)
+      ep->stats.malformed++; /* else counted by the caller */
+    return;
+  }
+  csctp_assoc *a = NULL;
+  if (sc->first_type == CSCTP_CT_COOKIE_ECHO) {
+    csctp_tlv_iter it;
+    csctp_tlv c;
+    csctp_tlv_iter_init(&it, chunks, clen);
+    csctp_chunk_next(&it, &c);
+    a = ep_on_cookie_echo(ep, hdr, &c, src, now);
+    if (a && it.left > 0)
+      csctp_assoc_input(a, hdr, it.p, it.left, src, dst, 0, now);
+    return;
+  }
+  if (sc->has_abort)
+    a = ep_find_for_t_bit(ep, hdr, src, sc->abort_flags);
+  else if (sc->has_shutdown_complete)
+    a = ep_find_for_t_bit(ep, hdr, src, sc->shutdown_complete_flags);
+  else
+    a = ep_find_by_tag(ep, hdr->vtag, hdr->src_port);
+  if (sc->has_shutdown_ack && !sc->has_abort) {
+    /* 8.5.1 E: in COOKIE-WAIT and COOKIE-ECHOED a SHUTDOWN ACK is out of
+     * the blue (whatever its tag: a previous association's peer still
+     * shutting down, 9.2), answered per 8.4 (5). */
+    csctp_assoc *peer = a ? a : csctp_ep_find_peer(ep, src, hdr->src_port);
+    if (peer && ep_in_setup(peer)) {
+      ep_ootb(ep, hdr, sc, src);
+      return;
+    }
+  }
+  if (!a) {
+    /* A packet with a tag we do not know but from a known peer is a
+     * verification tag failure (8.5), not OOTB. */
+    if (csctp_ep_find_peer(ep, src, hdr->src_port)) {
+      ep->stats.bad_vtag++;
+      return;
+    }
+    ep_ootb(ep, hdr, sc, src);
+    return;
+  }
+  /* 8.5.1 B, C: a packet let in by the T bit under the peer's own tag may
+   * only end the association; nothing else in it counts. */
+  int reflected = hdr->vtag != a->local_tag;
+  csctp_assoc_input(a, hdr, chunks, clen, src, dst, reflected, now);
 }
 
 int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
@@ -768,52 +876,24 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
   }
   const uint8_t *chunks = pkt + CSCTP_COMMON_HDR_LEN;
   size_t clen = len - CSCTP_COMMON_HDR_LEN;
-  if (ep_scan_chunks(chunks, clen, &sc) != 0) {
+  ep_scan_chunks(chunks, clen, &sc);
+  if (sc.nchunks == 0) {
     ep->stats.malformed++;
     return CSCTP_ERR_MALFORMED;
   }
   if (src->family != CSCTP_AF_INET && src->family != CSCTP_AF_INET6)
     return CSCTP_ERR_ADDR;
-
   if (sc.has_init) {
+    /* 8.5.1 A, 12.3: judged on the whole packet (the INIT must be alone,
+     * malformed bytes after it included). */
     ep_on_init(ep, &hdr, chunks, clen, src, dst, now);
-    return 0;
+    return sc.malformed ? CSCTP_ERR_MALFORMED : 0;
   }
-  csctp_assoc *a = NULL;
-  if (sc.first_type == CSCTP_CT_COOKIE_ECHO) {
-    csctp_tlv_iter it;
-    csctp_tlv c;
-    csctp_tlv_iter_init(&it, chunks, clen);
-    csctp_chunk_next(&it, &c);
-    a = ep_on_cookie_echo(ep, &hdr, &c, src, now);
-    if (a && it.left > 0)
-      csctp_assoc_input(a, &hdr, it.p, it.left, src, dst, 0, now);
-    return 0;
+  ep_dispatch(ep, &hdr, &sc, chunks, src, dst, now);
+  if (sc.malformed) {
+    ep->stats.malformed++; /* the chunk dropped with what followed it */
+    return CSCTP_ERR_MALFORMED;
   }
-  if (sc.has_abort)
-    a = ep_find_for_t_bit(ep, &hdr, src, sc.abort_flags);
-  else if (sc.has_shutdown_complete)
-    a = ep_find_for_t_bit(ep, &hdr, src, sc.shutdown_complete_flags);
-  else
-    a = ep_find_by_tag(ep, hdr.vtag, hdr.src_port);
-  if (a && sc.has_shutdown_ack &&
-      (a->state == CSCTP_STATE_COOKIE_WAIT ||
-       a->state == CSCTP_STATE_COOKIE_ECHOED))
-    a = NULL; /* 8.5.1 E: treat as OOTB */
-  if (!a) {
-    /* A packet with a tag we do not know but from a known peer is a
-     * verification tag failure (8.5), not OOTB. */
-    if (csctp_ep_find_peer(ep, src, hdr.src_port)) {
-      ep->stats.bad_vtag++;
-      return 0;
-    }
-    ep_ootb(ep, &hdr, &sc, src);
-    return 0;
-  }
-  /* 8.5.1 B, C: a packet let in by the T bit under the peer's own tag may
-   * only end the association; nothing else in it counts. */
-  int reflected = hdr.vtag != a->local_tag;
-  csctp_assoc_input(a, &hdr, chunks, clen, src, dst, reflected, now);
   return 0;
 }
 

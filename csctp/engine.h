@@ -113,8 +113,8 @@ struct csctp_assoc {
   uint8_t nerrors;
   uint8_t hb_ack_path;
   int send_hb_ack;
-  uint8_t hb_ack_info[256];
-  size_t hb_ack_len;
+  uint8_t *hb_ack_info; /* owned; hb_ack_cap bytes, at most a path MTU */
+  size_t hb_ack_len, hb_ack_cap;
 
   /* Life. */
   int dead;            /* ended: no more protocol, data may remain */
@@ -137,7 +137,15 @@ struct csctp_endpoint {
   csctp_settings settings;
   csctp_addr *laddrs;
   size_t nladdrs;
+  /* State Cookie keys (5.1.3): secret signs new cookies and changes every
+   * Valid.Cookie.Life; old_secret, the one before, is still accepted until
+   * old_secret_until. */
   uint8_t secret[CSCTP_COOKIE_KEY_LEN];
+  uint8_t old_secret[CSCTP_COOKIE_KEY_LEN];
+  int has_old_secret;
+  csctp_tstamp secret_born;       /* when secret was drawn */
+  csctp_tstamp secret_used_until; /* end of life of its latest cookie */
+  csctp_tstamp old_secret_until;
 
   csctp_assoc *assocs, *assocs_tail;
   size_t nassocs;

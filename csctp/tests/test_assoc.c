@@ -345,7 +345,67 @@ static void test_reflected_abort_after_shutdown(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* RFC 9260 9.2 with 8.5.1 E and 8.4 (5): A's SHUTDOWN COMPLETE is lost, so
+ * B stays in SHUTDOWN-ACK-SENT; A reconnects from the same ports. B
+ * answers the INIT with its SHUTDOWN ACK (9.2); A, in COOKIE-WAIT, treats
+ * it as out of the blue and answers SHUTDOWN COMPLETE with the T bit and
+ * the reflected tag, which ends B's old association; A's next INIT (one
+ * T1-init later) then gets in. */
+static void test_reconnect_after_lost_shutdown_complete(void) {
+  pair p;
+  pair_init(&p, NULL);
+  csctp_assoc_id id = pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  csctp_assoc_id bid = ev.assoc_id;
+  CHECK_EQ(csctp_shutdown(p.a, id, p.now), 0);
+  p.drop_type = CSCTP_CT_SHUTDOWN_COMPLETE;
+  pair_flush(&p);
+  REQUIRE(p.dropped == 1);
+  REQUIRE(find_event(p.a, CSCTP_EV_SHUTDOWN_COMPLETE, &ev));
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.b, bid, &st) == 0);
+  REQUIRE(st.state == CSCTP_STATE_SHUTDOWN_ACK_SENT);
+  /* A connects again from the same address and port. */
+  csctp_tstamp t0 = p.now;
+  csctp_assoc_id id2 = 0;
+  CHECK_EQ(csctp_connect(p.a, &p.addr_b, 1, 6000, NULL, p.now, &id2), 0);
+  int up = 0, lost = 0, b_closed = 0;
+  while (!up && !lost && p.now - t0 < 600 * CSCTP_SECONDS) {
+    pair_flush(&p);
+    csctp_event evs[16];
+    size_t n = csctp_endpoint_poll_events(p.a, evs, 16);
+    for (size_t i = 0; i < n; i++) {
+      up |= evs[i].type == CSCTP_EV_ASSOC_UP && evs[i].assoc_id == id2;
+      lost |= evs[i].type == CSCTP_EV_ASSOC_LOST && evs[i].assoc_id == id2;
+      csctp_event_clear(p.a, &evs[i]);
+    }
+    n = csctp_endpoint_poll_events(p.b, evs, 16);
+    for (size_t i = 0; i < n; i++) {
+      b_closed |=
+          evs[i].type == CSCTP_EV_SHUTDOWN_COMPLETE && evs[i].assoc_id == bid;
+      csctp_event_clear(p.b, &evs[i]);
+    }
+    if (!up && !lost)
+      pair_tick(&p);
+  }
+  CHECK(b_closed);
+  CHECK(up);
+  CHECK(!lost);
+  /* One T1-init (RTO.Initial, 1 s) and a little more, not minutes. */
+  CHECK(p.now - t0 <= 3 * CSCTP_SECONDS);
+  if (up) {
+    csctp_sndinfo si = {.sid = 0, .assoc_id = id2};
+    CHECK_EQ(csctp_send(p.a, &si, NULL, (const uint8_t *)"hi", 2, p.now), 0);
+    pair_flush(&p);
+    CHECK_EQ(csctp_recv_pending(p.b, 0), 2);
+  }
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
+  TEST_RUN(test_reconnect_after_lost_shutdown_complete);
   TEST_RUN(test_reflected_abort_after_shutdown);
   TEST_RUN(test_stale_cookie);
   TEST_RUN(test_peer_restart);

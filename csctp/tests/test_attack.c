@@ -1467,8 +1467,11 @@ static void test_amplification_one_packet(void) {
 /* Robustness                                                               */
 /* ======================================================================== */
 
-/* Lying lengths, chunks running past the end, 1..3 trailing bytes: the
- * packet is dropped as malformed, nothing in it takes effect. */
+/* Lying lengths, chunks running past the end, 1..3 trailing bytes. RFC
+ * 9260 6.10: chunks are processed in their order and a partial chunk is
+ * dropped; so the good chunks before a malformed one take effect, the
+ * malformed one and everything after it do not, and each such packet is
+ * counted as malformed. */
 static void test_lying_lengths(void) {
   raw r;
   raw_init(&r, NULL);
@@ -1485,7 +1488,7 @@ static void test_lying_lengths(void) {
   for (int extra = 1; extra <= 3; extra++) {
     memcpy(p, data, dlen);
     memset(p + dlen, 0, (size_t)extra);
-    raw_send(&r, p, dlen + (size_t)extra);
+    CHECK_EQ(raw_send(&r, p, dlen + (size_t)extra), CSCTP_ERR_MALFORMED);
     cases++;
   }
   /* A second chunk whose Length runs past the end of the packet. */
@@ -1494,28 +1497,43 @@ static void test_lying_lengths(void) {
   csctp_put16(p + dlen + 2, 200);
   raw_send(&r, p, dlen + 8);
   cases++;
-  /* DATA whose own Length claims more than is there. */
-  memcpy(p, data, dlen);
-  csctp_put16(p + 2, (uint16_t)(dlen + 4));
-  raw_send(&r, p, dlen);
-  cases++;
   /* Length below the chunk header size. */
   memcpy(p, data, dlen);
   p[dlen] = CSCTP_CT_ABORT, p[dlen + 1] = 0;
   csctp_put16(p + dlen + 2, 2);
   raw_send(&r, p, dlen + 4);
   cases++;
-  /* An empty packet (common header only). */
-  raw_send(&r, p, 0);
-  cases++;
   csctp_endpoint_stats_get(r.s, &st);
   CHECK_EQ(st.malformed - st0.malformed, (uint64_t)cases);
+  /* The DATA in front was received (once); the ABORTs behind it were not
+   * acted on. */
+  CHECK_EQ(csctp_recv_pending(r.s, r.sid), 7);
+  uint8_t got[64];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(r.s, r.sid, &ri, got, sizeof(got), r.now), 7);
+  raw_pull(&r);
+  CHECK_EQ(r.ev[CSCTP_EV_ASSOC_LOST], 0);
+  CHECK_EQ(assoc_state(r.s, r.sid), CSCTP_STATE_ESTABLISHED);
+  r.my_tsn++;
+  dlen = put_data(data, sizeof(data), r.my_tsn, 0, 1,
+                  CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E,
+                  (const uint8_t *)"payload", 7);
+  /* A malformed first chunk: nothing of the packet is used. DATA whose
+   * own Length claims more than is there; an empty packet. */
+  csctp_endpoint_stats_get(r.s, &st0);
+  memcpy(p, data, dlen);
+  csctp_put16(p + 2, (uint16_t)(dlen + 4));
+  raw_send(&r, p, dlen);
+  raw_send(&r, p, 0);
+  csctp_endpoint_stats_get(r.s, &st);
+  CHECK_EQ(st.malformed - st0.malformed, 2);
   CHECK_EQ(raw_pull(&r), 0);
   CHECK_EQ(csctp_recv_pending(r.s, r.sid), 0);
-  CHECK_EQ(r.ev[CSCTP_EV_ASSOC_LOST], 0);
-  /* Chunks whose value is too short for their type are ignored. */
+  /* Chunks whose value is too short for their type's fixed fields are
+   * malformed too (and what follows them is dropped). */
   {
     uint8_t c[64];
+    csctp_endpoint_stats_get(r.s, &st0);
     memcpy(c, data, dlen);
     csctp_put16(c + 2, 15); /* DATA shorter than its header */
     raw_send(&r, c, 16);
@@ -1526,29 +1544,153 @@ static void test_lying_lengths(void) {
     raw_send(&r, c, b.len);
     c[0] = CSCTP_CT_SHUTDOWN, c[1] = 0;
     csctp_put16(c + 2, 4); /* SHUTDOWN without its cumulative TSN */
-    raw_send(&r, c, 4);
+    memcpy(c + 4, data, dlen);
+    raw_send(&r, c, 4 + dlen);
+    csctp_endpoint_stats_get(r.s, &st);
+    CHECK_EQ(st.malformed - st0.malformed, 3);
     raw_pull(&r);
     CHECK_EQ(r.ev[CSCTP_EV_ASSOC_LOST], 0);
     CHECK_EQ(r.ev[CSCTP_EV_SHUTDOWN_RECEIVED], 0);
     CHECK_EQ(assoc_state(r.s, r.sid), CSCTP_STATE_ESTABLISHED);
+    CHECK_EQ(csctp_recv_pending(r.s, r.sid), 0);
   }
   /* INIT bundled with another chunk (8.5.1 A: must be alone): dropped. */
   {
     uint8_t c[256];
     size_t n = build_init(c, sizeof(c), 0x4444, 1, NULL, 0);
     memcpy(c + n, data, dlen);
-    size_t before = st.malformed;
+    csctp_endpoint_stats_get(r.s, &st0);
     inject(r.s, &r.addr_p, &r.addr_s, PORT_C, PORT_S, 0, c, n + dlen, r.now);
     csctp_endpoint_stats_get(r.s, &st);
-    CHECK_EQ(st.malformed, before + 1);
+    CHECK_EQ(st.malformed, st0.malformed + 1);
     CHECK_EQ(raw_pull(&r), 0);
   }
-  /* The association still works: the same DATA, well formed. */
+  /* The association still works: the new DATA, well formed. */
   raw_send(&r, data, dlen);
   raw_pull(&r);
-  uint8_t got[64];
-  csctp_rcvinfo ri;
   CHECK_EQ(csctp_recv(r.s, r.sid, &ri, got, sizeof(got), r.now), 7);
+  raw_free(&r);
+}
+
+/* RFC 9260 5.2.1 / 5.2.2: an association keeps at most max_init_addrs of
+ * the peer's addresses. A restarting peer that lists the same addresses
+ * again -- more than were kept -- adds none: it must get an INIT ACK and
+ * its restart, not a "Restart of an Association with New Addresses"
+ * ABORT. A really new address (one the association would have kept) is
+ * still refused. */
+static void test_restart_more_addrs_than_kept(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.max_init_addrs = 2;
+  raw r;
+  raw_init(&r, &s);
+  csctp_addr addrs[4] = {r.addr_p, v4(10, 0, 0, 10), v4(10, 0, 0, 11),
+                         v4(10, 0, 0, 12)};
+  for (int round = 0; round < 2; round++) {
+    uint8_t chunk[512];
+    uint32_t tag = 0x51000000u + (uint32_t)round;
+    size_t len =
+        build_init(chunk, sizeof(chunk), tag, 100u + (uint32_t)round, addrs, 4);
+    inject(r.s, &r.addr_p, &r.addr_s, PORT_C, PORT_S, 0, chunk, len, r.now);
+    raw_pull(&r);
+    csctp_tlv c, ck;
+    int ai = raw_find(&r, CSCTP_CT_ABORT, &c);
+    if (ai >= 0)
+      fprintf(stderr,
+              "ENGINE BUG (RFC 9260 5.2.2): restart INIT listing the kept "
+              "addresses refused with ABORT cause %u\n",
+              c.value_len >= 2 ? csctp_get16(c.value) : 0);
+    CHECK_EQ(ai, -1);
+    REQUIRE(raw_find(&r, CSCTP_CT_INIT_ACK, &c) >= 0);
+    csctp_init ack;
+    REQUIRE(csctp_init_decode(&c, &ack) == 0);
+    REQUIRE(tlv_find_param(&c, 16, CSCTP_PT_STATE_COOKIE, &ck));
+    csctp_buf b;
+    csctp_buf_init(&b, chunk, sizeof(chunk));
+    REQUIRE(csctp_put_cookie_echo(&b, ck.value, ck.value_len) == 0);
+    inject(r.s, &r.addr_p, &r.addr_s, PORT_C, PORT_S, ack.init_tag, chunk,
+           b.len, r.now);
+    raw_pull(&r);
+    CHECK(raw_find(&r, CSCTP_CT_COOKIE_ACK, NULL) >= 0);
+    csctp_path_status ps[8];
+    CHECK_EQ(csctp_assoc_paths(r.s, r.sid, ps, 8), 2);
+  }
+  CHECK_EQ(r.ev[CSCTP_EV_ASSOC_UP], 1);
+  CHECK_EQ(r.ev[CSCTP_EV_ASSOC_RESTART], 1);
+  /* A new address among the first two listed: refused (5.2.2). */
+  csctp_addr other[2] = {r.addr_p, v4(10, 0, 0, 99)};
+  uint8_t chunk[256];
+  size_t len = build_init(chunk, sizeof(chunk), 0x52000000u, 1, other, 2);
+  inject(r.s, &r.addr_p, &r.addr_s, PORT_C, PORT_S, 0, chunk, len, r.now);
+  raw_pull(&r);
+  csctp_tlv c;
+  int ai = raw_find(&r, CSCTP_CT_ABORT, &c);
+  CHECK(ai >= 0);
+  if (ai >= 0) {
+    CHECK_EQ(csctp_get32(r.out[ai].b + 4), 0x52000000u);
+    CHECK(c.value_len >= 4 &&
+          csctp_get16(c.value) == CSCTP_CAUSE_RESTART_NEW_ADDRS);
+  }
+  CHECK_EQ(r.ev[CSCTP_EV_ASSOC_RESTART], 1);
+  raw_free(&r);
+}
+
+/* RFC 9260 8.3: the HEARTBEAT ACK carries the Heartbeat Information as
+ * received, whatever its size, as long as the answer fits the path MTU
+ * (1452 here: up to 1432 bytes of information). A flood of HEARTBEATs
+ * leaves at most one answer pending and does not grow memory. */
+static void test_heartbeat_large_info(void) {
+  raw r;
+  raw_init(&r, NULL);
+  REQUIRE(raw_connect(&r, 10, 10, 65536));
+  raw_pull(&r);
+  static uint8_t info[1500], chunk[1600];
+  for (size_t i = 0; i < sizeof(info); i++)
+    info[i] = (uint8_t)(i * 7 + 3);
+  static const size_t sizes[] = {8, 256, 257, 300, 1000, 1432};
+  for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+    csctp_buf b;
+    csctp_buf_init(&b, chunk, sizeof(chunk));
+    REQUIRE(csctp_put_heartbeat(&b, CSCTP_CT_HEARTBEAT, info, sizes[k]) == 0);
+    raw_send(&r, chunk, b.len);
+    raw_pull(&r);
+    csctp_tlv c, hi;
+    int i = raw_find(&r, CSCTP_CT_HEARTBEAT_ACK, &c);
+    if (i < 0)
+      fprintf(stderr, "HEARTBEAT with %zu bytes of info not answered\n",
+              sizes[k]);
+    CHECK(i >= 0);
+    if (i < 0)
+      continue;
+    CHECK(r.out[i].len <= 1452);
+    if (!tlv_find_param(&c, 0, CSCTP_PT_HEARTBEAT_INFO, &hi)) {
+      CHECK(!"HEARTBEAT ACK without Heartbeat Info");
+      continue;
+    }
+    CHECK_EQ(hi.value_len, sizes[k]);
+    if (hi.value_len == sizes[k])
+      CHECK_MEM(hi.value, info, sizes[k]);
+  }
+  /* The flood: every size, answered or overwritten, memory flat. */
+  long live = r.ms.live;
+  size_t bytes = r.ms.bytes;
+  int answers = 0;
+  for (int i = 0; i < 10000; i++) {
+    size_t sz = 1 + (size_t)(i * 37) % 1432;
+    csctp_buf b;
+    csctp_buf_init(&b, chunk, sizeof(chunk));
+    csctp_put_heartbeat(&b, CSCTP_CT_HEARTBEAT, info, sz);
+    raw_send(&r, chunk, b.len);
+    if (i % 100 == 99) {
+      raw_pull(&r);
+      answers += raw_find(&r, CSCTP_CT_HEARTBEAT_ACK, NULL) >= 0;
+      CHECK(r.nout <= 1); /* one pending answer, not a hundred */
+    }
+  }
+  CHECK_EQ(answers, 100);
+  CHECK_EQ(r.ms.live, live);
+  CHECK_EQ(r.ms.bytes, bytes);
+  CHECK_EQ(assoc_state(r.s, r.sid), CSCTP_STATE_ESTABLISHED);
   raw_free(&r);
 }
 
@@ -1882,6 +2024,8 @@ int main(void) {
   TEST_RUN(test_tie_tags_do_not_reveal_tags);
   TEST_RUN(test_amplification_one_packet);
   TEST_RUN(test_lying_lengths);
+  TEST_RUN(test_restart_more_addrs_than_kept);
+  TEST_RUN(test_heartbeat_large_info);
   TEST_RUN(test_invalid_stream);
   TEST_RUN(test_tsn_out_of_window);
   TEST_RUN(test_sack_for_unsent_tsn);

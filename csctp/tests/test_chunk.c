@@ -1339,7 +1339,105 @@ static void test_random_input(void) {
   CHECK(1);
 }
 
+/* ---- Layout by chunk type and INIT parameter walking --------------------- */
+
+/* 3.3.1, 3.3.2, 3.3.4, 3.3.8: a chunk's Length must cover its type's fixed
+ * fields. */
+static void test_chunk_check_fixed_fields(void) {
+  static const struct {
+    uint8_t type;
+    uint16_t min;
+  } t[] = {{CSCTP_CT_DATA, 16},     {CSCTP_CT_INIT, 20},
+           {CSCTP_CT_INIT_ACK, 20}, {CSCTP_CT_SACK, 16},
+           {CSCTP_CT_SHUTDOWN, 8},  {CSCTP_CT_COOKIE_ACK, 4},
+           {CSCTP_CT_ABORT, 4},     {0xE5, 4}};
+  uint8_t buf[32];
+  memset(buf, 0, sizeof(buf));
+  for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+    for (uint16_t len = 4; len <= 24; len++) {
+      buf[0] = t[i].type;
+      csctp_put16(buf + 2, len);
+      uint8_t *q = dup_exact(buf, len);
+      csctp_tlv c;
+      CHECK_EQ(one_chunk(q, len, &c), 1);
+      CHECK_EQ(csctp_chunk_check(&c), len < t[i].min ? CSCTP_ERR_MALFORMED : 0);
+      free(q);
+    }
+  }
+  /* SACK: the gap blocks and duplicates it announces must be there. */
+  uint8_t sack[24] = {CSCTP_CT_SACK,
+                      0,
+                      0,
+                      24,
+                      0,
+                      0,
+                      0,
+                      1,
+                      0,
+                      0,
+                      0x10,
+                      0,
+                      0,
+                      1,
+                      0,
+                      1,
+                      0,
+                      1,
+                      0,
+                      2,
+                      0,
+                      0,
+                      0,
+                      9};
+  csctp_tlv c;
+  CHECK_EQ(one_chunk(sack, sizeof(sack), &c), 1);
+  CHECK_EQ(csctp_chunk_check(&c), 0);
+  sack[15] = 2; /* two duplicates: 4 bytes short */
+  CHECK_EQ(one_chunk(sack, sizeof(sack), &c), 1);
+  CHECK_EQ(csctp_chunk_check(&c), CSCTP_ERR_MALFORMED);
+}
+
+/* 3.2.1 Table 3: known parameters come back; unknown ones by their upper
+ * two bits: 00 stop, 01 stop and report, 10 skip, 11 skip and report. */
+static void test_init_param_walk(void) {
+  uint8_t buf[128];
+  csctp_buf b;
+  csctp_buf_init(&b, buf, sizeof(buf));
+  CHECK_EQ(csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, "ck", 2), 0);
+  CHECK_EQ(csctp_put_param(&b, 0x8001 + 0x100, "a", 1), 0); /* 10 */
+  CHECK_EQ(csctp_put_param(&b, 0xC123, "b", 1), 0);         /* 11 */
+  CHECK_EQ(csctp_put_param(&b, CSCTP_PT_UNRECOGNIZED, "x", 1), 0);
+  size_t keep = b.len;
+  CHECK_EQ(csctp_put_param(&b, 0x4123, "c", 1), 0); /* 01 */
+  CHECK_EQ(csctp_put_param(&b, CSCTP_PT_IPV4, "\x0a\0\0\x01", 4), 0);
+  csctp_tlv_iter it;
+  csctp_tlv p;
+  csctp_tlv_iter_init(&it, buf, b.len);
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_KNOWN);
+  CHECK_EQ(p.type, CSCTP_PT_STATE_COOKIE);
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_REPORT);
+  CHECK_EQ(p.type, 0xC123);
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_KNOWN);
+  CHECK_EQ(p.type, CSCTP_PT_UNRECOGNIZED);
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_REPORT);
+  CHECK_EQ(p.type, 0x4123);
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_END); /* stopped */
+  CHECK_EQ(csctp_init_param_next(&it, &p), CSCTP_PARAM_END);
+  /* 00 in the same place: stop without a report. */
+  b.len = keep;
+  CHECK_EQ(csctp_put_param(&b, 0x0123, "c", 1), 0);
+  CHECK_EQ(csctp_put_param(&b, CSCTP_PT_IPV4, "\x0a\0\0\x01", 4), 0);
+  csctp_tlv_iter_init(&it, buf, b.len);
+  int n = 0, rv;
+  while ((rv = csctp_init_param_next(&it, &p)) != CSCTP_PARAM_END)
+    n++;
+  CHECK_EQ(n, 3);
+  CHECK(p.type != CSCTP_PT_IPV4);
+}
+
 int main(void) {
+  TEST_RUN(test_chunk_check_fixed_fields);
+  TEST_RUN(test_init_param_walk);
   TEST_RUN(test_encode_vectors);
   TEST_RUN(test_data_padding);
   TEST_RUN(test_decode_init_packet);

@@ -271,6 +271,7 @@ typedef struct peer {
   uint16_t port;
   uint32_t tag;    /* our Initiate Tag: the endpoint's packets carry it */
   uint32_t ep_tag; /* the endpoint's tag: our packets carry it */
+  uint32_t ep_tsn; /* the endpoint's initial TSN */
   csctp_assoc_id id;
 } peer;
 
@@ -294,6 +295,7 @@ static int establish(csctp_endpoint *ep, peer *pr) {
   if (!expect_init_ack(ep, &pr->addr, pr->port, pr->tag, &ia))
     return 0;
   pr->ep_tag = ia.ack.init_tag;
+  pr->ep_tsn = ia.ack.init_tsn;
   send_cookie_echo(ep, pr, &ia);
   outp o;
   csctp_tlv c;
@@ -1410,7 +1412,602 @@ static void test_pkt_ports(void) {
   CHECK_EQ(d, EP_PORT);
 }
 
+/* ---- The endpoint as initiator ------------------------------------------ */
+
+/* csctp_connect to pr and read the INIT: pr->ep_tag gets its Initiate Tag,
+ * pr->id the association. Returns 1 on success. */
+static int connect_out(csctp_endpoint *ep, peer *pr) {
+  csctp_assoc_id id = 0;
+  CHECK_EQ(csctp_connect(ep, &pr->addr, 1, pr->port, NULL, NOW, &id), 0);
+  pr->id = id;
+  outp o;
+  csctp_tlv c;
+  csctp_init in;
+  if (!next_out(ep, &o) || o_chunks(&o, &c) != 1 || c.type != CSCTP_CT_INIT ||
+      csctp_init_decode(&c, &in) != 0) {
+    CHECK(!"an INIT was expected");
+    return 0;
+  }
+  CHECK_EQ(o_vtag(&o), 0);
+  pr->ep_tag = in.init_tag;
+  pr->ep_tsn = in.init_tsn;
+  return 1;
+}
+
+/* An INIT ACK from pr (Initiate Tag pr->tag) with the given a_rwnd and
+ * parameters (the test supplies the State Cookie among them). */
+static void put_init_ack(bld *p, const peer *pr, uint32_t a_rwnd,
+                         const uint8_t *params, size_t plen) {
+  csctp_init in;
+  size_t off;
+  memset(&in, 0, sizeof(in));
+  in.init_tag = pr->tag;
+  in.a_rwnd = a_rwnd;
+  in.num_ostreams = 5;
+  in.max_instreams = 5;
+  in.init_tsn = 7000;
+  begin(p, pr->port, pr->ep_tag);
+  CHECK_EQ(csctp_put_init_begin(&p->b, CSCTP_CT_INIT_ACK, &in, &off), 0);
+  if (plen)
+    CHECK_EQ(csctp_put_bytes(&p->b, params, plen), 0);
+  CHECK_EQ(csctp_chunk_end(&p->b, off), 0);
+}
+
+static uint32_t assoc_state(csctp_endpoint *ep, csctp_assoc_id id) {
+  csctp_assoc_status st;
+  if (csctp_assoc_status_get(ep, id, &st) != 0)
+    return 0xFFFFFFFFu;
+  return st.state;
+}
+
+/* Counts the events of a type (and clears them all). */
+static int count_events(csctp_endpoint *ep, uint32_t type) {
+  csctp_event ev[16];
+  size_t n;
+  int k = 0;
+  while ((n = csctp_endpoint_poll_events(ep, ev, 16)) > 0)
+    for (size_t i = 0; i < n; i++) {
+      k += ev[i].type == type;
+      csctp_event_clear(ep, &ev[i]);
+    }
+  return k;
+}
+
+/* Expects one packet, a lone SHUTDOWN COMPLETE with the T bit set and the
+ * given (reflected) tag. */
+static void expect_shutdown_complete_t(csctp_endpoint *ep, const peer *pr,
+                                       uint32_t vtag) {
+  outp o;
+  csctp_tlv c;
+  if (!next_out(ep, &o)) {
+    CHECK(!"a SHUTDOWN COMPLETE was expected");
+    return;
+  }
+  check_hdr(&o, &pr->addr, pr->port, vtag);
+  CHECK_EQ(o_chunks(&o, &c), 1);
+  CHECK_EQ(c.type, CSCTP_CT_SHUTDOWN_COMPLETE);
+  CHECK_EQ(c.flags & CSCTP_FLAG_T, CSCTP_FLAG_T);
+  expect_silence(ep);
+}
+
+/* 8.5.1 E and 8.4 (5): a SHUTDOWN ACK reaching an association in
+ * COOKIE-WAIT or COOKIE-ECHOED is treated as out of the blue: it is
+ * answered by a SHUTDOWN COMPLETE carrying the packet's own tag with the T
+ * bit set, and the association is not disturbed. */
+static void test_shutdown_ack_in_cookie_states(void) {
+  csctp_endpoint *ep = mkep(0, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 7000, 0x71727374);
+  REQUIRE(connect_out(ep, &pr));
+  const uint32_t old_tag = 0x0DDBA11u; /* a previous association's tag */
+  bld p;
+  begin(&p, pr.port, old_tag);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_ACK, 0), 0);
+  CHECK_EQ(feed(ep, &pr.addr, &p), 0);
+  expect_shutdown_complete_t(ep, &pr, old_tag);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_WAIT);
+  CHECK_EQ(count_events(ep, CSCTP_EV_ASSOC_LOST), 0);
+
+  /* COOKIE-ECHOED: answer the INIT, the endpoint echoes the cookie. */
+  uint8_t params[64];
+  size_t n =
+      mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "cookie!", 7);
+  put_init_ack(&p, &pr, 65536, params, n);
+  CHECK_EQ(feed(ep, &pr.addr, &p), 0);
+  outp o;
+  csctp_tlv c;
+  REQUIRE(next_out(ep, &o));
+  CHECK_EQ(o_chunks(&o, &c) >= 1, 1);
+  CHECK_EQ(c.type, CSCTP_CT_COOKIE_ECHO);
+  REQUIRE(assoc_state(ep, pr.id) == CSCTP_STATE_COOKIE_ECHOED);
+  begin(&p, pr.port, old_tag + 1);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_ACK, 0), 0);
+  CHECK_EQ(feed(ep, &pr.addr, &p), 0);
+  expect_shutdown_complete_t(ep, &pr, old_tag + 1);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_ECHOED);
+  /* Even under the endpoint's own tag it is out of the blue here. */
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_ACK, 0), 0);
+  CHECK_EQ(feed(ep, &pr.addr, &p), 0);
+  expect_shutdown_complete_t(ep, &pr, pr.ep_tag);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_ECHOED);
+  CHECK_EQ(count_events(ep, CSCTP_EV_ASSOC_LOST), 0);
+  csctp_endpoint_del(ep);
+}
+
+/* 8.5.1 B, C: an ABORT or SHUTDOWN COMPLETE with the T bit is accepted only
+ * under the peer's tag. In COOKIE-WAIT that tag is not known yet (and it is
+ * forgotten again after a Stale Cookie error, 5.2.6): a blind ABORT with T
+ * set and tag 0 must not end the association. */
+static void test_blind_t_bit_in_setup(void) {
+  csctp_endpoint *ep = mkep(0, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 7000, 0x81828384);
+  REQUIRE(connect_out(ep, &pr));
+  bld p;
+  for (int round = 0; round < 2; round++) {
+    begin(&p, pr.port, 0);
+    CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_ABORT, CSCTP_FLAG_T), 0);
+    feed(ep, &pr.addr, &p);
+    begin(&p, pr.port, 0);
+    CHECK_EQ(
+        csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_COMPLETE, CSCTP_FLAG_T),
+        0);
+    feed(ep, &pr.addr, &p);
+    expect_silence(ep);
+    CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_WAIT);
+    CHECK_EQ(count_events(ep, CSCTP_EV_ASSOC_LOST), 0);
+    if (round == 1)
+      break;
+    /* INIT ACK, COOKIE ECHO, then a Stale Cookie error: back to
+     * COOKIE-WAIT with a new INIT (5.2.6). */
+    uint8_t params[64];
+    size_t n =
+        mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "cookie!", 7);
+    put_init_ack(&p, &pr, 65536, params, n);
+    feed(ep, &pr.addr, &p);
+    REQUIRE(drain(ep) == 1);
+    REQUIRE(assoc_state(ep, pr.id) == CSCTP_STATE_COOKIE_ECHOED);
+    uint8_t stale[4] = {0, 0, 0x10, 0};
+    begin(&p, pr.port, pr.ep_tag);
+    CHECK_EQ(csctp_put_cause_chunk(&p.b, CSCTP_CT_ERROR, 0,
+                                   CSCTP_CAUSE_STALE_COOKIE, stale, 4),
+             0);
+    feed(ep, &pr.addr, &p);
+    REQUIRE(assoc_state(ep, pr.id) == CSCTP_STATE_COOKIE_WAIT);
+    REQUIRE(drain(ep) == 1); /* the new INIT */
+  }
+  /* The peer's real refusal (8.4 (3): our tag, T clear) still works. */
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_ABORT, 0), 0);
+  feed(ep, &pr.addr, &p);
+  expect_silence(ep);
+  CHECK_EQ(count_events(ep, CSCTP_EV_ASSOC_LOST), 1);
+  csctp_endpoint_del(ep);
+}
+
+/* 8.5.1 A: a packet with Verification Tag 0 must hold only an INIT;
+ * anything else is silently discarded -- no reflected ABORT with tag 0
+ * (8.4 (8) would otherwise answer it). */
+static void test_vtag_zero_not_init_silent(void) {
+  csctp_endpoint *ep = mkep(1, NULL);
+  REQUIRE(ep);
+  csctp_addr src = addr4(9);
+  bld p;
+  csctp_data d;
+  memset(&d, 0, sizeof(d));
+  d.flags = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
+  d.tsn = 77;
+  d.payload = (const uint8_t *)"hello";
+  d.len = 5;
+  for (int k = 0; k < 5; k++) {
+    begin(&p, 7000, 0);
+    switch (k) {
+    case 0:
+      CHECK_EQ(csctp_put_data(&p.b, &d), 0);
+      break;
+    case 1:
+      CHECK_EQ(csctp_put_sack(&p.b, 5, 65536, NULL, 0, NULL, 0), 0);
+      break;
+    case 2:
+      CHECK_EQ(csctp_put_heartbeat(&p.b, CSCTP_CT_HEARTBEAT, "12345678", 8), 0);
+      break;
+    case 3:
+      CHECK_EQ(csctp_put_shutdown(&p.b, 5), 0);
+      break;
+    case 4:
+      CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_ACK, 0), 0);
+      break;
+    }
+    feed(ep, &src, &p);
+    expect_silence(ep);
+  }
+  CHECK_EQ(stats(ep).assocs, 0);
+  csctp_endpoint_del(ep);
+}
+
+/* 3.3.3: an INIT ACK with a_rwnd below 1500 is discarded; the association
+ * (COOKIE-WAIT) is not changed; an ABORT under the INIT ACK's Initiate Tag
+ * SHOULD be sent. */
+static void test_init_ack_small_rwnd(void) {
+  csctp_endpoint *ep = mkep(0, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 7000, 0x91929394);
+  REQUIRE(connect_out(ep, &pr));
+  uint8_t params[64];
+  size_t n =
+      mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "cookie!", 7);
+  bld p;
+  put_init_ack(&p, &pr, 1499, params, n);
+  feed(ep, &pr.addr, &p);
+  outp o;
+  int k = 0;
+  while (k < 10 && next_out(ep, &o)) {
+    csctp_tlv c;
+    k++;
+    CHECK_EQ(o_chunks(&o, &c), 1);
+    CHECK_EQ(c.type, CSCTP_CT_ABORT); /* never a COOKIE ECHO */
+    CHECK_EQ(c.flags & CSCTP_FLAG_T, 0);
+    CHECK_EQ(o_vtag(&o), pr.tag);
+  }
+  CHECK(k <= 1);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_WAIT);
+  CHECK_EQ(count_events(ep, CSCTP_EV_ASSOC_LOST), 0);
+  /* 1500 is fine. */
+  put_init_ack(&p, &pr, 1500, params, n);
+  feed(ep, &pr.addr, &p);
+  REQUIRE(next_out(ep, &o));
+  csctp_tlv c;
+  o_chunks(&o, &c);
+  CHECK_EQ(c.type, CSCTP_CT_COOKIE_ECHO);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_ECHOED);
+  csctp_endpoint_del(ep);
+}
+
+/* What the endpoint sent during an INIT ACK exchange: whether its packets
+ * carried an ERROR with Unrecognized Parameters (cause 8), and the value of
+ * that cause; whether it came before the COOKIE ACK was received. */
+typedef struct unrec_seen {
+  int errors, early;
+  uint8_t value[128];
+  size_t len;
+} unrec_seen;
+
+static void scan_unrec(const outp *o, int cookie_acked, unrec_seen *u) {
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  int echo = 0;
+  csctp_tlv_iter_init(&it, o->b + 12, o->len - 12);
+  while (csctp_chunk_next(&it, &c) == 1) {
+    echo |= c.type == CSCTP_CT_COOKIE_ECHO;
+    if (c.type != CSCTP_CT_ERROR || c.value_len < 4 ||
+        csctp_get16(c.value) != CSCTP_CAUSE_UNRECOGNIZED_PARAMS)
+      continue;
+    /* 3.2.2: bundled with the COOKIE ECHO, or after the COOKIE ACK. */
+    if (!echo && !cookie_acked)
+      u->early++;
+    if (u->errors++ == 0) {
+      size_t clen = csctp_get16(c.value + 2);
+      CHECK(clen >= 4 && clen <= c.value_len);
+      u->len = clen >= 4 && clen - 4 <= sizeof(u->value) ? clen - 4 : 0;
+      memcpy(u->value, c.value + 4, u->len);
+    }
+  }
+}
+
+/* Runs an INIT ACK carrying params through to the COOKIE ACK; fills *u
+ * and returns the number of paths the association ended with (or -1 if
+ * no COOKIE ECHO was sent). */
+static int init_ack_round(const uint8_t *params, size_t plen, unrec_seen *u) {
+  memset(u, 0, sizeof(*u));
+  csctp_endpoint *ep = mkep(0, NULL);
+  if (!ep)
+    return -1;
+  peer pr = mkpeer(2, 7000, 0xA5A5A5A5);
+  int npaths = -1;
+  if (!connect_out(ep, &pr))
+    goto out;
+  bld p;
+  put_init_ack(&p, &pr, 65536, params, plen);
+  feed(ep, &pr.addr, &p);
+  outp o;
+  int echoed = 0;
+  while (next_out(ep, &o)) {
+    csctp_tlv c;
+    if (o_chunks(&o, &c) >= 1 && c.type == CSCTP_CT_COOKIE_ECHO)
+      echoed = 1;
+    scan_unrec(&o, 0, u);
+  }
+  if (!echoed)
+    goto out;
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_COOKIE_ACK, 0), 0);
+  feed(ep, &pr.addr, &p);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_ESTABLISHED);
+  while (next_out(ep, &o))
+    scan_unrec(&o, 1, u);
+  csctp_path_status ps[8];
+  npaths = csctp_assoc_paths(ep, pr.id, ps, 8);
+out:
+  csctp_endpoint_del(ep);
+  return npaths;
+}
+
+/* 3.2.1 and 3.2.2 for the INIT ACK: unknown parameters are handled by the
+ * upper two bits of their type; those that ask for it are reported in an
+ * ERROR with an Unrecognized Parameters cause, bundled with the COOKIE
+ * ECHO or sent after the COOKIE ACK, never before; a COOKIE ECHO is sent
+ * in all four cases; nothing after a "stop" parameter is processed. */
+static void test_init_ack_unknown_params(void) {
+  uint8_t params[256];
+  csctp_addr extra = addr4(3); /* a second address of the peer */
+  uint8_t ap[16];
+  csctp_buf ab;
+  csctp_buf_init(&ab, ap, sizeof(ap));
+  CHECK_EQ(csctp_put_addr_param(&ab, &extra), 0);
+  unrec_seen u;
+  /* 11 (skip, report) and 10 (skip silently), the cookie between them, an
+   * address at the end: processed. */
+  size_t n = mkparam(params, sizeof(params), 0xC123, "report", 6);
+  n += mkparam(params + n, sizeof(params) - n, CSCTP_PT_STATE_COOKIE, "ck", 2);
+  n += mkparam(params + n, sizeof(params) - n, 0x8123, "silent", 6);
+  memcpy(params + n, ap, ab.len);
+  n += ab.len;
+  CHECK_EQ(init_ack_round(params, n, &u), 2);
+  CHECK_EQ(u.errors, 1);
+  CHECK_EQ(u.early, 0);
+  static const uint8_t w1[] = {0xC1, 0x23, 0, 10, 'r', 'e', 'p', 'o', 'r', 't'};
+  CHECK_EQ(u.len >= sizeof(w1), 1);
+  CHECK_MEM(u.value, w1, sizeof(w1));
+  /* 01 (stop, report) after the cookie: reported, the address after it is
+   * not processed. */
+  n = mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "ck", 2);
+  n += mkparam(params + n, sizeof(params) - n, 0x4123, "stop!", 5);
+  memcpy(params + n, ap, ab.len);
+  n += ab.len;
+  CHECK_EQ(init_ack_round(params, n, &u), 1);
+  CHECK_EQ(u.errors, 1);
+  CHECK_EQ(u.early, 0);
+  static const uint8_t w2[] = {0x41, 0x23, 0, 9, 's', 't', 'o', 'p', '!'};
+  CHECK_EQ(u.len >= sizeof(w2), 1);
+  CHECK_MEM(u.value, w2, sizeof(w2));
+  /* 00 (stop silently) after the cookie: no report, address ignored. */
+  n = mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "ck", 2);
+  n += mkparam(params + n, sizeof(params) - n, 0x0123, "stop.", 5);
+  memcpy(params + n, ap, ab.len);
+  n += ab.len;
+  CHECK_EQ(init_ack_round(params, n, &u), 1);
+  CHECK_EQ(u.errors, 0);
+}
+
+/* 6.10: chunks are processed in their order; a partial or malformed chunk
+ * (Length below 4, running past the packet, or shorter than its type's
+ * fixed fields) is dropped with whatever follows it, but the chunks before
+ * it take effect. The drop is counted. */
+static void test_malformed_chunk_keeps_prefix(void) {
+  csctp_endpoint *ep = mkep(1, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 6000, 0xB1B2B3B4);
+  REQUIRE(establish(ep, &pr));
+  uint8_t bad[3][8] = {
+      {CSCTP_CT_ABORT, 0, 0, 2, 0, 0, 0, 0},    /* Length below 4 */
+      {CSCTP_CT_ABORT, 0, 0, 40, 0, 0, 0, 0},   /* runs past the end */
+      {CSCTP_CT_SHUTDOWN, 0, 0, 4, 0, 0, 0, 0}, /* no Cumulative TSN */
+  };
+  for (int k = 0; k < 3; k++) {
+    uint64_t m0 = stats(ep).malformed;
+    bld p;
+    begin(&p, pr.port, pr.ep_tag);
+    CHECK_EQ(csctp_put_heartbeat(&p.b, CSCTP_CT_HEARTBEAT, "prefix!!", 8), 0);
+    CHECK_EQ(csctp_put_bytes(&p.b, bad[k], 8), 0);
+    CHECK_EQ(feed(ep, &pr.addr, &p), CSCTP_ERR_MALFORMED);
+    CHECK_EQ(stats(ep).malformed, m0 + 1);
+    outp o;
+    csctp_tlv c;
+    int hb_ack = 0;
+    while (next_out(ep, &o))
+      hb_ack += o_chunks(&o, &c) >= 1 && c.type == CSCTP_CT_HEARTBEAT_ACK;
+    CHECK_EQ(hb_ack, 1);
+    CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_ESTABLISHED);
+    CHECK_EQ(count_events(ep, CSCTP_EV_SHUTDOWN_RECEIVED), 0);
+  }
+  /* DATA before a malformed chunk is received; DATA after one is not. */
+  csctp_data d;
+  memset(&d, 0, sizeof(d));
+  d.flags = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
+  d.tsn = 1000;
+  d.payload = (const uint8_t *)"first";
+  d.len = 5;
+  bld p;
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_data(&p.b, &d), 0);
+  CHECK_EQ(csctp_put_bytes(&p.b, bad[2], 8), 0);
+  d.tsn = 1001;
+  d.payload = (const uint8_t *)"after";
+  CHECK_EQ(csctp_put_data(&p.b, &d), 0);
+  CHECK_EQ(feed(ep, &pr.addr, &p), CSCTP_ERR_MALFORMED);
+  CHECK_EQ(csctp_recv_pending(ep, pr.id), 5);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(ep, pr.id, &ri, buf, sizeof(buf), NOW), 5);
+  CHECK_MEM(buf, "first", 5);
+  CHECK_EQ(count_events(ep, CSCTP_EV_SHUTDOWN_RECEIVED), 0);
+  csctp_endpoint_del(ep);
+}
+
+/* 5.1: an INIT ACK "MUST be the only chunk" in its packet; a packet that
+ * bundles one with other chunks is discarded. */
+static void test_bundled_init_ack_discarded(void) {
+  csctp_endpoint *ep = mkep(0, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 7000, 0xC1C2C3C4);
+  REQUIRE(connect_out(ep, &pr));
+  uint8_t params[64];
+  size_t n =
+      mkparam(params, sizeof(params), CSCTP_PT_STATE_COOKIE, "cookie!", 7);
+  for (int where = 0; where < 2; where++) {
+    uint64_t m0 = stats(ep).malformed;
+    bld p;
+    put_init_ack(&p, &pr, 65536, params, n);
+    size_t ack_len = p.b.len - CSCTP_COMMON_HDR_LEN;
+    if (where == 0) { /* INIT ACK first, HEARTBEAT after */
+      CHECK_EQ(csctp_put_heartbeat(&p.b, CSCTP_CT_HEARTBEAT, "12345678", 8), 0);
+    } else { /* HEARTBEAT first: move the INIT ACK behind it */
+      uint8_t tmp[256];
+      memcpy(tmp, p.mem + CSCTP_COMMON_HDR_LEN, ack_len);
+      begin(&p, pr.port, pr.ep_tag);
+      CHECK_EQ(csctp_put_heartbeat(&p.b, CSCTP_CT_HEARTBEAT, "12345678", 8), 0);
+      CHECK_EQ(csctp_put_bytes(&p.b, tmp, ack_len), 0);
+    }
+    feed(ep, &pr.addr, &p);
+    expect_silence(ep);
+    CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_WAIT);
+    CHECK_EQ(stats(ep).malformed, m0 + 1);
+  }
+  bld p;
+  put_init_ack(&p, &pr, 65536, params, n);
+  feed(ep, &pr.addr, &p);
+  CHECK_EQ(drain(ep), 1);
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_COOKIE_ECHOED);
+  csctp_endpoint_del(ep);
+}
+
+/* 3.1, 6.10: SHUTDOWN COMPLETE is never bundled; a packet that bundles it
+ * with other chunks breaks the rule and is discarded, in whole. */
+static void test_bundled_shutdown_complete_discarded(void) {
+  csctp_endpoint *ep = mkep(1, NULL);
+  REQUIRE(ep);
+  peer pr = mkpeer(2, 6000, 0xD1D2D3D4);
+  REQUIRE(establish(ep, &pr));
+  bld p;
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_shutdown(&p.b, pr.ep_tsn - 1), 0);
+  feed(ep, &pr.addr, &p);
+  outp o;
+  csctp_tlv c;
+  REQUIRE(next_out(ep, &o));
+  o_chunks(&o, &c);
+  CHECK_EQ(c.type, CSCTP_CT_SHUTDOWN_ACK);
+  REQUIRE(assoc_state(ep, pr.id) == CSCTP_STATE_SHUTDOWN_ACK_SENT);
+  count_events(ep, 0);
+  uint64_t m0 = stats(ep).malformed;
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_heartbeat(&p.b, CSCTP_CT_HEARTBEAT, "12345678", 8), 0);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_COMPLETE, 0), 0);
+  feed(ep, &pr.addr, &p);
+  expect_silence(ep); /* not even the HEARTBEAT is answered */
+  CHECK_EQ(assoc_state(ep, pr.id), CSCTP_STATE_SHUTDOWN_ACK_SENT);
+  CHECK_EQ(count_events(ep, CSCTP_EV_SHUTDOWN_COMPLETE), 0);
+  CHECK_EQ(stats(ep).malformed, m0 + 1);
+  /* Alone, it completes the shutdown (8.5.1 C). */
+  begin(&p, pr.port, pr.ep_tag);
+  CHECK_EQ(csctp_put_empty_chunk(&p.b, CSCTP_CT_SHUTDOWN_COMPLETE, 0), 0);
+  feed(ep, &pr.addr, &p);
+  CHECK_EQ(count_events(ep, CSCTP_EV_SHUTDOWN_COMPLETE), 1);
+  csctp_endpoint_del(ep);
+}
+
+/* ---- Cookie secret rotation, 5.1.3 ------------------------------------- */
+
+/* Sends an INIT from peer `last` at time t and returns its cookie. */
+static int cookie_at(csctp_endpoint *ep, peer *pr, csctp_tstamp t,
+                     init_ack_info *ia) {
+  bld p;
+  init_args a = default_init(pr->tag);
+  begin(&p, pr->port, 0);
+  put_init(&p, &a);
+  size_t len = finish(&p);
+  csctp_addr dst = local_addr();
+  CHECK_EQ(csctp_endpoint_read_pkt(ep, &pr->addr, &dst, p.mem, len, t), 0);
+  return expect_init_ack(ep, &pr->addr, pr->port, pr->tag, ia);
+}
+
+/* Echoes a cookie at time t; returns the first chunk type of the answer
+ * (0 when there is none). */
+static int echo_at(csctp_endpoint *ep, const peer *pr, const init_ack_info *ia,
+                   csctp_tstamp t) {
+  bld p;
+  begin(&p, pr->port, ia->ack.init_tag);
+  CHECK_EQ(csctp_put_cookie_echo(&p.b, ia->cookie, ia->cookie_len), 0);
+  size_t len = finish(&p);
+  csctp_addr dst = local_addr();
+  csctp_endpoint_read_pkt(ep, &pr->addr, &dst, p.mem, len, t);
+  outp o;
+  csctp_tlv c;
+  csctp_ssize n =
+      csctp_endpoint_write_pkt(ep, &o.dst, &o.src, o.b, sizeof(o.b), t);
+  if (n <= 0)
+    return 0;
+  o.len = (size_t)n;
+  int type = o_chunks(&o, &c) >= 1 ? c.type : 0;
+  outp rest;
+  while (csctp_endpoint_write_pkt(ep, &rest.dst, &rest.src, rest.b,
+                                  sizeof(rest.b), t) > 0)
+    ;
+  return type;
+}
+
+/* 5.1.3: the secret key SHOULD change from time to time (here once per
+ * Valid.Cookie.Life, 60 s), and the previous one is kept so that cookies
+ * already handed out stay good for their life. A cookie signed with a key
+ * two changes old no longer authenticates: it is discarded silently like
+ * any cookie whose MAC fails (5.1.5 (2)), where an unchanged key would let
+ * it through to the staleness check and its Stale Cookie error. */
+static void test_cookie_secret_rotation(void) {
+  csctp_endpoint *ep = mkep(1, NULL);
+  REQUIRE(ep);
+  peer p0 = mkpeer(20, 6000, 0x10000001), p1 = mkpeer(21, 6000, 0x10000002);
+  peer p2 = mkpeer(22, 6000, 0x10000003), p3 = mkpeer(23, 6000, 0x10000004);
+  init_ack_info c0, c1, c2, c3;
+  REQUIRE(cookie_at(ep, &p0, NOW, &c0));
+  REQUIRE(cookie_at(ep, &p1, NOW + 61 * SEC, &c1));  /* after change 1 */
+  REQUIRE(cookie_at(ep, &p2, NOW + 120 * SEC, &c2)); /* same key as c1 */
+  REQUIRE(cookie_at(ep, &p3, NOW + 122 * SEC, &c3)); /* after change 2 */
+  csctp_tstamp t = NOW + 123 * SEC;
+  /* Made before the last change, still in its life: accepted. */
+  uint64_t bad0 = stats(ep).bad_cookie;
+  CHECK_EQ(echo_at(ep, &p2, &c2, t), CSCTP_CT_COOKIE_ACK);
+  CHECK_EQ(stats(ep).assocs, 1);
+  /* Made after it: accepted. */
+  CHECK_EQ(echo_at(ep, &p3, &c3, t), CSCTP_CT_COOKIE_ACK);
+  CHECK_EQ(stats(ep).assocs, 2);
+  CHECK_EQ(stats(ep).bad_cookie, bad0);
+  /* Past its life under the previous key: still authenticated, so the
+   * peer hears that it is stale (5.1.5 (3)). */
+  CHECK_EQ(echo_at(ep, &p1, &c1, t), CSCTP_CT_ERROR);
+  /* Two changes old: the MAC no longer verifies; no answer. */
+  CHECK_EQ(echo_at(ep, &p0, &c0, t), 0);
+  CHECK_EQ(stats(ep).bad_cookie, bad0 + 2);
+  CHECK_EQ(stats(ep).assocs, 2);
+  csctp_endpoint_del(ep);
+}
+
+/* 5.1.3 with a cookie made just before a change of key and echoed just
+ * after it. */
+static void test_cookie_across_secret_change(void) {
+  csctp_endpoint *ep = mkep(1, NULL);
+  REQUIRE(ep);
+  peer p0 = mkpeer(30, 6000, 0x20000001), p1 = mkpeer(31, 6000, 0x20000002);
+  init_ack_info c0, c1;
+  REQUIRE(cookie_at(ep, &p0, NOW + 59 * SEC, &c0));
+  REQUIRE(cookie_at(ep, &p1, NOW + 61 * SEC, &c1)); /* the key changes */
+  CHECK_EQ(echo_at(ep, &p0, &c0, NOW + 62 * SEC), CSCTP_CT_COOKIE_ACK);
+  CHECK_EQ(echo_at(ep, &p1, &c1, NOW + 62 * SEC), CSCTP_CT_COOKIE_ACK);
+  CHECK_EQ(stats(ep).assocs, 2);
+  csctp_endpoint_del(ep);
+}
+
 int main(void) {
+  TEST_RUN(test_shutdown_ack_in_cookie_states);
+  TEST_RUN(test_blind_t_bit_in_setup);
+  TEST_RUN(test_vtag_zero_not_init_silent);
+  TEST_RUN(test_init_ack_small_rwnd);
+  TEST_RUN(test_init_ack_unknown_params);
+  TEST_RUN(test_malformed_chunk_keeps_prefix);
+  TEST_RUN(test_bundled_init_ack_discarded);
+  TEST_RUN(test_bundled_shutdown_complete_discarded);
+  TEST_RUN(test_cookie_secret_rotation);
+  TEST_RUN(test_cookie_across_secret_change);
   TEST_RUN(test_bad_checksum);
   TEST_RUN(test_malformed);
   TEST_RUN(test_init_answered);
