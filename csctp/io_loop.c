@@ -723,8 +723,8 @@ static void io_tx_send(csctp_stack *st) {
     for (size_t i = 0; i < n; i++)
       st->tx[i].peer.port = 0;
   for (size_t i = 0; st->pcap_fd >= 0 && i < n; i++)
-    io_pcap_write(st->pcap_fd, &st->tx[i].local, &st->tx[i].peer,
-                  st->tx[i].buf, st->tx[i].len);
+    io_pcap_write(st->pcap_fd, &st->tx[i].local, &st->tx[i].peer, st->tx[i].buf,
+                  st->tx[i].len);
   (void)st->tr->ops->send(st->tr, st->tx, n);
   st->stats.dgrams_out += n;
   st->ntx = 0;
@@ -864,6 +864,8 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
     }
     off += (clen + 3) & ~(size_t)3;
   }
+  if (vtag == 0 && !has_init)
+    return; /* 8.5.1 A: tag 0 belongs to INIT alone; discard the rest */
   uint8_t type, flags;
   uint32_t tag;
   if (has_init) {

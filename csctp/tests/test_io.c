@@ -1435,6 +1435,55 @@ static void test_multihomed_bindx(void) {
   csctp_stack_del(b);
 }
 
+/* RFC 9260 8.5.1 A / 8.4: a packet with Verification Tag 0 that is not an
+ * INIT is discarded silently, also by the stack when no endpoint has bound
+ * the port; a DATA packet with a real tag is answered with ABORT (8.4 8). */
+static void test_ootb_zero_tag_silent(void) {
+  csctp_stack *a = new_stack();
+  REQUIRE(a);
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  struct sockaddr_in me = loop4(0);
+  REQUIRE(bind(fd, (struct sockaddr *)&me, sizeof me) == 0);
+  struct sockaddr_in to = loop4(csctp_stack_udp_port(a));
+  for (int k = 0; k < 2; k++) {
+    uint8_t pkt[32];
+    memset(pkt, 0, sizeof pkt);
+    pkt[0] = 0x13, pkt[1] = 0x88; /* 5000 -> 5021 (no endpoint) */
+    pkt[2] = 0x13, pkt[3] = 0x9d;
+    if (k == 1)
+      pkt[7] = 0x42;           /* a real tag */
+    pkt[12] = 0;               /* DATA */
+    pkt[14] = 0, pkt[15] = 17; /* 16 + 1 byte of data */
+    pkt[16] = 0, pkt[19] = 1;  /* TSN 1 */
+    csctp_sctp_checksum_store(pkt, 32);
+    REQUIRE(sendto(fd, pkt, 32, 0, (struct sockaddr *)&to, sizeof to) == 32);
+    csctp_stack_stats before, after;
+    csctp_stack_stats_get(a, &before);
+    for (int i = 0; i < 20; i++) {
+      CHECK_EQ(csctp_stack_step(a), 0);
+      usleep(1000);
+    }
+    csctp_stack_stats_get(a, &after);
+    CHECK_EQ(after.no_endpoint, before.no_endpoint + 1);
+    uint8_t r[64];
+    ssize_t n = recv(fd, r, sizeof r, MSG_DONTWAIT);
+    if (k == 0) {
+      CHECK(n < 0); /* tag 0: nothing comes back */
+      CHECK_EQ(after.ootb_replies, before.ootb_replies);
+    } else {
+      CHECK(n >= 16); /* ABORT, T bit, tag reflected */
+      if (n >= 16) {
+        CHECK_EQ(r[12], 6);
+        CHECK_EQ(r[13] & 1, 1);
+        CHECK_EQ(r[7], 0x42);
+      }
+    }
+  }
+  close(fd);
+  csctp_stack_del(a);
+}
+
 /* Garbage and out-of-the-blue datagrams: nothing crashes, bad ones are
  * counted, and the stack keeps working. */
 static void test_garbage_datagrams(void) {
@@ -1635,6 +1684,7 @@ int main(void) {
   TEST_RUN(test_linger_timeout_and_timerfd);
   TEST_RUN(test_multihomed_bindx);
   TEST_RUN(test_garbage_datagrams);
+  TEST_RUN(test_ootb_zero_tag_silent);
   TEST_RUN(test_kernel_transport);
   /* Skipped tests are not counted as passed. */
   const char *why = NULL;
