@@ -13,6 +13,8 @@
 #define RECOVERY_MIN_RTT_WINDOW (10 * CSCTP_SECONDS)
 #define RECOVERY_REO_MULT_MAX 16
 #define RECOVERY_REO_PERSIST 16
+/* Miss indications that mark a chunk once reordering was seen. */
+#define RECOVERY_REORDER_MISSES 255
 
 void csctp_recovery_init(csctp_recovery *r) {
   memset(r, 0, sizeof(*r));
@@ -95,6 +97,10 @@ void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,
                            csctp_tstamp srtt, csctp_tstamp now,
                            csctp_sack_result *res) {
   r->timer = CSCTP_TSTAMP_NEVER;
+  /* Once the peer reported a retransmission as a duplicate, packets are
+   * being reordered: three miss indications prove nothing then, and only
+   * the time rule (with its wider window) marks losses. */
+  q->miss_threshold = r->reo_mult > 1 ? RECOVERY_REORDER_MISSES : 3;
   if (!r->have_rack)
     return;
   csctp_tstamp reo = recovery_reo_wnd(r, srtt);

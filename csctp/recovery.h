@@ -38,6 +38,11 @@
  *    indications (RACK's time rule), and a fast-retransmitted chunk may be
  *    marked again (7.2.4 (5) forbids a second *fast* retransmit; RACK only
  *    acts on proof: data sent after the retransmission was acknowledged).
+ *  - After the peer reported a retransmission as a duplicate (reordering,
+ *    not loss), the three-miss rule is suspended and the time rule alone
+ *    marks losses until reo_wnd's multiplier resets (RFC 8985 6.2 step 4;
+ *    RFC 9260 7.2.4's wait for three misses is a SHOULD, meant to tolerate
+ *    reordering, which the wider window now does).
  *  - Marking by RACK is a Fast Retransmit event for 7.2.4 (2), (3), (6):
  *    one cwnd reduction per Fast Recovery period, one packet past cwnd only
  *    when Fast Recovery starts; later retransmissions wait for cwnd.

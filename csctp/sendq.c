@@ -17,6 +17,7 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
   q->nstreams = nstreams;
   q->next_tsn = initial_tsn;
   q->cum_acked = initial_tsn - 1;
+  q->miss_threshold = 3; /* 7.2.4 */
   if (nstreams > 0) {
     q->next_ssn = csctp_calloc(mem, nstreams, sizeof(uint16_t));
     if (!q->next_ssn)
@@ -258,7 +259,7 @@ static void sendq_ungap(csctp_sendq *q, csctp_path *paths, csctp_chunk_out *c,
   paths[c->path].flight += csctp_chunk_out_wire_size(c);
   q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
   res->t3_start[c->path] = 1;
-  if (++c->miss >= 3 && !c->fast_rtx_done)
+  if (++c->miss >= q->miss_threshold && !c->fast_rtx_done)
     csctp_sendq_mark_lost(q, paths, c, res);
 }
 
@@ -307,7 +308,7 @@ static void sendq_count_misses(csctp_sendq *q, csctp_path *paths,
        c = c->next) {
     if (c->state != CSCTP_OUT_INFLIGHT || c->fast_rtx_done)
       continue;
-    if (++c->miss >= 3)
+    if (++c->miss >= q->miss_threshold)
       csctp_sendq_mark_lost(q, paths, c, res);
   }
 }

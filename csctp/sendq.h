@@ -59,6 +59,8 @@ typedef struct csctp_sendq {
   uint32_t n_unsent, n_out;
   uint32_t n_rtx;          /* chunks marked CSCTP_OUT_RTX */
   uint32_t bytes_inflight; /* INFLIGHT chunks' csctp_chunk_rwnd_cost */
+  uint8_t miss_threshold;  /* miss indications that mark a chunk (7.2.4: 3;
+                              more once reordering was seen, recovery.h) */
 } csctp_sendq;
 
 /* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */

@@ -275,8 +275,10 @@ static void test_reordering(void) {
            (double)s->now / 1e9, (unsigned long long)st.retransmits,
            (unsigned long long)st.spurious_retransmits,
            (unsigned long long)s->links[0].reorders);
-    /* No more retransmissions than reordered packets. */
-    CHECK(st.retransmits <= s->links[0].reorders);
+    /* Reordering is not loss: once the peer reports a duplicate, the
+     * reordering window widens and the three-miss rule waits (recovery.h):
+     * a handful of spurious retransmissions, not one per reordering. */
+    CHECK(st.retransmits * 20 <= s->links[0].reorders);
   }
   CHECK_EQ(sim_free(s), 0);
 }
@@ -566,10 +568,13 @@ static void test_random_loss_mathis(void) {
              r.mathis / 1e6, ratio, (unsigned long long)r.pkts_out,
              (unsigned long long)r.retx, (unsigned long long)r.spurious,
              (unsigned long long)r.t3);
-      if (p <= 0.02)
+      /* T3 is the last resort: under 1 per 10,000 packets up to 2 % loss,
+       * under 1 per 1,000 at 5 %. */
+      if (p <= 0.02) {
         CHECK(ratio >= 0.7);
-      /* T3 is the last resort: under 1 per 1000 packets even at 5 %. */
-      CHECK(r.t3 * 1000 <= r.pkts_out + 1000);
+        CHECK(r.t3 * 10000 < r.pkts_out + 10000);
+      }
+      CHECK(r.t3 * 1000 < r.pkts_out + 1000);
     }
 }
 
