@@ -194,9 +194,12 @@ static csctp_tstamp assoc_srtt(const csctp_assoc *a) {
   return a->paths[csctp_assoc_data_path(a)].srtt;
 }
 
+/* Retransmissions are waiting or a T3 recovery is under way: no probe.
+ * Fast Recovery alone does not stop one: when its last retransmission is
+ * lost and nothing new can be sent (window or application limited), no
+ * later SACK can reveal it, and the probe is what stands before T3-rtx. */
 static int assoc_recovering(const csctp_assoc *a) {
-  return a->in_fast_recovery || a->sq.n_rtx > 0 || a->t3_hold ||
-         a->t3_rtx_pending;
+  return a->sq.n_rtx > 0 || a->t3_hold || a->t3_rtx_pending;
 }
 
 /* Probe timeout after new data went out or was acknowledged (recovery.h). */

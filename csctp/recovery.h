@@ -23,8 +23,10 @@
  *   Duplicate TSNs here), bounded by SRTT.
  *
  *  TLP (RFC 8985 7). After new data is sent or a SACK acknowledges new
- *   data, with data in flight, no probe outstanding and no recovery under
- *   way, a probe timeout of 2 * SRTT (plus the peer's delayed-ack time when
+ *   data, with data in flight, no probe outstanding and no retransmission
+ *   waiting (Fast Recovery itself does not prevent a probe, unlike RFC 8985
+ *   7.2: a lost retransmission with nothing sendable after it would
+ *   otherwise wait for T3-rtx), a probe timeout of 2 * SRTT (plus the peer's delayed-ack time when
  *   a single packet is in flight; at least CSCTP_TLP_MIN) is armed, unless
  *   T3-rtx would fire first. When it fires, one packet goes regardless of
  *   cwnd: new data if the peer's window allows, else the highest-TSN chunk
