@@ -562,6 +562,19 @@ static int sc_send(struct assoc *a)
 		free(buf);
 	}
 	a->t_first = t0;
+	if (O.duration > 0) {
+		/* -duration (make bench-wan): the rate counts until the peer has
+		 * acknowledged everything, as pion's does (bounded wait). */
+		for (int k = 0; k < 60000; k++) {
+			struct sctp_status st;
+			socklen_t len = sizeof st;
+			memset(&st, 0, sizeof st);
+			if (usrsctp_getsockopt(a->s, IPPROTO_SCTP, SCTP_STATUS, &st, &len) != 0 ||
+			    (st.sstat_unackdata == 0 && st.sstat_penddata == 0))
+				break;
+			usleep(1000);
+		}
+	}
 	a->t_last = now_s();
 	return 0;
 }
@@ -1129,7 +1142,8 @@ static void usage(void)
 		"  -unordered N            every Nth message unordered (0 none, 1 all)\n"
 		"  -bytes N[k|m|g]         send/discard-hash: bulk size instead of the plan\n"
 		"  -msg-size N             bulk message size (default 65536)\n"
-		"  -duration SECS          bulk send: stop after SECS (then -bytes is a cap)\n"
+		"  -duration SECS          bulk send: stop after SECS (then -bytes is a cap);\n"
+		"                          mbps then counts until all is acknowledged\n"
 		"  -close C                after the scenario: shutdown | abort | wait\n"
 		"  -expect-close C         any | shutdown | abort | peer-shutdown | peer-abort\n"
 		"  -restart                client: phase 1, die silently, phase 2 from the same ports\n"
