@@ -360,8 +360,13 @@ run_pair() {
 	tcp) cargv=(iperf3 -c 127.0.0.1 -p $TCP_PORT -t "$DURATION" -l "$SIZE" -w "$BUF" -J) ;;
 	esac
 	echo "# ${cargv[*]}" >"$LOGS/$RUN.client.err"
+	# In the background + wait, so that a signal to this script is handled
+	# at once (bash runs traps only between foreground commands).
 	ip netns exec "$NS" timeout -k 3 "$LIMIT" "${cargv[@]}" >"$LOGS/$RUN.client.out" \
-		2>>"$LOGS/$RUN.client.err"
+		2>>"$LOGS/$RUN.client.err" &
+	local cpid=$!
+	BG_PIDS+=("$cpid")
+	wait "$cpid"
 	local rc=$?
 
 	# The receiver's report, then stop everything.
