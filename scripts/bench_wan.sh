@@ -25,7 +25,7 @@
 #   c-c         csctp/examples/perf.c -> perf.c server
 #   go-go       cmd/sctpperf -> sctpperf server
 #   c-usrsctp   perf.c -> interop/usrsctp peer (discard-hash)
-#   usrsctp-c   usrsctp peer (send -duration) -> perf.c server
+#   usrsctp-c   usrsctp peer (send -duration) -> perf.c server (-discard)
 #   usrsctp-usrsctp
 #   pion-pion   interop/pion peer (send -duration) -> pion peer (discard-hash)
 #   tcp         iperf3 -l SIZE (nft sets only)
