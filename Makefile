@@ -8,6 +8,8 @@
 #   make soak SEEDS=N simulator soak over N seeds
 #   make fuzz         libFuzzer targets, FUZZ_SECONDS each
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make bench        loopback throughput/latency table, then bench-wan
+#   make bench-wan    loss and delay tables: nft loss, the UDP relay (root)
 #   make deps         Debian packages the test suites need (root)
 #   make help         this list
 #
@@ -64,9 +66,12 @@ FUZZ_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -Icsctp
 
 DEPS_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libusrsctp-dev \
-	libusrsctp-examples tshark nftables lksctp-tools
+	libusrsctp-examples tshark nftables lksctp-tools iperf3 ethtool
 
 BENCH_SCRIPT ?= scripts/bench.sh
+BENCH_WAN_SCRIPT ?= scripts/bench_wan.sh
+# BENCH_WAN=0 make bench: the loopback table only.
+BENCH_WAN ?= 1
 INTEROP_SCRIPT ?= interop/interop.sh
 
 # ----------------------------------------------------------------- sources
@@ -106,7 +111,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -247,8 +252,19 @@ endif
 demo:
 	bash scripts/demo.sh
 
+# bench: the clean-loopback table (scripts/bench.sh), then, unless
+# BENCH_WAN=0, the loss and delay tables (bench-wan). bench-wan
+# (scripts/bench_wan.sh, root: network namespaces and nft): csctp C and Go,
+# usrsctp, pion/sctp and TCP through nft loss and the UDP impairment relay
+# (scripts/udp_relay.c); BENCH_WAN_DURATION=10 s per run, about 7 minutes.
 bench:
 	bash $(BENCH_SCRIPT)
+ifneq ($(BENCH_WAN),0)
+	bash $(BENCH_WAN_SCRIPT)
+endif
+
+bench-wan:
+	bash $(BENCH_WAN_SCRIPT)
 
 # Interop with usrsctp and pion/sctp (interop/README.md): installs the Debian
 # packages when root, builds the peers and the csctp driver against
@@ -315,7 +331,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '4,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 FORCE:
 

@@ -42,6 +42,7 @@ var (
 	fUnordered     = flag.Int("unordered", 0, "every Nth message unordered (0 none, 1 all)")
 	fBytes         = flag.String("bytes", "0", "send/discard-hash: bulk size (k/m/g suffixes, powers of 1024)")
 	fMsgSize       = flag.String("msg-size", "65536", "bulk message size")
+	fDuration      = flag.Duration("duration", 0, "bulk send: stop after this long (then -bytes is a cap)")
 	fClose         = flag.String("close", "", "after the scenario: shutdown | abort | wait (default: shutdown for ping/send, else wait)")
 	fExpectClose   = flag.String("expect-close", "any", "any | shutdown | abort | peer-shutdown | peer-abort")
 	fRestart       = flag.Bool("restart", false, "client: phase 1, vanish silently, phase 2 from the same ports")
@@ -598,7 +599,14 @@ func (r *run) sendPlan() bool {
 	if bulk > 0 {
 		buf := make([]byte, msgSize)
 		left := bulk
+		var stopAt time.Time
+		if *fDuration > 0 {
+			stopAt = r.tFirst.Add(*fDuration)
+		}
 		for i := uint32(0); left > 0; i++ {
+			if !stopAt.IsZero() && i%16 == 0 && time.Now().After(stopAt) {
+				break
+			}
 			n := int(min(int64(msgSize), left))
 			gen(i, buf[:n])
 			r.hash.Write(buf[:n])

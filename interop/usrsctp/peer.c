@@ -66,6 +66,7 @@ struct opts {
 	int buf;
 	int max_streams;
 	int linger_ms; /* restart: pause before the abrupt exit */
+	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
 };
 
@@ -526,7 +527,10 @@ static int sc_send(struct assoc *a)
 	if (O.bytes > 0) {
 		uint8_t *buf = malloc(O.msg_size);
 		uint64_t left = O.bytes;
+		double stop_at = O.duration > 0 ? t0 + O.duration : 0;
 		for (uint32_t i = 0; left > 0; i++) {
+			if (stop_at > 0 && (i & 15) == 0 && now_s() >= stop_at)
+				break;
 			size_t n = left < O.msg_size ? (size_t)left : O.msg_size;
 			gen(i, buf, n);
 			sha256_update(&a->hash, buf, n);
@@ -558,6 +562,19 @@ static int sc_send(struct assoc *a)
 		free(buf);
 	}
 	a->t_first = t0;
+	if (O.duration > 0) {
+		/* -duration (make bench-wan): the rate counts until the peer has
+		 * acknowledged everything, as pion's does (bounded wait). */
+		for (int k = 0; k < 60000; k++) {
+			struct sctp_status st;
+			socklen_t len = sizeof st;
+			memset(&st, 0, sizeof st);
+			if (usrsctp_getsockopt(a->s, IPPROTO_SCTP, SCTP_STATUS, &st, &len) != 0 ||
+			    (st.sstat_unackdata == 0 && st.sstat_penddata == 0))
+				break;
+			usleep(1000);
+		}
+	}
 	a->t_last = now_s();
 	return 0;
 }
@@ -694,14 +711,21 @@ static void print_result(struct assoc *a)
 		snprintf(hash, sizeof hash, " sha256=%s", a->sha);
 	}
 	a->ok = a->errors == 0;
+	/* usrsctp's stack-wide counters (the whole process: exact when it runs
+	 * one association, as make bench-wan does). */
+	struct sctpstat st;
+	memset(&st, 0, sizeof st);
+	usrsctp_get_stat(&st);
 	logf_(stdout,
 	      "RESULT impl=" IMPL " role=%s scenario=%s assoc=%d phase=%d msgs_sent=%" PRIu64
 	      " msgs_recv=%" PRIu64 " bytes_sent=%" PRIu64 " bytes_recv=%" PRIu64
 	      "%s secs=%.3f mbps=%.2f streams_in=%u streams_out=%u restarts=%d close=%s "
-	      "send_failed=%ld errors=%ld status=%s\n",
+	      "send_failed=%ld retransmits=%u fast_retransmits=%u t3_expiries=%u "
+	      "errors=%ld status=%s\n",
 	      role(), O.scenario, a->id, a->phase, a->msgs_tx, a->msgs_rx, a->bytes_tx, a->bytes_rx,
 	      hash, secs, mbps, a->in_streams, a->out_streams, a->restarts,
-	      a->close_how[0] ? a->close_how : "none", a->send_failed, a->errors,
+	      a->close_how[0] ? a->close_how : "none", a->send_failed, st.sctps_sendretransdata,
+	      st.sctps_sendfastretrans, st.sctps_timodata, a->errors,
 	      a->ok ? "ok" : "fail");
 }
 
@@ -1118,6 +1142,8 @@ static void usage(void)
 		"  -unordered N            every Nth message unordered (0 none, 1 all)\n"
 		"  -bytes N[k|m|g]         send/discard-hash: bulk size instead of the plan\n"
 		"  -msg-size N             bulk message size (default 65536)\n"
+		"  -duration SECS          bulk send: stop after SECS (then -bytes is a cap);\n"
+		"                          mbps then counts until all is acknowledged\n"
 		"  -close C                after the scenario: shutdown | abort | wait\n"
 		"  -expect-close C         any | shutdown | abort | peer-shutdown | peer-abort\n"
 		"  -restart                client: phase 1, die silently, phase 2 from the same ports\n"
@@ -1197,6 +1223,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "bytes")) {
 			NEED();
 			O.bytes = parse_size(val);
+		} else if (!strcmp(a, "duration")) {
+			NEED();
+			O.duration = atof(val);
 		} else if (!strcmp(a, "msg-size")) {
 			NEED();
 			O.msg_size = (size_t)parse_size(val);

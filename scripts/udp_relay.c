@@ -1,0 +1,577 @@
+/* udp_relay.c -- a UDP impairment relay for `make bench-wan`
+ * (scripts/bench_wan.sh): delay, jitter, loss, reordering and a rate limit
+ * with a drop-tail queue, for stacks that run over UDP (SCTP over UDP
+ * encapsulation, RFC 6951). The kernel here has no netem; this is ours.
+ *
+ *   udp_relay -listen PORT -server HOST:PORT [-bind ADDR]
+ *             [-delay MS] [-jitter MS] [-loss PCT] [-reorder PCT]
+ *             [-reorder-delay MS] [-rate MBIT] [-queue BYTES] [-burst BYTES]
+ *             [-up-loss PCT] [-down-loss PCT] [-seed N] [-json]
+ *
+ * The client sends to ADDR:PORT (default 127.0.0.1); the relay forwards from
+ * a second socket of its own (an ephemeral port) to the server, and sends the
+ * server's replies back to the client from PORT. The client's address is
+ * learnt from the last datagram it sent. One client at a time.
+ *
+ * Each direction (up: client -> server, down: server -> client) is its own
+ * link with the same settings:
+ *   1. loss: each datagram is dropped with probability -loss % (or -up-loss,
+ *      -down-loss);
+ *   2. rate: a FIFO bottleneck of -rate Mbit/s (0 = unlimited). A datagram
+ *      leaves the bottleneck len*8/rate after the one before it, or at once
+ *      when the link is idle; a token bucket of -burst bytes (default 0: one
+ *      datagram at a time) lets a burst after an idle period go at once.
+ *      Drop-tail: a datagram that would find more than -queue bytes waiting
+ *      (default 0 = unlimited) is dropped;
+ *   3. delay: then it travels -delay ms (one way; RTT = 2 x delay), plus a
+ *      uniform random jitter in [0, -jitter] ms. Jitter alone never reorders
+ *      (a datagram is not delivered before the one sent before it); with
+ *      probability -reorder % a datagram instead gets -reorder-delay ms
+ *      (default: delay/2, at least 1 ms) more and may be overtaken.
+ * UDP payload bytes are what the rate and the queue count (no IP/UDP header).
+ *
+ * SCTP accounting (DATA and I-DATA chunks, when a datagram parses as an SCTP
+ * packet): a chunk whose TSN is not beyond the highest TSN seen so far in that
+ * direction is a retransmission (a sender gives new data the next TSN); it is
+ * "wire-spurious" when an earlier copy of that TSN passed the relay (was not
+ * dropped by the loss or the queue). The receiver may still have dropped the
+ * earlier copy itself (full socket buffer, full receive window): the count
+ * is an upper bound of what the sender could have avoided.
+ *
+ * On SIGTERM/SIGINT/SIGHUP it prints its counters to stdout (one
+ * `udp_relay stats ...` line per direction, or one JSON object with -json)
+ * and exits 0. It prints `udp_relay ready ...` on stdout once it listens.
+ * Everything runs on one thread: non-blocking sockets, ppoll() with a
+ * nanosecond timeout to the next departure, CLOCK_MONOTONIC, a binary heap of
+ * datagrams ordered by delivery time. The RNG (xoshiro256**) is seeded by
+ * -seed (default 1), so a run's loss pattern is repeatable for a given
+ * arrival order.
+ *
+ * Build: cc -O2 -o udp_relay scripts/udp_relay.c */
+#define _GNU_SOURCE
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_DGRAM 65536
+#define MAX_HELD (1u << 20)    /* datagrams held at once (both directions) */
+#define TSN_BITS (1u << 22)    /* per-direction window of "passed" bits */
+#define BATCH 64               /* datagrams read per socket per loop turn */
+
+typedef uint64_t ns_t;
+
+static ns_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (ns_t)ts.tv_sec * 1000000000u + (ns_t)ts.tv_nsec;
+}
+
+/* ---- RNG: xoshiro256** seeded by splitmix64 ---------------------------- */
+
+static uint64_t rng_s[4];
+
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rng_next(void) {
+  uint64_t r = rotl(rng_s[1] * 5, 7) * 9, t = rng_s[1] << 17;
+  rng_s[2] ^= rng_s[0];
+  rng_s[3] ^= rng_s[1];
+  rng_s[1] ^= rng_s[2];
+  rng_s[0] ^= rng_s[3];
+  rng_s[2] ^= t;
+  rng_s[3] = rotl(rng_s[3], 45);
+  return r;
+}
+
+/* uniform in [0, 1) */
+static double rng_unit(void) { return (double)(rng_next() >> 11) * 0x1.0p-53; }
+
+/* ---- settings ----------------------------------------------------------- */
+
+typedef struct link_cfg {
+  double loss;         /* probability */
+  double rate_bps;     /* bits per second, 0 = unlimited */
+  uint64_t queue;      /* bytes, 0 = unlimited */
+  uint64_t burst;      /* token bucket depth in bytes */
+  ns_t delay, jitter;  /* one way */
+  double reorder;      /* probability */
+  ns_t reorder_delay;
+} link_cfg;
+
+/* ---- per-direction state ------------------------------------------------ */
+
+typedef struct dir {
+  const char *name;
+  link_cfg cfg;
+  ns_t last_depart;   /* when the bottleneck finishes the last datagram */
+  ns_t last_deliver;  /* delivery time of the last non-reordered datagram */
+  /* counters */
+  uint64_t in_pkts, in_bytes, out_pkts, out_bytes;
+  uint64_t drop_loss, drop_queue, drop_full, send_err;
+  uint64_t reordered, max_backlog;
+  /* SCTP */
+  int have_tsn;
+  uint32_t max_tsn;
+  uint64_t data_chunks, rtx_chunks, spurious_chunks;
+  uint8_t *passed; /* TSN_BITS bits: a copy of this TSN passed the relay */
+} dir;
+
+typedef struct held {
+  ns_t at;
+  uint64_t seq;
+  int to_client; /* direction: 0 up (to server), 1 down (to client) */
+  uint32_t len;
+  uint8_t *data;
+} held;
+
+static held *heap;
+static size_t nheap, capheap;
+static uint64_t seqno;
+
+static int heap_less(const held *a, const held *b) {
+  return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static int heap_push(held h) {
+  if (nheap == capheap) {
+    size_t nc = capheap ? capheap * 2 : 1024;
+    held *n = realloc(heap, nc * sizeof *n);
+    if (!n)
+      return -1;
+    heap = n;
+    capheap = nc;
+  }
+  size_t i = nheap++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!heap_less(&h, &heap[p]))
+      break;
+    heap[i] = heap[p];
+    i = p;
+  }
+  heap[i] = h;
+  return 0;
+}
+
+static held heap_pop(void) {
+  held top = heap[0], last = heap[--nheap];
+  size_t i = 0;
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    const held *mv = &last;
+    if (l < nheap && heap_less(&heap[l], mv)) {
+      m = l;
+      mv = &heap[l];
+    }
+    if (r < nheap && heap_less(&heap[r], mv))
+      m = r;
+    if (m == i)
+      break;
+    heap[i] = heap[m];
+    i = m;
+  }
+  if (nheap)
+    heap[i] = last;
+  return top;
+}
+
+/* ---- SCTP parsing ------------------------------------------------------- */
+
+static uint32_t be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* tsn_visit calls fn(d, tsn) for every DATA (0) / I-DATA (64) chunk of an
+ * SCTP packet; nothing if the datagram does not parse as one. */
+static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed) {
+  if (n < 12 + 4)
+    return;
+  size_t off = 12;
+  while (off + 4 <= n) {
+    uint8_t type = p[off];
+    size_t clen = (size_t)p[off + 2] << 8 | p[off + 3];
+    if (clen < 4 || off + clen > n)
+      return;
+    if ((type == 0 || type == 64) && clen >= 8) {
+      uint32_t tsn = be32(p + off + 4);
+      uint32_t bit = tsn & (TSN_BITS - 1);
+      uint8_t mask = (uint8_t)(1u << (bit & 7));
+      d->data_chunks++;
+      if (d->have_tsn && (int32_t)(tsn - d->max_tsn) <= 0) {
+        d->rtx_chunks++;
+        if (d->passed[bit >> 3] & mask)
+          d->spurious_chunks++;
+      } else {
+        d->have_tsn = 1;
+        d->max_tsn = tsn;
+        d->passed[bit >> 3] &= (uint8_t)~mask;
+      }
+      if (passed)
+        d->passed[bit >> 3] |= mask;
+    }
+    off += (clen + 3) & ~(size_t)3;
+  }
+}
+
+/* ---- the relay ---------------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) {
+  (void)sig;
+  stop = 1;
+}
+
+static int csock = -1, ssock = -1; /* client-facing, server-facing */
+static struct sockaddr_storage client_addr, server_addr;
+static socklen_t client_len, server_len;
+static dir up = {.name = "up"}, down = {.name = "down"};
+static int json;
+
+static void bigbuf(int fd) {
+  int v = 8 << 20;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof v) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
+}
+
+/* admit runs one arriving datagram through loss, queue and delay. */
+static void admit(dir *d, int to_client, const uint8_t *buf, size_t n, ns_t now) {
+  const link_cfg *c = &d->cfg;
+  d->in_pkts++;
+  d->in_bytes += n;
+  int pass = 1;
+  ns_t depart = now;
+  if (c->loss > 0 && rng_unit() < c->loss) {
+    d->drop_loss++;
+    pass = 0;
+  } else if (c->rate_bps > 0) {
+    ns_t tx = (ns_t)((double)n * 8.0 * 1e9 / c->rate_bps);
+    ns_t burst_ns = (ns_t)((double)c->burst * 8.0 * 1e9 / c->rate_bps);
+    ns_t start = d->last_depart;
+    if (start + burst_ns < now)
+      start = now - burst_ns; /* idle: the bucket refilled */
+    uint64_t backlog =
+        d->last_depart > now ? (uint64_t)((double)(d->last_depart - now) * c->rate_bps / 8e9) : 0;
+    if (c->queue && backlog + n > c->queue) {
+      d->drop_queue++;
+      pass = 0;
+    } else {
+      if (backlog + n > d->max_backlog)
+        d->max_backlog = backlog + n;
+      depart = start + tx;
+      if (depart < now)
+        depart = now;
+      d->last_depart = depart;
+    }
+  }
+  if (pass && nheap >= MAX_HELD) {
+    d->drop_full++;
+    pass = 0;
+  }
+  tsn_visit(d, buf, n, pass);
+  if (!pass)
+    return;
+  ns_t at = depart + c->delay;
+  if (c->jitter)
+    at += (ns_t)(rng_unit() * (double)c->jitter);
+  if (c->reorder > 0 && rng_unit() < c->reorder) {
+    at += c->reorder_delay;
+    d->reordered++;
+  } else {
+    if (at < d->last_deliver)
+      at = d->last_deliver;
+    d->last_deliver = at;
+  }
+  uint8_t *copy = malloc(n ? n : 1);
+  if (!copy) {
+    d->drop_full++;
+    return;
+  }
+  memcpy(copy, buf, n);
+  held h = {at, seqno++, to_client, (uint32_t)n, copy};
+  if (heap_push(h) != 0) {
+    free(copy);
+    d->drop_full++;
+  }
+}
+
+static void deliver(const held *h) {
+  dir *d = h->to_client ? &down : &up;
+  ssize_t r;
+  if (h->to_client) {
+    if (!client_len) {
+      d->send_err++;
+      return;
+    }
+    r = sendto(csock, h->data, h->len, 0, (struct sockaddr *)&client_addr, client_len);
+  } else {
+    r = sendto(ssock, h->data, h->len, 0, (struct sockaddr *)&server_addr, server_len);
+  }
+  if (r < 0) {
+    d->send_err++;
+  } else {
+    d->out_pkts++;
+    d->out_bytes += h->len;
+  }
+}
+
+static void print_stats(void) {
+  const dir *ds[2] = {&up, &down};
+  if (json) {
+    printf("{");
+    for (int i = 0; i < 2; i++) {
+      const dir *d = ds[i];
+      printf("%s\"%s\":{\"in_pkts\":%llu,\"in_bytes\":%llu,\"out_pkts\":%llu,"
+             "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
+             "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
+             "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
+             "\"spurious_chunks\":%llu}",
+             i ? "," : "", d->name, (unsigned long long)d->in_pkts,
+             (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
+             (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
+             (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
+             (unsigned long long)d->send_err, (unsigned long long)d->reordered,
+             (unsigned long long)d->max_backlog, (unsigned long long)d->data_chunks,
+             (unsigned long long)d->rtx_chunks, (unsigned long long)d->spurious_chunks);
+    }
+    printf("}\n");
+  } else {
+    for (int i = 0; i < 2; i++) {
+      const dir *d = ds[i];
+      printf("udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu drop_queue=%llu "
+             "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
+             "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu\n",
+             d->name, (unsigned long long)d->in_pkts, (unsigned long long)d->out_pkts,
+             (unsigned long long)d->drop_loss, (unsigned long long)d->drop_queue,
+             (unsigned long long)d->drop_full, (unsigned long long)d->send_err,
+             (unsigned long long)d->reordered, (unsigned long long)d->max_backlog,
+             (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
+             (unsigned long long)d->spurious_chunks);
+    }
+  }
+  fflush(stdout);
+}
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: udp_relay -listen PORT -server HOST:PORT [-bind ADDR]\n"
+          "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] [-down-loss PCT]\n"
+          "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue BYTES]\n"
+          "         [-burst BYTES] [-seed N] [-json]\n");
+  exit(2);
+}
+
+static int resolve(const char *host, const char *port, struct sockaddr_storage *ss,
+                   socklen_t *len) {
+  struct addrinfo hints, *res;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_DGRAM;
+  if (getaddrinfo(host, port, &hints, &res) != 0)
+    return -1;
+  memcpy(ss, res->ai_addr, res->ai_addrlen);
+  *len = res->ai_addrlen;
+  freeaddrinfo(res);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *listen_port = NULL, *server = NULL, *bind_addr = "127.0.0.1";
+  double delay_ms = 0, jitter_ms = 0, loss = 0, reorder = 0, rate = 0;
+  double up_loss = -1, down_loss = -1, reorder_ms = -1;
+  uint64_t queue = 0, burst = 0, seed = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int hv = i + 1 < argc;
+#define ARG(name) (!strcmp(a, name) && hv)
+    if (ARG("-listen"))
+      listen_port = argv[++i];
+    else if (ARG("-server"))
+      server = argv[++i];
+    else if (ARG("-bind"))
+      bind_addr = argv[++i];
+    else if (ARG("-delay"))
+      delay_ms = atof(argv[++i]);
+    else if (ARG("-jitter"))
+      jitter_ms = atof(argv[++i]);
+    else if (ARG("-loss"))
+      loss = atof(argv[++i]);
+    else if (ARG("-up-loss"))
+      up_loss = atof(argv[++i]);
+    else if (ARG("-down-loss"))
+      down_loss = atof(argv[++i]);
+    else if (ARG("-reorder"))
+      reorder = atof(argv[++i]);
+    else if (ARG("-reorder-delay"))
+      reorder_ms = atof(argv[++i]);
+    else if (ARG("-rate"))
+      rate = atof(argv[++i]);
+    else if (ARG("-queue"))
+      queue = strtoull(argv[++i], NULL, 10);
+    else if (ARG("-burst"))
+      burst = strtoull(argv[++i], NULL, 10);
+    else if (ARG("-seed"))
+      seed = strtoull(argv[++i], NULL, 10);
+    else if (!strcmp(a, "-json"))
+      json = 1;
+    else
+      usage();
+#undef ARG
+  }
+  if (!listen_port || !server || delay_ms < 0 || jitter_ms < 0 || rate < 0)
+    usage();
+  /* HOST:PORT, [v6]:PORT */
+  char host[256];
+  const char *colon = strrchr(server, ':');
+  if (!colon || (size_t)(colon - server) >= sizeof host)
+    usage();
+  memcpy(host, server, (size_t)(colon - server));
+  host[colon - server] = 0;
+  char *h = host;
+  if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+    h[strlen(h) - 1] = 0;
+    h++;
+  }
+  if (resolve(h, colon + 1, &server_addr, &server_len) != 0) {
+    fprintf(stderr, "udp_relay: cannot resolve %s\n", server);
+    return 1;
+  }
+  struct sockaddr_storage la;
+  socklen_t lalen;
+  if (resolve(bind_addr, listen_port, &la, &lalen) != 0) {
+    fprintf(stderr, "udp_relay: cannot resolve %s\n", bind_addr);
+    return 1;
+  }
+
+  for (int i = 0; i < 4; i++)
+    rng_s[i] = splitmix64(&seed);
+  link_cfg base = {
+      .rate_bps = rate * 1e6,
+      .queue = queue,
+      .burst = burst,
+      .delay = (ns_t)(delay_ms * 1e6),
+      .jitter = (ns_t)(jitter_ms * 1e6),
+      .reorder = reorder / 100.0,
+  };
+  base.reorder_delay = reorder_ms >= 0 ? (ns_t)(reorder_ms * 1e6) : base.delay / 2;
+  if (base.reorder_delay < 1000000)
+    base.reorder_delay = 1000000;
+  up.cfg = down.cfg = base;
+  up.cfg.loss = (up_loss >= 0 ? up_loss : loss) / 100.0;
+  down.cfg.loss = (down_loss >= 0 ? down_loss : loss) / 100.0;
+  up.passed = calloc(TSN_BITS / 8, 1);
+  down.passed = calloc(TSN_BITS / 8, 1);
+  uint8_t *buf = malloc(MAX_DGRAM);
+  if (!up.passed || !down.passed || !buf) {
+    fprintf(stderr, "udp_relay: out of memory\n");
+    return 1;
+  }
+
+  csock = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  ssock = socket(server_addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (csock < 0 || ssock < 0) {
+    perror("udp_relay: socket");
+    return 1;
+  }
+  bigbuf(csock);
+  bigbuf(ssock);
+  if (bind(csock, (struct sockaddr *)&la, lalen) != 0) {
+    fprintf(stderr, "udp_relay: bind %s:%s: %s\n", bind_addr, listen_port, strerror(errno));
+    return 1;
+  }
+  /* The server-facing socket: connected, so that only the server's replies
+   * reach it. */
+  if (connect(ssock, (struct sockaddr *)&server_addr, server_len) != 0) {
+    fprintf(stderr, "udp_relay: connect %s: %s\n", server, strerror(errno));
+    return 1;
+  }
+  struct sockaddr_storage sa;
+  socklen_t salen = sizeof sa;
+  getsockname(ssock, (struct sockaddr *)&sa, &salen);
+  unsigned sport = sa.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+                                            : ntohs(((struct sockaddr_in *)&sa)->sin_port);
+
+  struct sigaction sact;
+  memset(&sact, 0, sizeof sact);
+  sact.sa_handler = on_signal;
+  sigaction(SIGTERM, &sact, NULL);
+  sigaction(SIGINT, &sact, NULL);
+  sigaction(SIGHUP, &sact, NULL);
+  sigset_t block, orig;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGHUP);
+  sigprocmask(SIG_BLOCK, &block, &orig); /* delivered only inside ppoll */
+
+  printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g jitter_ms=%g "
+         "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu burst=%llu\n",
+         bind_addr, listen_port, server, sport, delay_ms, jitter_ms, up.cfg.loss * 100,
+         down.cfg.loss * 100, reorder, rate, (unsigned long long)queue,
+         (unsigned long long)burst);
+  fflush(stdout);
+
+  struct pollfd pfd[2] = {{.fd = csock, .events = POLLIN}, {.fd = ssock, .events = POLLIN}};
+  while (!stop) {
+    ns_t now = now_ns();
+    /* Everything due, then wait for the next datagram or the next due time. */
+    while (nheap && heap[0].at <= now) {
+      held h = heap_pop();
+      deliver(&h);
+      free(h.data);
+    }
+    struct timespec ts, *tp = NULL;
+    if (nheap) {
+      ns_t wait = heap[0].at - now;
+      ts.tv_sec = (time_t)(wait / 1000000000u);
+      ts.tv_nsec = (long)(wait % 1000000000u);
+      tp = &ts;
+    }
+    int r = ppoll(pfd, 2, tp, &orig);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      perror("udp_relay: ppoll");
+      break;
+    }
+    if (r == 0)
+      continue;
+    now = now_ns();
+    for (int k = 0; k < BATCH && (pfd[0].revents & POLLIN); k++) {
+      struct sockaddr_storage from;
+      socklen_t fl = sizeof from;
+      ssize_t n = recvfrom(csock, buf, MAX_DGRAM, 0, (struct sockaddr *)&from, &fl);
+      if (n < 0)
+        break;
+      memcpy(&client_addr, &from, fl);
+      client_len = fl;
+      admit(&up, 0, buf, (size_t)n, now);
+    }
+    for (int k = 0; k < BATCH && (pfd[1].revents & POLLIN); k++) {
+      ssize_t n = recv(ssock, buf, MAX_DGRAM, 0);
+      if (n < 0)
+        break;
+      admit(&down, 1, buf, (size_t)n, now);
+    }
+  }
+  print_stats();
+  return 0;
+}
