@@ -135,10 +135,7 @@ log "building (library, perf.c, sctpperf, udp_relay, interop peers)"
 		$GO build -o "$WAN_DIR/sctpperf" ./cmd/sctpperf &&
 		$CC -O2 -Wall -o "$WAN_DIR/udp_relay" scripts/udp_relay.c
 } >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log" >&2; die "build failed"; }
-# perf.c prints spurious_retransmits when csctp.h has the counter.
-PERF_DEFS=()
-grep -q 'spurious_retransmits' csctp/csctp.h && PERF_DEFS=(-DPERF_SPURIOUS_RETRANSMITS)
-$CC -O2 -Icsctp "${PERF_DEFS[@]}" csctp/examples/perf.c "$BUILD/libcsctp.a" -lm \
+$CC -O2 -Icsctp csctp/examples/perf.c "$BUILD/libcsctp.a" -lm \
 	-o "$WAN_DIR/perf" >>"$LOGS/build.log" 2>&1 ||
 	{ cat "$LOGS/build.log" >&2; die "building csctp/examples/perf.c failed"; }
 INTEROP_BIN=$ROOT/$WAN_DIR CSCTP_LIB=$ROOT/$BUILD/libcsctp.a bash interop/build.sh \

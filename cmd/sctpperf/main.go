@@ -31,7 +31,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"reflect"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -80,7 +79,8 @@ type summary struct {
 	Retransmits   uint64  `json:"retransmits"`
 	FastRetrans   uint64  `json:"fast_retransmits"`
 	T3Expiries    uint64  `json:"t3_expiries"`
-	SpuriousRtx   *uint64 `json:"spurious_retransmits,omitempty"` // nil: the package has no such counter
+	SpuriousRtx   uint64  `json:"spurious_retransmits"`
+	TailProbes    uint64  `json:"tail_loss_probes"`
 	SRTTUs        float64 `json:"srtt_us"`
 	CwndBytes     uint32  `json:"cwnd"`
 	OutboundStrms int     `json:"outbound_streams"`
@@ -420,7 +420,7 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 	}
 	if st, err := c.Status(); err == nil {
 		s.Retransmits, s.FastRetrans, s.T3Expiries = st.Retransmits, st.FastRetransmits, st.T3Expiries
-		s.SpuriousRtx = spuriousRetransmits(st)
+		s.SpuriousRtx, s.TailProbes = st.SpuriousRetransmits, st.TailLossProbes
 	}
 	if ps, err := c.Paths(); err == nil && len(ps) > 0 {
 		s.SRTTUs = float64(ps[0].SRTT) / 1e3
@@ -445,15 +445,4 @@ func report(s *summary) {
 	}
 	fmt.Printf("retransmits %d (fast %d, T3 %d), srtt %.0f us, cwnd %d\n",
 		s.Retransmits, s.FastRetrans, s.T3Expiries, s.SRTTUs, s.CwndBytes)
-}
-
-// spuriousRetransmits reads st.SpuriousRetransmits by name, so that this
-// program builds against a package with or without that counter.
-func spuriousRetransmits(st *sctp.AssocStatus) *uint64 {
-	f := reflect.ValueOf(st).Elem().FieldByName("SpuriousRetransmits")
-	if !f.IsValid() || !f.CanUint() {
-		return nil
-	}
-	v := f.Uint()
-	return &v
 }

@@ -416,12 +416,9 @@ static int run_client(csctp_stack *st, const opts *o) {
            (unsigned long long)fin.retransmits,
            (unsigned long long)fin.fast_retransmits,
            (unsigned long long)fin.t3_expiries);
-#ifdef PERF_SPURIOUS_RETRANSMITS
-    /* Defined by the build (scripts/bench_wan.sh) when csctp.h has the
-     * counter. */
-    printf(",\"spurious_retransmits\":%llu",
-           (unsigned long long)fin.spurious_retransmits);
-#endif
+    printf(",\"spurious_retransmits\":%llu,\"tail_loss_probes\":%llu",
+           (unsigned long long)fin.spurious_retransmits,
+           (unsigned long long)fin.tail_loss_probes);
     printf(",\"error\":\"%s\"}\n", err ? csctp_strerror(err) : "");
   } else {
     printf("%s: %llu messages of %ld bytes, %llu bytes in %.2f s "
