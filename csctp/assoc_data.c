@@ -218,8 +218,13 @@ void csctp_assoc_on_recovery_timer(csctp_assoc *a, csctp_tstamp now) {
       assoc_fast_retransmit(a, &res);
   }
   if (a->rec.pto <= now) {
+    /* RFC 8985 7.3: the next packet carries the probe, and T3-rtx is
+     * re-armed so that it stays the last resort. */
+    csctp_path *p = &a->paths[csctp_assoc_data_path(a)];
     a->rec.pto = CSCTP_TSTAMP_NEVER;
-    a->rec.probe_due = 1; /* the next packet carries the probe */
+    a->rec.probe_due = 1;
+    if (p->t3 != CSCTP_TSTAMP_NEVER)
+      p->t3 = now + p->rto;
   }
 }
 

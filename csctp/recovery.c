@@ -19,6 +19,7 @@
 void csctp_recovery_init(csctp_recovery *r) {
   memset(r, 0, sizeof(*r));
   r->reo_mult = 1;
+  r->rtt_since_probe = 1; /* no probe yet */
   r->timer = CSCTP_TSTAMP_NEVER;
   r->pto = CSCTP_TSTAMP_NEVER;
 }
@@ -125,17 +126,19 @@ void csctp_recovery_arm_pto(csctp_recovery *r, const csctp_path *p,
                             uint32_t flight_pkts, int recovering,
                             csctp_tstamp now) {
   r->pto = CSCTP_TSTAMP_NEVER;
+  /* RFC 8985 7.3: one probe at a time, and an RTT sample since the last
+   * one (else the probe could not be sent when the timer fires). */
   if (flight_pkts == 0 || recovering || r->probe_out || r->probe_due ||
-      !p->measured)
+      !r->rtt_since_probe || !p->measured)
     return;
   csctp_tstamp pto = 2 * p->srtt;
   if (flight_pkts == 1)
     pto += CSCTP_TLP_MAX_ACK_DELAY;
   if (pto < CSCTP_TLP_MIN)
     pto = CSCTP_TLP_MIN;
-  if (p->t3 != CSCTP_TSTAMP_NEVER && now + pto >= p->t3)
-    return; /* T3-rtx comes first */
   r->pto = now + pto;
+  if (p->t3 != CSCTP_TSTAMP_NEVER && r->pto > p->t3)
+    r->pto = p->t3; /* 7.2: the probe replaces the first T3-rtx expiry */
 }
 
 csctp_tstamp csctp_recovery_expiry(const csctp_recovery *r) {

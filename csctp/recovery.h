@@ -26,13 +26,15 @@
  *   data, with data in flight, no probe outstanding and no retransmission
  *   waiting (Fast Recovery itself does not prevent a probe, unlike RFC 8985
  *   7.2: a lost retransmission with nothing sendable after it would
- *   otherwise wait for T3-rtx), a probe timeout of 2 * SRTT (plus the peer's delayed-ack time when
- *   a single packet is in flight; at least CSCTP_TLP_MIN) is armed, unless
- *   T3-rtx would fire first. When it fires, one packet goes regardless of
- *   cwnd: new data if the peer's window allows, else the highest-TSN chunk
- *   in flight again. Its SACK then lets RACK or the miss indications see
- *   the loss. A probe retransmission whose SACK does not report it as a
- *   duplicate repaired a loss: cwnd is reduced once (RFC 8985 7.4).
+ *   otherwise wait for T3-rtx), a probe timeout of 2 * SRTT (plus the peer's
+ * delayed-ack time when a single packet is in flight; at least CSCTP_TLP_MIN)
+ * is armed, at the latest when T3-rtx would expire, and T3-rtx is re-armed when
+ * it fires: the probe replaces the first T3 expiry of a silent period, and T3
+ * follows one RTO later if the probe draws no answer. When it fires, one packet
+ * goes regardless of cwnd: new data if the peer's window allows, else the
+ * highest-TSN chunk in flight again. Its SACK then lets RACK or the miss
+ * indications see the loss. A probe retransmission whose SACK does not report
+ * it as a duplicate repaired a loss: cwnd is reduced once (RFC 8985 7.4).
  *
  * Where this departs from RFC 9260's letter, and why it stays within its
  * intent:
@@ -106,9 +108,9 @@ void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,
                            csctp_sack_result *res);
 
 /* csctp_recovery_arm_pto (re)arms the probe timeout after new data went out
- * or a SACK acknowledged new data (RFC 8985 7.2). flight_pkts is the
- * number of DATA packets in flight (approximately), t3 the data path's
- * T3-rtx expiry; recovering says Fast Recovery, a T3 recovery or marked
+ * or a SACK acknowledged new data (RFC 8985 7.2), on the data path p (its
+ * SRTT and T3-rtx expiry). flight_pkts is the number of DATA packets in
+ * flight (approximately); recovering says a T3 recovery or marked
  * retransmissions are under way (no probe then). */
 void csctp_recovery_arm_pto(csctp_recovery *r, const csctp_path *p,
                             uint32_t flight_pkts, int recovering,

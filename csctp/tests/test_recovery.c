@@ -201,9 +201,9 @@ static void test_reo_wnd_adapts(void) {
 }
 
 /* RFC 8985 7.2: "PTO = 2 * SRTT; if FlightSize is one segment, PTO +=
- * TLP.max_ack_delay; if Now() + PTO > RTO expiration, the RTO comes
- * first". No probe before an RTT sample, during recovery, or while
- * another probe is out. */
+ * TLP.max_ack_delay; if Now() + PTO > RTO expiration, PTO = RTO expiration
+ * - Now()". No probe before an RTT sample, during recovery, while another
+ * probe is out, or without an RTT sample since the last one (7.3). */
 static void test_pto(void) {
   fx f;
   fx_init(&f);
@@ -222,12 +222,16 @@ static void test_pto(void) {
   CHECK_EQ(f.r.pto, CSCTP_TSTAMP_NEVER); /* recovering */
   p->t3 = T0 + 50 * MS;
   csctp_recovery_arm_pto(&f.r, p, 4, 0, T0);
-  CHECK_EQ(f.r.pto, CSCTP_TSTAMP_NEVER); /* T3-rtx first */
+  CHECK_EQ(f.r.pto, T0 + 50 * MS); /* at the latest when T3-rtx expires */
   p->t3 = T0 + 1 * SEC;
   f.r.probe_out = 1;
   csctp_recovery_arm_pto(&f.r, p, 4, 0, T0);
   CHECK_EQ(f.r.pto, CSCTP_TSTAMP_NEVER); /* one probe at a time */
   f.r.probe_out = 0;
+  /* 7.3: no RTT sample since the last probe: no probe either. */
+  f.r.rtt_since_probe = 0;
+  csctp_recovery_arm_pto(&f.r, p, 4, 0, T0);
+  CHECK_EQ(f.r.pto, CSCTP_TSTAMP_NEVER);
   fx_done(&f);
 }
 

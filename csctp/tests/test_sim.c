@@ -672,10 +672,9 @@ static void test_assoc_failure_timeout(void) {
       sum += rto;
       rto = rto * 2 > cs.rto_max ? cs.rto_max : rto * 2;
     }
-    /* A tail loss probe (RFC 8985 7.3) may go first, at most 2 * SRTT plus
-     * the delayed-ack allowance after the last send, and T3-rtx is
-     * restarted after it. */
-    csctp_tstamp probe = np >= 1 ? 2 * ps[0].srtt + 200 * MS : 0;
+    /* A tail loss probe (RFC 8985 7.3) may replace the first T3-rtx
+     * expiry, which then comes one RTO later. */
+    csctp_tstamp probe = rto0;
     csctp_tstamp lo = t_down + sum - rto0, hi = t_down + sum + probe + 100 * MS;
     if (ok == 1 && (c->lost_time < lo || c->lost_time > hi))
       sim_violation(s,

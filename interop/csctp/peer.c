@@ -586,12 +586,14 @@ static void print_result(struct assoc *a) {
       " msgs_recv=%" PRIu64 " bytes_sent=%" PRIu64 " bytes_recv=%" PRIu64
       "%s secs=%.3f mbps=%.2f streams_in=%u streams_out=%u restarts=%d close=%s "
       "send_failed=%ld retransmits=%" PRIu64 " fast_retransmits=%" PRIu64
-      " t3_expiries=%" PRIu64 " data_chunks_out=%" PRIu64 " data_chunks_in=%" PRIu64
-      " dup_tsns_in=%" PRIu64 " errors=%ld status=%s\n",
+      " t3_expiries=%" PRIu64 " tail_loss_probes=%" PRIu64
+      " spurious_retransmits=%" PRIu64 " data_chunks_out=%" PRIu64
+      " data_chunks_in=%" PRIu64 " dup_tsns_in=%" PRIu64 " errors=%ld status=%s\n",
       role(), O.scenario, a->id, a->phase, a->msgs_tx, a->msgs_rx, a->bytes_tx,
       a->bytes_rx, hash, secs, mbps, a->in_streams, a->out_streams, a->restarts,
       a->close_how[0] ? a->close_how : "none", a->send_failed, st->retransmits,
-      st->fast_retransmits, st->t3_expiries, st->data_chunks_out,
+      st->fast_retransmits, st->t3_expiries, st->tail_loss_probes,
+      st->spurious_retransmits, st->data_chunks_out,
       st->data_chunks_in, st->dup_tsns_in, a->errors, a->ok ? "ok" : "fail");
 }
 
