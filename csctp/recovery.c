@@ -107,6 +107,11 @@ void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,
   csctp_tstamp reo = recovery_reo_wnd(r, srtt);
   int marked = 0;
   for (csctp_chunk_out *c = q->out; c; c = c->next) {
+    /* First copies leave in TSN order and a resent chunk left after its
+     * first copy: past the first never-resent chunk sent after RACK's,
+     * every chunk was sent after it. */
+    if (c->tx_count == 1 && !recovery_sent_before(r, c))
+      break;
     if (c->state != CSCTP_OUT_INFLIGHT || !recovery_sent_before(r, c))
       continue;
     csctp_tstamp due = c->sent_at + r->rack_rtt + reo;
