@@ -62,6 +62,8 @@ typedef struct csctp_reasm_stream {
 _Static_assert(REASM_FRAG_COST <= CSCTP_PEER_CHUNK_OVERHEAD,
                "receive charge exceeds the sender's per-chunk allowance");
 #define REASM_MIN_STREAMS 8u
+/* (ssn - next_ssn) mod 2^16 of the message delivered last on a stream. */
+#define REASM_SSN_BEHIND 0xFFFFu
 
 static void *mem_alloc(const csctp_reasm *r, size_t n) {
   return r->mem->malloc(n, r->mem->user_data);
@@ -407,16 +409,20 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
       // A second message with the SSN of one held cannot be told apart.
       if (same != NULL)
         return CSCTP_ERR_PROTO;
-      // SSNs compare in 16-bit serial arithmetic (1.6): one "before" the
-      // next expected was already delivered.
-      if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u)
+      // RFC 9260 6.1: a sender has at most 2^16 - 1 ordered messages
+      // outstanding per stream, so a new TSN may carry any SSN from
+      // next_ssn to next_ssn + 2^16 - 2. The one left, next_ssn - 1, was
+      // delivered (a retransmission of it is a duplicate TSN and never
+      // gets here). Serial comparison (1.6) would wrongly call the upper
+      // half of that window "already delivered".
+      if ((uint16_t)(d->ssn - next_ssn) == REASM_SSN_BEHIND)
         return CSCTP_ERR_PROTO;
     } else if (same != NULL) {
       // A later fragment of a message whose B is held: it must follow the B
       // and the message must still be missing pieces.
       if (same->has_e || !csctp_tsn_gt(tsn, same->first))
         return CSCTP_ERR_PROTO;
-    } else if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u) {
+    } else if ((uint16_t)(d->ssn - next_ssn) == REASM_SSN_BEHIND) {
       // Its message was delivered whole, or its B would be indexed.
       return CSCTP_ERR_PROTO;
     }

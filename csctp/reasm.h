@@ -69,8 +69,9 @@ void csctp_reasm_free(csctp_reasm *r);
  * TSN, the peer retransmits); CSCTP_ERR_PROTO when the chunk cannot fit with
  * the ones held (a fragment whose TSN neighbours belong to another message,
  * a B fragment right after an unfinished message, a second message with the
- * SSN of one still held, an SSN serially before the stream's next expected
- * one); CSCTP_ERR_INVAL on a bad argument. Nothing is kept on error. */
+ * SSN of one still held, the SSN just before the stream's next expected
+ * one: any other is at most 2^16 - 2 ahead, which RFC 9260 6.1 allows);
+ * CSCTP_ERR_INVAL on a bad argument. Nothing is kept on error. */
 int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
                     const csctp_addr *from);
 

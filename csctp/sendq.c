@@ -18,9 +18,10 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
   q->next_tsn = initial_tsn;
   q->cum_acked = initial_tsn - 1;
   if (nstreams > 0) {
-    q->next_ssn = csctp_calloc(mem, nstreams, sizeof(uint16_t));
+    q->next_ssn = csctp_calloc(mem, 2 * (size_t)nstreams, sizeof(uint16_t));
     if (!q->next_ssn)
       return CSCTP_ERR_NOMEM;
+    q->ordered_out = q->next_ssn + nstreams;
   }
   return 0;
 }
@@ -31,6 +32,8 @@ static void sendq_release(csctp_sendq *q, csctp_chunk_out *c) {
   q->overhead -= sizeof(*c);
   csctp_free(q->mem, c);
   if (--m->refs == 0) {
+    if (!(m->info.flags & CSCTP_SEND_UNORDERED))
+      q->ordered_out[m->info.sid]--; /* 6.1: no longer outstanding */
     q->overhead -= sizeof(*m);
     csctp_free(q->mem, m);
   }
@@ -63,6 +66,10 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
                      int sack_now) {
   if (len == 0 || frag_point == 0 || info->sid >= q->nstreams)
     return CSCTP_ERR_INVAL;
+  int unordered = (info->flags & CSCTP_SEND_UNORDERED) != 0;
+  /* 6.1: at most 2^16 - 1 ordered messages outstanding per stream. */
+  if (!unordered && q->ordered_out[info->sid] >= CSCTP_SENDQ_MAX_ORDERED)
+    return CSCTP_ERR_AGAIN;
   size_t nfrag = (len + frag_point - 1) / frag_point;
   csctp_msg_out *m = csctp_malloc(q->mem, sizeof(*m) + len);
   if (!m)
@@ -72,7 +79,6 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
   m->info = *info;
   memcpy(m->data, data, len);
   csctp_chunk_out *head = NULL, *tail = NULL;
-  int unordered = (info->flags & CSCTP_SEND_UNORDERED) != 0;
   uint16_t ssn = unordered ? 0 : q->next_ssn[info->sid];
   for (size_t i = 0; i < nfrag; i++) {
     csctp_chunk_out *c = csctp_calloc(q->mem, 1, sizeof(*c));
@@ -105,8 +111,10 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
     tail = c;
   }
   m->refs = (uint32_t)nfrag;
-  if (!unordered)
+  if (!unordered) {
     q->next_ssn[info->sid]++;
+    q->ordered_out[info->sid]++;
+  }
   if (q->unsent_tail)
     q->unsent_tail->next = head;
   else

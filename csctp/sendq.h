@@ -49,6 +49,8 @@ typedef struct csctp_sendq {
   csctp_chunk_out *unsent, *unsent_tail;
   csctp_chunk_out *out, *out_tail; /* outstanding, ascending TSN */
   uint16_t *next_ssn;
+  uint16_t *ordered_out; /* per stream: ordered messages not fully cum-acked
+                            (same allocation as next_ssn) */
   uint16_t nstreams;
   uint32_t next_tsn;   /* TSN for the next new chunk */
   uint32_t cum_acked;  /* Cumulative TSN Ack Point */
@@ -78,8 +80,13 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
 /* csctp_sendq_free frees everything without reporting. */
 void csctp_sendq_free(csctp_sendq *q);
 
-/* csctp_sendq_push fragments and queues a message (len >= 1). Returns 0 or
- * CSCTP_ERR_NOMEM (nothing queued). */
+/* csctp_sendq_push fragments and queues a message (len >= 1). Returns 0,
+ * CSCTP_ERR_NOMEM (nothing queued) or CSCTP_ERR_AGAIN when the message is
+ * ordered and its stream already has CSCTP_SENDQ_MAX_ORDERED ordered
+ * messages outstanding (queued or sent, not fully cum-acked): RFC 9260 6.1
+ * allows no more, or an SSN would be reused while its first holder may
+ * still be waiting at the receiver. */
+#define CSCTP_SENDQ_MAX_ORDERED 0xFFFFu
 int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
                      const uint8_t *data, size_t len, size_t frag_point,
                      int sack_now);
