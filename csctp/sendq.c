@@ -333,6 +333,34 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q) {
   return m ? m : sendq_first_unreported(q->unsent);
 }
 
+void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
+                               void (*fail)(const csctp_msg_out *m, void *ud),
+                               void *ud) {
+  if (nstreams >= q->nstreams)
+    return;
+  q->nstreams = nstreams;
+  csctp_chunk_out **pp = &q->unsent, *prev = NULL;
+  while (*pp) {
+    csctp_chunk_out *c = *pp;
+    csctp_msg_out *m = c->msg;
+    if (c->sid < nstreams || m->sent) {
+      prev = c;
+      pp = &c->next;
+      continue;
+    }
+    *pp = c->next;
+    if (q->unsent_tail == c)
+      q->unsent_tail = prev;
+    q->n_unsent--;
+    q->unsent_bytes -= c->len;
+    if (!m->reported) {
+      m->reported = 1;
+      fail(m, ud);
+    }
+    sendq_release(q, c);
+  }
+}
+
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point) {
   for (csctp_chunk_out *c = from->unsent; c; c = c->next) {

@@ -133,6 +133,15 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point);
 
+/* csctp_sendq_limit_streams lowers the outbound stream count to nstreams
+ * (RFC 9260 5.1.1: the peer's MIS, learnt after messages may have been
+ * queued). Every message queued on a stream >= nstreams and never
+ * transmitted is taken out of the queue and handed to fail (once, marked
+ * reported) before it is freed; it is never sent. */
+void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
+                               void (*fail)(const csctp_msg_out *m, void *ud),
+                               void *ud);
+
 /* What a chunk takes from the peer's window: its user data plus a fixed
  * allowance for the receiver's bookkeeping. RFC 9260 6.2.1 B counts the data
  * only; receivers (ours included) charge their buffer per chunk too, and a

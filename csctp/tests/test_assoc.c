@@ -345,6 +345,76 @@ static void test_reflected_abort_after_shutdown(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* RFC 9260 5.1.1: the peer's MIS caps our outbound streams. A message
+ * queued in COOKIE-WAIT on a stream the peer does not allow is never sent:
+ * it fails with SEND_FAILED (unsent, its data returned), and the messages
+ * on allowed streams go through. */
+static void test_send_failed_stream_beyond_peer_mis(void) {
+  csctp_settings sa, sb;
+  csctp_settings_default(&sa);
+  csctp_settings_default(&sb);
+  sa.num_ostreams = 10;
+  sb.max_instreams = 2;
+  pair p;
+  memset(&p, 0, sizeof(p));
+  p.drop_type = -1;
+  p.addr_a.family = p.addr_b.family = CSCTP_AF_INET;
+  p.addr_a.ip[0] = 10, p.addr_a.ip[3] = 1;
+  p.addr_b.ip[0] = 10, p.addr_b.ip[3] = 2;
+  p.now = 1000 * CSCTP_SECONDS;
+  REQUIRE(csctp_endpoint_new(&p.a, 5000, &sa, NULL, seeded_rand, &seed_a,
+                             p.now) == 0);
+  REQUIRE(csctp_endpoint_new(&p.b, 6000, &sb, NULL, seeded_rand, &seed_b,
+                             p.now) == 0);
+  csctp_endpoint_listen(p.b, 1);
+  csctp_assoc_id id = 0;
+  csctp_addr to = p.addr_b;
+  REQUIRE(csctp_connect(p.a, &to, 1, 6000, NULL, p.now, &id) == 0);
+  /* COOKIE-WAIT: all ten streams are still ours to use */
+  csctp_sndinfo s5 = {.sid = 5, .ppid = 55, .context = 0x5555, .assoc_id = id};
+  csctp_sndinfo s1 = {.sid = 1, .ppid = 11, .assoc_id = id};
+  CHECK_EQ(csctp_send(p.a, &s5, NULL, (const uint8_t *)"lost?", 5, p.now), 0);
+  CHECK_EQ(csctp_send(p.a, &s1, NULL, (const uint8_t *)"fine", 4, p.now), 0);
+  for (int i = 0; i < 5; i++) {
+    pair_flush(&p);
+    pair_tick(&p);
+  }
+  /* the peer saw no DATA on stream 5: nothing to report back */
+  csctp_event evs[32];
+  size_t n = csctp_endpoint_poll_events(p.a, evs, 32);
+  int failed = 0, remote_error = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i].type == CSCTP_EV_SEND_FAILED) {
+      failed++;
+      CHECK_EQ(evs[i].u.send_failed.info.sid, 5);
+      CHECK_EQ(evs[i].u.send_failed.info.ppid, 55);
+      CHECK_EQ(evs[i].u.send_failed.info.context, 0x5555);
+      CHECK_EQ(evs[i].u.send_failed.was_sent, 0);
+      CHECK_EQ(evs[i].u.send_failed.len, 5);
+      if (evs[i].u.send_failed.data)
+        CHECK_MEM(evs[i].u.send_failed.data, "lost?", 5);
+    }
+    if (evs[i].type == CSCTP_EV_REMOTE_ERROR)
+      remote_error++;
+    csctp_event_clear(p.a, &evs[i]);
+  }
+  CHECK_EQ(failed, 1);
+  CHECK_EQ(remote_error, 0);
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.a, id, &st) == 0);
+  CHECK_EQ(st.outbound_streams, 2);
+  CHECK_EQ(st.send_queued, 0);
+  CHECK_EQ(csctp_send(p.a, &s5, NULL, (const uint8_t *)"x", 1, p.now),
+           CSCTP_ERR_STREAM);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(p.b, 0, &ri, buf, sizeof(buf), p.now), 4);
+  CHECK_EQ(ri.sid, 1);
+  CHECK_EQ(csctp_recv(p.b, 0, &ri, buf, sizeof(buf), p.now), CSCTP_ERR_AGAIN);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
   TEST_RUN(test_reflected_abort_after_shutdown);
   TEST_RUN(test_stale_cookie);
@@ -355,5 +425,6 @@ int main(void) {
   TEST_RUN(test_connect_refused);
   TEST_RUN(test_abort);
   TEST_RUN(test_bad_args);
+  TEST_RUN(test_send_failed_stream_beyond_peer_mis);
   return TEST_SUMMARY();
 }
