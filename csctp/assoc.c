@@ -147,6 +147,9 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
   a->ostreams = ostreams;
   a->istreams = istreams;
   a->peer_rwnd = peer_rwnd; /* 6.2.1 A */
+  a->sq.chunk_overhead = a->s.peer_chunk_overhead < 65536u
+                             ? a->s.peer_chunk_overhead
+                             : 65536u; /* no overflow with a chunk's length */
   a->frag_point = assoc_frag_point(&a->s);
   a->last_rwnd = a->s.rcvbuf;
   return 0;

@@ -153,7 +153,7 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   p->flight += sz;
   p->last_send = now;
-  uint32_t cost = csctp_chunk_rwnd_cost(c->len); /* 6.2.1 B */
+  uint32_t cost = csctp_chunk_rwnd_cost(&a->sq, c->len); /* 6.2.1 B */
   a->peer_rwnd = a->peer_rwnd > cost ? a->peer_rwnd - cost : 0;
   a->data_chunks_out++;
   csctp_assoc_restart_t3(a, pi, now);
@@ -197,7 +197,7 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     csctp_chunk_out *c = a->sq.unsent;
     if (p->flight >= p->cwnd)
       break;
-    if (a->peer_rwnd < csctp_chunk_rwnd_cost(c->len) &&
+    if (a->peer_rwnd < csctp_chunk_rwnd_cost(&a->sq, c->len) &&
         a->sq.bytes_inflight > 0)
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))

@@ -17,6 +17,7 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
   q->nstreams = nstreams;
   q->next_tsn = initial_tsn;
   q->cum_acked = initial_tsn - 1;
+  q->chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
   if (nstreams > 0) {
     q->next_ssn = csctp_calloc(mem, 2 * (size_t)nstreams, sizeof(uint16_t));
     if (!q->next_ssn)
@@ -176,7 +177,7 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
   c->tx_count++;
   c->sent_at = now;
   c->msg->sent = 1;
-  q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
+  q->bytes_inflight += csctp_chunk_rwnd_cost(q, c->len);
 }
 
 /* leave_flight takes an in-flight chunk out of its path's flight. */
@@ -185,7 +186,7 @@ static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   csctp_path *p = &paths[c->path];
   p->flight = p->flight > sz ? p->flight - sz : 0;
-  q->bytes_inflight -= csctp_chunk_rwnd_cost(c->len);
+  q->bytes_inflight -= csctp_chunk_rwnd_cost(q, c->len);
 }
 
 static void sendq_note_acked(csctp_chunk_out *c, csctp_path *paths,

@@ -61,6 +61,7 @@ typedef struct csctp_sendq {
   uint32_t n_unsent, n_out;
   uint32_t n_rtx;          /* chunks marked CSCTP_OUT_RTX */
   uint32_t bytes_inflight; /* INFLIGHT chunks' csctp_chunk_rwnd_cost */
+  uint32_t chunk_overhead; /* per chunk, see csctp_chunk_rwnd_cost */
 } csctp_sendq;
 
 /* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */
@@ -142,13 +143,16 @@ void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
                                void (*fail)(const csctp_msg_out *m, void *ud),
                                void *ud);
 
-/* What a chunk takes from the peer's window: its user data plus a fixed
- * allowance for the receiver's bookkeeping. RFC 9260 6.2.1 B counts the data
- * only; receivers (ours included) charge their buffer per chunk too, and a
- * sender that ignores it overruns them with small messages. */
+/* What a chunk takes from the peer's window: its user data plus an
+ * allowance for the receiver's bookkeeping (q->chunk_overhead, from
+ * csctp_settings.peer_chunk_overhead; CSCTP_PEER_CHUNK_OVERHEAD until the
+ * association sets it). RFC 9260 6.2.1 B counts the data only; receivers
+ * (ours included) charge their buffer per chunk too, and a sender that
+ * ignores it overruns them with small messages. */
 #define CSCTP_PEER_CHUNK_OVERHEAD 128u
-static inline uint32_t csctp_chunk_rwnd_cost(uint32_t len) {
-  return len + CSCTP_PEER_CHUNK_OVERHEAD;
+static inline uint32_t csctp_chunk_rwnd_cost(const csctp_sendq *q,
+                                             uint32_t len) {
+  return len + q->chunk_overhead;
 }
 
 /* Size of a DATA chunk on the wire (header + padded payload). */
