@@ -42,6 +42,8 @@ typedef struct csctp_reasm_run {
   struct csctp_reasm_run *hnext[IX_COUNT];
   struct csctp_reasm_run *qnext;
   size_t bytes;         /* unread payload bytes */
+  uint32_t nfr;         /* unread fragments */
+  uint32_t frag_max;    /* largest fragment received */
   uint32_t first, last; /* TSNs received; first stays while being read */
   uint32_t ppid;
   uint16_t sid, ssn;
@@ -468,6 +470,8 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     memset(u, 0, sizeof(*u));
     u->head = u->tail = f;
     u->bytes = d->len;
+    u->nfr = 1;
+    u->frag_max = (uint32_t)d->len;
     u->first = u->last = tsn;
     u->ppid = d->ppid;
     u->sid = d->sid;
@@ -505,6 +509,9 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     right = NULL;
   }
   u->bytes += d->len;
+  u->nfr++;
+  if (d->len > u->frag_max)
+    u->frag_max = (uint32_t)d->len;
   if (right != NULL) {
     ix_del(r, right);
     u->tail->next = right->head;
@@ -512,6 +519,9 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     u->last = right->last;
     u->has_e = right->has_e;
     u->bytes += right->bytes;
+    u->nfr += right->nfr;
+    if (right->frag_max > u->frag_max)
+      u->frag_max = right->frag_max;
     added += right->bytes;
     mem_free(r, right);
   }
@@ -531,6 +541,17 @@ size_t csctp_reasm_charged_bytes(const csctp_reasm *r) {
 }
 
 size_t csctp_reasm_ready_bytes(const csctp_reasm *r) { return r->ready; }
+
+int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
+                        size_t *charged, size_t *frag_max) {
+  const run *u = r->qhead;
+  if (u == NULL || u->state != RUN_PD)
+    return 0;
+  *next_tsn = u->last + 1u;
+  *charged = u->bytes + u->nfr * REASM_FRAG_COST;
+  *frag_max = u->frag_max;
+  return 1;
+}
 
 int csctp_reasm_has_ready(const csctp_reasm *r) {
   return r->qhead != NULL && r->qhead->head != NULL;
@@ -564,6 +585,7 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
       u->tail = NULL;
     r->rd_off = 0;
     r->nfrags--;
+    u->nfr--;
     mem_free(r, f);
   }
   info->sid = u->sid;

@@ -87,6 +87,15 @@ size_t csctp_reasm_charged_bytes(const csctp_reasm *r);
  * its head that waits for its next fragment holds the others back. */
 size_t csctp_reasm_ready_bytes(const csctp_reasm *r);
 
+/* csctp_reasm_pd_head returns 1 when the head of the ready queue is a
+ * message under partial delivery (still missing its end), and then sets
+ * *next_tsn to the TSN that continues it, *charged to what its unread part
+ * costs in csctp_reasm_charged_bytes (0 once all received was read: the
+ * reader waits for it, and whatever is queued behind it cannot be read
+ * first) and *frag_max to its largest fragment so far. Else returns 0. */
+int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
+                        size_t *charged, size_t *frag_max);
+
 /* csctp_reasm_has_ready returns 1 when csctp_reasm_read would copy data. */
 int csctp_reasm_has_ready(const csctp_reasm *r);
 

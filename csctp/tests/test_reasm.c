@@ -13,7 +13,6 @@
 #include "talloc.h"
 #include "test.h"
 
-
 /* ---- Helpers ------------------------------------------------------------ */
 
 #define FB CSCTP_DATA_FLAG_B
@@ -1060,6 +1059,54 @@ static void test_ssn_window_ahead(void) {
   CHECK_EQ(t.live, 0);
 }
 
+/* csctp_reasm_pd_head: what the reader waits for while a message under
+ * partial delivery heads the ready queue (RFC 9260 6.9), whatever is
+ * queued behind it. */
+static void test_pd_head(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_reasm r;
+  REQUIRE(csctp_reasm_init(&r, &mem, 4, 100) == 0);
+  static uint8_t p[300];
+  uint32_t next = 0;
+  size_t charged = 0, frag = 0;
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  REQUIRE(add(&r, FB, 10, 0, 0, 1, p, 150) == 0); /* >= pd_point: out */
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 11);
+  CHECK_EQ(charged, csctp_reasm_charged_bytes(&r));
+  CHECK(charged > 150);
+  CHECK_EQ(frag, 150);
+  /* a complete message on another stream queues behind it */
+  REQUIRE(add(&r, FBE, 20, 1, 0, 2, p, 5) == 0);
+  csctp_rcvinfo info;
+  uint8_t buf[400];
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, 100), 100);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK(charged >= 50 && charged < csctp_reasm_charged_bytes(&r));
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 50);
+  /* everything received was read: the reader waits for TSN 11 */
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 11);
+  CHECK_EQ(charged, 0);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), CSCTP_ERR_AGAIN);
+  REQUIRE(add(&r, 0, 11, 0, 0, 1, p, 200) == 0);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 12);
+  CHECK(charged > 200);
+  CHECK_EQ(frag, 200);
+  /* its end arrives: no longer partial */
+  REQUIRE(add(&r, FE, 12, 0, 0, 1, p, 7) == 0);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 207);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 5);
+  CHECK_EQ(info.sid, 1);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  csctp_reasm_free(&r);
+  CHECK_EQ(t.live, 0);
+}
+
 int main(void) {
   TEST_RUN(test_init_args);
   TEST_RUN(test_single_in_order);
@@ -1074,6 +1121,7 @@ int main(void) {
   TEST_RUN(test_proto);
   TEST_RUN(test_ssn_wrap);
   TEST_RUN(test_ssn_window_ahead);
+  TEST_RUN(test_pd_head);
   TEST_RUN(test_reverse_1000);
   TEST_RUN(test_many_fragments);
   TEST_RUN(test_memory_per_stream);
