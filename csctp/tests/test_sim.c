@@ -1120,8 +1120,14 @@ static void add_mixed_msgs(sim_flow *f, sim_rng *r, uint64_t max_bytes,
                            uint16_t nstreams, double pu) {
   uint64_t bytes = 0;
   while (bytes < max_bytes) {
-    size_t tiny = (size_t)sim_rng_logrange(r, 1, 1000);
-    add_msgs(f, r, tiny, UINT64_MAX, 1, 64, nstreams, pu);
+    /* a run stays on one stream, mostly ordered: a late hole filler then
+     * releases many messages at once */
+    size_t tiny = (size_t)sim_rng_logrange(r, 1, 2000);
+    uint16_t tsid = (uint16_t)sim_rng_range(r, 0, nstreams - 1u);
+    for (size_t i = 0; i < tiny; i++)
+      sim_flow_add(f, tsid, (uint32_t)sim_rng_next(r),
+                   sim_rng_chance(r, pu / 4),
+                   (uint32_t)sim_rng_logrange(r, 1, 64));
     bytes += tiny * 16;
     uint32_t size = (uint32_t)sim_rng_logrange(r, 64 * 1024, 1024 * 1024);
     uint16_t sid = (uint16_t)sim_rng_range(r, 0, nstreams - 1u);
@@ -1129,6 +1135,26 @@ static void add_mixed_msgs(sim_flow *f, sim_rng *r, uint64_t max_bytes,
                  size);
     bytes += size;
   }
+}
+
+/* Mixed soak: for a while, drops packets that start with a small DATA
+ * chunk (a tiny message) with probability p, so that tiny messages come
+ * late, as hole fillers, while huge ones are being delivered in parts. */
+typedef struct tiny_loss {
+  csctp_tstamp from, until;
+  double p;
+  sim_rng rng;
+} tiny_loss;
+
+static int tiny_loss_hook(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                          csctp_tstamp *extra_delay, void *ud) {
+  tiny_loss *h = ud;
+  (void)l;
+  (void)extra_delay;
+  if (len < 16 || pkt[12] != 0 || s->now < h->from || s->now >= h->until)
+    return 0;
+  uint16_t clen = (uint16_t)(pkt[14] << 8 | pkt[15]);
+  return clen < 16 + 100 && sim_rng_chance(&h->rng, h->p);
 }
 
 static int pred_soak_done_or_stalled(sim *s, void *ud) {
@@ -1176,8 +1202,8 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   int mixed = sim_rng_chance(&r2, 0.3);
   if (mixed) {
     cs.peer_chunk_overhead = ss.peer_chunk_overhead = 0;
-    cs.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 128 * 1024);
-    ss.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 128 * 1024);
+    cs.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 96 * 1024);
+    ss.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 96 * 1024);
     cs.sndbuf = ss.sndbuf = 2u << 20;
   }
   sim_node *c, *v;
@@ -1194,6 +1220,18 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   }
   if (allocfail)
     (victim ? v : c)->mem.fail_prob = 0.002;
+  tiny_loss tl;
+  memset(&tl, 0, sizeof tl);
+  if (mixed) {
+    tl.from = sim_rng_chance(&r2, 0.5) ? 0 : sim_rng_range(&r2, 0, 5000) * MS;
+    tl.until = tl.from + sim_rng_range(&r2, 500, 10000) * MS;
+    tl.p = sim_rng_chance(&r2, 0.5) ? 1.0 : sim_rng_double(&r2) * 0.9;
+    sim_rng_seed(&tl.rng, seed ^ 0x71A7ull);
+    for (int i = 0; i < s->nlinks; i++) {
+      s->links[i].hook = tiny_loss_hook;
+      s->links[i].hook_data = &tl;
+    }
+  }
   uint64_t cap = 2u << 20;
   double pu = sim_rng_double(&r) * 0.5;
   if (mixed) {
@@ -1244,10 +1282,11 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   if (verbose)
     fprintf(stderr,
             "  multihomed=%d outage=%d (%.3f..%.3f) alloc_failures=%d "
-            "(%s) mixed=%d\n",
+            "(%s) mixed=%d (tiny loss %.2f at %.3f..%.3f)\n",
             mh, outage, secs(o_from),
             o_until == CSCTP_TSTAMP_NEVER ? -1.0 : secs(o_until), allocfail,
-            victim ? "server" : "client", mixed);
+            victim ? "server" : "client", mixed, tl.p, secs(tl.from),
+            secs(tl.until));
   int rc = sim_connect(c, v);
   for (int i = 0; i < 10 && rc == CSCTP_ERR_NOMEM; i++)
     rc = sim_connect(c, v); /* an injected failure hit csctp_connect */
