@@ -1101,6 +1101,71 @@ static void test_pd_stall_user_data_sender(void) {
   CHECK_EQ(finish(s), 0);
 }
 
+/* ---- 2^16 - 1 ordered messages outstanding ------------------------------ */
+
+/* Drops every packet carrying DATA with stream 0's SSN 0 before until. */
+typedef struct ssn0_hook {
+  csctp_tstamp until;
+  uint32_t dropped;
+} ssn0_hook;
+
+static int ssn0_hook_fn(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                        csctp_tstamp *extra_delay, void *ud) {
+  ssn0_hook *h = ud;
+  (void)l;
+  (void)extra_delay;
+  if (s->now >= h->until)
+    return 0;
+  for (size_t off = 12; off + 16 <= len;) {
+    uint16_t clen = (uint16_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+    if (clen < 4)
+      break;
+    if (pkt[off] == 0 && pkt[off + 8] == 0 && pkt[off + 9] == 0 &&
+        pkt[off + 10] == 0 && pkt[off + 11] == 0) {
+      h->dropped++;
+      return 1;
+    }
+    off += (clen + 3u) & ~3u;
+  }
+  return 0;
+}
+
+/* RFC 9260 6.1: up to 2^16 - 1 ordered messages may be outstanding on a
+ * stream. With SSN 0 lost for seconds and a 16 MiB receive buffer, 40000
+ * one-byte messages arrive behind it; SSNs 32768 and up are not
+ * "already delivered" (they used to draw a Protocol Violation ABORT). */
+static void test_ordered_window_ahead(void) {
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.sndbuf = 32u << 20;
+  ss.rcvbuf = 16u << 20;
+  sim_node *c, *v;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.delay = 1 * MS; /* all 40000 leave before the first T3 */
+  sim *s = pair_new(0x5eed0d02, "ordered_window_ahead", &cs, &ss, &lp, &c, &v);
+  ssn0_hook h = {2500 * MS, 0};
+  sim_link *l = sim_link_find(s, &c->addrs[0], &v->addrs[0]);
+  REQUIRE(l != NULL);
+  l->hook = ssn0_hook_fn;
+  l->hook_data = &h;
+  for (int i = 0; i < 40000; i++)
+    sim_flow_add(&c->app.tx, 0, 9, 0, 1);
+  CHECK_EQ(sim_connect(c, v), 0);
+  /* while SSN 0 is missing, more than 32768 messages are held */
+  sim_run_until(s, 2400 * MS, pred_any_lost, NULL);
+  csctp_assoc_status st;
+  if (v->assoc && csctp_assoc_status_get(v->ep, v->assoc, &st) == 0)
+    CHECK(st.data_chunks_in > 32768);
+  else
+    CHECK(0);
+  CHECK(h.dropped > 0);
+  CHECK(v->app.reads == 0);
+  run_data(s, c, v, 120 * SEC);
+  CHECK_EQ(finish(s), 0);
+}
+
 /* ---- soak ---------------------------------------------------------------- */
 
 static uint64_t soak_messages, soak_bytes, soak_retx, soak_violations;
@@ -1433,5 +1498,6 @@ int main(int argc, char **argv) {
   RUN(test_alloc_failures);
   RUN(test_alloc_fail_nth);
   RUN(test_pd_stall_user_data_sender);
+  RUN(test_ordered_window_ahead);
   return TEST_SUMMARY();
 }
