@@ -415,6 +415,205 @@ static void test_send_failed_stream_beyond_peer_mis(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* ---- A scripted peer: receive window rules (RFC 9260 6.2, 6.9) ---------- */
+
+/* One csctp endpoint (S, port 6000) against a peer written here with the
+ * codec, which does the handshake by hand and then sends exactly the DATA
+ * chunks a test wants. */
+typedef struct sp {
+  uint64_t seed;
+  csctp_endpoint *s;
+  csctp_addr me, peer;
+  csctp_tstamp now;
+  uint32_t tag, s_tag, tsn; /* tsn: our initial TSN */
+  csctp_assoc_id id;
+} sp;
+
+static void sp_inject(sp *p, const uint8_t *chunks, size_t len) {
+  static uint8_t pkt[70000];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  csctp_pkt_begin(&b, 5000, 6000, p->s_tag);
+  csctp_put_bytes(&b, chunks, len);
+  size_t n = csctp_pkt_finish(&b);
+  csctp_endpoint_read_pkt(p->s, &p->peer, &p->me, pkt, n, p->now);
+}
+
+/* Drains S's output; returns the first chunk of type in it (copied into
+ * keep) or 0. */
+static int sp_pull(sp *p, int type, uint8_t *keep, size_t cap, csctp_tlv *out) {
+  static uint8_t buf[70000];
+  csctp_addr dst, src;
+  csctp_ssize n;
+  int found = 0;
+  while ((n = csctp_endpoint_write_pkt(p->s, &dst, &src, buf, sizeof(buf),
+                                       p->now)) > 0) {
+    csctp_tlv_iter it;
+    csctp_tlv c;
+    csctp_tlv_iter_init(&it, buf + 12, (size_t)n - 12);
+    while (!found && keep && csctp_chunk_next(&it, &c) == 1)
+      if (c.type == type && (size_t)n <= cap) {
+        memcpy(keep, buf, (size_t)n);
+        *out = c;
+        out->value = keep + (c.value - buf);
+        found = 1;
+      }
+  }
+  return found;
+}
+
+static int sp_connect(sp *p, const csctp_settings *s) {
+  memset(p, 0, sizeof(*p));
+  p->seed = 77;
+  p->me.family = p->peer.family = CSCTP_AF_INET;
+  p->me.ip[0] = 10, p->me.ip[3] = 2;
+  p->peer.ip[0] = 10, p->peer.ip[3] = 9;
+  p->now = 1000 * CSCTP_SECONDS;
+  p->tag = 0xA1B2C3D4;
+  p->tsn = 7000;
+  if (csctp_endpoint_new(&p->s, 6000, s, NULL, seeded_rand, &p->seed, p->now))
+    return 0;
+  csctp_endpoint_listen(p->s, 1);
+  uint8_t chunk[1024];
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, chunk, sizeof(chunk));
+  csctp_init in = {.init_tag = p->tag,
+                   .a_rwnd = 1u << 20,
+                   .num_ostreams = 4,
+                   .max_instreams = 4,
+                   .init_tsn = p->tsn};
+  csctp_put_init_begin(&b, CSCTP_CT_INIT, &in, &off);
+  csctp_chunk_end(&b, off);
+  sp_inject(p, chunk, b.len); /* vtag 0: s_tag is still 0 */
+  static uint8_t keep[70000];
+  csctp_tlv c;
+  if (!sp_pull(p, CSCTP_CT_INIT_ACK, keep, sizeof(keep), &c))
+    return 0;
+  csctp_init ack;
+  if (csctp_init_decode(&c, &ack) != 0)
+    return 0;
+  csctp_tlv_iter it;
+  csctp_tlv par, ck;
+  int have = 0;
+  csctp_tlv_iter_init(&it, c.value + 16, c.value_len - 16);
+  while (!have && csctp_param_next(&it, &par) == 1)
+    if (par.type == CSCTP_PT_STATE_COOKIE)
+      ck = par, have = 1;
+  if (!have)
+    return 0;
+  p->s_tag = ack.init_tag;
+  uint8_t echo[1024];
+  csctp_buf_init(&b, echo, sizeof(echo));
+  csctp_put_cookie_echo(&b, ck.value, ck.value_len);
+  sp_inject(p, echo, b.len);
+  sp_pull(p, 0, NULL, 0, NULL);
+  csctp_event ev;
+  if (!find_event(p->s, CSCTP_EV_ASSOC_UP, &ev))
+    return 0;
+  p->id = ev.assoc_id;
+  return 1;
+}
+
+/* Sends one DATA chunk of len bytes (TSN = initial + off); returns 1 when
+ * S took it (its count of DATA chunks received grew). */
+static int sp_data(sp *p, uint32_t off, uint16_t sid, uint16_t ssn,
+                   uint8_t flags, size_t len) {
+  static uint8_t payload[2000], chunk[2100];
+  memset(payload, (int)(off & 0xFF), len);
+  csctp_buf b;
+  csctp_buf_init(&b, chunk, sizeof(chunk));
+  csctp_data d = {.flags = flags,
+                  .tsn = p->tsn + off,
+                  .sid = sid,
+                  .ssn = ssn,
+                  .ppid = 5,
+                  .payload = payload,
+                  .len = len};
+  csctp_put_data(&b, &d);
+  csctp_assoc_status st0, st1;
+  csctp_assoc_status_get(p->s, p->id, &st0);
+  sp_inject(p, chunk, b.len);
+  sp_pull(p, 0, NULL, 0, NULL);
+  csctp_assoc_status_get(p->s, p->id, &st1);
+  return st1.data_chunks_in > st0.data_chunks_in;
+}
+
+static size_t sp_read_all(sp *p, size_t *msgs) {
+  static uint8_t buf[1 << 16];
+  csctp_rcvinfo ri;
+  csctp_ssize n;
+  size_t total = 0;
+  while ((n = csctp_recv(p->s, p->id, &ri, buf, sizeof(buf), p->now)) > 0) {
+    total += (size_t)n;
+    if (msgs && (ri.flags & CSCTP_RCV_EOR))
+      (*msgs)++;
+  }
+  return total;
+}
+
+#define FB CSCTP_DATA_FLAG_B
+#define FE CSCTP_DATA_FLAG_E
+
+/* RFC 9260 6.9 and 6.2: a message under partial delivery heads the queue;
+ * 200 complete messages released behind it by late hole fillers hold more
+ * than the receive buffer. The reader waits for the big message's next
+ * fragment, above the highest TSN received: the window must stay open for
+ * it and it must be taken, or nothing can ever be read again. */
+static void test_rx_partial_delivery_reserve(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.rcvbuf = 16384; /* partial delivery from 8192 bytes */
+  sp p;
+  REQUIRE(sp_connect(&p, &s));
+  /* TSN 0: stream 1 SSN 0, missing for now; 1..200: stream 1 SSN 1..200,
+   * ten bytes each; 201..: stream 0 SSN 0, 1000-byte fragments. */
+  for (uint32_t i = 0; i < 9; i++)
+    CHECK(sp_data(&p, 201 + i, 0, 0, i == 0 ? FB : 0, 1000));
+  CHECK_EQ(sp_read_all(&p, NULL), 9000); /* partial delivery */
+  int took = 0;
+  for (uint16_t i = 1; i <= 200; i++)
+    took += sp_data(&p, i, 1, i, FB | FE, 10); /* fill holes */
+  CHECK_EQ(took, 200);
+  CHECK(sp_data(&p, 0, 1, 0, FB | FE, 10));
+  /* all 201 are complete but queued behind the partial message */
+  CHECK_EQ(sp_read_all(&p, NULL), 0);
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.s, p.id, &st) == 0);
+  CHECK(st.local_rwnd >= 1000); /* open for the next fragment */
+  CHECK(sp_data(&p, 210, 0, 0, 0, 1000));
+  CHECK_EQ(sp_read_all(&p, NULL), 1000);
+  CHECK(sp_data(&p, 211, 0, 0, FE, 500));
+  size_t msgs = 0;
+  CHECK_EQ(sp_read_all(&p, &msgs), 500 + 201 * 10);
+  CHECK_EQ(msgs, 202);
+  csctp_endpoint_del(p.s);
+}
+
+/* RFC 9260 6.2: with nothing readable, the chunk filling the lowest hole
+ * is taken even when late hole fillers behind it charged the buffer to its
+ * limit; otherwise the reader waits forever. */
+static void test_rx_lowest_hole_always_taken(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.rcvbuf = 16384;
+  sp p;
+  REQUIRE(sp_connect(&p, &s));
+  CHECK(sp_data(&p, 1000, 2, 0, FB | FE, 10)); /* highest TSN */
+  CHECK_EQ(sp_read_all(&p, NULL), 10);
+  /* hole fillers on stream 1 behind its SSN 0, until one is refused */
+  uint16_t n = 1;
+  while (n < 1000 && sp_data(&p, n, 1, n, FB | FE, 10))
+    n++;
+  CHECK(n < 1000); /* the buffer's limit was reached */
+  CHECK_EQ(sp_read_all(&p, NULL), 0);
+  CHECK(sp_data(&p, 0, 1, 0, FB | FE, 1000)); /* the lowest hole */
+  size_t msgs = 0;
+  CHECK_EQ(sp_read_all(&p, &msgs), 1000 + (size_t)(n - 1) * 10);
+  CHECK_EQ(msgs, n);
+  csctp_endpoint_del(p.s);
+}
+
 int main(void) {
   TEST_RUN(test_reflected_abort_after_shutdown);
   TEST_RUN(test_stale_cookie);
@@ -426,5 +625,7 @@ int main(void) {
   TEST_RUN(test_abort);
   TEST_RUN(test_bad_args);
   TEST_RUN(test_send_failed_stream_beyond_peer_mis);
+  TEST_RUN(test_rx_partial_delivery_reserve);
+  TEST_RUN(test_rx_lowest_hole_always_taken);
   return TEST_SUMMARY();
 }
