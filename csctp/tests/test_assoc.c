@@ -614,6 +614,94 @@ static void test_rx_lowest_hole_always_taken(void) {
   csctp_endpoint_del(p.s);
 }
 
+/* Moves the packets `from` has to write into `to`; returns how many. With
+ * hold, the first one is kept in *held instead (its length in *held_len). */
+static int pair_move(pair *p, int a_to_b, uint8_t *held, size_t *held_len) {
+  uint8_t buf[2048];
+  csctp_endpoint *from = a_to_b ? p->a : p->b, *to = a_to_b ? p->b : p->a;
+  const csctp_addr *src = a_to_b ? &p->addr_a : &p->addr_b;
+  const csctp_addr *dst = a_to_b ? &p->addr_b : &p->addr_a;
+  csctp_addr d, s;
+  csctp_ssize n;
+  int moved = 0;
+  while ((n = csctp_endpoint_write_pkt(from, &d, &s, buf, sizeof(buf),
+                                       p->now)) > 0) {
+    if (held && *held_len == 0) {
+      memcpy(held, buf, (size_t)n);
+      *held_len = (size_t)n;
+      continue;
+    }
+    csctp_endpoint_read_pkt(to, src, dst, buf, (size_t)n, p->now);
+    moved++;
+  }
+  return moved;
+}
+
+/* RFC 9260 5.2.4 A and 5.1.1: the peer restarts allowing fewer inbound
+ * streams. A message never sent on a stream it no longer allows fails with
+ * SEND_FAILED (unsent, data returned); one on an allowed stream goes on in
+ * the new incarnation. */
+static void test_restart_fewer_streams_fails_unsent(void) {
+  pair p;
+  pair_init(&p, NULL);
+  pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  csctp_assoc_id bid = ev.assoc_id;
+  csctp_endpoint_del(p.a);
+  csctp_settings sa;
+  csctp_settings_default(&sa);
+  sa.max_instreams = 2;
+  seed_a += 200;
+  REQUIRE(csctp_endpoint_new(&p.a, 5000, &sa, NULL, seeded_rand, &seed_a,
+                             p.now) == 0);
+  csctp_assoc_id id = 0;
+  csctp_addr to = p.addr_b;
+  REQUIRE(csctp_connect(p.a, &to, 1, 6000, NULL, p.now, &id) == 0);
+  pair_move(&p, 1, NULL, NULL); /* INIT */
+  pair_move(&p, 0, NULL, NULL); /* INIT ACK */
+  uint8_t echo[2048];
+  size_t echo_len = 0;
+  pair_move(&p, 1, echo, &echo_len); /* COOKIE ECHO, held */
+  REQUIRE(echo_len > 0);
+  /* b queues two messages that it has not sent when the restart comes */
+  csctp_sndinfo s5 = {.sid = 5, .ppid = 55, .context = 5, .assoc_id = bid};
+  csctp_sndinfo s1 = {.sid = 1, .ppid = 11, .context = 1, .assoc_id = bid};
+  CHECK_EQ(csctp_send(p.b, &s5, NULL, (const uint8_t *)"five", 4, p.now), 0);
+  CHECK_EQ(csctp_send(p.b, &s1, NULL, (const uint8_t *)"one", 3, p.now), 0);
+  csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, echo, echo_len, p.now);
+  pair_flush(&p);
+  csctp_event evs[32];
+  size_t n = csctp_endpoint_poll_events(p.b, evs, 32);
+  int restart = 0, failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i].type == CSCTP_EV_ASSOC_RESTART) {
+      restart++;
+      CHECK_EQ(evs[i].u.up.outbound_streams, 2);
+    }
+    if (evs[i].type == CSCTP_EV_SEND_FAILED) {
+      failed++;
+      CHECK_EQ(evs[i].u.send_failed.info.sid, 5);
+      CHECK_EQ(evs[i].u.send_failed.info.context, 5);
+      CHECK_EQ(evs[i].u.send_failed.was_sent, 0);
+      CHECK_EQ(evs[i].u.send_failed.len, 4);
+      if (evs[i].u.send_failed.data)
+        CHECK_MEM(evs[i].u.send_failed.data, "five", 4);
+    }
+    csctp_event_clear(p.b, &evs[i]);
+  }
+  CHECK_EQ(restart, 1);
+  CHECK_EQ(failed, 1);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(p.a, id, &ri, buf, sizeof(buf), p.now), 3);
+  CHECK_EQ(ri.sid, 1);
+  CHECK_MEM(buf, "one", 3);
+  CHECK_EQ(csctp_recv(p.a, id, &ri, buf, sizeof(buf), p.now), CSCTP_ERR_AGAIN);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
   TEST_RUN(test_reflected_abort_after_shutdown);
   TEST_RUN(test_stale_cookie);
@@ -627,5 +715,6 @@ int main(void) {
   TEST_RUN(test_send_failed_stream_beyond_peer_mis);
   TEST_RUN(test_rx_partial_delivery_reserve);
   TEST_RUN(test_rx_lowest_hole_always_taken);
+  TEST_RUN(test_restart_fewer_streams_fails_unsent);
   return TEST_SUMMARY();
 }
