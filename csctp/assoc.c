@@ -114,6 +114,8 @@ static uint32_t assoc_frag_point(const csctp_settings *s) {
   return fp & ~3u;
 }
 
+static void assoc_report_failed(const csctp_msg_out *m, void *ud);
+
 int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
                       uint16_t ostreams, uint16_t istreams, csctp_tstamp now) {
   (void)now;
@@ -123,7 +125,10 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
     if (rv != 0)
       return rv;
   } else if (ostreams < a->sq.nstreams) {
-    a->sq.nstreams = ostreams; /* negotiated down (5.1.1) */
+    /* Negotiated down (5.1.1): messages queued before the handshake on a
+     * stream the peer does not allow would be discarded by it (6.5); they
+     * fail here instead, unsent. */
+    csctp_sendq_limit_streams(&a->sq, ostreams, assoc_report_failed, a);
   }
   assoc_free_rx(a);
   /* The TSN window: enough for rcvbuf of tiny chunks, at most 2^16. */
@@ -145,6 +150,9 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
   a->ostreams = ostreams;
   a->istreams = istreams;
   a->peer_rwnd = peer_rwnd; /* 6.2.1 A */
+  a->sq.chunk_overhead = a->s.peer_chunk_overhead < 65536u
+                             ? a->s.peer_chunk_overhead
+                             : 65536u; /* no overflow with a chunk's length */
   a->frag_point = assoc_frag_point(&a->s);
   a->last_rwnd = a->s.rcvbuf;
   return 0;
@@ -177,27 +185,32 @@ static void assoc_event_paddr(csctp_assoc *a, uint8_t path) {
   assoc_event(a, &ev);
 }
 
+/* One SEND_FAILED event (11.2.2) with a copy of the message. */
+static void assoc_report_failed(const csctp_msg_out *m, void *ud) {
+  csctp_assoc *a = ud;
+  csctp_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = CSCTP_EV_SEND_FAILED;
+  ev.u.send_failed.info = m->info;
+  ev.u.send_failed.info.assoc_id = a->id;
+  ev.u.send_failed.was_sent = m->sent;
+  ev.u.send_failed.data = csctp_malloc(&a->ep->mem, m->len);
+  if (ev.u.send_failed.data) {
+    memcpy(ev.u.send_failed.data, m->data, m->len);
+    ev.u.send_failed.len = m->len;
+  }
+  ev.assoc_id = a->id;
+  if (csctp_ep_push_event(a->ep, &ev) != 0)
+    csctp_event_clear(a->ep, &ev);
+}
+
 /* Report every message that was not fully acknowledged (11.2.2). */
 static void assoc_fail_messages(csctp_assoc *a) {
   if (!a->sq.mem)
     return;
   const csctp_msg_out *m;
-  while ((m = csctp_sendq_next_failed(&a->sq)) != NULL) {
-    csctp_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = CSCTP_EV_SEND_FAILED;
-    ev.u.send_failed.info = m->info;
-    ev.u.send_failed.info.assoc_id = a->id;
-    ev.u.send_failed.was_sent = m->sent;
-    ev.u.send_failed.data = csctp_malloc(&a->ep->mem, m->len);
-    if (ev.u.send_failed.data) {
-      memcpy(ev.u.send_failed.data, m->data, m->len);
-      ev.u.send_failed.len = m->len;
-    }
-    ev.assoc_id = a->id;
-    if (csctp_ep_push_event(a->ep, &ev) != 0)
-      csctp_event_clear(a->ep, &ev);
-  }
+  while ((m = csctp_sendq_next_failed(&a->sq)) != NULL)
+    assoc_report_failed(m, a);
 }
 
 void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,

@@ -11,17 +11,93 @@
 
 /* ---- Receiving DATA ---------------------------------------------------- */
 
+/* Receive buffer accounting (RFC 9260 6.2, 6.9).
+ *
+ * The buffer is charged with every unread byte held plus a bookkeeping cost
+ * per fragment (csctp_reasm_charged_bytes); a_rwnd is what is left of
+ * rcvbuf. With the buffer full, 6.2 has us drop DATA above the highest TSN
+ * received; DATA filling holes below it is still taken, up to twice the
+ * buffer.
+ *
+ * That alone can stall for good. The reader takes messages strictly one
+ * after the other (csctp_recv never interleaves two messages), so while the
+ * head of the ready queue is a message under partial delivery whose
+ * received part was all read, nothing behind it can be read. If what sits
+ * behind it (complete messages released by a late hole filler, data held
+ * for ordering or reassembly) fills the buffer, the chunk that continues
+ * the head is refused, every retransmission of it too, and the window never
+ * reopens. A peer that counts user data only against our window (6.2.1 B,
+ * as usrsctp, Linux and pion do) gets there easily with small messages,
+ * whose per-chunk charge it does not see.
+ *
+ * Choice: a reserve for the message under partial delivery.
+ *  - The chunk that continues the head message (its next TSN) is taken
+ *    whatever is queued behind it, as long as the head's own unread part
+ *    stays within the reserve: rcvbuf / 4, and at least one of its
+ *    fragments plus the per-chunk allowance of our sender.
+ *  - a_rwnd is at least what is left of that reserve. The window is then
+ *    open, as 6.2 requires for taking a chunk above the highest TSN, and
+ *    the peer's next new TSNs are that message's (a message's fragments
+ *    have consecutive TSNs, 6.9), so what it sends into the reserve is what
+ *    the reader waits for. A read that leaves the reader waiting again
+ *    reopens the reserve and is told to the peer at once.
+ *  - With nothing at all readable, the lowest missing TSN (cumulative TSN
+ *    ack + 1) is taken whatever the charge: it fills a hole (6.2 wants such
+ *    a chunk taken) and advances the cumulative TSN, releasing what waits
+ *    for it in order.
+ * Memory stays bounded: beyond the usual limits only the reserve and, with
+ * nothing readable, chunks that make data readable or complete the one
+ * straddling message; a hard cap (ASSOC_RX_CAP) still bounds a hostile
+ * peer.
+ *
+ * Not chosen: letting the reader take complete messages from behind the
+ * partial one interleaves two messages in the reader's byte stream (RFC
+ * 6458 fragment interleave level 0, which csctp_recv and the Go Read
+ * promise); taking data above the highest TSN with a zero window breaks
+ * 6.2; charging user data only would let tiny messages hold memory far
+ * beyond rcvbuf. */
+
+/* Hard limit on what the buffer may be charged, reserve included. */
+#define ASSOC_RX_CAP(a) (3 * (size_t)(a)->s.rcvbuf + 65536u)
+
+static size_t assoc_pd_reserve(const csctp_assoc *a, size_t frag) {
+  size_t min = frag + CSCTP_PEER_CHUNK_OVERHEAD;
+  size_t res = a->s.rcvbuf / 4;
+  return res > min ? res : min;
+}
+
 uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
   size_t held = csctp_reasm_charged_bytes(&a->rx);
-  return held >= a->s.rcvbuf ? 0 : (uint32_t)(a->s.rcvbuf - held);
+  size_t rwnd = held >= a->s.rcvbuf ? 0 : a->s.rcvbuf - held;
+  uint32_t next;
+  size_t pd, frag;
+  if (held < ASSOC_RX_CAP(a) &&
+      csctp_reasm_pd_head(&a->rx, &next, &pd, &frag)) {
+    size_t res = assoc_pd_reserve(a, frag);
+    if (res > pd && res - pd > rwnd)
+      rwnd = res - pd; /* the reserve of the message being read */
+  }
+  return rwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)rwnd;
 }
 
 /* 6.2: with a full buffer, new data beyond the highest TSN is dropped;
- * data filling holes below it is still taken, up to twice the buffer. */
+ * data filling holes below it is still taken, up to twice the buffer.
+ * What the reader waits for is taken from the reserve (see above). */
 static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
   size_t held = csctp_reasm_charged_bytes(&a->rx);
   if (held + len <= a->s.rcvbuf)
     return 1;
+  if (held + len > ASSOC_RX_CAP(a))
+    return 0;
+  uint32_t next;
+  size_t pd, frag;
+  if (csctp_reasm_pd_head(&a->rx, &next, &pd, &frag)) {
+    if (tsn == next && pd + len <= assoc_pd_reserve(a, frag > len ? frag : len))
+      return 1; /* continues the message being read */
+  } else if (!csctp_reasm_has_ready(&a->rx) &&
+             tsn == csctp_tsnmap_cum(&a->tsn) + 1u) {
+    return 1; /* nothing readable: the lowest missing TSN */
+  }
   if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
     return 0;
   return held + len <= 2 * (size_t)a->s.rcvbuf;
@@ -396,6 +472,14 @@ static void assoc_window_update(csctp_assoc *a) {
     return;
   if ((a->last_rwnd < a->s.pmtu && rwnd >= a->s.pmtu) ||
       rwnd - a->last_rwnd >= a->s.rcvbuf / 2)
+    a->sack_now = 1;
+  /* The reader waits for the message under partial delivery again and its
+   * reserve has room for another fragment: the peer's next chunks are that
+   * message's. */
+  uint32_t next;
+  size_t pd, frag;
+  if (csctp_reasm_pd_head(&a->rx, &next, &pd, &frag) && pd == 0 &&
+      rwnd - a->last_rwnd >= frag)
     a->sack_now = 1;
 }
 

@@ -162,7 +162,7 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   p->flight += sz;
   p->last_send = now;
-  uint32_t cost = csctp_chunk_rwnd_cost(c->len); /* 6.2.1 B */
+  uint32_t cost = csctp_chunk_rwnd_cost(&a->sq, c->len); /* 6.2.1 B */
   a->peer_rwnd = a->peer_rwnd > cost ? a->peer_rwnd - cost : 0;
   a->data_chunks_out++;
   csctp_assoc_restart_t3(a, pi, now);
@@ -207,7 +207,7 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
     csctp_chunk_out *c = a->sq.unsent;
     if (p->flight >= p->cwnd && !probe)
       break;
-    if (a->peer_rwnd < csctp_chunk_rwnd_cost(c->len) &&
+    if (a->peer_rwnd < csctp_chunk_rwnd_cost(&a->sq, c->len) &&
         a->sq.bytes_inflight > 0)
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
@@ -237,7 +237,7 @@ static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   csctp_chunk_out *u = a->sq.unsent;
   int sent = 0;
   r->probe_rtx = 0;
-  if (u && (a->peer_rwnd >= csctp_chunk_rwnd_cost(u->len) ||
+  if (u && (a->peer_rwnd >= csctp_chunk_rwnd_cost(&a->sq, u->len) ||
             a->sq.bytes_inflight == 0))
     sent = out_new_data(a, b, pi, 1, now) > 0;
   if (!sent) {

@@ -162,6 +162,12 @@ typedef struct csctp_settings {
   uint32_t nodelay;        /* 1: send at once (default); 0: coalesce */
   uint32_t max_assocs;     /* associations per endpoint, 4096 */
   uint32_t max_init_addrs; /* peer addresses kept from an INIT, 16 */
+  /* Bytes our sender counts against the peer's receive window for each DATA
+   * chunk on top of its user data, default 128. RFC 9260 6.2.1 counts user
+   * data only (0 does that, as usrsctp and Linux do); receivers, ours
+   * included, also spend memory per chunk, and 128 keeps a stream of tiny
+   * messages from overrunning them. Values above 65536 count as 65536. */
+  uint32_t peer_chunk_overhead;
 } csctp_settings;
 
 CSCTP_API void csctp_settings_default(csctp_settings *s);
@@ -313,7 +319,8 @@ typedef struct csctp_sndinfo {
  * Messages are atomic: the whole message is queued or none of it.
  * With CSCTP_SEND_EOF and len == 0 it only starts a graceful shutdown; with
  * CSCTP_SEND_ABORT it aborts, data being the reason (may be empty).
- * Returns 0, CSCTP_ERR_AGAIN (send buffer full now; retry after SACKs),
+ * Returns 0, CSCTP_ERR_AGAIN (send buffer full now, or 2^16 - 1 ordered
+ * messages of the stream outstanding (RFC 9260 6.1); retry after SACKs),
  * CSCTP_ERR_MSGSIZE (len exceeds the send buffer), CSCTP_ERR_STREAM,
  * CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STATE (shutting down or closed),
  * CSCTP_ERR_NOMEM, CSCTP_ERR_INVAL. */

@@ -39,6 +39,7 @@ void csctp_settings_default(csctp_settings *s) {
   s->nodelay = 1;
   s->max_assocs = 4096;
   s->max_init_addrs = 16;
+  s->peer_chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
 }
 
 static int ep_settings_valid(const csctp_settings *s) {

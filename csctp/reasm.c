@@ -42,6 +42,8 @@ typedef struct csctp_reasm_run {
   struct csctp_reasm_run *hnext[IX_COUNT];
   struct csctp_reasm_run *qnext;
   size_t bytes;         /* unread payload bytes */
+  uint32_t nfr;         /* unread fragments */
+  uint32_t frag_max;    /* largest fragment received */
   uint32_t first, last; /* TSNs received; first stays while being read */
   uint32_t ppid;
   uint16_t sid, ssn;
@@ -62,6 +64,8 @@ typedef struct csctp_reasm_stream {
 _Static_assert(REASM_FRAG_COST <= CSCTP_PEER_CHUNK_OVERHEAD,
                "receive charge exceeds the sender's per-chunk allowance");
 #define REASM_MIN_STREAMS 8u
+/* (ssn - next_ssn) mod 2^16 of the message delivered last on a stream. */
+#define REASM_SSN_BEHIND 0xFFFFu
 
 static void *mem_alloc(const csctp_reasm *r, size_t n) {
   return r->mem->malloc(n, r->mem->user_data);
@@ -407,16 +411,20 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
       // A second message with the SSN of one held cannot be told apart.
       if (same != NULL)
         return CSCTP_ERR_PROTO;
-      // SSNs compare in 16-bit serial arithmetic (1.6): one "before" the
-      // next expected was already delivered.
-      if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u)
+      // RFC 9260 6.1: a sender has at most 2^16 - 1 ordered messages
+      // outstanding per stream, so a new TSN may carry any SSN from
+      // next_ssn to next_ssn + 2^16 - 2. The one left, next_ssn - 1, was
+      // delivered (a retransmission of it is a duplicate TSN and never
+      // gets here). Serial comparison (1.6) would wrongly call the upper
+      // half of that window "already delivered".
+      if ((uint16_t)(d->ssn - next_ssn) == REASM_SSN_BEHIND)
         return CSCTP_ERR_PROTO;
     } else if (same != NULL) {
       // A later fragment of a message whose B is held: it must follow the B
       // and the message must still be missing pieces.
       if (same->has_e || !csctp_tsn_gt(tsn, same->first))
         return CSCTP_ERR_PROTO;
-    } else if ((uint16_t)(d->ssn - next_ssn) >= 0x8000u) {
+    } else if ((uint16_t)(d->ssn - next_ssn) == REASM_SSN_BEHIND) {
       // Its message was delivered whole, or its B would be indexed.
       return CSCTP_ERR_PROTO;
     }
@@ -462,6 +470,8 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     memset(u, 0, sizeof(*u));
     u->head = u->tail = f;
     u->bytes = d->len;
+    u->nfr = 1;
+    u->frag_max = (uint32_t)d->len;
     u->first = u->last = tsn;
     u->ppid = d->ppid;
     u->sid = d->sid;
@@ -499,6 +509,9 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     right = NULL;
   }
   u->bytes += d->len;
+  u->nfr++;
+  if (d->len > u->frag_max)
+    u->frag_max = (uint32_t)d->len;
   if (right != NULL) {
     ix_del(r, right);
     u->tail->next = right->head;
@@ -506,6 +519,9 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
     u->last = right->last;
     u->has_e = right->has_e;
     u->bytes += right->bytes;
+    u->nfr += right->nfr;
+    if (right->frag_max > u->frag_max)
+      u->frag_max = right->frag_max;
     added += right->bytes;
     mem_free(r, right);
   }
@@ -525,6 +541,17 @@ size_t csctp_reasm_charged_bytes(const csctp_reasm *r) {
 }
 
 size_t csctp_reasm_ready_bytes(const csctp_reasm *r) { return r->ready; }
+
+int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
+                        size_t *charged, size_t *frag_max) {
+  const run *u = r->qhead;
+  if (u == NULL || u->state != RUN_PD)
+    return 0;
+  *next_tsn = u->last + 1u;
+  *charged = u->bytes + u->nfr * REASM_FRAG_COST;
+  *frag_max = u->frag_max;
+  return 1;
+}
 
 int csctp_reasm_has_ready(const csctp_reasm *r) {
   return r->qhead != NULL && r->qhead->head != NULL;
@@ -558,6 +585,7 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
       u->tail = NULL;
     r->rd_off = 0;
     r->nfrags--;
+    u->nfr--;
     mem_free(r, f);
   }
   info->sid = u->sid;

@@ -69,8 +69,9 @@ void csctp_reasm_free(csctp_reasm *r);
  * TSN, the peer retransmits); CSCTP_ERR_PROTO when the chunk cannot fit with
  * the ones held (a fragment whose TSN neighbours belong to another message,
  * a B fragment right after an unfinished message, a second message with the
- * SSN of one still held, an SSN serially before the stream's next expected
- * one); CSCTP_ERR_INVAL on a bad argument. Nothing is kept on error. */
+ * SSN of one still held, the SSN just before the stream's next expected
+ * one: any other is at most 2^16 - 2 ahead, which RFC 9260 6.1 allows);
+ * CSCTP_ERR_INVAL on a bad argument. Nothing is kept on error. */
 int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
                     const csctp_addr *from);
 
@@ -85,6 +86,15 @@ size_t csctp_reasm_charged_bytes(const csctp_reasm *r);
  * queue. They are read in queue order, so a partially delivered message at
  * its head that waits for its next fragment holds the others back. */
 size_t csctp_reasm_ready_bytes(const csctp_reasm *r);
+
+/* csctp_reasm_pd_head returns 1 when the head of the ready queue is a
+ * message under partial delivery (still missing its end), and then sets
+ * *next_tsn to the TSN that continues it, *charged to what its unread part
+ * costs in csctp_reasm_charged_bytes (0 once all received was read: the
+ * reader waits for it, and whatever is queued behind it cannot be read
+ * first) and *frag_max to its largest fragment so far. Else returns 0. */
+int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
+                        size_t *charged, size_t *frag_max);
 
 /* csctp_reasm_has_ready returns 1 when csctp_reasm_read would copy data. */
 int csctp_reasm_has_ready(const csctp_reasm *r);

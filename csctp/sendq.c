@@ -18,10 +18,12 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
   q->next_tsn = initial_tsn;
   q->cum_acked = initial_tsn - 1;
   q->miss_threshold = 3; /* 7.2.4 */
+  q->chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
   if (nstreams > 0) {
-    q->next_ssn = csctp_calloc(mem, nstreams, sizeof(uint16_t));
+    q->next_ssn = csctp_calloc(mem, 2 * (size_t)nstreams, sizeof(uint16_t));
     if (!q->next_ssn)
       return CSCTP_ERR_NOMEM;
+    q->ordered_out = q->next_ssn + nstreams;
   }
   return 0;
 }
@@ -32,6 +34,8 @@ static void sendq_release(csctp_sendq *q, csctp_chunk_out *c) {
   q->overhead -= sizeof(*c);
   csctp_free(q->mem, c);
   if (--m->refs == 0) {
+    if (!(m->info.flags & CSCTP_SEND_UNORDERED))
+      q->ordered_out[m->info.sid]--; /* 6.1: no longer outstanding */
     q->overhead -= sizeof(*m);
     csctp_free(q->mem, m);
   }
@@ -64,6 +68,10 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
                      int sack_now) {
   if (len == 0 || frag_point == 0 || info->sid >= q->nstreams)
     return CSCTP_ERR_INVAL;
+  int unordered = (info->flags & CSCTP_SEND_UNORDERED) != 0;
+  /* 6.1: at most 2^16 - 1 ordered messages outstanding per stream. */
+  if (!unordered && q->ordered_out[info->sid] >= CSCTP_SENDQ_MAX_ORDERED)
+    return CSCTP_ERR_AGAIN;
   size_t nfrag = (len + frag_point - 1) / frag_point;
   csctp_msg_out *m = csctp_malloc(q->mem, sizeof(*m) + len);
   if (!m)
@@ -73,7 +81,6 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
   m->info = *info;
   memcpy(m->data, data, len);
   csctp_chunk_out *head = NULL, *tail = NULL;
-  int unordered = (info->flags & CSCTP_SEND_UNORDERED) != 0;
   uint16_t ssn = unordered ? 0 : q->next_ssn[info->sid];
   for (size_t i = 0; i < nfrag; i++) {
     csctp_chunk_out *c = csctp_calloc(q->mem, 1, sizeof(*c));
@@ -106,8 +113,10 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
     tail = c;
   }
   m->refs = (uint32_t)nfrag;
-  if (!unordered)
+  if (!unordered) {
     q->next_ssn[info->sid]++;
+    q->ordered_out[info->sid]++;
+  }
   if (q->unsent_tail)
     q->unsent_tail->next = head;
   else
@@ -169,7 +178,7 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
   c->tx_count++;
   c->sent_at = now;
   c->msg->sent = 1;
-  q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
+  q->bytes_inflight += csctp_chunk_rwnd_cost(q, c->len);
 }
 
 /* leave_flight takes an in-flight chunk out of its path's flight. */
@@ -178,7 +187,7 @@ static void sendq_leave_flight(csctp_sendq *q, csctp_path *paths,
   uint32_t sz = csctp_chunk_out_wire_size(c);
   csctp_path *p = &paths[c->path];
   p->flight = p->flight > sz ? p->flight - sz : 0;
-  q->bytes_inflight -= csctp_chunk_rwnd_cost(c->len);
+  q->bytes_inflight -= csctp_chunk_rwnd_cost(q, c->len);
 }
 
 /* RFC 8985 6.2 step 2: remember the newly acknowledged chunk sent last.
@@ -257,7 +266,7 @@ static void sendq_ungap(csctp_sendq *q, csctp_path *paths, csctp_chunk_out *c,
                         csctp_sack_result *res) {
   c->state = CSCTP_OUT_INFLIGHT;
   paths[c->path].flight += csctp_chunk_out_wire_size(c);
-  q->bytes_inflight += csctp_chunk_rwnd_cost(c->len);
+  q->bytes_inflight += csctp_chunk_rwnd_cost(q, c->len);
   res->t3_start[c->path] = 1;
   if (++c->miss >= q->miss_threshold && !c->fast_rtx_done)
     csctp_sendq_mark_lost(q, paths, c, res);
@@ -394,6 +403,34 @@ static const csctp_msg_out *sendq_first_unreported(csctp_chunk_out *c) {
 const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q) {
   const csctp_msg_out *m = sendq_first_unreported(q->out);
   return m ? m : sendq_first_unreported(q->unsent);
+}
+
+void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
+                               void (*fail)(const csctp_msg_out *m, void *ud),
+                               void *ud) {
+  if (nstreams >= q->nstreams)
+    return;
+  q->nstreams = nstreams;
+  csctp_chunk_out **pp = &q->unsent, *prev = NULL;
+  while (*pp) {
+    csctp_chunk_out *c = *pp;
+    csctp_msg_out *m = c->msg;
+    if (c->sid < nstreams || m->sent) {
+      prev = c;
+      pp = &c->next;
+      continue;
+    }
+    *pp = c->next;
+    if (q->unsent_tail == c)
+      q->unsent_tail = prev;
+    q->n_unsent--;
+    q->unsent_bytes -= c->len;
+    if (!m->reported) {
+      m->reported = 1;
+      fail(m, ud);
+    }
+    sendq_release(q, c);
+  }
 }
 
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,

@@ -49,6 +49,8 @@ typedef struct csctp_sendq {
   csctp_chunk_out *unsent, *unsent_tail;
   csctp_chunk_out *out, *out_tail; /* outstanding, ascending TSN */
   uint16_t *next_ssn;
+  uint16_t *ordered_out; /* per stream: ordered messages not fully cum-acked
+                            (same allocation as next_ssn) */
   uint16_t nstreams;
   uint32_t next_tsn;   /* TSN for the next new chunk */
   uint32_t cum_acked;  /* Cumulative TSN Ack Point */
@@ -61,6 +63,7 @@ typedef struct csctp_sendq {
   uint32_t bytes_inflight; /* INFLIGHT chunks' csctp_chunk_rwnd_cost */
   uint8_t miss_threshold;  /* miss indications that mark a chunk (7.2.4: 3;
                               more once reordering was seen, recovery.h) */
+  uint32_t chunk_overhead; /* per chunk, see csctp_chunk_rwnd_cost */
 } csctp_sendq;
 
 /* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */
@@ -89,8 +92,13 @@ int csctp_sendq_init(csctp_sendq *q, const csctp_mem *mem, uint16_t nstreams,
 /* csctp_sendq_free frees everything without reporting. */
 void csctp_sendq_free(csctp_sendq *q);
 
-/* csctp_sendq_push fragments and queues a message (len >= 1). Returns 0 or
- * CSCTP_ERR_NOMEM (nothing queued). */
+/* csctp_sendq_push fragments and queues a message (len >= 1). Returns 0,
+ * CSCTP_ERR_NOMEM (nothing queued) or CSCTP_ERR_AGAIN when the message is
+ * ordered and its stream already has CSCTP_SENDQ_MAX_ORDERED ordered
+ * messages outstanding (queued or sent, not fully cum-acked): RFC 9260 6.1
+ * allows no more, or an SSN would be reused while its first holder may
+ * still be waiting at the receiver. */
+#define CSCTP_SENDQ_MAX_ORDERED 0xFFFFu
 int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
                      const uint8_t *data, size_t len, size_t frag_point,
                      int sack_now);
@@ -157,13 +165,25 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point);
 
-/* What a chunk takes from the peer's window: its user data plus a fixed
- * allowance for the receiver's bookkeeping. RFC 9260 6.2.1 B counts the data
- * only; receivers (ours included) charge their buffer per chunk too, and a
- * sender that ignores it overruns them with small messages. */
+/* csctp_sendq_limit_streams lowers the outbound stream count to nstreams
+ * (RFC 9260 5.1.1: the peer's MIS, learnt after messages may have been
+ * queued). Every message queued on a stream >= nstreams and never
+ * transmitted is taken out of the queue and handed to fail (once, marked
+ * reported) before it is freed; it is never sent. */
+void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
+                               void (*fail)(const csctp_msg_out *m, void *ud),
+                               void *ud);
+
+/* What a chunk takes from the peer's window: its user data plus an
+ * allowance for the receiver's bookkeeping (q->chunk_overhead, from
+ * csctp_settings.peer_chunk_overhead; CSCTP_PEER_CHUNK_OVERHEAD until the
+ * association sets it). RFC 9260 6.2.1 B counts the data only; receivers
+ * (ours included) charge their buffer per chunk too, and a sender that
+ * ignores it overruns them with small messages. */
 #define CSCTP_PEER_CHUNK_OVERHEAD 128u
-static inline uint32_t csctp_chunk_rwnd_cost(uint32_t len) {
-  return len + CSCTP_PEER_CHUNK_OVERHEAD;
+static inline uint32_t csctp_chunk_rwnd_cost(const csctp_sendq *q,
+                                             uint32_t len) {
+  return len + q->chunk_overhead;
 }
 
 /* Size of a DATA chunk on the wire (header + padded payload). */

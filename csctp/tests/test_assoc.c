@@ -404,6 +404,363 @@ static void test_reconnect_after_lost_shutdown_complete(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* RFC 9260 5.1.1: the peer's MIS caps our outbound streams. A message
+ * queued in COOKIE-WAIT on a stream the peer does not allow is never sent:
+ * it fails with SEND_FAILED (unsent, its data returned), and the messages
+ * on allowed streams go through. */
+static void test_send_failed_stream_beyond_peer_mis(void) {
+  csctp_settings sa, sb;
+  csctp_settings_default(&sa);
+  csctp_settings_default(&sb);
+  sa.num_ostreams = 10;
+  sb.max_instreams = 2;
+  pair p;
+  memset(&p, 0, sizeof(p));
+  p.drop_type = -1;
+  p.addr_a.family = p.addr_b.family = CSCTP_AF_INET;
+  p.addr_a.ip[0] = 10, p.addr_a.ip[3] = 1;
+  p.addr_b.ip[0] = 10, p.addr_b.ip[3] = 2;
+  p.now = 1000 * CSCTP_SECONDS;
+  REQUIRE(csctp_endpoint_new(&p.a, 5000, &sa, NULL, seeded_rand, &seed_a,
+                             p.now) == 0);
+  REQUIRE(csctp_endpoint_new(&p.b, 6000, &sb, NULL, seeded_rand, &seed_b,
+                             p.now) == 0);
+  csctp_endpoint_listen(p.b, 1);
+  csctp_assoc_id id = 0;
+  csctp_addr to = p.addr_b;
+  REQUIRE(csctp_connect(p.a, &to, 1, 6000, NULL, p.now, &id) == 0);
+  /* COOKIE-WAIT: all ten streams are still ours to use */
+  csctp_sndinfo s5 = {.sid = 5, .ppid = 55, .context = 0x5555, .assoc_id = id};
+  csctp_sndinfo s1 = {.sid = 1, .ppid = 11, .assoc_id = id};
+  CHECK_EQ(csctp_send(p.a, &s5, NULL, (const uint8_t *)"lost?", 5, p.now), 0);
+  CHECK_EQ(csctp_send(p.a, &s1, NULL, (const uint8_t *)"fine", 4, p.now), 0);
+  for (int i = 0; i < 5; i++) {
+    pair_flush(&p);
+    pair_tick(&p);
+  }
+  /* the peer saw no DATA on stream 5: nothing to report back */
+  csctp_event evs[32];
+  size_t n = csctp_endpoint_poll_events(p.a, evs, 32);
+  int failed = 0, remote_error = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i].type == CSCTP_EV_SEND_FAILED) {
+      failed++;
+      CHECK_EQ(evs[i].u.send_failed.info.sid, 5);
+      CHECK_EQ(evs[i].u.send_failed.info.ppid, 55);
+      CHECK_EQ(evs[i].u.send_failed.info.context, 0x5555);
+      CHECK_EQ(evs[i].u.send_failed.was_sent, 0);
+      CHECK_EQ(evs[i].u.send_failed.len, 5);
+      if (evs[i].u.send_failed.data)
+        CHECK_MEM(evs[i].u.send_failed.data, "lost?", 5);
+    }
+    if (evs[i].type == CSCTP_EV_REMOTE_ERROR)
+      remote_error++;
+    csctp_event_clear(p.a, &evs[i]);
+  }
+  CHECK_EQ(failed, 1);
+  CHECK_EQ(remote_error, 0);
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.a, id, &st) == 0);
+  CHECK_EQ(st.outbound_streams, 2);
+  CHECK_EQ(st.send_queued, 0);
+  CHECK_EQ(csctp_send(p.a, &s5, NULL, (const uint8_t *)"x", 1, p.now),
+           CSCTP_ERR_STREAM);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(p.b, 0, &ri, buf, sizeof(buf), p.now), 4);
+  CHECK_EQ(ri.sid, 1);
+  CHECK_EQ(csctp_recv(p.b, 0, &ri, buf, sizeof(buf), p.now), CSCTP_ERR_AGAIN);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
+/* ---- A scripted peer: receive window rules (RFC 9260 6.2, 6.9) ---------- */
+
+/* One csctp endpoint (S, port 6000) against a peer written here with the
+ * codec, which does the handshake by hand and then sends exactly the DATA
+ * chunks a test wants. */
+typedef struct sp {
+  uint64_t seed;
+  csctp_endpoint *s;
+  csctp_addr me, peer;
+  csctp_tstamp now;
+  uint32_t tag, s_tag, tsn; /* tsn: our initial TSN */
+  csctp_assoc_id id;
+} sp;
+
+static void sp_inject(sp *p, const uint8_t *chunks, size_t len) {
+  static uint8_t pkt[70000];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  csctp_pkt_begin(&b, 5000, 6000, p->s_tag);
+  csctp_put_bytes(&b, chunks, len);
+  size_t n = csctp_pkt_finish(&b);
+  csctp_endpoint_read_pkt(p->s, &p->peer, &p->me, pkt, n, p->now);
+}
+
+/* Drains S's output; returns the first chunk of type in it (copied into
+ * keep) or 0. */
+static int sp_pull(sp *p, int type, uint8_t *keep, size_t cap, csctp_tlv *out) {
+  static uint8_t buf[70000];
+  csctp_addr dst, src;
+  csctp_ssize n;
+  int found = 0;
+  while ((n = csctp_endpoint_write_pkt(p->s, &dst, &src, buf, sizeof(buf),
+                                       p->now)) > 0) {
+    csctp_tlv_iter it;
+    csctp_tlv c;
+    csctp_tlv_iter_init(&it, buf + 12, (size_t)n - 12);
+    while (!found && keep && csctp_chunk_next(&it, &c) == 1)
+      if (c.type == type && (size_t)n <= cap) {
+        memcpy(keep, buf, (size_t)n);
+        *out = c;
+        out->value = keep + (c.value - buf);
+        found = 1;
+      }
+  }
+  return found;
+}
+
+static int sp_connect(sp *p, const csctp_settings *s) {
+  memset(p, 0, sizeof(*p));
+  p->seed = 77;
+  p->me.family = p->peer.family = CSCTP_AF_INET;
+  p->me.ip[0] = 10, p->me.ip[3] = 2;
+  p->peer.ip[0] = 10, p->peer.ip[3] = 9;
+  p->now = 1000 * CSCTP_SECONDS;
+  p->tag = 0xA1B2C3D4;
+  p->tsn = 7000;
+  if (csctp_endpoint_new(&p->s, 6000, s, NULL, seeded_rand, &p->seed, p->now))
+    return 0;
+  csctp_endpoint_listen(p->s, 1);
+  uint8_t chunk[1024];
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, chunk, sizeof(chunk));
+  csctp_init in = {.init_tag = p->tag,
+                   .a_rwnd = 1u << 20,
+                   .num_ostreams = 4,
+                   .max_instreams = 4,
+                   .init_tsn = p->tsn};
+  csctp_put_init_begin(&b, CSCTP_CT_INIT, &in, &off);
+  csctp_chunk_end(&b, off);
+  sp_inject(p, chunk, b.len); /* vtag 0: s_tag is still 0 */
+  static uint8_t keep[70000];
+  csctp_tlv c;
+  if (!sp_pull(p, CSCTP_CT_INIT_ACK, keep, sizeof(keep), &c))
+    return 0;
+  csctp_init ack;
+  if (csctp_init_decode(&c, &ack) != 0)
+    return 0;
+  csctp_tlv_iter it;
+  csctp_tlv par, ck;
+  int have = 0;
+  csctp_tlv_iter_init(&it, c.value + 16, c.value_len - 16);
+  while (!have && csctp_param_next(&it, &par) == 1)
+    if (par.type == CSCTP_PT_STATE_COOKIE)
+      ck = par, have = 1;
+  if (!have)
+    return 0;
+  p->s_tag = ack.init_tag;
+  uint8_t echo[1024];
+  csctp_buf_init(&b, echo, sizeof(echo));
+  csctp_put_cookie_echo(&b, ck.value, ck.value_len);
+  sp_inject(p, echo, b.len);
+  sp_pull(p, 0, NULL, 0, NULL);
+  csctp_event ev;
+  if (!find_event(p->s, CSCTP_EV_ASSOC_UP, &ev))
+    return 0;
+  p->id = ev.assoc_id;
+  return 1;
+}
+
+/* Sends one DATA chunk of len bytes (TSN = initial + off); returns 1 when
+ * S took it (its count of DATA chunks received grew). */
+static int sp_data(sp *p, uint32_t off, uint16_t sid, uint16_t ssn,
+                   uint8_t flags, size_t len) {
+  static uint8_t payload[2000], chunk[2100];
+  memset(payload, (int)(off & 0xFF), len);
+  csctp_buf b;
+  csctp_buf_init(&b, chunk, sizeof(chunk));
+  csctp_data d = {.flags = flags,
+                  .tsn = p->tsn + off,
+                  .sid = sid,
+                  .ssn = ssn,
+                  .ppid = 5,
+                  .payload = payload,
+                  .len = len};
+  csctp_put_data(&b, &d);
+  csctp_assoc_status st0, st1;
+  csctp_assoc_status_get(p->s, p->id, &st0);
+  sp_inject(p, chunk, b.len);
+  sp_pull(p, 0, NULL, 0, NULL);
+  csctp_assoc_status_get(p->s, p->id, &st1);
+  return st1.data_chunks_in > st0.data_chunks_in;
+}
+
+static size_t sp_read_all(sp *p, size_t *msgs) {
+  static uint8_t buf[1 << 16];
+  csctp_rcvinfo ri;
+  csctp_ssize n;
+  size_t total = 0;
+  while ((n = csctp_recv(p->s, p->id, &ri, buf, sizeof(buf), p->now)) > 0) {
+    total += (size_t)n;
+    if (msgs && (ri.flags & CSCTP_RCV_EOR))
+      (*msgs)++;
+  }
+  return total;
+}
+
+#define FB CSCTP_DATA_FLAG_B
+#define FE CSCTP_DATA_FLAG_E
+
+/* RFC 9260 6.9 and 6.2: a message under partial delivery heads the queue;
+ * 200 complete messages released behind it by late hole fillers hold more
+ * than the receive buffer. The reader waits for the big message's next
+ * fragment, above the highest TSN received: the window must stay open for
+ * it and it must be taken, or nothing can ever be read again. */
+static void test_rx_partial_delivery_reserve(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.rcvbuf = 16384; /* partial delivery from 8192 bytes */
+  sp p;
+  REQUIRE(sp_connect(&p, &s));
+  /* TSN 0: stream 1 SSN 0, missing for now; 1..200: stream 1 SSN 1..200,
+   * ten bytes each; 201..: stream 0 SSN 0, 1000-byte fragments. */
+  for (uint32_t i = 0; i < 9; i++)
+    CHECK(sp_data(&p, 201 + i, 0, 0, i == 0 ? FB : 0, 1000));
+  CHECK_EQ(sp_read_all(&p, NULL), 9000); /* partial delivery */
+  int took = 0;
+  for (uint16_t i = 1; i <= 200; i++)
+    took += sp_data(&p, i, 1, i, FB | FE, 10); /* fill holes */
+  CHECK_EQ(took, 200);
+  CHECK(sp_data(&p, 0, 1, 0, FB | FE, 10));
+  /* all 201 are complete but queued behind the partial message */
+  CHECK_EQ(sp_read_all(&p, NULL), 0);
+  csctp_assoc_status st;
+  REQUIRE(csctp_assoc_status_get(p.s, p.id, &st) == 0);
+  CHECK(st.local_rwnd >= 1000); /* open for the next fragment */
+  CHECK(sp_data(&p, 210, 0, 0, 0, 1000));
+  CHECK_EQ(sp_read_all(&p, NULL), 1000);
+  CHECK(sp_data(&p, 211, 0, 0, FE, 500));
+  size_t msgs = 0;
+  CHECK_EQ(sp_read_all(&p, &msgs), 500 + 201 * 10);
+  CHECK_EQ(msgs, 202);
+  csctp_endpoint_del(p.s);
+}
+
+/* RFC 9260 6.2: with nothing readable, the chunk filling the lowest hole
+ * is taken even when late hole fillers behind it charged the buffer to its
+ * limit; otherwise the reader waits forever. */
+static void test_rx_lowest_hole_always_taken(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.rcvbuf = 16384;
+  sp p;
+  REQUIRE(sp_connect(&p, &s));
+  CHECK(sp_data(&p, 1000, 2, 0, FB | FE, 10)); /* highest TSN */
+  CHECK_EQ(sp_read_all(&p, NULL), 10);
+  /* hole fillers on stream 1 behind its SSN 0, until one is refused */
+  uint16_t n = 1;
+  while (n < 1000 && sp_data(&p, n, 1, n, FB | FE, 10))
+    n++;
+  CHECK(n < 1000); /* the buffer's limit was reached */
+  CHECK_EQ(sp_read_all(&p, NULL), 0);
+  CHECK(sp_data(&p, 0, 1, 0, FB | FE, 1000)); /* the lowest hole */
+  size_t msgs = 0;
+  CHECK_EQ(sp_read_all(&p, &msgs), 1000 + (size_t)(n - 1) * 10);
+  CHECK_EQ(msgs, n);
+  csctp_endpoint_del(p.s);
+}
+
+/* Moves the packets `from` has to write into `to`; returns how many. With
+ * hold, the first one is kept in *held instead (its length in *held_len). */
+static int pair_move(pair *p, int a_to_b, uint8_t *held, size_t *held_len) {
+  uint8_t buf[2048];
+  csctp_endpoint *from = a_to_b ? p->a : p->b, *to = a_to_b ? p->b : p->a;
+  const csctp_addr *src = a_to_b ? &p->addr_a : &p->addr_b;
+  const csctp_addr *dst = a_to_b ? &p->addr_b : &p->addr_a;
+  csctp_addr d, s;
+  csctp_ssize n;
+  int moved = 0;
+  while ((n = csctp_endpoint_write_pkt(from, &d, &s, buf, sizeof(buf),
+                                       p->now)) > 0) {
+    if (held && *held_len == 0) {
+      memcpy(held, buf, (size_t)n);
+      *held_len = (size_t)n;
+      continue;
+    }
+    csctp_endpoint_read_pkt(to, src, dst, buf, (size_t)n, p->now);
+    moved++;
+  }
+  return moved;
+}
+
+/* RFC 9260 5.2.4 A and 5.1.1: the peer restarts allowing fewer inbound
+ * streams. A message never sent on a stream it no longer allows fails with
+ * SEND_FAILED (unsent, data returned); one on an allowed stream goes on in
+ * the new incarnation. */
+static void test_restart_fewer_streams_fails_unsent(void) {
+  pair p;
+  pair_init(&p, NULL);
+  pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  csctp_assoc_id bid = ev.assoc_id;
+  csctp_endpoint_del(p.a);
+  csctp_settings sa;
+  csctp_settings_default(&sa);
+  sa.max_instreams = 2;
+  seed_a += 200;
+  REQUIRE(csctp_endpoint_new(&p.a, 5000, &sa, NULL, seeded_rand, &seed_a,
+                             p.now) == 0);
+  csctp_assoc_id id = 0;
+  csctp_addr to = p.addr_b;
+  REQUIRE(csctp_connect(p.a, &to, 1, 6000, NULL, p.now, &id) == 0);
+  pair_move(&p, 1, NULL, NULL); /* INIT */
+  pair_move(&p, 0, NULL, NULL); /* INIT ACK */
+  uint8_t echo[2048];
+  size_t echo_len = 0;
+  pair_move(&p, 1, echo, &echo_len); /* COOKIE ECHO, held */
+  REQUIRE(echo_len > 0);
+  /* b queues two messages that it has not sent when the restart comes */
+  csctp_sndinfo s5 = {.sid = 5, .ppid = 55, .context = 5, .assoc_id = bid};
+  csctp_sndinfo s1 = {.sid = 1, .ppid = 11, .context = 1, .assoc_id = bid};
+  CHECK_EQ(csctp_send(p.b, &s5, NULL, (const uint8_t *)"five", 4, p.now), 0);
+  CHECK_EQ(csctp_send(p.b, &s1, NULL, (const uint8_t *)"one", 3, p.now), 0);
+  csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, echo, echo_len, p.now);
+  pair_flush(&p);
+  csctp_event evs[32];
+  size_t n = csctp_endpoint_poll_events(p.b, evs, 32);
+  int restart = 0, failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i].type == CSCTP_EV_ASSOC_RESTART) {
+      restart++;
+      CHECK_EQ(evs[i].u.up.outbound_streams, 2);
+    }
+    if (evs[i].type == CSCTP_EV_SEND_FAILED) {
+      failed++;
+      CHECK_EQ(evs[i].u.send_failed.info.sid, 5);
+      CHECK_EQ(evs[i].u.send_failed.info.context, 5);
+      CHECK_EQ(evs[i].u.send_failed.was_sent, 0);
+      CHECK_EQ(evs[i].u.send_failed.len, 4);
+      if (evs[i].u.send_failed.data)
+        CHECK_MEM(evs[i].u.send_failed.data, "five", 4);
+    }
+    csctp_event_clear(p.b, &evs[i]);
+  }
+  CHECK_EQ(restart, 1);
+  CHECK_EQ(failed, 1);
+  uint8_t buf[16];
+  csctp_rcvinfo ri;
+  CHECK_EQ(csctp_recv(p.a, id, &ri, buf, sizeof(buf), p.now), 3);
+  CHECK_EQ(ri.sid, 1);
+  CHECK_MEM(buf, "one", 3);
+  CHECK_EQ(csctp_recv(p.a, id, &ri, buf, sizeof(buf), p.now), CSCTP_ERR_AGAIN);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
   TEST_RUN(test_reconnect_after_lost_shutdown_complete);
   TEST_RUN(test_reflected_abort_after_shutdown);
@@ -415,5 +772,9 @@ int main(void) {
   TEST_RUN(test_connect_refused);
   TEST_RUN(test_abort);
   TEST_RUN(test_bad_args);
+  TEST_RUN(test_send_failed_stream_beyond_peer_mis);
+  TEST_RUN(test_rx_partial_delivery_reserve);
+  TEST_RUN(test_rx_lowest_hole_always_taken);
+  TEST_RUN(test_restart_fewer_streams_fails_unsent);
   return TEST_SUMMARY();
 }

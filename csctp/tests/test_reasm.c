@@ -13,7 +13,6 @@
 #include "talloc.h"
 #include "test.h"
 
-
 /* ---- Helpers ------------------------------------------------------------ */
 
 #define FB CSCTP_DATA_FLAG_B
@@ -538,19 +537,23 @@ static void test_proto(void) {
   }
   live = t.live;
   held = csctp_reasm_held_bytes(&r);
+  // The SSN just before the next expected one is 2^16 - 1 ahead: the
+  // sender would have 2^16 messages outstanding, more than 6.1 allows.
   CHECK_EQ(add_str(&r, FBE, 200, 6, 2, "x"), CSCTP_ERR_PROTO);
-  CHECK_EQ(add_str(&r, FBE, 200, 6, 0, "x"), CSCTP_ERR_PROTO);
-  CHECK_EQ(add_str(&r, FE, 200, 6, 1, "x"), CSCTP_ERR_PROTO);
-  CHECK_EQ(add_str(&r, FB, 200, 6, 0x8003, "x"), CSCTP_ERR_PROTO);
-  CHECK_EQ(add_str(&r, 0, 200, 6, 0x8003, "x"), CSCTP_ERR_PROTO);
+  CHECK_EQ(add_str(&r, FE, 200, 6, 2, "x"), CSCTP_ERR_PROTO);
+  CHECK_EQ(add_str(&r, 0, 200, 6, 2, "x"), CSCTP_ERR_PROTO);
   CHECK_EQ(t.live, live);
   CHECK_EQ(csctp_reasm_held_bytes(&r), held);
-  // 0x8002 is 0x7FFF ahead of 3: far, but possible.
-  REQUIRE(add_str(&r, FBE, 200, 6, 0x8002, "x") == 0);
+  // Every other SSN is ahead by less than 2^16 - 1 (6.1): SSN 0 is 65533
+  // messages ahead of 3 and 0x8003 32768 ahead, both possible with a new
+  // TSN (a duplicate TSN never reaches reassembly).
+  REQUIRE(add_str(&r, FBE, 200, 6, 0x8003, "x") == 0);
+  REQUIRE(add_str(&r, FB, 202, 6, 0, "x") == 0);
   CHECK(!csctp_reasm_has_ready(&r));
   // A stream never used expects SSN 0.
   CHECK_EQ(add_str(&r, FBE, 300, 7, 0xFFFF, "x"), CSCTP_ERR_PROTO);
   REQUIRE(add_str(&r, FBE, 300, 7, 0x7FFF, "x") == 0);
+  REQUIRE(add_str(&r, FBE, 301, 7, 0xFFFE, "x") == 0);
   csctp_reasm_free(&r);
   CHECK_EQ(t.live, 0);
 }
@@ -1016,6 +1019,94 @@ static void test_nomem(void) {
   CHECK(n > total);
 }
 
+/* ---- SSNs far ahead ----------------------------------------------------- */
+
+/* RFC 9260 6.1 lets a sender have up to 2^16 - 1 ordered messages
+ * outstanding per stream, so while SSN 0 is missing SSNs 1 .. 65534 can all
+ * arrive (with new TSNs): none of them is a duplicate message. */
+static void test_ssn_window_ahead(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_reasm r;
+  REQUIRE(csctp_reasm_init(&r, &mem, 2, 1u << 20) == 0);
+  uint8_t b = 0;
+  for (uint32_t ssn = 1; ssn <= 0xFFFE; ssn++) {
+    b = (uint8_t)ssn;
+    int rv = add(&r, FBE, 1000u + ssn, 1, (uint16_t)ssn, ssn, &b, 1);
+    if (rv != 0) {
+      CHECK_EQ(rv, 0);
+      fprintf(stderr, "  refused SSN %u\n", ssn);
+      break;
+    }
+  }
+  CHECK(!csctp_reasm_has_ready(&r));
+  // 2^16 - 1 ahead is one too many outstanding.
+  b = 0xFF;
+  CHECK_EQ(add(&r, FBE, 1000u + 0xFFFF, 1, 0xFFFF, 0, &b, 1), CSCTP_ERR_PROTO);
+  // SSN 0 arrives: all 65535 messages come out in order.
+  b = 0;
+  REQUIRE(add(&r, FBE, 1000, 1, 0, 0, &b, 1) == 0);
+  csctp_rcvinfo info;
+  uint8_t buf[4];
+  uint32_t n = 0;
+  while (csctp_reasm_read(&r, &info, buf, sizeof(buf)) == 1) {
+    if (info.ssn != (uint16_t)n || buf[0] != (uint8_t)n)
+      break;
+    n++;
+  }
+  CHECK_EQ(n, 0xFFFF);
+  csctp_reasm_free(&r);
+  CHECK_EQ(t.live, 0);
+}
+
+/* csctp_reasm_pd_head: what the reader waits for while a message under
+ * partial delivery heads the ready queue (RFC 9260 6.9), whatever is
+ * queued behind it. */
+static void test_pd_head(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_reasm r;
+  REQUIRE(csctp_reasm_init(&r, &mem, 4, 100) == 0);
+  static uint8_t p[300];
+  uint32_t next = 0;
+  size_t charged = 0, frag = 0;
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  REQUIRE(add(&r, FB, 10, 0, 0, 1, p, 150) == 0); /* >= pd_point: out */
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 11);
+  CHECK_EQ(charged, csctp_reasm_charged_bytes(&r));
+  CHECK(charged > 150);
+  CHECK_EQ(frag, 150);
+  /* a complete message on another stream queues behind it */
+  REQUIRE(add(&r, FBE, 20, 1, 0, 2, p, 5) == 0);
+  csctp_rcvinfo info;
+  uint8_t buf[400];
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, 100), 100);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK(charged >= 50 && charged < csctp_reasm_charged_bytes(&r));
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 50);
+  /* everything received was read: the reader waits for TSN 11 */
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 11);
+  CHECK_EQ(charged, 0);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), CSCTP_ERR_AGAIN);
+  REQUIRE(add(&r, 0, 11, 0, 0, 1, p, 200) == 0);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 1);
+  CHECK_EQ(next, 12);
+  CHECK(charged > 200);
+  CHECK_EQ(frag, 200);
+  /* its end arrives: no longer partial */
+  REQUIRE(add(&r, FE, 12, 0, 0, 1, p, 7) == 0);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 207);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof buf), 5);
+  CHECK_EQ(info.sid, 1);
+  CHECK_EQ(csctp_reasm_pd_head(&r, &next, &charged, &frag), 0);
+  csctp_reasm_free(&r);
+  CHECK_EQ(t.live, 0);
+}
+
 int main(void) {
   TEST_RUN(test_init_args);
   TEST_RUN(test_single_in_order);
@@ -1029,6 +1120,8 @@ int main(void) {
   TEST_RUN(test_pd_point_zero);
   TEST_RUN(test_proto);
   TEST_RUN(test_ssn_wrap);
+  TEST_RUN(test_ssn_window_ahead);
+  TEST_RUN(test_pd_head);
   TEST_RUN(test_reverse_1000);
   TEST_RUN(test_many_fragments);
   TEST_RUN(test_memory_per_stream);

@@ -941,12 +941,49 @@ static void test_push_nomem_every_nth(void) {
   }
 }
 
+/* RFC 9260 6.1: at most 2^16 - 1 ordered messages outstanding per stream,
+ * or a new message would reuse the SSN of one the receiver may still hold.
+ * Outstanding means queued or in flight and not fully acknowledged. */
+static void test_ordered_outstanding_limit(void) {
+  fx f;
+  fx_init(&f, 2, 1);
+  for (uint32_t i = 0; i < 0xFFFF; i++)
+    REQUIRE(push(&f, 0, 0, i, 1, 1420) == 0);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), CSCTP_ERR_AGAIN);
+  CHECK_EQ(f.q.n_unsent, 0xFFFF); /* nothing queued by the refusal */
+  /* other streams and unordered messages are not limited */
+  CHECK_EQ(push(&f, 1, 0, 0, 1, 1420), 0);
+  CHECK_EQ(push(&f, 0, CSCTP_SEND_UNORDERED, 0, 1, 1420), 0);
+  /* sent is not acknowledged */
+  csctp_chunk_out *c = send_next(&f, 0, T0);
+  REQUIRE(c != NULL);
+  CHECK_EQ(c->ssn, 0);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), CSCTP_ERR_AGAIN);
+  /* gap-acked is not enough: the message is still outstanding */
+  csctp_chunk_out *d = send_next(&f, 0, T0);
+  REQUIRE(d != NULL);
+  csctp_sack_result r;
+  const uint16_t gap[2] = {2, 2};
+  sack(&f, 0, gap, 1, T0 + 10 * MS, &r);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), CSCTP_ERR_AGAIN);
+  /* the cumulative ack frees SSN 0 and 1: two more fit, SSNs wrap onto
+   * them */
+  sack(&f, 2, NULL, 0, T0 + 20 * MS, &r);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), 0);
+  CHECK_EQ(f.q.unsent_tail->ssn, 0xFFFF);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), 0);
+  CHECK_EQ(f.q.unsent_tail->ssn, 0);
+  CHECK_EQ(push(&f, 0, 0, 0, 1, 1420), CSCTP_ERR_AGAIN);
+  fx_done(&f);
+}
+
 int main(void) {
   TEST_RUN(test_fragment_10000);
   TEST_RUN(test_fragment_unordered_and_sizes);
   TEST_RUN(test_push_invalid);
   TEST_RUN(test_ssn_per_stream);
   TEST_RUN(test_ssn_wraps);
+  TEST_RUN(test_ordered_outstanding_limit);
   TEST_RUN(test_tsn_assignment);
   TEST_RUN(test_sack_cumulative);
   TEST_RUN(test_sack_per_path);

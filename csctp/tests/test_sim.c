@@ -972,6 +972,203 @@ static void test_alloc_fail_nth(void) {
     }
 }
 
+/* ---- stall watch --------------------------------------------------------- */
+
+/* A stall: messages still to deliver, no association lost, and no reader
+ * took a byte for STALL_BOUND of virtual time (pauses in these scenarios
+ * are seconds; retransmission backoff tops out at RTO.Max, 60 s). */
+#define STALL_BOUND (600 * SEC)
+
+typedef struct stall_watch {
+  uint64_t reads;
+  csctp_tstamp since;
+  int hit;
+} stall_watch;
+
+static void stall_watch_init(stall_watch *w, sim *s) {
+  memset(w, 0, sizeof *w);
+  w->since = s->now;
+}
+
+/* Returns 1 (and records a violation once) when the run is stalled. */
+static int stall_check(sim *s, stall_watch *w) {
+  uint64_t reads = 0;
+  for (int i = 0; i < s->nnodes; i++)
+    reads += s->nodes[i].app.reads;
+  if (reads != w->reads || sim_pred_flows_settled(s, NULL) ||
+      pred_any_lost(s, NULL)) {
+    w->reads = reads;
+    w->since = s->now;
+    return 0;
+  }
+  if (s->now - w->since < STALL_BOUND)
+    return 0;
+  if (!w->hit) {
+    w->hit = 1;
+    sim_violation(s, "stalled: nothing read for %.0f s with messages pending",
+                  secs(s->now - w->since));
+    for (int i = 0; i < s->nnodes; i++) {
+      sim_node *n = &s->nodes[i];
+      csctp_assoc_status st;
+      if (n->ep && n->assoc &&
+          csctp_assoc_status_get(n->ep, n->assoc, &st) == 0)
+        fprintf(stderr,
+                "  %s: recv_queued=%u local_rwnd=%u send_queued=%u "
+                "pending=%zu delivered=%llu/%zu\n",
+                n->name, (unsigned)st.recv_queued, (unsigned)st.local_rwnd,
+                (unsigned)st.send_queued, csctp_recv_pending(n->ep, 0),
+                (unsigned long long)n->app.tx.delivered, n->app.tx.n);
+    }
+  }
+  return 1;
+}
+
+static int pred_done_lost_or_stalled(sim *s, void *ud) {
+  return pred_done_or_lost(s, NULL) || stall_check(s, ud);
+}
+
+/* ---- partial delivery against a user-data-only sender -------------------- */
+
+/* Drops packets whose first chunk is DATA on stream 1 with SSN >= 200
+ * before t1, and any packet carrying stream 1's SSN 0 before t2. */
+typedef struct pd_hook {
+  csctp_tstamp t1, t2;
+  uint32_t dropped;
+} pd_hook;
+
+static int pd_hook_fn(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                      csctp_tstamp *extra_delay, void *ud) {
+  pd_hook *h = ud;
+  (void)l;
+  (void)extra_delay;
+  int drop = 0;
+  for (size_t off = 12; off + 16 <= len;) {
+    uint16_t clen = (uint16_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+    if (clen < 4)
+      break;
+    if (pkt[off] == 0) { /* DATA */
+      uint16_t sid = (uint16_t)(pkt[off + 8] << 8 | pkt[off + 9]);
+      uint16_t ssn = (uint16_t)(pkt[off + 10] << 8 | pkt[off + 11]);
+      if (sid == 1 && ((off == 12 && ssn >= 200 && s->now < h->t1) ||
+                       (ssn == 0 && s->now < h->t2)))
+        drop = 1;
+    }
+    off += (clen + 3u) & ~3u;
+  }
+  h->dropped += (uint32_t)drop;
+  return drop;
+}
+
+/* RFC 9260 6.9 and 6.2: a message under partial delivery at the head of
+ * the receiver's queue, with complete messages released behind it by late
+ * retransmissions until they fill the 64 KiB buffer (700 tiny messages,
+ * whose per-chunk charge the sender does not count: peer_chunk_overhead 0,
+ * as usrsctp and Linux count). The reader waits for the big message's next
+ * fragment, which is above the highest TSN received: it must still be
+ * taken, or nothing ever moves again. */
+static void test_pd_stall_user_data_sender(void) {
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.peer_chunk_overhead = 0;
+  cs.sndbuf = 8u << 20;
+  ss.rcvbuf = 64 * 1024;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.rate = 1000000; /* 8 Mbit/s: the big message takes seconds */
+  sim_node *c, *v;
+  sim *s =
+      pair_new(0x5eed0d01, "pd_stall_user_data_sender", &cs, &ss, &lp, &c, &v);
+  pd_hook h = {4 * SEC, 6 * SEC, 0};
+  sim_link *l = sim_link_find(s, &c->addrs[0], &v->addrs[0]);
+  REQUIRE(l != NULL);
+  l->hook = pd_hook_fn;
+  l->hook_data = &h;
+  /* a first message opens the congestion window, so that the tiny ones
+   * and the start of the big one leave in one flight */
+  sim_flow_add(&c->app.tx, 3, 3, 0, 1u << 20);
+  for (int i = 0; i <= 700; i++)
+    sim_flow_add(&c->app.tx, 1, 1, 0, 10);
+  sim_flow_add(&c->app.tx, 0, 2, 0, 6u << 20);
+  v->app.rd_min = 1024;
+  v->app.rd_max = 16384;
+  CHECK_EQ(sim_connect(c, v), 0);
+  stall_watch w;
+  stall_watch_init(&w, s);
+  int r = sim_run_until(s, s->now + 3600 * SEC, pred_done_lost_or_stalled, &w);
+  CHECK(h.dropped > 0);
+  CHECK(!w.hit);
+  CHECK(r == 1 && sim_pred_flows_done(s, NULL));
+  CHECK(!pred_any_lost(s, NULL));
+  run_data(s, c, v, 120 * SEC);
+  CHECK_EQ(finish(s), 0);
+}
+
+/* ---- 2^16 - 1 ordered messages outstanding ------------------------------ */
+
+/* Drops every packet carrying DATA with stream 0's SSN 0 before until. */
+typedef struct ssn0_hook {
+  csctp_tstamp until;
+  uint32_t dropped;
+} ssn0_hook;
+
+static int ssn0_hook_fn(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                        csctp_tstamp *extra_delay, void *ud) {
+  ssn0_hook *h = ud;
+  (void)l;
+  (void)extra_delay;
+  if (s->now >= h->until)
+    return 0;
+  for (size_t off = 12; off + 16 <= len;) {
+    uint16_t clen = (uint16_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+    if (clen < 4)
+      break;
+    if (pkt[off] == 0 && pkt[off + 8] == 0 && pkt[off + 9] == 0 &&
+        pkt[off + 10] == 0 && pkt[off + 11] == 0) {
+      h->dropped++;
+      return 1;
+    }
+    off += (clen + 3u) & ~3u;
+  }
+  return 0;
+}
+
+/* RFC 9260 6.1: up to 2^16 - 1 ordered messages may be outstanding on a
+ * stream. With SSN 0 lost for seconds and a 16 MiB receive buffer, 40000
+ * one-byte messages arrive behind it; SSNs 32768 and up are not
+ * "already delivered" (they used to draw a Protocol Violation ABORT). */
+static void test_ordered_window_ahead(void) {
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.sndbuf = 32u << 20;
+  ss.rcvbuf = 16u << 20;
+  sim_node *c, *v;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.delay = 1 * MS; /* all 40000 leave before the first T3 */
+  sim *s = pair_new(0x5eed0d02, "ordered_window_ahead", &cs, &ss, &lp, &c, &v);
+  ssn0_hook h = {2500 * MS, 0};
+  sim_link *l = sim_link_find(s, &c->addrs[0], &v->addrs[0]);
+  REQUIRE(l != NULL);
+  l->hook = ssn0_hook_fn;
+  l->hook_data = &h;
+  for (int i = 0; i < 40000; i++)
+    sim_flow_add(&c->app.tx, 0, 9, 0, 1);
+  CHECK_EQ(sim_connect(c, v), 0);
+  /* while SSN 0 is missing, more than 32768 messages are held */
+  sim_run_until(s, 2400 * MS, pred_any_lost, NULL);
+  csctp_assoc_status st;
+  if (v->assoc && csctp_assoc_status_get(v->ep, v->assoc, &st) == 0)
+    CHECK(st.data_chunks_in > 32768);
+  else
+    CHECK(0);
+  CHECK(h.dropped > 0);
+  CHECK(v->app.reads == 0);
+  run_data(s, c, v, 120 * SEC);
+  CHECK_EQ(finish(s), 0);
+}
+
 /* ---- soak ---------------------------------------------------------------- */
 
 static uint64_t soak_messages, soak_bytes, soak_retx, soak_violations;
@@ -983,6 +1180,53 @@ static int pred_soak_done(sim *s, void *ud) {
   (void)ud;
   return sim_pred_all_closed(s, NULL) || (c->lost && !v->up) ||
          (v->lost && !c->up);
+}
+
+/* Runs of tiny messages (1..64 bytes) between huge ones (64 KB..1 MB),
+ * until max_bytes. */
+static void add_mixed_msgs(sim_flow *f, sim_rng *r, uint64_t max_bytes,
+                           uint16_t nstreams, double pu) {
+  uint64_t bytes = 0;
+  while (bytes < max_bytes) {
+    /* a run stays on one stream, mostly ordered: a late hole filler then
+     * releases many messages at once */
+    size_t tiny = (size_t)sim_rng_logrange(r, 1, 2000);
+    uint16_t tsid = (uint16_t)sim_rng_range(r, 0, nstreams - 1u);
+    for (size_t i = 0; i < tiny; i++)
+      sim_flow_add(f, tsid, (uint32_t)sim_rng_next(r),
+                   sim_rng_chance(r, pu / 4),
+                   (uint32_t)sim_rng_logrange(r, 1, 64));
+    bytes += tiny * 16;
+    uint32_t size = (uint32_t)sim_rng_logrange(r, 64 * 1024, 1024 * 1024);
+    uint16_t sid = (uint16_t)sim_rng_range(r, 0, nstreams - 1u);
+    sim_flow_add(f, sid, (uint32_t)sim_rng_next(r), sim_rng_chance(r, pu),
+                 size);
+    bytes += size;
+  }
+}
+
+/* Mixed soak: for a while, drops packets that start with a small DATA
+ * chunk (a tiny message) with probability p, so that tiny messages come
+ * late, as hole fillers, while huge ones are being delivered in parts. */
+typedef struct tiny_loss {
+  csctp_tstamp from, until;
+  double p;
+  sim_rng rng;
+} tiny_loss;
+
+static int tiny_loss_hook(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                          csctp_tstamp *extra_delay, void *ud) {
+  tiny_loss *h = ud;
+  (void)l;
+  (void)extra_delay;
+  if (len < 16 || pkt[12] != 0 || s->now < h->from || s->now >= h->until)
+    return 0;
+  uint16_t clen = (uint16_t)(pkt[14] << 8 | pkt[15]);
+  return clen < 16 + 100 && sim_rng_chance(&h->rng, h->p);
+}
+
+static int pred_soak_done_or_stalled(sim *s, void *ud) {
+  return pred_soak_done(s, NULL) || stall_check(s, ud);
 }
 
 static uint64_t soak_one(uint64_t seed, int verbose) {
@@ -1019,6 +1263,17 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
                              : o_from + sim_rng_range(&r2, 0, 10000) * MS;
   int allocfail = sim_rng_chance(&r2, 0.1);
   int victim = (int)sim_rng_range(&r2, 0, 1);
+  /* "mixed": tiny and huge messages, partial delivery, small receive
+   * buffers, and senders that count user data only against the peer's
+   * window (peer_chunk_overhead 0, as usrsctp and Linux do), so that the
+   * receivers' per-chunk charge goes unseen by the senders */
+  int mixed = sim_rng_chance(&r2, 0.3);
+  if (mixed) {
+    cs.peer_chunk_overhead = ss.peer_chunk_overhead = 0;
+    cs.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 96 * 1024);
+    ss.rcvbuf = (uint32_t)sim_rng_logrange(&r2, 16 * 1024, 96 * 1024);
+    cs.sndbuf = ss.sndbuf = 2u << 20;
+  }
   sim_node *c, *v;
   sim *s = pair_new2(seed, "soak", &cs, &ss, &lp, mh, &c, &v);
   if (verbose)
@@ -1033,13 +1288,31 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   }
   if (allocfail)
     (victim ? v : c)->mem.fail_prob = 0.002;
+  tiny_loss tl;
+  memset(&tl, 0, sizeof tl);
+  if (mixed) {
+    tl.from = sim_rng_chance(&r2, 0.5) ? 0 : sim_rng_range(&r2, 0, 5000) * MS;
+    tl.until = tl.from + sim_rng_range(&r2, 500, 10000) * MS;
+    tl.p = sim_rng_chance(&r2, 0.5) ? 1.0 : sim_rng_double(&r2) * 0.9;
+    sim_rng_seed(&tl.rng, seed ^ 0x71A7ull);
+    for (int i = 0; i < s->nlinks; i++) {
+      s->links[i].hook = tiny_loss_hook;
+      s->links[i].hook_data = &tl;
+    }
+  }
   uint64_t cap = 2u << 20;
   double pu = sim_rng_double(&r) * 0.5;
-  add_msgs(&c->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
-           cs.num_ostreams, pu);
-  if (sim_rng_chance(&r, 0.5))
-    add_msgs(&v->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
-             ss.num_ostreams, pu);
+  if (mixed) {
+    add_mixed_msgs(&c->app.tx, &r2, cap, cs.num_ostreams, pu);
+    if (sim_rng_chance(&r2, 0.5))
+      add_mixed_msgs(&v->app.tx, &r2, cap, ss.num_ostreams, pu);
+  } else {
+    add_msgs(&c->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
+             cs.num_ostreams, pu);
+    if (sim_rng_chance(&r, 0.5))
+      add_msgs(&v->app.tx, &r, sim_rng_range(&r, 1, 150), cap, 1, 100000,
+               ss.num_ostreams, pu);
+  }
   sim_node *nodes[2] = {c, v};
   for (int i = 0; i < 2; i++) {
     sim_app *a = &nodes[i]->app;
@@ -1077,17 +1350,20 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   if (verbose)
     fprintf(stderr,
             "  multihomed=%d outage=%d (%.3f..%.3f) alloc_failures=%d "
-            "(%s)\n",
+            "(%s) mixed=%d (tiny loss %.2f at %.3f..%.3f)\n",
             mh, outage, secs(o_from),
             o_until == CSCTP_TSTAMP_NEVER ? -1.0 : secs(o_until), allocfail,
-            victim ? "server" : "client");
+            victim ? "server" : "client", mixed, tl.p, secs(tl.from),
+            secs(tl.until));
   int rc = sim_connect(c, v);
   for (int i = 0; i < 10 && rc == CSCTP_ERR_NOMEM; i++)
     rc = sim_connect(c, v); /* an injected failure hit csctp_connect */
   CHECK_EQ(rc, 0);
   /* the shutdown is requested once the sides' messages are queued: run
    * until both sides ended */
-  int ok = sim_run_until(s, 7200 * SEC, pred_soak_done, NULL);
+  stall_watch w;
+  stall_watch_init(&w, s);
+  int ok = sim_run_until(s, 7200 * SEC, pred_soak_done_or_stalled, &w);
   int lost = pred_any_lost(s, NULL);
   if (ok != 1)
     sim_violation(s,
@@ -1224,5 +1500,7 @@ int main(int argc, char **argv) {
   RUN(test_stale_cookie);
   RUN(test_alloc_failures);
   RUN(test_alloc_fail_nth);
+  RUN(test_pd_stall_user_data_sender);
+  RUN(test_ordered_window_ahead);
   return TEST_SUMMARY();
 }
