@@ -246,24 +246,42 @@ static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
   }
 }
 
-/* 7.2.4 (2), (3), (6): the first loss of a Fast Recovery period cuts cwnd
- * on the paths concerned and sends one packet of retransmissions past
- * cwnd; later ones are retransmitted as cwnd allows. */
-static void assoc_enter_fast_recovery(csctp_assoc *a, const uint8_t *paths) {
-  if (a->in_fast_recovery)
-    return;
+/* Cut cwnd on the paths concerned (7.2.3) and start a Fast Recovery
+ * period ending with the highest TSN sent (7.2.4 (6)). */
+static void assoc_cut_cwnd(csctp_assoc *a, const uint8_t *paths,
+                           csctp_tstamp now) {
   for (uint8_t i = 0; i < a->npaths; i++)
     if (paths[i])
       csctp_cc_on_fast_rtx(&a->paths[i]);
   a->in_fast_recovery = 1;
   a->fast_recovery_exit = a->sq.next_tsn - 1;
-  a->fast_rtx_now = 1;
+  a->last_cwnd_cut = now;
   a->fast_recoveries++;
 }
 
-static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r) {
+/* 7.2.4 (2), (3), (6): the first loss of a Fast Recovery period cuts cwnd
+ * and sends one packet of retransmissions past cwnd; later ones are
+ * retransmitted as cwnd allows. */
+static void assoc_enter_fast_recovery(csctp_assoc *a, const uint8_t *paths,
+                                      csctp_tstamp now) {
+  if (a->in_fast_recovery)
+    return;
+  assoc_cut_cwnd(a, paths, now);
+  a->fast_rtx_now = 1;
+}
+
+/* A lost retransmission is a further indication of congestion (RFC 8985
+ * 9.3, RFC 5681 4.3): once per window, i.e. for a retransmission sent after
+ * the last reduction, cwnd is reduced again and Fast Recovery restarts
+ * (else a path that keeps dropping retransmissions would be fed at the
+ * same rate for ever). */
+static void assoc_fast_retransmit(csctp_assoc *a, const csctp_sack_result *r,
+                                  csctp_tstamp now) {
   a->fast_retransmits += (uint64_t)r->new_fast_rtx;
-  assoc_enter_fast_recovery(a, r->fast_rtx_path);
+  if (a->in_fast_recovery && r->rtx_lost_sent_at > a->last_cwnd_cut)
+    assoc_cut_cwnd(a, r->rtx_lost_path, now);
+  else
+    assoc_enter_fast_recovery(a, r->fast_rtx_path, now);
 }
 
 static csctp_tstamp assoc_srtt(const csctp_assoc *a) {
@@ -291,7 +309,7 @@ void csctp_assoc_on_recovery_timer(csctp_assoc *a, csctp_tstamp now) {
     memset(&res, 0, sizeof(res));
     csctp_recovery_detect(&a->rec, &a->sq, a->paths, assoc_srtt(a), now, &res);
     if (res.new_fast_rtx)
-      assoc_fast_retransmit(a, &res);
+      assoc_fast_retransmit(a, &res, now);
   }
   if (a->rec.pto <= now) {
     /* RFC 8985 7.3: the next packet carries the probe, and T3-rtx is
@@ -346,12 +364,12 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
     a->in_fast_recovery = 0; /* 6.2.1 D iv */
   csctp_recovery_detect(&a->rec, &a->sq, a->paths, assoc_srtt(a), now, &res);
   if (res.new_fast_rtx) {
-    assoc_fast_retransmit(a, &res);
+    assoc_fast_retransmit(a, &res, now);
   } else if (probe_repaired) {
     /* RFC 8985 7.4: the probe repaired a loss: reduce cwnd once. */
     uint8_t pp[CSCTP_MAX_PATHS] = {0};
     pp[a->rec.probe_path] = 1;
-    assoc_enter_fast_recovery(a, pp);
+    assoc_enter_fast_recovery(a, pp, now);
     a->fast_rtx_now = 0; /* nothing is waiting to be resent */
   }
   if (res.cum_advanced)
@@ -381,7 +399,8 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   if (!csctp_sendq_path_has_inflight(&a->sq, pi))
     return;
   a->t3_expiries++;
-  csctp_cc_on_t3(p);                               /* E1 */
+  csctp_cc_on_t3(p); /* E1 */
+  a->last_cwnd_cut = now;
   csctp_path_backoff(p, &a->s);                    /* E2 */
   csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
   csctp_recovery_on_t3(&a->rec);

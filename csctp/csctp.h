@@ -437,7 +437,8 @@ typedef struct csctp_assoc_status {
    * TSNs, RFC 9260 3.3.4): the original had arrived after all. */
   uint64_t spurious_retransmits;
   /* Tail loss probes sent (RFC 8985 7) and Fast Recovery periods entered
-   * (RFC 9260 7.2.4: each one a cwnd reduction). */
+   * (RFC 9260 7.2.4) or restarted by a lost retransmission (RFC 8985 9.3):
+   * each one a cwnd reduction. */
   uint64_t tail_loss_probes, fast_recoveries;
 } csctp_assoc_status;
 

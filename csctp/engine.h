@@ -67,8 +67,9 @@ struct csctp_assoc {
   csctp_recovery rec; /* RACK-TLP (recovery.h) */
   int in_fast_recovery;
   uint32_t fast_recovery_exit;
-  uint32_t error_count; /* association error counter (8.1) */
-  uint32_t burst;       /* packets with new DATA since the last input */
+  csctp_tstamp last_cwnd_cut; /* when loss last reduced cwnd */
+  uint32_t error_count;       /* association error counter (8.1) */
+  uint32_t burst;             /* packets with new DATA since the last input */
   int fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
   int t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
   int t3_hold;          /* ...after which nothing until the next SACK */

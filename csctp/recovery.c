@@ -116,6 +116,11 @@ void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,
       continue;
     csctp_tstamp due = c->sent_at + r->rack_rtt + reo;
     if (due <= now) {
+      if (c->tx_count > 1) {
+        res->rtx_lost_path[c->path] = 1;
+        if (c->sent_at > res->rtx_lost_sent_at)
+          res->rtx_lost_sent_at = c->sent_at;
+      }
       csctp_sendq_mark_lost(q, paths, c, res);
       res->rack_lost++;
       marked = 1;

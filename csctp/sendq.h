@@ -74,6 +74,10 @@ typedef struct csctp_sack_result {
   int new_acked;    /* some chunk was newly acknowledged */
   int new_fast_rtx; /* chunks newly marked for fast retransmit */
   int rack_lost;    /* ... of which by RACK (recovery.h) */
+  /* Lost retransmissions among them: the latest one's send time and their
+   * paths (RFC 8985 9.3: each is a further congestion indication). */
+  csctp_tstamp rtx_lost_sent_at;
+  uint8_t rtx_lost_path[CSCTP_MAX_PATHS];
   /* RACK input (RFC 8985 6.2 step 2): the newly acknowledged chunk sent
    * last, skipping retransmissions acknowledged sooner than min_rtt. */
   int rack_have;

@@ -1443,6 +1443,19 @@ static int run_soak(uint64_t n, uint64_t base) {
   return TEST_SUMMARY() || soak_violations != 0;
 }
 
+/* Soak seeds that once failed, kept as scenarios:
+ *   0xef9637ff92911b01  mixed: packets starting with a tiny DATA chunk all
+ *                       dropped for 10 s; every lost retransmission was
+ *                       re-struck each round trip at an unreduced cwnd
+ *                       (127,564 retransmissions) until a lost
+ *                       retransmission counted as a further congestion
+ *                       indication (RFC 8985 9.3). */
+static void test_soak_regressions(void) {
+  static const uint64_t seeds[] = {0xef9637ff92911b01ull};
+  for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+    CHECK_EQ(soak_one(seeds[i], 0), 0);
+}
+
 /* --run SUBSTRING: only the scenarios whose function name contains it */
 static const char *only;
 #define RUN(fn)                                                                \
@@ -1502,5 +1515,6 @@ int main(int argc, char **argv) {
   RUN(test_alloc_fail_nth);
   RUN(test_pd_stall_user_data_sender);
   RUN(test_ordered_window_ahead);
+  RUN(test_soak_regressions);
   return TEST_SUMMARY();
 }
