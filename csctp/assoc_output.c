@@ -224,10 +224,10 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
   return n;
 }
 
-/* RFC 8985 7.3: the probe timeout fired. One packet goes: new data if the
- * peer's window takes it, else the highest-TSN chunk in flight again; then
- * T3-rtx is restarted so that it stays the last resort. Returns 1 if a
- * probe went. */
+/* RFC 8985 7.3: the probe timeout fired (and re-armed T3-rtx, see
+ * csctp_assoc_on_recovery_timer). One packet goes: new data if the peer's
+ * window takes it, else the highest-TSN chunk in flight again. Returns 1 if
+ * a probe went. */
 static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                      csctp_tstamp now) {
   csctp_recovery *r = &a->rec;
@@ -254,7 +254,6 @@ static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   r->rtt_since_probe = 0;
   r->pto = CSCTP_TSTAMP_NEVER;
   a->tail_loss_probes++;
-  a->paths[pi].t3 = now + a->paths[pi].rto;
   return 1;
 }
 
