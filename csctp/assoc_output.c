@@ -95,6 +95,19 @@ static int out_put_heartbeat(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   return 0;
 }
 
+/* Queued ERROR chunks, oldest first, as many as fit. */
+static void out_put_errors(csctp_assoc *a, csctp_buf *b) {
+  while (a->nerrors > 0) {
+    csctp_pending_error *e = &a->errors[0];
+    if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
+                              e->len) != 0)
+      break;
+    csctp_free(&a->ep->mem, e->value);
+    memmove(&a->errors[0], &a->errors[1],
+            (size_t)(--a->nerrors) * sizeof(a->errors[0]));
+  }
+}
+
 /* Control chunks for path pi, in the order the peer must see them.
  * Heartbeats are tied to a path, SACKs and ERRORs go where the DATA came
  * from (csctp_assoc_reply_path), the rest travels on the data path. */
@@ -105,15 +118,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   if (data_path && a->send_cookie_ack &&
       csctp_put_empty_chunk(b, CSCTP_CT_COOKIE_ACK, 0) == 0)
     a->send_cookie_ack = 0;
-  while (reply_path && a->nerrors > 0) {
-    csctp_pending_error *e = &a->errors[0];
-    if (csctp_put_cause_chunk(b, CSCTP_CT_ERROR, 0, e->code, e->value,
-                              e->len) != 0)
-      break;
-    csctp_free(&a->ep->mem, e->value);
-    memmove(&a->errors[0], &a->errors[1],
-            (size_t)(--a->nerrors) * sizeof(a->errors[0]));
-  }
+  if (reply_path)
+    out_put_errors(a, b);
   if (a->send_hb_ack && a->hb_ack_path == pi &&
       csctp_put_heartbeat(b, CSCTP_CT_HEARTBEAT_ACK, a->hb_ack_info,
                           a->hb_ack_len) == 0)
@@ -333,6 +339,9 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
         csctp_put_cookie_echo(&b, a->cookie, a->cookie_len) != 0)
       return 0;
     a->send_cookie_echo = 0;
+    /* 3.2.2: an Unrecognized Parameters report on the INIT ACK rides with
+     * the COOKIE ECHO. */
+    out_put_errors(a, &b);
     out_data(a, &b, pi, now);
   } else {
     out_control(a, &b, pi, now);

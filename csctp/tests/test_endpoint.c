@@ -1668,7 +1668,7 @@ static void test_init_ack_small_rwnd(void) {
  * carried an ERROR with Unrecognized Parameters (cause 8), and the value of
  * that cause; whether it came before the COOKIE ACK was received. */
 typedef struct unrec_seen {
-  int errors, early;
+  int errors, early, bundled;
   uint8_t value[128];
   size_t len;
 } unrec_seen;
@@ -1686,6 +1686,7 @@ static void scan_unrec(const outp *o, int cookie_acked, unrec_seen *u) {
     /* 3.2.2: bundled with the COOKIE ECHO, or after the COOKIE ACK. */
     if (!echo && !cookie_acked)
       u->early++;
+    u->bundled += echo; /* 3.2.2 SHOULD: in the COOKIE ECHO's packet */
     if (u->errors++ == 0) {
       size_t clen = csctp_get16(c.value + 2);
       CHECK(clen >= 4 && clen <= c.value_len);
@@ -1756,6 +1757,7 @@ static void test_init_ack_unknown_params(void) {
   CHECK_EQ(init_ack_round(params, n, &u), 2);
   CHECK_EQ(u.errors, 1);
   CHECK_EQ(u.early, 0);
+  CHECK_EQ(u.bundled, 1);
   static const uint8_t w1[] = {0xC1, 0x23, 0, 10, 'r', 'e', 'p', 'o', 'r', 't'};
   CHECK_EQ(u.len >= sizeof(w1), 1);
   CHECK_MEM(u.value, w1, sizeof(w1));
