@@ -614,18 +614,20 @@ static void assoc_on_stale_cookie(csctp_assoc *a, const csctp_tlv *cause,
 
 /* ---- Control chunks ---------------------------------------------------- */
 
-/* 8.3: answer with the Heartbeat Information as received. One answer is
- * held per association (a newer HEARTBEAT replaces it), in one buffer that
- * grows to at most the path MTU: a flood cannot grow memory. Information
- * too big for a HEARTBEAT ACK within the MTU cannot be answered. */
+/* 8.3: answer with the Heartbeat Information, "together with any other
+ * received TLVs, copied unchanged": the HEARTBEAT's whole value is echoed.
+ * One answer is held per association (a newer HEARTBEAT replaces it), in
+ * one buffer that grows to at most the path MTU: a flood cannot grow
+ * memory. A HEARTBEAT too big for a HEARTBEAT ACK within the MTU cannot be
+ * answered. */
 static void assoc_on_heartbeat(csctp_assoc *a, const csctp_tlv *c,
                                uint8_t path) {
   const uint8_t *info;
-  size_t len;
-  if (csctp_heartbeat_decode(c, &info, &len) != 0)
+  size_t info_len, len = c->value_len;
+  if (csctp_heartbeat_decode(c, &info, &info_len) != 0)
     return;
   size_t mtu = a->paths[path].mtu;
-  size_t over = CSCTP_COMMON_HDR_LEN + CSCTP_CHUNK_HDR_LEN + 4;
+  size_t over = CSCTP_COMMON_HDR_LEN + CSCTP_CHUNK_HDR_LEN;
   if (mtu < over || CSCTP_PAD4(len) > mtu - over)
     return;
   if (len > a->hb_ack_cap) {
@@ -635,8 +637,7 @@ static void assoc_on_heartbeat(csctp_assoc *a, const csctp_tlv *c,
     a->hb_ack_info = buf;
     a->hb_ack_cap = len;
   }
-  if (len > 0)
-    memcpy(a->hb_ack_info, info, len);
+  memcpy(a->hb_ack_info, c->value, len);
   a->hb_ack_len = len;
   a->hb_ack_path = path;
   a->send_hb_ack = 1;

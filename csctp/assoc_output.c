@@ -121,7 +121,7 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   if (reply_path)
     out_put_errors(a, b);
   if (a->send_hb_ack && a->hb_ack_path == pi &&
-      csctp_put_heartbeat(b, CSCTP_CT_HEARTBEAT_ACK, a->hb_ack_info,
+      csctp_put_raw_chunk(b, CSCTP_CT_HEARTBEAT_ACK, 0, a->hb_ack_info,
                           a->hb_ack_len) == 0)
     a->send_hb_ack = 0;
   if (a->paths[pi].hb_send_now)

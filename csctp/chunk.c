@@ -595,7 +595,8 @@ int csctp_put_empty_chunk(csctp_buf *b, uint8_t type, uint8_t flags) {
  *  | type=10 | flags=0  | length = 4 + cookie len  |
  *  | cookie (the State Cookie value) ...           |
  */
-int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len) {
+int csctp_put_raw_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
+                        const void *value, size_t len) {
   size_t length;
 
   if (len > TLV_MAX_LEN - TLV_HDR_LEN)
@@ -603,10 +604,14 @@ int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len) {
   length = TLV_HDR_LEN + len;
   if (!has_room(b, CSCTP_PAD4(length)))
     return CSCTP_ERR_NOBUF;
-  append_chunk_hdr(b, CSCTP_CT_COOKIE_ECHO, 0, length);
-  append(b, cookie, len);
+  append_chunk_hdr(b, type, flags, length);
+  append(b, value, len);
   append_pad(b, length);
   return 0;
+}
+
+int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len) {
+  return csctp_put_raw_chunk(b, CSCTP_CT_COOKIE_ECHO, 0, cookie, len);
 }
 
 /* ABORT (3.3.7) and ERROR (3.3.10)

@@ -308,6 +308,10 @@ int csctp_put_shutdown(csctp_buf *b, uint32_t cum_tsn);
 /* A chunk with no value: COOKIE ACK, SHUTDOWN ACK, SHUTDOWN COMPLETE. */
 int csctp_put_empty_chunk(csctp_buf *b, uint8_t type, uint8_t flags);
 int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len);
+/* A chunk whose value is len bytes given as they go on the wire (padding
+ * added): e.g. a HEARTBEAT ACK echoing a HEARTBEAT's parameters. */
+int csctp_put_raw_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
+                        const void *value, size_t len);
 /* ABORT or ERROR with a single cause (code 0: no cause, for ABORT). */
 int csctp_put_cause_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
                           uint16_t code, const void *value, size_t len);

@@ -114,7 +114,8 @@ struct csctp_assoc {
   uint8_t nerrors;
   uint8_t hb_ack_path;
   int send_hb_ack;
-  uint8_t *hb_ack_info; /* owned; hb_ack_cap bytes, at most a path MTU */
+  uint8_t *hb_ack_info; /* HEARTBEAT value to echo (8.3); owned, hb_ack_cap
+                           bytes, at most a path MTU */
   size_t hb_ack_len, hb_ack_cap;
 
   /* Life. */

@@ -1671,6 +1671,27 @@ static void test_heartbeat_large_info(void) {
     if (hi.value_len == sizes[k])
       CHECK_MEM(hi.value, info, sizes[k]);
   }
+  /* 8.3: "together with any other received TLVs, copied unchanged". */
+  {
+    csctp_buf b;
+    csctp_buf_init(&b, chunk, sizeof(chunk));
+    REQUIRE(csctp_put_heartbeat(&b, CSCTP_CT_HEARTBEAT, info, 10) == 0);
+    static const uint8_t extra[] = {0x80, 0x77, 0, 7, 'x', 'y', 'z', 0};
+    memcpy(chunk + b.len, extra, sizeof extra);
+    size_t clen = 4 + 4 + 10 + 2 + 7; /* header, info + pad, extra TLV */
+    chunk[2] = (uint8_t)(clen >> 8);
+    chunk[3] = (uint8_t)clen;
+    raw_send(&r, chunk, b.len + sizeof extra);
+    raw_pull(&r);
+    csctp_tlv c;
+    int i = raw_find(&r, CSCTP_CT_HEARTBEAT_ACK, &c);
+    CHECK(i >= 0);
+    if (i >= 0) {
+      CHECK_EQ(c.value_len, clen - 4);
+      if (c.value_len == clen - 4)
+        CHECK_MEM(c.value, chunk + 4, clen - 4);
+    }
+  }
   /* The flood: every size, answered or overwritten, memory flat. */
   long live = r.ms.live;
   size_t bytes = r.ms.bytes;
