@@ -13,6 +13,11 @@
 #define RECOVERY_MIN_RTT_WINDOW (10 * CSCTP_SECONDS)
 #define RECOVERY_REO_MULT_MAX 16
 #define RECOVERY_REO_PERSIST 16
+/* A chunk RACK has had resent this many times and that is still lost is
+ * left to T3-rtx and its backoff: a path that drops this one chunk (or
+ * every packet it leads, as a policer of small packets would) must not
+ * draw a retransmission every round trip for ever. */
+#define RECOVERY_MAX_RESENDS 3
 /* Miss indications that mark a chunk once reordering was seen. */
 #define RECOVERY_REORDER_MISSES 255
 
@@ -112,7 +117,8 @@ void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,
      * every chunk was sent after it. */
     if (c->tx_count == 1 && !recovery_sent_before(r, c))
       break;
-    if (c->state != CSCTP_OUT_INFLIGHT || !recovery_sent_before(r, c))
+    if (c->state != CSCTP_OUT_INFLIGHT || !recovery_sent_before(r, c) ||
+        c->tx_count > RECOVERY_MAX_RESENDS)
       continue;
     csctp_tstamp due = c->sent_at + r->rack_rtt + reo;
     if (due <= now) {

@@ -47,6 +47,10 @@
  *    marks losses until reo_wnd's multiplier resets (RFC 8985 6.2 step 4;
  *    RFC 9260 7.2.4's wait for three misses is a SHOULD, meant to tolerate
  *    reordering, which the wider window now does).
+ *  - RACK re-strikes a chunk at most three times; a chunk still lost after
+ *    that is left to T3-rtx and its exponential backoff (6.3.3), so that a
+ *    path that keeps dropping one chunk is not fed a retransmission every
+ *    round trip.
  *  - Marking by RACK is a Fast Retransmit event for 7.2.4 (2), (3), (6):
  *    one cwnd reduction per Fast Recovery period, one packet past cwnd only
  *    when Fast Recovery starts; later retransmissions wait for cwnd.

@@ -1449,9 +1449,14 @@ static int run_soak(uint64_t n, uint64_t base) {
  *                       re-struck each round trip at an unreduced cwnd
  *                       (127,564 retransmissions) until a lost
  *                       retransmission counted as a further congestion
- *                       indication (RFC 8985 9.3). */
+ *                       indication (RFC 8985 9.3).
+ *   0x5bdc82746e3d4b7a  the same at a 2 ms RTT for 10 s: even at the
+ *   0x4c19d4393888bca4  smallest cwnd, one re-strike per round trip made
+ *                       10,868 retransmissions, until RACK left a chunk it
+ *                       had resent three times to T3-rtx's backoff. */
 static void test_soak_regressions(void) {
-  static const uint64_t seeds[] = {0xef9637ff92911b01ull};
+  static const uint64_t seeds[] = {0xef9637ff92911b01ull, 0x5bdc82746e3d4b7aull,
+                                   0x4c19d4393888bca4ull};
   for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
     CHECK_EQ(soak_one(seeds[i], 0), 0);
 }
