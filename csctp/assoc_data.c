@@ -91,13 +91,12 @@ static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
     return 0;
   uint32_t next;
   size_t pd, frag;
-  if (csctp_reasm_pd_head(&a->rx, &next, &pd, &frag)) {
-    if (tsn == next && pd + len <= assoc_pd_reserve(a, frag > len ? frag : len))
-      return 1; /* continues the message being read */
-  } else if (!csctp_reasm_has_ready(&a->rx) &&
-             tsn == csctp_tsnmap_cum(&a->tsn) + 1u) {
-    return 1; /* nothing readable: the lowest missing TSN */
-  }
+  if (csctp_reasm_pd_head(&a->rx, &next, &pd, &frag) && tsn == next &&
+      pd + len <= assoc_pd_reserve(a, frag > len ? frag : len))
+    return 1; /* continues the message being read */
+  if (!csctp_reasm_has_ready(&a->rx) && tsn == csctp_tsnmap_cum(&a->tsn) + 1u)
+    return 1; /* nothing readable: the lowest missing TSN (also while the
+                 message being read waits for chunks above it) */
   if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
     return 0;
   return held + len <= 2 * (size_t)a->s.rcvbuf;

@@ -1453,10 +1453,17 @@ static int run_soak(uint64_t n, uint64_t base) {
  *   0x5bdc82746e3d4b7a  the same at a 2 ms RTT for 10 s: even at the
  *   0x4c19d4393888bca4  smallest cwnd, one re-strike per round trip made
  *                       10,868 retransmissions, until RACK left a chunk it
- *                       had resent three times to T3-rtx's backoff. */
+ *                       had resent three times to T3-rtx's backoff.
+ *   0x82a01766fa734be7  receive stall: the message being read waited for
+ *                       chunks above a hole, ordered tiny messages behind
+ *                       the hole held twice the buffer, and the chunk that
+ *                       filled the hole was refused for ever (association
+ *                       lost at 0 % loss) until the lowest missing TSN was
+ *                       taken whenever nothing is readable. */
 static void test_soak_regressions(void) {
   static const uint64_t seeds[] = {0xef9637ff92911b01ull, 0x5bdc82746e3d4b7aull,
-                                   0x4c19d4393888bca4ull};
+                                   0x4c19d4393888bca4ull,
+                                   0x82a01766fa734be7ull};
   for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
     CHECK_EQ(soak_one(seeds[i], 0), 0);
 }
