@@ -41,14 +41,16 @@
  *    have consecutive TSNs, 6.9), so what it sends into the reserve is what
  *    the reader waits for. A read that leaves the reader waiting again
  *    reopens the reserve and is told to the peer at once.
- *  - With nothing at all readable, the lowest missing TSN (cumulative TSN
- *    ack + 1) is taken whatever the charge: it fills a hole (6.2 wants such
- *    a chunk taken) and advances the cumulative TSN, releasing what waits
- *    for it in order.
- * Memory stays bounded: beyond the usual limits only the reserve and, with
- * nothing readable, chunks that make data readable or complete the one
- * straddling message; a hard cap (ASSOC_RX_CAP) still bounds a hostile
- * peer.
+ *  - The lowest hole (cumulative TSN ack + 1, below the highest TSN
+ *    received) is taken whatever the charge (up to the hard cap): 6.2 wants
+ *    hole fillers taken, and this one advances the cumulative TSN,
+ *    releasing what waits for it.
+ *    Refusing it while a slow reader still has something to read let gap
+ *    -acked data hold twice the buffer and the peer's retransmissions of
+ *    that one chunk be refused until its T3 backoff reached minutes.
+ * Memory stays bounded: beyond the usual limits only the reserve and the
+ * lowest hole's filler are taken; a hard cap (ASSOC_RX_CAP) still bounds a
+ * hostile peer.
  *
  * Not chosen: letting the reader take complete messages from behind the
  * partial one interleaves two messages in the reader's byte stream (RFC
@@ -94,9 +96,9 @@ static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
   if (csctp_reasm_pd_head(&a->rx, &next, &pd, &frag) && tsn == next &&
       pd + len <= assoc_pd_reserve(a, frag > len ? frag : len))
     return 1; /* continues the message being read */
-  if (!csctp_reasm_has_ready(&a->rx) && tsn == csctp_tsnmap_cum(&a->tsn) + 1u)
-    return 1; /* nothing readable: the lowest missing TSN (also while the
-                 message being read waits for chunks above it) */
+  if (tsn == csctp_tsnmap_cum(&a->tsn) + 1u &&
+      csctp_tsn_lt(tsn, csctp_tsnmap_highest(&a->tsn)))
+    return 1; /* the lowest hole: what everything above it waits for */
   if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
     return 0;
   return held + len <= 2 * (size_t)a->s.rcvbuf;

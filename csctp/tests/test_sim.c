@@ -1459,7 +1459,13 @@ static int run_soak(uint64_t n, uint64_t base) {
  *                       the hole held twice the buffer, and the chunk that
  *                       filled the hole was refused for ever (association
  *                       lost at 0 % loss) until the lowest missing TSN was
- *                       taken whenever nothing is readable. */
+ *                       taken whenever nothing is readable.
+ *   0x21d4a4b759280ada  receive stall with a slow reader: gap-acked data
+ *                       held twice the buffer, the lowest hole's filler was
+ *                       refused while anything was readable, one chunk
+ *                       got through per T3 (backed off to 60 s) and the
+ *                       shutdown timed out, until that filler is always
+ *                       taken (up to the hard cap). */
 static void test_soak_regressions(void) {
   static const uint64_t seeds[] = {0xef9637ff92911b01ull, 0x5bdc82746e3d4b7aull,
                                    0x4c19d4393888bca4ull,
