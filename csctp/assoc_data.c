@@ -209,17 +209,31 @@ void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now) {
 /* 6.4: SACKs (and the ERRORs answering DATA) go back to the address the
  * DATA came from, so that a primary that is broken toward the peer does not
  * swallow them; when that address drew duplicates (the peer resends, our
- * acknowledgements do not arrive), another one is used (6.4's MAY) until
- * something we send there is acknowledged. */
-uint8_t csctp_assoc_reply_path(const csctp_assoc *a) {
-  uint8_t pi = a->sack_path < a->npaths ? a->sack_path : a->primary;
-  if (a->paths[pi].state != CSCTP_PATH_INACTIVE && pi != a->sack_avoid)
-    return pi;
-  for (uint8_t k = 1; k < a->npaths; k++) {
-    uint8_t alt = (uint8_t)((pi + k) % a->npaths);
-    if (a->paths[alt].state != CSCTP_PATH_INACTIVE && alt != a->sack_avoid)
-      return alt;
+ * acknowledgements may not arrive), another active one is used (6.4's MAY)
+ * until something we send there is acknowledged. An address in doubt
+ * (potentially failed, RFC 7829) is used only when no active one is left:
+ * duplicates also come from the network itself. */
+static int assoc_reply_candidate(const csctp_assoc *a, uint8_t pi, int pass) {
+  uint32_t st = a->paths[pi].state;
+  int avoided = (int)pi == a->sack_avoid;
+  switch (pass) {
+  case 0:
+    return st == CSCTP_PATH_ACTIVE && !avoided;
+  case 1:
+    return st == CSCTP_PATH_ACTIVE;
+  default:
+    return st != CSCTP_PATH_INACTIVE && !avoided;
   }
+}
+
+uint8_t csctp_assoc_reply_path(const csctp_assoc *a) {
+  uint8_t from = a->sack_path < a->npaths ? a->sack_path : a->primary;
+  for (int pass = 0; pass < 3; pass++)
+    for (uint8_t k = 0; k < a->npaths; k++) {
+      uint8_t pi = (uint8_t)((from + k) % a->npaths);
+      if (assoc_reply_candidate(a, pi, pass))
+        return pi;
+    }
   return csctp_assoc_data_path(a);
 }
 

@@ -1465,7 +1465,13 @@ static int run_soak(uint64_t n, uint64_t base) {
  *                       refused while anything was readable, one chunk
  *                       got through per T3 (backed off to 60 s) and the
  *                       shutdown timed out, until that filler is always
- *                       taken (up to the hard cap). */
+ *                       taken (up to the hard cap).
+ *   0xe5f846e24fb995b4  multihomed server, one path dead for good, 2 %
+ *                       duplicated packets: a duplicate made the client
+ *                       avoid the live path for its SACKs and send them to
+ *                       the dead one, 300 s of one chunk per SHUTDOWN until
+ *                       T5; SACKs now go to an active path before one in
+ *                       doubt. */
 static void test_soak_regressions(void) {
   static const uint64_t seeds[] = {0xef9637ff92911b01ull, 0x5bdc82746e3d4b7aull,
                                    0x4c19d4393888bca4ull,
