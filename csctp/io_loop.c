@@ -1019,3 +1019,38 @@ CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
     return -errno;
   return csctp_stack_step(st);
 }
+
+/* io_stack_closing counts the associations closing in the background:
+ * orphans (their socket was closed) that have not ended yet. */
+static size_t io_stack_closing(const csctp_stack *st) {
+  size_t n = 0;
+  for (const io_ep *e = st->eps; e; e = e->next)
+    if (e->norphans)
+      for (const io_assoc *a = e->assocs; a; a = a->next)
+        if (a->orphan && a->state != IO_A_ENDED)
+          n++;
+  return n;
+}
+
+CSCTP_API size_t csctp_stack_closing(const csctp_stack *st) {
+  return st ? io_stack_closing(st) : 0;
+}
+
+CSCTP_API int csctp_stack_drain(csctp_stack *st, int timeout_ms) {
+  if (!st)
+    return CSCTP_ERR_INVAL;
+  csctp_tstamp end = CSCTP_TSTAMP_NEVER;
+  if (timeout_ms >= 0)
+    end = csctp_now() + (csctp_tstamp)timeout_ms * CSCTP_MILLISECONDS;
+  int r = csctp_stack_step(st);
+  while (r >= 0 && io_stack_closing(st) > 0) {
+    csctp_tstamp now = csctp_now();
+    if (now >= end)
+      return CSCTP_ERR_TIMEOUT;
+    int wait = 100; /* re-check the clock at least this often (ms) */
+    if (end != CSCTP_TSTAMP_NEVER && end - now < 100 * CSCTP_MILLISECONDS)
+      wait = (int)((end - now + CSCTP_MILLISECONDS - 1) / CSCTP_MILLISECONDS);
+    r = csctp_stack_run(st, wait);
+  }
+  return r < 0 ? r : 0;
+}

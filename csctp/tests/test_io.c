@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- Counting allocator ------------------------------------------------ */
@@ -1660,6 +1662,100 @@ out:
   csctp_stack_del(st);
 }
 
+/* Issue 12, defect 0: a child process connects, sends 100 messages of 1453
+ * bytes (two fragments each), closes its socket, drains its stack and
+ * exits, as a C program does when it is done. The parent must receive every
+ * message, then the end of the association. */
+#define CLOSE_EXIT_MSGS 100
+#define CLOSE_EXIT_SIZE 1453
+
+static int close_exit_child(csctp_stack *peer) {
+  csctp_stack *b = new_stack();
+  if (!b)
+    return 10;
+  csctp_sock *c;
+  if (csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) != 0)
+    return 11;
+  csctp_udpencaps u;
+  memset(&u, 0, sizeof u);
+  u.port = csctp_stack_udp_port(peer);
+  if (csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u))
+    return 12;
+  struct sockaddr_in la = loop4(5021);
+  if (csctp_connectx(c, (struct sockaddr *)&la, 1, NULL) != -EINPROGRESS)
+    return 13;
+  csctp_tstamp end = csctp_now() + 5 * CSCTP_SECONDS;
+  while (!(csctp_sock_poll(c) & CSCTP_POLLOUT) && csctp_now() < end)
+    csctp_stack_run(b, 10);
+  if (csctp_sock_error(c) != 0)
+    return 14;
+  static uint8_t msg[CLOSE_EXIT_SIZE];
+  for (int i = 0; i < CLOSE_EXIT_MSGS;) {
+    csctp_ssize r = send_buf(c, msg, sizeof msg, NULL);
+    if (r == (csctp_ssize)sizeof msg)
+      i++;
+    else if (r == -EAGAIN && csctp_now() < end)
+      csctp_stack_run(b, 10);
+    else
+      return 15;
+  }
+  csctp_close(c);
+  int r = csctp_stack_drain(b, 5000);
+  csctp_stack_del(b);
+  return r == 0 ? 0 : 16;
+}
+
+static void test_close_drain_exit(void) {
+  csctp_stack *a = new_stack();
+  REQUIRE(a);
+  csctp_sock *l, *srv = NULL;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_STREAM, &l) == 0);
+  struct sockaddr_in la = loop4(5021);
+  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(l, 4) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0)
+    _exit(close_exit_child(a));
+  int msgs = 0, eof = 0;
+  size_t bytes = 0;
+  static uint8_t buf[65536];
+  csctp_tstamp end = csctp_now() + 10 * CSCTP_SECONDS;
+  while (!eof && csctp_now() < end) {
+    pump(a, NULL);
+    if (!srv) {
+      if (csctp_accept(l, &srv, NULL, NULL) != 0)
+        srv = NULL;
+      continue;
+    }
+    for (;;) {
+      int flags = 0;
+      csctp_ssize r = recv_buf(srv, buf, sizeof buf, NULL, &flags);
+      if (r > 0 && !(flags & CSCTP_MSG_NOTIFICATION)) {
+        bytes += (size_t)r;
+        msgs += (flags & CSCTP_MSG_EOR) != 0;
+        continue;
+      }
+      if (r <= 0 && r != -EAGAIN)
+        eof = 1;
+      break;
+    }
+  }
+  int status = 0;
+  if (!eof)
+    kill(pid, SIGKILL);
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQ(WEXITSTATUS(status), 0);
+  CHECK_EQ(msgs, CLOSE_EXIT_MSGS);
+  CHECK_EQ(bytes, (size_t)CLOSE_EXIT_MSGS * CLOSE_EXIT_SIZE);
+  CHECK(eof);
+  csctp_close(srv);
+  csctp_close(l);
+  csctp_stack_del(a);
+}
+
 int main(void) {
   TEST_RUN(test_stack_basics);
   TEST_RUN(test_one_to_one_echo);
@@ -1682,6 +1778,7 @@ int main(void) {
   TEST_RUN(test_one_to_many_end);
   TEST_RUN(test_alloc_failures);
   TEST_RUN(test_linger_timeout_and_timerfd);
+  TEST_RUN(test_close_drain_exit);
   TEST_RUN(test_multihomed_bindx);
   TEST_RUN(test_garbage_datagrams);
   TEST_RUN(test_ootb_zero_tag_silent);

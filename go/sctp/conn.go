@@ -21,7 +21,9 @@ import (
 // [net.PacketConn]. Each Write is one SCTP message; each Read returns one
 // message or the next part of it.
 //
-// An SCTPConn is safe for concurrent use by multiple goroutines.
+// An SCTPConn is safe for concurrent use by multiple goroutines. Close it
+// when done: Close waits for the graceful shutdown, so that written data
+// is not lost when the program exits (see [SCTPConn.Close]).
 type SCTPConn struct {
 	st    *stack
 	style int    // cSockStream or cSockSeqpacket
@@ -60,6 +62,9 @@ type SCTPConn struct {
 
 	laddr, raddr atomic.Pointer[SCTPAddr]
 	closeOnce    sync.Once
+
+	linger    atomic.Int32 // SetLinger's sec + 1; 0: never set (the default)
+	wdeadline atomic.Int64 // write deadline, Unix ns; 0: none
 }
 
 var (
@@ -76,6 +81,12 @@ type recvResult struct {
 const (
 	maxNotifQueue = 1024
 	notifDataMax  = 64 << 10
+
+	// DefaultLinger is the longest Close waits for the graceful shutdown
+	// of the conn's associations when SetLinger was not called or was
+	// given a negative value.
+	DefaultLinger = 30 * time.Second
+	lingerPoll    = 5 * time.Millisecond // check interval of Close's wait
 )
 
 // newConn wraps a C socket. The caller has taken a stack reference for the
@@ -679,11 +690,116 @@ func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) 
 // ---- closing ---------------------------------------------------------------
 
 // Close closes the conn. Blocked Read, Write, Accept and ReadNotification
-// calls return errors satisfying errors.Is(err, net.ErrClosed). The
-// association (all of them, one-to-many) is shut down gracefully: data
-// already written is still delivered, in the background.
+// calls return errors satisfying errors.Is(err, net.ErrClosed).
+//
+// The association (all of them, one-to-many) is shut down gracefully, and
+// Close waits until that shutdown is complete: the peer has acknowledged
+// every message written, and the SHUTDOWN exchange (RFC 9260 9.2) is over.
+// A userland stack dies with its process, so this wait is what keeps the
+// promise the kernel keeps for TCP: a program that writes, closes and exits
+// loses nothing. Unread and newly arriving data is discarded meanwhile.
+// Associations still being set up (implicit setup of a one-to-many conn)
+// are first allowed to come up and send their first message. The wait is
+// bounded by the linger time ([SCTPConn.SetLinger]; [DefaultLinger] unless
+// set) and by the write deadline if one is set. If the bound passes first,
+// the remaining associations are aborted and Close returns an error that
+// satisfies errors.Is(err, os.ErrDeadlineExceeded) (a timeout): data may
+// have been lost. After SetLinger(0) Close aborts at once, without waiting.
+// On the kernel transport Close does not wait: the kernel, which outlives
+// the process, finishes the shutdown.
 func (c *SCTPConn) Close() error {
 	return c.close("close", false, nil)
+}
+
+// SetLinger sets how Close treats data not yet delivered, as
+// net.TCPConn.SetLinger does. With sec < 0 (the default) Close waits up to
+// [DefaultLinger] for the graceful shutdown to complete. With sec == 0
+// Close aborts the association(s) at once (ABORT is sent), discarding
+// unsent and unacknowledged data. With sec > 0 Close waits up to sec
+// seconds. See [SCTPConn.Close].
+func (c *SCTPConn) SetLinger(sec int) error {
+	if !c.ok() {
+		return invalid("set")
+	}
+	if c.closed.Load() {
+		return c.opErr("set", net.ErrClosed)
+	}
+	if sec < 0 {
+		sec = -1
+	}
+	if sec > 1<<30 {
+		sec = 1 << 30
+	}
+	c.linger.Store(int32(sec + 1))
+	return nil
+}
+
+// lingerTime returns how long Close waits: 0 aborts.
+func (c *SCTPConn) lingerTime() time.Duration {
+	v := c.linger.Load()
+	if v <= 0 {
+		return DefaultLinger
+	}
+	return time.Duration(v-1) * time.Second
+}
+
+// lingerTimeoutError is Close's error when the graceful shutdown did not
+// complete within the linger time or the write deadline.
+type lingerTimeoutError struct{}
+
+func (lingerTimeoutError) Error() string {
+	return "sctp: shutdown not complete within the linger time or deadline; association aborted, data may be lost"
+}
+func (lingerTimeoutError) Timeout() bool   { return true }
+func (lingerTimeoutError) Temporary() bool { return true }
+func (lingerTimeoutError) Is(target error) bool {
+	return target == os.ErrDeadlineExceeded
+}
+
+// lingerWait shuts the conn's associations down gracefully and waits until
+// they have ended, at most d and until the write deadline. On timeout it
+// sets the socket to abort at close and returns lingerTimeoutError. The
+// conn is marked closing and its files are closed: nothing else uses c.cs.
+func (c *SCTPConn) lingerWait(d time.Duration) error {
+	deadline := time.Now().Add(d)
+	if wd := c.wdeadline.Load(); wd != 0 {
+		if t := time.Unix(0, wd); t.Before(deadline) {
+			deadline = t
+		}
+	}
+	var junk []byte
+	for {
+		c.st.mu.Lock()
+		n, connecting := c.cs.openAssocs()
+		if n > 0 && connecting == 0 {
+			// Again on every round: a one-to-many conn may have gained
+			// associations from peers meanwhile.
+			c.cs.shutdown(syscall.SHUT_RDWR)
+			if junk == nil {
+				junk = make([]byte, 4096)
+			}
+			// With SHUT_RD, recv discards what arrived (so that the peer's
+			// last data cannot stall the shutdown on a full window).
+			for i := 0; i < 64; i++ {
+				if r, _ := c.cs.recv(junk, nil); r <= 0 {
+					break
+				}
+			}
+		}
+		c.st.armLocked(true)
+		c.st.mu.Unlock()
+		if n <= 0 {
+			return nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			c.st.mu.Lock()
+			c.cs.setLinger(true, 0)
+			c.st.mu.Unlock()
+			return lingerTimeoutError{}
+		}
+		time.Sleep(min(left, lingerPoll))
+	}
 }
 
 // Abort aborts the association of a one-to-one conn at once (RFC 9260
@@ -705,23 +821,32 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	}
 	c.closed.Store(true)
 	close(c.closedCh)
+	linger := c.lingerTime()
 	c.st.mu.Lock()
 	c.closing = true
 	if abort {
 		if c.style == cSockStream && c.cs.assocID() != 0 {
 			c.cs.send(reason, nil, nil, cSendAbort)
 		}
+	}
+	if abort || linger == 0 {
 		c.cs.setLinger(true, 0)
 	}
 	nf := c.nf.Load()
 	c.st.mu.Unlock()
 
-	// Closing the files wakes every waiter; Close returns once no callback
-	// runs any more, so nothing touches c.cs after this.
+	// Closing the files wakes every waiter; once they return no callback
+	// runs any more, and closing is set: nothing but this call touches c.cs
+	// after this.
 	c.rf.Close()
 	c.wf.Close()
 	if nf != nil {
 		nf.Close()
+	}
+
+	var err error
+	if !abort && linger != 0 && !c.st.kernel {
+		err = c.lingerWait(linger)
 	}
 
 	c.st.mu.Lock()
@@ -731,6 +856,9 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.st.armLocked(true)
 	c.st.mu.Unlock()
 	c.st.release()
+	if err != nil {
+		return c.opErr(op, err)
+	}
 	return nil
 }
 
@@ -766,7 +894,7 @@ func (c *SCTPConn) SetReadDeadline(t time.Time) error {
 }
 
 // SetWriteDeadline sets the deadline for writes waiting for send buffer
-// space.
+// space. It also bounds how long Close waits for the graceful shutdown.
 func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
 	if !c.ok() {
 		return invalid("set")
@@ -774,6 +902,11 @@ func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
 	if err := c.setWriteWait(t); err != nil {
 		return c.opErr("set", c.fileErr(err))
 	}
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+	}
+	c.wdeadline.Store(ns)
 	return nil
 }
 

@@ -54,6 +54,7 @@ func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
 }
 func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
 func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
+func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
 func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }
