@@ -337,7 +337,13 @@ CSCTP_API int csctp_accept(csctp_sock *s, csctp_sock **out,
  *         addresses. One-to-many: selects the association when
  *         info->assoc_id is 0; if no association to that peer exists, one is
  *         set up implicitly (RFC 6458 implicit association setup) and the
- *         message is sent once it is established.
+ *         message is sent once it is established. If it cannot be sent
+ *         after all (the setup is refused or times out, its stream is at or
+ *         beyond the peer's inbound stream count, the socket is shut down
+ *         while the setup runs), the socket gets a CSCTP_EV_SEND_FAILED
+ *         notification carrying the message (if subscribed) and the cause
+ *         as its pending error (csctp_sock_error, CSCTP_POLLERR). A
+ *         csctp_close during the setup aborts it and drops the message.
  *   info: optional send info (stream, flags CSCTP_SEND_*, PPID, context,
  *         assoc_id for one-to-many); NULL = the socket's default send info
  *         (CSCTP_OPT_DEFAULT_SNDINFO). On a one-to-one socket assoc_id is

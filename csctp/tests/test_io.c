@@ -1756,6 +1756,75 @@ static void test_close_drain_exit(void) {
   csctp_stack_del(a);
 }
 
+/* Issue 12, defect 1: the first message of an implicit setup that cannot be
+ * sent comes back to its one-to-many socket as a SEND_FAILED notification
+ * carrying it, and as the socket's pending error. */
+static int wait_send_failed(csctp_stack *a, csctp_stack *b, csctp_sock *s,
+                            csctp_notification *n, uint8_t *data, size_t len) {
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (csctp_now() < end) {
+    int r = csctp_sock_next_notification(s, n, data, len);
+    if (r == 0 && n->type == CSCTP_EV_SEND_FAILED)
+      return 1;
+    if (r == -EAGAIN)
+      pump(a, b);
+  }
+  return 0;
+}
+
+static void test_implicit_setup_failures(void) {
+  csctp_stack *a = new_stack(), *b = new_stack();
+  REQUIRE(a && b);
+  csctp_sock *c;
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_SEQPACKET, &c) == 0);
+  set_remote_udp(c, a);
+  CHECK_EQ(csctp_sock_subscribe(c, CSCTP_EV_SEND_FAILED, 1), 0);
+  /* 1: refused (nobody on the port: ABORT). */
+  struct sockaddr_in nobody = loop4(5022);
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof si);
+  si.context = 77;
+  si.ppid = 9;
+  struct iovec iov = {"first-message", 13};
+  CHECK_EQ(csctp_sendv(c, &iov, 1, (struct sockaddr *)&nobody, &si, 0), 13);
+  csctp_notification n;
+  uint8_t data[64];
+  memset(data, 0, sizeof data);
+  CHECK(wait_send_failed(a, b, c, &n, data, sizeof data));
+  CHECK_EQ(n.data_len, 13u);
+  CHECK(memcmp(data, "first-message", 13) == 0);
+  CHECK_EQ(n.u.send_failed.info.context, 77u);
+  CHECK_EQ(n.u.send_failed.info.ppid, 9u);
+  CHECK_EQ(n.u.send_failed.was_sent, 0u);
+  CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_REFUSED);
+  CHECK_EQ(csctp_sock_error(c), 0);
+  /* 2: the first message uses a stream beyond the peer's inbound limit. */
+  csctp_sock *srv;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_SEQPACKET, &srv) == 0);
+  struct sockaddr_in la = loop4(5023);
+  REQUIRE(csctp_bindx(srv, (struct sockaddr *)&la, 1) == 0);
+  csctp_initmsg im;
+  memset(&im, 0, sizeof im);
+  im.max_instreams = 2;
+  CHECK_EQ(csctp_setsockopt(srv, CSCTP_OPT_INITMSG, &im, sizeof im), 0);
+  REQUIRE(csctp_listen(srv, 1) == 0);
+  si.sid = 5;
+  iov.iov_base = "stream-five";
+  iov.iov_len = 11;
+  CHECK_EQ(csctp_sendv(c, &iov, 1, (struct sockaddr *)&la, &si, 0), 11);
+  memset(data, 0, sizeof data);
+  CHECK(wait_send_failed(a, b, c, &n, data, sizeof data));
+  CHECK_EQ(n.data_len, 11u);
+  CHECK(memcmp(data, "stream-five", 11) == 0);
+  CHECK_EQ(n.u.send_failed.info.sid, 5);
+  CHECK(n.assoc_id != 0);
+  CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_STREAM);
+  csctp_close(c);
+  csctp_close(srv);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 int main(void) {
   TEST_RUN(test_stack_basics);
   TEST_RUN(test_one_to_one_echo);
@@ -1779,6 +1848,7 @@ int main(void) {
   TEST_RUN(test_alloc_failures);
   TEST_RUN(test_linger_timeout_and_timerfd);
   TEST_RUN(test_close_drain_exit);
+  TEST_RUN(test_implicit_setup_failures);
   TEST_RUN(test_multihomed_bindx);
   TEST_RUN(test_garbage_datagrams);
   TEST_RUN(test_ootb_zero_tag_silent);

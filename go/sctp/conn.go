@@ -593,6 +593,15 @@ func (c *SCTPConn) Write(b []byte) (int, error) {
 // (implicit setup; the message is sent once it is established). On a
 // one-to-one conn addr selects the path and must be one of the peer's
 // addresses.
+//
+// The first message of an implicit setup is accepted before the
+// association exists. If it cannot be sent after all (the peer refuses,
+// the setup times out, or its stream is beyond the peer's inbound stream
+// count), it comes back as a [SendFailed] notification carrying its data,
+// if the conn subscribed to [NotifySendFailed], and the next WriteTo or
+// WriteToSCTP on the conn fails, without sending its own message, with an
+// error whose Err is an [*EarlierSendError] (which wraps the cause, e.g.
+// [ErrInvalidStream]). A message is thus either delivered or reported.
 func (c *SCTPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if !c.ok() {
 		return 0, invalid("write")
@@ -643,7 +652,8 @@ func (c *SCTPConn) WriteToSCTP(b []byte, addr *SCTPAddr, info *SndInfo) (int, er
 	}
 	n, err := c.send(b, to, info, 0)
 	if err != nil {
-		if errors.Is(err, ErrInvalidStream) && info != nil {
+		var earlier *EarlierSendError
+		if errors.Is(err, ErrInvalidStream) && info != nil && !errors.As(err, &earlier) {
 			err = fmt.Errorf("%w (stream %d)", err, info.Stream)
 		}
 		if errors.Is(err, ErrMessageTooLarge) {
@@ -667,6 +677,14 @@ func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) 
 			c.st.mu.Unlock()
 			rerr = net.ErrClosed
 			return true
+		}
+		if c.style == cSockSeqpacket {
+			// A first message of an implicit setup that failed earlier.
+			if e := c.cs.sockError(); e < 0 {
+				c.st.mu.Unlock()
+				rerr = &EarlierSendError{Err: codeError(e)}
+				return true
+			}
 		}
 		r := c.cs.send(b, to, info, extra)
 		c.st.armLocked(true)

@@ -4,12 +4,14 @@ package sctp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -99,3 +101,70 @@ func closeExitChild(spec string) {
 	}
 	os.Exit(0) // returning from main: nothing runs after this
 }
+
+// TestImplicitSetupFailureReported: the first message of an implicit setup
+// that cannot be sent is reported: a SendFailed notification with its
+// data, and an EarlierSendError from the next write.
+func TestImplicitSetupFailureReported(t *testing.T) {
+	peer := listenT(t, Options{Transport: TransportUDP, InitMaxInStreams: 2})
+	lc := testListenConfig(Options{Transport: TransportUDP, RemoteUDPPort: peer.UDPPort(),
+		Notifications: []NotificationType{NotifySendFailed}})
+	c, err := lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	nextFailed := func() *SendFailed {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for {
+			n, err := c.ReadNotification(ctx)
+			if err != nil {
+				t.Fatalf("no SendFailed: %v", err)
+			}
+			if sf, ok := n.(*SendFailed); ok {
+				return sf
+			}
+		}
+	}
+	// 1: refused: an SCTP port nobody uses on the peer's stack. The
+	// message is larger than a notification keeps (64 KiB).
+	nobody := &SCTPAddr{IPAddrs: loopback4.IPAddrs, Port: 5024}
+	big := make([]byte, 100<<10)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	if _, err := c.WriteToSCTP(big, nobody, &SndInfo{Context: 42}); err != nil {
+		t.Fatalf("first write: %v", err)
+	}
+	sf := nextFailed()
+	if sf.DataLen != len(big) || len(sf.Data) > notifDataMax || len(sf.Data) == 0 ||
+		!bytesEqual(sf.Data, big[:len(sf.Data)]) || sf.Info.Context != 42 {
+		t.Errorf("SendFailed: DataLen %d, %d data bytes, context %d; want %d, a prefix of at most %d, 42",
+			sf.DataLen, len(sf.Data), sf.Info.Context, len(big), notifDataMax)
+	}
+	var earlier *EarlierSendError
+	_, err = c.WriteTo([]byte("x"), nobody)
+	if !errors.As(err, &earlier) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("next write: %v, want an EarlierSendError matching ECONNREFUSED", err)
+	}
+	// 2: a stream beyond the peer's inbound stream count.
+	paddr := peer.Addr().(*SCTPAddr)
+	if _, err := c.WriteToSCTP([]byte("stream-five"), paddr, &SndInfo{Stream: 5}); err != nil {
+		t.Fatalf("first write: %v", err)
+	}
+	sf = nextFailed()
+	if string(sf.Data) != "stream-five" || sf.Info.Stream != 5 {
+		t.Errorf("SendFailed: data %q stream %d", sf.Data, sf.Info.Stream)
+	}
+	_, err = c.WriteTo([]byte("x"), paddr)
+	if !errors.As(err, &earlier) || !errors.Is(err, ErrInvalidStream) {
+		t.Errorf("next write: %v, want an EarlierSendError matching ErrInvalidStream", err)
+	}
+	if _, err := c.WriteTo([]byte("x"), paddr); err != nil {
+		t.Errorf("write after the report: %v", err)
+	}
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
