@@ -40,8 +40,15 @@ type SCTPConn struct {
 	rf, wf   *os.File
 	rrc, wrc syscall.RawConn
 
-	notifq   []Notification // guarded by st.mu
-	nscratch []byte         // guarded by st.mu: inline notification assembly
+	// The notifications Read met, for ReadNotification. Bounded in count
+	// (maxNotifQueue) and data bytes (maxNotifBytes); when full the oldest
+	// go, counted in notifLost until the next one handed out carries the
+	// count in its Dropped field. Guarded by st.mu.
+	notifq     []Notification
+	notifBytes int    // data bytes held by notifq
+	notifLost  int    // dropped since the last one handed out
+	notifTotal uint64 // every notification known dropped (Go and C queues)
+	nscratch   []byte // guarded by st.mu: inline notification assembly
 
 	// The read side of the C socket (csctp_recvv, next_notification) has
 	// one event fd, drained by any call that returns -EAGAIN. Two
@@ -80,7 +87,8 @@ type recvResult struct {
 
 const (
 	maxNotifQueue = 1024
-	notifDataMax  = 64 << 10
+	maxNotifBytes = 4 << 20  // data bytes the notification queue holds
+	notifDataMax  = 64 << 10 // data bytes kept per notification
 
 	// DefaultLinger is the longest Close waits for the graceful shutdown
 	// of the conn's associations when SetLinger was not called or was
@@ -343,12 +351,24 @@ func (c *SCTPConn) recvMsg(b []byte, res *recvResult) (int, error) {
 // takeNotifLocked completes a notification whose first bytes recvv put in
 // first, and queues it for ReadNotification. st.mu is held.
 func (c *SCTPConn) takeNotifLocked(first []byte, flags int) {
-	buf := append(c.nscratch[:0], first...)
+	// Keep at most notifDataMax bytes of data (a SendFailed carries the
+	// whole message); the rest is read into the tail and discarded.
+	limit := notifSize() + notifDataMax
+	buf := append(c.nscratch[:0], first[:min(len(first), limit)]...)
 	for flags&cMsgEOR == 0 {
+		if len(buf) >= limit {
+			var junk [4096]byte
+			r, f := c.cs.recv(junk[:], nil)
+			if r <= 0 {
+				break
+			}
+			flags = f
+			continue
+		}
 		if cap(buf)-len(buf) < 256 {
 			buf = slices.Grow(buf, 4096)
 		}
-		r, f := c.cs.recv(buf[len(buf):cap(buf)], nil)
+		r, f := c.cs.recv(buf[len(buf):min(cap(buf), limit)], nil)
 		if r <= 0 {
 			break
 		}
@@ -369,17 +389,60 @@ func (c *SCTPConn) takeNotifLocked(first []byte, flags int) {
 	if len(data) > 0 {
 		cp = slices.Clone(data)
 	}
-	c.queueNotifLocked(raw.toNotification(cp))
+	c.queueNotifLocked(raw.toNotification(cp), len(cp))
 }
 
-func (c *SCTPConn) queueNotifLocked(n Notification) {
+// queueNotifLocked appends n (with size data bytes) to the queue, dropping
+// the oldest ones, counted, while it is full. st.mu is held.
+func (c *SCTPConn) queueNotifLocked(n Notification, size int) {
 	if n == nil {
 		return
 	}
-	if len(c.notifq) >= maxNotifQueue {
+	if h := notifHeader(n); h != nil {
+		c.notifTotal += uint64(h.Dropped)
+	}
+	for len(c.notifq) > 0 &&
+		(len(c.notifq) >= maxNotifQueue || c.notifBytes+size > maxNotifBytes) {
+		c.notifBytes -= notifDataSize(c.notifq[0])
+		c.notifq[0] = nil
 		c.notifq = c.notifq[1:]
+		c.notifLost++
 	}
 	c.notifq = append(c.notifq, n)
+	c.notifBytes += size
+}
+
+// notifHeader returns the header of a notification of this package.
+func notifHeader(n Notification) *NotificationHeader {
+	if h, ok := n.(interface{ header() *NotificationHeader }); ok {
+		return h.header()
+	}
+	return nil
+}
+
+// notifDataSize is the data a queued notification holds.
+func notifDataSize(n Notification) int {
+	switch n := n.(type) {
+	case *SendFailed:
+		return len(n.Data)
+	case *RemoteError:
+		return len(n.Data)
+	}
+	return 0
+}
+
+// DroppedNotifications returns how many notifications of the conn are known
+// to have been dropped so far because a queue was full: the conn's own
+// queue (of notifications a Read met, waiting for ReadNotification) and the
+// C socket's (counted once a later notification reports them). Each
+// notification's Dropped field tells how many were dropped just before it.
+func (c *SCTPConn) DroppedNotifications() uint64 {
+	if !c.ok() {
+		return 0
+	}
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return c.notifTotal + uint64(c.notifLost)
 }
 
 // signalNotif wakes a ReadNotification waiting for Read.
@@ -484,6 +547,14 @@ func (c *SCTPConn) popNotif() (Notification, error) {
 	n := c.notifq[0]
 	c.notifq[0] = nil
 	c.notifq = c.notifq[1:]
+	c.notifBytes -= notifDataSize(n)
+	if c.notifLost > 0 {
+		if h := notifHeader(n); h != nil {
+			h.Dropped += c.notifLost
+		}
+		c.notifTotal += uint64(c.notifLost)
+		c.notifLost = 0
+	}
 	return n, nil
 }
 
@@ -521,6 +592,7 @@ func (c *SCTPConn) pullNotif(ctx context.Context, nf *os.File) (n Notification, 
 			}
 			data := c.nbuf[:min(int(raw.dataLen), len(c.nbuf))]
 			if got := raw.toNotification(slices.Clone(data)); got != nil {
+				c.notifTotal += uint64(raw.dropped)
 				n = got
 				return true
 			}
@@ -870,7 +942,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.st.mu.Lock()
 	c.cs.close()
 	c.cs = nil
-	c.notifq = nil
+	c.notifq, c.notifBytes = nil, 0
 	c.st.armLocked(true)
 	c.st.mu.Unlock()
 	c.st.release()

@@ -102,6 +102,47 @@ func closeExitChild(spec string) {
 	os.Exit(0) // returning from main: nothing runs after this
 }
 
+// TestNotifQueueCountsDrops: more notifications than the conn's queue
+// holds: the oldest go, and the next one handed out says how many; the
+// queue's data is bounded too.
+func TestNotifQueueCountsDrops(t *testing.T) {
+	c, _ := pairT(t, Options{Transport: TransportUDP})
+	const total = 1300
+	c.st.mu.Lock()
+	for i := 0; i < total; i++ {
+		c.queueNotifLocked(&SenderDry{NotificationHeader{AssocID: AssocID(i)}}, 0)
+	}
+	c.st.mu.Unlock()
+	got, dropped := 0, 0
+	for {
+		n, err := c.popNotif()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == nil {
+			break
+		}
+		got++
+		dropped += n.(*SenderDry).Dropped
+	}
+	if got+dropped != total || dropped == 0 {
+		t.Errorf("delivered %d, Dropped fields sum to %d: want %d in all", got, dropped, total)
+	}
+	if d := c.DroppedNotifications(); d != uint64(dropped) {
+		t.Errorf("DroppedNotifications() = %d, want %d", d, dropped)
+	}
+	// Data bytes: SendFailed notifications of 64 KiB each.
+	c.st.mu.Lock()
+	for i := 0; i < 200; i++ {
+		c.queueNotifLocked(&SendFailed{Data: make([]byte, notifDataMax)}, notifDataMax)
+	}
+	n, bytes := len(c.notifq), c.notifBytes
+	c.st.mu.Unlock()
+	if bytes > maxNotifBytes || n*notifDataMax != bytes {
+		t.Errorf("queue holds %d notifications, %d data bytes; want at most %d bytes", n, bytes, maxNotifBytes)
+	}
+}
+
 // TestImplicitSetupFailureReported: the first message of an implicit setup
 // that cannot be sent is reported: a SendFailed notification with its
 // data, and an EarlierSendError from the next write.
