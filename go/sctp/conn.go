@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,11 @@ import (
 //
 // An SCTPConn is safe for concurrent use by multiple goroutines. Close it
 // when done: Close waits for the graceful shutdown, so that written data
-// is not lost when the program exits (see [SCTPConn.Close]).
+// is not lost when the program exits (see [SCTPConn.Close]). A conn (or
+// listener) that becomes unreachable without Close is released by the
+// garbage collector, as package net closes dropped conns: its C socket,
+// fds and stack reference are freed and its associations shut down in the
+// background, without that wait.
 type SCTPConn struct {
 	st    *stack
 	style int    // cSockStream or cSockSeqpacket
@@ -72,6 +77,33 @@ type SCTPConn struct {
 
 	linger    atomic.Int32 // SetLinger's sec + 1; 0: never set (the default)
 	wdeadline atomic.Int64 // write deadline, Unix ns; 0: none
+
+	cleanup runtime.Cleanup // releaseConn, if c is dropped without Close
+}
+
+// connRes is what a conn holds outside the Go heap: released by
+// releaseConn when the conn becomes unreachable without Close.
+type connRes struct {
+	st     *stack
+	cs     *cSock
+	rf, wf *os.File
+}
+
+// releaseConn frees the resources of a conn dropped without Close, as
+// package net's finalizers close the fds of dropped conns: the event fds,
+// the C socket (its associations shut down gracefully inside the stack,
+// without the wait Close does: nothing may block here) and the conn's
+// reference on the stack (the last one ends the stack and its driver).
+func releaseConn(r connRes) {
+	r.rf.Close()
+	r.wf.Close()
+	r.st.mu.Lock()
+	if !r.cs.isClosed() {
+		r.cs.close()
+	}
+	r.st.armLocked(true)
+	r.st.mu.Unlock()
+	r.st.release()
 }
 
 var (
@@ -122,6 +154,7 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 		st.release()
 		return nil, err
 	}
+	c.cleanup = runtime.AddCleanup(c, releaseConn, connRes{st: st, cs: cs, rf: c.rf, wf: c.wf})
 	return c, nil
 }
 
@@ -909,6 +942,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	if !first {
 		return c.opErr(op, net.ErrClosed)
 	}
+	c.cleanup.Stop()
 	c.closed.Store(true)
 	close(c.closedCh)
 	linger := c.lingerTime()

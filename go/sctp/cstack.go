@@ -325,6 +325,9 @@ func (k *cSock) poll() int {
 }
 func (k *cSock) sockError() int { return int(C.csctp_sock_error(k.p)) }
 
+// isClosed reports whether close was called.
+func (k *cSock) isClosed() bool { return k.p == nil }
+
 func (k *cSock) close() {
 	C.csctp_close(k.p)
 	C.free(unsafe.Pointer(k.g))

@@ -38,6 +38,7 @@ func (k *cSock) wfd() int                       { return -1 }
 func (k *cSock) poll() int                      { return cPollErr }
 func (k *cSock) sockError() int                 { return cErrNotSupported }
 func (k *cSock) close()                         {}
+func (k *cSock) isClosed() bool                 { return true }
 func (k *cSock) bindx([]byte, int) int          { return cErrNotSupported }
 func (k *cSock) listen(int) int                 { return cErrNotSupported }
 func (k *cSock) connectx([]byte, int) (AssocID, int) {

@@ -209,3 +209,51 @@ func TestImplicitSetupFailureReported(t *testing.T) {
 }
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// TestDroppedConnsReleased: a listener and a connected pair dropped without
+// Close release their C sockets, fds and stack references once collected.
+func TestDroppedConnsReleased(t *testing.T) {
+	// An anchor keeps the shared stack alive, so that its references can
+	// be counted.
+	anchor := listenT(t, Options{Transport: TransportUDP})
+	st := anchor.c.st
+	refs := func() int {
+		registry.mu.Lock()
+		defer registry.mu.Unlock()
+		return st.refs
+	}
+	fds0, refs0 := countFDs(t), refs()
+	func() {
+		lc := testListenConfig(Options{Transport: TransportUDP})
+		l, err := lc.ListenSCTPListener(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := make(chan *SCTPConn, 1)
+		go func() {
+			s, _ := l.AcceptSCTP()
+			ch <- s
+		}()
+		c, err := dialerFor(l.UDPPort(), Options{Transport: TransportUDP}).
+			DialSCTPContext(context.Background(), "sctp4", l.Addr().(*SCTPAddr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := <-ch
+		if s == nil {
+			t.Fatal("accept failed")
+		}
+		if _, err := c.Write([]byte("hello")); err != nil {
+			t.Fatal(err)
+		}
+		readMsg(t, s, 64)
+		if got := refs(); got != refs0+3 {
+			t.Fatalf("stack references %d, want %d", got, refs0+3)
+		}
+	}()
+	ok := settle(func() bool { return refs() == refs0 && countFDs(t) <= fds0 })
+	if !ok {
+		t.Errorf("after GC: stack references %d (want %d), fds %d (want <= %d)",
+			refs(), refs0, countFDs(t), fds0)
+	}
+}
