@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -255,5 +256,51 @@ func TestDroppedConnsReleased(t *testing.T) {
 	if !ok {
 		t.Errorf("after GC: stack references %d (want %d), fds %d (want <= %d)",
 			refs(), refs0, countFDs(t), fds0)
+	}
+}
+
+// TestCloseLingerBounds: SetLinger(0) makes Close abort at once; a write
+// deadline that has passed bounds Close's wait, which then aborts and
+// reports a timeout. Either way the peer learns of the abort.
+func TestCloseLingerBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		prep func(c *SCTPConn) error
+		want func(error) bool
+	}{
+		{"linger0", func(c *SCTPConn) error { return c.SetLinger(0) },
+			func(err error) bool { return err == nil }},
+		{"deadline", func(c *SCTPConn) error { return c.SetWriteDeadline(time.Now().Add(-time.Second)) },
+			func(err error) bool {
+				var ne net.Error
+				return errors.Is(err, os.ErrDeadlineExceeded) && errors.As(err, &ne) && ne.Timeout()
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, s := pairT(t, Options{Transport: TransportUDP})
+			if err := tc.prep(c); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Write([]byte("x")); err != nil && tc.name != "deadline" {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if err := c.Close(); !tc.want(err) {
+				t.Errorf("Close: %v", err)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("Close took %v", d)
+			}
+			s.SetReadDeadline(time.Now().Add(5 * time.Second))
+			buf := make([]byte, 16)
+			var err error
+			for err == nil {
+				_, err = s.Read(buf)
+			}
+			var ae *AbortError
+			if !errors.As(err, &ae) {
+				t.Errorf("peer read: %v, want an AbortError", err)
+			}
+		})
 	}
 }
