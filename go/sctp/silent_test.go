@@ -20,7 +20,8 @@ import (
 // Issue 12: the ways data or events could vanish without an error.
 
 // closeExitEnv makes the test binary the child of TestWriteCloseExit:
-// "udpport:sctpaddr".
+// "style:udpport:sctpaddr", style "one" (Dial, Write) or "many"
+// (ListenSCTP, WriteTo: implicit setup).
 const closeExitEnv = "CSCTP_TEST_CLOSE_EXIT"
 
 const (
@@ -28,17 +29,24 @@ const (
 	closeExitSize = 1453 // two fragments each
 )
 
-// TestWriteCloseExit: a child process dials, writes 100 messages, calls
-// Close and exits at once, as a program returning from main does. Every
-// message must arrive: Close waits for the graceful shutdown.
+// TestWriteCloseExit: a child process writes 100 messages on a one-to-one
+// or a one-to-many conn, calls Close and exits at once, as a program
+// returning from main does. Every message must arrive: Close waits for the
+// graceful shutdown.
 func TestWriteCloseExit(t *testing.T) {
 	if spec := os.Getenv(closeExitEnv); spec != "" {
 		closeExitChild(spec)
 		return
 	}
+	for _, style := range []string{"one", "many"} {
+		t.Run(style, func(t *testing.T) { testWriteCloseExit(t, style) })
+	}
+}
+
+func testWriteCloseExit(t *testing.T, style string) {
 	l := listenT(t, Options{Transport: TransportUDP})
 	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteCloseExit$", "-test.count=1")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d:%s", closeExitEnv, l.UDPPort(), l.Addr()))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s:%d:%s", closeExitEnv, style, l.UDPPort(), l.Addr()))
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -81,19 +89,32 @@ func closeExitChild(spec string) {
 		fmt.Fprintf(os.Stderr, f+"\n", a...)
 		os.Exit(2)
 	}
-	udpS, addrS, _ := strings.Cut(spec, ":")
+	style, rest, _ := strings.Cut(spec, ":")
+	udpS, addrS, _ := strings.Cut(rest, ":")
 	udp, _ := strconv.Atoi(udpS)
 	raddr, err := ResolveSCTPAddr("sctp4", addrS)
 	if err != nil {
 		fail("resolve: %v", err)
 	}
-	c, err := dialerFor(udp, Options{Transport: TransportUDP}).DialSCTPContext(context.Background(), "sctp4", raddr)
+	var c *SCTPConn
+	if style == "many" {
+		lc := testListenConfig(Options{Transport: TransportUDP, RemoteUDPPort: udp})
+		c, err = lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+	} else {
+		c, err = dialerFor(udp, Options{Transport: TransportUDP}).DialSCTPContext(context.Background(), "sctp4", raddr)
+	}
 	if err != nil {
 		fail("dial: %v", err)
 	}
 	msg := make([]byte, closeExitSize)
 	for i := 0; i < closeExitMsgs; i++ {
-		if _, err := c.Write(msg); err != nil {
+		var err error
+		if style == "many" {
+			_, err = c.WriteTo(msg, raddr)
+		} else {
+			_, err = c.Write(msg)
+		}
+		if err != nil {
 			fail("write %d: %v", i, err)
 		}
 	}
