@@ -160,6 +160,29 @@ CSCTP_API int csctp_stack_new(csctp_stack **out, const csctp_stack_config *cfg);
  * closed), closes the transports and frees the stack. NULL is allowed. */
 CSCTP_API void csctp_stack_del(csctp_stack *st);
 
+/* csctp_stack_drain runs the stack (blocking, like csctp_stack_run) until
+ * every association closing in the background has ended: those of sockets
+ * closed with csctp_close, whose graceful shutdown (RFC 9260 9.2) continues
+ * inside the stack after close. It waits at most timeout_ms milliseconds
+ * (-1: until they end; each still ends by itself, through its SHUTDOWN
+ * retransmission limit or its CSCTP_OPT_LINGER time). Associations of
+ * sockets still open are not waited for: close them first.
+ *
+ * A userland stack dies with its process, and csctp_stack_del aborts what
+ * is left: a C program that wants its last data delivered calls, before it
+ * exits, csctp_close on its sockets, then csctp_stack_drain, then
+ * csctp_stack_del. Returns 0 when nothing is closing any more,
+ * CSCTP_ERR_TIMEOUT when timeout_ms passed first (the associations keep
+ * closing; csctp_stack_del aborts them), CSCTP_ERR_INVAL for NULL, or what
+ * csctp_stack_step returned on a failure of the stack itself. A kernel
+ * transport stack returns 0 at once (the kernel finishes its shutdowns). */
+CSCTP_API int csctp_stack_drain(csctp_stack *st, int timeout_ms);
+
+/* csctp_stack_closing returns how many associations are closing in the
+ * background (see csctp_stack_drain), without blocking: for programs that
+ * drive the stack from their own loop. 0 for NULL. */
+CSCTP_API size_t csctp_stack_closing(const csctp_stack *st);
+
 /* csctp_stack_fd returns the stack's epoll fd. It becomes readable whenever
  * csctp_stack_step has work: a transport received datagrams, or the engine's
  * next timer is due (a timerfd inside the epoll set follows it). It stays
@@ -314,7 +337,13 @@ CSCTP_API int csctp_accept(csctp_sock *s, csctp_sock **out,
  *         addresses. One-to-many: selects the association when
  *         info->assoc_id is 0; if no association to that peer exists, one is
  *         set up implicitly (RFC 6458 implicit association setup) and the
- *         message is sent once it is established.
+ *         message is sent once it is established. If it cannot be sent
+ *         after all (the setup is refused or times out, its stream is at or
+ *         beyond the peer's inbound stream count, the socket is shut down
+ *         while the setup runs), the socket gets a CSCTP_EV_SEND_FAILED
+ *         notification carrying the message (if subscribed) and the cause
+ *         as its pending error (csctp_sock_error, CSCTP_POLLERR). A
+ *         csctp_close during the setup aborts it and drops the message.
  *   info: optional send info (stream, flags CSCTP_SEND_*, PPID, context,
  *         assoc_id for one-to-many); NULL = the socket's default send info
  *         (CSCTP_OPT_DEFAULT_SNDINFO). On a one-to-one socket assoc_id is
@@ -391,8 +420,21 @@ CSCTP_API int csctp_shutdown_sock(csctp_sock *s, int how);
  * default (nothing blocks) but aborts what has not closed after n seconds.
  * A listening one-to-one socket aborts the associations still waiting in
  * its accept queue; accepted sockets stay open. Returns 0 (also for NULL).
+ * csctp_close never blocks; a program that exits next calls
+ * csctp_stack_drain first, or the shutdowns die with it.
  */
 CSCTP_API int csctp_close(csctp_sock *s);
+
+/* csctp_sock_open_assocs returns how many associations of the socket have
+ * not ended yet (being set up, established or shutting down; for a
+ * one-to-one listener none: those in its accept queue are not its own),
+ * and stores in *connecting (may be NULL) how many of them are still being
+ * set up. It lets a caller that must not block wait, with its own timer,
+ * for a graceful shutdown (csctp_shutdown_sock SHUT_WR) to complete before
+ * csctp_close. Returns the count, CSCTP_ERR_INVAL for NULL, or
+ * CSCTP_ERR_NOT_SUPPORTED for a kernel transport socket (the kernel
+ * finishes the shutdown after close). */
+CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting);
 
 /* csctp_sock_error returns and clears the socket's pending error (like
  * SO_ERROR): 0 when none, else the reason a connect failed or the

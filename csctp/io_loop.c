@@ -609,6 +609,33 @@ static void io_assoc_drop_new(io_ep *iep, csctp_assoc_id id, csctp_tstamp now) {
   (void)csctp_abort(iep->ep, id, NULL, 0, now);
 }
 
+/* io_first_failed reports the first message of an implicit setup that will
+ * not be sent to its socket: a SEND_FAILED notification carrying the
+ * message (if the socket subscribed to them), and err as the socket's
+ * pending error (csctp_sock_error; the next call learns of it). Frees the
+ * message. */
+static void io_first_failed(io_assoc *a, int err) {
+  csctp_sock *s = a->owner;
+  if (s && a->first_msg) {
+    csctp_event fe;
+    memset(&fe, 0, sizeof fe);
+    fe.type = CSCTP_EV_SEND_FAILED;
+    fe.assoc_id = a->id;
+    fe.u.send_failed.info = a->first_info;
+    fe.u.send_failed.info.assoc_id = a->id;
+    fe.u.send_failed.was_sent = 0;
+    fe.u.send_failed.data = a->first_msg;
+    fe.u.send_failed.len = a->first_len;
+    io_sock_event(s, &fe);
+    if (s->err == 0)
+      s->err = err;
+    io_sock_signal_read(s);
+    io_sock_signal_write(s);
+  }
+  io_free(a->iep->st, a->first_msg);
+  a->first_msg = NULL;
+}
+
 static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
   io_assoc *a = io_assoc_find(iep, ev->assoc_id);
   switch (ev->type) {
@@ -648,17 +675,20 @@ static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
     a->istreams = ev->u.up.inbound_streams;
     if (a->state == IO_A_CONNECTING)
       a->state = a->owner ? IO_A_UP : IO_A_PENDING;
+    int first_err = 0;
     if (a->first_msg && a->owner) {
       a->first_info.assoc_id = a->id;
-      int r = csctp_send(iep->ep, &a->first_info, NULL, a->first_msg,
-                         a->first_len, now);
-      if (r != 0 && a->owner->err == 0)
-        a->owner->err = r;
-      io_free(iep->st, a->first_msg);
-      a->first_msg = NULL;
+      first_err = csctp_send(iep->ep, &a->first_info, NULL, a->first_msg,
+                             a->first_len, now);
+      if (first_err == 0) {
+        io_free(iep->st, a->first_msg);
+        a->first_msg = NULL;
+      }
     }
     if (a->owner) {
       io_sock_event(a->owner, ev);
+      if (a->first_msg) /* after COMM_UP: the association exists */
+        io_first_failed(a, first_err);
       io_sock_signal_write(a->owner);
     }
     return;
@@ -674,6 +704,8 @@ static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
                      : CSCTP_ERR_CLOSED;
     if (a->owner) {
       io_sock_event(a->owner, ev);
+      if (a->first_msg) /* implicit setup failed: refused, timed out */
+        io_first_failed(a, a->end_err);
       io_sock_assoc_ended(a->owner, a);
     } else if (was_pending && iep->listener) {
       /* Left the accept queue before being accepted. */
@@ -1018,4 +1050,39 @@ CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
   if (n < 0 && errno != EINTR)
     return -errno;
   return csctp_stack_step(st);
+}
+
+/* io_stack_closing counts the associations closing in the background:
+ * orphans (their socket was closed) that have not ended yet. */
+static size_t io_stack_closing(const csctp_stack *st) {
+  size_t n = 0;
+  for (const io_ep *e = st->eps; e; e = e->next)
+    if (e->norphans)
+      for (const io_assoc *a = e->assocs; a; a = a->next)
+        if (a->orphan && a->state != IO_A_ENDED)
+          n++;
+  return n;
+}
+
+CSCTP_API size_t csctp_stack_closing(const csctp_stack *st) {
+  return st ? io_stack_closing(st) : 0;
+}
+
+CSCTP_API int csctp_stack_drain(csctp_stack *st, int timeout_ms) {
+  if (!st)
+    return CSCTP_ERR_INVAL;
+  csctp_tstamp end = CSCTP_TSTAMP_NEVER;
+  if (timeout_ms >= 0)
+    end = csctp_now() + (csctp_tstamp)timeout_ms * CSCTP_MILLISECONDS;
+  int r = csctp_stack_step(st);
+  while (r >= 0 && io_stack_closing(st) > 0) {
+    csctp_tstamp now = csctp_now();
+    if (now >= end)
+      return CSCTP_ERR_TIMEOUT;
+    int wait = 100; /* re-check the clock at least this often (ms) */
+    if (end != CSCTP_TSTAMP_NEVER && end - now < 100 * CSCTP_MILLISECONDS)
+      wait = (int)((end - now + CSCTP_MILLISECONDS - 1) / CSCTP_MILLISECONDS);
+    r = csctp_stack_run(st, wait);
+  }
+  return r < 0 ? r : 0;
 }

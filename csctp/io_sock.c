@@ -1594,3 +1594,23 @@ CSCTP_API int csctp_sock_status(const csctp_sock *s, csctp_assoc_id assoc_id,
     return s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_NOT_FOUND;
   return csctp_assoc_status_get(s->iep->ep, a->id, st);
 }
+
+CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting) {
+  if (connecting)
+    *connecting = 0;
+  if (!s)
+    return CSCTP_ERR_INVAL;
+  if (s->k)
+    return CSCTP_ERR_NOT_SUPPORTED;
+  if (!s->iep)
+    return 0;
+  int n = 0;
+  for (const io_assoc *a = s->iep->assocs; a; a = a->next) {
+    if (a->owner != s || a->state == IO_A_ENDED)
+      continue;
+    n++;
+    if (connecting && a->state == IO_A_CONNECTING)
+      (*connecting)++;
+  }
+  return n;
+}

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- Counting allocator ------------------------------------------------ */
@@ -1660,6 +1662,169 @@ out:
   csctp_stack_del(st);
 }
 
+/* Issue 12, defect 0: a child process connects, sends 100 messages of 1453
+ * bytes (two fragments each), closes its socket, drains its stack and
+ * exits, as a C program does when it is done. The parent must receive every
+ * message, then the end of the association. */
+#define CLOSE_EXIT_MSGS 100
+#define CLOSE_EXIT_SIZE 1453
+
+static int close_exit_child(csctp_stack *peer) {
+  csctp_stack *b = new_stack();
+  if (!b)
+    return 10;
+  csctp_sock *c;
+  if (csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) != 0)
+    return 11;
+  csctp_udpencaps u;
+  memset(&u, 0, sizeof u);
+  u.port = csctp_stack_udp_port(peer);
+  if (csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u))
+    return 12;
+  struct sockaddr_in la = loop4(5021);
+  if (csctp_connectx(c, (struct sockaddr *)&la, 1, NULL) != -EINPROGRESS)
+    return 13;
+  csctp_tstamp end = csctp_now() + 5 * CSCTP_SECONDS;
+  while (!(csctp_sock_poll(c) & CSCTP_POLLOUT) && csctp_now() < end)
+    csctp_stack_run(b, 10);
+  if (csctp_sock_error(c) != 0)
+    return 14;
+  static uint8_t msg[CLOSE_EXIT_SIZE];
+  for (int i = 0; i < CLOSE_EXIT_MSGS;) {
+    csctp_ssize r = send_buf(c, msg, sizeof msg, NULL);
+    if (r == (csctp_ssize)sizeof msg)
+      i++;
+    else if (r == -EAGAIN && csctp_now() < end)
+      csctp_stack_run(b, 10);
+    else
+      return 15;
+  }
+  csctp_close(c);
+  int r = csctp_stack_drain(b, 5000);
+  csctp_stack_del(b);
+  return r == 0 ? 0 : 16;
+}
+
+static void test_close_drain_exit(void) {
+  csctp_stack *a = new_stack();
+  REQUIRE(a);
+  csctp_sock *l, *srv = NULL;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_STREAM, &l) == 0);
+  struct sockaddr_in la = loop4(5021);
+  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(l, 4) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0)
+    _exit(close_exit_child(a));
+  int msgs = 0, eof = 0;
+  size_t bytes = 0;
+  static uint8_t buf[65536];
+  csctp_tstamp end = csctp_now() + 10 * CSCTP_SECONDS;
+  while (!eof && csctp_now() < end) {
+    pump(a, NULL);
+    if (!srv) {
+      if (csctp_accept(l, &srv, NULL, NULL) != 0)
+        srv = NULL;
+      continue;
+    }
+    for (;;) {
+      int flags = 0;
+      csctp_ssize r = recv_buf(srv, buf, sizeof buf, NULL, &flags);
+      if (r > 0 && !(flags & CSCTP_MSG_NOTIFICATION)) {
+        bytes += (size_t)r;
+        msgs += (flags & CSCTP_MSG_EOR) != 0;
+        continue;
+      }
+      if (r <= 0 && r != -EAGAIN)
+        eof = 1;
+      break;
+    }
+  }
+  int status = 0;
+  if (!eof)
+    kill(pid, SIGKILL);
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQ(WEXITSTATUS(status), 0);
+  CHECK_EQ(msgs, CLOSE_EXIT_MSGS);
+  CHECK_EQ(bytes, (size_t)CLOSE_EXIT_MSGS * CLOSE_EXIT_SIZE);
+  CHECK(eof);
+  csctp_close(srv);
+  csctp_close(l);
+  csctp_stack_del(a);
+}
+
+/* Issue 12, defect 1: the first message of an implicit setup that cannot be
+ * sent comes back to its one-to-many socket as a SEND_FAILED notification
+ * carrying it, and as the socket's pending error. */
+static int wait_send_failed(csctp_stack *a, csctp_stack *b, csctp_sock *s,
+                            csctp_notification *n, uint8_t *data, size_t len) {
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (csctp_now() < end) {
+    int r = csctp_sock_next_notification(s, n, data, len);
+    if (r == 0 && n->type == CSCTP_EV_SEND_FAILED)
+      return 1;
+    if (r == -EAGAIN)
+      pump(a, b);
+  }
+  return 0;
+}
+
+static void test_implicit_setup_failures(void) {
+  csctp_stack *a = new_stack(), *b = new_stack();
+  REQUIRE(a && b);
+  csctp_sock *c;
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_SEQPACKET, &c) == 0);
+  set_remote_udp(c, a);
+  CHECK_EQ(csctp_sock_subscribe(c, CSCTP_EV_SEND_FAILED, 1), 0);
+  /* 1: refused (nobody on the port: ABORT). */
+  struct sockaddr_in nobody = loop4(5022);
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof si);
+  si.context = 77;
+  si.ppid = 9;
+  struct iovec iov = {"first-message", 13};
+  CHECK_EQ(csctp_sendv(c, &iov, 1, (struct sockaddr *)&nobody, &si, 0), 13);
+  csctp_notification n;
+  uint8_t data[64];
+  memset(data, 0, sizeof data);
+  CHECK(wait_send_failed(a, b, c, &n, data, sizeof data));
+  CHECK_EQ(n.data_len, 13u);
+  CHECK(memcmp(data, "first-message", 13) == 0);
+  CHECK_EQ(n.u.send_failed.info.context, 77u);
+  CHECK_EQ(n.u.send_failed.info.ppid, 9u);
+  CHECK_EQ(n.u.send_failed.was_sent, 0u);
+  CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_REFUSED);
+  CHECK_EQ(csctp_sock_error(c), 0);
+  /* 2: the first message uses a stream beyond the peer's inbound limit. */
+  csctp_sock *srv;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_SEQPACKET, &srv) == 0);
+  struct sockaddr_in la = loop4(5023);
+  REQUIRE(csctp_bindx(srv, (struct sockaddr *)&la, 1) == 0);
+  csctp_initmsg im;
+  memset(&im, 0, sizeof im);
+  im.max_instreams = 2;
+  CHECK_EQ(csctp_setsockopt(srv, CSCTP_OPT_INITMSG, &im, sizeof im), 0);
+  REQUIRE(csctp_listen(srv, 1) == 0);
+  si.sid = 5;
+  iov.iov_base = "stream-five";
+  iov.iov_len = 11;
+  CHECK_EQ(csctp_sendv(c, &iov, 1, (struct sockaddr *)&la, &si, 0), 11);
+  memset(data, 0, sizeof data);
+  CHECK(wait_send_failed(a, b, c, &n, data, sizeof data));
+  CHECK_EQ(n.data_len, 11u);
+  CHECK(memcmp(data, "stream-five", 11) == 0);
+  CHECK_EQ(n.u.send_failed.info.sid, 5);
+  CHECK(n.assoc_id != 0);
+  CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_STREAM);
+  csctp_close(c);
+  csctp_close(srv);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 int main(void) {
   TEST_RUN(test_stack_basics);
   TEST_RUN(test_one_to_one_echo);
@@ -1682,6 +1847,8 @@ int main(void) {
   TEST_RUN(test_one_to_many_end);
   TEST_RUN(test_alloc_failures);
   TEST_RUN(test_linger_timeout_and_timerfd);
+  TEST_RUN(test_close_drain_exit);
+  TEST_RUN(test_implicit_setup_failures);
   TEST_RUN(test_multihomed_bindx);
   TEST_RUN(test_garbage_datagrams);
   TEST_RUN(test_ootb_zero_tag_silent);

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,13 @@ import (
 // [net.PacketConn]. Each Write is one SCTP message; each Read returns one
 // message or the next part of it.
 //
-// An SCTPConn is safe for concurrent use by multiple goroutines.
+// An SCTPConn is safe for concurrent use by multiple goroutines. Close it
+// when done: Close waits for the graceful shutdown, so that written data
+// is not lost when the program exits (see [SCTPConn.Close]). A conn (or
+// listener) that becomes unreachable without Close is released by the
+// garbage collector, as package net closes dropped conns: its C socket,
+// fds and stack reference are freed and its associations shut down in the
+// background, without that wait.
 type SCTPConn struct {
 	st    *stack
 	style int    // cSockStream or cSockSeqpacket
@@ -38,8 +45,15 @@ type SCTPConn struct {
 	rf, wf   *os.File
 	rrc, wrc syscall.RawConn
 
-	notifq   []Notification // guarded by st.mu
-	nscratch []byte         // guarded by st.mu: inline notification assembly
+	// The notifications Read met, for ReadNotification. Bounded in count
+	// (maxNotifQueue) and data bytes (maxNotifBytes); when full the oldest
+	// go, counted in notifLost until the next one handed out carries the
+	// count in its Dropped field. Guarded by st.mu.
+	notifq     []Notification
+	notifBytes int    // data bytes held by notifq
+	notifLost  int    // dropped since the last one handed out
+	notifTotal uint64 // every notification known dropped (Go and C queues)
+	nscratch   []byte // guarded by st.mu: inline notification assembly
 
 	// The read side of the C socket (csctp_recvv, next_notification) has
 	// one event fd, drained by any call that returns -EAGAIN. Two
@@ -60,6 +74,36 @@ type SCTPConn struct {
 
 	laddr, raddr atomic.Pointer[SCTPAddr]
 	closeOnce    sync.Once
+
+	linger    atomic.Int32 // SetLinger's sec + 1; 0: never set (the default)
+	wdeadline atomic.Int64 // write deadline, Unix ns; 0: none
+
+	cleanup runtime.Cleanup // releaseConn, if c is dropped without Close
+}
+
+// connRes is what a conn holds outside the Go heap: released by
+// releaseConn when the conn becomes unreachable without Close.
+type connRes struct {
+	st     *stack
+	cs     *cSock
+	rf, wf *os.File
+}
+
+// releaseConn frees the resources of a conn dropped without Close, as
+// package net's finalizers close the fds of dropped conns: the event fds,
+// the C socket (its associations shut down gracefully inside the stack,
+// without the wait Close does: nothing may block here) and the conn's
+// reference on the stack (the last one ends the stack and its driver).
+func releaseConn(r connRes) {
+	r.rf.Close()
+	r.wf.Close()
+	r.st.mu.Lock()
+	if !r.cs.isClosed() {
+		r.cs.close()
+	}
+	r.st.armLocked(true)
+	r.st.mu.Unlock()
+	r.st.release()
 }
 
 var (
@@ -75,7 +119,14 @@ type recvResult struct {
 
 const (
 	maxNotifQueue = 1024
-	notifDataMax  = 64 << 10
+	maxNotifBytes = 4 << 20  // data bytes the notification queue holds
+	notifDataMax  = 64 << 10 // data bytes kept per notification
+
+	// DefaultLinger is the longest Close waits for the graceful shutdown
+	// of the conn's associations when SetLinger was not called or was
+	// given a negative value.
+	DefaultLinger = 30 * time.Second
+	lingerPoll    = 5 * time.Millisecond // check interval of Close's wait
 )
 
 // newConn wraps a C socket. The caller has taken a stack reference for the
@@ -103,6 +154,7 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 		st.release()
 		return nil, err
 	}
+	c.cleanup = runtime.AddCleanup(c, releaseConn, connRes{st: st, cs: cs, rf: c.rf, wf: c.wf})
 	return c, nil
 }
 
@@ -332,12 +384,24 @@ func (c *SCTPConn) recvMsg(b []byte, res *recvResult) (int, error) {
 // takeNotifLocked completes a notification whose first bytes recvv put in
 // first, and queues it for ReadNotification. st.mu is held.
 func (c *SCTPConn) takeNotifLocked(first []byte, flags int) {
-	buf := append(c.nscratch[:0], first...)
+	// Keep at most notifDataMax bytes of data (a SendFailed carries the
+	// whole message); the rest is read into the tail and discarded.
+	limit := notifSize() + notifDataMax
+	buf := append(c.nscratch[:0], first[:min(len(first), limit)]...)
 	for flags&cMsgEOR == 0 {
+		if len(buf) >= limit {
+			var junk [4096]byte
+			r, f := c.cs.recv(junk[:], nil)
+			if r <= 0 {
+				break
+			}
+			flags = f
+			continue
+		}
 		if cap(buf)-len(buf) < 256 {
 			buf = slices.Grow(buf, 4096)
 		}
-		r, f := c.cs.recv(buf[len(buf):cap(buf)], nil)
+		r, f := c.cs.recv(buf[len(buf):min(cap(buf), limit)], nil)
 		if r <= 0 {
 			break
 		}
@@ -358,17 +422,60 @@ func (c *SCTPConn) takeNotifLocked(first []byte, flags int) {
 	if len(data) > 0 {
 		cp = slices.Clone(data)
 	}
-	c.queueNotifLocked(raw.toNotification(cp))
+	c.queueNotifLocked(raw.toNotification(cp), len(cp))
 }
 
-func (c *SCTPConn) queueNotifLocked(n Notification) {
+// queueNotifLocked appends n (with size data bytes) to the queue, dropping
+// the oldest ones, counted, while it is full. st.mu is held.
+func (c *SCTPConn) queueNotifLocked(n Notification, size int) {
 	if n == nil {
 		return
 	}
-	if len(c.notifq) >= maxNotifQueue {
+	if h := notifHeader(n); h != nil {
+		c.notifTotal += uint64(h.Dropped)
+	}
+	for len(c.notifq) > 0 &&
+		(len(c.notifq) >= maxNotifQueue || c.notifBytes+size > maxNotifBytes) {
+		c.notifBytes -= notifDataSize(c.notifq[0])
+		c.notifq[0] = nil
 		c.notifq = c.notifq[1:]
+		c.notifLost++
 	}
 	c.notifq = append(c.notifq, n)
+	c.notifBytes += size
+}
+
+// notifHeader returns the header of a notification of this package.
+func notifHeader(n Notification) *NotificationHeader {
+	if h, ok := n.(interface{ header() *NotificationHeader }); ok {
+		return h.header()
+	}
+	return nil
+}
+
+// notifDataSize is the data a queued notification holds.
+func notifDataSize(n Notification) int {
+	switch n := n.(type) {
+	case *SendFailed:
+		return len(n.Data)
+	case *RemoteError:
+		return len(n.Data)
+	}
+	return 0
+}
+
+// DroppedNotifications returns how many notifications of the conn are known
+// to have been dropped so far because a queue was full: the conn's own
+// queue (of notifications a Read met, waiting for ReadNotification) and the
+// C socket's (counted once a later notification reports them). Each
+// notification's Dropped field tells how many were dropped just before it.
+func (c *SCTPConn) DroppedNotifications() uint64 {
+	if !c.ok() {
+		return 0
+	}
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return c.notifTotal + uint64(c.notifLost)
 }
 
 // signalNotif wakes a ReadNotification waiting for Read.
@@ -473,6 +580,14 @@ func (c *SCTPConn) popNotif() (Notification, error) {
 	n := c.notifq[0]
 	c.notifq[0] = nil
 	c.notifq = c.notifq[1:]
+	c.notifBytes -= notifDataSize(n)
+	if c.notifLost > 0 {
+		if h := notifHeader(n); h != nil {
+			h.Dropped += c.notifLost
+		}
+		c.notifTotal += uint64(c.notifLost)
+		c.notifLost = 0
+	}
 	return n, nil
 }
 
@@ -510,6 +625,7 @@ func (c *SCTPConn) pullNotif(ctx context.Context, nf *os.File) (n Notification, 
 			}
 			data := c.nbuf[:min(int(raw.dataLen), len(c.nbuf))]
 			if got := raw.toNotification(slices.Clone(data)); got != nil {
+				c.notifTotal += uint64(raw.dropped)
 				n = got
 				return true
 			}
@@ -582,6 +698,15 @@ func (c *SCTPConn) Write(b []byte) (int, error) {
 // (implicit setup; the message is sent once it is established). On a
 // one-to-one conn addr selects the path and must be one of the peer's
 // addresses.
+//
+// The first message of an implicit setup is accepted before the
+// association exists. If it cannot be sent after all (the peer refuses,
+// the setup times out, or its stream is beyond the peer's inbound stream
+// count), it comes back as a [SendFailed] notification carrying its data,
+// if the conn subscribed to [NotifySendFailed], and the next WriteTo or
+// WriteToSCTP on the conn fails, without sending its own message, with an
+// error whose Err is an [*EarlierSendError] (which wraps the cause, e.g.
+// [ErrInvalidStream]). A message is thus either delivered or reported.
 func (c *SCTPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if !c.ok() {
 		return 0, invalid("write")
@@ -632,7 +757,8 @@ func (c *SCTPConn) WriteToSCTP(b []byte, addr *SCTPAddr, info *SndInfo) (int, er
 	}
 	n, err := c.send(b, to, info, 0)
 	if err != nil {
-		if errors.Is(err, ErrInvalidStream) && info != nil {
+		var earlier *EarlierSendError
+		if errors.Is(err, ErrInvalidStream) && info != nil && !errors.As(err, &earlier) {
 			err = fmt.Errorf("%w (stream %d)", err, info.Stream)
 		}
 		if errors.Is(err, ErrMessageTooLarge) {
@@ -657,6 +783,14 @@ func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) 
 			rerr = net.ErrClosed
 			return true
 		}
+		if c.style == cSockSeqpacket {
+			// A first message of an implicit setup that failed earlier.
+			if e := c.cs.sockError(); e < 0 {
+				c.st.mu.Unlock()
+				rerr = &EarlierSendError{Err: codeError(e)}
+				return true
+			}
+		}
 		r := c.cs.send(b, to, info, extra)
 		c.st.armLocked(true)
 		c.st.mu.Unlock()
@@ -679,11 +813,116 @@ func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) 
 // ---- closing ---------------------------------------------------------------
 
 // Close closes the conn. Blocked Read, Write, Accept and ReadNotification
-// calls return errors satisfying errors.Is(err, net.ErrClosed). The
-// association (all of them, one-to-many) is shut down gracefully: data
-// already written is still delivered, in the background.
+// calls return errors satisfying errors.Is(err, net.ErrClosed).
+//
+// The association (all of them, one-to-many) is shut down gracefully, and
+// Close waits until that shutdown is complete: the peer has acknowledged
+// every message written, and the SHUTDOWN exchange (RFC 9260 9.2) is over.
+// A userland stack dies with its process, so this wait is what keeps the
+// promise the kernel keeps for TCP: a program that writes, closes and exits
+// loses nothing. Unread and newly arriving data is discarded meanwhile.
+// Associations still being set up (implicit setup of a one-to-many conn)
+// are first allowed to come up and send their first message. The wait is
+// bounded by the linger time ([SCTPConn.SetLinger]; [DefaultLinger] unless
+// set) and by the write deadline if one is set. If the bound passes first,
+// the remaining associations are aborted and Close returns an error that
+// satisfies errors.Is(err, os.ErrDeadlineExceeded) (a timeout): data may
+// have been lost. After SetLinger(0) Close aborts at once, without waiting.
+// On the kernel transport Close does not wait: the kernel, which outlives
+// the process, finishes the shutdown.
 func (c *SCTPConn) Close() error {
 	return c.close("close", false, nil)
+}
+
+// SetLinger sets how Close treats data not yet delivered, as
+// net.TCPConn.SetLinger does. With sec < 0 (the default) Close waits up to
+// [DefaultLinger] for the graceful shutdown to complete. With sec == 0
+// Close aborts the association(s) at once (ABORT is sent), discarding
+// unsent and unacknowledged data. With sec > 0 Close waits up to sec
+// seconds. See [SCTPConn.Close].
+func (c *SCTPConn) SetLinger(sec int) error {
+	if !c.ok() {
+		return invalid("set")
+	}
+	if c.closed.Load() {
+		return c.opErr("set", net.ErrClosed)
+	}
+	if sec < 0 {
+		sec = -1
+	}
+	if sec > 1<<30 {
+		sec = 1 << 30
+	}
+	c.linger.Store(int32(sec + 1))
+	return nil
+}
+
+// lingerTime returns how long Close waits: 0 aborts.
+func (c *SCTPConn) lingerTime() time.Duration {
+	v := c.linger.Load()
+	if v <= 0 {
+		return DefaultLinger
+	}
+	return time.Duration(v-1) * time.Second
+}
+
+// lingerTimeoutError is Close's error when the graceful shutdown did not
+// complete within the linger time or the write deadline.
+type lingerTimeoutError struct{}
+
+func (lingerTimeoutError) Error() string {
+	return "sctp: shutdown not complete within the linger time or deadline; association aborted, data may be lost"
+}
+func (lingerTimeoutError) Timeout() bool   { return true }
+func (lingerTimeoutError) Temporary() bool { return true }
+func (lingerTimeoutError) Is(target error) bool {
+	return target == os.ErrDeadlineExceeded
+}
+
+// lingerWait shuts the conn's associations down gracefully and waits until
+// they have ended, at most d and until the write deadline. On timeout it
+// sets the socket to abort at close and returns lingerTimeoutError. The
+// conn is marked closing and its files are closed: nothing else uses c.cs.
+func (c *SCTPConn) lingerWait(d time.Duration) error {
+	deadline := time.Now().Add(d)
+	if wd := c.wdeadline.Load(); wd != 0 {
+		if t := time.Unix(0, wd); t.Before(deadline) {
+			deadline = t
+		}
+	}
+	var junk []byte
+	for {
+		c.st.mu.Lock()
+		n, connecting := c.cs.openAssocs()
+		if n > 0 && connecting == 0 {
+			// Again on every round: a one-to-many conn may have gained
+			// associations from peers meanwhile.
+			c.cs.shutdown(syscall.SHUT_RDWR)
+			if junk == nil {
+				junk = make([]byte, 4096)
+			}
+			// With SHUT_RD, recv discards what arrived (so that the peer's
+			// last data cannot stall the shutdown on a full window).
+			for i := 0; i < 64; i++ {
+				if r, _ := c.cs.recv(junk, nil); r <= 0 {
+					break
+				}
+			}
+		}
+		c.st.armLocked(true)
+		c.st.mu.Unlock()
+		if n <= 0 {
+			return nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			c.st.mu.Lock()
+			c.cs.setLinger(true, 0)
+			c.st.mu.Unlock()
+			return lingerTimeoutError{}
+		}
+		time.Sleep(min(left, lingerPoll))
+	}
 }
 
 // Abort aborts the association of a one-to-one conn at once (RFC 9260
@@ -703,34 +942,47 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	if !first {
 		return c.opErr(op, net.ErrClosed)
 	}
+	c.cleanup.Stop()
 	c.closed.Store(true)
 	close(c.closedCh)
+	linger := c.lingerTime()
 	c.st.mu.Lock()
 	c.closing = true
 	if abort {
 		if c.style == cSockStream && c.cs.assocID() != 0 {
 			c.cs.send(reason, nil, nil, cSendAbort)
 		}
+	}
+	if abort || linger == 0 {
 		c.cs.setLinger(true, 0)
 	}
 	nf := c.nf.Load()
 	c.st.mu.Unlock()
 
-	// Closing the files wakes every waiter; Close returns once no callback
-	// runs any more, so nothing touches c.cs after this.
+	// Closing the files wakes every waiter; once they return no callback
+	// runs any more, and closing is set: nothing but this call touches c.cs
+	// after this.
 	c.rf.Close()
 	c.wf.Close()
 	if nf != nil {
 		nf.Close()
 	}
 
+	var err error
+	if !abort && linger != 0 && !c.st.kernel {
+		err = c.lingerWait(linger)
+	}
+
 	c.st.mu.Lock()
 	c.cs.close()
 	c.cs = nil
-	c.notifq = nil
+	c.notifq, c.notifBytes = nil, 0
 	c.st.armLocked(true)
 	c.st.mu.Unlock()
 	c.st.release()
+	if err != nil {
+		return c.opErr(op, err)
+	}
 	return nil
 }
 
@@ -766,7 +1018,7 @@ func (c *SCTPConn) SetReadDeadline(t time.Time) error {
 }
 
 // SetWriteDeadline sets the deadline for writes waiting for send buffer
-// space.
+// space. It also bounds how long Close waits for the graceful shutdown.
 func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
 	if !c.ok() {
 		return invalid("set")
@@ -774,6 +1026,11 @@ func (c *SCTPConn) SetWriteDeadline(t time.Time) error {
 	if err := c.setWriteWait(t); err != nil {
 		return c.opErr("set", c.fileErr(err))
 	}
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+	}
+	c.wdeadline.Store(ns)
 	return nil
 }
 

@@ -325,6 +325,9 @@ func (k *cSock) poll() int {
 }
 func (k *cSock) sockError() int { return int(C.csctp_sock_error(k.p)) }
 
+// isClosed reports whether close was called.
+func (k *cSock) isClosed() bool { return k.p == nil }
+
 func (k *cSock) close() {
 	C.csctp_close(k.p)
 	C.free(unsafe.Pointer(k.g))
@@ -499,6 +502,15 @@ func (k *cSock) setLinger(on bool, secs int) int {
 }
 
 func (k *cSock) setRemoteUDPPort(port int) int { return int(C.go_set_udpencaps(k.p, C.int(port))) }
+
+// openAssocs returns how many of the socket's associations have not ended
+// and how many of them are being set up (a negative count for a kernel
+// socket: the kernel finishes shutdowns itself).
+func (k *cSock) openAssocs() (n, connecting int) {
+	var c C.int
+	r := C.csctp_sock_open_assocs(k.p, &c)
+	return int(r), int(c)
+}
 
 func (k *cSock) shutdown(how int) int { return int(C.csctp_shutdown_sock(k.p, C.int(how))) }
 

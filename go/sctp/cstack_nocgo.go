@@ -38,6 +38,7 @@ func (k *cSock) wfd() int                       { return -1 }
 func (k *cSock) poll() int                      { return cPollErr }
 func (k *cSock) sockError() int                 { return cErrNotSupported }
 func (k *cSock) close()                         {}
+func (k *cSock) isClosed() bool                 { return true }
 func (k *cSock) bindx([]byte, int) int          { return cErrNotSupported }
 func (k *cSock) listen(int) int                 { return cErrNotSupported }
 func (k *cSock) connectx([]byte, int) (AssocID, int) {
@@ -54,6 +55,7 @@ func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
 }
 func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
 func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
+func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
 func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }

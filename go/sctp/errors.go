@@ -43,6 +43,25 @@ var ErrNoAssociation = errors.New("sctp: no such association")
 // the conn's style, e.g. PeelOff on a one-to-one conn.
 var ErrWrongStyle = errors.New("sctp: operation not supported on this socket style")
 
+// EarlierSendError is the error of a WriteTo or WriteToSCTP on a
+// one-to-many conn when an earlier message, the first one of an implicit
+// association setup, could not be sent after the write that took it had
+// returned (see [SCTPConn.WriteTo]). The write that returns it sent
+// nothing. Err is the cause: an [*AssocLostError] when the setup failed
+// (refused: errors.Is(err, syscall.ECONNREFUSED); timed out), or
+// [ErrInvalidStream].
+type EarlierSendError struct {
+	Err error
+}
+
+// Error implements the error interface.
+func (e *EarlierSendError) Error() string {
+	return "sctp: an earlier message (first of an implicit association setup) was not sent: " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *EarlierSendError) Unwrap() error { return e.Err }
+
 // AbortError reports that an association was aborted (RFC 9260 9.1): by the
 // peer, which sent ABORT, or locally by [SCTPConn.Abort]. It unwraps to
 // net.ErrClosed.

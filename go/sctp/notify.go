@@ -81,13 +81,16 @@ type Notification interface {
 // NotificationHeader holds the fields every notification has.
 type NotificationHeader struct {
 	AssocID AssocID
-	// Dropped counts notifications dropped before this one because the
-	// queue was full.
+	// Dropped counts notifications dropped just before this one because a
+	// queue was full (the C socket's, 1024 entries, or the conn's, 1024
+	// entries and 4 MiB of data); see [SCTPConn.DroppedNotifications].
 	Dropped int
 }
 
 // Assoc returns the association the notification is about.
 func (h *NotificationHeader) Assoc() AssocID { return h.AssocID }
+
+func (h *NotificationHeader) header() *NotificationHeader { return h }
 
 // AssocChangeState tells what happened in an [AssocChange].
 type AssocChangeState int
@@ -174,7 +177,8 @@ type SendFailed struct {
 	Info SndInfo
 	// Sent is true when some of it was sent (and may have been delivered).
 	Sent bool
-	// Data is the message, possibly truncated (DataLen is its length).
+	// Data is the message, truncated to its first 64 KiB (DataLen is its
+	// length).
 	Data    []byte
 	DataLen int
 }
