@@ -273,6 +273,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   r = run_client(st, &peer, (uint16_t)remote_udp, msg, count);
+  /* A userland stack dies with the process: let closed associations finish
+   * their SHUTDOWN before it goes. */
+  (void)csctp_stack_drain(st, 30000);
   csctp_stack_del(st);
   return r;
 }

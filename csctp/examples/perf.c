@@ -526,6 +526,9 @@ int main(int argc, char **argv) {
   if (o.server)
     run_server(st, &o);
   r = run_client(st, &o);
+  /* A userland stack dies with the process: let closed associations finish
+   * their SHUTDOWN before it goes. */
+  (void)csctp_stack_drain(st, 30000);
   csctp_stack_del(st);
   return r;
 }
