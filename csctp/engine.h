@@ -29,7 +29,7 @@ typedef struct csctp_ctrl_slot {
 } csctp_ctrl_slot;
 
 /* Largest number of gap blocks / dups we put in one SACK. */
-#define CSCTP_MAX_SACK_GAPS 64
+#define CSCTP_MAX_SACK_GAPS 256 /* out_put_sack trims to the packet */
 #define CSCTP_MAX_SACK_DUPS 16
 /* Queued ERROR causes awaiting transmission. */
 #define CSCTP_MAX_PENDING_ERRORS 4

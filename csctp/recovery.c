@@ -66,10 +66,11 @@ int csctp_recovery_on_sack(csctp_recovery *r, const csctp_sack_result *res,
     r->rtt_since_probe = 1;
   if (res->rack_have && (!r->have_rack || res->rack_sent_at > r->rack_xmit ||
                          (res->rack_sent_at == r->rack_xmit &&
-                          csctp_tsn_gt(res->rack_tsn, r->rack_tsn)))) {
+                          csctp_tsn_gt(res->rack_seq, r->rack_seq)))) {
     r->have_rack = 1;
     r->rack_xmit = res->rack_sent_at;
     r->rack_tsn = res->rack_tsn;
+    r->rack_seq = res->rack_seq;
     r->rack_rtt = res->rack_rtt;
   }
   if (!r->probe_out || !res->new_acked)
@@ -92,11 +93,14 @@ static csctp_tstamp recovery_reo_wnd(const csctp_recovery *r,
   return w;
 }
 
-/* RFC 8985 6.2: was c sent before the chunk RACK remembers? */
+/* RFC 8985 6.2: was c sent before the chunk RACK remembers? Equal times
+ * (one step of the caller sends many packets at one `now`) are ordered by
+ * transmission, not by TSN: a retransmission of a low TSN leaves after new
+ * data of the same step. csctp_tsn_* compare the wrapping counters. */
 static int recovery_sent_before(const csctp_recovery *r,
                                 const csctp_chunk_out *c) {
   return c->sent_at < r->rack_xmit ||
-         (c->sent_at == r->rack_xmit && csctp_tsn_lt(c->tsn, r->rack_tsn));
+         (c->sent_at == r->rack_xmit && csctp_tsn_lt(c->xmit_seq, r->rack_seq));
 }
 
 void csctp_recovery_detect(csctp_recovery *r, csctp_sendq *q, csctp_path *paths,

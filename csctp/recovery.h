@@ -76,7 +76,8 @@ typedef struct csctp_recovery {
   /* RACK */
   int have_rack;
   csctp_tstamp rack_xmit; /* RACK.xmit_ts */
-  uint32_t rack_tsn;      /* RACK.end_seq: tie-break for equal times */
+  uint32_t rack_tsn;      /* RACK.end_seq */
+  uint32_t rack_seq;      /* its transmission order: ties of equal times */
   csctp_tstamp rack_rtt;  /* RACK.rtt */
   csctp_tstamp min_rtt;   /* 0: no sample yet */
   csctp_tstamp min_rtt_at;

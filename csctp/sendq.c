@@ -176,6 +176,7 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
   c->path = path;
   c->miss = 0;
   c->tx_count++;
+  c->xmit_seq = q->next_xmit++;
   c->sent_at = now;
   c->msg->sent = 1;
   q->bytes_inflight += csctp_chunk_rwnd_cost(q, c->len);
@@ -203,10 +204,11 @@ static void sendq_note_rack(const csctp_chunk_out *c, csctp_tstamp now,
     res->min_rtt_sample = rtt;
   if (!res->rack_have || c->sent_at > res->rack_sent_at ||
       (c->sent_at == res->rack_sent_at &&
-       csctp_tsn_gt(c->tsn, res->rack_tsn))) {
+       csctp_tsn_gt(c->xmit_seq, res->rack_seq))) {
     res->rack_have = 1;
     res->rack_sent_at = c->sent_at;
     res->rack_tsn = c->tsn;
+    res->rack_seq = c->xmit_seq;
     res->rack_rtt = rtt;
   }
 }
@@ -279,6 +281,10 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
                              csctp_tstamp min_rtt, csctp_sack_result *res,
                              uint32_t *htna, int *have_htna) {
   size_t g = 0;
+  /* A receiver short of room in its SACK leaves out the highest blocks: a
+   * chunk above the last block reported is not said to be missing. With no
+   * block at all, nothing above the cumulative ack is held. */
+  uint32_t top = ngaps > 0 ? gaps[2 * ngaps - 1] : 0xFFFFFFFFu;
   for (csctp_chunk_out *c = q->out; c; c = c->next) {
     uint32_t off = c->tsn - cum_tsn;
     while (g < ngaps && gaps[2 * g + 1] < off)
@@ -292,7 +298,7 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
         q->n_rtx--;
       c->state = CSCTP_OUT_GAPPED;
       sendq_note_acked(c, paths, now, min_rtt, res, htna, have_htna);
-    } else if (!in_gap && c->state == CSCTP_OUT_GAPPED) {
+    } else if (!in_gap && c->state == CSCTP_OUT_GAPPED && off < top) {
       sendq_ungap(q, paths, c, res);
     }
   }

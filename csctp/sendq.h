@@ -41,6 +41,7 @@ typedef struct csctp_chunk_out {
   uint8_t miss;  /* miss indications (7.2.4) */
   uint8_t fast_rtx_done;
   uint16_t tx_count;
+  uint32_t xmit_seq; /* transmission order (ties of sent_at, recovery.h) */
   csctp_tstamp sent_at;
 } csctp_chunk_out;
 
@@ -53,6 +54,7 @@ typedef struct csctp_sendq {
                             (same allocation as next_ssn) */
   uint16_t nstreams;
   uint32_t next_tsn;   /* TSN for the next new chunk */
+  uint32_t next_xmit;  /* transmission counter for csctp_chunk_out.xmit_seq */
   uint32_t cum_acked;  /* Cumulative TSN Ack Point */
   size_t buffered;     /* payload bytes held (unsent + outstanding) */
   size_t overhead;     /* bookkeeping bytes of the messages and fragments
@@ -82,7 +84,7 @@ typedef struct csctp_sack_result {
    * last, skipping retransmissions acknowledged sooner than min_rtt. */
   int rack_have;
   csctp_tstamp rack_sent_at, rack_rtt;
-  uint32_t rack_tsn;
+  uint32_t rack_tsn, rack_seq;
   csctp_tstamp min_rtt_sample;       /* 0: none (never-retransmitted chunks) */
   uint8_t t3_start[CSCTP_MAX_PATHS]; /* 6.2.1 D iii: reneged chunk's path */
   uint32_t acked_bytes[CSCTP_MAX_PATHS];

@@ -147,6 +147,27 @@ static void test_rack_lost_retransmission(void) {
   fx_done(&f);
 }
 
+/* RFC 8985 6.2 compares send times; chunks sent at one `now` (a caller
+ * sends a batch per step) are ordered by transmission: a retransmission
+ * that left after new data of the same step is not "sent before" it. */
+static void test_rack_same_time_order(void) {
+  fx f;
+  fx_init(&f);
+  csctp_chunk_out *c10 = send_one(&f, T0);
+  CHECK_EQ(sack(&f, 9, NULL, 0, NULL, 0, T0 + 20 * MS, NULL), 0);
+  c10->state = CSCTP_OUT_RTX; /* as if marked lost */
+  f.q.n_rtx++;
+  f.paths[0].flight -= 116;
+  f.q.bytes_inflight -= csctp_chunk_rwnd_cost(&f.q, 100);
+  send_one(&f, T0 + 30 * MS);    /* TSN 11, new data first */
+  resend(&f, c10, T0 + 30 * MS); /* then 10 again, same time */
+  uint16_t g[] = {2, 2};         /* 11 acknowledged, 10 not yet */
+  CHECK_EQ(sack(&f, 9, g, 1, NULL, 0, T0 + 50 * MS, NULL), 0);
+  CHECK_EQ(c10->state, CSCTP_OUT_INFLIGHT);
+  CHECK_EQ(f.r.timer, CSCTP_TSTAMP_NEVER); /* sent after 11: no suspicion */
+  fx_done(&f);
+}
+
 /* RFC 8985 6.2 step 2: "if the segment was retransmitted and ... the
  * segment's ACK arrived sooner than the minimum RTT, ... ignore it": such an
  * ack is most likely for the first copy and must not advance RACK. */
@@ -263,6 +284,7 @@ static void test_probe_rtx_and_repair(void) {
 int main(void) {
   TEST_RUN(test_rack_time_rule);
   TEST_RUN(test_rack_lost_retransmission);
+  TEST_RUN(test_rack_same_time_order);
   TEST_RUN(test_rack_ignores_ambiguous_ack);
   TEST_RUN(test_reo_wnd_adapts);
   TEST_RUN(test_pto);

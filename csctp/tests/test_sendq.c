@@ -625,6 +625,33 @@ static void test_fast_recovery_misses(void) {
   fr_misses(1, 2);
 }
 
+/* A SACK that leaves out the highest gap blocks (its sender ran out of
+ * room) does not say the chunks above its last block are missing; one that
+ * skips a block below its last one does (6.2.1 D iii). */
+static void test_truncated_sack_no_renege(void) {
+  fx f;
+  fx_init(&f, 1, 10);
+  for (int i = 0; i < 6; i++) { /* TSNs 10..15 */
+    CHECK_EQ(push(&f, 0, 0, 0, 100, 1420), 0);
+    send_next(&f, 0, T0);
+  }
+  csctp_sack_result r;
+  uint16_t two[] = {2, 2, 4, 4}; /* cum 9: TSNs 11 and 13 */
+  sack(&f, 9, two, 2, T0 + MS, &r);
+  csctp_chunk_out *c13 = by_tsn(&f, 13);
+  REQUIRE(c13 != NULL);
+  CHECK_EQ(c13->state, CSCTP_OUT_GAPPED);
+  uint16_t first[] = {2, 2}; /* the same SACK without its last block */
+  sack(&f, 9, first, 1, T0 + 2 * MS, &r);
+  CHECK_EQ(c13->state, CSCTP_OUT_GAPPED);
+  CHECK_EQ(r.t3_start[0], 0);
+  uint16_t skip[] = {2, 2, 6, 6}; /* 13 missing below the last block */
+  sack(&f, 9, skip, 2, T0 + 3 * MS, &r);
+  CHECK_EQ(c13->state, CSCTP_OUT_INFLIGHT);
+  CHECK_EQ(r.t3_start[0], 1);
+  fx_done(&f);
+}
+
 static void test_renege(void) {
   fx f;
   fx_init(&f, 1, 10);
@@ -992,6 +1019,7 @@ int main(void) {
   TEST_RUN(test_fast_retransmit);
   TEST_RUN(test_sack_out_of_order);
   TEST_RUN(test_renege);
+  TEST_RUN(test_truncated_sack_no_renege);
   TEST_RUN(test_fast_recovery_misses);
   TEST_RUN(test_mark_path_rtx);
   TEST_RUN(test_next_failed);
