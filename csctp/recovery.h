@@ -124,7 +124,7 @@ void csctp_recovery_arm_pto(csctp_recovery *r, const csctp_path *p,
 /* csctp_recovery_expiry is the earlier of the two timers. */
 csctp_tstamp csctp_recovery_expiry(const csctp_recovery *r);
 
-/* csctp_recovery_probe_lost picks the chunk a retransmission probe resends
+/* csctp_recovery_probe_rtx picks the chunk a retransmission probe resends
  * (the highest-TSN chunk in flight), marks it for retransmission and
  * records it as the probe; NULL when nothing is in flight. */
 csctp_chunk_out *csctp_recovery_probe_rtx(csctp_recovery *r, csctp_sendq *q,
