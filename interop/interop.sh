@@ -35,11 +35,16 @@ build=1
 port=${INTEROP_PORT:-29899}
 loss=${INTEROP_LOSS:-2}
 lossy_tests="echo bulk-c2s bulk-s2c"
-# The lossy pass runs against both peers. (It ran against usrsctp only for
-# a while: once, in CI on 2026-11-27, a pion server did not finish reading
-# under loss; with csctp's loss recovery reworked it has not been seen in
-# repeated runs since.) INTEROP_LOSS_PAIRS overrides.
-lossy_pairs=${INTEROP_LOSS_PAIRS:-"csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp"}
+# The lossy pass runs against usrsctp only. Against pion it passes most
+# runs, but now and then the pion server program never exits although the
+# association is over: on 2026-12-07 (echo, 2 % loss) our client had sent
+# 300 messages, received all 300 echoes back from pion, and completed the
+# SHUTDOWN (close=shutdown), and the pion peer was still running 60 s later
+# (killed, rc 143) without printing its result. The exchange is complete on
+# the wire, so the pion side's reader is what hangs; until that is
+# understood it would make CI flaky. INTEROP_LOSS_PAIRS="csctp:pion
+# pion:csctp" runs it.
+lossy_pairs=${INTEROP_LOSS_PAIRS:-"csctp:usrsctp usrsctp:csctp"}
 lossy_done=0
 cmdline="make interop"
 [[ -n ${MAKELEVEL:-} ]] || cmdline="interop/interop.sh $*"
@@ -275,6 +280,7 @@ mkdir -p "$(dirname "$doc")"
 		echo
 		echo "The same peers with an nft rule dropping $loss% of the datagrams in each direction"
 		echo "(\`numgen random mod 100 < $loss drop\` on the server's UDP port), bulk 5 MiB, no capture."
+		echo "Against usrsctp only: see the note on pion at the top of interop/interop.sh."
 		echo
 		printf '| test |'
 		for pair in $lossy_pairs; do printf ' %s → %s |' "${pair%%:*}" "${pair#*:}"; done
