@@ -810,7 +810,12 @@ static void subscribe(csctp_sock *s) {
 }
 
 /* Close every socket, let graceful shutdowns finish (no socket left, the
- * endpoints go away), then free the stack. */
+ * endpoints go away), then free the stack. Like TCP's TIME-WAIT, the stack
+ * lives on a little: if our SHUTDOWN COMPLETE was lost, the peer resends
+ * SHUTDOWN ACK after its RTO (1 s at least) and the stack answers it out of
+ * the blue (RFC 9260 8.4 (5)); a process that is gone would leave the peer
+ * in SHUTDOWN-ACK-SENT for minutes (seen with pion under 2 % loss). */
+#define PEER_TIME_WAIT_S 2.5
 static void stack_finish(csctp_stack *st) {
   double deadline = now_s() + 5;
   for (;;) {
@@ -820,6 +825,8 @@ static void stack_finish(csctp_stack *st) {
       break;
     csctp_stack_run(st, 50);
   }
+  for (double end = now_s() + PEER_TIME_WAIT_S; now_s() < end;)
+    csctp_stack_run(st, 50);
   csctp_stack_del(st);
 }
 
