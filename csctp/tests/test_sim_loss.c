@@ -20,7 +20,6 @@
 #include <math.h>
 
 #define MS CSCTP_MILLISECONDS
-#define US ((csctp_tstamp)1000)
 #define SEC CSCTP_SECONDS
 
 #define CLIENT_IP 0x0a000001u
@@ -30,15 +29,17 @@
 
 static char run_name[160];
 
-static sim *loss_pair(uint64_t seed, const char *name,
+/* A client and a listening server, both with settings cs (NULL: the
+ * defaults), linked by fwd (client to server) and rev. */
+static sim *loss_pair(uint64_t seed, const char *name, const csctp_settings *cs,
                       const sim_link_params *fwd, const sim_link_params *rev,
                       sim_node **c, sim_node **v) {
   sim *s = sim_new(seed, name);
   snprintf(run_name, sizeof run_name, "scenario=%s seed=0x%llx", name,
            (unsigned long long)seed);
   test_cur_name_ = run_name;
-  *c = sim_node_add(s, "client", CLIENT_IP, 4000, NULL);
-  *v = sim_node_add(s, "server", SERVER_IP, 5000, NULL);
+  *c = sim_node_add(s, "client", CLIENT_IP, 4000, cs);
+  *v = sim_node_add(s, "server", SERVER_IP, 5000, cs);
   sim_pair(*c, *v);
   sim_node_listen(*v, 1);
   csctp_addr ca = sim_addr4(CLIENT_IP), va = sim_addr4(SERVER_IP);
@@ -135,7 +136,7 @@ static void one_loss(const char *name, uint8_t type, const uint32_t *drop,
   sim_node *c, *v;
   sim_link_params lp;
   link_20ms(&lp);
-  sim *s = loss_pair(0x1055ull + (uint64_t)ndrop, name, &lp, &lp, &c, &v);
+  sim *s = loss_pair(0x1055ull + (uint64_t)ndrop, name, NULL, &lp, &lp, &c, &v);
   nth_hook h = {.ndrop = ndrop, .type = type};
   for (int i = 0; i < ndrop; i++)
     h.drop[i] = drop[i];
@@ -224,7 +225,7 @@ static void tsn_loss(const char *name, uint32_t off, uint32_t times,
   sim_node *c, *v;
   sim_link_params lp;
   link_20ms(&lp);
-  sim *s = loss_pair(0x7501ull + off, name, &lp, &lp, &c, &v);
+  sim *s = loss_pair(0x7501ull + off, name, NULL, &lp, &lp, &c, &v);
   tsn_hook h = {.off = off, .times = times};
   csctp_addr ca = sim_addr4(CLIENT_IP), va = sim_addr4(SERVER_IP);
   sim_link *l = sim_link_find(s, &ca, &va);
@@ -259,7 +260,7 @@ static void test_reordering(void) {
   link_20ms(&lp);
   lp.reorder = 0.05;
   lp.reorder_delay = 2 * MS;
-  sim *s = loss_pair(0x2e02, "reordering", &lp, &lp, &c, &v);
+  sim *s = loss_pair(0x2e02, "reordering", NULL, &lp, &lp, &c, &v);
   flow(c, 3000, 1200);
   if (run_flow(s, c, v, 120 * SEC)) {
     csctp_assoc_status st = status_of(s, c);
@@ -294,13 +295,8 @@ static void test_t3_restart_on_retransmission(void) {
   csctp_settings_default(&cs);
   cs.rto_max = 1 * SEC;
   cs.rto_initial = 1 * SEC;
-  sim *s = sim_new(0x7a3, "t3_restart_on_retransmission");
-  test_cur_name_ = "t3_restart_on_retransmission";
-  c = sim_node_add(s, "client", CLIENT_IP, 4000, &cs);
-  v = sim_node_add(s, "server", SERVER_IP, 5000, &cs);
-  sim_pair(c, v);
-  sim_node_listen(v, 1);
-  sim_link_nodes(s, c, v, &lp);
+  sim *s =
+      loss_pair(0x7a3, "t3_restart_on_retransmission", &cs, &lp, &lp, &c, &v);
   tsn_hook h = {.off = 6, .times = 1};
   csctp_addr ca = sim_addr4(CLIENT_IP), va = sim_addr4(SERVER_IP);
   sim_link_find(s, &ca, &va)->hook = hook_drop_tsn;
@@ -394,7 +390,8 @@ static void test_fast_recovery_within_cwnd(void) {
   sim_link_params lp;
   link_20ms(&lp);
   lp.loss = 0.03;
-  sim *s = loss_pair(0xfc01, "fast_recovery_within_cwnd", &lp, &lp, &c, &v);
+  sim *s =
+      loss_pair(0xfc01, "fast_recovery_within_cwnd", NULL, &lp, &lp, &c, &v);
   cwnd_watch w = {.tx = c};
   csctp_addr ca = sim_addr4(CLIENT_IP), va = sim_addr4(SERVER_IP);
   sim_link *l = sim_link_find(s, &ca, &va);
@@ -425,7 +422,7 @@ static void test_reordered_sacks(void) {
   link_20ms(&rev);
   rev.reorder = 0.5;
   rev.reorder_delay = 10 * MS;
-  sim *s = loss_pair(0x5ac5, "reordered_sacks", &fwd, &rev, &c, &v);
+  sim *s = loss_pair(0x5ac5, "reordered_sacks", NULL, &fwd, &rev, &c, &v);
   flow(c, 5000, 1200);
   if (run_flow(s, c, v, 600 * SEC)) {
     csctp_assoc_status st = status_of(s, c);
@@ -503,15 +500,7 @@ static loss_result random_loss(uint64_t seed, csctp_tstamp rtt, double p,
   csctp_settings_default(&cs);
   cs.rcvbuf = 16u << 20;
   cs.sndbuf = 4u << 20;
-  sim *s = sim_new(seed, name);
-  snprintf(run_name, sizeof run_name, "scenario=%s seed=0x%llx", name,
-           (unsigned long long)seed);
-  test_cur_name_ = run_name;
-  c = sim_node_add(s, "client", CLIENT_IP, 4000, &cs);
-  v = sim_node_add(s, "server", SERVER_IP, 5000, &cs);
-  sim_pair(c, v);
-  sim_node_listen(v, 1);
-  sim_link_nodes(s, c, v, &lp);
+  sim *s = loss_pair(seed, name, &cs, &lp, &lp, &c, &v);
   v->app.rd_min = 65536;
   v->app.rd_max = 65536;
   /* More than can be sent in the time. */
