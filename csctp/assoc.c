@@ -29,6 +29,10 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
   a->t1 = a->t2 = a->t5 = a->sack_timer = CSCTP_TSTAMP_NEVER;
   a->sack_avoid = -1;
   csctp_recovery_init(&a->rec);
+  if (csctp_ep_index_add(a) != 0) {
+    csctp_free(&ep->mem, a);
+    return NULL;
+  }
   a->prev = ep->assocs_tail;
   if (ep->assocs_tail)
     ep->assocs_tail->next = a;
@@ -40,6 +44,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
 }
 
 static void assoc_free_rx(csctp_assoc *a) {
+  csctp_ep_ready_drop(a);
   if (a->rx_ready) {
     csctp_tsnmap_free(&a->tsn);
     csctp_reasm_free(&a->rx);
@@ -49,8 +54,7 @@ static void assoc_free_rx(csctp_assoc *a) {
 
 void csctp_assoc_free(csctp_assoc *a) {
   csctp_endpoint *ep = a->ep;
-  if (ep->rr_next == a)
-    ep->rr_next = a->next;
+  csctp_ep_index_remove(a);
   if (a->prev)
     a->prev->next = a->next;
   else
@@ -105,6 +109,8 @@ int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
   if (a->npaths >= CSCTP_MAX_PATHS || a->npaths >= a->s.max_init_addrs)
     return 0; /* extra addresses are ignored (resource limit) */
   csctp_path_init(&a->paths[a->npaths], addr, &a->s, now);
+  if (csctp_ep_index_path(a, a->npaths) != 0)
+    return CSCTP_ERR_NOMEM;
   a->npaths++;
   return 0;
 }
@@ -354,9 +360,10 @@ int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs, size_t naddrs,
   if (!a)
     return CSCTP_ERR_NOMEM;
   a->peer_port = peer_port;
-  a->local_tag = csctp_ep_random_tag(ep);
   uint8_t b4[4];
-  int rv = csctp_ep_random(ep, b4, 4);
+  int rv = csctp_ep_index_tag(a, csctp_ep_random_tag(ep));
+  if (rv == 0)
+    rv = csctp_ep_random(ep, b4, 4);
   a->local_initial_tsn = csctp_get32(b4);
   for (size_t i = 0; rv == 0 && i < naddrs; i++)
     if (csctp_assoc_find_path(a, &addrs[i]) < 0)
@@ -518,7 +525,11 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
                       0);
     return;
   }
-  a->local_tag = ck->local_tag;
+  if (csctp_ep_index_tag(a, ck->local_tag) != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
+                      0);
+    return;
+  }
   a->peer_tag = ck->peer_tag;
   a->local_initial_tsn = ck->local_tsn;
   a->local_tie_tag = a->peer_tie_tag = 0;
@@ -824,6 +835,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
                        const uint8_t *chunks, size_t len, const csctp_addr *src,
                        const csctp_addr *dst, int teardown_only,
                        csctp_tstamp now) {
+  csctp_ep_touch(a);
   (void)hdr;
   csctp_tlv_iter it;
   csctp_tlv c;
@@ -1104,7 +1116,7 @@ int csctp_assoc_release(csctp_endpoint *ep, csctp_assoc_id id) {
 
 int csctp_assoc_settings(const csctp_endpoint *ep, csctp_assoc_id id,
                          csctp_settings *s) {
-  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   if (!a || !s)
     return CSCTP_ERR_NOT_FOUND;
   *s = a->s;
@@ -1131,7 +1143,7 @@ int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
 
 int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
                            csctp_assoc_status *st) {
-  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   if (!a || !st)
     return CSCTP_ERR_NOT_FOUND;
   memset(st, 0, sizeof(*st));
@@ -1166,7 +1178,7 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
 
 int csctp_assoc_paths(const csctp_endpoint *ep, csctp_assoc_id id,
                       csctp_path_status *out, size_t max) {
-  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   if (!a)
     return CSCTP_ERR_NOT_FOUND;
   for (size_t i = 0; i < a->npaths && i < max; i++) {

@@ -106,7 +106,7 @@ static int assoc_rx_has_room(const csctp_assoc *a, uint32_t tsn, size_t len) {
 
 static void assoc_note_ready(csctp_assoc *a, int was_ready) {
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
-    a->ready_seq = ++a->ep->ready_counter;
+    csctp_ep_ready_push(a);
 }
 
 /* *result: 1 new data, 2 duplicate, 0 dropped. */
@@ -482,21 +482,22 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
 }
 
 size_t csctp_send_space(const csctp_endpoint *ep, csctp_assoc_id id) {
-  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  const csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   if (!a || a->dead || !assoc_send_state_ok(a) || a->shutdown_requested)
     return 0;
   size_t used = assoc_send_used(a);
   return used >= a->s.sndbuf ? 0 : a->s.sndbuf - used;
 }
 
-/* The association whose data has waited longest. */
-static csctp_assoc *assoc_oldest_ready(const csctp_endpoint *ep) {
-  csctp_assoc *best = NULL;
-  for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if (a->rx_ready && csctp_reasm_has_ready(&a->rx) &&
-        (!best || a->ready_seq < best->ready_seq))
-      best = a;
-  return best;
+/* The association whose data has waited longest: the ready list's head
+ * (entries whose data went away, e.g. with a restart, are dropped). */
+static csctp_assoc *assoc_oldest_ready(csctp_endpoint *ep) {
+  csctp_assoc *a;
+  while ((a = ep->rdy_head) && !(a->rx_ready && csctp_reasm_has_ready(&a->rx)))
+    csctp_ep_ready_drop(a);
+  if (a)
+    csctp_ep_touch(a);
+  return a;
 }
 
 /* Open the window: tell the peer when reading made room that matters. */
@@ -537,7 +538,9 @@ csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
   info->assoc_id = a->id;
   info->cumtsn = csctp_tsnmap_cum(&a->tsn);
   if (csctp_reasm_has_ready(&a->rx))
-    a->ready_seq = ++ep->ready_counter; /* others go first next time */
+    csctp_ep_ready_push(a); /* to the tail: others go first next time */
+  else
+    csctp_ep_ready_drop(a);
   if (!a->dead)
     assoc_window_update(a);
   return n;
@@ -547,9 +550,15 @@ size_t csctp_recv_pending(const csctp_endpoint *ep, csctp_assoc_id id) {
   size_t n = 0;
   if (!ep)
     return 0;
-  for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if ((id == 0 || a->id == id) && a->rx_ready &&
-        csctp_reasm_has_ready(&a->rx)) /* readable now, not merely held */
+  if (id != 0) {
+    const csctp_assoc *a = csctp_ep_peek(ep, id);
+    /* readable now, not merely held */
+    return a && a->rx_ready && csctp_reasm_has_ready(&a->rx)
+               ? csctp_reasm_ready_bytes(&a->rx)
+               : 0;
+  }
+  for (const csctp_assoc *a = ep->rdy_head; a; a = a->rdy_next)
+    if (a->rx_ready && csctp_reasm_has_ready(&a->rx))
       n += csctp_reasm_ready_bytes(&a->rx);
   return n;
 }

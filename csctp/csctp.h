@@ -246,8 +246,35 @@ CSCTP_API csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep,
                                                uint8_t *buf, size_t buflen,
                                                csctp_tstamp now);
 
+/* csctp_endpoint_poll_changed moves up to max ids of associations that
+ * something happened to (a packet, a timer, a call that may have changed
+ * what they have to read or room to send) into ids (NULL: discard), oldest
+ * first, and returns how many. Each id is listed once until polled; an id
+ * may name an association that is gone since. *overflow (if not NULL) is
+ * set to 1 when the list could not hold every change: the caller must then
+ * re-check all its associations. Lets a caller keep readiness without
+ * looking at every association after every step. */
+CSCTP_API size_t csctp_endpoint_poll_changed(csctp_endpoint *ep,
+                                             csctp_assoc_id *ids, size_t max,
+                                             int *overflow);
+
+/* csctp_endpoint_next_readable iterates the associations that have data to
+ * read (csctp_recv), the one that has waited longest first: after 0 gives
+ * the first, after an id the one that follows it. Returns 0 at the end (or
+ * when after has nothing to read any more). */
+CSCTP_API csctp_assoc_id csctp_endpoint_next_readable(const csctp_endpoint *ep,
+                                                      csctp_assoc_id after);
+
+/* csctp_endpoint_assoc_by_peer returns the id of the live association
+ * whose peer has the IP address addr (one of its paths; the UDP port is not
+ * compared) and SCTP port peer_port, or 0. */
+CSCTP_API csctp_assoc_id csctp_endpoint_assoc_by_peer(const csctp_endpoint *ep,
+                                                      const csctp_addr *addr,
+                                                      uint16_t peer_port);
+
 /* csctp_endpoint_get_expiry returns when csctp_endpoint_handle_expiry must
- * next be called, or CSCTP_TSTAMP_NEVER. */
+ * next be called, or CSCTP_TSTAMP_NEVER. Its cost does not grow with the
+ * number of associations (a timer heap). */
 CSCTP_API csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep);
 
 /* csctp_endpoint_handle_expiry runs every timer due at now. Returns 0. */

@@ -8,6 +8,7 @@
 
 #include "crc32c.h"
 #include "mem.h"
+#include "sha256.h"
 #include "tsn.h"
 
 #include <stdio.h>
@@ -101,6 +102,12 @@ int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
     csctp_free(&ep->mem, ep);
     return CSCTP_ERR_RANDOM;
   }
+  /* The index hash seed, derived from the first secret so that it costs
+   * no draw of its own: one-way (HMAC), so it tells nothing of the key. */
+  uint8_t seed[32];
+  csctp_hmac_sha256(ep->secret, sizeof(ep->secret),
+                    (const uint8_t *)"csctp index seed", 16, seed);
+  memcpy(&ep->hash_seed, seed, sizeof(ep->hash_seed));
   *pep = ep;
   return 0;
 }
@@ -110,6 +117,7 @@ void csctp_endpoint_del(csctp_endpoint *ep) {
     return;
   while (ep->assocs)
     csctp_assoc_free(ep->assocs);
+  csctp_ep_index_free(ep);
   for (size_t i = 0; i < ep->ev_len; i++)
     csctp_event_clear(ep, &ep->events[(ep->ev_head + i) % ep->ev_cap]);
   csctp_free(&ep->mem, ep->events);
@@ -212,32 +220,6 @@ int csctp_pkt_ports(const uint8_t *pkt, size_t len, uint16_t *src_port,
   if (dst_port)
     *dst_port = csctp_get16(pkt + 2);
   return 0;
-}
-
-/* ---- Lookup ------------------------------------------------------------ */
-
-csctp_assoc *csctp_ep_find(const csctp_endpoint *ep, csctp_assoc_id id) {
-  for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if (a->id == id)
-      return a;
-  return NULL;
-}
-
-csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep,
-                                const csctp_addr *addr, uint16_t peer_port) {
-  for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if (!a->dead && a->peer_port == peer_port &&
-        csctp_assoc_find_path(a, addr) >= 0)
-      return a;
-  return NULL;
-}
-
-static csctp_assoc *ep_find_by_tag(const csctp_endpoint *ep, uint32_t tag,
-                                   uint16_t peer_port) {
-  for (csctp_assoc *a = ep->assocs; a; a = a->next)
-    if (!a->dead && a->local_tag == tag && a->peer_port == peer_port)
-      return a;
-  return NULL;
 }
 
 /* ---- Events ------------------------------------------------------------ */
@@ -659,6 +641,8 @@ static void ep_on_init(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
     return;
   }
   csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
+  if (a)
+    csctp_ep_touch(a); /* an INIT may change its state or make it send */
   if (a && a->state != CSCTP_STATE_COOKIE_WAIT &&
       ep_init_adds_addrs(ep, a, &init, src, hdr)) {
     return; /* 5.2.1, 5.2.2: answered with ABORT, association unchanged */
@@ -714,6 +698,8 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   csctp_assoc *a = csctp_ep_find_peer(ep, &ck.src, hdr->src_port);
   for (size_t i = 0; !a && i < ck.naddrs; i++)
     a = csctp_ep_find_peer(ep, &ck.addrs[i], hdr->src_port);
+  if (a)
+    csctp_ep_touch(a);
   int expired = now > ck.created + ck.lifetime;
   if (a) {
     /* 5.2.4 (3): an old cookie is fine only when both tags match (E). */
@@ -737,11 +723,12 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a = csctp_assoc_new(ep, &ep->settings);
   if (!a)
     return NULL; /* out of memory: the peer will retransmit */
-  a->local_tag = ck.local_tag;
-  a->peer_tag = ck.peer_tag;
   a->peer_port = ck.peer_port;
+  a->peer_tag = ck.peer_tag;
   a->local_initial_tsn = ck.local_tsn;
-  int rv = csctp_assoc_add_path(a, &ck.src, now);
+  int rv = csctp_ep_index_tag(a, ck.local_tag);
+  if (rv == 0)
+    rv = csctp_assoc_add_path(a, &ck.src, now);
   for (size_t i = 0; rv == 0 && i < ck.naddrs; i++) {
     if (csctp_assoc_find_path(a, &ck.addrs[i]) >= 0)
       continue;
@@ -783,7 +770,7 @@ static csctp_assoc *ep_find_for_t_bit(const csctp_endpoint *ep,
     csctp_assoc *a = csctp_ep_find_peer(ep, src, hdr->src_port);
     return a && a->peer_tag != 0 && a->peer_tag == hdr->vtag ? a : NULL;
   }
-  return ep_find_by_tag(ep, hdr->vtag, hdr->src_port);
+  return csctp_ep_find_tag(ep, hdr->vtag, hdr->src_port);
 }
 
 static int ep_in_setup(const csctp_assoc *a) {
@@ -828,7 +815,7 @@ static void ep_dispatch(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
   else if (sc->has_shutdown_complete)
     a = ep_find_for_t_bit(ep, hdr, src, sc->shutdown_complete_flags);
   else
-    a = ep_find_by_tag(ep, hdr->vtag, hdr->src_port);
+    a = csctp_ep_find_tag(ep, hdr->vtag, hdr->src_port);
   if (sc->has_shutdown_ack && !sc->has_abort) {
     /* 8.5.1 E: in COOKIE-WAIT and COOKIE-ECHOED a SHUTDOWN ACK is out of
      * the blue (whatever its tag: a previous association's peer still
@@ -900,16 +887,6 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
 
 /* ---- Output and timers ------------------------------------------------- */
 
-static void ep_reap(csctp_endpoint *ep) {
-  csctp_assoc *a = ep->assocs;
-  while (a) {
-    csctp_assoc *next = a->next;
-    if (csctp_assoc_reapable(a))
-      csctp_assoc_free(a);
-    a = next;
-  }
-}
-
 csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
                                      csctp_addr *src, uint8_t *buf,
                                      size_t buflen, csctp_tstamp now) {
@@ -930,45 +907,42 @@ csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
   }
   if (buflen < ep->settings.pmtu)
     return CSCTP_ERR_NOBUF;
-  /* Round robin over associations so that one cannot starve the rest. */
-  size_t n = ep->nassocs;
-  csctp_assoc *a = ep->rr_next ? ep->rr_next : ep->assocs;
+  /* Round robin over the active associations (the only ones that can have
+   * something to send) so that one cannot starve the rest; one that has
+   * nothing leaves the list, and is freed if it ended and has no data left
+   * to read. */
+  size_t n = ep->nactive;
+  csctp_assoc *a = ep->act_cursor ? ep->act_cursor : ep->act_head;
   for (size_t i = 0; i < n && a; i++) {
-    csctp_assoc *next = a->next ? a->next : ep->assocs;
-    if (!a->dead && buflen >= a->s.pmtu) {
-      csctp_addr tmp;
-      csctp_ssize len =
-          csctp_assoc_write_pkt(a, dst, src ? src : &tmp, buf, buflen, now);
-      if (len > 0) {
-        ep->rr_next = next;
-        ep->stats.pkts_out++;
-        return len;
-      }
+    csctp_assoc *next = a->act_next ? a->act_next : ep->act_head;
+    if (buflen < a->s.pmtu) { /* stays active: a larger buffer may come */
+      a = next;
+      continue;
     }
-    a = next;
+    csctp_addr tmp;
+    csctp_ssize len = a->dead ? 0
+                              : csctp_assoc_write_pkt(a, dst, src ? src : &tmp,
+                                                      buf, buflen, now);
+    if (len > 0) {
+      ep->act_cursor = next;
+      ep->stats.pkts_out++;
+      return len;
+    }
+    if (next == a)
+      next = NULL;
+    csctp_ep_idle(a);
+    if (csctp_assoc_reapable(a))
+      csctp_assoc_free(a);
+    a = next ? next : ep->act_head;
   }
-  ep_reap(ep);
   return 0;
 }
 
 csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep) {
-  csctp_tstamp t = CSCTP_TSTAMP_NEVER;
-  for (const csctp_assoc *a = ep->assocs; a; a = a->next) {
-    csctp_tstamp e = csctp_assoc_expiry(a);
-    if (e < t)
-      t = e;
-  }
-  return t;
+  return csctp_ep_next_expiry(ep);
 }
 
 int csctp_endpoint_handle_expiry(csctp_endpoint *ep, csctp_tstamp now) {
-  csctp_assoc *a = ep->assocs;
-  while (a) {
-    csctp_assoc *next = a->next;
-    if (!a->dead && csctp_assoc_expiry(a) <= now)
-      csctp_assoc_handle_expiry(a, now);
-    a = next;
-  }
-  ep_reap(ep);
+  csctp_ep_run_timers(ep, now);
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "chunk.h"
 #include "cookie.h"
+#include "htab.h"
 #include "path.h"
 #include "reasm.h"
 #include "recovery.h"
@@ -87,7 +88,14 @@ struct csctp_assoc {
   uint8_t sack_path;       /* where the last DATA came from */
   int sack_avoid;          /* path index whose replies seem lost, or -1 */
   uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
-  uint64_t ready_seq;      /* when data became readable (recv order) */
+
+  /* The endpoint's indexes (ep_index.c). */
+  csctp_tstamp heap_key; /* next timer as the timer heap knows it */
+  size_t heap_idx;
+  csctp_assoc *act_prev, *act_next; /* active list */
+  csctp_assoc *rdy_prev, *rdy_next; /* ready list */
+  csctp_assoc *due_next;            /* csctp_ep_run_timers' batch */
+  uint8_t active, in_ready, changed_queued, tag_indexed;
 
   /* Setup (5.1). */
   uint32_t local_initial_tsn;
@@ -152,7 +160,18 @@ struct csctp_endpoint {
   csctp_assoc *assocs, *assocs_tail;
   size_t nassocs;
   csctp_assoc_id next_id;
-  uint64_t ready_counter;
+
+  /* Indexes of the associations (ep_index.c). */
+  uint64_t hash_seed;
+  csctp_htab by_id, by_tag, by_addr;
+  csctp_assoc **heap; /* timer heap, every association */
+  size_t nheap, heap_cap;
+  csctp_assoc *act_head, *act_tail, *act_cursor; /* active list */
+  size_t nactive;
+  csctp_assoc *rdy_head, *rdy_tail; /* data to read, oldest first */
+  csctp_assoc_id *changed;          /* touched since the last poll */
+  size_t nchanged, changed_cap;
+  int changed_overflow;
 
   /* Event queue: ring buffer, grows on demand. */
   csctp_event *events;
@@ -160,8 +179,6 @@ struct csctp_endpoint {
 
   csctp_ctrl_slot *ctrl; /* CSCTP_CTRL_SLOTS */
   size_t ctrl_head, ctrl_len;
-
-  csctp_assoc *rr_next; /* round-robin cursor for write_pkt */
 
   csctp_log_fn log;
   void *log_ud;
@@ -182,10 +199,41 @@ uint32_t csctp_ep_random_tag(csctp_endpoint *ep);
 int csctp_ep_push_event(csctp_endpoint *ep, const csctp_event *ev);
 /* Reserve a control slot for an out-of-association packet; NULL if full. */
 csctp_ctrl_slot *csctp_ep_ctrl_slot(csctp_endpoint *ep);
-csctp_assoc *csctp_ep_find(const csctp_endpoint *ep, csctp_assoc_id id);
-/* Association by peer address and port. */
+
+/* ---- ep_index.c ---- */
+/* csctp_ep_find: the association of id (NULL: none), touched (csctp_ep_
+ * touch) for what the caller is about to do with it; csctp_ep_peek, the
+ * same for a caller that only looks. */
+csctp_assoc *csctp_ep_find(csctp_endpoint *ep, csctp_assoc_id id);
+csctp_assoc *csctp_ep_peek(const csctp_endpoint *ep, csctp_assoc_id id);
+/* Association by peer address and port / by local tag and peer port
+ * (live ones only). */
 csctp_assoc *csctp_ep_find_peer(const csctp_endpoint *ep, const csctp_addr *a,
                                 uint16_t peer_port);
+csctp_assoc *csctp_ep_find_tag(const csctp_endpoint *ep, uint32_t tag,
+                               uint16_t peer_port);
+/* csctp_ep_index_add enters a new association (id, timer heap); 0 or
+ * CSCTP_ERR_NOMEM. csctp_ep_index_remove takes it out of every index. */
+int csctp_ep_index_add(csctp_assoc *a);
+void csctp_ep_index_remove(csctp_assoc *a);
+void csctp_ep_index_free(csctp_endpoint *ep);
+/* csctp_ep_index_tag sets a->local_tag and indexes it; csctp_ep_index_path
+ * indexes a->paths[i]'s address. 0 or CSCTP_ERR_NOMEM. */
+int csctp_ep_index_tag(csctp_assoc *a, uint32_t tag);
+int csctp_ep_index_path(csctp_assoc *a, int i);
+/* csctp_ep_touch: something happened to a (packet, timer, call): it may
+ * have output, its timers may have moved, its readiness may have changed.
+ * csctp_ep_idle: write_pkt found nothing to send for it. */
+void csctp_ep_touch(csctp_assoc *a);
+void csctp_ep_idle(csctp_assoc *a);
+/* The ready list: csctp_ep_ready_push puts a at its tail (data to read),
+ * csctp_ep_ready_drop takes it off. */
+void csctp_ep_ready_push(csctp_assoc *a);
+void csctp_ep_ready_drop(csctp_assoc *a);
+csctp_tstamp csctp_ep_next_expiry(const csctp_endpoint *ep);
+void csctp_ep_run_timers(csctp_endpoint *ep, csctp_tstamp now);
+
+/* ---- endpoint.c ---- */
 /* Queue an ABORT (or SHUTDOWN COMPLETE) packet outside any association. */
 void csctp_ep_send_ctrl(csctp_endpoint *ep, const csctp_addr *dst,
                         uint16_t peer_port, uint32_t vtag, uint8_t type,

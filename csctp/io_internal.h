@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "csctp_io.h"
+#include "htab.h"
 #include "io_kernel.h"
 #include "io_transport.h"
 
@@ -44,8 +45,9 @@ struct io_assoc {
   uint8_t *first_msg;
   size_t first_len;
   csctp_sndinfo first_info;
-  io_assoc *next;     /* in iep->assocs */
-  io_assoc *acc_next; /* in the listener's accept queue */
+  io_assoc *next;      /* in iep->assocs */
+  io_assoc *acc_next;  /* in the listener's accept queue */
+  io_assoc *orph_next; /* in iep->orphans */
 };
 
 /* One bound SCTP port: its engine endpoint. Shared by the socket that bound
@@ -59,13 +61,17 @@ struct io_ep {
   csctp_sock *listener; /* socket new associations go to (NULL: refuse) */
   csctp_sock *socks;    /* sockets using this endpoint (s->ep_next) */
   io_assoc *assocs;
+  csctp_htab by_id; /* assocs by id */
   size_t nassocs;
-  size_t norphans;    /* associations closing in the background */
+  io_assoc *orphans; /* associations closing in the background */
+  size_t norphans;
   csctp_addr *laddrs; /* bound addresses (wildcard: none) */
   size_t nladdrs;
   int wildcard;
-  io_ep *next;  /* in st->eps */
-  io_ep *hnext; /* in the port hash */
+  csctp_tstamp exp; /* next timer, as the stack's heap knows it */
+  size_t exp_idx;   /* place in st->eheap */
+  io_ep *next;      /* in st->eps */
+  io_ep *hnext;     /* in the port hash */
 };
 
 /* A queued notification. */
@@ -108,7 +114,6 @@ struct csctp_sock {
   uint64_t read_total;    /* data bytes read so far */
   csctp_assoc_id partial; /* mid-message data read on this assoc */
   int partial_notif;      /* mid-notification read */
-  csctp_assoc_id rr_next; /* one-to-many: round-robin read start */
   csctp_linger linger;
   uint16_t remote_udp_port; /* 0: stack default */
   csctp_sock *next, *prev;  /* in st->socks */
@@ -123,12 +128,14 @@ struct csctp_stack {
   io_ep *eps;
   io_ep *hash[256];
   size_t neps;
+  io_ep **eheap; /* every endpoint, a min-heap by exp */
+  size_t neheap, eheap_cap;
   csctp_sock *socks;
   size_t nsocks;
   csctp_tstamp armed;       /* what the timer fd is set to */
   csctp_tstamp linger_next; /* earliest orphan linger deadline */
   io_pkt rx[IO_BATCH], tx[IO_BATCH];
-  size_t ntx; /* packets waiting in tx for the next batched send */
+  size_t ntx;  /* packets waiting in tx for the next batched send */
   int pcap_fd; /* CSCTP_PCAP tap (io_pcap.h), -1 when off */
   uint8_t *rxmem, *txmem;
   uint8_t *scratch; /* gather buffer for sendv */

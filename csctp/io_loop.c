@@ -302,6 +302,7 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
       io_free(st, a->first_msg);
       io_free(st, a);
     }
+    csctp_htab_free(&iep->by_id, &st->mem);
     csctp_endpoint_del(iep->ep);
     io_free(st, iep->laddrs);
     io_free(st, iep);
@@ -314,6 +315,7 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
   io_free(st, st->rxmem);
   io_free(st, st->txmem);
   io_free(st, st->scratch);
+  io_free(st, st->eheap);
   csctp_mem mem = st->mem;
   mem.free(st, mem.user_data);
 }
@@ -328,13 +330,81 @@ CSCTP_API int csctp_stack_transport(const csctp_stack *st) {
   return st->cfg.transport;
 }
 
+/* ---- The endpoints' timer heap -------------------------------------- */
+
+static void io_eheap_set(csctp_stack *st, size_t i, io_ep *e) {
+  st->eheap[i] = e;
+  e->exp_idx = i;
+}
+
+static void io_eheap_up(csctp_stack *st, size_t i) {
+  io_ep *e = st->eheap[i];
+  while (i > 0 && st->eheap[(i - 1) / 2]->exp > e->exp) {
+    io_eheap_set(st, i, st->eheap[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  io_eheap_set(st, i, e);
+}
+
+static void io_eheap_down(csctp_stack *st, size_t i) {
+  io_ep *e = st->eheap[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= st->neheap)
+      break;
+    if (c + 1 < st->neheap && st->eheap[c + 1]->exp < st->eheap[c]->exp)
+      c++;
+    if (st->eheap[c]->exp >= e->exp)
+      break;
+    io_eheap_set(st, i, st->eheap[c]);
+    i = c;
+  }
+  io_eheap_set(st, i, e);
+}
+
+static void io_eheap_key(io_ep *iep, csctp_tstamp exp) {
+  csctp_stack *st = iep->st;
+  csctp_tstamp old = iep->exp;
+  iep->exp = exp;
+  if (exp < old)
+    io_eheap_up(st, iep->exp_idx);
+  else if (exp > old)
+    io_eheap_down(st, iep->exp_idx);
+}
+
+/* io_ep_rekey files iep under its engine's next timer (cheap once the
+ * endpoint was flushed: csctp_endpoint_get_expiry). */
+static void io_ep_rekey(io_ep *iep) {
+  io_eheap_key(iep, csctp_endpoint_get_expiry(iep->ep));
+}
+
+static int io_eheap_add(csctp_stack *st, io_ep *iep) {
+  if (st->neheap == st->eheap_cap) {
+    size_t cap = st->eheap_cap ? st->eheap_cap * 2 : 16;
+    io_ep **h = st->mem.realloc(st->eheap, cap * sizeof *h, st->mem.user_data);
+    if (!h)
+      return CSCTP_ERR_NOMEM;
+    st->eheap = h;
+    st->eheap_cap = cap;
+  }
+  iep->exp = CSCTP_TSTAMP_NEVER;
+  io_eheap_set(st, st->neheap++, iep);
+  return 0;
+}
+
+static void io_eheap_remove(csctp_stack *st, io_ep *iep) {
+  io_ep *last = st->eheap[--st->neheap];
+  if (last == iep)
+    return;
+  io_eheap_set(st, iep->exp_idx, last);
+  io_eheap_up(st, last->exp_idx);
+  io_eheap_down(st, last->exp_idx);
+}
+
 static csctp_tstamp io_next_expiry(const csctp_stack *st) {
   csctp_tstamp next = st->linger_next;
-  for (const io_ep *iep = st->eps; iep; iep = iep->next) {
-    csctp_tstamp e = csctp_endpoint_get_expiry(iep->ep);
-    if (e < next)
-      next = e;
-  }
+  if (st->neheap && st->eheap[0]->exp < next)
+    next = st->eheap[0]->exp;
   return next;
 }
 
@@ -450,6 +520,8 @@ int io_ep_new(csctp_stack *st, uint16_t port, const csctp_settings *set,
     return CSCTP_ERR_NOMEM;
   int r = csctp_endpoint_new(&iep->ep, port, set, &st->mem, st->cfg.rand,
                              st->cfg.rand_user_data, csctp_now());
+  if (r == 0 && (r = io_eheap_add(st, iep)) != 0)
+    csctp_endpoint_del(iep->ep);
   if (r != 0) {
     io_free(st, iep);
     return r;
@@ -487,7 +559,9 @@ void io_ep_unref(io_ep *iep) {
     io_free(st, a->first_msg);
     io_free(st, a);
   }
+  csctp_htab_free(&iep->by_id, &st->mem);
   csctp_endpoint_del(iep->ep);
+  io_eheap_remove(st, iep);
   io_free(st, iep->laddrs);
   io_free(st, iep);
   st->neps--;
@@ -496,8 +570,12 @@ void io_ep_unref(io_ep *iep) {
 
 /* ---- Associations ------------------------------------------------------ */
 
+static uint64_t io_id_hash(csctp_assoc_id id) { return csctp_htab_mix(0, id); }
+
 io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id) {
-  for (io_assoc *a = iep->assocs; a; a = a->next)
+  size_t it = 0;
+  io_assoc *a;
+  while ((a = csctp_htab_next(&iep->by_id, io_id_hash(id), &it)))
     if (a->id == id)
       return a;
   return NULL;
@@ -507,6 +585,10 @@ io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id) {
   io_assoc *a = io_zalloc(iep->st, sizeof *a);
   if (!a)
     return NULL;
+  if (csctp_htab_put(&iep->by_id, &iep->st->mem, io_id_hash(id), a) != 0) {
+    io_free(iep->st, a);
+    return NULL;
+  }
   a->id = id;
   a->iep = iep;
   a->next = iep->assocs;
@@ -523,6 +605,7 @@ void io_assoc_free(io_assoc *a) {
       iep->nassocs--;
       break;
     }
+  csctp_htab_del(&iep->by_id, io_id_hash(a->id), a);
   io_free(iep->st, a->first_msg);
   io_free(iep->st, a);
 }
@@ -532,6 +615,8 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
   csctp_tstamp now = csctp_now();
   a->owner = NULL;
   a->orphan = 1;
+  a->orph_next = iep->orphans;
+  iep->orphans = a;
   iep->norphans++;
   iep->refs++;
   io_free(iep->st, a->first_msg);
@@ -563,38 +648,39 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
 static int io_ep_sweep(io_ep *iep, csctp_tstamp now) {
   int did = 0;
   csctp_stack *st = iep->st;
-  io_assoc *a = iep->norphans ? iep->assocs : NULL;
-  while (a) {
-    io_assoc *next = a->next;
-    if (a->orphan) {
-      if (a->state != IO_A_ENDED && a->linger_deadline &&
-          a->linger_deadline <= now) {
-        (void)csctp_abort(iep->ep, a->id, NULL, 0, now);
-        a->state = IO_A_ENDED;
-        did = 1;
-      }
-      if (a->state == IO_A_ENDED) {
-        (void)csctp_assoc_release(iep->ep, a->id);
-        io_assoc_free(a);
-        iep->norphans--;
-        io_ep_unref(iep);
-        did = 1;
-      } else if (csctp_recv_pending(iep->ep, a->id) > 0) {
-        uint8_t junk[4096];
-        csctp_rcvinfo ri;
-        while (csctp_recv(iep->ep, a->id, &ri, junk, sizeof junk, now) > 0)
-          ;
-        did = 1;
-      }
+  io_assoc **pp = &iep->orphans;
+  while (*pp) {
+    io_assoc *a = *pp;
+    if (a->state != IO_A_ENDED && a->linger_deadline &&
+        a->linger_deadline <= now) {
+      (void)csctp_abort(iep->ep, a->id, NULL, 0, now);
+      a->state = IO_A_ENDED;
+      did = 1;
     }
-    a = next;
+    if (a->state == IO_A_ENDED) {
+      *pp = a->orph_next;
+      (void)csctp_assoc_release(iep->ep, a->id);
+      io_assoc_free(a);
+      iep->norphans--;
+      io_ep_unref(iep);
+      did = 1;
+      continue;
+    }
+    if (csctp_recv_pending(iep->ep, a->id) > 0) {
+      uint8_t junk[4096];
+      csctp_rcvinfo ri;
+      while (csctp_recv(iep->ep, a->id, &ri, junk, sizeof junk, now) > 0)
+        ;
+      did = 1;
+    }
+    pp = &a->orph_next;
   }
   if (st->linger_next != CSCTP_TSTAMP_NEVER && st->linger_next <= now) {
     /* Recompute the earliest remaining deadline over the stack. */
     csctp_tstamp m = CSCTP_TSTAMP_NEVER;
     for (io_ep *e = st->eps; e; e = e->next)
-      for (io_assoc *b = e->assocs; b; b = b->next)
-        if (b->orphan && b->state != IO_A_ENDED && b->linger_deadline &&
+      for (io_assoc *b = e->orphans; b; b = b->orph_next)
+        if (b->state != IO_A_ENDED && b->linger_deadline &&
             b->linger_deadline < m)
           m = b->linger_deadline;
     st->linger_next = m;
@@ -788,6 +874,30 @@ static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
   io_tx_send(iep->st);
 }
 
+/* io_ep_update_changed re-checks the readiness of the sockets owning the
+ * associations the engine reports changed (not every socket: DESIGN.md,
+ * "Readiness"), and of `only`, the socket of the call. */
+static void io_ep_update_changed(io_ep *iep, csctp_sock *only) {
+  csctp_assoc_id ids[64];
+  size_t n;
+  int overflow = 0;
+  if (only)
+    io_sock_update(only);
+  do {
+    int ov = 0;
+    n = csctp_endpoint_poll_changed(iep->ep, ids, 64, &ov);
+    overflow |= ov;
+    for (size_t i = 0; i < n; i++) {
+      io_assoc *a = io_assoc_find(iep, ids[i]);
+      if (a && a->owner && a->owner != only)
+        io_sock_update(a->owner);
+    }
+  } while (n > 0);
+  if (overflow)
+    for (csctp_sock *s = iep->socks; s; s = s->ep_next)
+      io_sock_update(s);
+}
+
 void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
   csctp_stack *st = iep->st;
   csctp_tstamp now = csctp_now();
@@ -809,13 +919,8 @@ void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
       break;
   }
   io_ep_flush(iep, now);
-  /* Readiness of other sockets changes only with packets or timers (the
-   * stack's step updates them all) or with events (signalled directly). */
-  if (only)
-    io_sock_update(only);
-  else
-    for (csctp_sock *s = iep->socks; s; s = s->ep_next)
-      io_sock_update(s);
+  io_ep_update_changed(iep, only);
+  io_ep_rekey(iep);
   io_ep_unref(iep);
   io_timer_update(st);
 }
@@ -1015,14 +1120,16 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
     io_ep_kick(touched[i]);
     io_ep_unref(touched[i]);
   }
-  /* Timers. Collect first: kicking may free endpoints. */
+  /* Timers: the due endpoints come off the heap's top (filed as NEVER
+   * until their kick files them again, so each is run once per step).
+   * Collect first: kicking may free endpoints. */
   nt = 0;
-  for (io_ep *iep = st->eps; iep && nt < 64; iep = iep->next) {
-    if (csctp_endpoint_get_expiry(iep->ep) <= now) {
-      (void)csctp_endpoint_handle_expiry(iep->ep, now);
-      touched[nt++] = iep;
-      iep->refs++;
-    }
+  while (st->neheap && st->eheap[0]->exp <= now && nt < 64) {
+    io_ep *iep = st->eheap[0];
+    io_eheap_key(iep, CSCTP_TSTAMP_NEVER);
+    (void)csctp_endpoint_handle_expiry(iep->ep, now);
+    touched[nt++] = iep;
+    iep->refs++;
   }
   if (st->linger_next <= now) {
     for (io_ep *iep = st->eps; iep && nt < 64; iep = iep->next) {
@@ -1057,10 +1164,9 @@ CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
 static size_t io_stack_closing(const csctp_stack *st) {
   size_t n = 0;
   for (const io_ep *e = st->eps; e; e = e->next)
-    if (e->norphans)
-      for (const io_assoc *a = e->assocs; a; a = a->next)
-        if (a->orphan && a->state != IO_A_ENDED)
-          n++;
+    for (const io_assoc *a = e->orphans; a; a = a->orph_next)
+      if (a->state != IO_A_ENDED)
+        n++;
   return n;
 }
 

@@ -74,6 +74,13 @@ static csctp_ssize io_sock_again_write(csctp_sock *s, csctp_assoc_id id,
 
 /* ---- Helpers ----------------------------------------------------------- */
 
+static io_assoc *io_sock_owned(const csctp_sock *s, csctp_assoc_id id) {
+  if (!s->iep || id == 0)
+    return NULL;
+  io_assoc *a = io_assoc_find(s->iep, id);
+  return a && a->owner == s ? a : NULL;
+}
+
 /* io_sock_pending is the data bytes waiting for s (all its associations). */
 static size_t io_sock_pending(const csctp_sock *s) {
   if (!s->iep)
@@ -81,17 +88,11 @@ static size_t io_sock_pending(const csctp_sock *s) {
   if (s->type == CSCTP_SOCK_STREAM)
     return s->assoc ? csctp_recv_pending(s->iep->ep, s->assoc->id) : 0;
   size_t n = 0;
-  for (io_assoc *a = s->iep->assocs; a; a = a->next)
-    if (a->owner == s)
-      n += csctp_recv_pending(s->iep->ep, a->id);
+  for (csctp_assoc_id id = 0;
+       (id = csctp_endpoint_next_readable(s->iep->ep, id)) != 0;)
+    if (io_sock_owned(s, id))
+      n += csctp_recv_pending(s->iep->ep, id);
   return n;
-}
-
-static io_assoc *io_sock_owned(const csctp_sock *s, csctp_assoc_id id) {
-  if (!s->iep || id == 0)
-    return NULL;
-  io_assoc *a = io_assoc_find(s->iep, id);
-  return a && a->owner == s ? a : NULL;
 }
 
 /* io_parse_addrs reads n packed sockaddrs into out (at most IO_MAX_ADDRS).
@@ -518,17 +519,16 @@ CSCTP_API int csctp_sock_poll(const csctp_sock *s) {
       m |= CSCTP_POLLOUT;
     return m;
   }
-  int owned = 0, out = 0;
-  for (const io_assoc *a = s->iep->assocs; a; a = a->next) {
-    if (a->owner != s)
-      continue;
-    owned++;
-    if (csctp_recv_pending(s->iep->ep, a->id) > 0)
+  /* One-to-many: readable when one of its associations is (the endpoint's
+   * ready list, not every association); writable unless the association
+   * the last sendv found full (-EAGAIN) still has no room. */
+  for (csctp_assoc_id id = 0;
+       !(m & CSCTP_POLLIN) &&
+       (id = csctp_endpoint_next_readable(s->iep->ep, id)) != 0;)
+    if (io_sock_owned(s, id))
       m |= CSCTP_POLLIN;
-    if (a->state == IO_A_ENDED || io_assoc_space_ok(s, a, 1))
-      out = 1;
-  }
-  if (!owned || out)
+  const io_assoc *w = s->want_assoc ? io_sock_owned(s, s->want_assoc) : NULL;
+  if (!w || w->state == IO_A_ENDED || io_assoc_space_ok(s, w, 1))
     m |= CSCTP_POLLOUT;
   return m;
 }
@@ -805,18 +805,11 @@ CSCTP_API int csctp_peeloff(csctp_sock *s, csctp_assoc_id assoc_id,
 
 static io_assoc *io_sock_find_peer(csctp_sock *s, const csctp_addr *pa,
                                    uint16_t port) {
-  for (io_assoc *a = s->iep ? s->iep->assocs : NULL; a; a = a->next) {
-    if (a->owner != s || a->peer_port != port || a->state == IO_A_ENDED)
-      continue;
-    if (csctp_addr_equal(&a->peer, pa))
-      return a;
-    csctp_path_status ps[IO_MAX_ADDRS];
-    int np = csctp_assoc_paths(s->iep->ep, a->id, ps, IO_MAX_ADDRS);
-    for (int i = 0; i < np && i < IO_MAX_ADDRS; i++)
-      if (csctp_addr_equal(&ps[i].addr, pa))
-        return a;
-  }
-  return NULL;
+  if (!s->iep)
+    return NULL;
+  io_assoc *a =
+      io_sock_owned(s, csctp_endpoint_assoc_by_peer(s->iep->ep, pa, port));
+  return a && a->state != IO_A_ENDED ? a : NULL;
 }
 
 static int io_end_code(const io_assoc *a) {
@@ -1017,30 +1010,12 @@ static csctp_ssize io_recv_data(csctp_sock *s, const struct iovec *iov,
       return CSCTP_ERR_AGAIN;
     return io_recv_assoc(s, s->assoc->id, iov, iovcnt, ri, eor);
   }
-  /* One-to-many. If every association of the endpoint is ours the engine
-   * picks the oldest message; otherwise go round our own. */
-  int all_ours = 1;
-  for (io_assoc *a = s->iep->assocs; a; a = a->next)
-    if (a->owner != s)
-      all_ours = 0;
-  if (all_ours)
-    return io_recv_assoc(s, 0, iov, iovcnt, ri, eor);
-  io_assoc *start = io_sock_owned(s, s->rr_next);
-  if (!start)
-    start = s->iep->assocs;
-  io_assoc *a = start;
-  for (size_t k = 0; a && k <= s->iep->nassocs; k++) {
-    if (a->owner == s && csctp_recv_pending(s->iep->ep, a->id) > 0) {
-      csctp_ssize r = io_recv_assoc(s, a->id, iov, iovcnt, ri, eor);
-      if (r > 0) {
-        s->rr_next = a->next ? a->next->id : 0;
-        return r;
-      }
-    }
-    a = a->next ? a->next : s->iep->assocs;
-    if (a == start)
-      break;
-  }
+  /* One-to-many: the message of ours that has waited longest (the engine
+   * moves an association behind the others once read from). */
+  for (csctp_assoc_id id = 0;
+       (id = csctp_endpoint_next_readable(s->iep->ep, id)) != 0;)
+    if (io_sock_owned(s, id))
+      return io_recv_assoc(s, id, iov, iovcnt, ri, eor);
   return CSCTP_ERR_AGAIN;
 }
 
@@ -1109,7 +1084,9 @@ CSCTP_API int csctp_shutdown_sock(csctp_sock *s, int how) {
   if (how == SHUT_WR || how == SHUT_RDWR) {
     csctp_tstamp now = csctp_now();
     s->shut_wr = 1;
-    for (io_assoc *a = s->iep->assocs; a; a = a->next) {
+    io_assoc *only = s->type == CSCTP_SOCK_STREAM ? s->assoc : NULL;
+    for (io_assoc *a = only ? only : s->iep->assocs; a;
+         a = only ? NULL : a->next) {
       if (a->owner != s || a->shut_wr || a->state == IO_A_ENDED)
         continue;
       a->shut_wr = 1;
@@ -1138,9 +1115,14 @@ CSCTP_API int csctp_close(csctp_sock *s) {
     }
     s->acc_tail = NULL;
     s->acc_len = 0;
-    for (io_assoc *a = iep->assocs; a; a = a->next)
-      if (a->owner == s)
-        io_assoc_orphan(a, &s->linger);
+    if (s->type == CSCTP_SOCK_STREAM) {
+      if (s->assoc && s->assoc->owner == s)
+        io_assoc_orphan(s->assoc, &s->linger);
+    } else {
+      for (io_assoc *a = iep->assocs; a; a = a->next)
+        if (a->owner == s)
+          io_assoc_orphan(a, &s->linger);
+    }
     if (iep->listener == s) {
       iep->listener = NULL;
       (void)csctp_endpoint_listen(iep->ep, 0);
@@ -1180,8 +1162,11 @@ static int io_opt_load(csctp_sock *s, io_assoc *a, csctp_settings *set) {
 }
 
 static int io_opt_store(csctp_sock *s, io_assoc *a, const csctp_settings *set) {
-  if (a)
-    return csctp_assoc_set_settings(s->iep->ep, a->id, set);
+  if (a) {
+    int r = csctp_assoc_set_settings(s->iep->ep, a->id, set);
+    io_ep_kick_sock(s->iep, s); /* its timers may have moved */
+    return r;
+  }
   csctp_settings old = s->settings;
   s->settings = *set;
   if (s->iep && !s->accepted && s->iep->socks == s && !s->ep_next) {
@@ -1605,7 +1590,9 @@ CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting) {
   if (!s->iep)
     return 0;
   int n = 0;
-  for (const io_assoc *a = s->iep->assocs; a; a = a->next) {
+  const io_assoc *only = s->type == CSCTP_SOCK_STREAM ? s->assoc : NULL;
+  for (const io_assoc *a = only ? only : s->iep->assocs; a;
+       a = only ? NULL : a->next) {
     if (a->owner != s || a->state == IO_A_ENDED)
       continue;
     n++;
