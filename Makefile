@@ -111,7 +111,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -259,9 +259,21 @@ demo:
 # (scripts/udp_relay.c); BENCH_WAN_DURATION=10 s per run, about 7 minutes.
 bench:
 	bash $(BENCH_SCRIPT)
+	$(MAKE) bench-scale
 ifneq ($(BENCH_WAN),0)
 	bash $(BENCH_WAN_SCRIPT)
 endif
+
+# bench-scale (scripts/bench_scale.c): setup time of 1,000 and
+# BENCH_SCALE_N=10000 simultaneous dials, memory (RSS) per idle association,
+# the server's CPU with them idle, and one busy association's rate alone
+# and beside them. About a minute.
+BENCH_SCALE_N ?= 10000
+bench-scale: $(BUILD)/bench_scale
+	ulimit -n 65536 2>/dev/null; $(BUILD)/bench_scale -n $(BENCH_SCALE_N)
+
+$(BUILD)/bench_scale: scripts/bench_scale.c $(BUILD)/libcsctp.a
+	$(CC) -std=c11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
 
 bench-wan:
 	bash $(BENCH_WAN_SCRIPT)

@@ -71,6 +71,7 @@ void csctp_assoc_free(csctp_assoc *a) {
   csctp_free(&ep->mem, a->init_chunk);
   csctp_free(&ep->mem, a->cookie);
   csctp_free(&ep->mem, a->hb_ack_info);
+  csctp_free(&ep->mem, a->paths);
   csctp_free(&ep->mem, a);
 }
 
@@ -108,6 +109,17 @@ int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
     return CSCTP_ERR_ADDR;
   if (a->npaths >= CSCTP_MAX_PATHS || a->npaths >= a->s.max_init_addrs)
     return 0; /* extra addresses are ignored (resource limit) */
+  if (a->npaths == a->paths_cap) {
+    uint8_t cap = a->paths_cap ? (uint8_t)(a->paths_cap * 2) : 1;
+    if (cap > CSCTP_MAX_PATHS)
+      cap = CSCTP_MAX_PATHS;
+    csctp_path *np =
+        csctp_realloc(&a->ep->mem, a->paths, cap * sizeof(*a->paths));
+    if (!np)
+      return CSCTP_ERR_NOMEM;
+    a->paths = np;
+    a->paths_cap = cap;
+  }
   csctp_path_init(&a->paths[a->npaths], addr, &a->s, now);
   if (csctp_ep_index_path(a, a->npaths) != 0)
     return CSCTP_ERR_NOMEM;

@@ -160,7 +160,7 @@ typedef struct csctp_settings {
    * excluded. Default 1452: fits a 1500-byte link under UDP/IPv6. */
   uint32_t pmtu;
   uint32_t nodelay;        /* 1: send at once (default); 0: coalesce */
-  uint32_t max_assocs;     /* associations per endpoint, 4096 */
+  uint32_t max_assocs;     /* associations per endpoint, 16384 */
   uint32_t max_init_addrs; /* peer addresses kept from an INIT, 16 */
   /* Bytes our sender counts against the peer's receive window for each DATA
    * chunk on top of its user data, default 128. RFC 9260 6.2.1 counts user
@@ -213,7 +213,9 @@ CSCTP_API int csctp_endpoint_set_settings(csctp_endpoint *ep,
                                           const csctp_settings *s);
 
 /* csctp_endpoint_listen makes ep accept (enable != 0) or refuse (enable ==
- * 0, the default) incoming associations. Returns 0. */
+ * 0, the default) incoming associations. Enabling reserves the ring the
+ * answers to INITs are built in (so that answering never allocates).
+ * Returns 0, or CSCTP_ERR_NOMEM (nothing changed). */
 CSCTP_API int csctp_endpoint_listen(csctp_endpoint *ep, int enable);
 
 /* csctp_pkt_ports reads the SCTP source and destination ports of a packet so

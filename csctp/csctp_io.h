@@ -446,7 +446,9 @@ CSCTP_API int csctp_sock_error(csctp_sock *s);
  *
  * Each socket has two eventfds (non-blocking, close-on-exec, owned by the
  * socket: never close or read them): csctp_sock_fd, the read side, and
- * csctp_sock_wfd, the write side. Wait for them to become *readable* (both
+ * csctp_sock_wfd, the write side. Each is made on the first call that asks
+ * for it: a program that waits on the stack fd and uses csctp_sock_poll
+ * holds no fd per socket. Wait for them to become *readable* (both
  * of them: the write side too) with poll/epoll/the Go netpoller.
  *
  * Contract (edge semantics):
@@ -494,14 +496,16 @@ CSCTP_API int csctp_sock_error(csctp_sock *s);
 #define CSCTP_POLLHUP 0x8 /* association ended, or closed for sending */
 
 /* csctp_sock_fd returns the read-side event fd, csctp_sock_wfd the
- * write-side one (see above). */
+ * write-side one (see above), made on the first call; a negated errno
+ * (-EMFILE, ...) if it cannot be made. */
 CSCTP_API int csctp_sock_fd(const csctp_sock *s);
 CSCTP_API int csctp_sock_wfd(const csctp_sock *s);
 
 /* csctp_sock_poll returns the socket's readiness now as a mask of
  * CSCTP_POLL* (0 if nothing). Does not drain the event fds. For a
- * one-to-many socket CSCTP_POLLOUT means at least one association can take
- * data (or none exist yet: implicit setup is possible). */
+ * one-to-many socket CSCTP_POLLOUT is set unless the association on
+ * which a sendv last returned -EAGAIN still has no room (a check whose
+ * cost does not grow with the number of associations). */
 CSCTP_API int csctp_sock_poll(const csctp_sock *s);
 
 /* ---- Notifications -----------------------------------------------------

@@ -38,7 +38,7 @@ void csctp_settings_default(csctp_settings *s) {
   s->valid_cookie_life = 60 * CSCTP_SECONDS;
   s->pmtu = 1452;
   s->nodelay = 1;
-  s->max_assocs = 4096;
+  s->max_assocs = 16384;
   s->max_init_addrs = 16;
   s->peer_chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
 }
@@ -58,7 +58,7 @@ static int ep_settings_valid(const csctp_settings *s) {
 
 /* ---- Endpoint life ----------------------------------------------------- */
 
-#define EP_INITIAL_EVENTS 64
+#define EP_INITIAL_EVENTS 4
 
 int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
                        const csctp_settings *settings, const csctp_mem *mem,
@@ -84,14 +84,11 @@ int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
   ep->port = port;
   ep->settings = *settings;
   ep->next_id = 1;
-  ep->ctrl = csctp_malloc(&ep->mem, sizeof(csctp_ctrl_slot) * CSCTP_CTRL_SLOTS);
   /* Events are reserved up front so that the common ones never need an
    * allocation that could fail. */
   ep->events = csctp_malloc(&ep->mem, EP_INITIAL_EVENTS * sizeof(csctp_event));
   ep->ev_cap = EP_INITIAL_EVENTS;
-  if (!ep->ctrl || !ep->events) {
-    csctp_free(&ep->mem, ep->ctrl);
-    csctp_free(&ep->mem, ep->events);
+  if (!ep->events) {
     csctp_free(&ep->mem, ep);
     return CSCTP_ERR_NOMEM;
   }
@@ -160,7 +157,11 @@ int csctp_endpoint_set_settings(csctp_endpoint *ep, const csctp_settings *s) {
   return 0;
 }
 
+static int ep_ctrl_ring(csctp_endpoint *ep);
+
 int csctp_endpoint_listen(csctp_endpoint *ep, int enable) {
+  if (enable && ep_ctrl_ring(ep) != 0)
+    return CSCTP_ERR_NOMEM;
   ep->listening = enable != 0;
   return 0;
 }
@@ -266,8 +267,18 @@ void csctp_event_clear(csctp_endpoint *ep, csctp_event *ev) {
 
 /* ---- Control packets outside associations ------------------------------ */
 
+/* ep_ctrl_ring allocates the ring of control slots: when the endpoint
+ * starts listening (so that answering an INIT never allocates, 5.1.3), or
+ * on first use for one that only dials (most never need it). */
+static int ep_ctrl_ring(csctp_endpoint *ep) {
+  if (!ep->ctrl)
+    ep->ctrl =
+        csctp_malloc(&ep->mem, sizeof(csctp_ctrl_slot) * CSCTP_CTRL_SLOTS);
+  return ep->ctrl ? 0 : CSCTP_ERR_NOMEM;
+}
+
 csctp_ctrl_slot *csctp_ep_ctrl_slot(csctp_endpoint *ep) {
-  if (ep->ctrl_len == CSCTP_CTRL_SLOTS)
+  if (ep->ctrl_len == CSCTP_CTRL_SLOTS || ep_ctrl_ring(ep) != 0)
     return NULL;
   csctp_ctrl_slot *s =
       &ep->ctrl[(ep->ctrl_head + ep->ctrl_len) % CSCTP_CTRL_SLOTS];

@@ -56,8 +56,9 @@ struct csctp_assoc {
   csctp_settings s;
 
   /* Paths (RFC 9260 6.4); path 0 is the first address. */
-  csctp_path paths[CSCTP_MAX_PATHS];
-  uint8_t npaths;
+  csctp_path *paths; /* npaths used of paths_cap (at most CSCTP_MAX_PATHS):
+                        allocated as addresses come, moves when it grows */
+  uint8_t npaths, paths_cap;
   uint8_t primary;
 
   /* Sending. */

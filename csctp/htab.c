@@ -20,7 +20,7 @@ static void htab_insert(csctp_hslot *s, size_t cap, uint64_t h, void *p) {
 }
 
 static int htab_grow(csctp_htab *t, const csctp_mem *m) {
-  size_t cap = t->cap ? t->cap * 2 : 16;
+  size_t cap = t->cap ? t->cap * 2 : 4;
   csctp_hslot *s = csctp_calloc(m, cap, sizeof *s);
   if (!s)
     return CSCTP_ERR_NOMEM;

@@ -32,12 +32,16 @@
 
 static void io_fd_raise(int fd) {
   uint64_t one = 1;
+  if (fd < 0)
+    return; /* nobody asked for the fd: csctp_sock_poll tells */
   ssize_t r = write(fd, &one, sizeof one);
   (void)r; /* EAGAIN: counter saturated, already readable */
 }
 
 static void io_fd_drain(int fd) {
   uint64_t v;
+  if (fd < 0)
+    return;
   ssize_t r = read(fd, &v, sizeof v);
   (void)r;
 }
@@ -153,18 +157,7 @@ static int io_sock_alloc(csctp_stack *st, int family, int type, io_ksock *k,
   s->k = k;
   s->family = family;
   s->type = type;
-  s->rfd = s->wfd = -1;
-  if (!k) {
-    s->rfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    s->wfd = s->rfd >= 0 ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) : -1;
-  }
-  if (!k && (s->rfd < 0 || s->wfd < 0)) {
-    int e = -errno;
-    if (s->rfd >= 0)
-      close(s->rfd);
-    io_free(st, s);
-    return e;
-  }
+  s->rfd = s->wfd = -1; /* made on demand: io_sock_event_fd */
   s->r_armed = s->w_armed = 1;
   s->settings = st->cfg.settings;
   s->next = st->socks;
@@ -471,14 +464,33 @@ CSCTP_API int csctp_sock_next_notification(csctp_sock *s, csctp_notification *n,
 
 /* ---- Readiness --------------------------------------------------------- */
 
+/* io_sock_event_fd returns a side's eventfd, made on the first call (a
+ * socket nobody waits on through an fd holds none): readable at once if the
+ * side was signalled and not re-armed since. */
+static int io_sock_event_fd(int *fd, int armed) {
+  if (*fd >= 0)
+    return *fd;
+  int f = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (f < 0)
+    return -errno;
+  *fd = f;
+  if (!armed)
+    io_fd_raise(f);
+  return f;
+}
+
+/* The fds are state the socket keeps for its caller, not part of what the
+ * const promises (its protocol state): making one on demand is allowed. */
 CSCTP_API int csctp_sock_fd(const csctp_sock *s) {
   IO_K(s, io_ksock_fd(s->k));
-  return s->rfd;
+  csctp_sock *m = (csctp_sock *)s;
+  return io_sock_event_fd(&m->rfd, m->r_armed);
 }
 
 CSCTP_API int csctp_sock_wfd(const csctp_sock *s) {
   IO_K(s, io_ksock_fd(s->k));
-  return s->wfd;
+  csctp_sock *m = (csctp_sock *)s;
+  return io_sock_event_fd(&m->wfd, m->w_armed);
 }
 
 static int io_assoc_space_ok(const csctp_sock *s, const io_assoc *a,

@@ -1301,7 +1301,9 @@ static void test_init_thousands_of_addresses(void) {
       printf("INIT with 8000 addresses: %d paths kept, association costs %zu "
              "bytes (plain INIT: %zu)\n",
              np, delta, plain_delta);
-      CHECK(delta <= plain_delta);
+      /* Bounded by the path limit, whatever the INIT lists: the paths
+       * (allocated as addresses come) are all it may add. */
+      CHECK(delta <= plain_delta + 16 * 256);
     } else {
       CHECK_EQ(np, 1);
       plain_delta = delta;

@@ -1,0 +1,249 @@
+/* test_scale.c -- many associations on one endpoint, over real loopback
+ * sockets (issue "The C data path", item 3): 10,000 one-to-one client
+ * sockets dial one one-to-many listener at once and all get through; the
+ * sockets hold no file descriptors; memory per association is bounded;
+ * messages still flow on any of them and everything is released at the
+ * end. Two stacks in one process, as in test_io.c. No timed assertions:
+ * throughput and CPU beside idle associations are measured by
+ * scripts/bench_scale (make bench). */
+#include "config.h"
+
+#include "csctp_io.h"
+#include "test.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <poll.h>
+
+/* ---- A byte-counting allocator ---------------------------------------- */
+
+typedef struct {
+  long long live_bytes;
+} byte_mem;
+
+static void *bm_malloc(size_t n, void *u) {
+  void *p = malloc(n);
+  if (p)
+    ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(p);
+  return p;
+}
+static void bm_free(void *p, void *u) {
+  if (p)
+    ((byte_mem *)u)->live_bytes -= (long long)malloc_usable_size(p);
+  free(p);
+}
+static void *bm_calloc(size_t a, size_t b, void *u) {
+  void *p = calloc(a, b);
+  if (p)
+    ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(p);
+  return p;
+}
+static void *bm_realloc(void *p, size_t n, void *u) {
+  long long before = p ? (long long)malloc_usable_size(p) : 0;
+  void *q = realloc(p, n);
+  if (q)
+    ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(q) - before;
+  return q;
+}
+
+/* ---- Helpers ----------------------------------------------------------- */
+
+static csctp_stack *new_stack(csctp_mem *mem) {
+  csctp_stack_config cfg;
+  csctp_stack_config_default(&cfg);
+  cfg.udp_port = 0;
+  cfg.families = CSCTP_STACK_IPV4;
+  cfg.mem = mem;
+  csctp_stack *st = NULL;
+  int r = csctp_stack_new(&st, &cfg);
+  if (r != 0)
+    fprintf(stderr, "csctp_stack_new: %s\n", csctp_strerror(r));
+  return st;
+}
+
+static void pump(csctp_stack *a, csctp_stack *b) {
+  struct pollfd p[2] = {{csctp_stack_fd(a), POLLIN, 0},
+                        {csctp_stack_fd(b), POLLIN, 0}};
+  int t = csctp_stack_timeout(a), tb = csctp_stack_timeout(b);
+  if (t < 0 || (tb >= 0 && tb < t))
+    t = tb;
+  if (t < 0 || t > 5)
+    t = 5;
+  (void)poll(p, 2, t);
+  CHECK_EQ(csctp_stack_step(a), 0);
+  CHECK_EQ(csctp_stack_step(b), 0);
+}
+
+static int open_fds(void) {
+  DIR *d = opendir("/proc/self/fd");
+  int n = 0;
+  if (!d)
+    return -1;
+  while (readdir(d))
+    n++;
+  closedir(d);
+  return n;
+}
+
+static struct sockaddr_in loop4(uint16_t port) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+/* ---- Tests ------------------------------------------------------------- */
+
+#define NCLIENTS 10000
+
+static void test_ten_thousand_associations(void) {
+  byte_mem smem = {0}, cmem = {0};
+  csctp_mem sm = {&smem, bm_malloc, bm_free, bm_calloc, bm_realloc};
+  csctp_mem cm = {&cmem, bm_malloc, bm_free, bm_calloc, bm_realloc};
+  csctp_stack *srv_st = new_stack(&sm), *cli_st = new_stack(&cm);
+  REQUIRE(srv_st && cli_st);
+  csctp_sock *srv;
+  REQUIRE(csctp_socket(srv_st, AF_INET, CSCTP_SOCK_SEQPACKET, &srv) == 0);
+  struct sockaddr_in la = loop4(5200);
+  REQUIRE(csctp_bindx(srv, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(srv, 1) == 0);
+  long long srv_base = smem.live_bytes, cli_base = cmem.live_bytes;
+
+  csctp_sock **cli = calloc(NCLIENTS, sizeof *cli);
+  REQUIRE(cli);
+  int fds_before = open_fds();
+  csctp_udpencaps u;
+  memset(&u, 0, sizeof u);
+  u.port = csctp_stack_udp_port(srv_st);
+  int started = 0;
+  for (int i = 0; i < NCLIENTS; i++) {
+    if (csctp_socket(cli_st, AF_INET, CSCTP_SOCK_STREAM, &cli[i]) != 0)
+      break;
+    CHECK_EQ(csctp_setsockopt(cli[i], CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u,
+                              sizeof u),
+             0);
+    if (csctp_connectx(cli[i], (struct sockaddr *)&la, 1, NULL) != -EINPROGRESS)
+      break;
+    started++;
+  }
+  REQUIRE(started == NCLIENTS);
+  /* The sockets hold no file descriptor: readiness is read with
+   * csctp_sock_poll, and eventfds are only made for callers that ask. */
+  CHECK_EQ(open_fds(), fds_before);
+
+  /* Every dial completes (a liveness bound, not a timing claim). */
+  int up = 0, failed = 0;
+  csctp_tstamp end = csctp_now() + 120 * CSCTP_SECONDS;
+  while (up + failed < NCLIENTS && csctp_now() < end) {
+    pump(srv_st, cli_st);
+    up = failed = 0;
+    for (int i = 0; i < NCLIENTS; i++) {
+      int m = csctp_sock_poll(cli[i]);
+      if (m & CSCTP_POLLERR)
+        failed++;
+      else if (m & CSCTP_POLLOUT)
+        up++;
+    }
+  }
+  CHECK_EQ(failed, 0);
+  CHECK_EQ(up, NCLIENTS);
+  int connecting = 0;
+  CHECK_EQ(csctp_sock_open_assocs(srv, &connecting), NCLIENTS);
+  CHECK_EQ(connecting, 0);
+
+  /* Memory per idle association (the engine's and the socket layer's
+   * allocations; the socket buffers are allocated on demand). */
+  long long per_srv = (smem.live_bytes - srv_base) / NCLIENTS;
+  long long per_cli = (cmem.live_bytes - cli_base) / NCLIENTS;
+  printf("test_scale: %d associations: %lld bytes each on the one-to-many "
+         "server, %lld per one-to-one client socket with its association\n",
+         NCLIENTS, per_srv, per_cli);
+  CHECK(per_srv <= 2048);
+  CHECK(per_cli <= 4096);
+
+  /* Messages flow on a sample of them, in both directions. */
+  int got = 0;
+  for (int i = 0; i < NCLIENTS; i += 97) {
+    char msg[16];
+    int n = snprintf(msg, sizeof msg, "c%d", i);
+    struct iovec iov = {msg, (size_t)n};
+    CHECK_EQ(csctp_sendv(cli[i], &iov, 1, NULL, NULL, 0), n);
+  }
+  int want = (NCLIENTS + 96) / 97;
+  end = csctp_now() + 30 * CSCTP_SECONDS;
+  while (got < want && csctp_now() < end) {
+    char buf[64];
+    struct iovec v = {buf, sizeof buf - 1};
+    csctp_rcvinfo ri;
+    int fl = 0;
+    csctp_ssize r = csctp_recvv(srv, &v, 1, NULL, NULL, &ri, &fl);
+    if (r == -EAGAIN) {
+      pump(srv_st, cli_st);
+      continue;
+    }
+    REQUIRE(r > 0);
+    if (fl & CSCTP_MSG_NOTIFICATION)
+      continue;
+    buf[r] = 0;
+    CHECK_EQ(buf[0], 'c');
+    got++;
+    csctp_sndinfo si;
+    memset(&si, 0, sizeof si);
+    si.assoc_id = ri.assoc_id;
+    buf[0] = 's';
+    struct iovec rv = {buf, (size_t)r};
+    CHECK_EQ(csctp_sendv(srv, &rv, 1, NULL, &si, 0), r);
+  }
+  CHECK_EQ(got, want);
+  int echoed = 0;
+  end = csctp_now() + 30 * CSCTP_SECONDS;
+  for (int i = 0; i < NCLIENTS && csctp_now() < end;) {
+    char buf[64];
+    struct iovec v = {buf, sizeof buf - 1};
+    csctp_ssize r = csctp_recvv(cli[i], &v, 1, NULL, NULL, NULL, NULL);
+    if (r == -EAGAIN) {
+      pump(srv_st, cli_st);
+      continue;
+    }
+    CHECK(r > 1);
+    if (r > 1) {
+      buf[r] = 0;
+      CHECK_EQ(buf[0], 's');
+      CHECK_EQ(atoi(buf + 1), i);
+      echoed++;
+    }
+    i += 97;
+  }
+  CHECK_EQ(echoed, want);
+
+  /* Close every client gracefully; the server ends up with none. */
+  for (int i = 0; i < NCLIENTS; i++)
+    csctp_close(cli[i]);
+  end = csctp_now() + 60 * CSCTP_SECONDS;
+  while ((csctp_sock_open_assocs(srv, NULL) > 0 ||
+          csctp_stack_closing(cli_st) > 0) &&
+         csctp_now() < end)
+    pump(srv_st, cli_st);
+  CHECK_EQ(csctp_sock_open_assocs(srv, NULL), 0);
+  CHECK_EQ(csctp_stack_closing(cli_st), 0);
+  csctp_stack_stats ss;
+  csctp_stack_stats_get(cli_st, &ss);
+  CHECK_EQ(ss.sockets, 0);
+  CHECK_EQ(ss.endpoints, 0);
+  free(cli);
+  csctp_close(srv);
+  csctp_stack_del(srv_st);
+  csctp_stack_del(cli_st);
+  CHECK_EQ(smem.live_bytes, 0);
+  CHECK_EQ(cmem.live_bytes, 0);
+}
+
+int main(void) {
+  TEST_RUN(test_ten_thousand_associations);
+  return TEST_SUMMARY();
+}
