@@ -266,11 +266,18 @@ endif
 
 # bench-scale (scripts/bench_scale.c): setup time of 1,000 and
 # BENCH_SCALE_N=10000 simultaneous dials, memory (RSS) per idle association,
-# the server's CPU with them idle, and one busy association's rate alone
-# and beside them. About a minute.
+# the server's CPU with them idle (35 s: every heartbeat comes due), and
+# one busy association's rate alone and beside them; then the same for
+# usrsctp (scripts/bench_scale_usrsctp.c, Debian's libusrsctp). About 3
+# minutes.
 BENCH_SCALE_N ?= 10000
 bench-scale: $(BUILD)/bench_scale
 	ulimit -n 65536 2>/dev/null; $(BUILD)/bench_scale -n $(BENCH_SCALE_N)
+	@if [ -e /usr/include/usrsctp.h ]; then \
+	  $(CC) -O2 -std=gnu11 -o $(BUILD)/bench_scale_usrsctp \
+	    scripts/bench_scale_usrsctp.c -lusrsctp -lpthread && \
+	  $(BUILD)/bench_scale_usrsctp -n $(BENCH_SCALE_N); \
+	else echo "bench-scale: no usrsctp column: libusrsctp-dev is missing (make deps)"; fi
 
 $(BUILD)/bench_scale: scripts/bench_scale.c $(BUILD)/libcsctp.a
 	$(CC) -std=c11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm

@@ -69,6 +69,11 @@ static size_t assoc_pd_reserve(const csctp_assoc *a, size_t frag) {
 }
 
 uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
+  size_t rwnd = csctp_assoc_budget_rwnd(a, csctp_assoc_buffer_rwnd(a));
+  return rwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)rwnd;
+}
+
+size_t csctp_assoc_buffer_rwnd(const csctp_assoc *a) {
   size_t held = csctp_reasm_charged_bytes(&a->rx);
   size_t rwnd = held >= a->s.rcvbuf ? 0 : a->s.rcvbuf - held;
   uint32_t next;
@@ -79,7 +84,7 @@ uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
     if (res > pd && res - pd > rwnd)
       rwnd = res - pd; /* the reserve of the message being read */
   }
-  return rwnd > UINT32_MAX ? UINT32_MAX : (uint32_t)rwnd;
+  return rwnd;
 }
 
 /* 6.2: with a full buffer, new data beyond the highest TSN is dropped;
@@ -149,7 +154,8 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
     }
     return;
   }
-  if (!assoc_rx_has_room(a, d.tsn, d.len)) {
+  if (!assoc_rx_has_room(a, d.tsn, d.len) ||
+      !csctp_assoc_budget_admits(a, d.tsn, d.len)) {
     a->sack_now = 1; /* tell the peer the window is shut */
     return;
   }
@@ -170,6 +176,7 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
     return;
   }
   assoc_note_ready(a, was_ready);
+  csctp_assoc_budget_sync(a);
   a->data_chunks_in++;
   *result = 1;
 }
@@ -541,8 +548,11 @@ csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
     csctp_ep_ready_push(a); /* to the tail: others go first next time */
   else
     csctp_ep_ready_drop(a);
+  csctp_assoc_budget_sync(a);
   if (!a->dead)
     assoc_window_update(a);
+  if (ep->nstarved)
+    csctp_ep_budget_wake(ep);
   return n;
 }
 

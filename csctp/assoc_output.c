@@ -72,6 +72,7 @@ static int out_put_sack(csctp_assoc *a, csctp_buf *b) {
   a->sack_timer = CSCTP_TSTAMP_NEVER;
   a->pkts_unacked = 0;
   a->last_rwnd = rwnd;
+  csctp_assoc_budget_note_window(a, csctp_assoc_buffer_rwnd(a));
   csctp_tsnmap_clear_dups(&a->tsn);
   return 0;
 }

@@ -212,6 +212,29 @@ csctp_endpoint_settings(const csctp_endpoint *ep);
 CSCTP_API int csctp_endpoint_set_settings(csctp_endpoint *ep,
                                           const csctp_settings *s);
 
+/* csctp_budget is a memory budget that endpoints may share (the I/O layer
+ * gives one to every endpoint of a stack) for the data their associations
+ * hold for reading: received, being reassembled, or out of order. As it
+ * fills, the receive windows they advertise shrink; when it is spent,
+ * received data is dropped (the peer retransmits it), except each
+ * association's first two path MTUs and the chunk that fills its lowest
+ * hole, so none is starved into a deadlock. So `used` may pass `limit` by
+ * at most that much per association. The caller owns the struct and sets
+ * limit (bytes, 0: no limit) and zeroes the rest; the engine keeps them.
+ * Each association is offered a window of at most its share of what is
+ * left: the headroom divided among the associations holding data, and
+ * by four (others may start sending). */
+typedef struct csctp_budget {
+  uint64_t limit;
+  uint64_t used;
+  uint64_t holders; /* associations holding some of it (engine's) */
+} csctp_budget;
+
+/* csctp_endpoint_set_budget makes ep charge b (NULL: none), which must
+ * outlive ep. Returns 0, CSCTP_ERR_INVAL, or CSCTP_ERR_STATE if ep already
+ * has associations. */
+CSCTP_API int csctp_endpoint_set_budget(csctp_endpoint *ep, csctp_budget *b);
+
 /* csctp_endpoint_listen makes ep accept (enable != 0) or refuse (enable ==
  * 0, the default) incoming associations. Enabling reserves the ring the
  * answers to INITs are built in (so that answering never allocates).

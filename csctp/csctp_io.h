@@ -137,6 +137,12 @@ typedef struct csctp_stack_config {
   /* Debug logger for the stack and its endpoints; NULL = none. */
   csctp_log_fn log;
   void *log_user_data;
+  /* Memory budget, bytes, for the received data all the stack's
+   * associations hold for reading (csctp_budget in csctp.h: windows shrink
+   * as it fills, then data is refused); 0 = no limit. Default: an eighth of
+   * the machine's memory, at least 64 MiB. csctp_stack_stats_get reports
+   * what is used. */
+  uint64_t mem_limit;
 } csctp_stack_config;
 
 /* csctp_stack_config_default fills *cfg with the defaults documented in the
@@ -244,6 +250,8 @@ typedef struct csctp_stack_stats {
   uint64_t send_errors;  /* sendmsg failures (packet counted as lost) */
   uint64_t endpoints;    /* endpoints now */
   uint64_t sockets;      /* sockets now */
+  uint64_t mem_used;     /* received data held for reading, bytes */
+  uint64_t mem_limit;    /* the budget for it (0: none) */
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

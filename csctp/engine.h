@@ -97,6 +97,8 @@ struct csctp_assoc {
   csctp_assoc *rdy_prev, *rdy_next; /* ready list */
   csctp_assoc *due_next;            /* csctp_ep_run_timers' batch */
   uint8_t active, in_ready, changed_queued, tag_indexed;
+  uint8_t budget_starved; /* window cut by the budget (budget.c) */
+  size_t budget_charged;  /* bytes counted in ep->budget->used */
 
   /* Setup (5.1). */
   uint32_t local_initial_tsn;
@@ -173,6 +175,9 @@ struct csctp_endpoint {
   csctp_assoc_id *changed;          /* touched since the last poll */
   size_t nchanged, changed_cap;
   int changed_overflow;
+  csctp_budget *budget;    /* shared memory budget, or NULL (budget.c) */
+  csctp_assoc_id *starved; /* windows cut by it (cap: changed_cap) */
+  size_t nstarved;
 
   /* Event queue: ring buffer, grows on demand. */
   csctp_event *events;
@@ -232,6 +237,21 @@ void csctp_ep_idle(csctp_assoc *a);
 void csctp_ep_ready_push(csctp_assoc *a);
 void csctp_ep_ready_drop(csctp_assoc *a);
 csctp_tstamp csctp_ep_next_expiry(const csctp_endpoint *ep);
+
+/* ---- budget.c ---- */
+/* csctp_assoc_budget_sync counts a's held receive data in the budget;
+ * _release takes it out (a goes away). */
+void csctp_assoc_budget_sync(csctp_assoc *a);
+void csctp_assoc_budget_release(csctp_assoc *a);
+/* The window the buffer alone allows (rwnd), cut to the budget's share. */
+size_t csctp_assoc_budget_rwnd(const csctp_assoc *a, size_t rwnd);
+/* 1 if the budget lets a take len more bytes at tsn. */
+int csctp_assoc_budget_admits(const csctp_assoc *a, uint32_t tsn, size_t len);
+/* After a SACK advertised a->last_rwnd where the buffer alone offered
+ * local: remembers a for a window update when room comes back. */
+void csctp_assoc_budget_note_window(csctp_assoc *a, size_t local);
+/* Reading freed room: a few starved associations re-advertise. */
+void csctp_ep_budget_wake(csctp_endpoint *ep);
 void csctp_ep_run_timers(csctp_endpoint *ep, csctp_tstamp now);
 
 /* ---- endpoint.c ---- */
@@ -291,6 +311,8 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
                          const csctp_addr *src, int *had_data);
 void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now);
 uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a);
+/* What the receive buffer alone would advertise (no budget). */
+size_t csctp_assoc_buffer_rwnd(const csctp_assoc *a);
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int had_dup,
                             int gaps_before, csctp_tstamp now);
 void csctp_assoc_on_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);

@@ -208,6 +208,7 @@ static void act_unlink(csctp_endpoint *ep, csctp_assoc *a) {
 void csctp_ep_idle(csctp_assoc *a) {
   act_unlink(a->ep, a);
   idx_heap_rekey(a);
+  csctp_assoc_budget_sync(a);
 }
 
 static void rdy_unlink(csctp_endpoint *ep, csctp_assoc *a) {
@@ -258,6 +259,10 @@ int csctp_ep_index_add(csctp_assoc *a) {
     if (!c)
       return CSCTP_ERR_NOMEM;
     ep->changed = c;
+    c = csctp_realloc(&ep->mem, ep->starved, ep->heap_cap * sizeof *c);
+    if (!c)
+      return CSCTP_ERR_NOMEM; /* changed grew alone: harmless */
+    ep->starved = c;
     ep->changed_cap = ep->heap_cap;
   }
   if (csctp_htab_put(&ep->by_id, &ep->mem, idx_hash_id(ep, a->id), a) != 0)
@@ -281,6 +286,7 @@ void csctp_ep_index_remove(csctp_assoc *a) {
   act_unlink(ep, a);
   rdy_unlink(ep, a);
   heap_remove(ep, a);
+  csctp_assoc_budget_release(a);
   /* Its id may stay in the changed list: the I/O layer finds it gone. */
 }
 
@@ -290,6 +296,7 @@ void csctp_ep_index_free(csctp_endpoint *ep) {
   csctp_htab_free(&ep->by_addr, &ep->mem);
   csctp_free(&ep->mem, ep->heap);
   csctp_free(&ep->mem, ep->changed);
+  csctp_free(&ep->mem, ep->starved);
 }
 
 /* ---- Timers ------------------------------------------------------------ */

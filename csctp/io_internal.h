@@ -141,6 +141,7 @@ struct csctp_stack {
   uint8_t *scratch; /* gather buffer for sendv */
   size_t scratch_len;
   csctp_stack_stats stats;
+  csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
   int in_kick;
 };
 

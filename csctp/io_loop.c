@@ -117,6 +117,13 @@ CSCTP_API csctp_tstamp csctp_now(void) {
 
 /* ---- Stack ------------------------------------------------------------- */
 
+/* An eighth of the machine's memory, at least 64 MiB. */
+static uint64_t io_default_mem_limit(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  uint64_t m = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 8 : 0;
+  return m > ((uint64_t)64 << 20) ? m : (uint64_t)64 << 20;
+}
+
 CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->transport = CSCTP_TRANSPORT_UDP;
@@ -126,6 +133,7 @@ CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg) {
   cfg->so_rcvbuf = 4 << 20;
   cfg->so_sndbuf = 4 << 20;
   csctp_settings_default(&cfg->settings);
+  cfg->mem_limit = io_default_mem_limit();
 }
 
 /* The kernel transport's stand-in: the kernel moves the packets. */
@@ -195,6 +203,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->mem = *mem;
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
+  st->budget.limit = cfg->mem_limit;
   st->epfd = st->tfd = -1;
   st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
@@ -458,6 +467,8 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->send_errors = st->tr->stats.send_errors;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
+  s->mem_used = st->budget.used;
+  s->mem_limit = st->budget.limit;
 }
 
 int io_lost_err(uint32_t reason) {
@@ -520,6 +531,8 @@ int io_ep_new(csctp_stack *st, uint16_t port, const csctp_settings *set,
     return CSCTP_ERR_NOMEM;
   int r = csctp_endpoint_new(&iep->ep, port, set, &st->mem, st->cfg.rand,
                              st->cfg.rand_user_data, csctp_now());
+  if (r == 0)
+    (void)csctp_endpoint_set_budget(iep->ep, &st->budget); /* no assocs yet */
   if (r == 0 && (r = io_eheap_add(st, iep)) != 0)
     csctp_endpoint_del(iep->ep);
   if (r != 0) {

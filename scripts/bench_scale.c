@@ -181,7 +181,7 @@ static double dial_many(csctp_sock **socks, int n) {
   for (int i = 0; i < n; i++)
     if (!(socks[i] = dial_one()))
       return -1;
-  int *done = calloc((size_t)n, sizeof *done);
+  int *done = calloc((unsigned)n, sizeof *done);
   int up = 0, failed = 0;
   while (up + failed < n && now_s() - t0 < 60) {
     stack_wait(cst, -1, 5);
@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
   memset(&srv_udp, 0, sizeof srv_udp);
   srv_udp.port = sport;
 
-  csctp_sock **socks = calloc((size_t)n, sizeof *socks);
+  csctp_sock **socks = calloc((unsigned)n, sizeof *socks);
   csctp_sock *busy[1];
 
   /* One busy association, then N idle ones dialled at once beside it. */
