@@ -509,6 +509,34 @@ CSCTP_API int csctp_sock_error(csctp_sock *s);
 CSCTP_API int csctp_sock_fd(const csctp_sock *s);
 CSCTP_API int csctp_sock_wfd(const csctp_sock *s);
 
+/* ---- Readiness without file descriptors --------------------------------
+ *
+ * A program (or a binding such as the Go package) that drives the stack
+ * itself can learn which sockets became ready from the stack instead of
+ * their eventfds: after csctp_stack_set_ready_list(st, 1), every time an
+ * armed side is signalled (the moments the contract above makes its fd
+ * readable) the socket is put on the stack's ready list with that side,
+ * once until polled; csctp_stack_poll_ready takes up to max entries off
+ * it, oldest first, and returns how many. The arming rules are the same
+ * (a side is armed at creation and by each -EAGAIN), so a waiter that got
+ * -EAGAIN is sure to be listed. A closed socket leaves the list. Userland
+ * transports only (the kernel's sockets are their own fds). */
+#define CSCTP_READY_READ 0x1
+#define CSCTP_READY_WRITE 0x2
+
+typedef struct csctp_ready {
+  csctp_sock *sock;
+  void *user;  /* csctp_sock_set_user's value */
+  int which;   /* CSCTP_READY_READ | CSCTP_READY_WRITE */
+} csctp_ready;
+
+CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable);
+CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
+                                        size_t max);
+/* csctp_sock_set_user attaches an opaque value to s (returned with it by
+ * csctp_stack_poll_ready); the stack never looks at it. */
+CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user);
+
 /* csctp_sock_poll returns the socket's readiness now as a mask of
  * CSCTP_POLL* (0 if nothing). Does not drain the event fds. For a
  * one-to-many socket CSCTP_POLLOUT is set unless the association on

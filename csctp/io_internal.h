@@ -115,9 +115,12 @@ struct csctp_sock {
   csctp_assoc_id partial; /* mid-message data read on this assoc */
   int partial_notif;      /* mid-notification read */
   csctp_linger linger;
-  uint16_t remote_udp_port; /* 0: stack default */
-  csctp_sock *next, *prev;  /* in st->socks */
-  csctp_sock *ep_next;      /* in iep->socks */
+  uint16_t remote_udp_port;        /* 0: stack default */
+  void *user;                      /* csctp_sock_set_user */
+  int ready_mask;                  /* queued in st's ready list */
+  csctp_sock *rdy_next, *rdy_prev; /* in st's ready list */
+  csctp_sock *next, *prev;         /* in st->socks */
+  csctp_sock *ep_next;             /* in iep->socks */
 };
 
 struct csctp_stack {
@@ -142,6 +145,8 @@ struct csctp_stack {
   size_t scratch_len;
   csctp_stack_stats stats;
   csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
+  int ready_list;      /* csctp_stack_set_ready_list */
+  csctp_sock *rdy_head, *rdy_tail;
   int in_kick;
 };
 

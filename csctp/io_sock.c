@@ -46,10 +46,45 @@ static void io_fd_drain(int fd) {
   (void)r;
 }
 
+/* io_sock_ready_queue puts s on the stack's ready list with side `which`
+ * (when the caller asked for the list). */
+static void io_sock_ready_queue(csctp_sock *s, int which) {
+  csctp_stack *st = s->st;
+  if (!st->ready_list)
+    return;
+  if (!s->ready_mask) {
+    s->rdy_next = NULL;
+    s->rdy_prev = st->rdy_tail;
+    if (st->rdy_tail)
+      st->rdy_tail->rdy_next = s;
+    else
+      st->rdy_head = s;
+    st->rdy_tail = s;
+  }
+  s->ready_mask |= which;
+}
+
+static void io_sock_ready_unlink(csctp_sock *s) {
+  csctp_stack *st = s->st;
+  if (!s->ready_mask)
+    return;
+  if (s->rdy_prev)
+    s->rdy_prev->rdy_next = s->rdy_next;
+  else
+    st->rdy_head = s->rdy_next;
+  if (s->rdy_next)
+    s->rdy_next->rdy_prev = s->rdy_prev;
+  else
+    st->rdy_tail = s->rdy_prev;
+  s->ready_mask = 0;
+  s->rdy_next = s->rdy_prev = NULL;
+}
+
 void io_sock_signal_read(csctp_sock *s) {
   if (s->r_armed) {
     s->r_armed = 0;
     io_fd_raise(s->rfd);
+    io_sock_ready_queue(s, CSCTP_READY_READ);
   }
 }
 
@@ -57,7 +92,35 @@ void io_sock_signal_write(csctp_sock *s) {
   if (s->w_armed) {
     s->w_armed = 0;
     io_fd_raise(s->wfd);
+    io_sock_ready_queue(s, CSCTP_READY_WRITE);
   }
+}
+
+CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable) {
+  if (!st)
+    return;
+  st->ready_list = enable != 0;
+  while (!st->ready_list && st->rdy_head)
+    io_sock_ready_unlink(st->rdy_head);
+}
+
+CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
+                                        size_t max) {
+  size_t n = 0;
+  while (st && n < max && st->rdy_head) {
+    csctp_sock *s = st->rdy_head;
+    out[n].sock = s;
+    out[n].user = s->user;
+    out[n].which = s->ready_mask;
+    n++;
+    io_sock_ready_unlink(s);
+  }
+  return n;
+}
+
+CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user) {
+  if (s)
+    s->user = user;
 }
 
 /* io_sock_again arms a side and drains its fd: the -EAGAIN path. */
@@ -218,6 +281,7 @@ void io_sock_free_internal(csctp_sock *s) {
   if (s->next)
     s->next->prev = s->prev;
   st->nsocks--;
+  io_sock_ready_unlink(s);
   io_notif_free_all(s);
 #if IO_KERNEL_SUPPORTED
   if (s->k)
