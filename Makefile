@@ -66,7 +66,7 @@ FUZZ_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -Icsctp
 
 DEPS_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libusrsctp-dev \
-	libusrsctp-examples tshark nftables lksctp-tools iperf3 ethtool
+	libusrsctp-examples tshark nftables iproute2 lksctp-tools iperf3 ethtool
 
 BENCH_SCRIPT ?= scripts/bench.sh
 BENCH_WAN_SCRIPT ?= scripts/bench_wan.sh
@@ -111,7 +111,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -284,6 +284,17 @@ $(BUILD)/bench_scale: scripts/bench_scale.c $(BUILD)/libcsctp.a
 
 bench-wan:
 	bash $(BENCH_WAN_SCRIPT)
+
+# multihome (scripts/mh_rig.sh, root: network namespaces, nft): a transfer
+# between two csctp endpoints joined by two veth links, over UDP and raw
+# IP, while the primary link goes down / drops everything one way and
+# comes back; checks every message (SHA-256) and prints failover and
+# failback times with the timers used. About 40 s. SKIP line if not root.
+multihome: $(BUILD)/mh_peer
+	BUILD=$(BUILD) bash scripts/mh_rig.sh
+
+$(BUILD)/mh_peer: scripts/mh_peer.c $(BUILD)/libcsctp.a
+	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
 
 # Interop with usrsctp and pion/sctp (interop/README.md): installs the Debian
 # packages when root, builds the peers and the csctp driver against

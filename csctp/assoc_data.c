@@ -188,8 +188,11 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
                             int gaps_before, csctp_tstamp now) {
   (void)had_new;
+  /* 6.4: a packet of duplicates only means our SACK for them was lost:
+   * avoid the address that SACK went to. (Not the address the duplicates
+   * came from: a peer that lost our SACKs retransmits on another path.) */
   if (dup_only && a->npaths > 1)
-    a->sack_avoid = a->sack_path; /* 6.4: our SACKs there may be lost */
+    a->sack_avoid = a->sack_out_path;
   if (dup_only || gaps_before || csctp_tsnmap_has_gaps(&a->tsn))
     a->sack_now = 1;
   if (++a->pkts_unacked >= a->s.sack_freq)
@@ -215,9 +218,9 @@ void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now) {
 
 /* 6.4: SACKs (and the ERRORs answering DATA) go back to the address the
  * DATA came from, so that a primary that is broken toward the peer does not
- * swallow them; when that address drew duplicates (the peer resends, our
- * acknowledgements may not arrive), another active one is used (6.4's MAY)
- * until something we send there is acknowledged. An address in doubt
+ * swallow them; when duplicates show that the SACKs sent to an address are
+ * lost (the peer resends), another active one is used (6.4's MAY) until
+ * something we send there is acknowledged. An address in doubt
  * (potentially failed, RFC 7829) is used only when no active one is left:
  * duplicates also come from the network itself. */
 static int assoc_reply_candidate(const csctp_assoc *a, uint8_t pi, int pass) {

@@ -128,8 +128,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
   if (reply_path && out_sack_pending(a) &&
-      a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
-    out_put_sack(a, b);
+      a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT && out_put_sack(a, b) == 0)
+    a->sack_out_path = pi;
   if (!data_path)
     return;
   if (a->send_shutdown && a->rx_ready &&

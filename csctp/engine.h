@@ -88,6 +88,7 @@ struct csctp_assoc {
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
   uint8_t sack_path;       /* where the last DATA came from */
   int sack_avoid;          /* path index whose replies seem lost, or -1 */
+  uint8_t sack_out_path;   /* where the last SACK went */
   uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
 
   /* The endpoint's indexes (ep_index.c). */
