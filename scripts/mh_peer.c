@@ -7,6 +7,7 @@
  *   mh_peer -client B1,B2 -bind A1,A2 [-duration s] [-rate msg/s]
  *           [-size bytes] [-at ms -do cmd]... [common options]
  *   common: [-port sctp-port] [-udp-port p] [-remote-udp-port p] [-raw]
+ *           [-kernel]
  *           [-rto-min ms] [-rto-max ms] [-rto-initial ms] [-hb ms]
  *           [-sack-delay ms] [-pmr n]
  *
@@ -92,6 +93,20 @@ static int on_notification(const uint8_t *buf) {
   return n.type == CSCTP_EV_ASSOC_LOST || n.type == CSCTP_EV_SHUTDOWN_COMPLETE;
 }
 
+/* print_stats: the client's retransmission counters, before the end. */
+static void print_stats(csctp_sock *conn) {
+  csctp_assoc_status as;
+  size_t al = sizeof as;
+  memset(&as, 0, sizeof as);
+  if (csctp_getsockopt(conn, CSCTP_OPT_STATUS, &as, &al) == 0)
+    printf("client stats: %llu retransmissions (%llu fast, %llu tail loss "
+           "probes), %llu T3 expiries\n",
+           (unsigned long long)as.retransmits,
+           (unsigned long long)as.fast_retransmits,
+           (unsigned long long)as.tail_loss_probes,
+           (unsigned long long)as.t3_expiries);
+}
+
 static void hex(const uint8_t *d, char *out) {
   for (int i = 0; i < 32; i++)
     sprintf(out + 2 * i, "%02x", d[i]);
@@ -106,7 +121,7 @@ static void fill(uint8_t *b, size_t len, uint64_t seq) {
 }
 
 int main(int argc, char **argv) {
-  int server = 0, raw = 0;
+  int server = 0, raw = 0, kernel = 0;
   const char *peer = NULL, *bind_list = NULL;
   int port = 5500, udp_port = 9899, remote_udp = 9899, size = 1000;
   double duration = 8, rate = 2000;
@@ -121,6 +136,8 @@ int main(int argc, char **argv) {
       server = 1;
     else if (strcmp(o, "-raw") == 0)
       raw = 1;
+    else if (strcmp(o, "-kernel") == 0)
+      kernel = 1; /* the OS's own SCTP (csctp's kernel backend) */
     else if (ARG("-client"))
       peer = v;
     else if (ARG("-bind"))
@@ -165,7 +182,9 @@ int main(int argc, char **argv) {
   side = server ? "server" : "client";
   csctp_stack_config cfg;
   csctp_stack_config_default(&cfg);
-  cfg.transport = raw ? CSCTP_TRANSPORT_RAW : CSCTP_TRANSPORT_UDP;
+  cfg.transport = kernel ? CSCTP_TRANSPORT_KERNEL
+                  : raw  ? CSCTP_TRANSPORT_RAW
+                         : CSCTP_TRANSPORT_UDP;
   cfg.families = CSCTP_STACK_IPV4;
   cfg.udp_port = (uint16_t)udp_port;
   cfg.remote_udp_port = (uint16_t)remote_udp;
@@ -179,8 +198,11 @@ int main(int argc, char **argv) {
   printf("%s settings: transport %s, RTO.Min %ld ms, RTO.Max %ld ms, "
          "RTO.Initial %ld ms, HB.interval %ld ms, SACK delay %ld ms, "
          "Path.Max.Retrans %d, PotentiallyFailed.Max 0 (RFC 7829)\n",
-         side, raw ? "raw IP" : "UDP", rto_min, rto_max, rto_init, hb, sack,
-         pmr);
+         side,
+         kernel ? "kernel SCTP"
+         : raw  ? "raw IP"
+                : "UDP",
+         rto_min, rto_max, rto_init, hb, sack, pmr);
   csctp_stack *st;
   int r = csctp_stack_new(&st, &cfg);
   if (r != 0) {
@@ -307,6 +329,7 @@ int main(int argc, char **argv) {
       }
       if (now - t_up >= duration) {
         t_end = now;
+        print_stats(conn);
         (void)csctp_shutdown_sock(conn, SHUT_WR);
       }
     } else if (csctp_sock_open_assocs(conn, NULL) == 0) {
