@@ -111,7 +111,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -292,6 +292,30 @@ bench-wan:
 # failback times with the timers used. About 40 s. SKIP line if not root.
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
+
+# multihome-kernel: the same rig inside sctp-vm (Linux 6.1 under QEMU), the
+# server on the kernel's own SCTP (csctp's kernel backend, UDP
+# encapsulation: net.sctp.udp_port), the client csctp over UDP; link-down
+# scenario (no nft in the VM). Times are advisory there (one emulated vCPU);
+# the data decides. About 40 s.
+SCTP_VM ?= $(firstword $(wildcard ../shared/tools/sctp-vm /work/shared/tools/sctp-vm) \
+	$(shell command -v sctp-vm))
+multihome-kernel: $(BUILD)/mh_peer.static
+	@test -n "$(SCTP_VM)" || { echo "multihome-kernel: sctp-vm not found (set SCTP_VM)"; exit 1; }
+	$(SCTP_VM) --share $(CURDIR) --timeout 240 -- "modprobe veth; \
+	  MH_PEER=$(BUILD)/mh_peer.static MH_TRANSPORTS=udp MH_SCENARIOS=linkdown \
+	  MH_SERVER_OPTS=-kernel MH_NEED_NFT= MH_DEFER_VERDICT=1 \
+	  MH_SERVER_SETUP='sysctl -qw net.sctp.udp_port=9899 net.sctp.encap_port=9899' \
+	  MH_LOGDIR=$(BUILD)/multihome-kernel bash scripts/mh_rig.sh"
+	@v=$$(python3 scripts/mh_verdict.py --timing-advisory \
+	  $(BUILD)/multihome-kernel/udp-linkdown.server.log \
+	  $(BUILD)/multihome-kernel/udp-linkdown.client.log); \
+	  echo "multihome-kernel: csctp (UDP) -> Linux kernel SCTP, primary link down: $$v"; \
+	  case "$$v" in PASS*) echo "multihome-kernel: 1 passed, 0 failed";; \
+	  *) echo "multihome-kernel: 0 passed, 1 failed"; exit 1;; esac
+
+$(BUILD)/mh_peer.static: scripts/mh_peer.c $(BUILD)/libcsctp.a
+	$(CC) -static -std=gnu11 $(OPT) -Wall -Wextra -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
 
 $(BUILD)/mh_peer: scripts/mh_peer.c $(BUILD)/libcsctp.a
 	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
