@@ -111,7 +111,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel multihome-usrsctp \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -292,6 +292,15 @@ bench-wan:
 # failback times with the timers used. About 40 s. SKIP line if not root.
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
+
+# multihome-usrsctp: the rig with the server on usrsctp
+# (scripts/mh_peer_usrsctp.c, Debian's libusrsctp, UDP encapsulation).
+multihome-usrsctp: $(BUILD)/mh_peer $(BUILD)/mh_peer_usrsctp
+	BUILD=$(BUILD) MH_TRANSPORTS=udp MH_SERVER_PEER=$(BUILD)/mh_peer_usrsctp \
+	  MH_LOGDIR=$(BUILD)/multihome-usrsctp bash scripts/mh_rig.sh
+
+$(BUILD)/mh_peer_usrsctp: scripts/mh_peer_usrsctp.c interop/usrsctp/sha256.c
+	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra -o $@ $^ -lusrsctp -lpthread
 
 # multihome-kernel: the same rig inside sctp-vm (Linux 6.1 under QEMU), the
 # server on the kernel's own SCTP (csctp's kernel backend, UDP

@@ -18,7 +18,8 @@
 # otherwise. Everything it creates lives in its namespaces, removed at exit.
 # The verdicts come from scripts/mh_verdict.py. Knobs for other peers
 # (make multihome-kernel runs the rig inside sctp-vm with the server on the
-# Linux kernel's SCTP): MH_TRANSPORTS, MH_SCENARIOS, MH_SERVER_OPTS,
+# Linux kernel's SCTP; make multihome-usrsctp, the server on usrsctp):
+# MH_TRANSPORTS, MH_SCENARIOS, MH_SERVER_PEER, MH_SERVER_OPTS,
 # MH_SERVER_SETUP (a command run in the server's namespace first), MH_PEER,
 # MH_LOGDIR, MH_NEED_NFT="" and MH_DEFER_VERDICT=1 (no python3 there).
 set -uo pipefail
@@ -92,7 +93,8 @@ run() {
 	local slog=$log/$transport-$scenario.server.log clog=$log/$transport-$scenario.client.log
 	[[ -n ${MH_SERVER_SETUP:-} ]] && ip netns exec $B sh -c "$MH_SERVER_SETUP"
 	# shellcheck disable=SC2086
-	ip netns exec $B "$PEER" -server -bind 10.91.1.2,10.91.2.2 $raw $TIMERS ${MH_SERVER_OPTS:-} >"$slog" 2>&1 &
+	ip netns exec $B "${MH_SERVER_PEER:-$PEER}" -server -bind 10.91.1.2,10.91.2.2 $raw $TIMERS \
+		${MH_SERVER_OPTS:-} >"$slog" 2>&1 &
 	local spid=$!
 	sleep 0.3
 	# shellcheck disable=SC2086
