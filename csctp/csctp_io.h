@@ -244,6 +244,12 @@ typedef struct csctp_stack_stats {
   uint64_t send_errors;  /* sendmsg failures (packet counted as lost) */
   uint64_t endpoints;    /* endpoints now */
   uint64_t sockets;      /* sockets now */
+  /* UDP transport on Linux, segmentation offload (unless the environment
+   * has CSCTP_UDP_GSO=0): datagrams sent with UDP_SEGMENT and the packets
+   * they carried; datagrams received coalesced (UDP_GRO) and the packets
+   * split out of them. All 0 when the kernel or the device lacks it. */
+  uint64_t gso_sends, gso_pkts;
+  uint64_t gro_recvs, gro_pkts;
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

@@ -66,6 +66,13 @@ struct io_ep {
   int wildcard;
   io_ep *next;  /* in st->eps */
   io_ep *hnext; /* in the port hash */
+  /* Send coalescing (io_ep_kick_send): messages written since the last
+   * step after the first one wait in the engine, bundled, until the next
+   * step or until cork_bytes reaches IO_CORK_BYTES. */
+  uint64_t send_gen; /* st->step_gen of the last send that flushed */
+  size_t cork_bytes; /* bytes of messages waiting */
+  int corked;        /* on st->corked (holds a reference) */
+  io_ep *cork_next;
 };
 
 /* A queued notification. */
@@ -128,13 +135,15 @@ struct csctp_stack {
   csctp_tstamp armed;       /* what the timer fd is set to */
   csctp_tstamp linger_next; /* earliest orphan linger deadline */
   io_pkt rx[IO_BATCH], tx[IO_BATCH];
-  size_t ntx; /* packets waiting in tx for the next batched send */
+  size_t ntx;  /* packets waiting in tx for the next batched send */
   int pcap_fd; /* CSCTP_PCAP tap (io_pcap.h), -1 when off */
   uint8_t *rxmem, *txmem;
   uint8_t *scratch; /* gather buffer for sendv */
   size_t scratch_len;
   csctp_stack_stats stats;
   int in_kick;
+  uint64_t step_gen; /* csctp_stack_step calls so far */
+  io_ep *corked;     /* endpoints holding coalesced messages */
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
@@ -158,6 +167,13 @@ void io_ep_kick(io_ep *iep);
 /* io_ep_kick_sock is io_ep_kick after a call on socket `only`: only that
  * socket's readiness is re-checked (events still reach every socket). */
 void io_ep_kick_sock(io_ep *iep, csctp_sock *only);
+/* io_ep_kick_send is io_ep_kick_sock after socket s queued a message of len
+ * bytes (csctp_sendv). With NODELAY a message never waits for the network,
+ * but when the application writes several small messages between two steps
+ * the ones after the first are bundled (RFC 9260 6.10): they go at the next
+ * csctp_stack_step (the stack fd becomes readable at once) or as soon as
+ * IO_CORK_BYTES of them wait. */
+void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len);
 
 io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id);
 io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id);

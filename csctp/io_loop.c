@@ -279,10 +279,12 @@ fail:
 }
 
 static void io_ep_flush(io_ep *iep, csctp_tstamp now);
+static void io_uncork(csctp_stack *st);
 
 CSCTP_API void csctp_stack_del(csctp_stack *st) {
   if (!st)
     return;
+  io_uncork(st);
   csctp_tstamp now = csctp_now();
   /* Say goodbye: abort every association still alive. */
   for (io_ep *iep = st->eps; iep; iep = iep->next) {
@@ -329,6 +331,11 @@ CSCTP_API int csctp_stack_transport(const csctp_stack *st) {
 }
 
 static csctp_tstamp io_next_expiry(const csctp_stack *st) {
+  /* Coalesced messages to send, or received packets the transport still
+   * holds: the next step has work now (1 ns is long past; not 0, which
+   * io_timer_update would re-arm on every call). */
+  if (st->corked || st->tr->rx_pending)
+    return 1;
   csctp_tstamp next = st->linger_next;
   for (const io_ep *iep = st->eps; iep; iep = iep->next) {
     csctp_tstamp e = csctp_endpoint_get_expiry(iep->ep);
@@ -386,6 +393,10 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->bad_src = st->tr->stats.bad_src;
   s->short_pkts += st->tr->stats.short_pkts;
   s->send_errors = st->tr->stats.send_errors;
+  s->gso_sends = st->tr->stats.gso_sends;
+  s->gso_pkts = st->tr->stats.gso_pkts;
+  s->gro_recvs = st->tr->stats.gro_recvs;
+  s->gro_pkts = st->tr->stats.gro_pkts;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
 }
@@ -784,16 +795,20 @@ static void io_ep_collect(io_ep *iep, csctp_tstamp now) {
 
 /* io_ep_flush sends everything the endpoint wants sent now. */
 static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
+  iep->cork_bytes = 0;
   io_ep_collect(iep, now);
   io_tx_send(iep->st);
 }
 
-void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
+/* io_ep_kick_do is io_ep_kick_sock; with send 0 nothing is sent (the
+ * engine keeps its packets for a later flush). */
+static void io_ep_kick_do(io_ep *iep, csctp_sock *only, int send) {
   csctp_stack *st = iep->st;
   csctp_tstamp now = csctp_now();
   iep->refs++;
   for (int round = 0; round < 16; round++) {
-    io_ep_flush(iep, now);
+    if (send)
+      io_ep_flush(iep, now);
     int did = 0;
     csctp_event evs[16];
     size_t n;
@@ -808,7 +823,8 @@ void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
     if (!did)
       break;
   }
-  io_ep_flush(iep, now);
+  if (send)
+    io_ep_flush(iep, now);
   /* Readiness of other sockets changes only with packets or timers (the
    * stack's step updates them all) or with events (signalled directly). */
   if (only)
@@ -820,7 +836,50 @@ void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
   io_timer_update(st);
 }
 
+void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
+  io_ep_kick_do(iep, only, 1);
+}
+
 void io_ep_kick(io_ep *iep) { io_ep_kick_sock(iep, NULL); }
+
+/* Messages may wait for bundling (io_ep_kick_send) until IO_CORK_BYTES of
+ * them wait: about what Max.Burst (RFC 9260 6.1 D, four packets) lets one
+ * flush send, whether they are small messages bundled into packets (6.10)
+ * or 1200-byte ones that leave in one segmentation-offload send. */
+#define IO_CORK_BYTES 4800
+
+void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len) {
+  csctp_stack *st = iep->st;
+  int first = iep->send_gen != st->step_gen;
+  if (len == 0 || len >= IO_CORK_BYTES || first ||
+      iep->cork_bytes + len >= IO_CORK_BYTES) {
+    /* The first message since the last step goes at once: a lone request
+     * or reply (ping-pong) never waits. */
+    iep->send_gen = st->step_gen;
+    io_ep_kick_sock(iep, s);
+    return;
+  }
+  iep->cork_bytes += len;
+  if (!iep->corked) {
+    iep->corked = 1;
+    iep->refs++;
+    iep->cork_next = st->corked;
+    st->corked = iep;
+  }
+  io_ep_kick_do(iep, s, 0);
+}
+
+/* io_uncork sends what the coalesced endpoints hold (start of a step). */
+static void io_uncork(csctp_stack *st) {
+  csctp_tstamp now = csctp_now();
+  while (st->corked) {
+    io_ep *iep = st->corked;
+    st->corked = iep->cork_next;
+    iep->corked = 0;
+    io_ep_flush(iep, now);
+    io_ep_unref(iep);
+  }
+}
 
 /* ---- Receive path ------------------------------------------------------ */
 
@@ -979,6 +1038,8 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
 }
 
 CSCTP_API int csctp_stack_step(csctp_stack *st) {
+  st->step_gen++;
+  io_uncork(st);
   csctp_tstamp now = csctp_now();
   io_ep *touched[64];
   size_t nt = 0;

@@ -929,7 +929,7 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
     if (s->type == CSCTP_SOCK_STREAM)
       s->shut_wr = 1;
   }
-  io_ep_kick_sock(s->iep, s);
+  io_ep_kick_send(s->iep, s, r == 0 && !(si.flags & CSCTP_SEND_EOF) ? len : 0);
   return r == 0 ? (csctp_ssize)len : r;
 }
 
