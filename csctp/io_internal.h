@@ -68,10 +68,12 @@ struct io_ep {
   io_ep *hnext; /* in the port hash */
   /* Send coalescing (io_ep_kick_send): messages written since the last
    * step after the first one wait in the engine, bundled, until the next
-   * step or until cork_bytes reaches IO_CORK_BYTES. */
+   * step or until cork_bytes reaches IO_CORK_BYTES; reads (io_ep_kick_recv)
+   * also leave their kick to the next step. */
   uint64_t send_gen; /* st->step_gen of the last send that flushed */
+  uint64_t recv_gen; /* ... of the last read that kicked */
   size_t cork_bytes; /* bytes of messages waiting */
-  int corked;        /* on st->corked (holds a reference) */
+  int corked;        /* on st->corked: kick at the next step (a reference) */
   io_ep *cork_next;
 };
 
@@ -143,7 +145,9 @@ struct csctp_stack {
   csctp_stack_stats stats;
   int in_kick;
   uint64_t step_gen; /* csctp_stack_step calls so far */
-  io_ep *corked;     /* endpoints holding coalesced messages */
+  io_ep *corked;     /* endpoints to kick at the next step */
+  int wakefd;        /* eventfd in the epoll set: readable when corked */
+  int woken;         /* wakefd has been written since the last step */
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
@@ -174,6 +178,12 @@ void io_ep_kick_sock(io_ep *iep, csctp_sock *only);
  * csctp_stack_step (the stack fd becomes readable at once) or as soon as
  * IO_CORK_BYTES of them wait. */
 void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len);
+/* io_ep_kick_recv is io_ep_kick_sock after socket s read data (csctp_recvv):
+ * the first read since the last step kicks at once; after it, the window
+ * update reads may allow (RFC 9260 6.2) and the engine's events go at the
+ * start of the next step (the stack fd becomes readable at once): once per
+ * step rather than once per message read. */
+void io_ep_kick_recv(io_ep *iep, csctp_sock *s);
 
 io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id);
 io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id);

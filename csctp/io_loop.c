@@ -12,11 +12,13 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #define IO_TAG_TIMER 1u
+#define IO_TAG_WAKE 2u
 #define IO_TAG_TRANSPORT 16u
 /* Receive batches per fd per step: bounds the work of one step. */
 #define IO_STEP_ROUNDS 16
@@ -195,7 +197,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->mem = *mem;
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
-  st->epfd = st->tfd = -1;
+  st->epfd = st->tfd = st->wakefd = -1;
   st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
   st->rxmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
@@ -221,6 +223,15 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   ev.events = EPOLLIN;
   ev.data.u64 = IO_TAG_TIMER;
   if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tfd, &ev) != 0) {
+    err = -errno;
+    goto fail;
+  }
+  /* Deferred kicks (io_ep_defer) make the epoll fd readable through this
+   * eventfd: cheaper than arming the timer fd at once. */
+  st->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ev.data.u64 = IO_TAG_WAKE;
+  if (st->wakefd < 0 ||
+      epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->wakefd, &ev) != 0) {
     err = -errno;
     goto fail;
   }
@@ -268,6 +279,8 @@ fail:
     st->tr->ops->close(st->tr);
   if (st->tfd >= 0)
     close(st->tfd);
+  if (st->wakefd >= 0)
+    close(st->wakefd);
   if (st->epfd >= 0)
     close(st->epfd);
   if (st->pcap_fd >= 0)
@@ -279,12 +292,12 @@ fail:
 }
 
 static void io_ep_flush(io_ep *iep, csctp_tstamp now);
-static void io_uncork(csctp_stack *st);
+static void io_uncork(csctp_stack *st, int full);
 
 CSCTP_API void csctp_stack_del(csctp_stack *st) {
   if (!st)
     return;
-  io_uncork(st);
+  io_uncork(st, 0);
   csctp_tstamp now = csctp_now();
   /* Say goodbye: abort every association still alive. */
   for (io_ep *iep = st->eps; iep; iep = iep->next) {
@@ -310,6 +323,7 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
   }
   st->tr->ops->close(st->tr);
   close(st->tfd);
+  close(st->wakefd);
   close(st->epfd);
   if (st->pcap_fd >= 0)
     close(st->pcap_fd);
@@ -331,10 +345,10 @@ CSCTP_API int csctp_stack_transport(const csctp_stack *st) {
 }
 
 static csctp_tstamp io_next_expiry(const csctp_stack *st) {
-  /* Coalesced messages to send, or received packets the transport still
-   * holds: the next step has work now (1 ns is long past; not 0, which
-   * io_timer_update would re-arm on every call). */
-  if (st->corked || st->tr->rx_pending)
+  /* Received packets the transport still holds: the next step has work now
+   * (1 ns is long past; not 0, which io_timer_update would re-arm on every
+   * call). Deferred kicks use the wake eventfd instead (io_ep_defer). */
+  if (st->tr->rx_pending)
     return 1;
   csctp_tstamp next = st->linger_next;
   for (const io_ep *iep = st->eps; iep; iep = iep->next) {
@@ -346,6 +360,8 @@ static csctp_tstamp io_next_expiry(const csctp_stack *st) {
 }
 
 CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st) {
+  if (st->corked)
+    return 0; /* deferred kicks: step now */
   csctp_tstamp next = io_next_expiry(st);
   if (next == CSCTP_TSTAMP_NEVER)
     return -1;
@@ -800,15 +816,12 @@ static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
   io_tx_send(iep->st);
 }
 
-/* io_ep_kick_do is io_ep_kick_sock; with send 0 nothing is sent (the
- * engine keeps its packets for a later flush). */
-static void io_ep_kick_do(io_ep *iep, csctp_sock *only, int send) {
+void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
   csctp_stack *st = iep->st;
   csctp_tstamp now = csctp_now();
   iep->refs++;
   for (int round = 0; round < 16; round++) {
-    if (send)
-      io_ep_flush(iep, now);
+    io_ep_flush(iep, now);
     int did = 0;
     csctp_event evs[16];
     size_t n;
@@ -823,8 +836,7 @@ static void io_ep_kick_do(io_ep *iep, csctp_sock *only, int send) {
     if (!did)
       break;
   }
-  if (send)
-    io_ep_flush(iep, now);
+  io_ep_flush(iep, now);
   /* Readiness of other sockets changes only with packets or timers (the
    * stack's step updates them all) or with events (signalled directly). */
   if (only)
@@ -836,10 +848,6 @@ static void io_ep_kick_do(io_ep *iep, csctp_sock *only, int send) {
   io_timer_update(st);
 }
 
-void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
-  io_ep_kick_do(iep, only, 1);
-}
-
 void io_ep_kick(io_ep *iep) { io_ep_kick_sock(iep, NULL); }
 
 /* Messages may wait for bundling (io_ep_kick_send) until IO_CORK_BYTES of
@@ -847,6 +855,22 @@ void io_ep_kick(io_ep *iep) { io_ep_kick_sock(iep, NULL); }
  * flush send, whether they are small messages bundled into packets (6.10)
  * or 1200-byte ones that leave in one segmentation-offload send. */
 #define IO_CORK_BYTES 4800
+
+/* io_ep_defer puts iep on the stack's list of endpoints to kick at the
+ * start of the next step, and makes the stack fd readable at once. */
+static void io_ep_defer(io_ep *iep) {
+  csctp_stack *st = iep->st;
+  if (iep->corked)
+    return;
+  iep->corked = 1;
+  iep->refs++;
+  iep->cork_next = st->corked;
+  st->corked = iep;
+  if (!st->woken) {
+    uint64_t one = 1;
+    st->woken = write(st->wakefd, &one, sizeof one) == (ssize_t)sizeof one;
+  }
+}
 
 void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len) {
   csctp_stack *st = iep->st;
@@ -859,24 +883,38 @@ void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len) {
     io_ep_kick_sock(iep, s);
     return;
   }
+  /* Nothing else to do now: a successful send changes no socket's
+   * readiness that a later -EAGAIN would not fix, and the engine has no
+   * event to report. */
   iep->cork_bytes += len;
-  if (!iep->corked) {
-    iep->corked = 1;
-    iep->refs++;
-    iep->cork_next = st->corked;
-    st->corked = iep;
-  }
-  io_ep_kick_do(iep, s, 0);
+  io_ep_defer(iep);
 }
 
-/* io_uncork sends what the coalesced endpoints hold (start of a step). */
-static void io_uncork(csctp_stack *st) {
+void io_ep_kick_recv(io_ep *iep, csctp_sock *s) {
+  csctp_stack *st = iep->st;
+  if (iep->recv_gen != st->step_gen) {
+    /* The first read since the last step kicks at once (a lone message,
+     * e.g. ping-pong, costs no extra step); later ones defer. */
+    iep->recv_gen = st->step_gen;
+    io_ep_kick_sock(iep, s);
+    return;
+  }
+  io_ep_defer(iep);
+}
+
+/* io_uncork kicks the deferred endpoints (start of a step): their bundled
+ * messages and window updates go; with full 0 (stack teardown) they are
+ * only sent. */
+static void io_uncork(csctp_stack *st, int full) {
   csctp_tstamp now = csctp_now();
   while (st->corked) {
     io_ep *iep = st->corked;
     st->corked = iep->cork_next;
     iep->corked = 0;
-    io_ep_flush(iep, now);
+    if (full)
+      io_ep_kick(iep);
+    else
+      io_ep_flush(iep, now);
     io_ep_unref(iep);
   }
 }
@@ -1039,7 +1077,12 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
 
 CSCTP_API int csctp_stack_step(csctp_stack *st) {
   st->step_gen++;
-  io_uncork(st);
+  if (st->woken) {
+    uint64_t n;
+    (void)read(st->wakefd, &n, sizeof n);
+    st->woken = 0;
+  }
+  io_uncork(st, 1);
   csctp_tstamp now = csctp_now();
   io_ep *touched[64];
   size_t nt = 0;

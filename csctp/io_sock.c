@@ -1079,7 +1079,7 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
   csctp_ssize r = io_recv_data(s, iov, iovcnt, &ri, &eor);
   if (r > 0) {
     io_recv_done(s, r, &ri, eor, from, fromlen, info, msg_flags);
-    io_ep_kick_sock(s->iep, s); /* the window opened: maybe a SACK to send */
+    io_ep_kick_recv(s->iep, s); /* the window opened: maybe a SACK to send */
     return r;
   }
   if (s->partial && r != CSCTP_ERR_AGAIN)
