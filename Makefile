@@ -252,7 +252,9 @@ endif
 demo:
 	bash scripts/demo.sh
 
-# bench: the clean-loopback table (scripts/bench.sh), then, unless
+# bench: the clean-loopback table (scripts/bench.sh: csctp C with and
+# without UDP GSO/GRO, csctp Go, usrsctp and pion/sctp through the interop
+# peers, MB/s, msg/s and CPU s/GB, ping-pong RTT beside raw UDP), then, unless
 # BENCH_WAN=0, the loss and delay tables (bench-wan). bench-wan
 # (scripts/bench_wan.sh, root: network namespaces and nft): csctp C and Go,
 # usrsctp, pion/sctp and TCP through nft loss and the UDP impairment relay

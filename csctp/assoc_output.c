@@ -176,16 +176,23 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
   return 0;
 }
 
-/* Retransmissions first (6.1 C), lowest TSN first. With force set (fast
- * retransmit, 7.2.4 (3)) one packet goes regardless of cwnd. */
+/* RFC 9260 6.1 B: a packet may start while the flight size is below cwnd
+ * and then be filled up to the PMTU (the one packet that may exceed cwnd by
+ * up to PMDCS - 1 bytes). The decision is taken once per packet, not per
+ * chunk: a per-chunk check sends a packet with a single small chunk each
+ * time a SACK opens a few bytes of cwnd (6.10: bundle what is queued). */
+static int out_cwnd_open(const csctp_path *p) { return p->flight < p->cwnd; }
+
+/* Retransmissions first (6.1 C), lowest TSN first, when the packet may
+ * start (open, 6.1 B). With force set (fast retransmit, 7.2.4 (3)) one
+ * packet goes regardless of cwnd. */
 static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
-                          csctp_tstamp now) {
+                          int open, csctp_tstamp now) {
   int n = 0;
-  csctp_path *p = &a->paths[pi];
   csctp_chunk_out *c = csctp_sendq_first_rtx(&a->sq);
   while (c) {
     csctp_chunk_out *next = csctp_sendq_next_rtx(c);
-    if (!force && p->flight >= p->cwnd)
+    if (!force && !open)
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
       break;
@@ -196,11 +203,12 @@ static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
   return n;
 }
 
-/* 6.1: new DATA within cwnd and the peer's rwnd (one chunk may probe a
- * zero window when nothing is in flight). A tail loss probe (probe set)
- * is one packet past cwnd and Max.Burst (recovery.h). */
+/* 6.1: new DATA within cwnd (open: the packet may start, 6.1 B) and the
+ * peer's rwnd (one chunk may probe a zero window when nothing is in
+ * flight). A tail loss probe (probe set) is one packet past cwnd and
+ * Max.Burst (recovery.h). */
 static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
-                        csctp_tstamp now) {
+                        int open, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
   int n = 0;
   if (a->burst >= a->s.max_burst && !probe)
@@ -212,7 +220,7 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
     return 0; /* coalesce: hold a small tail while data is unacknowledged */
   while (a->sq.unsent) {
     csctp_chunk_out *c = a->sq.unsent;
-    if (p->flight >= p->cwnd && !probe)
+    if (!open && !probe)
       break;
     if (a->peer_rwnd < csctp_chunk_rwnd_cost(&a->sq, c->len) &&
         a->sq.bytes_inflight > 0)
@@ -246,7 +254,7 @@ static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   r->probe_rtx = 0;
   if (u && (a->peer_rwnd >= csctp_chunk_rwnd_cost(&a->sq, u->len) ||
             a->sq.bytes_inflight == 0))
-    sent = out_new_data(a, b, pi, 1, now) > 0;
+    sent = out_new_data(a, b, pi, 1, 1, now) > 0;
   if (!sent) {
     csctp_chunk_out *c = csctp_recovery_probe_rtx(r, &a->sq, a->paths);
     if (!c)
@@ -280,12 +288,13 @@ static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                      csctp_tstamp now) {
   if (!out_data_allowed(a))
     return;
+  int open = out_cwnd_open(&a->paths[pi]); /* 6.1 B, at packet start */
   if (a->t3_rtx_pending) {
     /* 6.3.3 E3: after a T3 expiry, one packet of the earliest chunks, then
      * wait for the peer (cwnd is one MTU). */
     a->t3_rtx_pending = 0;
     a->fast_rtx_now = 0;
-    if (out_retransmit(a, b, pi, 1, now) > 0)
+    if (out_retransmit(a, b, pi, 1, open, now) > 0)
       a->t3_hold = 1;
     return;
   }
@@ -296,9 +305,9 @@ static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     out_probe(a, b, pi, now);
   int force = a->fast_rtx_now;
   a->fast_rtx_now = 0;
-  out_retransmit(a, b, pi, force, now);
+  out_retransmit(a, b, pi, force, open, now);
   if (a->sq.n_rtx == 0)
-    out_new_data(a, b, pi, 0, now);
+    out_new_data(a, b, pi, 0, open, now);
 }
 
 /* The path that control chunks need now, else the data path. */

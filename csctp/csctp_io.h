@@ -194,8 +194,14 @@ CSCTP_API size_t csctp_stack_closing(const csctp_stack *st);
  * next timer is due (a timerfd inside the epoll set follows it). It stays
  * readable until csctp_stack_step has done that work (level-triggered).
  * Packets that socket calls produce (csctp_sendv, csctp_connectx, ...) are
- * sent inside those calls, so nothing waits for a step. The stack owns the
- * fd: never close it, never read from it.
+ * sent inside those calls, with one exception that bundles (RFC 9260 6.10):
+ * the messages csctp_sendv queues after the first one since the last step
+ * wait (NODELAY or not) until the next csctp_stack_step or until about 4800
+ * bytes of them wait; likewise the window update of reads after the first
+ * one. The fd is then readable at once (an eventfd in the epoll set) and
+ * csctp_stack_timeout returns 0, so any loop that steps when the fd is
+ * readable sends them within microseconds. The stack owns the fd: never
+ * close it, never read from it.
  *
  * Single-threaded C programs need only this fd: socket readiness changes
  * only inside calls on the stack, so "call until -EAGAIN, then
@@ -203,7 +209,8 @@ CSCTP_API size_t csctp_stack_closing(const csctp_stack *st);
 CSCTP_API int csctp_stack_fd(const csctp_stack *st);
 
 /* csctp_stack_timeout returns the milliseconds (rounded up) until the
- * engine's next timer is due, 0 if one is due now, -1 if none is armed.
+ * engine's next timer is due, 0 if one is due now or messages wait for the
+ * next step (see csctp_stack_fd), -1 if none is armed.
  * csctp_stack_timeout_ns is the same in nanoseconds. Waiting on
  * csctp_stack_fd alone is enough (the timer fd is in the epoll set); these
  * are for loops that prefer their own timers. The value can change after any
@@ -252,6 +259,12 @@ typedef struct csctp_stack_stats {
   uint64_t sockets;      /* sockets now */
   uint64_t mem_used;     /* received data held for reading, bytes */
   uint64_t mem_limit;    /* the budget for it (0: none) */
+  /* UDP transport on Linux, segmentation offload (unless the environment
+   * has CSCTP_UDP_GSO=0): datagrams sent with UDP_SEGMENT and the packets
+   * they carried; datagrams received coalesced (UDP_GRO) and the packets
+   * split out of them. All 0 when the kernel or the device lacks it. */
+  uint64_t gso_sends, gso_pkts;
+  uint64_t gro_recvs, gro_pkts;
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

@@ -72,6 +72,15 @@ struct io_ep {
   size_t exp_idx;   /* place in st->eheap */
   io_ep *next;      /* in st->eps */
   io_ep *hnext;     /* in the port hash */
+  /* Send coalescing (io_ep_kick_send): messages written since the last
+   * step after the first one wait in the engine, bundled, until the next
+   * step or until cork_bytes reaches IO_CORK_BYTES; reads (io_ep_kick_recv)
+   * also leave their kick to the next step. */
+  uint64_t send_gen; /* st->step_gen of the last send that flushed */
+  uint64_t recv_gen; /* ... of the last read that kicked */
+  size_t cork_bytes; /* bytes of messages waiting */
+  int corked;        /* on st->corked: kick at the next step (a reference) */
+  io_ep *cork_next;
 };
 
 /* A queued notification. */
@@ -148,6 +157,10 @@ struct csctp_stack {
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
   int in_kick;
+  uint64_t step_gen; /* csctp_stack_step calls so far */
+  io_ep *corked;     /* endpoints to kick at the next step */
+  int wakefd;        /* eventfd in the epoll set: readable when corked */
+  int woken;         /* wakefd has been written since the last step */
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
@@ -171,6 +184,19 @@ void io_ep_kick(io_ep *iep);
 /* io_ep_kick_sock is io_ep_kick after a call on socket `only`: only that
  * socket's readiness is re-checked (events still reach every socket). */
 void io_ep_kick_sock(io_ep *iep, csctp_sock *only);
+/* io_ep_kick_send is io_ep_kick_sock after socket s queued a message of len
+ * bytes (csctp_sendv). With NODELAY a message never waits for the network,
+ * but when the application writes several small messages between two steps
+ * the ones after the first are bundled (RFC 9260 6.10): they go at the next
+ * csctp_stack_step (the stack fd becomes readable at once) or as soon as
+ * IO_CORK_BYTES of them wait. */
+void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len);
+/* io_ep_kick_recv is io_ep_kick_sock after socket s read data (csctp_recvv):
+ * the first read since the last step kicks at once; after it, the window
+ * update reads may allow (RFC 9260 6.2) and the engine's events go at the
+ * start of the next step (the stack fd becomes readable at once): once per
+ * step rather than once per message read. */
+void io_ep_kick_recv(io_ep *iep, csctp_sock *s);
 
 io_assoc *io_assoc_find(io_ep *iep, csctp_assoc_id id);
 io_assoc *io_assoc_add(io_ep *iep, csctp_assoc_id id);

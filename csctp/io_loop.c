@@ -12,11 +12,13 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #define IO_TAG_TIMER 1u
+#define IO_TAG_WAKE 2u
 #define IO_TAG_TRANSPORT 16u
 /* Receive batches per fd per step: bounds the work of one step. */
 #define IO_STEP_ROUNDS 16
@@ -204,7 +206,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
   st->budget.limit = cfg->mem_limit;
-  st->epfd = st->tfd = -1;
+  st->epfd = st->tfd = st->wakefd = -1;
   st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
   st->rxmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
@@ -230,6 +232,15 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   ev.events = EPOLLIN;
   ev.data.u64 = IO_TAG_TIMER;
   if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tfd, &ev) != 0) {
+    err = -errno;
+    goto fail;
+  }
+  /* Deferred kicks (io_ep_defer) make the epoll fd readable through this
+   * eventfd: cheaper than arming the timer fd at once. */
+  st->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ev.data.u64 = IO_TAG_WAKE;
+  if (st->wakefd < 0 ||
+      epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->wakefd, &ev) != 0) {
     err = -errno;
     goto fail;
   }
@@ -277,6 +288,8 @@ fail:
     st->tr->ops->close(st->tr);
   if (st->tfd >= 0)
     close(st->tfd);
+  if (st->wakefd >= 0)
+    close(st->wakefd);
   if (st->epfd >= 0)
     close(st->epfd);
   if (st->pcap_fd >= 0)
@@ -288,10 +301,12 @@ fail:
 }
 
 static void io_ep_flush(io_ep *iep, csctp_tstamp now);
+static void io_uncork(csctp_stack *st, int full);
 
 CSCTP_API void csctp_stack_del(csctp_stack *st) {
   if (!st)
     return;
+  io_uncork(st, 0);
   csctp_tstamp now = csctp_now();
   /* Say goodbye: abort every association still alive. */
   for (io_ep *iep = st->eps; iep; iep = iep->next) {
@@ -318,6 +333,7 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
   }
   st->tr->ops->close(st->tr);
   close(st->tfd);
+  close(st->wakefd);
   close(st->epfd);
   if (st->pcap_fd >= 0)
     close(st->pcap_fd);
@@ -411,6 +427,11 @@ static void io_eheap_remove(csctp_stack *st, io_ep *iep) {
 }
 
 static csctp_tstamp io_next_expiry(const csctp_stack *st) {
+  /* Received packets the transport still holds: the next step has work now
+   * (1 ns is long past; not 0, which io_timer_update would re-arm on every
+   * call). Deferred kicks use the wake eventfd instead (io_ep_defer). */
+  if (st->tr->rx_pending)
+    return 1;
   csctp_tstamp next = st->linger_next;
   if (st->neheap && st->eheap[0]->exp < next)
     next = st->eheap[0]->exp;
@@ -418,6 +439,8 @@ static csctp_tstamp io_next_expiry(const csctp_stack *st) {
 }
 
 CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st) {
+  if (st->corked)
+    return 0; /* deferred kicks: step now */
   csctp_tstamp next = io_next_expiry(st);
   if (next == CSCTP_TSTAMP_NEVER)
     return -1;
@@ -465,6 +488,10 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->bad_src = st->tr->stats.bad_src;
   s->short_pkts += st->tr->stats.short_pkts;
   s->send_errors = st->tr->stats.send_errors;
+  s->gso_sends = st->tr->stats.gso_sends;
+  s->gso_pkts = st->tr->stats.gso_pkts;
+  s->gro_recvs = st->tr->stats.gro_recvs;
+  s->gro_pkts = st->tr->stats.gro_pkts;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
   s->mem_used = st->budget.used;
@@ -883,6 +910,7 @@ static void io_ep_collect(io_ep *iep, csctp_tstamp now) {
 
 /* io_ep_flush sends everything the endpoint wants sent now. */
 static void io_ep_flush(io_ep *iep, csctp_tstamp now) {
+  iep->cork_bytes = 0;
   io_ep_collect(iep, now);
   io_tx_send(iep->st);
 }
@@ -939,6 +967,75 @@ void io_ep_kick_sock(io_ep *iep, csctp_sock *only) {
 }
 
 void io_ep_kick(io_ep *iep) { io_ep_kick_sock(iep, NULL); }
+
+/* Messages may wait for bundling (io_ep_kick_send) until IO_CORK_BYTES of
+ * them wait: about what Max.Burst (RFC 9260 6.1 D, four packets) lets one
+ * flush send, whether they are small messages bundled into packets (6.10)
+ * or 1200-byte ones that leave in one segmentation-offload send. */
+#define IO_CORK_BYTES 4800
+
+/* io_ep_defer puts iep on the stack's list of endpoints to kick at the
+ * start of the next step, and makes the stack fd readable at once. */
+static void io_ep_defer(io_ep *iep) {
+  csctp_stack *st = iep->st;
+  if (iep->corked)
+    return;
+  iep->corked = 1;
+  iep->refs++;
+  iep->cork_next = st->corked;
+  st->corked = iep;
+  if (!st->woken) {
+    uint64_t one = 1;
+    st->woken = write(st->wakefd, &one, sizeof one) == (ssize_t)sizeof one;
+  }
+}
+
+void io_ep_kick_send(io_ep *iep, csctp_sock *s, size_t len) {
+  csctp_stack *st = iep->st;
+  int first = iep->send_gen != st->step_gen;
+  if (len == 0 || len >= IO_CORK_BYTES || first ||
+      iep->cork_bytes + len >= IO_CORK_BYTES) {
+    /* The first message since the last step goes at once: a lone request
+     * or reply (ping-pong) never waits. */
+    iep->send_gen = st->step_gen;
+    io_ep_kick_sock(iep, s);
+    return;
+  }
+  /* Nothing else to do now: a successful send changes no socket's
+   * readiness that a later -EAGAIN would not fix, and the engine has no
+   * event to report. */
+  iep->cork_bytes += len;
+  io_ep_defer(iep);
+}
+
+void io_ep_kick_recv(io_ep *iep, csctp_sock *s) {
+  csctp_stack *st = iep->st;
+  if (iep->recv_gen != st->step_gen) {
+    /* The first read since the last step kicks at once (a lone message,
+     * e.g. ping-pong, costs no extra step); later ones defer. */
+    iep->recv_gen = st->step_gen;
+    io_ep_kick_sock(iep, s);
+    return;
+  }
+  io_ep_defer(iep);
+}
+
+/* io_uncork kicks the deferred endpoints (start of a step): their bundled
+ * messages and window updates go; with full 0 (stack teardown) they are
+ * only sent. */
+static void io_uncork(csctp_stack *st, int full) {
+  csctp_tstamp now = csctp_now();
+  while (st->corked) {
+    io_ep *iep = st->corked;
+    st->corked = iep->cork_next;
+    iep->corked = 0;
+    if (full)
+      io_ep_kick(iep);
+    else
+      io_ep_flush(iep, now);
+    io_ep_unref(iep);
+  }
+}
 
 /* ---- Receive path ------------------------------------------------------ */
 
@@ -1097,6 +1194,13 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
 }
 
 CSCTP_API int csctp_stack_step(csctp_stack *st) {
+  st->step_gen++;
+  if (st->woken) {
+    uint64_t n;
+    (void)read(st->wakefd, &n, sizeof n);
+    st->woken = 0;
+  }
+  io_uncork(st, 1);
   csctp_tstamp now = csctp_now();
   io_ep *touched[64];
   size_t nt = 0;

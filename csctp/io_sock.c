@@ -998,7 +998,7 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
     if (s->type == CSCTP_SOCK_STREAM)
       s->shut_wr = 1;
   }
-  io_ep_kick_sock(s->iep, s);
+  io_ep_kick_send(s->iep, s, r == 0 && !(si.flags & CSCTP_SEND_EOF) ? len : 0);
   return r == 0 ? (csctp_ssize)len : r;
 }
 
@@ -1130,7 +1130,7 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
   csctp_ssize r = io_recv_data(s, iov, iovcnt, &ri, &eor);
   if (r > 0) {
     io_recv_done(s, r, &ri, eor, from, fromlen, info, msg_flags);
-    io_ep_kick_sock(s->iep, s); /* the window opened: maybe a SACK to send */
+    io_ep_kick_recv(s->iep, s); /* the window opened: maybe a SACK to send */
     return r;
   }
   if (s->partial && r != CSCTP_ERR_AGAIN)

@@ -15,6 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The UDP transport uses Linux UDP segmentation offload when the kernel
+ * has it: a run of equal-size packets to one destination (the last may be
+ * shorter) leaves in one sendmsg with UDP_SEGMENT, and with UDP_GRO the
+ * kernel hands over several packets of one sender coalesced, split here by
+ * the segment size it reports. Both are probed when the stack opens and
+ * dropped for good (back to sendmmsg / recvmmsg alone) when the kernel or
+ * the device refuses them. The environment variable CSCTP_UDP_GSO=0 turns
+ * both off (benchmarks compare). */
+#define IO_UDP_GSO_ENV "CSCTP_UDP_GSO"
+
 /* Most packets handed over in one transport call. */
 #define IO_BATCH 32
 /* Room of one packet buffer: the largest UDP payload (and raw IPv4 packet,
@@ -39,6 +49,10 @@ typedef struct io_transport_stats {
   uint64_t bad_src;     /* source unusable (UDP port 0, odd family) */
   uint64_t short_pkts;  /* truncated or shorter than an SCTP header */
   uint64_t send_errors; /* packets the kernel refused */
+  /* UDP segmentation offload (io_udp.c): datagrams sent with UDP_SEGMENT
+   * and the packets they carried; datagrams received coalesced by UDP_GRO
+   * and the packets split out of them. */
+  uint64_t gso_sends, gso_pkts, gro_recvs, gro_pkts;
 } io_transport_stats;
 
 typedef struct io_transport io_transport;
@@ -66,6 +80,10 @@ struct io_transport {
   int nfds;
   int families;      /* CSCTP_STACK_IPV4 / _IPV6 actually served */
   uint16_t udp_port; /* local UDP encapsulation port; 0 for raw IP */
+  /* Packets received but not yet returned by recv (a UDP_GRO datagram split
+   * into more packets than the caller's batch took): recv has work even if
+   * no fd is readable, so the caller must call it again soon. */
+  size_t rx_pending;
   io_transport_stats stats;
 };
 

@@ -16,21 +16,54 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifndef SOL_UDP
+#define SOL_UDP IPPROTO_UDP
+#endif
+
+/* Segmentation offload (io_transport.h). One UDP_SEGMENT send carries at
+ * most this many packets (the kernel's UDP_MAX_SEGMENTS is 64 or more) and
+ * this many bytes (the largest IPv4 UDP payload). */
+#define IO_GSO_MAX_SEGS 64
+#define IO_GSO_MAX_BYTES 65507
+/* Datagrams one recvmmsg takes with UDP_GRO on (each up to IO_PKT_ROOM
+ * bytes, i.e. up to 64 KiB of coalesced packets). */
+#define IO_GRO_BUFS 8
+
+/* Control data of one datagram: a PKTINFO plus a UDP_SEGMENT (send) or
+ * UDP_GRO (receive) value. */
+typedef union io_udp_cmsg {
+  char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+  struct cmsghdr align;
+} io_udp_cmsg;
+
+/* A received datagram not yet handed over in full: a UDP_GRO datagram holds
+ * several packets of seg bytes each (the last may be shorter). */
+typedef struct io_udp_held {
+  uint8_t *data;
+  size_t len, seg;
+  int coalesced; /* more than one packet */
+  csctp_addr peer, local;
+} io_udp_held;
 
 typedef struct io_udp {
   io_transport t;
   csctp_mem mem;
   int fam[2]; /* AF_INET / AF_INET6 of fds[i] */
+  int gso;    /* send runs with UDP_SEGMENT */
+  int gro;    /* UDP_GRO on every fd: receive through held[] */
   struct mmsghdr msgs[IO_BATCH];
   struct iovec iovs[IO_BATCH];
   struct sockaddr_storage names[IO_BATCH];
-  union {
-    char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-    struct cmsghdr align;
-  } cmsgs[IO_BATCH];
+  io_udp_cmsg cmsgs[IO_BATCH];
+  uint8_t *grobuf; /* IO_GRO_BUFS x IO_PKT_ROOM, when gro */
+  io_udp_held held[IO_GRO_BUFS];
+  size_t iheld, nheld; /* held[iheld..nheld) still to hand over */
 } io_udp;
 
 void io_set_bufsizes(int fd, const csctp_stack_config *cfg) {
@@ -48,11 +81,17 @@ void io_set_bufsizes(int fd, const csctp_stack_config *cfg) {
 }
 
 /* io_udp_local reads the destination address of a received datagram from
- * its IP_PKTINFO / IPV6_PKTINFO control message. */
-static void io_udp_local(struct msghdr *mh, csctp_addr *local) {
+ * its IP_PKTINFO / IPV6_PKTINFO control message, and returns the segment
+ * size of a UDP_GRO datagram (0: a single packet). */
+static size_t io_udp_local(struct msghdr *mh, csctp_addr *local) {
+  size_t seg = 0;
   memset(local, 0, sizeof *local);
   for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int v;
+      memcpy(&v, CMSG_DATA(c), sizeof v);
+      seg = v > 0 ? (size_t)v : 0;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       struct in_pktinfo pi;
       memcpy(&pi, CMSG_DATA(c), sizeof pi);
       local->family = CSCTP_AF_INET;
@@ -66,15 +105,36 @@ static void io_udp_local(struct msghdr *mh, csctp_addr *local) {
         local->scope_id = (uint32_t)pi.ipi6_ifindex;
     }
   }
+  return seg;
 }
 
-static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
-  io_udp *u = (io_udp *)t;
-  if (n > IO_BATCH)
-    n = IO_BATCH;
+/* io_udp_source checks and converts the source of received datagram i into
+ * *peer (IP and UDP source port). Returns 0, or -1 (counted) to drop it. */
+static int io_udp_source(io_udp *u, size_t i, csctp_addr *peer) {
+  uint16_t sport = 0;
+  if (io_sockaddr_to_addr(peer, &u->names[i], &sport) != 0) {
+    u->t.stats.bad_src++;
+    return -1;
+  }
+  /* UDP source port 0 means "no reply expected" (RFC 768): we could never
+   * answer such a peer, and port 0 would read as native SCTP to the
+   * engine. Drop it. */
+  if (sport == 0) {
+    u->t.stats.bad_src++;
+    return -1;
+  }
+  peer->port = sport;
+  return 0;
+}
+
+/* io_udp_recvmmsg prepares n receive headers for the buffers bufs[i] and
+ * calls recvmmsg on fd index which. Returns its result, 0 for "nothing
+ * now" (or a per-datagram error), or a negated errno. */
+static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
+                           size_t n) {
   for (size_t i = 0; i < n; i++) {
     struct msghdr *mh = &u->msgs[i].msg_hdr;
-    u->iovs[i].iov_base = pkts[i].buf;
+    u->iovs[i].iov_base = bufs[i];
     u->iovs[i].iov_len = IO_PKT_ROOM;
     mh->msg_name = &u->names[i];
     mh->msg_namelen = sizeof u->names[i];
@@ -85,7 +145,7 @@ static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
     mh->msg_flags = 0;
     u->msgs[i].msg_len = 0;
   }
-  int r = recvmmsg(t->fds[which], u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
+  int r = recvmmsg(u->t.fds[which], u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
   if (r < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
       return 0;
@@ -96,7 +156,86 @@ static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
       return 0;
     return -errno;
   }
-  t->stats.recv_batches++;
+  u->t.stats.recv_batches++;
+  return r;
+}
+
+/* io_udp_recv_gro hands over held packets, receiving more datagrams (into
+ * grobuf) once all held ones are out. */
+static int io_udp_recv_gro(io_udp *u, int which, io_pkt *pkts, size_t n) {
+  size_t out = 0;
+  int drained = 0;
+  while (out < n) {
+    if (u->iheld == u->nheld) {
+      /* Receive again until n packets are out or the socket is empty:
+       * datagrams that were not coalesced (other senders, small packets)
+       * must not be taken IO_GRO_BUFS per step. */
+      if (drained)
+        break;
+      uint8_t *bufs[IO_GRO_BUFS];
+      for (size_t i = 0; i < IO_GRO_BUFS; i++)
+        bufs[i] = u->grobuf + i * IO_PKT_ROOM;
+      int r = io_udp_recvmmsg(u, which, bufs, IO_GRO_BUFS);
+      if (r < 0 && out == 0)
+        return r;
+      drained = r < IO_GRO_BUFS;
+      u->iheld = u->nheld = 0;
+      for (int i = 0; i < r; i++) {
+        struct msghdr *mh = &u->msgs[i].msg_hdr;
+        io_udp_held *h = &u->held[u->nheld];
+        if (mh->msg_flags & MSG_TRUNC) {
+          u->t.stats.short_pkts++;
+          continue;
+        }
+        if (io_udp_source(u, (size_t)i, &h->peer) != 0)
+          continue;
+        h->seg = io_udp_local(mh, &h->local);
+        h->data = bufs[i];
+        h->len = u->msgs[i].msg_len;
+        if (h->seg == 0 || h->seg > h->len)
+          h->seg = h->len; /* not coalesced */
+        h->coalesced = h->len > h->seg;
+        if (h->coalesced)
+          u->t.stats.gro_recvs++;
+        u->nheld++;
+      }
+      continue;
+    }
+    /* The next packet of the oldest held datagram. */
+    io_udp_held *h = &u->held[u->iheld];
+    size_t take = h->len < h->seg ? h->len : h->seg;
+    if (take >= 12) {
+      io_pkt *p = &pkts[out++];
+      memcpy(p->buf, h->data, take);
+      p->len = take;
+      p->peer = h->peer;
+      p->local = h->local;
+      if (h->coalesced)
+        u->t.stats.gro_pkts++;
+    } else {
+      u->t.stats.short_pkts++;
+    }
+    h->data += take;
+    h->len -= take;
+    if (h->len == 0)
+      u->iheld++;
+  }
+  u->t.rx_pending = u->nheld - u->iheld;
+  return (int)out;
+}
+
+static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
+  io_udp *u = (io_udp *)t;
+  if (n > IO_BATCH)
+    n = IO_BATCH;
+  if (u->gro)
+    return io_udp_recv_gro(u, which, pkts, n);
+  uint8_t *bufs[IO_BATCH];
+  for (size_t i = 0; i < n; i++)
+    bufs[i] = pkts[i].buf;
+  int r = io_udp_recvmmsg(u, which, bufs, n);
+  if (r <= 0)
+    return r;
   int out = 0;
   for (int i = 0; i < r; i++) {
     struct msghdr *mh = &u->msgs[i].msg_hdr;
@@ -106,20 +245,9 @@ static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
       continue;
     }
     io_pkt *p = &pkts[out];
-    uint16_t sport = 0;
-    if (io_sockaddr_to_addr(&p->peer, &u->names[i], &sport) != 0) {
-      t->stats.bad_src++;
+    if (io_udp_source(u, (size_t)i, &p->peer) != 0)
       continue;
-    }
-    /* UDP source port 0 means "no reply expected" (RFC 768): we could never
-     * answer such a peer, and port 0 would read as native SCTP to the
-     * engine. Drop it. */
-    if (sport == 0) {
-      t->stats.bad_src++;
-      continue;
-    }
-    p->peer.port = sport;
-    io_udp_local(mh, &p->local);
+    (void)io_udp_local(mh, &p->local);
     p->len = len;
     if (out != i) {
       /* Keep received bytes with their metadata: swap the buffers. */
@@ -166,33 +294,88 @@ static size_t io_udp_srcinfo(const io_pkt *p, void *buf) {
   return 0;
 }
 
-/* io_udp_send_run sends pkts[0..n) (all of one family) on fd index fi. */
+/* io_udp_same_dst: b goes from the same local address to the same peer
+ * address and UDP port as a (one UDP_SEGMENT datagram). */
+static int io_udp_same_dst(const io_pkt *a, const io_pkt *b) {
+  size_t iplen = a->peer.family == CSCTP_AF_INET ? 4 : 16;
+  return a->peer.family == b->peer.family && a->peer.port == b->peer.port &&
+         a->peer.scope_id == b->peer.scope_id &&
+         memcmp(a->peer.ip, b->peer.ip, iplen) == 0 &&
+         a->local.family == b->local.family &&
+         (a->local.family == 0 || memcmp(a->local.ip, b->local.ip, iplen) == 0);
+}
+
+/* io_udp_gso_end returns the end of the run starting at pkts[i] that one
+ * UDP_SEGMENT datagram can carry: the same destination, every packet as long
+ * as the first except the last, which may be shorter. */
+static size_t io_udp_gso_end(const io_pkt *pkts, size_t i, size_t n) {
+  size_t seg = pkts[i].len, total = seg, j = i + 1;
+  while (j < n && j - i < IO_GSO_MAX_SEGS && pkts[j].len <= seg &&
+         total + pkts[j].len <= IO_GSO_MAX_BYTES &&
+         io_udp_same_dst(&pkts[i], &pkts[j])) {
+    total += pkts[j].len;
+    if (pkts[j++].len < seg)
+      break; /* a shorter packet ends the run */
+  }
+  return j;
+}
+
+/* io_udp_gso_cmsg appends a UDP_SEGMENT control message (segment size seg)
+ * at offset off of buf; returns the new length. */
+static size_t io_udp_gso_cmsg(void *buf, size_t off, size_t seg) {
+  struct cmsghdr *c = (struct cmsghdr *)((char *)buf + off);
+  uint16_t v = (uint16_t)seg;
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = UDP_SEGMENT;
+  c->cmsg_len = CMSG_LEN(sizeof v);
+  memcpy(CMSG_DATA(c), &v, sizeof v);
+  return off + CMSG_SPACE(sizeof v);
+}
+
+/* io_udp_gso_refused: the error a UDP_SEGMENT send failed with says the
+ * kernel, the device or the route cannot segment (EIO: no checksum offload;
+ * EINVAL: a segment over the device MTU, or an option it rejects). */
+static int io_udp_gso_refused(int err) {
+  return err == EIO || err == EINVAL || err == EOPNOTSUPP || err == ENOPROTOOPT;
+}
+
+/* io_udp_send_run sends pkts[0..n) (all of one family) on fd index fi:
+ * one datagram per packet, or per run of packets with UDP_SEGMENT. */
 static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
   io_transport *t = &u->t;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t k = 0, iv = 0;
+  size_t first[IO_BATCH], cnt[IO_BATCH];
+  for (size_t i = 0; i < n;) {
     const io_pkt *p = &pkts[i];
     struct msghdr *mh = &u->msgs[k].msg_hdr;
     memset(mh, 0, sizeof *mh);
     if (p->peer.port == 0 ||
         io_addr_to_sockaddr(&p->peer, p->peer.port, &u->names[k]) <= 0) {
       t->stats.send_errors++; /* no UDP port: cannot encapsulate */
+      i++;
       continue;
     }
+    size_t j = u->gso ? io_udp_gso_end(pkts, i, n) : i + 1;
     mh->msg_name = &u->names[k];
     mh->msg_namelen = u->names[k].ss_family == AF_INET
                           ? sizeof(struct sockaddr_in)
                           : sizeof(struct sockaddr_in6);
-    u->iovs[k].iov_base = p->buf;
-    u->iovs[k].iov_len = p->len;
-    mh->msg_iov = &u->iovs[k];
-    mh->msg_iovlen = 1;
+    mh->msg_iov = &u->iovs[iv];
+    mh->msg_iovlen = j - i;
+    for (size_t m = i; m < j; m++) {
+      u->iovs[iv].iov_base = pkts[m].buf;
+      u->iovs[iv++].iov_len = pkts[m].len;
+    }
     size_t cl = io_udp_srcinfo(p, u->cmsgs[k].buf);
+    if (j - i > 1)
+      cl = io_udp_gso_cmsg(u->cmsgs[k].buf, cl, p->len);
     if (cl) {
       mh->msg_control = u->cmsgs[k].buf;
       mh->msg_controllen = cl;
     }
-    k++;
+    first[k] = i;
+    cnt[k++] = j - i;
+    i = j;
   }
   size_t done = 0;
   while (done < k) {
@@ -202,12 +385,24 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
     if (r < 0) {
       if (errno == EINTR)
         continue;
+      if (cnt[done] > 1 && io_udp_gso_refused(errno)) {
+        /* Segmentation offload refused: sendmmsg alone from now on, starting
+         * again with this datagram's packets. */
+        u->gso = 0;
+        io_udp_send_run(u, fi, pkts + first[done], n - first[done]);
+        return;
+      }
       /* The first datagram failed (no route, buffer full, ...): it is lost
        * to SCTP, which retransmits; go on with the next one. */
-      t->stats.send_errors++;
+      t->stats.send_errors += cnt[done];
       done++;
       continue;
     }
+    for (size_t m = done; m < done + (size_t)r; m++)
+      if (cnt[m] > 1) {
+        t->stats.gso_sends++;
+        t->stats.gso_pkts += cnt[m];
+      }
     done += (size_t)r;
   }
 }
@@ -235,7 +430,33 @@ static void io_udp_close(io_transport *t) {
   io_udp *u = (io_udp *)t;
   for (int i = 0; i < t->nfds; i++)
     close(t->fds[i]);
+  if (u->grobuf)
+    u->mem.free(u->grobuf, u->mem.user_data);
   u->mem.free(u, u->mem.user_data);
+}
+
+/* io_udp_offload turns on UDP_SEGMENT and UDP_GRO where the kernel has them
+ * (io_transport.h), unless CSCTP_UDP_GSO=0. Failures leave them off. */
+static void io_udp_offload(io_udp *u) {
+  const char *env = getenv(IO_UDP_GSO_ENV);
+  if (env && strcmp(env, "0") == 0)
+    return;
+  int v = 0;
+  socklen_t vl = sizeof v;
+  /* Kernels without UDP_SEGMENT answer ENOPROTOOPT. */
+  u->gso = getsockopt(u->t.fds[0], SOL_UDP, UDP_SEGMENT, &v, &vl) == 0;
+  int one = 1, on = 0;
+  for (int i = 0; i < u->t.nfds; i++)
+    on += setsockopt(u->t.fds[i], SOL_UDP, UDP_GRO, &one, sizeof one) == 0;
+  if (on == u->t.nfds)
+    u->grobuf =
+        u->mem.malloc((size_t)IO_GRO_BUFS * IO_PKT_ROOM, u->mem.user_data);
+  u->gro = u->grobuf != NULL;
+  if (!u->gro && on > 0) {
+    int zero = 0; /* coalesced datagrams would reach the plain path */
+    for (int i = 0; i < u->t.nfds; i++)
+      (void)setsockopt(u->t.fds[i], SOL_UDP, UDP_GRO, &zero, sizeof zero);
+  }
 }
 
 static const io_transport_ops io_udp_ops = {"udp", io_udp_recv, io_udp_send,
@@ -343,6 +564,7 @@ int io_udp_open(io_transport **out, const csctp_stack_config *cfg,
     mem->free(u, mem->user_data);
     return err;
   }
+  io_udp_offload(u);
   *out = &u->t;
   return 0;
 }

@@ -285,8 +285,15 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
    * chunk above the last block reported is not said to be missing. With no
    * block at all, nothing above the cumulative ack is held. */
   uint32_t top = ngaps > 0 ? gaps[2 * ngaps - 1] : 0xFFFFFFFFu;
+  if (ngaps == 0 && !q->maybe_gapped)
+    return; /* nothing to ack, nothing to un-gap: no walk per SACK */
+  int gapped = 0, whole = 1;
   for (csctp_chunk_out *c = q->out; c; c = c->next) {
     uint32_t off = c->tsn - cum_tsn;
+    if (ngaps > 0 && off > top) {
+      whole = 0; /* above the last block nothing changes */
+      break;
+    }
     while (g < ngaps && gaps[2 * g + 1] < off)
       g++;
     int in_gap = g < ngaps && gaps[2 * g] <= off && off <= gaps[2 * g + 1] &&
@@ -301,7 +308,10 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
     } else if (!in_gap && c->state == CSCTP_OUT_GAPPED && off < top) {
       sendq_ungap(q, paths, c, res);
     }
+    gapped |= c->state == CSCTP_OUT_GAPPED;
   }
+  q->maybe_gapped =
+      whole ? (uint8_t)gapped : (uint8_t)(q->maybe_gapped | gapped);
 }
 
 void csctp_sendq_mark_lost(csctp_sendq *q, csctp_path *paths,

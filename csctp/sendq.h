@@ -66,6 +66,8 @@ typedef struct csctp_sendq {
   uint8_t miss_threshold;  /* miss indications that mark a chunk (7.2.4: 3;
                               more once reordering was seen, recovery.h) */
   uint32_t chunk_overhead; /* per chunk, see csctp_chunk_rwnd_cost */
+  uint8_t maybe_gapped;    /* some outstanding chunk may be GAPPED (0: none
+                              is, a SACK without gap blocks needs no walk) */
 } csctp_sendq;
 
 /* Result of processing one SACK, per path index (up to CSCTP_MAX_PATHS). */

@@ -761,6 +761,96 @@ static void test_restart_fewer_streams_fails_unsent(void) {
   csctp_endpoint_del(p.b);
 }
 
+/* Count the DATA chunks in an SCTP packet (common header first). */
+static int count_data_chunks(const uint8_t *pkt, size_t len) {
+  int n = 0;
+  size_t off = 12;
+  while (off + 4 <= len) {
+    size_t cl = (size_t)pkt[off + 2] << 8 | pkt[off + 3];
+    if (cl < 4)
+      break;
+    if (pkt[off] == CSCTP_CT_DATA)
+      n++;
+    off += (cl + 3) & ~(size_t)3;
+  }
+  return n;
+}
+
+/* RFC 9260 6.1 B, 6.10: with NODELAY, small messages queued while the
+ * association is cwnd-limited leave bundled. A packet may start whenever
+ * the flight size is below cwnd and is then filled up to the PMTU, so N
+ * queued messages of 64 bytes (80-byte DATA chunks) leave in about
+ * N * 80 / (PMTU - 12) packets, not one packet per message. The link is
+ * driven packet by packet as the I/O layer does: each packet is read, and
+ * what the receiver has to send is produced at once. */
+static void test_bundle_under_cwnd_backlog(void) {
+  csctp_settings s;
+  csctp_settings_default(&s);
+  s.nodelay = 1;
+  pair p;
+  pair_init(&p, &s);
+  csctp_assoc_id id = pair_connect(&p);
+  csctp_event ev;
+  REQUIRE(find_event(p.b, CSCTP_EV_ASSOC_UP, &ev));
+  enum { N = 1000, SZ = 64 };
+  uint8_t msg[SZ];
+  memset(msg, 0x5a, sizeof msg);
+  csctp_sndinfo si = {.sid = 0, .assoc_id = id};
+  for (int i = 0; i < N; i++)
+    REQUIRE(csctp_send(p.a, &si, NULL, msg, SZ, p.now) == 0);
+  /* A FIFO of packets from a to b; b's answers go back at once. */
+  static uint8_t q[256][2048];
+  static size_t qlen[256];
+  size_t head = 0, tail = 0;
+  int data_pkts = 0, chunks = 0;
+  uint8_t buf[2048];
+  csctp_addr dst, src;
+  csctp_ssize n;
+  for (int round = 0; round < 100000; round++) {
+    while (tail - head < 256 &&
+           (n = csctp_endpoint_write_pkt(p.a, &dst, &src, q[tail % 256],
+                                         sizeof q[0], p.now)) > 0)
+      qlen[tail++ % 256] = (size_t)n;
+    if (head == tail) {
+      if (csctp_endpoint_get_expiry(p.a) == CSCTP_TSTAMP_NEVER &&
+          csctp_endpoint_get_expiry(p.b) == CSCTP_TSTAMP_NEVER)
+        break;
+      pair_tick(&p); /* a delayed SACK, if that is what is left */
+      while ((n = csctp_endpoint_write_pkt(p.b, &dst, &src, buf, sizeof buf,
+                                           p.now)) > 0)
+        csctp_endpoint_read_pkt(p.a, &p.addr_b, &p.addr_a, buf, (size_t)n,
+                                p.now);
+      if (csctp_recv_pending(p.b, 0) >= (size_t)N * SZ &&
+          csctp_endpoint_get_expiry(p.a) == CSCTP_TSTAMP_NEVER)
+        break;
+      continue;
+    }
+    const uint8_t *pk = q[head % 256];
+    size_t pl = qlen[head++ % 256];
+    int c = count_data_chunks(pk, pl);
+    if (c > 0) {
+      data_pkts++;
+      chunks += c;
+    }
+    csctp_endpoint_read_pkt(p.b, &p.addr_a, &p.addr_b, pk, pl, p.now);
+    while ((n = csctp_endpoint_write_pkt(p.b, &dst, &src, buf, sizeof buf,
+                                         p.now)) > 0)
+      csctp_endpoint_read_pkt(p.a, &p.addr_b, &p.addr_a, buf, (size_t)n, p.now);
+  }
+  CHECK_EQ(chunks, N);
+  CHECK_EQ(csctp_recv_pending(p.b, 0), (size_t)N * SZ);
+  /* 1452-byte PMTU: 18 chunks of 80 bytes per packet; 1000 messages fit in
+   * 56 packets. One per message would be 1000. */
+  size_t per_pkt = (s.pmtu - 12) / (16 + SZ);
+  int ideal = (int)((N + per_pkt - 1) / per_pkt);
+  if (data_pkts > ideal + 2)
+    fprintf(stderr, "bundling: %d DATA packets for %d messages (ideal %d)\n",
+            data_pkts, N, ideal);
+  CHECK(data_pkts <= ideal + 2);
+  csctp_endpoint_del(p.a);
+  csctp_endpoint_del(p.b);
+}
+
 int main(void) {
   TEST_RUN(test_reconnect_after_lost_shutdown_complete);
   TEST_RUN(test_reflected_abort_after_shutdown);
@@ -776,5 +866,6 @@ int main(void) {
   TEST_RUN(test_rx_partial_delivery_reserve);
   TEST_RUN(test_rx_lowest_hole_always_taken);
   TEST_RUN(test_restart_fewer_streams_fails_unsent);
+  TEST_RUN(test_bundle_under_cwnd_backlog);
   return TEST_SUMMARY();
 }

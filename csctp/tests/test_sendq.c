@@ -1004,6 +1004,36 @@ static void test_ordered_outstanding_limit(void) {
   fx_done(&f);
 }
 
+/* RFC 9260 6.2.1 D iii holds whatever came before: after the gap-acked
+ * chunks were all cumulatively acked (and SACKs without gap blocks then
+ * need no walk of the outstanding chunks), a chunk gap-acked later and
+ * missing from the next SACK is still outstanding again. */
+static void test_renege_after_gaps_cleared(void) {
+  fx f;
+  fx_init(&f, 1, 10);
+  for (int i = 0; i < 8; i++) { /* TSNs 10..17 */
+    CHECK_EQ(push(&f, 0, 0, 0, 100, 1420), 0);
+    send_next(&f, 0, T0);
+  }
+  csctp_sack_result r;
+  uint16_t g12[] = {2, 2}; /* cum 10: TSN 12 */
+  sack(&f, 10, g12, 1, T0 + MS, &r);
+  CHECK_EQ(by_tsn(&f, 12)->state, CSCTP_OUT_GAPPED);
+  sack(&f, 12, NULL, 0, T0 + 2 * MS, &r); /* 11 and 12 acked */
+  sack(&f, 12, NULL, 0, T0 + 3 * MS, &r); /* nothing gap-acked remains */
+  CHECK_EQ(f.q.n_out, 5);
+  uint16_t g15[] = {3, 3}; /* cum 12: TSN 15 */
+  sack(&f, 12, g15, 1, T0 + 4 * MS, &r);
+  csctp_chunk_out *c = by_tsn(&f, 15);
+  REQUIRE(c != NULL);
+  CHECK_EQ(c->state, CSCTP_OUT_GAPPED);
+  sack(&f, 12, NULL, 0, T0 + 5 * MS, &r); /* 15 no longer reported */
+  CHECK_EQ(c->state, CSCTP_OUT_INFLIGHT);
+  CHECK_EQ(c->miss, 1);
+  CHECK_EQ(r.t3_start[0], 1);
+  fx_done(&f);
+}
+
 int main(void) {
   TEST_RUN(test_fragment_10000);
   TEST_RUN(test_fragment_unordered_and_sizes);
@@ -1020,6 +1050,7 @@ int main(void) {
   TEST_RUN(test_sack_out_of_order);
   TEST_RUN(test_renege);
   TEST_RUN(test_truncated_sack_no_renege);
+  TEST_RUN(test_renege_after_gaps_cleared);
   TEST_RUN(test_fast_recovery_misses);
   TEST_RUN(test_mark_path_rtx);
   TEST_RUN(test_next_failed);

@@ -57,6 +57,7 @@ var (
 	fLingerMs      = flag.Int("linger-ms", 500, "restart: pause before vanishing (lets the last SACKs go)")
 	fStrip         = flag.Bool("strip-addr-params", true, "remove IPv4/IPv6/host-name/supported-address-types parameters from inbound INIT and INIT ACK (pion rejects them)")
 	fLogLevel      = flag.String("log", "error", "pion log level: disabled | error | warn | info | debug | trace")
+	fNoHash        = flag.Bool("nohash", false, "bulk send / discard-hash: no generated content, no hash (make bench: the stack's cost alone)")
 )
 
 var (
@@ -608,8 +609,10 @@ func (r *run) sendPlan() bool {
 				break
 			}
 			n := int(min(int64(msgSize), left))
-			gen(i, buf[:n])
-			r.hash.Write(buf[:n])
+			if !*fNoHash {
+				gen(i, buf[:n])
+				r.hash.Write(buf[:n])
+			}
 			if err := r.send(0, i, buf[:n], false); err != nil {
 				r.fail("send of bulk message %d: %v", i, err)
 				return true
@@ -662,7 +665,9 @@ func (r *run) discardHash() bool {
 			break
 		}
 		r.noteRx(len(m.data))
-		r.hash.Write(m.data)
+		if !*fNoHash {
+			r.hash.Write(m.data)
+		}
 	}
 	if bulk > 0 && int64(r.bytesRx) != bulk {
 		r.fail("received %d bytes, want %d", r.bytesRx, bulk)

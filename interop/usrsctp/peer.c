@@ -58,6 +58,7 @@ struct opts {
 	const char *close;
 	const char *expect_close;
 	bool restart;
+	bool nohash; /* bulk send / discard-hash: no generated content, no hash (benchmarks) */
 	int many;
 	int assocs;
 	int expect_restarts; /* -1: do not check */
@@ -532,8 +533,12 @@ static int sc_send(struct assoc *a)
 			if (stop_at > 0 && (i & 15) == 0 && now_s() >= stop_at)
 				break;
 			size_t n = left < O.msg_size ? (size_t)left : O.msg_size;
-			gen(i, buf, n);
-			sha256_update(&a->hash, buf, n);
+			if (!O.nohash) {
+				gen(i, buf, n);
+				sha256_update(&a->hash, buf, n);
+			} else if (i == 0) {
+				memset(buf, 0x5a, O.msg_size);
+			}
 			if (send_msg(a, buf, n, 0, htonl(i), false) != 0) {
 				aerr(a, "send of bulk message %u failed: %s", i, strerror(a->tx_errno));
 				free(buf);
@@ -598,7 +603,8 @@ static int sc_discard_hash(struct assoc *a)
 			aerr(a, "message of %zu bytes exceeds buffer", len);
 			len = cap;
 		}
-		sha256_update(&a->hash, buf, len);
+		if (!O.nohash)
+			sha256_update(&a->hash, buf, len);
 		note_rx(a, len);
 	}
 	if (O.bytes > 0 && a->bytes_rx != O.bytes)
@@ -1142,6 +1148,8 @@ static void usage(void)
 		"  -unordered N            every Nth message unordered (0 none, 1 all)\n"
 		"  -bytes N[k|m|g]         send/discard-hash: bulk size instead of the plan\n"
 		"  -msg-size N             bulk message size (default 65536)\n"
+		"  -nohash                 bulk send / discard-hash: no generated content, no\n"
+		"                          hash (make bench: the stack's cost alone)\n"
 		"  -duration SECS          bulk send: stop after SECS (then -bytes is a cap);\n"
 		"                          mbps then counts until all is acknowledged\n"
 		"  -close C                after the scenario: shutdown | abort | wait\n"
@@ -1223,6 +1231,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "bytes")) {
 			NEED();
 			O.bytes = parse_size(val);
+		} else if (!strcmp(a, "nohash")) {
+			O.nohash = true;
+			continue;
 		} else if (!strcmp(a, "duration")) {
 			NEED();
 			O.duration = atof(val);

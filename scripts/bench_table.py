@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""bench_table.py -- the markdown table of `make bench` (scripts/bench.sh).
+
+Reads the run logs in $LOGS (NAME.json: a client's summary, NAME.cpu: the
+client's CPU seconds, NAME.srvcpu: the server's during the run, NAME.drops:
+datagrams the server's UDP socket dropped) and prints one table: throughput
+with CPU seconds per GB for csctp C (UDP segmentation offload on and off),
+csctp Go, usrsctp and pion/sctp, then the ping-pong RTT beside raw UDP.
+
+Environment: LOGS, SIZES ("64 1200 ..."), PP_SIZE, PEERS ("usrsctp pion"),
+RUN_GO ("1" or "0").
+"""
+import json
+import os
+import re
+
+LOGS = os.environ["LOGS"]
+SIZES = [int(s) for s in os.environ["SIZES"].split()]
+PP_SIZE = int(os.environ["PP_SIZE"])
+PEERS = os.environ.get("PEERS", "").split()
+RUN_GO = os.environ.get("RUN_GO") == "1"
+PEER_NAMES = {"usrsctp": "usrsctp", "pion": "pion/sctp"}
+notes = []
+offload = []
+
+
+def text(name):
+    try:
+        with open(os.path.join(LOGS, name)) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def load(run):
+    t = text(run + ".json")
+    try:
+        return json.loads(t) if t else None
+    except ValueError:
+        return None
+
+
+def num(name):
+    t = text(name)
+    try:
+        return float(t.strip()) if t else None
+    except ValueError:
+        return None
+
+
+def size_str(s):
+    if s >= 1024 and s % 1024 == 0:
+        return "%d KiB" % (s // 1024)
+    return "%d B" % s
+
+
+def msgs_str(mps):
+    if mps >= 1e6:
+        return "%.2f M" % (mps / 1e6)
+    if mps >= 1e3:
+        return "%.0f k" % (mps / 1e3)
+    return "%.0f" % mps
+
+
+def cpu_per_gb(run, nbytes):
+    """CPU seconds of client and server together per 10^9 bytes moved."""
+    c, s = num(run + ".cpu"), num(run + ".srvcpu")
+    if c is None or s is None or not nbytes:
+        return None
+    return (c + max(s, 0.0)) / (nbytes / 1e9)
+
+
+def cell(r):
+    if not r:
+        return "FAIL"
+    mbps, mps, cpg = r
+    out = "%.1f MB/s · %s msg/s" % (mbps, msgs_str(mps))
+    if cpg is not None:
+        out += " · %.1f s/GB" % cpg
+    return out
+
+
+def drops_note(name, run):
+    t = (text(run + ".drops") or "").strip()
+    if t not in ("", "0"):
+        notes.append("%s: the server's UDP socket dropped %s datagrams" % (name, t))
+
+
+def c_run(run, name):
+    d = load(run)
+    if not d:
+        return None
+    if d.get("error"):
+        notes.append("%s: association ended with: %s" % (name, d["error"]))
+        return None
+    if d.get("retransmits") or d.get("t3_expiries"):
+        notes.append("%s: %d retransmissions (fast %d, T3 expiries %d)" % (
+            name, d.get("retransmits", 0), d.get("fast_retransmits", 0),
+            d.get("t3_expiries", 0)))
+    drops_note(name, run)
+    if run.startswith("c-"):
+        offload.append("%s %d of %d" % (size_str(d["size"]), d.get("gso_pkts", 0),
+                                        d.get("dgrams_out", 0)))
+    return (d["mbps"], d["msgs_per_s"], cpu_per_gb(run, d["bytes"]))
+
+
+def go_run(run, s):
+    g = load(run)
+    if not g or not g.get("rx_mb_per_s"):
+        return None
+    drops_note("Go %s" % size_str(s), run)
+    return (g["rx_mb_per_s"], g["rx_mb_per_s"] * 1e6 / s,
+            cpu_per_gb(run, g.get("bytes", 0)))
+
+
+def peer_run(run, name):
+    """The client's RESULT line of an interop peer's bulk send."""
+    t = text(run + ".json") or ""
+    lines = [l for l in t.splitlines()
+             if l.startswith("RESULT ") and "scenario=send" in l]
+    if not lines:
+        return None
+    kv = dict(re.findall(r"(\w+)=(\S+)", lines[-1]))
+    if kv.get("status") != "ok":
+        notes.append("%s: status %s" % (name, kv.get("status")))
+    secs, nbytes, msgs = float(kv["secs"]), int(kv["bytes_sent"]), int(kv["msgs_sent"])
+    if secs <= 0:
+        return None
+    if int(kv.get("retransmits", "0") or 0):
+        notes.append("%s: %s retransmissions" % (name, kv["retransmits"]))
+    drops_note(name, run)
+    return (nbytes / secs / 1e6, msgs / secs, cpu_per_gb(run, nbytes))
+
+
+def rtt(run):
+    d = load(run)
+    if not d:
+        return None
+    if d.get("rtt_us"):
+        return (d["rtt_us"]["p50"], d["rtt_us"]["p99"])
+    if d.get("rtt_p50_us"):
+        return (d["rtt_p50_us"], d["rtt_p99_us"])
+    return None
+
+
+def main():
+    hdr = ["size", "csctp C, GSO/GRO", "csctp C, no offload"]
+    if RUN_GO:
+        hdr.append("csctp Go")
+    hdr += [PEER_NAMES[p] for p in PEERS]
+    hdr.append("C ÷ best peer (msg/s)")
+    rows = []
+    for s in SIZES:
+        c = c_run("c-%d" % s, "C %s" % size_str(s))
+        cn = c_run("cnogso-%d" % s, "C no offload %s" % size_str(s))
+        row = [size_str(s), cell(c), cell(cn)]
+        if RUN_GO:
+            row.append(cell(go_run("go-%d" % s, s)))
+        best = None
+        for p in PEERS:
+            r = peer_run("%s-%d" % (p, s), "%s %s" % (PEER_NAMES[p], size_str(s)))
+            row.append(cell(r))
+            if r and (best is None or r[1] > best):
+                best = r[1]
+        row.append("%.2f×" % (c[1] / best) if c and best else "–")
+        rows.append(row)
+
+    up = rtt("udp-pingpong")
+
+    def rtt_cell(p):
+        if not p:
+            return "FAIL"
+        out = "RTT p50 %.1f / p99 %.1f µs" % p
+        if up:
+            out += " (p50 %.2f× UDP)" % (p[0] / up[0])
+        return out
+
+    row = ["ping-pong %s" % size_str(PP_SIZE), rtt_cell(rtt("c-pingpong")),
+           rtt_cell(rtt("cnogso-pingpong"))]
+    if RUN_GO:
+        row.append(rtt_cell(rtt("go-pingpong")))
+    row += ["not measured"] * len(PEERS)
+    row.append("raw UDP: p50 %.1f / p99 %.1f µs" % up if up else "raw UDP: FAIL")
+    rows.append(row)
+
+    out = ["| " + " | ".join(hdr) + " |", "|" + "|".join(["---"] * len(hdr)) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    if offload:
+        notes.append("csctp C with offload, DATA-side packets the client sent inside "
+                     "UDP_SEGMENT datagrams: " + ", ".join(offload))
+    if notes:
+        out += [""] + ["- " + n for n in notes]
+    print("\n".join(out))
+
+
+main()
