@@ -591,7 +591,12 @@ enum csctp_sockopt {
   CSCTP_OPT_RCVBUF,                /* int, bytes; before connect / listen */
   CSCTP_OPT_SNDBUF,                /* int, bytes; before connect / listen */
   CSCTP_OPT_LINGER,                /* csctp_linger */
-  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT /* csctp_udpencaps */
+  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, /* csctp_udpencaps */
+  /* csctp_assoc_value: the congestion controller, CSCTP_CC_RENO (RFC 9260
+   * 7.2, the default) or CSCTP_CC_CUBIC (RFC 9438 with HyStart++). Set on
+   * an association, its paths switch at once keeping cwnd and ssthresh.
+   * RFC 6458 has no such option. Not on the kernel backend. */
+  CSCTP_OPT_CONGESTION
 };
 
 typedef struct csctp_initmsg {
