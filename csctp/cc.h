@@ -57,11 +57,11 @@ typedef struct csctp_hystart {
 
 /* CUBIC (RFC 9438) state of a path; windows in bytes. */
 typedef struct csctp_cubic {
-  double w_max;      /* W_max */
-  double cwnd_prior; /* cwnd_prior */
-  double w_est;      /* W_est (4.3) */
-  double k;          /* K, seconds */
-  double frac;       /* growth below one byte, carried */
+  double w_max;          /* W_max */
+  double cwnd_prior;     /* cwnd_prior */
+  double w_est;          /* W_est (4.3) */
+  double k;              /* K, seconds */
+  double frac;           /* growth below one byte, carried */
   csctp_tstamp t_epoch;  /* start of this congestion avoidance stage */
   csctp_tstamp last_ack; /* last ack seen, to skip app-limited time */
   int in_epoch;          /* t_epoch, K, W_est are set */

@@ -262,7 +262,7 @@ static uint32_t cubic_reduce(csctp_path *p) {
   c->frac = 0;
   c->hs.phase = CSCTP_HS_OFF;
   p->pba = 0;
-  return (uint32_t)ss;
+  return (uint32_t)(ss + 0.5);
 }
 
 static void cubic_on_congestion(csctp_path *p) {
