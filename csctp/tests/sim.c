@@ -1637,3 +1637,26 @@ int sim_hook_delay_chunk(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
   }
   return 0;
 }
+
+/* ---- Shared bottleneck -------------------------------------------------- */
+
+int sim_hook_bottleneck(struct sim *s, sim_link *l, const uint8_t *pkt,
+                        size_t len, csctp_tstamp *extra_delay, void *ud) {
+  sim_bottleneck *b = ud;
+  (void)l;
+  (void)pkt;
+  csctp_tstamp backlog = b->busy_until > s->now ? b->busy_until - s->now : 0;
+  uint64_t queued = (uint64_t)((double)backlog * (double)b->rate / 1e9);
+  if (b->queue_limit && queued + len > b->queue_limit) {
+    b->drops++;
+    return 1;
+  }
+  if (queued + len > b->max_queued)
+    b->max_queued = queued + len;
+  csctp_tstamp start = b->busy_until > s->now ? b->busy_until : s->now;
+  csctp_tstamp tx = (csctp_tstamp)((double)len * 1e9 / (double)b->rate + 0.5);
+  b->busy_until = start + tx;
+  b->pkts++;
+  *extra_delay += b->busy_until - s->now;
+  return 0;
+}

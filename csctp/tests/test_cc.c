@@ -261,9 +261,9 @@ static void test_cubic_timeout(void) {
   csctp_cc_on_t3(&p);
   CHECK_EQ(p.cwnd, 1000);
   CHECK_EQ(p.ssthresh, 35000); /* 0.7 * 50000 */
-  /* Slow start back (L = 2 MTU per SACK) up to ssthresh: 1000 -> 3000 ->
-   * ... 33000 -> 35000 in 17 acks of 2000. */
-  for (int i = 0; i < 17; i++)
+  /* Slow start back (L = 1 MTU per SACK, RFC 9260 7.2.1) up to ssthresh:
+   * 1000 -> 2000 -> ... -> 35000 in 34 acks of 2000. */
+  for (int i = 0; i < 34; i++)
     ack(&p, 2000, T0 + (csctp_tstamp)i * MS, MS, 100 * MS, 0, 0);
   CHECK_EQ(p.cwnd, 35000);
   CHECK(!c->in_epoch);
@@ -344,21 +344,22 @@ static void test_hystart_thresholds(void) {
   }
 }
 
-/* Growth: slow start by min(N, L * MTU) (L = 2 here), CSS by a quarter of
- * that (CSS_GROWTH_DIVISOR = 4). */
+/* Growth: slow start by min(N, L * MTU) (L = 1 as RFC 9260 7.2.1 says;
+ * RFC 9406's L = 8 is for a sender that paces), CSS by a quarter of that
+ * (CSS_GROWTH_DIVISOR = 4). */
 static void test_hystart_growth(void) {
   csctp_path p = mkpath(CSCTP_CC_CUBIC);
   uint32_t tsn = 1;
   csctp_tstamp now = T0;
   ack(&p, 3000, now, 50 * MS, 50 * MS, tsn, tsn + 10);
-  CHECK_EQ(p.cwnd, 4000 + 2000); /* min(3000, 2 * 1000) */
+  CHECK_EQ(p.cwnd, 4000 + 1000); /* min(3000, 1 * 1000) */
   ack(&p, 700, now, 50 * MS, 50 * MS, tsn, tsn + 10);
-  CHECK_EQ(p.cwnd, 6700);
+  CHECK_EQ(p.cwnd, 5700); /* min(700, 1000) */
   p.ccs.cubic.hs.phase = CSCTP_HS_CSS;
   p.ccs.cubic.hs.css_base = 50 * MS;
   p.ccs.cubic.hs.css_rounds = 1;
   ack(&p, 2000, now, 50 * MS, 50 * MS, tsn, tsn + 10);
-  CHECK_EQ(p.cwnd, 6700 + 500); /* 2000 / 4 */
+  CHECK_EQ(p.cwnd, 5700 + 250); /* min(2000, 1000) / 4 */
 }
 
 /* CSS: a round whose minimum RTT falls below the baseline resumes slow
@@ -424,7 +425,7 @@ static void test_hystart_only_first(void) {
   CHECK_EQ(p.ssthresh, 28000);
   csctp_cc_on_t3(&p);
   CHECK_EQ(p.ccs.cubic.hs.phase, CSCTP_HS_OFF);
-  /* A delay increase no longer matters: growth stays 2 MTU per SACK. */
+  /* Plain slow start: one MTU per SACK whatever the delay. */
   uint32_t tsn = 1;
   csctp_tstamp now = T0;
   hs_round(&p, 3, 40 * MS, &tsn, &now);
@@ -445,6 +446,16 @@ static void test_cubic_idle(void) {
   CHECK_EQ(p.cwnd, 16000);
   CHECK_EQ(p.ssthresh, 64000);
   CHECK(!p.ccs.cubic.in_epoch);
+  /* A window of 4 MTU or less has nothing to give back: an association
+   * idle between setup and its first data keeps ssthresh arbitrarily high
+   * and starts in slow start. */
+  csctp_path q = mkpath(CSCTP_CC_CUBIC);
+  q.rto = SEC;
+  q.last_send = T0;
+  csctp_cc_on_idle(&q, T0 + 10 * SEC);
+  CHECK_EQ(q.cwnd, 4000);
+  CHECK_EQ(q.ssthresh, UINT32_MAX);
+  CHECK_EQ(q.ccs.cubic.hs.phase, CSCTP_HS_SS);
 }
 
 int main(void) {
