@@ -168,6 +168,8 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
 static void cubic_slow_start(csctp_path *p, const csctp_cc_ack *a) {
   csctp_cubic *c = &p->ccs.cubic;
   uint32_t div = 1;
+  if (p->ssthresh != UINT32_MAX)
+    c->hs.phase = CSCTP_HS_OFF; /* RFC 9406 4.3: the initial one only */
   if (c->hs.phase != CSCTP_HS_OFF) {
     div = hs_on_ack(p, a);
     if (div == 0)

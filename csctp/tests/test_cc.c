@@ -70,6 +70,11 @@ static void test_selection(void) {
   CHECK(r.cc == &csctp_cc_cubic);
   CHECK_EQ(r.cwnd, 50000);
   CHECK_EQ(r.ssthresh, 30000);
+  /* Not the initial slow start any more: HyStart++ stays off (RFC 9406
+   * 4.3) once the path is in slow start below a known ssthresh. */
+  r.cwnd = 10000;
+  ack(&r, 1000, T0, 10 * MS, 10 * MS, 1, 10);
+  CHECK_EQ(r.ccs.cubic.hs.phase, CSCTP_HS_OFF);
   /* The settings refuse an unknown controller. */
   csctp_settings s;
   csctp_settings_default(&s);

@@ -116,7 +116,8 @@ type Options struct {
 	// Congestion selects the congestion controller of the conn's
 	// associations: CongestionReno (the zero value, RFC 9260's) or
 	// CongestionCubic (RFC 9438 CUBIC with HyStart++, for paths with a
-	// large bandwidth-delay product). Not with TransportKernel.
+	// large bandwidth-delay product). Not with TransportKernel (the
+	// kernel's SCTP has its own); TransportAuto then picks UDP.
 	Congestion CongestionControl
 
 	// Notifications are subscribed when the conn is created, so that no
@@ -183,7 +184,9 @@ func (o *Options) key(listener bool) (stackKey, error) {
 	}
 	switch o.Transport {
 	case TransportAuto:
-		if o.LocalUDPPort == 0 && o.RemoteUDPPort == 0 && kernelAuto() {
+		// The kernel's SCTP has its own congestion control: a conn
+		// asking for another controller takes the userland stack.
+		if o.LocalUDPPort == 0 && o.RemoteUDPPort == 0 && o.Congestion == CongestionReno && kernelAuto() {
 			return stackKey{transport: cTransportKernel}, nil
 		}
 	case TransportUDP:
