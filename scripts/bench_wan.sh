@@ -23,9 +23,17 @@
 #   rtt20q4  relay: 20 ms RTT, 100 Mbit/s, queue 62.5 KB (a quarter BDP), no
 #            random loss: the slow-start overshoot (the relay's "first 2 s"
 #            retransmission count)
-#   rtt100g  relay: 100 ms RTT, BENCH_WAN_LFN_RATE Mbit/s (1000), 0.01 % loss
+#   rtt100g  relay: 100 ms RTT, BENCH_WAN_LFN_RATE Mbit/s (400), 0.01 % loss
 #            each way, queue one BDP; buffers BENCH_WAN_LFN_BUFFER: a long fat
-#            network, where CUBIC (RFC 9438) should beat RFC 9260's controller
+#            network, where CUBIC (RFC 9438) should beat RFC 9260's controller.
+#            Issue 16 asks for 1 Gbit/s; on the 2-core development machine
+#            (load average ~6 from other work) the relay forwarded about
+#            860 Mbit/s of 1200-byte datagrams with no delay but only
+#            370-480 Mbit/s with 50 ms each way (tens of thousands of
+#            datagrams held in its heap), so the default is 400; set
+#            BENCH_WAN_LFN_RATE=1000 on a machine where the relay keeps up.
+#            At 0.01 % loss the controllers, not the link, bound the goodput
+#            after the first second.
 #   rtt40jr  (not in the default list) relay: 40 ms RTT, jitter 0-5 ms each
 #            way, 1 % reordered (+10 ms), 0.5 % loss, 50 Mbit/s, queue 250 KB
 # The pairs (BENCH_WAN_PAIRS, sender-receiver):
@@ -50,8 +58,8 @@
 #   BENCH_WAN_BUFFER=1048576  send and receive buffer of every stack
 #   BENCH_WAN_SETS="loss0.5 loss2 loss5 rtt20 rtt50l1 rtt20l1 rtt20q4 rtt100g"
 #   BENCH_WAN_PAIRS="c-c c-c-cubic go-go go-go-cubic c-usrsctp usrsctp-c usrsctp-usrsctp pion-pion tcp"
-#   BENCH_WAN_LFN_RATE=1000   Mbit/s of the rtt100g set (lower it where the
-#                             relay cannot carry 1 Gbit/s: the table says)
+#   BENCH_WAN_LFN_RATE=400    Mbit/s of the rtt100g set (the issue's 1000 where
+#                             the relay can carry it: see rtt100g above)
 #   BENCH_WAN_LFN_BUFFER=33554432  buffers in the rtt100g set (> 1 BDP)
 #   BENCH_WAN_SEED=1          the relay's RNG seed
 #   BENCH_WAN_DOC=docs/bench.md   appended to ("" = do not save)
@@ -67,7 +75,7 @@ SIZE=${BENCH_WAN_SIZE:-1200}
 BUF=${BENCH_WAN_BUFFER:-1048576}
 SETS=${BENCH_WAN_SETS:-"loss0.5 loss2 loss5 rtt20 rtt50l1 rtt20l1 rtt20q4 rtt100g"}
 PAIRS=${BENCH_WAN_PAIRS:-"c-c c-c-cubic go-go go-go-cubic c-usrsctp usrsctp-c usrsctp-usrsctp pion-pion tcp"}
-LFN_RATE=${BENCH_WAN_LFN_RATE:-1000}
+LFN_RATE=${BENCH_WAN_LFN_RATE:-400}
 LFN_BUF=${BENCH_WAN_LFN_BUFFER:-33554432}
 SEED=${BENCH_WAN_SEED:-1}
 DOC=${BENCH_WAN_DOC-docs/bench.md}
