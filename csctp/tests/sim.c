@@ -404,6 +404,8 @@ sim_node *sim_node_add(sim *s, const char *name, uint32_t ip, uint16_t port,
     n->settings = *settings;
   else
     csctp_settings_default(&n->settings);
+  if (env_flag("SIM_CC_CUBIC"))
+    n->settings.cc = CSCTP_CC_CUBIC; /* every scenario under CUBIC */
   sim_flow_reset(&n->app.tx,
                  sim_mix64(s->seed ^ (0xF10Dull + (uint64_t)n->idx)));
   n->app.send_enabled = 1;

@@ -329,7 +329,10 @@ void sim_log(sim *s, const char *fmt, ...)
 csctp_addr sim_addr4(uint32_t ip); /* ip in host order, e.g. 0x0a000001 */
 
 /* Adds a node with one address; settings may be NULL (defaults). Creates
- * the endpoint at once (a violation when that fails). */
+ * the endpoint at once (a violation when that fails). With SIM_CC_CUBIC=1
+ * in the environment every node's congestion controller is CUBIC
+ * (csctp_settings.cc), whatever settings say: the scenarios and the soak
+ * run under the other controller. */
 sim_node *sim_node_add(sim *s, const char *name, uint32_t ip, uint16_t port,
                        const csctp_settings *settings);
 void sim_node_add_addr(sim_node *n, uint32_t ip);
