@@ -53,16 +53,17 @@ func (k *cSock) subscribe(uint32, bool) int                { return cErrNotSuppo
 func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
 	return cErrNotSupported
 }
-func (k *cSock) setInt(int, int) int                 { return cErrNotSupported }
-func (k *cSock) setLinger(bool, int) int             { return cErrNotSupported }
-func (k *cSock) openAssocs() (int, int)              { return cErrNotSupported, 0 }
-func (k *cSock) setRemoteUDPPort(int) int            { return cErrNotSupported }
+func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
+func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
+func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
+func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
+func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
+func (k *cSock) assocID() AssocID                  { return 0 }
+func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }
+func (k *cSock) paths(AssocID) ([]PathInfo, int)   { return nil, cErrNotSupported }
+func (k *cSock) laddrs() ([][]byte, int)           { return nil, cErrNotSupported }
+func (k *cSock) paddrs(AssocID) ([][]byte, int)    { return nil, cErrNotSupported }
+
 func (k *cSock) setCongestion(CongestionControl) int { return cErrNotSupported }
-func (k *cSock) shutdown(int) int                    { return cErrNotSupported }
-func (k *cSock) assocID() AssocID                    { return 0 }
-func (k *cSock) status(AssocID) (AssocStatus, int)   { return AssocStatus{}, cErrNotSupported }
-func (k *cSock) paths(AssocID) ([]PathInfo, int)     { return nil, cErrNotSupported }
-func (k *cSock) laddrs() ([][]byte, int)             { return nil, cErrNotSupported }
-func (k *cSock) paddrs(AssocID) ([][]byte, int)      { return nil, cErrNotSupported }
 
 type cSock struct{}
