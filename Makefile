@@ -256,9 +256,10 @@ demo:
 # without UDP GSO/GRO, csctp Go, usrsctp and pion/sctp through the interop
 # peers, MB/s, msg/s and CPU s/GB, ping-pong RTT beside raw UDP), then, unless
 # BENCH_WAN=0, the loss and delay tables (bench-wan). bench-wan
-# (scripts/bench_wan.sh, root: network namespaces and nft): csctp C and Go,
-# usrsctp, pion/sctp and TCP through nft loss and the UDP impairment relay
-# (scripts/udp_relay.c); BENCH_WAN_DURATION=10 s per run, about 7 minutes.
+# (scripts/bench_wan.sh, root: network namespaces and nft): csctp C and Go
+# (each also with -cc cubic), usrsctp, pion/sctp and TCP through nft loss and
+# the UDP impairment relay (scripts/udp_relay.c); BENCH_WAN_DURATION=10 s per
+# run, about 15 minutes (BENCH_WAN_SETS / BENCH_WAN_PAIRS for a subset).
 bench:
 	bash $(BENCH_SCRIPT)
 	$(MAKE) bench-scale

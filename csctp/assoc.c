@@ -1149,6 +1149,9 @@ int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
       a->paths[i].mtu = s->pmtu;
     a->frag_point = assoc_frag_point(s);
   }
+  if (s->cc != a->s.cc)
+    for (int i = 0; i < a->npaths; i++)
+      csctp_cc_select(&a->paths[i], s->cc);
   a->s = *s;
   return 0;
 }

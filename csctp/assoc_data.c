@@ -248,7 +248,8 @@ uint8_t csctp_assoc_reply_path(const csctp_assoc *a) {
 }
 
 static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
-                             const uint32_t *flight_before, csctp_tstamp now) {
+                             const uint32_t *flight_before, uint32_t cum_tsn,
+                             csctp_tstamp now) {
   for (uint8_t i = 0; i < a->npaths; i++) {
     csctp_path *p = &a->paths[i];
     if (res->acked_bytes[i] > 0) {
@@ -256,9 +257,18 @@ static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
       csctp_assoc_path_ok(a, i);
       if (res->rtt[i] > 0)
         csctp_path_rtt_sample(p, &a->s, res->rtt[i]);
-      int full = flight_before[i] + p->mtu >= p->cwnd;
-      csctp_cc_on_ack(p, res->acked_bytes[i], res->cum_advanced, full,
-                      a->in_fast_recovery);
+      csctp_cc_ack ev = {
+          .bytes_acked = res->acked_bytes[i],
+          .cum_advanced = res->cum_advanced,
+          .cwnd_was_full = flight_before[i] + p->mtu >= p->cwnd,
+          .in_fast_recovery = a->in_fast_recovery,
+          .now = now,
+          /* HyStart++ wants a sample per SACK (RFC 9406 4.2): RACK's */
+          .rtt = res->rack_have ? res->rack_rtt : res->rtt[i],
+          .srtt = p->srtt,
+          .cum_tsn = cum_tsn,
+          .next_tsn = a->sq.next_tsn};
+      csctp_cc_on_ack_ev(p, &ev);
     }
     if (!csctp_sendq_path_has_inflight(&a->sq, i))
       p->t3 = CSCTP_TSTAMP_NEVER; /* 6.3.2 R2 */
@@ -384,7 +394,7 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
   a->spurious_retransmits += ndups; /* 3.3.4: they had arrived already */
   int probe_repaired =
       csctp_recovery_on_sack(&a->rec, &res, &a->sq, dups, ndups, now);
-  assoc_sack_paths(a, &res, flight_before, now);
+  assoc_sack_paths(a, &res, flight_before, s.cum_tsn, now);
   if (a->in_fast_recovery && csctp_tsn_ge(s.cum_tsn, a->fast_recovery_exit))
     a->in_fast_recovery = 0; /* 6.2.1 D iv */
   csctp_recovery_detect(&a->rec, &a->sq, a->paths, assoc_srtt(a), now, &res);

@@ -168,7 +168,15 @@ typedef struct csctp_settings {
    * included, also spend memory per chunk, and 128 keeps a stream of tiny
    * messages from overrunning them. Values above 65536 count as 65536. */
   uint32_t peer_chunk_overhead;
+  /* Congestion controller of new associations (and of each of their
+   * paths): CSCTP_CC_RENO (0, the default), RFC 9260 7.2's algorithm, or
+   * CSCTP_CC_CUBIC, RFC 9438 CUBIC with HyStart++ (RFC 9406). */
+  uint32_t cc;
 } csctp_settings;
+
+/* Values of csctp_settings.cc. */
+#define CSCTP_CC_RENO 0
+#define CSCTP_CC_CUBIC 1
 
 CSCTP_API void csctp_settings_default(csctp_settings *s);
 

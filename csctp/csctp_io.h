@@ -629,23 +629,30 @@ CSCTP_API int csctp_sock_next_notification(csctp_sock *s, csctp_notification *n,
  * has one); on a one-to-many socket 0 means the socket's defaults for future
  * associations and a non-zero id that association. */
 enum csctp_sockopt {
-  CSCTP_OPT_INITMSG = 1,           /* csctp_initmsg; before connect / listen */
-  CSCTP_OPT_RTOINFO,               /* csctp_rtoinfo */
-  CSCTP_OPT_ASSOCINFO,             /* csctp_assocparams */
-  CSCTP_OPT_NODELAY,               /* int: 1 send at once (default), 0 bundle */
-  CSCTP_OPT_DELAYED_SACK,          /* csctp_sack_info */
-  CSCTP_OPT_DEFAULT_SNDINFO,       /* csctp_sndinfo */
-  CSCTP_OPT_EVENT,                 /* csctp_event_subscribe */
-  CSCTP_OPT_STATUS,                /* csctp_assoc_status; get only; set
-                                      assoc_id in the value first (one-to-many) */
-  CSCTP_OPT_PEER_ADDR_INFO,        /* csctp_paddrinfo + paths; get only */
-  CSCTP_OPT_PRIMARY_ADDR,          /* csctp_prim */
-  CSCTP_OPT_MAXSEG,                /* csctp_assoc_value: user bytes per DATA */
-  CSCTP_OPT_RCVBUF,                /* int, bytes; before connect / listen */
-  CSCTP_OPT_SNDBUF,                /* int, bytes; before connect / listen */
-  CSCTP_OPT_LINGER,                /* csctp_linger */
-  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT /* csctp_udpencaps */
+  CSCTP_OPT_INITMSG = 1,     /* csctp_initmsg; before connect / listen */
+  CSCTP_OPT_RTOINFO,         /* csctp_rtoinfo */
+  CSCTP_OPT_ASSOCINFO,       /* csctp_assocparams */
+  CSCTP_OPT_NODELAY,         /* int: 1 send at once (default), 0 bundle */
+  CSCTP_OPT_DELAYED_SACK,    /* csctp_sack_info */
+  CSCTP_OPT_DEFAULT_SNDINFO, /* csctp_sndinfo */
+  CSCTP_OPT_EVENT,           /* csctp_event_subscribe */
+  CSCTP_OPT_STATUS,          /* csctp_assoc_status; get only; set
+                                assoc_id in the value first (one-to-many) */
+  CSCTP_OPT_PEER_ADDR_INFO,  /* csctp_paddrinfo + paths; get only */
+  CSCTP_OPT_PRIMARY_ADDR,    /* csctp_prim */
+  CSCTP_OPT_MAXSEG,          /* csctp_assoc_value: user bytes per DATA */
+  CSCTP_OPT_RCVBUF,          /* int, bytes; before connect / listen */
+  CSCTP_OPT_SNDBUF,          /* int, bytes; before connect / listen */
+  CSCTP_OPT_LINGER,          /* csctp_linger */
+  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, /* csctp_udpencaps */
+  CSCTP_OPT_CONGESTION              /* csctp_assoc_value: CSCTP_CC_* */
 };
+/* CSCTP_OPT_CONGESTION (RFC 6458 has none) selects the congestion
+ * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default), or
+ * CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406). Set on an
+ * association, its paths switch at once, keeping cwnd and ssthresh; on the
+ * socket's defaults, for associations set up afterwards. Not on the kernel
+ * backend (-ENOPROTOOPT). */
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

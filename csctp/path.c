@@ -25,6 +25,7 @@ void csctp_path_init(csctp_path *p, const csctp_addr *a,
   p->t3 = CSCTP_TSTAMP_NEVER;
   p->hb_due = CSCTP_TSTAMP_NEVER;
   p->last_send = now;
+  p->cc = csctp_cc_ops_for(s->cc);
   csctp_cc_reset(p);
 }
 
@@ -60,66 +61,45 @@ void csctp_path_backoff(csctp_path *p, const csctp_settings *s) {
   p->rto = path_clamp_rto(p->rto * 2, s);
 }
 
-/* 7.2.1: initial cwnd = min(4*MTU, max(2*MTU, 4404)), 4344 for IPv6. */
 void csctp_cc_reset(csctp_path *p) {
-  uint32_t two = 2 * p->mtu, four = 4 * p->mtu;
-  uint32_t floor = p->addr.family == CSCTP_AF_INET6 ? 4344 : 4404;
-  uint32_t w = two > floor ? two : floor;
-  p->cwnd = w < four ? w : four;
-  p->ssthresh = UINT32_MAX; /* "arbitrarily high" (7.2.1) */
-  p->pba = 0;
+  if (!p->cc)
+    p->cc = &csctp_cc_reno;
+  p->cc->init(p);
+}
+
+void csctp_cc_select(csctp_path *p, uint32_t algo) {
+  const csctp_cc_ops *ops = csctp_cc_ops_for(algo);
+  if (p->cc == ops)
+    return;
+  uint32_t cwnd = p->cwnd, ssthresh = p->ssthresh;
+  p->cc = ops;
+  ops->init(p);
+  if (p->measured || ssthresh != UINT32_MAX) { /* already under way */
+    p->cwnd = cwnd;
+    p->ssthresh = ssthresh;
+  }
+}
+
+void csctp_cc_on_ack_ev(csctp_path *p, const csctp_cc_ack *a) {
+  if (a->bytes_acked > 0)
+    p->cc->on_ack(p, a);
 }
 
 void csctp_cc_on_ack(csctp_path *p, uint32_t bytes_acked, int cum_advanced,
                      int cwnd_was_full, int in_fast_recovery) {
-  if (bytes_acked == 0)
-    return;
-  if (p->cwnd <= p->ssthresh) {
-    /* 7.2.1: slow start grows by at most one MTU (L = 1) per SACK that
-     * advances the cumulative ack while cwnd was in use, outside fast
-     * recovery. */
-    if (cum_advanced && cwnd_was_full && !in_fast_recovery)
-      p->cwnd += bytes_acked < p->mtu ? bytes_acked : p->mtu;
-    return;
-  }
-  /* 7.2.2: congestion avoidance, one MTU per cwnd of acknowledged data;
-   * an underused window does not bank credit beyond cwnd. */
-  p->pba += bytes_acked;
-  if (!cwnd_was_full && p->pba > p->cwnd)
-    p->pba = p->cwnd;
-  if (p->pba >= p->cwnd && cwnd_was_full && cum_advanced) {
-    p->pba -= p->cwnd;
-    p->cwnd += p->mtu;
-  }
+  csctp_cc_ack a;
+  memset(&a, 0, sizeof(a));
+  a.bytes_acked = bytes_acked;
+  a.cum_advanced = cum_advanced;
+  a.cwnd_was_full = cwnd_was_full;
+  a.in_fast_recovery = in_fast_recovery;
+  csctp_cc_on_ack_ev(p, &a);
 }
 
-static uint32_t path_half_cwnd(const csctp_path *p) {
-  uint32_t half = p->cwnd / 2, four = 4 * p->mtu;
-  return half > four ? half : four;
-}
+void csctp_cc_on_fast_rtx(csctp_path *p) { p->cc->on_congestion(p); }
 
-/* 7.2.3 / 7.2.4: loss detected by gap reports. */
-void csctp_cc_on_fast_rtx(csctp_path *p) {
-  p->ssthresh = path_half_cwnd(p);
-  p->cwnd = p->ssthresh;
-  p->pba = 0;
-}
+void csctp_cc_on_t3(csctp_path *p) { p->cc->on_rto(p); }
 
-/* 7.2.3: loss detected by T3-rtx. */
-void csctp_cc_on_t3(csctp_path *p) {
-  p->ssthresh = path_half_cwnd(p);
-  p->cwnd = p->mtu;
-  p->pba = 0;
-}
-
-/* 7.2.1: halve cwnd (down to 4 MTU) for every RTO the path was idle. */
 void csctp_cc_on_idle(csctp_path *p, csctp_tstamp now) {
-  if (p->flight > 0 || p->rto == 0 || now <= p->last_send + p->rto)
-    return;
-  if (p->ssthresh > p->cwnd)
-    p->ssthresh = p->cwnd; /* 7.2.1: before the first adjustment */
-  while (now > p->last_send + p->rto && p->cwnd > 4 * p->mtu) {
-    p->cwnd = path_half_cwnd(p);
-    p->last_send += p->rto;
-  }
+  p->cc->on_idle(p, now);
 }

@@ -4,6 +4,7 @@
 #ifndef CSCTP_PATH_H
 #define CSCTP_PATH_H
 
+#include "cc.h"
 #include "csctp.h"
 
 typedef struct csctp_path {
@@ -17,8 +18,10 @@ typedef struct csctp_path {
   int measured;
   int rtt_pending;  /* a chunk on this path is timing the round trip */
   uint32_t rtt_tsn; /* its TSN (6.3.1 C4: one measurement per RTT) */
-  /* Congestion control, RFC 9260 7.2 */
+  /* Congestion control, RFC 9260 7.2, by the association's controller */
   uint32_t cwnd, ssthresh, pba, flight;
+  const csctp_cc_ops *cc;
+  csctp_cc_state ccs;
   uint32_t error_count;
   csctp_tstamp t3;     /* T3-rtx expiry, CSCTP_TSTAMP_NEVER when off */
   csctp_tstamp hb_due; /* next HEARTBEAT, CSCTP_TSTAMP_NEVER when off */
@@ -38,11 +41,20 @@ void csctp_path_rtt_sample(csctp_path *p, const csctp_settings *s,
 /* csctp_path_backoff doubles the RTO up to RTO.Max (6.3.3 E2). */
 void csctp_path_backoff(csctp_path *p, const csctp_settings *s);
 
-/* Congestion control, RFC 9260 7.2. */
+/* Congestion control, RFC 9260 7.2: these hand the event to the path's
+ * controller (cc.h). */
+/* csctp_cc_reset gives the path its initial window (7.2.1). */
 void csctp_cc_reset(csctp_path *p);
+/* csctp_cc_select switches the path to controller algo (CSCTP_CC_*),
+ * keeping cwnd and ssthresh; the new controller starts from them. */
+void csctp_cc_select(csctp_path *p, uint32_t algo);
+void csctp_cc_on_ack_ev(csctp_path *p, const csctp_cc_ack *a);
+/* csctp_cc_on_ack: an ack without time or RTT information. */
 void csctp_cc_on_ack(csctp_path *p, uint32_t bytes_acked, int cum_advanced,
                      int cwnd_was_full, int in_fast_recovery);
+/* Loss seen by gap reports, RACK or a repairing probe (7.2.3, 7.2.4). */
 void csctp_cc_on_fast_rtx(csctp_path *p);
+/* Loss seen by T3-rtx (7.2.3). */
 void csctp_cc_on_t3(csctp_path *p);
 /* csctp_cc_on_idle shrinks cwnd of a path idle for over an RTO (7.2.1). */
 void csctp_cc_on_idle(csctp_path *p, csctp_tstamp now);

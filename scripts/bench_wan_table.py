@@ -18,7 +18,9 @@ DESC = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if "=" in l)
 
 LABEL = {
     "c-c": "csctp C → csctp C",
+    "c-c-cubic": "csctp C CUBIC → csctp C",
     "go-go": "csctp Go → csctp Go",
+    "go-go-cubic": "csctp Go CUBIC → csctp Go",
     "c-usrsctp": "csctp C → usrsctp",
     "usrsctp-c": "usrsctp → csctp C",
     "usrsctp-usrsctp": "usrsctp → usrsctp",
@@ -70,7 +72,9 @@ def row(set_, pair, relay):
     status = read(run, "status").strip()
     cells = {"goodput": None, "rtx": None, "fast": None, "t3": None, "spur": None}
     notes = []
-    snd, _, rcv = pair.partition("-")
+    # "-cubic": the same pair, the sender with -cc cubic (scripts/bench_wan.sh)
+    base = pair[:-len("-cubic")] if pair.endswith("-cubic") else pair
+    snd, _, rcv = base.partition("-")
     if pair == "tcp":
         snd = rcv = "tcp"
     if status.startswith("skip") or (relay and pair == "tcp"):
@@ -158,8 +162,9 @@ def row(set_, pair, relay):
                 u["drop_loss"] + u["drop_queue"], dn["drop_loss"] + dn["drop_queue"],
                 u["drop_queue"], dn["drop_queue"]))
             out.append("%d / %d of %d" % (u["rtx_chunks"], u["spurious_chunks"], u["data_chunks"]))
+            out.append(num(u.get("rtx_early")))
         else:
-            out += ["-", "-"]
+            out += ["-", "-", "-"]
     else:
         n = read(run, "nft").split()
         out.append(n[1] if len(n) == 2 else "-")
@@ -191,7 +196,8 @@ def main():
         relay = s.startswith("rtt")
         hdr = ["sender → receiver", "goodput Mbit/s", "retransmissions (fast)",
                "T3 expiries", "spurious"]
-        hdr += (["dropped up / down (of which queue)", "relay: DATA rtx / wire-spurious of DATA chunks"]
+        hdr += (["dropped up / down (of which queue)", "relay: DATA rtx / wire-spurious of DATA chunks",
+                 "relay: DATA rtx in the first 2 s"]
                 if relay else ["dropped (nft)", "wire rtx ≈ packets to receiver − messages"])
         out.append("### %s: %s" % (s, DESC.get(s, "")))
         out.append("")

@@ -6,7 +6,7 @@
  *   udp_relay -listen PORT -server HOST:PORT [-bind ADDR]
  *             [-delay MS] [-jitter MS] [-loss PCT] [-reorder PCT]
  *             [-reorder-delay MS] [-rate MBIT] [-queue BYTES] [-burst BYTES]
- *             [-up-loss PCT] [-down-loss PCT] [-seed N] [-json]
+ *             [-up-loss PCT] [-down-loss PCT] [-seed N] [-early MS] [-json]
  *
  * The client sends to ADDR:PORT (default 127.0.0.1); the relay forwards from
  * a second socket of its own (an ephemeral port) to the server, and sends the
@@ -36,7 +36,10 @@
  * "wire-spurious" when an earlier copy of that TSN passed the relay (was not
  * dropped by the loss or the queue). The receiver may still have dropped the
  * earlier copy itself (full socket buffer, full receive window): the count
- * is an upper bound of what the sender could have avoided.
+ * is an upper bound of what the sender could have avoided. Retransmissions
+ * seen within -early ms (default 2000) of the direction's first DATA chunk
+ * are also counted apart (rtx_early): on a loss-free path, the slow-start
+ * overshoot.
  *
  * On SIGTERM/SIGINT/SIGHUP it prints its counters to stdout (one
  * `udp_relay stats ...` line per direction, or one JSON object with -json)
@@ -131,6 +134,8 @@ typedef struct dir {
   int have_tsn;
   uint32_t max_tsn;
   uint64_t data_chunks, rtx_chunks, spurious_chunks;
+  ns_t first_data;      /* when the first DATA chunk came by; 0: none yet */
+  uint64_t rtx_early;   /* retransmissions within -early of first_data */
   uint8_t *passed; /* TSN_BITS bits: a copy of this TSN passed the relay */
 } dir;
 
@@ -201,7 +206,9 @@ static uint32_t be32(const uint8_t *p) {
 
 /* tsn_visit calls fn(d, tsn) for every DATA (0) / I-DATA (64) chunk of an
  * SCTP packet; nothing if the datagram does not parse as one. */
-static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed) {
+static ns_t early_ns = 2000000000u; /* -early */
+
+static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed, ns_t now) {
   if (n < 12 + 4)
     return;
   size_t off = 12;
@@ -215,8 +222,12 @@ static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed) {
       uint32_t bit = tsn & (TSN_BITS - 1);
       uint8_t mask = (uint8_t)(1u << (bit & 7));
       d->data_chunks++;
+      if (!d->first_data)
+        d->first_data = now;
       if (d->have_tsn && (int32_t)(tsn - d->max_tsn) <= 0) {
         d->rtx_chunks++;
+        if (now - d->first_data <= early_ns)
+          d->rtx_early++;
         if (d->passed[bit >> 3] & mask)
           d->spurious_chunks++;
       } else {
@@ -287,7 +298,7 @@ static void admit(dir *d, int to_client, const uint8_t *buf, size_t n, ns_t now)
     d->drop_full++;
     pass = 0;
   }
-  tsn_visit(d, buf, n, pass);
+  tsn_visit(d, buf, n, pass, now);
   if (!pass)
     return;
   ns_t at = depart + c->delay;
@@ -344,14 +355,15 @@ static void print_stats(void) {
              "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
              "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
              "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
-             "\"spurious_chunks\":%llu}",
+             "\"spurious_chunks\":%llu,\"rtx_early\":%llu}",
              i ? "," : "", d->name, (unsigned long long)d->in_pkts,
              (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
              (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
              (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
              (unsigned long long)d->send_err, (unsigned long long)d->reordered,
              (unsigned long long)d->max_backlog, (unsigned long long)d->data_chunks,
-             (unsigned long long)d->rtx_chunks, (unsigned long long)d->spurious_chunks);
+             (unsigned long long)d->rtx_chunks, (unsigned long long)d->spurious_chunks,
+             (unsigned long long)d->rtx_early);
     }
     printf("}\n");
   } else {
@@ -359,13 +371,13 @@ static void print_stats(void) {
       const dir *d = ds[i];
       printf("udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu drop_queue=%llu "
              "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
-             "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu\n",
+             "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu rtx_early=%llu\n",
              d->name, (unsigned long long)d->in_pkts, (unsigned long long)d->out_pkts,
              (unsigned long long)d->drop_loss, (unsigned long long)d->drop_queue,
              (unsigned long long)d->drop_full, (unsigned long long)d->send_err,
              (unsigned long long)d->reordered, (unsigned long long)d->max_backlog,
              (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
-             (unsigned long long)d->spurious_chunks);
+             (unsigned long long)d->spurious_chunks, (unsigned long long)d->rtx_early);
     }
   }
   fflush(stdout);
@@ -376,7 +388,7 @@ static void usage(void) {
           "usage: udp_relay -listen PORT -server HOST:PORT [-bind ADDR]\n"
           "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] [-down-loss PCT]\n"
           "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue BYTES]\n"
-          "         [-burst BYTES] [-seed N] [-json]\n");
+          "         [-burst BYTES] [-seed N] [-early MS] [-json]\n");
   exit(2);
 }
 
@@ -430,6 +442,8 @@ int main(int argc, char **argv) {
       burst = strtoull(argv[++i], NULL, 10);
     else if (ARG("-seed"))
       seed = strtoull(argv[++i], NULL, 10);
+    else if (ARG("-early"))
+      early_ns = (ns_t)(atof(argv[++i]) * 1e6);
     else if (!strcmp(a, "-json"))
       json = 1;
     else

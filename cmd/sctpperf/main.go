@@ -107,6 +107,7 @@ func main() {
 	udpPort := flag.Int("udp-port", 0, "local UDP encapsulation port (default: 9899 server, ephemeral client)")
 	remoteUDPPort := flag.Int("remote-udp-port", 0, "peer's UDP encapsulation port (default 9899)")
 	bufSize := flag.Int("buffer", 4<<20, "socket send and receive buffer (bytes)")
+	ccName := flag.String("cc", "reno", "congestion control: reno (RFC 9260) or cubic (RFC 9438)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("sctpperf: ")
@@ -120,6 +121,11 @@ func main() {
 		ReadBuffer:       *bufSize,
 		WriteBuffer:      *bufSize,
 	}
+	cc, err := sctp.ParseCongestionControl(*ccName)
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts.Congestion = cc
 	switch *transport {
 	case "udp":
 		opts.Transport = sctp.TransportUDP

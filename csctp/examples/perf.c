@@ -44,6 +44,7 @@ typedef struct opts {
   long port, udp_port, remote_udp;
   long size, count, streams, sndbuf, rcvbuf;
   double duration;
+  uint32_t cc; /* CSCTP_CC_* (-cc reno|cubic) */
 } opts;
 
 static void die(const char *what, int err) {
@@ -100,6 +101,10 @@ static void apply_opts(csctp_sock *s, const opts *o) {
     v = (int)o->rcvbuf;
     csctp_setsockopt(s, CSCTP_OPT_RCVBUF, &v, sizeof v);
   }
+  csctp_assoc_value ccv = {0, o->cc};
+  int r = csctp_setsockopt(s, CSCTP_OPT_CONGESTION, &ccv, sizeof ccv);
+  if (r != 0 && o->cc != CSCTP_CC_RENO)
+    die("-cc", r);
   csctp_initmsg im;
   memset(&im, 0, sizeof im);
   im.num_ostreams = (uint16_t)(o->streams > 0 ? o->streams : 1);
@@ -483,7 +488,8 @@ static void usage(void) {
           "            [-streams N] [-unordered] [-nodelay] [-pingpong] "
           "[-json]\n"
           "            [-udp-port U] [-remote-udp-port R] [-raw] [-sndbuf B] "
-          "[-rcvbuf B] [-v]\n");
+          "[-rcvbuf B] [-v]\n"
+          "            [-cc reno|cubic]\n");
   exit(2);
 }
 
@@ -534,6 +540,10 @@ int main(int argc, char **argv) {
       o.sndbuf = atol(argv[++i]);
     else if (!strcmp(a, "-rcvbuf") && hv)
       o.rcvbuf = atol(argv[++i]);
+    else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "reno"))
+      o.cc = CSCTP_CC_RENO, i++;
+    else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic"))
+      o.cc = CSCTP_CC_CUBIC, i++;
     else
       usage();
   }

@@ -404,6 +404,8 @@ sim_node *sim_node_add(sim *s, const char *name, uint32_t ip, uint16_t port,
     n->settings = *settings;
   else
     csctp_settings_default(&n->settings);
+  if (env_flag("SIM_CC_CUBIC"))
+    n->settings.cc = CSCTP_CC_CUBIC; /* every scenario under CUBIC */
   sim_flow_reset(&n->app.tx,
                  sim_mix64(s->seed ^ (0xF10Dull + (uint64_t)n->idx)));
   n->app.send_enabled = 1;
@@ -1635,5 +1637,28 @@ int sim_hook_delay_chunk(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
     sim_log(s, "hook: delaying %s #%u by %.3fs", sim_chunk_name(h->type),
             h->seen, secs(h->delay));
   }
+  return 0;
+}
+
+/* ---- Shared bottleneck -------------------------------------------------- */
+
+int sim_hook_bottleneck(struct sim *s, sim_link *l, const uint8_t *pkt,
+                        size_t len, csctp_tstamp *extra_delay, void *ud) {
+  sim_bottleneck *b = ud;
+  (void)l;
+  (void)pkt;
+  csctp_tstamp backlog = b->busy_until > s->now ? b->busy_until - s->now : 0;
+  uint64_t queued = (uint64_t)((double)backlog * (double)b->rate / 1e9);
+  if (b->queue_limit && queued + len > b->queue_limit) {
+    b->drops++;
+    return 1;
+  }
+  if (queued + len > b->max_queued)
+    b->max_queued = queued + len;
+  csctp_tstamp start = b->busy_until > s->now ? b->busy_until : s->now;
+  csctp_tstamp tx = (csctp_tstamp)((double)len * 1e9 / (double)b->rate + 0.5);
+  b->busy_until = start + tx;
+  b->pkts++;
+  *extra_delay += b->busy_until - s->now;
   return 0;
 }

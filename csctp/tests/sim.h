@@ -129,6 +129,22 @@ int sim_hook_drop_chunk(struct sim *s, sim_link *l, const uint8_t *pkt,
 int sim_hook_delay_chunk(struct sim *s, sim_link *l, const uint8_t *pkt,
                          size_t len, csctp_tstamp *extra_delay, void *ud);
 
+/* A bottleneck shared by several links (two associations through one
+ * router port): one serialiser at `rate` and one drop-tail queue of
+ * `queue_limit` bytes. Install sim_hook_bottleneck with the same
+ * sim_bottleneck as hook_data on each link that crosses it (those links'
+ * own rate is best left 0). The hook delays each packet by its wait in the
+ * queue plus its serialisation, or drops it when the queue is full. */
+typedef struct sim_bottleneck {
+  uint64_t rate;        /* bytes per second, > 0 */
+  uint32_t queue_limit; /* bytes; 0: none */
+  csctp_tstamp busy_until;
+  uint64_t pkts, drops; /* counters */
+  uint64_t max_queued;  /* largest backlog seen (bytes) */
+} sim_bottleneck;
+int sim_hook_bottleneck(struct sim *s, sim_link *l, const uint8_t *pkt,
+                        size_t len, csctp_tstamp *extra_delay, void *ud);
+
 /* ---- Application flows ------------------------------------------------- */
 
 typedef struct sim_msg {
@@ -313,7 +329,10 @@ void sim_log(sim *s, const char *fmt, ...)
 csctp_addr sim_addr4(uint32_t ip); /* ip in host order, e.g. 0x0a000001 */
 
 /* Adds a node with one address; settings may be NULL (defaults). Creates
- * the endpoint at once (a violation when that fails). */
+ * the endpoint at once (a violation when that fails). With SIM_CC_CUBIC=1
+ * in the environment every node's congestion controller is CUBIC
+ * (csctp_settings.cc), whatever settings say: the scenarios and the soak
+ * run under the other controller. */
 sim_node *sim_node_add(sim *s, const char *name, uint32_t ip, uint16_t port,
                        const csctp_settings *settings);
 void sim_node_add_addr(sim_node *n, uint32_t ip);

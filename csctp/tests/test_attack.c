@@ -1303,7 +1303,7 @@ static void test_init_thousands_of_addresses(void) {
              np, delta, plain_delta);
       /* Bounded by the path limit, whatever the INIT lists: the paths
        * (allocated as addresses come) are all it may add. */
-      CHECK(delta <= plain_delta + 16 * 256);
+      CHECK(delta <= plain_delta + 16 * 512);
     } else {
       CHECK_EQ(np, 1);
       plain_delta = delta;

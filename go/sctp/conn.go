@@ -1102,6 +1102,16 @@ func (c *SCTPConn) SetNoDelay(noDelay bool) error {
 	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptNoDelay, v) })
 }
 
+// SetCongestionControl selects the congestion controller: of the conn's
+// association at once (its paths keep their windows), and of associations
+// set up afterwards. Not with TransportKernel.
+func (c *SCTPConn) SetCongestionControl(cc CongestionControl) error {
+	if cc != CongestionReno && cc != CongestionCubic {
+		return c.opErr("set", syscall.EINVAL)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setCongestion(cc) })
+}
+
 // SetReadBuffer sets the receive buffer size in bytes (effective for
 // associations set up afterwards).
 func (c *SCTPConn) SetReadBuffer(bytes int) error {

@@ -165,6 +165,13 @@ static int go_set_udpencaps(csctp_sock *s, int port) {
 	return csctp_setsockopt(s, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u);
 }
 
+static int go_set_congestion(csctp_sock *s, int cc) {
+	csctp_assoc_value v;
+	memset(&v, 0, sizeof v);
+	v.value = (uint32_t)cc;
+	return csctp_setsockopt(s, CSCTP_OPT_CONGESTION, &v, sizeof v);
+}
+
 static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
                     int max, int *npaths) {
 	size_t len = sizeof(csctp_paddrinfo) + (size_t)max * sizeof(csctp_path_status);
@@ -259,6 +266,10 @@ var (
 	_ [cOptRcvBuf - C.CSCTP_OPT_RCVBUF]struct{}
 	_ [C.CSCTP_OPT_SNDBUF - cOptSndBuf]struct{}
 	_ [cOptSndBuf - C.CSCTP_OPT_SNDBUF]struct{}
+	_ [C.CSCTP_CC_RENO - CongestionReno]struct{}
+	_ [CongestionReno - C.CSCTP_CC_RENO]struct{}
+	_ [C.CSCTP_CC_CUBIC - CongestionCubic]struct{}
+	_ [CongestionCubic - C.CSCTP_CC_CUBIC]struct{}
 )
 
 func cStrerror(code int) string { return C.GoString(C.csctp_strerror(C.int(code))) }
@@ -502,6 +513,10 @@ func (k *cSock) setLinger(on bool, secs int) int {
 }
 
 func (k *cSock) setRemoteUDPPort(port int) int { return int(C.go_set_udpencaps(k.p, C.int(port))) }
+
+func (k *cSock) setCongestion(cc CongestionControl) int {
+	return int(C.go_set_congestion(k.p, C.int(cc)))
+}
 
 // openAssocs returns how many of the socket's associations have not ended
 // and how many of them are being set up (a negative count for a kernel

@@ -64,4 +64,6 @@ func (k *cSock) paths(AssocID) ([]PathInfo, int)   { return nil, cErrNotSupporte
 func (k *cSock) laddrs() ([][]byte, int)           { return nil, cErrNotSupported }
 func (k *cSock) paddrs(AssocID) ([][]byte, int)    { return nil, cErrNotSupported }
 
+func (k *cSock) setCongestion(CongestionControl) int { return cErrNotSupported }
+
 type cSock struct{}

@@ -259,6 +259,11 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
+	if o.Congestion != CongestionReno {
+		if r := k.setCongestion(o.Congestion); r < 0 {
+			return r
+		}
+	}
 	if o.ReadBuffer > 0 {
 		if r := k.setInt(cOptRcvBuf, o.ReadBuffer); r < 0 {
 			return r

@@ -113,10 +113,50 @@ type Options struct {
 	// be sent.
 	ReadBuffer, WriteBuffer int
 
+	// Congestion selects the congestion controller of the conn's
+	// associations: CongestionReno (the zero value, RFC 9260's) or
+	// CongestionCubic (RFC 9438 CUBIC with HyStart++, for paths with a
+	// large bandwidth-delay product). Not with TransportKernel (the
+	// kernel's SCTP has its own); TransportAuto then picks UDP.
+	Congestion CongestionControl
+
 	// Notifications are subscribed when the conn is created, so that no
 	// early event (such as the AssocChange of a new association) is
 	// missed.
 	Notifications []NotificationType
+}
+
+// CongestionControl names a congestion controller.
+type CongestionControl int
+
+// The congestion controllers.
+const (
+	// CongestionReno is RFC 9260 section 7.2's algorithm, the default.
+	CongestionReno CongestionControl = 0
+	// CongestionCubic is CUBIC (RFC 9438) with HyStart++ (RFC 9406).
+	CongestionCubic CongestionControl = 1
+)
+
+// String returns "reno" or "cubic".
+func (c CongestionControl) String() string {
+	switch c {
+	case CongestionReno:
+		return "reno"
+	case CongestionCubic:
+		return "cubic"
+	}
+	return fmt.Sprintf("CongestionControl(%d)", int(c))
+}
+
+// ParseCongestionControl returns the controller named "reno" or "cubic".
+func ParseCongestionControl(name string) (CongestionControl, error) {
+	switch name {
+	case "reno":
+		return CongestionReno, nil
+	case "cubic":
+		return CongestionCubic, nil
+	}
+	return 0, fmt.Errorf("sctp: unknown congestion controller %q (reno, cubic)", name)
 }
 
 // stackKey selects a process-wide stack.
@@ -144,7 +184,9 @@ func (o *Options) key(listener bool) (stackKey, error) {
 	}
 	switch o.Transport {
 	case TransportAuto:
-		if o.LocalUDPPort == 0 && o.RemoteUDPPort == 0 && kernelAuto() {
+		// The kernel's SCTP has its own congestion control: a conn
+		// asking for another controller takes the userland stack.
+		if o.LocalUDPPort == 0 && o.RemoteUDPPort == 0 && o.Congestion == CongestionReno && kernelAuto() {
 			return stackKey{transport: cTransportKernel}, nil
 		}
 	case TransportUDP:
@@ -188,6 +230,9 @@ func (o *Options) validate() error {
 	}
 	if o.ReadBuffer < 0 || o.WriteBuffer < 0 {
 		return fmt.Errorf("sctp: negative buffer size")
+	}
+	if o.Congestion != CongestionReno && o.Congestion != CongestionCubic {
+		return fmt.Errorf("sctp: unknown congestion controller %d", int(o.Congestion))
 	}
 	for _, t := range o.Notifications {
 		if t.cTypes() == nil {
