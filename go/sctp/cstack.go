@@ -8,6 +8,7 @@ package sctp
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../csctp
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct go_scratch {
 	socklen_t fromlen;
 	int msg_flags;
 	csctp_sndinfo sinfo;
+	struct sockaddr_in6 to; // the destination of go_send (sockaddr_in fits)
 } go_scratch;
 
 // go_notif is a csctp_notification flattened (Go cannot read C unions).
@@ -185,7 +187,7 @@ static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
 import "C"
 
 import (
-	"net"
+	"net/netip"
 	"time"
 	"unsafe"
 
@@ -380,7 +382,10 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 		bp = unsafe.Pointer(&b[0])
 	}
 	if len(to) > 0 {
-		tp = unsafe.Pointer(&to[0])
+		// Copied to C memory: to may point into a Go object that holds
+		// Go pointers (the conn), which cgo must not be given.
+		tp = unsafe.Pointer(&k.g.to)
+		copy(unsafe.Slice((*byte)(tp), unsafe.Sizeof(k.g.to)), to)
 	}
 	useInfo := C.int(0)
 	if info != nil || extraFlags != 0 {
@@ -399,15 +404,15 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 	return int(C.go_send(k.p, k.g, bp, C.size_t(len(b)), tp, useInfo))
 }
 
-// recv reads into b. With res != nil it also decodes the rcvinfo and the
-// peer address.
-func (k *cSock) recv(b []byte, res *recvResult) (int, int) {
+// recv reads into b. With info != nil it also decodes the rcvinfo (all
+// but From: the peer's address stays in the scratch memory until the next
+// recv, see fromAddrPort). It allocates nothing.
+func (k *cSock) recv(b []byte, info *RcvInfo) (int, int) {
 	r := C.go_recv(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)))
 	flags := int(k.g.msg_flags)
-	if r > 0 && res != nil && flags&cMsgNotification == 0 {
+	if r > 0 && info != nil && flags&cMsgNotification == 0 {
 		ri := &k.g.rinfo
-		res.flags = flags
-		res.info = RcvInfo{
+		*info = RcvInfo{
 			Stream:  uint16(ri.sid),
 			SSN:     uint16(ri.ssn),
 			PPID:    uint32(ri.ppid),
@@ -418,16 +423,19 @@ func (k *cSock) recv(b []byte, res *recvResult) (int, int) {
 			UDPPort: int(ri.from.port),
 		}
 		if flags&cMsgEOR != 0 {
-			res.info.Flags |= RcvEndOfRecord
-		}
-		if k.g.fromlen > 0 {
-			sa := unsafe.Slice((*byte)(unsafe.Pointer(&k.g.from)), int(k.g.fromlen))
-			if ip, port, ok := parseSockaddr(sa); ok {
-				res.info.From = &SCTPAddr{IPAddrs: []net.IPAddr{ip}, Port: port}
-			}
+			info.Flags |= RcvEndOfRecord
 		}
 	}
 	return int(r), flags
+}
+
+// fromAddrPort decodes the peer address of the last recv.
+func (k *cSock) fromAddrPort() (netip.AddrPort, bool) {
+	if k.g.fromlen == 0 {
+		return netip.AddrPort{}, false
+	}
+	sa := unsafe.Slice((*byte)(unsafe.Pointer(&k.g.from)), int(k.g.fromlen))
+	return sockaddrAddrPort(sa)
 }
 
 func notifSize() int { return int(C.go_notif_size()) }

@@ -85,9 +85,16 @@ type Options struct {
 
 	// LocalUDPPort is the local UDP encapsulation port (UDP transport;
 	// must be 0 with TransportKernel).
-	// 0 means DefaultUDPPort (9899) for listeners and an ephemeral port for
-	// dials; EphemeralPort (-1) asks for an ephemeral port. All conns of a
-	// process with the same transport and local UDP port share one stack.
+	//
+	// 0, the default, means for listeners: DefaultUDPPort (9899) if it is
+	// free, else (another process holds it) an ephemeral port; for dials
+	// and ListenSCTP clients alike, the listener's choice is then visible
+	// in its address ([SCTPListener.Addr], [SCTPAddr.UDPPort]). For dials
+	// 0 means an ephemeral port. EphemeralPort (-1) asks for an ephemeral
+	// port. Any other value is that port, and an error wrapping
+	// syscall.EADDRINUSE (naming the port) when it is taken. All conns of
+	// a process with the same transport and local UDP port share one
+	// stack. See the package documentation on sharing a host.
 	LocalUDPPort int
 	// RemoteUDPPort is the peer's UDP encapsulation port used to set up
 	// associations (0: DefaultUDPPort). Later packets follow the UDP source
@@ -123,6 +130,10 @@ type Options struct {
 type stackKey struct {
 	transport int // cTransportUDP, cTransportRaw or cTransportKernel
 	udpPort   int // 0: ephemeral
+	// preferred: udpPort is only preferred (a listener's default): when
+	// another process holds it the stack takes an ephemeral port. Never
+	// part of a registry key (acquireStack clears it).
+	preferred bool
 }
 
 // transportName returns the Transport of a resolved key.
@@ -162,6 +173,7 @@ func (o *Options) key(listener bool) (stackKey, error) {
 	switch p := o.LocalUDPPort; {
 	case p == 0 && listener:
 		k.udpPort = DefaultUDPPort
+		k.preferred = true
 	case p == 0, p == EphemeralPort:
 		k.udpPort = 0
 	case p > 0 && p <= 65535:

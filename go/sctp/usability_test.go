@@ -1,0 +1,299 @@
+//go:build cgo
+
+package sctp
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Issue 12, defects 4 to 6: what a new user of the package runs into.
+
+// ---- defect 4: a second process, UDP ports in addresses --------------------
+
+func TestAddrUDPPortString(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		udp      int
+		bad      bool
+	}{
+		{"127.0.0.1:5000;udp=9900", "127.0.0.1:5000;udp=9900", 9900, false},
+		{"10.0.0.1/10.0.1.1:5000;udp=1", "10.0.0.1/10.0.1.1:5000;udp=1", 1, false},
+		{"[::1/fd00::2]:80;udp=65535", "[::1/fd00::2]:80;udp=65535", 65535, false},
+		{":7;udp=40000", ":7;udp=40000", 40000, false},
+		// The old forms (no UDP port) still parse, with UDPPort 0.
+		{"127.0.0.1:5000", "127.0.0.1:5000", 0, false},
+		{"[::1]/[fd00::2]:80", "[::1/fd00::2]:80", 0, false},
+		{"127.0.0.1:5000;udp=", "", 0, true},
+		{"127.0.0.1:5000;udp=0", "", 0, true},
+		{"127.0.0.1:5000;udp=65536", "", 0, true},
+		{"127.0.0.1:5000;udp=x", "", 0, true},
+		{"127.0.0.1;udp=5", "", 0, true},
+	} {
+		a, err := ResolveSCTPAddr("sctp", tt.in)
+		if tt.bad {
+			if err == nil {
+				t.Errorf("%q: %v, want an error", tt.in, a)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.in, err)
+			continue
+		}
+		if a.UDPPort != tt.udp || a.String() != tt.want {
+			t.Errorf("%q: %v (UDP %d), want %v (UDP %d)", tt.in, a, a.UDPPort, tt.want, tt.udp)
+		}
+		if b, err := ResolveSCTPAddr("sctp", a.String()); err != nil || b.String() != a.String() {
+			t.Errorf("round trip of %v: %v, %v", a, b, err)
+		}
+	}
+}
+
+// freeUDPPort returns a UDP port that was free a moment ago.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	return pc.LocalAddr().(*net.UDPAddr).Port
+}
+
+// echoOnce accepts one association on l and echoes one message.
+func echoOnce(l *SCTPListener) error {
+	l.SetDeadline(time.Now().Add(10 * time.Second))
+	c, err := l.AcceptSCTP()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	if err != nil {
+		return err
+	}
+	_, err = c.Write(buf[:n])
+	return err
+}
+
+// pingAddr dials address as a new user would (package Dial, default
+// options) and checks the echo.
+func pingAddr(network, address string) error {
+	c, err := Dial(network, address)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.Write([]byte("ping " + address)); err != nil {
+		return err
+	}
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	if err != nil {
+		return err
+	}
+	if string(buf[:n]) != "ping "+address {
+		return fmt.Errorf("echo %q", buf[:n])
+	}
+	return nil
+}
+
+// TestDialListenerAddr: two listeners of one process on different UDP
+// ports; Dial(ln.Addr().Network(), ln.Addr().String()) and DialSCTP with
+// ln.Addr() reach each of them with the default options.
+func TestDialListenerAddr(t *testing.T) {
+	for i, port := range []int{EphemeralPort, freeUDPPort(t)} {
+		lc := &ListenConfig{Options: Options{Transport: TransportUDP, LocalUDPPort: port}}
+		ln, err := lc.Listen(context.Background(), "sctp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		a := ln.Addr().(*SCTPAddr)
+		if a.UDPPort == 0 || a.UDPPort != ln.(*SCTPListener).UDPPort() {
+			t.Fatalf("listener %d: Addr %v has UDP port %d, want %d", i, a, a.UDPPort, ln.(*SCTPListener).UDPPort())
+		}
+		if !strings.HasSuffix(a.String(), fmt.Sprintf(";udp=%d", a.UDPPort)) {
+			t.Errorf("Addr().String() = %q does not name the UDP port", a)
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- echoOnce(ln.(*SCTPListener)) }()
+		if err := pingAddr(ln.Addr().Network(), ln.Addr().String()); err != nil {
+			t.Errorf("listener %d (%v): Dial(Addr().String()): %v", i, a, err)
+		}
+		if err := <-errc; err != nil {
+			t.Errorf("listener %d: %v", i, err)
+		}
+		go func() { errc <- echoOnce(ln.(*SCTPListener)) }()
+		c, err := DialSCTP("sctp4", nil, a)
+		if err == nil {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			if _, err = c.Write([]byte("x")); err == nil {
+				_, err = c.Read(make([]byte, 10))
+			}
+			c.Close()
+		}
+		if err != nil {
+			t.Errorf("listener %d (%v): DialSCTP(Addr()): %v", i, a, err)
+		}
+		if err := <-errc; err != nil {
+			t.Errorf("listener %d: %v", i, err)
+		}
+	}
+}
+
+// TestUDPPortInUse: a listener on a UDP port another socket holds fails
+// with an error that names the port and the option that picks another.
+func TestUDPPortInUse(t *testing.T) {
+	pc, err := net.ListenPacket("udp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	lc := &ListenConfig{Options: Options{Transport: TransportUDP, LocalUDPPort: port}}
+	l, err := lc.Listen(context.Background(), "sctp4", "127.0.0.1:0")
+	if err == nil {
+		l.Close()
+		t.Fatalf("listen on UDP port %d held by another socket succeeded", port)
+	}
+	var pe *UDPPortInUseError
+	if !errors.Is(err, syscall.EADDRINUSE) || !errors.As(err, &pe) || pe.Port != port {
+		t.Errorf("error %v: want a *UDPPortInUseError for port %d matching EADDRINUSE", err, port)
+	}
+	if s := err.Error(); !strings.Contains(s, fmt.Sprint(port)) || !strings.Contains(s, "LocalUDPPort") {
+		t.Errorf("error %q names neither the port %d nor the option", s, port)
+	}
+}
+
+// secondProcEnv makes the test binary the child of TestSecondProcess.
+const secondProcEnv = "CSCTP_TEST_SECOND_PROCESS"
+
+// TestSecondProcess: a process listens with the defaults while another
+// listener of this process, also with the defaults, holds a UDP port
+// (9899 when it was free); the parent reaches the child through the
+// address the child prints.
+func TestSecondProcess(t *testing.T) {
+	if os.Getenv(secondProcEnv) == "1" {
+		secondProcChild()
+		return
+	}
+	lc := &ListenConfig{Options: Options{Transport: TransportUDP}}
+	ln, err := lc.Listen(context.Background(), "sctp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("first listener with the defaults: %v", err)
+	}
+	defer ln.Close()
+	t.Logf("this process listens on %v", ln.Addr())
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), secondProcEnv+"=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if !strings.HasPrefix(line, "ADDR ") {
+		cmd.Process.Kill()
+		t.Fatalf("child: %q %v\n%s", line, err, stderr.String())
+	}
+	addr := strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
+	t.Logf("the child listens on %s", addr)
+	if addr == ln.Addr().String() {
+		t.Errorf("both processes report the same address %s", addr)
+	}
+	if err := pingAddr("sctp4", addr); err != nil {
+		t.Errorf("dial the child at %s: %v", addr, err)
+	}
+	go io.Copy(io.Discard, out)
+}
+
+func secondProcChild() {
+	lc := &ListenConfig{Options: Options{Transport: TransportUDP}}
+	ln, err := lc.Listen(context.Background(), "sctp4", "127.0.0.1:0")
+	if err != nil {
+		fmt.Printf("ERR %v\n", err)
+		os.Exit(2)
+	}
+	fmt.Printf("ADDR %s\n", ln.Addr())
+	if err := echoOnce(ln.(*SCTPListener)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ln.Close()
+	os.Exit(0)
+}
+
+// ---- defect 5: errors and addresses as package net has them ---------------
+
+// TestLocalAddrConcrete: a dialed (and an accepted) conn bound to every
+// address reports the address its association uses, not the wildcard.
+func TestLocalAddrConcrete(t *testing.T) {
+	cc, sc := pairT(t, Options{Transport: TransportUDP})
+	for name, c := range map[string]*SCTPConn{"dialed": cc, "accepted": sc} {
+		a, _ := c.LocalAddr().(*SCTPAddr)
+		if a == nil || len(a.IPAddrs) == 0 || a.Port == 0 {
+			t.Errorf("%s: LocalAddr %v", name, a)
+			continue
+		}
+		if a.isWildcard() || !a.IPAddrs[0].IP.Equal(net.IPv4(127, 0, 0, 1)) {
+			t.Errorf("%s: LocalAddr %v, want 127.0.0.1 (the loopback association's address)", name, a)
+		}
+		if a.UDPPort != c.UDPPort() {
+			t.Errorf("%s: LocalAddr UDP port %d, want %d", name, a.UDPPort, c.UDPPort())
+		}
+	}
+}
+
+// TestOwnCloseOnlyIsErrClosed: a Read or Write after our own Close matches
+// net.ErrClosed; the errors of a peer's ABORT (ECONNRESET) and SHUTDOWN
+// (EOF, EPIPE) do not (TestAbort and TestEOFAndShutdown check those).
+func TestOwnCloseOnlyIsErrClosed(t *testing.T) {
+	cc, _ := pairT(t, Options{Transport: TransportUDP})
+	cc.Close()
+	if _, err := cc.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("write after own close: %v", err)
+	}
+	if _, err := cc.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("read after own close: %v", err)
+	}
+}
+
+// TestLostIsETIMEDOUT: an association lost because the peer stopped
+// answering (RFC 9260 8.1: Association.Max.Retrans exceeded) matches
+// syscall.ETIMEDOUT, is a timeout, and does not match net.ErrClosed.
+func TestLostIsETIMEDOUT(t *testing.T) {
+	e := error(&AssocLostError{Reason: LostTimeout})
+	var ne net.Error
+	if !errors.Is(e, syscall.ETIMEDOUT) || errors.Is(e, net.ErrClosed) || !errors.As(e, &ne) || !ne.Timeout() {
+		t.Errorf("%v: want ETIMEDOUT, a timeout, not net.ErrClosed", e)
+	}
+	if e := codeError(cErrTimeout); !errors.Is(e, syscall.ETIMEDOUT) {
+		t.Errorf("CSCTP_ERR_TIMEOUT maps to %v", e)
+	}
+	if e := codeError(cErrAborted); !errors.Is(e, syscall.ECONNRESET) || errors.Is(e, net.ErrClosed) {
+		t.Errorf("CSCTP_ERR_ABORTED maps to %v", e)
+	}
+	if e := codeError(cErrClosed); !errors.Is(e, syscall.EPIPE) || errors.Is(e, net.ErrClosed) {
+		t.Errorf("CSCTP_ERR_CLOSED maps to %v", e)
+	}
+}
