@@ -436,6 +436,15 @@ CSCTP_API int csctp_close(csctp_sock *s);
  * finishes the shutdown after close). */
 CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting);
 
+/* csctp_sock_assoc_ids writes up to max ids of the socket's associations
+ * that have not ended (for one-to-one: its association) into out, and
+ * returns how many there are (may exceed max), as RFC 6458
+ * SCTP_GET_ASSOC_ID_LIST (8.2.6) does. Returns CSCTP_ERR_INVAL (NULL
+ * socket, or out NULL with max > 0) or CSCTP_ERR_NOT_SUPPORTED for a
+ * kernel transport socket. */
+CSCTP_API int csctp_sock_assoc_ids(const csctp_sock *s, csctp_assoc_id *out,
+                                   size_t max);
+
 /* csctp_sock_error returns and clears the socket's pending error (like
  * SO_ERROR): 0 when none, else the reason a connect failed or the
  * association ended (CSCTP_ERR_REFUSED, _TIMEOUT, _ABORTED) or a negated
@@ -593,6 +602,13 @@ enum csctp_sockopt {
   CSCTP_OPT_LINGER,                /* csctp_linger */
   CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT /* csctp_udpencaps */
 };
+
+/* Options added later; their values continue the enum. */
+/* csctp_assoc_value: the heartbeat interval HB.interval (RFC 9260 8.3) in
+ * ms, for every path; 0 turns heartbeats off. RFC 6458 sets it with
+ * SCTP_PEER_ADDR_PARAMS (spp_hbinterval, SPP_HB_ENABLE / SPP_HB_DISABLE),
+ * which is what the kernel transport uses. */
+#define CSCTP_OPT_HEARTBEAT (CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT + 1)
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

@@ -1305,6 +1305,69 @@ func (c *SCTPConn) SetNoDelay(noDelay bool) error {
 	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptNoDelay, v) })
 }
 
+// SetRTO sets the retransmission timeout's initial value and bounds
+// (RFC 9260 6.3.1: RTO.Initial, RTO.Min, RTO.Max; millisecond resolution)
+// of the conn's association, or of the associations set up from now on
+// when it has none (one-to-many: all future ones). 0 keeps a value.
+func (c *SCTPConn) SetRTO(initial, min, max time.Duration) error {
+	if err := checkRTO(initial, min, max); err != nil {
+		return c.opErr("set", err)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setRTO(ms(initial), ms(min), ms(max)) })
+}
+
+// RTO returns the retransmission timeout's initial value and bounds set
+// for the conn's association (or for future ones when it has none).
+func (c *SCTPConn) RTO() (initial, min, max time.Duration, err error) {
+	var i, lo, hi uint32
+	err = c.ctrl("get", func(k *cSock) int {
+		var r int
+		i, lo, hi, r = k.rto()
+		return r
+	})
+	return time.Duration(i) * time.Millisecond, time.Duration(lo) * time.Millisecond,
+		time.Duration(hi) * time.Millisecond, err
+}
+
+// SetHeartbeatInterval sets HB.interval (RFC 9260 8.3), the time between
+// heartbeats on each idle path of the conn's association (or of future
+// ones when it has none); d <= 0 turns heartbeats off. Millisecond
+// resolution. Heartbeats detect an unreachable peer on an idle
+// association; [Options.HeartbeatInterval] sets it from the start.
+func (c *SCTPConn) SetHeartbeatInterval(d time.Duration) error {
+	if err := msRange("heartbeat interval", max(d, 0)); err != nil {
+		return c.opErr("set", err)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setHeartbeat(ms(max(d, 0))) })
+}
+
+// SetDefaultSendInfo sets the send information of Write (and of io.Copy
+// into the conn) and of every write that gives none: the stream, PPID
+// (host byte order), flags and context; info.AssocID is ignored. The
+// default is stream 0, PPID 0, ordered.
+func (c *SCTPConn) SetDefaultSendInfo(info SndInfo) error {
+	info.AssocID = 0
+	return c.ctrl("set", func(k *cSock) int { return k.setDefaultSndInfo(info) })
+}
+
+// SyscallConn returns a raw network connection to the kernel SCTP socket
+// of a conn on [TransportKernel] (for socket options the package does not
+// wrap), as net's conns do. Conns on the userland transports have no
+// socket of their own: the error then wraps errors.ErrUnsupported.
+func (c *SCTPConn) SyscallConn() (syscall.RawConn, error) {
+	if !c.ok() {
+		return nil, invalid("raw-conn")
+	}
+	if c.closed.Load() {
+		return nil, c.opErr("raw-conn", net.ErrClosed)
+	}
+	if !c.st.kernel {
+		return nil, c.opErr("raw-conn", fmt.Errorf("%w: a %v conn runs in the userland SCTP stack and has no socket fd (only TransportKernel conns do)",
+			errors.ErrUnsupported, c.Transport()))
+	}
+	return c.rrc, nil
+}
+
 // SetReadBuffer sets the receive buffer size in bytes (effective for
 // associations set up afterwards).
 func (c *SCTPConn) SetReadBuffer(bytes int) error {
@@ -1331,8 +1394,36 @@ func (c *SCTPConn) AssocID() AssocID {
 }
 
 // Status returns the state and counters of the conn's association
-// (one-to-one) or of its only association (one-to-many; see StatusOf).
-func (c *SCTPConn) Status() (*AssocStatus, error) { return c.StatusOf(0) }
+// (one-to-one) or of its only association (one-to-many). On a one-to-many
+// conn with no association or several, it fails with an error wrapping
+// [ErrNoAssociation] that says how many there are: use StatusOf.
+func (c *SCTPConn) Status() (*AssocStatus, error) {
+	if !c.ok() {
+		return nil, invalid("status")
+	}
+	if c.style != cSockSeqpacket {
+		return c.StatusOf(0)
+	}
+	var id AssocID
+	var n int
+	err := c.ctrl("status", func(k *cSock) int {
+		ids, r := k.assocIDs()
+		id, n = ids[0], r
+		if r == cErrNotSupported {
+			return r
+		}
+		return min(r, 0)
+	})
+	switch {
+	case errors.Is(err, errors.ErrUnsupported):
+		return nil, c.opErr("status", fmt.Errorf("%w: Status without an id needs the userland transport on a one-to-many conn; use StatusOf", ErrNoAssociation))
+	case err != nil:
+		return nil, err
+	case n != 1:
+		return nil, c.opErr("status", fmt.Errorf("%w: the one-to-many conn has %d associations, Status needs exactly one (use StatusOf)", ErrNoAssociation, n))
+	}
+	return c.StatusOf(id)
+}
 
 // StatusOf returns the status of association id of a one-to-many conn (0:
 // the conn's association on a one-to-one conn).

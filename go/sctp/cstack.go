@@ -153,6 +153,44 @@ static int go_set_int(csctp_sock *s, int opt, int v) {
 	return csctp_setsockopt(s, opt, &v, sizeof v);
 }
 
+static int go_set_rto(csctp_sock *s, uint32_t initial, uint32_t min, uint32_t max) {
+	csctp_rtoinfo r;
+	memset(&r, 0, sizeof r);
+	r.initial = initial;
+	r.min = min;
+	r.max = max;
+	return csctp_setsockopt(s, CSCTP_OPT_RTOINFO, &r, sizeof r);
+}
+
+static int go_get_rto(csctp_sock *s, uint32_t *initial, uint32_t *min, uint32_t *max) {
+	csctp_rtoinfo r;
+	memset(&r, 0, sizeof r);
+	size_t len = sizeof r;
+	int e = csctp_getsockopt(s, CSCTP_OPT_RTOINFO, &r, &len);
+	*initial = r.initial;
+	*min = r.min;
+	*max = r.max;
+	return e;
+}
+
+static int go_set_heartbeat(csctp_sock *s, uint32_t ms) {
+	csctp_assoc_value v;
+	memset(&v, 0, sizeof v);
+	v.value = ms;
+	return csctp_setsockopt(s, CSCTP_OPT_HEARTBEAT, &v, sizeof v);
+}
+
+static int go_set_def_sndinfo(csctp_sock *s, uint16_t sid, uint16_t flags, uint32_t ppid,
+                              uint32_t context) {
+	csctp_sndinfo si;
+	memset(&si, 0, sizeof si);
+	si.sid = sid;
+	si.flags = flags;
+	si.ppid = ppid;
+	si.context = context;
+	return csctp_setsockopt(s, CSCTP_OPT_DEFAULT_SNDINFO, &si, sizeof si);
+}
+
 static int go_set_linger(csctp_sock *s, int on, int secs) {
 	csctp_linger l;
 	l.onoff = on;
@@ -507,6 +545,37 @@ func (k *cSock) setLinger(on bool, secs int) int {
 		o = 1
 	}
 	return int(C.go_set_linger(k.p, o, C.int(secs)))
+}
+
+// setRTO sets RTO.Initial, RTO.Min and RTO.Max (0: keep), in ms.
+func (k *cSock) setRTO(initial, min, max uint32) int {
+	return int(C.go_set_rto(k.p, C.uint32_t(initial), C.uint32_t(min), C.uint32_t(max)))
+}
+
+// rto returns RTO.Initial, RTO.Min and RTO.Max in ms.
+func (k *cSock) rto() (initial, min, max uint32, r int) {
+	var i, lo, hi C.uint32_t
+	r = int(C.go_get_rto(k.p, &i, &lo, &hi))
+	return uint32(i), uint32(lo), uint32(hi), r
+}
+
+// setHeartbeat sets HB.interval in ms (0: off).
+func (k *cSock) setHeartbeat(ms uint32) int {
+	return int(C.go_set_heartbeat(k.p, C.uint32_t(ms)))
+}
+
+// setDefaultSndInfo sets the send info used when a send gives none.
+func (k *cSock) setDefaultSndInfo(i SndInfo) int {
+	return int(C.go_set_def_sndinfo(k.p, C.uint16_t(i.Stream), C.uint16_t(i.Flags),
+		C.uint32_t(i.PPID), C.uint32_t(i.Context)))
+}
+
+// assocIDs returns the ids of the socket's associations that have not
+// ended (at most 2: callers only need to know whether there is one).
+func (k *cSock) assocIDs() ([2]AssocID, int) {
+	var ids [2]C.csctp_assoc_id
+	r := C.csctp_sock_assoc_ids(k.p, &ids[0], 2)
+	return [2]AssocID{AssocID(ids[0]), AssocID(ids[1])}, int(r)
 }
 
 func (k *cSock) setRemoteUDPPort(port int) int { return int(C.go_set_udpencaps(k.p, C.int(port))) }

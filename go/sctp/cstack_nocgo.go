@@ -59,6 +59,13 @@ func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
 func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
 func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
 func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
+func (k *cSock) setRTO(uint32, uint32, uint32) int { return cErrNotSupported }
+func (k *cSock) rto() (uint32, uint32, uint32, int) {
+	return 0, 0, 0, cErrNotSupported
+}
+func (k *cSock) setHeartbeat(uint32) int           { return cErrNotSupported }
+func (k *cSock) setDefaultSndInfo(SndInfo) int     { return cErrNotSupported }
+func (k *cSock) assocIDs() ([2]AssocID, int)       { return [2]AssocID{}, cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }
 func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }

@@ -264,8 +264,23 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
-	if o.Bundling {
+	if !o.NoDelay() {
 		if r := k.setInt(cOptNoDelay, 0); r < 0 {
+			return r
+		}
+	}
+	if o.RTOInitial != 0 || o.RTOMin != 0 || o.RTOMax != 0 {
+		if r := k.setRTO(ms(o.RTOInitial), ms(o.RTOMin), ms(o.RTOMax)); r < 0 {
+			return r
+		}
+	}
+	if o.HeartbeatInterval != 0 {
+		if r := k.setHeartbeat(ms(max(o.HeartbeatInterval, 0))); r < 0 {
+			return r
+		}
+	}
+	if o.DefaultSendInfo != nil {
+		if r := k.setDefaultSndInfo(*o.DefaultSendInfo); r < 0 {
 			return r
 		}
 	}

@@ -45,6 +45,15 @@ func ListenSCTP(network string, laddr *SCTPAddr) (*SCTPConn, error) {
 	return lc.ListenSCTP(context.Background(), network, laddr)
 }
 
+// ListenSCTPListener listens for associations on laddr (nil or without
+// IPs: every address; port 0: an ephemeral port) with the default options
+// and returns the one-to-one *SCTPListener, without the type assertion
+// Listen's net.Listener needs.
+func ListenSCTPListener(network string, laddr *SCTPAddr) (*SCTPListener, error) {
+	var lc ListenConfig
+	return lc.ListenSCTPListener(context.Background(), network, laddr)
+}
+
 // ListenPacket is ListenSCTP with a string address; the result is a
 // one-to-many *SCTPConn.
 func ListenPacket(network, address string) (net.PacketConn, error) {

@@ -112,9 +112,29 @@ type Options struct {
 	// InitMaxInitTimeout caps the INIT retransmission timer (0: RTO.Max).
 	InitMaxInitTimeout time.Duration
 
+	// RTOInitial, RTOMin and RTOMax set the retransmission timeout's
+	// initial value and bounds (RFC 9260 6.3.1; defaults from section 16:
+	// 1 s, 1 s and 60 s); 0 keeps the default. Millisecond resolution.
+	// See [SCTPConn.SetRTO].
+	RTOInitial, RTOMin, RTOMax time.Duration
+	// HeartbeatInterval is HB.interval (RFC 9260 8.3), the time between
+	// heartbeats on an idle path (default 30 s); 0 keeps the default, a
+	// negative value turns heartbeats off. Millisecond resolution. See
+	// [SCTPConn.SetHeartbeatInterval].
+	HeartbeatInterval time.Duration
+	// DefaultSendInfo, when not nil, is the send information of Write,
+	// io.Copy and every write that gives none: stream, PPID, flags and
+	// context (AssocID is ignored). See [SCTPConn.SetDefaultSendInfo].
+	DefaultSendInfo *SndInfo
+
 	// Bundling turns off NoDelay: small messages may wait to be bundled
 	// into one packet. Off by default (messages are sent at once).
+	//
+	// Deprecated: Bundling is the inverse of SCTPConn.SetNoDelay; use
+	// [Options.SetNoDelay](false), which reads the same way. Bundling
+	// still works when SetNoDelay was not called.
 	Bundling bool
+	noDelay  int8 // SetNoDelay: 0 not called, 1 true, 2 false
 	// ReadBuffer and WriteBuffer set the receive and send buffer sizes in
 	// bytes (0: 1 MiB each). A message longer than the send buffer cannot
 	// be sent.
@@ -124,6 +144,58 @@ type Options struct {
 	// early event (such as the AssocChange of a new association) is
 	// missed.
 	Notifications []NotificationType
+}
+
+// SetNoDelay sets whether messages are sent at once (true, the default)
+// or may wait briefly to be bundled with others (false), for the conns
+// made with o, as [SCTPConn.SetNoDelay] does for one conn. It takes
+// precedence over the deprecated Bundling field.
+func (o *Options) SetNoDelay(noDelay bool) {
+	o.noDelay = 2
+	if noDelay {
+		o.noDelay = 1
+	}
+}
+
+// NoDelay reports whether conns made with o send messages at once: what
+// SetNoDelay set, else !o.Bundling.
+func (o *Options) NoDelay() bool {
+	if o.noDelay != 0 {
+		return o.noDelay == 1
+	}
+	return !o.Bundling
+}
+
+// msRange checks a millisecond-resolution duration option.
+func msRange(name string, d time.Duration) error {
+	if d < 0 || d > time.Duration(1<<32-1)*time.Millisecond {
+		return fmt.Errorf("sctp: %s %v out of range", name, d)
+	}
+	return nil
+}
+
+// ms converts a duration to whole milliseconds, at least 1 when d > 0.
+func ms(d time.Duration) uint32 {
+	if d > 0 && d < time.Millisecond {
+		return 1
+	}
+	return uint32(d / time.Millisecond)
+}
+
+// checkRTO checks RTO.Initial, RTO.Min and RTO.Max (0: unchanged).
+func checkRTO(initial, min, max time.Duration) error {
+	for _, v := range []struct {
+		name string
+		d    time.Duration
+	}{{"RTOInitial", initial}, {"RTOMin", min}, {"RTOMax", max}} {
+		if err := msRange(v.name, v.d); err != nil {
+			return err
+		}
+	}
+	if min != 0 && max != 0 && min > max {
+		return fmt.Errorf("sctp: RTOMin %v above RTOMax %v", min, max)
+	}
+	return nil
 }
 
 // stackKey selects a process-wide stack.
@@ -197,6 +269,12 @@ func (o *Options) validate() error {
 	}
 	if o.InitMaxInitTimeout < 0 || o.InitMaxInitTimeout > time.Duration(1<<32-1)*time.Millisecond {
 		return fmt.Errorf("sctp: InitMaxInitTimeout %v out of range", o.InitMaxInitTimeout)
+	}
+	if err := checkRTO(o.RTOInitial, o.RTOMin, o.RTOMax); err != nil {
+		return err
+	}
+	if o.HeartbeatInterval > time.Duration(1<<32-1)*time.Millisecond {
+		return fmt.Errorf("sctp: HeartbeatInterval %v out of range", o.HeartbeatInterval)
 	}
 	if o.ReadBuffer < 0 || o.WriteBuffer < 0 {
 		return fmt.Errorf("sctp: negative buffer size")

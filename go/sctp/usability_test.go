@@ -297,3 +297,174 @@ func TestLostIsETIMEDOUT(t *testing.T) {
 		t.Errorf("CSCTP_ERR_CLOSED maps to %v", e)
 	}
 }
+
+// ---- defect 6: the knobs ----------------------------------------------------
+
+func TestRTOAndHeartbeatOptions(t *testing.T) {
+	o := Options{Transport: TransportUDP, RTOInitial: 300 * time.Millisecond,
+		RTOMin: 120 * time.Millisecond, RTOMax: 900 * time.Millisecond, HeartbeatInterval: 20 * time.Millisecond}
+	cc, sc := pairT(t, o)
+	i, lo, hi, err := cc.RTO()
+	if err != nil || i != o.RTOInitial || lo != o.RTOMin || hi != o.RTOMax {
+		t.Errorf("RTO() = %v %v %v %v, want %v %v %v", i, lo, hi, err, o.RTOInitial, o.RTOMin, o.RTOMax)
+	}
+	if err := cc.SetRTO(0, 0, 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if i, lo, hi, _ := cc.RTO(); i != o.RTOInitial || lo != o.RTOMin || hi != 2*time.Second {
+		t.Errorf("after SetRTO(0, 0, 2s): %v %v %v", i, lo, hi)
+	}
+	if err := cc.SetRTO(0, 3*time.Second, time.Second); err == nil {
+		t.Errorf("SetRTO with min > max accepted")
+	}
+	// RFC 9260 8.3: an idle path is probed every HB.interval (plus
+	// jitter and RTO); with heartbeats off nothing is sent while idle.
+	idlePkts := func(c *SCTPConn) uint64 {
+		s0, err := c.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(500 * time.Millisecond)
+		s1, _ := c.Status()
+		return s1.PktsOut - s0.PktsOut
+	}
+	if n := idlePkts(cc); n < 2 {
+		t.Errorf("heartbeat interval 20 ms: %d packets in 500 ms idle, want heartbeats", n)
+	}
+	// Both sides: the peer's heartbeats draw HEARTBEAT ACKs.
+	for _, c := range []*SCTPConn{cc, sc} {
+		if err := c.SetHeartbeatInterval(0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(700 * time.Millisecond) // a heartbeat already scheduled (RTO + HB.interval)
+	if n := idlePkts(cc); n != 0 {
+		t.Errorf("heartbeats off: %d packets in 500 ms idle", n)
+	}
+	if err := (&Options{RTOMin: -1}).validate(); err == nil {
+		t.Errorf("negative RTOMin accepted")
+	}
+}
+
+func TestDefaultSendInfo(t *testing.T) {
+	check := func(name string, sc *SCTPConn, stream uint16, ppid uint32) {
+		t.Helper()
+		sc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got, info := readMsg(t, sc, 100)
+		if string(got) != "copied" || info.Stream != stream || info.PPID != ppid {
+			t.Errorf("%s: %q on stream %d ppid %d, want \"copied\" on %d/%d", name, got, info.Stream, info.PPID, stream, ppid)
+		}
+	}
+	cc, sc := pairT(t, Options{Transport: TransportUDP, DefaultSendInfo: &SndInfo{Stream: 2, PPID: 51}})
+	if _, err := io.Copy(cc, strings.NewReader("copied")); err != nil {
+		t.Fatal(err)
+	}
+	check("Options.DefaultSendInfo", sc, 2, 51)
+	if err := cc.SetDefaultSendInfo(SndInfo{Stream: 7, PPID: 0xdeadbeef}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(cc, strings.NewReader("copied")); err != nil {
+		t.Fatal(err)
+	}
+	check("SetDefaultSendInfo", sc, 7, 0xdeadbeef)
+}
+
+func TestSyscallConnUserland(t *testing.T) {
+	cc, _ := pairT(t, Options{Transport: TransportUDP})
+	rc, err := cc.SyscallConn()
+	if rc != nil || !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("SyscallConn on a UDP conn: %v, %v; want an error wrapping errors.ErrUnsupported", rc, err)
+	}
+}
+
+func TestSyscallConnKernel(t *testing.T) {
+	requireTransport(t, TransportKernel)
+	cc, _ := pairT(t, Options{Transport: TransportKernel})
+	rc, err := cc.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var soType int
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		soType, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_PROTOCOL)
+	}); err != nil || serr != nil || soType != 132 {
+		t.Errorf("SO_PROTOCOL of the fd: %d %v %v, want 132 (IPPROTO_SCTP)", soType, err, serr)
+	}
+}
+
+func TestListenSCTPListenerFunc(t *testing.T) {
+	l, err := ListenSCTPListener("sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- echoOnce(l) }()
+	if err := pingAddr(l.Addr().Network(), l.Addr().String()); err != nil {
+		t.Error(err)
+	}
+	if err := <-errc; err != nil {
+		t.Error(err)
+	}
+}
+
+func TestNoDelayOption(t *testing.T) {
+	var o Options
+	if !o.NoDelay() {
+		t.Errorf("zero Options: NoDelay false")
+	}
+	o.Bundling = true
+	if o.NoDelay() {
+		t.Errorf("Bundling: NoDelay true")
+	}
+	o.SetNoDelay(true)
+	if !o.NoDelay() {
+		t.Errorf("SetNoDelay(true) with Bundling: NoDelay false")
+	}
+	var d Dialer
+	d.SetNoDelay(false) // promoted, as on a conn
+	if d.NoDelay() {
+		t.Errorf("Dialer.SetNoDelay(false): NoDelay true")
+	}
+}
+
+func TestStatusOneToMany(t *testing.T) {
+	lc := testListenConfig(Options{Transport: TransportUDP})
+	srv, err := lc.ListenSCTP(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if _, err := srv.Status(); !errors.Is(err, ErrNoAssociation) || !strings.Contains(err.Error(), "0 associations") {
+		t.Errorf("Status with no association: %v", err)
+	}
+	clients := make([]*SCTPConn, 2)
+	for i := range clients {
+		clc := testListenConfig(Options{Transport: TransportUDP, RemoteUDPPort: srv.UDPPort()})
+		cl, err := clc.ListenSCTP(context.Background(), "sctp4", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		clients[i] = cl
+		if _, err := cl.WriteTo([]byte("hi"), srv.LocalAddr()); err != nil {
+			t.Fatal(err)
+		}
+		srv.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, info, err := srv.ReadFromSCTP(make([]byte, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := srv.Status()
+		if i == 0 && (err != nil || st.AssocID != info.AssocID || st.State != StateEstablished) {
+			t.Errorf("Status with one association: %+v, %v (want id %d)", st, err, info.AssocID)
+		}
+		if i == 1 && (!errors.Is(err, ErrNoAssociation) || !strings.Contains(err.Error(), "2 associations")) {
+			t.Errorf("Status with two associations: %v", err)
+		}
+	}
+	if st, err := clients[0].Status(); err != nil || st.State != StateEstablished {
+		t.Errorf("client Status: %+v %v", st, err)
+	}
+}
