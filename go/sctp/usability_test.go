@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -466,5 +467,77 @@ func TestStatusOneToMany(t *testing.T) {
 	}
 	if st, err := clients[0].Status(); err != nil || st.State != StateEstablished {
 		t.Errorf("client Status: %+v %v", st, err)
+	}
+}
+
+// TestAssocLostETIMEDOUT: an established association whose peer stops
+// answering is lost when its retransmissions reach Association.Max.Retrans
+// (RFC 9260 8.1); the error matches syscall.ETIMEDOUT, is a timeout, and
+// is not net.ErrClosed. A UDP relay between the two stacks goes silent.
+func TestAssocLostETIMEDOUT(t *testing.T) {
+	fast := Options{Transport: TransportUDP, RTOInitial: 50 * time.Millisecond,
+		RTOMin: 20 * time.Millisecond, RTOMax: 60 * time.Millisecond}
+	lo := fast
+	lo.LocalUDPPort = freeUDPPort(t)
+	l, err := (&ListenConfig{Options: lo}).ListenSCTPListener(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	relay, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer relay.Close()
+	var silent atomic.Bool
+	go func() {
+		srv := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: l.UDPPort()}
+		var cli *net.UDPAddr
+		buf := make([]byte, 64<<10)
+		for {
+			n, from, err := relay.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			if silent.Load() {
+				continue
+			}
+			if from.Port == srv.Port {
+				if cli != nil {
+					relay.WriteToUDP(buf[:n], cli)
+				}
+				continue
+			}
+			cli = from
+			relay.WriteToUDP(buf[:n], srv)
+		}
+	}()
+	co := fast
+	co.LocalUDPPort = EphemeralPort
+	co.RemoteUDPPort = relay.LocalAddr().(*net.UDPAddr).Port
+	d := &Dialer{Timeout: 10 * time.Second, Options: co}
+	c, err := d.DialSCTPContext(context.Background(), "sctp4", &SCTPAddr{IPAddrs: loopback4.IPAddrs, Port: l.Addr().(*SCTPAddr).Port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetLinger(0)
+	sc, err := l.AcceptSCTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	sc.SetLinger(0)
+	silent.Store(true)
+	if _, err := c.Write([]byte("into the void")); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err = c.Read(make([]byte, 10))
+	var le *AssocLostError
+	var ne net.Error
+	if !errors.As(err, &le) || !errors.Is(err, syscall.ETIMEDOUT) || errors.Is(err, net.ErrClosed) ||
+		!errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("read on a lost association: %v; want an *AssocLostError matching ETIMEDOUT, a timeout, not net.ErrClosed", err)
 	}
 }
