@@ -30,6 +30,12 @@
 // host byte order; the package converts it to and from the network byte
 // order of the wire.
 //
+// [SCTPConn.ReadFromSCTPAddrPort] and [SCTPConn.WriteToSCTPAddrPort] are
+// the same with a caller-provided [RcvInfo] / [SndInfo] and
+// netip.AddrPort addresses: like Read and Write, they allocate nothing per
+// message. [SCTPConn.SetDefaultSendInfo] ([Options.DefaultSendInfo]) picks
+// the stream and PPID of Write and io.Copy.
+//
 // Notifications (association changes, path changes, failed sends, ...) are
 // typed Go values read with [SCTPConn.ReadNotification] after
 // [SCTPConn.Subscribe]; they never come back from Read.
