@@ -1093,6 +1093,14 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 	for {
 		c.st.mu.Lock()
 		n, connecting := c.cs.openAssocs()
+		if n > 0 && !time.Now().Before(deadline) {
+			// The bound has passed (perhaps before the wait began: a
+			// write deadline in the past): abort, without starting a
+			// SHUTDOWN the peer could complete first.
+			c.cs.setLinger(true, 0)
+			c.st.mu.Unlock()
+			return lingerTimeoutError{}
+		}
 		if n > 0 && connecting == 0 {
 			// Again on every round: a one-to-many conn may have gained
 			// associations from peers meanwhile.
@@ -1113,14 +1121,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 		if n <= 0 {
 			return nil
 		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			c.st.mu.Lock()
-			c.cs.setLinger(true, 0)
-			c.st.mu.Unlock()
-			return lingerTimeoutError{}
-		}
-		time.Sleep(min(left, lingerPoll))
+		time.Sleep(max(min(time.Until(deadline), lingerPoll), 0))
 	}
 }
 

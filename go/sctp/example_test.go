@@ -169,7 +169,9 @@ func ExampleDial_listenerAddr() {
 		log.Fatal(err)
 	}
 	defer ln.Close()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		c, err := ln.AcceptSCTP()
 		if err != nil {
 			return
@@ -192,7 +194,8 @@ func ExampleDial_listenerAddr() {
 	if _, err := io.Copy(sc, strings.NewReader("hello")); err != nil {
 		log.Fatal(err)
 	}
-	sc.Close() // waits until the peer has the message
+	sc.Close() // over UDP, waits until the peer has the message
+	<-done
 	// Output: server: "hello" on stream 1, PPID 51
 }
 
