@@ -457,6 +457,15 @@ CSCTP_API int csctp_close(csctp_sock *s);
  * finishes the shutdown after close). */
 CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting);
 
+/* csctp_sock_assoc_ids writes up to max ids of the socket's associations
+ * that have not ended (for one-to-one: its association) into out, and
+ * returns how many there are (may exceed max), as RFC 6458
+ * SCTP_GET_ASSOC_ID_LIST (8.2.6) does. Returns CSCTP_ERR_INVAL (NULL
+ * socket, or out NULL with max > 0) or CSCTP_ERR_NOT_SUPPORTED for a
+ * kernel transport socket. */
+CSCTP_API int csctp_sock_assoc_ids(const csctp_sock *s, csctp_assoc_id *out,
+                                   size_t max);
+
 /* csctp_sock_error returns and clears the socket's pending error (like
  * SO_ERROR): 0 when none, else the reason a connect failed or the
  * association ended (CSCTP_ERR_REFUSED, _TIMEOUT, _ABORTED) or a negated
@@ -645,7 +654,8 @@ enum csctp_sockopt {
   CSCTP_OPT_SNDBUF,          /* int, bytes; before connect / listen */
   CSCTP_OPT_LINGER,          /* csctp_linger */
   CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, /* csctp_udpencaps */
-  CSCTP_OPT_CONGESTION              /* csctp_assoc_value: CSCTP_CC_* */
+  CSCTP_OPT_CONGESTION,             /* csctp_assoc_value: CSCTP_CC_* */
+  CSCTP_OPT_HEARTBEAT               /* csctp_assoc_value: HB.interval, ms */
 };
 /* CSCTP_OPT_CONGESTION (RFC 6458 has none) selects the congestion
  * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default), or
@@ -653,6 +663,11 @@ enum csctp_sockopt {
  * association, its paths switch at once, keeping cwnd and ssthresh; on the
  * socket's defaults, for associations set up afterwards. Not on the kernel
  * backend (-ENOPROTOOPT). */
+
+/* CSCTP_OPT_HEARTBEAT: the heartbeat interval HB.interval (RFC 9260 8.3)
+ * in ms, for every path; 0 turns heartbeats off. RFC 6458 sets it with
+ * SCTP_PEER_ADDR_PARAMS (spp_hbinterval, SPP_HB_ENABLE / SPP_HB_DISABLE),
+ * which is what the kernel transport uses. */
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

@@ -1731,6 +1731,17 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
       return io_k_errno(errno); /* -ENOPROTOOPT before Linux 5.11 */
     return 0;
   }
+  case CSCTP_OPT_HEARTBEAT: {
+    IO_K_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    io_kpaddrparams pp; /* RFC 6458 8.1.12, every path */
+    memset(&pp, 0, sizeof pp);
+    pp.assoc_id = v.assoc_id;
+    pp.hb_interval = v.value;
+    pp.hb_enabled = v.value ? 1 : 2;
+    return io_ksock_set_paddrparams(k, &pp);
+  }
   case CSCTP_OPT_STATUS:
   case CSCTP_OPT_PEER_ADDR_INFO:
     return -EOPNOTSUPP;

@@ -1425,6 +1425,17 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     s->remote_udp_port = v.port;
     return 0;
   }
+  case CSCTP_OPT_HEARTBEAT: {
+    IO_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_opt_target(s, v.assoc_id, &a)) != 0 ||
+        (r = io_opt_load(s, a, &set)) != 0)
+      return r;
+    /* RFC 9260 8.3: HB.interval; 0 disables heartbeats. */
+    set.hb_interval = (csctp_tstamp)v.value * CSCTP_MILLISECONDS;
+    return io_opt_store(s, a, &set);
+  }
   case CSCTP_OPT_STATUS:
   case CSCTP_OPT_PEER_ADDR_INFO:
     return -EOPNOTSUPP;
@@ -1592,6 +1603,14 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     IO_ROOM(csctp_linger);
     memcpy(val, &s->linger, sizeof s->linger);
     return 0;
+  case CSCTP_OPT_HEARTBEAT: {
+    IO_ASSOC_IN(csctp_assoc_value, v);
+    if ((r = io_opt_load(s, a, &set)) != 0)
+      return r;
+    v.value = IO_MS(set.hb_interval);
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
   case CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT: {
     IO_ROOM(csctp_udpencaps);
     csctp_udpencaps v;
@@ -1674,6 +1693,25 @@ CSCTP_API int csctp_sock_status(const csctp_sock *s, csctp_assoc_id assoc_id,
   if (!a)
     return s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_NOT_FOUND;
   return csctp_assoc_status_get(s->iep->ep, a->id, st);
+}
+
+CSCTP_API int csctp_sock_assoc_ids(const csctp_sock *s, csctp_assoc_id *out,
+                                   size_t max) {
+  if (!s || (max && !out))
+    return CSCTP_ERR_INVAL;
+  if (s->k)
+    return CSCTP_ERR_NOT_SUPPORTED;
+  if (!s->iep)
+    return 0;
+  size_t n = 0;
+  for (const io_assoc *a = s->iep->assocs; a; a = a->next) {
+    if (a->owner != s || a->state == IO_A_ENDED)
+      continue;
+    if (n < max)
+      out[n] = a->id;
+    n++;
+  }
+  return (int)n;
 }
 
 CSCTP_API int csctp_sock_open_assocs(const csctp_sock *s, int *connecting) {

@@ -1977,6 +1977,48 @@ static void test_udp_gso_gro(void) {
         (unsigned long long)s_on.gro_recvs, (unsigned long long)s_on.gro_pkts);
 }
 
+/* CSCTP_OPT_HEARTBEAT sets HB.interval (RFC 9260 8.3), per socket default
+ * and per association, 0 turning heartbeats off; csctp_sock_assoc_ids
+ * lists the associations that have not ended (RFC 6458 8.2.6). */
+static void test_heartbeat_opt_and_assoc_ids(void) {
+  pair p;
+  REQUIRE(make_pair(&p, 5030));
+  csctp_assoc_value v;
+  size_t len = sizeof v;
+  memset(&v, 0, sizeof v);
+  CHECK_EQ(csctp_getsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, &len), 0);
+  CHECK_EQ(v.value, 30000u); /* RFC 9260 16: HB.interval 30 s */
+  v.value = 250;
+  CHECK_EQ(csctp_setsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, sizeof v), 0);
+  memset(&v, 0, sizeof v);
+  len = sizeof v;
+  CHECK_EQ(csctp_getsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, &len), 0);
+  CHECK_EQ(v.value, 250u);
+  v.value = 0; /* off */
+  CHECK_EQ(csctp_setsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, sizeof v), 0);
+  len = sizeof v;
+  v.value = 1;
+  CHECK_EQ(csctp_getsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, &len), 0);
+  CHECK_EQ(v.value, 0u);
+  CHECK_EQ(csctp_setsockopt(p.cli, CSCTP_OPT_HEARTBEAT, &v, 3),
+           CSCTP_ERR_INVAL);
+
+  csctp_assoc_id ids[4] = {0, 0, 0, 0};
+  CHECK_EQ(csctp_sock_assoc_ids(p.cli, ids, 4), 1);
+  CHECK_EQ(ids[0], csctp_sock_assoc_id(p.cli));
+  CHECK_EQ(csctp_sock_assoc_ids(p.lsn, ids, 4), 0); /* queue is not its own */
+  CHECK_EQ(csctp_sock_assoc_ids(p.cli, NULL, 0), 1);
+  CHECK_EQ(csctp_sock_assoc_ids(p.cli, NULL, 1), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_sock_assoc_ids(NULL, ids, 1), CSCTP_ERR_INVAL);
+  /* After an abort the association has ended: none listed. */
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof si);
+  si.flags = CSCTP_SEND_ABORT;
+  CHECK_EQ(csctp_sendv(p.cli, NULL, 0, NULL, &si, 0), 0);
+  CHECK_EQ(csctp_sock_assoc_ids(p.cli, ids, 4), 0);
+  free_pair(&p);
+}
+
 int main(void) {
   TEST_RUN(test_stack_basics);
   TEST_RUN(test_one_to_one_echo);
@@ -2007,6 +2049,7 @@ int main(void) {
   TEST_RUN(test_kernel_transport);
   TEST_RUN(test_send_coalescing);
   TEST_RUN(test_udp_gso_gro);
+  TEST_RUN(test_heartbeat_opt_and_assoc_ids);
   /* Skipped tests are not counted as passed. */
   const char *why = NULL;
   raw_st = raw_stack(&why);

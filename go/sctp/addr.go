@@ -11,18 +11,34 @@ import (
 )
 
 // SCTPAddr is the address of an SCTP endpoint: one or more IP addresses
-// (multi-homing) and one SCTP port.
+// (multi-homing), one SCTP port and, for SCTP over UDP (RFC 6951), the UDP
+// port the endpoint's packets travel on.
 type SCTPAddr struct {
 	IPAddrs []net.IPAddr
 	Port    int
+	// UDPPort is the endpoint's UDP encapsulation port (RFC 6951), 0 when
+	// unknown or not encapsulated. The address of a listener over UDP
+	// carries it (see [SCTPListener.Addr]), so that dialing that address
+	// reaches the listener's stack whatever its UDP port: a dial to an
+	// address with UDPPort set sends to that UDP port (it takes the place
+	// of [Options.RemoteUDPPort] and selects [TransportUDP] under
+	// [TransportAuto]), and so does a WriteTo that sets up an association
+	// implicitly. 0 means [Options.RemoteUDPPort], else [DefaultUDPPort].
+	UDPPort int
 }
+
+// udpSuffix introduces the UDP encapsulation port in an address's string
+// form: "127.0.0.1:5000;udp=9900".
+const udpSuffix = ";udp="
 
 // Network returns the address's network name, "sctp".
 func (a *SCTPAddr) Network() string { return "sctp" }
 
-// String returns the address as "ip1/ip2:port". IPv6 addresses are written
-// as net.JoinHostPort writes them, inside one pair of brackets around the
-// host part: "[::1/fd00::2]:5000". An address without IPs is ":port".
+// String returns the address as "ip1/ip2:port", followed by ";udp=N" when
+// UDPPort is not 0: "10.0.0.1/10.0.1.1:5000;udp=9899". IPv6 addresses are
+// written as net.JoinHostPort writes them, inside one pair of brackets
+// around the host part: "[::1/fd00::2]:5000". An address without IPs is
+// ":port". [ResolveSCTPAddr] parses every form String returns.
 func (a *SCTPAddr) String() string {
 	if a == nil {
 		return "<nil>"
@@ -31,7 +47,11 @@ func (a *SCTPAddr) String() string {
 	for _, ip := range a.IPAddrs {
 		hosts = append(hosts, ip.String())
 	}
-	return net.JoinHostPort(strings.Join(hosts, "/"), strconv.Itoa(a.Port))
+	s := net.JoinHostPort(strings.Join(hosts, "/"), strconv.Itoa(a.Port))
+	if a.UDPPort != 0 {
+		s += udpSuffix + strconv.Itoa(a.UDPPort)
+	}
+	return s
 }
 
 // isWildcard reports whether a lists no IP address or only unspecified
@@ -69,7 +89,10 @@ func (a *SCTPAddr) families() (v4, v6 bool) {
 // "[::1/fd00::2]:5000" (each IPv6 address may also be bracketed on its own:
 // "[::1]/[fd00::2]:5000"). An empty host (":5000") means every local
 // address. A name resolves to its first address of the network's family
-// (IPv4 first for "sctp").
+// (IPv4 first for "sctp"). The address may end with ";udp=N", the UDP
+// encapsulation port of the endpoint ([SCTPAddr.UDPPort]):
+// "127.0.0.1:5000;udp=40312" is what [SCTPListener.Addr] of a listener on
+// UDP port 40312 returns, and dialing it reaches that listener.
 func ResolveSCTPAddr(network, address string) (*SCTPAddr, error) {
 	return resolveSCTPAddr(context.Background(), "resolve", network, address)
 }
@@ -78,11 +101,15 @@ func resolveSCTPAddr(ctx context.Context, op, network, address string) (*SCTPAdd
 	if err := checkNetwork(network); err != nil {
 		return nil, &net.OpError{Op: op, Net: network, Err: err}
 	}
+	address, udpPort, err := splitUDPPort(address)
+	if err != nil {
+		return nil, &net.OpError{Op: op, Net: network, Err: err}
+	}
 	hosts, port, err := splitSCTPHostPort(address)
 	if err != nil {
 		return nil, &net.OpError{Op: op, Net: network, Err: err}
 	}
-	a := &SCTPAddr{Port: port}
+	a := &SCTPAddr{Port: port, UDPPort: udpPort}
 	for _, h := range hosts {
 		ipa, err := resolveHost(ctx, network, h)
 		if err != nil {
@@ -99,6 +126,20 @@ func checkNetwork(network string) error {
 		return nil
 	}
 	return net.UnknownNetworkError(network)
+}
+
+// splitUDPPort takes the ";udp=N" suffix off an address (port 0 when there
+// is none).
+func splitUDPPort(address string) (string, int, error) {
+	i := strings.LastIndex(address, udpSuffix)
+	if i < 0 {
+		return address, 0, nil
+	}
+	p, err := strconv.ParseUint(address[i+len(udpSuffix):], 10, 16)
+	if err != nil || p == 0 {
+		return "", 0, &net.AddrError{Err: "invalid UDP port", Addr: address}
+	}
+	return address[:i], int(p), nil
 }
 
 // splitSCTPHostPort splits "h1/h2:port" into its hosts and port.
@@ -191,6 +232,18 @@ func checkFamily(network string, ip net.IP) error {
 	return nil
 }
 
+// checkFamilyAddr is checkFamily for a netip.Addr.
+func checkFamilyAddr(network string, a netip.Addr) error {
+	is4 := a.Is4() || a.Is4In6()
+	switch {
+	case network == "sctp4" && !is4:
+		return &net.AddrError{Err: "address family mismatch: IPv6 address on network sctp4", Addr: a.String()}
+	case network == "sctp6" && is4:
+		return &net.AddrError{Err: "address family mismatch: IPv4 address on network sctp6", Addr: a.String()}
+	}
+	return nil
+}
+
 // checkAddrFamily checks every address of a against network.
 func checkAddrFamily(network string, a *SCTPAddr) error {
 	if a == nil {
@@ -198,6 +251,9 @@ func checkAddrFamily(network string, a *SCTPAddr) error {
 	}
 	if a.Port < 0 || a.Port > 65535 {
 		return &net.AddrError{Err: "invalid port", Addr: strconv.Itoa(a.Port)}
+	}
+	if a.UDPPort < 0 || a.UDPPort > 65535 {
+		return &net.AddrError{Err: "invalid UDP port", Addr: strconv.Itoa(a.UDPPort)}
 	}
 	for _, ip := range a.IPAddrs {
 		if ip.IP == nil || (len(ip.IP) != 4 && len(ip.IP) != 16) {
@@ -312,6 +368,78 @@ func parseSockaddr(b []byte) (net.IPAddr, int, bool) {
 		return net.IPAddr{IP: ip, Zone: zoneName(binary.NativeEndian.Uint32(b[24:]))}, port, true
 	}
 	return net.IPAddr{}, 0, false
+}
+
+// sockaddrAddrPort decodes a struct sockaddr_in / sockaddr_in6 without
+// allocating (except for the zone name of a scoped IPv6 address).
+func sockaddrAddrPort(b []byte) (netip.AddrPort, bool) {
+	if len(b) < 8 {
+		return netip.AddrPort{}, false
+	}
+	port := binary.BigEndian.Uint16(b[2:])
+	switch binary.NativeEndian.Uint16(b) {
+	case syscall.AF_INET:
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[4:8])), port), true
+	case syscall.AF_INET6:
+		if len(b) < sizeofSockaddrInet6 {
+			return netip.AddrPort{}, false
+		}
+		a := netip.AddrFrom16([16]byte(b[8:24]))
+		if idx := binary.NativeEndian.Uint32(b[24:]); idx != 0 {
+			a = a.WithZone(zoneName(idx))
+		}
+		return netip.AddrPortFrom(a, port), true
+	}
+	return netip.AddrPort{}, false
+}
+
+// putSockaddr encodes ap as a struct sockaddr_in (IPv4 and IPv4-mapped
+// addresses) or sockaddr_in6 into sa and returns its length.
+func putSockaddr(sa *[sizeofSockaddrInet6]byte, ap netip.AddrPort) (int, error) {
+	*sa = [sizeofSockaddrInet6]byte{}
+	a := ap.Addr()
+	if !a.IsValid() {
+		return 0, &net.AddrError{Err: "invalid IP address", Addr: ap.String()}
+	}
+	binary.BigEndian.PutUint16(sa[2:], ap.Port())
+	if a.Is4() || a.Is4In6() {
+		binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET)
+		v4 := a.Unmap().As4()
+		copy(sa[4:8], v4[:])
+		return sizeofSockaddrInet4, nil
+	}
+	binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET6)
+	v6 := a.As16()
+	copy(sa[8:24], v6[:])
+	if z := a.Zone(); z != "" {
+		idx, err := zoneIndex(z)
+		if err != nil {
+			return 0, err
+		}
+		binary.NativeEndian.PutUint32(sa[24:], idx)
+	}
+	return sizeofSockaddrInet6, nil
+}
+
+// ipAddrPort converts ip:port to a netip.AddrPort (an IPv4 address as a
+// 4-byte address).
+func ipAddrPort(ip net.IPAddr, port int) (netip.AddrPort, bool) {
+	a, ok := netip.AddrFromSlice(ip.IP)
+	if !ok {
+		return netip.AddrPort{}, false
+	}
+	a = a.Unmap()
+	if ip.Zone != "" && a.Is6() {
+		a = a.WithZone(ip.Zone)
+	}
+	return netip.AddrPortFrom(a, uint16(port)), true
+}
+
+// addrPortSCTP converts a peer address to a one-IP *SCTPAddr.
+func addrPortSCTP(ap netip.AddrPort, udpPort int) *SCTPAddr {
+	a := ap.Addr()
+	ip := net.IPAddr{IP: net.IP(a.AsSlice()), Zone: a.Zone()}
+	return &SCTPAddr{IPAddrs: []net.IPAddr{ip}, Port: int(ap.Port()), UDPPort: udpPort}
 }
 
 // sockaddrsToSCTPAddr joins decoded sockaddrs into one SCTPAddr.

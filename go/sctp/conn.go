@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"runtime"
 	"slices"
@@ -72,6 +73,17 @@ type SCTPConn struct {
 	nrc  syscall.RawConn
 	nbuf []byte
 
+	rop    readOp // guarded by rmu
+	readFn func(uintptr) bool
+
+	// wmu serializes writers: the write side has one event fd, which only
+	// one waiter may drain.
+	wmu     sync.Mutex
+	wop     writeOp // guarded by wmu
+	writeFn func(uintptr) bool
+	optUDP  int // Options.RemoteUDPPort at creation; guarded by st.mu
+	curUDP  int // the C socket's remote UDP port now; guarded by st.mu
+
 	laddr, raddr atomic.Pointer[SCTPAddr]
 	closeOnce    sync.Once
 
@@ -111,10 +123,30 @@ var (
 	_ net.PacketConn = (*SCTPConn)(nil)
 )
 
-// recvResult is what one receive returned besides the byte count.
-type recvResult struct {
-	flags int
-	info  RcvInfo
+// readOp is the Read in progress: its arguments and results, kept in the
+// conn (guarded by rmu) so that a read allocates nothing; readFn, bound
+// once, is its RawConn callback.
+type readOp struct {
+	b       []byte
+	want    bool // decode the rcvinfo and the peer address
+	n       int
+	err     error
+	info    RcvInfo
+	from    netip.AddrPort
+	hasFrom bool
+}
+
+// writeOp is the write in progress (guarded by wmu), as readOp.
+type writeOp struct {
+	b       []byte
+	to      []byte // sa[:n] or nil
+	info    SndInfo
+	hasInfo bool
+	extra   uint16
+	udpPort int // remote UDP port for an implicit setup; 0: the option's
+	n       int
+	err     error
+	sa      [sizeofSockaddrInet6]byte
 }
 
 const (
@@ -137,6 +169,8 @@ const (
 func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error) {
 	c := &SCTPConn{st: st, cs: cs, style: style, net: network,
 		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
+	c.readFn = c.readStep
+	c.writeFn = c.sendStep
 	st.mu.Lock()
 	rfd, wfd := cs.fd(), cs.wfd()
 	st.mu.Unlock()
@@ -161,22 +195,66 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 // fillAddrs caches the local and peer addresses.
 func (c *SCTPConn) fillAddrs() {
 	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
 	if c.cs == nil {
+		c.st.mu.Unlock()
 		return
 	}
+	udp := c.st.key.transport == cTransportUDP
+	var la, ra *SCTPAddr
 	if l, r := c.cs.laddrs(); r >= 0 {
-		if a := sockaddrsToSCTPAddr(l); a != nil {
-			c.laddr.Store(a)
-		}
+		la = sockaddrsToSCTPAddr(l)
 	}
 	if c.style == cSockStream {
 		if l, r := c.cs.paddrs(0); r >= 0 {
-			if a := sockaddrsToSCTPAddr(l); a != nil {
-				c.raddr.Store(a)
+			ra = sockaddrsToSCTPAddr(l)
+		}
+		if ra != nil && udp {
+			if st, r := c.cs.status(0); r >= 0 {
+				ra.UDPPort = st.PrimaryUDPPort
 			}
 		}
 	}
+	c.st.mu.Unlock()
+	if la != nil {
+		if udp {
+			la.UDPPort = c.st.port
+		}
+		if ra != nil && la.isWildcard() {
+			la.IPAddrs = routeSources(ra, la.IPAddrs)
+		}
+		c.laddr.Store(la)
+	}
+	if ra != nil {
+		c.raddr.Store(ra)
+	}
+}
+
+// routeSources returns, for a socket bound to the wildcard address, the
+// concrete local addresses its association uses: the source address the
+// host's routing picks towards each of the peer's addresses (found by
+// connecting a UDP socket, which sends nothing), without duplicates. It
+// returns wild unchanged when no route is known.
+func routeSources(peer *SCTPAddr, wild []net.IPAddr) []net.IPAddr {
+	var out []net.IPAddr
+	for _, ip := range peer.IPAddrs {
+		u, err := net.DialUDP("udp", nil, &net.UDPAddr{IP: ip.IP, Zone: ip.Zone, Port: 9})
+		if err != nil {
+			continue
+		}
+		src := u.LocalAddr().(*net.UDPAddr)
+		u.Close()
+		sip := src.IP
+		if v4 := sip.To4(); v4 != nil {
+			sip = v4
+		}
+		if !slices.ContainsFunc(out, func(a net.IPAddr) bool { return a.IP.Equal(sip) }) {
+			out = append(out, net.IPAddr{IP: sip, Zone: src.Zone})
+		}
+	}
+	if len(out) == 0 {
+		return wild
+	}
+	return out
 }
 
 func (c *SCTPConn) localAddr() net.Addr {
@@ -193,8 +271,13 @@ func (c *SCTPConn) remoteAddr() net.Addr {
 	return nil
 }
 
-// LocalAddr returns the local address (*SCTPAddr): the bound addresses and
-// the SCTP port (the wildcard address when bound to every address).
+// LocalAddr returns the local address (*SCTPAddr): the bound addresses,
+// the SCTP port and, over UDP encapsulation, the local UDP port
+// ([SCTPAddr.UDPPort]). A one-to-one conn bound to every address (a dialed
+// or accepted conn without Dialer.LocalAddr) reports the concrete
+// addresses its association uses: the source address towards each of the
+// peer's addresses. A listener or a one-to-many conn bound to every
+// address reports the wildcard address.
 func (c *SCTPConn) LocalAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -272,14 +355,15 @@ func (c *SCTPConn) closedLocked() bool { return c.cs == nil || c.closing }
 // Read reads the next message, or the next part of a message longer than
 // b, into b. On a one-to-one conn it returns io.EOF once the association
 // has shut down and every message was read, or an error whose Err is an
-// [*AbortError] or [*AssocLostError] if it ended abnormally. Notifications
-// are never returned by Read. Use [SCTPConn.ReadFromSCTP] to learn where a
-// message ends and on which stream it came.
+// [*AbortError] (errors.Is(err, syscall.ECONNRESET)) or [*AssocLostError]
+// if it ended abnormally. Notifications are never returned by Read. Use
+// [SCTPConn.ReadFromSCTP] to learn where a message ends and on which
+// stream it came. Read allocates nothing.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, invalid("read")
 	}
-	n, err := c.recvMsg(b, nil)
+	n, err := c.recvMsg(b, false)
 	if err != nil {
 		return n, c.opErr("read", err)
 	}
@@ -300,24 +384,51 @@ func (c *SCTPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 // returns its receive information: stream, SSN, PPID (host byte order),
 // TSN, association, flags and the peer address. info.EndOfRecord() reports
 // whether this read completed the message; if not, the next reads return
-// the rest of it before any other message.
+// the rest of it before any other message. [SCTPConn.ReadFromSCTPAddrPort]
+// does the same without allocating.
 func (c *SCTPConn) ReadFromSCTP(b []byte) (n int, info *RcvInfo, err error) {
 	if !c.ok() {
 		return 0, nil, invalid("read")
 	}
-	var res recvResult
-	n, err = c.recvMsg(b, &res)
-	if err != nil {
-		return n, nil, c.opErr("read", err)
+	info = new(RcvInfo)
+	n, from, err := c.ReadFromSCTPAddrPort(b, info)
+	if err != nil || n == 0 {
+		return n, nil, err
 	}
-	if n == 0 {
-		return 0, nil, nil
+	if from.IsValid() {
+		info.From = addrPortSCTP(from, info.UDPPort)
 	}
-	return n, &res.info, nil
+	return n, info, nil
 }
 
-// recvMsg waits for and reads one message (part).
-func (c *SCTPConn) recvMsg(b []byte, res *recvResult) (int, error) {
+// ReadFromSCTPAddrPort is ReadFromSCTP without allocations: it fills the
+// caller's *info (which may be nil; info.From is set to nil) and returns
+// the peer's address (the path the message came on, with the peer's SCTP
+// port) as a netip.AddrPort. An IPv4 peer is a 4-byte address.
+func (c *SCTPConn) ReadFromSCTPAddrPort(b []byte, info *RcvInfo) (n int, from netip.AddrPort, err error) {
+	if !c.ok() {
+		return 0, from, invalid("read")
+	}
+	n, err = c.recvMsg(b, true)
+	if err != nil {
+		return n, from, c.opErr("read", err)
+	}
+	if n == 0 {
+		return 0, from, nil
+	}
+	if info != nil {
+		*info = c.rop.info
+	}
+	from = c.rop.from
+	c.rmu.Unlock()
+	c.signalNotif()
+	return n, from, nil
+}
+
+// recvMsg waits for and reads one message (part). With want the results
+// stay in c.rop and rmu stays locked when it returns n > 0 without error
+// (the caller copies them out and unlocks).
+func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
@@ -325,60 +436,76 @@ func (c *SCTPConn) recvMsg(b []byte, res *recvResult) (int, error) {
 	c.kickNotif() // a ReadNotification holding rmu lets go
 	c.rmu.Lock()
 	c.readWant.Add(-1)
-	defer func() {
-		c.rmu.Unlock()
-		c.signalNotif()
-	}()
-	var n int
-	var rerr error
-	err := c.rrc.Read(func(uintptr) bool {
-		for {
-			c.st.mu.Lock()
-			if c.closedLocked() {
-				c.st.mu.Unlock()
-				rerr = net.ErrClosed
-				return true
-			}
-			r, flags := c.cs.recv(b, res)
-			if r > 0 && flags&cMsgNotification != 0 {
-				c.takeNotifLocked(b[:r], flags)
-				c.st.mu.Unlock()
-				c.signalNotif()
-				continue
-			}
-			c.st.armLocked(true) // reading may have queued a window update
-			c.st.mu.Unlock()
-			switch {
-			case r > 0:
-				n = r
-				return true
-			case r == 0:
-				// End of the association. csctp_recvv may report an
-				// abnormal end only through the pending socket error.
-				c.st.mu.Lock()
-				e := 0
-				if !c.closedLocked() {
-					e = c.cs.sockError()
-				}
-				c.st.mu.Unlock()
-				if e < 0 {
-					rerr = codeError(e)
-				} else {
-					rerr = io.EOF
-				}
-				return true
-			}
-			if e := codeError(r); e != errAgain {
-				rerr = e
-				return true
-			}
-			return false
-		}
-	})
+	op := &c.rop
+	op.b, op.want, op.n, op.err, op.hasFrom = b, want, 0, nil, false
+	op.from = netip.AddrPort{}
+	err := c.rrc.Read(c.readFn)
+	n, rerr := op.n, op.err
+	op.b, op.err = nil, nil
 	if err != nil {
-		return 0, c.fileErr(err)
+		n, rerr = 0, c.fileErr(err)
 	}
+	if want && rerr == nil && n > 0 {
+		return n, nil // rmu stays held for the caller
+	}
+	c.rmu.Unlock()
+	c.signalNotif()
 	return n, rerr
+}
+
+// readStep is the RawConn callback of recvMsg: one receive attempt (after
+// the notifications it meets), results in c.rop.
+func (c *SCTPConn) readStep(uintptr) bool {
+	op := &c.rop
+	var info *RcvInfo
+	if op.want {
+		info = &op.info
+	}
+	for {
+		c.st.mu.Lock()
+		if c.closedLocked() {
+			c.st.mu.Unlock()
+			op.err = net.ErrClosed
+			return true
+		}
+		r, flags := c.cs.recv(op.b, info)
+		if r > 0 && flags&cMsgNotification != 0 {
+			c.takeNotifLocked(op.b[:r], flags)
+			c.st.mu.Unlock()
+			c.signalNotif()
+			continue
+		}
+		if r > 0 && op.want {
+			op.from, op.hasFrom = c.cs.fromAddrPort()
+		}
+		c.st.armLocked(true) // reading may have queued a window update
+		c.st.mu.Unlock()
+		switch {
+		case r > 0:
+			op.n = r
+			return true
+		case r == 0:
+			// End of the association. csctp_recvv may report an
+			// abnormal end only through the pending socket error.
+			c.st.mu.Lock()
+			e := 0
+			if !c.closedLocked() {
+				e = c.cs.sockError()
+			}
+			c.st.mu.Unlock()
+			if e < 0 {
+				op.err = codeError(e)
+			} else {
+				op.err = io.EOF
+			}
+			return true
+		}
+		if e := codeError(r); e != errAgain {
+			op.err = e
+			return true
+		}
+		return false
+	}
 }
 
 // takeNotifLocked completes a notification whose first bytes recvv put in
@@ -675,10 +802,11 @@ func (c *SCTPConn) subscribe(on bool, types []NotificationType) error {
 // ---- writing ---------------------------------------------------------------
 
 // Write sends b as one message on a one-to-one conn, with the conn's
-// default send information (stream 0, PPID 0, ordered). It waits while the
-// send buffer is full. A message longer than the send buffer fails with
-// [ErrMessageTooLarge]. An empty b sends nothing. On a one-to-many conn use
-// WriteTo or WriteToSCTP.
+// default send information (stream 0, PPID 0, ordered, unless set with
+// [SCTPConn.SetDefaultSendInfo] or [Options.DefaultSendInfo]). It waits
+// while the send buffer is full. A message longer than the send buffer
+// fails with [ErrMessageTooLarge]. An empty b sends nothing. On a
+// one-to-many conn use WriteTo or WriteToSCTP. Write allocates nothing.
 func (c *SCTPConn) Write(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, invalid("write")
@@ -686,7 +814,7 @@ func (c *SCTPConn) Write(b []byte) (int, error) {
 	if c.style == cSockSeqpacket {
 		return 0, c.opErr("write", fmt.Errorf("%w: Write on a one-to-many conn needs an address (use WriteTo)", ErrNoAssociation))
 	}
-	n, err := c.send(b, nil, nil, 0)
+	n, err := c.send(b, netip.AddrPort{}, nil, 0, 0)
 	if err != nil {
 		return n, c.opErr("write", err)
 	}
@@ -695,7 +823,8 @@ func (c *SCTPConn) Write(b []byte) (int, error) {
 
 // WriteTo sends b as one message to addr, which must be an *SCTPAddr. On a
 // one-to-many conn, an association to addr is set up if there is none
-// (implicit setup; the message is sent once it is established). On a
+// (implicit setup; the message is sent once it is established; the setup
+// uses addr.UDPPort as the peer's UDP port when it is set). On a
 // one-to-one conn addr selects the path and must be one of the peer's
 // addresses.
 //
@@ -720,42 +849,69 @@ func (c *SCTPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 }
 
 // WriteToSCTP sends b as one message with the send information info (nil:
-// the default: stream 0, PPID 0, ordered). The PPID is in host byte order.
-// addr may be nil on a one-to-one conn, and on a one-to-many conn when
-// info.AssocID names the association. A stream id at or beyond the
-// association's outbound stream count fails with [ErrInvalidStream].
-// With b empty and info.Flags containing SendEOF it only starts a graceful
-// shutdown of the association.
+// the conn's default send info, see [SCTPConn.SetDefaultSendInfo]). The
+// PPID is in host byte order. addr may be nil on a one-to-one conn, and on
+// a one-to-many conn when info.AssocID names the association; its first IP
+// address is the one used. A stream id at or beyond the association's
+// outbound stream count fails with [ErrInvalidStream]. With b empty and
+// info.Flags containing SendEOF it only starts a graceful shutdown of the
+// association. [SCTPConn.WriteToSCTPAddrPort] does the same without
+// allocating.
 func (c *SCTPConn) WriteToSCTP(b []byte, addr *SCTPAddr, info *SndInfo) (int, error) {
 	if !c.ok() {
 		return 0, invalid("write")
 	}
-	var to []byte
-	opErr := func(err error) error {
-		e := c.opErr("write", err).(*net.OpError)
-		if addr != nil {
-			e.Addr = addr
-		}
-		return e
-	}
+	var to netip.AddrPort
+	udp := 0
 	if addr != nil {
+		fail := func(err error) (int, error) {
+			e := c.opErr("write", err).(*net.OpError)
+			e.Addr = addr
+			return 0, e
+		}
 		if len(addr.IPAddrs) == 0 {
-			return 0, opErr(&net.AddrError{Err: "no IP address", Addr: addr.String()})
+			return fail(&net.AddrError{Err: "no IP address", Addr: addr.String()})
 		}
 		if err := checkAddrFamily(c.net, addr); err != nil {
-			return 0, opErr(err)
+			return fail(err)
 		}
-		var err error
-		if to, err = appendSockaddr(nil, addr.IPAddrs[0], addr.Port); err != nil {
-			return 0, opErr(err)
+		var ok bool
+		if to, ok = ipAddrPort(addr.IPAddrs[0], addr.Port); !ok {
+			return fail(&net.AddrError{Err: "invalid IP address", Addr: addr.String()})
 		}
-	} else if c.style == cSockSeqpacket && (info == nil || info.AssocID == 0) {
-		return 0, opErr(fmt.Errorf("%w: one-to-many write needs an address or an association id", ErrNoAssociation))
+		udp = addr.UDPPort
+	}
+	n, err := c.writeTo(b, to, udp, info)
+	if err != nil && addr != nil {
+		err.(*net.OpError).Addr = addr
+	}
+	return n, err
+}
+
+// WriteToSCTPAddrPort is WriteToSCTP with the peer's address (IP and SCTP
+// port) as a netip.AddrPort (the zero AddrPort: none) and without
+// allocations: info is copied, never kept.
+func (c *SCTPConn) WriteToSCTPAddrPort(b []byte, to netip.AddrPort, info *SndInfo) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	if to.IsValid() {
+		if err := checkFamilyAddr(c.net, to.Addr()); err != nil {
+			return 0, c.opErr("write", err)
+		}
+	}
+	return c.writeTo(b, to, 0, info)
+}
+
+// writeTo checks the arguments of the WriteTo forms and sends.
+func (c *SCTPConn) writeTo(b []byte, to netip.AddrPort, udp int, info *SndInfo) (int, error) {
+	if !to.IsValid() && c.style == cSockSeqpacket && (info == nil || info.AssocID == 0) {
+		return 0, c.opErr("write", fmt.Errorf("%w: one-to-many write needs an address or an association id", ErrNoAssociation))
 	}
 	if len(b) == 0 && (info == nil || info.Flags&SendEOF == 0) {
 		return 0, nil
 	}
-	n, err := c.send(b, to, info, 0)
+	n, err := c.send(b, to, info, 0, udp)
 	if err != nil {
 		var earlier *EarlierSendError
 		if errors.Is(err, ErrInvalidStream) && info != nil && !errors.As(err, &earlier) {
@@ -764,50 +920,93 @@ func (c *SCTPConn) WriteToSCTP(b []byte, addr *SCTPAddr, info *SndInfo) (int, er
 		if errors.Is(err, ErrMessageTooLarge) {
 			err = fmt.Errorf("%w (%d bytes)", err, len(b))
 		}
-		return n, opErr(err)
+		return n, c.opErr("write", err)
 	}
 	return n, nil
 }
 
-// send waits for send space and queues one message.
-func (c *SCTPConn) send(b, to []byte, info *SndInfo, extra uint16) (int, error) {
+// send waits for send space and queues one message: b to to (the zero
+// AddrPort: none) with info (nil: the socket's default) and the extra
+// flags; udp, when not 0, is the peer's UDP port for an implicit setup.
+// The arguments go through c.wop, so that nothing is allocated.
+func (c *SCTPConn) send(b []byte, to netip.AddrPort, info *SndInfo, extra uint16, udp int) (int, error) {
 	if len(b) == 0 && extra == 0 && (info == nil || info.Flags&SendEOF == 0) {
 		return 0, nil
 	}
-	var n int
-	var rerr error
-	err := c.waitWrite(func(uintptr) bool {
-		c.st.mu.Lock()
-		if c.closedLocked() {
-			c.st.mu.Unlock()
-			rerr = net.ErrClosed
-			return true
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	op := &c.wop
+	op.b, op.to, op.extra, op.udpPort, op.n, op.err = b, nil, extra, udp, 0, nil
+	op.hasInfo = info != nil
+	if info != nil {
+		op.info = *info
+	}
+	if to.IsValid() {
+		n, err := putSockaddr(&op.sa, to)
+		if err != nil {
+			op.b = nil
+			return 0, err
 		}
-		if c.style == cSockSeqpacket {
-			// A first message of an implicit setup that failed earlier.
-			if e := c.cs.sockError(); e < 0 {
-				c.st.mu.Unlock()
-				rerr = &EarlierSendError{Err: codeError(e)}
-				return true
-			}
-		}
-		r := c.cs.send(b, to, info, extra)
-		c.st.armLocked(true)
-		c.st.mu.Unlock()
-		if r >= 0 {
-			n = len(b)
-			return true
-		}
-		if e := codeError(r); e != errAgain {
-			rerr = e
-			return true
-		}
-		return false
-	})
+		op.to = op.sa[:n]
+	}
+	err := c.waitWrite(c.writeFn)
+	n, rerr := op.n, op.err
+	op.b, op.err = nil, nil
 	if err != nil {
 		return 0, c.fileErr(err)
 	}
 	return n, rerr
+}
+
+// sendStep is the RawConn callback of send: one attempt, results in
+// c.wop.
+func (c *SCTPConn) sendStep(uintptr) bool {
+	op := &c.wop
+	c.st.mu.Lock()
+	if c.closedLocked() {
+		c.st.mu.Unlock()
+		op.err = net.ErrClosed
+		return true
+	}
+	if c.style == cSockSeqpacket {
+		// A first message of an implicit setup that failed earlier.
+		if e := c.cs.sockError(); e < 0 {
+			c.st.mu.Unlock()
+			op.err = &EarlierSendError{Err: codeError(e)}
+			return true
+		}
+		if op.to != nil && !c.st.kernel {
+			c.pickRemoteUDPLocked(op.udpPort)
+		}
+	}
+	var info *SndInfo
+	if op.hasInfo {
+		info = &op.info
+	}
+	r := c.cs.send(op.b, op.to, info, op.extra)
+	c.st.armLocked(true)
+	c.st.mu.Unlock()
+	if r >= 0 {
+		op.n = len(op.b)
+		return true
+	}
+	if e := codeError(r); e != errAgain {
+		op.err = e
+		return true
+	}
+	return false
+}
+
+// pickRemoteUDPLocked sets the socket's remote UDP encapsulation port, used
+// by an implicit association setup, to udp (0: the conn's option) if it is
+// not that already. st.mu is held.
+func (c *SCTPConn) pickRemoteUDPLocked(udp int) {
+	if udp == 0 {
+		udp = c.optUDP
+	}
+	if udp != c.curUDP && c.cs.setRemoteUDPPort(udp) >= 0 {
+		c.curUDP = udp
+	}
 }
 
 // ---- closing ---------------------------------------------------------------
@@ -894,6 +1093,14 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 	for {
 		c.st.mu.Lock()
 		n, connecting := c.cs.openAssocs()
+		if n > 0 && !time.Now().Before(deadline) {
+			// The bound has passed (perhaps before the wait began: a
+			// write deadline in the past): abort, without starting a
+			// SHUTDOWN the peer could complete first.
+			c.cs.setLinger(true, 0)
+			c.st.mu.Unlock()
+			return lingerTimeoutError{}
+		}
 		if n > 0 && connecting == 0 {
 			// Again on every round: a one-to-many conn may have gained
 			// associations from peers meanwhile.
@@ -914,14 +1121,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 		if n <= 0 {
 			return nil
 		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			c.st.mu.Lock()
-			c.cs.setLinger(true, 0)
-			c.st.mu.Unlock()
-			return lingerTimeoutError{}
-		}
-		time.Sleep(min(left, lingerPoll))
+		time.Sleep(max(min(time.Until(deadline), lingerPoll), 0))
 	}
 }
 
@@ -986,9 +1186,13 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	return nil
 }
 
-// CloseWrite shuts down the sending side: queued data is delivered, then
-// the association closes gracefully (SHUTDOWN); the peer reads io.EOF.
-// Reading continues until the peer's last data.
+// CloseWrite starts SCTP's graceful shutdown of the association (RFC 9260
+// 9.2, SHUTDOWN): queued data is delivered, then the association closes.
+// It is not TCP's half-close: SCTP has none, so once the peer has read the
+// last message it reads io.EOF, and its writes fail too (an error matching
+// syscall.EPIPE) instead of carrying on in the other direction; data the
+// peer had already sent is still delivered, and this side reads until
+// io.EOF. Writes after CloseWrite fail with a [*ShutdownError].
 func (c *SCTPConn) CloseWrite() error {
 	return c.ctrl("close", func(k *cSock) int { return k.shutdown(syscall.SHUT_WR) })
 }
@@ -1112,6 +1316,69 @@ func (c *SCTPConn) SetCongestionControl(cc CongestionControl) error {
 	return c.ctrl("set", func(k *cSock) int { return k.setCongestion(cc) })
 }
 
+// SetRTO sets the retransmission timeout's initial value and bounds
+// (RFC 9260 6.3.1: RTO.Initial, RTO.Min, RTO.Max; millisecond resolution)
+// of the conn's association, or of the associations set up from now on
+// when it has none (one-to-many: all future ones). 0 keeps a value.
+func (c *SCTPConn) SetRTO(initial, min, max time.Duration) error {
+	if err := checkRTO(initial, min, max); err != nil {
+		return c.opErr("set", err)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setRTO(ms(initial), ms(min), ms(max)) })
+}
+
+// RTO returns the retransmission timeout's initial value and bounds set
+// for the conn's association (or for future ones when it has none).
+func (c *SCTPConn) RTO() (initial, min, max time.Duration, err error) {
+	var i, lo, hi uint32
+	err = c.ctrl("get", func(k *cSock) int {
+		var r int
+		i, lo, hi, r = k.rto()
+		return r
+	})
+	return time.Duration(i) * time.Millisecond, time.Duration(lo) * time.Millisecond,
+		time.Duration(hi) * time.Millisecond, err
+}
+
+// SetHeartbeatInterval sets HB.interval (RFC 9260 8.3), the time between
+// heartbeats on each idle path of the conn's association (or of future
+// ones when it has none); d <= 0 turns heartbeats off. Millisecond
+// resolution. Heartbeats detect an unreachable peer on an idle
+// association; [Options.HeartbeatInterval] sets it from the start.
+func (c *SCTPConn) SetHeartbeatInterval(d time.Duration) error {
+	if err := msRange("heartbeat interval", max(d, 0)); err != nil {
+		return c.opErr("set", err)
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setHeartbeat(ms(max(d, 0))) })
+}
+
+// SetDefaultSendInfo sets the send information of Write (and of io.Copy
+// into the conn) and of every write that gives none: the stream, PPID
+// (host byte order), flags and context; info.AssocID is ignored. The
+// default is stream 0, PPID 0, ordered.
+func (c *SCTPConn) SetDefaultSendInfo(info SndInfo) error {
+	info.AssocID = 0
+	return c.ctrl("set", func(k *cSock) int { return k.setDefaultSndInfo(info) })
+}
+
+// SyscallConn returns a raw network connection to the kernel SCTP socket
+// of a conn on [TransportKernel] (for socket options the package does not
+// wrap), as net's conns do. Conns on the userland transports have no
+// socket of their own: the error then wraps errors.ErrUnsupported.
+func (c *SCTPConn) SyscallConn() (syscall.RawConn, error) {
+	if !c.ok() {
+		return nil, invalid("raw-conn")
+	}
+	if c.closed.Load() {
+		return nil, c.opErr("raw-conn", net.ErrClosed)
+	}
+	if !c.st.kernel {
+		return nil, c.opErr("raw-conn", fmt.Errorf("%w: a %v conn runs in the userland SCTP stack and has no socket fd (only TransportKernel conns do)",
+			errors.ErrUnsupported, c.Transport()))
+	}
+	return c.rrc, nil
+}
+
 // SetReadBuffer sets the receive buffer size in bytes (effective for
 // associations set up afterwards).
 func (c *SCTPConn) SetReadBuffer(bytes int) error {
@@ -1138,8 +1405,36 @@ func (c *SCTPConn) AssocID() AssocID {
 }
 
 // Status returns the state and counters of the conn's association
-// (one-to-one) or of its only association (one-to-many; see StatusOf).
-func (c *SCTPConn) Status() (*AssocStatus, error) { return c.StatusOf(0) }
+// (one-to-one) or of its only association (one-to-many). On a one-to-many
+// conn with no association or several, it fails with an error wrapping
+// [ErrNoAssociation] that says how many there are: use StatusOf.
+func (c *SCTPConn) Status() (*AssocStatus, error) {
+	if !c.ok() {
+		return nil, invalid("status")
+	}
+	if c.style != cSockSeqpacket {
+		return c.StatusOf(0)
+	}
+	var id AssocID
+	var n int
+	err := c.ctrl("status", func(k *cSock) int {
+		ids, r := k.assocIDs()
+		id, n = ids[0], r
+		if r == cErrNotSupported {
+			return r
+		}
+		return min(r, 0)
+	})
+	switch {
+	case errors.Is(err, errors.ErrUnsupported):
+		return nil, c.opErr("status", fmt.Errorf("%w: Status without an id needs the userland transport on a one-to-many conn; use StatusOf", ErrNoAssociation))
+	case err != nil:
+		return nil, err
+	case n != 1:
+		return nil, c.opErr("status", fmt.Errorf("%w: the one-to-many conn has %d associations, Status needs exactly one (use StatusOf)", ErrNoAssociation, n))
+	}
+	return c.StatusOf(id)
+}
 
 // StatusOf returns the status of association id of a one-to-many conn (0:
 // the conn's association on a one-to-one conn).

@@ -8,6 +8,7 @@ package sctp
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../csctp
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct go_scratch {
 	socklen_t fromlen;
 	int msg_flags;
 	csctp_sndinfo sinfo;
+	struct sockaddr_in6 to; // the destination of go_send (sockaddr_in fits)
 } go_scratch;
 
 // go_notif is a csctp_notification flattened (Go cannot read C unions).
@@ -151,6 +153,44 @@ static int go_set_int(csctp_sock *s, int opt, int v) {
 	return csctp_setsockopt(s, opt, &v, sizeof v);
 }
 
+static int go_set_rto(csctp_sock *s, uint32_t initial, uint32_t min, uint32_t max) {
+	csctp_rtoinfo r;
+	memset(&r, 0, sizeof r);
+	r.initial = initial;
+	r.min = min;
+	r.max = max;
+	return csctp_setsockopt(s, CSCTP_OPT_RTOINFO, &r, sizeof r);
+}
+
+static int go_get_rto(csctp_sock *s, uint32_t *initial, uint32_t *min, uint32_t *max) {
+	csctp_rtoinfo r;
+	memset(&r, 0, sizeof r);
+	size_t len = sizeof r;
+	int e = csctp_getsockopt(s, CSCTP_OPT_RTOINFO, &r, &len);
+	*initial = r.initial;
+	*min = r.min;
+	*max = r.max;
+	return e;
+}
+
+static int go_set_heartbeat(csctp_sock *s, uint32_t ms) {
+	csctp_assoc_value v;
+	memset(&v, 0, sizeof v);
+	v.value = ms;
+	return csctp_setsockopt(s, CSCTP_OPT_HEARTBEAT, &v, sizeof v);
+}
+
+static int go_set_def_sndinfo(csctp_sock *s, uint16_t sid, uint16_t flags, uint32_t ppid,
+                              uint32_t context) {
+	csctp_sndinfo si;
+	memset(&si, 0, sizeof si);
+	si.sid = sid;
+	si.flags = flags;
+	si.ppid = ppid;
+	si.context = context;
+	return csctp_setsockopt(s, CSCTP_OPT_DEFAULT_SNDINFO, &si, sizeof si);
+}
+
 static int go_set_linger(csctp_sock *s, int on, int secs) {
 	csctp_linger l;
 	l.onoff = on;
@@ -192,7 +232,7 @@ static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
 import "C"
 
 import (
-	"net"
+	"net/netip"
 	"time"
 	"unsafe"
 
@@ -391,7 +431,10 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 		bp = unsafe.Pointer(&b[0])
 	}
 	if len(to) > 0 {
-		tp = unsafe.Pointer(&to[0])
+		// Copied to C memory: to may point into a Go object that holds
+		// Go pointers (the conn), which cgo must not be given.
+		tp = unsafe.Pointer(&k.g.to)
+		copy(unsafe.Slice((*byte)(tp), unsafe.Sizeof(k.g.to)), to)
 	}
 	useInfo := C.int(0)
 	if info != nil || extraFlags != 0 {
@@ -410,15 +453,15 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 	return int(C.go_send(k.p, k.g, bp, C.size_t(len(b)), tp, useInfo))
 }
 
-// recv reads into b. With res != nil it also decodes the rcvinfo and the
-// peer address.
-func (k *cSock) recv(b []byte, res *recvResult) (int, int) {
+// recv reads into b. With info != nil it also decodes the rcvinfo (all
+// but From: the peer's address stays in the scratch memory until the next
+// recv, see fromAddrPort). It allocates nothing.
+func (k *cSock) recv(b []byte, info *RcvInfo) (int, int) {
 	r := C.go_recv(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)))
 	flags := int(k.g.msg_flags)
-	if r > 0 && res != nil && flags&cMsgNotification == 0 {
+	if r > 0 && info != nil && flags&cMsgNotification == 0 {
 		ri := &k.g.rinfo
-		res.flags = flags
-		res.info = RcvInfo{
+		*info = RcvInfo{
 			Stream:  uint16(ri.sid),
 			SSN:     uint16(ri.ssn),
 			PPID:    uint32(ri.ppid),
@@ -429,16 +472,19 @@ func (k *cSock) recv(b []byte, res *recvResult) (int, int) {
 			UDPPort: int(ri.from.port),
 		}
 		if flags&cMsgEOR != 0 {
-			res.info.Flags |= RcvEndOfRecord
-		}
-		if k.g.fromlen > 0 {
-			sa := unsafe.Slice((*byte)(unsafe.Pointer(&k.g.from)), int(k.g.fromlen))
-			if ip, port, ok := parseSockaddr(sa); ok {
-				res.info.From = &SCTPAddr{IPAddrs: []net.IPAddr{ip}, Port: port}
-			}
+			info.Flags |= RcvEndOfRecord
 		}
 	}
 	return int(r), flags
+}
+
+// fromAddrPort decodes the peer address of the last recv.
+func (k *cSock) fromAddrPort() (netip.AddrPort, bool) {
+	if k.g.fromlen == 0 {
+		return netip.AddrPort{}, false
+	}
+	sa := unsafe.Slice((*byte)(unsafe.Pointer(&k.g.from)), int(k.g.fromlen))
+	return sockaddrAddrPort(sa)
 }
 
 func notifSize() int { return int(C.go_notif_size()) }
@@ -510,6 +556,37 @@ func (k *cSock) setLinger(on bool, secs int) int {
 		o = 1
 	}
 	return int(C.go_set_linger(k.p, o, C.int(secs)))
+}
+
+// setRTO sets RTO.Initial, RTO.Min and RTO.Max (0: keep), in ms.
+func (k *cSock) setRTO(initial, min, max uint32) int {
+	return int(C.go_set_rto(k.p, C.uint32_t(initial), C.uint32_t(min), C.uint32_t(max)))
+}
+
+// rto returns RTO.Initial, RTO.Min and RTO.Max in ms.
+func (k *cSock) rto() (initial, min, max uint32, r int) {
+	var i, lo, hi C.uint32_t
+	r = int(C.go_get_rto(k.p, &i, &lo, &hi))
+	return uint32(i), uint32(lo), uint32(hi), r
+}
+
+// setHeartbeat sets HB.interval in ms (0: off).
+func (k *cSock) setHeartbeat(ms uint32) int {
+	return int(C.go_set_heartbeat(k.p, C.uint32_t(ms)))
+}
+
+// setDefaultSndInfo sets the send info used when a send gives none.
+func (k *cSock) setDefaultSndInfo(i SndInfo) int {
+	return int(C.go_set_def_sndinfo(k.p, C.uint16_t(i.Stream), C.uint16_t(i.Flags),
+		C.uint32_t(i.PPID), C.uint32_t(i.Context)))
+}
+
+// assocIDs returns the ids of the socket's associations that have not
+// ended (at most 2: callers only need to know whether there is one).
+func (k *cSock) assocIDs() ([2]AssocID, int) {
+	var ids [2]C.csctp_assoc_id
+	r := C.csctp_sock_assoc_ids(k.p, &ids[0], 2)
+	return [2]AssocID{AssocID(ids[0]), AssocID(ids[1])}, int(r)
 }
 
 func (k *cSock) setRemoteUDPPort(port int) int { return int(C.go_set_udpencaps(k.p, C.int(port))) }

@@ -3,6 +3,7 @@
 package sctp
 
 import (
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -47,7 +48,8 @@ func (k *cSock) connectx([]byte, int) (AssocID, int) {
 func (k *cSock) accept() (*cSock, []byte, int)             { return nil, nil, cErrNotSupported }
 func (k *cSock) peeloff(AssocID) (*cSock, int)             { return nil, cErrNotSupported }
 func (k *cSock) send([]byte, []byte, *SndInfo, uint16) int { return cErrNotSupported }
-func (k *cSock) recv([]byte, *recvResult) (int, int)       { return cErrNotSupported, 0 }
+func (k *cSock) recv([]byte, *RcvInfo) (int, int)          { return cErrNotSupported, 0 }
+func (k *cSock) fromAddrPort() (netip.AddrPort, bool)      { return netip.AddrPort{}, false }
 func (k *cSock) nextNotif([]byte) (rawNotif, int)          { return rawNotif{}, cErrNotSupported }
 func (k *cSock) subscribe(uint32, bool) int                { return cErrNotSupported }
 func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
@@ -57,6 +59,13 @@ func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
 func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
 func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
 func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
+func (k *cSock) setRTO(uint32, uint32, uint32) int { return cErrNotSupported }
+func (k *cSock) rto() (uint32, uint32, uint32, int) {
+	return 0, 0, 0, cErrNotSupported
+}
+func (k *cSock) setHeartbeat(uint32) int           { return cErrNotSupported }
+func (k *cSock) setDefaultSndInfo(SndInfo) int     { return cErrNotSupported }
+func (k *cSock) assocIDs() ([2]AssocID, int)       { return [2]AssocID{}, cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }
 func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }

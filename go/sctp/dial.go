@@ -24,14 +24,17 @@ type Dialer struct {
 
 // Dial sets up an association to address on network ("sctp", "sctp4",
 // "sctp6") and returns it as a one-to-one *SCTPConn. See ResolveSCTPAddr
-// for the address syntax ("host1/host2:port").
+// for the address syntax ("host1/host2:port", optionally followed by
+// ";udp=N", the peer's UDP encapsulation port). Dial(ln.Addr().Network(),
+// ln.Addr().String()) reaches the listener ln, whatever UDP port it uses.
 func Dial(network, address string) (net.Conn, error) {
 	var d Dialer
 	return d.Dial(network, address)
 }
 
 // DialSCTP sets up an association from laddr (nil: any) to raddr and
-// returns it as a one-to-one conn.
+// returns it as a one-to-one conn. raddr may be a listener's address
+// ([SCTPListener.Addr]): its UDPPort selects the listener's UDP port.
 func DialSCTP(network string, laddr, raddr *SCTPAddr) (*SCTPConn, error) {
 	d := Dialer{LocalAddr: laddr}
 	return d.DialSCTPContext(context.Background(), network, raddr)
@@ -82,10 +85,16 @@ func (d *Dialer) DialSCTPContext(ctx context.Context, network string, raddr *SCT
 	if err := checkAddrFamily(network, d.LocalAddr); err != nil {
 		return fail(err)
 	}
-	if err := d.Options.validate(); err != nil {
+	o := d.Options
+	if raddr.UDPPort != 0 {
+		// The address names the peer's UDP encapsulation port (a
+		// listener's Addr does): it wins over the option.
+		o.RemoteUDPPort = raddr.UDPPort
+	}
+	if err := o.validate(); err != nil {
 		return fail(err)
 	}
-	k, err := d.Options.key(false)
+	k, err := o.key(false)
 	if err != nil {
 		return fail(err)
 	}
@@ -98,7 +107,7 @@ func (d *Dialer) DialSCTPContext(ctx context.Context, network string, raddr *SCT
 		return fail(ctxErr(err))
 	}
 
-	c, err := newSocket(k, &d.Options, network, cSockStream, d.LocalAddr, raddr)
+	c, err := newSocket(k, &o, network, cSockStream, d.LocalAddr, raddr)
 	if err != nil {
 		return fail(err)
 	}
@@ -214,6 +223,7 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 	if err != nil {
 		return newSockResult{}, err
 	}
+	c.optUDP, c.curUDP = o.RemoteUDPPort, o.RemoteUDPPort
 	return newSockResult{conn: c, family: family}, nil
 }
 
@@ -254,13 +264,28 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
-	if o.Bundling {
+	if !o.NoDelay() {
 		if r := k.setInt(cOptNoDelay, 0); r < 0 {
 			return r
 		}
 	}
 	if o.Congestion != CongestionReno {
 		if r := k.setCongestion(o.Congestion); r < 0 {
+			return r
+		}
+	}
+	if o.RTOInitial != 0 || o.RTOMin != 0 || o.RTOMax != 0 {
+		if r := k.setRTO(ms(o.RTOInitial), ms(o.RTOMin), ms(o.RTOMax)); r < 0 {
+			return r
+		}
+	}
+	if o.HeartbeatInterval != 0 {
+		if r := k.setHeartbeat(ms(max(o.HeartbeatInterval, 0))); r < 0 {
+			return r
+		}
+	}
+	if o.DefaultSendInfo != nil {
+		if r := k.setDefaultSndInfo(*o.DefaultSendInfo); r < 0 {
 			return r
 		}
 	}

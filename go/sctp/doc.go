@@ -30,6 +30,12 @@
 // host byte order; the package converts it to and from the network byte
 // order of the wire.
 //
+// [SCTPConn.ReadFromSCTPAddrPort] and [SCTPConn.WriteToSCTPAddrPort] are
+// the same with a caller-provided [RcvInfo] / [SndInfo] and
+// netip.AddrPort addresses: like Read and Write, they allocate nothing per
+// message. [SCTPConn.SetDefaultSendInfo] ([Options.DefaultSendInfo]) picks
+// the stream and PPID of Write and io.Copy.
+//
 // Notifications (association changes, path changes, failed sends, ...) are
 // typed Go values read with [SCTPConn.ReadNotification] after
 // [SCTPConn.Subscribe]; they never come back from Read.
@@ -45,13 +51,56 @@
 // sockets need no such goroutine: the kernel runs the protocol, and conns
 // wait for their sockets in the poller.
 //
+// # Several processes on one host
+//
+// RFC 6951 (section 5.1) has SCTP stacks talk over UDP on the registered
+// port 9899 ([DefaultUDPPort]) at both ends, one local UDP port per stack:
+// every association of the host, whatever its SCTP ports, travels in UDP
+// datagrams to and from that port, and the SCTP port inside tells them
+// apart. That convention assumes one SCTP stack per host, as an operating
+// system has; the RFC notes that it cannot hold when each application
+// carries its own stack, and asks for APIs that set other local and
+// remote UDP ports. A userland stack lives in its process, and only one
+// process can bind a UDP port, so processes that each run their own stack
+// need a UDP port each.
+//
+// This package handles that as follows. All conns of one process with the
+// same transport and local UDP port share one stack, hence one UDP port.
+// A listener with the default [Options.LocalUDPPort] (0) takes 9899 when
+// it is free, and otherwise an ephemeral UDP port; dials and [ListenSCTP]
+// clients use an ephemeral port unless told otherwise. The UDP port is part
+// of a listener's address ([SCTPAddr.UDPPort], string form
+// "127.0.0.1:5000;udp=40312"), so Dial(ln.Addr().Network(),
+// ln.Addr().String()) reaches the listener whichever port it got; a peer
+// that only knows the host and SCTP port reaches the process on 9899, and
+// must otherwise be told the UDP port (its [Options.RemoteUDPPort], or the
+// ";udp=N" of the address). A process that must serve on a given UDP port
+// sets [Options.LocalUDPPort]; when that port is taken the error is a
+// [*UDPPortInUseError] naming it (errors.Is(err, syscall.EADDRINUSE)).
+// The kernel transport has none of this: the kernel is the host's one
+// stack.
+//
 // # Errors
 //
-// Errors are *net.OpError values, as the net package returns. After Close,
-// and once an association has ended, errors satisfy errors.Is(err,
-// net.ErrClosed); [AbortError], [ShutdownError] and [AssocLostError] tell
-// why. Deadline errors satisfy errors.Is(err, os.ErrDeadlineExceeded) and
-// have Timeout() == true.
+// Errors are *net.OpError values, as the net package returns, and match
+// what a TCP conn gives in the same situation:
+//
+//   - after our own Close (or Abort): errors.Is(err, net.ErrClosed), and
+//     only then;
+//   - the peer aborted the association (ABORT, RFC 9260 9.1): an
+//     [*AbortError] that matches syscall.ECONNRESET;
+//   - the association was lost because the peer stopped answering
+//     (retransmission limits, RFC 9260 8.1): an [*AssocLostError] that
+//     matches syscall.ETIMEDOUT and has Timeout() == true; a refused setup
+//     matches syscall.ECONNREFUSED;
+//   - the peer shut the association down (SHUTDOWN, RFC 9260 9.2): Read
+//     returns io.EOF once every message was read, and Write fails with a
+//     [*ShutdownError] that matches syscall.EPIPE (so does a Write after
+//     our own [SCTPConn.CloseWrite]).
+//
+// errors.As gives the typed errors for the details. Deadline errors
+// satisfy errors.Is(err, os.ErrDeadlineExceeded) and have Timeout() ==
+// true.
 //
 // The package needs cgo and a C compiler; built with CGO_ENABLED=0 every
 // function returns [ErrNeedCgo].

@@ -63,8 +63,9 @@ func (e *EarlierSendError) Error() string {
 func (e *EarlierSendError) Unwrap() error { return e.Err }
 
 // AbortError reports that an association was aborted (RFC 9260 9.1): by the
-// peer, which sent ABORT, or locally by [SCTPConn.Abort]. It unwraps to
-// net.ErrClosed.
+// peer, which sent ABORT, or locally by [SCTPConn.Abort]. A peer's abort
+// matches syscall.ECONNRESET (what a TCP reset gives); only a local one
+// matches net.ErrClosed.
 type AbortError struct {
 	// Reason is the reason given to Abort, when the abort was local.
 	Reason string
@@ -91,18 +92,27 @@ func (e *AbortError) Error() string {
 	return s
 }
 
-// Unwrap returns net.ErrClosed.
-func (e *AbortError) Unwrap() error { return net.ErrClosed }
+// Is reports a peer's abort as syscall.ECONNRESET and a local one as
+// net.ErrClosed.
+func (e *AbortError) Is(target error) bool {
+	if e.Local {
+		return target == net.ErrClosed
+	}
+	return target == syscall.ECONNRESET
+}
 
-// ShutdownError reports that an association ended by a graceful shutdown
-// (RFC 9260 9.2) and can no longer carry data. It unwraps to net.ErrClosed.
+// ShutdownError reports that an association is shut down or shutting down
+// (RFC 9260 9.2: the peer sent SHUTDOWN, or [SCTPConn.CloseWrite] was
+// called) and can no longer carry data from this side. It is the error of
+// a write; a read returns io.EOF instead. It matches syscall.EPIPE, as a
+// write to a TCP conn the peer closed does.
 type ShutdownError struct{}
 
 // Error implements the error interface.
 func (e *ShutdownError) Error() string { return "sctp: association shut down" }
 
-// Unwrap returns net.ErrClosed.
-func (e *ShutdownError) Unwrap() error { return net.ErrClosed }
+// Is reports the error as syscall.EPIPE.
+func (e *ShutdownError) Is(target error) bool { return target == syscall.EPIPE }
 
 // LostReason tells why an association was lost or could not be set up.
 type LostReason int
@@ -140,9 +150,12 @@ func (r LostReason) String() string {
 }
 
 // AssocLostError reports that an association could not be set up or was
-// lost abnormally (peer unreachable, refused). It unwraps to net.ErrClosed;
-// errors.Is(err, syscall.ECONNREFUSED) holds when the peer refused the
-// association, and Timeout() is true when the peer did not answer.
+// lost abnormally. It matches the errno a TCP conn gives in the same case:
+// syscall.ETIMEDOUT when the peer stopped answering (retransmission
+// limits, RFC 9260 8.1 and 8.2; Timeout() is then true), ECONNREFUSED when
+// the peer refused the association, ECONNRESET when it was aborted (by
+// the peer, or on a protocol violation); net.ErrClosed only when this
+// side aborted it.
 type AssocLostError struct {
 	Reason LostReason
 }
@@ -158,12 +171,19 @@ func (e *AssocLostError) Error() string {
 	return "sctp: association lost: " + e.Reason.String()
 }
 
-// Unwrap returns net.ErrClosed.
-func (e *AssocLostError) Unwrap() error { return net.ErrClosed }
-
-// Is reports a refused association as syscall.ECONNREFUSED.
+// Is matches the errno of the reason (see [AssocLostError]).
 func (e *AssocLostError) Is(target error) bool {
-	return target == syscall.ECONNREFUSED && e.Reason == LostRefused
+	switch e.Reason {
+	case LostRefused:
+		return target == syscall.ECONNREFUSED
+	case LostTimeout, LostInitFailed:
+		return target == syscall.ETIMEDOUT
+	case LostPeerAbort, LostProtocol, LostNoMem:
+		return target == syscall.ECONNRESET
+	case LostUserAbort:
+		return target == net.ErrClosed
+	}
+	return false
 }
 
 // Timeout reports whether the peer failed to answer.

@@ -9,6 +9,9 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/netip"
+	"strings"
+	"time"
 
 	"github.com/csctp/csctp/go/sctp"
 )
@@ -154,4 +157,99 @@ func ExampleResolveSCTPAddr() {
 	// Output:
 	// 10.0.0.1/10.0.1.1:5000 2
 	// [::1/fd00::2]:5000
+}
+
+// ExampleDial_listenerAddr dials a listener through its address alone:
+// Addr carries the listener's UDP encapsulation port (";udp=N"), so the
+// dial needs no option, whichever UDP port the listener got.
+func ExampleDial_listenerAddr() {
+	ln, err := sctp.ListenSCTPListener("sctp4", &sctp.SCTPAddr{
+		IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1)}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := ln.AcceptSCTP()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 100)
+		n, info, err := c.ReadFromSCTP(buf)
+		if err == nil {
+			fmt.Printf("server: %q on stream %d, PPID %d\n", buf[:n], info.Stream, info.PPID)
+		}
+	}()
+
+	c, err := sctp.Dial(ln.Addr().Network(), ln.Addr().String())
+	if err != nil {
+		log.Fatal(err)
+	}
+	sc := c.(*sctp.SCTPConn)
+	// Write and io.Copy use the default send info.
+	sc.SetDefaultSendInfo(sctp.SndInfo{Stream: 1, PPID: 51})
+	if _, err := io.Copy(sc, strings.NewReader("hello")); err != nil {
+		log.Fatal(err)
+	}
+	sc.Close() // over UDP, waits until the peer has the message
+	<-done
+	// Output: server: "hello" on stream 1, PPID 51
+}
+
+// ExampleSCTPConn_ReadFromSCTPAddrPort exchanges messages on one-to-many
+// conns with the allocation-free forms: the caller's RcvInfo and SndInfo,
+// and netip.AddrPort addresses.
+func ExampleSCTPConn_ReadFromSCTPAddrPort() {
+	lc := sctp.ListenConfig{Options: sctp.Options{Transport: sctp.TransportUDP, LocalUDPPort: sctp.EphemeralPort}}
+	srv, err := lc.ListenSCTP(context.Background(), "sctp4", &sctp.SCTPAddr{
+		IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1)}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	// A netip.AddrPort has no UDP port: the client's option names it.
+	clc := sctp.ListenConfig{Options: sctp.Options{Transport: sctp.TransportUDP,
+		LocalUDPPort: sctp.EphemeralPort, RemoteUDPPort: srv.UDPPort()}}
+	cl, err := clc.ListenSCTP(context.Background(), "sctp4", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cl.Close()
+	srv.SetReadDeadline(time.Now().Add(10 * time.Second))
+
+	to := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(srv.LocalAddr().(*sctp.SCTPAddr).Port))
+	si := sctp.SndInfo{Stream: 2, PPID: 7}
+	if _, err := cl.WriteToSCTPAddrPort([]byte("ping"), to, &si); err != nil {
+		log.Fatal(err)
+	}
+	var ri sctp.RcvInfo
+	buf := make([]byte, 100)
+	n, from, err := srv.ReadFromSCTPAddrPort(buf, &ri)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s from %v on stream %d, PPID %d, whole: %v\n", buf[:n], from.Addr(), ri.Stream, ri.PPID, ri.EndOfRecord())
+	st, err := srv.Status() // the conn's only association
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(st.State, st.AssocID == ri.AssocID)
+	// Output:
+	// ping from 127.0.0.1 on stream 2, PPID 7, whole: true
+	// ESTABLISHED true
+}
+
+// ExampleOptions_SetNoDelay tunes a dialer: bundling of small messages,
+// retransmission timeout bounds and heartbeats.
+func ExampleOptions_SetNoDelay() {
+	var d sctp.Dialer
+	d.SetNoDelay(false) // small messages may wait to be bundled
+	d.RTOMin = 100 * time.Millisecond
+	d.RTOMax = 5 * time.Second
+	d.HeartbeatInterval = 5 * time.Second
+	fmt.Println(d.NoDelay())
+	// Output: false
 }

@@ -65,7 +65,8 @@ type RcvInfo struct {
 	AssocID AssocID
 	Flags   RcvFlags
 	// From is the peer's address (the path the message came on) with the
-	// peer's SCTP port.
+	// peer's SCTP port and UDP encapsulation port. ReadFromSCTPAddrPort
+	// leaves it nil (it returns the address as a netip.AddrPort).
 	From *SCTPAddr
 	// UDPPort is the peer's UDP encapsulation port on that path (0:
 	// native SCTP over IP).

@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// ListenConfig holds options for listening. The zero value listens over
-// UDP encapsulation on the local UDP port 9899 with the default protocol
-// parameters.
+// ListenConfig holds options for listening. The zero value listens with
+// TransportAuto (the kernel's SCTP where there is one, else UDP
+// encapsulation on the local UDP port 9899, or an ephemeral UDP port when
+// another process holds 9899: see [Options.LocalUDPPort]) and the default
+// protocol parameters.
 type ListenConfig struct {
 	// Options selects the transport and protocol parameters; accepted
 	// conns inherit them.
@@ -41,6 +43,15 @@ func Listen(network, address string) (net.Listener, error) {
 func ListenSCTP(network string, laddr *SCTPAddr) (*SCTPConn, error) {
 	var lc ListenConfig
 	return lc.ListenSCTP(context.Background(), network, laddr)
+}
+
+// ListenSCTPListener listens for associations on laddr (nil or without
+// IPs: every address; port 0: an ephemeral port) with the default options
+// and returns the one-to-one *SCTPListener, without the type assertion
+// Listen's net.Listener needs.
+func ListenSCTPListener(network string, laddr *SCTPAddr) (*SCTPListener, error) {
+	var lc ListenConfig
+	return lc.ListenSCTPListener(context.Background(), network, laddr)
 }
 
 // ListenPacket is ListenSCTP with a string address; the result is a
@@ -201,7 +212,11 @@ func (l *SCTPListener) Close() error {
 	return l.c.close("close", false, nil)
 }
 
-// Addr returns the listener's local address (*SCTPAddr).
+// Addr returns the listener's local address (*SCTPAddr): its IP
+// addresses, SCTP port and, over UDP encapsulation, its local UDP port
+// ([SCTPAddr.UDPPort], written ";udp=N" by String), so that
+// Dial(l.Addr().Network(), l.Addr().String()) and DialSCTP(network, nil,
+// l.Addr().(*SCTPAddr)) reach this listener whatever UDP port it got.
 func (l *SCTPListener) Addr() net.Addr {
 	if l == nil {
 		return nil

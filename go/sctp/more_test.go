@@ -237,6 +237,9 @@ func testDialInitGivesUp(t *testing.T, tr Transport) {
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Errorf("error %v is not a timeout", err)
 	}
+	if !errors.Is(err, syscall.ETIMEDOUT) || errors.Is(err, net.ErrClosed) {
+		t.Errorf("error %v: want ETIMEDOUT, not net.ErrClosed (issue 12, defect 5)", err)
+	}
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("took %v", el)
 	}

@@ -85,9 +85,16 @@ type Options struct {
 
 	// LocalUDPPort is the local UDP encapsulation port (UDP transport;
 	// must be 0 with TransportKernel).
-	// 0 means DefaultUDPPort (9899) for listeners and an ephemeral port for
-	// dials; EphemeralPort (-1) asks for an ephemeral port. All conns of a
-	// process with the same transport and local UDP port share one stack.
+	//
+	// 0, the default, means for listeners: DefaultUDPPort (9899) if it is
+	// free, else (another process holds it) an ephemeral port; for dials
+	// and ListenSCTP clients alike, the listener's choice is then visible
+	// in its address ([SCTPListener.Addr], [SCTPAddr.UDPPort]). For dials
+	// 0 means an ephemeral port. EphemeralPort (-1) asks for an ephemeral
+	// port. Any other value is that port, and an error wrapping
+	// syscall.EADDRINUSE (naming the port) when it is taken. All conns of
+	// a process with the same transport and local UDP port share one
+	// stack. See the package documentation on sharing a host.
 	LocalUDPPort int
 	// RemoteUDPPort is the peer's UDP encapsulation port used to set up
 	// associations (0: DefaultUDPPort). Later packets follow the UDP source
@@ -105,9 +112,29 @@ type Options struct {
 	// InitMaxInitTimeout caps the INIT retransmission timer (0: RTO.Max).
 	InitMaxInitTimeout time.Duration
 
+	// RTOInitial, RTOMin and RTOMax set the retransmission timeout's
+	// initial value and bounds (RFC 9260 6.3.1; defaults from section 16:
+	// 1 s, 1 s and 60 s); 0 keeps the default. Millisecond resolution.
+	// See [SCTPConn.SetRTO].
+	RTOInitial, RTOMin, RTOMax time.Duration
+	// HeartbeatInterval is HB.interval (RFC 9260 8.3), the time between
+	// heartbeats on an idle path (default 30 s); 0 keeps the default, a
+	// negative value turns heartbeats off. Millisecond resolution. See
+	// [SCTPConn.SetHeartbeatInterval].
+	HeartbeatInterval time.Duration
+	// DefaultSendInfo, when not nil, is the send information of Write,
+	// io.Copy and every write that gives none: stream, PPID, flags and
+	// context (AssocID is ignored). See [SCTPConn.SetDefaultSendInfo].
+	DefaultSendInfo *SndInfo
+
 	// Bundling turns off NoDelay: small messages may wait to be bundled
 	// into one packet. Off by default (messages are sent at once).
+	//
+	// Deprecated: Bundling is the inverse of SCTPConn.SetNoDelay; use
+	// [Options.SetNoDelay](false), which reads the same way. Bundling
+	// still works when SetNoDelay was not called.
 	Bundling bool
+	noDelay  int8 // SetNoDelay: 0 not called, 1 true, 2 false
 	// ReadBuffer and WriteBuffer set the receive and send buffer sizes in
 	// bytes (0: 1 MiB each). A message longer than the send buffer cannot
 	// be sent.
@@ -159,10 +186,66 @@ func ParseCongestionControl(name string) (CongestionControl, error) {
 	return 0, fmt.Errorf("sctp: unknown congestion controller %q (reno, cubic)", name)
 }
 
+// SetNoDelay sets whether messages are sent at once (true, the default)
+// or may wait briefly to be bundled with others (false), for the conns
+// made with o, as [SCTPConn.SetNoDelay] does for one conn. It takes
+// precedence over the deprecated Bundling field.
+func (o *Options) SetNoDelay(noDelay bool) {
+	o.noDelay = 2
+	if noDelay {
+		o.noDelay = 1
+	}
+}
+
+// NoDelay reports whether conns made with o send messages at once: what
+// SetNoDelay set, else !o.Bundling.
+func (o *Options) NoDelay() bool {
+	if o.noDelay != 0 {
+		return o.noDelay == 1
+	}
+	return !o.Bundling
+}
+
+// msRange checks a millisecond-resolution duration option.
+func msRange(name string, d time.Duration) error {
+	if d < 0 || d > time.Duration(1<<32-1)*time.Millisecond {
+		return fmt.Errorf("sctp: %s %v out of range", name, d)
+	}
+	return nil
+}
+
+// ms converts a duration to whole milliseconds, at least 1 when d > 0.
+func ms(d time.Duration) uint32 {
+	if d > 0 && d < time.Millisecond {
+		return 1
+	}
+	return uint32(d / time.Millisecond)
+}
+
+// checkRTO checks RTO.Initial, RTO.Min and RTO.Max (0: unchanged).
+func checkRTO(initial, min, max time.Duration) error {
+	for _, v := range []struct {
+		name string
+		d    time.Duration
+	}{{"RTOInitial", initial}, {"RTOMin", min}, {"RTOMax", max}} {
+		if err := msRange(v.name, v.d); err != nil {
+			return err
+		}
+	}
+	if min != 0 && max != 0 && min > max {
+		return fmt.Errorf("sctp: RTOMin %v above RTOMax %v", min, max)
+	}
+	return nil
+}
+
 // stackKey selects a process-wide stack.
 type stackKey struct {
 	transport int // cTransportUDP, cTransportRaw or cTransportKernel
 	udpPort   int // 0: ephemeral
+	// preferred: udpPort is only preferred (a listener's default): when
+	// another process holds it the stack takes an ephemeral port. Never
+	// part of a registry key (acquireStack clears it).
+	preferred bool
 }
 
 // transportName returns the Transport of a resolved key.
@@ -204,6 +287,7 @@ func (o *Options) key(listener bool) (stackKey, error) {
 	switch p := o.LocalUDPPort; {
 	case p == 0 && listener:
 		k.udpPort = DefaultUDPPort
+		k.preferred = true
 	case p == 0, p == EphemeralPort:
 		k.udpPort = 0
 	case p > 0 && p <= 65535:
@@ -227,6 +311,12 @@ func (o *Options) validate() error {
 	}
 	if o.InitMaxInitTimeout < 0 || o.InitMaxInitTimeout > time.Duration(1<<32-1)*time.Millisecond {
 		return fmt.Errorf("sctp: InitMaxInitTimeout %v out of range", o.InitMaxInitTimeout)
+	}
+	if err := checkRTO(o.RTOInitial, o.RTOMin, o.RTOMax); err != nil {
+		return err
+	}
+	if o.HeartbeatInterval > time.Duration(1<<32-1)*time.Millisecond {
+		return fmt.Errorf("sctp: HeartbeatInterval %v out of range", o.HeartbeatInterval)
 	}
 	if o.ReadBuffer < 0 || o.WriteBuffer < 0 {
 		return fmt.Errorf("sctp: negative buffer size")

@@ -462,9 +462,12 @@ func testEOFAndShutdown(t *testing.T, tr Transport) {
 	if err != io.EOF {
 		t.Fatalf("read after peer close: %v, want io.EOF", err)
 	}
+	// A peer's SHUTDOWN is EPIPE on write, as for TCP; net.ErrClosed is
+	// only for our own Close (issue 12, defect 5).
 	_, err = sc.Write([]byte("x"))
-	if !errors.Is(err, net.ErrClosed) {
-		t.Errorf("write after shutdown: %v, want net.ErrClosed", err)
+	var se *ShutdownError
+	if !errors.Is(err, syscall.EPIPE) || !errors.As(err, &se) || errors.Is(err, net.ErrClosed) {
+		t.Errorf("write after shutdown: %v, want a *ShutdownError matching EPIPE, not net.ErrClosed", err)
 	}
 }
 
@@ -481,12 +484,14 @@ func testAbort(t *testing.T, tr Transport) {
 	if !errors.As(err, &ae) {
 		t.Fatalf("read after peer abort: %v, want *AbortError", err)
 	}
-	if !errors.Is(err, net.ErrClosed) {
-		t.Errorf("abort error %v does not unwrap to net.ErrClosed", err)
+	// A peer's ABORT is ECONNRESET, as a TCP reset; net.ErrClosed is only
+	// for our own Close (issue 12, defect 5).
+	if !errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
+		t.Errorf("abort error %v: want ECONNRESET, not net.ErrClosed", err)
 	}
 	_, err = sc.Write([]byte("x"))
-	if !errors.Is(err, net.ErrClosed) {
-		t.Errorf("write after abort: %v", err)
+	if !errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
+		t.Errorf("write after abort: %v, want ECONNRESET", err)
 	}
 }
 

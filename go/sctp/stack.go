@@ -60,8 +60,42 @@ const (
 var aLongTimeAgo = time.Unix(1, 0)
 
 // acquireStack returns the stack for k, creating it if needed, with one
-// more reference.
+// more reference. When k's UDP port is only preferred and another process
+// holds it, the stack of an ephemeral port is used instead (RFC 6951's one
+// port per host cannot be shared between processes: the listener's address
+// carries the port it got).
 func acquireStack(k stackKey) (*stack, error) {
+	pref := k.preferred
+	k.preferred = false
+	s, err := acquireKey(k)
+	if err != nil && pref && errors.Is(err, syscall.EADDRINUSE) {
+		s, err = acquireKey(stackKey{transport: k.transport})
+	}
+	return s, err
+}
+
+// UDPPortInUseError is the error (wrapped in a *net.OpError) of a listen
+// or dial whose local UDP encapsulation port is held by another socket,
+// usually another process's SCTP stack (RFC 6951 gives a host one port,
+// 9899, which only one process can bind). It matches syscall.EADDRINUSE.
+// Pick another port with [Options.LocalUDPPort] ([EphemeralPort] lets the
+// kernel choose; a listener's address then carries the port).
+type UDPPortInUseError struct {
+	Port int
+	Err  error // the bind error (syscall.EADDRINUSE)
+}
+
+// Error names the port and the option that picks another.
+func (e *UDPPortInUseError) Error() string {
+	return fmt.Sprintf("sctp: local UDP port %d for SCTP over UDP is already in use "+
+		"(another process's SCTP stack?); choose another with Options.LocalUDPPort "+
+		"(sctp.EphemeralPort for any free port): %v", e.Port, e.Err)
+}
+
+// Unwrap returns the bind error.
+func (e *UDPPortInUseError) Unwrap() error { return e.Err }
+
+func acquireKey(k stackKey) (*stack, error) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if s := registry.stacks[k]; s != nil {
@@ -96,6 +130,9 @@ func newStack(k stackKey) (*stack, error) {
 	}
 	cs, err := cNewStack(k)
 	if err != nil {
+		if k.transport == cTransportUDP && k.udpPort != 0 && errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &UDPPortInUseError{Port: k.udpPort, Err: err}
+		}
 		if kernel {
 			return nil, fmt.Errorf("%w: %w", ErrKernelUnavailable, err)
 		}
