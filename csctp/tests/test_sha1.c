@@ -110,8 +110,8 @@ static void test_hmac_sha1_rfc2202(void) {
   hmac_case(k, 20, "Test With Truncation", 20,
             "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04");
   memset(k, 0xaa, 80);
-  hmac_case(k, 80, "Test Using Larger Than Block-Size Key - Hash Key First",
-            54, "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+  hmac_case(k, 80, "Test Using Larger Than Block-Size Key - Hash Key First", 54,
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
   hmac_case(k, 80,
             "Test Using Larger Than Block-Size Key and Larger Than One "
             "Block-Size Data",
