@@ -655,10 +655,10 @@ int csctp_auth_on_chunk(csctp_assoc *a, const csctp_tlv *c,
   if (rv == 0)
     return 0;
   uint16_t keyid = csctp_get16(c->value);
-  if (!s->have_rx_key || s->last_rx_key != keyid) {
-    if (s->have_rx_key) /* RFC 6458 6.1.8: the peer uses a new key */
-      auth_event(a, CSCTP_AUTH_NEW_KEY, keyid);
-    s->have_rx_key = 1;
+  /* RFC 6458 6.1.8: the peer uses a key for the first time (key 0, the
+   * null key, is the one in use at first). */
+  if (s->last_rx_key != keyid) {
+    auth_event(a, CSCTP_AUTH_NEW_KEY, keyid);
     s->last_rx_key = keyid;
   }
   return 1;

@@ -553,6 +553,11 @@ typedef struct csctp_notification {
       uint16_t cause_code;
       uint16_t reserved;
     } remote_error;
+    struct { /* CSCTP_EV_AUTHENTICATION (RFC 6458 6.1.8) */
+      uint16_t keynumber;
+      uint16_t reserved;
+      uint32_t indication; /* enum csctp_auth_indication */
+    } auth;
     uint8_t pad[64]; /* keeps the layout stable as members are added */
   } u;
 } csctp_notification;
@@ -580,23 +585,89 @@ CSCTP_API int csctp_sock_next_notification(csctp_sock *s, csctp_notification *n,
  * has one); on a one-to-many socket 0 means the socket's defaults for future
  * associations and a non-zero id that association. */
 enum csctp_sockopt {
-  CSCTP_OPT_INITMSG = 1,           /* csctp_initmsg; before connect / listen */
-  CSCTP_OPT_RTOINFO,               /* csctp_rtoinfo */
-  CSCTP_OPT_ASSOCINFO,             /* csctp_assocparams */
-  CSCTP_OPT_NODELAY,               /* int: 1 send at once (default), 0 bundle */
-  CSCTP_OPT_DELAYED_SACK,          /* csctp_sack_info */
-  CSCTP_OPT_DEFAULT_SNDINFO,       /* csctp_sndinfo */
-  CSCTP_OPT_EVENT,                 /* csctp_event_subscribe */
-  CSCTP_OPT_STATUS,                /* csctp_assoc_status; get only; set
-                                      assoc_id in the value first (one-to-many) */
-  CSCTP_OPT_PEER_ADDR_INFO,        /* csctp_paddrinfo + paths; get only */
-  CSCTP_OPT_PRIMARY_ADDR,          /* csctp_prim */
-  CSCTP_OPT_MAXSEG,                /* csctp_assoc_value: user bytes per DATA */
-  CSCTP_OPT_RCVBUF,                /* int, bytes; before connect / listen */
-  CSCTP_OPT_SNDBUF,                /* int, bytes; before connect / listen */
-  CSCTP_OPT_LINGER,                /* csctp_linger */
-  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT /* csctp_udpencaps */
+  CSCTP_OPT_INITMSG = 1,     /* csctp_initmsg; before connect / listen */
+  CSCTP_OPT_RTOINFO,         /* csctp_rtoinfo */
+  CSCTP_OPT_ASSOCINFO,       /* csctp_assocparams */
+  CSCTP_OPT_NODELAY,         /* int: 1 send at once (default), 0 bundle */
+  CSCTP_OPT_DELAYED_SACK,    /* csctp_sack_info */
+  CSCTP_OPT_DEFAULT_SNDINFO, /* csctp_sndinfo */
+  CSCTP_OPT_EVENT,           /* csctp_event_subscribe */
+  CSCTP_OPT_STATUS,          /* csctp_assoc_status; get only; set
+                                assoc_id in the value first (one-to-many) */
+  CSCTP_OPT_PEER_ADDR_INFO,  /* csctp_paddrinfo + paths; get only */
+  CSCTP_OPT_PRIMARY_ADDR,    /* csctp_prim */
+  CSCTP_OPT_MAXSEG,          /* csctp_assoc_value: user bytes per DATA */
+  CSCTP_OPT_RCVBUF,          /* int, bytes; before connect / listen */
+  CSCTP_OPT_SNDBUF,          /* int, bytes; before connect / listen */
+  CSCTP_OPT_LINGER,          /* csctp_linger */
+  CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, /* csctp_udpencaps */
+  /* Authenticated chunks (RFC 4895; RFC 6458 8.1.17-8.1.18, 8.2.3-8.2.4,
+   * 8.3.2-8.3.5). The endpoint options (AUTH_CHUNK, HMAC_IDENT,
+   * AUTH_SUPPORTED) given before bind / connect are kept by the socket
+   * and apply to its endpoint; the key options need a bound socket (else
+   * CSCTP_ERR_STATE) and act on the association when assoc_id names one
+   * (one-to-one: the connected association), else on the endpoint, whose
+   * keys new associations copy. */
+  CSCTP_OPT_AUTH_CHUNK,          /* csctp_authchunk; set only */
+  CSCTP_OPT_HMAC_IDENT,          /* csctp_hmacalgo */
+  CSCTP_OPT_AUTH_KEY,            /* csctp_authkey + key bytes; set only */
+  CSCTP_OPT_AUTH_ACTIVE_KEY,     /* csctp_authkeyid */
+  CSCTP_OPT_AUTH_DEACTIVATE_KEY, /* csctp_authkeyid; set only */
+  CSCTP_OPT_AUTH_DELETE_KEY,     /* csctp_authkeyid; set only */
+  CSCTP_OPT_PEER_AUTH_CHUNKS,    /* csctp_authchunks + room; get only */
+  CSCTP_OPT_LOCAL_AUTH_CHUNKS,   /* csctp_authchunks + room; get only */
+  CSCTP_OPT_AUTH_SUPPORTED       /* csctp_assoc_value (assoc_id 0): 0 / 1 */
 };
+
+/* The RFC 6458 names. */
+#define CSCTP_AUTH_CHUNK CSCTP_OPT_AUTH_CHUNK
+#define CSCTP_HMAC_IDENT CSCTP_OPT_HMAC_IDENT
+#define CSCTP_AUTH_KEY CSCTP_OPT_AUTH_KEY
+#define CSCTP_AUTH_ACTIVE_KEY CSCTP_OPT_AUTH_ACTIVE_KEY
+#define CSCTP_AUTH_DEACTIVATE_KEY CSCTP_OPT_AUTH_DEACTIVATE_KEY
+#define CSCTP_AUTH_DELETE_KEY CSCTP_OPT_AUTH_DELETE_KEY
+#define CSCTP_PEER_AUTH_CHUNKS CSCTP_OPT_PEER_AUTH_CHUNKS
+#define CSCTP_LOCAL_AUTH_CHUNKS CSCTP_OPT_LOCAL_AUTH_CHUNKS
+#define CSCTP_AUTH_SUPPORTED CSCTP_OPT_AUTH_SUPPORTED
+#define CSCTP_AUTHENTICATION_EVENT CSCTP_EV_AUTHENTICATION
+
+/* CSCTP_OPT_AUTH_CHUNK: a chunk type to accept only authenticated; not
+ * INIT, INIT ACK, SHUTDOWN COMPLETE or AUTH (CSCTP_ERR_INVAL). Enables
+ * AUTH. */
+typedef struct csctp_authchunk {
+  uint8_t chunk;
+} csctp_authchunk;
+
+/* CSCTP_OPT_HMAC_IDENT: HMAC ids by preference (CSCTP_AUTH_HMAC_SHA1 must
+ * be one; at most 4). */
+typedef struct csctp_hmacalgo {
+  uint32_t num_idents;
+  uint16_t idents[4];
+} csctp_hmacalgo;
+
+/* CSCTP_OPT_AUTH_KEY: len = sizeof(csctp_authkey) + keylength; at most
+ * 256 key bytes, 0 for a null key. */
+typedef struct csctp_authkey {
+  csctp_assoc_id assoc_id;
+  uint16_t keynumber;
+  uint16_t keylength;
+  uint8_t key[];
+} csctp_authkey;
+
+typedef struct csctp_authkeyid {
+  csctp_assoc_id assoc_id;
+  uint16_t keynumber;
+  uint16_t reserved;
+} csctp_authkeyid;
+
+/* CSCTP_OPT_PEER_AUTH_CHUNKS / _LOCAL_AUTH_CHUNKS: len = sizeof(header) +
+ * room for k chunk types; on return num_chunks is their number (may exceed
+ * k). CSCTP_ERR_STATE when the association does not use AUTH. */
+typedef struct csctp_authchunks {
+  csctp_assoc_id assoc_id;
+  uint32_t num_chunks;
+  uint8_t chunks[];
+} csctp_authchunks;
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

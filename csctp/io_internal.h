@@ -116,8 +116,13 @@ struct csctp_sock {
   int partial_notif;      /* mid-notification read */
   csctp_linger linger;
   uint16_t remote_udp_port; /* 0: stack default */
-  csctp_sock *next, *prev;  /* in st->socks */
-  csctp_sock *ep_next;      /* in iep->socks */
+  struct {                  /* AUTH options given before bind (RFC 4895) */
+    uint8_t on, nhmacs, set_hmacs;
+    uint8_t chunks[32]; /* bitmap */
+    uint16_t hmacs[4];
+  } auth;
+  csctp_sock *next, *prev; /* in st->socks */
+  csctp_sock *ep_next;     /* in iep->socks */
 };
 
 struct csctp_stack {

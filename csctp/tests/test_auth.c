@@ -7,7 +7,12 @@
 #include "config.h"
 
 #include "csctp.h"
+#include "csctp_io.h"
 #include "test.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
 
 #include "../auth.h"
 #include "../chunk.h"
@@ -701,6 +706,139 @@ static void test_forged_abort_ignored(void) {
   apair_del(&p);
 }
 
+/* ---- Socket options (RFC 6458 names, csctp_io.h) ------------------------- */
+
+static csctp_stack *sock_stack(void) {
+  csctp_stack_config cfg;
+  csctp_stack_config_default(&cfg);
+  cfg.udp_port = 0;
+  cfg.families = CSCTP_STACK_IPV4;
+  cfg.settings.rto_initial = 100 * CSCTP_MILLISECONDS;
+  cfg.settings.rto_min = 50 * CSCTP_MILLISECONDS;
+  csctp_stack *st = NULL;
+  return csctp_stack_new(&st, &cfg) == 0 ? st : NULL;
+}
+
+static void sock_pump(csctp_stack *a, csctp_stack *b) {
+  struct pollfd p[2] = {{csctp_stack_fd(a), POLLIN, 0},
+                        {csctp_stack_fd(b), POLLIN, 0}};
+  (void)poll(p, 2, 2);
+  csctp_stack_step(a);
+  csctp_stack_step(b);
+}
+
+/* Reads the next data message or notification, pumping up to 3 s. */
+static csctp_ssize sock_read(csctp_stack *a, csctp_stack *b, csctp_sock *s,
+                             void *buf, size_t len, int *flags) {
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  for (;;) {
+    struct iovec iov = {buf, len};
+    csctp_ssize r = csctp_recvv(s, &iov, 1, NULL, NULL, NULL, flags);
+    if (r != -EAGAIN || csctp_now() > end)
+      return r;
+    sock_pump(a, b);
+  }
+}
+
+/* Options before bind are kept (AUTH_CHUNK, AUTH_SUPPORTED, HMAC_IDENT);
+ * the chunk types of RFC 4895 3.2 and a list without SHA-1 are refused;
+ * keys need a bound socket. Over UDP loopback: the client learns the
+ * server's list (PEER_AUTH_CHUNKS), both sides use key 5 set with
+ * AUTH_KEY, the client makes it active and the server reads an
+ * AUTHENTICATION notification SCTP_AUTH_NEW_KEY for it with the data. */
+static void test_socket_options(void) {
+  csctp_stack *a = sock_stack(), *b = sock_stack();
+  REQUIRE(a && b);
+  csctp_sock *l, *c, *srv = NULL;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_STREAM, &l) == 0);
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) == 0);
+  csctp_authchunk ch = {CSCTP_CT_INIT};
+  CHECK_EQ(csctp_setsockopt(l, CSCTP_AUTH_CHUNK, &ch, sizeof ch),
+           CSCTP_ERR_INVAL);
+  ch.chunk = CSCTP_CT_DATA;
+  CHECK_EQ(csctp_setsockopt(l, CSCTP_AUTH_CHUNK, &ch, sizeof ch), 0);
+  csctp_hmacalgo ha = {1, {CSCTP_AUTH_HMAC_SHA256}};
+  CHECK_EQ(csctp_setsockopt(l, CSCTP_HMAC_IDENT, &ha, sizeof ha),
+           CSCTP_ERR_INVAL);
+  uint8_t kbuf[sizeof(csctp_authkey) + 4];
+  csctp_authkey *k = (csctp_authkey *)kbuf;
+  memset(kbuf, 0, sizeof kbuf);
+  k->keynumber = 5;
+  k->keylength = 4;
+  memcpy(kbuf + sizeof(csctp_authkey), "abcd", 4);
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_AUTH_KEY, kbuf, sizeof kbuf),
+           CSCTP_ERR_STATE);
+  csctp_assoc_value on = {0, 1};
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_AUTH_SUPPORTED, &on, sizeof on), 0);
+  csctp_event_subscribe sub = {0, CSCTP_AUTHENTICATION_EVENT, 1, 0};
+  CHECK_EQ(csctp_setsockopt(l, CSCTP_OPT_EVENT, &sub, sizeof sub), 0);
+
+  struct sockaddr_in la;
+  memset(&la, 0, sizeof la);
+  la.sin_family = AF_INET;
+  la.sin_port = htons(5151);
+  la.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(l, 4) == 0);
+  CHECK_EQ(csctp_setsockopt(l, CSCTP_AUTH_KEY, kbuf, sizeof kbuf), 0);
+  csctp_udpencaps u = {0, csctp_stack_udp_port(a), 0};
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u),
+           0);
+  csctp_assoc_id id = 0;
+  CHECK_EQ(csctp_connectx(c, (struct sockaddr *)&la, 1, &id), -EINPROGRESS);
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (csctp_accept(l, &srv, NULL, NULL) == -EAGAIN && csctp_now() < end)
+    sock_pump(a, b);
+  REQUIRE(srv != NULL);
+  while (!(csctp_sock_poll(c) & CSCTP_POLLOUT) && csctp_now() < end)
+    sock_pump(a, b);
+
+  uint8_t cbuf[sizeof(csctp_authchunks) + 8];
+  csctp_authchunks *peer = (csctp_authchunks *)cbuf;
+  memset(cbuf, 0, sizeof cbuf);
+  size_t len = sizeof cbuf;
+  CHECK_EQ(csctp_getsockopt(c, CSCTP_PEER_AUTH_CHUNKS, cbuf, &len), 0);
+  CHECK_EQ(peer->num_chunks, 1);
+  CHECK_EQ(peer->chunks[0], CSCTP_CT_DATA);
+  CHECK_EQ(len, sizeof(csctp_authchunks) + 1);
+  /* The client's association gets key 5 and uses it. */
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_AUTH_KEY, kbuf, sizeof kbuf), 0);
+  csctp_authkeyid kid = {0, 5, 0};
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_AUTH_ACTIVE_KEY, &kid, sizeof kid), 0);
+  kid.keynumber = 0;
+  len = sizeof kid;
+  CHECK_EQ(csctp_getsockopt(c, CSCTP_AUTH_ACTIVE_KEY, &kid, &len), 0);
+  CHECK_EQ(kid.keynumber, 5);
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_AUTH_DELETE_KEY, &kid, sizeof kid),
+           CSCTP_ERR_STATE);
+  struct iovec iov = {(void *)"auth", 4};
+  CHECK_EQ(csctp_sendv(c, &iov, 1, NULL, NULL, 0), 4);
+  int got_data = 0, got_newkey = 0;
+  for (int i = 0; i < 4 && !(got_data && got_newkey); i++) {
+    uint8_t buf[256];
+    int fl = 0;
+    csctp_ssize r = sock_read(a, b, srv, buf, sizeof buf, &fl);
+    if (r <= 0)
+      break;
+    if (fl & CSCTP_MSG_NOTIFICATION) {
+      csctp_notification n;
+      memcpy(&n, buf, sizeof n);
+      if (n.type == CSCTP_AUTHENTICATION_EVENT &&
+          n.u.auth.indication == CSCTP_AUTH_NEW_KEY && n.u.auth.keynumber == 5)
+        got_newkey = 1;
+    } else {
+      got_data = r == 4 && memcmp(buf, "auth", 4) == 0;
+    }
+  }
+  CHECK(got_data);
+  CHECK(got_newkey);
+  csctp_close(c);
+  csctp_close(srv);
+  csctp_close(l);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 int main(void) {
   TEST_RUN(test_assoc_key_smaller_vector_first);
   TEST_RUN(test_assoc_key_equal_numbers_shorter_first);
@@ -720,5 +858,6 @@ int main(void) {
   TEST_RUN(test_cookie_echo_authenticated);
   TEST_RUN(test_abort_authenticated);
   TEST_RUN(test_forged_abort_ignored);
+  TEST_RUN(test_socket_options);
   return TEST_SUMMARY();
 }
