@@ -117,6 +117,9 @@ type Options struct {
 	// early event (such as the AssocChange of a new association) is
 	// missed.
 	Notifications []NotificationType
+
+	// Auth, when not nil, switches on authenticated chunks (RFC 4895).
+	Auth *AuthConfig
 }
 
 // stackKey selects a process-wide stack.
