@@ -283,6 +283,21 @@ CSCTP_API csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep);
 CSCTP_API int csctp_endpoint_handle_expiry(csctp_endpoint *ep,
                                            csctp_tstamp now);
 
+/* csctp_endpoint_icmp_unreach reports an ICMP / ICMPv6 "destination
+ * unreachable" (protocol unreachable; under UDP encapsulation also port
+ * unreachable, which RFC 6951 5.5 maps to it) for a packet ep sent to dst:
+ * pkt holds the SCTP packet as far as the ICMP message quotes it (common
+ * header first, len bytes). Per RFC 9260 section 10 the association that
+ * sent it is found and its Verification Tag checked (a quoted tag 0 must
+ * be our INIT with our tag); then an association still being set up fails
+ * at once (CSCTP_EV_ASSOC_LOST with CSCTP_LOST_REFUSED, CSCTP_ERR_REFUSED),
+ * an established one counts a path error. Returns 1 when an association
+ * took it, 0 when it was ignored, CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_endpoint_icmp_unreach(csctp_endpoint *ep,
+                                          const csctp_addr *dst,
+                                          const uint8_t *pkt, size_t len,
+                                          csctp_tstamp now);
+
 /* Counters kept per endpoint. */
 typedef struct csctp_endpoint_stats {
   uint64_t pkts_in, pkts_out;

@@ -67,6 +67,12 @@ struct io_transport {
   int families;      /* CSCTP_STACK_IPV4 / _IPV6 actually served */
   uint16_t udp_port; /* local UDP encapsulation port; 0 for raw IP */
   io_transport_stats stats;
+  /* ICMP "port unreachable" for a datagram sent to dst (io_udp.c, with
+   * IP_RECVERR): the transport calls unreach, when set, with the quoted
+   * SCTP packet (pkt, len bytes). */
+  void (*unreach)(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                  size_t len);
+  void *unreach_ud;
 };
 
 /* Openers: store a transport in *out and return 0, or return a negated
