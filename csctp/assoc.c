@@ -72,6 +72,7 @@ void csctp_assoc_free(csctp_assoc *a) {
   csctp_free(&ep->mem, a->cookie);
   csctp_free(&ep->mem, a->hb_ack_info);
   csctp_free(&ep->mem, a->paths);
+  csctp_auth_assoc_free(a);
   csctp_free(&ep->mem, a);
 }
 
@@ -127,8 +128,12 @@ int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
   return 0;
 }
 
-static uint32_t assoc_frag_point(const csctp_settings *s) {
-  uint32_t fp = s->pmtu - CSCTP_COMMON_HDR_LEN - CSCTP_DATA_HDR_LEN;
+/* With AUTH offered, every packet keeps room for an AUTH chunk (RFC 4895
+ * 6.2) so that a full DATA chunk still fits. */
+static uint32_t assoc_frag_point(const csctp_assoc *a,
+                                 const csctp_settings *s) {
+  uint32_t fp = s->pmtu - CSCTP_COMMON_HDR_LEN - CSCTP_DATA_HDR_LEN -
+                csctp_auth_ep_overhead(a->ep);
   return fp & ~3u;
 }
 
@@ -171,7 +176,7 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
   a->sq.chunk_overhead = a->s.peer_chunk_overhead < 65536u
                              ? a->s.peer_chunk_overhead
                              : 65536u; /* no overflow with a chunk's length */
-  a->frag_point = assoc_frag_point(&a->s);
+  a->frag_point = assoc_frag_point(a, &a->s);
   a->last_rwnd = a->s.rcvbuf;
   return 0;
 }
@@ -265,10 +270,16 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len) {
   if (a->dead)
     return;
+  size_t queued = a->ep->ctrl_len;
   if (a->peer_tag != 0 && a->npaths > 0)
     csctp_ep_send_ctrl(a->ep, &a->paths[assoc_primary_dst(a)].addr,
                        a->peer_port, a->peer_tag, CSCTP_CT_ABORT, 0, cause,
                        value, len);
+  if (a->ep->ctrl_len > queued) { /* RFC 4895 6.2, if the peer asked */
+    csctp_ctrl_slot *s =
+        &a->ep->ctrl[(a->ep->ctrl_head + queued) % CSCTP_CTRL_SLOTS];
+    csctp_auth_sign_ctrl(a, s->pkt, &s->len, sizeof(s->pkt));
+  }
   int err =
       reason == CSCTP_LOST_TIMEOUT ? CSCTP_ERR_TIMEOUT : CSCTP_ERR_ABORTED;
   csctp_assoc_end(a, CSCTP_EV_ASSOC_LOST, reason, cause, err);
@@ -325,6 +336,8 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
     csctp_put32(v, preservative_ms);
     rv = csctp_put_param(&b, CSCTP_PT_COOKIE_PRESERVATIVE, v, 4);
   }
+  if (rv == 0) /* RFC 4895 6.1: RANDOM, CHUNKS, HMAC-ALGO */
+    rv = csctp_auth_put_init(a, &b);
   if (rv == 0) { /* 3.3.2.1.5: the families we accept */
     uint8_t types[4];
     csctp_put16(types, CSCTP_PT_IPV4);
@@ -390,7 +403,7 @@ int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs, size_t naddrs,
     return rv;
   }
   a->ostreams = s->num_ostreams;
-  a->frag_point = assoc_frag_point(s);
+  a->frag_point = assoc_frag_point(a, s);
   a->peer_rwnd = s->pmtu; /* until the INIT ACK says more */
   *id = a->id;
   return 0;
@@ -410,6 +423,7 @@ void csctp_assoc_established(csctp_assoc *a, csctp_tstamp now) {
     assoc_schedule_hb(a, p, now);
   }
   assoc_event_up(a, CSCTP_EV_ASSOC_UP);
+  csctp_auth_on_up(a); /* RFC 6458 6.1.8: SCTP_AUTH_NO_AUTH */
   if (a->shutdown_requested) {
     a->state = CSCTP_STATE_SHUTDOWN_PENDING;
     csctp_assoc_check_shutdown(a, now);
@@ -433,6 +447,15 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
      * tell the sender under its Initiate Tag. */
     csctp_ep_send_ctrl(a->ep, src, a->peer_port, in.init_tag, CSCTP_CT_ABORT, 0,
                        CSCTP_CAUSE_INVALID_PARAM, NULL, 0);
+    return;
+  }
+  int arv = csctp_auth_on_init_ack(a, &in); /* RFC 4895 6.1 */
+  if (arv == CSCTP_ERR_NOMEM)
+    return; /* as if lost: T1-init resends the INIT */
+  if (arv != 0) {
+    a->peer_tag = in.init_tag;
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
     return;
   }
   const uint8_t *cookie = NULL;
@@ -583,10 +606,20 @@ int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
       return 0;
     }
     assoc_restart(a, ck, now);
+    /* RFC 4895 6.3: after a restart both ends use the new keys. */
+    if (!a->dead &&
+        csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
+                               ck->auth_peer, ck->auth_peer_len) != 0)
+      csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
+                        0);
     return !a->dead;
   }
   if (local_m && !peer_m) { /* 5.2.4 B: collision */
     a->peer_tag = ck->peer_tag;
+    /* RFC 4895 6.1: the Random Numbers follow the tags in a collision. */
+    if (csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
+                               ck->auth_peer, ck->auth_peer_len) != 0)
+      return 0;
     if (a->state == CSCTP_STATE_COOKIE_WAIT ||
         a->state == CSCTP_STATE_COOKIE_ECHOED) {
       if (csctp_assoc_start(a, ck->peer_tsn, ck->peer_rwnd, ck->ostreams,
@@ -856,8 +889,17 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   int gaps_before = a->rx_ready && csctp_tsnmap_has_gaps(&a->tsn);
   a->pkts_in++;
   a->burst = 0;
+  int authed = csctp_auth_input_begin(a);
   csctp_tlv_iter_init(&it, chunks, len);
   while (!a->dead && csctp_chunk_next(&it, &c) == 1) {
+    if (c.type == CSCTP_CT_AUTH) { /* RFC 4895 6.3; at most one (5.1) */
+      if (authed || !csctp_auth_on_chunk(a, &c, chunks + len))
+        goto done;
+      authed = 1;
+      continue;
+    }
+    if (!authed && csctp_auth_required(a, (uint8_t)c.type))
+      continue; /* RFC 4895 6.3: listed, so only after an AUTH chunk */
     if (teardown_only && c.type != CSCTP_CT_ABORT &&
         c.type != CSCTP_CT_SHUTDOWN_COMPLETE)
       continue;
@@ -1147,7 +1189,7 @@ int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
   if (s->pmtu != a->s.pmtu) {
     for (int i = 0; i < a->npaths; i++)
       a->paths[i].mtu = s->pmtu;
-    a->frag_point = assoc_frag_point(s);
+    a->frag_point = assoc_frag_point(a, s);
   }
   if (s->cc != a->s.cc)
     for (int i = 0; i < a->npaths; i++)

@@ -339,7 +339,8 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   }
   uint8_t pi =
       a->state == CSCTP_STATE_COOKIE_ECHOED ? a->setup_path : out_pick_path(a);
-  csctp_buf_init(&b, buf, out_cap(a, pi, buflen));
+  /* RFC 4895 6.2: room for the AUTH chunk inserted at the end. */
+  csctp_buf_init(&b, buf, out_cap(a, pi, buflen) - csctp_auth_reserve(a));
   if (csctp_pkt_begin(&b, a->ep->port, a->peer_port, a->peer_tag) != 0)
     return 0;
   size_t empty = b.len;
@@ -360,6 +361,8 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   }
   if (b.len == empty)
     return 0;
+  b.cap = out_cap(a, pi, buflen);
+  csctp_auth_sign(a, b.base, &b.len, b.cap); /* RFC 4895 6.2 */
   out_dst(a, pi, dst, src);
   a->pkts_out++;
   return (csctp_ssize)csctp_pkt_finish(&b);

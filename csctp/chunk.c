@@ -236,6 +236,9 @@ int csctp_chunk_check(const csctp_tlv *c) {
   case CSCTP_CT_SHUTDOWN:
     min = TLV_HDR_LEN + 4; /* Cumulative TSN Ack */
     break;
+  case CSCTP_CT_AUTH:
+    min = TLV_HDR_LEN + 4; /* RFC 4895 5.1: key and HMAC identifiers */
+    break;
   default:
     min = TLV_HDR_LEN;
     break;

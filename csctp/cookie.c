@@ -1,6 +1,7 @@
 /* cookie.c -- State Cookie encoding and authentication (RFC 9260 5.1.3,
  * 5.1.5). Layout (all big-endian): magic "CSK1", created, lifetime, tags,
  * TSNs, rwnd, streams, ports, tie-tags, source address, address list, then
+ * the AUTH key vectors when AUTH was offered by both (RFC 4895 6.3), then
  * HMAC-SHA256 over everything before it. */
 #include "config.h"
 
@@ -40,12 +41,45 @@ static int cookie_get_addr(const uint8_t *p, csctp_addr *a) {
   return 0;
 }
 
+static uint8_t *cookie_put_auth(uint8_t *p, const csctp_cookie *c) {
+  csctp_put16(p, c->auth_local_len);
+  memcpy(p + 2, c->auth_local, c->auth_local_len);
+  p += 2 + c->auth_local_len;
+  csctp_put16(p, c->auth_peer_len);
+  memcpy(p + 2, c->auth_peer, c->auth_peer_len);
+  return p + 2 + c->auth_peer_len;
+}
+
+/* The optional AUTH trailer of len bytes at p: its layout is checked
+ * (c NULL) before the MAC, then read. */
+static int cookie_get_auth(const uint8_t *p, size_t len, csctp_cookie *c) {
+  if (len == 0)
+    return 0;
+  if (len < 4)
+    return CSCTP_ERR_MALFORMED;
+  size_t ll = csctp_get16(p);
+  if (ll > CSCTP_COOKIE_AUTH_VEC_MAX || 2 + ll + 2 > len)
+    return CSCTP_ERR_MALFORMED;
+  size_t pl = csctp_get16(p + 2 + ll);
+  if (pl > CSCTP_COOKIE_AUTH_VEC_MAX || 4 + ll + pl != len)
+    return CSCTP_ERR_MALFORMED;
+  if (!c)
+    return 0;
+  memcpy(c->auth_local, p + 2, ll);
+  memcpy(c->auth_peer, p + 4 + ll, pl);
+  c->auth_local_len = (uint16_t)ll;
+  c->auth_peer_len = (uint16_t)pl;
+  return 0;
+}
+
 size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
                            uint8_t *out, size_t cap) {
   size_t n =
       c->naddrs > CSCTP_COOKIE_MAX_ADDRS ? CSCTP_COOKIE_MAX_ADDRS : c->naddrs;
+  size_t alen =
+      c->auth_peer_len ? 4u + c->auth_local_len + c->auth_peer_len : 0;
   size_t len = 4 + 16 + 20 + 8 + 8 + COOKIE_ADDR_LEN + 1 + COOKIE_ADDR_LEN * n +
-               CSCTP_SHA256_DIGEST_LEN;
+               alen + CSCTP_SHA256_DIGEST_LEN;
   if (len > cap)
     return 0;
   uint8_t *p = out;
@@ -67,6 +101,8 @@ size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
   *p++ = (uint8_t)n;
   for (size_t i = 0; i < n; i++)
     p = cookie_put_addr(p, &c->addrs[i]);
+  if (alen) /* RFC 4895 6.3: the key vectors, after the addresses */
+    p = cookie_put_auth(p, c);
   csctp_hmac_sha256(key, CSCTP_COOKIE_KEY_LEN, out, (size_t)(p - out), p);
   return len;
 }
@@ -78,10 +114,13 @@ int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
     return CSCTP_ERR_MALFORMED;
   size_t n = in[fixed - 1];
   if (n > CSCTP_COOKIE_MAX_ADDRS ||
-      len != fixed + COOKIE_ADDR_LEN * n + CSCTP_SHA256_DIGEST_LEN)
+      len < fixed + COOKIE_ADDR_LEN * n + CSCTP_SHA256_DIGEST_LEN)
     return CSCTP_ERR_MALFORMED;
   uint8_t mac[CSCTP_SHA256_DIGEST_LEN];
   size_t body = len - CSCTP_SHA256_DIGEST_LEN;
+  size_t at = fixed + COOKIE_ADDR_LEN * n;
+  if (cookie_get_auth(in + at, body - at, NULL) != 0)
+    return CSCTP_ERR_MALFORMED;
   csctp_hmac_sha256(key, CSCTP_COOKIE_KEY_LEN, in, body, mac);
   if (!csctp_memeq_ct(mac, in + body, sizeof(mac)))
     return CSCTP_ERR_PROTO; /* 5.1.5 step 2 */
@@ -105,5 +144,5 @@ int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
   for (size_t i = 0; i < n; i++)
     if (cookie_get_addr(in + fixed + COOKIE_ADDR_LEN * i, &c->addrs[i]) != 0)
       return CSCTP_ERR_MALFORMED;
-  return 0;
+  return cookie_get_auth(in + at, body - at, c);
 }

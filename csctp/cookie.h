@@ -8,6 +8,7 @@
 
 #define CSCTP_COOKIE_MAX_ADDRS 16
 #define CSCTP_COOKIE_KEY_LEN 32
+#define CSCTP_COOKIE_AUTH_VEC_MAX 364 /* CSCTP_AUTH_VEC_MAX (auth.h) */
 
 typedef struct csctp_cookie {
   csctp_tstamp created, lifetime;
@@ -20,11 +21,18 @@ typedef struct csctp_cookie {
   csctp_addr src;                       /* where the INIT came from */
   uint8_t naddrs;                       /* peer addresses from the INIT */
   csctp_addr addrs[CSCTP_COOKIE_MAX_ADDRS];
+  /* RFC 4895 6.3: the two AUTH key vectors (ours, the peer's), kept so
+   * that the association shared keys can be made when the COOKIE ECHO
+   * comes; both lengths 0 without AUTH. Never a shared key (6.3). */
+  uint16_t auth_local_len, auth_peer_len;
+  uint8_t auth_local[CSCTP_COOKIE_AUTH_VEC_MAX];
+  uint8_t auth_peer[CSCTP_COOKIE_AUTH_VEC_MAX];
 } csctp_cookie;
 
 /* Largest encoded cookie. */
 #define CSCTP_COOKIE_MAX_LEN                                                   \
-  (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32)
+  (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32 + 4 +       \
+   2 * CSCTP_COOKIE_AUTH_VEC_MAX)
 
 /* csctp_cookie_encode writes the signed cookie into out and returns its
  * length, or 0 if cap is too small. */

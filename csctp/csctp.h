@@ -314,6 +314,21 @@ CSCTP_API csctp_tstamp csctp_endpoint_get_expiry(const csctp_endpoint *ep);
 CSCTP_API int csctp_endpoint_handle_expiry(csctp_endpoint *ep,
                                            csctp_tstamp now);
 
+/* csctp_endpoint_icmp_unreach reports an ICMP / ICMPv6 "destination
+ * unreachable" (protocol unreachable; under UDP encapsulation also port
+ * unreachable, which RFC 6951 5.5 maps to it) for a packet ep sent to dst:
+ * pkt holds the SCTP packet as far as the ICMP message quotes it (common
+ * header first, len bytes). Per RFC 9260 section 10 the association that
+ * sent it is found and its Verification Tag checked (a quoted tag 0 must
+ * be our INIT with our tag); then an association still being set up fails
+ * at once (CSCTP_EV_ASSOC_LOST with CSCTP_LOST_REFUSED, CSCTP_ERR_REFUSED),
+ * an established one counts a path error. Returns 1 when an association
+ * took it, 0 when it was ignored, CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_endpoint_icmp_unreach(csctp_endpoint *ep,
+                                          const csctp_addr *dst,
+                                          const uint8_t *pkt, size_t len,
+                                          csctp_tstamp now);
+
 /* Counters kept per endpoint. */
 typedef struct csctp_endpoint_stats {
   uint64_t pkts_in, pkts_out;
@@ -527,7 +542,8 @@ enum csctp_event_type {
   CSCTP_EV_SEND_FAILED,       /* a message could not be delivered */
   CSCTP_EV_PEER_ADDR_CHANGE,  /* a path changed state */
   CSCTP_EV_REMOTE_ERROR,      /* peer sent an ERROR chunk */
-  CSCTP_EV_SENDER_DRY         /* everything sent was acknowledged */
+  CSCTP_EV_SENDER_DRY,        /* everything sent was acknowledged */
+  CSCTP_EV_AUTHENTICATION     /* AUTH key use changed (RFC 6458 6.1.8) */
 };
 
 /* Why an association was lost (csctp_event.u.lost.reason). */
@@ -569,6 +585,10 @@ typedef struct csctp_event {
       uint16_t len;     /* bytes of the cause value in data */
       uint8_t data[64]; /* first bytes of the cause value */
     } remote_error;
+    struct {               /* AUTHENTICATION */
+      uint16_t keynumber;  /* shared key identifier concerned */
+      uint32_t indication; /* enum csctp_auth_indication */
+    } auth;
   } u;
 } csctp_event;
 
@@ -580,6 +600,73 @@ CSCTP_API size_t csctp_endpoint_poll_events(csctp_endpoint *ep,
 
 /* csctp_event_clear frees memory an event owns. Safe on any event. */
 CSCTP_API void csctp_event_clear(csctp_endpoint *ep, csctp_event *ev);
+
+/* ---- Authenticated chunks (RFC 4895) ----------------------------------- */
+
+/* HMAC identifiers, RFC 4895 3.3. */
+#define CSCTP_AUTH_HMAC_SHA1 1
+#define CSCTP_AUTH_HMAC_SHA256 3
+
+/* csctp_event.u.auth.indication (RFC 6458 6.1.8). */
+enum csctp_auth_indication {
+  CSCTP_AUTH_NEW_KEY = 1, /* the peer used this key id for the first time */
+  CSCTP_AUTH_NO_AUTH,     /* the peer does not support AUTH */
+  CSCTP_AUTH_FREE_KEY     /* a deactivated key is no longer used: delete it */
+};
+
+/* csctp_auth_enable makes ep offer AUTH (RANDOM, CHUNKS, HMAC-ALGO) in the
+ * INIT and INIT ACK of associations set up from now on (enable != 0), or
+ * stop offering it. Off by default. Returns 0 or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_auth_enable(csctp_endpoint *ep, int enable);
+
+/* csctp_auth_add_chunk adds chunk type to the list of chunks ep accepts only
+ * authenticated (RFC 6458 SCTP_AUTH_CHUNK), and enables AUTH. INIT, INIT
+ * ACK, SHUTDOWN COMPLETE and AUTH may not be listed (RFC 4895 3.2): they
+ * give CSCTP_ERR_INVAL. Returns 0, CSCTP_ERR_INVAL or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_auth_add_chunk(csctp_endpoint *ep, uint8_t type);
+
+/* csctp_auth_set_hmacs sets the HMAC identifiers ep asks peers to use, by
+ * preference (RFC 6458 SCTP_HMAC_IDENT). Default: HMAC-SHA256, HMAC-SHA1.
+ * The list must hold CSCTP_AUTH_HMAC_SHA1 (RFC 4895 6.1) and only ids we
+ * support. Returns 0, CSCTP_ERR_INVAL or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_auth_set_hmacs(csctp_endpoint *ep, const uint16_t *ids,
+                                   size_t n);
+
+/* Shared keys (RFC 4895 6.1, RFC 6458 8.1.18, 8.3.3-8.3.5). id 0 names the
+ * endpoint (its keys are copied into each association set up later),
+ * another id that association. Key 0, the empty key, exists and is active
+ * at first.
+ * csctp_auth_set_key adds or replaces key keyid (len <= 256; 0: a null
+ * key). csctp_auth_set_active_key makes keyid the key used for sending (it
+ * must exist and not be deactivated); csctp_auth_get_active_key reads it.
+ * csctp_auth_deactivate_key stops keyid being used for sending (not the
+ * active key; an association reports CSCTP_AUTH_FREE_KEY at once since it
+ * keeps no packet built with it). csctp_auth_delete_key forgets a
+ * deactivated key: AUTH chunks using it are no longer accepted.
+ * Each returns 0, CSCTP_ERR_NOT_FOUND (no such association or key),
+ * CSCTP_ERR_STATE (the association does not use AUTH; the key is active;
+ * deleting a key not deactivated), CSCTP_ERR_INVAL, CSCTP_ERR_LIMIT (more
+ * than 16 keys) or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_auth_set_key(csctp_endpoint *ep, csctp_assoc_id id,
+                                 uint16_t keyid, const uint8_t *key,
+                                 size_t len);
+CSCTP_API int csctp_auth_set_active_key(csctp_endpoint *ep, csctp_assoc_id id,
+                                        uint16_t keyid);
+CSCTP_API int csctp_auth_get_active_key(const csctp_endpoint *ep,
+                                        csctp_assoc_id id, uint16_t *keyid);
+CSCTP_API int csctp_auth_deactivate_key(csctp_endpoint *ep, csctp_assoc_id id,
+                                        uint16_t keyid);
+CSCTP_API int csctp_auth_delete_key(csctp_endpoint *ep, csctp_assoc_id id,
+                                    uint16_t keyid);
+
+/* csctp_auth_chunks writes the chunk types an association authenticates
+ * into types (up to max) and returns their number: peer != 0, those the
+ * peer asked us to authenticate (RFC 6458 SCTP_PEER_AUTH_CHUNKS); else
+ * those we accept only authenticated (SCTP_LOCAL_AUTH_CHUNKS; id 0: the
+ * endpoint's list). CSCTP_ERR_NOT_FOUND, or CSCTP_ERR_STATE when the
+ * association does not use AUTH. */
+CSCTP_API int csctp_auth_chunks(const csctp_endpoint *ep, csctp_assoc_id id,
+                                int peer, uint8_t *types, size_t max);
 
 /* ---- Logging ----------------------------------------------------------- */
 

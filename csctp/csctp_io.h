@@ -611,6 +611,11 @@ typedef struct csctp_notification {
       uint16_t cause_code;
       uint16_t reserved;
     } remote_error;
+    struct { /* CSCTP_EV_AUTHENTICATION (RFC 6458 6.1.8) */
+      uint16_t keynumber;
+      uint16_t reserved;
+      uint32_t indication; /* enum csctp_auth_indication */
+    } auth;
     uint8_t pad[64]; /* keeps the layout stable as members are added */
   } u;
 } csctp_notification;
@@ -655,7 +660,23 @@ enum csctp_sockopt {
   CSCTP_OPT_LINGER,          /* csctp_linger */
   CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, /* csctp_udpencaps */
   CSCTP_OPT_CONGESTION,             /* csctp_assoc_value: CSCTP_CC_* */
-  CSCTP_OPT_HEARTBEAT               /* csctp_assoc_value: HB.interval, ms */
+  CSCTP_OPT_HEARTBEAT,              /* csctp_assoc_value: HB.interval, ms */
+  /* Authenticated chunks (RFC 4895; RFC 6458 8.1.17-8.1.18, 8.2.3-8.2.4,
+   * 8.3.2-8.3.5). The endpoint options (AUTH_CHUNK, HMAC_IDENT,
+   * AUTH_SUPPORTED) given before bind / connect are kept by the socket
+   * and apply to its endpoint; the key options need a bound socket (else
+   * CSCTP_ERR_STATE) and act on the association when assoc_id names one
+   * (one-to-one: the connected association), else on the endpoint, whose
+   * keys new associations copy. */
+  CSCTP_OPT_AUTH_CHUNK,          /* csctp_authchunk; set only */
+  CSCTP_OPT_HMAC_IDENT,          /* csctp_hmacalgo */
+  CSCTP_OPT_AUTH_KEY,            /* csctp_authkey + key bytes; set only */
+  CSCTP_OPT_AUTH_ACTIVE_KEY,     /* csctp_authkeyid */
+  CSCTP_OPT_AUTH_DEACTIVATE_KEY, /* csctp_authkeyid; set only */
+  CSCTP_OPT_AUTH_DELETE_KEY,     /* csctp_authkeyid; set only */
+  CSCTP_OPT_PEER_AUTH_CHUNKS,    /* csctp_authchunks + room; get only */
+  CSCTP_OPT_LOCAL_AUTH_CHUNKS,   /* csctp_authchunks + room; get only */
+  CSCTP_OPT_AUTH_SUPPORTED       /* csctp_assoc_value (assoc_id 0): 0 / 1 */
 };
 /* CSCTP_OPT_CONGESTION (RFC 6458 has none) selects the congestion
  * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default), or
@@ -668,6 +689,56 @@ enum csctp_sockopt {
  * in ms, for every path; 0 turns heartbeats off. RFC 6458 sets it with
  * SCTP_PEER_ADDR_PARAMS (spp_hbinterval, SPP_HB_ENABLE / SPP_HB_DISABLE),
  * which is what the kernel transport uses. */
+
+/* The RFC 6458 names. */
+#define CSCTP_AUTH_CHUNK CSCTP_OPT_AUTH_CHUNK
+#define CSCTP_HMAC_IDENT CSCTP_OPT_HMAC_IDENT
+#define CSCTP_AUTH_KEY CSCTP_OPT_AUTH_KEY
+#define CSCTP_AUTH_ACTIVE_KEY CSCTP_OPT_AUTH_ACTIVE_KEY
+#define CSCTP_AUTH_DEACTIVATE_KEY CSCTP_OPT_AUTH_DEACTIVATE_KEY
+#define CSCTP_AUTH_DELETE_KEY CSCTP_OPT_AUTH_DELETE_KEY
+#define CSCTP_PEER_AUTH_CHUNKS CSCTP_OPT_PEER_AUTH_CHUNKS
+#define CSCTP_LOCAL_AUTH_CHUNKS CSCTP_OPT_LOCAL_AUTH_CHUNKS
+#define CSCTP_AUTH_SUPPORTED CSCTP_OPT_AUTH_SUPPORTED
+#define CSCTP_AUTHENTICATION_EVENT CSCTP_EV_AUTHENTICATION
+
+/* CSCTP_OPT_AUTH_CHUNK: a chunk type to accept only authenticated; not
+ * INIT, INIT ACK, SHUTDOWN COMPLETE or AUTH (CSCTP_ERR_INVAL). Enables
+ * AUTH. */
+typedef struct csctp_authchunk {
+  uint8_t chunk;
+} csctp_authchunk;
+
+/* CSCTP_OPT_HMAC_IDENT: HMAC ids by preference (CSCTP_AUTH_HMAC_SHA1 must
+ * be one; at most 4). */
+typedef struct csctp_hmacalgo {
+  uint32_t num_idents;
+  uint16_t idents[4];
+} csctp_hmacalgo;
+
+/* CSCTP_OPT_AUTH_KEY: len = sizeof(csctp_authkey) + keylength; at most
+ * 256 key bytes, 0 for a null key. */
+typedef struct csctp_authkey {
+  csctp_assoc_id assoc_id;
+  uint16_t keynumber;
+  uint16_t keylength;
+  uint8_t key[];
+} csctp_authkey;
+
+typedef struct csctp_authkeyid {
+  csctp_assoc_id assoc_id;
+  uint16_t keynumber;
+  uint16_t reserved;
+} csctp_authkeyid;
+
+/* CSCTP_OPT_PEER_AUTH_CHUNKS / _LOCAL_AUTH_CHUNKS: len = sizeof(header) +
+ * room for k chunk types; on return num_chunks is their number (may exceed
+ * k). CSCTP_ERR_STATE when the association does not use AUTH. */
+typedef struct csctp_authchunks {
+  csctp_assoc_id assoc_id;
+  uint32_t num_chunks;
+  uint8_t chunks[];
+} csctp_authchunks;
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

@@ -121,6 +121,7 @@ void csctp_endpoint_del(csctp_endpoint *ep) {
   csctp_free(&ep->mem, ep->events);
   csctp_free(&ep->mem, ep->laddrs);
   csctp_free(&ep->mem, ep->ctrl);
+  csctp_auth_ep_free(&ep->mem, ep->auth);
   csctp_mem mem = ep->mem;
   csctp_free(&mem, ep);
 }
@@ -438,6 +439,27 @@ static void ep_tie_tags(csctp_endpoint *ep, csctp_assoc *a, csctp_cookie *ck) {
   ck->peer_tie_tag = a->peer_tie_tag;
 }
 
+/* RFC 4895 6.1: our AUTH parameters for an INIT ACK, and the two key
+ * vectors for the cookie (6.3). In an INIT collision the Random Number of
+ * our INIT is reused, as its tag is (5.2.1). Returns 0, or CSCTP_ERR_PROTO
+ * when the peer's Random Number is not 32 bytes (6.1: abort). */
+static int ep_auth_answer(csctp_endpoint *ep, const csctp_assoc *in_setup,
+                          const csctp_init *init, csctp_cookie *ck) {
+  int pl = csctp_auth_peer_vec(init, ck->auth_peer);
+  if (pl < 0)
+    return pl;
+  int ll;
+  if (in_setup && in_setup->auth && in_setup->auth->local_len) {
+    ll = in_setup->auth->local_len;
+    memcpy(ck->auth_local, in_setup->auth->local_vec, (size_t)ll);
+  } else {
+    ll = csctp_auth_make_vec(ep, ck->auth_local);
+  }
+  ck->auth_local_len = ll > 0 ? (uint16_t)ll : 0;
+  ck->auth_peer_len = (uint16_t)pl;
+  return 0;
+}
+
 void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
                           const csctp_pkt_hdr *hdr, const csctp_init *init,
                           const csctp_addr *src, const csctp_addr *dst,
@@ -465,6 +487,14 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
   }
   ck.local_tag = ack.init_tag;
   ck.local_tsn = ack.init_tsn;
+  int in_setup = existing && (existing->state == CSCTP_STATE_COOKIE_WAIT ||
+                              existing->state == CSCTP_STATE_COOKIE_ECHOED);
+  if (csctp_auth_ep_enabled(ep) &&
+      ep_auth_answer(ep, in_setup ? existing : NULL, init, &ck) != 0) {
+    csctp_ep_send_ctrl(ep, src, hdr->src_port, init->init_tag, CSCTP_CT_ABORT,
+                       0, CSCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+    return;
+  }
   ack.a_rwnd = s->rcvbuf;
   ack.num_ostreams = ck.ostreams;
   ack.max_instreams = s->max_instreams;
@@ -488,7 +518,9 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
       csctp_pkt_begin(&b, ep->port, hdr->src_port, init->init_tag) != 0 ||
       csctp_put_init_begin(&b, CSCTP_CT_INIT_ACK, &ack, &off) != 0 ||
       csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, cookie, clen) != 0 ||
-      ep_put_local_addrs(ep, &b) != 0) {
+      ep_put_local_addrs(ep, &b) != 0 ||
+      (ck.auth_local_len &&
+       csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0)) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
@@ -511,7 +543,7 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
 
 /* What a packet holds, found by one pass over its chunk headers. */
 typedef struct ep_scan {
-  uint8_t first_type;
+  uint8_t first_type, second_type;
   int nchunks;   /* well-formed chunks, in front of any malformed one */
   size_t len;    /* their bytes: what is processed */
   int malformed; /* a malformed chunk follows them (6.10) */
@@ -546,6 +578,8 @@ static void ep_scan_chunks(const uint8_t *p, size_t len, ep_scan *sc) {
       break;
     }
     sc->len = len - it.left;
+    if (sc->nchunks == 1)
+      sc->second_type = (uint8_t)c.type;
     if (sc->nchunks++ == 0)
       sc->first_type = (uint8_t)c.type;
     switch (c.type) {
@@ -695,7 +729,7 @@ static void ep_stale_cookie(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
 static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
                                       const csctp_pkt_hdr *hdr,
                                       const csctp_tlv *c, const csctp_addr *src,
-                                      csctp_tstamp now) {
+                                      int authed, csctp_tstamp now) {
   csctp_cookie ck;
   ep_secret_tick(ep, now);
   if (ep_cookie_open(ep, c, now, &ck) != 0 || ck.local_port != ep->port ||
@@ -703,6 +737,10 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
     ep->stats.bad_cookie++; /* 5.1.5 (2): silently discard */
     return NULL;
   }
+  if (!authed && ck.auth_peer_len &&
+      csctp_auth_vec_lists(ck.auth_local, ck.auth_local_len,
+                           CSCTP_CT_COOKIE_ECHO))
+    return NULL; /* RFC 4895 6.3: listed, so only after an AUTH chunk */
   if (hdr->vtag != ck.local_tag) { /* 5.1.5 (3) */
     ep->stats.bad_vtag++;
     return NULL;
@@ -762,6 +800,9 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   if (rv == 0)
     rv = csctp_assoc_start(a, ck.peer_tsn, ck.peer_rwnd, ck.ostreams,
                            ck.istreams, now);
+  if (rv == 0) /* RFC 4895 6.1: keys from the vectors in the cookie */
+    rv = csctp_auth_assoc_setup(a, ck.auth_local, ck.auth_local_len,
+                                ck.auth_peer, ck.auth_peer_len);
   if (rv != 0) {
     csctp_assoc_free(a);
     return NULL;
@@ -769,6 +810,42 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->send_cookie_ack = 1;
   csctp_assoc_established(a, now);
   return a;
+}
+
+/* RFC 4895 6.3: AUTH first, COOKIE ECHO second. With an association for
+ * the packet, its keys judge the AUTH; without one, the key vectors in the
+ * cookie (and the endpoint's shared keys). Not authentic: discarded. */
+static void ep_on_auth_cookie_echo(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
+                                   const uint8_t *chunks, size_t clen,
+                                   const csctp_addr *src, const csctp_addr *dst,
+                                   csctp_tstamp now) {
+  csctp_tlv_iter it;
+  csctp_tlv auth, c;
+  csctp_cookie ck;
+  csctp_tlv_iter_init(&it, chunks, clen);
+  csctp_chunk_next(&it, &auth);
+  csctp_chunk_next(&it, &c);
+  ep_secret_tick(ep, now);
+  if (ep_cookie_open(ep, &c, now, &ck) != 0) {
+    ep->stats.bad_cookie++;
+    return;
+  }
+  csctp_assoc *a = csctp_ep_find_peer(ep, &ck.src, hdr->src_port);
+  for (size_t i = 0; !a && i < ck.naddrs; i++)
+    a = csctp_ep_find_peer(ep, &ck.addrs[i], hdr->src_port);
+  int ok = a && csctp_auth_on(a)
+               ? csctp_auth_on_chunk(a, &auth, chunks + clen)
+               : csctp_auth_check_with_vecs(
+                     ep, ck.auth_local, ck.auth_local_len, ck.auth_peer,
+                     ck.auth_peer_len, &auth, chunks + clen);
+  if (!ok)
+    return;
+  a = ep_on_cookie_echo(ep, hdr, &c, src, 1, now);
+  if (a && it.left > 0) {
+    if (a->auth)
+      a->auth->preverified = 1;
+    csctp_assoc_input(a, hdr, it.p, it.left, src, dst, 0, now);
+  }
 }
 
 /* 8.5.1 B, C: ABORT and SHUTDOWN COMPLETE may carry the peer's tag with
@@ -812,12 +889,17 @@ static void ep_dispatch(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
     return;
   }
   csctp_assoc *a = NULL;
+  if (sc->first_type == CSCTP_CT_AUTH &&
+      sc->second_type == CSCTP_CT_COOKIE_ECHO) {
+    ep_on_auth_cookie_echo(ep, hdr, chunks, clen, src, dst, now);
+    return;
+  }
   if (sc->first_type == CSCTP_CT_COOKIE_ECHO) {
     csctp_tlv_iter it;
     csctp_tlv c;
     csctp_tlv_iter_init(&it, chunks, clen);
     csctp_chunk_next(&it, &c);
-    a = ep_on_cookie_echo(ep, hdr, &c, src, now);
+    a = ep_on_cookie_echo(ep, hdr, &c, src, 0, now);
     if (a && it.left > 0)
       csctp_assoc_input(a, hdr, it.p, it.left, src, dst, 0, now);
     return;

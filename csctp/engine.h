@@ -6,6 +6,7 @@
 
 #include "csctp.h"
 
+#include "auth.h"
 #include "chunk.h"
 #include "cookie.h"
 #include "htab.h"
@@ -140,6 +141,8 @@ struct csctp_assoc {
   uint64_t spurious_retransmits, tail_loss_probes, fast_recoveries;
   uint64_t data_chunks_out, data_chunks_in, dup_tsns_in;
   uint64_t pkts_out, pkts_in;
+
+  csctp_auth_assoc *auth; /* RFC 4895 (auth.h); NULL without AUTH */
 };
 
 struct csctp_endpoint {
@@ -190,6 +193,8 @@ struct csctp_endpoint {
   csctp_log_fn log;
   void *log_ud;
   csctp_endpoint_stats stats;
+
+  csctp_auth_ep *auth; /* RFC 4895 configuration (auth.h), made on use */
 };
 
 /* ---- endpoint.c ---- */

@@ -125,6 +125,11 @@ struct csctp_sock {
   int partial_notif;      /* mid-notification read */
   csctp_linger linger;
   uint16_t remote_udp_port;        /* 0: stack default */
+  struct {                  /* AUTH options given before bind (RFC 4895) */
+    uint8_t on, nhmacs, set_hmacs;
+    uint8_t chunks[32]; /* bitmap */
+    uint16_t hmacs[4];
+  } auth;
   void *user;                      /* csctp_sock_set_user */
   int ready_mask;                  /* queued in st's ready list */
   csctp_sock *rdy_next, *rdy_prev; /* in st's ready list */

@@ -41,6 +41,8 @@
 
 #include <linux/sctp.h>
 
+#define CSCTP_AUTH_MAX_KEY_BYTES 256 /* as the userland engine */
+
 #ifndef SOL_SCTP
 #define SOL_SCTP 132
 #endif
@@ -920,6 +922,19 @@ static int io_k_on_notif(io_ksock *k) {
     n.assoc_id = (csctp_assoc_id)de.sender_dry_assoc_id;
     break;
   }
+  case SCTP_AUTHENTICATION_EVENT: { /* RFC 6458 6.1.8 */
+    struct sctp_authkey_event ae;
+    memset(&ae, 0, sizeof ae);
+    memcpy(&ae, b, len < sizeof ae ? len : sizeof ae);
+    n.type = CSCTP_EV_AUTHENTICATION;
+    n.assoc_id = (csctp_assoc_id)ae.auth_assoc_id;
+    n.u.auth.keynumber = ae.auth_keynumber;
+    n.u.auth.indication =
+        ae.auth_indication == SCTP_AUTH_NEW_KEY    ? CSCTP_AUTH_NEW_KEY
+        : ae.auth_indication == SCTP_AUTH_FREE_KEY ? CSCTP_AUTH_FREE_KEY
+                                                   : CSCTP_AUTH_NO_AUTH;
+    break;
+  }
   default:
     return 0;
   }
@@ -1366,7 +1381,7 @@ int io_ksock_next_notification(io_ksock *k, csctp_notification *n,
 }
 
 int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
-  if (!k || type == 0 || type > CSCTP_EV_SENDER_DRY)
+  if (!k || type == 0 || type > CSCTP_EV_AUTHENTICATION)
     return CSCTP_ERR_INVAL;
   uint16_t kt = 0;
   switch (type) {
@@ -1384,6 +1399,9 @@ int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
     break;
   case CSCTP_EV_SENDER_DRY:
     kt = SCTP_SENDER_DRY_EVENT;
+    break;
+  case CSCTP_EV_AUTHENTICATION:
+    kt = SCTP_AUTHENTICATION_EVENT;
     break;
   default: /* association changes: always subscribed in the kernel */
     break;
@@ -1577,6 +1595,9 @@ int io_ksock_set_paddrparams(io_ksock *k, const io_kpaddrparams *p) {
       return CSCTP_ERR_INVAL;                                                  \
   } while (0)
 
+static int io_k_auth_setopt(io_ksock *k, int opt, const void *val, size_t len);
+static int io_k_auth_getopt(io_ksock *k, int opt, void *val, size_t *len);
+
 int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
   if (!k || (!val && len))
     return CSCTP_ERR_INVAL;
@@ -1746,7 +1767,7 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
   case CSCTP_OPT_PEER_ADDR_INFO:
     return -EOPNOTSUPP;
   default:
-    return -ENOPROTOOPT;
+    return io_k_auth_setopt(k, opt, val, len);
   }
 }
 
@@ -1789,6 +1810,175 @@ static void io_k_paddrinfo(const void *kpi, csctp_path_status *ps) {
   ps->mtu = mtu;
   ps->srtt = (csctp_tstamp)srtt * CSCTP_MILLISECONDS;
   ps->rto = (csctp_tstamp)rto * CSCTP_MILLISECONDS;
+}
+
+/* ---- AUTH options (RFC 4895) on Linux's SCTP_AUTH_* ------------------- */
+
+/* Our AUTH option numbers to Linux's; 0 when the kernel headers lack it. */
+static int io_k_auth_name(int opt) {
+  switch (opt) {
+  case CSCTP_OPT_AUTH_CHUNK:
+    return SCTP_AUTH_CHUNK;
+  case CSCTP_OPT_HMAC_IDENT:
+    return SCTP_HMAC_IDENT;
+  case CSCTP_OPT_AUTH_KEY:
+    return SCTP_AUTH_KEY;
+  case CSCTP_OPT_AUTH_ACTIVE_KEY:
+    return SCTP_AUTH_ACTIVE_KEY;
+  case CSCTP_OPT_AUTH_DELETE_KEY:
+    return SCTP_AUTH_DELETE_KEY;
+  case CSCTP_OPT_PEER_AUTH_CHUNKS:
+    return SCTP_PEER_AUTH_CHUNKS;
+  case CSCTP_OPT_LOCAL_AUTH_CHUNKS:
+    return SCTP_LOCAL_AUTH_CHUNKS;
+#ifdef SCTP_AUTH_DEACTIVATE_KEY
+  case CSCTP_OPT_AUTH_DEACTIVATE_KEY:
+    return SCTP_AUTH_DEACTIVATE_KEY;
+#endif
+#ifdef SCTP_AUTH_SUPPORTED
+  case CSCTP_OPT_AUTH_SUPPORTED:
+    return SCTP_AUTH_SUPPORTED;
+#endif
+  default:
+    return 0;
+  }
+}
+
+static int io_k_auth_setopt(io_ksock *k, int opt, const void *val, size_t len) {
+  int name = io_k_auth_name(opt);
+  if (!name)
+    return -ENOPROTOOPT;
+  uint8_t buf[sizeof(struct sctp_authkey) + CSCTP_AUTH_MAX_KEY_BYTES];
+  size_t kl = 0;
+  csctp_assoc_id id = 0;
+  switch (opt) {
+  case CSCTP_OPT_AUTH_CHUNK: {
+    IO_K_NEED(csctp_authchunk);
+    struct sctp_authchunk c = {((const csctp_authchunk *)val)->chunk};
+    return io_k_setopt(k->fd, name, &c, sizeof c);
+  }
+  case CSCTP_OPT_HMAC_IDENT: {
+    IO_K_NEED(csctp_hmacalgo);
+    csctp_hmacalgo v;
+    memcpy(&v, val, sizeof v);
+    if (v.num_idents == 0 || v.num_idents > 4)
+      return CSCTP_ERR_INVAL;
+    struct sctp_hmacalgo *h = (struct sctp_hmacalgo *)buf;
+    h->shmac_num_idents = v.num_idents;
+    memcpy(buf + sizeof *h, v.idents, 2 * v.num_idents);
+    return io_k_setopt(k->fd, name, buf,
+                       (socklen_t)(sizeof *h + 2 * v.num_idents));
+  }
+  case CSCTP_OPT_AUTH_KEY: {
+    csctp_authkey v;
+    if (len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (len != sizeof v + v.keylength || v.keylength > CSCTP_AUTH_MAX_KEY_BYTES)
+      return CSCTP_ERR_INVAL;
+    struct sctp_authkey *ak = (struct sctp_authkey *)buf;
+    ak->sca_assoc_id = io_k_sid(k, v.assoc_id);
+    ak->sca_keynumber = v.keynumber;
+    ak->sca_keylength = v.keylength;
+    memcpy(buf + sizeof *ak, (const uint8_t *)val + sizeof v, v.keylength);
+    kl = sizeof *ak + v.keylength;
+    id = v.assoc_id;
+    break;
+  }
+  case CSCTP_OPT_AUTH_ACTIVE_KEY:
+  case CSCTP_OPT_AUTH_DEACTIVATE_KEY:
+  case CSCTP_OPT_AUTH_DELETE_KEY: {
+    IO_K_NEED(csctp_authkeyid);
+    csctp_authkeyid v;
+    memcpy(&v, val, sizeof v);
+    struct sctp_authkeyid ki;
+    memset(&ki, 0, sizeof ki);
+    ki.scact_assoc_id = io_k_sid(k, v.assoc_id);
+    ki.scact_keynumber = v.keynumber;
+    memcpy(buf, &ki, sizeof ki);
+    kl = sizeof ki;
+    id = v.assoc_id;
+    break;
+  }
+  case CSCTP_OPT_AUTH_SUPPORTED: {
+    IO_K_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    struct sctp_assoc_value av = {0, v.value != 0};
+    return io_k_setopt(k->fd, name, &av, sizeof av);
+  }
+  default:
+    return -EOPNOTSUPP; /* the chunk lists are get only */
+  }
+  if (setsockopt(k->fd, SOL_SCTP, name, buf, (socklen_t)kl) < 0)
+    return io_k_opt_err(k, id, errno);
+  return 0;
+}
+
+static int io_k_auth_getopt(io_ksock *k, int opt, void *val, size_t *len) {
+  int name = io_k_auth_name(opt);
+  if (!name)
+    return -ENOPROTOOPT;
+  uint8_t buf[sizeof(struct sctp_authchunks) + 256];
+  socklen_t l = sizeof buf;
+  memset(buf, 0, sizeof buf);
+  switch (opt) {
+  case CSCTP_OPT_HMAC_IDENT: {
+    IO_K_ROOM(csctp_hmacalgo);
+    if (getsockopt(k->fd, SOL_SCTP, name, buf, &l) < 0)
+      return io_k_errno(errno);
+    csctp_hmacalgo v;
+    memset(&v, 0, sizeof v);
+    const struct sctp_hmacalgo *h = (const struct sctp_hmacalgo *)buf;
+    v.num_idents = h->shmac_num_idents > 4 ? 4 : h->shmac_num_idents;
+    memcpy(v.idents, buf + sizeof *h, 2 * v.num_idents);
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_AUTH_ACTIVE_KEY: {
+    IO_K_ROOM(csctp_authkeyid);
+    csctp_authkeyid v;
+    memcpy(&v, val, sizeof v);
+    struct sctp_authkeyid ki;
+    memset(&ki, 0, sizeof ki);
+    ki.scact_assoc_id = io_k_sid(k, v.assoc_id);
+    l = sizeof ki;
+    if (getsockopt(k->fd, SOL_SCTP, name, &ki, &l) < 0)
+      return io_k_opt_err(k, v.assoc_id, errno);
+    v.keynumber = ki.scact_keynumber;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_PEER_AUTH_CHUNKS:
+  case CSCTP_OPT_LOCAL_AUTH_CHUNKS: {
+    csctp_authchunks v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    struct sctp_authchunks *ac = (struct sctp_authchunks *)buf;
+    ac->gauth_assoc_id = io_k_sid(k, v.assoc_id);
+    if (getsockopt(k->fd, SOL_SCTP, name, buf, &l) < 0)
+      return io_k_opt_err(k, v.assoc_id, errno);
+    size_t room = *len - sizeof v, n = ac->gauth_number_of_chunks;
+    v.num_chunks = (uint32_t)n;
+    memcpy(val, &v, sizeof v);
+    memcpy((uint8_t *)val + sizeof v, buf + sizeof *ac, n < room ? n : room);
+    *len = sizeof v + (n < room ? n : room);
+    return 0;
+  }
+  case CSCTP_OPT_AUTH_SUPPORTED: {
+    IO_K_ROOM(csctp_assoc_value);
+    struct sctp_assoc_value av = {0, 0};
+    l = sizeof av;
+    if (getsockopt(k->fd, SOL_SCTP, name, &av, &l) < 0)
+      return io_k_errno(errno);
+    csctp_assoc_value v = {0, av.assoc_value};
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  default:
+    return -EOPNOTSUPP; /* set only */
+  }
 }
 
 int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
@@ -1984,7 +2174,7 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
     return 0;
   }
   default:
-    return -ENOPROTOOPT;
+    return io_k_auth_getopt(k, opt, val, len);
   }
 }
 

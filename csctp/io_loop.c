@@ -177,6 +177,9 @@ static int io_null_open(io_transport **out, const csctp_mem *mem) {
   return 0;
 }
 
+static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len);
+
 static void io_log(csctp_stack *st, const char *msg) {
   if (st->cfg.log)
     st->cfg.log(msg, st->cfg.log_user_data);
@@ -246,6 +249,10 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   }
   if (cfg->transport == CSCTP_TRANSPORT_UDP) {
     err = io_udp_open(&st->tr, cfg, &st->mem);
+    if (err == 0) {
+      st->tr->unreach = io_on_unreach;
+      st->tr->unreach_ud = st;
+    }
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
 #if IO_KERNEL_SUPPORTED
     err = csctp_kernel_probe();
@@ -1190,6 +1197,27 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
     iep->refs++; /* held until kicked */
   } else {
     io_ep_kick(iep);
+  }
+}
+
+/* The transport saw an ICMP "port unreachable" for a datagram to dst
+ * quoting pkt: the endpoint that sent it (the quoted source port) judges
+ * it (csctp_endpoint_icmp_unreach); a dial in progress fails now. */
+static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len) {
+  csctp_stack *st = ud;
+  uint16_t sport, dport;
+  if (csctp_pkt_ports(pkt, len, &sport, &dport) != 0)
+    return;
+  io_ep *iep = io_ep_find(st, sport);
+  if (!iep)
+    return;
+  csctp_tstamp now = csctp_now();
+  if (csctp_endpoint_icmp_unreach(iep->ep, dst, pkt, len, now) > 0) {
+    iep->refs++; /* as io_demux: held while kicked */
+    io_ep_collect(iep, now);
+    io_ep_kick(iep);
+    io_ep_unref(iep);
   }
 }
 

@@ -320,6 +320,7 @@ static int io_sock_spawn(csctp_sock *s, io_assoc *a, csctp_sock **out) {
   ns->subs = s->subs;
   ns->linger = s->linger;
   ns->remote_udp_port = s->remote_udp_port;
+  ns->auth = s->auth;
   ns->accepted = 1;
   io_sock_link_ep(ns, s->iep);
   ns->assoc = a;
@@ -419,6 +420,10 @@ static void io_sock_notify(csctp_sock *s, const csctp_event *ev, int due_now) {
   case CSCTP_EV_REMOTE_ERROR:
     n->u.remote_error.cause_code = ev->u.remote_error.cause_code;
     break;
+  case CSCTP_EV_AUTHENTICATION:
+    n->u.auth.keynumber = ev->u.auth.keynumber;
+    n->u.auth.indication = ev->u.auth.indication;
+    break;
   default:
     break;
   }
@@ -440,7 +445,7 @@ void io_sock_event(csctp_sock *s, const csctp_event *ev) {
 
 CSCTP_API int csctp_sock_subscribe(csctp_sock *s, uint32_t type, int on) {
   IO_K(s, io_ksock_subscribe(s->k, type, on));
-  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_SENDER_DRY)
+  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_AUTHENTICATION)
     return CSCTP_ERR_INVAL;
   if (on)
     s->subs |= 1u << type;
@@ -675,10 +680,27 @@ void io_sock_assoc_ended(csctp_sock *s, io_assoc *a) {
 
 /* ---- Bind, listen, connect, accept ------------------------------------- */
 
+/* The AUTH options given before bind go to the new endpoint. */
+static int io_sock_auth_apply(csctp_sock *s, csctp_endpoint *ep) {
+  int r = 0;
+  if (s->auth.on)
+    r = csctp_auth_enable(ep, 1);
+  for (int t = 0; r == 0 && t < 256; t++)
+    if (s->auth.chunks[t >> 3] & (1u << (t & 7)))
+      r = csctp_auth_add_chunk(ep, (uint8_t)t);
+  if (r == 0 && s->auth.set_hmacs)
+    r = csctp_auth_set_hmacs(ep, s->auth.hmacs, s->auth.nhmacs);
+  return r;
+}
+
 static int io_sock_bind(csctp_sock *s, uint16_t port, const csctp_addr *addrs,
                         size_t n, int wildcard) {
   io_ep *iep;
   int r = io_ep_new(s->st, port, &s->settings, &iep);
+  if (r == 0 && (r = io_sock_auth_apply(s, iep->ep)) != 0) {
+    iep->refs = 1;
+    io_ep_unref(iep);
+  }
   if (r != 0)
     return r;
   iep->wildcard = wildcard || n == 0;
@@ -1257,6 +1279,193 @@ static int io_opt_store(csctp_sock *s, io_assoc *a, const csctp_settings *set) {
 
 #define IO_MS(ns) ((uint32_t)((ns) / CSCTP_MILLISECONDS))
 
+/* ---- AUTH options (RFC 4895, RFC 6458 8.1.17-18, 8.2.3-4, 8.3.2-5) ---- */
+
+/* The engine association a key option names (0: the endpoint). */
+static int io_auth_target(csctp_sock *s, csctp_assoc_id id,
+                          csctp_assoc_id *eid) {
+  io_assoc *a;
+  int r = io_opt_target(s, id, &a);
+  if (r != 0)
+    return r;
+  if (!s->iep)
+    return CSCTP_ERR_STATE; /* keys live in an endpoint: bind first */
+  *eid = a ? a->id : 0;
+  return 0;
+}
+
+static int io_sock_auth_keyid_op(csctp_sock *s, int opt, const void *val,
+                                 size_t len) {
+  csctp_authkeyid v;
+  csctp_assoc_id eid;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  int r = io_auth_target(s, v.assoc_id, &eid);
+  if (r != 0)
+    return r;
+  if (opt == CSCTP_OPT_AUTH_ACTIVE_KEY)
+    r = csctp_auth_set_active_key(s->iep->ep, eid, v.keynumber);
+  else if (opt == CSCTP_OPT_AUTH_DEACTIVATE_KEY)
+    r = csctp_auth_deactivate_key(s->iep->ep, eid, v.keynumber);
+  else
+    r = csctp_auth_delete_key(s->iep->ep, eid, v.keynumber);
+  io_ep_kick_sock(s->iep, s); /* an event may be queued */
+  return r;
+}
+
+static int io_sock_auth_setopt(csctp_sock *s, int opt, const void *val,
+                               size_t len) {
+  csctp_endpoint *ep = s->iep ? s->iep->ep : NULL;
+  switch (opt) {
+  case CSCTP_OPT_AUTH_CHUNK: {
+    csctp_authchunk v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (v.chunk == 1 || v.chunk == 2 || v.chunk == 14 || v.chunk == 15)
+      return CSCTP_ERR_INVAL; /* RFC 4895 3.2 */
+    int r = ep ? csctp_auth_add_chunk(ep, v.chunk) : 0;
+    if (r == 0) {
+      s->auth.chunks[v.chunk >> 3] |= (uint8_t)(1u << (v.chunk & 7));
+      s->auth.on = 1;
+    }
+    return r;
+  }
+  case CSCTP_OPT_HMAC_IDENT: {
+    csctp_hmacalgo v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (v.num_idents == 0 || v.num_idents > 4)
+      return CSCTP_ERR_INVAL;
+    int r = 0, sha1 = 0;
+    for (uint32_t i = 0; i < v.num_idents; i++) { /* RFC 4895 6.1, Table 2 */
+      uint16_t id = v.idents[i];
+      sha1 |= id == CSCTP_AUTH_HMAC_SHA1;
+      if (id != CSCTP_AUTH_HMAC_SHA1 && id != CSCTP_AUTH_HMAC_SHA256)
+        r = CSCTP_ERR_INVAL;
+      for (uint32_t j = 0; j < i; j++)
+        if (v.idents[j] == id)
+          r = CSCTP_ERR_INVAL;
+    }
+    if (r == 0 && !sha1)
+      r = CSCTP_ERR_INVAL;
+    if (r == 0 && ep)
+      r = csctp_auth_set_hmacs(ep, v.idents, v.num_idents);
+    if (r == 0) {
+      memcpy(s->auth.hmacs, v.idents, sizeof s->auth.hmacs);
+      s->auth.nhmacs = (uint8_t)v.num_idents;
+      s->auth.set_hmacs = 1;
+    }
+    return r;
+  }
+  case CSCTP_OPT_AUTH_SUPPORTED: {
+    csctp_assoc_value v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (v.assoc_id != 0)
+      return CSCTP_ERR_INVAL;
+    int r = ep ? csctp_auth_enable(ep, v.value != 0) : 0;
+    if (r == 0)
+      s->auth.on = v.value != 0;
+    return r;
+  }
+  case CSCTP_OPT_AUTH_KEY: {
+    csctp_authkey v;
+    csctp_assoc_id eid;
+    if (len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (len != sizeof v + v.keylength)
+      return CSCTP_ERR_INVAL;
+    int r = io_auth_target(s, v.assoc_id, &eid);
+    if (r != 0)
+      return r;
+    return csctp_auth_set_key(ep, eid, v.keynumber,
+                              (const uint8_t *)val + sizeof v, v.keylength);
+  }
+  case CSCTP_OPT_AUTH_ACTIVE_KEY:
+  case CSCTP_OPT_AUTH_DEACTIVATE_KEY:
+  case CSCTP_OPT_AUTH_DELETE_KEY:
+    return io_sock_auth_keyid_op(s, opt, val, len);
+  default:
+    return -ENOPROTOOPT;
+  }
+}
+
+static int io_sock_auth_getopt(csctp_sock *s, int opt, void *val, size_t *len) {
+  switch (opt) {
+  case CSCTP_OPT_HMAC_IDENT: {
+    csctp_hmacalgo v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memset(&v, 0, sizeof v);
+    if (s->auth.set_hmacs) {
+      v.num_idents = s->auth.nhmacs;
+      memcpy(v.idents, s->auth.hmacs, sizeof v.idents);
+    } else { /* the engine's default */
+      v.num_idents = 2;
+      v.idents[0] = CSCTP_AUTH_HMAC_SHA256;
+      v.idents[1] = CSCTP_AUTH_HMAC_SHA1;
+    }
+    *len = sizeof v;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_AUTH_SUPPORTED: {
+    csctp_assoc_value v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memset(&v, 0, sizeof v);
+    v.value = s->auth.on;
+    *len = sizeof v;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_AUTH_ACTIVE_KEY: {
+    csctp_authkeyid v;
+    csctp_assoc_id eid;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    int r = io_auth_target(s, v.assoc_id, &eid);
+    if (r == 0)
+      r = csctp_auth_get_active_key(s->iep->ep, eid, &v.keynumber);
+    if (r != 0)
+      return r;
+    *len = sizeof v;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_PEER_AUTH_CHUNKS:
+  case CSCTP_OPT_LOCAL_AUTH_CHUNKS: {
+    csctp_authchunks v;
+    csctp_assoc_id eid;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    int r = io_auth_target(s, v.assoc_id, &eid);
+    if (r != 0)
+      return r;
+    if (opt == CSCTP_OPT_PEER_AUTH_CHUNKS && eid == 0)
+      return -ENOTCONN;
+    size_t room = *len - sizeof v;
+    r = csctp_auth_chunks(s->iep->ep, eid, opt == CSCTP_OPT_PEER_AUTH_CHUNKS,
+                          (uint8_t *)val + sizeof v, room);
+    if (r < 0)
+      return r;
+    v.num_chunks = (uint32_t)r;
+    memcpy(val, &v, sizeof v);
+    *len = sizeof v + ((size_t)r < room ? (size_t)r : room);
+    return 0;
+  }
+  default:
+    return -ENOPROTOOPT;
+  }
+}
+
 CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
                                size_t len) {
   IO_K(s, io_ksock_setsockopt(s->k, opt, val, len));
@@ -1438,9 +1647,11 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
   }
   case CSCTP_OPT_STATUS:
   case CSCTP_OPT_PEER_ADDR_INFO:
+  case CSCTP_OPT_PEER_AUTH_CHUNKS:
+  case CSCTP_OPT_LOCAL_AUTH_CHUNKS:
     return -EOPNOTSUPP;
   default:
-    return -ENOPROTOOPT;
+    return io_sock_auth_setopt(s, opt, val, len);
   }
 #undef IO_NEED
 }
@@ -1621,7 +1832,7 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     return 0;
   }
   default:
-    return -ENOPROTOOPT;
+    return io_sock_auth_getopt(s, opt, val, len);
   }
 #undef IO_ROOM
 #undef IO_ASSOC_IN

@@ -85,6 +85,12 @@ struct io_transport {
    * no fd is readable, so the caller must call it again soon. */
   size_t rx_pending;
   io_transport_stats stats;
+  /* ICMP "port unreachable" for a datagram sent to dst (io_udp.c, with
+   * IP_RECVERR): the transport calls unreach, when set, with the quoted
+   * SCTP packet (pkt, len bytes). */
+  void (*unreach)(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                  size_t len);
+  void *unreach_ud;
 };
 
 /* Openers: store a transport in *out and return 0, or return a negated

@@ -15,6 +15,9 @@
 #include "io_transport.h"
 
 #include <errno.h>
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stdlib.h>
@@ -106,6 +109,56 @@ static size_t io_udp_local(struct msghdr *mh, csctp_addr *local) {
     }
   }
   return seg;
+}
+
+/* io_udp_icmp drains the socket's error queue (IP_RECVERR / IPV6_RECVERR)
+ * and hands each ICMP "port unreachable" to t->unreach with the quoted
+ * datagram: the SCTP packet we sent (RFC 6951 5.5). */
+static void io_udp_icmp(io_transport *t, int fd) {
+#ifndef __linux__
+  (void)t;
+  (void)fd;
+#else
+  for (int i = 0; i < IO_BATCH; i++) {
+    uint8_t quoted[64]; /* the common header and an INIT's first fields */
+    union {
+      char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+                          sizeof(struct sockaddr_in6))];
+      struct cmsghdr align;
+    } ctl;
+    struct sockaddr_storage name;
+    struct iovec iov = {quoted, sizeof quoted};
+    struct msghdr mh;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_name = &name;
+    mh.msg_namelen = sizeof name;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctl.buf;
+    mh.msg_controllen = sizeof ctl.buf;
+    ssize_t n = recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT);
+    if (n < 0)
+      return;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+      struct sock_extended_err ee;
+      if (!((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+        continue;
+      memcpy(&ee, CMSG_DATA(c), sizeof ee);
+      int port_unreach = (ee.ee_origin == SO_EE_ORIGIN_ICMP &&
+                          ee.ee_type == 3 && ee.ee_code == 3) ||
+                         (ee.ee_origin == SO_EE_ORIGIN_ICMP6 &&
+                          ee.ee_type == 1 && ee.ee_code == 4);
+      csctp_addr dst;
+      uint16_t dport = 0;
+      if (port_unreach && t->unreach &&
+          io_sockaddr_to_addr(&dst, &name, &dport) == 0) {
+        dst.port = dport;
+        t->unreach(t->unreach_ud, &dst, quoted, (size_t)n);
+      }
+    }
+  }
+#endif
 }
 
 /* io_udp_source checks and converts the source of received datagram i into
@@ -226,6 +279,7 @@ static int io_udp_recv_gro(io_udp *u, int which, io_pkt *pkts, size_t n) {
 
 static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
   io_udp *u = (io_udp *)t;
+  io_udp_icmp(t, t->fds[which]);
   if (n > IO_BATCH)
     n = IO_BATCH;
   if (u->gro)
@@ -478,6 +532,9 @@ static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
     sin->sin_port = htons(port);
     sl = sizeof *sin;
     (void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+#ifdef IP_RECVERR /* ICMP errors reach io_udp_icmp */
+    (void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+#endif
   } else {
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
     sin6->sin6_family = AF_INET6;
@@ -485,6 +542,9 @@ static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
     sl = sizeof *sin6;
     (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+#ifdef IPV6_RECVERR
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+#endif
   }
   io_set_bufsizes(fd, cfg);
   if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {

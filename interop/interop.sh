@@ -4,7 +4,8 @@
 #   2. the peers and the csctp driver (interop/build.sh);
 #   3. run.sh -c -O csctp for csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp,
 #      every test (bulk: 50 MiB each way), plus 100 concurrent associations
-#      csctp -> usrsctp server (many-100); every pair captured and checked
+#      csctp -> usrsctp server (many-100) and, between csctp and usrsctp, the
+#      RFC 4895 AUTH test (auth); every pair captured and checked
 #      with tshark (capture/check.sh);
 #   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
 #      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
@@ -102,6 +103,10 @@ for pair in $pairs; do
 	if [[ $c == csctp && $s == usrsctp ]] && ((many > 0)); then
 		tests+=" many-$many"
 	fi
+	# RFC 4895 AUTH: usrsctp supports it, pion does not.
+	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
+		tests+=" auth"
+	fi
 	echo "== interop: $c -> $s ($tests)"
 	INTEROP_BIN=$bin "$here/run.sh" -c -O csctp -b "$bulk" -p "$port" -o "$out" -t "${tests// /,}" "$pair" \
 		2>&1 | tee "$out/$c-$s.log"
@@ -182,6 +187,13 @@ cell() {
 	send-c2s) txt+=" · ${sm} MB/s" ;;
 	send-s2c) txt+=" · ${cm} MB/s" ;;
 	echo | restart | many*) txt+=" · ${cm} MB/s echoed" ;;
+	auth)
+		# run.sh lists the AUTH chunks per side: "  auth SIDE hmac_id=H key_id=K chunks=N"
+		local a
+		a=$(grep -E '^  auth (client|server) hmac_id=[0-9]+ key_id=[0-9]+ ' "$d/$c-$s.log" 2>/dev/null |
+			awk '{ sub("hmac_id=", "", $3); sub("chunks=", "", $5); printf "%s%s %s× HMAC id %s", sep, $2, $5, $3; sep = ", " }')
+		txt+=" · ${cm} MB/s echoed · AUTH before DATA: ${a:-not captured}"
+		;;
 	esac
 	case $t in
 	shutdown-by-server | abort-by-client | abort-by-server) txt+=" · $cc / $sc" ;;
@@ -216,6 +228,7 @@ desc() {
 	abort-by-server) echo "server ABORTs after receiving 50 messages; client must see peer-abort" ;;
 	restart) echo "client vanishes, comes back from the same UDP/SCTP ports (RFC 9260 5.2); server must report 1 restart" ;;
 	many) echo "8 concurrent associations, 50 messages each, echoed" ;;
+	auth) echo "RFC 4895 AUTH on both sides, each accepting DATA only authenticated: echo of 100 plan messages; AUTH chunks per side and HMAC id from the capture" ;;
 	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
 	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;
 	esac
@@ -244,6 +257,7 @@ mkdir -p "$(dirname "$doc")"
 	echo
 	tests_all="$ALL"
 	((many > 0)) && tests_all+=" many-$many"
+	tests_all+=" auth"
 	for t in $tests_all wire-check; do
 		printf '| `%s` |' "$t"
 		for pair in $pairs; do

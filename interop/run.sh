@@ -13,13 +13,20 @@
 #   -p UDPPORT      server UDP encapsulation port (default 29899)
 #   -b BYTES        bulk size (default 50m)
 #   -k              keep captures that passed the wire check (default: delete)
+#   -r CHUNKS       with -c: the chunk types the capture must hold (default
+#                   INIT,...,ABORT: every test's; e.g. -t auth needs no ABORT)
 #   -O NAME         the implementation under test (e.g. csctp): with -c, the
 #                   wire check fails only on what NAME sent (the peer's own
 #                   wire errors are reported as PEER_ISSUE) and requires NAME
 #                   to have sent every chunk type its role implies
 #
 # Tests: the list below, plus many-N (N concurrent associations, like many,
-# with messages of at most 64 KiB).
+# with messages of at most 64 KiB), and auth: echo with RFC 4895 AUTH on
+# both sides, each accepting DATA (type 0) only authenticated (-auth-chunks
+# 0) (csctp asks for HMAC-SHA-256 first, then SHA-1); with -c, pass
+# -r ...,AUTH so that the capture must hold AUTH chunks; their HMAC ids and
+# key ids are listed per side (the HMAC-ALGO lists of INIT / INIT ACK show
+# as hmac_id=3,1 with no key id).
 # Needs build/interop/usrsctp-peer and build/interop/pion-peer (interop/build.sh).
 # Ends with "N passed, M failed"; exit 1 if any test failed.
 set -uo pipefail
@@ -35,9 +42,10 @@ keep=0
 only=""
 under_test=""
 bulk=50m
+required=INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT
 TESTS="echo send-c2s send-s2c bulk-c2s bulk-s2c shutdown-by-server abort-by-client abort-by-server restart many"
 
-while getopts "ckt:o:p:b:O:h" o; do
+while getopts "ckt:o:p:b:O:r:h" o; do
 	case $o in
 	c) capture=1 ;;
 	k) keep=1 ;;
@@ -46,11 +54,12 @@ while getopts "ckt:o:p:b:O:h" o; do
 	p) port=$OPTARG ;;
 	b) bulk=$OPTARG ;;
 	O) under_test=$OPTARG ;;
-	*) sed -n '2,27p' "$0"; exit 2 ;;
+	r) required=$OPTARG ;;
+	*) sed -n '2,33p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-(($# > 0)) || { sed -n '2,27p' "$0"; exit 2; }
+(($# > 0)) || { sed -n '2,33p' "$0"; exit 2; }
 [[ -n $only ]] && TESTS=$only
 mkdir -p "$out"
 
@@ -174,6 +183,9 @@ run_pair() {
 		many)
 			run_one $t "$c" "$s" "-scenario echo -assocs 8 -expect-close peer-shutdown" \
 				"-scenario ping -count 50 -streams 4 -many 8" ;;
+		auth)
+			run_one $t "$c" "$s" "-scenario echo -unordered 4 -auth-chunks 0 -expect-close peer-shutdown" \
+				"-scenario ping -count 100 ${PLAN[*]} -auth-chunks 0 -expect-close shutdown" ;;
 		many-[0-9]*)
 			local n=${t#many-}
 			run_one $t "$c" "$s" "-scenario echo -assocs $n -expect-close peer-shutdown -timeout 180" \
@@ -195,6 +207,14 @@ for pair in "$@"; do
 		if ! "$here/capture/capture.sh" stop "$pcap"; then
 			echo "WARN capture of $c-$s is incomplete (dumpcap dropped packets): chunk counts are low"
 		fi
+		if [[ " $TESTS " == *" auth "* && -f $pcap ]]; then
+			# RFC 4895: who sent AUTH chunks, with which HMAC id and key id.
+			tshark -r "$pcap" -d "udp.port==$port,sctp" -Y sctp.hmac_id \
+				-T fields -e udp.srcport -e sctp.hmac_id -e sctp.shared_key_id 2>/dev/null |
+				awk -v p="$port" '{ side = ($1 == p) ? "server" : "client"
+					n[side " hmac_id=" $2 " key_id=" $3]++ }
+					END { for (k in n) print "  auth " k " chunks=" n[k] }' | sort
+		fi
 		side_args=()
 		if [[ -n $under_test && $c != "$s" ]]; then
 			if [[ $c == "$under_test" ]]; then
@@ -203,8 +223,7 @@ for pair in "$@"; do
 				side_args=(-o server -R INIT_ACK,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT)
 			fi
 		fi
-		if "$here/capture/check.sh" -p "$port" "${side_args[@]}" \
-			-r INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT \
+		if "$here/capture/check.sh" -p "$port" "${side_args[@]}" -r "$required" \
 			"$pcap" >"$pcap.check" 2>&1; then
 			passed=$((passed + 1))
 			echo "PASS wire-check client=$c server=$s: $(head -1 "$pcap.check")"

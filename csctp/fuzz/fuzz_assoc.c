@@ -19,6 +19,9 @@
  *   6  link: drop the next N packets (1 byte)
  *   7  allocation failure: the Nth allocation from now fails (1 byte)
  *
+ * An input whose first byte is 0xA5 sets up the association with RFC 4895
+ * AUTH (see setup_auth) and the program starts after that byte.
+ *
  * After every step packets are moved across the link until it is quiet and
  * events are drained. At the end both endpoints are freed and the
  * allocator must hold nothing (abort() otherwise, so libFuzzer reports it).
@@ -131,7 +134,23 @@ static void tick(world *w) {
       csctp_endpoint_handle_expiry(w->s[k].ep, w->now);
 }
 
-static int setup(world *w, const csctp_mem *mem, uint64_t *seeds) {
+/* RFC 4895 AUTH on both ends (input starting with 0xA5): B accepts DATA
+ * and ABORT only authenticated, A SACK and DATA; both hold key 1. */
+static int setup_auth(world *w) {
+  static const uint8_t key[7] = {'f', 'u', 'z', 'z', 'k', 'e', 'y'};
+  const uint8_t want[2][2] = {{CSCTP_CT_DATA, CSCTP_CT_ABORT},
+                              {CSCTP_CT_SACK, CSCTP_CT_DATA}};
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < 2; i++)
+      if (csctp_auth_add_chunk(w->s[k].ep, want[k][i]) != 0)
+        return -1;
+    if (csctp_auth_set_key(w->s[k].ep, 0, 1, key, sizeof(key)) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth) {
   memset(w, 0, sizeof(*w));
   w->now = 1000 * CSCTP_SECONDS;
   csctp_settings s;
@@ -152,6 +171,8 @@ static int setup(world *w, const csctp_mem *mem, uint64_t *seeds) {
   w->stranger.ip[0] = 192;
   w->stranger.ip[3] = 66;
   csctp_endpoint_listen(w->s[0].ep, 1);
+  if (auth && setup_auth(w) != 0)
+    return -1;
   if (csctp_connect(w->s[1].ep, &w->s[0].addr, 1, w->s[0].port, NULL, w->now,
                     &w->s[1].id) != 0)
     return -1;
@@ -182,7 +203,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
-  if (setup(&w, &mem, seeds) != 0)
+  int auth = size > 0 && data[0] == 0xA5; /* RFC 4895 AUTH on */
+  if (auth) {
+    data++;
+    size--;
+  }
+  if (setup(&w, &mem, seeds, auth) != 0)
     abort(); /* the handshake must work */
   static uint8_t buf[70000];
   size_t pos = 0;

@@ -20,6 +20,9 @@
  *   op & 3 == 3  user calls on an association: send, recv, shutdown,
  *                abort, chosen by the bytes.
  *
+ * An input whose first byte is 0xA5 makes the endpoint offer RFC 4895 AUTH
+ * and accept COOKIE ECHO and DATA only authenticated; the records follow.
+ *
  * After every record the endpoint's output and events are drained. At the
  * end the endpoint is freed and the allocator must hold nothing.
  */
@@ -207,6 +210,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       0)
     abort();
   csctp_endpoint_listen(r.ep, 1);
+  if (size > 0 && data[0] == 0xA5) { /* RFC 4895 AUTH, COOKIE ECHO and DATA */
+    static const uint8_t key[3] = {1, 2, 3};
+    if (csctp_auth_add_chunk(r.ep, CSCTP_CT_COOKIE_ECHO) != 0 ||
+        csctp_auth_add_chunk(r.ep, CSCTP_CT_DATA) != 0 ||
+        csctp_auth_set_key(r.ep, 0, 2, key, sizeof(key)) != 0)
+      abort();
+    data++;
+    size--;
+  }
   for (int i = 0; i < 4; i++) {
     r.srcs[i].family = CSCTP_AF_INET;
     r.srcs[i].ip[0] = 10;

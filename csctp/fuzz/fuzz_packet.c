@@ -9,11 +9,13 @@
  * HEARTBEAT, INIT / INIT ACK and single-cause ABORT / ERROR chunks are
  * re-encoded and decoded again: the result must be the same. The whole
  * input is also walked as a bare chunk list and as a bare parameter list, so
- * the iterators see every byte offset.
+ * the iterators see every byte offset. INIT / INIT ACK parameters also go
+ * through the RFC 4895 key vector code (auth.h).
  *
  * Any finding aborts (libFuzzer reports it); ASan and UBSan catch reads
  * outside the input.
  */
+#include "auth.h"
 #include "chunk.h"
 #include "cookie.h"
 #include "crc32c.h"
@@ -102,6 +104,32 @@ static void fuzz_data(const csctp_tlv *c) {
   FUZZ_ASSERT(csctp_put_data(&b, &d) == CSCTP_ERR_NOBUF && b.len == 0);
 }
 
+/* RFC 4895 6.1: the peer's key vector from an INIT's RANDOM, CHUNKS and
+ * HMAC-ALGO: bounded, a sequence of whole parameters with a 32-byte RANDOM
+ * first; the association key of the vector with itself is twice it. */
+static void fuzz_auth_params(const csctp_init *in) {
+  static uint8_t vec[CSCTP_AUTH_VEC_MAX], key[2 * CSCTP_AUTH_VEC_MAX + 3];
+  int n = csctp_auth_peer_vec(in, vec);
+  FUZZ_ASSERT(n == 0 || n == CSCTP_ERR_PROTO ||
+              (n >= 36 + 4 && n <= CSCTP_AUTH_VEC_MAX));
+  if (n <= 0)
+    return;
+  FUZZ_ASSERT(csctp_get16(vec) == CSCTP_PT_RANDOM &&
+              csctp_get16(vec + 2) == 36);
+  size_t off = 0;
+  while (off < (size_t)n) {
+    FUZZ_ASSERT(off + 4 <= (size_t)n);
+    size_t plen = csctp_get16(vec + off + 2);
+    FUZZ_ASSERT(plen >= 4 && off + plen <= (size_t)n);
+    off += plen;
+  }
+  const uint8_t k3[3] = {1, 2, 3};
+  FUZZ_ASSERT(csctp_auth_assoc_key(k3, 3, vec, (size_t)n, vec, (size_t)n,
+                                   key) == 3 + 2 * (size_t)n);
+  FUZZ_ASSERT(memcmp(key + 3, vec, (size_t)n) == 0 &&
+              memcmp(key + 3 + n, vec, (size_t)n) == 0);
+}
+
 static void fuzz_init(const csctp_tlv *c) {
   csctp_init in;
   if (csctp_init_decode(c, &in) != 0) {
@@ -110,6 +138,7 @@ static void fuzz_init(const csctp_tlv *c) {
   }
   in_input(in.params, in.params_len);
   FUZZ_ASSERT(in.params_len == (size_t)c->length - CSCTP_INIT_FIXED_LEN);
+  fuzz_auth_params(&in);
   size_t n = walk_params(in.params, in.params_len);
   /* Rebuild the chunk from its parameters; decode it again. */
   static uint8_t buf[70000];

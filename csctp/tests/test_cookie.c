@@ -67,7 +67,10 @@ static int cookie_same(const csctp_cookie *a, const csctp_cookie *b) {
       a->istreams != b->istreams || a->local_port != b->local_port ||
       a->peer_port != b->peer_port || a->local_tie_tag != b->local_tie_tag ||
       a->peer_tie_tag != b->peer_tie_tag || !addr_same(&a->src, &b->src) ||
-      a->naddrs != b->naddrs)
+      a->naddrs != b->naddrs || a->auth_local_len != b->auth_local_len ||
+      a->auth_peer_len != b->auth_peer_len ||
+      memcmp(a->auth_local, b->auth_local, a->auth_local_len) != 0 ||
+      memcmp(a->auth_peer, b->auth_peer, a->auth_peer_len) != 0)
     return 0;
   for (int i = 0; i < a->naddrs; i++)
     if (!addr_same(&a->addrs[i], &b->addrs[i]))
@@ -91,11 +94,21 @@ static void test_round_trip(void) {
   }
 }
 
+/* RFC 4895 6.3: AUTH key vectors of the largest size ride in the cookie. */
+static void max_auth(csctp_cookie *c) {
+  c->auth_local_len = c->auth_peer_len = CSCTP_COOKIE_AUTH_VEC_MAX;
+  for (int i = 0; i < CSCTP_COOKIE_AUTH_VEC_MAX; i++) {
+    c->auth_local[i] = (uint8_t)i;
+    c->auth_peer[i] = (uint8_t)(255 - i);
+  }
+}
+
 static void test_max_addresses(void) {
   uint8_t key[CSCTP_COOKIE_KEY_LEN];
   key_fill(key, 2);
   csctp_cookie c, d;
   sample(&c, CSCTP_COOKIE_MAX_ADDRS);
+  max_auth(&c);
   uint8_t buf[CSCTP_COOKIE_MAX_LEN + 64];
   size_t len = csctp_cookie_encode(&c, key, buf, sizeof(buf));
   CHECK_EQ(len, CSCTP_COOKIE_MAX_LEN); /* the bound is exact */
@@ -111,6 +124,7 @@ static void test_max_addresses(void) {
   CHECK_EQ(csctp_cookie_encode(&c, key, buf, 112), 112);
   /* More addresses than fit are clamped to the maximum, never overflow. */
   sample(&c, CSCTP_COOKIE_MAX_ADDRS);
+  max_auth(&c);
   c.naddrs = 200;
   len = csctp_cookie_encode(&c, key, buf, sizeof(buf));
   CHECK_EQ(len, CSCTP_COOKIE_MAX_LEN);

@@ -786,20 +786,28 @@ static void test_connect_refused(void) {
   CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_REFUSED);
   csctp_close(c);
   csctp_close(nl);
-  /* 3: nobody answers at all (a UDP port nobody listens on): timeout. */
+  /* 3: nobody answers at all (a UDP socket that reads nothing, so no ICMP
+   * either: test_dial_port_unreachable has the port nobody holds):
+   * timeout. */
   REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) == 0);
   csctp_initmsg im;
   memset(&im, 0, sizeof im);
   im.max_attempts = 1;
   im.max_init_timeout = 100;
   CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_INITMSG, &im, sizeof im), 0);
-  csctp_udpencaps u = {0, 9, 0}; /* discard port: nothing answers */
+  int silent = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in sa = loop4(0);
+  socklen_t sl = sizeof sa;
+  REQUIRE(silent >= 0 && bind(silent, (struct sockaddr *)&sa, sl) == 0 &&
+          getsockname(silent, (struct sockaddr *)&sa, &sl) == 0);
+  csctp_udpencaps u = {0, ntohs(sa.sin_port), 0}; /* nothing answers */
   CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u),
            0);
   CHECK_EQ(csctp_connectx(c, (struct sockaddr *)&la, 1, NULL), -EINPROGRESS);
   PUMP_UNTIL(ok, a, b, (csctp_sock_poll(c) & CSCTP_POLLERR), 5000);
   CHECK(ok);
   CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_TIMEOUT);
+  close(silent);
   csctp_close(c);
   csctp_stack_del(a);
   csctp_stack_del(b);
@@ -2019,6 +2027,56 @@ static void test_heartbeat_opt_and_assoc_ids(void) {
   free_pair(&p);
 }
 
+/* Issue 14 item 4, RFC 6951 5.5 and RFC 9260 10 (ICMP8): a dial to a UDP
+ * port nobody listens on gets an ICMP "port unreachable", which quotes our
+ * INIT (tag 0, our Initiate Tag): the dial fails at once with
+ * CSCTP_ERR_REFUSED, within one round trip and a few milliseconds, not
+ * after the INIT timer (RTO.Initial 100 ms here, 3 retransmissions). The
+ * round trip is measured with a plain UDP echo over the same loopback. */
+static void test_dial_port_unreachable(void) {
+  csctp_stack *b = new_stack();
+  REQUIRE(b);
+  /* A UDP port nobody holds: bound, read, then closed. */
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in sa = loop4(0);
+  socklen_t sl = sizeof sa;
+  REQUIRE(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sl) == 0 &&
+          getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+  uint16_t dead_port = ntohs(sa.sin_port);
+  /* Loopback round trip: a datagram to fd and back. */
+  csctp_tstamp r0 = csctp_now();
+  char ch = 'x';
+  REQUIRE(sendto(fd, &ch, 1, 0, (struct sockaddr *)&sa, sl) == 1);
+  REQUIRE(recv(fd, &ch, 1, 0) == 1);
+  csctp_tstamp rtt = csctp_now() - r0;
+  close(fd);
+  csctp_sock *c;
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) == 0);
+  csctp_udpencaps u = {0, dead_port, 0};
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u),
+           0);
+  struct sockaddr_in la = loop4(5011);
+  csctp_tstamp t0 = csctp_now();
+  CHECK_EQ(csctp_connectx(c, (struct sockaddr *)&la, 1, NULL), -EINPROGRESS);
+  int ok = 0;
+  csctp_tstamp end = t0 + 2 * CSCTP_SECONDS;
+  while (!(ok = (csctp_sock_poll(c) & CSCTP_POLLERR) != 0) &&
+         csctp_now() < end) {
+    struct pollfd p = {csctp_stack_fd(b), POLLIN, 0};
+    (void)poll(&p, 1, 1);
+    CHECK_EQ(csctp_stack_step(b), 0);
+  }
+  csctp_tstamp took = csctp_now() - t0;
+  printf("dial to UDP port %u nobody listens on: failed after %.3f ms "
+         "(loopback RTT %.3f ms; RTO.Initial 100 ms)\n",
+         dead_port, (double)took / 1e6, (double)rtt / 1e6);
+  CHECK(ok);
+  CHECK_EQ(csctp_sock_error(c), CSCTP_ERR_REFUSED);
+  CHECK(took < rtt + 10 * CSCTP_MILLISECONDS);
+  csctp_close(c);
+  csctp_stack_del(b);
+}
+
 int main(void) {
   TEST_RUN(test_stack_basics);
   TEST_RUN(test_one_to_one_echo);
@@ -2050,6 +2108,7 @@ int main(void) {
   TEST_RUN(test_send_coalescing);
   TEST_RUN(test_udp_gso_gro);
   TEST_RUN(test_heartbeat_opt_and_assoc_ids);
+  TEST_RUN(test_dial_port_unreachable);
   /* Skipped tests are not counted as passed. */
   const char *why = NULL;
   raw_st = raw_stack(&why);

@@ -1809,6 +1809,129 @@ static void test_x_public_kernel_stack(void) {
   xpump_for(50);
 }
 
+/* RFC 4895 AUTH between the userland engine and the Linux kernel, both
+ * directions, through the same options (CSCTP_AUTH_SUPPORTED, _AUTH_CHUNK,
+ * _AUTH_KEY, _AUTH_ACTIVE_KEY, _PEER_AUTH_CHUNKS): each side accepts DATA
+ * only authenticated; both get key 3, the client makes it active; then
+ * messages both ways and a hashed bulk. A key the kernel lacks: its
+ * ACTIVE_KEY fails. */
+static int x_auth_opts(void *s, int kernel) {
+  csctp_assoc_value on = {0, 1};
+  csctp_authchunk ac = {0}; /* DATA */
+  int r = kernel ? io_ksock_setsockopt(s, CSCTP_AUTH_SUPPORTED, &on, sizeof on)
+                 : csctp_setsockopt(s, CSCTP_AUTH_SUPPORTED, &on, sizeof on);
+  if (r == 0)
+    r = kernel ? io_ksock_setsockopt(s, CSCTP_AUTH_CHUNK, &ac, sizeof ac)
+               : csctp_setsockopt(s, CSCTP_AUTH_CHUNK, &ac, sizeof ac);
+  if (r != 0)
+    fprintf(stderr, "auth options (%s): %s\n", kernel ? "kernel" : "userland",
+            csctp_strerror(r));
+  return r;
+}
+
+static int x_auth_key(void *s, int kernel, uint16_t id) {
+  uint8_t kb[sizeof(csctp_authkey) + 6];
+  csctp_authkey *k = (csctp_authkey *)kb;
+  memset(kb, 0, sizeof kb);
+  k->keynumber = id;
+  k->keylength = 6;
+  memcpy(kb + sizeof(csctp_authkey), "sekret", 6);
+  return kernel ? io_ksock_setsockopt(s, CSCTP_AUTH_KEY, kb, sizeof kb)
+                : csctp_setsockopt(s, CSCTP_AUTH_KEY, kb, sizeof kb);
+}
+
+static void x_auth(int user_client) {
+  csctp_sock *ul = NULL, *u = NULL;
+  io_ksock *kl = NULL, *k = NULL;
+  int64_t end = now_ms() + WAIT_MS;
+  if (user_client) {
+    kl = open_k(AF_INET, CSCTP_SOCK_STREAM);
+    REQUIRE(kl && x_auth_opts(kl, 1) == 0);
+    struct sockaddr_in a = sin4("127.0.0.1", 0);
+    REQUIRE(io_ksock_bindx(kl, (struct sockaddr *)&a, 1) == 0 &&
+            io_ksock_listen(kl, 4) == 0);
+    REQUIRE(x_auth_key(kl, 1, 3) == 0);
+    REQUIRE(csctp_socket(xst, AF_INET, CSCTP_SOCK_STREAM, &u) == 0);
+    REQUIRE(x_auth_opts(u, 0) == 0);
+    a.sin_port = htons(local_port(kl));
+    REQUIRE(csctp_connectx(u, (struct sockaddr *)&a, 1, NULL) == -EINPROGRESS);
+    while (!(csctp_sock_poll(u) & (CSCTP_POLLOUT | CSCTP_POLLERR)) &&
+           now_ms() < end)
+      xpump(-1, 0, 5);
+    REQUIRE(csctp_sock_error(u) == 0);
+    int r;
+    while ((r = io_ksock_accept(kl, &k, NULL, NULL)) == -EAGAIN &&
+           now_ms() < end)
+      xpump(io_ksock_fd(kl), POLLIN, 5);
+    REQUIRE(r == 0);
+  } else {
+    REQUIRE(csctp_socket(xst, AF_INET, CSCTP_SOCK_STREAM, &ul) == 0);
+    REQUIRE(x_auth_opts(ul, 0) == 0);
+    struct sockaddr_in a = sin4("127.0.0.1", 0);
+    REQUIRE(csctp_bindx(ul, (struct sockaddr *)&a, 1) == 0 &&
+            csctp_listen(ul, 4) == 0);
+    REQUIRE(x_auth_key(ul, 0, 3) == 0);
+    struct sockaddr_storage ss;
+    REQUIRE(csctp_getladdrs(ul, &ss, 1) == 1);
+    a.sin_port = htons(ss_port(&ss));
+    k = open_k(AF_INET, CSCTP_SOCK_STREAM);
+    REQUIRE(k && x_auth_opts(k, 1) == 0);
+    csctp_udpencaps ue = {0, csctp_stack_udp_port(xst), 0};
+    REQUIRE(io_ksock_setsockopt(k, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &ue,
+                                sizeof ue) == 0);
+    REQUIRE(io_ksock_connectx(k, (struct sockaddr *)&a, 1, NULL) ==
+            -EINPROGRESS);
+    while (!(wait_fd(io_ksock_fd(k), POLLOUT, 0) & (POLLOUT | POLLERR)) &&
+           now_ms() < end)
+      xpump(io_ksock_fd(k), POLLOUT, 5);
+    REQUIRE(io_ksock_error(k) == 0);
+    int r;
+    while ((r = csctp_accept(ul, &u, NULL, NULL)) == -EAGAIN && now_ms() < end)
+      xpump(csctp_sock_fd(ul), POLLIN, 5);
+    REQUIRE(r == 0);
+  }
+  /* Each side sees the other's list: DATA. */
+  uint8_t cb[sizeof(csctp_authchunks) + 16];
+  size_t len = sizeof cb;
+  memset(cb, 0, sizeof cb);
+  CHECK_EQ(csctp_getsockopt(u, CSCTP_PEER_AUTH_CHUNKS, cb, &len), 0);
+  CHECK_EQ(((csctp_authchunks *)cb)->num_chunks, 1);
+  CHECK_EQ(cb[sizeof(csctp_authchunks)], 0);
+  len = sizeof cb;
+  memset(cb, 0, sizeof cb);
+  CHECK_EQ(io_ksock_getsockopt(k, CSCTP_PEER_AUTH_CHUNKS, cb, &len), 0);
+  CHECK_EQ(((csctp_authchunks *)cb)->num_chunks, 1);
+  CHECK_EQ(cb[sizeof(csctp_authchunks)], 0);
+  /* Key 3 on the client's association, then active. */
+  csctp_authkeyid kid = {0, 3, 0};
+  if (user_client) {
+    CHECK_EQ(x_auth_key(u, 0, 3), 0);
+    CHECK_EQ(csctp_setsockopt(u, CSCTP_AUTH_ACTIVE_KEY, &kid, sizeof kid), 0);
+  } else {
+    kid.keynumber = 9; /* unknown to the kernel */
+    CHECK(io_ksock_setsockopt(k, CSCTP_AUTH_ACTIVE_KEY, &kid, sizeof kid) != 0);
+    kid.keynumber = 3;
+    CHECK_EQ(x_auth_key(k, 1, 3), 0);
+    CHECK_EQ(io_ksock_setsockopt(k, CSCTP_AUTH_ACTIVE_KEY, &kid, sizeof kid),
+             0);
+    len = sizeof kid;
+    kid.keynumber = 0;
+    CHECK_EQ(io_ksock_getsockopt(k, CSCTP_AUTH_ACTIVE_KEY, &kid, &len), 0);
+    CHECK_EQ(kid.keynumber, 3);
+  }
+  x_streams(u, k);
+  x_bulk(u, k, 1, 1u << 20);
+  x_bulk(u, k, 0, 1u << 20);
+  csctp_close(u);
+  csctp_close(ul);
+  io_ksock_close(k);
+  io_ksock_close(kl);
+  xpump_for(50);
+}
+
+static void test_x_auth_user_to_kernel(void) { x_auth(1); }
+static void test_x_auth_kernel_to_user(void) { x_auth(0); }
+
 int main(void) {
   int pr = csctp_kernel_probe();
   if (pr != 0) {
@@ -1842,6 +1965,8 @@ int main(void) {
     TEST_RUN(test_x_abort);
     TEST_RUN(test_x_one_to_many);
     TEST_RUN(test_x_public_kernel_stack);
+    TEST_RUN(test_x_auth_user_to_kernel);
+    TEST_RUN(test_x_auth_kernel_to_user);
     csctp_stack_del(xst);
   }
   return TEST_SUMMARY();

@@ -250,6 +250,9 @@ func pickFamily(network string, addrs ...*SCTPAddr) int {
 
 // applyOptions sets o on a new socket. st.mu is held.
 func applyOptions(k *cSock, o *Options) int {
+	if r := applyAuth(k, o.Auth); r < 0 {
+		return r
+	}
 	if o.RemoteUDPPort != 0 {
 		if r := k.setRemoteUDPPort(o.RemoteUDPPort); r < 0 {
 			return r

@@ -151,6 +151,9 @@ type Options struct {
 	// early event (such as the AssocChange of a new association) is
 	// missed.
 	Notifications []NotificationType
+
+	// Auth, when not nil, switches on authenticated chunks (RFC 4895).
+	Auth *AuthConfig
 }
 
 // CongestionControl names a congestion controller.

@@ -10,7 +10,8 @@
 #   CAPTURE pcap=PCAP packets=N dropped=M
 # (M > 0: the kernel buffer overflowed and the capture is incomplete; stop
 # then exits 3, so callers can tell a lossy capture from a bad one).
-# CAPTURE_BUFFER_MB sets dumpcap's kernel buffer (default 256).
+# CAPTURE_BUFFER_MB sets dumpcap's kernel buffer (default 256); CAPTURE_SETTLE
+# the pause after dumpcap reports it is capturing (default 0.3 s).
 # Needs dumpcap (Debian package wireshark-common, pulled in by tshark) and
 # the right to capture (root, or CAP_NET_RAW on dumpcap).
 set -euo pipefail
@@ -43,8 +44,9 @@ start)
 	for _ in $(seq 1 100); do
 		if grep -q "Capturing on" "$logfile" 2>/dev/null; then
 			# The message can precede the first read of the ring buffer by
-			# a little on a loaded machine: let it settle.
-			sleep 0.3
+			# a little on a loaded machine: let it settle (CAPTURE_SETTLE
+			# seconds, default 0.3; more when the machine is busy).
+			sleep "${CAPTURE_SETTLE:-0.3}"
 			exit 0
 		fi
 		kill -0 "$pid" 2>/dev/null || { cat "$logfile" >&2; die "dumpcap exited"; }

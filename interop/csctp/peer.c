@@ -73,6 +73,8 @@ static struct opts {
   int max_streams;
   int linger_ms;
   int verbose;
+  const char *auth_chunks; /* RFC 4895: AUTH on, these types authenticated */
+  const char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
 } O = {
     .sctp_port = -1,
     .udp_port = -1,
@@ -800,6 +802,38 @@ static csctp_stack *new_stack(int udp_port) {
   return st;
 }
 
+/* -auth-chunks: AUTH offered (RFC 4895), the listed chunk types accepted
+ * only authenticated (CSCTP_AUTH_CHUNK). Before bind. */
+static void auth_opts(csctp_sock *s) {
+  if (!O.auth_chunks)
+    return;
+  csctp_assoc_value on = {0, 1};
+  int r = csctp_setsockopt(s, CSCTP_AUTH_SUPPORTED, &on, sizeof on);
+  char *list = strdup(O.auth_chunks), *save = NULL;
+  for (char *t = strtok_r(list, ",", &save); r == 0 && t;
+       t = strtok_r(NULL, ",", &save)) {
+    csctp_authchunk ac = {(uint8_t)atoi(t)};
+    r = csctp_setsockopt(s, CSCTP_AUTH_CHUNK, &ac, sizeof ac);
+  }
+  free(list);
+  if (r == 0 && O.auth_hmacs) {
+    csctp_hmacalgo h;
+    memset(&h, 0, sizeof h);
+    list = strdup(O.auth_hmacs);
+    save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t && h.num_idents < 4;
+         t = strtok_r(NULL, ",", &save))
+      h.idents[h.num_idents++] = (uint16_t)atoi(t);
+    free(list);
+    r = csctp_setsockopt(s, CSCTP_HMAC_IDENT, &h, sizeof h);
+  }
+  if (r != 0) {
+    fprintf(stderr, "ERROR impl=" IMPL " role=%s: auth options: %s\n", role(),
+            csctp_strerror(r));
+    exit(2);
+  }
+}
+
 static void subscribe(csctp_sock *s) {
   static const uint32_t ev[] = {CSCTP_EV_ASSOC_UP,         CSCTP_EV_ASSOC_LOST,
                                 CSCTP_EV_ASSOC_RESTART,    CSCTP_EV_SHUTDOWN_COMPLETE,
@@ -882,6 +916,7 @@ static int run_clients(int n, int phase, int *udp_port, int local_port,
       continue;
     }
     subscribe(a->s);
+    auth_opts(a->s);
     struct sockaddr_storage local;
     socklen_t llen;
     if (resolve(baddr, n == 1 ? local_port : 0, &local, &llen) != 0)
@@ -998,6 +1033,7 @@ static int server_main(void) {
   int r = csctp_socket(st, local.ss_family, CSCTP_SOCK_STREAM, &ls);
   if (r == 0) {
     subscribe(ls);
+    auth_opts(ls);
     r = csctp_bindx(ls, (struct sockaddr *)&local, 1);
   }
   if (r == 0)
@@ -1117,6 +1153,8 @@ static void usage(void) {
           "  -expect-restarts N      server: fail unless N restarts were seen\n"
           "  -timeout SECS           give up (exit 1) after SECS (default 120)\n"
           "  -mtu N                  largest SCTP packet csctp sends (default 1200; 0 = csctp's)\n"
+          "  -auth-chunks LIST       AUTH on; chunk types (numbers) accepted only authenticated\n"
+          "  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1, 3)\n"
           "  -buf N                  send and receive buffers (default 4m)\n"
           "  -max-streams N          outbound streams requested (default max(64, -streams))\n"
           "  -linger-ms N            restart: pause before vanishing (default 500)\n");
@@ -1218,6 +1256,12 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "linger-ms")) {
       NEED();
       O.linger_ms = atoi(val);
+    } else if (!strcmp(a, "auth-chunks")) {
+      NEED();
+      O.auth_chunks = val;
+    } else if (!strcmp(a, "auth-hmacs")) {
+      NEED();
+      O.auth_hmacs = val;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -69,6 +69,8 @@ struct opts {
 	int linger_ms; /* restart: pause before the abrupt exit */
 	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
+	char *auth_chunks; /* chunk types to accept only authenticated (RFC 4895) */
+	char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
 };
 
 static struct opts O = {
@@ -789,6 +791,27 @@ static void configure(struct socket *s, bool endpoint)
 	im.sinit_num_ostreams = (uint16_t)ns;
 	im.sinit_max_instreams = (uint16_t)ns;
 	set_opt(s, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof im, "SCTP_INITMSG");
+	if (O.auth_chunks) { /* RFC 6458 SCTP_AUTH_CHUNK, one per type */
+		char *list = strdup(O.auth_chunks), *save = NULL;
+		for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			struct sctp_authchunk ac = {.sauth_chunk = (uint8_t)atoi(t)};
+			set_opt(s, IPPROTO_SCTP, SCTP_AUTH_CHUNK, &ac, sizeof ac, "SCTP_AUTH_CHUNK");
+		}
+		free(list);
+	}
+	if (O.auth_hmacs) { /* RFC 6458 SCTP_HMAC_IDENT */
+		uint8_t buf[sizeof(struct sctp_hmacalgo) + 8 * sizeof(uint16_t)];
+		struct sctp_hmacalgo *h = (struct sctp_hmacalgo *)buf;
+		char *list = strdup(O.auth_hmacs), *save = NULL;
+		h->shmac_number_of_idents = 0;
+		for (char *t = strtok_r(list, ",", &save); t && h->shmac_number_of_idents < 8;
+		     t = strtok_r(NULL, ",", &save))
+			h->shmac_idents[h->shmac_number_of_idents++] = (uint16_t)atoi(t);
+		free(list);
+		set_opt(s, IPPROTO_SCTP, SCTP_HMAC_IDENT, buf,
+			(socklen_t)(sizeof *h + h->shmac_number_of_idents * sizeof(uint16_t)),
+			"SCTP_HMAC_IDENT");
+	}
 	if (O.disable) {
 		/* Table order matters: ASCONF needs AUTH, so it goes first. */
 		static const struct {
@@ -1162,6 +1185,8 @@ static void usage(void)
 		"  -mtu N                  fixed path MTU (default 1200; 0 = stack default)\n"
 		"  -buf N                  socket buffer sizes (default 4m)\n"
 		"  -max-streams N          streams offered in INIT (default max(64, -streams))\n"
+		"  -auth-chunks LIST       chunk types (numbers) accepted only authenticated (RFC 4895)\n"
+		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
 		"  -disable LIST           extensions not to offer: ecn,pr,auth,asconf,reconfig,\n"
 		"                          nrsack,pktdrop (default: usrsctp's set)\n"
 		"  -linger-ms N            restart: pause before vanishing (default 500)\n");
@@ -1270,6 +1295,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "disable")) {
 			NEED();
 			O.disable = val;
+		} else if (!strcmp(a, "auth-chunks")) {
+			NEED();
+			O.auth_chunks = val;
+		} else if (!strcmp(a, "auth-hmacs")) {
+			NEED();
+			O.auth_hmacs = val;
 		} else if (!strcmp(a, "linger-ms")) {
 			NEED();
 			O.linger_ms = atoi(val);
