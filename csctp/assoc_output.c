@@ -131,6 +131,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     out_put_sack(a, b);
   if (!data_path)
     return;
+  csctp_prsctp_sweep(a, now);          /* RFC 3758 3.4: TTL */
+  csctp_prsctp_put_fwd(a, b, pi, now); /* RFC 3758 3.5 C3, F2 */
   if (a->send_shutdown && a->rx_ready &&
       csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
     a->send_shutdown = 0;
@@ -188,6 +190,10 @@ static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
       break;
+    if (csctp_prsctp_before_rtx(a, c, now)) { /* RFC 7496 3.1 */
+      c = csctp_sendq_next_rtx(c);
+      continue;
+    }
     out_put_chunk(a, b, c, pi, now);
     n++;
     c = next;
@@ -248,8 +254,10 @@ static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     sent = out_new_data(a, b, pi, 1, now) > 0;
   if (!sent) {
     csctp_chunk_out *c = csctp_recovery_probe_rtx(r, &a->sq, a->paths);
-    if (!c)
+    if (!c || csctp_prsctp_before_rtx(a, c, now)) {
+      r->probe_rtx = 0;
       return 0;
+    }
     if (out_put_chunk(a, b, c, pi, now) != 0) {
       r->probe_rtx = 0; /* no room: it stays marked, resent within cwnd */
       return 0;

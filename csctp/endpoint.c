@@ -40,6 +40,7 @@ void csctp_settings_default(csctp_settings *s) {
   s->max_assocs = 4096;
   s->max_init_addrs = 16;
   s->peer_chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
+  s->pr_supported = 1; /* RFC 3758, as usrsctp and Linux */
 }
 
 static int ep_settings_valid(const csctp_settings *s) {
@@ -422,6 +423,8 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   if (max > CSCTP_COOKIE_MAX_ADDRS)
     max = CSCTP_COOKIE_MAX_ADDRS;
   ck->naddrs = (uint8_t)ep_collect_addrs(init, src, ck->addrs, max);
+  /* RFC 3758 3.3.2: PR-SCTP when both sides announce it. */
+  ck->pr = s->pr_supported && csctp_prsctp_peer_supports(init);
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
@@ -494,7 +497,8 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
       csctp_pkt_begin(&b, ep->port, hdr->src_port, init->init_tag) != 0 ||
       csctp_put_init_begin(&b, CSCTP_CT_INIT_ACK, &ack, &off) != 0 ||
       csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, cookie, clen) != 0 ||
-      ep_put_local_addrs(ep, &b) != 0) {
+      ep_put_local_addrs(ep, &b) != 0 ||
+      csctp_prsctp_put_init_params(&b, s) != 0) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
@@ -741,6 +745,7 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->peer_tag = ck.peer_tag;
   a->peer_port = ck.peer_port;
   a->local_initial_tsn = ck.local_tsn;
+  a->pr.on = ck.pr;
   int rv = csctp_assoc_add_path(a, &ck.src, now);
   for (size_t i = 0; rv == 0 && i < ck.naddrs; i++) {
     if (csctp_assoc_find_path(a, &ck.addrs[i]) >= 0)

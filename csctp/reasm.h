@@ -109,4 +109,18 @@ int csctp_reasm_has_ready(const csctp_reasm *r);
 csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
                              size_t buflen);
 
+/* FORWARD TSN (RFC 3758 3.6). csctp_reasm_forget_before drops every
+ * message held that can no longer complete once the cumulative TSN is
+ * new_cum: an incomplete one with a fragment at or below new_cum, or
+ * without its first fragment right above it. A message under partial
+ * delivery ends there (what was read stays read; the next read begins
+ * another message). csctp_reasm_skip_ssn makes the ordered messages of
+ * stream sid up to and including ssn deliverable (complete ones held
+ * join the ready queue, in SSN order; others are dropped) and expects
+ * ssn + 1 next; an ssn behind the stream's next expected one changes
+ * nothing. Returns 0 or CSCTP_ERR_NOMEM (no stream record: nothing
+ * changed). */
+void csctp_reasm_forget_before(csctp_reasm *r, uint32_t new_cum);
+int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn);
+
 #endif
