@@ -353,8 +353,12 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
     out_data(a, &b, pi, now);
   } else {
     out_control(a, &b, pi, now);
-    if (pi == csctp_assoc_data_path(a))
+    if (pi == csctp_assoc_data_path(a)) {
       out_data(a, &b, pi, now);
+      /* RFC 3758 3.5 C3: an abandonment while choosing DATA moves the ack
+       * point: the FORWARD TSN rides in this packet. */
+      csctp_prsctp_put_fwd(a, &b, pi, now);
+    }
   }
   if (b.len == empty)
     return 0;

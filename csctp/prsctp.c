@@ -134,9 +134,12 @@ void csctp_prsctp_sweep(csctp_assoc *a, csctp_tstamp now) {
   if (!a->pr.on || now < a->pr.next_expiry || !a->sq.mem)
     return;
   csctp_tstamp next = CSCTP_TSTAMP_NEVER;
-  /* Outstanding chunks stay listed when abandoned: the walk is safe. */
+  /* RFC 3758 4.1 TR4: a message with a TSN is judged before it is sent
+   * again, i.e. when marked for retransmission (one in flight may still
+   * arrive). Abandoned chunks stay listed: the walk is safe. */
   for (csctp_chunk_out *c = a->sq.out; c; c = c->next)
-    prsctp_check_ttl(a, c->msg, now, &next);
+    if (c->state == CSCTP_OUT_RTX)
+      prsctp_check_ttl(a, c->msg, now, &next);
   csctp_chunk_out *c = a->sq.unsent;
   while (c) {
     csctp_msg_out *m = c->msg;

@@ -16,8 +16,9 @@
  * gives its SSN back, see csctp_sendq_drop_unsent), it is reported once by
  * SEND_FAILED with its data (abandoned = 1), and counted per policy and per
  * stream. When:
- *  - TTL: when its lifetime has passed, before any of its chunks is sent
- *    or resent, whatever state its chunks are in;
+ *  - TTL: when its lifetime has passed, before a TSN is given to it (RFC
+ *    3758 4.1 TR3) or before one of its chunks is resent (TR4); a chunk
+ *    in flight is left alone until then (it may still arrive);
  *  - RTX: when one of its chunks would be retransmitted more than pr_value
  *    times (RFC 7496 3.1; fast, timer-based and probe retransmissions);
  *  - PRIO: when a send finds the buffer full, queued messages of lower

@@ -480,7 +480,32 @@ static void sendq_return_ssn(csctp_sendq *q, const csctp_msg_out *m,
   q->next_ssn[sid]--;
 }
 
+/* The unsent fragments of a message that was partly sent are at the head
+ * of the FIFO (fragments go out in order): they take the next TSNs and
+ * join the outstanding list abandoned, never sent. */
+static void sendq_number_abandoned(csctp_sendq *q, csctp_msg_out *m) {
+  while (q->unsent && q->unsent->msg == m) {
+    csctp_chunk_out *c = q->unsent;
+    q->unsent = c->next;
+    if (!q->unsent)
+      q->unsent_tail = NULL;
+    q->n_unsent--;
+    q->unsent_bytes -= c->len;
+    c->next = NULL;
+    c->tsn = q->next_tsn++;
+    c->state = CSCTP_OUT_ABANDONED;
+    if (q->out_tail)
+      q->out_tail->next = c;
+    else
+      q->out = c;
+    q->out_tail = c;
+    q->n_out++;
+  }
+}
+
 void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m) {
+  if (m->sent)
+    sendq_number_abandoned(q, m);
   int ordered = !(m->info.flags & CSCTP_SEND_UNORDERED);
   int give_back = ordered && !m->sent && m->info.sid < q->nstreams;
   uint16_t ssn = 0;

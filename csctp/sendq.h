@@ -204,12 +204,14 @@ static inline uint32_t csctp_chunk_rwnd_cost(const csctp_sendq *q,
 void csctp_sendq_abandon_chunk(csctp_sendq *q, csctp_path *paths,
                                csctp_chunk_out *c);
 
-/* csctp_sendq_drop_unsent removes every never-sent fragment of m from the
- * unsent FIFO and frees it (m itself is freed with its last fragment, so
- * the caller reads nothing of m afterwards unless some fragment of it is
- * outstanding). A message none of whose fragments was sent gives its SSN
- * back: the stream's later unsent ordered messages move down by one, so
- * that the peer never waits for a sequence number that will not come. */
+/* csctp_sendq_drop_unsent takes m's never-sent fragments out of the unsent
+ * FIFO. A message partly sent keeps its TSNs contiguous (RFC 9260 6.9: the
+ * receiver reassembles by TSN): its remaining fragments take the next TSNs
+ * and become outstanding chunks already abandoned, which the FORWARD TSN
+ * covers (RFC 3758 3.5 A3). A message none of whose fragments was sent is
+ * freed and gives its SSN back: the stream's later unsent ordered messages
+ * move down by one, so that the peer never waits for a sequence number that
+ * will not come; the caller reads nothing of m afterwards. */
 void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m);
 
 /* Size of a DATA chunk on the wire (header + padded payload). */
