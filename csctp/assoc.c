@@ -147,6 +147,7 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
     csctp_tsnmap_free(&a->tsn);
     return rv;
   }
+  a->rx.pr_gaps = a->pr.on; /* RFC 3758: see reasm.h */
   a->rx_ready = 1;
   a->peer_initial_tsn = peer_tsn;
   a->ostreams = ostreams;

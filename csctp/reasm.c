@@ -387,13 +387,15 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
       if (!b)
         return CSCTP_ERR_PROTO;
       left = NULL;
+    } else if (b && r->pr_gaps) {
+      left = NULL; /* the message before was abandoned (RFC 3758) */
     } else if (b || !same_message(left, d)) {
       return CSCTP_ERR_PROTO;
     }
   }
   if (right != NULL) {
     if (right->has_b) {
-      if (!e)
+      if (!e && !r->pr_gaps)
         return CSCTP_ERR_PROTO;
       right = NULL;
     } else if (e || !same_message(right, d)) {

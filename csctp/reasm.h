@@ -53,6 +53,12 @@ typedef struct csctp_reasm {
   size_t held;   /* unread payload bytes held, ready or not */
   size_t nfrags; /* fragments held, for the memory they cost beyond data */
   size_t ready;  /* unread payload bytes in the ready queue */
+  /* PR-SCTP (RFC 3758): a sender may abandon a message after sending part
+   * of it and give the next TSN to a new message. Set, a first fragment
+   * right after an unfinished message (or a middle/last fragment right
+   * before a first one) is taken instead of being a protocol violation;
+   * the unfinished message waits for the FORWARD TSN that drops it. */
+  int pr_gaps;
 } csctp_reasm;
 
 /* csctp_reasm_init prepares r for ninstreams (>= 1) inbound streams.

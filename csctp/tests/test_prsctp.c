@@ -915,6 +915,42 @@ static void test_reasm_partial_delivery_ends(void) {
   csctp_reasm_free(&r);
 }
 
+/* A sender may abandon a message after sending part of it and give the
+ * next TSN to a new message (Linux does). Without PR-SCTP that is a
+ * protocol violation; with it the new message is taken and the unfinished
+ * one goes with the FORWARD TSN. */
+static void test_reasm_abandoned_tail(void) {
+  csctp_reasm r;
+  uint8_t pl[8] = {0};
+  uint8_t out[64];
+  csctp_rcvinfo ri;
+  const uint8_t BE = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
+  for (int pr = 0; pr < 2; pr++) {
+    REQUIRE(csctp_reasm_init(&r, csctp_mem_default(), 2, 1 << 20) == 0);
+    r.pr_gaps = pr;
+    csctp_data d = mkdata(50, 0, 0, CSCTP_DATA_FLAG_B, pl, 8);
+    REQUIRE(csctp_reasm_add(&r, &d, NULL) == 0);
+    d = mkdata(51, 0, 1, BE, pl, 3);
+    CHECK_EQ(csctp_reasm_add(&r, &d, NULL), pr ? 0 : CSCTP_ERR_PROTO);
+    /* A middle fragment of an abandoned message arriving after the next
+     * (complete, already delivered) message: held until the FORWARD TSN. */
+    d = mkdata(61, 1, 0, CSCTP_DATA_FLAG_U | BE, pl, 2);
+    REQUIRE(csctp_reasm_add(&r, &d, NULL) == 0);
+    d = mkdata(60, 1, 0, CSCTP_DATA_FLAG_U, pl, 4);
+    CHECK_EQ(csctp_reasm_add(&r, &d, NULL), 0);
+    if (pr) {
+      csctp_reasm_forget_before(&r, 50);
+      CHECK_EQ(csctp_reasm_skip_ssn(&r, 0, 0), 0);
+      csctp_reasm_forget_before(&r, 60);
+      CHECK_EQ(csctp_reasm_read(&r, &ri, out, sizeof(out)), 2); /* TSN 61 */
+      CHECK_EQ(csctp_reasm_read(&r, &ri, out, sizeof(out)), 3); /* SSN 1 */
+      CHECK_EQ(ri.ssn, 1);
+      CHECK_EQ(csctp_reasm_held_bytes(&r), 0);
+    }
+    csctp_reasm_free(&r);
+  }
+}
+
 /* ---- Randomized lossy runs ------------------------------------------------
  */
 
@@ -1088,6 +1124,7 @@ int main(void) {
   TEST_RUN(test_status_args);
   TEST_RUN(test_reasm_skip);
   TEST_RUN(test_reasm_partial_delivery_ends);
+  TEST_RUN(test_reasm_abandoned_tail);
   TEST_RUN(test_lossy_runs);
   return TEST_SUMMARY();
 }
