@@ -455,7 +455,7 @@ static int assoc_send_state_ok(const csctp_assoc *a) {
 int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
                const csctp_addr *dst, const uint8_t *data, size_t len,
                csctp_tstamp now) {
-  if (!ep || !info || (len > 0 && !data))
+  if (!ep || !info || (len > 0 && !data) || info->pr_policy > CSCTP_PR_SCTP_MAX)
     return CSCTP_ERR_INVAL;
   csctp_assoc *a = csctp_ep_find(ep, info->assoc_id);
   if (!a)

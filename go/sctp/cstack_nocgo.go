@@ -57,6 +57,7 @@ func (k *cSock) setInt(int, int) int               { return cErrNotSupported }
 func (k *cSock) setLinger(bool, int) int           { return cErrNotSupported }
 func (k *cSock) openAssocs() (int, int)            { return cErrNotSupported, 0 }
 func (k *cSock) setRemoteUDPPort(int) int          { return cErrNotSupported }
+func (k *cSock) setPRSupported(bool) int           { return cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }
 func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }

@@ -117,6 +117,12 @@ type Options struct {
 	// early event (such as the AssocChange of a new association) is
 	// missed.
 	Notifications []NotificationType
+
+	// DisablePRSCTP stops announcing PR-SCTP (RFC 3758, with the policies
+	// of RFC 7496) when associations are set up; it is announced by
+	// default and used when the peer announces it too. Without it every
+	// message is sent reliably, whatever its [SndInfo.PRPolicy].
+	DisablePRSCTP bool
 }
 
 // stackKey selects a process-wide stack.
