@@ -131,7 +131,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     out_put_sack(a, b);
   if (!data_path)
     return;
-  csctp_prsctp_sweep(a, now);          /* RFC 3758 3.4: TTL */
+  csctp_prsctp_sweep(a, now);          /* RFC 3758 4.1: TTL */
+  csctp_prsctp_check_rtx(a, now);      /* RFC 7496 3.1, before DATA */
   csctp_prsctp_put_fwd(a, b, pi, now); /* RFC 3758 3.5 C3, F2 */
   if (a->send_shutdown && a->rx_ready &&
       csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
@@ -354,10 +355,14 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   } else {
     out_control(a, &b, pi, now);
     if (pi == csctp_assoc_data_path(a)) {
+      uint64_t data_before = a->data_chunks_out;
       out_data(a, &b, pi, now);
-      /* RFC 3758 3.5 C3: an abandonment while choosing DATA moves the ack
-       * point: the FORWARD TSN rides in this packet. */
-      csctp_prsctp_put_fwd(a, &b, pi, now);
+      /* RFC 3758 3.5 C3: an abandonment while choosing DATA moved the ack
+       * point. Control chunks never follow DATA (RFC 9260 6.10): the
+       * FORWARD TSN goes here only if no DATA did, else first in the next
+       * packet (the caller asks until nothing is left). */
+      if (a->data_chunks_out == data_before)
+        csctp_prsctp_put_fwd(a, &b, pi, now);
     }
   }
   if (b.len == empty)

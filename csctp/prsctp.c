@@ -170,6 +170,15 @@ int csctp_prsctp_before_rtx(csctp_assoc *a, csctp_chunk_out *c,
   return 0;
 }
 
+void csctp_prsctp_check_rtx(csctp_assoc *a, csctp_tstamp now) {
+  if (!a->pr.on || !a->sq.mem || a->sq.n_rtx == 0)
+    return;
+  /* Abandoned chunks stay listed: the walk is safe. */
+  for (csctp_chunk_out *c = a->sq.out; c && a->sq.n_rtx > 0; c = c->next)
+    if (c->state == CSCTP_OUT_RTX)
+      csctp_prsctp_before_rtx(a, c, now);
+}
+
 /* RFC 7496 3.2: reliable messages rank above every PRIO message. */
 static int prsctp_lower(const csctp_msg_out *m, const csctp_sndinfo *info) {
   if (m->abandoned || m->info.pr_policy != CSCTP_PR_SCTP_PRIO)

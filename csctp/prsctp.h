@@ -92,6 +92,10 @@ void csctp_prsctp_sweep(struct csctp_assoc *a, csctp_tstamp now);
  * was abandoned instead (c must not be sent). */
 int csctp_prsctp_before_rtx(struct csctp_assoc *a, struct csctp_chunk_out *c,
                             csctp_tstamp now);
+/* Applies csctp_prsctp_before_rtx to every chunk marked for
+ * retransmission, so that the FORWARD TSN can precede the packet's DATA
+ * (RFC 9260 6.10). */
+void csctp_prsctp_check_rtx(struct csctp_assoc *a, csctp_tstamp now);
 /* C1-C3 after a SACK was processed. */
 void csctp_prsctp_after_sack(struct csctp_assoc *a);
 /* A5 on a T3-rtx expiry: returns 1 when a FORWARD TSN is due. */

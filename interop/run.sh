@@ -19,7 +19,12 @@
 #                   to have sent every chunk type its role implies
 #
 # Tests: the list below, plus many-N (N concurrent associations, like many,
-# with messages of at most 64 KiB).
+# with messages of at most 64 KiB), and the PR-SCTP rows (RFC 3758, RFC
+# 7496; not in the default list: they need loss and peers that take -pr,
+# see prsctp.sh): pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c, pr-rtx-s2c: the
+# sender sends the plan with PR-SCTP TTL 200 ms / RTX 1, the receiver
+# checks what arrives (no duplicate, order, payload) and lets abandoned
+# messages be missing.
 # Needs build/interop/usrsctp-peer and build/interop/pion-peer (interop/build.sh).
 # Ends with "N passed, M failed"; exit 1 if any test failed.
 set -uo pipefail
@@ -174,6 +179,16 @@ run_pair() {
 		many)
 			run_one $t "$c" "$s" "-scenario echo -assocs 8 -expect-close peer-shutdown" \
 				"-scenario ping -count 50 -streams 4 -many 8" ;;
+		pr-ttl-c2s | pr-rtx-c2s)
+			local pr=ttl:200
+			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
+			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
+		pr-ttl-s2c | pr-rtx-s2c)
+			local pr=ttl:200
+			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
+			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" \
+				"-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
 		many-[0-9]*)
 			local n=${t#many-}
 			run_one $t "$c" "$s" "-scenario echo -assocs $n -expect-close peer-shutdown -timeout 180" \

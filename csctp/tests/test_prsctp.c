@@ -58,6 +58,7 @@ struct pair {
   size_t qhead, qlen;
   /* wire observations */
   uint64_t fwd_chunks_to_b, error_chunks_to_a;
+  uint64_t control_after_data; /* packets breaking RFC 9260 6.10 */
   uint8_t last_fwd[512];
   size_t last_fwd_len;
   uint8_t first_init[1024];
@@ -150,8 +151,13 @@ static void pair_close(pair *p) {
 static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len) {
   csctp_tlv_iter it;
   csctp_tlv c;
+  int data_seen = 0;
   csctp_tlv_iter_init(&it, pkt + 12, len - 12);
   while (csctp_chunk_next(&it, &c) == 1) {
+    if (c.type == CSCTP_CT_DATA)
+      data_seen = 1;
+    else if (data_seen) /* RFC 9260 6.10: control chunks before DATA */
+      p->control_after_data++;
     if (to_b && c.type == CSCTP_CT_FORWARD_TSN) {
       p->fwd_chunks_to_b++;
       p->last_fwd_len = c.length < sizeof(p->last_fwd) ? c.length : 0;
@@ -1048,6 +1054,7 @@ static int lossy_run(uint64_t seed, double loss, uint64_t *both,
   }
   pair_run(&p, CSCTP_SECONDS, NULL);
   LCHECK(!p.bad_data);
+  LCHECK(p.control_after_data == 0);
   int32_t last[4] = {-1, -1, -1, -1};
   for (size_t i = 0; i < p.ndelivered; i++) {
     uint32_t idx = p.delivered[i];
