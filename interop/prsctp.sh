@@ -50,6 +50,7 @@ row() {
 	local c=$1 s=$2 t=$3 sender=$4 me=$5
 	local pcap="$out/$c-$s.$t.pcapng"
 	"$here/capture/capture.sh" start "$pcap" "$port" >/dev/null || { failed=$((failed + 1)); return; }
+	sleep 1 # dumpcap may report "Capturing" a little before it captures
 	local log="$out/$c-$s.$t.log"
 	"$here/run.sh" -p "$port" -o "$out" -t "$t" "$c:$s" >"$log" 2>&1
 	local rc=$?
