@@ -2240,5 +2240,21 @@ int io_ksock_status(const io_ksock *k, csctp_assoc_id assoc_id,
     st->data_chunks_in = as.sas_iodchunks + as.sas_iuodchunks;
     st->dup_tsns_in = as.sas_idupchunks;
   }
+  /* PR-SCTP (RFC 7496 4.4, 4.5): negotiated, and messages abandoned. */
+  struct sctp_assoc_value pv;
+  memset(&pv, 0, sizeof pv);
+  pv.assoc_id = ks.sstat_assoc_id;
+  l = sizeof pv;
+  if (getsockopt(k->fd, SOL_SCTP, SCTP_PR_SUPPORTED, &pv, &l) == 0)
+    st->pr_enabled = pv.assoc_value != 0;
+  struct sctp_prstatus ps;
+  memset(&ps, 0, sizeof ps);
+  ps.sprstat_assoc_id = ks.sstat_assoc_id;
+  ps.sprstat_policy = io_k_pr_policy(CSCTP_PR_SCTP_ALL);
+  l = sizeof ps;
+  if (getsockopt(k->fd, SOL_SCTP, SCTP_PR_ASSOC_STATUS, &ps, &l) == 0) {
+    st->pr_abandoned_unsent = ps.sprstat_abandoned_unsent;
+    st->pr_abandoned_sent = ps.sprstat_abandoned_sent;
+  }
   return 0;
 }

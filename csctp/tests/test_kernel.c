@@ -1531,6 +1531,9 @@ static void test_x_prsctp(void) {
   csctp_assoc_status st;
   CHECK_EQ(csctp_sock_status(u, 0, &st), 0);
   CHECK_EQ(st.pr_enabled, 1);
+  memset(&st, 0, sizeof st);
+  CHECK_EQ(io_ksock_status(k, 0, &st), 0);
+  CHECK_EQ(st.pr_enabled, 1);
   /* Each policy, each way. */
   static const uint16_t pol[3] = {CSCTP_PR_SCTP_TTL, CSCTP_PR_SCTP_RTX,
                                   CSCTP_PR_SCTP_PRIO};

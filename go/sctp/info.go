@@ -184,7 +184,7 @@ type AssocStatus struct {
 	PREnabled bool
 	// AbandonedUnsent and AbandonedSent count messages abandoned by their
 	// PR-SCTP policy before any part of them was sent, and after (RFC 7496
-	// section 4.4, every policy). The kernel transport reports 0.
+	// section 4.4, every policy; over the kernel transport, Linux's counts).
 	AbandonedUnsent, AbandonedSent uint64
 }
 

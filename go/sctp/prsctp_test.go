@@ -16,8 +16,11 @@ import (
 // options onto Linux's and is exercised by make test-kernel).
 
 // TestPRSCTPNegotiation: PR-SCTP is on when both ends announce it (the
-// default), off when either one disables it (RFC 3758 3.3).
-func TestPRSCTPNegotiation(t *testing.T) {
+// default), off when either one disables it (RFC 3758 3.3); over the
+// kernel transport the same option drives Linux's SCTP_PR_SUPPORTED.
+func TestPRSCTPNegotiation(t *testing.T) { forEachTransport(t, testPRSCTPNegotiation) }
+
+func testPRSCTPNegotiation(t *testing.T, tr Transport) {
 	for _, tc := range []struct {
 		name           string
 		client, server bool // DisablePRSCTP
@@ -28,7 +31,7 @@ func TestPRSCTPNegotiation(t *testing.T) {
 		{"server-off", false, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l := listenT(t, Options{Transport: TransportUDP, DisablePRSCTP: tc.server})
+			l := listenT(t, Options{Transport: tr, DisablePRSCTP: tc.server})
 			ch := make(chan *SCTPConn, 1)
 			go func() {
 				s, err := l.AcceptSCTP()
@@ -37,7 +40,7 @@ func TestPRSCTPNegotiation(t *testing.T) {
 				}
 				ch <- s
 			}()
-			c := dialT(t, l, Options{Transport: TransportUDP, DisablePRSCTP: tc.client})
+			c := dialT(t, l, Options{Transport: tr, DisablePRSCTP: tc.client})
 			s := <-ch
 			if s == nil {
 				return
