@@ -986,6 +986,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     t = a->sack_timer;
   if (csctp_recovery_expiry(&a->rec) < t)
     t = csctp_recovery_expiry(&a->rec);
+  if (a->pr.on && a->pr.next_expiry < t) /* RFC 3758 4.1: lifetimes */
+    t = a->pr.next_expiry;
   for (int i = 0; i < a->npaths; i++) {
     if (a->paths[i].t3 < t)
       t = a->paths[i].t3;
@@ -1072,6 +1074,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
   }
   if (!a->dead && csctp_recovery_expiry(&a->rec) <= now)
     csctp_assoc_on_recovery_timer(a, now);
+  if (!a->dead)
+    csctp_prsctp_sweep(a, now); /* RFC 3758 4.1 TR5: expired lifetimes */
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].t3 <= now)
       csctp_assoc_on_t3(a, i, now);

@@ -625,6 +625,41 @@ static void test_ttl(void) {
   pair_close(&p);
 }
 
+/* An unsent message whose lifetime passes is reported then (RFC 3758 4.1
+ * TR3, TR5), not when the association next sends (the peer's window is
+ * shut: only probes go); its lifetime is also one of the engine's timers.
+ * The messages queued before it still arrive once the window opens. */
+static void test_ttl_reported_on_time(void) {
+  csctp_settings sa, sb;
+  pr_settings(&sa, 1);
+  pr_settings(&sb, 1);
+  sb.rcvbuf = 4000;
+  pair p;
+  pair_open(&p, &sa, &sb, 41);
+  REQUIRE(pair_run(&p, 5 * CSCTP_SECONDS, pred_up));
+  p.reader_on = 0; /* b's window closes */
+  for (uint32_t i = 0; i < 8; i++)
+    CHECK_EQ(pair_send(&p, i, 0, 0, CSCTP_PR_SCTP_NONE, 0, 1000), 0);
+  pair_run(&p, 200 * CSCTP_MILLISECONDS, NULL);
+  csctp_assoc_status st;
+  CHECK_EQ(csctp_assoc_status_get(p.a, p.ida, &st), 0);
+  REQUIRE(st.pending > 0); /* stuck behind the closed window */
+  CHECK_EQ(pair_send(&p, 100, 0, 0, CSCTP_PR_SCTP_TTL, 300, 500), 0);
+  CHECK(csctp_endpoint_get_expiry(p.a) <= p.now + 300 * CSCTP_MILLISECONDS);
+  pair_run(&p, 290 * CSCTP_MILLISECONDS, NULL);
+  CHECK_EQ(p.nfailed, 0);
+  pair_run(&p, 20 * CSCTP_MILLISECONDS, NULL);
+  REQUIRE(p.nfailed == 1);
+  CHECK_EQ(p.failed[0].context, 100);
+  CHECK(!p.failed[0].was_sent && p.failed[0].abandoned && p.failed[0].data_ok);
+  p.reader_on = 1;
+  CHECK(pair_run(&p, 60 * CSCTP_SECONDS, pred_nothing_outstanding));
+  for (uint32_t i = 0; i < 8; i++)
+    CHECK_EQ(delivered_count(&p, i), 1);
+  CHECK_EQ(delivered_count(&p, 100), 0);
+  pair_close(&p);
+}
+
 /* Limited retransmissions (RFC 7496 3.1): with limit 0 a message is
  * abandoned instead of its first retransmission; with limit 1 one
  * retransmission is allowed. The ordered message after it is delivered. */
@@ -1123,6 +1158,7 @@ int main(void) {
   TEST_RUN(test_negotiation_one_side);
   TEST_RUN(test_policy_ignored_without_pr);
   TEST_RUN(test_ttl);
+  TEST_RUN(test_ttl_reported_on_time);
   TEST_RUN(test_rtx_limit);
   TEST_RUN(test_priority);
   TEST_RUN(test_fragmented_abandoned_whole);
