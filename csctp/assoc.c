@@ -29,6 +29,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
   a->t1 = a->t2 = a->t5 = a->sack_timer = CSCTP_TSTAMP_NEVER;
   a->sack_avoid = -1;
   csctp_recovery_init(&a->rec);
+  csctp_prsctp_init(&a->pr);
   if (csctp_ep_index_add(a) != 0) {
     csctp_free(&ep->mem, a);
     return NULL;
@@ -65,6 +66,7 @@ void csctp_assoc_free(csctp_assoc *a) {
     ep->assocs_tail = a->prev;
   ep->nassocs--;
   csctp_sendq_free(&a->sq);
+  csctp_prsctp_free(a);
   assoc_free_rx(a);
   for (int i = 0; i < a->nerrors; i++)
     csctp_free(&ep->mem, a->errors[i].value);
@@ -168,6 +170,7 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
     csctp_tsnmap_free(&a->tsn);
     return rv;
   }
+  a->rx.pr_gaps = a->pr.on; /* RFC 3758: see reasm.h */
   a->rx_ready = 1;
   a->peer_initial_tsn = peer_tsn;
   a->ostreams = ostreams;
@@ -210,13 +213,18 @@ static void assoc_event_paddr(csctp_assoc *a, uint8_t path) {
 
 /* One SEND_FAILED event (11.2.2) with a copy of the message. */
 static void assoc_report_failed(const csctp_msg_out *m, void *ud) {
-  csctp_assoc *a = ud;
+  csctp_assoc_report_failed(ud, m, 0);
+}
+
+void csctp_assoc_report_failed(csctp_assoc *a, const csctp_msg_out *m,
+                               int abandoned) {
   csctp_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = CSCTP_EV_SEND_FAILED;
   ev.u.send_failed.info = m->info;
   ev.u.send_failed.info.assoc_id = a->id;
   ev.u.send_failed.was_sent = m->sent;
+  ev.u.send_failed.abandoned = (uint32_t)abandoned;
   ev.u.send_failed.data = csctp_malloc(&a->ep->mem, m->len);
   if (ev.u.send_failed.data) {
     memcpy(ev.u.send_failed.data, m->data, m->len);
@@ -344,6 +352,11 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
     csctp_put16(types + 2, CSCTP_PT_IPV6);
     rv = csctp_put_param(&b, CSCTP_PT_SUPPORTED_ADDR_TYPES, types, 4);
   }
+  if (rv == 0) /* RFC 3758 3.3.1 */
+    rv = csctp_prsctp_put_init_params(&b, &a->s);
+  if (rv == 0) /* RFC 5061 4.2.7: exactly the extensions that are on */
+    rv = csctp_put_supported_ext(&b, a->s.pr_supported,
+                                 csctp_auth_ep_enabled(ep));
   if (rv == 0)
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
@@ -510,6 +523,8 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   uint16_t is = in.num_ostreams < a->s.max_instreams ? in.num_ostreams
                                                      : a->s.max_instreams;
   a->peer_tag = in.init_tag;
+  /* RFC 3758 3.3.2: PR-SCTP when both sides announce it. */
+  a->pr.on = a->s.pr_supported && csctp_prsctp_peer_supports(&in);
   if (csctp_assoc_start(a, in.init_tsn, in.a_rwnd, os, is, now) != 0) {
     csctp_free(&a->ep->mem, copy);
     return;
@@ -568,6 +583,8 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->peer_tag = ck->peer_tag;
   a->local_initial_tsn = ck->local_tsn;
   a->local_tie_tag = a->peer_tie_tag = 0;
+  a->pr.on = ck->pr; /* RFC 3758 3.3, as the new INIT said */
+  a->pr.send_fwd = 0;
   a->in_fast_recovery = 0;
   csctp_recovery_init(&a->rec);
   a->error_count = 0;
@@ -616,6 +633,7 @@ int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
   }
   if (local_m && !peer_m) { /* 5.2.4 B: collision */
     a->peer_tag = ck->peer_tag;
+    a->pr.on = ck->pr;
     /* RFC 4895 6.1: the Random Numbers follow the tags in a collision. */
     if (csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
                                ck->auth_peer, ck->auth_peer_len) != 0)
@@ -946,6 +964,17 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       break;
     case CSCTP_CT_INIT:
       break; /* the endpoint handles INIT */
+    case CSCTP_CT_FORWARD_TSN: {
+      if (!a->pr.on) { /* RFC 3758 3.3.1: as an unknown chunk */
+        if (assoc_on_unknown_chunk(a, &c))
+          goto done;
+        break;
+      }
+      int r = csctp_prsctp_on_fwd_tsn(a, &c);
+      had_data |= r != 0; /* 3.6: SACK as for DATA */
+      had_new |= r == 1;
+      break;
+    }
     default:
       if (assoc_on_unknown_chunk(a, &c))
         goto done;
@@ -1026,6 +1055,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     t = a->sack_timer;
   if (csctp_recovery_expiry(&a->rec) < t)
     t = csctp_recovery_expiry(&a->rec);
+  if (a->pr.on && a->pr.next_expiry < t) /* RFC 3758 4.1: lifetimes */
+    t = a->pr.next_expiry;
   for (int i = 0; i < a->npaths; i++) {
     if (a->paths[i].t3 < t)
       t = a->paths[i].t3;
@@ -1112,6 +1143,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
   }
   if (!a->dead && csctp_recovery_expiry(&a->rec) <= now)
     csctp_assoc_on_recovery_timer(a, now);
+  if (!a->dead)
+    csctp_prsctp_sweep(a, now); /* RFC 3758 4.1 TR5: expired lifetimes */
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].t3 <= now)
       csctp_assoc_on_t3(a, i, now);
@@ -1230,6 +1263,11 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->dup_tsns_in = a->dup_tsns_in;
   st->pkts_out = a->pkts_out;
   st->pkts_in = a->pkts_in;
+  st->pr_enabled = a->pr.on;
+  for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
+    st->pr_abandoned_unsent += a->pr.total.unsent[p];
+    st->pr_abandoned_sent += a->pr.total.sent[p];
+  }
   return 0;
 }
 

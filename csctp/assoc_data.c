@@ -389,8 +389,9 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
   csctp_sendq_on_sack(&a->sq, a->paths, a->npaths, s.cum_tsn, gaps, ngaps,
                       a->in_fast_recovery, a->rec.min_rtt, now, &res);
   if (res.ignored)
-    return;       /* 6.2.1 D i: an old SACK */
-  a->t3_hold = 0; /* the peer answered after a T3 retransmission */
+    return;                   /* 6.2.1 D i: an old SACK */
+  csctp_prsctp_after_sack(a); /* RFC 3758 3.5 C1-C3 */
+  a->t3_hold = 0;             /* the peer answered after a T3 retransmission */
   a->spurious_retransmits += ndups; /* 3.3.4: they had arrived already */
   int probe_repaired =
       csctp_recovery_on_sack(&a->rec, &res, &a->sq, dups, ndups, now);
@@ -431,8 +432,14 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
 void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
   p->t3 = CSCTP_TSTAMP_NEVER;
-  if (!csctp_sendq_path_has_inflight(&a->sq, pi))
+  int fwd = csctp_prsctp_on_t3(a, now); /* RFC 3758 3.5 A5 */
+  if (!csctp_sendq_path_has_inflight(&a->sq, pi)) {
+    if (fwd) { /* only a FORWARD TSN was unanswered (C5): back off */
+      csctp_path_backoff(p, &a->s);
+      csctp_assoc_path_error(a, pi, now);
+    }
     return;
+  }
   a->t3_expiries++;
   csctp_cc_on_t3(p); /* E1 */
   a->last_cwnd_cut = now;
@@ -468,7 +475,7 @@ static int assoc_send_state_ok(const csctp_assoc *a) {
 int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
                const csctp_addr *dst, const uint8_t *data, size_t len,
                csctp_tstamp now) {
-  if (!ep || !info || (len > 0 && !data))
+  if (!ep || !info || (len > 0 && !data) || info->pr_policy > CSCTP_PR_SCTP_MAX)
     return CSCTP_ERR_INVAL;
   csctp_assoc *a = csctp_ep_find(ep, info->assoc_id);
   if (!a)
@@ -489,11 +496,14 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
   if (len > a->s.sndbuf)
     return CSCTP_ERR_MSGSIZE;
   if (assoc_send_used(a) + len > a->s.sndbuf)
+    csctp_prsctp_make_room(a, info, len); /* RFC 7496 3.2 */
+  if (assoc_send_used(a) + len > a->s.sndbuf)
     return CSCTP_ERR_AGAIN;
   int rv = csctp_sendq_push(&a->sq, info, data, len, a->frag_point,
                             (info->flags & CSCTP_SEND_SACK_NOW) != 0);
   if (rv != 0)
     return rv;
+  csctp_prsctp_on_push(a, a->sq.unsent_tail->msg, now);
   a->burst = 0;
   a->sender_dry_armed = 1;
   if (info->flags & CSCTP_SEND_EOF)

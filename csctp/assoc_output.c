@@ -132,6 +132,9 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->sack_out_path = pi;
   if (!data_path)
     return;
+  csctp_prsctp_sweep(a, now);          /* RFC 3758 4.1: TTL */
+  csctp_prsctp_check_rtx(a, now);      /* RFC 7496 3.1, before DATA */
+  csctp_prsctp_put_fwd(a, b, pi, now); /* RFC 3758 3.5 C3, F2 */
   if (a->send_shutdown && a->rx_ready &&
       csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
     a->send_shutdown = 0;
@@ -196,6 +199,10 @@ static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
       break;
     if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
       break;
+    if (csctp_prsctp_before_rtx(a, c, now)) { /* RFC 7496 3.1 */
+      c = csctp_sendq_next_rtx(c);
+      continue;
+    }
     out_put_chunk(a, b, c, pi, now);
     n++;
     c = next;
@@ -257,8 +264,10 @@ static int out_probe(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     sent = out_new_data(a, b, pi, 1, 1, now) > 0;
   if (!sent) {
     csctp_chunk_out *c = csctp_recovery_probe_rtx(r, &a->sq, a->paths);
-    if (!c)
+    if (!c || csctp_prsctp_before_rtx(a, c, now)) {
+      r->probe_rtx = 0;
       return 0;
+    }
     if (out_put_chunk(a, b, c, pi, now) != 0) {
       r->probe_rtx = 0; /* no room: it stays marked, resent within cwnd */
       return 0;
@@ -356,8 +365,16 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
     out_data(a, &b, pi, now);
   } else {
     out_control(a, &b, pi, now);
-    if (pi == csctp_assoc_data_path(a))
+    if (pi == csctp_assoc_data_path(a)) {
+      uint64_t data_before = a->data_chunks_out;
       out_data(a, &b, pi, now);
+      /* RFC 3758 3.5 C3: an abandonment while choosing DATA moved the ack
+       * point. Control chunks never follow DATA (RFC 9260 6.10): the
+       * FORWARD TSN goes here only if no DATA did, else first in the next
+       * packet (the caller asks until nothing is left). */
+      if (a->data_chunks_out == data_before)
+        csctp_prsctp_put_fwd(a, &b, pi, now);
+    }
   }
   if (b.len == empty)
     return 0;

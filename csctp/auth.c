@@ -289,13 +289,7 @@ int csctp_auth_put_vec(csctp_buf *b, const uint8_t *vec, size_t len) {
     }
     off += plen;
   }
-  /* RFC 5061 4.2.7: the chunk types we support beyond RFC 9260. */
-  uint8_t ext[1] = {CSCTP_CT_AUTH};
-  if (csctp_put_param(b, CSCTP_PT_SUPPORTED_EXT, ext, sizeof(ext)) != 0) {
-    b->len = save;
-    return CSCTP_ERR_NOBUF;
-  }
-  return 0;
+  return 0; /* AUTH is listed by csctp_put_supported_ext */
 }
 
 int csctp_auth_peer_vec(const csctp_init *in, uint8_t *vec) {

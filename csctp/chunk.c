@@ -195,6 +195,30 @@ int csctp_shutdown_decode(const csctp_tlv *c, uint32_t *cum_tsn) {
   return 0;
 }
 
+/* FORWARD TSN (RFC 3758 3.2)
+ *  | type=192 | flags=0  | length = 8 + 4 * N       |
+ *  | New Cumulative TSN                             |
+ *  | Stream-1            | Stream Sequence-1        |
+ *  | ...                                            |
+ */
+int csctp_fwd_tsn_decode(const csctp_tlv *c, csctp_fwd_tsn *out) {
+  const uint8_t *v;
+  size_t n;
+
+  if (chunk_value(c, 4, &v, &n) != 0 || (n - 4) % 4 != 0)
+    return CSCTP_ERR_MALFORMED;
+  out->new_cum = csctp_get32(v);
+  out->n = (n - 4) / 4;
+  out->entries = v + 4;
+  return 0;
+}
+
+void csctp_fwd_tsn_entry(const csctp_fwd_tsn *f, size_t i, uint16_t *sid,
+                         uint16_t *ssn) {
+  *sid = csctp_get16(f->entries + 4 * i);
+  *ssn = csctp_get16(f->entries + 4 * i + 2);
+}
+
 /* HEARTBEAT (3.3.5) and HEARTBEAT ACK (3.3.6)
  *  | type=4/5 | flags=0  | length                  |
  *  | param type=1        | info length             |
@@ -236,8 +260,9 @@ int csctp_chunk_check(const csctp_tlv *c) {
   case CSCTP_CT_SHUTDOWN:
     min = TLV_HDR_LEN + 4; /* Cumulative TSN Ack */
     break;
-  case CSCTP_CT_AUTH:
-    min = TLV_HDR_LEN + 4; /* RFC 4895 5.1: key and HMAC identifiers */
+  case CSCTP_CT_AUTH: /* RFC 4895 5.1: key and HMAC identifiers */
+  case CSCTP_CT_FORWARD_TSN: /* RFC 3758 3.2: New Cumulative TSN */
+    min = TLV_HDR_LEN + 4;
     break;
   default:
     min = TLV_HDR_LEN;
@@ -466,6 +491,16 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  *  | type / cause code   | length = 4 + len        |
  *  | value ...                      | zero padding |
  */
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth) {
+  uint8_t ext[2];
+  size_t n = 0;
+  if (fwd_tsn)
+    ext[n++] = CSCTP_CT_FORWARD_TSN;
+  if (auth)
+    ext[n++] = CSCTP_CT_AUTH;
+  return n ? csctp_put_param(b, CSCTP_PT_SUPPORTED_EXT, ext, n) : 0;
+}
+
 int csctp_put_param(csctp_buf *b, uint16_t type, const void *value,
                     size_t len) {
   size_t length;
@@ -581,6 +616,20 @@ int csctp_put_shutdown(csctp_buf *b, uint32_t cum_tsn) {
     return CSCTP_ERR_NOBUF;
   append_chunk_hdr(b, CSCTP_CT_SHUTDOWN, 0, 8);
   append32(b, cum_tsn);
+  return 0;
+}
+
+int csctp_put_fwd_tsn(csctp_buf *b, uint32_t new_cum, const uint16_t *pairs,
+                      size_t n) {
+  size_t len = 8 + 4 * n;
+  if (len > 0xFFFF || !has_room(b, len))
+    return CSCTP_ERR_NOBUF;
+  append_chunk_hdr(b, CSCTP_CT_FORWARD_TSN, 0, len);
+  append32(b, new_cum);
+  for (size_t i = 0; i < n; i++) {
+    append16(b, pairs[2 * i]);
+    append16(b, pairs[2 * i + 1]);
+  }
   return 0;
 }
 

@@ -18,7 +18,7 @@
 #define CSCTP_PAD4(n) (((n) + 3u) & ~(size_t)3u)
 #define CSCTP_COMMON_HDR_LEN 12u
 #define CSCTP_CHUNK_HDR_LEN 4u
-#define CSCTP_DATA_HDR_LEN 16u /* chunk header + TSN, SID, SSN, PPID */
+#define CSCTP_DATA_HDR_LEN 16u   /* chunk header + TSN, SID, SSN, PPID */
 #define CSCTP_INIT_FIXED_LEN 20u /* chunk header + fixed INIT fields */
 #define CSCTP_SACK_FIXED_LEN 16u
 
@@ -210,6 +210,19 @@ uint32_t csctp_sack_dup(const csctp_sack *s, size_t i);
 /* SHUTDOWN, RFC 9260 3.3.8: returns 0 or CSCTP_ERR_MALFORMED. */
 int csctp_shutdown_decode(const csctp_tlv *c, uint32_t *cum_tsn);
 
+/* FORWARD TSN, RFC 3758 3.2: the new cumulative TSN and n (stream,
+ * sequence) pairs; entries points at them as they are on the wire (read
+ * them with csctp_fwd_tsn_entry). Returns 0 or CSCTP_ERR_MALFORMED (shorter
+ * than 8 bytes, or a length that is not 8 + 4 * n). */
+typedef struct csctp_fwd_tsn {
+  uint32_t new_cum;
+  size_t n;
+  const uint8_t *entries;
+} csctp_fwd_tsn;
+int csctp_fwd_tsn_decode(const csctp_tlv *c, csctp_fwd_tsn *out);
+void csctp_fwd_tsn_entry(const csctp_fwd_tsn *f, size_t i, uint16_t *sid,
+                         uint16_t *ssn);
+
 /* HEARTBEAT / HEARTBEAT ACK, RFC 9260 3.3.5-6: finds the Heartbeat Info
  * parameter; *info points at its value. Returns 0 or CSCTP_ERR_MALFORMED. */
 int csctp_heartbeat_decode(const csctp_tlv *c, const uint8_t **info,
@@ -285,10 +298,13 @@ void csctp_chunk_abandon(csctp_buf *b, size_t off);
 int csctp_put_bytes(csctp_buf *b, const void *p, size_t len);
 /* csctp_put_param appends a parameter TLV (type, length = 4 + len) and pads
  * it to 4 bytes. csctp_put_cause is the same layout for error causes. */
-int csctp_put_param(csctp_buf *b, uint16_t type, const void *value,
-                    size_t len);
-int csctp_put_cause(csctp_buf *b, uint16_t code, const void *value,
-                    size_t len);
+int csctp_put_param(csctp_buf *b, uint16_t type, const void *value, size_t len);
+/* csctp_put_supported_ext appends the Supported Extensions parameter
+ * (RFC 5061 4.2.7) listing the chunk types of the extensions that are on:
+ * FORWARD TSN (RFC 3758) if fwd_tsn, AUTH (RFC 4895) if auth; nothing when
+ * none is. 0 or CSCTP_ERR_NOBUF. */
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth);
+int csctp_put_cause(csctp_buf *b, uint16_t code, const void *value, size_t len);
 /* csctp_put_addr_param appends an IPv4 or IPv6 address parameter. */
 int csctp_put_addr_param(csctp_buf *b, const csctp_addr *a);
 
@@ -305,6 +321,9 @@ int csctp_put_sack(csctp_buf *b, uint32_t cum_tsn, uint32_t a_rwnd,
 int csctp_put_heartbeat(csctp_buf *b, uint8_t type, const void *info,
                         size_t len);
 int csctp_put_shutdown(csctp_buf *b, uint32_t cum_tsn);
+/* FORWARD TSN (RFC 3758 3.2): pairs holds n {stream, sequence} pairs. */
+int csctp_put_fwd_tsn(csctp_buf *b, uint32_t new_cum, const uint16_t *pairs,
+                      size_t n);
 /* A chunk with no value: COOKIE ACK, SHUTDOWN ACK, SHUTDOWN COMPLETE. */
 int csctp_put_empty_chunk(csctp_buf *b, uint8_t type, uint8_t flags);
 int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len);

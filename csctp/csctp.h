@@ -172,6 +172,12 @@ typedef struct csctp_settings {
    * paths): CSCTP_CC_RENO (0, the default), RFC 9260 7.2's algorithm, or
    * CSCTP_CC_CUBIC, RFC 9438 CUBIC with HyStart++ (RFC 9406). */
   uint32_t cc;
+  /* PR-SCTP (RFC 3758, policies of RFC 7496): 1 (default) advertises the
+   * Forward-TSN-Supported parameter and FORWARD TSN in the Supported
+   * Extensions parameter (RFC 5061 4.2.7) of INIT and INIT ACK; 0
+   * advertises neither, and FORWARD TSN chunks are then treated as unknown
+   * chunks. PR-SCTP is used only when both sides advertise it. */
+  uint32_t pr_supported;
 } csctp_settings;
 
 /* Values of csctp_settings.cc. */
@@ -381,12 +387,27 @@ enum csctp_state {
 #define CSCTP_SEND_ABORT 0x0004     /* abort; the data is the user reason */
 #define CSCTP_SEND_SACK_NOW 0x0008  /* set the I bit (RFC 9260 3.3.1) */
 
+/* PR-SCTP policies (csctp_sndinfo.pr_policy): RFC 6458 5.3.7 and RFC 7496
+ * 4.2, with the values of usrsctp / FreeBSD. */
+#define CSCTP_PR_SCTP_NONE 0 /* reliable */
+#define CSCTP_PR_SCTP_TTL 1  /* pr_value: lifetime in milliseconds */
+#define CSCTP_PR_SCTP_PRIO 2 /* pr_value: priority, 0 the highest */
+#define CSCTP_PR_SCTP_RTX 3  /* pr_value: retransmissions allowed */
+#define CSCTP_PR_SCTP_MAX 3
+#define CSCTP_PR_SCTP_ALL 0xF /* csctp_pr_status_get: every policy */
+
 typedef struct csctp_sndinfo {
   uint16_t sid;     /* stream id */
   uint16_t flags;   /* CSCTP_SEND_* */
   uint32_t ppid;    /* payload protocol id, host order */
   uint32_t context; /* returned in CSCTP_EV_SEND_FAILED */
   csctp_assoc_id assoc_id;
+  /* PR-SCTP (RFC 3758, RFC 7496): CSCTP_PR_SCTP_* and its value. Applied
+   * only on an association where both sides support PR-SCTP; elsewhere
+   * the message is sent reliably (RFC 6458 5.3.7: NONE means reliable, and
+   * RFC 3758 3.3.2 forbids FORWARD TSN there). */
+  uint16_t pr_policy;
+  uint32_t pr_value;
 } csctp_sndinfo;
 
 /* csctp_send queues one user message of len bytes (1 <= len) on association
@@ -515,11 +536,31 @@ typedef struct csctp_assoc_status {
    * (RFC 9260 7.2.4) or restarted by a lost retransmission (RFC 8985 9.3):
    * each one a cwnd reduction. */
   uint64_t tail_loss_probes, fast_recoveries;
+  /* PR-SCTP: 1 when both sides support it (RFC 3758 3.3); messages
+   * abandoned by a PR-SCTP policy before any part was sent, and after
+   * (RFC 7496 4.4, every policy). */
+  uint32_t pr_enabled;
+  uint64_t pr_abandoned_unsent, pr_abandoned_sent;
 } csctp_assoc_status;
 
 /* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */
 CSCTP_API int csctp_assoc_status_get(const csctp_endpoint *ep,
                                      csctp_assoc_id id, csctp_assoc_status *st);
+
+/* PR-SCTP statistics (RFC 7496 4.3, 4.4): user messages abandoned by a
+ * policy before any part of them was sent, and after. */
+typedef struct csctp_pr_status {
+  uint64_t abandoned_unsent, abandoned_sent;
+} csctp_pr_status;
+
+/* csctp_pr_status_get fills *st with the counts of association id for
+ * policy (CSCTP_PR_SCTP_TTL, _PRIO, _RTX or _ALL), on outbound stream sid,
+ * or on every stream when sid is -1. Returns 0, CSCTP_ERR_NOT_FOUND,
+ * CSCTP_ERR_INVAL (policy NONE or unknown, st NULL) or CSCTP_ERR_STREAM
+ * (sid not an outbound stream). */
+CSCTP_API int csctp_pr_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
+                                  int sid, uint16_t policy,
+                                  csctp_pr_status *st);
 
 /* csctp_assoc_paths writes up to max path records and returns the number of
  * paths, or CSCTP_ERR_NOT_FOUND. */
@@ -575,6 +616,9 @@ typedef struct csctp_event {
       uint32_t was_sent; /* 1 if some of it was sent (maybe delivered) */
       uint8_t *data;
       size_t len;
+      /* 1: abandoned by its PR-SCTP policy (RFC 3758 3.4) on a live
+       * association; 0: the association ended first. */
+      uint32_t abandoned;
     } send_failed;
     struct { /* PEER_ADDR_CHANGE */
       csctp_addr addr;

@@ -602,6 +602,8 @@ typedef struct csctp_notification {
     struct { /* CSCTP_EV_SEND_FAILED; the message follows (data_len) */
       csctp_sndinfo info;
       uint32_t was_sent;
+      uint32_t abandoned; /* 1: its PR-SCTP policy gave it up (userland
+                             stack; the kernel backend reports 0) */
     } send_failed;
     struct { /* CSCTP_EV_PEER_ADDR_CHANGE */
       csctp_addr addr;
@@ -739,6 +741,41 @@ typedef struct csctp_authchunks {
   uint32_t num_chunks;
   uint8_t chunks[];
 } csctp_authchunks;
+
+/* PR-SCTP options (RFC 7496 4, RFC 6458 8.1.31), numbered apart from the
+ * list above so that both can grow. */
+enum csctp_sockopt_pr {
+  /* csctp_assoc_value. Set: the socket's default for new associations
+   * (value != 0 announces PR-SCTP; CSCTP_ERR_STATE once the socket has an
+   * association). Get: whether the association negotiated it, else the
+   * default. */
+  CSCTP_OPT_PR_SUPPORTED = 64,
+  /* csctp_default_prinfo: the policy of sends without a csctp_sndinfo. */
+  CSCTP_OPT_DEFAULT_PRINFO = 65,
+  /* csctp_prstatus; get only. */
+  CSCTP_OPT_PR_ASSOC_STATUS = 66,
+  CSCTP_OPT_PR_STREAM_STATUS = 67
+};
+
+/* CSCTP_OPT_DEFAULT_PRINFO (RFC 6458 8.1.31 SCTP_DEFAULT_PRINFO). */
+typedef struct csctp_default_prinfo {
+  csctp_assoc_id assoc_id; /* must be 0 (socket level) */
+  uint16_t pr_policy;      /* CSCTP_PR_SCTP_* */
+  uint16_t reserved;
+  uint32_t pr_value;
+} csctp_default_prinfo;
+
+/* CSCTP_OPT_PR_ASSOC_STATUS / _STREAM_STATUS (RFC 7496 4.3, 4.4
+ * sctp_prstatus): set assoc_id (one-to-many), sid (stream status) and
+ * policy (CSCTP_PR_SCTP_TTL, _PRIO, _RTX or _ALL) first; the counts are
+ * filled in. */
+typedef struct csctp_prstatus {
+  csctp_assoc_id assoc_id;
+  uint16_t sid;
+  uint16_t policy;
+  uint64_t abandoned_unsent;
+  uint64_t abandoned_sent;
+} csctp_prstatus;
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

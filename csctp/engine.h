@@ -11,6 +11,7 @@
 #include "cookie.h"
 #include "htab.h"
 #include "path.h"
+#include "prsctp.h"
 #include "reasm.h"
 #include "recovery.h"
 #include "sendq.h"
@@ -78,6 +79,7 @@ struct csctp_assoc {
   int t3_hold;          /* ...after which nothing until the next SACK */
   int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
+  csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;
@@ -288,6 +290,9 @@ void csctp_assoc_established(csctp_assoc *a, csctp_tstamp now);
 /* End the association: report the event, fail unsent messages. */
 void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,
                      uint16_t cause, int err);
+/* One SEND_FAILED event with a copy of m (abandoned: by PR-SCTP). */
+void csctp_assoc_report_failed(csctp_assoc *a, const csctp_msg_out *m,
+                               int abandoned);
 /* Abort: send ABORT with a cause, then end with the given reason. */
 void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len);

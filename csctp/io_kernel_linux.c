@@ -268,6 +268,23 @@ static int io_k_getopt(const io_ksock *k, csctp_assoc_id id, int name, void *v,
   return 0;
 }
 
+/* io_k_pr_policy maps a CSCTP_PR_SCTP_* policy to Linux's values (RFC 7496
+ * names, Linux numbers: TTL 0x10, RTX 0x20, PRIO 0x30, ALL 0x80). */
+static uint16_t io_k_pr_policy(uint16_t p) {
+  switch (p) {
+  case CSCTP_PR_SCTP_TTL:
+    return SCTP_PR_SCTP_TTL;
+  case CSCTP_PR_SCTP_RTX:
+    return SCTP_PR_SCTP_RTX;
+  case CSCTP_PR_SCTP_PRIO:
+    return SCTP_PR_SCTP_PRIO;
+  case CSCTP_PR_SCTP_ALL:
+    return 0x80; /* SCTP_PR_SCTP_ALL */
+  default:
+    return SCTP_PR_SCTP_NONE;
+  }
+}
+
 /* io_k_addrs_len checks n packed sockaddrs and returns their total size. */
 static int io_k_addrs_len(const io_ksock *k, const struct sockaddr *addrs,
                           size_t n, socklen_t *len) {
@@ -1032,7 +1049,8 @@ static csctp_ssize io_k_sendmsg(io_ksock *k, const struct iovec *iov,
                                 const csctp_sndinfo *si, uint16_t kflags) {
   union {
     struct cmsghdr h;
-    uint8_t b[CMSG_SPACE(sizeof(struct sctp_sndinfo))];
+    uint8_t b[CMSG_SPACE(sizeof(struct sctp_sndinfo)) +
+              CMSG_SPACE(sizeof(struct sctp_prinfo))];
   } cb;
   memset(&cb, 0, sizeof cb);
   struct msghdr m;
@@ -1045,7 +1063,9 @@ static csctp_ssize io_k_sendmsg(io_ksock *k, const struct iovec *iov,
                                               : sizeof(struct sockaddr_in);
   }
   m.msg_control = cb.b;
-  m.msg_controllen = sizeof cb.b;
+  m.msg_controllen = CMSG_SPACE(sizeof(struct sctp_sndinfo));
+  if (si->pr_policy != CSCTP_PR_SCTP_NONE) /* RFC 6458 5.3.7 SCTP_PRINFO */
+    m.msg_controllen += CMSG_SPACE(sizeof(struct sctp_prinfo));
   struct cmsghdr *c = CMSG_FIRSTHDR(&m);
   c->cmsg_level = IPPROTO_SCTP;
   c->cmsg_type = SCTP_SNDINFO;
@@ -1058,6 +1078,17 @@ static csctp_ssize io_k_sendmsg(io_ksock *k, const struct iovec *iov,
   ks.snd_context = si->context;
   ks.snd_assoc_id = io_k_sid(k, si->assoc_id);
   memcpy(CMSG_DATA(c), &ks, sizeof ks);
+  if (si->pr_policy != CSCTP_PR_SCTP_NONE) {
+    struct cmsghdr *pc = CMSG_NXTHDR(&m, c);
+    struct sctp_prinfo pi;
+    memset(&pi, 0, sizeof pi);
+    pi.pr_policy = io_k_pr_policy(si->pr_policy);
+    pi.pr_value = si->pr_value;
+    pc->cmsg_level = IPPROTO_SCTP;
+    pc->cmsg_type = SCTP_PRINFO;
+    pc->cmsg_len = CMSG_LEN(sizeof pi);
+    memcpy(CMSG_DATA(pc), &pi, sizeof pi);
+  }
   ssize_t r;
   do
     r = sendmsg(k->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -1763,8 +1794,33 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
     pp.hb_enabled = v.value ? 1 : 2;
     return io_ksock_set_paddrparams(k, &pp);
   }
+  case CSCTP_OPT_PR_SUPPORTED: {
+    IO_K_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    struct sctp_assoc_value kv;
+    memset(&kv, 0, sizeof kv);
+    kv.assoc_id = io_k_sid(k, v.assoc_id);
+    kv.assoc_value = v.value != 0;
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_PR_SUPPORTED, &kv, sizeof kv) < 0)
+      return io_k_opt_err(k, v.assoc_id, errno);
+    return 0;
+  }
+  case CSCTP_OPT_DEFAULT_PRINFO: {
+    /* Kept here and sent as SCTP_PRINFO with each message. */
+    IO_K_NEED(csctp_default_prinfo);
+    csctp_default_prinfo v;
+    memcpy(&v, val, sizeof v);
+    if (v.assoc_id != 0 || v.pr_policy > CSCTP_PR_SCTP_MAX)
+      return CSCTP_ERR_INVAL;
+    k->def_snd.pr_policy = v.pr_policy;
+    k->def_snd.pr_value = v.pr_value;
+    return 0;
+  }
   case CSCTP_OPT_STATUS:
   case CSCTP_OPT_PEER_ADDR_INFO:
+  case CSCTP_OPT_PR_ASSOC_STATUS:
+  case CSCTP_OPT_PR_STREAM_STATUS:
     return -EOPNOTSUPP;
   default:
     return io_k_auth_setopt(k, opt, val, len);
@@ -2173,6 +2229,56 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
     memcpy(val, &v, sizeof v);
     return 0;
   }
+  case CSCTP_OPT_PR_SUPPORTED: {
+    IO_K_ROOM(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    struct sctp_assoc_value kv;
+    memset(&kv, 0, sizeof kv);
+    kv.assoc_id = io_k_sid(k, v.assoc_id);
+    socklen_t l = sizeof kv;
+    int r = io_k_getopt(k, v.assoc_id, SCTP_PR_SUPPORTED, &kv, &l);
+    if (r != 0)
+      return r;
+    v.value = kv.assoc_value != 0;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_DEFAULT_PRINFO: {
+    IO_K_ROOM(csctp_default_prinfo);
+    csctp_default_prinfo v;
+    memset(&v, 0, sizeof v);
+    v.pr_policy = k->def_snd.pr_policy;
+    v.pr_value = k->def_snd.pr_value;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_PR_ASSOC_STATUS:
+  case CSCTP_OPT_PR_STREAM_STATUS: {
+    IO_K_ROOM(csctp_prstatus);
+    csctp_prstatus v;
+    memcpy(&v, val, sizeof v);
+    if (v.policy == CSCTP_PR_SCTP_NONE ||
+        (v.policy > CSCTP_PR_SCTP_MAX && v.policy != CSCTP_PR_SCTP_ALL))
+      return CSCTP_ERR_INVAL;
+    struct sctp_prstatus ks;
+    memset(&ks, 0, sizeof ks);
+    ks.sprstat_assoc_id = io_k_sid(k, v.assoc_id);
+    ks.sprstat_sid = v.sid;
+    ks.sprstat_policy = io_k_pr_policy(v.policy);
+    socklen_t l = sizeof ks;
+    int r =
+        io_k_getopt(k, v.assoc_id,
+                    opt == CSCTP_OPT_PR_ASSOC_STATUS ? SCTP_PR_ASSOC_STATUS
+                                                     : SCTP_PR_STREAM_STATUS,
+                    &ks, &l);
+    if (r != 0)
+      return r;
+    v.abandoned_unsent = ks.sprstat_abandoned_unsent;
+    v.abandoned_sent = ks.sprstat_abandoned_sent;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
   default:
     return io_k_auth_getopt(k, opt, val, len);
   }
@@ -2334,6 +2440,22 @@ int io_ksock_status(const io_ksock *k, csctp_assoc_id assoc_id,
     st->data_chunks_out = as.sas_oodchunks + as.sas_ouodchunks;
     st->data_chunks_in = as.sas_iodchunks + as.sas_iuodchunks;
     st->dup_tsns_in = as.sas_idupchunks;
+  }
+  /* PR-SCTP (RFC 7496 4.4, 4.5): negotiated, and messages abandoned. */
+  struct sctp_assoc_value pv;
+  memset(&pv, 0, sizeof pv);
+  pv.assoc_id = ks.sstat_assoc_id;
+  l = sizeof pv;
+  if (getsockopt(k->fd, SOL_SCTP, SCTP_PR_SUPPORTED, &pv, &l) == 0)
+    st->pr_enabled = pv.assoc_value != 0;
+  struct sctp_prstatus ps;
+  memset(&ps, 0, sizeof ps);
+  ps.sprstat_assoc_id = ks.sstat_assoc_id;
+  ps.sprstat_policy = io_k_pr_policy(CSCTP_PR_SCTP_ALL);
+  l = sizeof ps;
+  if (getsockopt(k->fd, SOL_SCTP, SCTP_PR_ASSOC_STATUS, &ps, &l) == 0) {
+    st->pr_abandoned_unsent = ps.sprstat_abandoned_unsent;
+    st->pr_abandoned_sent = ps.sprstat_abandoned_sent;
   }
   return 0;
 }

@@ -412,6 +412,7 @@ static void io_sock_notify(csctp_sock *s, const csctp_event *ev, int due_now) {
   case CSCTP_EV_SEND_FAILED:
     n->u.send_failed.info = ev->u.send_failed.info;
     n->u.send_failed.was_sent = ev->u.send_failed.was_sent;
+    n->u.send_failed.abandoned = ev->u.send_failed.abandoned;
     break;
   case CSCTP_EV_PEER_ADDR_CHANGE:
     n->u.paddr.addr = ev->u.paddr.addr;
@@ -1645,10 +1646,34 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     set.hb_interval = (csctp_tstamp)v.value * CSCTP_MILLISECONDS;
     return io_opt_store(s, a, &set);
   }
+  case CSCTP_OPT_PR_SUPPORTED: {
+    IO_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+      return r;
+    if (a)
+      return CSCTP_ERR_STATE; /* RFC 3758 3.3: negotiated at setup */
+    set = s->settings;
+    set.pr_supported = v.value != 0;
+    return io_opt_store(s, NULL, &set);
+  }
+  case CSCTP_OPT_DEFAULT_PRINFO: {
+    IO_NEED(csctp_default_prinfo);
+    csctp_default_prinfo v;
+    memcpy(&v, val, sizeof v);
+    if (v.assoc_id != 0 || v.pr_policy > CSCTP_PR_SCTP_MAX)
+      return CSCTP_ERR_INVAL;
+    s->def_snd.pr_policy = v.pr_policy;
+    s->def_snd.pr_value = v.pr_value;
+    return 0;
+  }
   case CSCTP_OPT_STATUS:
   case CSCTP_OPT_PEER_ADDR_INFO:
   case CSCTP_OPT_PEER_AUTH_CHUNKS:
   case CSCTP_OPT_LOCAL_AUTH_CHUNKS:
+  case CSCTP_OPT_PR_ASSOC_STATUS:
+  case CSCTP_OPT_PR_STREAM_STATUS:
     return -EOPNOTSUPP;
   default:
     return io_sock_auth_setopt(s, opt, val, len);
@@ -1828,6 +1853,38 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     memset(&v, 0, sizeof v);
     v.port =
         s->remote_udp_port ? s->remote_udp_port : s->st->cfg.remote_udp_port;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_PR_SUPPORTED: {
+    IO_ASSOC_IN(csctp_assoc_value, v);
+    v.value = s->settings.pr_supported != 0;
+    csctp_assoc_status st;
+    if (a && csctp_assoc_status_get(s->iep->ep, a->id, &st) == 0)
+      v.value = st.pr_enabled;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_DEFAULT_PRINFO: {
+    IO_ROOM(csctp_default_prinfo);
+    csctp_default_prinfo v;
+    memset(&v, 0, sizeof v);
+    v.pr_policy = s->def_snd.pr_policy;
+    v.pr_value = s->def_snd.pr_value;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_PR_ASSOC_STATUS:
+  case CSCTP_OPT_PR_STREAM_STATUS: {
+    IO_ASSOC_IN(csctp_prstatus, v);
+    if (!a)
+      return s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_INVAL;
+    csctp_pr_status ps;
+    int sid = opt == CSCTP_OPT_PR_STREAM_STATUS ? (int)v.sid : -1;
+    if ((r = csctp_pr_status_get(s->iep->ep, a->id, sid, v.policy, &ps)) != 0)
+      return r;
+    v.abandoned_unsent = ps.abandoned_unsent;
+    v.abandoned_sent = ps.abandoned_sent;
     memcpy(val, &v, sizeof v);
     return 0;
   }

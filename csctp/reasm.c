@@ -387,13 +387,15 @@ int csctp_reasm_add(csctp_reasm *r, const csctp_data *d,
       if (!b)
         return CSCTP_ERR_PROTO;
       left = NULL;
+    } else if (b && r->pr_gaps) {
+      left = NULL; /* the message before was abandoned (RFC 3758) */
     } else if (b || !same_message(left, d)) {
       return CSCTP_ERR_PROTO;
     }
   }
   if (right != NULL) {
     if (right->has_b) {
-      if (!e)
+      if (!e && !r->pr_gaps)
         return CSCTP_ERR_PROTO;
       right = NULL;
     } else if (e || !same_message(right, d)) {
@@ -605,4 +607,84 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
     mem_free(r, u);
   }
   return (csctp_ssize)copied;
+}
+
+/* ---- FORWARD TSN (RFC 3758 3.6) ---------------------------------------- */
+
+/* Takes run u out of the ready queue, where it is under partial delivery. */
+static void unqueue(csctp_reasm *r, run *u) {
+  run *prev = NULL;
+  for (run *q = r->qhead; q != NULL; prev = q, q = q->qnext) {
+    if (q != u)
+      continue;
+    if (prev != NULL)
+      prev->qnext = u->qnext;
+    else
+      r->qhead = u->qnext;
+    if (r->qtail == u)
+      r->qtail = prev;
+    if (prev == NULL)
+      r->rd_off = 0; /* its head fragment may have been read in part */
+    r->ready -= u->bytes;
+    return;
+  }
+}
+
+/* Drops incomplete run u (held, or queued under partial delivery). */
+static void drop_run(csctp_reasm *r, run *u) {
+  ix_del(r, u);
+  if (u->state == RUN_PD)
+    unqueue(r, u);
+  r->held -= u->bytes;
+  r->nfrags -= u->nfr;
+  run_free(r, u);
+}
+
+static int never_completes(const run *u, uint32_t new_cum) {
+  if (u->has_b && u->has_e)
+    return 0; /* complete: waits for its stream's order only */
+  return csctp_tsn_le(u->first, new_cum) ||
+         (!u->has_b && u->first == new_cum + 1u);
+}
+
+void csctp_reasm_forget_before(csctp_reasm *r, uint32_t new_cum) {
+  for (size_t i = 0; i < r->nbuckets; i++) {
+    run *u = r->buckets[(size_t)IX_FIRST * r->nbuckets + i];
+    while (u != NULL) {
+      run *next = u->hnext[IX_FIRST];
+      if (never_completes(u, new_cum))
+        drop_run(r, u);
+      u = next;
+    }
+  }
+  ix_trim(r);
+}
+
+int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn) {
+  if (sid >= r->ninstreams)
+    return 0;
+  stream *st = stream_find(r, sid);
+  if (st == NULL) {
+    int rc = stream_insert(r, sid, &st);
+    if (rc != 0)
+      return rc;
+  }
+  uint16_t d = (uint16_t)(ssn - st->next_ssn);
+  if (d >= 0x8000u)
+    return 0; /* behind what the stream expects: already past */
+  for (uint32_t k = 0; k <= d; k++) {
+    run *u = ix_find_ssn(r, sid, (uint16_t)(st->next_ssn + k));
+    if (u == NULL || u->state != RUN_HELD)
+      continue;
+    if (u->has_e) {
+      ix_del(r, u);
+      enqueue(r, u);
+    } else {
+      drop_run(r, u); /* skipped: the rest of it will not come */
+    }
+  }
+  st->next_ssn = (uint16_t)(ssn + 1u);
+  stream_advance(r, st, sid);
+  ix_trim(r);
+  return 0;
 }

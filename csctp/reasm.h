@@ -53,6 +53,12 @@ typedef struct csctp_reasm {
   size_t held;   /* unread payload bytes held, ready or not */
   size_t nfrags; /* fragments held, for the memory they cost beyond data */
   size_t ready;  /* unread payload bytes in the ready queue */
+  /* PR-SCTP (RFC 3758): a sender may abandon a message after sending part
+   * of it and give the next TSN to a new message. Set, a first fragment
+   * right after an unfinished message (or a middle/last fragment right
+   * before a first one) is taken instead of being a protocol violation;
+   * the unfinished message waits for the FORWARD TSN that drops it. */
+  int pr_gaps;
 } csctp_reasm;
 
 /* csctp_reasm_init prepares r for ninstreams (>= 1) inbound streams.
@@ -108,5 +114,19 @@ int csctp_reasm_has_ready(const csctp_reasm *r);
  * readable. */
 csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
                              size_t buflen);
+
+/* FORWARD TSN (RFC 3758 3.6). csctp_reasm_forget_before drops every
+ * message held that can no longer complete once the cumulative TSN is
+ * new_cum: an incomplete one with a fragment at or below new_cum, or
+ * without its first fragment right above it. A message under partial
+ * delivery ends there (what was read stays read; the next read begins
+ * another message). csctp_reasm_skip_ssn makes the ordered messages of
+ * stream sid up to and including ssn deliverable (complete ones held
+ * join the ready queue, in SSN order; others are dropped) and expects
+ * ssn + 1 next; an ssn behind the stream's next expected one changes
+ * nothing. Returns 0 or CSCTP_ERR_NOMEM (no stream record: nothing
+ * changed). */
+void csctp_reasm_forget_before(csctp_reasm *r, uint32_t new_cum);
+int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn);
 
 #endif

@@ -249,9 +249,11 @@ static void sendq_apply_cum(csctp_sendq *q, csctp_path *paths, uint32_t cum_tsn,
       sendq_leave_flight(q, paths, c);
     else if (c->state == CSCTP_OUT_RTX)
       q->n_rtx--;
-    if (c->state != CSCTP_OUT_GAPPED)
+    /* RFC 3758 3.5 A2: an abandoned chunk credits nothing. */
+    if (c->state != CSCTP_OUT_GAPPED && c->state != CSCTP_OUT_ABANDONED) {
       sendq_note_acked(c, paths, now, min_rtt, res, htna, have_htna);
-    res->earliest_acked[c->path] = 1;
+      res->earliest_acked[c->path] = 1;
+    }
     sendq_release(q, c);
   }
   if (csctp_tsn_gt(cum_tsn, q->cum_acked)) {
@@ -298,6 +300,8 @@ static void sendq_apply_gaps(csctp_sendq *q, csctp_path *paths,
       g++;
     int in_gap = g < ngaps && gaps[2 * g] <= off && off <= gaps[2 * g + 1] &&
                  off <= 0xFFFF;
+    if (c->state == CSCTP_OUT_ABANDONED)
+      continue; /* RFC 3758 3.5 A2: finally acked already */
     if (in_gap && c->state != CSCTP_OUT_GAPPED) {
       if (c->state == CSCTP_OUT_INFLIGHT)
         sendq_leave_flight(q, paths, c);
@@ -380,7 +384,8 @@ int csctp_sendq_acked(const csctp_sendq *q, uint32_t tsn) {
 const csctp_chunk_out *csctp_sendq_first_on_path(const csctp_sendq *q,
                                                  uint8_t path) {
   for (const csctp_chunk_out *c = q->out; c; c = c->next)
-    if (c->path == path && c->state != CSCTP_OUT_GAPPED)
+    if (c->path == path && c->state != CSCTP_OUT_GAPPED &&
+        c->state != CSCTP_OUT_ABANDONED)
       return c;
   return NULL;
 }
@@ -463,4 +468,76 @@ int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
     m->reported = 1;
   }
   return 0;
+}
+
+void csctp_sendq_abandon_chunk(csctp_sendq *q, csctp_path *paths,
+                               csctp_chunk_out *c) {
+  if (c->state == CSCTP_OUT_INFLIGHT)
+    sendq_leave_flight(q, paths, c);
+  else if (c->state == CSCTP_OUT_RTX)
+    q->n_rtx--;
+  c->state = CSCTP_OUT_ABANDONED;
+}
+
+/* The SSN of a message that never reached the wire is given back. */
+static void sendq_return_ssn(csctp_sendq *q, const csctp_msg_out *m,
+                             uint16_t ssn) {
+  uint16_t sid = m->info.sid;
+  for (csctp_chunk_out *c = q->unsent; c; c = c->next)
+    if (c->sid == sid && !(c->flags & CSCTP_DATA_FLAG_U) && c->msg != m &&
+        (uint16_t)(c->ssn - ssn) < 0x8000u)
+      c->ssn--;
+  q->next_ssn[sid]--;
+}
+
+/* The unsent fragments of a message that was partly sent are at the head
+ * of the FIFO (fragments go out in order): they take the next TSNs and
+ * join the outstanding list abandoned, never sent. */
+static void sendq_number_abandoned(csctp_sendq *q, csctp_msg_out *m) {
+  while (q->unsent && q->unsent->msg == m) {
+    csctp_chunk_out *c = q->unsent;
+    q->unsent = c->next;
+    if (!q->unsent)
+      q->unsent_tail = NULL;
+    q->n_unsent--;
+    q->unsent_bytes -= c->len;
+    c->next = NULL;
+    c->tsn = q->next_tsn++;
+    c->state = CSCTP_OUT_ABANDONED;
+    if (q->out_tail)
+      q->out_tail->next = c;
+    else
+      q->out = c;
+    q->out_tail = c;
+    q->n_out++;
+  }
+}
+
+void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m) {
+  if (m->sent)
+    sendq_number_abandoned(q, m);
+  int ordered = !(m->info.flags & CSCTP_SEND_UNORDERED);
+  int give_back = ordered && !m->sent && m->info.sid < q->nstreams;
+  uint16_t ssn = 0;
+  csctp_chunk_out **pp = &q->unsent, *prev = NULL;
+  while (*pp) {
+    csctp_chunk_out *c = *pp;
+    if (c->msg != m) {
+      prev = c;
+      pp = &c->next;
+      continue;
+    }
+    ssn = c->ssn;
+    *pp = c->next;
+    if (q->unsent_tail == c)
+      q->unsent_tail = prev;
+    q->n_unsent--;
+    q->unsent_bytes -= c->len;
+    int last = (c->flags & CSCTP_DATA_FLAG_E) != 0;
+    if (last && give_back)
+      sendq_return_ssn(q, m, ssn); /* before m may be freed */
+    sendq_release(q, c);
+    if (last)
+      break; /* a message's fragments are queued together */
+  }
 }

@@ -16,8 +16,10 @@
 typedef struct csctp_msg_out {
   uint32_t refs; /* fragments still held */
   uint32_t len;
-  uint8_t reported; /* SEND_FAILED already raised */
-  uint8_t sent;     /* some fragment was transmitted */
+  uint8_t reported;       /* SEND_FAILED already raised */
+  uint8_t sent;           /* some fragment was transmitted */
+  uint8_t abandoned;      /* PR-SCTP gave it up (prsctp.h) */
+  csctp_tstamp pr_expiry; /* CSCTP_PR_SCTP_TTL: when it is abandoned */
   csctp_sndinfo info;
   uint8_t data[];
 } csctp_msg_out;
@@ -26,7 +28,10 @@ enum csctp_chunk_state {
   CSCTP_OUT_UNSENT = 0,
   CSCTP_OUT_INFLIGHT, /* sent, counted in its path's flight */
   CSCTP_OUT_GAPPED,   /* acked by a gap block */
-  CSCTP_OUT_RTX       /* marked for retransmission */
+  CSCTP_OUT_RTX,      /* marked for retransmission */
+  CSCTP_OUT_ABANDONED /* PR-SCTP: finally acked for the sender, no longer
+                         outstanding (RFC 3758 3.5 A2); held until the
+                         peer's cumulative ack passes it */
 };
 
 typedef struct csctp_chunk_out {
@@ -193,6 +198,23 @@ static inline uint32_t csctp_chunk_rwnd_cost(const csctp_sendq *q,
                                              uint32_t len) {
   return len + q->chunk_overhead;
 }
+
+/* csctp_sendq_abandon_chunk marks an outstanding chunk (in flight,
+ * gap-acked or marked for retransmission) abandoned (RFC 3758 3.5 A2): it
+ * leaves its path's flight and the retransmission marks, and is never sent
+ * again. */
+void csctp_sendq_abandon_chunk(csctp_sendq *q, csctp_path *paths,
+                               csctp_chunk_out *c);
+
+/* csctp_sendq_drop_unsent takes m's never-sent fragments out of the unsent
+ * FIFO. A message partly sent keeps its TSNs contiguous (RFC 9260 6.9: the
+ * receiver reassembles by TSN): its remaining fragments take the next TSNs
+ * and become outstanding chunks already abandoned, which the FORWARD TSN
+ * covers (RFC 3758 3.5 A3). A message none of whose fragments was sent is
+ * freed and gives its SSN back: the stream's later unsent ordered messages
+ * move down by one, so that the peer never waits for a sequence number that
+ * will not come; the caller reads nothing of m afterwards. */
+void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m);
 
 /* Size of a DATA chunk on the wire (header + padded payload). */
 uint32_t csctp_chunk_out_wire_size(const csctp_chunk_out *c);

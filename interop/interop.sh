@@ -152,6 +152,24 @@ if [[ $loss != 0 && $(id -u) == 0 ]] && command -v nft >/dev/null &&
 else
 	echo "== interop: lossy pass skipped (needs root and nft; INTEROP_LOSS=$loss)"
 fi
+
+# ------------------------------------------------------- PR-SCTP rows
+# csctp <-> usrsctp with PR-SCTP TTL / RTX under loss, FORWARD TSN checked
+# on the wire (interop/prsctp.sh).
+if [[ $(id -u) == 0 ]] && command -v nft >/dev/null; then
+	echo "== interop: PR-SCTP rows (csctp <-> usrsctp under loss)"
+	INTEROP_BIN=$bin "$here/prsctp.sh" -p "$port" -o "$out/prsctp" 2>&1 | tee "$out/prsctp.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/prsctp.log" | tail -1)
+	if [[ -z $line ]]; then
+		total_fail=$((total_fail + 1))
+	else
+		total_pass=$((total_pass + ${line%% passed*}))
+		f=${line#*, }
+		total_fail=$((total_fail + ${f%% failed}))
+	fi
+else
+	echo "== interop: PR-SCTP rows skipped (need root and nft)"
+fi
 t1=$(date +%s)
 
 # ---------------------------------------------------------------- report

@@ -26,7 +26,12 @@
 # 0) (csctp asks for HMAC-SHA-256 first, then SHA-1); with -c, pass
 # -r ...,AUTH so that the capture must hold AUTH chunks; their HMAC ids and
 # key ids are listed per side (the HMAC-ALGO lists of INIT / INIT ACK show
-# as hmac_id=3,1 with no key id).
+# as hmac_id=3,1 with no key id); and the PR-SCTP rows (RFC 3758, RFC
+# 7496; not in the default list: they need loss and peers that take -pr,
+# see prsctp.sh): pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c, pr-rtx-s2c: the
+# sender sends the plan with PR-SCTP TTL 200 ms / RTX 1, the receiver
+# checks what arrives (no duplicate, order, payload) and lets abandoned
+# messages be missing.
 # Needs build/interop/usrsctp-peer and build/interop/pion-peer (interop/build.sh).
 # Ends with "N passed, M failed"; exit 1 if any test failed.
 set -uo pipefail
@@ -186,6 +191,16 @@ run_pair() {
 		auth)
 			run_one $t "$c" "$s" "-scenario echo -unordered 4 -auth-chunks 0 -expect-close peer-shutdown" \
 				"-scenario ping -count 100 ${PLAN[*]} -auth-chunks 0 -expect-close shutdown" ;;
+		pr-ttl-c2s | pr-rtx-c2s)
+			local pr=ttl:200
+			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
+			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
+		pr-ttl-s2c | pr-rtx-s2c)
+			local pr=ttl:200
+			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
+			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" \
+				"-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
 		many-[0-9]*)
 			local n=${t#many-}
 			run_one $t "$c" "$s" "-scenario echo -assocs $n -expect-close peer-shutdown -timeout 180" \

@@ -307,6 +307,22 @@ static void fuzz_chunk(const csctp_tlv *c) {
   case CSCTP_CT_COOKIE_ECHO:
     fuzz_cookie(c);
     break;
+  case CSCTP_CT_FORWARD_TSN: { /* RFC 3758 3.2 */
+    csctp_fwd_tsn f;
+    if (csctp_fwd_tsn_decode(c, &f) == 0) {
+      FUZZ_ASSERT(c->value_len == 4 + 4 * f.n);
+      FUZZ_ASSERT(f.new_cum == csctp_get32(c->value));
+      for (size_t i = 0; i < f.n; i++) {
+        uint16_t sid, ssn;
+        csctp_fwd_tsn_entry(&f, i, &sid, &ssn);
+        FUZZ_ASSERT(sid == csctp_get16(c->value + 4 + 4 * i));
+        FUZZ_ASSERT(ssn == csctp_get16(c->value + 6 + 4 * i));
+      }
+    } else {
+      FUZZ_ASSERT(c->value_len < 4 || (c->value_len - 4) % 4 != 0);
+    }
+    break;
+  }
   default:
     walk_params(c->value, c->value_len);
     break;

@@ -36,6 +36,7 @@ typedef struct go_notif {
 	uint32_t state;
 	csctp_sndinfo info;
 	uint32_t was_sent;
+	uint32_t abandoned;
 } go_notif;
 
 static int go_new_stack(csctp_stack **out, int transport, int udp_port) {
@@ -110,6 +111,7 @@ static void go_notif_flatten(const csctp_notification *n, go_notif *g) {
 	case CSCTP_EV_SEND_FAILED:
 		g->info = n->u.send_failed.info;
 		g->was_sent = n->u.send_failed.was_sent;
+		g->abandoned = n->u.send_failed.abandoned;
 		break;
 	case CSCTP_EV_PEER_ADDR_CHANGE:
 		g->addr = n->u.paddr.addr;
@@ -210,6 +212,13 @@ static int go_set_congestion(csctp_sock *s, int cc) {
 	memset(&v, 0, sizeof v);
 	v.value = (uint32_t)cc;
 	return csctp_setsockopt(s, CSCTP_OPT_CONGESTION, &v, sizeof v);
+}
+
+static int go_set_pr_supported(csctp_sock *s, int on) {
+	csctp_assoc_value v;
+	memset(&v, 0, sizeof v);
+	v.value = (uint32_t)on;
+	return csctp_setsockopt(s, CSCTP_OPT_PR_SUPPORTED, &v, sizeof v);
 }
 
 static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
@@ -447,6 +456,8 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 			si.ppid = C.uint32_t(info.PPID)
 			si.context = C.uint32_t(info.Context)
 			si.assoc_id = C.csctp_assoc_id(info.AssocID)
+			si.pr_policy = C.uint16_t(info.PRPolicy)
+			si.pr_value = C.uint32_t(info.PRValue)
 		}
 		si.flags |= C.uint16_t(extraFlags)
 	}
@@ -498,8 +509,10 @@ func flatToRaw(g *C.go_notif) rawNotif {
 		reason: uint32(g.reason), causeCode: uint16(g.cause_code), state: uint32(g.state),
 		snd: SndInfo{Stream: uint16(g.info.sid), PPID: uint32(g.info.ppid),
 			Flags: SendFlags(g.info.flags), Context: uint32(g.info.context),
-			AssocID: AssocID(g.info.assoc_id)},
-		wasSent: uint32(g.was_sent),
+			AssocID: AssocID(g.info.assoc_id), PRPolicy: PRPolicy(g.info.pr_policy),
+			PRValue: uint32(g.info.pr_value)},
+		wasSent:   uint32(g.was_sent),
+		abandoned: uint32(g.abandoned),
 	}
 }
 
@@ -595,6 +608,14 @@ func (k *cSock) setCongestion(cc CongestionControl) int {
 	return int(C.go_set_congestion(k.p, C.int(cc)))
 }
 
+func (k *cSock) setPRSupported(on bool) int {
+	v := C.int(0)
+	if on {
+		v = 1
+	}
+	return int(C.go_set_pr_supported(k.p, v))
+}
+
 // openAssocs returns how many of the socket's associations have not ended
 // and how many of them are being set up (a negative count for a kernel
 // socket: the kernel finishes shutdowns itself).
@@ -642,6 +663,10 @@ func (k *cSock) status(id AssocID) (AssocStatus, int) {
 		SpuriousRetransmits: uint64(st.spurious_retransmits),
 		TailLossProbes:      uint64(st.tail_loss_probes),
 		FastRecoveries:      uint64(st.fast_recoveries),
+
+		PREnabled:       st.pr_enabled != 0,
+		AbandonedUnsent: uint64(st.pr_abandoned_unsent),
+		AbandonedSent:   uint64(st.pr_abandoned_sent),
 	}, 0
 }
 

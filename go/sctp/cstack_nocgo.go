@@ -66,6 +66,7 @@ func (k *cSock) rto() (uint32, uint32, uint32, int) {
 func (k *cSock) setHeartbeat(uint32) int           { return cErrNotSupported }
 func (k *cSock) setDefaultSndInfo(SndInfo) int     { return cErrNotSupported }
 func (k *cSock) assocIDs() ([2]AssocID, int)       { return [2]AssocID{}, cErrNotSupported }
+func (k *cSock) setPRSupported(bool) int           { return cErrNotSupported }
 func (k *cSock) shutdown(int) int                  { return cErrNotSupported }
 func (k *cSock) assocID() AssocID                  { return 0 }
 func (k *cSock) status(AssocID) (AssocStatus, int) { return AssocStatus{}, cErrNotSupported }

@@ -302,6 +302,11 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
+	if o.DisablePRSCTP {
+		if r := k.setPRSupported(false); r < 0 {
+			return r
+		}
+	}
 	for _, t := range o.Notifications {
 		for _, ct := range t.cTypes() {
 			if r := k.subscribe(ct, true); r < 0 {

@@ -40,6 +40,50 @@ type SndInfo struct {
 	// AssocID selects the association of a one-to-many conn (0: use the
 	// address). Ignored on one-to-one conns.
 	AssocID AssocID
+	// PRPolicy and PRValue make the message partially reliable (RFC 3758,
+	// RFC 7496) on an association where both ends support PR-SCTP
+	// ([AssocStatus.PREnabled]); elsewhere the message is sent reliably.
+	// An abandoned message is reported by a [SendFailed] notification with
+	// Abandoned set and counted in [AssocStatus].
+	PRPolicy PRPolicy
+	PRValue  uint32
+}
+
+// PRPolicy is a partial reliability policy for one message (RFC 6458
+// sctp_prinfo, RFC 7496).
+type PRPolicy uint16
+
+// Partial reliability policies.
+const (
+	// PRNone sends the message reliably.
+	PRNone PRPolicy = 0
+	// PRTTL abandons the message once its lifetime, PRValue milliseconds
+	// from the send, has passed and a (re)transmission of it is due (RFC
+	// 3758 timed reliability).
+	PRTTL PRPolicy = 1
+	// PRPriority gives the message priority PRValue (0 is the highest):
+	// when the send buffer is full, a send abandons queued messages of
+	// lower priority until the new one fits (RFC 7496 3.2). Messages
+	// without this policy rank above all of them.
+	PRPriority PRPolicy = 2
+	// PRRtx abandons the message rather than retransmit one of its chunks
+	// more than PRValue times (RFC 7496 3.1).
+	PRRtx PRPolicy = 3
+)
+
+// String returns the policy's RFC 6458 name.
+func (p PRPolicy) String() string {
+	switch p {
+	case PRNone:
+		return "SCTP_PR_SCTP_NONE"
+	case PRTTL:
+		return "SCTP_PR_SCTP_TTL"
+	case PRPriority:
+		return "SCTP_PR_SCTP_PRIO"
+	case PRRtx:
+		return "SCTP_PR_SCTP_RTX"
+	}
+	return fmt.Sprintf("PRPolicy(%d)", int(p))
 }
 
 // RcvFlags describe a received message ([RcvInfo.Flags]).
@@ -135,6 +179,14 @@ type AssocStatus struct {
 	// FastRecoveries counts Fast Recovery periods entered, each one a
 	// congestion window reduction (RFC 9260 section 7.2.4).
 	FastRecoveries uint64
+
+	// PREnabled reports whether both ends support PR-SCTP (RFC 3758
+	// section 3.3; see [Options.DisablePRSCTP]).
+	PREnabled bool
+	// AbandonedUnsent and AbandonedSent count messages abandoned by their
+	// PR-SCTP policy before any part of them was sent, and after (RFC 7496
+	// section 4.4, every policy; over the kernel transport, Linux's counts).
+	AbandonedUnsent, AbandonedSent uint64
 }
 
 // PathState is the state of one path of an association.

@@ -177,6 +177,10 @@ type SendFailed struct {
 	Info SndInfo
 	// Sent is true when some of it was sent (and may have been delivered).
 	Sent bool
+	// Abandoned is true when its PR-SCTP policy ([SndInfo.PRPolicy]) gave
+	// it up on a live association (userland transports; the kernel
+	// transport reports false).
+	Abandoned bool
 	// Data is the message, truncated to its first 64 KiB (DataLen is its
 	// length).
 	Data    []byte
@@ -243,6 +247,7 @@ type rawNotif struct {
 	state                          uint32
 	snd                            SndInfo
 	wasSent                        uint32
+	abandoned                      uint32
 }
 
 // toNotification converts a raw notification and its data.
@@ -268,7 +273,7 @@ func (r *rawNotif) toNotification(data []byte) Notification {
 		return &ShutdownEvent{NotificationHeader: h}
 	case cEvSendFailed:
 		return &SendFailed{NotificationHeader: h, Info: r.snd, Sent: r.wasSent != 0,
-			Data: data, DataLen: int(r.dataLen)}
+			Abandoned: r.abandoned != 0, Data: data, DataLen: int(r.dataLen)}
 	case cEvPeerAddrChange:
 		return &PeerAddrChange{NotificationHeader: h, Addr: r.addr.ipAddr(),
 			UDPPort: int(r.addr.port), State: PathState(r.state)}

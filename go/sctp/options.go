@@ -154,6 +154,11 @@ type Options struct {
 
 	// Auth, when not nil, switches on authenticated chunks (RFC 4895).
 	Auth *AuthConfig
+	// DisablePRSCTP stops announcing PR-SCTP (RFC 3758, with the policies
+	// of RFC 7496) when associations are set up; it is announced by
+	// default and used when the peer announces it too. Without it every
+	// message is sent reliably, whatever its [SndInfo.PRPolicy].
+	DisablePRSCTP bool
 }
 
 // CongestionControl names a congestion controller.

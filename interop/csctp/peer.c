@@ -75,6 +75,9 @@ static struct opts {
   int verbose;
   const char *auth_chunks; /* RFC 4895: AUTH on, these types authenticated */
   const char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
+  uint16_t pr_policy; /* -pr: CSCTP_PR_SCTP_* of every plan message */
+  uint32_t pr_value;
+  bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
 } O = {
     .sctp_port = -1,
     .udp_port = -1,
@@ -151,6 +154,8 @@ struct assoc {
   long errors;
   int restarts;
   long send_failed;
+  long abandoned; /* SEND_FAILED of messages PR-SCTP abandoned */
+  long missing;   /* recv -allow-missing: plan messages not received */
   bool comm_up, peer_shutdown, comm_lost, shutdown_comp, we_shutdown,
       we_aborted;
   int lost_reason, lost_cause;
@@ -275,7 +280,8 @@ static void verifier_final(struct assoc *a) {
         first = i;
       missing++;
     }
-  if (missing)
+  a->missing = missing;
+  if (missing && !O.allow_missing)
     aerr(a, "%ld of %ld messages missing (first %ld)", missing, O.count, first);
 }
 
@@ -364,7 +370,10 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
     a->peer_shutdown = true;
     break;
   case CSCTP_EV_SEND_FAILED:
-    a->send_failed++;
+    if (no.u.send_failed.abandoned)
+      a->abandoned++; /* PR-SCTP: expected under -pr */
+    else
+      a->send_failed++;
     break;
   case CSCTP_EV_REMOTE_ERROR:
     fprintf(stderr, "EVENT impl=" IMPL " role=%s assoc=%d remote-error cause=%u\n",
@@ -392,7 +401,7 @@ static void on_message(struct assoc *a) {
       aerr(a, "message of %zu bytes exceeds the plan", len);
       return;
     }
-    if (is("recv"))
+    if (is("recv") && !O.allow_missing)
       sha256_update(&a->hash, a->rx, len);
     verify_plan_msg(a, a->rx, len, ri);
   } else if (is("echo")) {
@@ -544,6 +553,8 @@ static void do_send(struct assoc *a) {
       si.sid = (uint16_t)plan_stream(a->next_tx);
       si.ppid = (uint32_t)a->next_tx;
       si.flags = plan_unordered(a->next_tx) ? CSCTP_SEND_UNORDERED : 0;
+      si.pr_policy = O.pr_policy;
+      si.pr_value = O.pr_value;
     }
     int r = send_msg(a, a->tx, a->txlen, &si,
                      O.bytes > 0 ? "bulk message" : "message", a->next_tx);
@@ -590,13 +601,15 @@ static void print_result(struct assoc *a) {
       "send_failed=%ld retransmits=%" PRIu64 " fast_retransmits=%" PRIu64
       " t3_expiries=%" PRIu64 " tail_loss_probes=%" PRIu64
       " spurious_retransmits=%" PRIu64 " data_chunks_out=%" PRIu64
-      " data_chunks_in=%" PRIu64 " dup_tsns_in=%" PRIu64 " errors=%ld status=%s\n",
+      " data_chunks_in=%" PRIu64 " dup_tsns_in=%" PRIu64
+      " abandoned=%ld missing=%ld errors=%ld status=%s\n",
       role(), O.scenario, a->id, a->phase, a->msgs_tx, a->msgs_rx, a->bytes_tx,
       a->bytes_rx, hash, secs, mbps, a->in_streams, a->out_streams, a->restarts,
       a->close_how[0] ? a->close_how : "none", a->send_failed, st->retransmits,
       st->fast_retransmits, st->t3_expiries, st->tail_loss_probes,
       st->spurious_retransmits, st->data_chunks_out,
-      st->data_chunks_in, st->dup_tsns_in, a->errors, a->ok ? "ok" : "fail");
+      st->data_chunks_in, st->dup_tsns_in, a->abandoned, a->missing, a->errors,
+      a->ok ? "ok" : "fail");
 }
 
 /* The association ended (ended: EOF seen) or was left (vanished). */
@@ -683,7 +696,10 @@ static void on_eof(struct assoc *a) {
   a->ended = true;
   if (a->st == A_RUN && !a->scen_done) {
     bool normal = (is("echo") && O.count == 0) ||
-                  (is("discard-hash") && O.bytes == 0);
+                  (is("discard-hash") && O.bytes == 0) ||
+                  (is("recv") && O.allow_missing);
+    if (is("recv") && O.allow_missing)
+      verifier_final(a); /* counts what the sender abandoned */
     if (!normal) {
       if (is("ping"))
         aerr(a, "association ended after %" PRIu64 " of %ld echoes (%s)",
@@ -1157,7 +1173,9 @@ static void usage(void) {
           "  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1, 3)\n"
           "  -buf N                  send and receive buffers (default 4m)\n"
           "  -max-streams N          outbound streams requested (default max(64, -streams))\n"
-          "  -linger-ms N            restart: pause before vanishing (default 500)\n");
+          "  -linger-ms N            restart: pause before vanishing (default 500)\n"
+          "  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
+          "  -allow-missing          recv: messages may be missing (abandoned)\n");
   exit(2);
 }
 
@@ -1262,6 +1280,21 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "auth-hmacs")) {
       NEED();
       O.auth_hmacs = val;
+    } else if (!strcmp(a, "pr")) {
+      NEED();
+      char *c = strchr(val, ':');
+      if (!c)
+        usage();
+      *c++ = 0;
+      O.pr_policy = !strcmp(val, "ttl")    ? CSCTP_PR_SCTP_TTL
+                    : !strcmp(val, "rtx")  ? CSCTP_PR_SCTP_RTX
+                    : !strcmp(val, "prio") ? CSCTP_PR_SCTP_PRIO
+                                           : CSCTP_PR_SCTP_NONE;
+      if (O.pr_policy == CSCTP_PR_SCTP_NONE)
+        usage();
+      O.pr_value = (uint32_t)strtoul(c, NULL, 10);
+    } else if (!strcmp(a, "allow-missing")) {
+      O.allow_missing = true;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -71,6 +71,9 @@ struct opts {
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
 	char *auth_chunks; /* chunk types to accept only authenticated (RFC 4895) */
 	char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
+	uint16_t pr_policy; /* -pr: usrsctp's SCTP_PR_SCTP_* for every plan message */
+	uint32_t pr_value;
+	bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
 };
 
 static struct opts O = {
@@ -191,6 +194,8 @@ struct assoc {
 	long errors;
 	int restarts;
 	long send_failed;
+	long abandoned; /* SEND_FAILED under -pr: PR-SCTP gave the message up */
+	long missing;   /* recv -allow-missing: plan messages not received */
 	bool comm_up, peer_shutdown, comm_lost, shutdown_comp, we_shutdown, we_aborted;
 	int rx_errno, tx_errno;
 	uint16_t in_streams, out_streams;
@@ -258,8 +263,12 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n)
 		break;
 	case SCTP_SEND_FAILED_EVENT:
 		/* Expected when an ABORT discards queued or unacknowledged
-		 * data; an error only if the association ends gracefully. */
-		a->send_failed++;
+		 * data; an error only if the association ends gracefully.
+		 * Under -pr, PR-SCTP abandoning a message reports it too. */
+		if (O.pr_policy)
+			a->abandoned++;
+		else
+			a->send_failed++;
 		break;
 	default:
 		break;
@@ -317,16 +326,23 @@ static int recv_msg(struct assoc *a, uint8_t *buf, size_t cap, size_t *len,
 static int send_msg(struct assoc *a, const void *data, size_t len, uint16_t sid, uint32_t ppid_net,
 		    bool unordered)
 {
-	struct sctp_sndinfo si;
-	memset(&si, 0, sizeof si);
-	si.snd_sid = sid;
-	si.snd_flags = unordered ? SCTP_UNORDERED : 0;
-	si.snd_ppid = ppid_net;
+	struct sctp_sendv_spa spa;
+	memset(&spa, 0, sizeof spa);
+	struct sctp_sndinfo *si = &spa.sendv_sndinfo;
+	si->snd_sid = sid;
+	si->snd_flags = unordered ? SCTP_UNORDERED : 0;
+	si->snd_ppid = ppid_net;
+	spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+	if (O.pr_policy) { /* RFC 6458 5.3.4: sndinfo with prinfo */
+		spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+		spa.sendv_prinfo.pr_policy = O.pr_policy;
+		spa.sendv_prinfo.pr_value = O.pr_value;
+	}
 	size_t off = 0;
 	/* A blocking send of a whole message returns its length. */
 	while (off < len || len == 0) {
-		ssize_t n = usrsctp_sendv(a->s, (const uint8_t *)data + off, len - off, NULL, 0, &si,
-					  sizeof si, SCTP_SENDV_SNDINFO, 0);
+		ssize_t n = usrsctp_sendv(a->s, (const uint8_t *)data + off, len - off, NULL, 0, &spa,
+					  sizeof spa, SCTP_SENDV_SPA, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -419,7 +435,8 @@ static void verifier_final(struct assoc *a, long count)
 				first = i;
 			missing++;
 		}
-	if (missing)
+	a->missing = missing;
+	if (missing && !O.allow_missing)
 		aerr(a, "%ld of %ld messages missing (first %ld)", missing, count, first);
 }
 
@@ -628,6 +645,8 @@ static int sc_recv(struct assoc *a)
 		size_t len;
 		struct sctp_rcvinfo ri;
 		int r = recv_msg(a, buf, cap, &len, &ri);
+		if (r != R_MSG && O.allow_missing && r == R_EOF)
+			break; /* the sender abandoned the rest */
 		if (r != R_MSG) {
 			aerr(a, "association ended after %ld of %ld messages", got, count);
 			rc = 1;
@@ -729,11 +748,11 @@ static void print_result(struct assoc *a)
 	      " msgs_recv=%" PRIu64 " bytes_sent=%" PRIu64 " bytes_recv=%" PRIu64
 	      "%s secs=%.3f mbps=%.2f streams_in=%u streams_out=%u restarts=%d close=%s "
 	      "send_failed=%ld retransmits=%u fast_retransmits=%u t3_expiries=%u "
-	      "errors=%ld status=%s\n",
+	      "abandoned=%ld missing=%ld errors=%ld status=%s\n",
 	      role(), O.scenario, a->id, a->phase, a->msgs_tx, a->msgs_rx, a->bytes_tx, a->bytes_rx,
 	      hash, secs, mbps, a->in_streams, a->out_streams, a->restarts,
 	      a->close_how[0] ? a->close_how : "none", a->send_failed, st.sctps_sendretransdata,
-	      st.sctps_sendfastretrans, st.sctps_timodata, a->errors,
+	      st.sctps_sendfastretrans, st.sctps_timodata, a->abandoned, a->missing, a->errors,
 	      a->ok ? "ok" : "fail");
 }
 
@@ -1189,7 +1208,9 @@ static void usage(void)
 		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
 		"  -disable LIST           extensions not to offer: ecn,pr,auth,asconf,reconfig,\n"
 		"                          nrsack,pktdrop (default: usrsctp's set)\n"
-		"  -linger-ms N            restart: pause before vanishing (default 500)\n");
+		"  -linger-ms N            restart: pause before vanishing (default 500)\n"
+		"  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
+		"  -allow-missing          recv: messages may be missing (abandoned)\n");
 	exit(2);
 }
 
@@ -1304,6 +1325,21 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "linger-ms")) {
 			NEED();
 			O.linger_ms = atoi(val);
+		} else if (!strcmp(a, "pr")) {
+			NEED();
+			char *c = strchr(val, ':');
+			if (!c)
+				usage();
+			*c++ = 0;
+			O.pr_policy = !strcmp(val, "ttl")    ? SCTP_PR_SCTP_TTL
+				      : !strcmp(val, "rtx")  ? SCTP_PR_SCTP_RTX
+				      : !strcmp(val, "prio") ? SCTP_PR_SCTP_BUF
+							     : 0;
+			if (!O.pr_policy)
+				usage();
+			O.pr_value = (uint32_t)strtoul(c, NULL, 10);
+		} else if (!strcmp(a, "allow-missing")) {
+			O.allow_missing = true;
 		} else if (!strcmp(a, "h") || !strcmp(a, "help"))
 			usage();
 		else {

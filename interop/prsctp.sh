@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# PR-SCTP interop rows (RFC 3758 with the policies of RFC 7496) between csctp
+# and usrsctp, under loss, checked on the wire.
+#
+#   interop/prsctp.sh [-l LOSS] [-p UDPPORT] [-o OUTDIR]
+#
+# Each row is one run.sh test (pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c,
+# pr-rtx-s2c) in its own capture, with LOSS % (default 10) of the datagrams
+# dropped each way by an nft rule on the server's UDP port (needs root and
+# nft). The PR sender sends 300 plan messages with TTL 200 ms or at most 1
+# retransmission; the receiver checks every message that arrives (no
+# duplicate, per-stream order, payload) and lets abandoned ones be missing.
+# The capture must decode cleanly (check.sh: CRC32c, no malformed frame, no
+# expert error on csctp's side) and show FORWARD TSN chunks sent by the PR
+# sender (RFC 3758 3.2) and decoded as such.
+# Needs build/interop/{usrsctp,csctp}-peer (interop/build.sh).
+# Ends with "N passed, M failed"; exit 1 if any row failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=${INTEROP_BIN:-$root/build/interop}
+loss=10
+port=29911
+out=$root/build/interop/prsctp
+while getopts "l:p:o:h" o; do
+	case $o in
+	l) loss=$OPTARG ;;
+	p) port=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) sed -n '2,18p' "$0"; exit 2 ;;
+	esac
+done
+export PEER_CSCTP=${PEER_CSCTP:-$bin/csctp-peer}
+mkdir -p "$out"
+[[ $(id -u) == 0 ]] && command -v nft >/dev/null || { echo "prsctp.sh: needs root and nft (loss)" >&2; exit 2; }
+
+table=csctp_interop_prsctp
+nft delete table inet $table 2>/dev/null
+nft add table inet $table || exit 2
+trap 'nft delete table inet $table 2>/dev/null' EXIT
+nft add chain inet $table in '{ type filter hook input priority 0; }' &&
+	nft add rule inet $table in udp dport "$port" numgen random mod 100 '<' "$loss" drop &&
+	nft add rule inet $table in udp sport "$port" numgen random mod 100 '<' "$loss" drop || exit 2
+
+passed=0
+failed=0
+# row CLIENT SERVER TEST SENDER_SIDE(client|server) CSCTP_SIDE(client|server)
+row() {
+	local c=$1 s=$2 t=$3 sender=$4 me=$5
+	local pcap="$out/$c-$s.$t.pcapng"
+	"$here/capture/capture.sh" start "$pcap" "$port" >/dev/null || { failed=$((failed + 1)); return; }
+	sleep 1 # dumpcap may report "Capturing" a little before it captures
+	local log="$out/$c-$s.$t.log"
+	"$here/run.sh" -p "$port" -o "$out" -t "$t" "$c:$s" >"$log" 2>&1
+	local rc=$?
+	"$here/capture/capture.sh" stop "$pcap" >/dev/null
+	local why=""
+	((rc == 0)) || why+=" run.sh($(grep -E '^(PASS|FAIL)' "$log" | head -1))"
+	"$here/capture/check.sh" -p "$port" -o "$me" \
+		-r INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,FORWARD_TSN,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE \
+		"$pcap" >"$pcap.check" 2>&1 || why+=" wire-check($(head -1 "$pcap.check"))"
+	local fwd
+	fwd=$(awk -v s="$sender" '$1 == "SENT" && $2 == s && $3 == "FORWARD_TSN" { print $4 }' "$pcap.check")
+	[[ -n $fwd && $fwd -gt 0 ]] || why+=" no-FORWARD_TSN-from-$sender"
+	local res sf
+	res=$(grep -h '^RESULT' "$out/$c-$s.$t".*.out | grep -v summary | tr '\n' ' ')
+	local ab mi
+	ab=$(echo "$res" | tr ' ' '\n' | sed -n 's/^abandoned=//p' | paste -sd+ | bc)
+	mi=$(echo "$res" | tr ' ' '\n' | sed -n 's/^missing=//p' | paste -sd+ | bc)
+	if [[ -z $why ]]; then
+		passed=$((passed + 1))
+		rm -f "$pcap"
+		echo "PASS $t client=$c server=$s loss=$loss% forward_tsn_from_$sender=$fwd abandoned=$ab missing=$mi"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $t client=$c server=$s:$why (logs: $out/$c-$s.$t.*)"
+	fi
+}
+
+row csctp usrsctp pr-ttl-c2s client client
+row csctp usrsctp pr-rtx-c2s client client
+row usrsctp csctp pr-ttl-c2s client server
+row usrsctp csctp pr-rtx-c2s client server
+row usrsctp csctp pr-ttl-s2c server server
+row csctp usrsctp pr-rtx-s2c server client
+echo "$passed passed, $failed failed"
+((failed == 0))
