@@ -12,6 +12,7 @@
  * with the stack's port as UDP source port (RFC 6951 5.3). The kernel
  * computes the UDP checksum (5.3 SHOULD). */
 
+#include "io_compat.h"
 #include "io_transport.h"
 
 #include <errno.h>
@@ -52,12 +53,22 @@ void io_set_bufsizes(int fd, const csctp_stack_config *cfg) {
 static void io_udp_local(struct msghdr *mh, csctp_addr *local) {
   memset(local, 0, sizeof *local);
   for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+#ifdef IP_PKTINFO
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       struct in_pktinfo pi;
       memcpy(&pi, CMSG_DATA(c), sizeof pi);
       local->family = CSCTP_AF_INET;
       memcpy(local->ip, &pi.ipi_addr, 4);
-    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      continue;
+    }
+#elif defined(IP_RECVDSTADDR) /* the BSDs: the address alone */
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVDSTADDR) {
+      local->family = CSCTP_AF_INET;
+      memcpy(local->ip, CMSG_DATA(c), 4);
+      continue;
+    }
+#endif
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
       struct in6_pktinfo pi;
       memcpy(&pi, CMSG_DATA(c), sizeof pi);
       local->family = CSCTP_AF_INET6;
@@ -142,6 +153,7 @@ static int io_udp_fd_for(io_udp *u, int family) {
 
 static size_t io_udp_srcinfo(const io_pkt *p, void *buf) {
   struct cmsghdr *c = buf;
+#ifdef IP_PKTINFO
   if (p->local.family == CSCTP_AF_INET) {
     struct in_pktinfo pi;
     memset(&pi, 0, sizeof pi);
@@ -152,6 +164,15 @@ static size_t io_udp_srcinfo(const io_pkt *p, void *buf) {
     memcpy(CMSG_DATA(c), &pi, sizeof pi);
     return CMSG_SPACE(sizeof pi);
   }
+#elif defined(IP_SENDSRCADDR) /* the BSDs: the source address alone */
+  if (p->local.family == CSCTP_AF_INET) {
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_SENDSRCADDR;
+    c->cmsg_len = CMSG_LEN(sizeof(struct in_addr));
+    memcpy(CMSG_DATA(c), p->local.ip, 4);
+    return CMSG_SPACE(sizeof(struct in_addr));
+  }
+#endif
   if (p->local.family == CSCTP_AF_INET6) {
     struct in6_pktinfo pi;
     memset(&pi, 0, sizeof pi);
@@ -244,9 +265,9 @@ static const io_transport_ops io_udp_ops = {"udp", io_udp_recv, io_udp_send,
 /* io_udp_socket opens and binds one UDP socket of family af to port. */
 static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
                          int *pfd) {
-  int fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  int fd = io_socket(af, SOCK_DGRAM, IPPROTO_UDP);
   if (fd < 0)
-    return -errno;
+    return fd;
   int one = 1;
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
@@ -256,7 +277,11 @@ static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
     sin->sin_family = AF_INET;
     sin->sin_port = htons(port);
     sl = sizeof *sin;
+#ifdef IP_PKTINFO
     (void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+#elif defined(IP_RECVDSTADDR)
+    (void)setsockopt(fd, IPPROTO_IP, IP_RECVDSTADDR, &one, sizeof one);
+#endif
   } else {
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
     sin6->sin6_family = AF_INET6;
