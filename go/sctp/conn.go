@@ -897,7 +897,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 		if n > 0 && connecting == 0 {
 			// Again on every round: a one-to-many conn may have gained
 			// associations from peers meanwhile.
-			c.cs.shutdown(syscall.SHUT_RDWR)
+			c.cs.shutdown(shutRDWR)
 			if junk == nil {
 				junk = make([]byte, 4096)
 			}
@@ -990,7 +990,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 // the association closes gracefully (SHUTDOWN); the peer reads io.EOF.
 // Reading continues until the peer's last data.
 func (c *SCTPConn) CloseWrite() error {
-	return c.ctrl("close", func(k *cSock) int { return k.shutdown(syscall.SHUT_WR) })
+	return c.ctrl("close", func(k *cSock) int { return k.shutdown(shutWR) })
 }
 
 // ---- deadlines -------------------------------------------------------------

@@ -255,32 +255,3 @@ func (s *stack) destroy() {
 	s.cs = nil
 	s.mu.Unlock()
 }
-
-// pollFile dups fd (close-on-exec, non-blocking) and wraps the dup in an
-// os.File registered with the netpoller. The original fd stays owned by the
-// C side; closing the file closes only the dup.
-func pollFile(fd int, name string) (*os.File, syscall.RawConn, error) {
-	if fd < 0 {
-		return nil, nil, syscall.EBADF
-	}
-	nfd, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
-	if e != 0 {
-		return nil, nil, os.NewSyscallError("fcntl", e)
-	}
-	if err := syscall.SetNonblock(int(nfd), true); err != nil {
-		syscall.Close(int(nfd))
-		return nil, nil, os.NewSyscallError("setnonblock", err)
-	}
-	f := os.NewFile(nfd, name)
-	// SetReadDeadline fails unless the file is in the netpoller.
-	if err := f.SetReadDeadline(time.Time{}); err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, rc, nil
-}
