@@ -343,8 +343,9 @@ size_t csctp_endpoint_poll_changed(csctp_endpoint *ep, csctp_assoc_id *ids,
     if (ids)
       ids[i] = ep->changed[i];
   }
-  memmove(ep->changed, ep->changed + n,
-          (ep->nchanged - n) * sizeof *ep->changed);
+  if (n) /* changed stays NULL until the first change: no memmove(NULL) */
+    memmove(ep->changed, ep->changed + n,
+            (ep->nchanged - n) * sizeof *ep->changed);
   ep->nchanged -= n;
   if (overflow)
     *overflow = ep->changed_overflow;

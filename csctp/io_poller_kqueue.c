@@ -21,6 +21,7 @@
 #if IO_BACKEND_KQUEUE
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/event.h>
 #include <sys/time.h>
@@ -82,21 +83,15 @@ int io_poller_fired(csctp_stack *st) {
   for (int i = 0; i < n; i++)
     if (evs[i].filter == EVFILT_TIMER)
       fired = 1;
-  /* io_poller_wait may have taken the timer event already. */
-  if (st->armed != CSCTP_TSTAMP_NEVER && st->armed <= csctp_now())
-    fired = 1;
   return fired;
 }
 
+/* io_poller_wait waits with poll(2) on the kqueue fd itself: readable while
+ * an event is pending, and nothing is taken off the queue, so the timer
+ * event is still there for io_poller_fired. */
 int io_poller_wait(csctp_stack *st, int timeout_ms) {
-  struct kevent evs[8];
-  struct timespec ts, *tp = NULL;
-  if (timeout_ms >= 0) {
-    ts.tv_sec = timeout_ms / 1000;
-    ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
-    tp = &ts;
-  }
-  int n = kevent(st->pfd, NULL, 0, evs, 8, tp);
+  struct pollfd p = {st->pfd, POLLIN, 0};
+  int n = poll(&p, 1, timeout_ms);
   if (n < 0 && errno != EINTR)
     return -errno;
   return 0;

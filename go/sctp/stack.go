@@ -16,10 +16,12 @@ import (
 // its sockets: every C call is made under it, and every C call is short and
 // never blocks.
 //
-// A driver goroutine waits for the stack's epoll fd in the netpoller (via a
-// dup wrapped in an os.File) and calls csctp_stack_step. The read deadline
-// of that file is the Go timer that follows csctp_stack_timeout (the C
-// stack's timerfd, inside its epoll set, would wake it too). When the last
+// A driver goroutine waits for the stack's fd (epoll on Linux, kqueue on
+// macOS and the BSDs) in the netpoller (via a dup wrapped in an os.File)
+// and calls csctp_stack_step. The read deadline of that file is the Go
+// timer that follows csctp_stack_timeout (the C stack's own timer, inside
+// that fd's set, would wake it too). Where the C core has only its poll(2)
+// backend there is no such fd and creating a stack fails (stack_unix.go). When the last
 // conn closes, the driver keeps running until the graceful shutdowns in
 // progress are done (at most drainMax), then frees the stack and ends.
 //
