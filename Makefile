@@ -321,8 +321,9 @@ test-kernel:
 # registry into build/tools/ on first use (npm from apt when missing, as
 # root). For each of darwin/amd64 and darwin/arm64: libcsctp.a (TARGET_OS
 # darwin: the kqueue backend), the C example echo linked against it, the Go
-# package compiled with cgo and the Go programs linked (-ldflags=-w: Go
-# would strip DWARF with the host strip, which does not read Mach-O).
+# package compiled with cgo and vetted, the Go programs and the Go test
+# binary (sctp.test, to run on a Mac) linked (-ldflags=-w: Go would strip
+# DWARF with the host strip, which does not read Mach-O).
 # runtime/cgo asks darwin/arm64 links for -framework CoreFoundation without
 # using a symbol of it on macOS: zig has no macOS frameworks, so the link
 # gets a stub (a text .tbd naming the real framework's install path).
@@ -386,7 +387,9 @@ cross: $(ZIG)
 	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" $(GO) vet ./go/... ./cmd/...; \
 	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" \
 	    $(GO) build -ldflags=-w -o $$out/ ./cmd/...; \
-	  ls -l $$out/libcsctp.a $$out/echo $(addprefix $$out/,$(notdir $(wildcard cmd/*))); \
+	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" \
+	    $(GO) test -c -ldflags=-w -o $$out/sctp.test ./go/sctp; \
+	  ls -l $$out/libcsctp.a $$out/echo $$out/sctp.test $(addprefix $$out/,$(notdir $(wildcard cmd/*))); \
 	done
 	@echo "cross: darwin/amd64 and darwin/arm64 built in $(CROSS_DIR)/"
 
@@ -433,7 +436,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '4,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 FORCE:
 
