@@ -6,6 +6,7 @@
 #   make check-c      C unit tests only
 #   make check-asan   C unit tests again under ASan + UBSan (build/asan/)
 #   make check-c IO_POLL=1  the C tests on the portable poll(2) build (build/poll/)
+#   make check-c IO_KQUEUE_SHIM=1  the C tests on the kqueue backend (emulated)
 #   make cross        macOS amd64/arm64: C library and Go programs (zig cc)
 #   make vet-ports    go vet for other systems (cgo off), Windows included
 #   make soak SEEDS=N simulator soak over N seeds
@@ -34,7 +35,11 @@ GO ?= go
 # recvmsg / sendmsg per datagram) that systems without epoll or kqueue get;
 # on Linux it runs the same tests. It builds into its own directory.
 IO_POLL ?=
-BUILD ?= $(if $(filter 1,$(IO_POLL)),build/poll,build)
+# IO_KQUEUE_SHIM=1 (C tests only): the kqueue backend on Linux through an
+# emulation of the kqueue calls it makes (csctp/tests/kqshim.c), with the
+# macOS fallbacks (pipe pairs, one recvmsg / sendmsg per datagram).
+IO_KQUEUE_SHIM ?=
+BUILD ?= $(if $(filter 1,$(IO_POLL)),build/poll,$(if $(filter 1,$(IO_KQUEUE_SHIM)),build/kqshim,build))
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION ?= 0.0.0
@@ -54,7 +59,8 @@ endif
 OPT ?= -O2
 SANFLAGS ?=
 LDLIBS ?= -lm
-ALL_CPPFLAGS = -Icsctp $(if $(filter 1,$(IO_POLL)),-DCSCTP_IO_POLL=1) $(CPPFLAGS)
+ALL_CPPFLAGS = -Icsctp $(if $(filter 1,$(IO_POLL)),-DCSCTP_IO_POLL=1) \
+	$(if $(filter 1,$(IO_KQUEUE_SHIM)),-DCSCTP_IO_KQUEUE_SHIM=1 -Icsctp/tests/kqshim) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -fPIC -fvisibility=hidden \
 	$(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -97,6 +103,9 @@ CSRCS := $(filter-out $(foreach o,$(filter-out $(TARGET_OS),$(KNOWN_OS)),%_$(o).
 GOBUILD_SRCS := $(shell grep -l '^//go:build' csctp/*.c 2>/dev/null)
 CSRCS := $(filter-out $(foreach f,$(GOBUILD_SRCS),$(if $(filter $(TARGET_OS),\
 	$(subst ||, ,$(shell sed -n '1,5s|^//go:build ||p' $f))),,$f)),$(CSRCS))
+ifeq ($(IO_KQUEUE_SHIM),1)
+CSRCS := $(sort $(CSRCS) csctp/io_poller_kqueue.c)
+endif
 OBJS := $(patsubst csctp/%.c,$(BUILD)/obj/%.o,$(CSRCS))
 
 PUB_HEADERS := $(wildcard csctp/csctp.h csctp/csctp_io.h)
@@ -436,7 +445,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '4,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,19s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 FORCE:
 

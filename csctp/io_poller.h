@@ -6,6 +6,8 @@
  *     poll(2) loop, pipe pairs for the sockets' wake-up fds, one recvmsg /
  *     sendmsg per datagram, socket(2) + fcntl(2). On Linux this runs the
  *     same code a POSIX system without epoll or kqueue gets.
+ *   CSCTP_IO_KQUEUE_SHIM=1 (make IO_KQUEUE_SHIM=1, tests only): the kqueue
+ *     backend on Linux over an emulation (csctp/tests/kqshim.c).
  *   Otherwise: epoll + timerfd + eventfd + recvmmsg / sendmmsg on Linux,
  *     kqueue on macOS and the BSDs, the portable build elsewhere. */
 #ifndef CSCTP_IO_POLLER_H
@@ -19,7 +21,11 @@
 #define IO_PORTABLE 0
 #endif
 
-#if !IO_PORTABLE && defined(__linux__)
+#if defined(CSCTP_IO_KQUEUE_SHIM) && CSCTP_IO_KQUEUE_SHIM
+/* Test only (make IO_KQUEUE_SHIM=1): the kqueue backend on Linux through
+ * csctp/tests/kqshim.c, with the macOS fallbacks (pipes, no mmsg). */
+#define IO_BACKEND_KQUEUE 1
+#elif !IO_PORTABLE && defined(__linux__)
 #define IO_BACKEND_EPOLL 1
 #define IO_HAVE_EVENTFD 1
 #define IO_HAVE_MMSG 1

@@ -247,11 +247,12 @@ static int is_poll_backend(void) {
 static void check_readiness_fds(const csctp_stack *st) {
 #if defined(CSCTP_IO_POLL) && CSCTP_IO_POLL
   CHECK(strcmp(csctp_io_backend(), "poll") == 0);
-#elif defined(__linux__)
-  CHECK(strcmp(csctp_io_backend(), "epoll") == 0);
-#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||     \
+#elif (defined(CSCTP_IO_KQUEUE_SHIM) && CSCTP_IO_KQUEUE_SHIM) ||               \
+    defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
     defined(__OpenBSD__) || defined(__DragonFly__)
   CHECK(strcmp(csctp_io_backend(), "kqueue") == 0);
+#elif defined(__linux__)
+  CHECK(strcmp(csctp_io_backend(), "epoll") == 0);
 #endif
   int fds[4] = {-1, -1, -1, -1};
   int n = csctp_stack_fds(st, fds, 4);
