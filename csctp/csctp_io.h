@@ -4,10 +4,10 @@
  *
  *   - a *stack* (csctp_stack): the transports (UDP encapsulation per RFC
  *     6951, or raw IP protocol 132), one engine endpoint per bound SCTP port,
- *     and an epoll-based event loop. There are no hidden threads: the caller
- *     drives the stack, either by waiting on csctp_stack_fd() and calling
- *     csctp_stack_step() (any outer loop, Go's netpoller included), or by
- *     calling csctp_stack_run() (blocking, for plain C programs).
+ *     and an event loop (epoll, kqueue or poll(2)). There are no hidden
+ * threads: the caller drives the stack, either by waiting on csctp_stack_fd()
+ * and calling csctp_stack_step() (any outer loop, Go's netpoller included), or
+ * by calling csctp_stack_run() (blocking, for plain C programs).
  *
  *   - *sockets* (csctp_sock) in the spirit of RFC 6458: one-to-one
  *     (CSCTP_SOCK_STREAM) and one-to-many (CSCTP_SOCK_SEQPACKET) styles,
@@ -150,15 +150,16 @@ typedef struct csctp_stack_config {
 CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg);
 
 /* csctp_stack_new creates a stack: it opens the transport sockets, the
- * epoll fd and the timer fd (all non-blocking, close-on-exec). cfg NULL means
- * all defaults. On success stores the stack in *out and returns 0; the caller
- * owns it and frees it with csctp_stack_del. Errors: CSCTP_ERR_INVAL,
- * CSCTP_ERR_NOMEM, negated errno from the kernel (-EADDRINUSE when the UDP
- * port is taken, -EPERM / -EACCES for the raw transport without privilege),
- * CSCTP_ERR_NOT_SUPPORTED for the raw transport when the kernel itself
- * implements SCTP (both would answer the same packets), and for the kernel
- * transport what csctp_kernel_probe returns when the kernel has no SCTP
- * (CSCTP_ERR_NOT_SUPPORTED where there is no kernel backend at all). */
+ * readiness backend's fds (epoll + timerfd, or kqueue) (all non-blocking,
+ * close-on-exec). cfg NULL means all defaults. On success stores the stack in
+ * *out and returns 0; the caller owns it and frees it with csctp_stack_del.
+ * Errors: CSCTP_ERR_INVAL, CSCTP_ERR_NOMEM, negated errno from the kernel
+ * (-EADDRINUSE when the UDP port is taken, -EPERM / -EACCES for the raw
+ * transport without privilege), CSCTP_ERR_NOT_SUPPORTED for the raw transport
+ * when the kernel itself implements SCTP (both would answer the same packets),
+ * and for the kernel transport what csctp_kernel_probe returns when the kernel
+ * has no SCTP (CSCTP_ERR_NOT_SUPPORTED where there is no kernel backend at
+ * all). */
 CSCTP_API int csctp_stack_new(csctp_stack **out, const csctp_stack_config *cfg);
 
 /* csctp_stack_del aborts every association of the stack (sending ABORT),
@@ -189,31 +190,55 @@ CSCTP_API int csctp_stack_drain(csctp_stack *st, int timeout_ms);
  * drive the stack from their own loop. 0 for NULL. */
 CSCTP_API size_t csctp_stack_closing(const csctp_stack *st);
 
-/* csctp_stack_fd returns the stack's epoll fd. It becomes readable whenever
- * csctp_stack_step has work: a transport received datagrams, or the engine's
- * next timer is due (a timerfd inside the epoll set follows it). It stays
- * readable until csctp_stack_step has done that work (level-triggered).
- * Packets that socket calls produce (csctp_sendv, csctp_connectx, ...) are
- * sent inside those calls, with one exception that bundles (RFC 9260 6.10):
- * the messages csctp_sendv queues after the first one since the last step
- * wait (NODELAY or not) until the next csctp_stack_step or until about 4800
+/* csctp_stack_fd returns the stack's readiness fd: the epoll fd on Linux,
+ * the kqueue fd on macOS and the BSDs (csctp_io_backend names which). It
+ * becomes readable whenever csctp_stack_step has work: a transport received
+ * datagrams, or the engine's next timer is due (a timerfd inside the epoll
+ * set, an EVFILT_TIMER in the kqueue, follows it). It stays readable until
+ * csctp_stack_step has done that work (level-triggered). Packets that
+ * socket calls produce (csctp_sendv, csctp_connectx, ...) are sent inside
+ * those calls, with one exception that bundles (RFC 9260 6.10): the
+ * messages csctp_sendv queues after the first one since the last step wait
+ * (NODELAY or not) until the next csctp_stack_step or until about 4800
  * bytes of them wait; likewise the window update of reads after the first
- * one. The fd is then readable at once (an eventfd in the epoll set) and
+ * one. The fd is then readable at once (a wake-up fd it watches) and
  * csctp_stack_timeout returns 0, so any loop that steps when the fd is
  * readable sends them within microseconds. The stack owns the fd: never
  * close it, never read from it.
+ *
+ * With the portable poll(2) backend (systems with neither epoll nor kqueue,
+ * or a build with CSCTP_IO_POLL=1) no single fd can also signal the timer:
+ * csctp_stack_fd returns CSCTP_ERR_NOT_SUPPORTED there; wait on the fds of
+ * csctp_stack_fds with csctp_stack_timeout as the timeout, or call
+ * csctp_stack_run. CSCTP_ERR_INVAL for NULL.
  *
  * Single-threaded C programs need only this fd: socket readiness changes
  * only inside calls on the stack, so "call until -EAGAIN, then
  * csctp_stack_run()" is a complete loop (see examples/echo.c). */
 CSCTP_API int csctp_stack_fd(const csctp_stack *st);
 
+/* csctp_stack_fds stores in fds[0..n) the fds a loop waits on for
+ * readability (POLLIN) to drive the stack, and returns how many there are
+ * (which may exceed n; call with n 0 to ask): the one csctp_stack_fd with
+ * epoll and kqueue, the transport sockets (one or two) with poll(2), where
+ * the loop must also wake after csctp_stack_timeout. Works with every
+ * backend, so a portable loop polls these fds with that timeout and then
+ * calls csctp_stack_step. CSCTP_ERR_INVAL for NULL st, n < 0 or NULL fds
+ * with n > 0. */
+CSCTP_API int csctp_stack_fds(const csctp_stack *st, int *fds, int n);
+
+/* csctp_io_backend names the readiness backend this library was built
+ * with: "epoll" (Linux), "kqueue" (macOS, FreeBSD, NetBSD, OpenBSD,
+ * DragonFly) or "poll" (any other POSIX system, or CSCTP_IO_POLL=1). */
+CSCTP_API const char *csctp_io_backend(void);
+
 /* csctp_stack_timeout returns the milliseconds (rounded up) until the
  * engine's next timer is due, 0 if one is due now or messages wait for the
  * next step (see csctp_stack_fd), -1 if none is armed.
  * csctp_stack_timeout_ns is the same in nanoseconds. Waiting on
- * csctp_stack_fd alone is enough (the timer fd is in the epoll set); these
- * are for loops that prefer their own timers. The value can change after any
+ * csctp_stack_fd alone is enough with epoll and kqueue (the timer is in the
+ * set); these are for loops that prefer their own timers, and the timeout
+ * of a poll(2) loop over csctp_stack_fds. The value can change after any
  * call on the stack or its sockets. */
 CSCTP_API int csctp_stack_timeout(const csctp_stack *st);
 CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st);
@@ -285,7 +310,7 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
  * the stack's settings, no event subscription, and the default send info
  * (stream 0, PPID 0, ordered). Stores it in *out; the caller owns it and
  * frees it with csctp_close. Returns 0, CSCTP_ERR_INVAL, CSCTP_ERR_NOMEM,
- * -EAFNOSUPPORT, or a negated errno from eventfd(2). */
+ * -EAFNOSUPPORT, or a negated errno from eventfd(2) or pipe(2). */
 CSCTP_API int csctp_socket(csctp_stack *st, int family, int type,
                            csctp_sock **out);
 
@@ -343,7 +368,7 @@ CSCTP_API int csctp_connectx(csctp_sock *s, const struct sockaddr *addrs,
  * not NULL it receives the peer's primary address (and *peerlen, if not
  * NULL, its length). Returns 0, -EAGAIN when none is waiting (the read event
  * fd signals a new one), -EOPNOTSUPP (not a listening one-to-one socket),
- * CSCTP_ERR_NOMEM or a negated errno from eventfd(2). */
+ * CSCTP_ERR_NOMEM or a negated errno from eventfd(2) or pipe(2). */
 CSCTP_API int csctp_accept(csctp_sock *s, csctp_sock **out,
                            struct sockaddr_storage *peer, socklen_t *peerlen);
 
@@ -474,8 +499,9 @@ CSCTP_API int csctp_sock_error(csctp_sock *s);
 
 /* ---- Readiness ---------------------------------------------------------
  *
- * Each socket has two eventfds (non-blocking, close-on-exec, owned by the
- * socket: never close or read them): csctp_sock_fd, the read side, and
+ * Each socket has two wake-up fds (eventfds on Linux, the read ends of pipe
+ * pairs elsewhere; non-blocking, close-on-exec, owned by the socket: never
+ * close or read them): csctp_sock_fd, the read side, and
  * csctp_sock_wfd, the write side. Each is made on the first call that asks
  * for it: a program that waits on the stack fd and uses csctp_sock_poll
  * holds no fd per socket. Wait for them to become *readable* (both
@@ -494,7 +520,7 @@ CSCTP_API int csctp_sock_error(csctp_sock *s);
  *     failed, send buffer space was freed for the message that got -EAGAIN,
  *     the association ended or failed.
  *   - The fd stays readable until the next -EAGAIN on that side: a call
- *     returning -EAGAIN first drains it (resets the eventfd), atomically
+ *     returning -EAGAIN first drains it (resets the fd), atomically
  *     with its check. So the loop is always: call until -EAGAIN, then wait
  *     for the fd. No wake-up is lost, and spurious ones (fd readable, call
  *     still -EAGAIN) are possible and harmless.

@@ -99,7 +99,8 @@ struct csctp_sock {
   csctp_stack *st;
   io_ksock *k; /* kernel transport: every call goes to io_ksock_* */
   int family, type;
-  int rfd, wfd;
+  int rfd, wfd;     /* the wake-up fds callers poll (-1: not made yet) */
+  int rfd_w, wfd_w; /* their write ends (== rfd / wfd for an eventfd) */
   int r_armed, w_armed;
   size_t want_space;         /* bytes the last -EAGAIN sendv needed */
   csctp_assoc_id want_assoc; /* ... on this association */
@@ -124,7 +125,7 @@ struct csctp_sock {
   csctp_assoc_id partial; /* mid-message data read on this assoc */
   int partial_notif;      /* mid-notification read */
   csctp_linger linger;
-  uint16_t remote_udp_port;        /* 0: stack default */
+  uint16_t remote_udp_port; /* 0: stack default */
   struct {                  /* AUTH options given before bind (RFC 4895) */
     uint8_t on, nhmacs, set_hmacs;
     uint8_t chunks[32]; /* bitmap */
@@ -141,7 +142,9 @@ struct csctp_stack {
   csctp_mem mem;
   csctp_stack_config cfg;
   io_transport *tr;
-  int epfd, tfd;
+  /* The readiness backend's fds (io_poller_*): the epoll or kqueue fd (-1
+   * for poll(2)), the timerfd (epoll only, else -1). */
+  int pfd, tfd;
   io_ep *eps;
   io_ep *hash[256];
   size_t neps;
@@ -162,10 +165,11 @@ struct csctp_stack {
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
   int in_kick;
-  uint64_t step_gen; /* csctp_stack_step calls so far */
-  io_ep *corked;     /* endpoints to kick at the next step */
-  int wakefd;        /* eventfd in the epoll set: readable when corked */
-  int woken;         /* wakefd has been written since the last step */
+  uint64_t step_gen;  /* csctp_stack_step calls so far */
+  io_ep *corked;      /* endpoints to kick at the next step */
+  int wakefd, wake_w; /* wake-up fd (io_evfd) the poller watches, and its
+                         write end: readable when corked */
+  int woken;          /* wakefd has been written since the last step */
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
@@ -214,6 +218,43 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg);
 void io_timer_update(csctp_stack *st);
 
 int io_lost_err(uint32_t reason);
+
+/* ---- io_poller_*.c: the readiness backend ------------------------------
+ * Exactly one of io_poller_epoll_linux.c (epoll + timerfd), io_poller_kqueue.c
+ * (kqueue, EVFILT_TIMER) and io_poller_poll.c (plain poll(2)) has a body in a
+ * build; io_poller.h picks it. Each returns 0 or a negated errno. */
+
+/* io_poller_open makes the backend's fds (st->pfd, st->tfd). */
+int io_poller_open(csctp_stack *st);
+/* io_poller_watch adds a transport fd (wait for readable). */
+int io_poller_watch(csctp_stack *st, int fd);
+/* io_poller_close closes what io_poller_open made. */
+void io_poller_close(csctp_stack *st);
+/* io_poller_arm sets the one-shot stack timer to the absolute time `due`
+ * (csctp_now's clock; a time in the past fires at once). */
+int io_poller_arm(csctp_stack *st, csctp_tstamp due);
+/* io_poller_fired returns 1 (once) when the armed timer has fired. */
+int io_poller_fired(csctp_stack *st);
+/* io_poller_wait blocks until a watched fd is readable, the timer fires or
+ * timeout_ms passes (-1: no limit). EINTR counts as a return. */
+int io_poller_wait(csctp_stack *st, int timeout_ms);
+/* io_poller_fds stores the fds a caller waits on for readability (at most
+ * n) and returns how many there are. */
+int io_poller_fds(const csctp_stack *st, int *fds, int n);
+/* io_poller_name: "epoll", "kqueue" or "poll". */
+extern const char io_poller_name[];
+
+/* ---- io_evfd.c: the sockets' wake-up fds ------------------------------
+ * An eventfd where the platform has one (rd == wr), else a pipe pair (the
+ * caller polls rd, raising writes wr). Both non-blocking, close-on-exec. */
+int io_evfd_open(int *rd, int *wr);
+void io_evfd_raise(int wr);
+void io_evfd_drain(int rd);
+void io_evfd_close(int rd, int wr);
+
+/* io_fd_setup makes fd non-blocking and close-on-exec (for systems whose
+ * socket(2) / pipe(2) lack the flags). Returns 0 or a negated errno. */
+int io_fd_setup(int fd);
 
 /* ---- io_sock.c ------------------------------------------------------- */
 

@@ -1,8 +1,9 @@
 #include "config.h"
 
-/* io_loop.c -- the stack: transports, endpoints per SCTP port, the epoll
+/* io_loop.c -- the stack: transports, endpoints per SCTP port, the event
  * loop and its timer, packet demultiplexing, and turning engine events into
- * socket state (see csctp_io.h). Linux: epoll(7) and timerfd(2). */
+ * socket state (see csctp_io.h). The waiting itself is the readiness
+ * backend's (io_poller_*.c: epoll, kqueue or poll). */
 
 #include "crc32c.h"
 #include "io_internal.h"
@@ -11,15 +12,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
-#define IO_TAG_TIMER 1u
-#define IO_TAG_WAKE 2u
-#define IO_TAG_TRANSPORT 16u
 /* Receive batches per fd per step: bounds the work of one step. */
 #define IO_STEP_ROUNDS 16
 
@@ -209,7 +204,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
   st->budget.limit = cfg->mem_limit;
-  st->epfd = st->tfd = st->wakefd = -1;
+  st->pfd = st->tfd = st->wakefd = st->wake_w = -1;
   st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
   st->rxmem = io_alloc(st, (size_t)IO_BATCH * IO_PKT_ROOM);
@@ -220,33 +215,15 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
     st->rx[i].buf = st->rxmem + (size_t)i * IO_PKT_ROOM;
     st->tx[i].buf = st->txmem + (size_t)i * IO_PKT_ROOM;
   }
-  st->epfd = epoll_create1(EPOLL_CLOEXEC);
-  if (st->epfd < 0) {
-    err = -errno;
+  err = io_poller_open(st);
+  if (err != 0)
     goto fail;
-  }
-  st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (st->tfd < 0) {
-    err = -errno;
+  /* Deferred kicks (io_ep_defer) make the stack fd readable through this
+   * wake-up fd: cheaper than arming the timer at once. (The poll(2) backend
+   * has no stack fd: csctp_stack_timeout returns 0 while kicks wait.) */
+  if ((err = io_evfd_open(&st->wakefd, &st->wake_w)) != 0 ||
+      (err = io_poller_watch(st, st->wakefd)) != 0)
     goto fail;
-  }
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = EPOLLIN;
-  ev.data.u64 = IO_TAG_TIMER;
-  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tfd, &ev) != 0) {
-    err = -errno;
-    goto fail;
-  }
-  /* Deferred kicks (io_ep_defer) make the epoll fd readable through this
-   * eventfd: cheaper than arming the timer fd at once. */
-  st->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  ev.data.u64 = IO_TAG_WAKE;
-  if (st->wakefd < 0 ||
-      epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->wakefd, &ev) != 0) {
-    err = -errno;
-    goto fail;
-  }
   if (cfg->transport == CSCTP_TRANSPORT_UDP) {
     err = io_udp_open(&st->tr, cfg, &st->mem);
     if (err == 0) {
@@ -254,13 +231,9 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
       st->tr->unreach_ud = st;
     }
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
-#if IO_KERNEL_SUPPORTED
-    err = csctp_kernel_probe();
+    err = csctp_kernel_probe(); /* io_kernel_stub.c where there is none */
     if (err != 0)
       io_log(st, csctp_kernel_why(err));
-#else
-    err = CSCTP_ERR_NOT_SUPPORTED;
-#endif
     if (err == 0)
       err = io_null_open(&st->tr, &st->mem);
   } else {
@@ -277,15 +250,9 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   }
   if (err != 0)
     goto fail;
-  for (int i = 0; i < st->tr->nfds; i++) {
-    memset(&ev, 0, sizeof ev);
-    ev.events = EPOLLIN;
-    ev.data.u64 = IO_TAG_TRANSPORT + (uint64_t)i;
-    if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->tr->fds[i], &ev) != 0) {
-      err = -errno;
+  for (int i = 0; i < st->tr->nfds; i++)
+    if ((err = io_poller_watch(st, st->tr->fds[i])) != 0)
       goto fail;
-    }
-  }
   st->armed = CSCTP_TSTAMP_NEVER;
   st->linger_next = CSCTP_TSTAMP_NEVER;
   *out = st;
@@ -293,12 +260,8 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
 fail:
   if (st->tr)
     st->tr->ops->close(st->tr);
-  if (st->tfd >= 0)
-    close(st->tfd);
-  if (st->wakefd >= 0)
-    close(st->wakefd);
-  if (st->epfd >= 0)
-    close(st->epfd);
+  io_poller_close(st);
+  io_evfd_close(st->wakefd, st->wake_w);
   if (st->pcap_fd >= 0)
     close(st->pcap_fd);
   io_free(st, st->rxmem);
@@ -339,9 +302,8 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
     io_free(st, iep);
   }
   st->tr->ops->close(st->tr);
-  close(st->tfd);
-  close(st->wakefd);
-  close(st->epfd);
+  io_poller_close(st);
+  io_evfd_close(st->wakefd, st->wake_w);
   if (st->pcap_fd >= 0)
     close(st->pcap_fd);
   io_free(st, st->rxmem);
@@ -352,7 +314,19 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
   mem.free(st, mem.user_data);
 }
 
-CSCTP_API int csctp_stack_fd(const csctp_stack *st) { return st->epfd; }
+CSCTP_API int csctp_stack_fd(const csctp_stack *st) {
+  if (!st)
+    return CSCTP_ERR_INVAL;
+  return st->pfd >= 0 ? st->pfd : CSCTP_ERR_NOT_SUPPORTED;
+}
+
+CSCTP_API int csctp_stack_fds(const csctp_stack *st, int *fds, int n) {
+  if (!st || n < 0 || (n > 0 && !fds))
+    return CSCTP_ERR_INVAL;
+  return io_poller_fds(st, fds, n);
+}
+
+CSCTP_API const char *csctp_io_backend(void) { return io_poller_name; }
 
 CSCTP_API uint16_t csctp_stack_udp_port(const csctp_stack *st) {
   return st->tr->udp_port;
@@ -473,15 +447,7 @@ void io_timer_update(csctp_stack *st) {
    * moves with each SACK). */
   if (next >= st->armed)
     return;
-  struct itimerspec its;
-  memset(&its, 0, sizeof its);
-  if (next != CSCTP_TSTAMP_NEVER) {
-    if (next == 0)
-      next = 1; /* it_value 0 would disarm; 1 ns is long past */
-    its.it_value.tv_sec = (time_t)(next / CSCTP_SECONDS);
-    its.it_value.tv_nsec = (long)(next % CSCTP_SECONDS);
-  }
-  if (timerfd_settime(st->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+  if (io_poller_arm(st, next) == 0)
     st->armed = next;
   else
     st->armed = CSCTP_TSTAMP_NEVER - 1; /* retry next time */
@@ -992,8 +958,8 @@ static void io_ep_defer(io_ep *iep) {
   iep->cork_next = st->corked;
   st->corked = iep;
   if (!st->woken) {
-    uint64_t one = 1;
-    st->woken = write(st->wakefd, &one, sizeof one) == (ssize_t)sizeof one;
+    io_evfd_raise(st->wake_w);
+    st->woken = 1;
   }
 }
 
@@ -1224,8 +1190,7 @@ static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
 CSCTP_API int csctp_stack_step(csctp_stack *st) {
   st->step_gen++;
   if (st->woken) {
-    uint64_t n;
-    (void)read(st->wakefd, &n, sizeof n);
+    io_evfd_drain(st->wakefd);
     st->woken = 0;
   }
   io_uncork(st, 1);
@@ -1254,11 +1219,7 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
       now = csctp_now();
     }
   }
-  uint64_t ticks;
-  int fired = 0;
-  while (read(st->tfd, &ticks, sizeof ticks) > 0)
-    fired = 1;
-  if (fired)
+  if (io_poller_fired(st))
     st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   now = csctp_now();
   for (size_t i = 0; i < nt; i++) {
@@ -1297,10 +1258,9 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
 }
 
 CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
-  struct epoll_event evs[8];
-  int n = epoll_wait(st->epfd, evs, 8, timeout_ms);
-  if (n < 0 && errno != EINTR)
-    return -errno;
+  int r = io_poller_wait(st, timeout_ms);
+  if (r < 0)
+    return r;
   return csctp_stack_step(st);
 }
 

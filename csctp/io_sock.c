@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define IO_MAX_ADDRS 16
@@ -30,21 +29,7 @@
 
 /* ---- Event fds --------------------------------------------------------- */
 
-static void io_fd_raise(int fd) {
-  uint64_t one = 1;
-  if (fd < 0)
-    return; /* nobody asked for the fd: csctp_sock_poll tells */
-  ssize_t r = write(fd, &one, sizeof one);
-  (void)r; /* EAGAIN: counter saturated, already readable */
-}
-
-static void io_fd_drain(int fd) {
-  uint64_t v;
-  if (fd < 0)
-    return;
-  ssize_t r = read(fd, &v, sizeof v);
-  (void)r;
-}
+/* The wake-up fds themselves (eventfd or pipe pair) are io_evfd.c's. */
 
 /* io_sock_ready_queue puts s on the stack's ready list with side `which`
  * (when the caller asked for the list). */
@@ -83,7 +68,7 @@ static void io_sock_ready_unlink(csctp_sock *s) {
 void io_sock_signal_read(csctp_sock *s) {
   if (s->r_armed) {
     s->r_armed = 0;
-    io_fd_raise(s->rfd);
+    io_evfd_raise(s->rfd_w);
     io_sock_ready_queue(s, CSCTP_READY_READ);
   }
 }
@@ -91,7 +76,7 @@ void io_sock_signal_read(csctp_sock *s) {
 void io_sock_signal_write(csctp_sock *s) {
   if (s->w_armed) {
     s->w_armed = 0;
-    io_fd_raise(s->wfd);
+    io_evfd_raise(s->wfd_w);
     io_sock_ready_queue(s, CSCTP_READY_WRITE);
   }
 }
@@ -125,14 +110,14 @@ CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user) {
 
 /* io_sock_again arms a side and drains its fd: the -EAGAIN path. */
 static csctp_ssize io_sock_again_read(csctp_sock *s) {
-  io_fd_drain(s->rfd);
+  io_evfd_drain(s->rfd);
   s->r_armed = 1;
   return -EAGAIN;
 }
 
 static csctp_ssize io_sock_again_write(csctp_sock *s, csctp_assoc_id id,
                                        size_t need) {
-  io_fd_drain(s->wfd);
+  io_evfd_drain(s->wfd);
   s->w_armed = 1;
   s->want_assoc = id;
   s->want_space = need;
@@ -221,6 +206,7 @@ static int io_sock_alloc(csctp_stack *st, int family, int type, io_ksock *k,
   s->family = family;
   s->type = type;
   s->rfd = s->wfd = -1; /* made on demand: io_sock_event_fd */
+  s->rfd_w = s->wfd_w = -1;
   s->r_armed = s->w_armed = 1;
   s->settings = st->cfg.settings;
   s->next = st->socks;
@@ -287,10 +273,8 @@ void io_sock_free_internal(csctp_sock *s) {
   if (s->k)
     io_ksock_close(s->k);
 #endif
-  if (s->rfd >= 0)
-    close(s->rfd);
-  if (s->wfd >= 0)
-    close(s->wfd);
+  io_evfd_close(s->rfd, s->rfd_w);
+  io_evfd_close(s->wfd, s->wfd_w);
   io_free(st, s);
 }
 
@@ -534,19 +518,18 @@ CSCTP_API int csctp_sock_next_notification(csctp_sock *s, csctp_notification *n,
 
 /* ---- Readiness --------------------------------------------------------- */
 
-/* io_sock_event_fd returns a side's eventfd, made on the first call (a
- * socket nobody waits on through an fd holds none): readable at once if the
- * side was signalled and not re-armed since. */
-static int io_sock_event_fd(int *fd, int armed) {
+/* io_sock_event_fd returns a side's wake-up fd (io_evfd.c), made on the
+ * first call (a socket nobody waits on through an fd holds none): readable
+ * at once if the side was signalled and not re-armed since. */
+static int io_sock_event_fd(int *fd, int *wr, int armed) {
   if (*fd >= 0)
     return *fd;
-  int f = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (f < 0)
-    return -errno;
-  *fd = f;
+  int e = io_evfd_open(fd, wr);
+  if (e != 0)
+    return e;
   if (!armed)
-    io_fd_raise(f);
-  return f;
+    io_evfd_raise(*wr);
+  return *fd;
 }
 
 /* The fds are state the socket keeps for its caller, not part of what the
@@ -554,13 +537,13 @@ static int io_sock_event_fd(int *fd, int armed) {
 CSCTP_API int csctp_sock_fd(const csctp_sock *s) {
   IO_K(s, io_ksock_fd(s->k));
   csctp_sock *m = (csctp_sock *)s;
-  return io_sock_event_fd(&m->rfd, m->r_armed);
+  return io_sock_event_fd(&m->rfd, &m->rfd_w, m->r_armed);
 }
 
 CSCTP_API int csctp_sock_wfd(const csctp_sock *s) {
   IO_K(s, io_ksock_fd(s->k));
   csctp_sock *m = (csctp_sock *)s;
-  return io_sock_event_fd(&m->wfd, m->w_armed);
+  return io_sock_event_fd(&m->wfd, &m->wfd_w, m->w_armed);
 }
 
 static int io_assoc_space_ok(const csctp_sock *s, const io_assoc *a,
@@ -830,7 +813,7 @@ CSCTP_API int csctp_connectx(csctp_sock *s, const struct sockaddr *addrs,
   if (s->type == CSCTP_SOCK_STREAM) {
     s->assoc = a;
     s->w_armed = 1;
-    io_fd_drain(s->wfd);
+    io_evfd_drain(s->wfd);
   }
   if (assoc_id)
     *assoc_id = a->id;

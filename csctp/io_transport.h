@@ -76,7 +76,7 @@ typedef struct io_transport_ops {
 
 struct io_transport {
   const io_transport_ops *ops;
-  int fds[2]; /* to register with epoll (readable = recv has work) */
+  int fds[2]; /* to wait on (io_poller_*; readable = recv has work) */
   int nfds;
   int families;      /* CSCTP_STACK_IPV4 / _IPV6 actually served */
   uint16_t udp_port; /* local UDP encapsulation port; 0 for raw IP */

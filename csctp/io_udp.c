@@ -12,6 +12,7 @@
  * with the stack's port as UDP source port (RFC 6951 5.3). The kernel
  * computes the UDP checksum (5.3 SHOULD). */
 
+#include "io_compat.h"
 #include "io_transport.h"
 
 #include <errno.h>
@@ -27,6 +28,17 @@
 
 #ifndef SOL_UDP
 #define SOL_UDP IPPROTO_UDP
+#endif
+/* UDP segmentation offload is Linux's (UDP_SEGMENT, UDP_GRO); elsewhere
+ * io_udp_offload leaves it off and the values below are never used. */
+#if defined(UDP_SEGMENT) && defined(UDP_GRO)
+#define IO_HAVE_UDP_OFFLOAD 1
+#else
+#define IO_HAVE_UDP_OFFLOAD 0
+#undef UDP_SEGMENT
+#undef UDP_GRO
+#define UDP_SEGMENT (-1)
+#define UDP_GRO (-1)
 #endif
 
 /* Segmentation offload (io_transport.h). One UDP_SEGMENT send carries at
@@ -90,16 +102,30 @@ static size_t io_udp_local(struct msghdr *mh, csctp_addr *local) {
   size_t seg = 0;
   memset(local, 0, sizeof *local);
   for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+#if IO_HAVE_UDP_OFFLOAD
     if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
       int v;
       memcpy(&v, CMSG_DATA(c), sizeof v);
       seg = v > 0 ? (size_t)v : 0;
-    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      continue;
+    }
+#endif
+#ifdef IP_PKTINFO
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       struct in_pktinfo pi;
       memcpy(&pi, CMSG_DATA(c), sizeof pi);
       local->family = CSCTP_AF_INET;
       memcpy(local->ip, &pi.ipi_addr, 4);
-    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      continue;
+    }
+#elif defined(IP_RECVDSTADDR) /* the BSDs: the address alone */
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVDSTADDR) {
+      local->family = CSCTP_AF_INET;
+      memcpy(local->ip, CMSG_DATA(c), 4);
+      continue;
+    }
+#endif
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
       struct in6_pktinfo pi;
       memcpy(&pi, CMSG_DATA(c), sizeof pi);
       local->family = CSCTP_AF_INET6;
@@ -324,6 +350,7 @@ static int io_udp_fd_for(io_udp *u, int family) {
 
 static size_t io_udp_srcinfo(const io_pkt *p, void *buf) {
   struct cmsghdr *c = buf;
+#ifdef IP_PKTINFO
   if (p->local.family == CSCTP_AF_INET) {
     struct in_pktinfo pi;
     memset(&pi, 0, sizeof pi);
@@ -334,6 +361,15 @@ static size_t io_udp_srcinfo(const io_pkt *p, void *buf) {
     memcpy(CMSG_DATA(c), &pi, sizeof pi);
     return CMSG_SPACE(sizeof pi);
   }
+#elif defined(IP_SENDSRCADDR) /* the BSDs: the source address alone */
+  if (p->local.family == CSCTP_AF_INET) {
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_SENDSRCADDR;
+    c->cmsg_len = CMSG_LEN(sizeof(struct in_addr));
+    memcpy(CMSG_DATA(c), p->local.ip, 4);
+    return CMSG_SPACE(sizeof(struct in_addr));
+  }
+#endif
   if (p->local.family == CSCTP_AF_INET6) {
     struct in6_pktinfo pi;
     memset(&pi, 0, sizeof pi);
@@ -493,7 +529,7 @@ static void io_udp_close(io_transport *t) {
  * (io_transport.h), unless CSCTP_UDP_GSO=0. Failures leave them off. */
 static void io_udp_offload(io_udp *u) {
   const char *env = getenv(IO_UDP_GSO_ENV);
-  if (env && strcmp(env, "0") == 0)
+  if (!IO_HAVE_UDP_OFFLOAD || (env && strcmp(env, "0") == 0))
     return;
   int v = 0;
   socklen_t vl = sizeof v;
@@ -519,9 +555,9 @@ static const io_transport_ops io_udp_ops = {"udp", io_udp_recv, io_udp_send,
 /* io_udp_socket opens and binds one UDP socket of family af to port. */
 static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
                          int *pfd) {
-  int fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  int fd = io_socket(af, SOCK_DGRAM, IPPROTO_UDP);
   if (fd < 0)
-    return -errno;
+    return fd;
   int one = 1;
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
@@ -531,7 +567,11 @@ static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
     sin->sin_family = AF_INET;
     sin->sin_port = htons(port);
     sl = sizeof *sin;
+#ifdef IP_PKTINFO
     (void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+#elif defined(IP_RECVDSTADDR)
+    (void)setsockopt(fd, IPPROTO_IP, IP_RECVDSTADDR, &one, sizeof one);
+#endif
 #ifdef IP_RECVERR /* ICMP errors reach io_udp_icmp */
     (void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
 #endif

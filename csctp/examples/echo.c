@@ -196,10 +196,19 @@ static int run_client(csctp_stack *st, const struct sockaddr_storage *peer,
       stdin_open = 0;
       outstanding = 1 << 30; /* now wait for EOF */
     }
-    struct pollfd p[2] = {{csctp_stack_fd(st), POLLIN, 0}, {0, POLLIN, 0}};
-    int np = stdin_open ? 2 : 1;
+    /* stdin, then the fds that drive the stack (csctp_stack_fds: the one
+     * stack fd with epoll / kqueue, the transport sockets with poll(2));
+     * the timeout covers the stack's timers either way. */
+    struct pollfd p[4] = {{0, POLLIN, 0}};
+    int sfd[3];
+    int nsfd = csctp_stack_fds(st, sfd, 3);
+    int np = 1;
+    for (int i = 0; i < nsfd && i < 3; i++)
+      p[np++] = (struct pollfd){sfd[i], POLLIN, 0};
+    if (!stdin_open)
+      p[0].fd = -1; /* poll skips it */
     poll(p, (nfds_t)np, csctp_stack_timeout(st));
-    if (stdin_open && (p[1].revents & (POLLIN | POLLHUP))) {
+    if (stdin_open && (p[0].revents & (POLLIN | POLLHUP))) {
       if (!fgets(line, sizeof line, stdin)) {
         stdin_open = 0;
       } else {

@@ -75,15 +75,30 @@ static csctp_stack *new_stack(csctp_mem *mem) {
   return new_stack_limit(mem, 0);
 }
 
+/* add_stack_fds appends the fds that drive st (csctp_stack_fds: the stack
+ * fd with epoll and kqueue, the transport sockets with poll(2)) to p. */
+static void add_stack_fds(struct pollfd *p, int *n, const csctp_stack *st) {
+  int fds[4];
+  int k = csctp_stack_fds(st, fds, 4);
+  for (int i = 0; i < k && i < 4; i++) {
+    p[*n].fd = fds[i];
+    p[*n].events = POLLIN;
+    p[*n].revents = 0;
+    (*n)++;
+  }
+}
+
 static void pump(csctp_stack *a, csctp_stack *b) {
-  struct pollfd p[2] = {{csctp_stack_fd(a), POLLIN, 0},
-                        {csctp_stack_fd(b), POLLIN, 0}};
+  struct pollfd p[8];
+  int n = 0;
+  add_stack_fds(p, &n, a);
+  add_stack_fds(p, &n, b);
   int t = csctp_stack_timeout(a), tb = csctp_stack_timeout(b);
   if (t < 0 || (tb >= 0 && tb < t))
     t = tb;
   if (t < 0 || t > 5)
     t = 5;
-  (void)poll(p, 2, t);
+  (void)poll(p, (nfds_t)n, t);
   CHECK_EQ(csctp_stack_step(a), 0);
   CHECK_EQ(csctp_stack_step(b), 0);
 }

@@ -1104,7 +1104,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 		if n > 0 && connecting == 0 {
 			// Again on every round: a one-to-many conn may have gained
 			// associations from peers meanwhile.
-			c.cs.shutdown(syscall.SHUT_RDWR)
+			c.cs.shutdown(shutRDWR)
 			if junk == nil {
 				junk = make([]byte, 4096)
 			}
@@ -1194,7 +1194,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 // peer had already sent is still delivered, and this side reads until
 // io.EOF. Writes after CloseWrite fail with a [*ShutdownError].
 func (c *SCTPConn) CloseWrite() error {
-	return c.ctrl("close", func(k *cSock) int { return k.shutdown(syscall.SHUT_WR) })
+	return c.ctrl("close", func(k *cSock) int { return k.shutdown(shutWR) })
 }
 
 // ---- deadlines -------------------------------------------------------------

@@ -1,4 +1,4 @@
-//go:build !cgo
+//go:build !cgo || !unix
 
 package sctp
 
@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Without cgo there is no C core: creating a stack fails with ErrNeedCgo,
+// Without cgo (or off unix) there is no C core: creating a stack fails with
+// errNoCore (ErrNeedCgo; off unix an error wrapping errors.ErrUnsupported),
 // so no conn ever exists and the methods below are never reached. They
 // exist so that the package (and its whole API) builds.
 
@@ -22,7 +23,7 @@ func cKernelWhy(int) string { return "" }
 
 type cStack struct{}
 
-func cNewStack(stackKey) (*cStack, error) { return nil, ErrNeedCgo }
+func cNewStack(stackKey) (*cStack, error) { return nil, errNoCore }
 
 func (s *cStack) fd() int                       { return -1 }
 func (s *cStack) step() int                     { return cErrNotSupported }

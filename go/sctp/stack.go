@@ -16,10 +16,12 @@ import (
 // its sockets: every C call is made under it, and every C call is short and
 // never blocks.
 //
-// A driver goroutine waits for the stack's epoll fd in the netpoller (via a
-// dup wrapped in an os.File) and calls csctp_stack_step. The read deadline
-// of that file is the Go timer that follows csctp_stack_timeout (the C
-// stack's timerfd, inside its epoll set, would wake it too). When the last
+// A driver goroutine waits for the stack's fd (epoll on Linux, kqueue on
+// macOS and the BSDs) in the netpoller (via a dup wrapped in an os.File)
+// and calls csctp_stack_step. The read deadline of that file is the Go
+// timer that follows csctp_stack_timeout (the C stack's own timer, inside
+// that fd's set, would wake it too). Where the C core has only its poll(2)
+// backend there is no such fd and creating a stack fails (stack_unix.go). When the last
 // conn closes, the driver keeps running until the graceful shutdowns in
 // progress are done (at most drainMax), then frees the stack and ends.
 //
@@ -291,33 +293,4 @@ func (s *stack) destroy() {
 	s.cs.del()
 	s.cs = nil
 	s.mu.Unlock()
-}
-
-// pollFile dups fd (close-on-exec, non-blocking) and wraps the dup in an
-// os.File registered with the netpoller. The original fd stays owned by the
-// C side; closing the file closes only the dup.
-func pollFile(fd int, name string) (*os.File, syscall.RawConn, error) {
-	if fd < 0 {
-		return nil, nil, syscall.EBADF
-	}
-	nfd, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
-	if e != 0 {
-		return nil, nil, os.NewSyscallError("fcntl", e)
-	}
-	if err := syscall.SetNonblock(int(nfd), true); err != nil {
-		syscall.Close(int(nfd))
-		return nil, nil, os.NewSyscallError("setnonblock", err)
-	}
-	f := os.NewFile(nfd, name)
-	// SetReadDeadline fails unless the file is in the netpoller.
-	if err := f.SetReadDeadline(time.Time{}); err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, rc, nil
 }

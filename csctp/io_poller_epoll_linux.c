@@ -1,0 +1,86 @@
+#include "config.h"
+
+/* io_poller_epoll_linux.c -- the Linux readiness backend: one epoll(7) fd
+ * holding the transport sockets and a timerfd(2) that follows the stack's
+ * next timer. The epoll fd is csctp_stack_fd. Built on Linux only (file
+ * suffix, as cgo does); without body in the portable build (IO_POLL=1). */
+
+#include "io_internal.h"
+#include "io_poller.h"
+
+#if IO_BACKEND_EPOLL
+
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+const char io_poller_name[] = "epoll";
+
+static int io_epoll_add(csctp_stack *st, int fd) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  return epoll_ctl(st->pfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+int io_poller_open(csctp_stack *st) {
+  st->pfd = epoll_create1(EPOLL_CLOEXEC);
+  if (st->pfd < 0)
+    return -errno;
+  st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (st->tfd < 0)
+    return -errno;
+  return io_epoll_add(st, st->tfd);
+}
+
+int io_poller_watch(csctp_stack *st, int fd) { return io_epoll_add(st, fd); }
+
+void io_poller_close(csctp_stack *st) {
+  if (st->tfd >= 0)
+    close(st->tfd);
+  if (st->pfd >= 0)
+    close(st->pfd);
+  st->tfd = st->pfd = -1;
+}
+
+int io_poller_arm(csctp_stack *st, csctp_tstamp due) {
+  struct itimerspec its;
+  memset(&its, 0, sizeof its); /* NEVER: all zero disarms */
+  if (due != CSCTP_TSTAMP_NEVER) {
+    if (due == 0)
+      due = 1; /* it_value 0 would disarm; 1 ns is long past */
+    its.it_value.tv_sec = (time_t)(due / CSCTP_SECONDS);
+    its.it_value.tv_nsec = (long)(due % CSCTP_SECONDS);
+  }
+  if (timerfd_settime(st->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0)
+    return -errno;
+  return 0;
+}
+
+int io_poller_fired(csctp_stack *st) {
+  uint64_t ticks;
+  int fired = 0;
+  while (read(st->tfd, &ticks, sizeof ticks) > 0)
+    fired = 1;
+  return fired;
+}
+
+int io_poller_wait(csctp_stack *st, int timeout_ms) {
+  struct epoll_event evs[8];
+  int n = epoll_wait(st->pfd, evs, 8, timeout_ms);
+  if (n < 0 && errno != EINTR)
+    return -errno;
+  return 0;
+}
+
+int io_poller_fds(const csctp_stack *st, int *fds, int n) {
+  if (n > 0)
+    fds[0] = st->pfd;
+  return 1;
+}
+
+#endif
