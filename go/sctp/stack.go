@@ -44,6 +44,13 @@ type stack struct {
 
 	refs     int // guarded by registry.mu
 	draining atomic.Bool
+
+	// The conns' waiters by their C sockets' keys, and the buffers of the
+	// ready list (wait.go). Guarded by mu.
+	waiters    map[uintptr]*sockWaiters
+	nextWaiter uintptr
+	readyKeys  [64]uintptr
+	readySides [64]int32
 }
 
 var registry struct {
@@ -150,6 +157,7 @@ func newStack(k stackKey) (*stack, error) {
 		cs.del()
 		return nil, err
 	}
+	cs.setReadyList() // conns wait on the ready list, not on event fds
 	return s, nil
 }
 
@@ -181,7 +189,7 @@ func (s *stack) release() {
 		s.mu.Lock()
 		s.deadline = aLongTimeAgo
 		s.ef.SetReadDeadline(aLongTimeAgo) // wake the driver
-		s.mu.Unlock()
+		s.unlock()
 	}
 }
 
@@ -193,7 +201,7 @@ func (s *stack) run() {
 		s.mu.Lock()
 		s.cs.step()
 		s.armLocked(false)
-		s.mu.Unlock()
+		s.unlock()
 
 		err := s.rc.Read(s.pollStep)
 		if err != nil {
@@ -202,7 +210,7 @@ func (s *stack) run() {
 			}
 			s.mu.Lock()
 			s.deadline = aLongTimeAgo // expired: force the next arm
-			s.mu.Unlock()
+			s.unlock()
 		}
 		if !s.draining.Load() {
 			drainStart = time.Time{}
@@ -219,7 +227,7 @@ func (s *stack) run() {
 		}
 		s.mu.Lock()
 		eps := s.cs.endpoints()
-		s.mu.Unlock()
+		s.unlock()
 		if eps == 0 || time.Since(drainStart) > drainMax {
 			delete(registry.stacks, s.key)
 			s.destroy()
@@ -238,7 +246,7 @@ func (s *stack) pollStep(uintptr) bool {
 		s.cs.step()
 		more := s.cs.readable()
 		s.armLocked(false)
-		s.mu.Unlock()
+		s.unlock()
 		if !more {
 			return false
 		}
@@ -292,5 +300,5 @@ func (s *stack) destroy() {
 	s.mu.Lock()
 	s.cs.del()
 	s.cs = nil
-	s.mu.Unlock()
+	s.unlock()
 }
