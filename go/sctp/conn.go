@@ -59,7 +59,7 @@ type SCTPConn struct {
 	nscratch   []byte // guarded by st.mu: inline notification assembly
 
 	// The read side of the C socket (csctp_recvv, next_notification) has
-	// one event fd, drained by any call that returns -EAGAIN. Two
+	// one readiness signal, re-armed by any call that returns -EAGAIN. Two
 	// goroutines draining it while one of them waits would lose wake-ups,
 	// so only the holder of rmu calls the read side and waits on it: Read
 	// holds it for its whole call; ReadNotification holds it only while no
@@ -77,7 +77,7 @@ type SCTPConn struct {
 	rop    readOp // guarded by rmu
 	readFn func(uintptr) bool
 
-	// wmu serializes writers: the write side has one event fd, which only
+	// wmu serializes writers: the write side has one readiness signal, which only
 	// one waiter may drain.
 	wmu     sync.Mutex
 	wop     writeOp // guarded by wmu
@@ -104,7 +104,7 @@ type connRes struct {
 }
 
 // releaseConn frees the resources of a conn dropped without Close, as
-// package net's finalizers close the fds of dropped conns: the event fds,
+// package net's finalizers close the fds of dropped conns: the waiters,
 // the C socket (its associations shut down gracefully inside the stack,
 // without the wait Close does: nothing may block here) and the conn's
 // reference on the stack (the last one ends the stack and its driver).
@@ -328,7 +328,7 @@ func (c *SCTPConn) Transport() Transport {
 }
 
 // waitWrite runs f like RawConn.Read/Write do, waiting for the write side
-// between calls: the write event fd becoming readable (userland), or the
+// between calls: the write side signalled by the stack (userland), or the
 // kernel socket becoming writable.
 func (c *SCTPConn) waitWrite(f func(uintptr) bool) error {
 	if c.st.kernel {
@@ -635,7 +635,7 @@ func (c *SCTPConn) kickNotif() {
 }
 
 // notifFile returns the file ReadNotification waits on (a second dup of
-// the read event fd, so that it waits independently of Read). c.nmu is
+// the read side's signal, so that it waits independently of Read). c.nmu is
 // held.
 func (c *SCTPConn) notifFile() (waitFile, error) {
 	if b := c.nf.Load(); b != nil {
@@ -1512,7 +1512,7 @@ func (c *SCTPConn) PeelOff(id AssocID) (*SCTPConn, error) {
 	return nc, nil
 }
 
-// fileErr converts an error of the os.File wrappers around the event fds:
+// fileErr converts an error of the waiters (os.File or readyWait):
 // once the conn is closed (which closes them) it is net.ErrClosed.
 func (c *SCTPConn) fileErr(err error) error {
 	if c.closed.Load() || errors.Is(err, os.ErrClosed) {

@@ -21,9 +21,12 @@ import (
 // and calls csctp_stack_step. The read deadline of that file is the Go
 // timer that follows csctp_stack_timeout (the C stack's own timer, inside
 // that fd's set, would wake it too). Where the C core has only its poll(2)
-// backend there is no such fd and creating a stack fails (stack_unix.go). When the last
-// conn closes, the driver keeps running until the graceful shutdowns in
-// progress are done (at most drainMax), then frees the stack and ends.
+// backend there is no such fd and creating a stack fails (stack_unix.go).
+// Conns do not wait on fds of their own: the C stack lists the sockets it
+// signalled (its ready list), and the unlock that ends every C call wakes
+// their waiters (wait.go). When the last conn closes, the driver keeps
+// running until the graceful shutdowns in progress are done (at most
+// drainMax), then frees the stack and ends.
 //
 // A kernel stack (CSCTP_TRANSPORT_KERNEL) has no engine, transport or
 // timers: the kernel moves the packets and finishes graceful shutdowns
