@@ -39,12 +39,14 @@ type SCTPConn struct {
 	closing bool   // guarded by st.mu
 	closed  atomic.Bool
 
-	// Dups of the read and write event fds. On a kernel stack both are
-	// dups of the kernel socket, which is level-triggered: the read side
-	// waits for it to be readable, the write side for it to be writable
-	// (waitWrite, setWriteWait).
-	rf, wf   *os.File
-	rrc, wrc syscall.RawConn
+	// What the read and write sides wait on (wait.go): on a userland
+	// stack, readyWaits the stack signals from its ready list (wh is the
+	// conn's key there); on a kernel stack, two dups of the kernel socket
+	// in the netpoller, which is level-triggered: the read side waits for
+	// it to be readable, the write side for it to be writable (waitWrite,
+	// setWriteWait).
+	rf, wf waitFile
+	wh     uintptr
 
 	// The notifications Read met, for ReadNotification. Bounded in count
 	// (maxNotifQueue) and data bytes (maxNotifBytes); when full the oldest
@@ -57,7 +59,7 @@ type SCTPConn struct {
 	nscratch   []byte // guarded by st.mu: inline notification assembly
 
 	// The read side of the C socket (csctp_recvv, next_notification) has
-	// one event fd, drained by any call that returns -EAGAIN. Two
+	// one readiness signal, re-armed by any call that returns -EAGAIN. Two
 	// goroutines draining it while one of them waits would lose wake-ups,
 	// so only the holder of rmu calls the read side and waits on it: Read
 	// holds it for its whole call; ReadNotification holds it only while no
@@ -68,15 +70,14 @@ type SCTPConn struct {
 	notifSig chan struct{} // capacity 1: "the queue or rmu changed"
 	closedCh chan struct{} // closed by Close
 
-	nmu  sync.Mutex // serializes ReadNotification; guards nrc, nbuf
-	nf   atomic.Pointer[os.File]
-	nrc  syscall.RawConn
+	nmu  sync.Mutex // serializes ReadNotification; guards nbuf
+	nf   atomic.Pointer[waitBox]
 	nbuf []byte
 
 	rop    readOp // guarded by rmu
 	readFn func(uintptr) bool
 
-	// wmu serializes writers: the write side has one event fd, which only
+	// wmu serializes writers: the write side has one readiness signal, which only
 	// one waiter may drain.
 	wmu     sync.Mutex
 	wop     writeOp // guarded by wmu
@@ -98,11 +99,12 @@ type SCTPConn struct {
 type connRes struct {
 	st     *stack
 	cs     *cSock
-	rf, wf *os.File
+	rf, wf waitFile
+	wh     uintptr
 }
 
 // releaseConn frees the resources of a conn dropped without Close, as
-// package net's finalizers close the fds of dropped conns: the event fds,
+// package net's finalizers close the fds of dropped conns: the waiters,
 // the C socket (its associations shut down gracefully inside the stack,
 // without the wait Close does: nothing may block here) and the conn's
 // reference on the stack (the last one ends the stack and its driver).
@@ -110,11 +112,12 @@ func releaseConn(r connRes) {
 	r.rf.Close()
 	r.wf.Close()
 	r.st.mu.Lock()
+	r.st.dropWaiters(r.wh)
 	if !r.cs.isClosed() {
 		r.cs.close()
 	}
 	r.st.armLocked(true)
-	r.st.mu.Unlock()
+	r.st.unlock()
 	r.st.release()
 }
 
@@ -171,24 +174,35 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
 	c.readFn = c.readStep
 	c.writeFn = c.sendStep
-	st.mu.Lock()
-	rfd, wfd := cs.fd(), cs.wfd()
-	st.mu.Unlock()
 	var err error
-	if c.rf, c.rrc, err = pollFile(rfd, "sctp-read"); err == nil {
-		if c.wf, c.wrc, err = pollFile(wfd, "sctp-write"); err != nil {
-			c.rf.Close()
+	if st.kernel {
+		st.mu.Lock()
+		rfd, wfd := cs.fd(), cs.wfd()
+		st.unlock()
+		var rw, ww *fdWait
+		if rw, err = newFDWait(rfd, "sctp-read"); err == nil {
+			if ww, err = newFDWait(wfd, "sctp-write"); err != nil {
+				rw.Close()
+			}
 		}
+		if err == nil {
+			c.rf, c.wf = rw, ww
+		}
+	} else {
+		st.mu.Lock()
+		sw := st.addWaiters(cs)
+		st.unlock()
+		c.rf, c.wf, c.wh = sw.r, sw.w, sw.key
 	}
 	if err != nil {
 		st.mu.Lock()
 		cs.setLinger(true, 0)
 		cs.close()
-		st.mu.Unlock()
+		st.unlock()
 		st.release()
 		return nil, err
 	}
-	c.cleanup = runtime.AddCleanup(c, releaseConn, connRes{st: st, cs: cs, rf: c.rf, wf: c.wf})
+	c.cleanup = runtime.AddCleanup(c, releaseConn, connRes{st: st, cs: cs, rf: c.rf, wf: c.wf, wh: c.wh})
 	return c, nil
 }
 
@@ -196,7 +210,7 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 func (c *SCTPConn) fillAddrs() {
 	c.st.mu.Lock()
 	if c.cs == nil {
-		c.st.mu.Unlock()
+		c.st.unlock()
 		return
 	}
 	udp := c.st.key.transport == cTransportUDP
@@ -214,7 +228,7 @@ func (c *SCTPConn) fillAddrs() {
 			}
 		}
 	}
-	c.st.mu.Unlock()
+	c.st.unlock()
 	if la != nil {
 		if udp {
 			la.UDPPort = c.st.port
@@ -314,13 +328,13 @@ func (c *SCTPConn) Transport() Transport {
 }
 
 // waitWrite runs f like RawConn.Read/Write do, waiting for the write side
-// between calls: the write event fd becoming readable (userland), or the
+// between calls: the write side signalled by the stack (userland), or the
 // kernel socket becoming writable.
 func (c *SCTPConn) waitWrite(f func(uintptr) bool) error {
 	if c.st.kernel {
-		return c.wrc.Write(f)
+		return c.wf.WaitWrite(f)
 	}
-	return c.wrc.Read(f)
+	return c.wf.Wait(f)
 }
 
 // setWriteWait sets the deadline of the write side's waits.
@@ -439,7 +453,7 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	op := &c.rop
 	op.b, op.want, op.n, op.err, op.hasFrom = b, want, 0, nil, false
 	op.from = netip.AddrPort{}
-	err := c.rrc.Read(c.readFn)
+	err := c.rf.Wait(c.readFn)
 	n, rerr := op.n, op.err
 	op.b, op.err = nil, nil
 	if err != nil {
@@ -464,14 +478,14 @@ func (c *SCTPConn) readStep(uintptr) bool {
 	for {
 		c.st.mu.Lock()
 		if c.closedLocked() {
-			c.st.mu.Unlock()
+			c.st.unlock()
 			op.err = net.ErrClosed
 			return true
 		}
 		r, flags := c.cs.recv(op.b, info)
 		if r > 0 && flags&cMsgNotification != 0 {
 			c.takeNotifLocked(op.b[:r], flags)
-			c.st.mu.Unlock()
+			c.st.unlock()
 			c.signalNotif()
 			continue
 		}
@@ -479,7 +493,7 @@ func (c *SCTPConn) readStep(uintptr) bool {
 			op.from, op.hasFrom = c.cs.fromAddrPort()
 		}
 		c.st.armLocked(true) // reading may have queued a window update
-		c.st.mu.Unlock()
+		c.st.unlock()
 		switch {
 		case r > 0:
 			op.n = r
@@ -492,7 +506,7 @@ func (c *SCTPConn) readStep(uintptr) bool {
 			if !c.closedLocked() {
 				e = c.cs.sockError()
 			}
-			c.st.mu.Unlock()
+			c.st.unlock()
 			if e < 0 {
 				op.err = codeError(e)
 			} else {
@@ -601,7 +615,7 @@ func (c *SCTPConn) DroppedNotifications() uint64 {
 		return 0
 	}
 	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
+	defer c.st.unlock()
 	return c.notifTotal + uint64(c.notifLost)
 }
 
@@ -616,38 +630,43 @@ func (c *SCTPConn) signalNotif() {
 // kickNotif wakes a ReadNotification waiting in the netpoller.
 func (c *SCTPConn) kickNotif() {
 	if nf := c.nf.Load(); nf != nil {
-		nf.SetReadDeadline(aLongTimeAgo)
+		nf.w.SetReadDeadline(aLongTimeAgo)
 	}
 }
 
 // notifFile returns the file ReadNotification waits on (a second dup of
-// the read event fd, so that it waits independently of Read). c.nmu is
+// the read side's signal, so that it waits independently of Read). c.nmu is
 // held.
-func (c *SCTPConn) notifFile() (*os.File, error) {
-	if f := c.nf.Load(); f != nil {
-		return f, nil
+func (c *SCTPConn) notifFile() (waitFile, error) {
+	if b := c.nf.Load(); b != nil {
+		return b.w, nil
 	}
 	c.st.mu.Lock()
 	if c.closedLocked() {
-		c.st.mu.Unlock()
+		c.st.unlock()
 		return nil, net.ErrClosed
 	}
-	fd := c.cs.fd()
-	c.st.mu.Unlock()
-	f, rc, err := pollFile(fd, "sctp-notify")
-	if err != nil {
-		return nil, err
+	var w waitFile
+	if c.st.kernel {
+		fd := c.cs.fd()
+		c.st.unlock()
+		fw, err := newFDWait(fd, "sctp-notify")
+		if err != nil {
+			return nil, err
+		}
+		c.st.mu.Lock()
+		if c.closedLocked() {
+			c.st.unlock()
+			fw.Close()
+			return nil, net.ErrClosed
+		}
+		w = fw
+	} else {
+		w = c.st.notifWaiter(c.wh) // signalled with the read side
 	}
-	c.st.mu.Lock()
-	if c.closedLocked() {
-		c.st.mu.Unlock()
-		f.Close()
-		return nil, net.ErrClosed
-	}
-	c.nrc = rc
-	c.nf.Store(f)
-	c.st.mu.Unlock()
-	return f, nil
+	c.nf.Store(&waitBox{w})
+	c.st.unlock()
+	return w, nil
 }
 
 // ReadNotification waits for the next notification of a subscribed type
@@ -697,7 +716,7 @@ func (c *SCTPConn) ReadNotification(ctx context.Context) (Notification, error) {
 // popNotif takes the oldest queued notification.
 func (c *SCTPConn) popNotif() (Notification, error) {
 	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
+	defer c.st.unlock()
 	if c.closedLocked() {
 		return nil, c.opErr("read", net.ErrClosed)
 	}
@@ -721,7 +740,7 @@ func (c *SCTPConn) popNotif() (Notification, error) {
 // pullNotif takes a notification from the C socket, waiting on nf until
 // one is due, a Read wants the read side, or ctx is done (again is then
 // true). c.rmu is held.
-func (c *SCTPConn) pullNotif(ctx context.Context, nf *os.File) (n Notification, again bool, err error) {
+func (c *SCTPConn) pullNotif(ctx context.Context, nf waitFile) (n Notification, again bool, err error) {
 	// Clear old kicks, then look at readWant: a Read that kicks after
 	// this point wakes the wait below.
 	if err := nf.SetReadDeadline(time.Time{}); err != nil {
@@ -731,9 +750,9 @@ func (c *SCTPConn) pullNotif(ctx context.Context, nf *os.File) (n Notification, 
 		return nil, true, nil
 	}
 	var rerr error
-	werr := c.nrc.Read(func(uintptr) bool {
+	werr := nf.Wait(func(uintptr) bool {
 		c.st.mu.Lock()
-		defer c.st.mu.Unlock()
+		defer c.st.unlock()
 		if c.closedLocked() {
 			rerr = net.ErrClosed
 			return true
@@ -964,14 +983,14 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 	op := &c.wop
 	c.st.mu.Lock()
 	if c.closedLocked() {
-		c.st.mu.Unlock()
+		c.st.unlock()
 		op.err = net.ErrClosed
 		return true
 	}
 	if c.style == cSockSeqpacket {
 		// A first message of an implicit setup that failed earlier.
 		if e := c.cs.sockError(); e < 0 {
-			c.st.mu.Unlock()
+			c.st.unlock()
 			op.err = &EarlierSendError{Err: codeError(e)}
 			return true
 		}
@@ -985,7 +1004,7 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
 	c.st.armLocked(true)
-	c.st.mu.Unlock()
+	c.st.unlock()
 	if r >= 0 {
 		op.n = len(op.b)
 		return true
@@ -1098,7 +1117,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 			// write deadline in the past): abort, without starting a
 			// SHUTDOWN the peer could complete first.
 			c.cs.setLinger(true, 0)
-			c.st.mu.Unlock()
+			c.st.unlock()
 			return lingerTimeoutError{}
 		}
 		if n > 0 && connecting == 0 {
@@ -1117,7 +1136,7 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 			}
 		}
 		c.st.armLocked(true)
-		c.st.mu.Unlock()
+		c.st.unlock()
 		if n <= 0 {
 			return nil
 		}
@@ -1157,7 +1176,8 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 		c.cs.setLinger(true, 0)
 	}
 	nf := c.nf.Load()
-	c.st.mu.Unlock()
+	c.st.dropWaiters(c.wh)
+	c.st.unlock()
 
 	// Closing the files wakes every waiter; once they return no callback
 	// runs any more, and closing is set: nothing but this call touches c.cs
@@ -1165,7 +1185,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.rf.Close()
 	c.wf.Close()
 	if nf != nil {
-		nf.Close()
+		nf.w.Close()
 	}
 
 	var err error
@@ -1178,7 +1198,7 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.cs = nil
 	c.notifq, c.notifBytes = nil, 0
 	c.st.armLocked(true)
-	c.st.mu.Unlock()
+	c.st.unlock()
 	c.st.release()
 	if err != nil {
 		return c.opErr(op, err)
@@ -1247,12 +1267,12 @@ func (c *SCTPConn) ctrl(op string, f func(k *cSock) int) error {
 	}
 	c.st.mu.Lock()
 	if c.closedLocked() {
-		c.st.mu.Unlock()
+		c.st.unlock()
 		return c.opErr(op, net.ErrClosed)
 	}
 	r := f(c.cs)
 	c.st.armLocked(true)
-	c.st.mu.Unlock()
+	c.st.unlock()
 	if r < 0 {
 		return c.opErr(op, codeError(r))
 	}
@@ -1376,7 +1396,7 @@ func (c *SCTPConn) SyscallConn() (syscall.RawConn, error) {
 		return nil, c.opErr("raw-conn", fmt.Errorf("%w: a %v conn runs in the userland SCTP stack and has no socket fd (only TransportKernel conns do)",
 			errors.ErrUnsupported, c.Transport()))
 	}
-	return c.rrc, nil
+	return c.rf.(*fdWait).rc, nil
 }
 
 // SetReadBuffer sets the receive buffer size in bytes (effective for
@@ -1492,7 +1512,7 @@ func (c *SCTPConn) PeelOff(id AssocID) (*SCTPConn, error) {
 	return nc, nil
 }
 
-// fileErr converts an error of the os.File wrappers around the event fds:
+// fileErr converts an error of the waiters (os.File or readyWait):
 // once the conn is closed (which closes them) it is net.ErrClosed.
 func (c *SCTPConn) fileErr(err error) error {
 	if c.closed.Load() || errors.Is(err, os.ErrClosed) {

@@ -237,6 +237,25 @@ static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
 	free(pi);
 	return r;
 }
+
+// The stack's ready list (csctp_stack_poll_ready): socket keys and sides
+// copied out to Go arrays, which hold no pointers.
+static int go_poll_ready(csctp_stack *st, uintptr_t *keys, int32_t *sides,
+                         int max) {
+	csctp_ready r[64];
+	if (max > 64)
+		max = 64;
+	size_t n = csctp_stack_poll_ready(st, r, (size_t)max);
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = (uintptr_t)r[i].user;
+		sides[i] = r[i].which;
+	}
+	return (int)n;
+}
+
+static void go_sock_set_user(csctp_sock *s, uintptr_t key) {
+	csctp_sock_set_user(s, (void *)key);
+}
 */
 import "C"
 
@@ -354,6 +373,23 @@ func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
 func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
 func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p = nil }
+func (s *cStack) setReadyList()    { C.csctp_stack_set_ready_list(s.p, 1) }
+
+// pollReady takes entries off the stack's ready list: the keys of the
+// sockets signalled (csctp_sock_set_user) and their sides (readyRead,
+// readyWrite). Returns how many.
+func (s *cStack) pollReady(keys []uintptr, sides []int32) int {
+	return int(C.go_poll_ready(s.p, (*C.uintptr_t)(unsafe.Pointer(&keys[0])),
+		(*C.int32_t)(unsafe.Pointer(&sides[0])), C.int(min(len(keys), len(sides)))))
+}
+
+// setUser gives the socket the key its ready-list entries carry.
+func (k *cSock) setUser(key uintptr) { C.go_sock_set_user(k.p, C.uintptr_t(key)) }
+
+const (
+	readyRead  = C.CSCTP_READY_READ
+	readyWrite = C.CSCTP_READY_WRITE
+)
 
 // cSock is one C csctp_sock and its scratch memory.
 type cSock struct {

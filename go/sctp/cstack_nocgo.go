@@ -25,13 +25,22 @@ type cStack struct{}
 
 func cNewStack(stackKey) (*cStack, error) { return nil, errNoCore }
 
-func (s *cStack) fd() int                       { return -1 }
-func (s *cStack) step() int                     { return cErrNotSupported }
-func (s *cStack) udpPort() int                  { return 0 }
-func (s *cStack) endpoints() int                { return 0 }
-func (s *cStack) readable() bool                { return false }
-func (s *cStack) timeoutNS() int64              { return -1 }
-func (s *cStack) del()                          {}
+func (s *cStack) fd() int                          { return -1 }
+func (s *cStack) step() int                        { return cErrNotSupported }
+func (s *cStack) udpPort() int                     { return 0 }
+func (s *cStack) endpoints() int                   { return 0 }
+func (s *cStack) readable() bool                   { return false }
+func (s *cStack) timeoutNS() int64                 { return -1 }
+func (s *cStack) del()                             {}
+func (s *cStack) setReadyList()                    {}
+func (s *cStack) pollReady([]uintptr, []int32) int { return 0 }
+func (k *cSock) setUser(uintptr)                   {}
+
+const (
+	readyRead  = 1
+	readyWrite = 2
+)
+
 func (s *cStack) socket(int, int) (*cSock, int) { return nil, cErrNotSupported }
 func notifSize() int                            { return 1 << 30 }
 func parseNotif([]byte) rawNotif                { return rawNotif{} }

@@ -130,7 +130,7 @@ func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 	c.st.mu.Lock()
 	_, r := c.cs.connectx(sa, n)
 	c.st.armLocked(true)
-	c.st.mu.Unlock()
+	c.st.unlock()
 	if r < 0 && r != -int(syscall.EINPROGRESS) {
 		return codeError(r)
 	}
@@ -143,7 +143,7 @@ func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 	var rerr error
 	err := c.waitWrite(func(uintptr) bool {
 		c.st.mu.Lock()
-		defer c.st.mu.Unlock()
+		defer c.st.unlock()
 		m := c.cs.poll()
 		if m&(cPollOut|cPollErr|cPollHup) == 0 {
 			return false
@@ -196,7 +196,7 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 		}
 	}
 	if r < 0 {
-		st.mu.Unlock()
+		st.unlock()
 		st.release()
 		return newSockResult{}, codeError(r)
 	}
@@ -211,14 +211,14 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 	if r < 0 || err != nil {
 		cs.setLinger(true, 0)
 		cs.close()
-		st.mu.Unlock()
+		st.unlock()
 		st.release()
 		if err == nil {
 			err = codeError(r)
 		}
 		return newSockResult{}, err
 	}
-	st.mu.Unlock()
+	st.unlock()
 	c, err := newConn(st, cs, style, network)
 	if err != nil {
 		return newSockResult{}, err

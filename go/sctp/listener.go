@@ -164,15 +164,15 @@ func (l *SCTPListener) AcceptSCTP() (*SCTPConn, error) {
 	lc := l.c
 	var ns *cSock
 	var rerr error
-	err := lc.rrc.Read(func(uintptr) bool {
+	err := lc.rf.Wait(func(uintptr) bool {
 		lc.st.mu.Lock()
 		if lc.closedLocked() {
-			lc.st.mu.Unlock()
+			lc.st.unlock()
 			rerr = net.ErrClosed
 			return true
 		}
 		s, _, r := lc.cs.accept()
-		lc.st.mu.Unlock()
+		lc.st.unlock()
 		if r == 0 {
 			ns = s
 			return true

@@ -21,9 +21,12 @@ import (
 // and calls csctp_stack_step. The read deadline of that file is the Go
 // timer that follows csctp_stack_timeout (the C stack's own timer, inside
 // that fd's set, would wake it too). Where the C core has only its poll(2)
-// backend there is no such fd and creating a stack fails (stack_unix.go). When the last
-// conn closes, the driver keeps running until the graceful shutdowns in
-// progress are done (at most drainMax), then frees the stack and ends.
+// backend there is no such fd and creating a stack fails (stack_unix.go).
+// Conns do not wait on fds of their own: the C stack lists the sockets it
+// signalled (its ready list), and the unlock that ends every C call wakes
+// their waiters (wait.go). When the last conn closes, the driver keeps
+// running until the graceful shutdowns in progress are done (at most
+// drainMax), then frees the stack and ends.
 //
 // A kernel stack (CSCTP_TRANSPORT_KERNEL) has no engine, transport or
 // timers: the kernel moves the packets and finishes graceful shutdowns
@@ -44,6 +47,13 @@ type stack struct {
 
 	refs     int // guarded by registry.mu
 	draining atomic.Bool
+
+	// The conns' waiters by their C sockets' keys, and the buffers of the
+	// ready list (wait.go). Guarded by mu.
+	waiters    map[uintptr]*sockWaiters
+	nextWaiter uintptr
+	readyKeys  [64]uintptr
+	readySides [64]int32
 }
 
 var registry struct {
@@ -150,6 +160,7 @@ func newStack(k stackKey) (*stack, error) {
 		cs.del()
 		return nil, err
 	}
+	cs.setReadyList() // conns wait on the ready list, not on event fds
 	return s, nil
 }
 
@@ -181,7 +192,7 @@ func (s *stack) release() {
 		s.mu.Lock()
 		s.deadline = aLongTimeAgo
 		s.ef.SetReadDeadline(aLongTimeAgo) // wake the driver
-		s.mu.Unlock()
+		s.unlock()
 	}
 }
 
@@ -193,7 +204,7 @@ func (s *stack) run() {
 		s.mu.Lock()
 		s.cs.step()
 		s.armLocked(false)
-		s.mu.Unlock()
+		s.unlock()
 
 		err := s.rc.Read(s.pollStep)
 		if err != nil {
@@ -202,7 +213,7 @@ func (s *stack) run() {
 			}
 			s.mu.Lock()
 			s.deadline = aLongTimeAgo // expired: force the next arm
-			s.mu.Unlock()
+			s.unlock()
 		}
 		if !s.draining.Load() {
 			drainStart = time.Time{}
@@ -219,7 +230,7 @@ func (s *stack) run() {
 		}
 		s.mu.Lock()
 		eps := s.cs.endpoints()
-		s.mu.Unlock()
+		s.unlock()
 		if eps == 0 || time.Since(drainStart) > drainMax {
 			delete(registry.stacks, s.key)
 			s.destroy()
@@ -238,7 +249,7 @@ func (s *stack) pollStep(uintptr) bool {
 		s.cs.step()
 		more := s.cs.readable()
 		s.armLocked(false)
-		s.mu.Unlock()
+		s.unlock()
 		if !more {
 			return false
 		}
@@ -292,5 +303,5 @@ func (s *stack) destroy() {
 	s.mu.Lock()
 	s.cs.del()
 	s.cs = nil
-	s.mu.Unlock()
+	s.unlock()
 }

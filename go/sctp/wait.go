@@ -1,0 +1,212 @@
+package sctp
+
+import (
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// A waitFile is what one side of a conn (its reads, its writes, or
+// ReadNotification) waits on between attempts of a C call that returned
+// EAGAIN, with RawConn's contract: Wait runs f, and while f returns false
+// waits for the side to become ready and runs it again; deadlines end the
+// wait with os.ErrDeadlineExceeded, Close with os.ErrClosed.
+//
+// A conn on a userland stack waits on a readyWait, signalled by the stack
+// from the C stack's ready list (csctp_stack_poll_ready) after every C call:
+// no file descriptor and no netpoller round trip per wake-up. A conn on the
+// kernel's SCTP waits on its socket in the netpoller (fdWait).
+type waitFile interface {
+	Wait(f func(uintptr) bool) error      // ready to read (userland: signalled)
+	WaitWrite(f func(uintptr) bool) error // ready to write
+	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
+	Close() error
+}
+
+// fdWait waits on a dup of an fd in the netpoller.
+type fdWait struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+func newFDWait(fd int, name string) (*fdWait, error) {
+	f, rc, err := pollFile(fd, name)
+	if err != nil {
+		return nil, err
+	}
+	return &fdWait{f: f, rc: rc}, nil
+}
+
+func (w *fdWait) Wait(f func(uintptr) bool) error      { return w.rc.Read(f) }
+func (w *fdWait) WaitWrite(f func(uintptr) bool) error { return w.rc.Write(f) }
+func (w *fdWait) SetReadDeadline(t time.Time) error    { return w.f.SetReadDeadline(t) }
+func (w *fdWait) SetWriteDeadline(t time.Time) error   { return w.f.SetWriteDeadline(t) }
+func (w *fdWait) Close() error                         { return w.f.Close() }
+
+// readyWait is a side woken by its stack (signal). One waiter at a time, as
+// with an fd's read lock; one deadline (a side has one direction).
+type readyWait struct {
+	mu     sync.Mutex    // held by the waiter for the whole Wait
+	sig    chan struct{} // cap 1: "may be ready", from signal
+	closed chan struct{} // closed by Close
+
+	dmu      sync.Mutex // guards deadline, timer, isClosed
+	deadline time.Time
+	timer    *time.Timer // fires at deadline; stopped when none
+	isClosed bool
+}
+
+func newReadyWait() *readyWait {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{}), timer: t}
+}
+
+// signal wakes the waiter, or the next one (the token is kept). It never
+// blocks: the stack calls it with its mutex held.
+func (w *readyWait) signal() {
+	select {
+	case w.sig <- struct{}{}:
+	default:
+	}
+}
+
+// state reports whether the side is closed or its deadline has passed.
+func (w *readyWait) state() error {
+	w.dmu.Lock()
+	defer w.dmu.Unlock()
+	if w.isClosed {
+		return os.ErrClosed
+	}
+	if !w.deadline.IsZero() && !time.Now().Before(w.deadline) {
+		return os.ErrDeadlineExceeded
+	}
+	return nil
+}
+
+func (w *readyWait) Wait(f func(uintptr) bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		if err := w.state(); err != nil {
+			return err
+		}
+		if f(0) {
+			return nil
+		}
+		select {
+		case <-w.sig:
+		case <-w.timer.C:
+		case <-w.closed:
+		}
+	}
+}
+
+func (w *readyWait) WaitWrite(f func(uintptr) bool) error { return w.Wait(f) }
+
+func (w *readyWait) SetReadDeadline(t time.Time) error {
+	w.dmu.Lock()
+	if w.isClosed {
+		w.dmu.Unlock()
+		return os.ErrClosed
+	}
+	w.deadline = t
+	if t.IsZero() {
+		w.timer.Stop()
+	} else {
+		w.timer.Reset(time.Until(t))
+	}
+	w.dmu.Unlock()
+	w.signal() // a waiter re-reads the deadline
+	return nil
+}
+
+func (w *readyWait) SetWriteDeadline(t time.Time) error { return w.SetReadDeadline(t) }
+
+func (w *readyWait) Close() error {
+	w.dmu.Lock()
+	if w.isClosed {
+		w.dmu.Unlock()
+		return os.ErrClosed
+	}
+	w.isClosed = true
+	w.timer.Stop()
+	w.dmu.Unlock()
+	close(w.closed)
+	return nil
+}
+
+// waitBox holds ReadNotification's waitFile in an atomic.Pointer.
+type waitBox struct{ w waitFile }
+
+// sockWaiters are the readyWaits of one userland C socket, found by the
+// key its C socket carries (csctp_sock_set_user).
+type sockWaiters struct {
+	key     uintptr
+	r, w, n *readyWait // n: ReadNotification's, made on demand
+}
+
+// addWaiters makes the readyWaits of cs and tells cs its key. st.mu held.
+func (s *stack) addWaiters(cs *cSock) *sockWaiters {
+	if s.waiters == nil {
+		s.waiters = make(map[uintptr]*sockWaiters)
+	}
+	s.nextWaiter++
+	sw := &sockWaiters{key: s.nextWaiter, r: newReadyWait(), w: newReadyWait()}
+	s.waiters[sw.key] = sw
+	cs.setUser(sw.key)
+	return sw
+}
+
+// notifWaiter returns the notification readyWait of key, made on the
+// first call. st.mu held.
+func (s *stack) notifWaiter(key uintptr) *readyWait {
+	sw := s.waiters[key]
+	if sw.n == nil {
+		sw.n = newReadyWait()
+	}
+	return sw.n
+}
+
+// dropWaiters forgets key (0: none). st.mu held.
+func (s *stack) dropWaiters(key uintptr) {
+	if key != 0 {
+		delete(s.waiters, key)
+	}
+}
+
+// unlock wakes the waiters of the sockets the C calls made under s.mu
+// signalled (the C stack's ready list), then unlocks s.mu. Every C call is
+// made under s.mu, so no signal waits for the driver's next step.
+func (s *stack) unlock() {
+	if s.cs != nil && !s.kernel {
+		s.wakeReadyLocked()
+	}
+	s.mu.Unlock()
+}
+
+func (s *stack) wakeReadyLocked() {
+	for {
+		n := s.cs.pollReady(s.readyKeys[:], s.readySides[:])
+		for i := 0; i < n; i++ {
+			sw := s.waiters[s.readyKeys[i]]
+			if sw == nil {
+				continue
+			}
+			if s.readySides[i]&readyRead != 0 {
+				sw.r.signal()
+				if sw.n != nil {
+					sw.n.signal()
+				}
+			}
+			if s.readySides[i]&readyWrite != 0 {
+				sw.w.signal()
+			}
+		}
+		if n < len(s.readyKeys) {
+			return
+		}
+	}
+}
