@@ -284,8 +284,9 @@ typedef struct csctp_stack_stats {
   uint64_t sockets;      /* sockets now */
   uint64_t mem_used;     /* received data held for reading, bytes */
   uint64_t mem_limit;    /* the budget for it (0: none) */
-  /* UDP transport on Linux, segmentation offload (unless the environment
-   * has CSCTP_UDP_GSO=0): datagrams sent with UDP_SEGMENT and the packets
+  /* UDP transport on Linux, segmentation offload (UDP_GRO unless the
+   * environment has CSCTP_UDP_GSO=0, UDP_SEGMENT sends only with
+   * CSCTP_UDP_GSO=1): datagrams sent with UDP_SEGMENT and the packets
    * they carried; datagrams received coalesced (UDP_GRO) and the packets
    * split out of them. All 0 when the kernel or the device lacks it. */
   uint64_t gso_sends, gso_pkts;

@@ -16,13 +16,17 @@
 #include <stdint.h>
 
 /* The UDP transport uses Linux UDP segmentation offload when the kernel
- * has it: a run of equal-size packets to one destination (the last may be
- * shorter) leaves in one sendmsg with UDP_SEGMENT, and with UDP_GRO the
- * kernel hands over several packets of one sender coalesced, split here by
- * the segment size it reports. Both are probed when the stack opens and
- * dropped for good (back to sendmmsg / recvmmsg alone) when the kernel or
- * the device refuses them. The environment variable CSCTP_UDP_GSO=0 turns
- * both off (benchmarks compare). */
+ * has it: with UDP_GRO the kernel hands over several packets of one sender
+ * coalesced, split here by the segment size it reports; with UDP_SEGMENT a
+ * run of equal-size packets to one destination (the last may be shorter)
+ * leaves in one sendmsg. Both are probed when the stack opens and dropped
+ * for good (back to sendmmsg / recvmmsg alone) when the kernel or the
+ * device refuses them. GRO is on by default; UDP_SEGMENT sends only with
+ * the environment variable CSCTP_UDP_GSO=1: a segmented datagram reaches a
+ * receiver on the same host (loopback, veth) whole, and Linux 6.1's own
+ * SCTP over UDP panics on it (make test-kernel: "Fatal exception in
+ * interrupt" in udp_queue_rcv_skb); peers on other hosts get the segments.
+ * CSCTP_UDP_GSO=0 turns both off (benchmarks compare). */
 #define IO_UDP_GSO_ENV "CSCTP_UDP_GSO"
 
 /* Most packets handed over in one transport call. */

@@ -525,8 +525,9 @@ static void io_udp_close(io_transport *t) {
   u->mem.free(u, u->mem.user_data);
 }
 
-/* io_udp_offload turns on UDP_SEGMENT and UDP_GRO where the kernel has them
- * (io_transport.h), unless CSCTP_UDP_GSO=0. Failures leave them off. */
+/* io_udp_offload turns on UDP_GRO where the kernel has it, unless
+ * CSCTP_UDP_GSO=0, and UDP_SEGMENT sends only with CSCTP_UDP_GSO=1
+ * (io_transport.h says why). Failures leave them off. */
 static void io_udp_offload(io_udp *u) {
   const char *env = getenv(IO_UDP_GSO_ENV);
   if (!IO_HAVE_UDP_OFFLOAD || (env && strcmp(env, "0") == 0))
@@ -534,7 +535,8 @@ static void io_udp_offload(io_udp *u) {
   int v = 0;
   socklen_t vl = sizeof v;
   /* Kernels without UDP_SEGMENT answer ENOPROTOOPT. */
-  u->gso = getsockopt(u->t.fds[0], SOL_UDP, UDP_SEGMENT, &v, &vl) == 0;
+  u->gso = env && strcmp(env, "1") == 0 &&
+           getsockopt(u->t.fds[0], SOL_UDP, UDP_SEGMENT, &v, &vl) == 0;
   int one = 1, on = 0;
   for (int i = 0; i < u->t.nfds; i++)
     on += setsockopt(u->t.fds[i], SOL_UDP, UDP_GRO, &one, sizeof one) == 0;

@@ -5,8 +5,8 @@
 # Runs, for messages of 64 B, 1200 B, 8 KiB and 64 KiB, one association,
 # one stream, ordered, NODELAY, 4 MiB buffers, PMTU 1452 for every stack:
 #   - csctp C client -> C server (csctp/examples/perf.c, -json), with UDP
-#     segmentation offload (UDP_SEGMENT / UDP_GRO, the default) and without
-#     (CSCTP_UDP_GSO=0 for both processes)
+#     segmentation offload (CSCTP_UDP_GSO=1: UDP_SEGMENT sends, which are
+#     opt-in, and UDP_GRO) and without (CSCTP_UDP_GSO=0 for both processes)
 #   - csctp Go client -> Go server (cmd/sctpperf, -json)
 #   - usrsctp -> usrsctp: interop/usrsctp's peer (Debian's libusrsctp,
 #     NODELAY, -buf 4 MiB: its fastest setup; not Debian's tsctp, which is
@@ -233,7 +233,7 @@ log "throughput: ${DURATION}s per run, sizes: $SIZES"
 
 # csctp C, with segmentation offload (c-*) and without (cnogso-*).
 for variant in c cnogso; do
-	envv=()
+	envv=(env CSCTP_UDP_GSO=1)
 	[[ $variant == cnogso ]] && envv=(env CSCTP_UDP_GSO=0)
 	if start_server "$variant" "^perf server:" "${envv[@]}" \
 		"$C_PERF" -server -port @P@ -udp-port @U@ -nodelay -sndbuf "$BUF" -rcvbuf "$BUF"; then
@@ -365,8 +365,9 @@ $TABLE
   second; s/GB is the CPU time (user + system) of both processes together
   per 10^9 bytes of user data moved (lower is better).
 - csctp C: \`csctp/examples/perf.c\` client → C server, with Linux UDP
-  segmentation offload (UDP_SEGMENT on send, UDP_GRO on receive; the default
-  where the kernel has it) and without (\`CSCTP_UDP_GSO=0\` for both
+  segmentation offload (\`CSCTP_UDP_GSO=1\`: UDP_SEGMENT on send, opt-in
+  because Linux 6.1's own SCTP over UDP panics on a segmented datagram from
+  the same host, and UDP_GRO on receive) and without (\`CSCTP_UDP_GSO=0\` for both
   processes: one datagram per sendmmsg / recvmmsg entry). Its rate counts
   until its SHUTDOWN completes, i.e. until the peer acknowledged everything.
   csctp Go: \`cmd/sctpperf\` client → Go server; the Go receiver's rate.

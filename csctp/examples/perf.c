@@ -125,7 +125,8 @@ typedef struct conn {
 
 /* stack_json prints, as JSON members, the process's CPU time so far
  * (getrusage: user + system seconds) and the stack's datagram counters,
- * UDP segmentation offload included (CSCTP_UDP_GSO=0 turns it off). */
+ * UDP segmentation offload included (CSCTP_UDP_GSO=1 adds UDP_SEGMENT
+ * sends, =0 turns GRO off too). */
 static void stack_json(csctp_stack *st) {
   struct rusage ru;
   double cpu = 0;

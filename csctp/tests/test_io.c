@@ -2003,20 +2003,26 @@ static int gso_run(uint16_t port, int n, size_t len, csctp_stack_stats *cli,
   return got;
 }
 
-/* UDP segmentation offload: runs of equal-size packets to one peer leave in
- * one UDP_SEGMENT datagram and arrive coalesced through UDP_GRO (loopback
- * hands segmented datagrams to a GRO socket whole); CSCTP_UDP_GSO=0 turns
- * both off. Data arrives intact either way. */
+/* UDP segmentation offload: with CSCTP_UDP_GSO=1 runs of equal-size
+ * packets to one peer leave in one UDP_SEGMENT datagram and arrive
+ * coalesced through UDP_GRO (loopback hands segmented datagrams to a GRO
+ * socket whole); unset, GRO alone (no UDP_SEGMENT sends); CSCTP_UDP_GSO=0
+ * turns both off. Data arrives intact each way. */
 static void test_udp_gso_gro(void) {
   enum { N = 64, LEN = 20000 };
   csctp_stack_stats c_on, s_on, c_off, s_off;
   const char *old = getenv(IO_GSO_ENV);
   REQUIRE(old == NULL || strcmp(old, "0") != 0);
   int have = udp_gso_supported();
+  setenv(IO_GSO_ENV, "1", 1); /* UDP_SEGMENT sends are opt-in */
   CHECK_EQ(gso_run(5072, N, LEN, &c_on, &s_on), N);
   setenv(IO_GSO_ENV, "0", 1);
   CHECK_EQ(gso_run(5073, N, LEN, &c_off, &s_off), N);
   unsetenv(IO_GSO_ENV);
+  /* Default (unset): GRO on, no UDP_SEGMENT sends. */
+  csctp_stack_stats c_def, s_def;
+  CHECK_EQ(gso_run(5074, N, LEN, &c_def, &s_def), N);
+  CHECK_EQ(c_def.gso_sends, 0);
   /* Off: every packet in a datagram of its own. */
   CHECK_EQ(c_off.gso_sends + c_off.gso_pkts + s_off.gro_recvs, 0);
   CHECK_EQ(s_off.gro_pkts + c_off.gro_pkts + s_off.gso_pkts, 0);
