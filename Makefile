@@ -119,6 +119,10 @@ TEST_HELPER_SRCS := $(filter-out csctp/tests/test_%,$(sort $(wildcard csctp/test
 TEST_OBJS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/obj/%.o,$(TEST_SRCS))
 TEST_HELPER_OBJS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/obj/%.o,$(TEST_HELPER_SRCS))
 TEST_BINS := $(patsubst csctp/tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# CHECK_TESTS="test_io test_ready": check-c builds and runs only these.
+ifneq ($(CHECK_TESTS),)
+TEST_BINS := $(addprefix $(BUILD)/tests/,$(CHECK_TESTS))
+endif
 
 FUZZ_SRCS := $(sort $(wildcard csctp/fuzz/*.c))
 FUZZ_NAMES := $(basename $(notdir $(FUZZ_SRCS)))
