@@ -1290,6 +1290,8 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->pkts_out = a->pkts_out;
   st->pkts_in = a->pkts_in;
   st->pr_enabled = a->pr.on;
+  st->reconf_enabled = a->reconf.on;
+  st->reconf_enable = a->reconf.enable;
   for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
     st->pr_abandoned_unsent += a->pr.total.unsent[p];
     st->pr_abandoned_sent += a->pr.total.sent[p];

@@ -549,6 +549,9 @@ typedef struct csctp_assoc_status {
    * (RFC 7496 4.4, every policy). */
   uint32_t pr_enabled;
   uint64_t pr_abandoned_unsent, pr_abandoned_sent;
+  /* Stream reconfiguration: 1 when both sides listed RE-CONFIG (RFC 6525
+   * 5.1.1); the peer's requests performed (CSCTP_ENABLE_* bits). */
+  uint32_t reconf_enabled, reconf_enable;
 } csctp_assoc_status;
 
 /* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */

@@ -41,7 +41,7 @@ void csctp_settings_default(csctp_settings *s) {
   s->max_assocs = 16384;
   s->max_init_addrs = 16;
   s->peer_chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
-  s->pr_supported = 1; /* RFC 3758, as usrsctp and Linux */
+  s->pr_supported = 1;     /* RFC 3758, as usrsctp and Linux */
   s->reconf_supported = 1; /* RFC 6525, as usrsctp and Linux */
 }
 
