@@ -30,6 +30,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
   a->sack_avoid = -1;
   csctp_recovery_init(&a->rec);
   csctp_prsctp_init(&a->pr);
+  csctp_reconf_init(a);
   if (csctp_ep_index_add(a) != 0) {
     csctp_free(&ep->mem, a);
     return NULL;
@@ -67,6 +68,7 @@ void csctp_assoc_free(csctp_assoc *a) {
   ep->nassocs--;
   csctp_sendq_free(&a->sq);
   csctp_prsctp_free(a);
+  csctp_reconf_free(a);
   assoc_free_rx(a);
   for (int i = 0; i < a->nerrors; i++)
     csctp_free(&ep->mem, a->errors[i].value);
@@ -172,6 +174,11 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
   }
   a->rx.pr_gaps = a->pr.on; /* RFC 3758: see reasm.h */
   a->rx_ready = 1;
+  /* RFC 6525 4.1: request sequence numbers start at the initial TSNs; a
+   * request of the association before a restart is forgotten. */
+  csctp_reconf_free(a);
+  a->reconf.next_sn = a->local_initial_tsn;
+  a->reconf.peer_sn = peer_tsn;
   a->peer_initial_tsn = peer_tsn;
   a->ostreams = ostreams;
   a->istreams = istreams;
@@ -356,7 +363,8 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
     rv = csctp_prsctp_put_init_params(&b, &a->s);
   if (rv == 0) /* RFC 5061 4.2.7: exactly the extensions that are on */
     rv = csctp_put_supported_ext(&b, a->s.pr_supported,
-                                 csctp_auth_ep_enabled(ep));
+                                 csctp_auth_ep_enabled(ep),
+                                 a->s.reconf_supported);
   if (rv == 0)
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
@@ -525,6 +533,8 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   a->peer_tag = in.init_tag;
   /* RFC 3758 3.3.2: PR-SCTP when both sides announce it. */
   a->pr.on = a->s.pr_supported && csctp_prsctp_peer_supports(&in);
+  /* RFC 6525 5.1.1: RE-CONFIG when both sides list it. */
+  a->reconf.on = a->s.reconf_supported && csctp_reconf_peer_supports(&in);
   if (csctp_assoc_start(a, in.init_tsn, in.a_rwnd, os, is, now) != 0) {
     csctp_free(&a->ep->mem, copy);
     return;
@@ -584,6 +594,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->local_initial_tsn = ck->local_tsn;
   a->local_tie_tag = a->peer_tie_tag = 0;
   a->pr.on = ck->pr; /* RFC 3758 3.3, as the new INIT said */
+  a->reconf.on = ck->reconf;
   a->pr.send_fwd = 0;
   a->in_fast_recovery = 0;
   csctp_recovery_init(&a->rec);
@@ -634,6 +645,7 @@ int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
   if (local_m && !peer_m) { /* 5.2.4 B: collision */
     a->peer_tag = ck->peer_tag;
     a->pr.on = ck->pr;
+    a->reconf.on = ck->reconf;
     /* RFC 4895 6.1: the Random Numbers follow the tags in a collision. */
     if (csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
                                ck->auth_peer, ck->auth_peer_len) != 0)
@@ -975,6 +987,14 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       had_new |= r == 1;
       break;
     }
+    case CSCTP_CT_RE_CONFIG:
+      if (!a->reconf.on || !a->rx_ready) { /* RFC 6525 5.1.1 */
+        if (assoc_on_unknown_chunk(a, &c))
+          goto done;
+        break;
+      }
+      csctp_reconf_on_chunk(a, &c, now);
+      break;
     default:
       if (assoc_on_unknown_chunk(a, &c))
         goto done;
@@ -984,6 +1004,8 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
 done:
   if (had_data && !a->dead)
     csctp_assoc_after_data(a, had_new, had_dup && !had_new, gaps_before, now);
+  if (had_new && !a->dead)
+    csctp_reconf_after_data(a); /* RFC 6525 5.2.2 E2 */
 }
 
 /* ---- Path and association failure (8.1, 8.2) --------------------------- */
@@ -1057,6 +1079,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     t = csctp_recovery_expiry(&a->rec);
   if (a->pr.on && a->pr.next_expiry < t) /* RFC 3758 4.1: lifetimes */
     t = a->pr.next_expiry;
+  if (csctp_reconf_expiry(a) < t) /* RFC 6525 5.1.1 */
+    t = csctp_reconf_expiry(a);
   for (int i = 0; i < a->npaths; i++) {
     if (a->paths[i].t3 < t)
       t = a->paths[i].t3;
@@ -1145,6 +1169,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
     csctp_assoc_on_recovery_timer(a, now);
   if (!a->dead)
     csctp_prsctp_sweep(a, now); /* RFC 3758 4.1 TR5: expired lifetimes */
+  if (!a->dead && csctp_reconf_expiry(a) <= now)
+    csctp_reconf_on_timer(a, now); /* RFC 6525 5.1.1 */
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].t3 <= now)
       csctp_assoc_on_t3(a, i, now);
@@ -1264,6 +1290,8 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->pkts_out = a->pkts_out;
   st->pkts_in = a->pkts_in;
   st->pr_enabled = a->pr.on;
+  st->reconf_enabled = a->reconf.on;
+  st->reconf_enable = a->reconf.enable;
   for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
     st->pr_abandoned_unsent += a->pr.total.unsent[p];
     st->pr_abandoned_sent += a->pr.total.sent[p];

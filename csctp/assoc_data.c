@@ -491,6 +491,8 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
     return CSCTP_ERR_STATE;
   if (info->sid >= a->sq.nstreams)
     return CSCTP_ERR_STREAM;
+  if (csctp_reconf_blocks(a, info->sid))
+    return CSCTP_ERR_AGAIN; /* RFC 6525 5.1.2 A1 */
   if (dst && csctp_assoc_find_path(a, dst) < 0)
     return CSCTP_ERR_ADDR;
   if (len > a->s.sndbuf)

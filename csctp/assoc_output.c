@@ -135,6 +135,7 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   csctp_prsctp_sweep(a, now);          /* RFC 3758 4.1: TTL */
   csctp_prsctp_check_rtx(a, now);      /* RFC 7496 3.1, before DATA */
   csctp_prsctp_put_fwd(a, b, pi, now); /* RFC 3758 3.5 C3, F2 */
+  csctp_reconf_put(a, b, pi, now);     /* RFC 6525 5.1.1, 5.1.7 */
   if (a->send_shutdown && a->rx_ready &&
       csctp_put_shutdown(b, csctp_tsnmap_cum(&a->tsn)) == 0)
     a->send_shutdown = 0;

@@ -491,9 +491,11 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  *  | type / cause code   | length = 4 + len        |
  *  | value ...                      | zero padding |
  */
-int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth) {
-  uint8_t ext[2];
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf) {
+  uint8_t ext[3];
   size_t n = 0;
+  if (reconf)
+    ext[n++] = CSCTP_CT_RE_CONFIG;
   if (fwd_tsn)
     ext[n++] = CSCTP_CT_FORWARD_TSN;
   if (auth)

@@ -178,6 +178,14 @@ typedef struct csctp_settings {
    * advertises neither, and FORWARD TSN chunks are then treated as unknown
    * chunks. PR-SCTP is used only when both sides advertise it. */
   uint32_t pr_supported;
+  /* Stream reconfiguration (RFC 6525): 1 (default, as usrsctp and Linux)
+   * lists RE-CONFIG in the Supported Extensions parameter; used only when
+   * the peer lists it too. reconf_enable: which of the peer's requests are
+   * performed (CSCTP_ENABLE_RESET_STREAM_REQ, _RESET_ASSOC_REQ,
+   * _CHANGE_ASSOC_REQ); the others are denied. Default 0: deny all (RFC
+   * 6525 6.3.1). */
+  uint32_t reconf_supported;
+  uint32_t reconf_enable;
 } csctp_settings;
 
 /* Values of csctp_settings.cc. */
@@ -541,6 +549,9 @@ typedef struct csctp_assoc_status {
    * (RFC 7496 4.4, every policy). */
   uint32_t pr_enabled;
   uint64_t pr_abandoned_unsent, pr_abandoned_sent;
+  /* Stream reconfiguration: 1 when both sides listed RE-CONFIG (RFC 6525
+   * 5.1.1); the peer's requests performed (CSCTP_ENABLE_* bits). */
+  uint32_t reconf_enabled, reconf_enable;
 } csctp_assoc_status;
 
 /* csctp_assoc_status_get fills *st. Returns 0 or CSCTP_ERR_NOT_FOUND. */
@@ -584,8 +595,20 @@ enum csctp_event_type {
   CSCTP_EV_PEER_ADDR_CHANGE,  /* a path changed state */
   CSCTP_EV_REMOTE_ERROR,      /* peer sent an ERROR chunk */
   CSCTP_EV_SENDER_DRY,        /* everything sent was acknowledged */
-  CSCTP_EV_AUTHENTICATION     /* AUTH key use changed (RFC 6458 6.1.8) */
+  CSCTP_EV_AUTHENTICATION,    /* AUTH key use changed (RFC 6458 6.1.8) */
+  CSCTP_EV_STREAM_RESET,      /* streams were reset (RFC 6525 6.1.1) */
+  CSCTP_EV_ASSOC_RESET,       /* SSN/TSN reset (RFC 6525 6.1.2) */
+  CSCTP_EV_STREAM_CHANGE      /* streams were added (RFC 6525 6.1.3) */
 };
+
+/* csctp_event.u.stream_reset.flags (RFC 6525 6.1.1) and
+ * csctp_event.u.stream_change.flags (6.1.3: DENIED, FAILED). */
+#define CSCTP_STREAM_RESET_INCOMING_SSN 0x0001
+#define CSCTP_STREAM_RESET_OUTGOING_SSN 0x0002
+#define CSCTP_STREAM_RESET_DENIED 0x0004
+#define CSCTP_STREAM_RESET_FAILED 0x0008
+#define CSCTP_STREAM_CHANGE_DENIED 0x0004
+#define CSCTP_STREAM_CHANGE_FAILED 0x0008
 
 /* Why an association was lost (csctp_event.u.lost.reason). */
 enum csctp_lost_reason {
@@ -633,6 +656,20 @@ typedef struct csctp_event {
       uint16_t keynumber;  /* shared key identifier concerned */
       uint32_t indication; /* enum csctp_auth_indication */
     } auth;
+    struct { /* STREAM_RESET; sids is owned by the event (csctp_event_clear)
+                and NULL when n is 0, meaning every stream */
+      uint16_t flags; /* CSCTP_STREAM_RESET_* */
+      uint16_t n;
+      uint16_t *sids;
+    } stream_reset;
+    struct {          /* ASSOC_RESET (never sent: see csctp_reset_assoc) */
+      uint16_t flags; /* CSCTP_STREAM_RESET_DENIED, _FAILED */
+      uint32_t local_tsn, remote_tsn;
+    } assoc_reset;
+    struct {          /* STREAM_CHANGE: the stream counts now */
+      uint16_t flags; /* CSCTP_STREAM_CHANGE_* */
+      uint16_t instrms, outstrms;
+    } stream_change;
   } u;
 } csctp_event;
 
@@ -711,6 +748,50 @@ CSCTP_API int csctp_auth_delete_key(csctp_endpoint *ep, csctp_assoc_id id,
  * association does not use AUTH. */
 CSCTP_API int csctp_auth_chunks(const csctp_endpoint *ep, csctp_assoc_id id,
                                 int peer, uint8_t *types, size_t max);
+
+/* ---- Stream reconfiguration (RFC 6525) --------------------------------- */
+
+/* Flags of csctp_reset_streams (RFC 6525 6.3.2). */
+#define CSCTP_STREAM_RESET_INCOMING 0x01
+#define CSCTP_STREAM_RESET_OUTGOING 0x02
+/* Flags of csctp_settings.reconf_enable and csctp_enable_stream_reset
+ * (RFC 6525 6.3.1). */
+#define CSCTP_ENABLE_RESET_STREAM_REQ 0x01
+#define CSCTP_ENABLE_RESET_ASSOC_REQ 0x02
+#define CSCTP_ENABLE_CHANGE_ASSOC_REQ 0x04
+
+/* csctp_enable_stream_reset sets which of the peer's requests association
+ * id performs (CSCTP_ENABLE_* bits; the others are denied), like
+ * SCTP_ENABLE_STREAM_RESET. Returns 0, CSCTP_ERR_NOT_FOUND or
+ * CSCTP_ERR_INVAL (unknown bits). */
+CSCTP_API int csctp_enable_stream_reset(csctp_endpoint *ep, csctp_assoc_id id,
+                                        uint32_t flags);
+
+/* csctp_reset_streams asks for the reset of the SSNs of n streams sids
+ * (n 0: every stream), outbound (CSCTP_STREAM_RESET_OUTGOING), inbound
+ * (_INCOMING: the peer resets its outbound ones) or both (RFC 6525 5.1.2,
+ * 5.1.3, 6.3.2). The result comes as a CSCTP_EV_STREAM_RESET event. Returns
+ * 0, CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STATE (not established),
+ * CSCTP_ERR_NOT_SUPPORTED (the peer did not announce RE-CONFIG),
+ * CSCTP_ERR_INVAL (no flag, a stream out of range, list too long for a
+ * packet), CSCTP_ERR_AGAIN (a request is in flight, or a listed outbound
+ * stream still has unsent messages) or CSCTP_ERR_NOMEM. While an outbound
+ * reset is in flight, csctp_send on its streams gives CSCTP_ERR_AGAIN. */
+CSCTP_API int csctp_reset_streams(csctp_endpoint *ep, csctp_assoc_id id,
+                                  uint32_t flags, const uint16_t *sids,
+                                  size_t n, csctp_tstamp now);
+
+/* csctp_add_streams asks for in more inbound and out more outbound streams
+ * (RFC 6525 5.1.5, 5.1.6, 6.3.4); new outbound streams are usable after
+ * the CSCTP_EV_STREAM_CHANGE event. Errors as csctp_reset_streams, and
+ * CSCTP_ERR_INVAL when both are 0 or a count would pass 65535. */
+CSCTP_API int csctp_add_streams(csctp_endpoint *ep, csctp_assoc_id id,
+                                uint16_t in, uint16_t out, csctp_tstamp now);
+
+/* csctp_reset_assoc (SSN/TSN reset, RFC 6525 5.1.4) is not implemented:
+ * it returns CSCTP_ERR_NOT_SUPPORTED (or CSCTP_ERR_NOT_FOUND). */
+CSCTP_API int csctp_reset_assoc(csctp_endpoint *ep, csctp_assoc_id id,
+                                csctp_tstamp now);
 
 /* ---- Logging ----------------------------------------------------------- */
 

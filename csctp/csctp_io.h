@@ -575,8 +575,8 @@ CSCTP_API int csctp_sock_wfd(const csctp_sock *s);
 
 typedef struct csctp_ready {
   csctp_sock *sock;
-  void *user;  /* csctp_sock_set_user's value */
-  int which;   /* CSCTP_READY_READ | CSCTP_READY_WRITE */
+  void *user; /* csctp_sock_set_user's value */
+  int which;  /* CSCTP_READY_READ | CSCTP_READY_WRITE */
 } csctp_ready;
 
 CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable);
@@ -645,6 +645,21 @@ typedef struct csctp_notification {
       uint16_t reserved;
       uint32_t indication; /* enum csctp_auth_indication */
     } auth;
+    struct {          /* CSCTP_EV_STREAM_RESET (RFC 6525 6.1.1): number_streams
+                         uint16_t stream ids follow (data_len bytes, host order);
+                         none: every stream */
+      uint16_t flags; /* CSCTP_STREAM_RESET_INCOMING_SSN, ... */
+      uint16_t number_streams;
+    } stream_reset;
+    struct { /* CSCTP_EV_ASSOC_RESET (RFC 6525 6.1.2) */
+      uint16_t flags;
+      uint16_t reserved;
+      uint32_t local_tsn, remote_tsn;
+    } assoc_reset;
+    struct { /* CSCTP_EV_STREAM_CHANGE (RFC 6525 6.1.3): the counts now */
+      uint16_t flags; /* CSCTP_STREAM_CHANGE_DENIED, _FAILED */
+      uint16_t instrms, outstrms;
+    } stream_change;
     uint8_t pad[64]; /* keeps the layout stable as members are added */
   } u;
 } csctp_notification;
@@ -803,6 +818,54 @@ typedef struct csctp_prstatus {
   uint64_t abandoned_unsent;
   uint64_t abandoned_sent;
 } csctp_prstatus;
+
+/* Stream reconfiguration options (RFC 6525 6.3), numbered apart too. */
+enum csctp_sockopt_reconf {
+  /* csctp_assoc_value: CSCTP_ENABLE_RESET_STREAM_REQ, _RESET_ASSOC_REQ,
+   * _CHANGE_ASSOC_REQ: which of the peer's requests are performed (others
+   * denied; default none, RFC 6525 6.3.1). assoc_id 0: the socket's
+   * default for new associations. */
+  CSCTP_OPT_ENABLE_STREAM_RESET = 80,
+  /* struct csctp_reset_streams + stream list; set only (RFC 6525 6.3.2):
+   * see csctp_reset_streams for the errors. */
+  CSCTP_OPT_RESET_STREAMS = 81,
+  /* csctp_assoc_id; set only (RFC 6525 6.3.3): SSN/TSN reset is not
+   * implemented by the userland stack (CSCTP_ERR_NOT_SUPPORTED). */
+  CSCTP_OPT_RESET_ASSOC = 82,
+  /* struct csctp_add_streams; set only (RFC 6525 6.3.4). */
+  CSCTP_OPT_ADD_STREAMS = 83,
+  /* csctp_assoc_value. Set: the socket's default for new associations
+   * (value != 0 lists RE-CONFIG in the Supported Extensions parameter, the
+   * default; CSCTP_ERR_STATE once the socket has an association). Get:
+   * whether the association negotiated it, else the default. */
+  CSCTP_OPT_RECONFIG_SUPPORTED = 84
+};
+
+/* The RFC 6525 names. */
+#define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET
+#define CSCTP_RESET_STREAMS CSCTP_OPT_RESET_STREAMS
+#define CSCTP_RESET_ASSOC CSCTP_OPT_RESET_ASSOC
+#define CSCTP_ADD_STREAMS CSCTP_OPT_ADD_STREAMS
+#define CSCTP_RECONFIG_SUPPORTED CSCTP_OPT_RECONFIG_SUPPORTED
+#define CSCTP_STREAM_RESET_EVENT CSCTP_EV_STREAM_RESET
+#define CSCTP_ASSOC_RESET_EVENT CSCTP_EV_ASSOC_RESET
+#define CSCTP_STREAM_CHANGE_EVENT CSCTP_EV_STREAM_CHANGE
+
+/* CSCTP_OPT_RESET_STREAMS (RFC 6525 6.3.2 sctp_reset_streams): len =
+ * sizeof(struct csctp_reset_streams) + 2 * srs_number_streams. */
+struct csctp_reset_streams {
+  csctp_assoc_id srs_assoc_id;
+  uint16_t srs_flags;          /* CSCTP_STREAM_RESET_INCOMING, _OUTGOING */
+  uint16_t srs_number_streams; /* 0: every stream */
+  uint16_t srs_stream_list[];
+};
+
+/* CSCTP_OPT_ADD_STREAMS (RFC 6525 6.3.4 sctp_add_streams). */
+struct csctp_add_streams {
+  csctp_assoc_id sas_assoc_id;
+  uint16_t sas_instrms;
+  uint16_t sas_outstrms;
+};
 
 typedef struct csctp_initmsg {
   uint16_t num_ostreams;  /* outbound streams requested; 0 = keep */

@@ -41,7 +41,8 @@ void csctp_settings_default(csctp_settings *s) {
   s->max_assocs = 16384;
   s->max_init_addrs = 16;
   s->peer_chunk_overhead = CSCTP_PEER_CHUNK_OVERHEAD;
-  s->pr_supported = 1; /* RFC 3758, as usrsctp and Linux */
+  s->pr_supported = 1;     /* RFC 3758, as usrsctp and Linux */
+  s->reconf_supported = 1; /* RFC 6525, as usrsctp and Linux */
 }
 
 static int ep_settings_valid(const csctp_settings *s) {
@@ -266,6 +267,10 @@ void csctp_event_clear(csctp_endpoint *ep, csctp_event *ev) {
     csctp_free(&ep->mem, ev->u.send_failed.data);
     ev->u.send_failed.data = NULL;
   }
+  if (ev->type == CSCTP_EV_STREAM_RESET && ev->u.stream_reset.sids) {
+    csctp_free(&ep->mem, ev->u.stream_reset.sids);
+    ev->u.stream_reset.sids = NULL;
+  }
 }
 
 /* ---- Control packets outside associations ------------------------------ */
@@ -420,6 +425,8 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   ck->naddrs = (uint8_t)ep_collect_addrs(init, src, ck->addrs, max);
   /* RFC 3758 3.3.2: PR-SCTP when both sides announce it. */
   ck->pr = s->pr_supported && csctp_prsctp_peer_supports(init);
+  /* RFC 6525 5.1.1 */
+  ck->reconf = s->reconf_supported && csctp_reconf_peer_supports(init);
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
@@ -525,8 +532,8 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
       (ck.auth_local_len &&
        csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0) ||
       csctp_prsctp_put_init_params(&b, s) != 0 ||
-      csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0) !=
-          0) {
+      csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0,
+                              s->reconf_supported) != 0) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
@@ -783,6 +790,7 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->peer_tag = ck.peer_tag;
   a->local_initial_tsn = ck.local_tsn;
   a->pr.on = ck.pr;
+  a->reconf.on = ck.reconf;
   int rv = csctp_ep_index_tag(a, ck.local_tag);
   if (rv == 0)
     rv = csctp_assoc_add_path(a, &ck.src, now);

@@ -13,6 +13,7 @@
 #include "path.h"
 #include "prsctp.h"
 #include "reasm.h"
+#include "reconf.h"
 #include "recovery.h"
 #include "sendq.h"
 #include "tsnmap.h"
@@ -80,6 +81,7 @@ struct csctp_assoc {
   int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
   csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
+  csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;

@@ -354,6 +354,13 @@ static int io_k_event(io_ksock *k, uint16_t type, int on) {
 }
 
 /* io_k_setup applies what every kernel socket of ours needs. */
+static int io_k_set_reconf(int fd) {
+  struct sctp_assoc_value v;
+  memset(&v, 0, sizeof v);
+  v.assoc_value = 1;
+  return setsockopt(fd, SOL_SCTP, SCTP_RECONFIG_SUPPORTED, &v, sizeof v);
+}
+
 static int io_k_setup(io_ksock *k) {
   int r = io_k_int_opt(k->fd, SCTP_RECVRCVINFO, 1);
   if (r == 0)
@@ -362,6 +369,10 @@ static int io_k_setup(io_ksock *k) {
     r = io_k_int_opt(k->fd, SCTP_I_WANT_MAPPED_V4_ADDR, 0);
   if (r == 0)
     r = io_k_event(k, SCTP_ASSOC_CHANGE, 1);
+  /* RFC 6525 on by default, as in the userland stack (Linux's default is
+   * the sysctl net.sctp.reconf_enable, 0); kernels before 4.11 lack it. */
+  if (r == 0)
+    (void)io_k_set_reconf(k->fd);
   return r;
 }
 
@@ -952,6 +963,43 @@ static int io_k_on_notif(io_ksock *k) {
                                                    : CSCTP_AUTH_NO_AUTH;
     break;
   }
+  case SCTP_STREAM_RESET_EVENT: { /* RFC 6525 6.1.1: same flag bits */
+    struct sctp_stream_reset_event re;
+    size_t off = offsetof(struct sctp_stream_reset_event, strreset_stream_list);
+    memset(&re, 0, sizeof re);
+    memcpy(&re, b, len < sizeof re ? len : sizeof re);
+    n.type = CSCTP_EV_STREAM_RESET;
+    n.assoc_id = (csctp_assoc_id)re.strreset_assoc_id;
+    n.u.stream_reset.flags = re.strreset_flags;
+    if (len > off) {
+      data = b + off; /* host order, as csctp_notification says */
+      dlen = (len - off) & ~(size_t)1;
+    }
+    n.u.stream_reset.number_streams = (uint16_t)(dlen / 2);
+    break;
+  }
+  case SCTP_ASSOC_RESET_EVENT: { /* RFC 6525 6.1.2 */
+    struct sctp_assoc_reset_event ar;
+    memset(&ar, 0, sizeof ar);
+    memcpy(&ar, b, len < sizeof ar ? len : sizeof ar);
+    n.type = CSCTP_EV_ASSOC_RESET;
+    n.assoc_id = (csctp_assoc_id)ar.assocreset_assoc_id;
+    n.u.assoc_reset.flags = ar.assocreset_flags;
+    n.u.assoc_reset.local_tsn = ar.assocreset_local_tsn;
+    n.u.assoc_reset.remote_tsn = ar.assocreset_remote_tsn;
+    break;
+  }
+  case SCTP_STREAM_CHANGE_EVENT: { /* RFC 6525 6.1.3 */
+    struct sctp_stream_change_event sc;
+    memset(&sc, 0, sizeof sc);
+    memcpy(&sc, b, len < sizeof sc ? len : sizeof sc);
+    n.type = CSCTP_EV_STREAM_CHANGE;
+    n.assoc_id = (csctp_assoc_id)sc.strchange_assoc_id;
+    n.u.stream_change.flags = sc.strchange_flags;
+    n.u.stream_change.instrms = sc.strchange_instrms;
+    n.u.stream_change.outstrms = sc.strchange_outstrms;
+    break;
+  }
   default:
     return 0;
   }
@@ -1411,8 +1459,80 @@ int io_ksock_next_notification(io_ksock *k, csctp_notification *n,
   }
 }
 
+/* ---- Stream reconfiguration (RFC 6525 6.3; Linux 4.11+) --------------- */
+
+/* A struct sctp_assoc_value option: assoc_id mapped, value as given. */
+static int io_k_set_av(io_ksock *k, int name, const void *val, size_t len) {
+  csctp_assoc_value v;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  struct sctp_assoc_value kv;
+  memset(&kv, 0, sizeof kv);
+  kv.assoc_id = io_k_sid(k, v.assoc_id);
+  kv.assoc_value = name == SCTP_RECONFIG_SUPPORTED ? v.value != 0 : v.value;
+  if (setsockopt(k->fd, SOL_SCTP, name, &kv, sizeof kv) < 0)
+    return io_k_opt_err(k, v.assoc_id, errno);
+  return 0;
+}
+
+/* struct csctp_reset_streams and struct csctp_add_streams have Linux's
+ * layouts (sctp_reset_streams, sctp_add_streams): only the id is mapped. */
+static int io_k_reconf_setopt(io_ksock *k, int opt, const void *val,
+                              size_t len) {
+  switch (opt) {
+  case CSCTP_OPT_ENABLE_STREAM_RESET:
+    return io_k_set_av(k, SCTP_ENABLE_STREAM_RESET, val, len);
+  case CSCTP_OPT_RECONFIG_SUPPORTED:
+    return io_k_set_av(k, SCTP_RECONFIG_SUPPORTED, val, len);
+  case CSCTP_OPT_RESET_STREAMS: {
+    struct csctp_reset_streams v;
+    if (len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if (len != sizeof v + 2u * v.srs_number_streams)
+      return CSCTP_ERR_INVAL;
+    struct sctp_reset_streams *r = malloc(len);
+    if (!r)
+      return CSCTP_ERR_NOMEM;
+    memcpy(r, val, len);
+    r->srs_assoc_id = io_k_sid(k, v.srs_assoc_id);
+    int rv =
+        setsockopt(k->fd, SOL_SCTP, SCTP_RESET_STREAMS, r, (socklen_t)len) < 0
+            ? io_k_opt_err(k, v.srs_assoc_id, errno)
+            : 0;
+    free(r);
+    return rv;
+  }
+  case CSCTP_OPT_ADD_STREAMS: {
+    struct csctp_add_streams v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    struct sctp_add_streams a;
+    memset(&a, 0, sizeof a);
+    a.sas_assoc_id = io_k_sid(k, v.sas_assoc_id);
+    a.sas_instrms = v.sas_instrms;
+    a.sas_outstrms = v.sas_outstrms;
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_ADD_STREAMS, &a, sizeof a) < 0)
+      return io_k_opt_err(k, v.sas_assoc_id, errno);
+    return 0;
+  }
+  default: { /* CSCTP_OPT_RESET_ASSOC */
+    csctp_assoc_id id;
+    if (len != sizeof id)
+      return CSCTP_ERR_INVAL;
+    memcpy(&id, val, sizeof id);
+    sctp_assoc_t kid = io_k_sid(k, id);
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_RESET_ASSOC, &kid, sizeof kid) < 0)
+      return io_k_opt_err(k, id, errno);
+    return 0;
+  }
+  }
+}
+
 int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
-  if (!k || type == 0 || type > CSCTP_EV_AUTHENTICATION)
+  if (!k || type == 0 || type > CSCTP_EV_STREAM_CHANGE)
     return CSCTP_ERR_INVAL;
   uint16_t kt = 0;
   switch (type) {
@@ -1433,6 +1553,15 @@ int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
     break;
   case CSCTP_EV_AUTHENTICATION:
     kt = SCTP_AUTHENTICATION_EVENT;
+    break;
+  case CSCTP_EV_STREAM_RESET: /* RFC 6525 6.1 */
+    kt = SCTP_STREAM_RESET_EVENT;
+    break;
+  case CSCTP_EV_ASSOC_RESET:
+    kt = SCTP_ASSOC_RESET_EVENT;
+    break;
+  case CSCTP_EV_STREAM_CHANGE:
+    kt = SCTP_STREAM_CHANGE_EVENT;
     break;
   default: /* association changes: always subscribed in the kernel */
     break;
@@ -1822,6 +1951,12 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
   case CSCTP_OPT_PR_ASSOC_STATUS:
   case CSCTP_OPT_PR_STREAM_STATUS:
     return -EOPNOTSUPP;
+  case CSCTP_OPT_ENABLE_STREAM_RESET:
+  case CSCTP_OPT_RESET_STREAMS:
+  case CSCTP_OPT_RESET_ASSOC:
+  case CSCTP_OPT_ADD_STREAMS:
+  case CSCTP_OPT_RECONFIG_SUPPORTED:
+    return io_k_reconf_setopt(k, opt, val, len);
   default:
     return io_k_auth_setopt(k, opt, val, len);
   }
@@ -2229,6 +2364,8 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
     memcpy(val, &v, sizeof v);
     return 0;
   }
+  case CSCTP_OPT_ENABLE_STREAM_RESET:
+  case CSCTP_OPT_RECONFIG_SUPPORTED:
   case CSCTP_OPT_PR_SUPPORTED: {
     IO_K_ROOM(csctp_assoc_value);
     csctp_assoc_value v;
@@ -2237,7 +2374,15 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
     memset(&kv, 0, sizeof kv);
     kv.assoc_id = io_k_sid(k, v.assoc_id);
     socklen_t l = sizeof kv;
-    int r = io_k_getopt(k, v.assoc_id, SCTP_PR_SUPPORTED, &kv, &l);
+    int name = opt == CSCTP_OPT_PR_SUPPORTED         ? SCTP_PR_SUPPORTED
+               : opt == CSCTP_OPT_RECONFIG_SUPPORTED ? SCTP_RECONFIG_SUPPORTED
+                                                     : SCTP_ENABLE_STREAM_RESET;
+    int r = io_k_getopt(k, v.assoc_id, name, &kv, &l);
+    if (r == 0 && opt == CSCTP_OPT_ENABLE_STREAM_RESET) {
+      v.value = kv.assoc_value;
+      memcpy(val, &v, sizeof v);
+      return 0;
+    }
     if (r != 0)
       return r;
     v.value = kv.assoc_value != 0;

@@ -351,6 +351,9 @@ static void io_sock_notify(csctp_sock *s, const csctp_event *ev, int due_now) {
   if (ev->type == CSCTP_EV_SEND_FAILED) {
     data = ev->u.send_failed.data;
     dlen = data ? ev->u.send_failed.len : 0;
+  } else if (ev->type == CSCTP_EV_STREAM_RESET) {
+    data = (const uint8_t *)ev->u.stream_reset.sids; /* host order */
+    dlen = data ? 2u * ev->u.stream_reset.n : 0;
   } else if (ev->type == CSCTP_EV_REMOTE_ERROR) {
     data = ev->u.remote_error.data;
     dlen = ev->u.remote_error.len;
@@ -409,6 +412,20 @@ static void io_sock_notify(csctp_sock *s, const csctp_event *ev, int due_now) {
     n->u.auth.keynumber = ev->u.auth.keynumber;
     n->u.auth.indication = ev->u.auth.indication;
     break;
+  case CSCTP_EV_STREAM_RESET:
+    n->u.stream_reset.flags = ev->u.stream_reset.flags;
+    n->u.stream_reset.number_streams = (uint16_t)(dlen / 2);
+    break;
+  case CSCTP_EV_ASSOC_RESET:
+    n->u.assoc_reset.flags = ev->u.assoc_reset.flags;
+    n->u.assoc_reset.local_tsn = ev->u.assoc_reset.local_tsn;
+    n->u.assoc_reset.remote_tsn = ev->u.assoc_reset.remote_tsn;
+    break;
+  case CSCTP_EV_STREAM_CHANGE:
+    n->u.stream_change.flags = ev->u.stream_change.flags;
+    n->u.stream_change.instrms = ev->u.stream_change.instrms;
+    n->u.stream_change.outstrms = ev->u.stream_change.outstrms;
+    break;
   default:
     break;
   }
@@ -430,7 +447,7 @@ void io_sock_event(csctp_sock *s, const csctp_event *ev) {
 
 CSCTP_API int csctp_sock_subscribe(csctp_sock *s, uint32_t type, int on) {
   IO_K(s, io_ksock_subscribe(s->k, type, on));
-  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_AUTHENTICATION)
+  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_STREAM_CHANGE)
     return CSCTP_ERR_INVAL;
   if (on)
     s->subs |= 1u << type;
@@ -1450,6 +1467,103 @@ static int io_sock_auth_getopt(csctp_sock *s, int opt, void *val, size_t *len) {
   }
 }
 
+/* ---- Stream reconfiguration options (RFC 6525 6.3) --------------------- */
+
+/* The association a request names: -ENOTCONN without one. */
+static int io_reconf_assoc(csctp_sock *s, csctp_assoc_id id, io_assoc **a) {
+  int r = io_opt_target(s, id, a);
+  if (r == 0 && !*a)
+    r = s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_INVAL;
+  return r;
+}
+
+static int io_sock_reset_streams(csctp_sock *s, const void *val, size_t len) {
+  struct csctp_reset_streams v;
+  io_assoc *a;
+  if (len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  if (len != sizeof v + 2u * v.srs_number_streams)
+    return CSCTP_ERR_INVAL;
+  int r = io_reconf_assoc(s, v.srs_assoc_id, &a);
+  if (r != 0)
+    return r;
+  uint16_t *sids = NULL;
+  if (v.srs_number_streams) {
+    sids = io_zalloc(s->st, 2u * v.srs_number_streams);
+    if (!sids)
+      return CSCTP_ERR_NOMEM;
+    memcpy(sids, (const uint8_t *)val + sizeof v, 2u * v.srs_number_streams);
+  }
+  r = csctp_reset_streams(s->iep->ep, a->id, v.srs_flags, sids,
+                          v.srs_number_streams, csctp_now());
+  io_free(s->st, sids);
+  io_ep_kick_sock(s->iep, s);
+  return r;
+}
+
+static int io_sock_reconf_setopt(csctp_sock *s, int opt, const void *val,
+                                 size_t len) {
+  io_assoc *a = NULL;
+  csctp_settings set;
+  int r;
+  if (opt == CSCTP_OPT_RESET_STREAMS)
+    return io_sock_reset_streams(s, val, len);
+  if (opt == CSCTP_OPT_ADD_STREAMS) {
+    struct csctp_add_streams v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_reconf_assoc(s, v.sas_assoc_id, &a)) != 0)
+      return r;
+    r = csctp_add_streams(s->iep->ep, a->id, v.sas_instrms, v.sas_outstrms,
+                          csctp_now());
+    io_ep_kick_sock(s->iep, s);
+    return r;
+  }
+  if (opt == CSCTP_OPT_RESET_ASSOC) {
+    csctp_assoc_id id;
+    if (len != sizeof id)
+      return CSCTP_ERR_INVAL;
+    memcpy(&id, val, sizeof id);
+    if ((r = io_reconf_assoc(s, id, &a)) != 0)
+      return r;
+    return csctp_reset_assoc(s->iep->ep, a->id, csctp_now());
+  }
+  csctp_assoc_value v;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+    return r;
+  if (opt == CSCTP_OPT_ENABLE_STREAM_RESET && a)
+    return csctp_enable_stream_reset(s->iep->ep, a->id, v.value);
+  if (opt == CSCTP_OPT_ENABLE_STREAM_RESET && v.value > 7u)
+    return CSCTP_ERR_INVAL;
+  if (opt == CSCTP_OPT_RECONFIG_SUPPORTED && a)
+    return CSCTP_ERR_STATE; /* RFC 6525 5.1.1: negotiated at setup */
+  set = s->settings;
+  if (opt == CSCTP_OPT_ENABLE_STREAM_RESET)
+    set.reconf_enable = v.value;
+  else
+    set.reconf_supported = v.value != 0;
+  return io_opt_store(s, NULL, &set);
+}
+
+static int io_sock_reconf_getopt(csctp_sock *s, io_assoc *a, int opt,
+                                 csctp_assoc_value *v, void *val) {
+  csctp_assoc_status st;
+  if (opt == CSCTP_OPT_ENABLE_STREAM_RESET)
+    v->value = s->settings.reconf_enable;
+  else
+    v->value = s->settings.reconf_supported != 0;
+  if (a && csctp_assoc_status_get(s->iep->ep, a->id, &st) == 0)
+    v->value = opt == CSCTP_OPT_ENABLE_STREAM_RESET ? st.reconf_enable
+                                                    : st.reconf_enabled;
+  memcpy(val, v, sizeof *v);
+  return 0;
+}
+
 CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
                                size_t len) {
   IO_K(s, io_ksock_setsockopt(s->k, opt, val, len));
@@ -1641,6 +1755,12 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     set.pr_supported = v.value != 0;
     return io_opt_store(s, NULL, &set);
   }
+  case CSCTP_OPT_ENABLE_STREAM_RESET:
+  case CSCTP_OPT_RESET_STREAMS:
+  case CSCTP_OPT_RESET_ASSOC:
+  case CSCTP_OPT_ADD_STREAMS:
+  case CSCTP_OPT_RECONFIG_SUPPORTED:
+    return io_sock_reconf_setopt(s, opt, val, len);
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_NEED(csctp_default_prinfo);
     csctp_default_prinfo v;
@@ -1847,6 +1967,11 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
       v.value = st.pr_enabled;
     memcpy(val, &v, sizeof v);
     return 0;
+  }
+  case CSCTP_OPT_ENABLE_STREAM_RESET:
+  case CSCTP_OPT_RECONFIG_SUPPORTED: {
+    IO_ASSOC_IN(csctp_assoc_value, v);
+    return io_sock_reconf_getopt(s, a, opt, &v, val);
   }
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_ROOM(csctp_default_prinfo);

@@ -688,3 +688,9 @@ int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn) {
   ix_trim(r);
   return 0;
 }
+
+void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid) {
+  stream *st = stream_find(r, sid);
+  if (st != NULL) /* no record: it expects 0 already */
+    st->next_ssn = 0;
+}

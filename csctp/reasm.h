@@ -128,5 +128,8 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
  * changed). */
 void csctp_reasm_forget_before(csctp_reasm *r, uint32_t new_cum);
 int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn);
+/* csctp_reasm_reset_ssn makes stream sid expect SSN 0 next (RFC 6525
+ * 5.2.2 E3). */
+void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid);
 
 #endif

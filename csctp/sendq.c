@@ -426,6 +426,23 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q) {
   return m ? m : sendq_first_unreported(q->unsent);
 }
 
+int csctp_sendq_add_streams(csctp_sendq *q, uint16_t nstreams) {
+  if (nstreams <= q->nstreams)
+    return 0;
+  uint16_t *t = csctp_calloc(q->mem, 2 * (size_t)nstreams, sizeof(uint16_t));
+  if (!t)
+    return CSCTP_ERR_NOMEM;
+  if (q->nstreams > 0) {
+    memcpy(t, q->next_ssn, q->nstreams * sizeof(uint16_t));
+    memcpy(t + nstreams, q->ordered_out, q->nstreams * sizeof(uint16_t));
+  }
+  csctp_free(q->mem, q->next_ssn);
+  q->next_ssn = t;
+  q->ordered_out = t + nstreams;
+  q->nstreams = nstreams;
+  return 0;
+}
+
 void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
                                void (*fail)(const csctp_msg_out *m, void *ud),
                                void *ud) {

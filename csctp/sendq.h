@@ -178,6 +178,11 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point);
 
+/* csctp_sendq_add_streams raises the outbound stream count to nstreams
+ * (RFC 6525 5.2.7 H6); the new streams start at SSN 0. Returns 0 or
+ * CSCTP_ERR_NOMEM (nothing changed). */
+int csctp_sendq_add_streams(csctp_sendq *q, uint16_t nstreams);
+
 /* csctp_sendq_limit_streams lowers the outbound stream count to nstreams
  * (RFC 9260 5.1.1: the peer's MIS, learnt after messages may have been
  * queued). Every message queued on a stream >= nstreams and never

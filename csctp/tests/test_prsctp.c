@@ -360,6 +360,7 @@ static int delivered_count(const pair *p, uint32_t idx) {
 static void pr_settings(csctp_settings *s, int pr) {
   csctp_settings_default(s);
   s->pr_supported = (uint32_t)pr;
+  s->reconf_supported = 0; /* RE-CONFIG would be listed too (RFC 6525) */
   s->hb_interval = 0;
 }
 

@@ -37,6 +37,8 @@ typedef struct go_notif {
 	csctp_sndinfo info;
 	uint32_t was_sent;
 	uint32_t abandoned;
+	uint16_t flags; // RFC 6525 events
+	uint32_t local_tsn, remote_tsn;
 } go_notif;
 
 static int go_new_stack(csctp_stack **out, int transport, int udp_port) {
@@ -119,6 +121,19 @@ static void go_notif_flatten(const csctp_notification *n, go_notif *g) {
 		break;
 	case CSCTP_EV_REMOTE_ERROR:
 		g->cause_code = n->u.remote_error.cause_code;
+		break;
+	case CSCTP_EV_STREAM_RESET:
+		g->flags = n->u.stream_reset.flags;
+		break;
+	case CSCTP_EV_ASSOC_RESET:
+		g->flags = n->u.assoc_reset.flags;
+		g->local_tsn = n->u.assoc_reset.local_tsn;
+		g->remote_tsn = n->u.assoc_reset.remote_tsn;
+		break;
+	case CSCTP_EV_STREAM_CHANGE:
+		g->flags = n->u.stream_change.flags;
+		g->in_streams = n->u.stream_change.instrms;
+		g->out_streams = n->u.stream_change.outstrms;
 		break;
 	}
 }
@@ -549,6 +564,8 @@ func flatToRaw(g *C.go_notif) rawNotif {
 			PRValue: uint32(g.info.pr_value)},
 		wasSent:   uint32(g.was_sent),
 		abandoned: uint32(g.abandoned),
+		flags:     uint16(g.flags),
+		localTSN:  uint32(g.local_tsn), remoteTSN: uint32(g.remote_tsn),
 	}
 }
 

@@ -43,6 +43,9 @@ func (t NotificationType) String() string {
 	case NotifySenderDry:
 		return "sender-dry"
 	}
+	if s, ok := reconfTypeName(t); ok {
+		return s
+	}
 	return fmt.Sprintf("NotificationType(%d)", int(t))
 }
 
@@ -62,13 +65,13 @@ func (t NotificationType) cTypes() []uint32 {
 	case NotifySenderDry:
 		return []uint32{cEvSenderDry}
 	}
-	return nil
+	return reconfCTypes(t)
 }
 
 // Notification is an event of the SCTP stack, read with
 // [SCTPConn.ReadNotification]. Its dynamic type is one of *[AssocChange],
 // *[PeerAddrChange], *[SendFailed], *[RemoteError], *[ShutdownEvent],
-// *[SenderDry].
+// *[SenderDry], *[StreamReset], *[AssocReset], *[StreamChange].
 type Notification interface {
 	// Assoc returns the association the notification is about.
 	Assoc() AssocID
@@ -248,6 +251,8 @@ type rawNotif struct {
 	snd                            SndInfo
 	wasSent                        uint32
 	abandoned                      uint32
+	flags                          uint16 // stream reset / change (reconf.go)
+	localTSN, remoteTSN            uint32
 }
 
 // toNotification converts a raw notification and its data.
@@ -282,7 +287,7 @@ func (r *rawNotif) toNotification(data []byte) Notification {
 	case cEvSenderDry:
 		return &SenderDry{NotificationHeader: h}
 	}
-	return nil
+	return r.reconfNotification(h, data)
 }
 
 // lostError builds the error for an association lost for reason.

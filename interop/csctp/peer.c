@@ -76,6 +76,9 @@ static struct opts {
   const char *auth_chunks; /* RFC 4895: AUTH on, these types authenticated */
   const char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
   uint16_t pr_policy; /* -pr: CSCTP_PR_SCTP_* of every plan message */
+  long reset_every;   /* -reset-every N: reset outgoing streams (RFC 6525)
+                         before plan messages N, 2N, ... */
+  bool enable_reset;  /* -enable-reset: perform the peer's SSN resets */
   uint32_t pr_value;
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
 } O = {
@@ -155,6 +158,8 @@ struct assoc {
   int restarts;
   long send_failed;
   long abandoned; /* SEND_FAILED of messages PR-SCTP abandoned */
+  bool reset_wait; /* -reset-every: a reset is in flight */
+  long resets;     /* resets performed (STREAM_RESET events) */
   long missing;   /* recv -allow-missing: plan messages not received */
   bool comm_up, peer_shutdown, comm_lost, shutdown_comp, we_shutdown,
       we_aborted;
@@ -379,6 +384,18 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
     fprintf(stderr, "EVENT impl=" IMPL " role=%s assoc=%d remote-error cause=%u\n",
             role(), a->id, no.u.remote_error.cause_code);
     break;
+  case CSCTP_EV_STREAM_RESET: /* RFC 6525 6.1.1 */
+    fprintf(stderr, "EVENT impl=" IMPL " role=%s assoc=%d stream-reset flags=%#x\n",
+            role(), a->id, no.u.stream_reset.flags);
+    if (no.u.stream_reset.flags &
+        (CSCTP_STREAM_RESET_DENIED | CSCTP_STREAM_RESET_FAILED)) {
+      aerr(a, "stream reset refused (flags %#x)", no.u.stream_reset.flags);
+      a->tx_done = true;
+    } else {
+      a->resets++;
+    }
+    a->reset_wait = false;
+    break;
   default:
     break;
   }
@@ -549,6 +566,26 @@ static void do_send(struct assoc *a) {
         a->txlen = plan_size(a->next_tx);
         gen((uint32_t)a->next_tx, a->tx, a->txlen);
         a->tx_ready = true;
+      }
+      if (O.reset_every > 0 && a->next_tx > 0 &&
+          a->next_tx % O.reset_every == 0 &&
+          a->resets < a->next_tx / O.reset_every) {
+        if (a->reset_wait)
+          return; /* the answer comes as a STREAM_RESET event */
+        /* RFC 6525 5.1.2: every outgoing stream starts again at SSN 0. */
+        struct csctp_reset_streams rs;
+        memset(&rs, 0, sizeof rs);
+        rs.srs_flags = CSCTP_STREAM_RESET_OUTGOING;
+        int r = csctp_setsockopt(a->s, CSCTP_RESET_STREAMS, &rs, sizeof rs);
+        if (r == CSCTP_ERR_AGAIN || r == -EAGAIN)
+          return; /* unsent data or a request in flight: next step */
+        if (r != 0) {
+          aerr(a, "reset streams: %s", csctp_strerror(r));
+          a->tx_done = true;
+          return;
+        }
+        a->reset_wait = true;
+        return;
       }
       si.sid = (uint16_t)plan_stream(a->next_tx);
       si.ppid = (uint32_t)a->next_tx;
@@ -854,9 +891,13 @@ static void subscribe(csctp_sock *s) {
   static const uint32_t ev[] = {CSCTP_EV_ASSOC_UP,         CSCTP_EV_ASSOC_LOST,
                                 CSCTP_EV_ASSOC_RESTART,    CSCTP_EV_SHUTDOWN_COMPLETE,
                                 CSCTP_EV_SHUTDOWN_RECEIVED, CSCTP_EV_SEND_FAILED,
-                                CSCTP_EV_REMOTE_ERROR};
+                                CSCTP_EV_REMOTE_ERROR,     CSCTP_EV_STREAM_RESET};
   for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
     csctp_sock_subscribe(s, ev[k], 1);
+  if (O.enable_reset) { /* RFC 6525 6.3.1 */
+    csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ};
+    csctp_setsockopt(s, CSCTP_ENABLE_STREAM_RESET, &v, sizeof v);
+  }
 }
 
 /* Close every socket, let graceful shutdowns finish (no socket left, the
@@ -1175,6 +1216,9 @@ static void usage(void) {
           "  -max-streams N          outbound streams requested (default max(64, -streams))\n"
           "  -linger-ms N            restart: pause before vanishing (default 500)\n"
           "  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
+          "  -reset-every N          send: reset the outgoing streams (RFC 6525) before\n"
+          "                          plan messages N, 2N, ...\n"
+          "  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
           "  -allow-missing          recv: messages may be missing (abandoned)\n");
   exit(2);
 }
@@ -1295,6 +1339,11 @@ int main(int argc, char **argv) {
       O.pr_value = (uint32_t)strtoul(c, NULL, 10);
     } else if (!strcmp(a, "allow-missing")) {
       O.allow_missing = true;
+    } else if (!strcmp(a, "reset-every")) {
+      NEED();
+      O.reset_every = atol(val);
+    } else if (!strcmp(a, "enable-reset")) {
+      O.enable_reset = true;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -69,6 +69,7 @@ struct opts {
 	int linger_ms; /* restart: pause before the abrupt exit */
 	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
+	bool enable_reset; /* -enable-reset: perform the peer's SSN resets (RFC 6525) */
 	char *auth_chunks; /* chunk types to accept only authenticated (RFC 4895) */
 	char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
 	uint16_t pr_policy; /* -pr: usrsctp's SCTP_PR_SCTP_* for every plan message */
@@ -831,6 +832,12 @@ static void configure(struct socket *s, bool endpoint)
 			(socklen_t)(sizeof *h + h->shmac_number_of_idents * sizeof(uint16_t)),
 			"SCTP_HMAC_IDENT");
 	}
+	if (O.enable_reset) { /* RFC 6525 6.3.1 */
+		struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC,
+					      .assoc_value = SCTP_ENABLE_RESET_STREAM_REQ};
+		set_opt(s, IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, &av, sizeof av,
+			"SCTP_ENABLE_STREAM_RESET");
+	}
 	if (O.disable) {
 		/* Table order matters: ASCONF needs AUTH, so it goes first. */
 		static const struct {
@@ -1206,6 +1213,7 @@ static void usage(void)
 		"  -max-streams N          streams offered in INIT (default max(64, -streams))\n"
 		"  -auth-chunks LIST       chunk types (numbers) accepted only authenticated (RFC 4895)\n"
 		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
+		"  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
 		"  -disable LIST           extensions not to offer: ecn,pr,auth,asconf,reconfig,\n"
 		"                          nrsack,pktdrop (default: usrsctp's set)\n"
 		"  -linger-ms N            restart: pause before vanishing (default 500)\n"
@@ -1316,6 +1324,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "disable")) {
 			NEED();
 			O.disable = val;
+		} else if (!strcmp(a, "enable-reset")) {
+			O.enable_reset = true;
 		} else if (!strcmp(a, "auth-chunks")) {
 			NEED();
 			O.auth_chunks = val;

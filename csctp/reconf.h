@@ -1,0 +1,115 @@
+/* reconf.h -- stream reconfiguration (RFC 6525): the RE-CONFIG chunk, its
+ * request and response parameters, the Re-configuration Timer and the
+ * events of RFC 6525 6.1. Internal to the engine.
+ *
+ * Negotiation (RFC 6525 5.1.1): when csctp_settings.reconf_supported is
+ * set, our INIT and INIT ACK list RE-CONFIG in the Supported Extensions
+ * parameter; the extension is on for an association when the peer listed
+ * it too. Off, a RE-CONFIG chunk is an unknown chunk and the calls fail
+ * with CSCTP_ERR_NOT_SUPPORTED.
+ *
+ * Sender (5.1): one request in flight at a time (its chunk kept for
+ * retransmission on the timer, RTO with doubling, error counters and
+ * thresholds as for DATA). Outgoing SSN Reset (5.1.2): refused with
+ * CSCTP_ERR_AGAIN while a listed stream has queued unsent messages (their
+ * SSNs are already assigned); while it is in flight csctp_send on a listed
+ * stream gives CSCTP_ERR_AGAIN (A1: no new SSN on those streams). Add
+ * Outgoing Streams (5.1.5): the streams are used only after a success.
+ *
+ * Receiver (5.2): requests are checked against the expected request
+ * sequence number (a retransmission of the last one gets its response
+ * again; others "Bad Sequence Number"); SSN resets and stream additions
+ * are denied unless enabled (RFC 6525 6.3.1, default deny). An Outgoing
+ * SSN Reset whose Sender's Last Assigned TSN is above our cumulative TSN
+ * answers "In progress" (E2) and is performed when the cumulative TSN
+ * reaches it; the peer's retransmission then gets "Performed". A
+ * compliant peer sends nothing on the affected streams before that (A1),
+ * so no DATA has to be held back. An Incoming SSN Reset is answered by an
+ * Outgoing SSN Reset request (F1), by "Nothing to do" when our own
+ * request in flight covers its streams (5.2.3), by "In progress" while a
+ * listed stream has unsent messages, by "Request already in progress"
+ * while another request of ours is in flight. Add Incoming Streams is
+ * answered by an Add Outgoing Streams request (5.2.6). SSN/TSN Reset
+ * requests are denied (5.2.4 leaves performing them to the endpoint's
+ * will); we never send one. */
+#ifndef CSCTP_RECONF_H
+#define CSCTP_RECONF_H
+
+#include "chunk.h"
+#include "csctp.h"
+
+#include <stdint.h>
+
+/* Parameter types (RFC 6525 4). */
+enum {
+  CSCTP_PT_OUT_SSN_RESET = 13,
+  CSCTP_PT_IN_SSN_RESET = 14,
+  CSCTP_PT_SSN_TSN_RESET = 15,
+  CSCTP_PT_RECONF_RESP = 16,
+  CSCTP_PT_ADD_OUT_STREAMS = 17,
+  CSCTP_PT_ADD_IN_STREAMS = 18
+};
+
+/* Result codes (RFC 6525 4.4, Table 3). */
+enum {
+  CSCTP_RECONF_NOTHING = 0,
+  CSCTP_RECONF_PERFORMED = 1,
+  CSCTP_RECONF_DENIED = 2,
+  CSCTP_RECONF_WRONG_SSN = 3,
+  CSCTP_RECONF_IN_USE = 4,
+  CSCTP_RECONF_BAD_SEQ = 5,
+  CSCTP_RECONF_IN_PROGRESS = 6
+};
+
+/* What a request in flight or an answer needs; allocated on first use so
+ * that an idle association carries only csctp_reconf. */
+typedef struct csctp_reconf_state {
+  /* Our request in flight: its parameters as on the wire (owned). */
+  uint8_t *req;
+  size_t req_len;
+  uint8_t req_done[2]; /* per parameter: answered */
+  uint8_t send_req;    /* (re)send it in the next packet */
+  uint8_t no_errors;   /* "In progress": expiry counts no error (H2) */
+  uint8_t req_path;
+  csctp_tstamp timer, rto;
+  /* Responses to send (at most two per chunk, 3.1). */
+  uint32_t resp_sn[2], resp_res[2];
+  uint8_t nresp;
+  /* Results of the last requests processed, for retransmissions. */
+  uint32_t last_sn[2], last_res[2];
+  uint8_t nlast;
+  /* A deferred Outgoing SSN Reset (E2): owned stream list. */
+  uint8_t deferred;
+  uint32_t def_sn, def_tsn;
+  uint16_t *def_sids, def_n;
+} csctp_reconf_state;
+
+typedef struct csctp_reconf {
+  uint8_t on;             /* negotiated (5.1.1) */
+  uint8_t enable;         /* CSCTP_ENABLE_* for the peer's requests (6.3.1) */
+  uint32_t next_sn;       /* our next request sequence number (A2) */
+  uint32_t peer_sn;       /* the peer's next expected request sequence number */
+  csctp_reconf_state *st; /* NULL until used */
+} csctp_reconf;
+
+struct csctp_assoc;
+
+void csctp_reconf_init(struct csctp_assoc *a);
+void csctp_reconf_free(struct csctp_assoc *a);
+/* 1 when an INIT or INIT ACK lists RE-CONFIG in Supported Extensions. */
+int csctp_reconf_peer_supports(const csctp_init *in);
+/* A RE-CONFIG chunk (RFC 6525 5.2). */
+void csctp_reconf_on_chunk(struct csctp_assoc *a, const csctp_tlv *c,
+                           csctp_tstamp now);
+/* After DATA or FORWARD TSN moved the cumulative TSN (E2, E4). */
+void csctp_reconf_after_data(struct csctp_assoc *a);
+/* 1 while a request in flight stops new messages on outbound stream sid
+ * (5.1.2 A1). */
+int csctp_reconf_blocks(const struct csctp_assoc *a, uint16_t sid);
+/* Appends what is due (responses, the request) to a packet to path pi. */
+void csctp_reconf_put(struct csctp_assoc *a, csctp_buf *b, uint8_t pi,
+                      csctp_tstamp now);
+csctp_tstamp csctp_reconf_expiry(const struct csctp_assoc *a);
+void csctp_reconf_on_timer(struct csctp_assoc *a, csctp_tstamp now);
+
+#endif

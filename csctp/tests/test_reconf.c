@@ -1,0 +1,878 @@
+/* test_reconf.c -- stream reconfiguration (RFC 6525), written from the
+ * RFC's words: negotiation through the Supported Extensions parameter
+ * (5.1.1), Outgoing and Incoming SSN Reset (5.1.2, 5.1.3, 5.2.2, 5.2.3),
+ * Add Outgoing / Incoming Streams (5.1.5, 5.1.6, 5.2.5, 5.2.6), responses
+ * (5.2.7), the Re-configuration Timer and retransmission (5.1.1, 5.2.1),
+ * "In progress" while data is missing (E2), crossing requests, denial by
+ * default (6.3.1), request sequence numbers, and the events of 6.1.
+ *
+ * Two endpoints are joined by an in-memory link with a fixed one-way delay
+ * (order kept) and a per-packet drop hook; every RE-CONFIG chunk on the
+ * wire is decoded and recorded. */
+#include "csctp.h"
+#include "test.h"
+
+#include "../chunk.h"
+#include "../engine.h"
+#include "../reconf.h"
+
+#define DELAY (10 * CSCTP_MILLISECONDS)
+#define MAXQ 1024
+#define PKTMAX 2048
+#define MAXREC 64
+
+typedef struct qpkt {
+  csctp_tstamp at;
+  int to_b;
+  size_t len;
+  uint8_t data[PKTMAX];
+} qpkt;
+
+/* One parameter of a RE-CONFIG chunk seen on the wire. */
+typedef struct rparam {
+  int to_b;
+  uint16_t type;
+  uint32_t sn;    /* request or response sequence number */
+  uint32_t word2; /* response: result; outgoing reset: response sn */
+  uint32_t word3; /* outgoing reset: Sender's Last Assigned TSN */
+  uint16_t nsids; /* streams listed */
+  uint16_t sid0;  /* first listed stream */
+} rparam;
+
+typedef struct evrec {
+  uint32_t type;
+  uint16_t flags;
+  uint16_t n, sid0;
+  uint16_t instrms, outstrms;
+} evrec;
+
+typedef struct msgrec {
+  uint16_t sid, ssn;
+  uint32_t idx;
+} msgrec;
+
+typedef struct pair pair;
+typedef int (*drop_fn)(pair *p, int to_b, const uint8_t *pkt, size_t len);
+
+struct pair {
+  csctp_endpoint *a, *b;
+  csctp_addr addr_a, addr_b;
+  csctp_assoc_id ida, idb;
+  csctp_tstamp now;
+  drop_fn drop;
+  int drop_left; /* how many more packets drop may take */
+  qpkt *q;
+  size_t qhead, qlen;
+  rparam rp[MAXREC];
+  size_t nrp;
+  evrec ev_a[MAXREC], ev_b[MAXREC];
+  size_t nev_a, nev_b;
+  msgrec rx_a[MAXREC], rx_b[MAXREC];
+  size_t nrx_a, nrx_b;
+  int up_a, up_b;
+  int ext_init, ext_init_ack; /* RE-CONFIG listed in Supported Extensions */
+};
+
+static int prand(uint8_t *d, size_t n, void *ud) {
+  uint64_t *s = ud;
+  for (size_t i = 0; i < n; i++) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    d[i] = (uint8_t)(*s >> 56);
+  }
+  return 0;
+}
+
+static uint64_t seed_a, seed_b;
+
+static void settings(csctp_settings *s, int reconf, uint32_t enable) {
+  csctp_settings_default(s);
+  s->reconf_supported = (uint32_t)reconf;
+  s->reconf_enable = enable;
+  s->hb_interval = 0;
+}
+
+static int pred_up(pair *p) { return p->up_a && p->up_b; }
+static void pair_step(pair *p);
+static int pair_run(pair *p, csctp_tstamp dur, int (*pred)(pair *p));
+
+static void pair_open(pair *p, const csctp_settings *sa,
+                      const csctp_settings *sb) {
+  memset(p, 0, sizeof(*p));
+  p->q = calloc(MAXQ, sizeof(qpkt));
+  seed_a = 11;
+  seed_b = 23;
+  p->addr_a.family = p->addr_b.family = CSCTP_AF_INET;
+  p->addr_a.ip[0] = 10, p->addr_a.ip[3] = 1;
+  p->addr_b.ip[0] = 10, p->addr_b.ip[3] = 2;
+  p->now = 1000 * CSCTP_SECONDS;
+  CHECK_EQ(csctp_endpoint_new(&p->a, 5000, sa, NULL, prand, &seed_a, p->now),
+           0);
+  CHECK_EQ(csctp_endpoint_new(&p->b, 6000, sb, NULL, prand, &seed_b, p->now),
+           0);
+  csctp_endpoint_listen(p->b, 1);
+  CHECK_EQ(csctp_connect(p->a, &p->addr_b, 1, 6000, NULL, p->now, &p->ida), 0);
+  CHECK(pair_run(p, 5 * CSCTP_SECONDS, pred_up));
+}
+
+static void pair_close(pair *p) {
+  csctp_event ev;
+  while (csctp_endpoint_poll_events(p->a, &ev, 1) == 1)
+    csctp_event_clear(p->a, &ev);
+  while (csctp_endpoint_poll_events(p->b, &ev, 1) == 1)
+    csctp_event_clear(p->b, &ev);
+  csctp_endpoint_del(p->a);
+  csctp_endpoint_del(p->b);
+  free(p->q);
+}
+
+static int lists_reconf(const csctp_tlv *c) {
+  csctp_tlv_iter it;
+  csctp_tlv q;
+  csctp_tlv_iter_init(&it, c->value + 16, c->value_len - 16);
+  while (csctp_param_next(&it, &q) == 1)
+    if (q.type == CSCTP_PT_SUPPORTED_EXT)
+      for (size_t i = 0; i < q.value_len; i++)
+        if (q.value[i] == CSCTP_CT_RE_CONFIG)
+          return 1;
+  return 0;
+}
+
+static void record_reconf(pair *p, int to_b, const csctp_tlv *c) {
+  csctp_tlv_iter it;
+  csctp_tlv q;
+  csctp_tlv_iter_init(&it, c->value, c->value_len);
+  while (csctp_param_next(&it, &q) == 1 && p->nrp < MAXREC) {
+    rparam *r = &p->rp[p->nrp++];
+    memset(r, 0, sizeof(*r));
+    r->to_b = to_b;
+    r->type = q.type;
+    if (q.value_len >= 4)
+      r->sn = csctp_get32(q.value);
+    if (q.value_len >= 8)
+      r->word2 = csctp_get32(q.value + 4);
+    size_t fixed = q.type == CSCTP_PT_OUT_SSN_RESET  ? 12
+                   : q.type == CSCTP_PT_IN_SSN_RESET ? 4
+                                                     : q.value_len;
+    if (q.type == CSCTP_PT_OUT_SSN_RESET && q.value_len >= 12)
+      r->word3 = csctp_get32(q.value + 8);
+    if (q.value_len > fixed) {
+      r->nsids = (uint16_t)((q.value_len - fixed) / 2);
+      r->sid0 = csctp_get16(q.value + fixed);
+    }
+  }
+}
+
+static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  csctp_tlv_iter_init(&it, pkt + 12, len - 12);
+  while (csctp_chunk_next(&it, &c) == 1) {
+    if (c.type == CSCTP_CT_INIT)
+      p->ext_init = lists_reconf(&c);
+    if (c.type == CSCTP_CT_INIT_ACK)
+      p->ext_init_ack = lists_reconf(&c);
+    if (c.type == CSCTP_CT_RE_CONFIG)
+      record_reconf(p, to_b, &c);
+  }
+}
+
+static void pair_emit(pair *p) {
+  uint8_t buf[PKTMAX];
+  csctp_addr dst, src;
+  csctp_ssize n;
+  for (int side = 0; side < 2; side++) {
+    csctp_endpoint *ep = side ? p->b : p->a;
+    while ((n = csctp_endpoint_write_pkt(ep, &dst, &src, buf, sizeof(buf),
+                                         p->now)) > 0) {
+      int to_b = side == 0;
+      observe(p, to_b, buf, (size_t)n);
+      if (p->drop && p->drop_left > 0 && p->drop(p, to_b, buf, (size_t)n)) {
+        p->drop_left--;
+        continue;
+      }
+      if (p->qlen == MAXQ)
+        continue;
+      qpkt *q = &p->q[(p->qhead + p->qlen) % MAXQ];
+      p->qlen++;
+      q->at = p->now + DELAY;
+      q->to_b = to_b;
+      q->len = (size_t)n;
+      memcpy(q->data, buf, (size_t)n);
+    }
+  }
+}
+
+static void take_events(pair *p, csctp_endpoint *ep, evrec *out, size_t *n,
+                        int is_b) {
+  csctp_event ev;
+  while (csctp_endpoint_poll_events(ep, &ev, 1) == 1) {
+    if (ev.type == CSCTP_EV_ASSOC_UP) {
+      if (is_b) {
+        p->up_b = 1;
+        p->idb = ev.assoc_id;
+      } else {
+        p->up_a = 1;
+      }
+    }
+    if ((ev.type == CSCTP_EV_STREAM_RESET ||
+         ev.type == CSCTP_EV_STREAM_CHANGE) &&
+        *n < MAXREC) {
+      evrec *r = &out[(*n)++];
+      memset(r, 0, sizeof(*r));
+      r->type = ev.type;
+      if (ev.type == CSCTP_EV_STREAM_RESET) {
+        r->flags = ev.u.stream_reset.flags;
+        r->n = ev.u.stream_reset.n;
+        r->sid0 = r->n ? ev.u.stream_reset.sids[0] : 0xFFFF;
+      } else {
+        r->flags = ev.u.stream_change.flags;
+        r->instrms = ev.u.stream_change.instrms;
+        r->outstrms = ev.u.stream_change.outstrms;
+      }
+    }
+    csctp_event_clear(ep, &ev);
+  }
+}
+
+static void take_msgs(pair *p, csctp_endpoint *ep, msgrec *out, size_t *n) {
+  uint8_t buf[256];
+  csctp_rcvinfo info;
+  csctp_ssize len;
+  while ((len = csctp_recv(ep, 0, &info, buf, sizeof(buf), p->now)) > 0)
+    if (*n < MAXREC) {
+      out[*n].sid = info.sid;
+      out[*n].ssn = info.ssn;
+      out[*n].idx = len >= 4 ? csctp_get32(buf) : 0;
+      (*n)++;
+    }
+}
+
+static void pair_step(pair *p) {
+  while (p->qlen > 0 && p->q[p->qhead].at <= p->now) {
+    qpkt *q = &p->q[p->qhead];
+    if (q->to_b)
+      csctp_endpoint_read_pkt(p->b, &p->addr_a, &p->addr_b, q->data, q->len,
+                              p->now);
+    else
+      csctp_endpoint_read_pkt(p->a, &p->addr_b, &p->addr_a, q->data, q->len,
+                              p->now);
+    p->qhead = (p->qhead + 1) % MAXQ;
+    p->qlen--;
+  }
+  if (csctp_endpoint_get_expiry(p->a) <= p->now)
+    csctp_endpoint_handle_expiry(p->a, p->now);
+  if (csctp_endpoint_get_expiry(p->b) <= p->now)
+    csctp_endpoint_handle_expiry(p->b, p->now);
+  take_events(p, p->a, p->ev_a, &p->nev_a, 0);
+  take_events(p, p->b, p->ev_b, &p->nev_b, 1);
+  take_msgs(p, p->a, p->rx_a, &p->nrx_a);
+  take_msgs(p, p->b, p->rx_b, &p->nrx_b);
+  pair_emit(p);
+}
+
+static csctp_tstamp pair_next(const pair *p) {
+  csctp_tstamp t = csctp_endpoint_get_expiry(p->a);
+  csctp_tstamp tb = csctp_endpoint_get_expiry(p->b);
+  if (tb < t)
+    t = tb;
+  if (p->qlen > 0 && p->q[p->qhead].at < t)
+    t = p->q[p->qhead].at;
+  return t;
+}
+
+static int pair_run(pair *p, csctp_tstamp dur, int (*pred)(pair *p)) {
+  csctp_tstamp end = p->now + dur;
+  pair_step(p);
+  while (!(pred && pred(p))) {
+    csctp_tstamp t = pair_next(p);
+    if (t > end) {
+      p->now = end;
+      pair_step(p);
+      return pred ? pred(p) : 1;
+    }
+    if (t > p->now)
+      p->now = t;
+    pair_step(p);
+  }
+  return 1;
+}
+
+static int send_on(pair *p, int from_b, uint16_t sid, uint32_t idx) {
+  uint8_t buf[64];
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.assoc_id = from_b ? p->idb : p->ida;
+  si.sid = sid;
+  memset(buf, 0x5A, sizeof(buf));
+  csctp_put32(buf, idx);
+  return csctp_send(from_b ? p->b : p->a, &si, NULL, buf, sizeof(buf), p->now);
+}
+
+static const msgrec *rx_find(const msgrec *m, size_t n, uint32_t idx) {
+  for (size_t i = 0; i < n; i++)
+    if (m[i].idx == idx)
+      return &m[i];
+  return NULL;
+}
+
+static int count_ev(const evrec *e, size_t n, uint32_t type, uint16_t flags) {
+  int k = 0;
+  for (size_t i = 0; i < n; i++)
+    k += e[i].type == type && e[i].flags == flags;
+  return k;
+}
+
+/* Responses sent toward a (to_b 0) or b, with a given result. */
+static int count_resp(const pair *p, int to_b, uint32_t result) {
+  int k = 0;
+  for (size_t i = 0; i < p->nrp; i++)
+    k += p->rp[i].to_b == to_b && p->rp[i].type == CSCTP_PT_RECONF_RESP &&
+         p->rp[i].word2 == result;
+  return k;
+}
+
+static int count_type(const pair *p, int to_b, uint16_t type) {
+  int k = 0;
+  for (size_t i = 0; i < p->nrp; i++)
+    k += p->rp[i].to_b == to_b && p->rp[i].type == type;
+  return k;
+}
+
+static int pred_idle(pair *p) {
+  csctp_assoc *a = csctp_ep_peek(p->a, p->ida);
+  csctp_assoc *b = csctp_ep_peek(p->b, p->idb);
+  return p->qlen == 0 && a && b && !(a->reconf.st && a->reconf.st->req) &&
+         !(b->reconf.st && b->reconf.st->req);
+}
+
+#define ALL_RESET_STREAM                                                       \
+  (CSCTP_ENABLE_RESET_STREAM_REQ | CSCTP_ENABLE_CHANGE_ASSOC_REQ)
+
+/* ---- Negotiation (5.1.1) ------------------------------------------------- */
+
+static void test_negotiated_when_both_list_it(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, 0);
+  pair_open(&p, &s, &s);
+  CHECK(p.ext_init);     /* 5.1.1: listed in the INIT ... */
+  CHECK(p.ext_init_ack); /* ... and in the INIT ACK */
+  CHECK_EQ(csctp_ep_peek(p.a, p.ida)->reconf.on, 1);
+  CHECK_EQ(csctp_ep_peek(p.b, p.idb)->reconf.on, 1);
+  pair_close(&p);
+}
+
+static void test_not_sent_unless_peer_lists_it(void) {
+  csctp_settings sa, sb;
+  pair p;
+  uint16_t sid = 1;
+  settings(&sa, 1, 0);
+  settings(&sb, 0, ALL_RESET_STREAM);
+  pair_open(&p, &sa, &sb);
+  CHECK(p.ext_init);
+  CHECK(!p.ext_init_ack);
+  /* 5.1.1: no request to a peer that did not list RE-CONFIG; the
+   * application gets an error saying so. */
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           CSCTP_ERR_NOT_SUPPORTED);
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 1, p.now), CSCTP_ERR_NOT_SUPPORTED);
+  pair_run(&p, 2 * CSCTP_SECONDS, NULL);
+  CHECK_EQ(p.nrp, 0);
+  pair_close(&p);
+}
+
+/* ---- Outgoing SSN Reset (5.1.2, 5.2.2, 5.2.7 H4) ------------------------- */
+
+static void test_outgoing_reset_performed(void) {
+  csctp_settings sa, sb;
+  pair p;
+  uint16_t sid = 1;
+  settings(&sa, 1, 0);
+  settings(&sb, 1, CSCTP_ENABLE_RESET_STREAM_REQ);
+  pair_open(&p, &sa, &sb);
+  for (uint32_t i = 0; i < 3; i++) {
+    CHECK_EQ(send_on(&p, 0, 1, 10 + i), 0);
+    CHECK_EQ(send_on(&p, 0, 2, 20 + i), 0);
+  }
+  pair_run(&p, 2 * CSCTP_SECONDS, NULL);
+  REQUIRE(p.nrx_b == 6);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  uint32_t sn = a->reconf.next_sn;
+  uint32_t last_tsn = a->sq.next_tsn - 1u;
+  CHECK_EQ(sn, a->local_initial_tsn); /* 4.1: starts at the initial TSN */
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  /* 5.1.1: one request in flight at a time. */
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 1, p.now), CSCTP_ERR_AGAIN);
+  /* A1: no new SSN on the stream being reset until the answer. */
+  CHECK_EQ(send_on(&p, 0, 1, 99), CSCTP_ERR_AGAIN);
+  CHECK_EQ(send_on(&p, 0, 2, 23), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  /* The request on the wire: 4.1 fields, A2-A4. */
+  REQUIRE(count_type(&p, 1, CSCTP_PT_OUT_SSN_RESET) == 1);
+  const rparam *r = &p.rp[0];
+  CHECK_EQ(r->sn, sn);
+  CHECK_EQ(r->word3, last_tsn);
+  CHECK_EQ(r->word2, csctp_ep_peek(p.b, p.idb)->local_initial_tsn - 1u);
+  CHECK_EQ(r->nsids, 1);
+  CHECK_EQ(r->sid0, 1);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  /* 6.1.1 on both sides, with the stream. */
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_OUTGOING_SSN),
+           1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_INCOMING_SSN),
+           1);
+  CHECK(p.nev_b > 0 && p.ev_b[0].n == 1 && p.ev_b[0].sid0 == 1);
+  /* H4 / E3: stream 1 starts again at SSN 0 and is delivered; stream 2
+   * goes on from 4. */
+  CHECK_EQ(send_on(&p, 0, 1, 30), 0);
+  CHECK_EQ(send_on(&p, 0, 2, 24), 0);
+  pair_run(&p, 2 * CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 30);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0);
+  m = rx_find(p.rx_b, p.nrx_b, 24);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 4);
+  pair_close(&p);
+}
+
+static void test_outgoing_reset_denied_by_default(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, 0); /* 6.3.1: the default is to deny */
+  pair_open(&p, &s, &s);
+  CHECK_EQ(send_on(&p, 0, 1, 1), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, NULL, 0,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_DENIED), 1);
+  CHECK_EQ(
+      count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_RESET,
+               CSCTP_STREAM_RESET_OUTGOING_SSN | CSCTP_STREAM_RESET_DENIED),
+      1);
+  CHECK_EQ(p.nev_b, 0); /* nothing was reset there */
+  /* Not reset: stream 1 goes on with SSN 1. */
+  CHECK_EQ(send_on(&p, 0, 1, 2), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 2);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 1);
+  /* Enabled later (6.3.1), the next request is performed. */
+  CHECK_EQ(csctp_enable_stream_reset(p.b, p.idb, CSCTP_ENABLE_RESET_STREAM_REQ),
+           0);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, NULL, 0,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  pair_close(&p);
+}
+
+static void test_outgoing_reset_waits_for_unsent(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 3;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  /* Queued, not yet given a TSN: its SSN is already taken, so the reset
+   * cannot be sent with it behind (A1, A3). */
+  CHECK_EQ(send_on(&p, 0, 3, 1), 0);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           CSCTP_ERR_AGAIN);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  pair_close(&p);
+}
+
+static void test_bad_arguments(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 10; /* 10 outbound streams by default: 0..9 */
+  settings(&s, 1, 0);
+  pair_open(&p, &s, &s);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, 0, NULL, 0, p.now), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_reset_streams(p.a, 999, CSCTP_STREAM_RESET_OUTGOING, NULL, 0,
+                               p.now),
+           CSCTP_ERR_NOT_FOUND);
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 0, p.now), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 65535, p.now), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), CSCTP_ERR_NOT_SUPPORTED);
+  CHECK_EQ(csctp_enable_stream_reset(p.a, p.ida, 8), CSCTP_ERR_INVAL);
+  pair_close(&p);
+}
+
+/* ---- Retransmission (5.1.1, 5.2.1) --------------------------------------- */
+
+static int drop_reconf(pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  (void)p;
+  (void)to_b;
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  csctp_tlv_iter_init(&it, pkt + 12, len - 12);
+  while (csctp_chunk_next(&it, &c) == 1)
+    if (c.type == CSCTP_CT_RE_CONFIG)
+      return 1;
+  return 0;
+}
+
+static int drop_reconf_to_a(pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  return !to_b && drop_reconf(p, to_b, pkt, len);
+}
+
+static void test_request_retransmitted_on_timer(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  p.drop = drop_reconf;
+  p.drop_left = 2; /* the request, then its first retransmission */
+  csctp_tstamp t0 = p.now;
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 2, p.now), 0);
+  pair_run(&p, 200 * CSCTP_MILLISECONDS, NULL);
+  REQUIRE(a->reconf.st && a->reconf.st->req);
+  csctp_tstamp rto = a->paths[0].rto;
+  /* 5.1.1: the timer runs with the RTO ... */
+  CHECK_EQ(csctp_reconf_expiry(a), t0 + rto);
+  uint32_t err0 = a->error_count;
+  pair_run(&p, rto, NULL);
+  /* ... on expiry the chunk is resent, the timer doubled, the error
+   * counters incremented. */
+  CHECK_EQ(count_type(&p, 1, CSCTP_PT_ADD_OUT_STREAMS), 2);
+  CHECK_EQ(csctp_reconf_expiry(a), t0 + rto + 2 * rto);
+  CHECK_EQ(a->error_count, err0 + 1);
+  CHECK(pair_run(&p, 10 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_type(&p, 1, CSCTP_PT_ADD_OUT_STREAMS), 3);
+  CHECK_EQ(a->ostreams, 12);
+  CHECK_EQ(csctp_ep_peek(p.b, p.idb)->istreams, 12);
+  pair_close(&p);
+}
+
+static void test_lost_response_answered_again(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 2;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  p.drop = drop_reconf_to_a;
+  p.drop_left = 1; /* b's response */
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 10 * CSCTP_SECONDS, pred_idle));
+  /* 5.2.1: the retransmitted request (same sequence number) gets the same
+   * answer again, and is not performed twice. */
+  CHECK_EQ(count_type(&p, 1, CSCTP_PT_OUT_SSN_RESET), 2);
+  CHECK_EQ(p.rp[0].sn, p.rp[1].sn == p.rp[0].sn ? p.rp[0].sn : p.rp[2].sn);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 2);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_INCOMING_SSN),
+           1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_OUTGOING_SSN),
+           1);
+  pair_close(&p);
+}
+
+/* ---- In progress while data is missing (5.2.2 E2, 5.2.7 H2) ------------- */
+
+static int drop_data(pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  (void)p;
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  if (!to_b)
+    return 0;
+  csctp_tlv_iter_init(&it, pkt + 12, len - 12);
+  while (csctp_chunk_next(&it, &c) == 1)
+    if (c.type == CSCTP_CT_DATA)
+      return 1;
+  return 0;
+}
+
+static void test_in_progress_until_data_arrives(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 1;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  p.drop = drop_data;
+  p.drop_left = 1;
+  CHECK_EQ(send_on(&p, 0, 1, 7), 0);
+  pair_run(&p, 50 * CSCTP_MILLISECONDS, NULL); /* the DATA is lost */
+  REQUIRE(p.nrx_b == 0);
+  csctp_tstamp t_send = p.now;
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  pair_run(&p, 100 * CSCTP_MILLISECONDS, NULL);
+  /* E2: the Sender's Last Assigned TSN is above b's cumulative TSN. */
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_IN_PROGRESS), 1);
+  CHECK_EQ(p.nev_b, 0);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  CHECK(a->reconf.st && a->reconf.st->req); /* H2: still in flight */
+  /* H2: the timer started again when the answer came (one round trip
+   * after the request), not left at its first expiry. */
+  CHECK_EQ(csctp_reconf_expiry(a), t_send + 2 * DELAY + a->paths[0].rto);
+  CHECK(pair_run(&p, 20 * CSCTP_SECONDS, pred_idle));
+  /* The DATA came by retransmission, in its SSN 0 before the reset; the
+   * retransmitted request was then performed. */
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 7);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_INCOMING_SSN),
+           1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_OUTGOING_SSN),
+           1);
+  pair_close(&p);
+}
+
+/* ---- Incoming SSN Reset (5.1.3, 5.2.3) ----------------------------------- */
+
+static void test_incoming_reset(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 4;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  CHECK_EQ(send_on(&p, 1, 4, 40), 0);
+  CHECK_EQ(send_on(&p, 1, 4, 41), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  REQUIRE(p.nrx_a == 2);
+  uint32_t sn = csctp_ep_peek(p.a, p.ida)->reconf.next_sn;
+  /* a asks b to reset b's outgoing stream 4 (a's incoming). */
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_INCOMING, &sid, 1,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  /* F1, A4: b answers with an Outgoing SSN Reset Request carrying a's
+   * request sequence number and the same stream. */
+  REQUIRE(count_type(&p, 0, CSCTP_PT_OUT_SSN_RESET) == 1);
+  const rparam *r = NULL;
+  for (size_t i = 0; i < p.nrp; i++)
+    if (p.rp[i].type == CSCTP_PT_OUT_SSN_RESET)
+      r = &p.rp[i];
+  CHECK_EQ(r->word2, sn);
+  CHECK_EQ(r->sid0, 4);
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_INCOMING_SSN),
+           1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_OUTGOING_SSN),
+           1);
+  CHECK_EQ(send_on(&p, 1, 4, 42), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_a, p.nrx_a, 42);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0);
+  pair_close(&p);
+}
+
+static void test_crossing_requests(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 1;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  /* a resets its outgoing stream 1 while b asks for the same (5.2.3): the
+   * request a just sent overlaps b's completely: "Nothing to do". */
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  CHECK_EQ(csctp_reset_streams(p.b, p.idb, CSCTP_STREAM_RESET_INCOMING, &sid, 1,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_NOTHING), 1);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_INCOMING_SSN),
+           2); /* a's reset performed, then b's request answered */
+  /* Crossing requests that do not overlap: b's arrives while a's is in
+   * flight: "Request already in progress" (one request at a time). */
+  uint16_t two = 2;
+  CHECK_EQ(csctp_reset_streams(p.a, p.ida, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  CHECK_EQ(csctp_reset_streams(p.b, p.idb, CSCTP_STREAM_RESET_INCOMING, &two, 1,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_IN_USE), 1);
+  CHECK_EQ(
+      count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+               CSCTP_STREAM_RESET_INCOMING_SSN | CSCTP_STREAM_RESET_FAILED),
+      1);
+  pair_close(&p);
+}
+
+/* ---- Adding streams (5.1.5, 5.1.6, 5.2.5, 5.2.6, H6) --------------------- */
+
+static void test_add_outgoing_streams(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  CHECK_EQ(a->ostreams, 10);
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 3, p.now), 0);
+  /* 5.1.5: not used before the peer's positive answer. */
+  CHECK_EQ(send_on(&p, 0, 12, 1), CSCTP_ERR_STREAM);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(a->ostreams, 13);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  REQUIRE(p.nev_a == 1 && p.nev_b == 1);
+  CHECK_EQ(p.ev_a[0].type, CSCTP_EV_STREAM_CHANGE);
+  CHECK_EQ(p.ev_a[0].flags, 0);
+  CHECK_EQ(p.ev_a[0].outstrms, 13);
+  CHECK_EQ(p.ev_b[0].instrms, 13); /* 5.2.5 */
+  /* The new streams start at SSN 0 (5.1.5). */
+  CHECK_EQ(send_on(&p, 0, 12, 5), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 5);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->sid, 12);
+  CHECK_EQ(m->ssn, 0);
+  pair_close(&p);
+}
+
+static void test_add_streams_denied(void) {
+  csctp_settings sa, sb;
+  pair p;
+  settings(&sa, 1, 0);
+  settings(&sb, 1, ALL_RESET_STREAM);
+  sb.max_instreams = 11; /* 6.3.4: more than allowed is denied */
+  pair_open(&p, &sa, &sb);
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 2, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_DENIED), 1);
+  CHECK_EQ(csctp_ep_peek(p.a, p.ida)->ostreams, 10);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_CHANGE,
+                    CSCTP_STREAM_CHANGE_DENIED),
+           1);
+  /* b did not enable changes: a's... reversed roles, default deny. */
+  CHECK_EQ(csctp_add_streams(p.b, p.idb, 0, 1, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_DENIED), 1);
+  CHECK_EQ(csctp_ep_peek(p.b, p.idb)->ostreams, 10);
+  pair_close(&p);
+}
+
+static void test_add_incoming_streams(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  /* a asks b to add 2 outgoing streams (a's incoming): 5.2.6, b sends an
+   * Add Outgoing Streams request, which a performs. */
+  CHECK_EQ(csctp_add_streams(p.a, p.ida, 2, 0, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_type(&p, 1, CSCTP_PT_ADD_IN_STREAMS), 1);
+  CHECK_EQ(count_type(&p, 0, CSCTP_PT_ADD_OUT_STREAMS), 1);
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(csctp_ep_peek(p.a, p.ida)->istreams, 12);
+  CHECK_EQ(csctp_ep_peek(p.b, p.idb)->ostreams, 12);
+  CHECK_EQ(send_on(&p, 1, 11, 77), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_a, p.nrx_a, 77);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->sid, 11);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_STREAM_CHANGE, 0), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_CHANGE, 0), 1);
+  pair_close(&p);
+}
+
+/* ---- Sequence numbers and refused requests (5.2.1, 5.2.4) ---------------- */
+
+/* Sends b a RE-CONFIG chunk with one parameter as if from a. */
+static void inject(pair *p, uint16_t type, const uint8_t *v, size_t len) {
+  csctp_assoc *a = csctp_ep_peek(p->a, p->ida);
+  uint8_t pkt[256];
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, 5000, 6000, a->peer_tag), 0);
+  CHECK_EQ(csctp_chunk_begin(&b, CSCTP_CT_RE_CONFIG, 0, &off), 0);
+  CHECK_EQ(csctp_put_param(&b, type, v, len), 0);
+  CHECK_EQ(csctp_chunk_end(&b, off), 0);
+  size_t n = csctp_pkt_finish(&b);
+  CHECK_EQ(
+      csctp_endpoint_read_pkt(p->b, &p->addr_a, &p->addr_b, pkt, n, p->now), 0);
+  pair_run(p, CSCTP_SECONDS, NULL);
+}
+
+static void test_bad_sequence_number(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  uint32_t expect = b->reconf.peer_sn;
+  CHECK_EQ(expect, csctp_ep_peek(p.a, p.ida)->local_initial_tsn);
+  uint8_t v[8];
+  csctp_put32(v, expect + 7); /* neither expected nor the last one */
+  csctp_put16(v + 4, 1);
+  csctp_put16(v + 6, 0);
+  inject(&p, CSCTP_PT_ADD_OUT_STREAMS, v, 8);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_BAD_SEQ), 1);
+  CHECK_EQ(b->istreams, 10);
+  CHECK_EQ(b->reconf.peer_sn, expect);
+  /* The expected one is performed. */
+  csctp_put32(v, expect);
+  inject(&p, CSCTP_PT_ADD_OUT_STREAMS, v, 8);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(b->istreams, 11);
+  pair_close(&p);
+}
+
+static void test_ssn_tsn_reset_denied(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, CSCTP_ENABLE_RESET_ASSOC_REQ | ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  uint8_t v[4];
+  csctp_put32(v, b->reconf.peer_sn);
+  inject(&p, CSCTP_PT_SSN_TSN_RESET, v, 4);
+  /* 5.2.4 applies when the endpoint is willing; it answers either way
+   * (5.2.1): this one never is. */
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_DENIED), 1);
+  CHECK_EQ(p.nev_b, 0);
+  pair_close(&p);
+}
+
+int main(void) {
+  TEST_RUN(test_negotiated_when_both_list_it);
+  TEST_RUN(test_not_sent_unless_peer_lists_it);
+  TEST_RUN(test_outgoing_reset_performed);
+  TEST_RUN(test_outgoing_reset_denied_by_default);
+  TEST_RUN(test_outgoing_reset_waits_for_unsent);
+  TEST_RUN(test_bad_arguments);
+  TEST_RUN(test_request_retransmitted_on_timer);
+  TEST_RUN(test_lost_response_answered_again);
+  TEST_RUN(test_in_progress_until_data_arrives);
+  TEST_RUN(test_incoming_reset);
+  TEST_RUN(test_crossing_requests);
+  TEST_RUN(test_add_outgoing_streams);
+  TEST_RUN(test_add_streams_denied);
+  TEST_RUN(test_add_incoming_streams);
+  TEST_RUN(test_bad_sequence_number);
+  TEST_RUN(test_ssn_tsn_reset_denied);
+  return TEST_SUMMARY();
+}

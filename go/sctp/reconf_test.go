@@ -1,0 +1,134 @@
+//go:build cgo
+
+package sctp
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+// Stream reconfiguration (RFC 6525) through the Go API, over UDP
+// encapsulation on loopback (the userland engine).
+
+// reconfPair connects a pair; the server performs the requests enable
+// allows. The client enables everything too: Linux sends only the kinds of
+// request it would itself perform.
+func reconfPair(t *testing.T, tr Transport, enable StreamResetEnable) (c, s *SCTPConn) {
+	t.Helper()
+	o := Options{Transport: tr,
+		Notifications: []NotificationType{NotifyStreamReset, NotifyStreamChange}}
+	c, s = pairT(t, o)
+	if err := c.EnableStreamReset(0, EnableResetStreams|EnableAddStreams); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnableStreamReset(0, enable); err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
+// retryAgain repeats f while it fails with a temporary error (a stream
+// still has data queued, a request is in flight).
+func retryAgain(t *testing.T, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := f()
+		var ne interface{ Temporary() bool }
+		if err == nil || !errors.As(err, &ne) || !ne.Temporary() || time.Now().After(deadline) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func nextNotif(t *testing.T, c *SCTPConn) Notification {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := c.ReadNotification(ctx)
+	if err != nil {
+		t.Fatalf("notification: %v", err)
+	}
+	return n
+}
+
+func writeOn(t *testing.T, c *SCTPConn, sid uint16, b []byte) {
+	t.Helper()
+	if _, err := c.WriteToSCTP(b, nil, &SndInfo{Stream: sid}); err != nil {
+		t.Fatalf("write on %d: %v", sid, err)
+	}
+}
+
+// TestReconfResetStreams: an outgoing SSN reset of stream 1 is reported on
+// both sides (RFC 6525 6.1.1) and the stream starts again at SSN 0 (5.2.2
+// E3, 5.2.7 H4); added streams are reported (6.1.3) and usable (5.1.5).
+func TestReconfResetStreams(t *testing.T) { forEachTransport(t, testReconfResetStreams) }
+
+func testReconfResetStreams(t *testing.T, tr Transport) {
+	c, s := reconfPair(t, tr, EnableResetStreams|EnableAddStreams)
+	writeOn(t, c, 1, []byte("a"))
+	writeOn(t, c, 1, []byte("b"))
+	for want := uint16(0); want < 2; want++ {
+		if _, info := readMsg(t, s, 64); info.Stream != 1 || info.SSN != want {
+			t.Fatalf("stream %d ssn %d, want 1 / %d", info.Stream, info.SSN, want)
+		}
+	}
+	retryAgain(t, func() error { return c.ResetStreams(0, ResetOutgoing, 1) })
+	n, ok := nextNotif(t, c).(*StreamReset)
+	if !ok || n.Flags != StreamResetOutgoingSSN || !slices.Equal(n.Streams, []uint16{1}) {
+		t.Fatalf("sender got %v", n)
+	}
+	n, ok = nextNotif(t, s).(*StreamReset)
+	if !ok || n.Flags != StreamResetIncomingSSN || !slices.Equal(n.Streams, []uint16{1}) {
+		t.Fatalf("receiver got %v", n)
+	}
+	writeOn(t, c, 1, []byte("c"))
+	if _, info := readMsg(t, s, 64); info.SSN != 0 {
+		t.Fatalf("after the reset: ssn %d, want 0", info.SSN)
+	}
+
+	retryAgain(t, func() error { return c.AddStreams(0, 0, 2) })
+	ch, ok := nextNotif(t, c).(*StreamChange)
+	if !ok || ch.Flags != 0 || ch.OutboundStreams != 12 {
+		t.Fatalf("sender got %v", ch)
+	}
+	if ch, ok := nextNotif(t, s).(*StreamChange); !ok || ch.InboundStreams != 12 {
+		t.Fatalf("receiver got %v", ch)
+	}
+	writeOn(t, c, 11, []byte("d"))
+	if _, info := readMsg(t, s, 64); info.Stream != 11 || info.SSN != 0 {
+		t.Fatalf("new stream: %d / %d, want 11 / 0", info.Stream, info.SSN)
+	}
+}
+
+// TestReconfDenied: without EnableStreamReset the peer denies requests
+// (RFC 6525 6.3.1) and the sender is told (6.1.1, 6.1.3); SSN/TSN reset is
+// not supported by the userland stack.
+func TestReconfDenied(t *testing.T) { forEachTransport(t, testReconfDenied) }
+
+func testReconfDenied(t *testing.T, tr Transport) {
+	c, _ := reconfPair(t, tr, 0)
+	retryAgain(t, func() error { return c.ResetStreams(0, ResetOutgoing) })
+	n, ok := nextNotif(t, c).(*StreamReset)
+	if !ok || n.Flags != StreamResetOutgoingSSN|StreamResetDenied || len(n.Streams) != 0 {
+		t.Fatalf("got %v", n)
+	}
+	retryAgain(t, func() error { return c.AddStreams(0, 0, 1) })
+	ch, ok := nextNotif(t, c).(*StreamChange)
+	if !ok || ch.Flags != StreamResetDenied || ch.OutboundStreams != 10 {
+		t.Fatalf("got %v", ch)
+	}
+	if err := c.ResetAssoc(0); tr != TransportKernel && !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("ResetAssoc: %v", err)
+	}
+	if err := c.AddStreams(0, -1, 0); err == nil {
+		t.Fatal("AddStreams(-1): no error")
+	}
+}
