@@ -126,7 +126,8 @@ typedef struct csctp_stack_config {
    * SO_SNDBUF), bytes; 0 leaves the system default. Default 4 MiB each. */
   int so_rcvbuf, so_sndbuf;
   /* Protocol settings every new socket starts from (copied). Default:
-   * csctp_settings_default(). */
+   * csctp_settings_default() with path MTU discovery on (pmtud = 1, RFC
+   * 8899; the kernel transport leaves it to the kernel). */
   csctp_settings settings;
   /* Allocator for the stack, its sockets and its endpoints; NULL = the C
    * library's. The pointed-to struct is copied. */
@@ -548,8 +549,8 @@ CSCTP_API int csctp_sock_wfd(const csctp_sock *s);
 
 typedef struct csctp_ready {
   csctp_sock *sock;
-  void *user;  /* csctp_sock_set_user's value */
-  int which;   /* CSCTP_READY_READ | CSCTP_READY_WRITE */
+  void *user; /* csctp_sock_set_user's value */
+  int which;  /* CSCTP_READY_READ | CSCTP_READY_WRITE */
 } csctp_ready;
 
 CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable);

@@ -135,6 +135,7 @@ CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg) {
   cfg->so_rcvbuf = 4 << 20;
   cfg->so_sndbuf = 4 << 20;
   csctp_settings_default(&cfg->settings);
+  cfg->settings.pmtud = 1; /* RFC 8899 over UDP encapsulation and raw IP */
   cfg->mem_limit = io_default_mem_limit();
 }
 
