@@ -180,6 +180,8 @@ static int io_null_open(io_transport **out, const csctp_mem *mem) {
 
 static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
                           size_t len);
+static void io_on_too_big(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len, uint32_t size);
 
 static void io_log(csctp_stack *st, const char *msg) {
   if (st->cfg.log)
@@ -252,6 +254,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
     err = io_udp_open(&st->tr, cfg, &st->mem);
     if (err == 0) {
       st->tr->unreach = io_on_unreach;
+      st->tr->too_big = io_on_too_big;
       st->tr->unreach_ud = st;
     }
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
@@ -1216,6 +1219,27 @@ static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
   csctp_tstamp now = csctp_now();
   if (csctp_endpoint_icmp_unreach(iep->ep, dst, pkt, len, now) > 0) {
     iep->refs++; /* as io_demux: held while kicked */
+    io_ep_collect(iep, now);
+    io_ep_kick(iep);
+    io_ep_unref(iep);
+  }
+}
+
+/* ICMP "packet too big" for a datagram to dst quoting pkt: the endpoint
+ * that sent it validates it and lowers the path MTU
+ * (csctp_endpoint_icmp_too_big, RFC 8899 4.6). */
+static void io_on_too_big(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len, uint32_t size) {
+  csctp_stack *st = ud;
+  uint16_t sport, dport;
+  if (csctp_pkt_ports(pkt, len, &sport, &dport) != 0)
+    return;
+  io_ep *iep = io_ep_find(st, sport);
+  if (!iep)
+    return;
+  csctp_tstamp now = csctp_now();
+  if (csctp_endpoint_icmp_too_big(iep->ep, dst, pkt, len, size, now) > 0) {
+    iep->refs++; /* as io_on_unreach */
     io_ep_collect(iep, now);
     io_ep_kick(iep);
     io_ep_unref(iep);

@@ -162,7 +162,12 @@ int csctp_pmtud_on_loss(csctp_pmtud *m) {
   return 1;
 }
 
-void csctp_pmtud_on_data_acked(csctp_pmtud *m) { m->strikes = 0; }
+void csctp_pmtud_on_data_acked(csctp_pmtud *m) {
+  m->strikes = 0;
+  /* 6.2.1.1: the ack confirms connectivity; 5.1.1: probing waits for data
+   * (an association that never sends any is never probed). */
+  csctp_pmtud_start(m);
+}
 
 int csctp_pmtud_on_ptb(csctp_pmtud *m, uint32_t size, csctp_tstamp now) {
   if (!m->on || m->state == CSCTP_PMTUD_DISABLED)
@@ -213,16 +218,12 @@ void csctp_pmtud_assoc_sync(csctp_assoc *a) {
   a->frag_point = fp & ~3u;
 }
 
-int csctp_pmtud_assoc_due(csctp_assoc *a) {
+int csctp_pmtud_assoc_due(const csctp_assoc *a) {
   if (a->state != CSCTP_STATE_ESTABLISHED)
     return -1;
-  for (int i = 0; i < a->npaths; i++) {
-    csctp_path *p = &a->paths[i];
-    if (a->data_chunks_out > 0 && p->state == CSCTP_PATH_ACTIVE)
-      csctp_pmtud_start(&p->pmtud); /* 6.2.1.1; 5.1.1 */
-    if (p->pmtud.send_now)
+  for (int i = 0; i < a->npaths; i++)
+    if (a->paths[i].pmtud.send_now)
       return i;
-  }
   return -1;
 }
 

@@ -70,7 +70,8 @@ int csctp_pmtud_on_timer(csctp_pmtud *m, csctp_tstamp now);
 csctp_tstamp csctp_pmtud_expiry(const csctp_pmtud *m);
 /* Black hole detection (RFC 8899 4.3): a T3-rtx expiry of data on the
  * path / data acknowledged on it. on_loss returns 1 when the PLPMTU fell
- * back to BASE_PLPMTU. */
+ * back to BASE_PLPMTU. The first ack of data on a path starts the search
+ * (csctp_pmtud_start: connectivity confirmed, and data to carry). */
 int csctp_pmtud_on_loss(csctp_pmtud *m);
 void csctp_pmtud_on_data_acked(csctp_pmtud *m);
 /* csctp_pmtud_on_ptb: a validated PTB reporting a PL_PTB_SIZE of size
@@ -88,11 +89,8 @@ struct csctp_buf;
 /* csctp_pmtud_assoc_sync: the path's MTU follows its PLPMTU and the
  * fragment point the smallest of them (RFC 9260 7.3 AMDCS). */
 void csctp_pmtud_assoc_sync(struct csctp_assoc *a);
-/* csctp_pmtud_assoc_due: index of a path whose probe is due, or -1. A
- * path's search starts once connectivity is confirmed (RFC 8899 6.2.1.1)
- * and data was sent (5.1.1: no probes for an association that never sent
- * data). */
-int csctp_pmtud_assoc_due(struct csctp_assoc *a);
+/* csctp_pmtud_assoc_due: index of a path whose probe is due, or -1. */
+int csctp_pmtud_assoc_due(const struct csctp_assoc *a);
 /* csctp_pmtud_put_probe writes a probe packet for path pi into buf: the
  * common header, a HEARTBEAT and a PAD chunk up to the probe size (RFC
  * 8899 6.2.1.2). Returns its length, or 0 when buf is too small. */

@@ -331,6 +331,14 @@ static csctp_path_status path0(sim_node *n) {
   return ps;
 }
 
+static int pred_search_complete(sim *s, void *ud) {
+  (void)s;
+  sim_node *n = ud;
+  csctp_path_status ps;
+  return n->up && csctp_assoc_paths(n->ep, n->assoc, &ps, 1) == 1 &&
+         ps.pmtud_state == CSCTP_PMTUD_STATE_SEARCH_COMPLETE;
+}
+
 static void test_sim_path_1280(void) {
   static const uint64_t seeds[] = {0x9d0001, 0x9d0002, 0x9d0003};
   for (size_t k = 0; k < 3; k++) {
@@ -345,21 +353,23 @@ static void test_sim_path_1280(void) {
     cv->hook_data = &w;
     add_flow(c, seeds[k], 400, 1, 20000);
     CHECK_EQ(sim_connect(c, v), 0);
-    int r = sim_run_until(s, 120 * SEC, sim_pred_flows_done, NULL);
+    /* the search ends (a lost probe waits for its timer, RTO >= 1 s) */
+    CHECK_EQ(sim_run_until(s, 120 * SEC, pred_search_complete, c), 1);
+    double took = (double)(s->now - c->up_time) / 1e9;
+    int r = sim_run_until(s, s->now + 120 * SEC, sim_pred_flows_done, NULL);
     CHECK_EQ(r, 1);
-    /* keep going until the search ends (probes are 1 s apart when lost) */
-    sim_run_until(s, s->now + 30 * SEC, NULL, NULL);
     /* then more data, cut for the discovered size */
     add_flow(c, seeds[k] + 1, 400, 1, 20000);
     CHECK_EQ(sim_run_until(s, s->now + 120 * SEC, sim_pred_flows_done, NULL),
              1);
     sim_check_delivered(s, c, 0);
     csctp_path_status ps = path0(c);
-    printf("sim: scenario=pmtud_path_1280 seed=0x%llx discovered %u in "
-           "%.1f s of virtual time, %llu probes (largest %u), %llu DATA "
+    printf("sim: scenario=pmtud_path_1280 seed=0x%llx discovered %u "
+           "%.1f s after setup (virtual time), %llu probes (largest %u), %llu "
+           "DATA "
            "packets (largest %u), %llu dropped at the MTU, retransmissions "
            "%llu\n",
-           (unsigned long long)seeds[k], ps.mtu, (double)s->now / 1e9,
+           (unsigned long long)seeds[k], ps.mtu, took,
            (unsigned long long)w.probes, w.largest_probe,
            (unsigned long long)w.data_pkts, w.largest_data,
            (unsigned long long)cv->drop_mtu,
