@@ -227,15 +227,32 @@ int csctp_pmtud_assoc_due(const csctp_assoc *a) {
   return -1;
 }
 
+/* One probe packet of size bytes with a PAD chunk of pad bytes after the
+ * HEARTBEAT (RFC 8899 6.2.1.2), signed when the peer wants HEARTBEAT
+ * authenticated (RFC 4895 6.2). Returns its length before the checksum, 0
+ * when it does not fit. */
+static size_t pmtud_build(const csctp_assoc *a, csctp_buf *b, uint8_t *buf,
+                          size_t size, const uint8_t *info, size_t pad) {
+  csctp_buf_init(b, buf, size);
+  if (csctp_pkt_begin(b, a->ep->port, a->peer_port, a->peer_tag) != 0 ||
+      csctp_put_heartbeat(b, CSCTP_CT_HEARTBEAT, info,
+                          CSCTP_PMTUD_HB_INFO_LEN) != 0 ||
+      (pad >= 4 && csctp_put_pad(b, pad) != 0) ||
+      csctp_auth_sign(a, b->base, &b->len, b->cap) != 0)
+    return 0;
+  return b->len;
+}
+
 size_t csctp_pmtud_put_probe(csctp_assoc *a, uint8_t pi, uint8_t *buf,
                              size_t buflen, csctp_tstamp now) {
   csctp_path *p = &a->paths[pi];
   csctp_pmtud *m = &p->pmtud;
-  size_t size = m->probed, reserve = csctp_auth_reserve(a);
-  csctp_buf b;
-  if (buflen < size)
+  size_t size = m->probed;
+  size_t fixed = CSCTP_COMMON_HDR_LEN + CSCTP_CHUNK_HDR_LEN + 4 +
+                 CSCTP_PMTUD_HB_INFO_LEN; /* header, HEARTBEAT */
+  size_t reserve = (csctp_auth_reserve(a) + 3) & ~(size_t)3;
+  if (buflen < size || size < fixed + reserve + 4)
     return 0;
-  csctp_buf_init(&b, buf, size - reserve);
   uint8_t info[CSCTP_PMTUD_HB_INFO_LEN];
   uint32_t nonce = csctp_ep_random_tag(a->ep);
   memset(info, 0, sizeof(info));
@@ -246,14 +263,15 @@ size_t csctp_pmtud_put_probe(csctp_assoc *a, uint8_t pi, uint8_t *buf,
   info[16] = pi;
   info[17] = 1; /* marks a probe */
   csctp_put32(info + 20, (uint32_t)size);
-  /* RFC 8899 6.2.1.2: HEARTBEAT first, then a PAD chunk (RFC 4820) filling
-   * the packet to the probe size. */
-  if (csctp_pkt_begin(&b, a->ep->port, a->peer_port, a->peer_tag) != 0 ||
-      csctp_put_heartbeat(&b, CSCTP_CT_HEARTBEAT, info, sizeof(info)) != 0 ||
-      csctp_put_pad(&b, b.cap - b.len) != 0)
+  /* The PAD chunk fills the packet to the probe size; room is kept for an
+   * AUTH chunk, and given to the PAD when none was needed. */
+  csctp_buf b;
+  size_t pad = size - fixed - reserve;
+  size_t len = pmtud_build(a, &b, buf, size, info, pad);
+  if (len > 0 && len < size)
+    len = pmtud_build(a, &b, buf, size, info, pad + (size - len));
+  if (len == 0)
     return 0;
-  b.cap = size;
-  csctp_auth_sign(a, b.base, &b.len, b.cap); /* RFC 4895 6.2 */
   csctp_pmtud_sent(m, nonce, now, p->rto);
   a->pkts_out++;
   return csctp_pkt_finish(&b);

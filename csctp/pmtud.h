@@ -100,7 +100,8 @@ size_t csctp_pmtud_put_probe(struct csctp_assoc *a, uint8_t pi, uint8_t *buf,
  * CSCTP_PMTUD_HB_INFO_LEN). Returns 1 if it was taken. */
 int csctp_pmtud_on_hb_ack(struct csctp_assoc *a, const uint8_t *info,
                           size_t len, csctp_tstamp now);
-/* Timers of every path of a; 1 when something is to be sent. */
+/* csctp_pmtud_assoc_timers runs the expired timers of a's paths (a probe
+ * may become due); csctp_pmtud_assoc_expiry, the earliest of them. */
 void csctp_pmtud_assoc_timers(struct csctp_assoc *a, csctp_tstamp now);
 csctp_tstamp csctp_pmtud_assoc_expiry(const struct csctp_assoc *a);
 
