@@ -1230,9 +1230,9 @@ int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
   if (!s || csctp_endpoint_set_settings(ep, s) != 0)
     return CSCTP_ERR_INVAL;
   ep->settings = old;
-  if (s->pmtu != a->s.pmtu) {
+  if (s->pmtu != a->s.pmtu || s->pmtud != a->s.pmtud) {
     for (int i = 0; i < a->npaths; i++) {
-      csctp_pmtud_set_max(&a->paths[i].pmtud, s->pmtu);
+      csctp_pmtud_set_max(&a->paths[i].pmtud, s->pmtu, s->pmtud != 0);
       a->paths[i].mtu = a->paths[i].pmtud.plpmtu;
     }
     a->frag_point = assoc_frag_point(a, s);

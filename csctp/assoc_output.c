@@ -25,7 +25,8 @@ static int out_oversize(const csctp_assoc *a, uint8_t path) {
 static size_t out_cap(const csctp_assoc *a, uint8_t path, size_t buflen) {
   size_t mtu = a->paths[path].mtu;
   if (a->state == CSCTP_STATE_COOKIE_ECHOED || out_oversize(a, path))
-    mtu = a->s.pmtu; /* setup as before discovery (RFC 8899 6.2.1.1) */
+    mtu = a->s.pmtu; /* handshake (RFC 8899 6.2.1.1), or a chunk cut
+                        before the MTU fell (RFC 9260 7.3) */
   return buflen < mtu ? buflen : mtu;
 }
 

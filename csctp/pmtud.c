@@ -191,8 +191,7 @@ int csctp_pmtud_on_ptb(csctp_pmtud *m, uint32_t size, csctp_tstamp now) {
   return 0; /* PL_PTB_SIZE >= PROBED_SIZE: ignored */
 }
 
-void csctp_pmtud_set_max(csctp_pmtud *m, uint32_t max) {
-  int on = m->on;
+void csctp_pmtud_set_max(csctp_pmtud *m, uint32_t max, int on) {
   int started = m->state != CSCTP_PMTUD_DISABLED;
   csctp_pmtud_init(m, max, on);
   if (started)

@@ -77,8 +77,9 @@ void csctp_pmtud_on_data_acked(csctp_pmtud *m);
 /* csctp_pmtud_on_ptb: a validated PTB reporting a PL_PTB_SIZE of size
  * bytes (RFC 8899 4.6.2). Returns 1 when the PLPMTU changed. */
 int csctp_pmtud_on_ptb(csctp_pmtud *m, uint32_t size, csctp_tstamp now);
-/* csctp_pmtud_set_max: a new MAX_PLPMTU (settings changed). */
-void csctp_pmtud_set_max(csctp_pmtud *m, uint32_t max);
+/* csctp_pmtud_set_max: a new MAX_PLPMTU or on/off (settings changed): the
+ * search starts over (from BASE when it had started). */
+void csctp_pmtud_set_max(csctp_pmtud *m, uint32_t max, int on);
 
 /* ---- Association glue (pmtud.c) ---- */
 struct csctp_assoc;

@@ -73,6 +73,21 @@ static void test_init(void) {
   csctp_pmtud_start(&m);
   CHECK_EQ(m.state, CSCTP_PMTUD_DISABLED);
   CHECK(!m.send_now);
+  /* a bound at or below the base leaves nothing to search */
+  csctp_pmtud_init(&m, 1100, 1);
+  CHECK_EQ(m.plpmtu, 1100);
+  csctp_pmtud_start(&m);
+  CHECK_EQ(m.state, CSCTP_PMTUD_DISABLED);
+  /* settings change: a started search starts over from BASE with the new
+   * bound; turned off, the bound is used at once */
+  csctp_pmtud_init(&m, 1452, 1);
+  csctp_pmtud_start(&m);
+  csctp_pmtud_set_max(&m, 1400, 1);
+  CHECK_EQ(m.state, CSCTP_PMTUD_BASE_STATE);
+  CHECK_EQ(m.max, 1400);
+  csctp_pmtud_set_max(&m, 1400, 0);
+  CHECK_EQ(m.state, CSCTP_PMTUD_DISABLED);
+  CHECK_EQ(m.plpmtu, 1400);
 }
 
 static void test_base_then_search_max(void) {
