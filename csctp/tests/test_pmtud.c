@@ -397,6 +397,10 @@ static void test_sim_path_1280(void) {
     /* no DATA lost to the MTU: every packet dropped there was a probe */
     CHECK_EQ(w.data_over, 0);
     CHECK_EQ(sim_node_retransmits(c), 0);
+    /* RFC 8899 6.2.1.2: a lost probe is discounted: no path error, no
+     * state change, no T3-rtx */
+    CHECK_EQ(c->ev_count[CSCTP_EV_PEER_ADDR_CHANGE], 0);
+    CHECK_EQ(ps.error_count, 0);
     CHECK_EQ(w.largest_data, 1280); /* the discovered size is used */
     csctp_assoc_status st;
     CHECK_EQ(csctp_assoc_status_get(c->ep, c->assoc, &st), 0);
