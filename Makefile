@@ -138,7 +138,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel multihome-usrsctp \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel multihome-usrsctp pmtu \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -322,6 +322,11 @@ bench-wan:
 # failback times with the timers used. About 40 s. SKIP line if not root.
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
+
+# pmtu: path MTU discovery (RFC 8899) on real links: a 1280-byte link behind
+# a router, and a silent black hole for packets over 1300 bytes; root only.
+pmtu: $(BUILD)/mh_peer
+	BUILD=$(BUILD) bash scripts/pmtu_rig.sh
 
 # multihome-usrsctp: the rig with the server on usrsctp
 # (scripts/mh_peer_usrsctp.c, Debian's libusrsctp, UDP encapsulation).

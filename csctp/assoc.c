@@ -136,7 +136,11 @@ int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
  * 6.2) so that a full DATA chunk still fits. */
 static uint32_t assoc_frag_point(const csctp_assoc *a,
                                  const csctp_settings *s) {
-  uint32_t fp = s->pmtu - CSCTP_COMMON_HDR_LEN - CSCTP_DATA_HDR_LEN -
+  uint32_t mtu = s->pmtu;
+  for (int i = 0; i < a->npaths; i++) /* RFC 9260 7.3 (2): the smallest */
+    if (a->paths[i].mtu < mtu)
+      mtu = a->paths[i].mtu;
+  uint32_t fp = mtu - CSCTP_COMMON_HDR_LEN - CSCTP_DATA_HDR_LEN -
                 csctp_auth_ep_overhead(a->ep);
   return fp & ~3u;
 }
@@ -736,7 +740,8 @@ static void assoc_on_heartbeat_ack(csctp_assoc *a, const csctp_tlv *c,
                                    csctp_tstamp now) {
   const uint8_t *info;
   size_t len;
-  if (csctp_heartbeat_decode(c, &info, &len) != 0 || len != ASSOC_HB_INFO_LEN)
+  if (csctp_heartbeat_decode(c, &info, &len) != 0 ||
+      csctp_pmtud_on_hb_ack(a, info, len, now) || len != ASSOC_HB_INFO_LEN)
     return;
   uint64_t nonce = ((uint64_t)csctp_get32(info) << 32) | csctp_get32(info + 4);
   csctp_tstamp sent =
@@ -976,6 +981,8 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       break;
     case CSCTP_CT_INIT:
       break; /* the endpoint handles INIT */
+    case CSCTP_CT_PAD:
+      break; /* RFC 4820 3: the padding is ignored */
     case CSCTP_CT_FORWARD_TSN: {
       if (!a->pr.on) { /* RFC 3758 3.3.1: as an unknown chunk */
         if (assoc_on_unknown_chunk(a, &c))
@@ -1087,6 +1094,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     if (a->paths[i].hb_due < t)
       t = a->paths[i].hb_due;
   }
+  if (csctp_pmtud_assoc_expiry(a) < t) /* RFC 8899 5.1.1 */
+    t = csctp_pmtud_assoc_expiry(a);
   return t;
 }
 
@@ -1177,6 +1186,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].hb_due <= now)
       assoc_on_hb_timer(a, i, now);
+  if (!a->dead)
+    csctp_pmtud_assoc_timers(a, now); /* RFC 8899 5.1.1 */
   a->burst = 0;
 }
 
@@ -1245,9 +1256,11 @@ int csctp_assoc_set_settings(csctp_endpoint *ep, csctp_assoc_id id,
   if (!s || csctp_endpoint_set_settings(ep, s) != 0)
     return CSCTP_ERR_INVAL;
   ep->settings = old;
-  if (s->pmtu != a->s.pmtu) {
-    for (int i = 0; i < a->npaths; i++)
-      a->paths[i].mtu = s->pmtu;
+  if (s->pmtu != a->s.pmtu || s->pmtud != a->s.pmtud) {
+    for (int i = 0; i < a->npaths; i++) {
+      csctp_pmtud_set_max(&a->paths[i].pmtud, s->pmtu, s->pmtud != 0);
+      a->paths[i].mtu = a->paths[i].pmtud.plpmtu;
+    }
     a->frag_point = assoc_frag_point(a, s);
   }
   if (s->cc != a->s.cc)
@@ -1320,6 +1333,7 @@ int csctp_assoc_paths(const csctp_endpoint *ep, csctp_assoc_id id,
     o->srtt = p->measured ? p->srtt : 0;
     o->rttvar = p->rttvar;
     o->rto = p->rto;
+    o->pmtud_state = p->pmtud.state;
   }
   return a->npaths;
 }

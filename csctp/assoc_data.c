@@ -255,6 +255,7 @@ static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
     if (res->acked_bytes[i] > 0) {
       a->error_count = 0; /* 8.3: an ack clears the error counters */
       csctp_assoc_path_ok(a, i);
+      csctp_pmtud_on_data_acked(&p->pmtud); /* RFC 8899 4.3 */
       if (res->rtt[i] > 0)
         csctp_path_rtt_sample(p, &a->s, res->rtt[i]);
       csctp_cc_ack ev = {
@@ -445,6 +446,8 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
   a->last_cwnd_cut = now;
   csctp_path_backoff(p, &a->s);                    /* E2 */
   csctp_sendq_mark_path_rtx(&a->sq, a->paths, pi); /* E3 */
+  if (csctp_pmtud_on_loss(&p->pmtud)) /* RFC 8899 4.3: black hole? */
+    csctp_pmtud_assoc_sync(a);
   csctp_recovery_on_t3(&a->rec);
   a->t3_rtx_pending = 1;
   a->t3_hold = 0;

@@ -10,8 +10,23 @@
 
 #include <string.h>
 
+/* RFC 9260 7.3: a chunk cut before the path MTU fell (or for a larger
+ * path) is not cut again: its packet may exceed the path MTU, up to the
+ * configured bound, and IP fragments it. */
+static int out_oversize(const csctp_assoc *a, uint8_t path) {
+  const csctp_chunk_out *c =
+      a->sq.n_rtx > 0 ? csctp_sendq_first_rtx(&a->sq) : a->sq.unsent;
+  return c && path == csctp_assoc_data_path(a) &&
+         CSCTP_COMMON_HDR_LEN + csctp_data_chunk_size(c->len) +
+                 csctp_auth_reserve(a) >
+             a->paths[path].mtu;
+}
+
 static size_t out_cap(const csctp_assoc *a, uint8_t path, size_t buflen) {
   size_t mtu = a->paths[path].mtu;
+  if (a->state == CSCTP_STATE_COOKIE_ECHOED || out_oversize(a, path))
+    mtu = a->s.pmtu; /* handshake (RFC 8899 6.2.1.1), or a chunk cut
+                        before the MTU fell (RFC 9260 7.3) */
   return buflen < mtu ? buflen : mtu;
 }
 
@@ -346,6 +361,14 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
     out_dst(a, a->setup_path, dst, src);
     a->pkts_out++;
     return out_init(a, &b);
+  }
+  int probe = csctp_pmtud_assoc_due(a); /* RFC 8899 6.2.1.2: alone */
+  if (probe >= 0) {
+    size_t n = csctp_pmtud_put_probe(a, (uint8_t)probe, buf, buflen, now);
+    if (n > 0) {
+      out_dst(a, (uint8_t)probe, dst, src);
+      return (csctp_ssize)n;
+    }
   }
   uint8_t pi =
       a->state == CSCTP_STATE_COOKIE_ECHOED ? a->setup_path : out_pick_path(a);

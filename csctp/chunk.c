@@ -260,7 +260,7 @@ int csctp_chunk_check(const csctp_tlv *c) {
   case CSCTP_CT_SHUTDOWN:
     min = TLV_HDR_LEN + 4; /* Cumulative TSN Ack */
     break;
-  case CSCTP_CT_AUTH: /* RFC 4895 5.1: key and HMAC identifiers */
+  case CSCTP_CT_AUTH:        /* RFC 4895 5.1: key and HMAC identifiers */
   case CSCTP_CT_FORWARD_TSN: /* RFC 3758 3.2: New Cumulative TSN */
     min = TLV_HDR_LEN + 4;
     break;
@@ -661,6 +661,21 @@ int csctp_put_raw_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
   append_chunk_hdr(b, type, flags, length);
   append(b, value, len);
   append_pad(b, length);
+  return 0;
+}
+
+/* PAD (RFC 4820 3)
+ *  | type=0x84 | flags=0 | length = 4 + padding    |
+ *  | padding data (ignored by the receiver) ...     |
+ */
+int csctp_put_pad(csctp_buf *b, size_t len) {
+  if (len < TLV_HDR_LEN || len % 4 != 0 || len > TLV_MAX_LEN)
+    return CSCTP_ERR_INVAL;
+  if (!has_room(b, len))
+    return CSCTP_ERR_NOBUF;
+  append_chunk_hdr(b, CSCTP_CT_PAD, 0, len);
+  memset(b->base + b->len, 0, len - TLV_HDR_LEN);
+  b->len += len - TLV_HDR_LEN;
   return 0;
 }
 

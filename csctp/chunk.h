@@ -331,6 +331,9 @@ int csctp_put_cookie_echo(csctp_buf *b, const void *cookie, size_t len);
  * added): e.g. a HEARTBEAT ACK echoing a HEARTBEAT's parameters. */
 int csctp_put_raw_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
                         const void *value, size_t len);
+/* csctp_put_pad appends a PAD chunk (RFC 4820) len bytes long on the wire
+ * (len >= 4, a multiple of 4), its padding data zero. */
+int csctp_put_pad(csctp_buf *b, size_t len);
 /* ABORT or ERROR with a single cause (code 0: no cause, for ABORT). */
 int csctp_put_cause_chunk(csctp_buf *b, uint8_t type, uint8_t flags,
                           uint16_t code, const void *value, size_t len);

@@ -186,6 +186,12 @@ typedef struct csctp_settings {
    * 6525 6.3.1). */
   uint32_t reconf_supported;
   uint32_t reconf_enable;
+  /* Path MTU discovery, RFC 8899 (PLPMTUD, section 6.2 for SCTP): 1
+   * (default) probes each path with HEARTBEAT + PAD packets from
+   * BASE_PLPMTU (1200 bytes, csctp_path_status.mtu shows the size in use)
+   * up to pmtu, which stays the upper bound; 0 uses pmtu on every path as
+   * before. An upper bound below 1204 turns discovery off. */
+  uint32_t pmtud;
 } csctp_settings;
 
 /* Values of csctp_settings.cc. */
@@ -342,6 +348,22 @@ CSCTP_API int csctp_endpoint_icmp_unreach(csctp_endpoint *ep,
                                           const csctp_addr *dst,
                                           const uint8_t *pkt, size_t len,
                                           csctp_tstamp now);
+
+/* csctp_endpoint_icmp_too_big reports an ICMP "fragmentation needed"
+ * (IPv4 type 3 code 4) or ICMPv6 "packet too big" (type 2) for a packet ep
+ * sent to dst: pkt and len as for csctp_endpoint_icmp_unreach, size the
+ * MTU the message reports less the IP (and UDP) headers the caller's
+ * transport adds, i.e. in the units of csctp_settings.pmtu. The quote is
+ * validated (RFC 9260 appendix C: ports, the Verification Tag of the
+ * association, and a quoted DATA chunk's TSN must be in flight; RFC 8899
+ * 4.6.1), then the path's PLPMTU is lowered per RFC 8899 4.6.2, never
+ * below BASE_PLPMTU (1200); with discovery off the message is ignored.
+ * Returns 1 when an association took it, 0 when it was ignored,
+ * CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_endpoint_icmp_too_big(csctp_endpoint *ep,
+                                          const csctp_addr *dst,
+                                          const uint8_t *pkt, size_t len,
+                                          uint32_t size, csctp_tstamp now);
 
 /* Counters kept per endpoint. */
 typedef struct csctp_endpoint_stats {
@@ -516,9 +538,18 @@ typedef struct csctp_path_status {
   uint32_t is_primary;
   uint32_t cwnd, ssthresh, flight_size, partial_bytes_acked;
   uint32_t error_count;
-  uint32_t mtu;
+  uint32_t mtu; /* path MTU in use (PLPMTU when discovery is on) */
   csctp_tstamp srtt, rttvar, rto; /* srtt 0 until measured */
+  /* RFC 8899 5.2 state of path MTU discovery: CSCTP_PMTUD_* */
+  uint32_t pmtud_state;
 } csctp_path_status;
+
+/* Values of csctp_path_status.pmtud_state (RFC 8899 5.2). */
+#define CSCTP_PMTUD_STATE_DISABLED 0
+#define CSCTP_PMTUD_STATE_BASE 1
+#define CSCTP_PMTUD_STATE_SEARCHING 2
+#define CSCTP_PMTUD_STATE_SEARCH_COMPLETE 3
+#define CSCTP_PMTUD_STATE_ERROR 4
 
 typedef struct csctp_assoc_status {
   csctp_assoc_id assoc_id;

@@ -126,7 +126,8 @@ typedef struct csctp_stack_config {
    * SO_SNDBUF), bytes; 0 leaves the system default. Default 4 MiB each. */
   int so_rcvbuf, so_sndbuf;
   /* Protocol settings every new socket starts from (copied). Default:
-   * csctp_settings_default(). */
+   * csctp_settings_default() with path MTU discovery on (pmtud = 1, RFC
+   * 8899; the kernel transport leaves it to the kernel). */
   csctp_settings settings;
   /* Allocator for the stack, its sockets and its endpoints; NULL = the C
    * library's. The pointed-to struct is copied. */

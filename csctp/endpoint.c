@@ -37,6 +37,7 @@ void csctp_settings_default(csctp_settings *s) {
   s->max_burst = 4;
   s->valid_cookie_life = 60 * CSCTP_SECONDS;
   s->pmtu = 1452;
+  s->pmtud = 0; /* the I/O layer turns it on (csctp_io.h) */
   s->nodelay = 1;
   s->max_assocs = 16384;
   s->max_init_addrs = 16;

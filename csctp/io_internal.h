@@ -18,6 +18,14 @@ typedef struct io_ep io_ep;
 typedef struct io_assoc io_assoc;
 typedef struct io_notif io_notif;
 
+/* The first message of an implicit setup (one-to-many sendv to a new
+ * peer), sent once the association is up. */
+typedef struct io_first {
+  csctp_sndinfo info;
+  size_t len;
+  uint8_t data[]; /* len bytes */
+} io_first;
+
 /* io_assoc states, as the socket layer sees them. */
 enum {
   IO_A_CONNECTING = 1, /* INIT sent (our connect) */
@@ -42,9 +50,7 @@ struct io_assoc {
   csctp_tstamp linger_deadline; /* orphan: abort at this time (0: none) */
   /* Implicit setup (one-to-many sendv to a new peer): the first message,
    * sent once the association is up. */
-  uint8_t *first_msg;
-  size_t first_len;
-  csctp_sndinfo first_info;
+  io_first *first;     /* NULL: none (allocated with the message) */
   io_assoc *next;      /* in iep->assocs */
   io_assoc *acc_next;  /* in the listener's accept queue */
   io_assoc *orph_next; /* in iep->orphans */

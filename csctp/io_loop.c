@@ -130,6 +130,7 @@ CSCTP_API void csctp_stack_config_default(csctp_stack_config *cfg) {
   cfg->so_rcvbuf = 4 << 20;
   cfg->so_sndbuf = 4 << 20;
   csctp_settings_default(&cfg->settings);
+  cfg->settings.pmtud = 1; /* RFC 8899 over UDP encapsulation and raw IP */
   cfg->mem_limit = io_default_mem_limit();
 }
 
@@ -174,6 +175,8 @@ static int io_null_open(io_transport **out, const csctp_mem *mem) {
 
 static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
                           size_t len);
+static void io_on_too_big(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len, uint32_t size);
 
 static void io_log(csctp_stack *st, const char *msg) {
   if (st->cfg.log)
@@ -228,6 +231,7 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
     err = io_udp_open(&st->tr, cfg, &st->mem);
     if (err == 0) {
       st->tr->unreach = io_on_unreach;
+      st->tr->too_big = io_on_too_big;
       st->tr->unreach_ud = st;
     }
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
@@ -293,7 +297,7 @@ CSCTP_API void csctp_stack_del(csctp_stack *st) {
     while (iep->assocs) {
       io_assoc *a = iep->assocs;
       iep->assocs = a->next;
-      io_free(st, a->first_msg);
+      io_free(st, a->first);
       io_free(st, a);
     }
     csctp_htab_free(&iep->by_id, &st->mem);
@@ -569,7 +573,7 @@ void io_ep_unref(io_ep *iep) {
   while (iep->assocs) {
     io_assoc *a = iep->assocs;
     iep->assocs = a->next;
-    io_free(st, a->first_msg);
+    io_free(st, a->first);
     io_free(st, a);
   }
   csctp_htab_free(&iep->by_id, &st->mem);
@@ -619,7 +623,7 @@ void io_assoc_free(io_assoc *a) {
       break;
     }
   csctp_htab_del(&iep->by_id, io_id_hash(a->id), a);
-  io_free(iep->st, a->first_msg);
+  io_free(iep->st, a->first);
   io_free(iep->st, a);
 }
 
@@ -632,8 +636,8 @@ void io_assoc_orphan(io_assoc *a, const csctp_linger *lg) {
   iep->orphans = a;
   iep->norphans++;
   iep->refs++;
-  io_free(iep->st, a->first_msg);
-  a->first_msg = NULL;
+  io_free(iep->st, a->first);
+  a->first = NULL;
   if (a->state == IO_A_ENDED)
     return; /* released by the next sweep */
   if ((lg && lg->onoff && lg->linger == 0) || a->state == IO_A_CONNECTING) {
@@ -715,24 +719,24 @@ static void io_assoc_drop_new(io_ep *iep, csctp_assoc_id id, csctp_tstamp now) {
  * message. */
 static void io_first_failed(io_assoc *a, int err) {
   csctp_sock *s = a->owner;
-  if (s && a->first_msg) {
+  if (s && a->first) {
     csctp_event fe;
     memset(&fe, 0, sizeof fe);
     fe.type = CSCTP_EV_SEND_FAILED;
     fe.assoc_id = a->id;
-    fe.u.send_failed.info = a->first_info;
+    fe.u.send_failed.info = a->first->info;
     fe.u.send_failed.info.assoc_id = a->id;
     fe.u.send_failed.was_sent = 0;
-    fe.u.send_failed.data = a->first_msg;
-    fe.u.send_failed.len = a->first_len;
+    fe.u.send_failed.data = a->first->data;
+    fe.u.send_failed.len = a->first->len;
     io_sock_event(s, &fe);
     if (s->err == 0)
       s->err = err;
     io_sock_signal_read(s);
     io_sock_signal_write(s);
   }
-  io_free(a->iep->st, a->first_msg);
-  a->first_msg = NULL;
+  io_free(a->iep->st, a->first);
+  a->first = NULL;
 }
 
 static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
@@ -775,18 +779,18 @@ static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
     if (a->state == IO_A_CONNECTING)
       a->state = a->owner ? IO_A_UP : IO_A_PENDING;
     int first_err = 0;
-    if (a->first_msg && a->owner) {
-      a->first_info.assoc_id = a->id;
-      first_err = csctp_send(iep->ep, &a->first_info, NULL, a->first_msg,
-                             a->first_len, now);
+    if (a->first && a->owner) {
+      a->first->info.assoc_id = a->id;
+      first_err = csctp_send(iep->ep, &a->first->info, NULL, a->first->data,
+                             a->first->len, now);
       if (first_err == 0) {
-        io_free(iep->st, a->first_msg);
-        a->first_msg = NULL;
+        io_free(iep->st, a->first);
+        a->first = NULL;
       }
     }
     if (a->owner) {
       io_sock_event(a->owner, ev);
-      if (a->first_msg) /* after COMM_UP: the association exists */
+      if (a->first) /* after COMM_UP: the association exists */
         io_first_failed(a, first_err);
       io_sock_signal_write(a->owner);
     }
@@ -803,7 +807,7 @@ static void io_ep_event(io_ep *iep, const csctp_event *ev, csctp_tstamp now) {
                      : CSCTP_ERR_CLOSED;
     if (a->owner) {
       io_sock_event(a->owner, ev);
-      if (a->first_msg) /* implicit setup failed: refused, timed out */
+      if (a->first) /* implicit setup failed: refused, timed out */
         io_first_failed(a, a->end_err);
       io_sock_assoc_ended(a->owner, a);
     } else if (was_pending && iep->listener) {
@@ -1181,6 +1185,27 @@ static void io_on_unreach(void *ud, const csctp_addr *dst, const uint8_t *pkt,
   csctp_tstamp now = csctp_now();
   if (csctp_endpoint_icmp_unreach(iep->ep, dst, pkt, len, now) > 0) {
     iep->refs++; /* as io_demux: held while kicked */
+    io_ep_collect(iep, now);
+    io_ep_kick(iep);
+    io_ep_unref(iep);
+  }
+}
+
+/* ICMP "packet too big" for a datagram to dst quoting pkt: the endpoint
+ * that sent it validates it and lowers the path MTU
+ * (csctp_endpoint_icmp_too_big, RFC 8899 4.6). */
+static void io_on_too_big(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                          size_t len, uint32_t size) {
+  csctp_stack *st = ud;
+  uint16_t sport, dport;
+  if (csctp_pkt_ports(pkt, len, &sport, &dport) != 0)
+    return;
+  io_ep *iep = io_ep_find(st, sport);
+  if (!iep)
+    return;
+  csctp_tstamp now = csctp_now();
+  if (csctp_endpoint_icmp_too_big(iep->ep, dst, pkt, len, size, now) > 0) {
+    iep->refs++; /* as io_on_unreach */
     io_ep_collect(iep, now);
     io_ep_kick(iep);
     io_ep_unref(iep);

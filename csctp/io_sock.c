@@ -955,7 +955,7 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
         if (si.flags & (CSCTP_SEND_EOF | CSCTP_SEND_ABORT))
           return CSCTP_ERR_NOT_FOUND;
         csctp_addr pa = dst;
-        uint8_t *copy = io_alloc(s->st, len);
+        io_first *copy = io_alloc(s->st, sizeof *copy + len);
         if (!copy)
           return CSCTP_ERR_NOMEM;
         int r = io_sock_connect(s, &pa, 1, to_port, &a);
@@ -965,12 +965,12 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
         }
         size_t off = 0;
         for (int i = 0; i < iovcnt; i++) {
-          memcpy(copy + off, iov[i].iov_base, iov[i].iov_len);
+          memcpy(copy->data + off, iov[i].iov_base, iov[i].iov_len);
           off += iov[i].iov_len;
         }
-        a->first_msg = copy;
-        a->first_len = len;
-        a->first_info = si;
+        copy->len = len;
+        copy->info = si;
+        a->first = copy;
         io_ep_kick_sock(s->iep, s);
         return (csctp_ssize)len;
       }

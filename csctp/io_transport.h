@@ -95,6 +95,12 @@ struct io_transport {
   void (*unreach)(void *ud, const csctp_addr *dst, const uint8_t *pkt,
                   size_t len);
   void *unreach_ud;
+  /* ICMP "fragmentation needed" / ICMPv6 "packet too big" for a datagram
+   * to dst (io_udp.c): too_big, when set, gets the quoted SCTP packet and
+   * the reported MTU less the IP and UDP headers (RFC 8899 4.6). Its user
+   * data is unreach_ud. */
+  void (*too_big)(void *ud, const csctp_addr *dst, const uint8_t *pkt,
+                  size_t len, uint32_t size);
 };
 
 /* Openers: store a transport in *out and return 0, or return a negated

@@ -175,12 +175,22 @@ static void io_udp_icmp(io_transport *t, int fd) {
                           ee.ee_type == 3 && ee.ee_code == 3) ||
                          (ee.ee_origin == SO_EE_ORIGIN_ICMP6 &&
                           ee.ee_type == 1 && ee.ee_code == 4);
+      /* RFC 8899 4.6: IPv4 type 3 code 4, ICMPv6 type 2; ee_info holds
+       * the reported MTU. */
+      int v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
+      int too_big = (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 3 &&
+                     ee.ee_code == 4) ||
+                    (v6 && ee.ee_type == 2);
+      uint32_t hdrs = (v6 ? 40u : 20u) + 8u; /* IP and UDP headers */
       csctp_addr dst;
       uint16_t dport = 0;
-      if (port_unreach && t->unreach &&
+      if ((port_unreach || too_big) &&
           io_sockaddr_to_addr(&dst, &name, &dport) == 0) {
         dst.port = dport;
-        t->unreach(t->unreach_ud, &dst, quoted, (size_t)n);
+        if (port_unreach && t->unreach)
+          t->unreach(t->unreach_ud, &dst, quoted, (size_t)n);
+        else if (too_big && t->too_big && ee.ee_info > hdrs)
+          t->too_big(t->unreach_ud, &dst, quoted, (size_t)n, ee.ee_info - hdrs);
       }
     }
   }

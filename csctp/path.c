@@ -20,7 +20,8 @@ void csctp_path_init(csctp_path *p, const csctp_addr *a,
   memset(p, 0, sizeof(*p));
   p->addr = addr;
   p->state = CSCTP_PATH_ACTIVE;
-  p->mtu = s->pmtu;
+  csctp_pmtud_init(&p->pmtud, s->pmtu, s->pmtud != 0);
+  p->mtu = p->pmtud.plpmtu;
   p->rto = s->rto_initial; /* 6.3.1 C1 */
   p->t3 = CSCTP_TSTAMP_NEVER;
   p->hb_due = CSCTP_TSTAMP_NEVER;

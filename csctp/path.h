@@ -6,6 +6,7 @@
 
 #include "cc.h"
 #include "csctp.h"
+#include "pmtud.h"
 
 typedef struct csctp_path {
   csctp_addr addr;
@@ -29,6 +30,7 @@ typedef struct csctp_path {
   int hb_outstanding;
   int hb_send_now;        /* a HEARTBEAT is due to be sent */
   csctp_tstamp last_send; /* last DATA sent, for cwnd after idle */
+  csctp_pmtud pmtud;      /* RFC 8899 PLPMTUD (pmtud.h); mtu follows it */
 } csctp_path;
 
 void csctp_path_init(csctp_path *p, const csctp_addr *a,

@@ -105,6 +105,38 @@ static void print_stats(csctp_sock *conn) {
            (unsigned long long)as.fast_retransmits,
            (unsigned long long)as.tail_loss_probes,
            (unsigned long long)as.t3_expiries);
+  /* The path MTU of each path (RFC 8899 discovery when on): the PMTU rig
+   * (scripts/pmtu_rig.sh) reads these lines. */
+  union {
+    csctp_paddrinfo h;
+    uint8_t room[sizeof(csctp_paddrinfo) + 4 * sizeof(csctp_path_status)];
+  } pi;
+  size_t pl = sizeof pi;
+  memset(&pi, 0, sizeof pi);
+  if (csctp_getsockopt(conn, CSCTP_OPT_PEER_ADDR_INFO, &pi, &pl) == 0)
+    for (uint32_t i = 0; i < pi.h.npaths && i < 4; i++) {
+      char ip[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, pi.h.paths[i].addr.ip, ip, sizeof ip);
+      printf("client path %s mtu %u pmtud-state %u\n", ip, pi.h.paths[i].mtu,
+             pi.h.paths[i].pmtud_state);
+    }
+}
+
+/* watch_mtu prints the primary path's MTU when it changes (RFC 8899
+ * discovery): the PMTU rig takes the last change as the discovery time. */
+static void watch_mtu(csctp_sock *conn, uint32_t *last) {
+  union {
+    csctp_paddrinfo h;
+    uint8_t room[sizeof(csctp_paddrinfo) + sizeof(csctp_path_status)];
+  } pi;
+  size_t pl = sizeof pi;
+  memset(&pi, 0, sizeof pi);
+  if (csctp_getsockopt(conn, CSCTP_OPT_PEER_ADDR_INFO, &pi, &pl) != 0 ||
+      pi.h.npaths == 0 || pi.h.paths[0].mtu == *last)
+    return;
+  *last = pi.h.paths[0].mtu;
+  printf("client t=%.3f mtu %u\n", mono(), *last);
+  fflush(stdout);
 }
 
 static void hex(const uint8_t *d, char *out) {
@@ -236,6 +268,7 @@ int main(int argc, char **argv) {
   uint64_t seq = 0, bad = 0;
   double t_up = 0, last_arrival = 0, t_end = 0;
   int done_act = 0, ended = 0;
+  uint32_t mtu_seen = 0;
   /* The server does not know the client's action times: it reports every
    * pause in arrivals longer than 100 ms, with its start and end, and the
    * rig matches them to the actions (one clock for both). */
@@ -301,6 +334,8 @@ int main(int argc, char **argv) {
       }
       continue;
     }
+    if (!kernel)
+      watch_mtu(conn, &mtu_seen);
     while (done_act < nact && now - t_up >= at[done_act]) {
       printf("client t=%.3f action: %s\n", mono(), cmd[done_act]);
       fflush(stdout);

@@ -723,6 +723,13 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
       fprintf(stderr, "[%12.6f]   dropped by hook\n", secs(s->now));
     return;
   }
+  if (l->p.mtu && len > l->p.mtu) {
+    l->drop_mtu++;
+    if (s->trace)
+      fprintf(stderr, "[%12.6f]   dropped: larger than the link MTU\n",
+              secs(s->now));
+    return;
+  }
   /* serialisation and queue (drop tail) */
   csctp_tstamp depart = s->now;
   if (l->p.rate) {

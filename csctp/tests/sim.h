@@ -90,6 +90,10 @@ typedef struct sim_link_params {
   int down;                   /* 1: drops everything (path failure) */
   /* scheduled outage: also down while down_from <= now < down_until */
   csctp_tstamp down_from, down_until;
+  /* largest packet carried (SCTP packet bytes, as the engine counts its
+   * pmtu); larger ones are dropped silently, like a black hole with no
+   * ICMP (RFC 8899 4.3). 0: no limit. */
+  uint32_t mtu;
 } sim_link_params;
 
 struct sim;
@@ -112,6 +116,7 @@ typedef struct sim_link {
   uint64_t pkts, bytes, delivered;
   uint64_t drop_loss, drop_queue, drop_down, drop_hook;
   uint64_t dups, reorders;
+  uint64_t drop_mtu; /* larger than p.mtu */
 } sim_link;
 
 /* Drops the first `count` packets whose first chunk has type `type` (the

@@ -740,7 +740,8 @@ func (k *cSock) paths(id AssocID) ([]PathInfo, int) {
 			Primary: p.is_primary != 0, Cwnd: uint32(p.cwnd), Ssthresh: uint32(p.ssthresh),
 			FlightSize: uint32(p.flight_size), PartialBytesAcked: uint32(p.partial_bytes_acked),
 			ErrorCount: uint32(p.error_count), MTU: uint32(p.mtu),
-			SRTT: time.Duration(p.srtt), RTTVar: time.Duration(p.rttvar), RTO: time.Duration(p.rto),
+			PMTUDState: uint32(p.pmtud_state),
+			SRTT:       time.Duration(p.srtt), RTTVar: time.Duration(p.rttvar), RTO: time.Duration(p.rto),
 		})
 	}
 	return ps, 0

@@ -224,6 +224,13 @@ type PathInfo struct {
 
 	Cwnd, Ssthresh, FlightSize, PartialBytesAcked uint32
 	ErrorCount                                    uint32
-	MTU                                           uint32
-	SRTT, RTTVar, RTO                             time.Duration // SRTT is 0 until measured
+	// MTU is the largest SCTP packet the path carries now: with path MTU
+	// discovery (RFC 8899, on by default over UDP encapsulation and raw
+	// IP) the size discovered so far, which starts at 1200 and never
+	// exceeds the configured bound.
+	MTU               uint32
+	SRTT, RTTVar, RTO time.Duration // SRTT is 0 until measured
+	// PMTUDState is the path's RFC 8899 5.2 discovery state: 0 disabled,
+	// 1 base, 2 searching, 3 search complete, 4 error.
+	PMTUDState uint32
 }

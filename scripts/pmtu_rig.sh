@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# scripts/pmtu_rig.sh -- `make pmtu`: path MTU discovery (RFC 8899) on real
+# links, over UDP encapsulation.
+#
+# Scenarios (namespaces pmrigA, pmrigR, pmrigB, removed at exit):
+#   router:    A -- R -- B, the R--B link has MTU 1280 (R forwards; ICMP
+#              "fragmentation needed" comes back to A when DF is set);
+#   blackhole: A -- B on one veth (MTU 1500) where an nft rule in A drops
+#              every IP packet over 1300 bytes silently (no ICMP).
+# scripts/mh_peer.c runs a csctp server in B and a client in A sending
+# numbered messages for PMTU_DURATION seconds; the rig compares the SHA-256
+# of what was sent and received and prints the client's path MTU at the end
+# with the transfer's time. Needs root; exits 0 with a SKIP line otherwise.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+BUILD=${BUILD:-build}
+PEER=${PMTU_PEER:-$BUILD/mh_peer}
+LOGDIR=${PMTU_LOGDIR:-$BUILD/pmtu}
+# A silent black hole is found only by probes timing out (PROBE_TIMER at
+# least 1 s, MAX_PROBES 3 per size, RFC 8899 5.1): that run lasts longer.
+DURATION=${PMTU_DURATION:-6}
+BH_DURATION=${PMTU_BH_DURATION:-20}
+TIMERS=${PMTU_TIMERS:-"-rto-min 200 -rto-max 1000 -rto-initial 300 -hb 1000 -sack-delay 20 -pmr 5"}
+A=pmrigA R=pmrigR B=pmrigB
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "pmtu: SKIP: needs root (network namespaces, nft)"
+	exit 0
+fi
+for t in ip nft; do
+	command -v $t >/dev/null || { echo "pmtu: FAIL: $t missing (make deps)"; exit 1; }
+done
+
+cleanup() {
+	for ns in $A $R $B; do ip netns del $ns 2>/dev/null; done
+}
+trap cleanup EXIT
+
+up_all() {
+	for ns in "$@"; do
+		ip -n $ns link set lo up
+		for d in $(ip -n $ns -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v lo); do
+			ip -n $ns link set dev "$d" up
+		done
+	done
+}
+
+setup_router() {
+	cleanup
+	ip netns add $A && ip netns add $R && ip netns add $B || return 1
+	ip link add vA netns $A type veth peer name vRA netns $R || return 1
+	ip link add vRB netns $R type veth peer name vB netns $B || return 1
+	ip -n $R link set dev vRB mtu 1280
+	ip -n $B link set dev vB mtu 1280
+	ip -n $A addr add 10.92.1.1/24 dev vA
+	ip -n $R addr add 10.92.1.254/24 dev vRA
+	ip -n $R addr add 10.92.2.254/24 dev vRB
+	ip -n $B addr add 10.92.2.2/24 dev vB
+	up_all $A $R $B
+	ip -n $A route add default via 10.92.1.254
+	ip -n $B route add default via 10.92.2.254
+	ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
+	SERVER=10.92.2.2 CLIENT=10.92.1.1
+	CLIENT_ENV=""
+	RUN_DURATION=$DURATION
+}
+
+setup_blackhole() {
+	cleanup
+	ip netns add $A && ip netns add $B || return 1
+	ip link add vA netns $A type veth peer name vB netns $B || return 1
+	ip -n $A addr add 10.92.3.1/24 dev vA
+	ip -n $B addr add 10.92.3.2/24 dev vB
+	up_all $A $B
+	ip netns exec $A nft add table ip pmrig
+	ip netns exec $A nft add chain ip pmrig out '{ type filter hook output priority 0; }'
+	ip netns exec $A nft add rule ip pmrig out ip length gt 1300 drop
+	SERVER=10.92.3.2 CLIENT=10.92.3.1
+	# nft's output hook sees a UDP GSO send before it is cut into
+	# datagrams (a run of 1000-byte messages would look like one large
+	# packet): the client sends datagram by datagram here.
+	CLIENT_ENV="CSCTP_UDP_GSO=0"
+	RUN_DURATION=$BH_DURATION
+}
+
+failed=0
+results=()
+
+run() {
+	local scenario=$1
+	setup_$scenario || { echo "pmtu: FAIL: $scenario setup"; failed=1; return; }
+	mkdir -p "$LOGDIR"
+	local slog=$LOGDIR/$scenario.server.log clog=$LOGDIR/$scenario.client.log
+	# shellcheck disable=SC2086
+	ip netns exec $B "$PEER" -server -bind $SERVER $TIMERS >"$slog" 2>&1 &
+	local spid=$!
+	sleep 0.3
+	local t0 t1
+	t0=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	ip netns exec $A env $CLIENT_ENV "$PEER" -client $SERVER -bind $CLIENT $TIMERS \
+		-duration "$RUN_DURATION" -rate 2000 -size 1000 >"$clog" 2>&1
+	local crc=$?
+	wait $spid
+	local src=$?
+	t1=$(date +%s.%N)
+	local ssha csha mtu verdict
+	ssha=$(sed -n 's/^server .*done: .* sha256 \([0-9a-f]*\)$/\1/p' "$slog")
+	csha=$(sed -n 's/^client .*done: .* sha256 \([0-9a-f]*\)$/\1/p' "$clog")
+	mtu=$(sed -n 's/^client path .* mtu \([0-9]*\) .*$/\1/p' "$clog" | head -1)
+	# discovery time: association up -> the last change of the path MTU
+	local tup tmtu took
+	tup=$(sed -n 's/^client t=\([0-9.]*\) up$/\1/p' "$clog")
+	tmtu=$(sed -n 's/^client t=\([0-9.]*\) mtu [0-9]*$/\1/p' "$clog" | tail -1)
+	took=$( [[ -n $tup && -n $tmtu ]] && printf '%.2f' "$(echo "$tmtu - $tup" | bc)" || echo "?")
+	if [[ $crc -eq 0 && $src -eq 0 && -n $ssha && $ssha == "$csha" ]]; then
+		verdict="PASS: sha256 match, discovered PMTU ${mtu:-?} (SCTP packet bytes) ${took} s after setup, transfer $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s"
+	else
+		verdict="FAIL (exit client $crc server $src, sha256 client ${csha:-none} server ${ssha:-none}, PMTU ${mtu:-?})"
+		failed=1
+	fi
+	results+=("| $scenario | $verdict |")
+	echo "pmtu: $scenario: $verdict (logs: $slog, $clog)"
+}
+
+echo "pmtu: timers: $TIMERS (ms); 1000-byte messages at 2000/s for $DURATION s (router), $BH_DURATION s (black hole)"
+for scenario in ${PMTU_SCENARIOS:-router blackhole}; do
+	run "$scenario"
+done
+printf '%s\n' "${results[@]}"
+exit $failed
