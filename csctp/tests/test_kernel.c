@@ -9,6 +9,7 @@
 #define _GNU_SOURCE 1
 #endif
 
+#include "stackfds.h"
 #include "test.h"
 
 #include "csctp.h"
@@ -1207,19 +1208,6 @@ static const char *xs_setup(void) {
 
 /* xpump waits up to ms for the kernel fd (events kev; -1: none) or the
  * stack, then steps the stack. */
-/* add_stack_fds appends the fds that drive st (csctp_stack_fds: the stack
- * fd with epoll and kqueue, the transport sockets with poll(2)) to p. */
-static void add_stack_fds(struct pollfd *p, int *n, const csctp_stack *st) {
-  int fds[4];
-  int k = csctp_stack_fds(st, fds, 4);
-  for (int i = 0; i < k && i < 4; i++) {
-    p[*n].fd = fds[i];
-    p[*n].events = POLLIN;
-    p[*n].revents = 0;
-    (*n)++;
-  }
-}
-
 static void xpump(int kfd, short kev, int ms) {
   struct pollfd p[8];
   int n = 0;

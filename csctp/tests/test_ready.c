@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "csctp_io.h"
+#include "stackfds.h"
 #include "test.h"
 
 #include <arpa/inet.h>
@@ -22,19 +23,6 @@ static csctp_stack *new_stack(void) {
   cfg.settings.sndbuf = 64 * 1024;
   csctp_stack *st = NULL;
   return csctp_stack_new(&st, &cfg) == 0 ? st : NULL;
-}
-
-/* add_stack_fds appends the fds that drive st (csctp_stack_fds: the stack
- * fd with epoll and kqueue, the transport sockets with poll(2)) to p. */
-static void add_stack_fds(struct pollfd *p, int *n, const csctp_stack *st) {
-  int fds[4];
-  int k = csctp_stack_fds(st, fds, 4);
-  for (int i = 0; i < k && i < 4; i++) {
-    p[*n].fd = fds[i];
-    p[*n].events = POLLIN;
-    p[*n].revents = 0;
-    (*n)++;
-  }
 }
 
 static void pump(csctp_stack *a, csctp_stack *b, int rounds) {
