@@ -309,7 +309,7 @@ bench-scale: $(BUILD)/bench_scale
 	  $(BUILD)/bench_scale_usrsctp -n $(BENCH_SCALE_N); \
 	else echo "bench-scale: no usrsctp column: libusrsctp-dev is missing (make deps)"; fi
 
-$(BUILD)/bench_scale: scripts/bench_scale.c $(BUILD)/libcsctp.a
+$(BUILD)/bench_scale: scripts/bench_scale.c scripts/bench_util.h $(BUILD)/libcsctp.a
 	$(CC) -std=c11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
 
 bench-wan:
