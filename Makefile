@@ -302,7 +302,7 @@ endif
 # minutes.
 BENCH_SCALE_N ?= 10000
 bench-scale: $(BUILD)/bench_scale
-	ulimit -n 65536 2>/dev/null; $(BUILD)/bench_scale -n $(BENCH_SCALE_N)
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || :; $(BUILD)/bench_scale -n $(BENCH_SCALE_N)
 	@if [ -e /usr/include/usrsctp.h ]; then \
 	  $(CC) -O2 -std=gnu11 -o $(BUILD)/bench_scale_usrsctp \
 	    scripts/bench_scale_usrsctp.c -lusrsctp -lpthread && \
