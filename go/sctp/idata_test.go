@@ -60,8 +60,15 @@ func TestInterleavingNegotiation(t *testing.T) {
 // whole (each Read returns one message or consecutive parts of it: never
 // parts of two messages), on its stream, in order, with its exact bytes.
 func TestInterleavingTransfer(t *testing.T) {
+	t.Run("large-buffers", func(t *testing.T) { testInterleavingTransfer(t, 8<<20, 8<<20) })
+	// A message larger than the receive buffer still completes (the
+	// oldest incomplete message may take up to three buffers, idata.h).
+	t.Run("small-read-buffer", func(t *testing.T) { testInterleavingTransfer(t, 4<<20, 512<<10) })
+}
+
+func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
 	o := Options{Transport: TransportUDP, Interleaving: true, StreamScheduler: SchedRoundRobin,
-		WriteBuffer: 8 << 20, ReadBuffer: 8 << 20}
+		WriteBuffer: wbuf, ReadBuffer: rbuf}
 	c, s := pairT(t, o)
 	if on, err := c.Interleaving(0); err != nil || !on {
 		t.Fatalf("Interleaving = %v, %v", on, err)
