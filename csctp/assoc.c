@@ -369,10 +369,9 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   if (rv == 0) /* RFC 3758 3.3.1 */
     rv = csctp_prsctp_put_init_params(&b, &a->s);
   if (rv == 0) /* RFC 5061 4.2.7: exactly the extensions that are on */
-    rv = csctp_put_supported_ext(&b, a->s.pr_supported,
-                                 csctp_auth_ep_enabled(ep),
-                                 a->s.reconf_supported,
-                                 a->s.interleaving_supported);
+    rv = csctp_put_supported_ext(
+        &b, a->s.pr_supported, csctp_auth_ep_enabled(ep), a->s.reconf_supported,
+        a->s.interleaving_supported);
   if (rv == 0)
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
@@ -544,11 +543,10 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   /* RFC 6525 5.1.1: RE-CONFIG when both sides list it. */
   a->reconf.on = a->s.reconf_supported && csctp_reconf_peer_supports(&in);
   /* RFC 8260 2.2.1: I-DATA when both sides list it; 2.3.1: then PR-SCTP
-   * only with I-FORWARD-TSN, which we do not offer. */
-  a->idata_on =
-      a->s.interleaving_supported && csctp_idata_peer_supports(&in);
+   * only when both list I-FORWARD-TSN too. */
+  a->idata_on = a->s.interleaving_supported && csctp_idata_peer_supports(&in);
   if (a->idata_on)
-    a->pr.on = 0;
+    a->pr.on = a->s.pr_supported && csctp_idata_peer_supports_ifwd(&in);
   if (csctp_assoc_start(a, in.init_tsn, in.a_rwnd, os, is, now) != 0) {
     csctp_free(&a->ep->mem, copy);
     return;
@@ -1006,13 +1004,23 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       break; /* the endpoint handles INIT */
     case CSCTP_CT_PAD:
       break; /* RFC 4820 3: the padding is ignored */
+    case CSCTP_CT_I_FORWARD_TSN:
     case CSCTP_CT_FORWARD_TSN: {
+      int ifwd = c.type == CSCTP_CT_I_FORWARD_TSN;
+      if (a->pr.on && a->idata_on != ifwd) {
+        /* RFC 8260 2.3.1: FORWARD-TSN only with DATA, I-FORWARD-TSN only
+         * with I-DATA */
+        csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL,
+                          CSCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+        goto done;
+      }
       if (!a->pr.on) { /* RFC 3758 3.3.1: as an unknown chunk */
         if (assoc_on_unknown_chunk(a, &c))
           goto done;
         break;
       }
-      int r = csctp_prsctp_on_fwd_tsn(a, &c);
+      int r =
+          ifwd ? csctp_idata_on_ifwd(a, &c) : csctp_prsctp_on_fwd_tsn(a, &c);
       had_data |= r != 0; /* 3.6: SACK as for DATA */
       had_new |= r == 1;
       break;

@@ -496,10 +496,12 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  */
 int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
                             int idata) {
-  uint8_t ext[4];
+  uint8_t ext[5];
   size_t n = 0;
   if (idata)
     ext[n++] = CSCTP_CT_I_DATA; /* RFC 8260 2.2.1 */
+  if (idata && fwd_tsn)
+    ext[n++] = CSCTP_CT_I_FORWARD_TSN; /* RFC 8260 2.3.1 */
   if (reconf)
     ext[n++] = CSCTP_CT_RE_CONFIG;
   if (fwd_tsn)

@@ -430,9 +430,9 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   ck->reconf = s->reconf_supported && csctp_reconf_peer_supports(init);
   /* RFC 8260 2.2.1 */
   ck->idata = s->interleaving_supported && csctp_idata_peer_supports(init);
-  /* RFC 8260 2.3.1: PR-SCTP with I-DATA needs I-FORWARD-TSN (not ours) */
+  /* RFC 8260 2.3.1: PR-SCTP with I-DATA only with I-FORWARD-TSN */
   if (ck->idata)
-    ck->pr = 0;
+    ck->pr = s->pr_supported && csctp_idata_peer_supports_ifwd(init);
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {

@@ -542,3 +542,151 @@ int csctp_interleaving(const csctp_endpoint *ep, csctp_assoc_id id) {
   const csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   return a ? a->idata_on : CSCTP_ERR_NOT_FOUND;
 }
+
+/* ---- I-FORWARD-TSN (RFC 8260 2.3.1) ------------------------------------ */
+
+/* I-FORWARD-TSN
+ *  | type=194 | flags=0 | length                     |
+ *  | new cumulative TSN                             |
+ *  | stream identifier     | reserved          |U|  |
+ *  | message identifier                             |
+ *  | ... one 8-byte entry per (stream, U)           |
+ */
+int csctp_ifwd_decode(const csctp_tlv *c, csctp_ifwd *out) {
+  if (c->type != CSCTP_CT_I_FORWARD_TSN || c->length < 8 ||
+      (c->length - 8u) % 8u != 0 || c->value_len < (size_t)c->length - 4u)
+    return CSCTP_ERR_MALFORMED;
+  out->new_cum = csctp_get32(c->value);
+  out->n = (c->length - 8u) / 8u;
+  out->entries = c->value + 4;
+  return 0;
+}
+
+void csctp_ifwd_entry(const csctp_ifwd *f, size_t i, csctp_ifwd_ent *e) {
+  const uint8_t *p = f->entries + 8 * i;
+  e->sid = csctp_get16(p);
+  e->u = p[3] & 1u; /* 2.3.1: the rest of the word is reserved */
+  e->mid = csctp_get32(p + 4);
+}
+
+int csctp_ifwd_put(csctp_buf *b, uint32_t new_cum, const csctp_ifwd_ent *e,
+                   size_t n) {
+  size_t len = 8 + 8 * n;
+  if (len > 0xFFFF)
+    return CSCTP_ERR_INVAL;
+  if (csctp_buf_left(b) < len)
+    return CSCTP_ERR_NOBUF;
+  uint8_t *p = b->base + b->len;
+  p[0] = CSCTP_CT_I_FORWARD_TSN;
+  p[1] = 0;
+  csctp_put16(p + 2, (uint16_t)len);
+  csctp_put32(p + 4, new_cum);
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *q = p + 8 + 8 * i;
+    csctp_put16(q, e[i].sid);
+    csctp_put16(q + 2, e[i].u ? 1u : 0u);
+    csctp_put32(q + 4, e[i].mid);
+  }
+  b->len += len;
+  return 0;
+}
+
+int csctp_idata_peer_supports_ifwd(const csctp_init *in) {
+  csctp_tlv_iter it;
+  csctp_tlv p;
+  int rv;
+  csctp_tlv_iter_init(&it, in->params, in->params_len);
+  while ((rv = csctp_init_param_next(&it, &p)) != CSCTP_PARAM_END)
+    if (rv == CSCTP_PARAM_KNOWN && p.type == CSCTP_PT_SUPPORTED_EXT)
+      for (size_t i = 0; i < p.value_len; i++)
+        if (p.value[i] == CSCTP_CT_I_FORWARD_TSN)
+          return 1;
+  return 0;
+}
+
+/* Keeps the highest MID per (sid, U) (serial arithmetic, 2.1). Returns 0,
+ * or -1 when a new entry does not fit. */
+static int idata_add_ent(csctp_ifwd_ent *e, size_t *n, size_t max, uint16_t sid,
+                         int u, uint32_t mid) {
+  for (size_t i = 0; i < *n; i++) {
+    if (e[i].sid != sid || e[i].u != u)
+      continue;
+    if (csctp_tsn_gt(mid, e[i].mid))
+      e[i].mid = mid;
+    return 0;
+  }
+  if (*n >= max)
+    return -1;
+  e[*n].sid = sid;
+  e[*n].u = (uint8_t)u;
+  e[*n].mid = mid;
+  (*n)++;
+  return 0;
+}
+
+#define IDATA_MAX_ENTS 256
+
+int csctp_idata_put_ifwd(csctp_assoc *a, csctp_buf *b, uint32_t ap) {
+  if (csctp_buf_left(b) < 8)
+    return CSCTP_ERR_NOBUF;
+  csctp_ifwd_ent e[IDATA_MAX_ENTS];
+  size_t n = 0, max = (csctp_buf_left(b) - 8) / 8;
+  if (max > IDATA_MAX_ENTS)
+    max = IDATA_MAX_ENTS;
+  /* 2.3.1: the largest skipped MID of each stream, ordered and unordered
+   * apart (RFC 3758 3.5 C4 with MIDs). */
+  for (const csctp_chunk_out *c = a->sq.out; c && csctp_tsn_le(c->tsn, ap);
+       c = c->next) {
+    int u = (c->flags & CSCTP_DATA_FLAG_U) != 0;
+    if (idata_add_ent(e, &n, max, c->sid, u, c->msg->mid) != 0) {
+      ap = c->tsn - 1u; /* C4: lower the point to what fits */
+      break;
+    }
+  }
+  if (!csctp_tsn_gt(ap, a->sq.cum_acked))
+    return CSCTP_ERR_NOBUF;
+  return csctp_ifwd_put(b, ap, e, n);
+}
+
+/* Drops the incomplete messages of (sid, u) with a MID up to mid. */
+static void idata_skip(csctp_assoc *a, uint16_t sid, int u, uint32_t mid) {
+  csctp_idata *d = idata_st(a);
+  idata_msg **pp = d ? &d->rx : NULL;
+  while (pp && *pp) {
+    idata_msg *m = *pp;
+    if (m->sid == sid && m->unordered == u && csctp_tsn_le(m->mid, mid)) {
+      *pp = m->next;
+      idata_msg_free(a, m);
+    } else {
+      pp = &m->next;
+    }
+  }
+}
+
+int csctp_idata_on_ifwd(csctp_assoc *a, const csctp_tlv *c) {
+  csctp_ifwd f;
+  if (!a->rx_ready || csctp_ifwd_decode(c, &f) != 0)
+    return 0;
+  a->pr.fwd_in++;
+  if (!csctp_tsn_gt(f.new_cum, csctp_tsnmap_cum(&a->tsn))) {
+    a->sack_now = 1; /* out of date: our last SACK may have been lost */
+    return 2;
+  }
+  int was_ready = csctp_reasm_has_ready(&a->rx);
+  for (size_t i = 0; i < f.n; i++) {
+    csctp_ifwd_ent e;
+    csctp_ifwd_entry(&f, i, &e);
+    if (e.sid >= a->istreams)
+      continue;
+    idata_skip(a, e.sid, e.u, e.mid);
+    /* ordered: the stream goes on after the skipped MID (RFC 3758 3.6
+     * with MIDs, whose low 16 bits are the SSN in reasm) */
+    if (!e.u)
+      csctp_reasm_skip_ssn(&a->rx, e.sid, (uint16_t)e.mid);
+  }
+  csctp_tsnmap_forward(&a->tsn, f.new_cum);
+  if (!was_ready && csctp_reasm_has_ready(&a->rx))
+    csctp_ep_ready_push(a);
+  csctp_assoc_budget_sync(a);
+  return 1;
+}

@@ -8,10 +8,14 @@
  * to ask for it. On, every user message goes in I-DATA chunks and a DATA
  * chunk from the peer aborts the association; off, the reverse (2.2.3).
  *
- * PR-SCTP with I-DATA needs I-FORWARD-TSN (RFC 8260 2.3.1), which is not
- * implemented: we never list I-FORWARD-TSN, so PR-SCTP is off on an
- * association that interleaves (2.3.1: it is used with I-DATA only when both
- * sides listed I-FORWARD-TSN) and a message's PR-SCTP policy is ignored.
+ * PR-SCTP with I-DATA (RFC 8260 2.3.1): I-FORWARD-TSN is listed too when
+ * PR-SCTP is on (csctp_settings.pr_supported); with I-DATA, PR-SCTP is on
+ * only when both sides list I-FORWARD-TSN, and then I-FORWARD-TSN replaces
+ * FORWARD TSN (receiving a FORWARD TSN aborts, and an I-FORWARD-TSN on an
+ * association using DATA too). Abandoned messages are listed by (stream,
+ * U bit, highest MID), ordered and unordered alike; the receiver drops
+ * the incomplete messages listed and lets each listed ordered stream go on
+ * after the MID.
  *
  * Sender (2.2.2): fragments are cut as for DATA; a message gets its Message
  * Identifier when its first fragment is sent (one counter for ordered and
@@ -124,6 +128,36 @@ void csctp_idata_reset_out(struct csctp_assoc *a, const uint8_t *sids,
  * (as csctp_assoc_on_data). */
 void csctp_idata_on_chunk(struct csctp_assoc *a, const csctp_tlv *c,
                           uint8_t path, const csctp_addr *src, int *result);
+
+/* I-FORWARD-TSN (RFC 8260 2.3.1). The decoder returns 0 or
+ * CSCTP_ERR_MALFORMED (shorter than 8 bytes, or a length that is not 8 +
+ * 8 * n); entries are read with csctp_ifwd_entry. csctp_ifwd_put returns 0,
+ * CSCTP_ERR_NOBUF or CSCTP_ERR_INVAL. */
+typedef struct csctp_ifwd {
+  uint32_t new_cum;
+  size_t n;
+  const uint8_t *entries;
+} csctp_ifwd;
+typedef struct csctp_ifwd_ent {
+  uint16_t sid;
+  uint8_t u; /* the entry is about unordered messages */
+  uint32_t mid;
+} csctp_ifwd_ent;
+int csctp_ifwd_decode(const csctp_tlv *c, csctp_ifwd *out);
+void csctp_ifwd_entry(const csctp_ifwd *f, size_t i, csctp_ifwd_ent *e);
+int csctp_ifwd_put(csctp_buf *b, uint32_t new_cum, const csctp_ifwd_ent *e,
+                   size_t n);
+/* Whether an INIT or INIT ACK lists I-FORWARD-TSN: with I-DATA, PR-SCTP is
+ * on only when both sides list it (2.3.1). */
+int csctp_idata_peer_supports_ifwd(const csctp_init *in);
+/* Sender: appends the I-FORWARD-TSN for Advanced.Peer.Ack.Point ap (RFC
+ * 3758 3.5 C4 with (stream, U, MID) entries; ap is lowered when not every
+ * entry fits). 0 or CSCTP_ERR_NOBUF (nothing written). */
+int csctp_idata_put_ifwd(struct csctp_assoc *a, csctp_buf *b, uint32_t ap);
+/* Receiver: an I-FORWARD-TSN. Returns 1 when it moved the cumulative TSN,
+ * 2 when out of date (a SACK is due), 0 when malformed (as
+ * csctp_prsctp_on_fwd_tsn). */
+int csctp_idata_on_ifwd(struct csctp_assoc *a, const csctp_tlv *c);
 
 /* Receive buffer charge of the incomplete messages held (payload plus a
  * per-fragment allowance, as csctp_reasm_charged_bytes). */

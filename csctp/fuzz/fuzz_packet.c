@@ -309,6 +309,23 @@ static void fuzz_chunk(const csctp_tlv *c) {
   case CSCTP_CT_I_DATA:
     fuzz_idata(c);
     break;
+  case CSCTP_CT_I_FORWARD_TSN: { /* RFC 8260 2.3.1 */
+    csctp_ifwd f;
+    if (csctp_ifwd_decode(c, &f) != 0) {
+      FUZZ_ASSERT(c->length < 8 || (c->length - 8u) % 8u != 0);
+      break;
+    }
+    FUZZ_ASSERT(c->length == 8 + 8 * f.n);
+    in_input(f.entries, 8 * f.n);
+    for (size_t i = 0; i < f.n; i++) {
+      csctp_ifwd_ent e;
+      csctp_ifwd_entry(&f, i, &e);
+      FUZZ_ASSERT(e.sid == csctp_get16(c->value + 4 + 8 * i));
+      FUZZ_ASSERT(e.u == (c->value[7 + 8 * i] & 1u));
+      FUZZ_ASSERT(e.mid == csctp_get32(c->value + 8 + 8 * i));
+    }
+    break;
+  }
   case CSCTP_CT_INIT:
   case CSCTP_CT_INIT_ACK:
     fuzz_init(c);

@@ -128,6 +128,10 @@ void ilv_events(ilv_pair *p) {
       p->lost_a = 1;
     if (ev.type == CSCTP_EV_STREAM_RESET)
       p->reset_events_a++;
+    if (ev.type == CSCTP_EV_SEND_FAILED) {
+      p->send_failed_a++;
+      p->abandoned_a += ev.u.send_failed.abandoned != 0;
+    }
     csctp_event_clear(p->a, &ev);
   }
   while (csctp_endpoint_poll_events(p->b, &ev, 1) == 1) {
@@ -259,6 +263,11 @@ int ilv_pred_idle(ilv_pair *p) {
 
 int ilv_send(ilv_pair *p, uint32_t idx, uint16_t sid, int unordered,
              size_t len) {
+  return ilv_send_pr(p, idx, sid, unordered, len, CSCTP_PR_SCTP_NONE, 0);
+}
+
+int ilv_send_pr(ilv_pair *p, uint32_t idx, uint16_t sid, int unordered,
+                size_t len, uint16_t policy, uint32_t value) {
   uint8_t *buf = malloc(len < 12 ? 12 : len);
   if (!buf)
     return CSCTP_ERR_NOMEM;
@@ -274,6 +283,8 @@ int ilv_send(ilv_pair *p, uint32_t idx, uint16_t sid, int unordered,
   si.flags = unordered ? CSCTP_SEND_UNORDERED : 0;
   si.context = idx;
   si.ppid = 51;
+  si.pr_policy = policy;
+  si.pr_value = value;
   int rv = csctp_send(p->a, &si, NULL, buf, len, p->now);
   free(buf);
   return rv;

@@ -48,6 +48,7 @@ struct ilv_pair {
   int up_a, up_b, lost_a, lost_b;
   uint32_t lost_reason_b;
   int reset_events_a;
+  int send_failed_a, abandoned_a; /* SEND_FAILED events, of which abandoned */
   /* receiver (b) */
   int reader_on;
   ilv_rec *recs;
@@ -72,6 +73,9 @@ int ilv_send(ilv_pair *p, uint32_t idx, uint16_t sid, int unordered,
              size_t len);
 /* Polls both endpoints' events into the pair's flags. */
 void ilv_events(ilv_pair *p);
+/* The same with a PR-SCTP policy (CSCTP_PR_SCTP_*) and its value. */
+int ilv_send_pr(ilv_pair *p, uint32_t idx, uint16_t sid, int unordered,
+                size_t len, uint16_t policy, uint32_t value);
 /* Messages sent by a not yet acknowledged or unsent. */
 int ilv_pred_idle(ilv_pair *p);
 

@@ -91,7 +91,10 @@ static void test_codec(void) {
 #define MAXSEEN 4096
 typedef struct seen {
   uint8_t init_lists_idata, init_ack_lists_idata, init_seen, init_ack_seen;
-  size_t ndata, nidata;
+  uint8_t init_lists_ifwd, init_ack_lists_ifwd;
+  int drop_sid0; /* drop a→b packets with I-DATA of stream 0 (1), or with
+                    its E fragments only (2) */
+  size_t ndata, nidata, nfwd, nifwd;
   csctp_idata_chunk c[MAXSEEN];
 } seen;
 
@@ -109,6 +112,7 @@ static int ext_lists(const csctp_tlv *ch, uint8_t type) {
 
 static int tap_seen(ilv_pair *p, int to_b, const uint8_t *pkt, size_t len) {
   seen *s = p->tap_ud;
+  int drop = 0;
   csctp_tlv_iter it;
   csctp_tlv c;
   csctp_tlv_iter_init(&it, pkt + 12, len - 12);
@@ -116,28 +120,39 @@ static int tap_seen(ilv_pair *p, int to_b, const uint8_t *pkt, size_t len) {
     if (c.type == CSCTP_CT_INIT && !s->init_seen) {
       s->init_seen = 1;
       s->init_lists_idata = (uint8_t)ext_lists(&c, CSCTP_CT_I_DATA);
+      s->init_lists_ifwd = (uint8_t)ext_lists(&c, CSCTP_CT_I_FORWARD_TSN);
     }
     if (c.type == CSCTP_CT_INIT_ACK && !s->init_ack_seen) {
       s->init_ack_seen = 1;
       s->init_ack_lists_idata = (uint8_t)ext_lists(&c, CSCTP_CT_I_DATA);
+      s->init_ack_lists_ifwd = (uint8_t)ext_lists(&c, CSCTP_CT_I_FORWARD_TSN);
     }
     if (!to_b)
       continue;
     if (c.type == CSCTP_CT_DATA)
       s->ndata++;
+    s->nfwd += c.type == CSCTP_CT_FORWARD_TSN;
+    s->nifwd += c.type == CSCTP_CT_I_FORWARD_TSN;
+    if (c.type == CSCTP_CT_I_DATA && s->drop_sid0 && c.value_len >= 8 &&
+        csctp_get16(c.value + 4) == 0 &&
+        (s->drop_sid0 == 1 || (c.flags & CSCTP_DATA_FLAG_E)))
+      drop = 1;
     if (c.type == CSCTP_CT_I_DATA && s->nidata < MAXSEEN &&
         csctp_idata_decode(&c, &s->c[s->nidata]) == 0)
       s->nidata++;
   }
-  return 0;
+  return drop;
 }
 
 /* ---- Negotiation (RFC 8260 2.2.1, 2.3.1) ------------------------------- */
 
-static void negotiate(int ia, int ib, int *on_a, int *on_b, seen *s) {
+static void negotiate_pr(int ia, int ib, int pra, int prb, int *on_a, int *on_b,
+                         int *pr_a, int *pr_b, seen *s) {
   csctp_settings sa, sb;
   settings(&sa, ia, CSCTP_SS_FCFS);
   settings(&sb, ib, CSCTP_SS_FCFS);
+  sa.pr_supported = (uint32_t)pra;
+  sb.pr_supported = (uint32_t)prb;
   ilv_pair p;
   memset(s, 0, sizeof(*s));
   REQUIRE(ilv_open(&p, &sa, &sb, 3) == 0);
@@ -146,14 +161,19 @@ static void negotiate(int ia, int ib, int *on_a, int *on_b, seen *s) {
   CHECK(ilv_run(&p, 5 * CSCTP_SECONDS, ilv_pred_up));
   *on_a = csctp_interleaving(p.a, p.ida);
   *on_b = csctp_interleaving(p.b, p.idb);
-  /* 2.3.1: PR-SCTP with I-DATA needs I-FORWARD-TSN, which is not
-   * offered: PR-SCTP is off where I-DATA is on. */
   csctp_assoc_status st;
   CHECK_EQ(csctp_assoc_status_get(p.a, p.ida, &st), 0);
-  CHECK_EQ(st.pr_enabled, *on_a ? 0u : 1u);
+  *pr_a = (int)st.pr_enabled;
   CHECK_EQ(csctp_assoc_status_get(p.b, p.idb, &st), 0);
-  CHECK_EQ(st.pr_enabled, *on_b ? 0u : 1u);
+  *pr_b = (int)st.pr_enabled;
   ilv_close(&p);
+}
+
+static void negotiate(int ia, int ib, int *on_a, int *on_b, seen *s) {
+  int pa, pb;
+  negotiate_pr(ia, ib, 1, 1, on_a, on_b, &pa, &pb, s);
+  CHECK_EQ(pa, 1); /* PR-SCTP on both sides, with or without I-DATA */
+  CHECK_EQ(pb, 1);
 }
 
 static void test_negotiation(void) {
@@ -164,10 +184,18 @@ static void test_negotiation(void) {
   CHECK_EQ(a, 1);
   CHECK_EQ(b, 1);
   CHECK(s->init_lists_idata && s->init_ack_lists_idata);
+  /* 2.3.1: with PR-SCTP on, I-FORWARD-TSN is listed too */
+  CHECK(s->init_lists_ifwd && s->init_ack_lists_ifwd);
+  /* PR-SCTP with I-DATA only when both list I-FORWARD-TSN */
+  int pa, pb;
+  negotiate_pr(1, 1, 1, 0, &a, &b, &pa, &pb, s);
+  CHECK(a == 1 && b == 1 && pa == 0 && pb == 0);
+  CHECK(s->init_lists_ifwd && !s->init_ack_lists_ifwd);
   negotiate(1, 0, &a, &b, s);
   CHECK_EQ(a, 0);
   CHECK_EQ(b, 0);
   CHECK(s->init_lists_idata && !s->init_ack_lists_idata);
+  CHECK(!s->init_ack_lists_ifwd);
   negotiate(0, 1, &a, &b, s);
   CHECK_EQ(a, 0);
   CHECK_EQ(b, 0);
@@ -257,6 +285,9 @@ static void inject(ilv_pair *p, uint8_t type, uint32_t tsn, uint16_t sid,
                            .payload = pay,
                            .len = len};
     REQUIRE(csctp_idata_put(&b, &d) == 0);
+  } else if (type == CSCTP_CT_FORWARD_TSN) {
+    uint16_t pair[2] = {sid, (uint16_t)mid};
+    REQUIRE(csctp_put_fwd_tsn(&b, tsn, pair, 1) == 0);
   } else {
     csctp_data d = {.flags = flags,
                     .tsn = tsn,
@@ -377,6 +408,95 @@ static void test_violations_abort(void) {
   expect_abort(1, CSCTP_CT_I_DATA, 0, 0, 0);                 /* FSN 0, no B */
   expect_abort(1, CSCTP_CT_I_DATA, CSCTP_DATA_FLAG_B, 0, 1); /* second B */
   expect_abort(1, CSCTP_CT_I_DATA, (uint8_t)be, 0, 1);       /* MID in use */
+  /* 2.3.1: FORWARD-TSN with I-DATA (and PR-SCTP) aborts */
+  expect_abort(1, CSCTP_CT_FORWARD_TSN, 0, 0, 0);
+}
+
+/* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
+
+static void test_ifwd_codec(void) {
+  uint8_t mem[64];
+  csctp_buf b;
+  csctp_ifwd_ent e[2] = {{.sid = 3, .u = 0, .mid = 0x01020304},
+                         {.sid = 0x0506, .u = 1, .mid = 7}};
+  csctp_buf_init(&b, mem, sizeof(mem));
+  CHECK_EQ(csctp_ifwd_put(&b, 0xAABBCCDD, e, 2), 0);
+  const uint8_t want[] = {194, 0, 0, 24, 0xAA, 0xBB, 0xCC, 0xDD, 0, 3, 0, 0,
+                          1,   2, 3, 4,  5,    6,    0,    1,    0, 0, 0, 7};
+  CHECK_EQ(b.len, sizeof(want));
+  CHECK_MEM(mem, want, sizeof(want));
+  mem[18] = 0xFF; /* reserved bits: ignored */
+  mem[19] = 0xFF;
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  csctp_ifwd f;
+  csctp_ifwd_ent o;
+  csctp_tlv_iter_init(&it, mem, b.len);
+  REQUIRE(csctp_chunk_next(&it, &c) == 1);
+  CHECK_EQ(csctp_ifwd_decode(&c, &f), 0);
+  CHECK_EQ(f.new_cum, 0xAABBCCDDu);
+  CHECK_EQ(f.n, 2u);
+  csctp_ifwd_entry(&f, 0, &o);
+  CHECK(o.sid == 3 && o.u == 0 && o.mid == 0x01020304u);
+  csctp_ifwd_entry(&f, 1, &o);
+  CHECK(o.sid == 0x0506 && o.u == 1 && o.mid == 7u);
+  /* a length that is not 8 + 8n is malformed */
+  mem[3] = 20;
+  csctp_tlv_iter_init(&it, mem, 20);
+  REQUIRE(csctp_chunk_next(&it, &c) == 1);
+  CHECK_EQ(csctp_ifwd_decode(&c, &f), CSCTP_ERR_MALFORMED);
+  csctp_buf_init(&b, mem, 23);
+  CHECK_EQ(csctp_ifwd_put(&b, 1, e, 2), CSCTP_ERR_NOBUF);
+  CHECK_EQ(b.len, 0u);
+}
+
+/* PR-SCTP with I-DATA: messages abandoned whole, ordered and unordered,
+ * are skipped by I-FORWARD-TSN (never FORWARD TSN); the receiver drops
+ * their fragments and the ordered stream goes on after the skipped MID. */
+static void pr_abandon_ifwd(int drop_mode) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_RR);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  seen *s = calloc(1, sizeof(*s));
+  ilv_pair p;
+  REQUIRE(s && ilv_open(&p, &sa, &sb, 13) == 0);
+  p.tap = tap_seen;
+  p.tap_ud = s;
+  REQUIRE(ilv_run(&p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  s->drop_sid0 = drop_mode;
+  /* stream 0: an ordered and an unordered message, no retransmission
+   * allowed (RFC 7496 3.1); stream 1: reliable */
+  CHECK_EQ(ilv_send_pr(&p, 0, 0, 0, 5000, CSCTP_PR_SCTP_RTX, 0), 0);
+  CHECK_EQ(ilv_send_pr(&p, 100, 0, 1, 3000, CSCTP_PR_SCTP_RTX, 0), 0);
+  for (uint32_t i = 0; i < 4; i++)
+    CHECK_EQ(ilv_send(&p, i, 1, 0, 2000), 0);
+  ilv_run(&p, 3 * CSCTP_SECONDS, NULL);
+  s->drop_sid0 = 0;
+  CHECK_EQ(ilv_send(&p, 1, 0, 0, 5000), 0); /* next ordered message */
+  CHECK(ilv_run(&p, 10 * CSCTP_SECONDS, ilv_pred_idle));
+  ilv_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(p.abandoned_a, 2);
+  CHECK(s->nifwd > 0);
+  CHECK_EQ(s->nfwd, 0u); /* 2.3.1: FORWARD-TSN MUST NOT be used */
+  CHECK_EQ(p.nrecs, 5u); /* 4 on stream 1, the second on stream 0 */
+  int got0 = 0;
+  for (size_t i = 0; i < p.nrecs; i++)
+    if (p.recs[i].sid == 0) {
+      got0++;
+      CHECK_EQ(p.recs[i].idx, 1u);
+      CHECK_EQ(p.recs[i].ssn, 1); /* MID 1: MID 0 was skipped */
+    }
+  CHECK_EQ(got0, 1);
+  CHECK(!p.bad_data && !p.bad_order && !p.lost_a && !p.lost_b);
+  /* the fragments held of the abandoned messages were dropped */
+  CHECK_EQ(csctp_idata_charged(csctp_ep_peek(p.b, p.idb)), 0u);
+  ilv_close(&p);
+  free(s);
+}
+
+static void test_pr_abandon_ifwd(void) {
+  pr_abandon_ifwd(1); /* nothing of them arrives */
+  pr_abandon_ifwd(2); /* all but their last fragments arrive */
 }
 
 /* ---- End to end -------------------------------------------------------- */
@@ -531,6 +651,8 @@ int main(void) {
   TEST_RUN(test_ordered_by_mid);
   TEST_RUN(test_violations_abort);
   TEST_RUN(test_stream_reset_resets_mid);
+  TEST_RUN(test_ifwd_codec);
+  TEST_RUN(test_pr_abandon_ifwd);
   TEST_RUN(test_lossy_runs);
   TEST_RUN(test_hol_blocking_gone);
   return TEST_SUMMARY();
