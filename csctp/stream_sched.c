@@ -102,15 +102,19 @@ static int sched_before(const csctp_assoc *a, uint16_t x, uint16_t y) {
 }
 
 /* Moves c (after prev, NULL: c is the head) to the head of the unsent
- * FIFO. */
+ * FIFO; with whole set, the fragments of c's message that follow it too, so
+ * that they stay together (DATA: consecutive TSNs, RFC 9260 6.9). */
 static void sched_to_front(csctp_sendq *q, csctp_chunk_out *prev,
-                           csctp_chunk_out *c) {
+                           csctp_chunk_out *c, int whole) {
   if (!prev)
     return;
-  prev->next = c->next;
-  if (q->unsent_tail == c)
+  csctp_chunk_out *e = c;
+  while (whole && e->next && e->next->msg == c->msg)
+    e = e->next;
+  prev->next = e->next;
+  if (q->unsent_tail == e)
     q->unsent_tail = prev;
-  c->next = q->unsent;
+  e->next = q->unsent;
   q->unsent = c;
 }
 
@@ -172,7 +176,7 @@ csctp_chunk_out *csctp_sched_next(csctp_assoc *a, int pkt_start,
   }
   if (!c)
     return NULL;
-  sched_to_front(q, prev, c);
+  sched_to_front(q, prev, c, !interleave);
   if (pkt_start) {
     s->pkt_sid = c->sid;
     s->have_pkt = 1;

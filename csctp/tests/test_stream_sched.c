@@ -256,6 +256,33 @@ static void test_message_vs_fragment_granularity(void) {
   CHECK_EQ(interleaved(1), 3);
 }
 
+/* Without I-DATA, a multi-fragment message chosen from behind another
+ * stream's message is sent whole before the scheduler turns (its
+ * fragments keep consecutive TSNs, RFC 9260 6.9), and it arrives intact. */
+static void test_rr_moves_whole_message(void) {
+  ilv_pair p;
+  wire *w = calloc(1, sizeof(*w));
+  REQUIRE(w && open_pair(&p, w, 0, CSCTP_SS_RR) == 0);
+  CHECK_EQ(ilv_send(&p, 0, 1, 0, 100), 0);
+  CHECK_EQ(ilv_send(&p, 0, 0, 0, 6000), 0); /* 5 fragments */
+  CHECK_EQ(ilv_send(&p, 1, 1, 0, 100), 0);
+  CHECK_EQ(ilv_send(&p, 2, 1, 0, 100), 0);
+  finish(&p, 4);
+  size_t first = w->n, last = 0;
+  for (size_t i = 0; i < w->n; i++)
+    if (w->sid[i] == 0) {
+      if (first == w->n)
+        first = i;
+      last = i;
+    }
+  CHECK(first < w->n);
+  CHECK_EQ(last - first, 4u); /* five fragments in a row */
+  for (size_t i = first; i < last && first < w->n; i++)
+    CHECK_EQ(w->tsn[i + 1], w->tsn[i] + 1);
+  ilv_close(&p);
+  free(w);
+}
+
 /* 3.4: with interleaving, a large lower-priority message does not delay a
  * higher-priority one queued after it started. */
 static void test_prio_preempts_with_idata(void) {
@@ -322,6 +349,7 @@ int main(void) {
   TEST_RUN(test_fb);
   TEST_RUN(test_rr_pkt);
   TEST_RUN(test_message_vs_fragment_granularity);
+  TEST_RUN(test_rr_moves_whole_message);
   TEST_RUN(test_prio_preempts_with_idata);
   TEST_RUN(test_api);
   return TEST_SUMMARY();
