@@ -16,11 +16,14 @@ import (
 // 8260 2.2.1 has the application ask for it) and is used when both ends
 // announce it ([Options.Interleaving]).
 //
-// Reads never mix messages: Read on a one-to-one conn returns one message,
-// or consecutive parts of one message, with or without interleaving; the
-// userland stack hands a message interleaved on the wire to the reader
-// once it is complete. ReadFromSCTP reports the stream of each message and
-// whether the read completed it ([RcvInfo]).
+// Reads: on the userland transports Read on a one-to-one conn returns one
+// message, or consecutive parts of one message, with or without
+// interleaving (a message interleaved on the wire is handed to the reader
+// once it is complete). The kernel transport needs Linux's
+// net.sctp.intl_enable = 1 and sets the fragment interleave level 2 that
+// Linux requires (RFC 8260 4.3.1): Linux may then return parts of messages
+// of different streams in turn. ReadFromSCTP reports the stream of each
+// read and whether it completed its message ([RcvInfo]) either way.
 
 var errInvalidScheduler = errors.New("sctp: unknown stream scheduler")
 
