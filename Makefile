@@ -319,8 +319,9 @@ bench-wan:
 # bench-hol (scripts/bench_hol.c): head-of-line blocking between streams:
 # p50/p99/max latency of 64-byte messages on one stream beside 1 MiB
 # messages on another, through the UDP relay's bottleneck, with DATA (first
-# come first served, round robin) and with I-DATA (RFC 8260, round robin).
-# No root. About 15 s (BENCH_HOL_SECONDS per run, three runs).
+# come first served, round robin, fair bandwidth) and with I-DATA (RFC 8260;
+# first come first served, round robin). No root. About 25 s
+# (BENCH_HOL_SECONDS per run, five runs).
 BENCH_HOL_SECONDS ?= 3
 BENCH_HOL_MBIT ?= 100
 bench-hol: $(BUILD)/bench_hol $(BUILD)/udp_relay

@@ -14,8 +14,11 @@
  * send time it carries (same host, CLOCK_MONOTONIC).
  *
  * Prints one markdown table: latency of the small messages (p50, p99, max)
- * for DATA with first come first served, DATA with round robin (message
- * granularity), and I-DATA with round robin (fragment granularity).
+ * for DATA with first come first served, round robin and fair bandwidth
+ * (message granularity: RFC 8260 3), and I-DATA with first come first
+ * served (no interleaving: 3.1) and round robin (fragment granularity).
+ * Round robin over DATA lets one small message pass per 1 MiB message
+ * (RFC 8260 3.2 counts messages), so the small ones pile up.
  *
  * Usage: bench_hol [-d seconds per run] [-r Mbit/s] [-R path to udp_relay]
  */
@@ -313,6 +316,8 @@ int main(int argc, char **argv) {
   printf("|---|---|---|---|---|\n");
   run("DATA, FCFS", relay, mbit, 0, CSCTP_SS_FCFS, secs);
   run("DATA, round robin (per message)", relay, mbit, 0, CSCTP_SS_RR, secs);
+  run("DATA, fair bandwidth (per message)", relay, mbit, 0, CSCTP_SS_FB, secs);
+  run("I-DATA, FCFS", relay, mbit, 1, CSCTP_SS_FCFS, secs);
   run("I-DATA, round robin (per fragment)", relay, mbit, 1, CSCTP_SS_RR, secs);
   return 0;
 }
