@@ -14,6 +14,7 @@
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make bench        loopback throughput/latency table, then bench-wan
 #   make bench-wan    loss and delay tables: nft loss, the UDP relay (root)
+#   make bench-hol    head-of-line blocking between streams, I-DATA on / off
 #   make deps         Debian packages the test suites need (root)
 #   make help         this list
 #
@@ -138,7 +139,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale multihome multihome-kernel multihome-usrsctp pmtu \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale bench-hol multihome multihome-kernel multihome-usrsctp pmtu \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -314,6 +315,23 @@ $(BUILD)/bench_scale: scripts/bench_scale.c scripts/bench_util.h $(BUILD)/libcsc
 
 bench-wan:
 	bash $(BENCH_WAN_SCRIPT)
+
+# bench-hol (scripts/bench_hol.c): head-of-line blocking between streams:
+# p50/p99/max latency of 64-byte messages on one stream beside 1 MiB
+# messages on another, through the UDP relay's bottleneck, with DATA (first
+# come first served, round robin, fair bandwidth) and with I-DATA (RFC 8260;
+# first come first served, round robin). No root. About 25 s
+# (BENCH_HOL_SECONDS per run, five runs).
+BENCH_HOL_SECONDS ?= 3
+BENCH_HOL_MBIT ?= 100
+bench-hol: $(BUILD)/bench_hol $(BUILD)/udp_relay
+	$(BUILD)/bench_hol -d $(BENCH_HOL_SECONDS) -r $(BENCH_HOL_MBIT) -R $(BUILD)/udp_relay
+
+$(BUILD)/bench_hol: scripts/bench_hol.c $(BUILD)/libcsctp.a
+	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
+
+$(BUILD)/udp_relay: scripts/udp_relay.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # multihome (scripts/mh_rig.sh, root: network namespaces, nft): a transfer
 # between two csctp endpoints joined by two veth links, over UDP and raw

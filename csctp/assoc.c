@@ -31,6 +31,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
   csctp_recovery_init(&a->rec);
   csctp_prsctp_init(&a->pr);
   csctp_reconf_init(a);
+  a->sched_type = (uint8_t)s->stream_scheduler; /* RFC 8260 3 */
   if (csctp_ep_index_add(a) != 0) {
     csctp_free(&ep->mem, a);
     return NULL;
@@ -47,6 +48,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
 
 static void assoc_free_rx(csctp_assoc *a) {
   csctp_ep_ready_drop(a);
+  csctp_idata_free(a);
   if (a->rx_ready) {
     csctp_tsnmap_free(&a->tsn);
     csctp_reasm_free(&a->rx);
@@ -70,6 +72,7 @@ void csctp_assoc_free(csctp_assoc *a) {
   csctp_prsctp_free(a);
   csctp_reconf_free(a);
   assoc_free_rx(a);
+  csctp_ilv_free(a);
   for (int i = 0; i < a->nerrors; i++)
     csctp_free(&ep->mem, a->errors[i].value);
   csctp_free(&ep->mem, a->init_chunk);
@@ -366,9 +369,9 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   if (rv == 0) /* RFC 3758 3.3.1 */
     rv = csctp_prsctp_put_init_params(&b, &a->s);
   if (rv == 0) /* RFC 5061 4.2.7: exactly the extensions that are on */
-    rv = csctp_put_supported_ext(&b, a->s.pr_supported,
-                                 csctp_auth_ep_enabled(ep),
-                                 a->s.reconf_supported);
+    rv = csctp_put_supported_ext(
+        &b, a->s.pr_supported, csctp_auth_ep_enabled(ep), a->s.reconf_supported,
+        a->s.interleaving_supported);
   if (rv == 0)
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
@@ -539,6 +542,11 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   a->pr.on = a->s.pr_supported && csctp_prsctp_peer_supports(&in);
   /* RFC 6525 5.1.1: RE-CONFIG when both sides list it. */
   a->reconf.on = a->s.reconf_supported && csctp_reconf_peer_supports(&in);
+  /* RFC 8260 2.2.1: I-DATA when both sides list it; 2.3.1: then PR-SCTP
+   * only when both list I-FORWARD-TSN too. */
+  a->idata_on = a->s.interleaving_supported && csctp_idata_peer_supports(&in);
+  if (a->idata_on)
+    a->pr.on = a->s.pr_supported && csctp_idata_peer_supports_ifwd(&in);
   if (csctp_assoc_start(a, in.init_tsn, in.a_rwnd, os, is, now) != 0) {
     csctp_free(&a->ep->mem, copy);
     return;
@@ -578,7 +586,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   memset(&a->sq, 0, sizeof(a->sq));
   int rv = csctp_sendq_init(&a->sq, &a->ep->mem, ck->ostreams, ck->local_tsn);
   if (rv == 0)
-    csctp_sendq_move_unsent(&old, &a->sq, a->frag_point);
+    csctp_sendq_move_unsent(&old, &a->sq, csctp_assoc_frag_len(a));
   csctp_sendq tmp = a->sq;
   a->sq = old;
   assoc_fail_messages(a);
@@ -599,6 +607,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->local_tie_tag = a->peer_tie_tag = 0;
   a->pr.on = ck->pr; /* RFC 3758 3.3, as the new INIT said */
   a->reconf.on = ck->reconf;
+  a->idata_on = ck->idata; /* RFC 8260 2.2.1 */
   a->pr.send_fwd = 0;
   a->in_fast_recovery = 0;
   csctp_recovery_init(&a->rec);
@@ -650,6 +659,7 @@ int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
     a->peer_tag = ck->peer_tag;
     a->pr.on = ck->pr;
     a->reconf.on = ck->reconf;
+    a->idata_on = ck->idata;
     /* RFC 4895 6.1: the Random Numbers follow the tags in a collision. */
     if (csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
                                ck->auth_peer, ck->auth_peer_len) != 0)
@@ -939,9 +949,20 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
         c.type != CSCTP_CT_SHUTDOWN_COMPLETE)
       continue;
     switch (c.type) {
-    case CSCTP_CT_DATA: {
+    case CSCTP_CT_DATA:
+    case CSCTP_CT_I_DATA: {
       int r = 0;
-      csctp_assoc_on_data(a, &c, path, src, &r);
+      if (a->rx_ready && a->idata_on != (c.type == CSCTP_CT_I_DATA)) {
+        /* RFC 8260 2.2.3: DATA with I-DATA negotiated, or I-DATA
+         * without */
+        csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL,
+                          CSCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+        goto done;
+      }
+      if (a->idata_on)
+        csctp_idata_on_chunk(a, &c, path, src, &r);
+      else
+        csctp_assoc_on_data(a, &c, path, src, &r);
       had_data = 1;
       had_new |= r == 1;
       had_dup |= r == 2;
@@ -983,13 +1004,23 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       break; /* the endpoint handles INIT */
     case CSCTP_CT_PAD:
       break; /* RFC 4820 3: the padding is ignored */
+    case CSCTP_CT_I_FORWARD_TSN:
     case CSCTP_CT_FORWARD_TSN: {
+      int ifwd = c.type == CSCTP_CT_I_FORWARD_TSN;
+      if (a->pr.on && a->idata_on != ifwd) {
+        /* RFC 8260 2.3.1: FORWARD-TSN only with DATA, I-FORWARD-TSN only
+         * with I-DATA */
+        csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL,
+                          CSCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+        goto done;
+      }
       if (!a->pr.on) { /* RFC 3758 3.3.1: as an unknown chunk */
         if (assoc_on_unknown_chunk(a, &c))
           goto done;
         break;
       }
-      int r = csctp_prsctp_on_fwd_tsn(a, &c);
+      int r =
+          ifwd ? csctp_idata_on_ifwd(a, &c) : csctp_prsctp_on_fwd_tsn(a, &c);
       had_data |= r != 0; /* 3.6: SACK as for DATA */
       had_new |= r == 1;
       break;

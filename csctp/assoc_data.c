@@ -74,8 +74,12 @@ uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a) {
 }
 
 size_t csctp_assoc_buffer_rwnd(const csctp_assoc *a) {
-  size_t held = csctp_reasm_charged_bytes(&a->rx);
+  /* I-DATA fragments waiting for their message count too (idata.h) */
+  size_t held = csctp_reasm_charged_bytes(&a->rx) + csctp_idata_charged(a);
   size_t rwnd = held >= a->s.rcvbuf ? 0 : a->s.rcvbuf - held;
+  size_t floor = csctp_idata_rwnd_floor(a);
+  if (floor > rwnd)
+    rwnd = floor;
   uint32_t next;
   size_t pd, frag;
   if (held < ASSOC_RX_CAP(a) &&
@@ -504,7 +508,7 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
     csctp_prsctp_make_room(a, info, len); /* RFC 7496 3.2 */
   if (assoc_send_used(a) + len > a->s.sndbuf)
     return CSCTP_ERR_AGAIN;
-  int rv = csctp_sendq_push(&a->sq, info, data, len, a->frag_point,
+  int rv = csctp_sendq_push(&a->sq, info, data, len, csctp_assoc_frag_len(a),
                             (info->flags & CSCTP_SEND_SACK_NOW) != 0);
   if (rv != 0)
     return rv;

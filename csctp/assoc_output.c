@@ -17,7 +17,7 @@ static int out_oversize(const csctp_assoc *a, uint8_t path) {
   const csctp_chunk_out *c =
       a->sq.n_rtx > 0 ? csctp_sendq_first_rtx(&a->sq) : a->sq.unsent;
   return c && path == csctp_assoc_data_path(a) &&
-         CSCTP_COMMON_HDR_LEN + csctp_data_chunk_size(c->len) +
+         CSCTP_COMMON_HDR_LEN + csctp_idata_out_size(a, c) +
                  csctp_auth_reserve(a) >
              a->paths[path].mtu;
 }
@@ -159,6 +159,15 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->send_shutdown_ack = 0;
 }
 
+/* DATA, or I-DATA when negotiated (RFC 8260 2.2.1). */
+static void out_encode_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
+                             const csctp_data *d) {
+  if (a->idata_on)
+    csctp_idata_put_chunk(a, b, c);
+  else
+    csctp_put_data(b, d);
+}
+
 static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
                          uint8_t pi, csctp_tstamp now) {
   csctp_data d;
@@ -172,8 +181,10 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
   int was_unsent = c->state == CSCTP_OUT_UNSENT;
   if (was_unsent)
     d.tsn = a->sq.next_tsn; /* what csctp_sendq_mark_sent will assign */
-  if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+  if (csctp_buf_left(b) < csctp_idata_out_size(a, c))
     return CSCTP_ERR_NOBUF;
+  if (a->idata_on && csctp_idata_prepare(a, c) != 0)
+    return CSCTP_ERR_NOMEM; /* no MID counter: try again later */
   csctp_path *p = &a->paths[pi];
   if (!was_unsent) {
     a->retransmits++;
@@ -184,7 +195,7 @@ static int out_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c,
       p->t3 = now + p->rto;
   }
   csctp_sendq_mark_sent(&a->sq, c, a->paths, pi, now);
-  csctp_put_data(b, &d);
+  out_encode_chunk(a, b, c, &d);
   uint32_t sz = csctp_chunk_out_wire_size(c);
   p->flight += sz;
   p->last_send = now;
@@ -213,13 +224,14 @@ static int out_retransmit(csctp_assoc *a, csctp_buf *b, uint8_t pi, int force,
     csctp_chunk_out *next = csctp_sendq_next_rtx(c);
     if (!force && !open)
       break;
-    if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+    if (csctp_buf_left(b) < csctp_idata_out_size(a, c))
       break;
     if (csctp_prsctp_before_rtx(a, c, now)) { /* RFC 7496 3.1 */
       c = csctp_sendq_next_rtx(c);
       continue;
     }
-    out_put_chunk(a, b, c, pi, now);
+    if (out_put_chunk(a, b, c, pi, now) != 0)
+      break;
     n++;
     c = next;
   }
@@ -242,15 +254,20 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
       a->sq.unsent_bytes + CSCTP_DATA_HDR_LEN + CSCTP_COMMON_HDR_LEN < p->mtu)
     return 0; /* coalesce: hold a small tail while data is unacknowledged */
   while (a->sq.unsent) {
-    csctp_chunk_out *c = a->sq.unsent;
     if (!open && !probe)
+      break;
+    /* RFC 8260 3: the stream scheduler picks the next chunk */
+    csctp_chunk_out *c = csctp_sched_next(a, n == 0, a->idata_on);
+    if (!c)
       break;
     if (a->peer_rwnd < csctp_chunk_rwnd_cost(&a->sq, c->len) &&
         a->sq.bytes_inflight > 0)
       break;
-    if (csctp_buf_left(b) < csctp_data_chunk_size(c->len))
+    if (csctp_buf_left(b) < csctp_idata_out_size(a, c))
       break;
-    out_put_chunk(a, b, c, pi, now);
+    if (out_put_chunk(a, b, c, pi, now) != 0)
+      break;
+    csctp_sched_sent(a, c, a->idata_on);
     n++;
     if (a->peer_rwnd == 0)
       break; /* a zero window probe is one chunk */

@@ -36,7 +36,9 @@ static size_t budget_guarantee(const csctp_assoc *a) {
 }
 
 static size_t budget_held(const csctp_assoc *a) {
-  return a->rx_ready ? csctp_reasm_charged_bytes(&a->rx) : 0;
+  return a->rx_ready
+             ? csctp_reasm_charged_bytes(&a->rx) + csctp_idata_charged(a)
+             : 0;
 }
 
 static const csctp_budget *budget_of(const csctp_assoc *a) {

@@ -251,6 +251,9 @@ int csctp_chunk_check(const csctp_tlv *c) {
   case CSCTP_CT_DATA:
     min = CSCTP_DATA_HDR_LEN;
     break;
+  case CSCTP_CT_I_DATA: /* RFC 8260 2.1 */
+    min = CSCTP_DATA_HDR_LEN + 4u;
+    break;
   case CSCTP_CT_INIT:
   case CSCTP_CT_INIT_ACK:
     min = CSCTP_INIT_FIXED_LEN;
@@ -491,9 +494,14 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  *  | type / cause code   | length = 4 + len        |
  *  | value ...                      | zero padding |
  */
-int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf) {
-  uint8_t ext[3];
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
+                            int idata) {
+  uint8_t ext[5];
   size_t n = 0;
+  if (idata)
+    ext[n++] = CSCTP_CT_I_DATA; /* RFC 8260 2.2.1 */
+  if (idata && fwd_tsn)
+    ext[n++] = CSCTP_CT_I_FORWARD_TSN; /* RFC 8260 2.3.1 */
   if (reconf)
     ext[n++] = CSCTP_CT_RE_CONFIG;
   if (fwd_tsn)

@@ -192,7 +192,27 @@ typedef struct csctp_settings {
    * up to pmtu, which stays the upper bound; 0 uses pmtu on every path as
    * before. An upper bound below 1204 turns discovery off. */
   uint32_t pmtud;
+  /* User message interleaving (RFC 8260): 1 lists I-DATA in the Supported
+   * Extensions parameter; it is used when the peer lists it too, and then
+   * carries every message (PR-SCTP is then off: I-FORWARD-TSN is not
+   * implemented). Default 0: RFC 8260 2.2.1 has the user ask for it (the
+   * reader must cope with messages of several streams arriving
+   * interleaved; csctp_recv still returns one message at a time). */
+  uint32_t interleaving_supported;
+  /* Stream scheduler of new associations (RFC 8260 3): CSCTP_SS_FCFS (0,
+   * the default), _RR, _RR_PKT, _PRIO, _FB or _WFQ; see
+   * csctp_set_stream_scheduler. */
+  uint32_t stream_scheduler;
 } csctp_settings;
+
+/* Stream schedulers (RFC 8260 3, 4.3.2). */
+#define CSCTP_SS_FCFS 0   /* first come, first served (3.1) */
+#define CSCTP_SS_RR 1     /* round robin (3.2) */
+#define CSCTP_SS_RR_PKT 2 /* round robin per packet (3.3) */
+#define CSCTP_SS_PRIO 3   /* priority, lowest value first (3.4) */
+#define CSCTP_SS_FB 4     /* fair capacity (3.5) */
+#define CSCTP_SS_WFQ 5    /* weighted fair queueing (3.6) */
+#define CSCTP_SS_DEFAULT CSCTP_SS_FCFS
 
 /* Values of csctp_settings.cc. */
 #define CSCTP_CC_RENO 0
@@ -823,6 +843,36 @@ CSCTP_API int csctp_add_streams(csctp_endpoint *ep, csctp_assoc_id id,
  * it returns CSCTP_ERR_NOT_SUPPORTED (or CSCTP_ERR_NOT_FOUND). */
 CSCTP_API int csctp_reset_assoc(csctp_endpoint *ep, csctp_assoc_id id,
                                 csctp_tstamp now);
+
+/* ---- User message interleaving and stream schedulers (RFC 8260) ------- */
+
+/* csctp_interleaving says whether association id uses I-DATA (RFC 8260
+ * 2.2.1: both sides listed it): 1 or 0, or CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_interleaving(const csctp_endpoint *ep, csctp_assoc_id id);
+
+/* csctp_set_stream_scheduler chooses association id's stream scheduler
+ * (CSCTP_SS_*, like SCTP_STREAM_SCHEDULER, RFC 8260 4.3.2); it applies to
+ * what is sent from now on. Returns 0, CSCTP_ERR_NOT_FOUND or
+ * CSCTP_ERR_INVAL. csctp_stream_scheduler returns the scheduler in use or
+ * CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_set_stream_scheduler(csctp_endpoint *ep, csctp_assoc_id id,
+                                         uint32_t sched);
+CSCTP_API int csctp_stream_scheduler(const csctp_endpoint *ep,
+                                     csctp_assoc_id id);
+
+/* csctp_set_stream_sched_value sets outbound stream sid's value (like
+ * SCTP_STREAM_SCHEDULER_VALUE, RFC 8260 4.3.3): the priority for
+ * CSCTP_SS_PRIO (0 highest, the default), the weight for CSCTP_SS_WFQ (0
+ * counts as 1); other schedulers keep it unused. Returns 0,
+ * CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STREAM (not an outbound stream) or
+ * CSCTP_ERR_NOMEM. csctp_stream_sched_value stores it in *value: 0 or the
+ * same errors. */
+CSCTP_API int csctp_set_stream_sched_value(csctp_endpoint *ep,
+                                           csctp_assoc_id id, uint16_t sid,
+                                           uint16_t value);
+CSCTP_API int csctp_stream_sched_value(const csctp_endpoint *ep,
+                                       csctp_assoc_id id, uint16_t sid,
+                                       uint16_t *value);
 
 /* ---- Logging ----------------------------------------------------------- */
 

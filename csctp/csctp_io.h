@@ -842,6 +842,41 @@ enum csctp_sockopt_reconf {
   CSCTP_OPT_RECONFIG_SUPPORTED = 84
 };
 
+/* User message interleaving and stream schedulers (RFC 8260 4.3; RFC 6458
+ * 8.1.20), numbered apart too. */
+enum csctp_sockopt_ilv {
+  /* csctp_assoc_value. Set: the socket's default for new associations
+   * (value != 0 lists I-DATA; default 0, RFC 8260 2.2.1; CSCTP_ERR_STATE
+   * once the socket has an association). Get: whether the association
+   * negotiated it, else the default. */
+  CSCTP_OPT_INTERLEAVING_SUPPORTED = 96,
+  /* csctp_assoc_value: CSCTP_SS_* (csctp.h). With an association (assoc_id
+   * on one-to-many, or the one-to-one socket's), its scheduler; assoc_id
+   * 0 on one-to-many (and before connect): the default for new ones. */
+  CSCTP_OPT_STREAM_SCHEDULER = 97,
+  /* csctp_stream_value: a stream's priority (CSCTP_SS_PRIO) or weight
+   * (CSCTP_SS_WFQ); needs an association. */
+  CSCTP_OPT_STREAM_SCHEDULER_VALUE = 98,
+  /* int: RFC 6458 8.1.20 level 0, 1 or 2. A read never returns parts of
+   * two messages of one association interleaved, whatever the level
+   * (complete I-DATA messages are delivered whole, and DATA's partial
+   * delivery finishes one message first), so every level's promise is
+   * kept; the level is stored and returned. */
+  CSCTP_OPT_FRAGMENT_INTERLEAVE = 99
+};
+
+/* CSCTP_OPT_STREAM_SCHEDULER_VALUE (RFC 8260 4.3.3 sctp_stream_value). */
+typedef struct csctp_stream_value {
+  csctp_assoc_id assoc_id;
+  uint16_t stream_id;
+  uint16_t stream_value;
+} csctp_stream_value;
+
+#define CSCTP_INTERLEAVING_SUPPORTED CSCTP_OPT_INTERLEAVING_SUPPORTED
+#define CSCTP_STREAM_SCHEDULER CSCTP_OPT_STREAM_SCHEDULER
+#define CSCTP_STREAM_SCHEDULER_VALUE CSCTP_OPT_STREAM_SCHEDULER_VALUE
+#define CSCTP_FRAGMENT_INTERLEAVE CSCTP_OPT_FRAGMENT_INTERLEAVE
+
 /* The RFC 6525 names. */
 #define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET
 #define CSCTP_RESET_STREAMS CSCTP_OPT_RESET_STREAMS

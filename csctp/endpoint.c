@@ -57,7 +57,7 @@ static int ep_settings_valid(const csctp_settings *s) {
          s->sndbuf >= 1500 && s->max_burst > 0 && s->pmtu >= 508 &&
          s->pmtu <= 65535 && s->valid_cookie_life > 0 && s->max_assocs > 0 &&
          s->max_init_addrs > 0 && s->max_init_addrs <= CSCTP_MAX_PATHS &&
-         s->cc <= CSCTP_CC_CUBIC;
+         s->cc <= CSCTP_CC_CUBIC && s->stream_scheduler <= CSCTP_SS_WFQ;
 }
 
 /* ---- Endpoint life ----------------------------------------------------- */
@@ -428,6 +428,11 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   ck->pr = s->pr_supported && csctp_prsctp_peer_supports(init);
   /* RFC 6525 5.1.1 */
   ck->reconf = s->reconf_supported && csctp_reconf_peer_supports(init);
+  /* RFC 8260 2.2.1 */
+  ck->idata = s->interleaving_supported && csctp_idata_peer_supports(init);
+  /* RFC 8260 2.3.1: PR-SCTP with I-DATA only with I-FORWARD-TSN */
+  if (ck->idata)
+    ck->pr = s->pr_supported && csctp_idata_peer_supports_ifwd(init);
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
@@ -534,7 +539,8 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
        csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0) ||
       csctp_prsctp_put_init_params(&b, s) != 0 ||
       csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0,
-                              s->reconf_supported) != 0) {
+                              s->reconf_supported,
+                              s->interleaving_supported) != 0) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
@@ -792,6 +798,7 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->local_initial_tsn = ck.local_tsn;
   a->pr.on = ck.pr;
   a->reconf.on = ck.reconf;
+  a->idata_on = ck.idata;
   int rv = csctp_ep_index_tag(a, ck.local_tag);
   if (rv == 0)
     rv = csctp_assoc_add_path(a, &ck.src, now);

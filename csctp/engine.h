@@ -10,11 +10,13 @@
 #include "chunk.h"
 #include "cookie.h"
 #include "htab.h"
+#include "idata.h"
 #include "path.h"
 #include "prsctp.h"
 #include "reasm.h"
 #include "reconf.h"
 #include "recovery.h"
+#include "stream_sched.h"
 #include "sendq.h"
 #include "tsnmap.h"
 
@@ -82,6 +84,10 @@ struct csctp_assoc {
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
   csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
   csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
+  /* User message interleaving (idata.h) and the stream scheduler
+   * (stream_sched.h): their state is allocated on first use, so that an
+   * association that uses neither pays one pointer (csctp_ilv_get). */
+  struct csctp_ilv *ilv;
 
   /* Receiving. */
   csctp_tsnmap tsn;
@@ -104,6 +110,8 @@ struct csctp_assoc {
   csctp_assoc *due_next;            /* csctp_ep_run_timers' batch */
   uint8_t active, in_ready, changed_queued, tag_indexed;
   uint8_t budget_starved; /* window cut by the budget (budget.c) */
+  uint8_t idata_on;       /* I-DATA negotiated (RFC 8260 2.2.1, idata.h) */
+  uint8_t sched_type;     /* CSCTP_SS_*, stream scheduler (stream_sched.h) */
   size_t budget_charged;  /* bytes counted in ep->budget->used */
 
   /* Setup (5.1). */
@@ -339,6 +347,15 @@ void csctp_assoc_restart_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 uint8_t csctp_assoc_data_path(const csctp_assoc *a);
 void csctp_assoc_path_error(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 void csctp_assoc_path_ok(csctp_assoc *a, uint8_t path);
+
+/* Fragment size for new messages: the fragmentation point, less the
+ * bigger I-DATA header when interleaving may be used (known before the
+ * handshake ends, so that fragments queued early still fit). */
+static inline size_t csctp_assoc_frag_len(const csctp_assoc *a) {
+  uint32_t extra =
+      a->idata_on || a->s.interleaving_supported ? CSCTP_IDATA_EXTRA : 0;
+  return a->frag_point > extra + 4u ? a->frag_point - extra : a->frag_point;
+}
 
 /* ---- assoc_output.c ---- */
 csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,

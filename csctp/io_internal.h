@@ -131,6 +131,7 @@ struct csctp_sock {
   csctp_assoc_id partial; /* mid-message data read on this assoc */
   int partial_notif;      /* mid-notification read */
   csctp_linger linger;
+  uint32_t frag_interleave; /* CSCTP_OPT_FRAGMENT_INTERLEAVE level, 0..2 */
   uint16_t remote_udp_port; /* 0: stack default */
   struct {                  /* AUTH options given before bind (RFC 4895) */
     uint8_t on, nhmacs, set_hmacs;

@@ -1476,6 +1476,140 @@ static int io_k_set_av(io_ksock *k, int name, const void *val, size_t len) {
   return 0;
 }
 
+/* ---- Interleaving and stream schedulers (RFC 8260 4.3; Linux 5.0+) ----
+ *
+ * Linux 6.1 has the FCFS, PRIO and RR schedulers (FC and WFQ came in 6.4:
+ * older kernels refuse them with EINVAL); RR per packet has no Linux
+ * counterpart (CSCTP_ERR_NOT_SUPPORTED). Linux turns interleaving on only
+ * with net.sctp.intl_enable = 1 and a fragment interleave level set
+ * (SCTP_FRAGMENT_INTERLEAVE): enabling sets level 2 first, as RFC 8260
+ * 4.3.1 advises; at that level Linux may hand out parts of messages of
+ * different streams interleaved (read the stream and EOR of each read). */
+#ifndef SCTP_STREAM_SCHEDULER
+#define SCTP_STREAM_SCHEDULER 123
+#define SCTP_STREAM_SCHEDULER_VALUE 124
+struct sctp_stream_value {
+  sctp_assoc_t assoc_id;
+  uint16_t stream_id;
+  uint16_t stream_value;
+};
+#endif
+#ifndef SCTP_INTERLEAVING_SUPPORTED
+#define SCTP_INTERLEAVING_SUPPORTED 125
+#endif
+
+static int io_k_ss_to_linux(uint32_t ss) {
+  static const int map[] = {
+      [CSCTP_SS_FCFS] = 0, [CSCTP_SS_RR] = 2, [CSCTP_SS_RR_PKT] = -1,
+      [CSCTP_SS_PRIO] = 1, [CSCTP_SS_FB] = 3, [CSCTP_SS_WFQ] = 4};
+  return ss <= CSCTP_SS_WFQ ? map[ss] : -2;
+}
+
+static uint32_t io_k_ss_from_linux(uint32_t v) {
+  static const uint32_t map[] = {CSCTP_SS_FCFS, CSCTP_SS_PRIO, CSCTP_SS_RR,
+                                 CSCTP_SS_FB, CSCTP_SS_WFQ};
+  return v < 5 ? map[v] : CSCTP_SS_FCFS;
+}
+
+static int io_k_ilv_setopt(io_ksock *k, int opt, const void *val, size_t len) {
+  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
+    int level;
+    if (len != sizeof level)
+      return CSCTP_ERR_INVAL;
+    memcpy(&level, val, sizeof level);
+    if (level < 0 || level > 2)
+      return CSCTP_ERR_INVAL;
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
+                   sizeof level) < 0)
+      return io_k_errno(errno);
+    return 0;
+  }
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
+    csctp_stream_value v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    struct sctp_stream_value kv;
+    memset(&kv, 0, sizeof kv);
+    kv.assoc_id = io_k_sid(k, v.assoc_id);
+    kv.stream_id = v.stream_id;
+    kv.stream_value = v.stream_value;
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_STREAM_SCHEDULER_VALUE, &kv,
+                   sizeof kv) < 0)
+      return io_k_opt_err(k, v.assoc_id, errno);
+    return 0;
+  }
+  csctp_assoc_value v;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER) {
+    int ls = io_k_ss_to_linux(v.value);
+    if (ls < 0)
+      return ls == -1 ? CSCTP_ERR_NOT_SUPPORTED : CSCTP_ERR_INVAL;
+    v.value = (uint32_t)ls;
+    return io_k_set_av(k, SCTP_STREAM_SCHEDULER, &v, sizeof v);
+  }
+  if (v.value) {
+    int level = 2; /* RFC 8260 4.3.1; Linux requires a level */
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
+                   sizeof level) < 0)
+      return io_k_errno(errno);
+  }
+  return io_k_set_av(k, SCTP_INTERLEAVING_SUPPORTED, &v, sizeof v);
+}
+
+static int io_k_ilv_getopt(io_ksock *k, int opt, void *val, size_t *len) {
+  int r;
+  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
+    int level = 0;
+    socklen_t l = sizeof level;
+    if (*len < sizeof level)
+      return CSCTP_ERR_INVAL;
+    if (getsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, &l) < 0)
+      return io_k_errno(errno);
+    *len = sizeof level;
+    memcpy(val, &level, sizeof level);
+    return 0;
+  }
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
+    csctp_stream_value v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    struct sctp_stream_value kv;
+    memset(&kv, 0, sizeof kv);
+    kv.assoc_id = io_k_sid(k, v.assoc_id);
+    kv.stream_id = v.stream_id;
+    socklen_t l = sizeof kv;
+    if ((r = io_k_getopt(k, v.assoc_id, SCTP_STREAM_SCHEDULER_VALUE, &kv,
+                         &l)) != 0)
+      return r;
+    v.stream_value = kv.stream_value;
+    *len = sizeof v;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  csctp_assoc_value v;
+  if (*len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  struct sctp_assoc_value kv;
+  memset(&kv, 0, sizeof kv);
+  kv.assoc_id = io_k_sid(k, v.assoc_id);
+  socklen_t l = sizeof kv;
+  int name = opt == CSCTP_OPT_STREAM_SCHEDULER ? SCTP_STREAM_SCHEDULER
+                                               : SCTP_INTERLEAVING_SUPPORTED;
+  if ((r = io_k_getopt(k, v.assoc_id, name, &kv, &l)) != 0)
+    return r;
+  v.value = opt == CSCTP_OPT_STREAM_SCHEDULER
+                ? io_k_ss_from_linux(kv.assoc_value)
+                : kv.assoc_value != 0;
+  *len = sizeof v;
+  memcpy(val, &v, sizeof v);
+  return 0;
+}
+
 /* struct csctp_reset_streams and struct csctp_add_streams have Linux's
  * layouts (sctp_reset_streams, sctp_add_streams): only the id is mapped. */
 static int io_k_reconf_setopt(io_ksock *k, int opt, const void *val,
@@ -1957,6 +2091,11 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
   case CSCTP_OPT_ADD_STREAMS:
   case CSCTP_OPT_RECONFIG_SUPPORTED:
     return io_k_reconf_setopt(k, opt, val, len);
+  case CSCTP_OPT_INTERLEAVING_SUPPORTED:
+  case CSCTP_OPT_STREAM_SCHEDULER:
+  case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
+  case CSCTP_OPT_FRAGMENT_INTERLEAVE:
+    return io_k_ilv_setopt(k, opt, val, len);
   default:
     return io_k_auth_setopt(k, opt, val, len);
   }
@@ -2364,6 +2503,11 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
     memcpy(val, &v, sizeof v);
     return 0;
   }
+  case CSCTP_OPT_INTERLEAVING_SUPPORTED:
+  case CSCTP_OPT_STREAM_SCHEDULER:
+  case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
+  case CSCTP_OPT_FRAGMENT_INTERLEAVE:
+    return io_k_ilv_getopt(k, opt, val, len);
   case CSCTP_OPT_ENABLE_STREAM_RESET:
   case CSCTP_OPT_RECONFIG_SUPPORTED:
   case CSCTP_OPT_PR_SUPPORTED: {

@@ -1564,6 +1564,104 @@ static int io_sock_reconf_getopt(csctp_sock *s, io_assoc *a, int opt,
   return 0;
 }
 
+/* RFC 8260 4.3.1-4.3.3, RFC 6458 8.1.20. */
+static int io_sock_ilv_setopt(csctp_sock *s, int opt, const void *val,
+                              size_t len) {
+  io_assoc *a = NULL;
+  csctp_settings set;
+  int r;
+  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
+    int level;
+    if (len != sizeof level)
+      return CSCTP_ERR_INVAL;
+    memcpy(&level, val, sizeof level);
+    if (level < 0 || level > 2)
+      return CSCTP_ERR_INVAL;
+    s->frag_interleave = (uint32_t)level;
+    return 0;
+  }
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
+    csctp_stream_value v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+      return r;
+    if (!a)
+      return s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_INVAL;
+    return csctp_set_stream_sched_value(s->iep->ep, a->id, v.stream_id,
+                                        v.stream_value);
+  }
+  csctp_assoc_value v;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+    return r;
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER) {
+    if (v.value > CSCTP_SS_WFQ)
+      return CSCTP_ERR_INVAL;
+    if (a)
+      return csctp_set_stream_scheduler(s->iep->ep, a->id, v.value);
+    set = s->settings;
+    set.stream_scheduler = v.value;
+    return io_opt_store(s, NULL, &set);
+  }
+  if (a)
+    return CSCTP_ERR_STATE; /* RFC 8260 2.2.1: negotiated at setup */
+  set = s->settings;
+  set.interleaving_supported = v.value != 0;
+  return io_opt_store(s, NULL, &set);
+}
+
+static int io_sock_ilv_getopt(csctp_sock *s, int opt, void *val,
+                              size_t *len) {
+  io_assoc *a = NULL;
+  int r;
+  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
+    int level = (int)s->frag_interleave;
+    if (*len < sizeof level)
+      return CSCTP_ERR_INVAL;
+    *len = sizeof level;
+    memcpy(val, &level, sizeof level);
+    return 0;
+  }
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
+    csctp_stream_value v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    *len = sizeof v;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+      return r;
+    if (!a)
+      return s->type == CSCTP_SOCK_STREAM ? -ENOTCONN : CSCTP_ERR_INVAL;
+    r = csctp_stream_sched_value(s->iep->ep, a->id, v.stream_id,
+                                 &v.stream_value);
+    if (r == 0)
+      memcpy(val, &v, sizeof v);
+    return r;
+  }
+  csctp_assoc_value v;
+  if (*len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  *len = sizeof v;
+  memcpy(&v, val, sizeof v);
+  if ((r = io_opt_target(s, v.assoc_id, &a)) != 0)
+    return r;
+  if (opt == CSCTP_OPT_STREAM_SCHEDULER) {
+    v.value = s->settings.stream_scheduler;
+    if (a && (r = csctp_stream_scheduler(s->iep->ep, a->id)) >= 0)
+      v.value = (uint32_t)r;
+  } else {
+    v.value = s->settings.interleaving_supported != 0;
+    if (a && (r = csctp_interleaving(s->iep->ep, a->id)) >= 0)
+      v.value = (uint32_t)r;
+  }
+  memcpy(val, &v, sizeof v);
+  return 0;
+}
+
 CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
                                size_t len) {
   IO_K(s, io_ksock_setsockopt(s->k, opt, val, len));
@@ -1761,6 +1859,11 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
   case CSCTP_OPT_ADD_STREAMS:
   case CSCTP_OPT_RECONFIG_SUPPORTED:
     return io_sock_reconf_setopt(s, opt, val, len);
+  case CSCTP_OPT_INTERLEAVING_SUPPORTED:
+  case CSCTP_OPT_STREAM_SCHEDULER:
+  case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
+  case CSCTP_OPT_FRAGMENT_INTERLEAVE:
+    return io_sock_ilv_setopt(s, opt, val, len);
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_NEED(csctp_default_prinfo);
     csctp_default_prinfo v;
@@ -1973,6 +2076,11 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     IO_ASSOC_IN(csctp_assoc_value, v);
     return io_sock_reconf_getopt(s, a, opt, &v, val);
   }
+  case CSCTP_OPT_INTERLEAVING_SUPPORTED:
+  case CSCTP_OPT_STREAM_SCHEDULER:
+  case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
+  case CSCTP_OPT_FRAGMENT_INTERLEAVE:
+    return io_sock_ilv_getopt(s, opt, val, len);
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_ROOM(csctp_default_prinfo);
     csctp_default_prinfo v;

@@ -278,6 +278,15 @@ void csctp_prsctp_put_fwd(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   }
   if (csctp_buf_left(b) < 8)
     return; /* stays due: the next packet */
+  if (a->idata_on) {
+    /* RFC 8260 2.3.1: I-FORWARD-TSN instead */
+    if (csctp_idata_put_ifwd(a, b, csctp_prsctp_ack_point(&a->sq)) != 0)
+      return;
+    a->pr.send_fwd = 0;
+    a->pr.fwd_out++;
+    prsctp_keep_t3(a, pi, now);
+    return;
+  }
   uint16_t pairs[2 * PRSCTP_MAX_PAIRS];
   size_t n = 0, max = (csctp_buf_left(b) - 8) / 4;
   if (max > PRSCTP_MAX_PAIRS)

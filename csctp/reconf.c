@@ -134,6 +134,7 @@ static void reconf_reset_in(csctp_assoc *a, const uint8_t *sids, size_t n) {
 
 /* RFC 6525 5.2.7 H4: outbound streams start again from SSN 0. */
 static void reconf_reset_out(csctp_assoc *a, const uint8_t *sids, size_t n) {
+  csctp_idata_reset_out(a, sids, n); /* RFC 8260 2.3.2: the MIDs too */
   if (n == 0) {
     for (uint32_t s = 0; s < a->sq.nstreams; s++)
       a->sq.next_ssn[s] = 0;

@@ -98,6 +98,7 @@ int csctp_sendq_push(csctp_sendq *q, const csctp_sndinfo *info,
     c->len = (uint32_t)(i + 1 < nfrag ? frag_point : len - i * frag_point);
     c->sid = info->sid;
     c->ssn = ssn;
+    c->fsn = (uint32_t)i; /* RFC 8260 2.1: from 0, +1 per fragment */
     if (i == 0)
       c->flags |= CSCTP_DATA_FLAG_B;
     if (i + 1 == nfrag)

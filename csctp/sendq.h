@@ -20,6 +20,8 @@ typedef struct csctp_msg_out {
   uint8_t sent;           /* some fragment was transmitted */
   uint8_t abandoned;      /* PR-SCTP gave it up (prsctp.h) */
   csctp_tstamp pr_expiry; /* CSCTP_PR_SCTP_TTL: when it is abandoned */
+  uint8_t mid_set;        /* I-DATA: mid given (idata.h) */
+  uint32_t mid;           /* I-DATA Message Identifier (RFC 8260 2.1) */
   csctp_sndinfo info;
   uint8_t data[];
 } csctp_msg_out;
@@ -40,6 +42,7 @@ typedef struct csctp_chunk_out {
   uint32_t off, len;
   uint32_t tsn;
   uint16_t sid, ssn;
+  uint32_t fsn;  /* I-DATA Fragment Sequence Number (RFC 8260 2.1) */
   uint8_t flags; /* CSCTP_DATA_FLAG_* */
   uint8_t state; /* enum csctp_chunk_state */
   uint8_t path;  /* path index it was last sent on */

@@ -20,7 +20,10 @@
  *   7  allocation failure: the Nth allocation from now fails (1 byte)
  *
  * An input whose first byte is 0xA5 sets up the association with RFC 4895
- * AUTH (see setup_auth) and the program starts after that byte.
+ * AUTH (see setup_auth) and the program starts after that byte; 0xA6 sets
+ * it up with user message interleaving (RFC 8260 I-DATA, both ends) and
+ * the round robin stream scheduler, so that injected chunks meet the
+ * I-DATA receiver and sends go out as I-DATA.
  *
  * After every step packets are moved across the link until it is quiet and
  * events are drained. At the end both endpoints are freed and the
@@ -150,13 +153,16 @@ static int setup_auth(world *w) {
   return 0;
 }
 
-static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth) {
+static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
+                 int idata) {
   memset(w, 0, sizeof(*w));
   w->now = 1000 * CSCTP_SECONDS;
   csctp_settings s;
   csctp_settings_default(&s);
   s.rcvbuf = 64 * 1024;
   s.sndbuf = 64 * 1024;
+  s.interleaving_supported = (uint32_t)idata; /* RFC 8260 */
+  s.stream_scheduler = idata ? CSCTP_SS_RR : CSCTP_SS_FCFS;
   for (int k = 0; k < 2; k++) {
     side *sd = &w->s[k];
     sd->port = k == 0 ? 6000 : 5000;
@@ -203,12 +209,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
-  int auth = size > 0 && data[0] == 0xA5; /* RFC 4895 AUTH on */
-  if (auth) {
+  int auth = size > 0 && data[0] == 0xA5;  /* RFC 4895 AUTH on */
+  int idata = size > 0 && data[0] == 0xA6; /* RFC 8260 I-DATA on */
+  if (auth || idata) {
     data++;
     size--;
   }
-  if (setup(&w, &mem, seeds, auth) != 0)
+  if (setup(&w, &mem, seeds, auth, idata) != 0)
     abort(); /* the handshake must work */
   static uint8_t buf[70000];
   size_t pos = 0;

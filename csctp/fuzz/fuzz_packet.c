@@ -20,6 +20,7 @@
 #include "cookie.h"
 #include "crc32c.h"
 #include "csctp.h"
+#include "idata.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +103,32 @@ static void fuzz_data(const csctp_tlv *c) {
   /* A buffer one byte short must leave it untouched. */
   csctp_buf_init(&b, buf, CSCTP_PAD4(c->length) - 1);
   FUZZ_ASSERT(csctp_put_data(&b, &d) == CSCTP_ERR_NOBUF && b.len == 0);
+}
+
+/* I-DATA (RFC 8260 2.1): decoded fields lie in the input; re-encoding
+ * gives the chunk back with its reserved bits (flags Res, the 16-bit
+ * Reserved field) zero. */
+static void fuzz_idata(const csctp_tlv *c) {
+  csctp_idata_chunk d;
+  if (csctp_idata_decode(c, &d) != 0) {
+    FUZZ_ASSERT(c->length < CSCTP_IDATA_HDR_LEN);
+    return;
+  }
+  FUZZ_ASSERT(c->length >= CSCTP_IDATA_HDR_LEN);
+  in_input(d.payload, d.len);
+  FUZZ_ASSERT(d.len == (size_t)c->length - CSCTP_IDATA_HDR_LEN);
+  FUZZ_ASSERT((d.flags & CSCTP_DATA_FLAG_B) ? d.fsn == 0 : d.ppid == 0);
+  static uint8_t buf[70000], want[70000];
+  csctp_buf b;
+  csctp_buf_init(&b, buf, sizeof(buf));
+  FUZZ_ASSERT(csctp_idata_put(&b, &d) == 0);
+  FUZZ_ASSERT(b.len == CSCTP_PAD4(c->length));
+  memcpy(want, c->raw, c->length);
+  want[1] &= 0x0F;
+  want[10] = want[11] = 0;
+  FUZZ_ASSERT(memcmp(buf, want, c->length) == 0);
+  csctp_buf_init(&b, buf, CSCTP_PAD4(c->length) - 1);
+  FUZZ_ASSERT(csctp_idata_put(&b, &d) == CSCTP_ERR_NOBUF && b.len == 0);
 }
 
 /* RFC 4895 6.1: the peer's key vector from an INIT's RANDOM, CHUNKS and
@@ -279,6 +306,26 @@ static void fuzz_chunk(const csctp_tlv *c) {
   case CSCTP_CT_DATA:
     fuzz_data(c);
     break;
+  case CSCTP_CT_I_DATA:
+    fuzz_idata(c);
+    break;
+  case CSCTP_CT_I_FORWARD_TSN: { /* RFC 8260 2.3.1 */
+    csctp_ifwd f;
+    if (csctp_ifwd_decode(c, &f) != 0) {
+      FUZZ_ASSERT(c->length < 8 || (c->length - 8u) % 8u != 0);
+      break;
+    }
+    FUZZ_ASSERT(c->length == 8 + 8 * f.n);
+    in_input(f.entries, 8 * f.n);
+    for (size_t i = 0; i < f.n; i++) {
+      csctp_ifwd_ent e;
+      csctp_ifwd_entry(&f, i, &e);
+      FUZZ_ASSERT(e.sid == csctp_get16(c->value + 4 + 8 * i));
+      FUZZ_ASSERT(e.u == (c->value[7 + 8 * i] & 1u));
+      FUZZ_ASSERT(e.mid == csctp_get32(c->value + 8 + 8 * i));
+    }
+    break;
+  }
   case CSCTP_CT_INIT:
   case CSCTP_CT_INIT_ACK:
     fuzz_init(c);

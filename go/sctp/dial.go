@@ -307,6 +307,9 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
+	if r := applyILV(k, o); r < 0 {
+		return r
+	}
 	for _, t := range o.Notifications {
 		for _, ct := range t.cTypes() {
 			if r := k.subscribe(ct, true); r < 0 {

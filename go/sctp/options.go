@@ -159,6 +159,15 @@ type Options struct {
 	// default and used when the peer announces it too. Without it every
 	// message is sent reliably, whatever its [SndInfo.PRPolicy].
 	DisablePRSCTP bool
+
+	// Interleaving announces user message interleaving (RFC 8260, the
+	// I-DATA chunk) when associations are set up; it is used when the peer
+	// announces it too. Off by default (RFC 8260 2.2.1). Reads still
+	// return one message at a time (see [SCTPConn.Interleaving]).
+	Interleaving bool
+	// StreamScheduler is the stream scheduler of new associations (RFC 8260
+	// 3); the zero value is [SchedFCFS].
+	StreamScheduler StreamScheduler
 }
 
 // CongestionControl names a congestion controller.

@@ -79,6 +79,7 @@ static struct opts {
   long reset_every;   /* -reset-every N: reset outgoing streams (RFC 6525)
                          before plan messages N, 2N, ... */
   bool enable_reset;  /* -enable-reset: perform the peer's SSN resets */
+  bool idata;         /* -idata: offer I-DATA (RFC 8260), round robin */
   uint32_t pr_value;
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
 } O = {
@@ -898,6 +899,14 @@ static void subscribe(csctp_sock *s) {
     csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ};
     csctp_setsockopt(s, CSCTP_ENABLE_STREAM_RESET, &v, sizeof v);
   }
+  if (O.idata) { /* RFC 8260 4.3.1 */
+    int lvl = 2;
+    csctp_setsockopt(s, CSCTP_FRAGMENT_INTERLEAVE, &lvl, sizeof lvl);
+    csctp_assoc_value v = {0, 1};
+    csctp_setsockopt(s, CSCTP_INTERLEAVING_SUPPORTED, &v, sizeof v);
+    v.value = CSCTP_SS_RR;
+    csctp_setsockopt(s, CSCTP_STREAM_SCHEDULER, &v, sizeof v);
+  }
 }
 
 /* Close every socket, let graceful shutdowns finish (no socket left, the
@@ -1219,6 +1228,7 @@ static void usage(void) {
           "  -reset-every N          send: reset the outgoing streams (RFC 6525) before\n"
           "                          plan messages N, 2N, ...\n"
           "  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
+          "  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
           "  -allow-missing          recv: messages may be missing (abandoned)\n");
   exit(2);
 }
@@ -1344,6 +1354,8 @@ int main(int argc, char **argv) {
       O.reset_every = atol(val);
     } else if (!strcmp(a, "enable-reset")) {
       O.enable_reset = true;
+    } else if (!strcmp(a, "idata")) {
+      O.idata = true;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -12,6 +12,9 @@
 #define _GNU_SOURCE
 #define SCTP_DEBUG /* declares usrsctp_sysctl_set_sctp_debug_on */
 #include <usrsctp.h>
+#ifndef SCTP_INTERLEAVING_SUPPORTED /* usrsctp's value, not in its 0.9.5 header */
+#define SCTP_INTERLEAVING_SUPPORTED 0x00001206
+#endif
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,6 +73,7 @@ struct opts {
 	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
 	bool enable_reset; /* -enable-reset: perform the peer's SSN resets (RFC 6525) */
+	bool idata;        /* -idata: offer I-DATA (RFC 8260), round robin scheduler */
 	char *auth_chunks; /* chunk types to accept only authenticated (RFC 4895) */
 	char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
 	uint16_t pr_policy; /* -pr: usrsctp's SCTP_PR_SCTP_* for every plan message */
@@ -838,6 +842,17 @@ static void configure(struct socket *s, bool endpoint)
 		set_opt(s, IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, &av, sizeof av,
 			"SCTP_ENABLE_STREAM_RESET");
 	}
+	if (O.idata) { /* RFC 8260 4.3.1: fragment interleave level 2 first */
+		int lvl = 2;
+		set_opt(s, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &lvl, sizeof lvl,
+			"SCTP_FRAGMENT_INTERLEAVE");
+		struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = 1};
+		set_opt(s, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &av, sizeof av,
+			"SCTP_INTERLEAVING_SUPPORTED");
+		struct sctp_assoc_value ss = {.assoc_id = SCTP_FUTURE_ASSOC,
+					      .assoc_value = SCTP_SS_ROUND_ROBIN};
+		set_opt(s, IPPROTO_SCTP, SCTP_PLUGGABLE_SS, &ss, sizeof ss, "SCTP_PLUGGABLE_SS");
+	}
 	if (O.disable) {
 		/* Table order matters: ASCONF needs AUTH, so it goes first. */
 		static const struct {
@@ -1214,6 +1229,7 @@ static void usage(void)
 		"  -auth-chunks LIST       chunk types (numbers) accepted only authenticated (RFC 4895)\n"
 		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
 		"  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
+		"  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
 		"  -disable LIST           extensions not to offer: ecn,pr,auth,asconf,reconfig,\n"
 		"                          nrsack,pktdrop (default: usrsctp's set)\n"
 		"  -linger-ms N            restart: pause before vanishing (default 500)\n"
@@ -1326,6 +1342,8 @@ int main(int argc, char **argv)
 			O.disable = val;
 		} else if (!strcmp(a, "enable-reset")) {
 			O.enable_reset = true;
+		} else if (!strcmp(a, "idata")) {
+			O.idata = true;
 		} else if (!strcmp(a, "auth-chunks")) {
 			NEED();
 			O.auth_chunks = val;

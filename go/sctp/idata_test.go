@@ -1,0 +1,185 @@
+//go:build cgo
+
+package sctp
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"math/rand"
+	"testing"
+	"time"
+)
+
+// User message interleaving (RFC 8260 2) and stream schedulers (RFC 8260
+// 3) through the Go API, over UDP encapsulation on loopback.
+
+// TestInterleavingNegotiation: I-DATA is used when both ends announce it,
+// and only then (RFC 8260 2.2.1); it is off by default.
+func TestInterleavingNegotiation(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		client, server bool
+		want           bool
+	}{
+		{"both", true, true, true},
+		{"client-only", true, false, false},
+		{"server-only", false, true, false},
+		{"default", false, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := listenT(t, Options{Transport: TransportUDP, Interleaving: tc.server})
+			ch := make(chan *SCTPConn, 1)
+			go func() {
+				s, err := l.AcceptSCTP()
+				if err != nil {
+					t.Errorf("accept: %v", err)
+				}
+				ch <- s
+			}()
+			c := dialT(t, l, Options{Transport: TransportUDP, Interleaving: tc.client})
+			s := <-ch
+			if s == nil {
+				return
+			}
+			defer s.Close()
+			for _, x := range []*SCTPConn{c, s} {
+				on, err := x.Interleaving(0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if on != tc.want {
+					t.Errorf("Interleaving %v, want %v", on, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestInterleavingTransfer: 1 MiB messages on stream 0 beside 64-byte
+// messages on stream 1, with I-DATA and round robin. Every message arrives
+// whole (each Read returns one message or consecutive parts of it: never
+// parts of two messages), on its stream, in order, with its exact bytes.
+func TestInterleavingTransfer(t *testing.T) {
+	t.Run("large-buffers", func(t *testing.T) { testInterleavingTransfer(t, 8<<20, 8<<20) })
+	// A message larger than the receive buffer still completes (the
+	// oldest incomplete message may take up to three buffers, idata.h).
+	t.Run("small-read-buffer", func(t *testing.T) { testInterleavingTransfer(t, 4<<20, 512<<10) })
+}
+
+func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
+	o := Options{Transport: TransportUDP, Interleaving: true, StreamScheduler: SchedRoundRobin,
+		WriteBuffer: wbuf, ReadBuffer: rbuf}
+	c, s := pairT(t, o)
+	if on, err := c.Interleaving(0); err != nil || !on {
+		t.Fatalf("Interleaving = %v, %v", on, err)
+	}
+	if sc, err := c.StreamScheduler(0); err != nil || sc != SchedRoundRobin {
+		t.Fatalf("StreamScheduler = %v, %v", sc, err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	type msg struct {
+		stream uint16
+		sum    [32]byte
+		n      int
+	}
+	var want [2][]msg
+	var big [][]byte
+	for i := 0; i < 3; i++ {
+		b := make([]byte, 1<<20)
+		rng.Read(b)
+		big = append(big, b)
+		want[0] = append(want[0], msg{0, sha256.Sum256(b), len(b)})
+	}
+	var small [][]byte
+	for i := 0; i < 50; i++ {
+		b := make([]byte, 64)
+		rng.Read(b)
+		small = append(small, b)
+		want[1] = append(want[1], msg{1, sha256.Sum256(b), len(b)})
+	}
+	errc := make(chan error, 1)
+	go func() {
+		for i := 0; i < 50; i++ {
+			if i < 3 {
+				if _, err := c.WriteToSCTP(big[i], nil, &SndInfo{Stream: 0}); err != nil {
+					errc <- err
+					return
+				}
+			}
+			if _, err := c.WriteToSCTP(small[i], nil, &SndInfo{Stream: 1}); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	s.SetReadDeadline(time.Now().Add(30 * time.Second))
+	buf := make([]byte, 2<<20)
+	var got [2]int
+	var cur bytes.Buffer
+	curStream := -1
+	for got[0]+got[1] < 53 {
+		n, info, err := s.ReadFromSCTP(buf)
+		if err != nil {
+			t.Fatalf("read after %v messages: %v", got, err)
+		}
+		if curStream >= 0 && int(info.Stream) != curStream {
+			t.Fatalf("a read returned stream %d in the middle of a message of stream %d", info.Stream, curStream)
+		}
+		curStream = int(info.Stream)
+		cur.Write(buf[:n])
+		if !info.EndOfRecord() {
+			continue
+		}
+		st := info.Stream
+		if st > 1 || got[st] >= len(want[st]) {
+			t.Fatalf("unexpected message on stream %d", st)
+		}
+		w := want[st][got[st]]
+		if cur.Len() != w.n || sha256.Sum256(cur.Bytes()) != w.sum {
+			t.Fatalf("stream %d message %d: %d bytes, SHA-256 differs", st, got[st], cur.Len())
+		}
+		got[st]++
+		cur.Reset()
+		curStream = -1
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStreamSchedulerAPI: choosing the scheduler and per-stream values
+// (RFC 8260 4.3.2, 4.3.3).
+func TestStreamSchedulerAPI(t *testing.T) {
+	c, _ := pairT(t, Options{Transport: TransportUDP})
+	if sc, err := c.StreamScheduler(0); err != nil || sc != SchedFCFS {
+		t.Fatalf("default scheduler %v, %v", sc, err)
+	}
+	for _, sc := range []StreamScheduler{SchedRoundRobin, SchedRoundRobinPacket, SchedPriority,
+		SchedFairBandwidth, SchedWFQ, SchedFCFS} {
+		if err := c.SetStreamScheduler(0, sc); err != nil {
+			t.Fatalf("SetStreamScheduler(%v): %v", sc, err)
+		}
+		if got, err := c.StreamScheduler(0); err != nil || got != sc {
+			t.Fatalf("StreamScheduler = %v, %v; want %v", got, err, sc)
+		}
+	}
+	if err := c.SetStreamScheduler(0, SchedWFQ+1); err == nil {
+		t.Error("an unknown scheduler was accepted")
+	}
+	if v, err := c.StreamSchedulerValue(0, 1); err != nil || v != 0 {
+		t.Fatalf("default value %d, %v", v, err)
+	}
+	if err := c.SetStreamSchedulerValue(0, 1, 7); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.StreamSchedulerValue(0, 1); err != nil || v != 7 {
+		t.Fatalf("value %d, %v; want 7", v, err)
+	}
+	if err := c.SetStreamSchedulerValue(0, 60000, 1); err == nil {
+		t.Error("a value for a stream beyond the outbound count was accepted")
+	}
+	if SchedWFQ.String() != "SCTP_SS_WFQ" || StreamScheduler(9).String() != "StreamScheduler(9)" {
+		t.Errorf("String: %q %q", SchedWFQ.String(), StreamScheduler(9).String())
+	}
+}
