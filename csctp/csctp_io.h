@@ -583,6 +583,13 @@ typedef struct csctp_ready {
 CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable);
 CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
                                         size_t max);
+/* csctp_stack_ready_count returns the address of the number of sockets on
+ * the ready list, valid until csctp_stack_del (NULL for NULL st). A caller
+ * that serialises its calls into the stack may read it between them to skip
+ * csctp_stack_poll_ready when it is 0 (a binding saves a foreign call per
+ * call that signalled nothing); the stack changes it only inside its own
+ * calls. */
+CSCTP_API const unsigned *csctp_stack_ready_count(const csctp_stack *st);
 /* csctp_sock_set_user attaches an opaque value to s (returned with it by
  * csctp_stack_poll_ready); the stack never looks at it. */
 CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user);

@@ -170,6 +170,7 @@ struct csctp_stack {
   csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
+  unsigned rdy_count; /* sockets on the list (csctp_stack_ready_count) */
   int in_kick;
   uint64_t step_gen;  /* csctp_stack_step calls so far */
   io_ep *corked;      /* endpoints to kick at the next step */

@@ -45,6 +45,7 @@ static void io_sock_ready_queue(csctp_sock *s, int which) {
     else
       st->rdy_head = s;
     st->rdy_tail = s;
+    st->rdy_count++;
   }
   s->ready_mask |= which;
 }
@@ -61,6 +62,7 @@ static void io_sock_ready_unlink(csctp_sock *s) {
     s->rdy_next->rdy_prev = s->rdy_prev;
   else
     st->rdy_tail = s->rdy_prev;
+  st->rdy_count--;
   s->ready_mask = 0;
   s->rdy_next = s->rdy_prev = NULL;
 }
@@ -101,6 +103,10 @@ CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
     io_sock_ready_unlink(s);
   }
   return n;
+}
+
+CSCTP_API const unsigned *csctp_stack_ready_count(const csctp_stack *st) {
+  return st ? &st->rdy_count : NULL;
 }
 
 CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user) {

@@ -5,6 +5,7 @@ package sctp
 import (
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -36,6 +37,7 @@ func benchManyConns(b *testing.B, conns, size int) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*conns)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	start := time.Now()
 	for _, p := range pairs {
 		p.c.SetDeadline(deadline)
@@ -69,12 +71,24 @@ func benchManyConns(b *testing.B, conns, size int) {
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	close(errs)
 	for err := range errs {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(per*conns)/el.Seconds(), "msg/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(per*conns), "cpu-ns/msg")
+}
+
+// cpuTime is the user and system CPU time the process has used (both ends
+// of every association and the stack's driver are in it).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkStream64 is one association streaming 64-byte messages, the

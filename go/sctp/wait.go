@@ -188,7 +188,7 @@ func (s *stack) unlock() {
 }
 
 func (s *stack) wakeReadyLocked() {
-	for {
+	for s.cs.readyPending() { // nothing listed: no cgo call
 		n := s.cs.pollReady(s.readyKeys[:], s.readySides[:])
 		for i := 0; i < n; i++ {
 			sw := s.waiters[s.readyKeys[i]]
