@@ -116,7 +116,6 @@ func releaseConn(r connRes) {
 	if !r.cs.isClosed() {
 		r.cs.close()
 	}
-	r.st.armLocked(true)
 	r.st.unlock()
 	r.st.release()
 }
@@ -492,7 +491,6 @@ func (c *SCTPConn) readStep(uintptr) bool {
 		if r > 0 && op.want {
 			op.from, op.hasFrom = c.cs.fromAddrPort()
 		}
-		c.st.armLocked(true) // reading may have queued a window update
 		c.st.unlock()
 		switch {
 		case r > 0:
@@ -1003,7 +1001,6 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 		info = &op.info
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
-	c.st.armLocked(true)
 	c.st.unlock()
 	if r >= 0 {
 		op.n = len(op.b)
@@ -1135,7 +1132,6 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 				}
 			}
 		}
-		c.st.armLocked(true)
 		c.st.unlock()
 		if n <= 0 {
 			return nil
@@ -1197,7 +1193,6 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.cs.close()
 	c.cs = nil
 	c.notifq, c.notifBytes = nil, 0
-	c.st.armLocked(true)
 	c.st.unlock()
 	c.st.release()
 	if err != nil {
@@ -1271,7 +1266,6 @@ func (c *SCTPConn) ctrl(op string, f func(k *cSock) int) error {
 		return c.opErr(op, net.ErrClosed)
 	}
 	r := f(c.cs)
-	c.st.armLocked(true)
 	c.st.unlock()
 	if r < 0 {
 		return c.opErr(op, codeError(r))
