@@ -849,6 +849,17 @@ enum csctp_sockopt_reconf {
   CSCTP_OPT_RECONFIG_SUPPORTED = 84
 };
 
+/* CSCTP_OPT_EXPLICIT_EOR (RFC 6458 8.1.26 SCTP_EXPLICIT_EOR): int, 0 or 1,
+ * default 0. On, each csctp_sendv is a part of a message, ended by the
+ * first part sent with CSCTP_SEND_EOR in its sndinfo flags (which may be
+ * empty): a message larger than the send buffer can be written in parts.
+ * Each part must fit the send buffer (CSCTP_ERR_MSGSIZE) and is accepted
+ * whole or not at all (-EAGAIN); while a message is open on an association
+ * a send on another stream fails with CSCTP_ERR_INVAL, and parts take no
+ * PR-SCTP policy. See csctp_send (CSCTP_SEND_MORE) for the rules. */
+#define CSCTP_OPT_EXPLICIT_EOR 96
+#define CSCTP_EXPLICIT_EOR CSCTP_OPT_EXPLICIT_EOR
+
 /* The RFC 6525 names. */
 #define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET
 #define CSCTP_RESET_STREAMS CSCTP_OPT_RESET_STREAMS

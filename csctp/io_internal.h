@@ -123,7 +123,8 @@ struct csctp_sock {
   int err; /* pending SO_ERROR-like error */
   csctp_settings settings;
   csctp_sndinfo def_snd;
-  uint32_t subs; /* bit (1 << type) per subscribed event */
+  int explicit_eor; /* CSCTP_OPT_EXPLICIT_EOR */
+  uint32_t subs;    /* bit (1 << type) per subscribed event */
   io_notif *nq_head, *nq_tail;
   size_t nq_len;
   uint32_t nq_dropped;
