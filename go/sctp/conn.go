@@ -1320,6 +1320,46 @@ func (c *SCTPConn) SetNoDelay(noDelay bool) error {
 	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptNoDelay, v) })
 }
 
+// SetExplicitEOR turns explicit end of record on or off (RFC 6458 8.1.26
+// SCTP_EXPLICIT_EOR; default off). On, each write is a part of one message
+// that a write with [SendEOR] in its [SndInfo] flags, or
+// [SCTPConn.WriteMsgPart] with eor true, ends; so a message longer than
+// the send buffer (Options.WriteBuffer) can be written, part by part (each
+// part must fit the buffer). The message takes its stream, PPID and order
+// from its first part. While a message is open on an association, a write
+// on another stream fails (its fragments take consecutive TSNs, RFC 9260
+// 6.9, and without I-DATA nothing can come between them), and parts take
+// no PR-SCTP policy. Not with TransportKernel.
+func (c *SCTPConn) SetExplicitEOR(on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptExplicitEOR, v) })
+}
+
+// WriteMsgPart writes b as a part of the message open on a one-to-one conn
+// with explicit end of record on ([SCTPConn.SetExplicitEOR]), with the
+// default send info; eor ends the message (b may then be empty). The part
+// is taken whole or not at all, like a message.
+func (c *SCTPConn) WriteMsgPart(b []byte, eor bool) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	if c.style == cSockSeqpacket {
+		return 0, c.opErr("write", fmt.Errorf("%w: WriteMsgPart on a one-to-many conn needs an address (use WriteToSCTP with SendEOR)", ErrNoAssociation))
+	}
+	var extra uint16
+	if eor {
+		extra = cSendEOR
+	}
+	n, err := c.send(b, netip.AddrPort{}, nil, extra, 0)
+	if err != nil {
+		return n, c.opErr("write", err)
+	}
+	return n, nil
+}
+
 // SetCongestionControl selects the congestion controller: of the conn's
 // association at once (its paths keep their windows), and of associations
 // set up afterwards. Not with TransportKernel.

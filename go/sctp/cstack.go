@@ -317,6 +317,10 @@ var (
 	_ [cSendAbort - C.CSCTP_SEND_ABORT]struct{}
 	_ [C.CSCTP_SEND_SACK_NOW - cSendSackNow]struct{}
 	_ [cSendSackNow - C.CSCTP_SEND_SACK_NOW]struct{}
+	_ [C.CSCTP_SEND_EOR - cSendEOR]struct{}
+	_ [cSendEOR - C.CSCTP_SEND_EOR]struct{}
+	_ [C.CSCTP_OPT_EXPLICIT_EOR - cOptExplicitEOR]struct{}
+	_ [cOptExplicitEOR - C.CSCTP_OPT_EXPLICIT_EOR]struct{}
 	_ [C.CSCTP_RCV_UNORDERED - cRcvUnordered]struct{}
 	_ [cRcvUnordered - C.CSCTP_RCV_UNORDERED]struct{}
 	_ [C.CSCTP_RCV_EOR - cRcvEOR]struct{}
