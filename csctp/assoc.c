@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "eor.h"
 
 #include "mem.h"
 #include "tsn.h"
@@ -69,6 +70,7 @@ void csctp_assoc_free(csctp_assoc *a) {
     ep->assocs_tail = a->prev;
   ep->nassocs--;
   csctp_sendq_free(&a->sq);
+  csctp_eor_free(a);
   csctp_prsctp_free(a);
   csctp_reconf_free(a);
   assoc_free_rx(a);
@@ -272,6 +274,7 @@ void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,
     a->paths[i].t3 = a->paths[i].hb_due = CSCTP_TSTAMP_NEVER;
   assoc_fail_messages(a);
   csctp_sendq_free(&a->sq);
+  csctp_eor_free(a);
   csctp_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = ev_type;
@@ -591,6 +594,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->sq = old;
   assoc_fail_messages(a);
   csctp_sendq_free(&a->sq);
+  csctp_eor_free(a);
   a->sq = tmp;
   if (rv != 0) {
     csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,

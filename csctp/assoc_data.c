@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "eor.h"
 
 #include "tsn.h"
 
@@ -470,13 +471,29 @@ void csctp_assoc_on_t3(csctp_assoc *a, uint8_t pi, csctp_tstamp now) {
 /* What the send buffer holds: payload and its bookkeeping, so that tiny
  * messages cannot hold far more memory than sndbuf. */
 static size_t assoc_send_used(const csctp_assoc *a) {
-  return a->sq.buffered + a->sq.overhead;
+  return a->sq.buffered + a->sq.overhead + csctp_eor_held(a);
 }
 
 static int assoc_send_state_ok(const csctp_assoc *a) {
   return a->state == CSCTP_STATE_COOKIE_WAIT ||
          a->state == CSCTP_STATE_COOKIE_ECHOED ||
          a->state == CSCTP_STATE_ESTABLISHED;
+}
+
+/* A part of a message written in parts (eor.h, RFC 6458 8.1.26). */
+static int assoc_send_part(csctp_endpoint *ep, csctp_assoc *a,
+                           const csctp_sndinfo *info, const uint8_t *data,
+                           size_t len, csctp_tstamp now) {
+  if (assoc_send_used(a) + len > a->s.sndbuf)
+    return CSCTP_ERR_AGAIN;
+  int rv = csctp_eor_push(a, info, data, len);
+  if (rv != 0)
+    return rv;
+  a->burst = 0;
+  a->sender_dry_armed = 1;
+  if ((info->flags & CSCTP_SEND_EOF) && !a->eor)
+    csctp_shutdown(ep, a->id, now);
+  return 0;
 }
 
 int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
@@ -491,7 +508,7 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
     return a->end_error ? a->end_error : CSCTP_ERR_CLOSED;
   if (info->flags & CSCTP_SEND_ABORT)
     return csctp_abort(ep, a->id, data, len, now);
-  if (len == 0)
+  if (len == 0 && !a->eor)
     return (info->flags & CSCTP_SEND_EOF) ? csctp_shutdown(ep, a->id, now)
                                           : CSCTP_ERR_INVAL;
   if (!assoc_send_state_ok(a) || a->shutdown_requested)
@@ -504,6 +521,8 @@ int csctp_send(csctp_endpoint *ep, const csctp_sndinfo *info,
     return CSCTP_ERR_ADDR;
   if (len > a->s.sndbuf)
     return CSCTP_ERR_MSGSIZE;
+  if (a->eor || (info->flags & CSCTP_SEND_MORE))
+    return assoc_send_part(ep, a, info, data, len, now);
   if (assoc_send_used(a) + len > a->s.sndbuf)
     csctp_prsctp_make_room(a, info, len); /* RFC 7496 3.2 */
   if (assoc_send_used(a) + len > a->s.sndbuf)

@@ -436,6 +436,12 @@ enum csctp_state {
 #define CSCTP_SEND_EOF 0x0002       /* graceful shutdown after this message */
 #define CSCTP_SEND_ABORT 0x0004     /* abort; the data is the user reason */
 #define CSCTP_SEND_SACK_NOW 0x0008  /* set the I bit (RFC 9260 3.3.1) */
+/* More parts of this message follow (csctp_send; RFC 6458 8.1.26 explicit
+ * EOR: a send without it ends the message). */
+#define CSCTP_SEND_MORE 0x0010
+/* csctp_sendv on a socket with CSCTP_OPT_EXPLICIT_EOR: this part ends the
+ * message (RFC 6458 SCTP_EOR). Ignored elsewhere. */
+#define CSCTP_SEND_EOR 0x0020
 
 /* PR-SCTP policies (csctp_sndinfo.pr_policy): RFC 6458 5.3.7 and RFC 7496
  * 4.2, with the values of usrsctp / FreeBSD. */
@@ -463,6 +469,13 @@ typedef struct csctp_sndinfo {
 /* csctp_send queues one user message of len bytes (1 <= len) on association
  * info->assoc_id, copying data. dst selects a path (NULL: the primary).
  * Messages are atomic: the whole message is queued or none of it.
+ * With CSCTP_SEND_MORE, data is a part of a message that later sends on the
+ * same stream continue, the first one without CSCTP_SEND_MORE ending it (it
+ * may be empty); each part is atomic and must fit the send buffer, the
+ * message need not. While such a message is open, a send on another stream
+ * returns CSCTP_ERR_INVAL (one message at a time: its fragments take
+ * consecutive TSNs, RFC 9260 6.9); parts take no PR-SCTP policy
+ * (CSCTP_ERR_INVAL). See RFC 6458 8.1.26.
  * With CSCTP_SEND_EOF and len == 0 it only starts a graceful shutdown; with
  * CSCTP_SEND_ABORT it aborts, data being the reason (may be empty).
  * Returns 0, CSCTP_ERR_AGAIN (send buffer full now, or 2^16 - 1 ordered

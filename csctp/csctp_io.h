@@ -583,6 +583,13 @@ typedef struct csctp_ready {
 CSCTP_API void csctp_stack_set_ready_list(csctp_stack *st, int enable);
 CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
                                         size_t max);
+/* csctp_stack_ready_count returns the address of the number of sockets on
+ * the ready list, valid until csctp_stack_del (NULL for NULL st). A caller
+ * that serialises its calls into the stack may read it between them to skip
+ * csctp_stack_poll_ready when it is 0 (a binding saves a foreign call per
+ * call that signalled nothing); the stack changes it only inside its own
+ * calls. */
+CSCTP_API const unsigned *csctp_stack_ready_count(const csctp_stack *st);
 /* csctp_sock_set_user attaches an opaque value to s (returned with it by
  * csctp_stack_poll_ready); the stack never looks at it. */
 CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user);
@@ -876,6 +883,17 @@ typedef struct csctp_stream_value {
 #define CSCTP_STREAM_SCHEDULER CSCTP_OPT_STREAM_SCHEDULER
 #define CSCTP_STREAM_SCHEDULER_VALUE CSCTP_OPT_STREAM_SCHEDULER_VALUE
 #define CSCTP_FRAGMENT_INTERLEAVE CSCTP_OPT_FRAGMENT_INTERLEAVE
+
+/* CSCTP_OPT_EXPLICIT_EOR (RFC 6458 8.1.26 SCTP_EXPLICIT_EOR): int, 0 or 1,
+ * default 0. On, each csctp_sendv is a part of a message, ended by the
+ * first part sent with CSCTP_SEND_EOR in its sndinfo flags (which may be
+ * empty): a message larger than the send buffer can be written in parts.
+ * Each part must fit the send buffer (CSCTP_ERR_MSGSIZE) and is accepted
+ * whole or not at all (-EAGAIN); while a message is open on an association
+ * a send on another stream fails with CSCTP_ERR_INVAL, and parts take no
+ * PR-SCTP policy. See csctp_send (CSCTP_SEND_MORE) for the rules. */
+#define CSCTP_OPT_EXPLICIT_EOR 100
+#define CSCTP_EXPLICIT_EOR CSCTP_OPT_EXPLICIT_EOR
 
 /* The RFC 6525 names. */
 #define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET

@@ -68,6 +68,7 @@ struct csctp_assoc {
 
   /* Sending. */
   csctp_sendq sq;
+  struct csctp_eor_msg *eor; /* explicit EOR: the message open (eor.h) */
   uint16_t ostreams, istreams;
   uint32_t peer_rwnd;
   uint32_t frag_point;

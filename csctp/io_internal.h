@@ -123,7 +123,8 @@ struct csctp_sock {
   int err; /* pending SO_ERROR-like error */
   csctp_settings settings;
   csctp_sndinfo def_snd;
-  uint32_t subs; /* bit (1 << type) per subscribed event */
+  int explicit_eor; /* CSCTP_OPT_EXPLICIT_EOR */
+  uint32_t subs;    /* bit (1 << type) per subscribed event */
   io_notif *nq_head, *nq_tail;
   size_t nq_len;
   uint32_t nq_dropped;
@@ -171,6 +172,7 @@ struct csctp_stack {
   csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
+  unsigned rdy_count; /* sockets on the list (csctp_stack_ready_count) */
   int in_kick;
   uint64_t step_gen;  /* csctp_stack_step calls so far */
   io_ep *corked;      /* endpoints to kick at the next step */

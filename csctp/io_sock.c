@@ -45,6 +45,7 @@ static void io_sock_ready_queue(csctp_sock *s, int which) {
     else
       st->rdy_head = s;
     st->rdy_tail = s;
+    st->rdy_count++;
   }
   s->ready_mask |= which;
 }
@@ -61,6 +62,7 @@ static void io_sock_ready_unlink(csctp_sock *s) {
     s->rdy_next->rdy_prev = s->rdy_prev;
   else
     st->rdy_tail = s->rdy_prev;
+  st->rdy_count--;
   s->ready_mask = 0;
   s->rdy_next = s->rdy_prev = NULL;
 }
@@ -101,6 +103,10 @@ CSCTP_API size_t csctp_stack_poll_ready(csctp_stack *st, csctp_ready *out,
     io_sock_ready_unlink(s);
   }
   return n;
+}
+
+CSCTP_API const unsigned *csctp_stack_ready_count(const csctp_stack *st) {
+  return st ? &st->rdy_count : NULL;
 }
 
 CSCTP_API void csctp_sock_set_user(csctp_sock *s, void *user) {
@@ -915,6 +921,15 @@ static int io_end_code(const io_assoc *a) {
   return a->end_err ? a->end_err : CSCTP_ERR_CLOSED;
 }
 
+/* RFC 6458 8.1.26: with explicit EOR each send is a part that
+ * CSCTP_SEND_EOR ends (the engine's CSCTP_SEND_MORE when it does not). */
+static void io_sock_eor_flags(const csctp_sock *s, csctp_sndinfo *si) {
+  uint16_t eor = si->flags & CSCTP_SEND_EOR;
+  si->flags &= (uint16_t) ~(CSCTP_SEND_EOR | CSCTP_SEND_MORE);
+  if (s->explicit_eor && !eor && !(si->flags & CSCTP_SEND_ABORT))
+    si->flags |= CSCTP_SEND_MORE;
+}
+
 CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
                                   int iovcnt, const struct sockaddr *to,
                                   const csctp_sndinfo *info, int flags) {
@@ -923,10 +938,12 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
   if (!s || iovcnt < 0 || (iovcnt > 0 && !iov))
     return CSCTP_ERR_INVAL;
   csctp_sndinfo si = info ? *info : s->def_snd;
+  io_sock_eor_flags(s, &si);
   size_t len = 0;
   for (int i = 0; i < iovcnt; i++)
     len += iov[i].iov_len;
-  if (len == 0 && !(si.flags & (CSCTP_SEND_EOF | CSCTP_SEND_ABORT)))
+  if (len == 0 && !(si.flags & (CSCTP_SEND_EOF | CSCTP_SEND_ABORT)) &&
+      !(s->explicit_eor && !(si.flags & CSCTP_SEND_MORE)))
     return CSCTP_ERR_INVAL;
   csctp_addr dst;
   uint16_t to_port = 0;
@@ -1763,6 +1780,13 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     IO_NEED(csctp_sndinfo);
     memcpy(&s->def_snd, val, sizeof s->def_snd);
     return 0;
+  case CSCTP_OPT_EXPLICIT_EOR: { /* RFC 6458 8.1.26 */
+    IO_NEED(int);
+    int v;
+    memcpy(&v, val, sizeof v);
+    s->explicit_eor = v != 0;
+    return 0;
+  }
   case CSCTP_OPT_EVENT: {
     IO_NEED(csctp_event_subscribe);
     csctp_event_subscribe v;
@@ -1973,6 +1997,10 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
   case CSCTP_OPT_DEFAULT_SNDINFO:
     IO_ROOM(csctp_sndinfo);
     memcpy(val, &s->def_snd, sizeof s->def_snd);
+    return 0;
+  case CSCTP_OPT_EXPLICIT_EOR:
+    IO_ROOM(int);
+    memcpy(val, &s->explicit_eor, sizeof(int));
     return 0;
   case CSCTP_OPT_EVENT: {
     IO_ROOM(csctp_event_subscribe);

@@ -42,13 +42,24 @@ static void pump(csctp_stack *a, csctp_stack *b, int rounds) {
 static int ready_of(csctp_stack *st, csctp_sock *s) {
   csctp_ready r[16];
   int which = 0;
-  size_t n;
-  while ((n = csctp_stack_poll_ready(st, r, 16)) > 0)
+  size_t n, total = 0;
+  /* csctp_stack_ready_count: the number of sockets listed, read without a
+   * call; 0 once they are all polled. */
+  const unsigned *count = csctp_stack_ready_count(st);
+  CHECK(count != NULL);
+  if (!count)
+    return 0;
+  unsigned listed = *count;
+  while ((n = csctp_stack_poll_ready(st, r, 16)) > 0) {
+    total += n;
     for (size_t i = 0; i < n; i++) {
       CHECK(r[i].user == (void *)r[i].sock);
       if (r[i].sock == s)
         which |= r[i].which;
     }
+  }
+  CHECK_EQ(total, (size_t)listed);
+  CHECK_EQ(*count, 0u);
   return which;
 }
 
@@ -153,6 +164,8 @@ static void test_ready_list(void) {
   csctp_close(cli);
   pump(a, b, 10);
   CHECK_EQ(csctp_stack_poll_ready(b, r, 16), 0);
+  CHECK_EQ(*csctp_stack_ready_count(b), 0u);
+  CHECK(csctp_stack_ready_count(NULL) == NULL);
   csctp_close(lsn);
   csctp_stack_del(a);
   csctp_stack_del(b);

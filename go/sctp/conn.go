@@ -116,7 +116,6 @@ func releaseConn(r connRes) {
 	if !r.cs.isClosed() {
 		r.cs.close()
 	}
-	r.st.armLocked(true)
 	r.st.unlock()
 	r.st.release()
 }
@@ -492,7 +491,6 @@ func (c *SCTPConn) readStep(uintptr) bool {
 		if r > 0 && op.want {
 			op.from, op.hasFrom = c.cs.fromAddrPort()
 		}
-		c.st.armLocked(true) // reading may have queued a window update
 		c.st.unlock()
 		switch {
 		case r > 0:
@@ -1003,7 +1001,6 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 		info = &op.info
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
-	c.st.armLocked(true)
 	c.st.unlock()
 	if r >= 0 {
 		op.n = len(op.b)
@@ -1135,7 +1132,6 @@ func (c *SCTPConn) lingerWait(d time.Duration) error {
 				}
 			}
 		}
-		c.st.armLocked(true)
 		c.st.unlock()
 		if n <= 0 {
 			return nil
@@ -1197,7 +1193,6 @@ func (c *SCTPConn) close(op string, abort bool, reason []byte) error {
 	c.cs.close()
 	c.cs = nil
 	c.notifq, c.notifBytes = nil, 0
-	c.st.armLocked(true)
 	c.st.unlock()
 	c.st.release()
 	if err != nil {
@@ -1271,7 +1266,6 @@ func (c *SCTPConn) ctrl(op string, f func(k *cSock) int) error {
 		return c.opErr(op, net.ErrClosed)
 	}
 	r := f(c.cs)
-	c.st.armLocked(true)
 	c.st.unlock()
 	if r < 0 {
 		return c.opErr(op, codeError(r))
@@ -1324,6 +1318,46 @@ func (c *SCTPConn) SetNoDelay(noDelay bool) error {
 		v = 1
 	}
 	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptNoDelay, v) })
+}
+
+// SetExplicitEOR turns explicit end of record on or off (RFC 6458 8.1.26
+// SCTP_EXPLICIT_EOR; default off). On, each write is a part of one message
+// that a write with [SendEOR] in its [SndInfo] flags, or
+// [SCTPConn.WriteMsgPart] with eor true, ends; so a message longer than
+// the send buffer (Options.WriteBuffer) can be written, part by part (each
+// part must fit the buffer). The message takes its stream, PPID and order
+// from its first part. While a message is open on an association, a write
+// on another stream fails (its fragments take consecutive TSNs, RFC 9260
+// 6.9, and without I-DATA nothing can come between them), and parts take
+// no PR-SCTP policy. Not with TransportKernel.
+func (c *SCTPConn) SetExplicitEOR(on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setInt(cOptExplicitEOR, v) })
+}
+
+// WriteMsgPart writes b as a part of the message open on a one-to-one conn
+// with explicit end of record on ([SCTPConn.SetExplicitEOR]), with the
+// default send info; eor ends the message (b may then be empty). The part
+// is taken whole or not at all, like a message.
+func (c *SCTPConn) WriteMsgPart(b []byte, eor bool) (int, error) {
+	if !c.ok() {
+		return 0, invalid("write")
+	}
+	if c.style == cSockSeqpacket {
+		return 0, c.opErr("write", fmt.Errorf("%w: WriteMsgPart on a one-to-many conn needs an address (use WriteToSCTP with SendEOR)", ErrNoAssociation))
+	}
+	var extra uint16
+	if eor {
+		extra = cSendEOR
+	}
+	n, err := c.send(b, netip.AddrPort{}, nil, extra, 0)
+	if err != nil {
+		return n, c.opErr("write", err)
+	}
+	return n, nil
 }
 
 // SetCongestionControl selects the congestion controller: of the conn's

@@ -46,6 +46,7 @@ const (
 	cSendEOF       = 0x0002
 	cSendAbort     = 0x0004
 	cSendSackNow   = 0x0008
+	cSendEOR       = 0x0020
 
 	cRcvUnordered = 0x0001
 	cRcvEOR       = 0x0002
@@ -75,6 +76,7 @@ const (
 const (
 	cOptInitMsg        = 1
 	cOptNoDelay        = 4
+	cOptExplicitEOR    = 100
 	cOptRcvBuf         = 12
 	cOptSndBuf         = 13
 	cOptLinger         = 14

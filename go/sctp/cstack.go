@@ -317,6 +317,10 @@ var (
 	_ [cSendAbort - C.CSCTP_SEND_ABORT]struct{}
 	_ [C.CSCTP_SEND_SACK_NOW - cSendSackNow]struct{}
 	_ [cSendSackNow - C.CSCTP_SEND_SACK_NOW]struct{}
+	_ [C.CSCTP_SEND_EOR - cSendEOR]struct{}
+	_ [cSendEOR - C.CSCTP_SEND_EOR]struct{}
+	_ [C.CSCTP_OPT_EXPLICIT_EOR - cOptExplicitEOR]struct{}
+	_ [cOptExplicitEOR - C.CSCTP_OPT_EXPLICIT_EOR]struct{}
 	_ [C.CSCTP_RCV_UNORDERED - cRcvUnordered]struct{}
 	_ [cRcvUnordered - C.CSCTP_RCV_UNORDERED]struct{}
 	_ [C.CSCTP_RCV_EOR - cRcvEOR]struct{}
@@ -370,7 +374,8 @@ func cKernelWhy(code int) string { return C.GoString(C.csctp_kernel_why(C.int(co
 
 // cStack is one C csctp_stack.
 type cStack struct {
-	p *C.csctp_stack
+	p     *C.csctp_stack
+	ready *C.uint // csctp_stack_ready_count: read without a cgo call
 }
 
 func cNewStack(k stackKey) (*cStack, error) {
@@ -378,7 +383,7 @@ func cNewStack(k stackKey) (*cStack, error) {
 	if r := C.go_new_stack(&p, C.int(k.transport), C.int(k.udpPort)); r < 0 {
 		return nil, codeError(int(r))
 	}
-	return &cStack{p: p}, nil
+	return &cStack{p: p, ready: C.csctp_stack_ready_count(p)}, nil
 }
 
 func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
@@ -387,8 +392,13 @@ func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
 func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
 func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
-func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p = nil }
+func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p, s.ready = nil, nil }
 func (s *cStack) setReadyList()    { C.csctp_stack_set_ready_list(s.p, 1) }
+
+// readyPending reports whether the list is not empty, reading the C
+// stack's counter directly (no cgo call): the caller holds the stack's
+// mutex, under which every C call is made, so nothing changes it meanwhile.
+func (s *cStack) readyPending() bool { return s.ready != nil && *s.ready != 0 }
 
 // pollReady takes entries off the stack's ready list: the keys of the
 // sockets signalled (csctp_sock_set_user) and their sides (readyRead,

@@ -129,7 +129,6 @@ func (d *Dialer) DialSCTPContext(ctx context.Context, network string, raddr *SCT
 func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 	c.st.mu.Lock()
 	_, r := c.cs.connectx(sa, n)
-	c.st.armLocked(true)
 	c.st.unlock()
 	if r < 0 && r != -int(syscall.EINPROGRESS) {
 		return codeError(r)

@@ -23,6 +23,10 @@ const (
 	// SendSACKNow asks the peer to acknowledge at once (the I bit, RFC 9260
 	// 3.3.1).
 	SendSACKNow SendFlags = cSendSackNow
+	// SendEOR ends the message being written in parts on a conn with
+	// explicit end of record on ([SCTPConn.SetExplicitEOR], RFC 6458
+	// 8.1.26 SCTP_EOR); ignored otherwise.
+	SendEOR SendFlags = cSendEOR
 )
 
 // SndInfo describes how to send one message (RFC 6458 sctp_sndinfo).

@@ -203,7 +203,7 @@ func (s *stack) run() {
 	for {
 		s.mu.Lock()
 		s.cs.step()
-		s.armLocked(false)
+		s.armLocked()
 		s.unlock()
 
 		err := s.rc.Read(s.pollStep)
@@ -248,7 +248,7 @@ func (s *stack) pollStep(uintptr) bool {
 		s.mu.Lock()
 		s.cs.step()
 		more := s.cs.readable()
-		s.armLocked(false)
+		s.armLocked()
 		s.unlock()
 		if !more {
 			return false
@@ -257,9 +257,13 @@ func (s *stack) pollStep(uintptr) bool {
 	return true // let the loop run (it steps again at once)
 }
 
-// armLocked sets the driver's deadline from csctp_stack_timeout. With
-// onlyEarlier (calls from conns) it only brings the deadline forward.
-func (s *stack) armLocked(onlyEarlier bool) {
+// armLocked sets the driver's deadline from csctp_stack_timeout, after
+// each of its steps. Conns do not call it after their C calls (a cgo call
+// and a clock read per message): with epoll and kqueue, the only backends a
+// Go stack runs on, the C stack's timer and its wake-up fd for deferred
+// sends are in the set of the fd the driver waits on (csctp_stack_fd), so a
+// timer a conn's call armed or brought forward wakes the driver by itself.
+func (s *stack) armLocked() {
 	if s.cs == nil || s.ef == nil {
 		return // freed, or a kernel stack (no timers)
 	}
@@ -281,10 +285,6 @@ func (s *stack) armLocked(onlyEarlier bool) {
 	switch {
 	case want.IsZero() && cur.IsZero():
 		return
-	case onlyEarlier:
-		if want.IsZero() || (!cur.IsZero() && !want.Before(cur)) {
-			return
-		}
 	case !want.IsZero() && !cur.IsZero():
 		if diff := want.Sub(cur); diff > -time.Millisecond && diff < time.Millisecond {
 			return

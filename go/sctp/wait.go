@@ -3,6 +3,7 @@ package sctp
 import (
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -46,22 +47,43 @@ func (w *fdWait) SetWriteDeadline(t time.Time) error   { return w.f.SetWriteDead
 func (w *fdWait) Close() error                         { return w.f.Close() }
 
 // readyWait is a side woken by its stack (signal). One waiter at a time, as
-// with an fd's read lock; one deadline (a side has one direction).
+// with an fd's read lock; one deadline (a side has one direction). The
+// waiter's checks between attempts are two atomic loads: the deadline's
+// timer (fire) sets expired, so no attempt reads the clock.
 type readyWait struct {
 	mu     sync.Mutex    // held by the waiter for the whole Wait
 	sig    chan struct{} // cap 1: "may be ready", from signal
 	closed chan struct{} // closed by Close
 
-	dmu      sync.Mutex // guards deadline, timer, isClosed
+	isClosed atomic.Bool
+	expired  atomic.Bool // the deadline has passed
+
+	dmu      sync.Mutex // guards deadline, timer, closing
 	deadline time.Time
-	timer    *time.Timer // fires at deadline; stopped when none
-	isClosed bool
+	timer    *time.Timer // runs fire at deadline; stopped when none
 }
 
 func newReadyWait() *readyWait {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{}), timer: t}
+	w := &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{})}
+	w.timer = time.AfterFunc(time.Hour, w.fire)
+	w.timer.Stop()
+	return w
+}
+
+// fire is the deadline timer's function. A timer stopped or reset too late
+// may still run it: it checks the deadline now in force (a later one
+// re-arms the timer).
+func (w *readyWait) fire() {
+	w.dmu.Lock()
+	if !w.deadline.IsZero() && !w.isClosed.Load() {
+		if d := time.Until(w.deadline); d > 0 {
+			w.timer.Reset(d) // early (a coarse clock): wait the rest
+		} else {
+			w.expired.Store(true)
+		}
+	}
+	w.dmu.Unlock()
+	w.signal()
 }
 
 // signal wakes the waiter, or the next one (the token is kept). It never
@@ -75,12 +97,10 @@ func (w *readyWait) signal() {
 
 // state reports whether the side is closed or its deadline has passed.
 func (w *readyWait) state() error {
-	w.dmu.Lock()
-	defer w.dmu.Unlock()
-	if w.isClosed {
+	if w.isClosed.Load() {
 		return os.ErrClosed
 	}
-	if !w.deadline.IsZero() && !time.Now().Before(w.deadline) {
+	if w.expired.Load() {
 		return os.ErrDeadlineExceeded
 	}
 	return nil
@@ -98,7 +118,6 @@ func (w *readyWait) Wait(f func(uintptr) bool) error {
 		}
 		select {
 		case <-w.sig:
-		case <-w.timer.C:
 		case <-w.closed:
 		}
 	}
@@ -108,14 +127,20 @@ func (w *readyWait) WaitWrite(f func(uintptr) bool) error { return w.Wait(f) }
 
 func (w *readyWait) SetReadDeadline(t time.Time) error {
 	w.dmu.Lock()
-	if w.isClosed {
+	if w.isClosed.Load() {
 		w.dmu.Unlock()
 		return os.ErrClosed
 	}
 	w.deadline = t
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		w.timer.Stop()
-	} else {
+		w.expired.Store(false)
+	case !time.Now().Before(t):
+		w.timer.Stop()
+		w.expired.Store(true)
+	default:
+		w.expired.Store(false)
 		w.timer.Reset(time.Until(t))
 	}
 	w.dmu.Unlock()
@@ -127,11 +152,11 @@ func (w *readyWait) SetWriteDeadline(t time.Time) error { return w.SetReadDeadli
 
 func (w *readyWait) Close() error {
 	w.dmu.Lock()
-	if w.isClosed {
+	if w.isClosed.Load() {
 		w.dmu.Unlock()
 		return os.ErrClosed
 	}
-	w.isClosed = true
+	w.isClosed.Store(true)
 	w.timer.Stop()
 	w.dmu.Unlock()
 	close(w.closed)
@@ -188,7 +213,7 @@ func (s *stack) unlock() {
 }
 
 func (s *stack) wakeReadyLocked() {
-	for {
+	for s.cs.readyPending() { // nothing listed: no cgo call
 		n := s.cs.pollReady(s.readyKeys[:], s.readySides[:])
 		for i := 0; i < n; i++ {
 			sw := s.waiters[s.readyKeys[i]]

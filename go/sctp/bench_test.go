@@ -1,0 +1,96 @@
+//go:build cgo
+
+package sctp
+
+import (
+	"fmt"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkManyConns streams 64-byte messages over many associations of
+// one process at once (issue 12: many goroutines on many conns of one
+// process should scale past one core): one writer and one reader goroutine
+// per association, b.N messages in all, split evenly. It reports msg/s; run
+// it with -cpu 1,2 to see how it scales with GOMAXPROCS. Every conn of the
+// process shares one stack (one C stack, one UDP socket), as a real program
+// with the default options does.
+func BenchmarkManyConns(b *testing.B) {
+	for _, conns := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
+			benchManyConns(b, conns, 64)
+		})
+	}
+}
+
+func benchManyConns(b *testing.B, conns, size int) {
+	o := Options{Transport: TransportUDP}
+	type pair struct{ c, s *SCTPConn }
+	pairs := make([]pair, conns)
+	for i := range pairs {
+		pairs[i].c, pairs[i].s = pairT(b, o)
+	}
+	per := (b.N + conns - 1) / conns
+	deadline := time.Now().Add(5 * time.Minute)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*conns)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	start := time.Now()
+	for _, p := range pairs {
+		p.c.SetDeadline(deadline)
+		p.s.SetDeadline(deadline)
+		wg.Add(2)
+		go func(c *SCTPConn) {
+			defer wg.Done()
+			msg := make([]byte, size)
+			for i := 0; i < per; i++ {
+				if _, err := c.Write(msg); err != nil {
+					errs <- fmt.Errorf("write %d: %w", i, err)
+					return
+				}
+			}
+		}(p.c)
+		go func(c *SCTPConn) {
+			defer wg.Done()
+			buf := make([]byte, size+64)
+			for i := 0; i < per; i++ {
+				n, err := c.Read(buf)
+				if err != nil {
+					errs <- fmt.Errorf("read %d: %w", i, err)
+					return
+				}
+				if n != size {
+					errs <- fmt.Errorf("read %d: %d bytes, want %d", i, n, size)
+					return
+				}
+			}
+		}(p.s)
+	}
+	wg.Wait()
+	el := time.Since(start)
+	cpu := cpuTime() - cpu0
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(per*conns)/el.Seconds(), "msg/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(per*conns), "cpu-ns/msg")
+}
+
+// cpuTime is the user and system CPU time the process has used (both ends
+// of every association and the stack's driver are in it).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkStream64 is one association streaming 64-byte messages, the
+// binding's per-message cost (cgo calls, the stack lock, wake-ups).
+func BenchmarkStream64(b *testing.B) { benchManyConns(b, 1, 64) }
