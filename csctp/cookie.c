@@ -33,7 +33,8 @@ static uint8_t *cookie_put_addr(uint8_t *p, const csctp_addr *a) {
 static int cookie_get_addr(const uint8_t *p, csctp_addr *a) {
   memset(a, 0, sizeof(*a));
   a->family = p[0];
-  if (a->family != CSCTP_AF_INET && a->family != CSCTP_AF_INET6)
+  if (a->family != CSCTP_AF_INET && a->family != CSCTP_AF_INET6 &&
+      a->family != CSCTP_AF_CONN)
     return CSCTP_ERR_MALFORMED;
   memcpy(a->ip, p + 1, 16);
   a->port = csctp_get16(p + 17);
@@ -98,8 +99,9 @@ size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
   csctp_put32(p + 48, c->local_tie_tag);
   csctp_put32(p + 52, c->peer_tie_tag);
   p = cookie_put_addr(p + 56, &c->src);
-  /* n <= 16: bits 7 and 6 are free */
-  *p++ = (uint8_t)(n | (c->pr ? 0x80u : 0u) | (c->reconf ? 0x40u : 0u));
+  /* n <= 16: bits 7, 6 and 5 are free */
+  *p++ = (uint8_t)(n | (c->pr ? 0x80u : 0u) | (c->reconf ? 0x40u : 0u) |
+                   (c->zcsum ? 0x20u : 0u));
   for (size_t i = 0; i < n; i++)
     p = cookie_put_addr(p, &c->addrs[i]);
   if (alen) /* RFC 4895 6.3: the key vectors, after the addresses */
@@ -113,7 +115,7 @@ int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
   size_t fixed = 56 + COOKIE_ADDR_LEN + 1;
   if (len < fixed + CSCTP_SHA256_DIGEST_LEN || memcmp(in, "CSK1", 4) != 0)
     return CSCTP_ERR_MALFORMED;
-  size_t n = in[fixed - 1] & 0x3Fu;
+  size_t n = in[fixed - 1] & 0x1Fu;
   if (n > CSCTP_COOKIE_MAX_ADDRS ||
       len < fixed + COOKIE_ADDR_LEN * n + CSCTP_SHA256_DIGEST_LEN)
     return CSCTP_ERR_MALFORMED;
@@ -144,6 +146,7 @@ int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
   c->naddrs = (uint8_t)n;
   c->pr = in[fixed - 1] >> 7;
   c->reconf = (in[fixed - 1] >> 6) & 1u;
+  c->zcsum = (in[fixed - 1] >> 5) & 1u;
   for (size_t i = 0; i < n; i++)
     if (cookie_get_addr(in + fixed + COOKIE_ADDR_LEN * i, &c->addrs[i]) != 0)
       return CSCTP_ERR_MALFORMED;

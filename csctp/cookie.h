@@ -22,6 +22,7 @@ typedef struct csctp_cookie {
   uint8_t naddrs;                       /* peer addresses from the INIT */
   uint8_t pr;     /* PR-SCTP on (RFC 3758 3.3): both sides announced it */
   uint8_t reconf; /* RE-CONFIG on (RFC 6525 5.1.1): both sides listed it */
+  uint8_t zcsum;  /* send checksum zero (RFC 9653 5.2): same method both */
   csctp_addr addrs[CSCTP_COOKIE_MAX_ADDRS];
   /* RFC 4895 6.3: the two AUTH key vectors (ours, the peer's), kept so
    * that the association shared keys can be made when the COOKIE ECHO

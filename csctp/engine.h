@@ -14,6 +14,7 @@
 #include "prsctp.h"
 #include "reasm.h"
 #include "reconf.h"
+#include "zcsum.h"
 #include "recovery.h"
 #include "sendq.h"
 #include "tsnmap.h"
@@ -82,6 +83,7 @@ struct csctp_assoc {
   int sender_dry_armed; /* data queued since the last SENDER_DRY event */
   csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
   csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
+  uint8_t zcsum_send;   /* send checksum zero (RFC 9653 5.2, zcsum.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;

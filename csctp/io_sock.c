@@ -169,7 +169,11 @@ static int io_parse_addrs(const csctp_sock *s, const struct sockaddr *addrs,
         return -EAFNOSUPPORT;
     } else if (sa.sa_family == AF_INET6) {
       sl = sizeof(struct sockaddr_in6);
-      if (s->family == AF_INET)
+      if (s->family == AF_INET || s->family == CSCTP_AF_CONN)
+        return -EAFNOSUPPORT;
+    } else if (sa.sa_family == CSCTP_AF_CONN) {
+      sl = sizeof(struct csctp_sockaddr_conn);
+      if (s->family != CSCTP_AF_CONN)
         return -EAFNOSUPPORT;
     } else {
       return -EAFNOSUPPORT;
@@ -184,6 +188,10 @@ static int io_parse_addrs(const csctp_sock *s, const struct sockaddr *addrs,
       return CSCTP_ERR_INVAL;
     static const uint8_t zero[16];
     size_t alen = out[i].family == CSCTP_AF_INET ? 4 : 16;
+    /* A lower layer's connection is no local address: binding one binds
+     * the port only (RFC 8261 6.1: SCTP does not deal with addresses). */
+    if (wildcard && out[i].family == CSCTP_AF_CONN)
+      *wildcard = 1;
     if (memcmp(out[i].ip, zero, alen) == 0) {
       if (!wildcard)
         return CSCTP_ERR_INVAL; /* cannot connect to the wildcard */
@@ -227,7 +235,10 @@ CSCTP_API int csctp_socket(csctp_stack *st, int family, int type,
   if (family == AF_INET) {
     if (!(st->tr->families & CSCTP_STACK_IPV4))
       return -EAFNOSUPPORT;
-  } else if (family != AF_INET6) {
+  } else if (family == CSCTP_AF_CONN) {
+    if (!(st->tr->families & CSCTP_STACK_CONN))
+      return -EAFNOSUPPORT;
+  } else if (family != AF_INET6 || (st->tr->families & CSCTP_STACK_CONN)) {
     return -EAFNOSUPPORT;
   }
   io_ksock *k = NULL;
@@ -2016,7 +2027,9 @@ CSCTP_API int csctp_getladdrs(const csctp_sock *s, struct sockaddr_storage *out,
   if (iep->wildcard) {
     csctp_addr any;
     memset(&any, 0, sizeof any);
-    any.family = s->family == AF_INET ? CSCTP_AF_INET : CSCTP_AF_INET6;
+    any.family = s->family == AF_INET        ? CSCTP_AF_INET
+                 : s->family == CSCTP_AF_CONN ? CSCTP_AF_CONN
+                                              : CSCTP_AF_INET6;
     if (max)
       io_addr_to_sockaddr(&any, iep->port, &out[0]);
     return 1;
