@@ -405,8 +405,8 @@ int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs, size_t naddrs,
   if (naddrs > s->max_init_addrs)
     return CSCTP_ERR_INVAL;
   for (size_t i = 0; i < naddrs; i++) {
-    if (addrs[i].family != CSCTP_AF_INET &&
-        addrs[i].family != CSCTP_AF_INET6 && addrs[i].family != CSCTP_AF_CONN)
+    if (addrs[i].family != CSCTP_AF_INET && addrs[i].family != CSCTP_AF_INET6 &&
+        addrs[i].family != CSCTP_AF_CONN)
       return CSCTP_ERR_ADDR;
     if (csctp_ep_find_peer(ep, &addrs[i], peer_port))
       return CSCTP_ERR_STATE;

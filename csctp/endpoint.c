@@ -968,8 +968,9 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     ep->stats.malformed++;
     return CSCTP_ERR_MALFORMED;
   }
+  /* RFC 9653 5.3: a correct CRC32c, or zero where we announced a method. */
   if (!csctp_sctp_checksum_ok(pkt, len) &&
-      !csctp_zcsum_accept(ep, &hdr, src)) { /* RFC 9653 5.3 */
+      !csctp_zcsum_accept(ep, &hdr, src)) {
     ep->stats.bad_checksum++; /* 6.8: silently discard */
     return CSCTP_ERR_CHECKSUM;
   }

@@ -14,10 +14,10 @@
 #include "prsctp.h"
 #include "reasm.h"
 #include "reconf.h"
-#include "zcsum.h"
 #include "recovery.h"
 #include "sendq.h"
 #include "tsnmap.h"
+#include "zcsum.h"
 
 #include <stdarg.h>
 

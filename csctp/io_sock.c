@@ -2027,7 +2027,7 @@ CSCTP_API int csctp_getladdrs(const csctp_sock *s, struct sockaddr_storage *out,
   if (iep->wildcard) {
     csctp_addr any;
     memset(&any, 0, sizeof any);
-    any.family = s->family == AF_INET        ? CSCTP_AF_INET
+    any.family = s->family == AF_INET         ? CSCTP_AF_INET
                  : s->family == CSCTP_AF_CONN ? CSCTP_AF_CONN
                                               : CSCTP_AF_INET6;
     if (max)
