@@ -969,8 +969,7 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     return CSCTP_ERR_MALFORMED;
   }
   /* RFC 9653 5.3: a correct CRC32c, or zero where we announced a method. */
-  if (!csctp_sctp_checksum_ok(pkt, len) &&
-      !csctp_zcsum_accept(ep, &hdr, src)) {
+  if (!csctp_sctp_checksum_ok(pkt, len) && !csctp_zcsum_accept(ep, &hdr, src)) {
     ep->stats.bad_checksum++; /* 6.8: silently discard */
     return CSCTP_ERR_CHECKSUM;
   }
