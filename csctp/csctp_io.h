@@ -874,6 +874,17 @@ enum csctp_sockopt_reconf {
   CSCTP_OPT_RECONFIG_SUPPORTED = 84
 };
 
+/* Zero checksum (RFC 9653 7.1), numbered apart too. */
+enum csctp_sockopt_zcsum {
+  /* uint32_t, set only: the error detection method (CSCTP_EDMID_*)
+   * announced to future associations of the socket (its
+   * settings.zero_checksum_edmid). CSCTP_EDMID_NONE always; another value
+   * only on a CSCTP_TRANSPORT_CONN stack whose conn_edmid is that value,
+   * else CSCTP_ERR_INVAL. */
+  CSCTP_OPT_ACCEPT_ZERO_CHECKSUM = 96
+};
+#define CSCTP_ACCEPT_ZERO_CHECKSUM CSCTP_OPT_ACCEPT_ZERO_CHECKSUM
+
 /* The RFC 6525 names. */
 #define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET
 #define CSCTP_RESET_STREAMS CSCTP_OPT_RESET_STREAMS

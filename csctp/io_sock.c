@@ -1772,6 +1772,20 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
   case CSCTP_OPT_ADD_STREAMS:
   case CSCTP_OPT_RECONFIG_SUPPORTED:
     return io_sock_reconf_setopt(s, opt, val, len);
+  case CSCTP_OPT_ACCEPT_ZERO_CHECKSUM: {
+    IO_NEED(uint32_t);
+    uint32_t v;
+    memcpy(&v, val, sizeof v);
+    /* RFC 9653 7.1: for future associations; only the method the lower
+     * layer provides (never over UDP or raw IP, RFC 9653 6). */
+    if (v != CSCTP_EDMID_NONE &&
+        (s->st->cfg.transport != CSCTP_TRANSPORT_CONN ||
+         v != s->st->cfg.conn_edmid))
+      return CSCTP_ERR_INVAL;
+    set = s->settings;
+    set.zero_checksum_edmid = v;
+    return io_opt_store(s, NULL, &set);
+  }
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_NEED(csctp_default_prinfo);
     csctp_default_prinfo v;

@@ -55,8 +55,8 @@ static int lq_output(void *ud, void *handle, const uint8_t *pkt, size_t len) {
     csctp_tlv_iter_init(&it, pkt + 12, len - 12);
     while (csctp_chunk_next(&it, &c) == 1)
       q->has_data[i] |= c.type == CSCTP_CT_DATA;
-    if (!q->init_copy && (pkt[12] == CSCTP_CT_INIT ||
-                          pkt[12] == CSCTP_CT_INIT_ACK)) {
+    if (!q->init_copy &&
+        (pkt[12] == CSCTP_CT_INIT || pkt[12] == CSCTP_CT_INIT_ACK)) {
       q->init_copy = malloc(len);
       if (q->init_copy) {
         memcpy(q->init_copy, pkt, len);
@@ -100,6 +100,10 @@ typedef struct cpair {
   int bad_handle;
 } cpair;
 
+/* set_edmid: settings.zero_checksum_edmid as well as conn_edmid (else
+ * sockets may turn it on with CSCTP_OPT_ACCEPT_ZERO_CHECKSUM). */
+static int set_edmid = 1;
+
 static csctp_stack *conn_stack(lqueue *q, uint32_t edmid) {
   csctp_stack_config cfg;
   csctp_stack_config_default(&cfg);
@@ -107,7 +111,7 @@ static csctp_stack *conn_stack(lqueue *q, uint32_t edmid) {
   cfg.conn_output = lq_output;
   cfg.conn_user_data = q;
   cfg.conn_edmid = edmid;
-  cfg.settings.zero_checksum_edmid = edmid;
+  cfg.settings.zero_checksum_edmid = set_edmid ? edmid : 0;
   cfg.settings.pmtu = 1200;
   csctp_stack *st = NULL;
   int r = csctp_stack_new(&st, &cfg);
@@ -199,12 +203,24 @@ static int cpair_open(cpair *p, uint32_t edmid_a, uint32_t edmid_b) {
     return 0;
   if (csctp_socket(p->a, CSCTP_AF_CONN, CSCTP_SOCK_STREAM, &p->lsn) != 0)
     return 0;
+  if (!set_edmid && edmid_a) { /* RFC 9653 7.1, before the association */
+    uint32_t v = edmid_a;
+    CHECK_EQ(
+        csctp_setsockopt(p->lsn, CSCTP_OPT_ACCEPT_ZERO_CHECKSUM, &v, sizeof v),
+        0);
+  }
   struct csctp_sockaddr_conn la = sconn(&link_ab, 5000);
   if (csctp_bindx(p->lsn, (struct sockaddr *)&la, 1) != 0 ||
       csctp_listen(p->lsn, 4) != 0)
     return 0;
   if (csctp_socket(p->b, CSCTP_AF_CONN, CSCTP_SOCK_STREAM, &p->cli) != 0)
     return 0;
+  if (!set_edmid && edmid_b) {
+    uint32_t v = edmid_b;
+    CHECK_EQ(
+        csctp_setsockopt(p->cli, CSCTP_OPT_ACCEPT_ZERO_CHECKSUM, &v, sizeof v),
+        0);
+  }
   struct csctp_sockaddr_conn ra = sconn(&link_ba, 5000);
   if (csctp_connectx(p->cli, (struct sockaddr *)&ra, 1, NULL) != -EINPROGRESS)
     return 0;
@@ -482,6 +498,52 @@ static void test_zero_checksum(void) {
   free(p);
 }
 
+/* RFC 9653 7.1: the socket option turns zero checksum on for future
+ * associations, only for the method the lower layer provides. */
+static void test_sockopt(void) {
+  cpair *p = calloc(1, sizeof *p);
+  REQUIRE(p);
+  set_edmid = 0;
+  int ok =
+      cpair_open(p, CSCTP_EDMID_LOWER_LAYER_DTLS, CSCTP_EDMID_LOWER_LAYER_DTLS);
+  set_edmid = 1;
+  if (ok) {
+    exchange(p, 8, 2000);
+    size_t zero = 0;
+    for (size_t i = 0; i < p->qb.nsent; i++)
+      zero += p->qb.has_data[i] && p->qb.checksum[i] == 0;
+    CHECK(zero >= 8);
+    uint32_t v = 2; /* not the lower layer's method */
+    CHECK_EQ(
+        csctp_setsockopt(p->srv, CSCTP_OPT_ACCEPT_ZERO_CHECKSUM, &v, sizeof v),
+        CSCTP_ERR_INVAL);
+    v = CSCTP_EDMID_NONE;
+    CHECK_EQ(
+        csctp_setsockopt(p->srv, CSCTP_OPT_ACCEPT_ZERO_CHECKSUM, &v, sizeof v),
+        0);
+  } else {
+    CHECK(0);
+  }
+  cpair_close(p);
+  free(p);
+  /* Over UDP: refused. */
+  csctp_stack_config cfg;
+  csctp_stack_config_default(&cfg);
+  cfg.udp_port = 0;
+  csctp_stack *st = NULL;
+  REQUIRE(csctp_stack_new(&st, &cfg) == 0);
+  csctp_sock *s = NULL;
+  if (csctp_socket(st, AF_INET, CSCTP_SOCK_STREAM, &s) == 0) {
+    uint32_t v = CSCTP_EDMID_LOWER_LAYER_DTLS;
+    CHECK_EQ(csctp_setsockopt(s, CSCTP_OPT_ACCEPT_ZERO_CHECKSUM, &v, sizeof v),
+             CSCTP_ERR_INVAL);
+    csctp_close(s);
+  } else {
+    CHECK(0);
+  }
+  csctp_stack_del(st);
+}
+
 /* Close on one side ends the association gracefully: the peer reads 0. */
 static void test_close(void) {
   cpair *p = calloc(1, sizeof *p);
@@ -510,6 +572,7 @@ int main(void) {
   TEST_RUN(test_echo_streams);
   TEST_RUN(test_init_lists_no_addresses);
   TEST_RUN(test_zero_checksum);
+  TEST_RUN(test_sockopt);
   TEST_RUN(test_close);
   return TEST_SUMMARY();
 }

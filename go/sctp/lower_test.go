@@ -268,3 +268,31 @@ func TestLowerPacketConnUDP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Notifications come as on any SCTPConn: COMM_UP on both sides, the peer's
+// SHUTDOWN on the server.
+func TestLowerPipeNotifications(t *testing.T) {
+	cfg := &sctp.ConnConfig{}
+	cfg.Notifications = []sctp.NotificationType{sctp.NotifyAssocChange, sctp.NotifyShutdown}
+	cli, srv, _, _ := lowerPair(t, cfg)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, c := range []*sctp.SCTPConn{cli, srv} {
+		n, err := c.ReadNotification(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ac, ok := n.(*sctp.AssocChange); !ok || ac.State != sctp.AssocCommUp {
+			t.Fatalf("first notification %#v, want COMM_UP", n)
+		}
+	}
+	cli.Close()
+	n, err := srv.ReadNotification(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := n.(*sctp.ShutdownEvent); !ok {
+		t.Fatalf("notification %#v, want the peer's shutdown", n)
+	}
+}
