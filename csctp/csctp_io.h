@@ -1005,7 +1005,14 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len);
  * so one socket may serve associations over several connections, told
  * apart by handle. Per RFC 8261 6.1 associations here list no IP
  * addresses in INIT / INIT ACK and are single-homed. */
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#define CSCTP_SOCKADDR_HAS_LEN 1 /* BSD sockaddrs begin with their length */
+#endif
 struct csctp_sockaddr_conn {
+#ifdef CSCTP_SOCKADDR_HAS_LEN
+  uint8_t sconn_len;
+#endif
   sa_family_t sconn_family;
   uint16_t sconn_port;
   void *sconn_addr;

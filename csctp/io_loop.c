@@ -93,6 +93,9 @@ int io_addr_to_sockaddr(const csctp_addr *a, uint16_t port,
   }
   if (a->family == CSCTP_AF_CONN) {
     struct csctp_sockaddr_conn *sc = (struct csctp_sockaddr_conn *)ss;
+#ifdef CSCTP_SOCKADDR_HAS_LEN
+    sc->sconn_len = (uint8_t)sizeof *sc;
+#endif
     sc->sconn_family = CSCTP_AF_CONN;
     sc->sconn_port = htons(port);
     sc->sconn_addr = csctp_addr_conn_handle(a);

@@ -46,6 +46,9 @@ static int go_conn_input(csctp_stack *st, const void *pkt, size_t len) {
 static void go_sockaddr_conn(void *out, uint16_t port) {
 	struct csctp_sockaddr_conn a;
 	memset(&a, 0, sizeof a);
+#ifdef CSCTP_SOCKADDR_HAS_LEN
+	a.sconn_len = (uint8_t)sizeof a;
+#endif
 	a.sconn_family = CSCTP_AF_CONN;
 	a.sconn_port = htons(port);
 	a.sconn_addr = GO_CONN_HANDLE;
