@@ -326,6 +326,8 @@ func (l *lowerLink) shutdown() {
 	l.closed.Do(func() {
 		lowerLinks.Delete(l.id)
 		close(l.done)
+		// A Write blocked on a peer that reads no more returns too.
+		l.conn.SetWriteDeadline(time.Now().Add(lowerFlushTime))
 	})
 }
 
