@@ -115,7 +115,8 @@ static void assoc_schedule_hb(csctp_assoc *a, csctp_path *p, csctp_tstamp now) {
 
 int csctp_assoc_add_path(csctp_assoc *a, const csctp_addr *addr,
                          csctp_tstamp now) {
-  if (addr->family != CSCTP_AF_INET && addr->family != CSCTP_AF_INET6)
+  if (addr->family != CSCTP_AF_INET && addr->family != CSCTP_AF_INET6 &&
+      addr->family != CSCTP_AF_CONN)
     return CSCTP_ERR_ADDR;
   if (a->npaths >= CSCTP_MAX_PATHS || a->npaths >= a->s.max_init_addrs)
     return 0; /* extra addresses are ignored (resource limit) */
@@ -354,7 +355,10 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   size_t off;
   csctp_buf_init(&b, a->init_chunk, CSCTP_MAX_INIT_LEN);
   int rv = csctp_put_init_begin(&b, CSCTP_CT_INIT, &in, &off);
-  for (size_t i = 0; rv == 0 && i < ep->nladdrs; i++)
+  /* RFC 8261 6.1: over a lower layer such as DTLS, no address parameters
+   * and no Supported Address Types. */
+  int conn = a->npaths > 0 && a->paths[0].addr.family == CSCTP_AF_CONN;
+  for (size_t i = 0; rv == 0 && !conn && i < ep->nladdrs; i++)
     rv = csctp_put_addr_param(&b, &ep->laddrs[i]);
   if (rv == 0 && preservative_ms) {
     uint8_t v[4];
@@ -363,7 +367,7 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   }
   if (rv == 0) /* RFC 4895 6.1: RANDOM, CHUNKS, HMAC-ALGO */
     rv = csctp_auth_put_init(a, &b);
-  if (rv == 0) { /* 3.3.2.1.5: the families we accept */
+  if (rv == 0 && !conn) { /* 3.3.2.1.5: the families we accept */
     uint8_t types[4];
     csctp_put16(types, CSCTP_PT_IPV4);
     csctp_put16(types + 2, CSCTP_PT_IPV6);
@@ -375,6 +379,8 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
     rv = csctp_put_supported_ext(
         &b, a->s.pr_supported, csctp_auth_ep_enabled(ep), a->s.reconf_supported,
         a->s.interleaving_supported);
+  if (rv == 0) /* RFC 9653 5.1 */
+    rv = csctp_zcsum_put_param(&b, &a->s);
   if (rv == 0)
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
@@ -405,7 +411,8 @@ int csctp_connect(csctp_endpoint *ep, const csctp_addr *addrs, size_t naddrs,
   if (naddrs > s->max_init_addrs)
     return CSCTP_ERR_INVAL;
   for (size_t i = 0; i < naddrs; i++) {
-    if (addrs[i].family != CSCTP_AF_INET && addrs[i].family != CSCTP_AF_INET6)
+    if (addrs[i].family != CSCTP_AF_INET && addrs[i].family != CSCTP_AF_INET6 &&
+        addrs[i].family != CSCTP_AF_CONN)
       return CSCTP_ERR_ADDR;
     if (csctp_ep_find_peer(ep, &addrs[i], peer_port))
       return CSCTP_ERR_STATE;
@@ -550,6 +557,7 @@ static void assoc_on_init_ack(csctp_assoc *a, const csctp_tlv *c,
   a->idata_on = a->s.interleaving_supported && csctp_idata_peer_supports(&in);
   if (a->idata_on)
     a->pr.on = a->s.pr_supported && csctp_idata_peer_supports_ifwd(&in);
+  a->zcsum_send = (uint8_t)csctp_zcsum_negotiate(&a->s, &in); /* RFC 9653 */
   if (csctp_assoc_start(a, in.init_tsn, in.a_rwnd, os, is, now) != 0) {
     csctp_free(&a->ep->mem, copy);
     return;
@@ -612,6 +620,7 @@ static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
   a->pr.on = ck->pr; /* RFC 3758 3.3, as the new INIT said */
   a->reconf.on = ck->reconf;
   a->idata_on = ck->idata; /* RFC 8260 2.2.1 */
+  a->zcsum_send = ck->zcsum;
   a->pr.send_fwd = 0;
   a->in_fast_recovery = 0;
   csctp_recovery_init(&a->rec);
@@ -664,6 +673,7 @@ int csctp_assoc_on_cookie_echo(csctp_assoc *a, const csctp_cookie *ck,
     a->pr.on = ck->pr;
     a->reconf.on = ck->reconf;
     a->idata_on = ck->idata;
+    a->zcsum_send = ck->zcsum;
     /* RFC 4895 6.1: the Random Numbers follow the tags in a collision. */
     if (csctp_auth_assoc_setup(a, ck->auth_local, ck->auth_local_len,
                                ck->auth_peer, ck->auth_peer_len) != 0)

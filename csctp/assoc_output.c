@@ -423,5 +423,9 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   csctp_auth_sign(a, b.base, &b.len, b.cap); /* RFC 4895 6.2 */
   out_dst(a, pi, dst, src);
   a->pkts_out++;
+  /* RFC 9653 5.2: where negotiated and allowed, no CRC32c is computed:
+   * the checksum field stays the zero csctp_pkt_begin wrote. */
+  if (a->zcsum_send && !csctp_zcsum_needs_crc(b.base, b.len))
+    return (csctp_ssize)b.len;
   return (csctp_ssize)csctp_pkt_finish(&b);
 }

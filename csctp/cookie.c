@@ -1,6 +1,7 @@
 /* cookie.c -- State Cookie encoding and authentication (RFC 9260 5.1.3,
  * 5.1.5). Layout (all big-endian): magic "CSK1", created, lifetime, tags,
- * TSNs, rwnd, streams, ports, tie-tags, source address, address list, then
+ * TSNs, rwnd, streams, ports, tie-tags, source address, two flag bytes
+ * (address count, PR-SCTP, RECONF, I-DATA; zero checksum), address list, then
  * the AUTH key vectors when AUTH was offered by both (RFC 4895 6.3), then
  * HMAC-SHA256 over everything before it. */
 #include "config.h"
@@ -33,7 +34,8 @@ static uint8_t *cookie_put_addr(uint8_t *p, const csctp_addr *a) {
 static int cookie_get_addr(const uint8_t *p, csctp_addr *a) {
   memset(a, 0, sizeof(*a));
   a->family = p[0];
-  if (a->family != CSCTP_AF_INET && a->family != CSCTP_AF_INET6)
+  if (a->family != CSCTP_AF_INET && a->family != CSCTP_AF_INET6 &&
+      a->family != CSCTP_AF_CONN)
     return CSCTP_ERR_MALFORMED;
   memcpy(a->ip, p + 1, 16);
   a->port = csctp_get16(p + 17);
@@ -78,7 +80,7 @@ size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
       c->naddrs > CSCTP_COOKIE_MAX_ADDRS ? CSCTP_COOKIE_MAX_ADDRS : c->naddrs;
   size_t alen =
       c->auth_peer_len ? 4u + c->auth_local_len + c->auth_peer_len : 0;
-  size_t len = 4 + 16 + 20 + 8 + 8 + COOKIE_ADDR_LEN + 1 + COOKIE_ADDR_LEN * n +
+  size_t len = 4 + 16 + 20 + 8 + 8 + COOKIE_ADDR_LEN + 2 + COOKIE_ADDR_LEN * n +
                alen + CSCTP_SHA256_DIGEST_LEN;
   if (len > cap)
     return 0;
@@ -101,6 +103,7 @@ size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
   /* n <= 16: bits 7, 6 and 5 are free */
   *p++ = (uint8_t)(n | (c->pr ? 0x80u : 0u) | (c->reconf ? 0x40u : 0u) |
                    (c->idata ? 0x20u : 0u));
+  *p++ = (uint8_t)(c->zcsum ? 0x01u : 0u); /* second flags byte */
   for (size_t i = 0; i < n; i++)
     p = cookie_put_addr(p, &c->addrs[i]);
   if (alen) /* RFC 4895 6.3: the key vectors, after the addresses */
@@ -111,10 +114,10 @@ size_t csctp_cookie_encode(const csctp_cookie *c, const uint8_t *key,
 
 int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
                         csctp_cookie *c) {
-  size_t fixed = 56 + COOKIE_ADDR_LEN + 1;
+  size_t fixed = 56 + COOKIE_ADDR_LEN + 2;
   if (len < fixed + CSCTP_SHA256_DIGEST_LEN || memcmp(in, "CSK1", 4) != 0)
     return CSCTP_ERR_MALFORMED;
-  size_t n = in[fixed - 1] & 0x1Fu;
+  size_t n = in[fixed - 2] & 0x1Fu;
   if (n > CSCTP_COOKIE_MAX_ADDRS ||
       len < fixed + COOKIE_ADDR_LEN * n + CSCTP_SHA256_DIGEST_LEN)
     return CSCTP_ERR_MALFORMED;
@@ -143,9 +146,10 @@ int csctp_cookie_decode(const uint8_t *in, size_t len, const uint8_t *key,
   if (cookie_get_addr(in + 56, &c->src) != 0)
     return CSCTP_ERR_MALFORMED;
   c->naddrs = (uint8_t)n;
-  c->pr = in[fixed - 1] >> 7;
-  c->reconf = (in[fixed - 1] >> 6) & 1u;
-  c->idata = (in[fixed - 1] >> 5) & 1u;
+  c->pr = in[fixed - 2] >> 7;
+  c->reconf = (in[fixed - 2] >> 6) & 1u;
+  c->idata = (in[fixed - 2] >> 5) & 1u;
+  c->zcsum = in[fixed - 1] & 1u;
   for (size_t i = 0; i < n; i++)
     if (cookie_get_addr(in + fixed + COOKIE_ADDR_LEN * i, &c->addrs[i]) != 0)
       return CSCTP_ERR_MALFORMED;

@@ -23,6 +23,7 @@ typedef struct csctp_cookie {
   uint8_t pr;     /* PR-SCTP on (RFC 3758 3.3): both sides announced it */
   uint8_t reconf; /* RE-CONFIG on (RFC 6525 5.1.1): both sides listed it */
   uint8_t idata;  /* I-DATA on (RFC 8260 2.2.1): both sides listed it */
+  uint8_t zcsum;  /* send checksum zero (RFC 9653 5.2): same method both */
   csctp_addr addrs[CSCTP_COOKIE_MAX_ADDRS];
   /* RFC 4895 6.3: the two AUTH key vectors (ours, the peer's), kept so
    * that the association shared keys can be made when the COOKIE ECHO
@@ -34,7 +35,7 @@ typedef struct csctp_cookie {
 
 /* Largest encoded cookie. */
 #define CSCTP_COOKIE_MAX_LEN                                                   \
-  (4 + 16 + 20 + 8 + 8 + 23 + 1 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32 + 4 +       \
+  (4 + 16 + 20 + 8 + 8 + 23 + 2 + 23 * CSCTP_COOKIE_MAX_ADDRS + 32 + 4 +       \
    2 * CSCTP_COOKIE_AUTH_VEC_MAX)
 
 /* csctp_cookie_encode writes the signed cookie into out and returns its

@@ -115,6 +115,13 @@ CSCTP_API int csctp_rand_default(uint8_t *dest, size_t len, void *user_data);
 
 #define CSCTP_AF_INET 4
 #define CSCTP_AF_INET6 6
+/* A lower layer the application carries (csctp_io.h CSCTP_TRANSPORT_CONN;
+ * SCTP over DTLS, RFC 8261, is the common one): the address is an opaque
+ * handle the application chose, kept in ip[0 .. sizeof(void *)) (the other
+ * bytes zero); see csctp_addr_set_conn. Such associations list no IP
+ * addresses in INIT / INIT ACK (RFC 8261 6.1). The same number is the
+ * sa_family of struct csctp_sockaddr_conn (csctp_io.h). */
+#define CSCTP_AF_CONN 123
 
 /* csctp_addr is one transport address of a peer or of ourselves: an IP
  * address plus, under UDP encapsulation (RFC 6951), the UDP port; port 0
@@ -132,6 +139,13 @@ typedef struct csctp_addr {
 /* csctp_addr_equal returns 1 when a and b name the same IP address (the UDP
  * port is ignored), else 0. */
 CSCTP_API int csctp_addr_equal(const csctp_addr *a, const csctp_addr *b);
+
+/* csctp_addr_set_conn makes *a the CSCTP_AF_CONN address of handle (any
+ * pointer-sized value the application uses to name its lower-layer
+ * connection; the engine never dereferences it). csctp_addr_conn_handle
+ * returns the handle of such an address, NULL for other families. */
+CSCTP_API void csctp_addr_set_conn(csctp_addr *a, void *handle);
+CSCTP_API void *csctp_addr_conn_handle(const csctp_addr *a);
 
 /* ---- Settings ---------------------------------------------------------- */
 
@@ -203,6 +217,15 @@ typedef struct csctp_settings {
    * the default), _RR, _RR_PKT, _PRIO, _FB or _WFQ; see
    * csctp_set_stream_scheduler. */
   uint32_t stream_scheduler;
+  /* Zero checksum (RFC 9653): the alternate error detection method
+   * (CSCTP_EDMID_*) announced in the Zero Checksum Acceptable parameter of
+   * INIT and INIT ACK; packets of an association whose peer announced the
+   * same method then go with checksum zero (except those RFC 9653 5.2
+   * names), and packets with checksum zero are accepted from it (5.3).
+   * Default CSCTP_EDMID_NONE. Only for a lower layer that protects the
+   * packets: the I/O layer refuses it except over CSCTP_TRANSPORT_CONN
+   * with a matching csctp_stack_config.conn_edmid. */
+  uint32_t zero_checksum_edmid;
 } csctp_settings;
 
 /* Stream schedulers (RFC 8260 3, 4.3.2). */
@@ -213,6 +236,11 @@ typedef struct csctp_settings {
 #define CSCTP_SS_FB 4     /* fair capacity (3.5) */
 #define CSCTP_SS_WFQ 5    /* weighted fair queueing (3.6) */
 #define CSCTP_SS_DEFAULT CSCTP_SS_FCFS
+
+/* Error detection method identifiers (RFC 9653 8, csctp_settings.
+ * zero_checksum_edmid). */
+#define CSCTP_EDMID_NONE 0
+#define CSCTP_EDMID_LOWER_LAYER_DTLS 1 /* SCTP over DTLS, RFC 9653 6 */
 
 /* Values of csctp_settings.cc. */
 #define CSCTP_CC_RENO 0

@@ -85,6 +85,15 @@ typedef struct csctp_sock csctp_sock;
  * engine and no timers (its fd never becomes readable; stepping it is
  * harmless), and the readiness rules differ, see "Readiness" below. */
 #define CSCTP_TRANSPORT_KERNEL 2
+/* A lower layer the application carries (in the spirit of usrsctp's
+ * AF_CONN; SCTP over DTLS, RFC 8261, as WebRTC data channels use it): the
+ * stack opens no socket; every SCTP packet it sends is handed to
+ * csctp_stack_config.conn_output, and the application passes every packet
+ * it receives to csctp_conn_input. Sockets are created with family
+ * CSCTP_AF_CONN and take struct csctp_sockaddr_conn addresses; see "Lower
+ * layer" below. Timers still run in csctp_stack_step / csctp_stack_run
+ * (csctp_stack_fd becomes readable when one is due). */
+#define CSCTP_TRANSPORT_CONN 3
 
 /* csctp_kernel_probe returns 0 when the kernel offers SCTP sockets, else
  * the negated errno that socket(2) gave (-EPROTONOSUPPORT: no SCTP in the
@@ -103,6 +112,19 @@ CSCTP_API const char *csctp_kernel_why(int err);
 /* Address families a stack serves (csctp_stack_config.families). */
 #define CSCTP_STACK_IPV4 0x1
 #define CSCTP_STACK_IPV6 0x2
+/* Served by a CSCTP_TRANSPORT_CONN stack (set by the stack itself; not a
+ * value for csctp_stack_config.families). */
+#define CSCTP_STACK_CONN 0x4
+
+/* csctp_conn_output_fn is the lower layer's send function
+ * (csctp_stack_config.conn_output): it gets one whole SCTP packet (common
+ * header first) for the connection `handle` (the sconn_addr of the peer's
+ * csctp_sockaddr_conn). pkt is only lent for the call: copy or send it
+ * before returning. It must not block and must not call into the stack
+ * (queue the packet instead). Return 0, or a negative value for a packet
+ * it could not send (counted in send_errors; SCTP treats it as lost). */
+typedef int (*csctp_conn_output_fn)(void *user_data, void *handle,
+                                    const uint8_t *pkt, size_t len);
 
 typedef struct csctp_stack_config {
   /* CSCTP_TRANSPORT_UDP (default), CSCTP_TRANSPORT_RAW or
@@ -144,6 +166,16 @@ typedef struct csctp_stack_config {
    * the machine's memory, at least 64 MiB. csctp_stack_stats_get reports
    * what is used. */
   uint64_t mem_limit;
+  /* CSCTP_TRANSPORT_CONN only: the lower layer's send function (required)
+   * and its first argument. */
+  csctp_conn_output_fn conn_output;
+  void *conn_user_data;
+  /* CSCTP_TRANSPORT_CONN only: the error detection method the lower layer
+   * provides (RFC 9653), CSCTP_EDMID_LOWER_LAYER_DTLS when it is DTLS;
+   * default CSCTP_EDMID_NONE. settings.zero_checksum_edmid may be set (to
+   * this value) only when it is; csctp_stack_new returns CSCTP_ERR_INVAL
+   * otherwise, and always over UDP and raw IP. */
+  uint32_t conn_edmid;
 } csctp_stack_config;
 
 /* csctp_stack_config_default fills *cfg with the defaults documented in the
@@ -895,6 +927,17 @@ typedef struct csctp_stream_value {
 #define CSCTP_OPT_EXPLICIT_EOR 100
 #define CSCTP_EXPLICIT_EOR CSCTP_OPT_EXPLICIT_EOR
 
+/* Zero checksum (RFC 9653 7.1), numbered apart too. */
+enum csctp_sockopt_zcsum {
+  /* uint32_t, set only: the error detection method (CSCTP_EDMID_*)
+   * announced to future associations of the socket (its
+   * settings.zero_checksum_edmid). CSCTP_EDMID_NONE always; another value
+   * only on a CSCTP_TRANSPORT_CONN stack whose conn_edmid is that value,
+   * else CSCTP_ERR_INVAL. */
+  CSCTP_OPT_ACCEPT_ZERO_CHECKSUM = 101
+};
+#define CSCTP_ACCEPT_ZERO_CHECKSUM CSCTP_OPT_ACCEPT_ZERO_CHECKSUM
+
 /* The RFC 6525 names. */
 #define CSCTP_ENABLE_STREAM_RESET CSCTP_OPT_ENABLE_STREAM_RESET
 #define CSCTP_RESET_STREAMS CSCTP_OPT_RESET_STREAMS
@@ -1001,6 +1044,45 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
  * -ENOPROTOOPT, CSCTP_ERR_INVAL (room too small), CSCTP_ERR_NOT_FOUND,
  * -ENOTCONN. */
 CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len);
+
+/* ---- Lower layer (CSCTP_TRANSPORT_CONN) -------------------------------- */
+
+/* The address of a lower-layer connection, for the socket calls of a
+ * CSCTP_TRANSPORT_CONN stack (csctp_socket with family CSCTP_AF_CONN,
+ * csctp_bindx, csctp_connectx, csctp_accept, csctp_getpaddrs, ...).
+ * sconn_family is CSCTP_AF_CONN, sconn_port the SCTP port in network byte
+ * order (as sin_port), sconn_addr the application's handle for the
+ * connection: any non-NULL value, never dereferenced by the stack, handed
+ * back to conn_output with each packet for that peer. Binding takes the
+ * port only (the handle is ignored: a lower layer has no local addresses),
+ * so one socket may serve associations over several connections, told
+ * apart by handle. Per RFC 8261 6.1 associations here list no IP
+ * addresses in INIT / INIT ACK and are single-homed. */
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#define CSCTP_SOCKADDR_HAS_LEN 1 /* BSD sockaddrs begin with their length */
+#endif
+struct csctp_sockaddr_conn {
+#ifdef CSCTP_SOCKADDR_HAS_LEN
+  uint8_t sconn_len;
+#endif
+  sa_family_t sconn_family;
+  uint16_t sconn_port;
+  void *sconn_addr;
+};
+
+/* csctp_conn_input gives the stack one SCTP packet (common header first)
+ * that the lower layer received on the connection `handle`. The packet is
+ * read during the call only (the caller keeps ownership of pkt). It is
+ * processed at once: answers and data it releases are handed to
+ * conn_output before the call returns, and sockets become readable as for
+ * received datagrams. Never call it from inside conn_output. Returns 0
+ * (a packet the engine drops, malformed or with a bad checksum, is still
+ * 0 and counted in the stats), CSCTP_ERR_INVAL (NULL st or pkt, NULL
+ * handle, len 0 or above 65536, or a stack not of CSCTP_TRANSPORT_CONN).
+ */
+CSCTP_API int csctp_conn_input(csctp_stack *st, void *handle, const void *pkt,
+                               size_t len);
 
 /* ---- Addresses and status (conveniences over the options) -------------- */
 

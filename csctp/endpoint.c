@@ -433,6 +433,7 @@ static void ep_fill_cookie(csctp_endpoint *ep, csctp_cookie *ck,
   /* RFC 8260 2.3.1: PR-SCTP with I-DATA only with I-FORWARD-TSN */
   if (ck->idata)
     ck->pr = s->pr_supported && csctp_idata_peer_supports_ifwd(init);
+  ck->zcsum = (uint8_t)csctp_zcsum_negotiate(s, init); /* RFC 9653 5.2 */
 }
 
 static int ep_put_local_addrs(const csctp_endpoint *ep, csctp_buf *b) {
@@ -534,13 +535,15 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
       csctp_pkt_begin(&b, ep->port, hdr->src_port, init->init_tag) != 0 ||
       csctp_put_init_begin(&b, CSCTP_CT_INIT_ACK, &ack, &off) != 0 ||
       csctp_put_param(&b, CSCTP_PT_STATE_COOKIE, cookie, clen) != 0 ||
-      ep_put_local_addrs(ep, &b) != 0 ||
+      (src->family != CSCTP_AF_CONN && /* RFC 8261 6.1 */
+       ep_put_local_addrs(ep, &b) != 0) ||
       (ck.auth_local_len &&
        csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0) ||
       csctp_prsctp_put_init_params(&b, s) != 0 ||
       csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0,
                               s->reconf_supported,
-                              s->interleaving_supported) != 0) {
+                              s->interleaving_supported) != 0 ||
+      csctp_zcsum_put_param(&b, s) != 0) { /* RFC 9653 5.1 */
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
@@ -799,6 +802,7 @@ static csctp_assoc *ep_on_cookie_echo(csctp_endpoint *ep,
   a->pr.on = ck.pr;
   a->reconf.on = ck.reconf;
   a->idata_on = ck.idata;
+  a->zcsum_send = ck.zcsum;
   int rv = csctp_ep_index_tag(a, ck.local_tag);
   if (rv == 0)
     rv = csctp_assoc_add_path(a, &ck.src, now);
@@ -971,7 +975,8 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     ep->stats.malformed++;
     return CSCTP_ERR_MALFORMED;
   }
-  if (!csctp_sctp_checksum_ok(pkt, len)) {
+  /* RFC 9653 5.3: a correct CRC32c, or zero where we announced a method. */
+  if (!csctp_sctp_checksum_ok(pkt, len) && !csctp_zcsum_accept(ep, &hdr, src)) {
     ep->stats.bad_checksum++; /* 6.8: silently discard */
     return CSCTP_ERR_CHECKSUM;
   }
@@ -986,7 +991,8 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
     ep->stats.malformed++;
     return CSCTP_ERR_MALFORMED;
   }
-  if (src->family != CSCTP_AF_INET && src->family != CSCTP_AF_INET6)
+  if (src->family != CSCTP_AF_INET && src->family != CSCTP_AF_INET6 &&
+      src->family != CSCTP_AF_CONN)
     return CSCTP_ERR_ADDR;
   if (sc.has_init) {
     /* 8.5.1 A, 12.3: judged on the whole packet (the INIT must be alone,
@@ -1041,6 +1047,7 @@ csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
                               : csctp_assoc_write_pkt(a, dst, src ? src : &tmp,
                                                       buf, buflen, now);
     if (len > 0) {
+      csctp_zcsum_finish(a, buf, (size_t)len); /* RFC 9653 5.2 */
       ep->act_cursor = next;
       ep->stats.pkts_out++;
       return len;

@@ -16,9 +16,10 @@
 #include "reasm.h"
 #include "reconf.h"
 #include "recovery.h"
-#include "stream_sched.h"
 #include "sendq.h"
+#include "stream_sched.h"
 #include "tsnmap.h"
+#include "zcsum.h"
 
 #include <stdarg.h>
 
@@ -89,6 +90,7 @@ struct csctp_assoc {
    * (stream_sched.h): their state is allocated on first use, so that an
    * association that uses neither pays one pointer (csctp_ilv_get). */
   struct csctp_ilv *ilv;
+  uint8_t zcsum_send; /* send checksum zero (RFC 9653 5.2, zcsum.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;

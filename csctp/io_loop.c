@@ -62,6 +62,14 @@ int io_sockaddr_to_addr(csctp_addr *a, const void *sa, uint16_t *port) {
       *port = ntohs(sin6.sin6_port);
     return 0;
   }
+  if (s->sa_family == CSCTP_AF_CONN) {
+    struct csctp_sockaddr_conn sc;
+    memcpy(&sc, sa, sizeof sc);
+    csctp_addr_set_conn(a, sc.sconn_addr);
+    if (port)
+      *port = ntohs(sc.sconn_port);
+    return 0;
+  }
   return CSCTP_ERR_INVAL;
 }
 
@@ -83,6 +91,16 @@ int io_addr_to_sockaddr(const csctp_addr *a, uint16_t port,
     sin6->sin6_scope_id = a->scope_id;
     return (int)sizeof *sin6;
   }
+  if (a->family == CSCTP_AF_CONN) {
+    struct csctp_sockaddr_conn *sc = (struct csctp_sockaddr_conn *)ss;
+#ifdef CSCTP_SOCKADDR_HAS_LEN
+    sc->sconn_len = (uint8_t)sizeof *sc;
+#endif
+    sc->sconn_family = CSCTP_AF_CONN;
+    sc->sconn_port = htons(port);
+    sc->sconn_addr = csctp_addr_conn_handle(a);
+    return (int)sizeof *sc;
+  }
   return CSCTP_ERR_INVAL;
 }
 
@@ -92,7 +110,9 @@ CSCTP_API int csctp_addr_from_sockaddr(csctp_addr *a, uint16_t *sctp_port,
   if (!a || !sa)
     return CSCTP_ERR_INVAL;
   if ((sa->sa_family == AF_INET && salen < sizeof(struct sockaddr_in)) ||
-      (sa->sa_family == AF_INET6 && salen < sizeof(struct sockaddr_in6)))
+      (sa->sa_family == AF_INET6 && salen < sizeof(struct sockaddr_in6)) ||
+      (sa->sa_family == CSCTP_AF_CONN &&
+       salen < sizeof(struct csctp_sockaddr_conn)))
     return CSCTP_ERR_INVAL;
   return io_sockaddr_to_addr(a, sa, sctp_port);
 }
@@ -195,7 +215,10 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   }
   if (cfg->transport != CSCTP_TRANSPORT_UDP &&
       cfg->transport != CSCTP_TRANSPORT_RAW &&
-      cfg->transport != CSCTP_TRANSPORT_KERNEL)
+      cfg->transport != CSCTP_TRANSPORT_KERNEL &&
+      cfg->transport != CSCTP_TRANSPORT_CONN)
+    return CSCTP_ERR_INVAL;
+  if (io_conn_config_check(cfg) != 0) /* zero checksum: io_conn.c */
     return CSCTP_ERR_INVAL;
   if (cfg->families & ~(CSCTP_STACK_IPV4 | CSCTP_STACK_IPV6))
     return CSCTP_ERR_INVAL;
@@ -234,6 +257,8 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
       st->tr->too_big = io_on_too_big;
       st->tr->unreach_ud = st;
     }
+  } else if (cfg->transport == CSCTP_TRANSPORT_CONN) {
+    err = io_conn_open(&st->tr, cfg, &st->mem);
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
     err = csctp_kernel_probe(); /* io_kernel_stub.c where there is none */
     if (err != 0)
@@ -1026,7 +1051,7 @@ static int io_addr_unicast(const csctp_addr *a) {
     return a->ip[0] < 224 && !(a->ip[0] == 0);
   if (a->family == CSCTP_AF_INET6)
     return a->ip[0] != 0xff;
-  return 0;
+  return a->family == CSCTP_AF_CONN; /* one peer: the lower layer's */
 }
 
 /* io_ootb answers a packet for an SCTP port no endpoint has bound, by the
@@ -1210,6 +1235,23 @@ static void io_on_too_big(void *ud, const csctp_addr *dst, const uint8_t *pkt,
     io_ep_kick(iep);
     io_ep_unref(iep);
   }
+}
+
+/* io_stack_input hands one packet a lower layer delivered (io_conn.c) to
+ * its endpoint and sends what that produced, as csctp_stack_step does for
+ * a received batch. */
+void io_stack_input(csctp_stack *st, const io_pkt *p) {
+  io_uncork(st, 1);
+  csctp_tstamp now = csctp_now();
+  io_ep *touched[1];
+  size_t nt = 0;
+  io_demux(st, p, now, touched, &nt, 1);
+  for (size_t i = 0; i < nt; i++) {
+    io_ep_kick(touched[i]);
+    io_ep_unref(touched[i]);
+  }
+  io_tx_send(st);
+  io_timer_update(st);
 }
 
 CSCTP_API int csctp_stack_step(csctp_stack *st) {

@@ -175,7 +175,11 @@ static int io_parse_addrs(const csctp_sock *s, const struct sockaddr *addrs,
         return -EAFNOSUPPORT;
     } else if (sa.sa_family == AF_INET6) {
       sl = sizeof(struct sockaddr_in6);
-      if (s->family == AF_INET)
+      if (s->family == AF_INET || s->family == CSCTP_AF_CONN)
+        return -EAFNOSUPPORT;
+    } else if (sa.sa_family == CSCTP_AF_CONN) {
+      sl = sizeof(struct csctp_sockaddr_conn);
+      if (s->family != CSCTP_AF_CONN)
         return -EAFNOSUPPORT;
     } else {
       return -EAFNOSUPPORT;
@@ -190,6 +194,10 @@ static int io_parse_addrs(const csctp_sock *s, const struct sockaddr *addrs,
       return CSCTP_ERR_INVAL;
     static const uint8_t zero[16];
     size_t alen = out[i].family == CSCTP_AF_INET ? 4 : 16;
+    /* A lower layer's connection is no local address: binding one binds
+     * the port only (RFC 8261 6.1: SCTP does not deal with addresses). */
+    if (wildcard && out[i].family == CSCTP_AF_CONN)
+      *wildcard = 1;
     if (memcmp(out[i].ip, zero, alen) == 0) {
       if (!wildcard)
         return CSCTP_ERR_INVAL; /* cannot connect to the wildcard */
@@ -233,7 +241,10 @@ CSCTP_API int csctp_socket(csctp_stack *st, int family, int type,
   if (family == AF_INET) {
     if (!(st->tr->families & CSCTP_STACK_IPV4))
       return -EAFNOSUPPORT;
-  } else if (family != AF_INET6) {
+  } else if (family == CSCTP_AF_CONN) {
+    if (!(st->tr->families & CSCTP_STACK_CONN))
+      return -EAFNOSUPPORT;
+  } else if (family != AF_INET6 || (st->tr->families & CSCTP_STACK_CONN)) {
     return -EAFNOSUPPORT;
   }
   io_ksock *k = NULL;
@@ -1631,8 +1642,7 @@ static int io_sock_ilv_setopt(csctp_sock *s, int opt, const void *val,
   return io_opt_store(s, NULL, &set);
 }
 
-static int io_sock_ilv_getopt(csctp_sock *s, int opt, void *val,
-                              size_t *len) {
+static int io_sock_ilv_getopt(csctp_sock *s, int opt, void *val, size_t *len) {
   io_assoc *a = NULL;
   int r;
   if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
@@ -1888,6 +1898,20 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
   case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
   case CSCTP_OPT_FRAGMENT_INTERLEAVE:
     return io_sock_ilv_setopt(s, opt, val, len);
+  case CSCTP_OPT_ACCEPT_ZERO_CHECKSUM: {
+    IO_NEED(uint32_t);
+    uint32_t v;
+    memcpy(&v, val, sizeof v);
+    /* RFC 9653 7.1: for future associations; only the method the lower
+     * layer provides (never over UDP or raw IP, RFC 9653 6). */
+    if (v != CSCTP_EDMID_NONE &&
+        (s->st->cfg.transport != CSCTP_TRANSPORT_CONN ||
+         v != s->st->cfg.conn_edmid))
+      return CSCTP_ERR_INVAL;
+    set = s->settings;
+    set.zero_checksum_edmid = v;
+    return io_opt_store(s, NULL, &set);
+  }
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_NEED(csctp_default_prinfo);
     csctp_default_prinfo v;
@@ -2152,7 +2176,9 @@ CSCTP_API int csctp_getladdrs(const csctp_sock *s, struct sockaddr_storage *out,
   if (iep->wildcard) {
     csctp_addr any;
     memset(&any, 0, sizeof any);
-    any.family = s->family == AF_INET ? CSCTP_AF_INET : CSCTP_AF_INET6;
+    any.family = s->family == AF_INET         ? CSCTP_AF_INET
+                 : s->family == CSCTP_AF_CONN ? CSCTP_AF_CONN
+                                              : CSCTP_AF_INET6;
     if (max)
       io_addr_to_sockaddr(&any, iep->port, &out[0]);
     return 1;

@@ -109,6 +109,16 @@ int io_udp_open(io_transport **out, const csctp_stack_config *cfg,
                 const csctp_mem *mem);
 int io_raw_open(io_transport **out, const csctp_stack_config *cfg,
                 const csctp_mem *mem);
+/* The application's lower layer (io_conn.c): no fds; packets leave through
+ * cfg->conn_output and come in through csctp_conn_input. */
+int io_conn_open(io_transport **out, const csctp_stack_config *cfg,
+                 const csctp_mem *mem);
+/* io_conn_config_check returns 0 when cfg's zero checksum settings are
+ * allowed (RFC 9653: only over a lower layer that protects the packets),
+ * else CSCTP_ERR_INVAL. */
+int io_conn_config_check(const csctp_stack_config *cfg);
+/* io_stack_input (io_loop.c) processes one received packet at once. */
+void io_stack_input(csctp_stack *st, const io_pkt *p);
 
 /* Helpers shared by the transports (io_udp.c). */
 int io_sockaddr_to_addr(csctp_addr *a, const void *sa, uint16_t *port);

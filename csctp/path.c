@@ -14,6 +14,19 @@ int csctp_addr_equal(const csctp_addr *a, const csctp_addr *b) {
   return memcmp(a->ip, b->ip, 16) == 0 && a->scope_id == b->scope_id;
 }
 
+void csctp_addr_set_conn(csctp_addr *a, void *handle) {
+  memset(a, 0, sizeof(*a));
+  a->family = CSCTP_AF_CONN;
+  memcpy(a->ip, &handle, sizeof(handle));
+}
+
+void *csctp_addr_conn_handle(const csctp_addr *a) {
+  void *h = NULL;
+  if (a && a->family == CSCTP_AF_CONN)
+    memcpy(&h, a->ip, sizeof(h));
+  return h;
+}
+
 void csctp_path_init(csctp_path *p, const csctp_addr *a,
                      const csctp_settings *s, csctp_tstamp now) {
   csctp_addr addr = *a; /* a may point into p */

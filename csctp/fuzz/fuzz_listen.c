@@ -22,6 +22,11 @@
  *
  * An input whose first byte is 0xA5 makes the endpoint offer RFC 4895 AUTH
  * and accept COOKIE ECHO and DATA only authenticated; the records follow.
+ * One whose first byte is 0x5A runs the endpoint over a lower layer
+ * (CSCTP_AF_CONN sources) with zero checksum (RFC 9653) offered: a
+ * delivered packet with bit 5 of its op gets checksum 0 instead of its
+ * CRC32c (so the receiver rule of 9653 5.3 is fuzzed), and every packet
+ * the endpoint sends with checksum 0 must be one 9653 5.2 allows.
  *
  * After every record the endpoint's output and events are drained. At the
  * end the endpoint is freed and the allocator must hold nothing.
@@ -30,6 +35,7 @@
 #include "crc32c.h"
 #include "csctp.h"
 #include "talloc.h"
+#include "zcsum.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +65,7 @@ typedef struct run {
   uint32_t cookie_tag; /* the INIT ACK's initiate tag: our tag */
   uint16_t cookie_port;
   int cookie_src;
+  int zc; /* zero checksum mode (0x5A) */
 } run;
 
 static void note_output(run *r, const uint8_t *pkt, size_t n,
@@ -66,7 +73,9 @@ static void note_output(run *r, const uint8_t *pkt, size_t n,
   csctp_pkt_hdr h;
   if (csctp_pkt_hdr_decode(pkt, n, &h) != 0)
     abort(); /* the engine must emit well-formed packets */
-  if (!csctp_sctp_checksum_ok(pkt, n))
+  /* RFC 9653 5.2: checksum 0 only where allowed, else a correct CRC32c. */
+  if (!csctp_sctp_checksum_ok(pkt, n) &&
+      !(r->zc && h.checksum == 0 && !csctp_zcsum_needs_crc(pkt, n)))
     abort();
   if (h.src_port != LPORT)
     abort();
@@ -130,8 +139,10 @@ static void drain(run *r) {
   }
 }
 
-static void deliver(run *r, int si, uint8_t *pkt, size_t len) {
-  if (len >= 12)
+static void deliver(run *r, int si, uint8_t *pkt, size_t len, int zero) {
+  if (len >= 12 && zero)
+    memset(pkt + 8, 0, 4);
+  else if (len >= 12)
     csctp_sctp_checksum_store(pkt, len);
   csctp_endpoint_read_pkt(r->ep, &r->srcs[si], &r->local, pkt, len, r->now);
 }
@@ -151,7 +162,7 @@ static void op_cookie_echo(run *r, uint8_t op, const uint8_t *d, size_t n) {
     pkt[ck_off + d[0] % r->cookie_len] ^= 0x01;
   if (csctp_put_bytes(&b, d, n) != 0)
     return;
-  deliver(r, r->cookie_src, pkt, b.len);
+  deliver(r, r->cookie_src, pkt, b.len, 0);
 }
 
 static void op_user(run *r, const uint8_t *d, size_t n) {
@@ -206,6 +217,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_settings s;
   csctp_settings_default(&s);
   s.max_assocs = 8;
+  if (size > 0 && data[0] == 0x5A) { /* RFC 9653 over a lower layer */
+    r.zc = 1;
+    s.zero_checksum_edmid = CSCTP_EDMID_LOWER_LAYER_DTLS;
+    data++;
+    size--;
+  }
   if (csctp_endpoint_new(&r.ep, LPORT, &s, &mem, seeded_rand, &seed, r.now) !=
       0)
     abort();
@@ -231,6 +248,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r.local.family = CSCTP_AF_INET;
   r.local.ip[0] = 10;
   r.local.ip[3] = 100;
+  static int conns[4];
+  for (int i = 0; r.zc && i < 4; i++)
+    csctp_addr_set_conn(&r.srcs[i], &conns[i]);
+  if (r.zc)
+    memset(&r.local, 0, sizeof r.local);
 
   static uint8_t pkt[70000];
   size_t pos = 0;
@@ -247,7 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       memcpy(pkt, d, len);
       if ((op & 4) && len >= 4)
         csctp_put16(pkt + 2, LPORT);
-      deliver(&r, (op >> 3) & 3, pkt, len);
+      deliver(&r, (op >> 3) & 3, pkt, len, r.zc && (op & 0x20));
       break;
     case 1: {
       csctp_tstamp ms = len >= 2 ? ((csctp_tstamp)d[0] << 8 | d[1]) : 1000;

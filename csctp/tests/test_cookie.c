@@ -50,6 +50,11 @@ static void sample(csctp_cookie *c, uint8_t naddrs) {
   c->src = mk6(1, 7);
   c->src.port = 9899;
   c->naddrs = naddrs;
+  /* every flag bit, in a pattern that changes with the address count */
+  c->pr = naddrs & 1u;
+  c->reconf = (naddrs >> 1) & 1u;
+  c->idata = (naddrs >> 2) & 1u;
+  c->zcsum = ((naddrs >> 3) ^ naddrs) & 1u;
   for (uint8_t i = 0; i < naddrs && i < CSCTP_COOKIE_MAX_ADDRS; i++)
     c->addrs[i] = (i % 2) ? mk6((uint8_t)(i + 10), i) : mk4(i, (uint16_t)i);
 }
@@ -67,7 +72,9 @@ static int cookie_same(const csctp_cookie *a, const csctp_cookie *b) {
       a->istreams != b->istreams || a->local_port != b->local_port ||
       a->peer_port != b->peer_port || a->local_tie_tag != b->local_tie_tag ||
       a->peer_tie_tag != b->peer_tie_tag || !addr_same(&a->src, &b->src) ||
-      a->naddrs != b->naddrs || a->auth_local_len != b->auth_local_len ||
+      a->naddrs != b->naddrs || a->pr != b->pr || a->reconf != b->reconf ||
+      a->idata != b->idata || a->zcsum != b->zcsum ||
+      a->auth_local_len != b->auth_local_len ||
       a->auth_peer_len != b->auth_peer_len ||
       memcmp(a->auth_local, b->auth_local, a->auth_local_len) != 0 ||
       memcmp(a->auth_peer, b->auth_peer, a->auth_peer_len) != 0)
@@ -86,8 +93,8 @@ static void test_round_trip(void) {
     sample(&c, n);
     uint8_t buf[CSCTP_COOKIE_MAX_LEN];
     size_t len = csctp_cookie_encode(&c, key, buf, sizeof(buf));
-    /* 80 fixed bytes + 23 per address + a 32-byte MAC. */
-    CHECK_EQ(len, 80 + 23 * (size_t)n + 32);
+    /* 81 fixed bytes + 23 per address + a 32-byte MAC. */
+    CHECK_EQ(len, 81 + 23 * (size_t)n + 32);
     memset(&d, 0xA5, sizeof(d));
     CHECK_EQ(csctp_cookie_decode(buf, len, key, &d), 0);
     CHECK(cookie_same(&c, &d));
@@ -120,8 +127,8 @@ static void test_max_addresses(void) {
            CSCTP_COOKIE_MAX_LEN);
   CHECK_EQ(csctp_cookie_encode(&c, key, buf, CSCTP_COOKIE_MAX_LEN - 1), 0);
   sample(&c, 0);
-  CHECK_EQ(csctp_cookie_encode(&c, key, buf, 111), 0);
-  CHECK_EQ(csctp_cookie_encode(&c, key, buf, 112), 112);
+  CHECK_EQ(csctp_cookie_encode(&c, key, buf, 112), 0);
+  CHECK_EQ(csctp_cookie_encode(&c, key, buf, 113), 113);
   /* More addresses than fit are clamped to the maximum, never overflow. */
   sample(&c, CSCTP_COOKIE_MAX_ADDRS);
   max_auth(&c);

@@ -40,6 +40,15 @@
 // typed Go values read with [SCTPConn.ReadNotification] after
 // [SCTPConn.Subscribe]; they never come back from Read.
 //
+// # Over a connection the program already has
+//
+// [Client] and [Server] run one association over any [net.Conn] that
+// carries one packet per Read and Write (a DTLS connection, as WebRTC data
+// channels use it, RFC 8261; a UDP connection; [net.Pipe]), and
+// [PacketConn] adapts a [net.PacketConn]. The result is the usual
+// one-to-one [SCTPConn]; [ConnConfig.ZeroChecksum] turns on zero checksum
+// (RFC 9653) where the connection is DTLS.
+//
 // # Concurrency and readiness
 //
 // The conns are safe for concurrent use. No OS thread ever blocks in C: a

@@ -253,3 +253,37 @@ func ExampleOptions_SetNoDelay() {
 	fmt.Println(d.NoDelay())
 	// Output: false
 }
+
+// ExampleClient runs SCTP over a connection the program already has, here
+// one end of a net.Pipe (a DTLS connection would be used the same way, as
+// WebRTC data channels do, with ZeroChecksum set).
+func ExampleClient() {
+	c1, c2 := net.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv, err := sctp.Server(c2, nil)
+		if err != nil {
+			log.Print(err)
+			return
+		}
+		defer srv.Close()
+		buf := make([]byte, 1024)
+		n, info, err := srv.ReadFromSCTP(buf)
+		if err != nil {
+			log.Print(err)
+			return
+		}
+		fmt.Printf("server: stream %d, PPID %d: %s\n", info.Stream, info.PPID, buf[:n])
+	}()
+	cli, err := sctp.Client(c1, &sctp.ConnConfig{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cli.WriteToSCTP([]byte("hello"), nil, &sctp.SndInfo{Stream: 2, PPID: 51}); err != nil {
+		log.Fatal(err)
+	}
+	<-done
+	cli.Close()
+	// Output: server: stream 2, PPID 51: hello
+}

@@ -263,6 +263,9 @@ type stackKey struct {
 	// another process holds it the stack takes an ephemeral port. Never
 	// part of a registry key (acquireStack clears it).
 	preferred bool
+	// lower: the id of a stack over a caller's connection (lower.go), each
+	// its own; 0 for the shared stacks.
+	lower uint64
 }
 
 // transportName returns the Transport of a resolved key.

@@ -54,6 +54,10 @@ type stack struct {
 	nextWaiter uintptr
 	readyKeys  [64]uintptr
 	readySides [64]int32
+
+	// lower is the caller's connection of a stack made by Client or
+	// Server (lower.go); nil for the others.
+	lower *lowerLink
 }
 
 var registry struct {
@@ -304,4 +308,7 @@ func (s *stack) destroy() {
 	s.cs.del()
 	s.cs = nil
 	s.unlock()
+	if s.lower != nil {
+		s.lower.shutdown()
+	}
 }
