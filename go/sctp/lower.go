@@ -307,7 +307,6 @@ func (l *lowerLink) readLoop(st *stack) {
 			st.mu.Lock()
 			if st.cs != nil {
 				st.cs.connInput(buf[:n])
-				st.armLocked(true)
 			}
 			st.unlock()
 		}

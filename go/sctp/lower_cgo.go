@@ -71,7 +71,7 @@ func cNewConnStack(id uintptr, edmid uint32, pmtu int) (*cStack, error) {
 	if r := C.go_new_conn_stack(&p, C.uintptr_t(id), C.uint32_t(edmid), C.uint32_t(pmtu)); r < 0 {
 		return nil, codeError(int(r))
 	}
-	return &cStack{p: p}, nil
+	return &cStack{p: p, ready: C.csctp_stack_ready_count(p)}, nil
 }
 
 // connInput hands one received packet to the stack.
