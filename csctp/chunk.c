@@ -491,9 +491,14 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  *  | type / cause code   | length = 4 + len        |
  *  | value ...                      | zero padding |
  */
-int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf) {
-  uint8_t ext[3];
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
+                            int asconf) {
+  uint8_t ext[5];
   size_t n = 0;
+  if (asconf) { /* RFC 5061 4.2.7: ASCONF, ASCONF-ACK (and AUTH) */
+    ext[n++] = CSCTP_CT_ASCONF;
+    ext[n++] = CSCTP_CT_ASCONF_ACK;
+  }
   if (reconf)
     ext[n++] = CSCTP_CT_RE_CONFIG;
   if (fwd_tsn)

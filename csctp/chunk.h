@@ -303,7 +303,8 @@ int csctp_put_param(csctp_buf *b, uint16_t type, const void *value, size_t len);
  * (RFC 5061 4.2.7) listing the chunk types of the extensions that are on:
  * FORWARD TSN (RFC 3758) if fwd_tsn, AUTH (RFC 4895) if auth, RE-CONFIG
  * (RFC 6525) if reconf; nothing when none is. 0 or CSCTP_ERR_NOBUF. */
-int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf);
+int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
+                            int asconf);
 int csctp_put_cause(csctp_buf *b, uint16_t code, const void *value, size_t len);
 /* csctp_put_addr_param appends an IPv4 or IPv6 address parameter. */
 int csctp_put_addr_param(csctp_buf *b, const csctp_addr *a);

@@ -533,8 +533,9 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
       (ck.auth_local_len &&
        csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0) ||
       csctp_prsctp_put_init_params(&b, s) != 0 ||
-      csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0,
-                              s->reconf_supported) != 0) {
+      csctp_put_supported_ext(
+          &b, s->pr_supported, ck.auth_local_len != 0, s->reconf_supported,
+          ck.auth_local_len != 0 && csctp_asconf_ep_enabled(ep)) != 0) {
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;
     return;
