@@ -12,8 +12,15 @@
  * source address the engine chose (or A's default source when it left it
  * open); every ASCONF and ASCONF-ACK on the wire is recorded. */
 #include "csctp.h"
+#include "csctp_io.h"
 #include "sim.h"
+#include "stackfds.h"
 #include "test.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 
 #include "../asconf.h"
 #include "../chunk.h"
@@ -929,6 +936,144 @@ static void test_sim_move_while_data_flows(void) {
   }
 }
 
+/* ---- The socket layer: bindx add / remove, SET_PEER_PRIMARY_ADDR ----- */
+
+static csctp_stack *io_new_stack(void) {
+  csctp_stack_config cfg;
+  csctp_stack_config_default(&cfg);
+  cfg.udp_port = 0;
+  cfg.families = CSCTP_STACK_IPV4;
+  cfg.settings.rto_initial = 100 * CSCTP_MILLISECONDS;
+  cfg.settings.rto_min = 50 * CSCTP_MILLISECONDS;
+  csctp_stack *st = NULL;
+  return csctp_stack_new(&st, &cfg) == 0 ? st : NULL;
+}
+
+static void io_pump(csctp_stack *a, csctp_stack *b) {
+  struct pollfd pf[8];
+  int n = 0;
+  add_stack_fds(pf, &n, a);
+  add_stack_fds(pf, &n, b);
+  (void)poll(pf, (nfds_t)n, 2);
+  CHECK_EQ(csctp_stack_step(a), 0);
+  CHECK_EQ(csctp_stack_step(b), 0);
+}
+
+static struct sockaddr_in lo4(uint8_t last, uint16_t port) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(0x7f000000u | last);
+  return a;
+}
+
+static int io_asconf_on(csctp_sock *s) {
+  csctp_assoc_value v = {0, 1};
+  return csctp_setsockopt(s, CSCTP_OPT_ASCONF_SUPPORTED, &v, sizeof v);
+}
+
+/* Waits for a PEER_ADDR_CHANGE with state on s; 1 when it came for
+ * 127.0.0.last. */
+static int io_wait_paddr(csctp_stack *a, csctp_stack *b, csctp_sock *s,
+                         uint32_t state, uint8_t last) {
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (csctp_now() < end) {
+    csctp_notification n;
+    if (csctp_sock_next_notification(s, &n, NULL, 0) == 0) {
+      if (n.type == CSCTP_EV_PEER_ADDR_CHANGE && n.u.paddr.state == state)
+        return n.u.paddr.addr.ip[0] == 127 && n.u.paddr.addr.ip[3] == last;
+      continue;
+    }
+    io_pump(a, b);
+  }
+  return 0;
+}
+
+static void test_sock_bindx_moves_association(void) {
+  csctp_stack *a = io_new_stack(), *b = io_new_stack();
+  REQUIRE(a && b);
+  csctp_sock *l = NULL, *c = NULL, *srv = NULL;
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_STREAM, &l) == 0);
+  CHECK_EQ(io_asconf_on(l), 0);
+  struct sockaddr_in la = lo4(1, 5071);
+  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(l, 4) == 0);
+  REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_STREAM, &c) == 0);
+  CHECK_EQ(io_asconf_on(c), 0);
+  csctp_udpencaps u;
+  memset(&u, 0, sizeof u);
+  u.port = csctp_stack_udp_port(a);
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_REMOTE_UDP_ENCAPS_PORT, &u, sizeof u),
+           0);
+  struct sockaddr_in c1 = lo4(1, 5072), c2 = lo4(2, 5072);
+  /* Not bound yet: nothing to add to. */
+  CHECK_EQ(csctp_bindx_op(c, (struct sockaddr *)&c2, 1, CSCTP_BINDX_ADD_ADDR),
+           -EOPNOTSUPP);
+  REQUIRE(csctp_bindx(c, (struct sockaddr *)&c1, 1) == 0);
+  CHECK_EQ(csctp_connectx(c, (struct sockaddr *)&la, 1, NULL), -EINPROGRESS);
+  csctp_tstamp end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (csctp_accept(l, &srv, NULL, NULL) != 0 && csctp_now() < end)
+    io_pump(a, b);
+  REQUIRE(srv != NULL);
+  CHECK_EQ(csctp_sock_subscribe(srv, CSCTP_EV_PEER_ADDR_CHANGE, 1), 0);
+  csctp_assoc_value v = {0, 0};
+  size_t vl = sizeof v;
+  CHECK_EQ(csctp_getsockopt(c, CSCTP_OPT_ASCONF_SUPPORTED, &v, &vl), 0);
+  CHECK_EQ(v.value, 1);
+  int auto_on = 0;
+  size_t al = sizeof auto_on;
+  CHECK_EQ(csctp_getsockopt(c, CSCTP_OPT_AUTO_ASCONF, &auto_on, &al), 0);
+  CHECK_EQ(auto_on, 1);
+  /* Removing the only address is refused (RFC 5061 F5). */
+  CHECK_EQ(csctp_bindx_op(c, (struct sockaddr *)&c1, 1, CSCTP_BINDX_REM_ADDR),
+           CSCTP_ERR_INVAL);
+  /* Add 127.0.0.2: the server learns it (Add IP, ADDR_ADDED). */
+  CHECK_EQ(csctp_bindx_op(c, (struct sockaddr *)&c2, 1, CSCTP_BINDX_ADD_ADDR),
+           0);
+  CHECK(io_wait_paddr(a, b, srv, CSCTP_PATH_ADDED, 2));
+  /* Ask the server to send to it (Set Primary, ADDR_MADE_PRIM). */
+  csctp_setpeerprim sp;
+  memset(&sp, 0, sizeof sp);
+  memcpy(&sp.addr, &c2, sizeof c2);
+  CHECK_EQ(csctp_setsockopt(c, CSCTP_OPT_SET_PEER_PRIMARY_ADDR, &sp, sizeof sp),
+           0);
+  CHECK(io_wait_paddr(a, b, srv, CSCTP_PATH_MADE_PRIMARY, 2));
+  /* Drop 127.0.0.1 (Delete IP, ADDR_REMOVED). */
+  CHECK_EQ(csctp_bindx_op(c, (struct sockaddr *)&c1, 1, CSCTP_BINDX_REM_ADDR),
+           0);
+  CHECK(io_wait_paddr(a, b, srv, CSCTP_PATH_REMOVED, 1));
+  struct sockaddr_storage pa[4];
+  CHECK_EQ(csctp_getpaddrs(srv, 0, pa, 4), 1);
+  CHECK_EQ(((struct sockaddr_in *)&pa[0])->sin_addr.s_addr, c2.sin_addr.s_addr);
+  /* Data still flows both ways. */
+  struct iovec iov = {"ping", 4};
+  CHECK_EQ(csctp_sendv(c, &iov, 1, NULL, NULL, 0), 4);
+  iov.iov_base = "pong";
+  CHECK_EQ(csctp_sendv(srv, &iov, 1, NULL, NULL, 0), 4);
+  char buf[16];
+  int got = 0;
+  end = csctp_now() + 3 * CSCTP_SECONDS;
+  while (got < 2 && csctp_now() < end) {
+    struct iovec r = {buf, sizeof buf};
+    csctp_rcvinfo ri;
+    int fl = 0;
+    if (csctp_recvv(srv, &r, 1, NULL, NULL, &ri, &fl) == 4 &&
+        !(fl & CSCTP_MSG_NOTIFICATION))
+      got += memcmp(buf, "ping", 4) == 0;
+    if (csctp_recvv(c, &r, 1, NULL, NULL, &ri, &fl) == 4 &&
+        !(fl & CSCTP_MSG_NOTIFICATION))
+      got += memcmp(buf, "pong", 4) == 0;
+    io_pump(a, b);
+  }
+  CHECK_EQ(got, 2);
+  csctp_close(c);
+  csctp_close(srv);
+  csctp_close(l);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 int main(void) {
   TEST_RUN(test_negotiated_when_both_enable);
   TEST_RUN(test_not_negotiated_when_one_side_lacks_it);
@@ -949,5 +1094,6 @@ int main(void) {
   TEST_RUN(test_peer_not_recognizing_asconf);
   TEST_RUN(test_delete_moves_inflight_data);
   TEST_RUN(test_sim_move_while_data_flows);
+  TEST_RUN(test_sock_bindx_moves_association);
   return TEST_SUMMARY();
 }
