@@ -1519,6 +1519,19 @@ static int io_k_asconf_setopt(io_ksock *k, int opt, const void *val,
   if (len != sizeof v)
     return CSCTP_ERR_INVAL;
   memcpy(&v, val, sizeof v);
+  /* Linux looks our address up with its port: use the bound one (the API
+   * ignores the port given). */
+  struct sockaddr_storage self;
+  socklen_t sl = sizeof self;
+  if (getsockname(k->fd, (struct sockaddr *)&self, &sl) == 0) {
+    uint16_t port = self.ss_family == AF_INET6
+                        ? ((struct sockaddr_in6 *)&self)->sin6_port
+                        : ((struct sockaddr_in *)&self)->sin_port;
+    if (v.addr.ss_family == AF_INET6)
+      ((struct sockaddr_in6 *)&v.addr)->sin6_port = port;
+    else
+      ((struct sockaddr_in *)&v.addr)->sin_port = port;
+  }
   struct sctp_setpeerprim p;
   memset(&p, 0, sizeof p);
   sctp_assoc_t id = io_k_sid(k, v.assoc_id);

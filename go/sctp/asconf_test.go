@@ -5,7 +5,11 @@ package sctp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
+	"os"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -53,8 +57,17 @@ func TestASCONFMoveAssociation(t *testing.T) {
 		Notifications: []NotificationType{NotifyPeerAddrChange}}
 	l := listenT(t, o)
 	d := dialerFor(l.UDPPort(), o)
-	a1, a2 := ip4(127, 0, 0, 1), ip4(127, 0, 0, 2)
-	d.LocalAddr = &SCTPAddr{IPAddrs: []net.IPAddr{a1}}
+	d.LocalAddr = &SCTPAddr{IPAddrs: []net.IPAddr{ip4(127, 0, 0, 1)}}
+	c, s := acceptDial(t, l, d)
+	asconfMove(t, c, s)
+	if PathAdded.String() != "added" || PathMadePrimary.String() != "made-primary" {
+		t.Fatalf("names %v %v", PathAdded, PathMadePrimary)
+	}
+}
+
+// acceptDial dials l with d and returns the (dialed, accepted) pair.
+func acceptDial(t *testing.T, l *SCTPListener, d *Dialer) (*SCTPConn, *SCTPConn) {
+	t.Helper()
 	ch := make(chan *SCTPConn, 1)
 	go func() {
 		s, err := l.AcceptSCTP()
@@ -67,12 +80,25 @@ func TestASCONFMoveAssociation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	s := <-ch
+	t.Cleanup(func() { c.Close() })
+	var s *SCTPConn
+	select {
+	case s = <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("accept timed out")
+	}
 	if s == nil {
 		t.FailNow()
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	return c, s
+}
+
+// asconfMove: c, bound to 127.0.0.1, adds 127.0.0.2, makes it s's primary
+// and removes 127.0.0.1 while messages flow both ways; s is told each step.
+func asconfMove(t *testing.T, c, s *SCTPConn) {
+	t.Helper()
+	a1, a2 := ip4(127, 0, 0, 1), ip4(127, 0, 0, 2)
 	if on, err := c.ASCONFEnabled(0); err != nil || !on {
 		t.Fatalf("ASCONFEnabled: %v %v", on, err)
 	}
@@ -88,8 +114,16 @@ func TestASCONFMoveAssociation(t *testing.T) {
 	if m, _ := readMsg(t, s, 64); string(m) != "during" {
 		t.Fatalf("server read %q", m)
 	}
-	if err := c.SetPeerPrimary(0, a2); err != nil {
-		t.Fatal(err)
+	// RFC 5061 F1: the address is ours only once the ASCONF-ACK is in;
+	// Linux refuses Set Primary before that (EADDRNOTAVAIL).
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		err := c.SetPeerPrimary(0, a2)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EADDRNOTAVAIL) || time.Now().After(deadline) {
+			t.Fatal(err)
+		}
 	}
 	waitPaddr(t, s, PathMadePrimary, a2)
 	if err := c.BindRemove(a1); err != nil {
@@ -107,8 +141,57 @@ func TestASCONFMoveAssociation(t *testing.T) {
 	if m, _ := readMsg(t, c, 64); string(m) != "back" {
 		t.Fatalf("client read %q", m)
 	}
-	if PathAdded.String() != "added" || PathMadePrimary.String() != "made-primary" {
-		t.Fatalf("names %v %v", PathAdded, PathMadePrimary)
+}
+
+// kernelASCONF turns the kernel's ASCONF and AUTH on (sysctls
+// net.sctp.addip_enable, auth_enable) inside the throw-away VM
+// (CSCTP_KERNEL_TESTS=1); elsewhere it skips unless they are on.
+func kernelASCONF(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{"addip_enable", "auth_enable"} {
+		path := "/proc/sys/net/sctp/" + name
+		b, err := os.ReadFile(path)
+		if err == nil && strings.TrimSpace(string(b)) == "1" {
+			continue
+		}
+		if os.Getenv(kernelTestsEnv) != "1" {
+			t.Skipf("sysctl net.sctp.%s is not 1 (set only with %s=1)", name, kernelTestsEnv)
+		}
+		if err := os.WriteFile(path, []byte("1"), 0o644); err != nil {
+			t.Fatalf("net.sctp.%s: %v", name, err)
+		}
+	}
+}
+
+// TestASCONFCrossStack: ASCONF between our userland engine (UDP
+// encapsulation) and the kernel's SCTP, each side moving the association:
+// "userland-moves" sends Add IP / Set Primary / Delete IP to the kernel,
+// "kernel-moves" receives them from it.
+func TestASCONFCrossStack(t *testing.T) {
+	kport := kernelUDPEncap(t)
+	kernelASCONF(t)
+	notes := []NotificationType{NotifyPeerAddrChange}
+	for _, kernelMoves := range []bool{false, true} {
+		name := "userland-moves"
+		if kernelMoves {
+			name = "kernel-moves"
+		}
+		t.Run(name, func(t *testing.T) {
+			user := Options{Transport: TransportUDP, ASCONF: true, Notifications: notes}
+			kern := Options{Transport: TransportKernel, ASCONF: true, Auth: &AuthConfig{}, Notifications: notes}
+			lo, do := kern, user
+			if kernelMoves {
+				lo, do = user, kern
+			}
+			l := listenT(t, lo)
+			d := dialerFor(l.UDPPort(), do)
+			if !kernelMoves {
+				d.Options.RemoteUDPPort = kport
+			}
+			d.LocalAddr = &SCTPAddr{IPAddrs: []net.IPAddr{ip4(127, 0, 0, 1)}}
+			c, s := acceptDial(t, l, d)
+			asconfMove(t, c, s)
+		})
 	}
 }
 
