@@ -769,9 +769,13 @@ int csctp_asconf_set_peer_primary(csctp_endpoint *ep, csctp_assoc_id id,
   return csctp_asconf_queue(a, CSCTP_PT_SET_PRIMARY, addr, now);
 }
 
+int csctp_asconf_active(const csctp_assoc *a) {
+  return asconf_on(a) && !ASCONF_FLAG(a, peer_unsup);
+}
+
 int csctp_asconf_enabled(const csctp_endpoint *ep, csctp_assoc_id id) {
   const csctp_assoc *a = ep ? csctp_ep_peek(ep, id) : NULL;
   if (!a)
     return CSCTP_ERR_NOT_FOUND;
-  return asconf_on(a) && !ASCONF_FLAG(a, peer_unsup);
+  return csctp_asconf_active(a);
 }

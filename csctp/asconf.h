@@ -98,6 +98,8 @@ typedef struct csctp_asconf {
 struct csctp_assoc;
 struct csctp_endpoint;
 
+/* 1 when association a uses ASCONF (negotiated, not refused by A9). */
+int csctp_asconf_active(const struct csctp_assoc *a);
 /* 1 when ep offers ASCONF (csctp_asconf_enable). */
 int csctp_asconf_ep_enabled(const struct csctp_endpoint *ep);
 /* Called when the association is set up (tags and TSNs known): decides

@@ -1000,7 +1000,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
     }
     case CSCTP_CT_ASCONF:
     case CSCTP_CT_ASCONF_ACK:
-      if (!csctp_asconf_enabled(a->ep, a->id) || !a->rx_ready) {
+      if (!csctp_asconf_active(a) || !a->rx_ready) {
         if (assoc_on_unknown_chunk(a, &c)) /* RFC 5061 4.1.1 */
           goto done;
         break;
