@@ -648,6 +648,17 @@ void csctp_asconf_on_unrecognized(csctp_assoc *a, uint8_t type) {
   }
 }
 
+int csctp_asconf_ignore_abort(const csctp_assoc *a, const csctp_addr *dst) {
+  const csctp_asconf_state *st = a->asconf.st;
+  if (!st || !st->outstanding || !dst || !dst->family)
+    return 0;
+  for (int i = 0; i < st->nsent; i++)
+    if (st->sent[i].type == CSCTP_PT_DEL_IP &&
+        csctp_addr_equal(&st->sent[i].addr, dst))
+      return 1;
+  return 0;
+}
+
 /* ---- Output and the T-4 timer ----------------------------------------- */
 
 int csctp_asconf_want_path(const csctp_assoc *a) {

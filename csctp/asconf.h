@@ -117,6 +117,10 @@ int csctp_asconf_on_chunk(struct csctp_assoc *a, const csctp_tlv *c, int authed,
                           csctp_tstamp now);
 /* An ERROR chunk reported ASCONF as unrecognised (A9). */
 void csctp_asconf_on_unrecognized(struct csctp_assoc *a, uint8_t type);
+/* 1 when an ABORT sent to our address dst must be ignored: dst is being
+ * deleted by our outstanding ASCONF (5.3.1, F4). */
+int csctp_asconf_ignore_abort(const struct csctp_assoc *a,
+                              const csctp_addr *dst);
 /* The path an ASCONF or ASCONF-ACK waits for, or -1. */
 int csctp_asconf_want_path(const struct csctp_assoc *a);
 /* Appends what is due on path pi (the ASCONF-ACK, the ASCONF). */

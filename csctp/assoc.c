@@ -964,6 +964,8 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       assoc_on_heartbeat_ack(a, &c, now);
       break;
     case CSCTP_CT_ABORT:
+      if (csctp_asconf_ignore_abort(a, dst))
+        break; /* RFC 5061 5.3.1, F4 */
       assoc_on_abort(a, &c);
       break;
     case CSCTP_CT_SHUTDOWN:

@@ -792,6 +792,37 @@ static void test_peer_not_recognizing_asconf(void) {
   pair_close(&p);
 }
 
+/* 5.3.1: an ABORT to an address we are deleting is ignored. */
+static void abort_to(pair *p, const csctp_addr *dst) {
+  csctp_assoc *a = assoc_a(p);
+  uint8_t pkt[64];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, 6000, 5000, a->local_tag), 0);
+  CHECK_EQ(csctp_put_empty_chunk(&b, CSCTP_CT_ABORT, 0), 0);
+  size_t n = csctp_pkt_finish(&b);
+  csctp_endpoint_read_pkt(p->a, &p->b1, dst, pkt, n, p->now);
+  pair_step(p);
+}
+
+static void test_abort_to_deleted_address_ignored(void) {
+  pair p;
+  pair_open(&p);
+  CHECK_EQ(csctp_asconf_add_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, 2 * CSCTP_SECONDS, pred_settled);
+  p.drop = drop_asconf; /* the Delete stays outstanding */
+  p.drop_left = 100;
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_step(&p);
+  abort_to(&p, &p.a2);
+  CHECK(!p.lost_a);
+  REQUIRE(assoc_a(&p) != NULL);
+  /* The same ABORT to another address ends the association. */
+  abort_to(&p, &p.a1);
+  CHECK(p.lost_a);
+  pair_close(&p);
+}
+
 /* ---- Delete moves in-flight data -------------------------------------- */
 
 static int drop_b_data(pair *p, int to_b, const uint8_t *pkt, size_t len) {
@@ -1092,6 +1123,7 @@ int main(void) {
   TEST_RUN(test_illegal_asconf_ack_aborts);
   TEST_RUN(test_old_asconf_ack_ignored);
   TEST_RUN(test_peer_not_recognizing_asconf);
+  TEST_RUN(test_abort_to_deleted_address_ignored);
   TEST_RUN(test_delete_moves_inflight_data);
   TEST_RUN(test_sim_move_while_data_flows);
   TEST_RUN(test_sock_bindx_moves_association);
