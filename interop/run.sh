@@ -223,11 +223,15 @@ run_pair() {
 		reset-s2c)
 			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -reset-every 100 -expect-close shutdown" \
 				"-scenario recv -count 300 ${PLAN[*]} -enable-reset -expect-close peer-shutdown" ;;
+		asconf-add-c2s)
+			# RFC 5061 without the Delete: Add IP and Set Primary only.
+			run_one $t "$c" "$s" "-scenario discard-hash -bytes $bulk -asconf" \
+				"-scenario send -bytes $bulk -asconf-move 127.0.0.2 -asconf-keep-old" hash ;;
 		asconf-move-c2s)
 			# RFC 5061: the client (csctp: -asconf-move) sends the bulk,
 			# half way adds 127.0.0.2, makes it the server's primary and
 			# deletes 127.0.0.1; the SHA-256 of the bytes must match.
-			run_one $t "$c" "$s" "-scenario discard-hash -bytes $bulk" \
+			run_one $t "$c" "$s" "-scenario discard-hash -bytes $bulk -asconf" \
 				"-scenario send -bytes $bulk -asconf-move 127.0.0.2" hash ;;
 		many-[0-9]*)
 			local n=${t#many-}

@@ -83,6 +83,7 @@ static struct opts {
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
   bool asconf;            /* -asconf: offer ASCONF (RFC 5061) */
   const char *asconf_move; /* -asconf-move ADDR: send moves to ADDR half way */
+  bool asconf_keep_old;    /* -asconf-keep-old: no Delete IP */
 } O = {
     .sctp_port = -1,
     .udp_port = -1,
@@ -580,6 +581,8 @@ static bool asconf_move(struct assoc *a) {
           role(), O.asconf_move, a->bytes_tx);
   } else if (now_s() - a->move_t < 1.0) {
     return true;
+  } else if (O.asconf_keep_old) {
+    a->move_step = 2;
   } else {
     r = csctp_bindx_op(a->s, (struct sockaddr *)&old, 1, CSCTP_BINDX_REM_ADDR);
     a->move_step = 2;
@@ -1428,6 +1431,8 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "asconf-move")) {
       NEED();
       O.asconf_move = val;
+    } else if (!strcmp(a, "asconf-keep-old")) {
+      O.asconf_keep_old = true;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {
