@@ -73,6 +73,7 @@ void csctp_assoc_free(csctp_assoc *a) {
   csctp_eor_free(a);
   csctp_prsctp_free(a);
   csctp_reconf_free(a);
+  csctp_asconf_free(a);
   assoc_free_rx(a);
   csctp_ilv_free(a);
   for (int i = 0; i < a->nerrors; i++)
@@ -190,6 +191,7 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
   a->reconf.next_sn = a->local_initial_tsn;
   a->reconf.peer_sn = peer_tsn;
   a->peer_initial_tsn = peer_tsn;
+  csctp_asconf_start(a); /* RFC 5061 5.1 A2 */
   a->ostreams = ostreams;
   a->istreams = istreams;
   a->peer_rwnd = peer_rwnd; /* 6.2.1 A */
@@ -378,7 +380,7 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   if (rv == 0) /* RFC 5061 4.2.7: exactly the extensions that are on */
     rv = csctp_put_supported_ext(
         &b, a->s.pr_supported, csctp_auth_ep_enabled(ep), a->s.reconf_supported,
-        a->s.interleaving_supported);
+        a->s.interleaving_supported, csctp_asconf_ep_enabled(ep));
   if (rv == 0) /* RFC 9653 5.1 */
     rv = csctp_zcsum_put_param(&b, &a->s);
   if (rv == 0)
@@ -814,6 +816,8 @@ static void assoc_on_error(csctp_assoc *a, const csctp_tlv *c,
       assoc_on_stale_cookie(a, &cause, now);
       continue;
     }
+    if (cause.type == CSCTP_CAUSE_UNRECOGNIZED_CHUNK && cause.value_len > 0)
+      csctp_asconf_on_unrecognized(a, cause.value[0]); /* RFC 5061 A9 */
     csctp_event ev;
     memset(&ev, 0, sizeof(ev));
     ev.type = CSCTP_EV_REMOTE_ERROR;
@@ -995,6 +999,8 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       assoc_on_heartbeat_ack(a, &c, now);
       break;
     case CSCTP_CT_ABORT:
+      if (csctp_asconf_ignore_abort(a, dst))
+        break; /* RFC 5061 5.3.1, F4 */
       assoc_on_abort(a, &c);
       break;
     case CSCTP_CT_SHUTDOWN:
@@ -1039,6 +1045,16 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
       had_new |= r == 1;
       break;
     }
+    case CSCTP_CT_ASCONF:
+    case CSCTP_CT_ASCONF_ACK:
+      if (!csctp_asconf_active(a) || !a->rx_ready) {
+        if (assoc_on_unknown_chunk(a, &c)) /* RFC 5061 4.1.1 */
+          goto done;
+        break;
+      }
+      if (csctp_asconf_on_chunk(a, &c, authed, src, path, 0, now))
+        goto done; /* RFC 5061 5.2 D5, 5.3 F0 */
+      break;
     case CSCTP_CT_RE_CONFIG:
       if (!a->reconf.on || !a->rx_ready) { /* RFC 6525 5.1.1 */
         if (assoc_on_unknown_chunk(a, &c))
@@ -1133,6 +1149,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
     t = a->pr.next_expiry;
   if (csctp_reconf_expiry(a) < t) /* RFC 6525 5.1.1 */
     t = csctp_reconf_expiry(a);
+  if (csctp_asconf_expiry(a) < t) /* RFC 5061 5.1 A4: T-4 */
+    t = csctp_asconf_expiry(a);
   for (int i = 0; i < a->npaths; i++) {
     if (a->paths[i].t3 < t)
       t = a->paths[i].t3;
@@ -1225,6 +1243,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
     csctp_prsctp_sweep(a, now); /* RFC 3758 4.1 TR5: expired lifetimes */
   if (!a->dead && csctp_reconf_expiry(a) <= now)
     csctp_reconf_on_timer(a, now); /* RFC 6525 5.1.1 */
+  if (!a->dead && csctp_asconf_expiry(a) <= now)
+    csctp_asconf_on_timer(a, now); /* RFC 5061 5.1 B1-B5 */
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].t3 <= now)
       csctp_assoc_on_t3(a, i, now);

@@ -142,6 +142,7 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->send_hb_ack = 0;
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
+  csctp_asconf_put(a, b, pi, now); /* RFC 5061 5.1, 5.2 E6 */
   if (reply_path && out_sack_pending(a) &&
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT && out_put_sack(a, b) == 0)
     a->sack_out_path = pi;
@@ -359,6 +360,9 @@ static uint8_t out_pick_path(const csctp_assoc *a) {
   for (uint8_t i = 0; i < a->npaths; i++)
     if (a->paths[i].hb_send_now)
       return i;
+  int ap = csctp_asconf_want_path(a); /* RFC 5061 5.2 E6, 5.1 A3 */
+  if (ap >= 0)
+    return (uint8_t)ap;
   if ((out_sack_pending(a) || a->nerrors > 0) &&
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
     return csctp_assoc_reply_path(a);

@@ -495,13 +495,17 @@ int csctp_put_bytes(csctp_buf *b, const void *p, size_t len) {
  *  | value ...                      | zero padding |
  */
 int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
-                            int idata) {
-  uint8_t ext[5];
+                            int idata, int asconf) {
+  uint8_t ext[7];
   size_t n = 0;
   if (idata)
     ext[n++] = CSCTP_CT_I_DATA; /* RFC 8260 2.2.1 */
   if (idata && fwd_tsn)
     ext[n++] = CSCTP_CT_I_FORWARD_TSN; /* RFC 8260 2.3.1 */
+  if (asconf) { /* RFC 5061 4.2.7: ASCONF, ASCONF-ACK (and AUTH) */
+    ext[n++] = CSCTP_CT_ASCONF;
+    ext[n++] = CSCTP_CT_ASCONF_ACK;
+  }
   if (reconf)
     ext[n++] = CSCTP_CT_RE_CONFIG;
   if (fwd_tsn)

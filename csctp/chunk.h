@@ -302,11 +302,11 @@ int csctp_put_param(csctp_buf *b, uint16_t type, const void *value, size_t len);
 /* csctp_put_supported_ext appends the Supported Extensions parameter
  * (RFC 5061 4.2.7) listing the chunk types of the extensions that are on:
  * FORWARD TSN (RFC 3758) if fwd_tsn, AUTH (RFC 4895) if auth, RE-CONFIG
- * (RFC 6525) if reconf, I-DATA (RFC 8260) if idata, and I-FORWARD-TSN
- * (RFC 8260 2.3.1) if idata and fwd_tsn; nothing when none is.
- * 0 or CSCTP_ERR_NOBUF. */
+ * (RFC 6525) if reconf, I-DATA (RFC 8260) if idata, I-FORWARD-TSN
+ * (RFC 8260 2.3.1) if idata and fwd_tsn, ASCONF and ASCONF-ACK (RFC 5061
+ * 4.2.7) if asconf; nothing when none is. 0 or CSCTP_ERR_NOBUF. */
 int csctp_put_supported_ext(csctp_buf *b, int fwd_tsn, int auth, int reconf,
-                            int idata);
+                            int idata, int asconf);
 int csctp_put_cause(csctp_buf *b, uint16_t code, const void *value, size_t len);
 /* csctp_put_addr_param appends an IPv4 or IPv6 address parameter. */
 int csctp_put_addr_param(csctp_buf *b, const csctp_addr *a);

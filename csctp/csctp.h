@@ -590,7 +590,13 @@ enum csctp_path_state {
   CSCTP_PATH_ACTIVE = 0,
   CSCTP_PATH_INACTIVE,
   CSCTP_PATH_UNCONFIRMED,
-  CSCTP_PATH_POTENTIALLY_FAILED
+  CSCTP_PATH_POTENTIALLY_FAILED,
+  /* Only in CSCTP_EV_PEER_ADDR_CHANGE events (RFC 6458 6.1.2 SCTP_ADDR_
+   * ADDED, _REMOVED, _MADE_PRIM): the peer added or deleted the address,
+   * or asked for it as our primary, by ASCONF (RFC 5061). */
+  CSCTP_PATH_ADDED,
+  CSCTP_PATH_REMOVED,
+  CSCTP_PATH_MADE_PRIMARY
 };
 
 typedef struct csctp_path_status {
@@ -914,6 +920,44 @@ CSCTP_API int csctp_set_stream_sched_value(csctp_endpoint *ep,
 CSCTP_API int csctp_stream_sched_value(const csctp_endpoint *ep,
                                        csctp_assoc_id id, uint16_t sid,
                                        uint16_t *value);
+
+/* ---- Dynamic address reconfiguration (RFC 5061) ------------------------ */
+
+/* csctp_asconf_enable makes ep offer ASCONF to the associations it sets up
+ * from now on: AUTH is turned on and ASCONF and ASCONF-ACK are added to
+ * the chunks it accepts only authenticated (RFC 5061 4.1.1, 6.1), and both
+ * are listed in Supported Extensions (4.2.7). ASCONF is used on an
+ * association when the peer asks for both chunks authenticated too.
+ * enable 0 stops offering it (the CHUNKS list keeps them). Returns 0,
+ * CSCTP_ERR_INVAL or CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_asconf_enable(csctp_endpoint *ep, int enable);
+
+/* csctp_asconf_enabled returns 1 when association id uses ASCONF, 0 when
+ * not, or CSCTP_ERR_NOT_FOUND. */
+CSCTP_API int csctp_asconf_enabled(const csctp_endpoint *ep, csctp_assoc_id id);
+
+/* csctp_asconf_add_addr asks the peer of association id to add our address
+ * addr (Add IP Address, RFC 5061 4.2.1; the wildcard 0.0.0.0 / :: means the
+ * source of the packet); csctp_asconf_del_addr to delete one (4.2.2; never
+ * our last one, F5); csctp_asconf_set_peer_primary to send to addr as its
+ * primary (4.2.4, SCTP_SET_PEER_PRIMARY_ADDR). The requests go in the next
+ * ASCONF (one is outstanding at a time, 5.1.1 C1); the peer's refusals are
+ * logged. The caller keeps its socket able to receive on an added address
+ * and stops sending from a deleted one; the engine stops using a deleted
+ * address as a source at once (F4). Returns 0, CSCTP_ERR_INVAL (addr NULL
+ * or not IPv4 / IPv6), CSCTP_ERR_NOT_FOUND, CSCTP_ERR_NOT_SUPPORTED (ASCONF
+ * not on, or the peer refused this kind of request, F3a / F3b),
+ * CSCTP_ERR_STATE (not established), CSCTP_ERR_ADDR (deleting our last
+ * address or the wildcard), CSCTP_ERR_AGAIN (too many requests waiting) or
+ * CSCTP_ERR_NOMEM. */
+CSCTP_API int csctp_asconf_add_addr(csctp_endpoint *ep, csctp_assoc_id id,
+                                    const csctp_addr *addr, csctp_tstamp now);
+CSCTP_API int csctp_asconf_del_addr(csctp_endpoint *ep, csctp_assoc_id id,
+                                    const csctp_addr *addr, csctp_tstamp now);
+CSCTP_API int csctp_asconf_set_peer_primary(csctp_endpoint *ep,
+                                            csctp_assoc_id id,
+                                            const csctp_addr *addr,
+                                            csctp_tstamp now);
 
 /* ---- Logging ----------------------------------------------------------- */
 

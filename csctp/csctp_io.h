@@ -364,6 +364,22 @@ CSCTP_API int csctp_socket(csctp_stack *st, int family, int type,
 CSCTP_API int csctp_bindx(csctp_sock *s, const struct sockaddr *addrs,
                           size_t n);
 
+/* csctp_bindx_op adds (flags CSCTP_BINDX_ADD_ADDR) or removes
+ * (CSCTP_BINDX_REM_ADDR) n local addresses of a socket bound already, like
+ * RFC 6458 sctp_bindx (9.1) after the first bind; addrs as for csctp_bindx,
+ * port 0 or the bound port. With CSCTP_OPT_AUTO_ASCONF on (the default)
+ * every association of the socket that uses ASCONF (CSCTP_OPT_ASCONF_
+ * SUPPORTED on both sides, RFC 5061) asks its peer to add or delete the
+ * addresses (Add / Delete IP Address); the peer answers asynchronously.
+ * Removing every address is refused. The kernel backend maps this to
+ * SCTP_SOCKOPT_BINDX_ADD / _REM. Returns 0, CSCTP_ERR_INVAL (bad addresses
+ * or flags, another port, removing the last address), -EOPNOTSUPP (not
+ * bound, accepted socket), -EAFNOSUPPORT or CSCTP_ERR_NOMEM. */
+#define CSCTP_BINDX_ADD_ADDR 0x01
+#define CSCTP_BINDX_REM_ADDR 0x02
+CSCTP_API int csctp_bindx_op(csctp_sock *s, const struct sockaddr *addrs,
+                             size_t n, int flags);
+
 /* csctp_listen makes the socket accept incoming associations. A one-to-one
  * socket queues up to backlog (<= 0: 128) established associations for
  * csctp_accept; further ones are aborted. A one-to-many socket simply
@@ -947,6 +963,30 @@ enum csctp_sockopt_zcsum {
 #define CSCTP_STREAM_RESET_EVENT CSCTP_EV_STREAM_RESET
 #define CSCTP_ASSOC_RESET_EVENT CSCTP_EV_ASSOC_RESET
 #define CSCTP_STREAM_CHANGE_EVENT CSCTP_EV_STREAM_CHANGE
+
+/* Dynamic address reconfiguration (RFC 5061; RFC 6458 8.1.23, 8.3.3).
+ * CSCTP_OPT_ASCONF_SUPPORTED: csctp_assoc_value; set with assoc_id 0 before
+ * connect / listen (turns AUTH on and asks for ASCONF and ASCONF-ACK
+ * authenticated); get with an association: 1 when it uses ASCONF.
+ * CSCTP_OPT_AUTO_ASCONF: int, 1 (default) or 0: whether csctp_bindx_op
+ * sends ASCONF. CSCTP_OPT_SET_PEER_PRIMARY_ADDR: csctp_setpeerprim, set
+ * only: ask the peer to use one of our addresses as its primary (Set
+ * Primary Address). The peer's requests show as CSCTP_EV_PEER_ADDR_CHANGE
+ * notifications with state CSCTP_PATH_ADDED, _REMOVED, _MADE_PRIMARY. */
+enum {
+  CSCTP_OPT_ASCONF_SUPPORTED = 112,
+  CSCTP_OPT_AUTO_ASCONF = 113,
+  CSCTP_OPT_SET_PEER_PRIMARY_ADDR = 114
+};
+#define CSCTP_ASCONF_SUPPORTED CSCTP_OPT_ASCONF_SUPPORTED
+#define CSCTP_AUTO_ASCONF CSCTP_OPT_AUTO_ASCONF
+#define CSCTP_SET_PEER_PRIMARY_ADDR CSCTP_OPT_SET_PEER_PRIMARY_ADDR
+
+/* CSCTP_OPT_SET_PEER_PRIMARY_ADDR (RFC 6458 8.3.3 sctp_setpeerprim). */
+typedef struct csctp_setpeerprim {
+  csctp_assoc_id assoc_id;
+  struct sockaddr_storage addr; /* one of our addresses; port ignored */
+} csctp_setpeerprim;
 
 /* CSCTP_OPT_RESET_STREAMS (RFC 6525 6.3.2 sctp_reset_streams): len =
  * sizeof(struct csctp_reset_streams) + 2 * srs_number_streams. */

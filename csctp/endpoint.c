@@ -541,8 +541,9 @@ void csctp_ep_answer_init(csctp_endpoint *ep, csctp_assoc *existing,
        csctp_auth_put_vec(&b, ck.auth_local, ck.auth_local_len) != 0) ||
       csctp_prsctp_put_init_params(&b, s) != 0 ||
       csctp_put_supported_ext(&b, s->pr_supported, ck.auth_local_len != 0,
-                              s->reconf_supported,
-                              s->interleaving_supported) != 0 ||
+                              s->reconf_supported, s->interleaving_supported,
+                              ck.auth_local_len != 0 &&
+                                  csctp_asconf_ep_enabled(ep)) != 0 ||
       csctp_zcsum_put_param(&b, s) != 0) { /* RFC 9653 5.1 */
     ep_ctrl_unreserve(ep);
     ep->stats.inits_dropped++;

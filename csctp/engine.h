@@ -6,6 +6,7 @@
 
 #include "csctp.h"
 
+#include "asconf.h"
 #include "auth.h"
 #include "chunk.h"
 #include "cookie.h"
@@ -158,6 +159,7 @@ struct csctp_assoc {
   uint64_t pkts_out, pkts_in;
 
   csctp_auth_assoc *auth; /* RFC 4895 (auth.h); NULL without AUTH */
+  csctp_asconf asconf;    /* RFC 5061 (asconf.h) */
 };
 
 struct csctp_endpoint {
@@ -209,7 +211,8 @@ struct csctp_endpoint {
   void *log_ud;
   csctp_endpoint_stats stats;
 
-  csctp_auth_ep *auth; /* RFC 4895 configuration (auth.h), made on use */
+  csctp_auth_ep *auth;    /* RFC 4895 configuration (auth.h), made on use */
+  uint8_t asconf_enabled; /* RFC 5061 offered (csctp_asconf_enable) */
 };
 
 /* ---- endpoint.c ---- */
@@ -248,6 +251,8 @@ void csctp_ep_index_free(csctp_endpoint *ep);
  * indexes a->paths[i]'s address. 0 or CSCTP_ERR_NOMEM. */
 int csctp_ep_index_tag(csctp_assoc *a, uint32_t tag);
 int csctp_ep_index_path(csctp_assoc *a, int i);
+/* csctp_ep_unindex_path takes a->paths[i]'s address out of the index. */
+void csctp_ep_unindex_path(csctp_assoc *a, int i);
 /* csctp_ep_touch: something happened to a (packet, timer, call): it may
  * have output, its timers may have moved, its readiness may have changed.
  * csctp_ep_idle: write_pkt found nothing to send for it. */

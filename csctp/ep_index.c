@@ -105,6 +105,12 @@ int csctp_ep_index_path(csctp_assoc *a, int i) {
                         idx_hash_addr(ep, &a->paths[i].addr, a->peer_port), a);
 }
 
+void csctp_ep_unindex_path(csctp_assoc *a, int i) {
+  csctp_endpoint *ep = a->ep;
+  csctp_htab_del(&ep->by_addr,
+                 idx_hash_addr(ep, &a->paths[i].addr, a->peer_port), a);
+}
+
 /* ---- Timer heap -------------------------------------------------------- */
 
 static void heap_set(csctp_endpoint *ep, size_t i, csctp_assoc *a) {

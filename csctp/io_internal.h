@@ -139,6 +139,8 @@ struct csctp_sock {
     uint8_t chunks[32]; /* bitmap */
     uint16_t hmacs[4];
   } auth;
+  uint8_t asconf_on;               /* CSCTP_OPT_ASCONF_SUPPORTED (RFC 5061) */
+  uint8_t auto_asconf_off;         /* CSCTP_OPT_AUTO_ASCONF set to 0 */
   void *user;                      /* csctp_sock_set_user */
   int ready_mask;                  /* queued in st's ready list */
   csctp_sock *rdy_next, *rdy_prev; /* in st's ready list */
@@ -280,5 +282,13 @@ void io_sock_free_internal(csctp_sock *s);
 void io_sock_enqueue_accept(csctp_sock *s, io_assoc *a);
 /* io_sock_assoc_ended: association a owned by s ended. */
 void io_sock_assoc_ended(csctp_sock *s, io_assoc *a);
+
+/* ---- io_asconf.c: RFC 5061 over the socket layer ---- */
+/* io_asconf_bindx adds (flags CSCTP_BINDX_ADD_ADDR) or removes the n
+ * addresses la (SCTP port checked by the caller) of bound socket s, and
+ * with SCTP_AUTO_ASCONF asks the peers of s's associations for the same. */
+int io_asconf_bindx(csctp_sock *s, const csctp_addr *la, size_t n, int flags);
+int io_sock_asconf_setopt(csctp_sock *s, int opt, const void *val, size_t len);
+int io_sock_asconf_getopt(csctp_sock *s, int opt, void *val, size_t *len);
 
 #endif

@@ -73,6 +73,9 @@ int io_ksock_open(const csctp_mem *mem, int family, int type,
                   const csctp_settings *settings, io_ksock **out);
 
 int io_ksock_bindx(io_ksock *k, const struct sockaddr *addrs, size_t n);
+/* csctp_bindx_op: SCTP_SOCKOPT_BINDX_ADD / _REM on a bound socket. */
+int io_ksock_bindx_op(io_ksock *k, const struct sockaddr *addrs, size_t n,
+                      int flags);
 int io_ksock_listen(io_ksock *k, int backlog);
 int io_ksock_connectx(io_ksock *k, const struct sockaddr *addrs, size_t n,
                       csctp_assoc_id *assoc_id);

@@ -527,6 +527,26 @@ int io_ksock_bindx(io_ksock *k, const struct sockaddr *addrs, size_t n) {
   return 0;
 }
 
+int io_ksock_bindx_op(io_ksock *k, const struct sockaddr *addrs, size_t n,
+                      int flags) {
+  if (!k)
+    return CSCTP_ERR_INVAL;
+  if (!k->bound || k->accepted)
+    return -EOPNOTSUPP;
+  int name = flags == CSCTP_BINDX_ADD_ADDR   ? SCTP_SOCKOPT_BINDX_ADD
+             : flags == CSCTP_BINDX_REM_ADDR ? SCTP_SOCKOPT_BINDX_REM
+                                             : -1;
+  if (name < 0)
+    return CSCTP_ERR_INVAL;
+  socklen_t len;
+  int r = io_k_addrs_len(k, addrs, n, &len);
+  if (r != 0)
+    return r;
+  if (setsockopt(k->fd, SOL_SCTP, name, addrs, len) < 0)
+    return errno == EINVAL ? CSCTP_ERR_INVAL : io_k_errno(errno);
+  return 0;
+}
+
 int io_ksock_listen(io_ksock *k, int backlog) {
   if (!k)
     return CSCTP_ERR_INVAL;
@@ -725,10 +745,13 @@ static uint32_t io_k_path_state(int s) {
   switch (s) {
   case SCTP_ADDR_AVAILABLE:
   case SCTP_ADDR_CONFIRMED:
-  case SCTP_ADDR_MADE_PRIM:
     return CSCTP_PATH_ACTIVE;
-  case SCTP_ADDR_ADDED:
-    return CSCTP_PATH_UNCONFIRMED;
+  case SCTP_ADDR_ADDED: /* RFC 6458 6.1.2, by ASCONF (RFC 5061) */
+    return CSCTP_PATH_ADDED;
+  case SCTP_ADDR_REMOVED:
+    return CSCTP_PATH_REMOVED;
+  case SCTP_ADDR_MADE_PRIM:
+    return CSCTP_PATH_MADE_PRIMARY;
   case SCTP_ADDR_POTENTIALLY_FAILED:
     return CSCTP_PATH_POTENTIALLY_FAILED;
   default: /* UNREACHABLE, REMOVED */
@@ -1476,6 +1499,82 @@ static int io_k_set_av(io_ksock *k, int name, const void *val, size_t len) {
   return 0;
 }
 
+/* ---- Dynamic address reconfiguration (RFC 5061; RFC 6458 8.1.23, 8.3.3) */
+
+static int io_k_asconf_setopt(io_ksock *k, int opt, const void *val,
+                              size_t len) {
+  if (opt == CSCTP_OPT_ASCONF_SUPPORTED)
+    return io_k_set_av(k, SCTP_ASCONF_SUPPORTED, val, len);
+  if (opt == CSCTP_OPT_AUTO_ASCONF) {
+    int v;
+    if (len != sizeof v)
+      return CSCTP_ERR_INVAL;
+    memcpy(&v, val, sizeof v);
+    v = v != 0;
+    if (setsockopt(k->fd, SOL_SCTP, SCTP_AUTO_ASCONF, &v, sizeof v) < 0)
+      return io_k_errno(errno);
+    return 0;
+  }
+  csctp_setpeerprim v;
+  if (len != sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  /* Linux looks our address up with its port: use the bound one (the API
+   * ignores the port given). */
+  struct sockaddr_storage self;
+  socklen_t sl = sizeof self;
+  if (getsockname(k->fd, (struct sockaddr *)&self, &sl) == 0) {
+    uint16_t port = self.ss_family == AF_INET6
+                        ? ((struct sockaddr_in6 *)&self)->sin6_port
+                        : ((struct sockaddr_in *)&self)->sin_port;
+    if (v.addr.ss_family == AF_INET6)
+      ((struct sockaddr_in6 *)&v.addr)->sin6_port = port;
+    else
+      ((struct sockaddr_in *)&v.addr)->sin_port = port;
+  }
+  struct sctp_setpeerprim p;
+  memset(&p, 0, sizeof p);
+  sctp_assoc_t id = io_k_sid(k, v.assoc_id);
+  memcpy((uint8_t *)&p + offsetof(struct sctp_setpeerprim, sspp_assoc_id), &id,
+         sizeof id);
+  memcpy((uint8_t *)&p + offsetof(struct sctp_setpeerprim, sspp_addr), &v.addr,
+         sizeof v.addr);
+  if (setsockopt(k->fd, SOL_SCTP, SCTP_SET_PEER_PRIMARY_ADDR, &p, sizeof p) < 0)
+    return io_k_opt_err(k, v.assoc_id, errno);
+  return 0;
+}
+
+static int io_k_asconf_getopt(io_ksock *k, int opt, void *val, size_t *len) {
+  if (opt == CSCTP_OPT_SET_PEER_PRIMARY_ADDR)
+    return -EOPNOTSUPP;
+  if (opt == CSCTP_OPT_AUTO_ASCONF) {
+    int v = 0;
+    socklen_t l = sizeof v;
+    if (*len < sizeof v)
+      return CSCTP_ERR_INVAL;
+    if (getsockopt(k->fd, SOL_SCTP, SCTP_AUTO_ASCONF, &v, &l) < 0)
+      return io_k_errno(errno);
+    memcpy(val, &v, sizeof v);
+    *len = sizeof v;
+    return 0;
+  }
+  csctp_assoc_value v;
+  if (*len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  struct sctp_assoc_value kv;
+  memset(&kv, 0, sizeof kv);
+  kv.assoc_id = io_k_sid(k, v.assoc_id);
+  socklen_t l = sizeof kv;
+  int r = io_k_getopt(k, v.assoc_id, SCTP_ASCONF_SUPPORTED, &kv, &l);
+  if (r != 0)
+    return r;
+  v.value = kv.assoc_value != 0;
+  memcpy(val, &v, sizeof v);
+  *len = sizeof v;
+  return 0;
+}
+
 /* ---- Interleaving and stream schedulers (RFC 8260 4.3; Linux 5.0+) ----
  *
  * Linux 6.1 has the FCFS, PRIO and RR schedulers (FC and WFQ came in 6.4:
@@ -2096,6 +2195,10 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
   case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
   case CSCTP_OPT_FRAGMENT_INTERLEAVE:
     return io_k_ilv_setopt(k, opt, val, len);
+  case CSCTP_OPT_ASCONF_SUPPORTED:
+  case CSCTP_OPT_AUTO_ASCONF:
+  case CSCTP_OPT_SET_PEER_PRIMARY_ADDR:
+    return io_k_asconf_setopt(k, opt, val, len);
   default:
     return io_k_auth_setopt(k, opt, val, len);
   }
@@ -2508,6 +2611,10 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
   case CSCTP_OPT_STREAM_SCHEDULER_VALUE:
   case CSCTP_OPT_FRAGMENT_INTERLEAVE:
     return io_k_ilv_getopt(k, opt, val, len);
+  case CSCTP_OPT_ASCONF_SUPPORTED:
+  case CSCTP_OPT_AUTO_ASCONF:
+  case CSCTP_OPT_SET_PEER_PRIMARY_ADDR:
+    return io_k_asconf_getopt(k, opt, val, len);
   case CSCTP_OPT_ENABLE_STREAM_RESET:
   case CSCTP_OPT_RECONFIG_SUPPORTED:
   case CSCTP_OPT_PR_SUPPORTED: {

@@ -708,6 +708,8 @@ static int io_sock_auth_apply(csctp_sock *s, csctp_endpoint *ep) {
       r = csctp_auth_add_chunk(ep, (uint8_t)t);
   if (r == 0 && s->auth.set_hmacs)
     r = csctp_auth_set_hmacs(ep, s->auth.hmacs, s->auth.nhmacs);
+  if (r == 0 && s->asconf_on) /* RFC 5061: after the AUTH options */
+    r = csctp_asconf_enable(ep, 1);
   return r;
 }
 
@@ -760,6 +762,24 @@ CSCTP_API int csctp_bindx(csctp_sock *s, const struct sockaddr *addrs,
   if (r != 0)
     return r;
   return io_sock_bind(s, port, la, wild ? 0 : n, wild);
+}
+
+CSCTP_API int csctp_bindx_op(csctp_sock *s, const struct sockaddr *addrs,
+                             size_t n, int flags) {
+  IO_K(s, io_ksock_bindx_op(s->k, addrs, n, flags));
+  if (!s)
+    return CSCTP_ERR_INVAL;
+  if (!s->iep || s->accepted)
+    return -EOPNOTSUPP;
+  csctp_addr la[IO_MAX_ADDRS];
+  uint16_t port = 0;
+  int wild = 0;
+  int r = io_parse_addrs(s, addrs, n, la, &port, &wild);
+  if (r != 0)
+    return r;
+  if (wild || (port != 0 && port != s->iep->port))
+    return CSCTP_ERR_INVAL;
+  return io_asconf_bindx(s, la, n, flags); /* io_asconf.c */
 }
 
 static void io_sock_apply_settings(csctp_sock *s) {
@@ -1912,6 +1932,10 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     set.zero_checksum_edmid = v;
     return io_opt_store(s, NULL, &set);
   }
+  case CSCTP_OPT_ASCONF_SUPPORTED:
+  case CSCTP_OPT_AUTO_ASCONF:
+  case CSCTP_OPT_SET_PEER_PRIMARY_ADDR:
+    return io_sock_asconf_setopt(s, opt, val, len); /* io_asconf.c */
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_NEED(csctp_default_prinfo);
     csctp_default_prinfo v;
@@ -2156,6 +2180,10 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     memcpy(val, &v, sizeof v);
     return 0;
   }
+  case CSCTP_OPT_ASCONF_SUPPORTED:
+  case CSCTP_OPT_AUTO_ASCONF:
+  case CSCTP_OPT_SET_PEER_PRIMARY_ADDR:
+    return io_sock_asconf_getopt(s, opt, val, len); /* io_asconf.c */
   default:
     return io_sock_auth_getopt(s, opt, val, len);
   }

@@ -14,7 +14,9 @@
  *   1  advance time by 2 bytes of ms (x 64 when bit 4 is set), run expiry
  *   2  user send on the target: sid, 2 bytes of size, flags
  *   3  user recv on the target: 1 byte of buffer size (x 16)
- *   4  shutdown the target's association
+ *   4  shutdown the target's association; with bit 4 set instead an ASCONF
+ *      request of the target (RFC 5061): kind (1 byte: add IP, delete IP,
+ *      set peer primary) and the last byte of a 10.0.0.x address
  *   5  abort the target's association
  *   6  link: drop the next N packets (1 byte)
  *   7  allocation failure: the Nth allocation from now fails (1 byte)
@@ -23,7 +25,11 @@
  * AUTH (see setup_auth) and the program starts after that byte; 0xA6 sets
  * it up with user message interleaving (RFC 8260 I-DATA, both ends) and
  * the round robin stream scheduler, so that injected chunks meet the
- * I-DATA receiver and sends go out as I-DATA.
+ * I-DATA receiver and sends go out as I-DATA; 0xAC sets it up with AUTH
+ * and ASCONF (RFC 5061) on both ends. With AUTH, inject
+ * with bit 7 set signs the packet with the sender's association keys
+ * (RFC 4895 6.2), so that chunks the target accepts only authenticated
+ * (ASCONF, ASCONF-ACK and their parameters) reach their parsers.
  *
  * After every step packets are moved across the link until it is quiet and
  * events are drained. At the end both endpoints are freed and the
@@ -32,6 +38,7 @@
 #include "chunk.h"
 #include "crc32c.h"
 #include "csctp.h"
+#include "engine.h"
 #include "talloc.h"
 
 #include <stdint.h>
@@ -154,7 +161,7 @@ static int setup_auth(world *w) {
 }
 
 static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
-                 int idata) {
+                 int idata, int asconf) {
   memset(w, 0, sizeof(*w));
   w->now = 1000 * CSCTP_SECONDS;
   csctp_settings s;
@@ -179,6 +186,9 @@ static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
   csctp_endpoint_listen(w->s[0].ep, 1);
   if (auth && setup_auth(w) != 0)
     return -1;
+  for (int k = 0; asconf && k < 2; k++)
+    if (csctp_asconf_enable(w->s[k].ep, 1) != 0)
+      return -1;
   if (csctp_connect(w->s[1].ep, &w->s[0].addr, 1, w->s[0].port, NULL, w->now,
                     &w->s[1].id) != 0)
     return -1;
@@ -199,6 +209,11 @@ static void inject(world *w, int k, uint8_t op, const uint8_t *d, size_t n,
   csctp_pkt_begin(&b, from->port, to->port, vtag);
   if (csctp_put_bytes(&b, d, n) != 0)
     return;
+  if (op & 0x80) { /* signed by the sender's association (RFC 4895 6.2) */
+    csctp_assoc *a = csctp_ep_peek(from->ep, from->id);
+    if (a && csctp_auth_on(a))
+      (void)csctp_auth_sign(a, pkt, &b.len, sizeof(pkt));
+  }
   csctp_sctp_checksum_store(pkt, b.len);
   const csctp_addr *src = (op & 0x40) ? &w->stranger : &from->addr;
   csctp_endpoint_read_pkt(to->ep, src, &to->addr, pkt, b.len, w->now);
@@ -209,13 +224,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
-  int auth = size > 0 && data[0] == 0xA5;  /* RFC 4895 AUTH on */
+  int auth = size > 0 && (data[0] == 0xA5 || data[0] == 0xAC); /* RFC 4895 */
+  int asconf = auth && data[0] == 0xAC;                        /* RFC 5061 */
   int idata = size > 0 && data[0] == 0xA6; /* RFC 8260 I-DATA on */
   if (auth || idata) {
     data++;
     size--;
   }
-  if (setup(&w, &mem, seeds, auth, idata) != 0)
+  if (setup(&w, &mem, seeds, auth, idata, asconf) != 0)
     abort(); /* the handshake must work */
   static uint8_t buf[70000];
   size_t pos = 0;
@@ -288,6 +304,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       break;
     }
     case 4:
+      if (op & 0x10) { /* RFC 5061 requests */
+        if (!NEED(2))
+          goto out;
+        csctp_addr x = w.s[0].addr;
+        x.ip[3] = data[pos + 1];
+        uint8_t kind = data[pos] % 3;
+        pos += 2;
+        if (kind == 0)
+          csctp_asconf_add_addr(sd->ep, sd->id, &x, w.now);
+        else if (kind == 1)
+          csctp_asconf_del_addr(sd->ep, sd->id, &x, w.now);
+        else
+          csctp_asconf_set_peer_primary(sd->ep, sd->id, &x, w.now);
+        break;
+      }
       csctp_shutdown(sd->ep, sd->id, w.now);
       break;
     case 5:

@@ -301,6 +301,11 @@ func applyOptions(k *cSock, o *Options) int {
 			return r
 		}
 	}
+	if o.ASCONF {
+		if r := k.asconfSupported(true); r < 0 {
+			return r
+		}
+	}
 	if o.DisablePRSCTP {
 		if r := k.setPRSupported(false); r < 0 {
 			return r

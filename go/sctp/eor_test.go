@@ -67,7 +67,7 @@ func TestExplicitEOR(t *testing.T) {
 
 	first := true
 	for off := 0; off < total; off += part {
-		end := off + part >= total
+		end := off+part >= total
 		var err error
 		if first {
 			// The first part gives the message its stream and PPID.

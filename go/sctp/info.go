@@ -216,6 +216,9 @@ func (s PathState) String() string {
 	case PathPotentiallyFailed:
 		return "potentially-failed"
 	}
+	if n, ok := asconfStateName(s); ok {
+		return n
+	}
 	return fmt.Sprintf("PathState(%d)", int(s))
 }
 

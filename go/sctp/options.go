@@ -168,6 +168,13 @@ type Options struct {
 	// StreamScheduler is the stream scheduler of new associations (RFC 8260
 	// 3); the zero value is [SchedFCFS].
 	StreamScheduler StreamScheduler
+	// ASCONF offers dynamic address reconfiguration (RFC 5061) when
+	// associations are set up: the conn asks for ASCONF and ASCONF-ACK
+	// chunks authenticated (it switches AUTH on, as if Auth were set) and
+	// lists them as supported. Associations where the peer does the same
+	// use it (see [SCTPConn.BindAdd]). Over TransportKernel Linux needs
+	// sysctl net.sctp.addip_enable and net.sctp.auth_enable.
+	ASCONF bool
 }
 
 // CongestionControl names a congestion controller.

@@ -82,6 +82,9 @@ static struct opts {
   bool idata;         /* -idata: offer I-DATA (RFC 8260), round robin */
   uint32_t pr_value;
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
+  bool asconf;            /* -asconf: offer ASCONF (RFC 5061) */
+  const char *asconf_move; /* -asconf-move ADDR: send moves to ADDR half way */
+  bool asconf_keep_old;    /* -asconf-keep-old: no Delete IP */
 } O = {
     .sctp_port = -1,
     .udp_port = -1,
@@ -160,6 +163,8 @@ struct assoc {
   long send_failed;
   long abandoned; /* SEND_FAILED of messages PR-SCTP abandoned */
   bool reset_wait; /* -reset-every: a reset is in flight */
+  int move_step;   /* -asconf-move: 1 added, 2 deleted the old address */
+  double move_t;   /* when the address was added */
   long resets;     /* resets performed (STREAM_RESET events) */
   long missing;   /* recv -allow-missing: plan messages not received */
   bool comm_up, peer_shutdown, comm_lost, shutdown_comp, we_shutdown,
@@ -530,6 +535,69 @@ static int send_msg(struct assoc *a, const void *buf, size_t len,
   return 1;
 }
 
+/* -asconf-move: half way through a send, add ADDR to the association,
+ * ask the peer to make it its primary and delete the address we bound
+ * (RFC 5061 Add IP, Set Primary, Delete IP; RFC 6458 sctp_bindx). */
+static int resolve(const char *host, int port, struct sockaddr_storage *ss,
+                   socklen_t *len);
+
+static const char *bind_host(int fam) {
+  return O.bind_addr ? O.bind_addr : (fam == AF_INET6 ? "::1" : "127.0.0.1");
+}
+
+static bool asconf_half(const struct assoc *a) {
+  if (O.bytes > 0)
+    return a->bulk_left <= O.bytes / 2;
+  return a->next_tx >= O.count / 2;
+}
+
+/* Step 1 (half way): add ADDR and ask the peer to send there. Step 2, a
+ * second later (the peer verifies the new path with a HEARTBEAT first, RFC
+ * 5061 F14; no new data is queued meanwhile, what is queued keeps
+ * flowing): delete the address we bound. Returns true while sending waits. */
+static bool asconf_move(struct assoc *a) {
+  if (!O.asconf_move || a->move_step == 2 || !asconf_half(a))
+    return false;
+  struct sockaddr_storage nw, old;
+  socklen_t l;
+  if (resolve(O.asconf_move, 0, &nw, &l) != 0 ||
+      resolve(bind_host(nw.ss_family), 0, &old, &l) != 0) {
+    aerr(a, "asconf-move: bad address");
+    a->move_step = 2;
+    return false;
+  }
+  int r = 0;
+  if (a->move_step == 0) {
+    r = csctp_bindx_op(a->s, (struct sockaddr *)&nw, 1, CSCTP_BINDX_ADD_ADDR);
+    if (r == 0) {
+      csctp_setpeerprim sp;
+      memset(&sp, 0, sizeof sp);
+      memcpy(&sp.addr, &nw, sizeof nw);
+      r = csctp_setsockopt(a->s, CSCTP_SET_PEER_PRIMARY_ADDR, &sp, sizeof sp);
+    }
+    a->move_step = 1;
+    a->move_t = now_s();
+    if (r == 0)
+      out("ASCONF impl=" IMPL " role=%s added=%s after_bytes=%" PRIu64 "\n",
+          role(), O.asconf_move, a->bytes_tx);
+  } else if (now_s() - a->move_t < 1.0) {
+    return true;
+  } else if (O.asconf_keep_old) {
+    a->move_step = 2;
+  } else {
+    r = csctp_bindx_op(a->s, (struct sockaddr *)&old, 1, CSCTP_BINDX_REM_ADDR);
+    a->move_step = 2;
+    if (r == 0)
+      out("ASCONF impl=" IMPL " role=%s deleted=%s after_bytes=%" PRIu64 "\n",
+          role(), bind_host(nw.ss_family), a->bytes_tx);
+  }
+  if (r != 0) {
+    aerr(a, "asconf-move to %s: %s", O.asconf_move, csctp_strerror(r));
+    a->move_step = 2;
+  }
+  return a->move_step == 1;
+}
+
 static void do_send(struct assoc *a) {
   if (a->echo_pending) {
     int r = send_msg(a, a->rx, a->echo_len, &a->echo_si, "echo", a->echo_si.ppid);
@@ -545,6 +613,8 @@ static void do_send(struct assoc *a) {
   if (!(is("ping") || is("send")) || a->scen_done)
     return;
   while (!a->tx_done) {
+    if (asconf_move(a))
+      return; /* -asconf-move: waiting to delete the old address */
     csctp_sndinfo si;
     memset(&si, 0, sizeof si);
     if (O.bytes > 0) {
@@ -859,6 +929,15 @@ static csctp_stack *new_stack(int udp_port) {
 /* -auth-chunks: AUTH offered (RFC 4895), the listed chunk types accepted
  * only authenticated (CSCTP_AUTH_CHUNK). Before bind. */
 static void auth_opts(csctp_sock *s) {
+  if (O.asconf || O.asconf_move) { /* RFC 5061: before bind */
+    csctp_assoc_value on = {0, 1};
+    int r = csctp_setsockopt(s, CSCTP_ASCONF_SUPPORTED, &on, sizeof on);
+    if (r != 0) {
+      fprintf(stderr, "ERROR impl=" IMPL " role=%s: asconf: %s\n", role(),
+              csctp_strerror(r));
+      exit(2);
+    }
+  }
   if (!O.auth_chunks)
     return;
   csctp_assoc_value on = {0, 1};
@@ -1229,7 +1308,10 @@ static void usage(void) {
           "                          plan messages N, 2N, ...\n"
           "  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
           "  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
-          "  -allow-missing          recv: messages may be missing (abandoned)\n");
+          "  -allow-missing          recv: messages may be missing (abandoned)\n"
+          "  -asconf                 offer ASCONF (RFC 5061; turns AUTH on)\n"
+          "  -asconf-move ADDR       send: half way, add ADDR, make it the peer's\n"
+          "                          primary, delete the bound address (RFC 5061)\n");
   exit(2);
 }
 
@@ -1356,6 +1438,13 @@ int main(int argc, char **argv) {
       O.enable_reset = true;
     } else if (!strcmp(a, "idata")) {
       O.idata = true;
+    } else if (!strcmp(a, "asconf")) {
+      O.asconf = true;
+    } else if (!strcmp(a, "asconf-move")) {
+      NEED();
+      O.asconf_move = val;
+    } else if (!strcmp(a, "asconf-keep-old")) {
+      O.asconf_keep_old = true;
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -79,6 +79,8 @@ struct opts {
 	uint16_t pr_policy; /* -pr: usrsctp's SCTP_PR_SCTP_* for every plan message */
 	uint32_t pr_value;
 	bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
+	const char *asconf_move; /* -asconf-move ADDR: bulk send moves to ADDR half way */
+	bool asconf_keep_old;    /* -asconf-keep-old: no Delete IP of the bound address */
 };
 
 static struct opts O = {
@@ -545,6 +547,41 @@ static int sc_echo(struct assoc *a)
 }
 
 /* Send the plan, or a bulk of -bytes; hash what was sent. */
+static int resolve(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len);
+
+/* -asconf-move (RFC 5061 through RFC 6458 9.1 / 8.3.3): add ADDR, ask
+ * the peer to send to it, a second later delete the bound address. */
+static void asconf_move(struct assoc *a)
+{
+	struct sockaddr_storage nw, old;
+	socklen_t nl, ol;
+	const char *baddr = O.bind_addr ? O.bind_addr : "127.0.0.1";
+	if (resolve(O.asconf_move, 0, &nw, &nl) != 0 || resolve(baddr, 0, &old, &ol) != 0) {
+		aerr(a, "asconf-move: bad address");
+		return;
+	}
+	if (usrsctp_bindx(a->s, (struct sockaddr *)&nw, 1, SCTP_BINDX_ADD_ADDR) != 0) {
+		aerr(a, "asconf-move: bindx add %s: %s", O.asconf_move, strerror(errno));
+		return;
+	}
+	logf_(stdout, "ASCONF impl=usrsctp role=%s added=%s after_bytes=%" PRIu64 "\n", role(),
+	      O.asconf_move, a->bytes_tx);
+	sleep_ms(200);
+	struct sctp_setpeerprim sp;
+	memset(&sp, 0, sizeof sp);
+	memcpy(&sp.sspp_addr, &nw, nl);
+	if (usrsctp_setsockopt(a->s, IPPROTO_SCTP, SCTP_SET_PEER_PRIMARY_ADDR, &sp, sizeof sp) != 0)
+		aerr(a, "asconf-move: set peer primary: %s", strerror(errno));
+	sleep_ms(1000);
+	if (O.asconf_keep_old)
+		return;
+	if (usrsctp_bindx(a->s, (struct sockaddr *)&old, 1, SCTP_BINDX_REM_ADDR) != 0) {
+		aerr(a, "asconf-move: bindx rem %s: %s", baddr, strerror(errno));
+		return;
+	}
+	logf_(stdout, "ASCONF impl=usrsctp role=%s deleted=%s\n", role(), baddr);
+}
+
 static int sc_send(struct assoc *a)
 {
 	sha256_init(&a->hash);
@@ -557,6 +594,8 @@ static int sc_send(struct assoc *a)
 			if (stop_at > 0 && (i & 15) == 0 && now_s() >= stop_at)
 				break;
 			size_t n = left < O.msg_size ? (size_t)left : O.msg_size;
+			if (O.asconf_move && left <= O.bytes / 2 && left + n > O.bytes / 2)
+				asconf_move(a);
 			if (!O.nohash) {
 				gen(i, buf, n);
 				sha256_update(&a->hash, buf, n);
@@ -1366,6 +1405,13 @@ int main(int argc, char **argv)
 			if (!O.pr_policy)
 				usage();
 			O.pr_value = (uint32_t)strtoul(c, NULL, 10);
+		} else if (!strcmp(a, "asconf")) {
+			/* offered by default (see -disable) */
+		} else if (!strcmp(a, "asconf-move")) {
+			NEED();
+			O.asconf_move = val;
+		} else if (!strcmp(a, "asconf-keep-old")) {
+			O.asconf_keep_old = true;
 		} else if (!strcmp(a, "allow-missing")) {
 			O.allow_missing = true;
 		} else if (!strcmp(a, "h") || !strcmp(a, "help"))
