@@ -30,6 +30,7 @@ func (s *cStack) step() int                        { return cErrNotSupported }
 func (s *cStack) udpPort() int                     { return 0 }
 func (s *cStack) endpoints() int                   { return 0 }
 func (s *cStack) readable() bool                   { return false }
+func (s *cStack) readyPending() bool               { return false }
 func (s *cStack) timeoutNS() int64                 { return -1 }
 func (s *cStack) del()                             {}
 func (s *cStack) setReadyList()                    {}
