@@ -236,6 +236,8 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
   int n = 0;
   if (a->burst >= a->s.max_burst && !probe)
     return 0; /* Max.Burst (7.2.4, 6.1) */
+  if (csctp_reconf_holds_data(a))
+    return 0; /* RFC 6525 5.1.4 C2: no TSN assigned until it is answered */
   if (p->flight == 0)
     csctp_cc_on_idle(p, now);
   if (!a->s.nodelay && a->sq.n_out > 0 &&
