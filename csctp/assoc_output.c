@@ -142,6 +142,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     a->send_hb_ack = 0;
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
+  if (data_path && csctp_reconf_answer_first(a))
+    csctp_reconf_put(a, b, pi, now); /* RFC 6525 5.2.4 G7, see reconf.h */
   if (reply_path && out_sack_pending(a) &&
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT && out_put_sack(a, b) == 0)
     a->sack_out_path = pi;

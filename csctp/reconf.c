@@ -330,8 +330,40 @@ int csctp_reconf_holds_data(const csctp_assoc *a) {
   return reconf_tsn_pending(a); /* 5.1.4 C2 */
 }
 
-int csctp_reconf_drops_sack(const csctp_assoc *a, uint32_t cum) {
-  return reconf_tsn_pending(a) || a->sq.cum_acked - cum == 0x80000000u;
+/* 1 when tsn lies behind base (or 2^31 away): of the space before an
+ * SSN/TSN reset. *epoch is cleared once tsn is 2^30 past base. */
+static int reconf_tsn_stale(uint8_t *epoch, uint32_t base, uint32_t tsn) {
+  if (!*epoch)
+    return 0;
+  uint32_t d = tsn - base;
+  if (d >= 0x80000000u)
+    return 1;
+  if (d > 0x40000000u)
+    *epoch = 0; /* far past the reset: serial arithmetic is sound again */
+  return 0;
+}
+
+int csctp_reconf_drops_sack(csctp_assoc *a, uint32_t cum) {
+  if (reconf_tsn_pending(a))
+    return 1;
+  csctp_reconf_state *st = a->reconf.st;
+  return st && reconf_tsn_stale(&st->tsn_epoch_local, st->tsn_local_base, cum);
+}
+
+int csctp_reconf_drops_fwd(csctp_assoc *a, uint32_t new_cum) {
+  csctp_reconf_state *st = a->reconf.st;
+  return st &&
+         reconf_tsn_stale(&st->tsn_epoch_remote, st->tsn_remote_base, new_cum);
+}
+
+int csctp_reconf_answer_first(const csctp_assoc *a) {
+  const csctp_reconf_state *st = a->reconf.st;
+  if (!st || !st->tsn_valid)
+    return 0;
+  for (int i = 0; i < st->nresp; i++)
+    if (st->resp_sn[i] == st->tsn_sn)
+      return 1;
+  return 0;
 }
 
 /* 5.1.4 C2: no TSN outstanding and no message sent in part, so that the
@@ -369,10 +401,14 @@ static void reconf_tsn_perform(csctp_assoc *a, uint32_t local_next,
   int was_ready = csctp_reasm_has_ready(&a->rx);
   csctp_reasm_tsn_reset(&a->rx, csctp_tsnmap_highest(&a->tsn)); /* G4 */
   csctp_tsnmap_reset(&a->tsn, remote_next);
-  reconf_tsn_renumber_out(a); /* G5 */
-  if (a->reconf.st)
-    a->reconf.st->deferred = 0; /* an Outgoing SSN Reset waiting (E2) is
-                                   overtaken: every stream was reset */
+  reconf_tsn_renumber_out(a);            /* G5 */
+  csctp_reconf_state *st = a->reconf.st; /* present: a request or an
+                                            answer brought us here */
+  st->deferred = 0; /* an Outgoing SSN Reset waiting (E2) is overtaken:
+                       every stream was reset */
+  st->tsn_epoch_local = st->tsn_epoch_remote = 1;
+  st->tsn_local_base = local_next - 1u;
+  st->tsn_remote_base = remote_next - 1u;
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
     csctp_ep_ready_push(a);
   a->sack_now = 1; /* tell the peer the new cumulative TSN */

@@ -98,6 +98,13 @@ typedef struct csctp_reconf_state {
    * retransmitted request's answer. */
   uint8_t tsn_valid;
   uint32_t tsn_sn, tsn_snd_next, tsn_rcv_next;
+  /* After an SSN/TSN reset: the cumulative TSNs it started both ways
+   * from. TSNs of the space before it lie 2^31 behind (G1), which serial
+   * arithmetic reads as ahead once a few new TSNs have passed: SACKs and
+   * FORWARD TSNs behind these bases are stale and dropped. Cleared once
+   * the numbers moved 2^30 on. */
+  uint8_t tsn_epoch_local, tsn_epoch_remote;
+  uint32_t tsn_local_base, tsn_remote_base;
   /* The response being processed carries both TSN fields (4.4). */
   uint8_t in_has_tsn;
   uint32_t in_snd_next, in_rcv_next;
@@ -136,9 +143,18 @@ void csctp_reconf_put(struct csctp_assoc *a, csctp_buf *b, uint8_t pi,
  * no TSN assigned (RFC 6525 5.1.4 C2). */
 int csctp_reconf_holds_data(const struct csctp_assoc *a);
 /* 1 when a SACK with cumulative TSN cum must be ignored: our SSN/TSN reset
- * is in flight, or cum is exactly 2^31 behind our cumulative ack point (a
- * SACK sent before the peer performed it, 5.2.4 G1). */
-int csctp_reconf_drops_sack(const struct csctp_assoc *a, uint32_t cum);
+ * is in flight, or cum lies behind the TSN a reset started our numbers
+ * from (a SACK sent before the peer performed it, 5.2.4 G1). */
+int csctp_reconf_drops_sack(struct csctp_assoc *a, uint32_t cum);
+/* 1 when a FORWARD TSN to new_cum must be ignored: it lies behind the
+ * TSN an SSN/TSN reset started the peer's numbers from (stale). */
+int csctp_reconf_drops_fwd(struct csctp_assoc *a, uint32_t new_cum);
+/* 1 when the answer to an SSN/TSN Reset Request waits to be sent: it goes
+ * before the SACK of the same packet, whose cumulative TSN is already the
+ * new one (5.2.4 G4), so that the peer has performed the reset (H5) when
+ * it reads the SACK; read the other way round the SACK would acknowledge
+ * TSNs the peer never sent. */
+int csctp_reconf_answer_first(const struct csctp_assoc *a);
 csctp_tstamp csctp_reconf_expiry(const struct csctp_assoc *a);
 void csctp_reconf_on_timer(struct csctp_assoc *a, csctp_tstamp now);
 
