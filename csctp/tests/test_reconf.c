@@ -1131,6 +1131,72 @@ static void test_ssn_tsn_reset_denied(void) {
   pair_close(&p);
 }
 
+/* After an SSN/TSN reset, the TSNs from before it lie 2^31 behind the new
+ * ones (5.2.4 G1): once a few new TSNs have passed, serial arithmetic reads
+ * an old one as ahead. A FORWARD TSN or a SACK from before the reset,
+ * arriving late (usrsctp sends such a FORWARD TSN), must change nothing. */
+static void inject_chunk(pair *p, int to_b, uint8_t type, const uint8_t *v,
+                         size_t len) {
+  csctp_assoc *from = csctp_ep_peek(to_b ? p->a : p->b, to_b ? p->ida : p->idb);
+  uint8_t pkt[256];
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, to_b ? 5000 : 6000, to_b ? 6000 : 5000,
+                           from->peer_tag),
+           0);
+  CHECK_EQ(csctp_chunk_begin(&b, type, 0, &off), 0);
+  CHECK_EQ(csctp_put_bytes(&b, v, len), 0);
+  CHECK_EQ(csctp_chunk_end(&b, off), 0);
+  size_t n = csctp_pkt_finish(&b);
+  if (to_b)
+    csctp_endpoint_read_pkt(p->b, &p->addr_a, &p->addr_b, pkt, n, p->now);
+  else
+    csctp_endpoint_read_pkt(p->a, &p->addr_b, &p->addr_a, pkt, n, p->now);
+}
+
+static void test_ssn_tsn_reset_stale_chunks_ignored(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  s.pr_supported = 1;
+  pair_open(&p, &s, &s);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  uint32_t b_old_cum = csctp_tsnmap_cum(&b->tsn); /* of a's TSNs */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  REQUIRE(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET, 0) == 1);
+  for (uint32_t i = 0; i < 5; i++) { /* new TSNs pass both ways */
+    CHECK_EQ(send_on(&p, 0, 1, 100 + i), 0);
+    CHECK_EQ(send_on(&p, 1, 1, i), 0);
+  }
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  uint32_t b_cum = csctp_tsnmap_cum(&b->tsn);
+  uint32_t a_acked = a->sq.cum_acked;
+  /* A FORWARD TSN from a with a's old cumulative TSN (RFC 3758 3.6 would
+   * move b's cumulative TSN 2^31 - 6 on). */
+  uint8_t v[4];
+  csctp_put32(v, b_old_cum);
+  inject_chunk(&p, 1, CSCTP_CT_FORWARD_TSN, v, 4);
+  CHECK_EQ(csctp_tsnmap_cum(&b->tsn), b_cum);
+  /* A SACK from b with its old cumulative TSN of a's data: a would take
+   * it for an ack of TSNs it never sent and abort. */
+  uint8_t sk[12];
+  memset(sk, 0, sizeof(sk));
+  csctp_put32(sk, b_old_cum);
+  csctp_put32(sk + 4, 65536);
+  inject_chunk(&p, 0, CSCTP_CT_SACK, sk, 12);
+  CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
+  CHECK_EQ(a->sq.cum_acked, a_acked);
+  /* Both go on. */
+  CHECK_EQ(send_on(&p, 0, 1, 200), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  CHECK(rx_find(p.rx_b, p.nrx_b, 200) != NULL);
+  CHECK_EQ(b->state, CSCTP_STATE_ESTABLISHED);
+  pair_close(&p);
+}
+
 int main(void) {
   TEST_RUN(test_negotiated_when_both_list_it);
   TEST_RUN(test_not_sent_unless_peer_lists_it);
@@ -1153,5 +1219,6 @@ int main(void) {
   TEST_RUN(test_ssn_tsn_reset_crossing);
   TEST_RUN(test_ssn_tsn_reset_answer_lost);
   TEST_RUN(test_ssn_tsn_reset_denied);
+  TEST_RUN(test_ssn_tsn_reset_stale_chunks_ignored);
   return TEST_SUMMARY();
 }
