@@ -115,6 +115,11 @@ func TestReconfDenied(t *testing.T) { forEachTransport(t, testReconfDenied) }
 
 func testReconfDenied(t *testing.T, tr Transport) {
 	c, _ := reconfPair(t, tr, 0)
+	// Linux sends an SSN/TSN Reset Request only when it would perform one
+	// itself (ENOPROTOOPT otherwise).
+	if err := c.EnableStreamReset(0, EnableResetStreams|EnableAddStreams|EnableResetAssoc); err != nil {
+		t.Fatal(err)
+	}
 	retryAgain(t, func() error { return c.ResetStreams(0, ResetOutgoing) })
 	n, ok := nextNotif(t, c).(*StreamReset)
 	if !ok || n.Flags != StreamResetOutgoingSSN|StreamResetDenied || len(n.Streams) != 0 {
