@@ -453,7 +453,8 @@ $(ZIG):
 # has no I/O backend its calls fail at run time (errors.ErrUnsupported).
 GO_PORTS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 freebsd/amd64 \
 	netbsd/amd64 openbsd/amd64 dragonfly/amd64 solaris/amd64 illumos/amd64 \
-	aix/ppc64 android/arm64 windows/amd64 windows/arm64 js/wasm wasip1/wasm
+	aix/ppc64 android/arm64 windows/amd64 windows/arm64 js/wasm wasip1/wasm \
+	plan9/386 plan9/amd64
 .PHONY: vet-ports
 vet-ports:
 	@set -e; for p in $(GO_PORTS); do \
@@ -482,6 +483,30 @@ cross: $(ZIG)
 	  ls -l $$out/libcsctp.a $$out/echo $$out/sctp.test $(addprefix $$out/,$(notdir $(wildcard cmd/*))); \
 	done
 	@echo "cross: darwin/amd64 and darwin/arm64 built in $(CROSS_DIR)/"
+	@$(MAKE) --no-print-directory cross-bsd
+
+# cross-bsd: the C library for the BSDs (the kqueue backend) with the same
+# zig. zig 0.11 ships libc headers for Linux, macOS, Windows and WASI only
+# (`zig targets`), so each target is probed first: a kqueue program is
+# compiled; when that fails the target is reported as not built, with the
+# compiler's error, and nothing is claimed. Where it passes (a later zig),
+# every C file selected for that OS is compiled. The Go side of the BSDs is
+# checked by vet-ports (cgo off).
+BSD_TARGETS := freebsd:x86_64-freebsd netbsd:x86_64-netbsd openbsd:x86_64-openbsd
+.PHONY: cross-bsd
+cross-bsd: $(ZIG)
+	@mkdir -p $(CROSS_DIR)
+	@printf '#include <sys/types.h>\n#include <sys/event.h>\nint main(void) { return kqueue(); }\n' >$(CROSS_DIR)/kqprobe.c
+	@for t in $(BSD_TARGETS); do \
+	  os=$${t%%:*}; zt=$${t#*:}; \
+	  if err=$$($(ZIG) cc -target $$zt -fsyntax-only $(CROSS_DIR)/kqprobe.c 2>&1); then \
+	    echo "== cross-bsd: $$os (zig cc -target $$zt): compiling the C library"; \
+	    $(MAKE) --no-print-directory TARGET_OS=$$os BUILD=$(CROSS_DIR)/$$os CC="$(abspath $(ZIG)) cc -target $$zt" \
+	      AR="$(abspath $(ZIG)) ar" $(CROSS_DIR)/$$os/libcsctp.a || exit 1; \
+	  else \
+	    echo "cross-bsd: $$os NOT built: zig cc -target $$zt has no libc headers: $$(echo "$$err" | head -1)"; \
+	  fi; \
+	done
 
 # ------------------------------------------------------------ housekeeping
 

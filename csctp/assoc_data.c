@@ -376,6 +376,8 @@ void csctp_assoc_on_sack(csctp_assoc *a, const csctp_tlv *c, csctp_tstamp now) {
   if (!a->sq.mem || a->state == CSCTP_STATE_COOKIE_WAIT ||
       csctp_sack_decode(c, &s) != 0)
     return;
+  if (csctp_reconf_drops_sack(a, s.cum_tsn))
+    return; /* RFC 6525 5.1.4, 5.2.4 G1: across an SSN/TSN reset */
   if (csctp_tsn_ge(s.cum_tsn, a->sq.next_tsn)) {
     /* Acknowledges a TSN we never sent. */
     csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,

@@ -143,6 +143,8 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
   if (a->paths[pi].hb_send_now)
     out_put_heartbeat(a, b, pi, now);
   csctp_asconf_put(a, b, pi, now); /* RFC 5061 5.1, 5.2 E6 */
+  if (data_path && csctp_reconf_answer_first(a))
+    csctp_reconf_put(a, b, pi, now); /* RFC 6525 5.2.4 G7, see reconf.h */
   if (reply_path && out_sack_pending(a) &&
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT && out_put_sack(a, b) == 0)
     a->sack_out_path = pi;
@@ -249,6 +251,8 @@ static int out_new_data(csctp_assoc *a, csctp_buf *b, uint8_t pi, int probe,
   int n = 0;
   if (a->burst >= a->s.max_burst && !probe)
     return 0; /* Max.Burst (7.2.4, 6.1) */
+  if (csctp_reconf_holds_data(a))
+    return 0; /* RFC 6525 5.1.4 C2: no TSN assigned until it is answered */
   if (p->flight == 0)
     csctp_cc_on_idle(p, now);
   if (!a->s.nodelay && a->sq.n_out > 0 &&

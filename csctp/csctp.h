@@ -760,8 +760,9 @@ typedef struct csctp_event {
       uint16_t n;
       uint16_t *sids;
     } stream_reset;
-    struct {          /* ASSOC_RESET (never sent: see csctp_reset_assoc) */
+    struct {          /* ASSOC_RESET (RFC 6525 6.1.2) */
       uint16_t flags; /* CSCTP_STREAM_RESET_DENIED, _FAILED */
+      /* the next TSN we send, the next TSN the peer sends */
       uint32_t local_tsn, remote_tsn;
     } assoc_reset;
     struct {          /* STREAM_CHANGE: the stream counts now */
@@ -886,8 +887,18 @@ CSCTP_API int csctp_reset_streams(csctp_endpoint *ep, csctp_assoc_id id,
 CSCTP_API int csctp_add_streams(csctp_endpoint *ep, csctp_assoc_id id,
                                 uint16_t in, uint16_t out, csctp_tstamp now);
 
-/* csctp_reset_assoc (SSN/TSN reset, RFC 6525 5.1.4) is not implemented:
- * it returns CSCTP_ERR_NOT_SUPPORTED (or CSCTP_ERR_NOT_FOUND). */
+/* csctp_reset_assoc asks the peer to reset the TSNs and the SSNs of every
+ * stream in both directions (SSN/TSN Reset, RFC 6525 5.1.4, 6.3.3). The
+ * result comes as a CSCTP_EV_ASSOC_RESET event with the next TSNs of both
+ * sides (flags CSCTP_STREAM_RESET_DENIED or _FAILED when it was not
+ * performed). Returns 0, CSCTP_ERR_NOT_FOUND, CSCTP_ERR_STATE,
+ * CSCTP_ERR_NOT_SUPPORTED (the peer did not announce RE-CONFIG),
+ * CSCTP_ERR_AGAIN (a request is in flight, or DATA we sent is not yet
+ * acknowledged: RFC 6525 5.1.4 C2, nothing is abandoned) or
+ * CSCTP_ERR_NOMEM. Until the answer, messages sent are queued but not
+ * transmitted (C2); after a reset they start from SSN 0. The peer performs
+ * it only with CSCTP_ENABLE_RESET_ASSOC_REQ set, and answers "In progress"
+ * while its own DATA is unacknowledged (the request is then retried). */
 CSCTP_API int csctp_reset_assoc(csctp_endpoint *ep, csctp_assoc_id id,
                                 csctp_tstamp now);
 

@@ -1008,8 +1008,12 @@ static int io_k_on_notif(io_ksock *k) {
     n.type = CSCTP_EV_ASSOC_RESET;
     n.assoc_id = (csctp_assoc_id)ar.assocreset_assoc_id;
     n.u.assoc_reset.flags = ar.assocreset_flags;
-    n.u.assoc_reset.local_tsn = ar.assocreset_local_tsn;
-    n.u.assoc_reset.remote_tsn = ar.assocreset_remote_tsn;
+    /* Linux (6.1) fills the two fields the other way round from RFC 6525
+     * 6.1.2 on both sides (local_tsn is the peer's next TSN): swapped back
+     * here, so that local_tsn is the next TSN we send (make test-kernel:
+     * TestReconfResetAssoc/kernel checks it against the TSN received). */
+    n.u.assoc_reset.local_tsn = ar.assocreset_remote_tsn;
+    n.u.assoc_reset.remote_tsn = ar.assocreset_local_tsn;
     break;
   }
   case SCTP_STREAM_CHANGE_EVENT: { /* RFC 6525 6.1.3 */

@@ -1576,7 +1576,10 @@ static int io_sock_reconf_setopt(csctp_sock *s, int opt, const void *val,
     memcpy(&id, val, sizeof id);
     if ((r = io_reconf_assoc(s, id, &a)) != 0)
       return r;
-    return csctp_reset_assoc(s->iep->ep, a->id, csctp_now());
+    r = csctp_reset_assoc(s->iep->ep, a->id, csctp_now());
+    io_ep_kick_sock(s->iep, s); /* the request leaves now, not at the
+                                   next packet or timer */
+    return r;
   }
   csctp_assoc_value v;
   if (len != sizeof v)

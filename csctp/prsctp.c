@@ -316,6 +316,8 @@ int csctp_prsctp_on_fwd_tsn(csctp_assoc *a, const csctp_tlv *c) {
   if (!a->rx_ready || csctp_fwd_tsn_decode(c, &f) != 0)
     return 0;
   a->pr.fwd_in++;
+  if (csctp_reconf_drops_fwd(a, f.new_cum))
+    return 2; /* RFC 6525 5.2.4 G1: from before an SSN/TSN reset */
   if (!csctp_tsn_gt(f.new_cum, csctp_tsnmap_cum(&a->tsn))) {
     a->sack_now = 1; /* out of date: our last SACK may have been lost */
     return 2;

@@ -694,3 +694,48 @@ void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid) {
   if (st != NULL) /* no record: it expects 0 already */
     st->next_ssn = 0;
 }
+
+/* ---- SSN/TSN reset (RFC 6525 5.2.4 G4, G5; 5.2.7 H5) ------------------- */
+
+/* Moves the complete ordered messages of stream sid held behind a missing
+ * SSN into the ready queue, in SSN order from the one expected. */
+static void reasm_release_stream(csctp_reasm *r, uint16_t sid, uint16_t from) {
+  for (uint32_t k = 0; k < 0xFFFFu; k++) {
+    run *u = ix_find_ssn(r, sid, (uint16_t)(from + k));
+    if (u == NULL || u->state != RUN_HELD)
+      continue;
+    if (u->has_e) {
+      ix_del(r, u);
+      enqueue(r, u);
+    } else {
+      drop_run(r, u); /* its missing fragments were abandoned */
+    }
+  }
+}
+
+/* A held ordered run, or NULL. */
+static run *reasm_any_held(const csctp_reasm *r) {
+  for (size_t i = 0; i < r->nbuckets; i++)
+    for (run *u = r->buckets[(size_t)IX_FIRST * r->nbuckets + i]; u != NULL;
+         u = u->hnext[IX_FIRST])
+      if (u->state == RUN_HELD && !u->unordered)
+        return u;
+  return NULL;
+}
+
+void csctp_reasm_tsn_reset(csctp_reasm *r, uint32_t highest) {
+  /* G4: as a FORWARD TSN over every TSN received, all streams affected:
+   * unfinished messages are dropped, complete ones become deliverable. */
+  csctp_reasm_forget_before(r, highest);
+  run *u;
+  while ((u = reasm_any_held(r)) != NULL) {
+    stream *st = stream_find(r, u->sid);
+    reasm_release_stream(r, u->sid, st != NULL ? st->next_ssn : 0);
+    if (u == reasm_any_held(r))
+      break; /* defensive: u was released or dropped above */
+  }
+  for (size_t i = 0; i < r->nstreams_cap; i++) /* G5 */
+    if (r->streams[i].key != 0)
+      r->streams[i].next_ssn = 0;
+  ix_trim(r);
+}

@@ -131,5 +131,11 @@ int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn);
 /* csctp_reasm_reset_ssn makes stream sid expect SSN 0 next (RFC 6525
  * 5.2.2 E3). */
 void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid);
+/* csctp_reasm_tsn_reset performs an SSN/TSN reset (RFC 6525 5.2.4 G4, G5)
+ * on what is held, highest being the highest TSN received: messages that
+ * cannot complete are dropped, complete ordered ones waiting for an
+ * earlier SSN become readable (in SSN order), and every stream expects
+ * SSN 0 next. */
+void csctp_reasm_tsn_reset(csctp_reasm *r, uint32_t highest);
 
 #endif

@@ -318,10 +318,170 @@ int csctp_add_streams(csctp_endpoint *ep, csctp_assoc_id id, uint16_t in,
   return rv;
 }
 
+/* ---- SSN/TSN Reset (RFC 6525 4.3, 5.1.4, 5.2.4, 5.2.7 H5) ------------- */
+
+/* 1 while our SSN/TSN Reset Request is in flight. */
+static int reconf_tsn_pending(const csctp_assoc *a) {
+  csctp_tlv p;
+  return reconf_busy(a) && reconf_req_param(a, 0, &p) &&
+         p.type == CSCTP_PT_SSN_TSN_RESET && !a->reconf.st->req_done[0];
+}
+
+int csctp_reconf_holds_data(const csctp_assoc *a) {
+  return reconf_tsn_pending(a); /* 5.1.4 C2 */
+}
+
+/* 1 when tsn lies behind base (or 2^31 away): of the space before an
+ * SSN/TSN reset. *epoch is cleared once tsn is 2^30 past base. */
+static int reconf_tsn_stale(uint8_t *epoch, uint32_t base, uint32_t tsn) {
+  if (!*epoch)
+    return 0;
+  uint32_t d = tsn - base;
+  if (d >= 0x80000000u)
+    return 1;
+  if (d > 0x40000000u)
+    *epoch = 0; /* far past the reset: serial arithmetic is sound again */
+  return 0;
+}
+
+int csctp_reconf_drops_sack(csctp_assoc *a, uint32_t cum) {
+  if (reconf_tsn_pending(a))
+    return 1;
+  csctp_reconf_state *st = a->reconf.st;
+  return st && reconf_tsn_stale(&st->tsn_epoch_local, st->tsn_local_base, cum);
+}
+
+int csctp_reconf_drops_fwd(csctp_assoc *a, uint32_t new_cum) {
+  csctp_reconf_state *st = a->reconf.st;
+  return st &&
+         reconf_tsn_stale(&st->tsn_epoch_remote, st->tsn_remote_base, new_cum);
+}
+
+int csctp_reconf_answer_first(const csctp_assoc *a) {
+  const csctp_reconf_state *st = a->reconf.st;
+  if (!st || !st->tsn_valid)
+    return 0;
+  for (int i = 0; i < st->nresp; i++)
+    if (st->resp_sn[i] == st->tsn_sn)
+      return 1;
+  return 0;
+}
+
+/* 5.1.4 C2: no TSN outstanding and no message sent in part, so that the
+ * reset abandons nothing (as sender) and G3 acknowledges nothing unseen
+ * (as receiver). */
+static int reconf_tsn_quiet(const csctp_assoc *a) {
+  if (a->sq.out != NULL)
+    return 0;
+  for (const csctp_chunk_out *c = a->sq.unsent; c; c = c->next)
+    if (c->msg->sent)
+      return 0;
+  return 1;
+}
+
+/* G5, H5: outbound streams start again from SSN 0. The ordered messages
+ * still queued (none was sent: reconf_tsn_quiet) hold the last
+ * ordered_out[sid] SSNs of their stream; they are renumbered from 0 in
+ * their order. */
+static void reconf_tsn_renumber_out(csctp_assoc *a) {
+  csctp_sendq *q = &a->sq;
+  for (csctp_chunk_out *c = q->unsent; c; c = c->next)
+    if (!(c->flags & CSCTP_DATA_FLAG_U) && c->sid < q->nstreams)
+      c->ssn = (uint16_t)(c->ssn - (uint16_t)(q->next_ssn[c->sid] -
+                                              q->ordered_out[c->sid]));
+  for (uint32_t s = 0; s < q->nstreams; s++)
+    q->next_ssn[s] = q->ordered_out[s];
+}
+
+/* G3-G5 and H5: our next TSN becomes local_next, the peer's remote_next;
+ * every stream starts from SSN 0 both ways. */
+static void reconf_tsn_perform(csctp_assoc *a, uint32_t local_next,
+                               uint32_t remote_next) {
+  a->sq.next_tsn = local_next; /* G3: nothing is outstanding */
+  a->sq.cum_acked = local_next - 1u;
+  int was_ready = csctp_reasm_has_ready(&a->rx);
+  csctp_reasm_tsn_reset(&a->rx, csctp_tsnmap_highest(&a->tsn)); /* G4 */
+  csctp_tsnmap_reset(&a->tsn, remote_next);
+  reconf_tsn_renumber_out(a);            /* G5 */
+  csctp_reconf_state *st = a->reconf.st; /* present: a request or an
+                                            answer brought us here */
+  st->deferred = 0; /* an Outgoing SSN Reset waiting (E2) is overtaken:
+                       every stream was reset */
+  st->tsn_epoch_local = st->tsn_epoch_remote = 1;
+  st->tsn_local_base = local_next - 1u;
+  st->tsn_remote_base = remote_next - 1u;
+  if (!was_ready && csctp_reasm_has_ready(&a->rx))
+    csctp_ep_ready_push(a);
+  a->sack_now = 1; /* tell the peer the new cumulative TSN */
+}
+
+/* 6.1.2: the ASSOC_RESET event. */
+static void reconf_tsn_event(csctp_assoc *a, uint16_t flags) {
+  csctp_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = CSCTP_EV_ASSOC_RESET;
+  ev.assoc_id = a->id;
+  ev.u.assoc_reset.flags = flags;
+  ev.u.assoc_reset.local_tsn = a->sq.next_tsn;
+  ev.u.assoc_reset.remote_tsn = csctp_tsnmap_cum(&a->tsn) + 1u;
+  csctp_ep_push_event(a->ep, &ev);
+}
+
 int csctp_reset_assoc(csctp_endpoint *ep, csctp_assoc_id id, csctp_tstamp now) {
   (void)now;
-  return ep && csctp_ep_peek(ep, id) ? CSCTP_ERR_NOT_SUPPORTED
-                                     : CSCTP_ERR_NOT_FOUND;
+  csctp_assoc *a = ep ? csctp_ep_find(ep, id) : NULL;
+  if (!a)
+    return CSCTP_ERR_NOT_FOUND;
+  int rv = reconf_can_request(a);
+  if (rv != 0)
+    return rv;
+  if (!reconf_tsn_quiet(a))
+    return CSCTP_ERR_AGAIN; /* C2: see reconf.h */
+  uint8_t params[8], v[4];
+  csctp_buf b;
+  csctp_buf_init(&b, params, sizeof(params));
+  csctp_put32(v, a->reconf.next_sn); /* C1 */
+  rv = csctp_put_param(&b, CSCTP_PT_SSN_TSN_RESET, v, 4);
+  if (rv == 0)
+    rv = reconf_start(a, params, b.len); /* C3: alone in its chunk, C4 */
+  if (rv == 0)
+    a->reconf.next_sn++;
+  return rv;
+}
+
+/* H5: the peer's answer to our SSN/TSN Reset Request. */
+static void reconf_tsn_answered(csctp_assoc *a, uint32_t res) {
+  csctp_reconf_state *st = a->reconf.st;
+  if (res != CSCTP_RECONF_PERFORMED || !st->in_has_tsn) {
+    reconf_tsn_event(a, res == CSCTP_RECONF_DENIED ? CSCTP_STREAM_RESET_DENIED
+                                                   : CSCTP_STREAM_RESET_FAILED);
+    csctp_ep_touch(a); /* the queued data may go now */
+    return;
+  }
+  /* We send from the Receiver's Next TSN, the peer from its Sender's. */
+  reconf_tsn_perform(a, st->in_rcv_next, st->in_snd_next);
+  reconf_tsn_event(a, 0);
+  csctp_ep_touch(a);
+}
+
+/* 5.2.4: the peer's SSN/TSN Reset Request. */
+static uint32_t reconf_on_tsn_req(csctp_assoc *a, const csctp_tlv *p) {
+  csctp_reconf_state *st = a->reconf.st;
+  if (p->value_len != 4 || !(a->reconf.enable & CSCTP_ENABLE_RESET_ASSOC_REQ))
+    return CSCTP_RECONF_DENIED; /* 6.3.1 */
+  if (reconf_busy(a))
+    return CSCTP_RECONF_IN_USE; /* crossing: see reconf.h */
+  if (!reconf_tsn_quiet(a))
+    return CSCTP_RECONF_IN_PROGRESS; /* our data is still outstanding */
+  uint32_t rcv_next = csctp_tsnmap_cum(&a->tsn) + 1u + 0x80000000u; /* G1 */
+  uint32_t snd_next = a->sq.next_tsn;                               /* G2 */
+  reconf_tsn_perform(a, snd_next, rcv_next); /* G3, G4, G5 */
+  st->tsn_valid = 1;
+  st->tsn_sn = csctp_get32(p->value);
+  st->tsn_snd_next = snd_next; /* D3 */
+  st->tsn_rcv_next = rcv_next; /* D4 */
+  reconf_tsn_event(a, 0);
+  return CSCTP_RECONF_PERFORMED; /* G6 */
 }
 
 int csctp_enable_stream_reset(csctp_endpoint *ep, csctp_assoc_id id,
@@ -374,6 +534,9 @@ static void reconf_finish_param(csctp_assoc *a, const csctp_tlv *p,
   }
   case CSCTP_PT_ADD_IN_STREAMS:
     reconf_event_change(a, ok ? 0 : bad);
+    break;
+  case CSCTP_PT_SSN_TSN_RESET:
+    reconf_tsn_answered(a, res);
     break;
   }
 }
@@ -614,8 +777,8 @@ static int reconf_on_new_request(csctp_assoc *a, const csctp_tlv *p,
     return 1;
   case CSCTP_PT_ADD_IN_STREAMS:
     return reconf_on_add_in(a, p, res);
-  default: /* SSN/TSN reset: we never perform it (5.2.4) */
-    *res = CSCTP_RECONF_DENIED;
+  default: /* CSCTP_PT_SSN_TSN_RESET */
+    *res = reconf_on_tsn_req(a, p);
     return 1;
   }
 }
@@ -646,7 +809,10 @@ static void reconf_on_request(csctp_assoc *a, const csctp_tlv *p,
     uint32_t res;
     r->peer_sn++;
     if (reconf_on_new_request(a, p, &res, now)) {
-      reconf_remember(a, sn, res);
+      if (p->type == CSCTP_PT_SSN_TSN_RESET && res == CSCTP_RECONF_IN_PROGRESS)
+        r->peer_sn--; /* judged again when retransmitted (H2) */
+      else
+        reconf_remember(a, sn, res);
       reconf_respond(a, sn, res); /* 5.1.7 D1, D2 */
     } else {
       reconf_remember(a, sn, UINT32_MAX);
@@ -671,8 +837,14 @@ void csctp_reconf_on_chunk(csctp_assoc *a, const csctp_tlv *c,
       any_req = 1;
       reconf_on_request(a, &p, now);
     } else if (p.type == CSCTP_PT_RECONF_RESP && p.value_len >= 8) {
+      a->reconf.st->in_has_tsn = p.value_len >= 16; /* 4.4 */
+      if (a->reconf.st->in_has_tsn) {
+        a->reconf.st->in_snd_next = csctp_get32(p.value + 8);
+        a->reconf.st->in_rcv_next = csctp_get32(p.value + 12);
+      }
       reconf_answered(a, csctp_get32(p.value), csctp_get32(p.value + 4), 0,
                       now);
+      a->reconf.st->in_has_tsn = 0;
     } else {
       break; /* 4: unknown parameter types stop the processing */
     }
@@ -706,10 +878,18 @@ void csctp_reconf_after_data(csctp_assoc *a) {
 
 /* ---- Output and timer (5.1.1) ------------------------------------------- */
 
-static int reconf_put_resp(csctp_buf *b, uint32_t sn, uint32_t res) {
-  uint8_t v[4];
-  csctp_put32(v, res);
-  return reconf_put_sn_param(b, CSCTP_PT_RECONF_RESP, sn, v, 4);
+static int reconf_put_resp(const csctp_assoc *a, csctp_buf *b, uint32_t sn,
+                           uint32_t res) {
+  const csctp_reconf_state *st = a->reconf.st;
+  uint8_t v[16];
+  csctp_put32(v, sn);
+  csctp_put32(v + 4, res);
+  if (st->tsn_valid && st->tsn_sn == sn) { /* D3, D4 */
+    csctp_put32(v + 8, st->tsn_snd_next);
+    csctp_put32(v + 12, st->tsn_rcv_next);
+    return csctp_put_param(b, CSCTP_PT_RECONF_RESP, v, 16);
+  }
+  return csctp_put_param(b, CSCTP_PT_RECONF_RESP, v, 8);
 }
 
 void csctp_reconf_put(csctp_assoc *a, csctp_buf *b, uint8_t pi,
@@ -722,7 +902,8 @@ void csctp_reconf_put(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     return;
   int nresp = 0, req = 0;
   for (; nresp < r->st->nresp; nresp++)
-    if (reconf_put_resp(b, r->st->resp_sn[nresp], r->st->resp_res[nresp]) != 0)
+    if (reconf_put_resp(a, b, r->st->resp_sn[nresp], r->st->resp_res[nresp]) !=
+        0)
       break;
   /* 3.1: a request rides with one response only as combination 9. */
   csctp_tlv p;

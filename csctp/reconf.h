@@ -29,9 +29,24 @@
  * request in flight covers its streams (5.2.3), by "In progress" while a
  * listed stream has unsent messages, by "Request already in progress"
  * while another request of ours is in flight. Add Incoming Streams is
- * answered by an Add Outgoing Streams request (5.2.6). SSN/TSN Reset
- * requests are denied (5.2.4 leaves performing them to the endpoint's
- * will); we never send one. */
+ * answered by an Add Outgoing Streams request (5.2.6).
+ *
+ * SSN/TSN Reset (4.3, 5.1.4, 5.2.4; the functions named reconf_tsn_*).
+ * Sender: csctp_reset_assoc is refused with CSCTP_ERR_AGAIN while any TSN
+ * is outstanding or a message was sent in part (C2: we consider nothing
+ * abandoned); while the request is in flight messages are queued but no
+ * DATA is sent and no TSN assigned (C2), and SACKs are ignored (a SACK
+ * bundled before the response may already carry the new cumulative TSN).
+ * On "Performed" (H5) our next TSN becomes the response's Receiver's Next
+ * TSN, the peer's the Sender's Next TSN, every stream starts from SSN 0
+ * both ways; the messages queued meanwhile are renumbered from SSN 0.
+ * Receiver (denied unless CSCTP_ENABLE_RESET_ASSOC_REQ): "Request already
+ * in progress" while a request of ours is in flight (crossing requests
+ * both fail); "In progress" while our own DATA is outstanding or a message
+ * of ours was sent in part, so that G3 never declares unacknowledged data
+ * delivered; the peer's retransmission (H2) is then judged again. Else G1
+ * to G7, the response carrying both next TSNs (D3, D4). Both sides report
+ * CSCTP_EV_ASSOC_RESET (6.1.2). */
 #ifndef CSCTP_RECONF_H
 #define CSCTP_RECONF_H
 
@@ -78,6 +93,21 @@ typedef struct csctp_reconf_state {
   /* Results of the last requests processed, for retransmissions. */
   uint32_t last_sn[2], last_res[2];
   uint8_t nlast;
+  /* The last SSN/TSN Reset performed for the peer: its request sequence
+   * number and the TSNs of the response (D3, D4), sent again with a
+   * retransmitted request's answer. */
+  uint8_t tsn_valid;
+  uint32_t tsn_sn, tsn_snd_next, tsn_rcv_next;
+  /* After an SSN/TSN reset: the cumulative TSNs it started both ways
+   * from. TSNs of the space before it lie 2^31 behind (G1), which serial
+   * arithmetic reads as ahead once a few new TSNs have passed: SACKs and
+   * FORWARD TSNs behind these bases are stale and dropped. Cleared once
+   * the numbers moved 2^30 on. */
+  uint8_t tsn_epoch_local, tsn_epoch_remote;
+  uint32_t tsn_local_base, tsn_remote_base;
+  /* The response being processed carries both TSN fields (4.4). */
+  uint8_t in_has_tsn;
+  uint32_t in_snd_next, in_rcv_next;
   /* A deferred Outgoing SSN Reset (E2): owned stream list. */
   uint8_t deferred;
   uint32_t def_sn, def_tsn;
@@ -109,6 +139,22 @@ int csctp_reconf_blocks(const struct csctp_assoc *a, uint16_t sid);
 /* Appends what is due (responses, the request) to a packet to path pi. */
 void csctp_reconf_put(struct csctp_assoc *a, csctp_buf *b, uint8_t pi,
                       csctp_tstamp now);
+/* 1 while our SSN/TSN Reset Request is in flight: no DATA is sent and
+ * no TSN assigned (RFC 6525 5.1.4 C2). */
+int csctp_reconf_holds_data(const struct csctp_assoc *a);
+/* 1 when a SACK with cumulative TSN cum must be ignored: our SSN/TSN reset
+ * is in flight, or cum lies behind the TSN a reset started our numbers
+ * from (a SACK sent before the peer performed it, 5.2.4 G1). */
+int csctp_reconf_drops_sack(struct csctp_assoc *a, uint32_t cum);
+/* 1 when a FORWARD TSN to new_cum must be ignored: it lies behind the
+ * TSN an SSN/TSN reset started the peer's numbers from (stale). */
+int csctp_reconf_drops_fwd(struct csctp_assoc *a, uint32_t new_cum);
+/* 1 when the answer to an SSN/TSN Reset Request waits to be sent: it goes
+ * before the SACK of the same packet, whose cumulative TSN is already the
+ * new one (5.2.4 G4), so that the peer has performed the reset (H5) when
+ * it reads the SACK; read the other way round the SACK would acknowledge
+ * TSNs the peer never sent. */
+int csctp_reconf_answer_first(const struct csctp_assoc *a);
 csctp_tstamp csctp_reconf_expiry(const struct csctp_assoc *a);
 void csctp_reconf_on_timer(struct csctp_assoc *a, csctp_tstamp now);
 

@@ -244,3 +244,13 @@ void csctp_tsnmap_forward(csctp_tsnmap *m, uint32_t new_cum) {
   m->cum = new_cum;
   advance_cum(m);
 }
+
+void csctp_tsnmap_reset(csctp_tsnmap *m, uint32_t next_tsn) {
+  uint32_t span = m->highest - m->cum;
+  if (span > 0)
+    clear_range(m, 0, span);
+  m->head = 0;
+  m->cum = next_tsn - 1u;
+  m->highest = m->cum;
+  m->ndups = 0;
+}

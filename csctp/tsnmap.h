@@ -88,4 +88,9 @@ void csctp_tsnmap_clear_dups(csctp_tsnmap *m);
  * after it. A new_cum at or before cum is ignored. */
 void csctp_tsnmap_forward(csctp_tsnmap *m, uint32_t new_cum);
 
+/* csctp_tsnmap_reset forgets every TSN received and expects next_tsn next
+ * (cum = next_tsn - 1), wherever it lies: an SSN/TSN reset (RFC 6525
+ * 5.2.4 G4, 5.2.7 H5) may move it by 2^31. The ring is kept. */
+void csctp_tsnmap_reset(csctp_tsnmap *m, uint32_t next_tsn);
+
 #endif

@@ -1107,6 +1107,54 @@ static void test_pd_head(void) {
   CHECK_EQ(t.live, 0);
 }
 
+/* RFC 6525 5.2.4 G4, G5: an SSN/TSN reset acts as a FORWARD TSN over all
+ * that was received, on every stream, then every stream expects SSN 0. */
+static void test_tsn_reset(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_reasm r;
+  char buf[64];
+  csctp_rcvinfo info;
+  REQUIRE(csctp_reasm_init(&r, &mem, 10, 1000) == 0);
+  REQUIRE(add_str(&r, FBE, 1, 1, 0, "a0") == 0); /* read below */
+  REQUIRE(add_str(&r, FBE, 3, 1, 2, "a2") == 0); /* waits for SSN 1 */
+  REQUIRE(add_str(&r, FBE, 4, 1, 3, "a3") == 0);
+  REQUIRE(add_str(&r, FB, 5, 2, 0, "b0-") == 0); /* never completes */
+  REQUIRE(add_str(&r, FBE, 7, 3, 1, "c1") == 0); /* waits for SSN 0 */
+  CHECK_EQ(read_str(&r, buf, sizeof(buf), NULL), 2);
+  CHECK(!csctp_reasm_has_ready(&r));
+  csctp_reasm_tsn_reset(&r, 7);
+  /* Complete messages become readable, in SSN order on each stream; the
+   * fragment goes. */
+  char got[3][4];
+  for (int i = 0; i < 3; i++) {
+    CHECK_EQ(read_str(&r, buf, sizeof(buf), &info), 2);
+    memcpy(got[i], buf, 3);
+  }
+  int ia2 = -1, ia3 = -1, ic1 = -1;
+  for (int i = 0; i < 3; i++) {
+    if (strcmp(got[i], "a2") == 0)
+      ia2 = i;
+    if (strcmp(got[i], "a3") == 0)
+      ia3 = i;
+    if (strcmp(got[i], "c1") == 0)
+      ic1 = i;
+  }
+  CHECK(ia2 >= 0 && ia3 > ia2);
+  CHECK(ic1 >= 0);
+  CHECK_EQ(read_str(&r, buf, sizeof(buf), NULL), CSCTP_ERR_AGAIN);
+  CHECK_EQ(csctp_reasm_held_bytes(&r), 0);
+  /* G5: SSN 0 is next everywhere (with new TSNs, H5). */
+  REQUIRE(add_str(&r, FBE, 0x80000010u, 1, 0, "n1") == 0);
+  REQUIRE(add_str(&r, FBE, 0x80000011u, 3, 0, "n3") == 0);
+  CHECK_EQ(read_str(&r, buf, sizeof(buf), &info), 2);
+  CHECK(strcmp(buf, "n1") == 0);
+  CHECK_EQ(read_str(&r, buf, sizeof(buf), &info), 2);
+  CHECK(strcmp(buf, "n3") == 0);
+  csctp_reasm_free(&r);
+  CHECK_EQ(t.live, 0);
+}
+
 int main(void) {
   TEST_RUN(test_init_args);
   TEST_RUN(test_single_in_order);
@@ -1128,5 +1176,6 @@ int main(void) {
   TEST_RUN(test_random_model);
   TEST_RUN(test_random_partial_delivery);
   TEST_RUN(test_nomem);
+  TEST_RUN(test_tsn_reset);
   return TEST_SUMMARY();
 }

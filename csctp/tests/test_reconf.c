@@ -32,11 +32,15 @@ typedef struct qpkt {
 typedef struct rparam {
   int to_b;
   uint16_t type;
-  uint32_t sn;    /* request or response sequence number */
-  uint32_t word2; /* response: result; outgoing reset: response sn */
-  uint32_t word3; /* outgoing reset: Sender's Last Assigned TSN */
-  uint16_t nsids; /* streams listed */
-  uint16_t sid0;  /* first listed stream */
+  uint32_t sn;     /* request or response sequence number */
+  uint32_t word2;  /* response: result; outgoing reset: response sn */
+  uint32_t word3;  /* outgoing reset: Sender's Last Assigned TSN; response:
+                      Sender's Next TSN */
+  uint32_t word4;  /* response: Receiver's Next TSN */
+  uint8_t nwords;  /* 32-bit words in the parameter's value */
+  uint8_t nparams; /* parameters in its chunk */
+  uint16_t nsids;  /* streams listed */
+  uint16_t sid0;   /* first listed stream */
 } rparam;
 
 typedef struct evrec {
@@ -44,11 +48,13 @@ typedef struct evrec {
   uint16_t flags;
   uint16_t n, sid0;
   uint16_t instrms, outstrms;
+  uint32_t local_tsn, remote_tsn; /* ASSOC_RESET */
 } evrec;
 
 typedef struct msgrec {
   uint16_t sid, ssn;
   uint32_t idx;
+  uint32_t tsn;
 } msgrec;
 
 typedef struct pair pair;
@@ -71,6 +77,11 @@ struct pair {
   size_t nrx_a, nrx_b;
   int up_a, up_b;
   int ext_init, ext_init_ack; /* RE-CONFIG listed in Supported Extensions */
+  /* DATA chunks seen on the wire toward b (to_b) and a, and whether one
+   * left while flagged_a / flagged_b was set. */
+  size_t ndata[2];
+  int flag_data[2];
+  int data_while_flag[2];
 };
 
 static int prand(uint8_t *d, size_t n, void *ud) {
@@ -140,11 +151,17 @@ static int lists_reconf(const csctp_tlv *c) {
 static void record_reconf(pair *p, int to_b, const csctp_tlv *c) {
   csctp_tlv_iter it;
   csctp_tlv q;
+  size_t first = p->nrp;
   csctp_tlv_iter_init(&it, c->value, c->value_len);
   while (csctp_param_next(&it, &q) == 1 && p->nrp < MAXREC) {
     rparam *r = &p->rp[p->nrp++];
     memset(r, 0, sizeof(*r));
     r->to_b = to_b;
+    r->nwords = (uint8_t)(q.value_len / 4);
+    if (q.type == CSCTP_PT_RECONF_RESP && q.value_len >= 16) {
+      r->word3 = csctp_get32(q.value + 8);
+      r->word4 = csctp_get32(q.value + 12);
+    }
     r->type = q.type;
     if (q.value_len >= 4)
       r->sn = csctp_get32(q.value);
@@ -160,6 +177,8 @@ static void record_reconf(pair *p, int to_b, const csctp_tlv *c) {
       r->sid0 = csctp_get16(q.value + fixed);
     }
   }
+  for (size_t i = first; i < p->nrp; i++)
+    p->rp[i].nparams = (uint8_t)(p->nrp - first);
 }
 
 static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len) {
@@ -173,6 +192,10 @@ static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len) {
       p->ext_init_ack = lists_reconf(&c);
     if (c.type == CSCTP_CT_RE_CONFIG)
       record_reconf(p, to_b, &c);
+    if (c.type == CSCTP_CT_DATA) {
+      p->ndata[to_b]++;
+      p->data_while_flag[to_b] |= p->flag_data[to_b];
+    }
   }
 }
 
@@ -215,12 +238,17 @@ static void take_events(pair *p, csctp_endpoint *ep, evrec *out, size_t *n,
       }
     }
     if ((ev.type == CSCTP_EV_STREAM_RESET ||
-         ev.type == CSCTP_EV_STREAM_CHANGE) &&
+         ev.type == CSCTP_EV_STREAM_CHANGE ||
+         ev.type == CSCTP_EV_ASSOC_RESET) &&
         *n < MAXREC) {
       evrec *r = &out[(*n)++];
       memset(r, 0, sizeof(*r));
       r->type = ev.type;
-      if (ev.type == CSCTP_EV_STREAM_RESET) {
+      if (ev.type == CSCTP_EV_ASSOC_RESET) {
+        r->flags = ev.u.assoc_reset.flags;
+        r->local_tsn = ev.u.assoc_reset.local_tsn;
+        r->remote_tsn = ev.u.assoc_reset.remote_tsn;
+      } else if (ev.type == CSCTP_EV_STREAM_RESET) {
         r->flags = ev.u.stream_reset.flags;
         r->n = ev.u.stream_reset.n;
         r->sid0 = r->n ? ev.u.stream_reset.sids[0] : 0xFFFF;
@@ -243,6 +271,7 @@ static void take_msgs(pair *p, csctp_endpoint *ep, msgrec *out, size_t *n) {
       out[*n].sid = info.sid;
       out[*n].ssn = info.ssn;
       out[*n].idx = len >= 4 ? csctp_get32(buf) : 0;
+      out[*n].tsn = info.tsn;
       (*n)++;
     }
 }
@@ -377,6 +406,7 @@ static void test_not_sent_unless_peer_lists_it(void) {
                                p.now),
            CSCTP_ERR_NOT_SUPPORTED);
   CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 1, p.now), CSCTP_ERR_NOT_SUPPORTED);
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), CSCTP_ERR_NOT_SUPPORTED);
   pair_run(&p, 2 * CSCTP_SECONDS, NULL);
   CHECK_EQ(p.nrp, 0);
   pair_close(&p);
@@ -509,7 +539,7 @@ static void test_bad_arguments(void) {
            CSCTP_ERR_NOT_FOUND);
   CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 0, p.now), CSCTP_ERR_INVAL);
   CHECK_EQ(csctp_add_streams(p.a, p.ida, 0, 65535, p.now), CSCTP_ERR_INVAL);
-  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), CSCTP_ERR_NOT_SUPPORTED);
+  CHECK_EQ(csctp_reset_assoc(p.a, 999, p.now), CSCTP_ERR_NOT_FOUND);
   CHECK_EQ(csctp_enable_stream_reset(p.a, p.ida, 8), CSCTP_ERR_INVAL);
   pair_close(&p);
 }
@@ -841,19 +871,329 @@ static void test_bad_sequence_number(void) {
   pair_close(&p);
 }
 
-static void test_ssn_tsn_reset_denied(void) {
+/* ---- SSN/TSN Reset (4.3, 5.1.4, 5.2.4, 5.2.7 H5, 6.1.2) ---------------- */
+
+#define ALL_RESET (ALL_RESET_STREAM | CSCTP_ENABLE_RESET_ASSOC_REQ)
+
+/* Idle, and every DATA chunk acknowledged both ways. */
+static int pred_settled(pair *p) {
+  csctp_assoc *a = csctp_ep_peek(p->a, p->ida);
+  csctp_assoc *b = csctp_ep_peek(p->b, p->idb);
+  return pred_idle(p) && !a->sq.out && !b->sq.out && !a->sq.unsent &&
+         !b->sq.unsent;
+}
+
+/* The last response parameter sent toward a (to_b 0) or b. */
+static const rparam *last_resp(const pair *p, int to_b) {
+  const rparam *r = NULL;
+  for (size_t i = 0; i < p->nrp; i++)
+    if (p->rp[i].to_b == to_b && p->rp[i].type == CSCTP_PT_RECONF_RESP)
+      r = &p->rp[i];
+  return r;
+}
+
+static const evrec *find_ev(const evrec *e, size_t n, uint32_t type) {
+  for (size_t i = 0; i < n; i++)
+    if (e[i].type == type)
+      return &e[i];
+  return NULL;
+}
+
+static void test_ssn_tsn_reset_performed(void) {
   csctp_settings s;
   pair p;
-  settings(&s, 1, CSCTP_ENABLE_RESET_ASSOC_REQ | ALL_RESET_STREAM);
+  settings(&s, 1, ALL_RESET);
   pair_open(&p, &s, &s);
+  CHECK_EQ(send_on(&p, 0, 1, 10), 0);
+  CHECK_EQ(send_on(&p, 0, 1, 11), 0);
+  CHECK_EQ(send_on(&p, 1, 2, 20), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  REQUIRE(p.nrx_b == 2 && p.nrx_a == 1);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
   csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
-  uint8_t v[4];
-  csctp_put32(v, b->reconf.peer_sn);
-  inject(&p, CSCTP_PT_SSN_TSN_RESET, v, 4);
-  /* 5.2.4 applies when the endpoint is willing; it answers either way
-   * (5.2.1): this one never is. */
-  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_DENIED), 1);
+  uint32_t sn = a->reconf.next_sn;
+  uint32_t b_next = b->sq.next_tsn;           /* G2 */
+  uint32_t b_cum = csctp_tsnmap_cum(&b->tsn); /* of a's TSNs */
+  uint32_t g1 = b_cum + 1u + 0x80000000u;     /* G1, D4 */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK_EQ(a->reconf.next_sn, sn + 1u); /* C1 */
+  /* C2: a message sent now is queued; no DATA leaves until the answer. */
+  size_t ndata = p.ndata[1];
+  CHECK_EQ(send_on(&p, 0, 1, 12), 0);
+  CHECK_EQ(send_on(&p, 0, 1, 13), 0);
+  pair_run(&p, DELAY, NULL); /* the request is on its way */
+  CHECK_EQ(p.ndata[1], ndata);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  /* 4.3, C3: the request is alone in its chunk, its value one word. */
+  REQUIRE(count_type(&p, 1, CSCTP_PT_SSN_TSN_RESET) == 1);
+  for (size_t i = 0; i < p.nrp; i++)
+    if (p.rp[i].type == CSCTP_PT_SSN_TSN_RESET) {
+      CHECK_EQ(p.rp[i].sn, sn);
+      CHECK_EQ(p.rp[i].nwords, 1);
+      CHECK_EQ(p.rp[i].nparams, 1);
+    }
+  /* D1-D4: performed, with both next TSNs. */
+  const rparam *r = last_resp(&p, 0);
+  REQUIRE(r != NULL);
+  CHECK_EQ(r->sn, sn);
+  CHECK_EQ(r->word2, CSCTP_RECONF_PERFORMED);
+  CHECK_EQ(r->nwords, 4);
+  CHECK_EQ(r->word3, b_next);
+  CHECK_EQ(r->word4, g1);
+  /* 6.1.2 on both sides: local and remote next TSNs. */
+  const evrec *ea = find_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET);
+  const evrec *eb = find_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET);
+  REQUIRE(ea != NULL && eb != NULL);
+  CHECK_EQ(ea->flags, 0);
+  CHECK_EQ(ea->local_tsn, g1);
+  CHECK_EQ(ea->remote_tsn, b_next);
+  CHECK_EQ(eb->flags, 0);
+  CHECK_EQ(eb->local_tsn, b_next);
+  CHECK_EQ(eb->remote_tsn, g1);
+  /* H5: a's queued messages go from the Receiver's Next TSN, SSN 0 on. */
+  const msgrec *m12 = rx_find(p.rx_b, p.nrx_b, 12);
+  const msgrec *m13 = rx_find(p.rx_b, p.nrx_b, 13);
+  REQUIRE(m12 != NULL && m13 != NULL);
+  CHECK_EQ(m12->tsn, g1);
+  CHECK_EQ(m12->ssn, 0);
+  CHECK_EQ(m13->ssn, 1);
+  /* G5: b's outgoing streams start from SSN 0 too; b's next DATA has the
+   * Sender's Next TSN (H5). */
+  CHECK_EQ(send_on(&p, 1, 2, 21), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  const msgrec *m21 = rx_find(p.rx_a, p.nrx_a, 21);
+  REQUIRE(m21 != NULL);
+  CHECK_EQ(m21->ssn, 0);
+  CHECK_EQ(m21->tsn, b_next);
+  CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
+  CHECK_EQ(b->state, CSCTP_STATE_ESTABLISHED);
+  CHECK_EQ(a->sq.out, NULL); /* everything acknowledged across the reset */
+  pair_close(&p);
+}
+
+static void test_ssn_tsn_reset_refused_with_data_outstanding(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  pair_open(&p, &s, &s);
+  p.drop = drop_data;
+  p.drop_left = 1;
+  CHECK_EQ(send_on(&p, 0, 1, 7), 0);
+  pair_run(&p, 50 * CSCTP_MILLISECONDS, NULL); /* the DATA is lost */
+  /* C2: a TSN is outstanding, and we abandon nothing. */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), CSCTP_ERR_AGAIN);
+  CHECK(pair_run(&p, 10 * CSCTP_SECONDS, pred_settled));
+  REQUIRE(rx_find(p.rx_b, p.nrx_b, 7) != NULL);
+  CHECK_EQ(count_type(&p, 1, CSCTP_PT_SSN_TSN_RESET), 0);
+  /* Acknowledged: now it may go. */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), CSCTP_ERR_AGAIN); /* 5.1.1 */
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET, 0), 1);
+  pair_close(&p);
+}
+
+static int drop_data_to_a(pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  return drop_data(p, !to_b, pkt, len);
+}
+
+static void test_ssn_tsn_reset_in_progress(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  pair_open(&p, &s, &s);
+  p.drop = drop_data_to_a;
+  p.drop_left = 1;
+  CHECK_EQ(send_on(&p, 1, 3, 30), 0);
+  pair_run(&p, 50 * CSCTP_MILLISECONDS, NULL); /* b's DATA is lost */
+  REQUIRE(p.nrx_a == 0);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  pair_run(&p, 3 * DELAY, NULL);
+  /* b's own DATA is unacknowledged: performing G3 would call it
+   * delivered. b answers "In progress"; H2: a keeps the request. */
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_IN_PROGRESS), 1);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 0);
+  CHECK(a->reconf.st && a->reconf.st->req);
   CHECK_EQ(p.nev_b, 0);
+  CHECK(pair_run(&p, 20 * CSCTP_SECONDS, pred_settled));
+  /* b's message arrived by retransmission, before the reset (SSN 0 of the
+   * old numbering); a's retransmitted request was then performed. */
+  const msgrec *m = rx_find(p.rx_a, p.nrx_a, 30);
+  REQUIRE(m != NULL);
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_PERFORMED), 1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET, 0), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET, 0), 1);
+  /* H2: the "In progress" expiries counted no error. */
+  CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
+  CHECK_EQ(send_on(&p, 1, 3, 31), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  m = rx_find(p.rx_a, p.nrx_a, 31);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0); /* G5 */
+  CHECK_EQ(b->state, CSCTP_STATE_ESTABLISHED);
+  pair_close(&p);
+}
+
+static void test_ssn_tsn_reset_crossing(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  pair_open(&p, &s, &s);
+  /* Both ask at once: each finds a request of its own in flight and
+   * answers "Request already in progress"; both fail, nothing changes. */
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  uint32_t a_next = a->sq.next_tsn;
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK_EQ(csctp_reset_assoc(p.b, p.idb, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  CHECK_EQ(count_resp(&p, 0, CSCTP_RECONF_IN_USE), 1);
+  CHECK_EQ(count_resp(&p, 1, CSCTP_RECONF_IN_USE), 1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET,
+                    CSCTP_STREAM_RESET_FAILED),
+           1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET,
+                    CSCTP_STREAM_RESET_FAILED),
+           1);
+  CHECK_EQ(a->sq.next_tsn, a_next);
+  /* The association goes on with the old numbering. */
+  CHECK_EQ(send_on(&p, 0, 1, 1), 0);
+  CHECK_EQ(send_on(&p, 1, 1, 2), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  const msgrec *m1 = rx_find(p.rx_b, p.nrx_b, 1);
+  const msgrec *m2 = rx_find(p.rx_a, p.nrx_a, 2);
+  REQUIRE(m1 != NULL && m2 != NULL);
+  CHECK_EQ(m1->tsn, a_next);
+  /* A retry after the crossing succeeds. */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET, 0), 1);
+  pair_close(&p);
+}
+
+static void test_ssn_tsn_reset_answer_lost(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  pair_open(&p, &s, &s);
+  p.drop = drop_reconf_to_a;
+  p.drop_left = 1;
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK(pair_run(&p, 10 * CSCTP_SECONDS, pred_settled));
+  /* 5.2.1: the retransmitted request gets the same answer, with the same
+   * TSNs, and b does not reset twice. */
+  REQUIRE(count_resp(&p, 0, CSCTP_RECONF_PERFORMED) == 2);
+  const rparam *r1 = NULL, *r2 = NULL;
+  for (size_t i = 0; i < p.nrp; i++)
+    if (!p.rp[i].to_b && p.rp[i].type == CSCTP_PT_RECONF_RESP)
+      (r1 ? &r2 : &r1)[0] = &p.rp[i];
+  REQUIRE(r1 && r2);
+  CHECK_EQ(r2->nwords, 4);
+  CHECK_EQ(r1->word3, r2->word3);
+  CHECK_EQ(r1->word4, r2->word4);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET, 0), 1);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET, 0), 1);
+  CHECK_EQ(send_on(&p, 0, 1, 5), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 5);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->tsn, r1->word4);
+  pair_close(&p);
+}
+
+static void test_ssn_tsn_reset_denied(void) {
+  csctp_settings sa, sb;
+  pair p;
+  settings(&sa, 1, ALL_RESET);
+  settings(&sb, 1, ALL_RESET_STREAM); /* 6.3.1: not RESET_ASSOC_REQ */
+  pair_open(&p, &sa, &sb);
+  CHECK_EQ(send_on(&p, 0, 1, 1), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  uint32_t a_next = a->sq.next_tsn;
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK_EQ(send_on(&p, 0, 1, 2), 0); /* queued (C2) */
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  const rparam *r = last_resp(&p, 0);
+  REQUIRE(r != NULL);
+  CHECK_EQ(r->word2, CSCTP_RECONF_DENIED);
+  CHECK_EQ(r->nwords, 2); /* D3, D4: the TSNs only when performed */
+  CHECK_EQ(p.nev_b, 0);
+  CHECK_EQ(count_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET,
+                    CSCTP_STREAM_RESET_DENIED),
+           1);
+  /* Nothing was reset: the queued message follows the old numbering. */
+  const msgrec *m = rx_find(p.rx_b, p.nrx_b, 2);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 1);
+  CHECK_EQ(m->tsn, a_next);
+  pair_close(&p);
+}
+
+/* After an SSN/TSN reset, the TSNs from before it lie 2^31 behind the new
+ * ones (5.2.4 G1): once a few new TSNs have passed, serial arithmetic reads
+ * an old one as ahead. A FORWARD TSN or a SACK from before the reset,
+ * arriving late (usrsctp sends such a FORWARD TSN), must change nothing. */
+static void inject_chunk(pair *p, int to_b, uint8_t type, const uint8_t *v,
+                         size_t len) {
+  csctp_assoc *from = csctp_ep_peek(to_b ? p->a : p->b, to_b ? p->ida : p->idb);
+  uint8_t pkt[256];
+  csctp_buf b;
+  size_t off;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, to_b ? 5000 : 6000, to_b ? 6000 : 5000,
+                           from->peer_tag),
+           0);
+  CHECK_EQ(csctp_chunk_begin(&b, type, 0, &off), 0);
+  CHECK_EQ(csctp_put_bytes(&b, v, len), 0);
+  CHECK_EQ(csctp_chunk_end(&b, off), 0);
+  size_t n = csctp_pkt_finish(&b);
+  if (to_b)
+    csctp_endpoint_read_pkt(p->b, &p->addr_a, &p->addr_b, pkt, n, p->now);
+  else
+    csctp_endpoint_read_pkt(p->a, &p->addr_b, &p->addr_a, pkt, n, p->now);
+}
+
+static void test_ssn_tsn_reset_stale_chunks_ignored(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  s.pr_supported = 1;
+  pair_open(&p, &s, &s);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  uint32_t b_old_cum = csctp_tsnmap_cum(&b->tsn); /* of a's TSNs */
+  CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  REQUIRE(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET, 0) == 1);
+  for (uint32_t i = 0; i < 5; i++) { /* new TSNs pass both ways */
+    CHECK_EQ(send_on(&p, 0, 1, 100 + i), 0);
+    CHECK_EQ(send_on(&p, 1, 1, i), 0);
+  }
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  uint32_t b_cum = csctp_tsnmap_cum(&b->tsn);
+  uint32_t a_acked = a->sq.cum_acked;
+  /* A FORWARD TSN from a with a's old cumulative TSN (RFC 3758 3.6 would
+   * move b's cumulative TSN 2^31 - 6 on). */
+  uint8_t v[4];
+  csctp_put32(v, b_old_cum);
+  inject_chunk(&p, 1, CSCTP_CT_FORWARD_TSN, v, 4);
+  CHECK_EQ(csctp_tsnmap_cum(&b->tsn), b_cum);
+  /* A SACK from b with its old cumulative TSN of a's data: a would take
+   * it for an ack of TSNs it never sent and abort. */
+  uint8_t sk[12];
+  memset(sk, 0, sizeof(sk));
+  csctp_put32(sk, b_old_cum);
+  csctp_put32(sk + 4, 65536);
+  inject_chunk(&p, 0, CSCTP_CT_SACK, sk, 12);
+  CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
+  CHECK_EQ(a->sq.cum_acked, a_acked);
+  /* Both go on. */
+  CHECK_EQ(send_on(&p, 0, 1, 200), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+  CHECK(rx_find(p.rx_b, p.nrx_b, 200) != NULL);
+  CHECK_EQ(b->state, CSCTP_STATE_ESTABLISHED);
   pair_close(&p);
 }
 
@@ -873,6 +1213,12 @@ int main(void) {
   TEST_RUN(test_add_streams_denied);
   TEST_RUN(test_add_incoming_streams);
   TEST_RUN(test_bad_sequence_number);
+  TEST_RUN(test_ssn_tsn_reset_performed);
+  TEST_RUN(test_ssn_tsn_reset_refused_with_data_outstanding);
+  TEST_RUN(test_ssn_tsn_reset_in_progress);
+  TEST_RUN(test_ssn_tsn_reset_crossing);
+  TEST_RUN(test_ssn_tsn_reset_answer_lost);
   TEST_RUN(test_ssn_tsn_reset_denied);
+  TEST_RUN(test_ssn_tsn_reset_stale_chunks_ignored);
   return TEST_SUMMARY();
 }

@@ -12,7 +12,6 @@
 #include "talloc.h"
 #include "test.h"
 
-
 /* ---- Helpers ------------------------------------------------------------ */
 
 /* Marks every TSN in list (n entries), checking each was NEW. */
@@ -608,6 +607,37 @@ static void test_amortised(void) {
   CHECK_EQ(t.live, 0);
 }
 
+/* RFC 6525 5.2.4 G4 and 5.2.7 H5: after an SSN/TSN reset the next TSN
+ * expected may lie 2^31 away, where serial arithmetic cannot say forward. */
+static void test_reset(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_tsnmap m;
+  REQUIRE(csctp_tsnmap_init(&m, &mem, 1, 1000) == 0);
+  const uint32_t got[] = {1, 2, 5, 9};
+  REQUIRE(mark_all(&m, got, 4) == 0);
+  csctp_tsnmap_note_dup(&m, 2);
+  uint32_t next = 3u + 0x80000000u; /* cum + 1 + 2^31 */
+  csctp_tsnmap_reset(&m, next);
+  CHECK_EQ(csctp_tsnmap_cum(&m), next - 1u);
+  CHECK_EQ(csctp_tsnmap_highest(&m), next - 1u);
+  CHECK(!csctp_tsnmap_has_gaps(&m));
+  uint32_t d[4];
+  CHECK_EQ(csctp_tsnmap_dups(&m, d, 4), 0);
+  CHECK_EQ(csctp_tsnmap_classify(&m, next), CSCTP_TSN_NEW);
+  CHECK_EQ(csctp_tsnmap_classify(&m, next - 5u), CSCTP_TSN_DUP);
+  /* No stale bit of 5 or 9 survives at the same ring positions. */
+  REQUIRE(csctp_tsnmap_mark(&m, next + 3u) == 0);
+  uint16_t p[4];
+  REQUIRE(csctp_tsnmap_gaps(&m, p, 2) == 1);
+  CHECK_EQ(p[0], 4);
+  CHECK_EQ(p[1], 4);
+  REQUIRE(csctp_tsnmap_mark(&m, next) == 0);
+  CHECK_EQ(csctp_tsnmap_cum(&m), next);
+  csctp_tsnmap_free(&m);
+  CHECK_EQ(t.live, 0);
+}
+
 int main(void) {
   TEST_RUN(test_serial_compare);
   TEST_RUN(test_init_args);
@@ -624,5 +654,6 @@ int main(void) {
   TEST_RUN(test_random_vs_model);
   TEST_RUN(test_nomem);
   TEST_RUN(test_amortised);
+  TEST_RUN(test_reset);
   return TEST_SUMMARY();
 }

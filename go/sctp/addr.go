@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // SCTPAddr is the address of an SCTP endpoint: one or more IP addresses
@@ -278,7 +277,7 @@ const (
 func appendSockaddr(b []byte, ip net.IPAddr, port int) ([]byte, error) {
 	if ip4 := ip.IP.To4(); ip4 != nil {
 		var sa [sizeofSockaddrInet4]byte
-		binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET)
+		binary.NativeEndian.PutUint16(sa[0:], afINET)
 		binary.BigEndian.PutUint16(sa[2:], uint16(port))
 		copy(sa[4:8], ip4)
 		return append(b, sa[:]...), nil
@@ -287,7 +286,7 @@ func appendSockaddr(b []byte, ip net.IPAddr, port int) ([]byte, error) {
 		return b, &net.AddrError{Err: "invalid IP address", Addr: ip.String()}
 	}
 	var sa [sizeofSockaddrInet6]byte
-	binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET6)
+	binary.NativeEndian.PutUint16(sa[0:], afINET6)
 	binary.BigEndian.PutUint16(sa[2:], uint16(port))
 	copy(sa[8:24], ip.IP)
 	if ip.Zone != "" {
@@ -354,12 +353,12 @@ func parseSockaddr(b []byte) (net.IPAddr, int, bool) {
 	}
 	port := int(binary.BigEndian.Uint16(b[2:]))
 	switch binary.NativeEndian.Uint16(b) {
-	case syscall.AF_INET:
+	case afINET:
 		if len(b) < 8 {
 			return net.IPAddr{}, 0, false
 		}
 		return net.IPAddr{IP: net.IPv4(b[4], b[5], b[6], b[7]).To4()}, port, true
-	case syscall.AF_INET6:
+	case afINET6:
 		if len(b) < sizeofSockaddrInet6 {
 			return net.IPAddr{}, 0, false
 		}
@@ -378,9 +377,9 @@ func sockaddrAddrPort(b []byte) (netip.AddrPort, bool) {
 	}
 	port := binary.BigEndian.Uint16(b[2:])
 	switch binary.NativeEndian.Uint16(b) {
-	case syscall.AF_INET:
+	case afINET:
 		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[4:8])), port), true
-	case syscall.AF_INET6:
+	case afINET6:
 		if len(b) < sizeofSockaddrInet6 {
 			return netip.AddrPort{}, false
 		}
@@ -403,12 +402,12 @@ func putSockaddr(sa *[sizeofSockaddrInet6]byte, ap netip.AddrPort) (int, error) 
 	}
 	binary.BigEndian.PutUint16(sa[2:], ap.Port())
 	if a.Is4() || a.Is4In6() {
-		binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET)
+		binary.NativeEndian.PutUint16(sa[0:], afINET)
 		v4 := a.Unmap().As4()
 		copy(sa[4:8], v4[:])
 		return sizeofSockaddrInet4, nil
 	}
-	binary.NativeEndian.PutUint16(sa[0:], syscall.AF_INET6)
+	binary.NativeEndian.PutUint16(sa[0:], afINET6)
 	v6 := a.As16()
 	copy(sa[8:24], v6[:])
 	if z := a.Zone(); z != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"syscall"
 	"time"
 )
 
@@ -111,7 +110,7 @@ func (d *Dialer) DialSCTPContext(ctx context.Context, network string, raddr *SCT
 	if err != nil {
 		return fail(err)
 	}
-	wild6 := c.family == syscall.AF_INET6
+	wild6 := c.family == afINET6
 	sa, n, err := packSockaddrs(raddr, wild6)
 	if err != nil {
 		c.conn.close("dial", true, nil)
@@ -130,7 +129,7 @@ func (c *SCTPConn) connect(ctx context.Context, sa []byte, n int) error {
 	c.st.mu.Lock()
 	_, r := c.cs.connectx(sa, n)
 	c.st.unlock()
-	if r < 0 && r != -int(syscall.EINPROGRESS) {
+	if r < 0 && r != -errnoEINPROGRESS {
 		return codeError(r)
 	}
 
@@ -186,11 +185,11 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 	family := pickFamily(network, laddr, raddr)
 	st.mu.Lock()
 	cs, r := st.cs.socket(family, style)
-	if r == -int(syscall.EAFNOSUPPORT) && family == syscall.AF_INET6 && network == "sctp" {
+	if r == -errnoEAFNOSUPPORT && family == afINET6 && network == "sctp" {
 		l4, l6 := laddr.families()
 		r4, r6 := raddr.families()
 		if !l6 && !r6 && (l4 || r4 || raddr == nil) {
-			family = syscall.AF_INET
+			family = afINET
 			cs, r = st.cs.socket(family, style)
 		}
 	}
@@ -202,7 +201,7 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 	if r = applyOptions(cs, o); r >= 0 && (laddr != nil || style == cSockSeqpacket || raddr == nil) {
 		var sa []byte
 		var n int
-		sa, n, err = packSockaddrs(laddr, family == syscall.AF_INET6)
+		sa, n, err = packSockaddrs(laddr, family == afINET6)
 		if err == nil {
 			r = cs.bindx(sa, n)
 		}
@@ -231,9 +230,9 @@ func newSocket(k stackKey, o *Options, network string, style int, laddr, raddr *
 func pickFamily(network string, addrs ...*SCTPAddr) int {
 	switch network {
 	case "sctp4":
-		return syscall.AF_INET
+		return afINET
 	case "sctp6":
-		return syscall.AF_INET6
+		return afINET6
 	}
 	any4, any6 := false, false
 	for _, a := range addrs {
@@ -242,9 +241,9 @@ func pickFamily(network string, addrs ...*SCTPAddr) int {
 		any6 = any6 || v6
 	}
 	if any4 && !any6 {
-		return syscall.AF_INET
+		return afINET
 	}
-	return syscall.AF_INET6
+	return afINET6
 }
 
 // applyOptions sets o on a new socket. st.mu is held.

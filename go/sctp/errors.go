@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
 )
 
 // ErrNeedCgo is returned by every function of a build without cgo.
@@ -98,7 +97,7 @@ func (e *AbortError) Is(target error) bool {
 	if e.Local {
 		return target == net.ErrClosed
 	}
-	return target == syscall.ECONNRESET
+	return target == errECONNRESET
 }
 
 // ShutdownError reports that an association is shut down or shutting down
@@ -112,7 +111,7 @@ type ShutdownError struct{}
 func (e *ShutdownError) Error() string { return "sctp: association shut down" }
 
 // Is reports the error as syscall.EPIPE.
-func (e *ShutdownError) Is(target error) bool { return target == syscall.EPIPE }
+func (e *ShutdownError) Is(target error) bool { return target == errEPIPE }
 
 // LostReason tells why an association was lost or could not be set up.
 type LostReason int
@@ -175,11 +174,11 @@ func (e *AssocLostError) Error() string {
 func (e *AssocLostError) Is(target error) bool {
 	switch e.Reason {
 	case LostRefused:
-		return target == syscall.ECONNREFUSED
+		return target == errECONNREFUSED
 	case LostTimeout, LostInitFailed:
-		return target == syscall.ETIMEDOUT
+		return target == errETIMEDOUT
 	case LostPeerAbort, LostProtocol, LostNoMem:
-		return target == syscall.ECONNRESET
+		return target == errECONNRESET
 	case LostUserAbort:
 		return target == net.ErrClosed
 	}
@@ -208,10 +207,10 @@ func codeError(code int) error {
 	switch {
 	case code >= 0:
 		return nil
-	case code == -int(syscall.EAGAIN) || code == cErrAgain:
+	case code == -errnoEAGAIN || code == cErrAgain:
 		return errAgain
 	case code >= -999:
-		return syscall.Errno(-code)
+		return errnoError(-code)
 	}
 	switch code {
 	case cErrClosed:

@@ -53,8 +53,8 @@ type StreamResetEnable uint32
 const (
 	// EnableResetStreams performs Incoming and Outgoing SSN Reset requests.
 	EnableResetStreams StreamResetEnable = 0x01
-	// EnableResetAssoc performs SSN/TSN Reset requests (kernel transport
-	// only; the userland stack denies them).
+	// EnableResetAssoc performs SSN/TSN Reset requests. The userland
+	// stack answers "In progress" while data it sent is unacknowledged.
 	EnableResetAssoc StreamResetEnable = 0x02
 	// EnableAddStreams performs Add Outgoing / Incoming Streams requests.
 	EnableAddStreams StreamResetEnable = 0x04
@@ -98,9 +98,13 @@ func (c *SCTPConn) AddStreams(assoc AssocID, in, out int) error {
 	return c.ctrl("add streams", func(k *cSock) int { return k.addStreams(assoc, in, out) })
 }
 
-// ResetAssoc asks for the reset of every stream's sequence number and of
-// the TSNs (RFC 6525 5.1.4, 6.3.3). The userland stack does not implement
-// it (the error matches [errors.ErrUnsupported]); the kernel transport does.
+// ResetAssoc asks for the reset of every stream's sequence number, both
+// ways, and of the TSNs (RFC 6525 5.1.4, 6.3.3); assoc is ignored on a
+// one-to-one conn. The outcome comes as an [AssocReset] notification
+// (subscribe to [NotifyAssocReset]). It fails with a temporary error while
+// data written earlier is not yet acknowledged (nothing is abandoned) or
+// another request is in flight; until the peer answers, writes are queued
+// but not sent (RFC 6525 5.1.4 C2).
 func (c *SCTPConn) ResetAssoc(assoc AssocID) error {
 	return c.ctrl("reset assoc", func(k *cSock) int { return k.resetAssoc(assoc) })
 }
@@ -139,10 +143,12 @@ func (n *StreamReset) String() string {
 	return fmt.Sprintf("assoc %d stream reset: flags %#x streams %v", n.AssocID, uint16(n.Flags), n.Streams)
 }
 
-// AssocReset reports an SSN/TSN reset (RFC 6525 6.1.2).
+// AssocReset reports an SSN/TSN reset (RFC 6525 6.1.2), or a request that
+// was denied (StreamResetDenied) or failed (StreamResetFailed).
 type AssocReset struct {
 	NotificationHeader
-	Flags               StreamResetFlags
+	Flags StreamResetFlags
+	// LocalTSN is the next TSN this side sends, RemoteTSN the peer's.
 	LocalTSN, RemoteTSN uint32
 }
 
@@ -151,7 +157,8 @@ func (*AssocReset) Type() NotificationType { return NotifyAssocReset }
 
 // String describes the event.
 func (n *AssocReset) String() string {
-	return fmt.Sprintf("assoc %d assoc reset: flags %#x", n.AssocID, uint16(n.Flags))
+	return fmt.Sprintf("assoc %d assoc reset: flags %#x local tsn %d remote tsn %d",
+		n.AssocID, uint16(n.Flags), n.LocalTSN, n.RemoteTSN)
 }
 
 // StreamChange reports the stream counts after streams were added, or an

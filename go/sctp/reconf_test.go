@@ -19,7 +19,7 @@ import (
 func reconfPair(t *testing.T, tr Transport, enable StreamResetEnable) (c, s *SCTPConn) {
 	t.Helper()
 	o := Options{Transport: tr,
-		Notifications: []NotificationType{NotifyStreamReset, NotifyStreamChange}}
+		Notifications: []NotificationType{NotifyStreamReset, NotifyStreamChange, NotifyAssocReset}}
 	c, s = pairT(t, o)
 	if err := c.EnableStreamReset(0, EnableResetStreams|EnableAddStreams); err != nil {
 		t.Fatal(err)
@@ -110,12 +110,16 @@ func testReconfResetStreams(t *testing.T, tr Transport) {
 }
 
 // TestReconfDenied: without EnableStreamReset the peer denies requests
-// (RFC 6525 6.3.1) and the sender is told (6.1.1, 6.1.3); SSN/TSN reset is
-// not supported by the userland stack.
+// (RFC 6525 6.3.1) and the sender is told (6.1.1, 6.1.2, 6.1.3).
 func TestReconfDenied(t *testing.T) { forEachTransport(t, testReconfDenied) }
 
 func testReconfDenied(t *testing.T, tr Transport) {
 	c, _ := reconfPair(t, tr, 0)
+	// Linux sends an SSN/TSN Reset Request only when it would perform one
+	// itself (ENOPROTOOPT otherwise).
+	if err := c.EnableStreamReset(0, EnableResetStreams|EnableAddStreams|EnableResetAssoc); err != nil {
+		t.Fatal(err)
+	}
 	retryAgain(t, func() error { return c.ResetStreams(0, ResetOutgoing) })
 	n, ok := nextNotif(t, c).(*StreamReset)
 	if !ok || n.Flags != StreamResetOutgoingSSN|StreamResetDenied || len(n.Streams) != 0 {
@@ -126,8 +130,9 @@ func testReconfDenied(t *testing.T, tr Transport) {
 	if !ok || ch.Flags != StreamResetDenied || !streamCount(tr, ch.OutboundStreams, 10, 1) {
 		t.Fatalf("got %v", ch)
 	}
-	if err := c.ResetAssoc(0); tr != TransportKernel && !errors.Is(err, errors.ErrUnsupported) {
-		t.Fatalf("ResetAssoc: %v", err)
+	retryAgain(t, func() error { return c.ResetAssoc(0) })
+	if ar, ok := nextNotif(t, c).(*AssocReset); !ok || ar.Flags != StreamResetDenied {
+		t.Fatalf("ResetAssoc: got %v", ar)
 	}
 	if err := c.AddStreams(0, -1, 0); err == nil {
 		t.Fatal("AddStreams(-1): no error")
@@ -142,4 +147,42 @@ func streamCount(tr Transport, got, total, asked int) bool {
 		return got == asked
 	}
 	return got == total
+}
+
+// TestReconfResetAssoc: an SSN/TSN reset (RFC 6525 5.1.4, 5.2.4) is
+// reported on both sides with the next TSNs of each (6.1.2), and every
+// stream starts again at SSN 0 both ways (5.2.4 G5, 5.2.7 H5), the
+// requester's data from the TSN the peer gave it.
+func TestReconfResetAssoc(t *testing.T) { forEachTransport(t, testReconfResetAssoc) }
+
+func testReconfResetAssoc(t *testing.T, tr Transport) {
+	c, s := reconfPair(t, tr, EnableResetStreams|EnableResetAssoc)
+	if err := c.EnableStreamReset(0, EnableResetStreams|EnableResetAssoc); err != nil {
+		t.Fatal(err)
+	}
+	writeOn(t, c, 1, []byte("a"))
+	writeOn(t, c, 1, []byte("b"))
+	writeOn(t, s, 2, []byte("x"))
+	readMsg(t, s, 64)
+	if _, info := readMsg(t, s, 64); info.SSN != 1 {
+		t.Fatalf("before the reset: ssn %d, want 1", info.SSN)
+	}
+	readMsg(t, c, 64)
+	retryAgain(t, func() error { return c.ResetAssoc(0) })
+	nc, ok := nextNotif(t, c).(*AssocReset)
+	if !ok || nc.Flags != 0 {
+		t.Fatalf("requester got %v", nc)
+	}
+	ns, ok := nextNotif(t, s).(*AssocReset)
+	if !ok || ns.Flags != 0 || ns.LocalTSN != nc.RemoteTSN || ns.RemoteTSN != nc.LocalTSN {
+		t.Fatalf("peer got %v, requester %v", ns, nc)
+	}
+	writeOn(t, c, 1, []byte("c"))
+	if _, info := readMsg(t, s, 64); info.SSN != 0 || info.TSN != nc.LocalTSN {
+		t.Fatalf("after the reset: ssn %d tsn %d, want 0 / %d", info.SSN, info.TSN, nc.LocalTSN)
+	}
+	writeOn(t, s, 2, []byte("y"))
+	if _, info := readMsg(t, c, 64); info.SSN != 0 || info.TSN != ns.LocalTSN {
+		t.Fatalf("peer after the reset: ssn %d tsn %d, want 0 / %d", info.SSN, info.TSN, ns.LocalTSN)
+	}
 }

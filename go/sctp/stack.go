@@ -84,7 +84,7 @@ func acquireStack(k stackKey) (*stack, error) {
 	pref := k.preferred
 	k.preferred = false
 	s, err := acquireKey(k)
-	if err != nil && pref && errors.Is(err, syscall.EADDRINUSE) {
+	if err != nil && pref && errors.Is(err, errEADDRINUSE) {
 		s, err = acquireKey(stackKey{transport: k.transport})
 	}
 	return s, err
@@ -98,7 +98,7 @@ func acquireStack(k stackKey) (*stack, error) {
 // kernel choose; a listener's address then carries the port).
 type UDPPortInUseError struct {
 	Port int
-	Err  error // the bind error (syscall.EADDRINUSE)
+	Err  error // the bind error (errEADDRINUSE)
 }
 
 // Error names the port and the option that picks another.
@@ -146,7 +146,7 @@ func newStack(k stackKey) (*stack, error) {
 	}
 	cs, err := cNewStack(k)
 	if err != nil {
-		if k.transport == cTransportUDP && k.udpPort != 0 && errors.Is(err, syscall.EADDRINUSE) {
+		if k.transport == cTransportUDP && k.udpPort != 0 && errors.Is(err, errEADDRINUSE) {
 			return nil, &UDPPortInUseError{Port: k.udpPort, Err: err}
 		}
 		if kernel {

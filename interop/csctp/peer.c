@@ -78,14 +78,21 @@ static struct opts {
   uint16_t pr_policy; /* -pr: CSCTP_PR_SCTP_* of every plan message */
   long reset_every;   /* -reset-every N: reset outgoing streams (RFC 6525)
                          before plan messages N, 2N, ... */
-  bool enable_reset;  /* -enable-reset: perform the peer's SSN resets */
-  bool idata;         /* -idata: offer I-DATA (RFC 8260), round robin */
+  bool enable_reset;  /* -enable-reset: perform the peer's reconfiguration
+                         requests (RFC 6525 6.3.1) */
+  const char *reset_kind; /* -reset-kind out|assoc|add (RFC 6525 5.1.2,
+                             5.1.4, 5.1.5) */
+  long expect_resets;     /* -expect-resets N: performed reconfigurations
+                             the association must report (-1: any) */
+  bool idata;             /* -idata: offer I-DATA (RFC 8260), round robin */
   uint32_t pr_value;
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
   bool asconf;            /* -asconf: offer ASCONF (RFC 5061) */
   const char *asconf_move; /* -asconf-move ADDR: send moves to ADDR half way */
   bool asconf_keep_old;    /* -asconf-keep-old: no Delete IP */
 } O = {
+    .reset_kind = "out",
+    .expect_resets = -1,
     .sctp_port = -1,
     .udp_port = -1,
     .remote_udp_port = 9899,
@@ -402,6 +409,29 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
     }
     a->reset_wait = false;
     break;
+  case CSCTP_EV_ASSOC_RESET:   /* RFC 6525 6.1.2 */
+  case CSCTP_EV_STREAM_CHANGE: /* 6.1.3: DENIED, FAILED as in 6.1.1 */
+  {
+    int ar = no.type == CSCTP_EV_ASSOC_RESET;
+    uint16_t fl = ar ? no.u.assoc_reset.flags : no.u.stream_change.flags;
+    if (ar)
+      fprintf(stderr,
+              "EVENT impl=" IMPL " role=%s assoc=%d assoc-reset flags=%#x local_tsn=%u "
+              "remote_tsn=%u\n",
+              role(), a->id, fl, no.u.assoc_reset.local_tsn, no.u.assoc_reset.remote_tsn);
+    else
+      fprintf(stderr,
+              "EVENT impl=" IMPL " role=%s assoc=%d stream-change flags=%#x in=%u out=%u\n",
+              role(), a->id, fl, no.u.stream_change.instrms, no.u.stream_change.outstrms);
+    if (fl & (CSCTP_STREAM_RESET_DENIED | CSCTP_STREAM_RESET_FAILED)) {
+      aerr(a, "reconfiguration refused (flags %#x)", fl);
+      a->tx_done = true;
+    } else {
+      a->resets++;
+    }
+    a->reset_wait = false;
+    break;
+  }
   default:
     break;
   }
@@ -643,11 +673,21 @@ static void do_send(struct assoc *a) {
           a->resets < a->next_tx / O.reset_every) {
         if (a->reset_wait)
           return; /* the answer comes as a STREAM_RESET event */
-        /* RFC 6525 5.1.2: every outgoing stream starts again at SSN 0. */
-        struct csctp_reset_streams rs;
-        memset(&rs, 0, sizeof rs);
-        rs.srs_flags = CSCTP_STREAM_RESET_OUTGOING;
-        int r = csctp_setsockopt(a->s, CSCTP_RESET_STREAMS, &rs, sizeof rs);
+        int r;
+        if (!strcmp(O.reset_kind, "assoc")) { /* RFC 6525 5.1.4 */
+          csctp_assoc_id id = 0;
+          r = csctp_setsockopt(a->s, CSCTP_RESET_ASSOC, &id, sizeof id);
+        } else if (!strcmp(O.reset_kind, "add")) { /* 5.1.5 */
+          struct csctp_add_streams as;
+          memset(&as, 0, sizeof as);
+          as.sas_outstrms = 1;
+          r = csctp_setsockopt(a->s, CSCTP_ADD_STREAMS, &as, sizeof as);
+        } else { /* 5.1.2: every outgoing stream starts again at SSN 0 */
+          struct csctp_reset_streams rs;
+          memset(&rs, 0, sizeof rs);
+          rs.srs_flags = CSCTP_STREAM_RESET_OUTGOING;
+          r = csctp_setsockopt(a->s, CSCTP_RESET_STREAMS, &rs, sizeof rs);
+        }
         if (r == CSCTP_ERR_AGAIN || r == -EAGAIN)
           return; /* unsent data or a request in flight: next step */
         if (r != 0) {
@@ -701,6 +741,8 @@ static void print_result(struct assoc *a) {
     sha256_hex(d, a->sha);
     snprintf(hash, sizeof hash, " sha256=%s", a->sha);
   }
+  if (O.expect_resets >= 0 && a->resets != O.expect_resets)
+    aerr(a, "%ld reconfiguration events, want %ld", a->resets, O.expect_resets);
   a->ok = a->errors == 0;
   const csctp_assoc_status *st = &a->stat;
   out("RESULT impl=" IMPL " role=%s scenario=%s assoc=%d phase=%d msgs_sent=%" PRIu64
@@ -971,11 +1013,13 @@ static void subscribe(csctp_sock *s) {
   static const uint32_t ev[] = {CSCTP_EV_ASSOC_UP,         CSCTP_EV_ASSOC_LOST,
                                 CSCTP_EV_ASSOC_RESTART,    CSCTP_EV_SHUTDOWN_COMPLETE,
                                 CSCTP_EV_SHUTDOWN_RECEIVED, CSCTP_EV_SEND_FAILED,
-                                CSCTP_EV_REMOTE_ERROR,     CSCTP_EV_STREAM_RESET};
+                                CSCTP_EV_REMOTE_ERROR,     CSCTP_EV_STREAM_RESET,
+                                CSCTP_EV_ASSOC_RESET,      CSCTP_EV_STREAM_CHANGE};
   for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
     csctp_sock_subscribe(s, ev[k], 1);
   if (O.enable_reset) { /* RFC 6525 6.3.1 */
-    csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ};
+    csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ | CSCTP_ENABLE_RESET_ASSOC_REQ |
+                                  CSCTP_ENABLE_CHANGE_ASSOC_REQ};
     csctp_setsockopt(s, CSCTP_ENABLE_STREAM_RESET, &v, sizeof v);
   }
   if (O.idata) { /* RFC 8260 4.3.1 */
@@ -1306,7 +1350,11 @@ static void usage(void) {
           "  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
           "  -reset-every N          send: reset the outgoing streams (RFC 6525) before\n"
           "                          plan messages N, 2N, ...\n"
-          "  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
+          "  -enable-reset           perform the peer's reconfiguration requests (RFC 6525 6.3.1)\n"
+          "  -reset-kind K           with -reset-every: out (Outgoing SSN Reset, default),\n"
+          "                          assoc (SSN/TSN Reset), add (one more outgoing stream)\n"
+          "  -expect-resets N        the association must report N performed\n"
+          "                          reconfigurations (STREAM_RESET/ASSOC_RESET/STREAM_CHANGE)\n"
           "  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
           "  -allow-missing          recv: messages may be missing (abandoned)\n"
           "  -asconf                 offer ASCONF (RFC 5061; turns AUTH on)\n"
@@ -1445,6 +1493,12 @@ int main(int argc, char **argv) {
       O.asconf_move = val;
     } else if (!strcmp(a, "asconf-keep-old")) {
       O.asconf_keep_old = true;
+    } else if (!strcmp(a, "reset-kind")) {
+      NEED();
+      O.reset_kind = val;
+    } else if (!strcmp(a, "expect-resets")) {
+      NEED();
+      O.expect_resets = atol(val);
     } else if (!strcmp(a, "h") || !strcmp(a, "help"))
       usage();
     else {

@@ -72,7 +72,11 @@ struct opts {
 	int linger_ms; /* restart: pause before the abrupt exit */
 	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
 	char *disable; /* extensions not to offer: ecn,pr,auth,asconf,reconfig,nrsack,pktdrop */
-	bool enable_reset; /* -enable-reset: perform the peer's SSN resets (RFC 6525) */
+	bool enable_reset; /* -enable-reset: perform the peer's reconfiguration requests (RFC 6525) */
+	long reset_every;  /* -reset-every N: send: reconfigure before every Nth plan message */
+	char *reset_kind;  /* -reset-kind out|assoc|add: Outgoing SSN Reset, SSN/TSN Reset,
+			      Add Outgoing Streams (RFC 6525 5.1.2, 5.1.4, 5.1.5) */
+	long expect_resets; /* -expect-resets N: reconfiguration events the association must see */
 	bool idata;        /* -idata: offer I-DATA (RFC 8260), round robin scheduler */
 	char *auth_chunks; /* chunk types to accept only authenticated (RFC 4895) */
 	char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
@@ -106,6 +110,8 @@ static struct opts O = {
 	.buf = 4 * 1024 * 1024,
 	.max_streams = 0,
 	.linger_ms = 500,
+	.reset_kind = "out",
+	.expect_resets = -1,
 };
 
 static const char *role(void)
@@ -216,6 +222,11 @@ struct assoc {
 	uint8_t *expect;
 	char close_how[32];
 	bool ok;
+	/* RFC 6525: reconfiguration events seen (performed), and the answer
+	 * to our request in flight */
+	long resets;
+	bool reset_answered, reset_refused;
+	uint16_t reset_event; /* the event that answers our request */
 };
 
 static void aerr(struct assoc *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -231,6 +242,14 @@ static void aerr(struct assoc *a, const char *fmt, ...)
 	va_end(ap);
 	logf_(stderr, "ERROR impl=" IMPL " role=%s assoc=%d phase=%d: %s\n", role(), a->id,
 	      a->phase, msg);
+}
+
+/* The event that reports a reconfiguration of kind -reset-kind. */
+static uint16_t kind_event(void)
+{
+	return !strcmp(O.reset_kind, "assoc") ? SCTP_ASSOC_RESET_EVENT
+	       : !strcmp(O.reset_kind, "add") ? SCTP_STREAM_CHANGE_EVENT
+					      : SCTP_STREAM_RESET_EVENT;
 }
 
 static void handle_notification(struct assoc *a, const uint8_t *p, size_t n)
@@ -268,6 +287,32 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n)
 		logf_(stderr, "EVENT impl=" IMPL " role=%s assoc=%d remote-error cause=%u\n", role(),
 		      a->id, nt->sn_remote_error.sre_error);
 		break;
+	case SCTP_STREAM_RESET_EVENT:
+	case SCTP_ASSOC_RESET_EVENT:
+	case SCTP_STREAM_CHANGE_EVENT: {
+		/* RFC 6525 6.1.1-6.1.3: the DENIED (0x4) and FAILED (0x8) bits are
+		 * the same in all three. */
+		uint16_t fl = nt->sn_header.sn_type == SCTP_STREAM_RESET_EVENT
+				      ? nt->sn_strreset_event.strreset_flags
+			      : nt->sn_header.sn_type == SCTP_ASSOC_RESET_EVENT
+				      ? nt->sn_assocreset_event.assocreset_flags
+				      : nt->sn_strchange_event.strchange_flags;
+		const char *what = nt->sn_header.sn_type == SCTP_STREAM_RESET_EVENT ? "stream-reset"
+				   : nt->sn_header.sn_type == SCTP_ASSOC_RESET_EVENT
+				       ? "assoc-reset"
+				       : "stream-change";
+		logf_(stderr, "EVENT impl=" IMPL " role=%s assoc=%d %s flags=%#x\n", role(), a->id,
+		      what, fl);
+		if (fl & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED))
+			a->reset_refused = true;
+		else if (nt->sn_header.sn_type == kind_event())
+			a->resets++; /* the kind -reset-kind names */
+		/* usrsctp reports an SSN/TSN reset it asked for as a
+		 * STREAM_RESET (outgoing) and then an ASSOC_RESET event. */
+		if (nt->sn_header.sn_type == a->reset_event)
+			a->reset_answered = true;
+		break;
+	}
 	case SCTP_SEND_FAILED_EVENT:
 		/* Expected when an ABORT discards queued or unacknowledged
 		 * data; an error only if the association ends gracefully.
@@ -582,6 +627,77 @@ static void asconf_move(struct assoc *a)
 	logf_(stdout, "ASCONF impl=usrsctp role=%s deleted=%s\n", role(), baddr);
 }
 
+/* RFC 6525: one request of kind -reset-kind, retried while the stack says
+ * it cannot go yet (data queued or unacknowledged, a request in flight),
+ * then its answer awaited (the peer of a send scenario sends no data). */
+static int reconfigure(struct assoc *a)
+{
+	double until = now_s() + O.timeout;
+	/* usrsctp resets "every stream" as the streams without queued data
+	 * now and the others in a later request: wait until everything is
+	 * acknowledged, so that one request (one event each side) does it. */
+	for (;;) {
+		struct sctp_status st;
+		socklen_t len = sizeof st;
+		memset(&st, 0, sizeof st);
+		if (usrsctp_getsockopt(a->s, IPPROTO_SCTP, SCTP_STATUS, &st, &len) != 0 ||
+		    (st.sstat_unackdata == 0 && st.sstat_penddata == 0) || now_s() > until)
+			break;
+		sleep_ms(2);
+	}
+	for (;;) {
+		int r;
+		if (!strcmp(O.reset_kind, "assoc")) { /* 5.1.4 */
+			sctp_assoc_t id = SCTP_FUTURE_ASSOC;
+			r = usrsctp_setsockopt(a->s, IPPROTO_SCTP, SCTP_RESET_ASSOC, &id, sizeof id);
+		} else if (!strcmp(O.reset_kind, "add")) { /* 5.1.5 */
+			struct sctp_add_streams as;
+			memset(&as, 0, sizeof as);
+			as.sas_outstrms = 1;
+			r = usrsctp_setsockopt(a->s, IPPROTO_SCTP, SCTP_ADD_STREAMS, &as, sizeof as);
+		} else { /* 5.1.2: every outgoing stream */
+			struct sctp_reset_streams rs;
+			memset(&rs, 0, sizeof rs);
+			rs.srs_flags = SCTP_STREAM_RESET_OUTGOING;
+			r = usrsctp_setsockopt(a->s, IPPROTO_SCTP, SCTP_RESET_STREAMS, &rs, sizeof rs);
+		}
+		if (r == 0)
+			break;
+		if ((errno != EBUSY && errno != EAGAIN && errno != EALREADY) || now_s() > until) {
+			aerr(a, "reconfiguration (%s): %s", O.reset_kind, strerror(errno));
+			return -1;
+		}
+		sleep_ms(5);
+	}
+	a->reset_answered = false;
+	a->reset_event = kind_event();
+	while (!a->reset_answered) {
+		struct sctp_rcvinfo rinfo;
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from, ilen = sizeof rinfo;
+		unsigned int itype = 0;
+		int flags = 0;
+		ssize_t n = usrsctp_recvv(a->s, a->scratch, SCRATCH, (struct sockaddr *)&from,
+					  &fromlen, &rinfo, &ilen, &itype, &flags);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			aerr(a, "waiting for the reconfiguration answer: %s",
+			     n < 0 ? strerror(errno) : "end of association");
+			return -1;
+		}
+		if (flags & MSG_NOTIFICATION)
+			handle_notification(a, a->scratch, (size_t)n);
+		else
+			aerr(a, "unexpected data while waiting for the reconfiguration answer");
+	}
+	if (a->reset_refused) {
+		aerr(a, "reconfiguration (%s) denied or failed", O.reset_kind);
+		return -1;
+	}
+	return 0;
+}
+
 static int sc_send(struct assoc *a)
 {
 	sha256_init(&a->hash);
@@ -615,6 +731,11 @@ static int sc_send(struct assoc *a)
 	} else {
 		uint8_t *buf = malloc(plan_max_size() + 1);
 		for (long i = 0; i < O.count; i++) {
+			if (O.reset_every > 0 && i > 0 && i % O.reset_every == 0 &&
+			    reconfigure(a) != 0) {
+				free(buf);
+				return -1;
+			}
 			size_t n = plan_size(i);
 			gen((uint32_t)i, buf, n);
 			sha256_update(&a->hash, buf, n);
@@ -781,6 +902,8 @@ static void print_result(struct assoc *a)
 		sha256_hex(d, a->sha);
 		snprintf(hash, sizeof hash, " sha256=%s", a->sha);
 	}
+	if (O.expect_resets >= 0 && a->resets != O.expect_resets)
+		aerr(a, "%ld reconfiguration events, want %ld", a->resets, O.expect_resets);
 	a->ok = a->errors == 0;
 	/* usrsctp's stack-wide counters (the whole process: exact when it runs
 	 * one association, as make bench-wan does). */
@@ -836,8 +959,10 @@ static void configure(struct socket *s, bool endpoint)
 	set_opt(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on, "SCTP_NODELAY");
 	set_opt(s, SOL_SOCKET, SO_SNDBUF, &O.buf, sizeof O.buf, "SO_SNDBUF");
 	set_opt(s, SOL_SOCKET, SO_RCVBUF, &O.buf, sizeof O.buf, "SO_RCVBUF");
-	static const uint16_t events[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT,
-					  SCTP_REMOTE_ERROR, SCTP_SEND_FAILED_EVENT};
+	static const uint16_t events[] = {SCTP_ASSOC_CHANGE,	   SCTP_SHUTDOWN_EVENT,
+					  SCTP_REMOTE_ERROR,	   SCTP_SEND_FAILED_EVENT,
+					  SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
+					  SCTP_STREAM_CHANGE_EVENT};
 	for (size_t k = 0; k < sizeof events / sizeof events[0]; k++) {
 		struct sctp_event ev;
 		memset(&ev, 0, sizeof ev);
@@ -877,7 +1002,9 @@ static void configure(struct socket *s, bool endpoint)
 	}
 	if (O.enable_reset) { /* RFC 6525 6.3.1 */
 		struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC,
-					      .assoc_value = SCTP_ENABLE_RESET_STREAM_REQ};
+					      .assoc_value = SCTP_ENABLE_RESET_STREAM_REQ |
+							     SCTP_ENABLE_RESET_ASSOC_REQ |
+							     SCTP_ENABLE_CHANGE_ASSOC_REQ};
 		set_opt(s, IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, &av, sizeof av,
 			"SCTP_ENABLE_STREAM_RESET");
 	}
@@ -1267,7 +1394,13 @@ static void usage(void)
 		"  -max-streams N          streams offered in INIT (default max(64, -streams))\n"
 		"  -auth-chunks LIST       chunk types (numbers) accepted only authenticated (RFC 4895)\n"
 		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
-		"  -enable-reset           perform the peer's stream resets (RFC 6525 6.3.1)\n"
+		"  -enable-reset           perform the peer's reconfiguration requests (RFC 6525 6.3.1)\n"
+		"  -reset-every N          send: reconfigure before every Nth plan message and\n"
+		"                          wait for the answer (a denial fails)\n"
+		"  -reset-kind K           out (Outgoing SSN Reset of every stream, default),\n"
+		"                          assoc (SSN/TSN Reset), add (one more outgoing stream)\n"
+		"  -expect-resets N        the association must report N performed\n"
+		"                          reconfigurations (STREAM_RESET/ASSOC_RESET/STREAM_CHANGE)\n"
 		"  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
 		"  -disable LIST           extensions not to offer: ecn,pr,auth,asconf,reconfig,\n"
 		"                          nrsack,pktdrop (default: usrsctp's set)\n"
@@ -1383,6 +1516,15 @@ int main(int argc, char **argv)
 			O.enable_reset = true;
 		} else if (!strcmp(a, "idata")) {
 			O.idata = true;
+		} else if (!strcmp(a, "reset-every")) {
+			NEED();
+			O.reset_every = atol(val);
+		} else if (!strcmp(a, "reset-kind")) {
+			NEED();
+			O.reset_kind = val;
+		} else if (!strcmp(a, "expect-resets")) {
+			NEED();
+			O.expect_resets = atol(val);
 		} else if (!strcmp(a, "auth-chunks")) {
 			NEED();
 			O.auth_chunks = val;
