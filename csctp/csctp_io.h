@@ -292,6 +292,10 @@ typedef struct csctp_stack_stats {
    * split out of them. All 0 when the kernel or the device lacks it. */
   uint64_t gso_sends, gso_pkts;
   uint64_t gro_recvs, gro_pkts;
+  /* Packets sent with IP fragmentation allowed (the engine's
+   * CSCTP_PKT_FRAG_OK: chunks cut before the path MTU fell, RFC 8899
+   * 4.4): IPv4 DF clear, IPv6 fragments of 1280 bytes. */
+  uint64_t frag_sends;
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

@@ -469,6 +469,7 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->gso_pkts = st->tr->stats.gso_pkts;
   s->gro_recvs = st->tr->stats.gro_recvs;
   s->gro_pkts = st->tr->stats.gro_pkts;
+  s->frag_sends = st->tr->stats.frag_sends;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
   s->mem_used = st->budget.used;
@@ -875,8 +876,8 @@ static void io_ep_collect(io_ep *iep, csctp_tstamp now) {
     if (st->ntx == IO_BATCH)
       io_tx_send(st);
     io_pkt *p = &st->tx[st->ntx];
-    csctp_ssize r = csctp_endpoint_write_pkt(iep->ep, &p->peer, &p->local,
-                                             p->buf, IO_PKT_ROOM, now);
+    csctp_ssize r = csctp_endpoint_write_pkt_flags(
+        iep->ep, &p->peer, &p->local, p->buf, IO_PKT_ROOM, now, &p->flags);
     if (r <= 0)
       return;
     p->len = (size_t)r;
@@ -1133,6 +1134,7 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
   r->len = 16;
   r->peer = p->peer;
   r->local = p->local;
+  r->flags = 0;
   if (st->pcap_fd >= 0)
     io_pcap_write(st->pcap_fd, &r->local, &r->peer, r->buf, r->len);
   (void)st->tr->ops->send(st->tr, r, 1);

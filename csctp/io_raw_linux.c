@@ -173,8 +173,14 @@ static int io_raw_send(io_transport *t, const io_pkt *pkts, size_t n) {
       mh.msg_controllen = CMSG_SPACE(sizeof pi);
     }
     t->stats.send_batches++;
+    int frag = (p->flags & CSCTP_PKT_FRAG_OK) != 0; /* RFC 8899 4.4 */
+    int saved = frag ? io_frag_begin(t->fds[fi], want) : -1;
     if (sendmsg(t->fds[fi], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
       t->stats.send_errors++;
+    if (frag) {
+      io_frag_end(t->fds[fi], want, saved);
+      t->stats.frag_sends++;
+    }
   }
   return (int)n;
 }

@@ -95,6 +95,46 @@ void io_set_bufsizes(int fd, const csctp_stack_config *cfg) {
   }
 }
 
+int io_frag_begin(int fd, int af) {
+  int saved = -1;
+#if defined(IP_MTU_DISCOVER) && defined(IPV6_MTU)
+  socklen_t sl = sizeof saved;
+  if (af == AF_INET) {
+    /* IPv4: DF clear; routers on the path fragment (RFC 791). */
+    int dont = IP_PMTUDISC_DONT;
+    if (getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &saved, &sl) != 0)
+      return -1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof dont);
+  } else {
+    /* IPv6: routers never fragment (RFC 8200 5); the source cuts
+     * fragments of the minimum link MTU, which every path carries. */
+    int min = 1280;
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &saved, &sl) != 0)
+      return -1;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &min, sizeof min);
+  }
+#else
+  (void)fd;
+  (void)af;
+#endif
+  return saved;
+}
+
+void io_frag_end(int fd, int af, int saved) {
+#if defined(IP_MTU_DISCOVER) && defined(IPV6_MTU)
+  if (saved < 0)
+    return;
+  if (af == AF_INET)
+    (void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &saved, sizeof saved);
+  else
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &saved, sizeof saved);
+#else
+  (void)fd;
+  (void)af;
+  (void)saved;
+#endif
+}
+
 /* io_udp_local reads the destination address of a received datagram from
  * its IP_PKTINFO / IPV6_PKTINFO control message, and returns the segment
  * size of a UDP_GRO datagram (0: a single packet). */
@@ -507,18 +547,34 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
   }
 }
 
+/* io_udp_send_frag sends one packet the engine marked CSCTP_PKT_FRAG_OK
+ * alone, with IP fragmentation allowed for that send (RFC 8899 4.4). */
+static void io_udp_send_frag(io_udp *u, int fi, const io_pkt *p) {
+  int gso = u->gso;
+  int saved = io_frag_begin(u->t.fds[fi], u->fam[fi]);
+  u->gso = 0;
+  io_udp_send_run(u, fi, p, 1);
+  u->gso = gso;
+  io_frag_end(u->t.fds[fi], u->fam[fi], saved);
+  u->t.stats.frag_sends++;
+}
+
 static int io_udp_send(io_transport *t, const io_pkt *pkts, size_t n) {
   io_udp *u = (io_udp *)t;
   size_t i = 0;
   while (i < n) {
-    /* Runs of one family go out in one sendmmsg. */
+    /* Runs of one family go out in one sendmmsg; a packet to be sent
+     * with fragmentation allowed goes alone. */
     size_t j = i + 1;
-    while (j < n && j - i < IO_BATCH &&
-           pkts[j].peer.family == pkts[i].peer.family)
+    while (!(pkts[i].flags & CSCTP_PKT_FRAG_OK) && j < n && j - i < IO_BATCH &&
+           pkts[j].peer.family == pkts[i].peer.family &&
+           !(pkts[j].flags & CSCTP_PKT_FRAG_OK))
       j++;
     int fi = io_udp_fd_for(u, pkts[i].peer.family);
     if (fi < 0)
       t->stats.send_errors += j - i;
+    else if (pkts[i].flags & CSCTP_PKT_FRAG_OK)
+      io_udp_send_frag(u, fi, &pkts[i]);
     else
       io_udp_send_run(u, fi, pkts + i, j - i);
     i = j;
