@@ -323,8 +323,10 @@ bench-wan:
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
 
-# pmtu: path MTU discovery (RFC 8899) on real links: a 1280-byte link behind
-# a router, and a silent black hole for packets over 1300 bytes; root only.
+# pmtu: path MTU discovery (RFC 8899) on real links, over UDP and raw IP: a
+# 1280-byte link behind a router, a silent black hole for packets over 1300
+# bytes, and a silent black hole (1280 bytes) that starts mid-transfer while
+# 4000-byte messages cut for 1500 are in flight; root only. About 100 s.
 pmtu: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/pmtu_rig.sh
 

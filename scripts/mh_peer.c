@@ -382,6 +382,14 @@ int main(int argc, char **argv) {
          "wrong size, sha256 %s\n",
          side, mono(), (unsigned long long)seq, size, (unsigned long long)bad,
          hx);
+  if (!kernel) {
+    /* Packets the engine marked CSCTP_PKT_FRAG_OK (chunks cut before the
+     * path MTU fell, RFC 8899 4.4): the PMTU rig reads this line. */
+    csctp_stack_stats ss;
+    csctp_stack_stats_get(st, &ss);
+    printf("%s stack: %llu packets sent with fragmentation allowed\n", side,
+           (unsigned long long)ss.frag_sends);
+  }
   csctp_close(conn);
   if (server)
     csctp_close(s);
