@@ -229,11 +229,6 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
     goto fail;
   if (cfg->transport == CSCTP_TRANSPORT_UDP) {
     err = io_udp_open(&st->tr, cfg, &st->mem);
-    if (err == 0) {
-      st->tr->unreach = io_on_unreach;
-      st->tr->too_big = io_on_too_big;
-      st->tr->unreach_ud = st;
-    }
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
     err = csctp_kernel_probe(); /* io_kernel_stub.c where there is none */
     if (err != 0)
@@ -254,6 +249,10 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   }
   if (err != 0)
     goto fail;
+  /* ICMP errors the transport reads (UDP and raw IP: IP_RECVERR). */
+  st->tr->unreach = io_on_unreach;
+  st->tr->too_big = io_on_too_big;
+  st->tr->unreach_ud = st;
   for (int i = 0; i < st->tr->nfds; i++)
     if ((err = io_poller_watch(st, st->tr->fds[i])) != 0)
       goto fail;
@@ -470,6 +469,7 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->gro_recvs = st->tr->stats.gro_recvs;
   s->gro_pkts = st->tr->stats.gro_pkts;
   s->frag_sends = st->tr->stats.frag_sends;
+  s->icmp_in = st->tr->stats.icmp_in;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
   s->mem_used = st->budget.used;
