@@ -16,11 +16,17 @@
  *   3  user recv on the target: 1 byte of buffer size (x 16)
  *   4  shutdown the target's association
  *   5  abort the target's association
- *   6  link: drop the next N packets (1 byte)
+ *   6  link: drop the next N packets (1 byte); with bit 4 set, the byte
+ *      sets the link MTU instead: 0 none, else 1200 + 4 * (byte % 64);
+ *      larger packets vanish silently (a black hole, RFC 8899 4.3) unless
+ *      the engine marked them CSCTP_PKT_FRAG_OK (they pass as IP
+ *      fragments would); a probe so marked aborts
  *   7  allocation failure: the Nth allocation from now fails (1 byte)
  *
- * An input whose first byte is 0xA5 sets up the association with RFC 4895
- * AUTH (see setup_auth) and the program starts after that byte.
+ * An input whose first bytes are 0xA5 and / or 0x9D sets up the
+ * association with RFC 4895 AUTH (0xA5, see setup_auth) and with PLPMTUD
+ * (0x9D: RFC 8899 probes of a HEARTBEAT and a PAD chunk, path MTU bound
+ * 1452); the program starts after them.
  *
  * After every step packets are moved across the link until it is quiet and
  * events are drained. At the end both endpoints are freed and the
@@ -60,6 +66,7 @@ typedef struct world {
   csctp_addr stranger;
   csctp_tstamp now;
   int drop;
+  uint32_t mtu; /* link: larger packets vanish unless CSCTP_PKT_FRAG_OK */
 } world;
 
 static void check_pkt(const uint8_t *pkt, size_t n) {
@@ -99,10 +106,15 @@ static void flush(world *w) {
       csctp_addr dst, src;
       csctp_ssize n;
       int guard = 0;
-      while ((n = csctp_endpoint_write_pkt(from->ep, &dst, &src, buf,
-                                           sizeof(buf), w->now)) > 0) {
+      unsigned fl;
+      while ((n = csctp_endpoint_write_pkt_flags(
+                  from->ep, &dst, &src, buf, sizeof(buf), w->now, &fl)) > 0) {
         any = 1;
         check_pkt(buf, (size_t)n);
+        /* RFC 8899 6.2.1.2: a probe (HEARTBEAT first) is never sent with
+         * fragmentation allowed. */
+        if ((fl & CSCTP_PKT_FRAG_OK) && buf[12] == CSCTP_CT_HEARTBEAT)
+          abort();
         if (++guard > 100000)
           abort(); /* write_pkt must run dry */
         /* Learn the receiver's tag, except from T-bit packets (which carry
@@ -116,6 +128,8 @@ static void flush(world *w) {
           w->drop--;
           continue;
         }
+        if (w->mtu && (size_t)n > w->mtu && !(fl & CSCTP_PKT_FRAG_OK))
+          continue; /* silent black hole */
         csctp_endpoint_read_pkt(to->ep, &from->addr, &to->addr, buf, (size_t)n,
                                 w->now);
       }
@@ -150,13 +164,18 @@ static int setup_auth(world *w) {
   return 0;
 }
 
-static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth) {
+static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
+                 int pmtud) {
   memset(w, 0, sizeof(*w));
   w->now = 1000 * CSCTP_SECONDS;
   csctp_settings s;
   csctp_settings_default(&s);
   s.rcvbuf = 64 * 1024;
   s.sndbuf = 64 * 1024;
+  if (pmtud) {
+    s.pmtud = 1; /* RFC 8899 */
+    s.pmtu = 1452;
+  }
   for (int k = 0; k < 2; k++) {
     side *sd = &w->s[k];
     sd->port = k == 0 ? 6000 : 5000;
@@ -203,12 +222,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
-  int auth = size > 0 && data[0] == 0xA5; /* RFC 4895 AUTH on */
-  if (auth) {
+  int auth = 0, pmtud = 0;
+  while (size > 0 &&
+         ((data[0] == 0xA5 && !auth) || (data[0] == 0x9D && !pmtud))) {
+    if (data[0] == 0xA5)
+      auth = 1; /* RFC 4895 AUTH on */
+    else
+      pmtud = 1; /* RFC 8899 PLPMTUD on */
     data++;
     size--;
   }
-  if (setup(&w, &mem, seeds, auth) != 0)
+  if (setup(&w, &mem, seeds, auth, pmtud) != 0)
     abort(); /* the handshake must work */
   static uint8_t buf[70000];
   size_t pos = 0;
@@ -289,7 +313,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 6:
       if (!NEED(1))
         goto out;
-      w.drop = data[pos++] % 16;
+      if (op & 0x10) {
+        uint8_t v = data[pos++];
+        w.mtu = v ? 1200u + 4u * (v % 64u) : 0;
+      } else {
+        w.drop = data[pos++] % 16;
+      }
       break;
     case 7:
       if (!NEED(1))
