@@ -300,10 +300,6 @@ typedef struct csctp_stack_stats {
    * UDP and raw IP): port or protocol unreachable, fragmentation needed /
    * packet too big; each is then validated by the endpoint it quotes. */
   uint64_t icmp_in;
-  /* SCTP packets found back to back in one UDP datagram that failed the
-   * CRC32c as a whole (a Linux kernel peer's segmentation offload over UDP
-   * encapsulation), each handed on alone. */
-  uint64_t glued_pkts;
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

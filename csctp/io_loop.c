@@ -1143,50 +1143,6 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
   st->stats.bytes_out += 16;
 }
 
-/* A Linux kernel SCTP peer over UDP encapsulation may put several SCTP
- * packets back to back in one UDP datagram: its segmentation offload "by
- * fragments" (SCTP GSO inside a UDP tunnel) reaches a UDP socket across a
- * veth or on the same host unsegmented. Such a datagram fails the CRC32c
- * as a whole (RFC 9260 6.8). io_glued_len returns where its first packet
- * ends: the first chunk boundary at which the CRC32c of the bytes so far
- * is right (0: none). */
-static size_t io_glued_len(const uint8_t *b, size_t len) {
-  size_t off = 12; /* the common header */
-  while (off + 4 <= len) {
-    size_t clen = (size_t)b[off + 2] << 8 | b[off + 3];
-    if (clen < 4)
-      return 0;
-    off += (clen + 3) & ~(size_t)3;
-    if (off + 12 > len)
-      return 0; /* no room for another packet */
-    if (csctp_sctp_checksum_ok(b, off))
-      return off;
-  }
-  return 0;
-}
-
-/* io_demux_glued hands the packets of a datagram that failed the CRC32c
- * as a whole to iep one by one, when it splits into packets that each
- * pass it (io_glued_len) for the same ports. */
-static void io_demux_glued(io_ep *iep, const io_pkt *p, uint16_t sport,
-                           uint16_t dport, csctp_tstamp now) {
-  const uint8_t *b = p->buf;
-  size_t left = p->len;
-  for (int i = 0; i < 64 && left >= 12; i++) {
-    size_t n =
-        i > 0 && csctp_sctp_checksum_ok(b, left) ? left : io_glued_len(b, left);
-    uint16_t ps, pd;
-    if (n == 0 || csctp_pkt_ports(b, n, &ps, &pd) != 0 || ps != sport ||
-        pd != dport)
-      return;
-    (void)csctp_endpoint_read_pkt(
-        iep->ep, &p->peer, p->local.family ? &p->local : NULL, b, n, now);
-    iep->st->stats.glued_pkts++;
-    b += n;
-    left -= n;
-  }
-}
-
 static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
                      io_ep **touched, size_t *ntouched, size_t maxtouched) {
   uint16_t sport, dport;
@@ -1201,10 +1157,9 @@ static void io_demux(csctp_stack *st, const io_pkt *p, csctp_tstamp now,
     io_ootb(st, p);
     return;
   }
-  if (csctp_endpoint_read_pkt(iep->ep, &p->peer,
-                              p->local.family ? &p->local : NULL, p->buf,
-                              p->len, now) == CSCTP_ERR_CHECKSUM)
-    io_demux_glued(iep, p, sport, dport, now);
+  (void)csctp_endpoint_read_pkt(iep->ep, &p->peer,
+                                p->local.family ? &p->local : NULL, p->buf,
+                                p->len, now);
   io_ep_collect(iep, now);
   for (size_t i = 0; i < *ntouched; i++)
     if (touched[i] == iep)

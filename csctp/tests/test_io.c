@@ -1488,59 +1488,6 @@ static void test_multihomed_bindx(void) {
   csctp_stack_del(b);
 }
 
-/* Two SCTP packets back to back in one UDP datagram, as a Linux kernel
- * peer's segmentation offload over UDP encapsulation delivers them: the
- * datagram fails the CRC32c as a whole (RFC 9260 6.8), each packet passes
- * it alone. Here two INITs from the same ports: each gets its INIT ACK. */
-static void test_glued_packets(void) {
-  csctp_stack *a = new_stack();
-  REQUIRE(a);
-  csctp_sock *l;
-  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_STREAM, &l) == 0);
-  struct sockaddr_in la = loop4(5031);
-  REQUIRE(csctp_bindx(l, (struct sockaddr *)&la, 1) == 0);
-  REQUIRE(csctp_listen(l, 4) == 0);
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  REQUIRE(fd >= 0);
-  struct sockaddr_in me = loop4(0);
-  REQUIRE(bind(fd, (struct sockaddr *)&me, sizeof me) == 0);
-  struct sockaddr_in to = loop4(csctp_stack_udp_port(a));
-  uint8_t dg[64];
-  memset(dg, 0, sizeof dg);
-  for (int k = 0; k < 2; k++) {
-    uint8_t *pkt = dg + 32 * k;
-    pkt[0] = 0x1b, pkt[1] = 0x59; /* 7001 -> 5031 */
-    pkt[2] = 0x13, pkt[3] = 0xa7;
-    pkt[12] = 1;               /* INIT */
-    pkt[14] = 0, pkt[15] = 20; /* RFC 9260 3.3.2 fixed fields */
-    pkt[16] = 0x11, pkt[19] = (uint8_t)(k + 1); /* Initiate Tag */
-    pkt[21] = 0x01;                             /* a_rwnd 65536 */
-    pkt[25] = 1, pkt[27] = 1;                   /* OS 1, MIS 1 */
-    pkt[31] = 1;                                /* Initial TSN 1 */
-    csctp_sctp_checksum_store(pkt, 32);
-  }
-  REQUIRE(sendto(fd, dg, 64, 0, (struct sockaddr *)&to, sizeof to) == 64);
-  int acks = 0;
-  for (int i = 0; i < 200 && acks < 2; i++) {
-    CHECK_EQ(csctp_stack_step(a), 0);
-    uint8_t r[1500];
-    ssize_t n = recv(fd, r, sizeof r, MSG_DONTWAIT);
-    if (n >= 16 && r[12] == 2) { /* INIT ACK */
-      acks++;
-      CHECK_EQ(r[4], 0x11); /* to the Initiate Tag of one of the INITs */
-    } else if (n < 0) {
-      usleep(1000);
-    }
-  }
-  CHECK_EQ(acks, 2);
-  csctp_stack_stats st;
-  csctp_stack_stats_get(a, &st);
-  CHECK_EQ(st.glued_pkts, 2);
-  close(fd);
-  csctp_close(l);
-  csctp_stack_del(a);
-}
-
 /* RFC 9260 8.5.1 A / 8.4: a packet with Verification Tag 0 that is not an
  * INIT is discarded silently, also by the stack when no endpoint has bound
  * the port; a DATA packet with a real tag is answered with ABORT (8.4 8). */
@@ -2213,7 +2160,6 @@ int main(void) {
   TEST_RUN(test_udp_gso_gro);
   TEST_RUN(test_heartbeat_opt_and_assoc_ids);
   TEST_RUN(test_dial_port_unreachable);
-  TEST_RUN(test_glued_packets);
   /* Skipped tests are not counted as passed. */
   const char *why = NULL;
   raw_st = raw_stack(&why);
