@@ -363,7 +363,7 @@ multihome-kernel: $(BUILD)/mh_peer.static
 	    *) what="Linux kernel SCTP -> csctp (UDP)";; esac; \
 	  v=$$(python3 scripts/mh_verdict.py --timing-advisory \
 	    $(BUILD)/multihome-kernel/$$d/udp-linkdown.server.log \
-	    $(BUILD)/multihome-kernel/$$d/udp-linkdown.client.log 2>&1); \
+	    $(BUILD)/multihome-kernel/$$d/udp-linkdown.client.log 2>&1) || true; \
 	  echo "multihome-kernel: $$what, primary link down: $$v"; \
 	  case "$$v" in PASS*) p=$$((p+1));; *) f=$$((f+1));; esac; \
 	done; echo "multihome-kernel: $$p passed, $$f failed"; test $$f -eq 0

@@ -183,7 +183,7 @@ run() {
 	local frag
 	local icmp
 	frag=$(sed -n 's/^client stack: \([0-9]*\) packets sent with fragmentation allowed, .*/\1/p' "$clog")
-	icmp=$(sed -n 's/^client stack: .*, \([0-9]*\) ICMP errors read$/\1/p' "$clog")
+	icmp=$(sed -n 's/^client stack: .*, \([0-9]*\) ICMP errors read.*/\1/p' "$clog")
 	local fragok=1 fragnote=""
 	if [[ $NEED_FRAG -eq 1 ]]; then
 		fragnote=", ${frag:-?} packets sent with fragmentation allowed (chunks cut before the MTU fell)"
