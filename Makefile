@@ -341,8 +341,10 @@ $(BUILD)/udp_relay: scripts/udp_relay.c | $(BUILD)
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
 
-# pmtu: path MTU discovery (RFC 8899) on real links: a 1280-byte link behind
-# a router, and a silent black hole for packets over 1300 bytes; root only.
+# pmtu: path MTU discovery (RFC 8899) on real links, over UDP and raw IP: a
+# 1280-byte link behind a router, a silent black hole for packets over 1300
+# bytes, and a silent black hole (1280 bytes) that starts mid-transfer while
+# 4000-byte messages cut for 1500 are in flight; root only. About 100 s.
 pmtu: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/pmtu_rig.sh
 
@@ -355,26 +357,41 @@ multihome-usrsctp: $(BUILD)/mh_peer $(BUILD)/mh_peer_usrsctp
 $(BUILD)/mh_peer_usrsctp: scripts/mh_peer_usrsctp.c interop/usrsctp/sha256.c
 	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra -o $@ $^ -lusrsctp -lpthread
 
-# multihome-kernel: the same rig inside sctp-vm (Linux 6.1 under QEMU), the
-# server on the kernel's own SCTP (csctp's kernel backend, UDP
-# encapsulation: net.sctp.udp_port), the client csctp over UDP; link-down
+# multihome-kernel: the same rig inside sctp-vm (Linux 6.1 under QEMU)
+# against the kernel's own SCTP (csctp's kernel backend, UDP encapsulation:
+# net.sctp.udp_port / encap_port), in both directions in one boot: csctp
+# client -> kernel server, and kernel client -> csctp server; link-down
 # scenario (no nft in the VM). Times are advisory there (one emulated vCPU);
-# the data decides. About 40 s.
+# the data decides. About 60 s. Also run by make test-kernel. Known
+# failure (2026-12-07): kernel client -> csctp server, the transfer is slow
+# and the client's SHUTDOWN does not complete (csctp CHANGES.md, issue 14).
 SCTP_VM ?= $(firstword $(wildcard ../shared/tools/sctp-vm /work/shared/tools/sctp-vm) \
 	$(shell command -v sctp-vm))
+MH_KSYSCTL := sysctl -qw net.sctp.udp_port=9899 net.sctp.encap_port=9899
+# Linux 6.1 hands its SCTP segmentation offload over a UDP tunnel to a UDP
+# socket across a veth unsegmented: one datagram, one common header, the
+# chunks of several packets and no valid CRC32c, which csctp must drop
+# (RFC 9260 6.8). The kernel client's veths get no multi-packet GSO.
+MH_KNOGSO := ip link set dev a1 gso_max_size 1500; ip link set dev a2 gso_max_size 1500
 multihome-kernel: $(BUILD)/mh_peer.static
 	@test -n "$(SCTP_VM)" || { echo "multihome-kernel: sctp-vm not found (set SCTP_VM)"; exit 1; }
-	$(SCTP_VM) --share $(CURDIR) --timeout 240 -- "modprobe veth; \
-	  MH_PEER=$(BUILD)/mh_peer.static MH_TRANSPORTS=udp MH_SCENARIOS=linkdown \
-	  MH_SERVER_OPTS=-kernel MH_NEED_NFT= MH_DEFER_VERDICT=1 \
-	  MH_SERVER_SETUP='sysctl -qw net.sctp.udp_port=9899 net.sctp.encap_port=9899' \
-	  MH_LOGDIR=$(BUILD)/multihome-kernel bash scripts/mh_rig.sh"
-	@v=$$(python3 scripts/mh_verdict.py --timing-advisory \
-	  $(BUILD)/multihome-kernel/udp-linkdown.server.log \
-	  $(BUILD)/multihome-kernel/udp-linkdown.client.log); \
-	  echo "multihome-kernel: csctp (UDP) -> Linux kernel SCTP, primary link down: $$v"; \
-	  case "$$v" in PASS*) echo "multihome-kernel: 1 passed, 0 failed";; \
-	  *) echo "multihome-kernel: 0 passed, 1 failed"; exit 1;; esac
+	rm -rf $(BUILD)/multihome-kernel
+	$(SCTP_VM) --share $(CURDIR) --timeout 300 -- "modprobe veth; \
+	  export MH_PEER=$(BUILD)/mh_peer.static MH_TRANSPORTS=udp MH_SCENARIOS=linkdown \
+	    MH_NEED_NFT= MH_DEFER_VERDICT=1; \
+	  MH_SERVER_OPTS=-kernel MH_SERVER_SETUP='$(MH_KSYSCTL)' \
+	    MH_LOGDIR=$(BUILD)/multihome-kernel/to-kernel bash scripts/mh_rig.sh; \
+	  MH_CLIENT_OPTS=-kernel MH_CLIENT_SETUP='$(MH_KSYSCTL); $(MH_KNOGSO)' \
+	    MH_LOGDIR=$(BUILD)/multihome-kernel/from-kernel bash scripts/mh_rig.sh"
+	@p=0; f=0; for d in to-kernel from-kernel; do \
+	  case $$d in to-kernel) what="csctp (UDP) -> Linux kernel SCTP";; \
+	    *) what="Linux kernel SCTP -> csctp (UDP)";; esac; \
+	  v=$$(python3 scripts/mh_verdict.py --timing-advisory \
+	    $(BUILD)/multihome-kernel/$$d/udp-linkdown.server.log \
+	    $(BUILD)/multihome-kernel/$$d/udp-linkdown.client.log 2>&1) || true; \
+	  echo "multihome-kernel: $$what, primary link down: $$v"; \
+	  case "$$v" in PASS*) p=$$((p+1));; *) f=$$((f+1));; esac; \
+	done; echo "multihome-kernel: $$p passed, $$f failed"; test $$f -eq 0
 
 $(BUILD)/mh_peer.static: scripts/mh_peer.c $(BUILD)/libcsctp.a
 	$(CC) -static -std=gnu11 $(OPT) -Wall -Wextra -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
@@ -399,10 +416,13 @@ interop-selftest:
 
 # The kernel backend against a real kernel SCTP: csctp/tests/kernel_vm.sh
 # builds test_kernel and the Go test binary statically and runs them in the
-# sctp-vm QEMU VM (Linux 6.1 + sctp; first use installs and caches it: root).
+# sctp-vm QEMU VM (Linux 6.1 + sctp; first use installs and caches it: root);
+# then the multihoming rig against the kernel in both directions
+# (multihome-kernel, a second boot).
 .PHONY: test-kernel
 test-kernel:
 	bash csctp/tests/kernel_vm.sh
+	$(MAKE) --no-print-directory multihome-kernel
 
 # ------------------------------------------------------------ cross builds
 

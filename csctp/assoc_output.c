@@ -373,10 +373,22 @@ static uint8_t out_pick_path(const csctp_assoc *a) {
   return csctp_assoc_data_path(a);
 }
 
+/* RFC 8899 4.4, RFC 9260 7.3: a packet over its path's PLPMTU carries
+ * chunks cut before the PLPMTU fell (they cannot be cut again once they
+ * have a TSN): it may only pass as IP fragments, so it goes with
+ * fragmentation allowed (DF clear). Never a probe (RFC 8899 3 (3): probes
+ * are sent unfragmented) nor the handshake's COOKIE ECHO packet. */
+static unsigned out_flags(const csctp_assoc *a, uint8_t pi, size_t len) {
+  if (a->state == CSCTP_STATE_COOKIE_ECHOED || len <= a->paths[pi].mtu)
+    return 0;
+  return CSCTP_PKT_FRAG_OK;
+}
+
 csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
                                   csctp_addr *src, uint8_t *buf, size_t buflen,
-                                  csctp_tstamp now) {
+                                  csctp_tstamp now, unsigned *flags) {
   csctp_buf b;
+  *flags = 0;
   if (a->npaths == 0)
     return 0;
   if (a->state == CSCTP_STATE_COOKIE_WAIT) {
@@ -433,7 +445,9 @@ csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
   a->pkts_out++;
   /* RFC 9653 5.2: where negotiated and allowed, no CRC32c is computed:
    * the checksum field stays the zero csctp_pkt_begin wrote. */
-  if (a->zcsum_send && !csctp_zcsum_needs_crc(b.base, b.len))
-    return (csctp_ssize)b.len;
-  return (csctp_ssize)csctp_pkt_finish(&b);
+  size_t len = a->zcsum_send && !csctp_zcsum_needs_crc(b.base, b.len)
+                   ? b.len
+                   : csctp_pkt_finish(&b);
+  *flags = out_flags(a, pi, len);
+  return (csctp_ssize)len;
 }

@@ -347,6 +347,22 @@ CSCTP_API csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep,
                                                uint8_t *buf, size_t buflen,
                                                csctp_tstamp now);
 
+/* Flags of a packet from csctp_endpoint_write_pkt_flags. */
+/* CSCTP_PKT_FRAG_OK: the packet is larger than its path's current PLPMTU:
+ * it carries DATA chunks cut before the path MTU fell (RFC 9260 7.3; they
+ * cannot be cut again), so it must be sent with IP fragmentation allowed
+ * (IPv4: DF clear; IPv6: source fragmentation) or it may never pass (RFC
+ * 8899 4.4). Probe packets never carry it (they must not be fragmented). */
+#define CSCTP_PKT_FRAG_OK 0x1u
+
+/* csctp_endpoint_write_pkt_flags is csctp_endpoint_write_pkt that also
+ * stores the packet's CSCTP_PKT_* flags in *flags (when not NULL; 0 when
+ * nothing is returned). A caller that sends on real networks should use
+ * it and honour CSCTP_PKT_FRAG_OK. */
+CSCTP_API csctp_ssize csctp_endpoint_write_pkt_flags(
+    csctp_endpoint *ep, csctp_addr *dst, csctp_addr *src, uint8_t *buf,
+    size_t buflen, csctp_tstamp now, unsigned *flags);
+
 /* csctp_endpoint_poll_changed moves up to max ids of associations that
  * something happened to (a packet, a timer, a call that may have changed
  * what they have to read or room to send) into ids (NULL: discard), oldest

@@ -324,6 +324,14 @@ typedef struct csctp_stack_stats {
    * split out of them. All 0 when the kernel or the device lacks it. */
   uint64_t gso_sends, gso_pkts;
   uint64_t gro_recvs, gro_pkts;
+  /* Packets sent with IP fragmentation allowed (the engine's
+   * CSCTP_PKT_FRAG_OK: chunks cut before the path MTU fell, RFC 8899
+   * 4.4): IPv4 DF clear, IPv6 fragments of 1280 bytes. */
+  uint64_t frag_sends;
+  /* ICMP errors read from the sockets' error queues (Linux IP_RECVERR,
+   * UDP and raw IP): port or protocol unreachable, fragmentation needed /
+   * packet too big; each is then validated by the endpoint it quotes. */
+  uint64_t icmp_in;
 } csctp_stack_stats;
 
 /* csctp_stack_stats_get fills *s with the stack's counters. */

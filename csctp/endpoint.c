@@ -1014,6 +1014,17 @@ int csctp_endpoint_read_pkt(csctp_endpoint *ep, const csctp_addr *src,
 csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
                                      csctp_addr *src, uint8_t *buf,
                                      size_t buflen, csctp_tstamp now) {
+  return csctp_endpoint_write_pkt_flags(ep, dst, src, buf, buflen, now, NULL);
+}
+
+csctp_ssize csctp_endpoint_write_pkt_flags(csctp_endpoint *ep, csctp_addr *dst,
+                                           csctp_addr *src, uint8_t *buf,
+                                           size_t buflen, csctp_tstamp now,
+                                           unsigned *flags) {
+  unsigned tmpflags;
+  if (!flags)
+    flags = &tmpflags;
+  *flags = 0;
   if (!ep || !dst || !buf)
     return CSCTP_ERR_INVAL;
   if (ep->ctrl_len > 0) {
@@ -1046,7 +1057,7 @@ csctp_ssize csctp_endpoint_write_pkt(csctp_endpoint *ep, csctp_addr *dst,
     csctp_addr tmp;
     csctp_ssize len = a->dead ? 0
                               : csctp_assoc_write_pkt(a, dst, src ? src : &tmp,
-                                                      buf, buflen, now);
+                                                      buf, buflen, now, flags);
     if (len > 0) {
       csctp_zcsum_finish(a, buf, (size_t)len); /* RFC 9653 5.2 */
       ep->act_cursor = next;

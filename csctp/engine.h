@@ -366,8 +366,10 @@ static inline size_t csctp_assoc_frag_len(const csctp_assoc *a) {
 }
 
 /* ---- assoc_output.c ---- */
+/* csctp_assoc_write_pkt: the association's next packet; *flags gets
+ * CSCTP_PKT_* (CSCTP_PKT_FRAG_OK: larger than its path's PLPMTU). */
 csctp_ssize csctp_assoc_write_pkt(csctp_assoc *a, csctp_addr *dst,
                                   csctp_addr *src, uint8_t *buf, size_t buflen,
-                                  csctp_tstamp now);
+                                  csctp_tstamp now, unsigned *flags);
 
 #endif

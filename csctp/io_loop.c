@@ -252,11 +252,6 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
     goto fail;
   if (cfg->transport == CSCTP_TRANSPORT_UDP) {
     err = io_udp_open(&st->tr, cfg, &st->mem);
-    if (err == 0) {
-      st->tr->unreach = io_on_unreach;
-      st->tr->too_big = io_on_too_big;
-      st->tr->unreach_ud = st;
-    }
   } else if (cfg->transport == CSCTP_TRANSPORT_CONN) {
     err = io_conn_open(&st->tr, cfg, &st->mem);
   } else if (cfg->transport == CSCTP_TRANSPORT_KERNEL) {
@@ -279,6 +274,10 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   }
   if (err != 0)
     goto fail;
+  /* ICMP errors the transport reads (UDP and raw IP: IP_RECVERR). */
+  st->tr->unreach = io_on_unreach;
+  st->tr->too_big = io_on_too_big;
+  st->tr->unreach_ud = st;
   for (int i = 0; i < st->tr->nfds; i++)
     if ((err = io_poller_watch(st, st->tr->fds[i])) != 0)
       goto fail;
@@ -494,6 +493,8 @@ CSCTP_API void csctp_stack_stats_get(const csctp_stack *st,
   s->gso_pkts = st->tr->stats.gso_pkts;
   s->gro_recvs = st->tr->stats.gro_recvs;
   s->gro_pkts = st->tr->stats.gro_pkts;
+  s->frag_sends = st->tr->stats.frag_sends;
+  s->icmp_in = st->tr->stats.icmp_in;
   s->endpoints = st->neps;
   s->sockets = st->nsocks;
   s->mem_used = st->budget.used;
@@ -900,8 +901,8 @@ static void io_ep_collect(io_ep *iep, csctp_tstamp now) {
     if (st->ntx == IO_BATCH)
       io_tx_send(st);
     io_pkt *p = &st->tx[st->ntx];
-    csctp_ssize r = csctp_endpoint_write_pkt(iep->ep, &p->peer, &p->local,
-                                             p->buf, IO_PKT_ROOM, now);
+    csctp_ssize r = csctp_endpoint_write_pkt_flags(
+        iep->ep, &p->peer, &p->local, p->buf, IO_PKT_ROOM, now, &p->flags);
     if (r <= 0)
       return;
     p->len = (size_t)r;
@@ -1158,6 +1159,7 @@ static void io_ootb(csctp_stack *st, const io_pkt *p) {
   r->len = 16;
   r->peer = p->peer;
   r->local = p->local;
+  r->flags = 0;
   if (st->pcap_fd >= 0)
     io_pcap_write(st->pcap_fd, &r->local, &r->peer, r->buf, r->len);
   (void)st->tr->ops->send(st->tr, r, 1);

@@ -39,6 +39,9 @@ typedef struct io_raw {
 
 static int io_raw_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
   io_raw *r = (io_raw *)t;
+  /* ICMP errors for our packets (IP_RECVERR): the same validation as over
+   * UDP (RFC 9260 10, appendix C; RFC 8899 4.6). */
+  io_icmp_drain(t, t->fds[which], 0);
   if (n > IO_BATCH)
     n = IO_BATCH;
   for (size_t i = 0; i < n; i++) {
@@ -56,6 +59,12 @@ static int io_raw_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
   int got = recvmmsg(t->fds[which], r->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
   if (got < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+      return 0;
+    /* With IP_RECVERR an ICMP error also surfaces once as the socket's
+     * error (what io_icmp_drain read): not a broken socket. */
+    if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+        errno == ENETUNREACH || errno == ENOPROTOOPT || errno == EMSGSIZE ||
+        errno == EPROTO || errno == EOPNOTSUPP || errno == EACCES)
       return 0;
     return -errno;
   }
@@ -173,8 +182,14 @@ static int io_raw_send(io_transport *t, const io_pkt *pkts, size_t n) {
       mh.msg_controllen = CMSG_SPACE(sizeof pi);
     }
     t->stats.send_batches++;
+    int frag = (p->flags & CSCTP_PKT_FRAG_OK) != 0; /* RFC 8899 4.4 */
+    int saved = frag ? io_frag_begin(t->fds[fi], want) : -1;
     if (sendmsg(t->fds[fi], &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
       t->stats.send_errors++;
+    if (frag) {
+      io_frag_end(t->fds[fi], want, saved);
+      t->stats.frag_sends++;
+    }
   }
   return (int)n;
 }
@@ -226,8 +241,12 @@ int io_raw_open(io_transport **out, const csctp_stack_config *cfg,
       break;
     }
     int one = 1;
-    if (af == AF_INET6)
+    if (af == AF_INET6) {
       (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+      (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+    } else {
+      (void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+    }
     io_set_bufsizes(fd, cfg);
     r->fam[r->t.nfds] = af;
     r->t.fds[r->t.nfds++] = fd;

@@ -45,6 +45,9 @@ typedef struct io_pkt {
   size_t len;
   csctp_addr peer;
   csctp_addr local;
+  /* CSCTP_PKT_FRAG_OK from the engine: send with IP fragmentation allowed
+   * (io_udp.c, io_raw_linux.c; RFC 8899 4.4). Outgoing packets only. */
+  unsigned flags;
 } io_pkt;
 
 /* Counters a transport keeps (added into csctp_stack_stats). */
@@ -57,6 +60,8 @@ typedef struct io_transport_stats {
    * and the packets they carried; datagrams received coalesced by UDP_GRO
    * and the packets split out of them. */
   uint64_t gso_sends, gso_pkts, gro_recvs, gro_pkts;
+  uint64_t frag_sends; /* packets sent with fragmentation allowed */
+  uint64_t icmp_in;    /* ICMP errors read and handed on (io_icmp_drain) */
 } io_transport_stats;
 
 typedef struct io_transport io_transport;
@@ -125,5 +130,23 @@ int io_sockaddr_to_addr(csctp_addr *a, const void *sa, uint16_t *port);
 int io_addr_to_sockaddr(const csctp_addr *a, uint16_t port,
                         struct sockaddr_storage *ss);
 void io_set_bufsizes(int fd, const csctp_stack_config *cfg);
+/* io_icmp_kind classifies an ICMP error from the error queue (its
+ * sock_extended_err origin, type and code): IO_ICMP_UNREACH (port or
+ * protocol unreachable: nobody serves the destination), IO_ICMP_TOO_BIG
+ * (fragmentation needed / packet too big), or 0 (ignored). */
+#define IO_ICMP_UNREACH 1
+#define IO_ICMP_TOO_BIG 2
+int io_icmp_kind(int origin, int type, int code);
+/* io_icmp_drain reads fd's error queue (IP_RECVERR / IPV6_RECVERR set)
+ * and hands each ICMP error io_icmp_kind keeps to t->unreach or
+ * t->too_big with the quoted SCTP packet; l4hdr is the size of the header
+ * between IP and SCTP (8 for UDP, 0 for raw IP). Linux only. */
+void io_icmp_drain(io_transport *t, int fd, uint32_t l4hdr);
+/* io_frag_begin allows IP fragmentation for the sends on fd (of family
+ * af, AF_INET or AF_INET6) that follow: IPv4 with DF clear, IPv6 in
+ * fragments of 1280 bytes (RFC 8899 4.4). It returns what io_frag_end
+ * needs to restore the socket. */
+int io_frag_begin(int fd, int af);
+void io_frag_end(int fd, int af, int saved);
 
 #endif

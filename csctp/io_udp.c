@@ -95,6 +95,46 @@ void io_set_bufsizes(int fd, const csctp_stack_config *cfg) {
   }
 }
 
+int io_frag_begin(int fd, int af) {
+  int saved = -1;
+#if defined(IP_MTU_DISCOVER) && defined(IPV6_MTU)
+  socklen_t sl = sizeof saved;
+  if (af == AF_INET) {
+    /* IPv4: DF clear; routers on the path fragment (RFC 791). */
+    int dont = IP_PMTUDISC_DONT;
+    if (getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &saved, &sl) != 0)
+      return -1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof dont);
+  } else {
+    /* IPv6: routers never fragment (RFC 8200 5); the source cuts
+     * fragments of the minimum link MTU, which every path carries. */
+    int min = 1280;
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &saved, &sl) != 0)
+      return -1;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &min, sizeof min);
+  }
+#else
+  (void)fd;
+  (void)af;
+#endif
+  return saved;
+}
+
+void io_frag_end(int fd, int af, int saved) {
+#if defined(IP_MTU_DISCOVER) && defined(IPV6_MTU)
+  if (saved < 0)
+    return;
+  if (af == AF_INET)
+    (void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &saved, sizeof saved);
+  else
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &saved, sizeof saved);
+#else
+  (void)fd;
+  (void)af;
+  (void)saved;
+#endif
+}
+
 /* io_udp_local reads the destination address of a received datagram from
  * its IP_PKTINFO / IPV6_PKTINFO control message, and returns the segment
  * size of a UDP_GRO datagram (0: a single packet). */
@@ -137,13 +177,32 @@ static size_t io_udp_local(struct msghdr *mh, csctp_addr *local) {
   return seg;
 }
 
-/* io_udp_icmp drains the socket's error queue (IP_RECVERR / IPV6_RECVERR)
- * and hands each ICMP "port unreachable" to t->unreach with the quoted
- * datagram: the SCTP packet we sent (RFC 6951 5.5). */
-static void io_udp_icmp(io_transport *t, int fd) {
+int io_icmp_kind(int origin, int type, int code) {
+#ifdef __linux__
+  int v4 = origin == SO_EE_ORIGIN_ICMP, v6 = origin == SO_EE_ORIGIN_ICMP6;
+  /* The peer does not serve the destination: ICMP port unreachable (the
+   * UDP port, RFC 6951 5.5), protocol unreachable (no SCTP over raw IP:
+   * the same meaning, RFC 9260 10), ICMPv6 port unreachable or parameter
+   * problem "unrecognized Next Header" (RFC 4443 3.1, 3.4). */
+  if ((v4 && type == 3 && (code == 2 || code == 3)) ||
+      (v6 && ((type == 1 && code == 4) || (type == 4 && code == 1))))
+    return IO_ICMP_UNREACH;
+  /* RFC 8899 4.6: IPv4 type 3 code 4, ICMPv6 type 2. */
+  if ((v4 && type == 3 && code == 4) || (v6 && type == 2))
+    return IO_ICMP_TOO_BIG;
+#else
+  (void)origin;
+  (void)type;
+  (void)code;
+#endif
+  return 0;
+}
+
+void io_icmp_drain(io_transport *t, int fd, uint32_t l4hdr) {
 #ifndef __linux__
   (void)t;
   (void)fd;
+  (void)l4hdr;
 #else
   for (int i = 0; i < IO_BATCH; i++) {
     uint8_t quoted[64]; /* the common header and an INIT's first fields */
@@ -171,27 +230,20 @@ static void io_udp_icmp(io_transport *t, int fd) {
             (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)))
         continue;
       memcpy(&ee, CMSG_DATA(c), sizeof ee);
-      int port_unreach = (ee.ee_origin == SO_EE_ORIGIN_ICMP &&
-                          ee.ee_type == 3 && ee.ee_code == 3) ||
-                         (ee.ee_origin == SO_EE_ORIGIN_ICMP6 &&
-                          ee.ee_type == 1 && ee.ee_code == 4);
-      /* RFC 8899 4.6: IPv4 type 3 code 4, ICMPv6 type 2; ee_info holds
-       * the reported MTU. */
-      int v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
-      int too_big = (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 3 &&
-                     ee.ee_code == 4) ||
-                    (v6 && ee.ee_type == 2);
-      uint32_t hdrs = (v6 ? 40u : 20u) + 8u; /* IP and UDP headers */
+      int kind = io_icmp_kind(ee.ee_origin, ee.ee_type, ee.ee_code);
+      /* ee_info of a PTB holds the reported MTU: less the IP header and
+       * the UDP header when encapsulated (l4hdr) is the SCTP packet. */
+      uint32_t hdrs = (ee.ee_origin == SO_EE_ORIGIN_ICMP6 ? 40u : 20u) + l4hdr;
       csctp_addr dst;
       uint16_t dport = 0;
-      if ((port_unreach || too_big) &&
-          io_sockaddr_to_addr(&dst, &name, &dport) == 0) {
-        dst.port = dport;
-        if (port_unreach && t->unreach)
-          t->unreach(t->unreach_ud, &dst, quoted, (size_t)n);
-        else if (too_big && t->too_big && ee.ee_info > hdrs)
-          t->too_big(t->unreach_ud, &dst, quoted, (size_t)n, ee.ee_info - hdrs);
-      }
+      if (kind == 0 || io_sockaddr_to_addr(&dst, &name, &dport) != 0)
+        continue;
+      dst.port = dport; /* 0 over raw IP */
+      t->stats.icmp_in++;
+      if (kind == IO_ICMP_UNREACH && t->unreach)
+        t->unreach(t->unreach_ud, &dst, quoted, (size_t)n);
+      else if (kind == IO_ICMP_TOO_BIG && t->too_big && ee.ee_info > hdrs)
+        t->too_big(t->unreach_ud, &dst, quoted, (size_t)n, ee.ee_info - hdrs);
     }
   }
 #endif
@@ -241,7 +293,9 @@ static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
     /* ICMP errors surface here as ECONNREFUSED & co. on unconnected UDP
      * sockets only with IP_RECVERR; treat any per-datagram error as "try
      * again later" rather than a broken socket. */
-    if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH)
+    if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+        errno == ENETUNREACH || errno == EMSGSIZE || errno == ENOPROTOOPT ||
+        errno == EPROTO)
       return 0;
     return -errno;
   }
@@ -315,7 +369,7 @@ static int io_udp_recv_gro(io_udp *u, int which, io_pkt *pkts, size_t n) {
 
 static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
   io_udp *u = (io_udp *)t;
-  io_udp_icmp(t, t->fds[which]);
+  io_icmp_drain(t, t->fds[which], 8); /* UDP header */
   if (n > IO_BATCH)
     n = IO_BATCH;
   if (u->gro)
@@ -507,18 +561,34 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
   }
 }
 
+/* io_udp_send_frag sends one packet the engine marked CSCTP_PKT_FRAG_OK
+ * alone, with IP fragmentation allowed for that send (RFC 8899 4.4). */
+static void io_udp_send_frag(io_udp *u, int fi, const io_pkt *p) {
+  int gso = u->gso;
+  int saved = io_frag_begin(u->t.fds[fi], u->fam[fi]);
+  u->gso = 0;
+  io_udp_send_run(u, fi, p, 1);
+  u->gso = gso;
+  io_frag_end(u->t.fds[fi], u->fam[fi], saved);
+  u->t.stats.frag_sends++;
+}
+
 static int io_udp_send(io_transport *t, const io_pkt *pkts, size_t n) {
   io_udp *u = (io_udp *)t;
   size_t i = 0;
   while (i < n) {
-    /* Runs of one family go out in one sendmmsg. */
+    /* Runs of one family go out in one sendmmsg; a packet to be sent
+     * with fragmentation allowed goes alone. */
     size_t j = i + 1;
-    while (j < n && j - i < IO_BATCH &&
-           pkts[j].peer.family == pkts[i].peer.family)
+    while (!(pkts[i].flags & CSCTP_PKT_FRAG_OK) && j < n && j - i < IO_BATCH &&
+           pkts[j].peer.family == pkts[i].peer.family &&
+           !(pkts[j].flags & CSCTP_PKT_FRAG_OK))
       j++;
     int fi = io_udp_fd_for(u, pkts[i].peer.family);
     if (fi < 0)
       t->stats.send_errors += j - i;
+    else if (pkts[i].flags & CSCTP_PKT_FRAG_OK)
+      io_udp_send_frag(u, fi, &pkts[i]);
     else
       io_udp_send_run(u, fi, pkts + i, j - i);
     i = j;

@@ -211,10 +211,17 @@ void csctp_pmtud_assoc_sync(csctp_assoc *a) {
   if (least == 0)
     return;
   /* RFC 9260 7.3 (2): fragments are cut for the smallest path MTU of the
-   * association; 7.3: chunks already made are not cut again. */
+   * association. */
   uint32_t fp = least - CSCTP_COMMON_HDR_LEN - CSCTP_DATA_HDR_LEN -
                 csctp_auth_ep_overhead(a->ep);
-  a->frag_point = fp & ~3u;
+  fp &= ~3u;
+  /* RFC 8899 4.4: data not yet sent is cut again at the new size (it has
+   * no TSN yet); chunks already sent keep theirs and, when too large, go
+   * with IP fragmentation allowed (CSCTP_PKT_FRAG_OK). Out of memory, the
+   * larger fragments stay and go the same way. */
+  if (fp < a->frag_point)
+    (void)csctp_sendq_recut(&a->sq, fp);
+  a->frag_point = fp;
 }
 
 int csctp_pmtud_assoc_due(const csctp_assoc *a) {

@@ -488,6 +488,70 @@ int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
   return 0;
 }
 
+/* Cuts c (unsent, longer than frag_point) into pieces of frag_point bytes
+ * inserted after it in the FIFO. All pieces are allocated first. */
+static int sendq_recut_one(csctp_sendq *q, csctp_chunk_out *c,
+                           size_t frag_point) {
+  size_t extra = (c->len + frag_point - 1) / frag_point - 1;
+  csctp_chunk_out *head = NULL, *tail = NULL;
+  for (size_t i = 0; i < extra; i++) {
+    csctp_chunk_out *n = csctp_calloc(q->mem, 1, sizeof(*n));
+    if (!n) {
+      while (head) {
+        csctp_chunk_out *nx = head->next;
+        csctp_free(q->mem, head);
+        head = nx;
+      }
+      return CSCTP_ERR_NOMEM;
+    }
+    if (tail)
+      tail->next = n;
+    else
+      head = n;
+    tail = n;
+  }
+  /* 6.9: B on the first piece only; E (and the SACK-IMMEDIATELY bit of
+   * RFC 7053) on the last; U on every piece. */
+  uint8_t last_flags = c->flags & (CSCTP_DATA_FLAG_E | CSCTP_DATA_FLAG_I);
+  uint32_t off = c->off + (uint32_t)frag_point;
+  uint32_t left = c->len - (uint32_t)frag_point;
+  c->len = (uint32_t)frag_point;
+  c->flags &= (uint8_t)~last_flags;
+  for (csctp_chunk_out *n = head; n; n = n->next) {
+    n->msg = c->msg;
+    n->off = off;
+    n->len = left < frag_point ? left : (uint32_t)frag_point;
+    n->sid = c->sid;
+    n->ssn = c->ssn;
+    n->flags = c->flags & CSCTP_DATA_FLAG_U;
+    if (!n->next)
+      n->flags |= last_flags;
+    off += n->len;
+    left -= n->len;
+  }
+  tail->next = c->next;
+  c->next = head;
+  if (q->unsent_tail == c)
+    q->unsent_tail = tail;
+  c->msg->refs += (uint32_t)extra;
+  q->n_unsent += (uint32_t)extra;
+  q->overhead += extra * sizeof(csctp_chunk_out);
+  return 0;
+}
+
+int csctp_sendq_recut(csctp_sendq *q, size_t frag_point) {
+  if (frag_point == 0)
+    return CSCTP_ERR_INVAL;
+  for (csctp_chunk_out *c = q->unsent; c; c = c->next) {
+    if (c->len <= frag_point)
+      continue;
+    int rv = sendq_recut_one(q, c, frag_point);
+    if (rv != 0)
+      return rv;
+  }
+  return 0;
+}
+
 void csctp_sendq_abandon_chunk(csctp_sendq *q, csctp_path *paths,
                                csctp_chunk_out *c) {
   if (c->state == CSCTP_OUT_INFLIGHT)

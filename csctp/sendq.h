@@ -181,6 +181,15 @@ const csctp_msg_out *csctp_sendq_next_failed(csctp_sendq *q);
 int csctp_sendq_move_unsent(csctp_sendq *from, csctp_sendq *to,
                             size_t frag_point);
 
+/* csctp_sendq_recut cuts again, at frag_point, every fragment still in
+ * the unsent FIFO that is larger (the path MTU fell, RFC 9260 7.3, RFC 8899
+ * 4.4): such fragments have no TSN yet, so the message keeps its SSN and
+ * its fragments stay consecutive. B stays on the first piece, E and I on
+ * the last. Returns 0, or CSCTP_ERR_NOMEM when a fragment could not be
+ * cut (it and those after it stay as they were: still correct, only
+ * larger). */
+int csctp_sendq_recut(csctp_sendq *q, size_t frag_point);
+
 /* csctp_sendq_add_streams raises the outbound stream count to nstreams
  * (RFC 6525 5.2.7 H6); the new streams start at SSN 0. Returns 0 or
  * CSCTP_ERR_NOMEM (nothing changed). */

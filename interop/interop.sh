@@ -13,7 +13,10 @@
 #      at exit);
 #   5. the SCTP over DTLS rows: csctp over pion/dtls <-> pion/sctp over
 #      pion/dtls, both roles, zero checksum off and on (interop/dtls.sh);
-#   6. docs/interop.md: the matrices, the figures, the chunk counts.
+#   6. when root: multihomed failover csctp -> usrsctp (scripts/mh_rig.sh
+#      with the server on usrsctp: primary link down / 100 % loss and back,
+#      SHA-256 checked); skipped with the reason otherwise;
+#   7. docs/interop.md: the matrices, the figures, the chunk counts.
 # Ends with "N passed, M failed"; exit 1 if anything failed.
 #
 #   interop/interop.sh [-b BULK] [-p PAIRS] [-m MANY] [-d DOC] [-n]
@@ -206,6 +209,35 @@ if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
 else
 	echo "== interop: ASCONF rows skipped (need root and ip)"
 fi
+
+# ------------------------------------------------ multihomed failover rows
+# csctp client -> usrsctp server (UDP encapsulation), both multihomed over
+# two veth links in network namespaces; the primary link goes down (and
+# separately 100 % nft loss one way) at 2 s and comes back at 5 s while a
+# numbered stream flows; SHA-256 compared, failover / failback times
+# printed (scripts/mh_rig.sh, what make multihome-usrsctp runs).
+mh_note=""
+if [[ $(id -u) != 0 ]]; then
+	mh_note="skipped: needs root (network namespaces, nft)"
+elif ! make -s -C "$root" build/mh_peer build/mh_peer_usrsctp >"$out/multihome.build.log" 2>&1; then
+	mh_note="FAIL: building scripts/mh_peer*.c (see $out/multihome.build.log)"
+	total_fail=$((total_fail + 1))
+else
+	echo "== interop: multihomed failover rows (csctp -> usrsctp, scripts/mh_rig.sh)"
+	BUILD=$root/build MH_TRANSPORTS=udp MH_SERVER_PEER=$root/build/mh_peer_usrsctp \
+		MH_LOGDIR=$out/multihome bash "$root/scripts/mh_rig.sh" 2>&1 | tee "$out/multihome.log"
+	line=$(grep -E '^multihome: [0-9]+ passed, [0-9]+ failed$' "$out/multihome.log" | tail -1)
+	if [[ -z $line ]]; then
+		total_fail=$((total_fail + 1))
+		mh_note="FAIL: the rig printed no summary (see $out/multihome.log)"
+	else
+		line=${line#multihome: }
+		total_pass=$((total_pass + ${line%% passed*}))
+		f=${line#*, }
+		total_fail=$((total_fail + ${f%% failed}))
+	fi
+fi
+[[ -n $mh_note ]] && echo "== interop: multihomed failover rows $mh_note"
 t1=$(date +%s)
 
 # ---------------------------------------------------------------- report
@@ -241,6 +273,7 @@ cell() {
 	send-c2s) txt+=" · ${sm} MB/s" ;;
 	send-s2c) txt+=" · ${cm} MB/s" ;;
 	echo | restart | many*) txt+=" · ${cm} MB/s echoed" ;;
+	auth-wire) txt+=" · ${line#*: }" ;;
 	auth)
 		# run.sh lists the AUTH chunks per side: "  auth SIDE hmac_id=H key_id=K chunks=N"
 		local a
@@ -282,6 +315,7 @@ desc() {
 	abort-by-server) echo "server ABORTs after receiving 50 messages; client must see peer-abort" ;;
 	restart) echo "client vanishes, comes back from the same UDP/SCTP ports (RFC 9260 5.2); server must report 1 restart" ;;
 	many) echo "8 concurrent associations, 50 messages each, echoed" ;;
+	auth-wire) echo "tshark on the pair's capture: packets carrying an AUTH chunk decoded from each side (> 0), none of them malformed" ;;
 	auth) echo "RFC 4895 AUTH on both sides, each accepting DATA only authenticated: echo of 100 plan messages; AUTH chunks per side and HMAC id from the capture" ;;
 	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
 	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;
@@ -311,7 +345,7 @@ mkdir -p "$(dirname "$doc")"
 	echo
 	tests_all="$ALL"
 	((many > 0)) && tests_all+=" many-$many"
-	tests_all+=" auth"
+	tests_all+=" auth auth-wire"
 	for t in $tests_all wire-check; do
 		printf '| `%s` |' "$t"
 		for pair in $pairs; do
@@ -379,6 +413,23 @@ mkdir -p "$(dirname "$doc")"
 		grep -E '^(PASS|FAIL): TestDTLSCsctpBoth' "$out/dtls.log" | sed 's/^\(PASS\|FAIL\): TestDTLSCsctpBoth.*/csctp <-> csctp over DTLS with zero checksum: \1./'
 		echo
 	fi
+	echo "## Multihomed failover (csctp → usrsctp)"
+	echo
+	echo "csctp client and usrsctp server (\`scripts/mh_peer_usrsctp.c\`), each with two addresses on two"
+	echo "veth links between network namespaces, UDP encapsulation; the primary link is lost at 2 s"
+	echo "(link down; 100 % nft loss A → B) and back at 5 s while numbered messages flow"
+	echo "(\`scripts/mh_rig.sh\`, as \`make multihome-usrsctp\`)."
+	echo
+	if [[ -n $mh_note ]]; then
+		echo "$mh_note"
+	else
+		grep -m1 '^multihome: timers:' "$out/multihome.log" | sed 's/^multihome: /Settings: /'
+		echo
+		echo "| transport | primary link | result |"
+		echo "|---|---|---|"
+		grep -E '^\| udp \| ' "$out/multihome.log"
+	fi
+	echo
 	echo "## Tests"
 	echo
 	echo "| test | what |"

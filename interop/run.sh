@@ -311,6 +311,21 @@ for pair in "$@"; do
 				awk -v p="$port" '{ side = ($1 == p) ? "server" : "client"
 					n[side " hmac_id=" $2 " key_id=" $3]++ }
 					END { for (k in n) print "  auth " k " chunks=" n[k] }' | sort
+			# Issue 14: tshark decodes the AUTH chunks (RFC 4895 4.8) of
+			# both sides, none in a malformed frame (payloads not handed to
+			# PPID dissectors, as in capture/check.sh).
+			ta=(-r "$pcap" -d "udp.port==$port,sctp" -o sctp.ulp_dissection:FALSE)
+			na_c=$(tshark "${ta[@]}" -Y "sctp.hmac_id && udp.dstport==$port" 2>/dev/null | wc -l)
+			na_s=$(tshark "${ta[@]}" -Y "sctp.hmac_id && udp.srcport==$port" 2>/dev/null | wc -l)
+			na_m=$(tshark "${ta[@]}" -Y "sctp.hmac_id && _ws.malformed" 2>/dev/null | wc -l)
+			if ((na_c > 0 && na_s > 0 && na_m == 0)); then
+				passed=$((passed + 1))
+				echo "PASS auth-wire client=$c server=$s: packets with an AUTH chunk decoded: client $na_c, server $na_s, malformed 0"
+			else
+				failed=$((failed + 1))
+				failures+=("auth-wire client=$c server=$s")
+				echo "FAIL auth-wire client=$c server=$s: packets with an AUTH chunk decoded: client $na_c, server $na_s, malformed $na_m"
+			fi
 		fi
 		side_args=()
 		if [[ -n $under_test && $c != "$s" ]]; then

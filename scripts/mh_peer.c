@@ -155,6 +155,7 @@ static void fill(uint8_t *b, size_t len, uint64_t seq) {
 int main(int argc, char **argv) {
   int server = 0, raw = 0, kernel = 0;
   const char *peer = NULL, *bind_list = NULL;
+  double t_dial = 0;
   int port = 5500, udp_port = 9899, remote_udp = 9899, size = 1000;
   double duration = 8, rate = 2000;
   long rto_min = 100, rto_max = 400, rto_init = 300, hb = 300, sack = 200;
@@ -256,6 +257,7 @@ int main(int argc, char **argv) {
     int nr = parse_addrs(peer, (uint16_t)port, remote);
     conn = s;
     (void)csctp_sock_subscribe(conn, CSCTP_EV_PEER_ADDR_CHANGE, 1);
+    t_dial = mono();
     r = csctp_connectx(conn, (struct sockaddr *)remote, nr, NULL);
     if (r != -EINPROGRESS) {
       fprintf(stderr, "mh_peer: connect: %s\n", csctp_strerror(r));
@@ -324,6 +326,14 @@ int main(int argc, char **argv) {
     if (!t_up) {
       int m = csctp_sock_poll(conn);
       if (m & CSCTP_POLLERR) {
+        /* The PMTU rig's "refused" scenario reads this line: an ICMP port
+         * or protocol unreachable fails the dial at once. */
+        csctp_stack_stats ss;
+        csctp_stack_stats_get(st, &ss);
+        printf("client connect failed after %.3f ms: %s (%llu ICMP errors "
+               "read)\n",
+               (now - t_dial) * 1e3, csctp_strerror(csctp_sock_error(conn)),
+               (unsigned long long)ss.icmp_in);
         fprintf(stderr, "mh_peer: connect failed: %s\n",
                 csctp_strerror(csctp_sock_error(conn)));
         return 1;
@@ -382,6 +392,16 @@ int main(int argc, char **argv) {
          "wrong size, sha256 %s\n",
          side, mono(), (unsigned long long)seq, size, (unsigned long long)bad,
          hx);
+  if (!kernel) {
+    /* Packets the engine marked CSCTP_PKT_FRAG_OK (chunks cut before the
+     * path MTU fell, RFC 8899 4.4): the PMTU rig reads this line. */
+    csctp_stack_stats ss;
+    csctp_stack_stats_get(st, &ss);
+    printf("%s stack: %llu packets sent with fragmentation allowed, %llu "
+           "ICMP errors read\n",
+           side, (unsigned long long)ss.frag_sends,
+           (unsigned long long)ss.icmp_in);
+  }
   csctp_close(conn);
   if (server)
     csctp_close(s);

@@ -20,7 +20,8 @@
 # (make multihome-kernel runs the rig inside sctp-vm with the server on the
 # Linux kernel's SCTP; make multihome-usrsctp, the server on usrsctp):
 # MH_TRANSPORTS, MH_SCENARIOS, MH_SERVER_PEER, MH_SERVER_OPTS,
-# MH_SERVER_SETUP (a command run in the server's namespace first), MH_PEER,
+# MH_SERVER_SETUP (a command run in the server's namespace first),
+# MH_CLIENT_OPTS, MH_CLIENT_SETUP (the same for the client), MH_PEER,
 # MH_LOGDIR, MH_NEED_NFT="" and MH_DEFER_VERDICT=1 (no python3 there).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -92,13 +93,14 @@ run() {
 	mkdir -p "$log"
 	local slog=$log/$transport-$scenario.server.log clog=$log/$transport-$scenario.client.log
 	[[ -n ${MH_SERVER_SETUP:-} ]] && ip netns exec $B sh -c "$MH_SERVER_SETUP"
+	[[ -n ${MH_CLIENT_SETUP:-} ]] && ip netns exec $A sh -c "$MH_CLIENT_SETUP"
 	# shellcheck disable=SC2086
 	ip netns exec $B "${MH_SERVER_PEER:-$PEER}" -server -bind 10.91.1.2,10.91.2.2 $raw $TIMERS \
 		${MH_SERVER_OPTS:-} >"$slog" 2>&1 &
 	local spid=$!
 	sleep 0.3
 	# shellcheck disable=SC2086
-	ip netns exec $A "$PEER" -client 10.91.1.2,10.91.2.2 -bind 10.91.1.1,10.91.2.1 $raw $TIMERS \
+	ip netns exec $A "$PEER" -client 10.91.1.2,10.91.2.2 -bind 10.91.1.1,10.91.2.1 $raw $TIMERS ${MH_CLIENT_OPTS:-} \
 		-duration "$DURATION" -at 2000 -do "$down" -at 5000 -do "$up" >"$clog" 2>&1
 	local crc=$?
 	wait $spid

@@ -18,18 +18,24 @@
  *      request of the target (RFC 5061): kind (1 byte: add IP, delete IP,
  *      set peer primary) and the last byte of a 10.0.0.x address
  *   5  abort the target's association
- *   6  link: drop the next N packets (1 byte)
+ *   6  link: drop the next N packets (1 byte); with bit 4 set, the byte
+ *      sets the link MTU instead: 0 none, else 1200 + 4 * (byte % 64);
+ *      larger packets vanish silently (a black hole, RFC 8899 4.3) unless
+ *      the engine marked them CSCTP_PKT_FRAG_OK (they pass as IP
+ *      fragments would); a probe so marked aborts
  *   7  allocation failure: the Nth allocation from now fails (1 byte)
  *
- * An input whose first byte is 0xA5 sets up the association with RFC 4895
- * AUTH (see setup_auth) and the program starts after that byte; 0xA6 sets
- * it up with user message interleaving (RFC 8260 I-DATA, both ends) and
- * the round robin stream scheduler, so that injected chunks meet the
- * I-DATA receiver and sends go out as I-DATA; 0xAC sets it up with AUTH
- * and ASCONF (RFC 5061) on both ends. With AUTH, inject
- * with bit 7 set signs the packet with the sender's association keys
- * (RFC 4895 6.2), so that chunks the target accepts only authenticated
- * (ASCONF, ASCONF-ACK and their parameters) reach their parsers.
+ * An input whose first bytes are 0xA5 and / or 0x9D sets up the
+ * association with RFC 4895 AUTH (0xA5, see setup_auth) and with PLPMTUD
+ * (0x9D: RFC 8899 probes of a HEARTBEAT and a PAD chunk, path MTU bound
+ * 1452); 0xA6 sets it up with user message interleaving (RFC 8260 I-DATA,
+ * both ends) and the round robin stream scheduler, so that injected chunks
+ * meet the I-DATA receiver and sends go out as I-DATA; 0xAC sets it up with
+ * AUTH and ASCONF (RFC 5061) on both ends. The program starts after them.
+ * With AUTH, inject with bit 7 set signs the packet with the sender's
+ * association keys (RFC 4895 6.2), so that chunks the target accepts only
+ * authenticated (ASCONF, ASCONF-ACK and their parameters) reach their
+ * parsers.
  *
  * After every step packets are moved across the link until it is quiet and
  * events are drained. At the end both endpoints are freed and the
@@ -70,6 +76,7 @@ typedef struct world {
   csctp_addr stranger;
   csctp_tstamp now;
   int drop;
+  uint32_t mtu; /* link: larger packets vanish unless CSCTP_PKT_FRAG_OK */
 } world;
 
 static void check_pkt(const uint8_t *pkt, size_t n) {
@@ -109,10 +116,15 @@ static void flush(world *w) {
       csctp_addr dst, src;
       csctp_ssize n;
       int guard = 0;
-      while ((n = csctp_endpoint_write_pkt(from->ep, &dst, &src, buf,
-                                           sizeof(buf), w->now)) > 0) {
+      unsigned fl;
+      while ((n = csctp_endpoint_write_pkt_flags(
+                  from->ep, &dst, &src, buf, sizeof(buf), w->now, &fl)) > 0) {
         any = 1;
         check_pkt(buf, (size_t)n);
+        /* RFC 8899 6.2.1.2: a probe (HEARTBEAT first) is never sent with
+         * fragmentation allowed. */
+        if ((fl & CSCTP_PKT_FRAG_OK) && buf[12] == CSCTP_CT_HEARTBEAT)
+          abort();
         if (++guard > 100000)
           abort(); /* write_pkt must run dry */
         /* Learn the receiver's tag, except from T-bit packets (which carry
@@ -126,6 +138,8 @@ static void flush(world *w) {
           w->drop--;
           continue;
         }
+        if (w->mtu && (size_t)n > w->mtu && !(fl & CSCTP_PKT_FRAG_OK))
+          continue; /* silent black hole */
         csctp_endpoint_read_pkt(to->ep, &from->addr, &to->addr, buf, (size_t)n,
                                 w->now);
       }
@@ -161,7 +175,7 @@ static int setup_auth(world *w) {
 }
 
 static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
-                 int idata, int asconf) {
+                 int idata, int asconf, int pmtud) {
   memset(w, 0, sizeof(*w));
   w->now = 1000 * CSCTP_SECONDS;
   csctp_settings s;
@@ -170,6 +184,10 @@ static int setup(world *w, const csctp_mem *mem, uint64_t *seeds, int auth,
   s.sndbuf = 64 * 1024;
   s.interleaving_supported = (uint32_t)idata; /* RFC 8260 */
   s.stream_scheduler = idata ? CSCTP_SS_RR : CSCTP_SS_FCFS;
+  if (pmtud) {
+    s.pmtud = 1; /* RFC 8899 */
+    s.pmtu = 1452;
+  }
   for (int k = 0; k < 2; k++) {
     side *sd = &w->s[k];
     sd->port = k == 0 ? 6000 : 5000;
@@ -224,14 +242,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   csctp_mem mem = talloc_mem(&cm);
   uint64_t seeds[2] = {7, 11};
   world w;
-  int auth = size > 0 && (data[0] == 0xA5 || data[0] == 0xAC); /* RFC 4895 */
-  int asconf = auth && data[0] == 0xAC;                        /* RFC 5061 */
-  int idata = size > 0 && data[0] == 0xA6; /* RFC 8260 I-DATA on */
-  if (auth || idata) {
+  int auth = 0, pmtud = 0, idata = 0, asconf = 0;
+  while (size > 0 &&
+         ((data[0] == 0xA5 && !auth) || (data[0] == 0xAC && !auth) ||
+          (data[0] == 0x9D && !pmtud) || (data[0] == 0xA6 && !idata))) {
+    if (data[0] == 0xA5 || data[0] == 0xAC)
+      auth = 1; /* RFC 4895 AUTH on */
+    if (data[0] == 0xAC)
+      asconf = 1; /* RFC 5061 */
+    if (data[0] == 0x9D)
+      pmtud = 1; /* RFC 8899 PLPMTUD on */
+    if (data[0] == 0xA6)
+      idata = 1; /* RFC 8260 I-DATA on */
     data++;
     size--;
   }
-  if (setup(&w, &mem, seeds, auth, idata, asconf) != 0)
+  if (setup(&w, &mem, seeds, auth, idata, asconf, pmtud) != 0)
     abort(); /* the handshake must work */
   static uint8_t buf[70000];
   size_t pos = 0;
@@ -327,7 +353,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 6:
       if (!NEED(1))
         goto out;
-      w.drop = data[pos++] % 16;
+      if (op & 0x10) {
+        uint8_t v = data[pos++];
+        w.mtu = v ? 1200u + 4u * (v % 64u) : 0;
+      } else {
+        w.drop = data[pos++] % 16;
+      }
       break;
     case 7:
       if (!NEED(1))

@@ -723,7 +723,9 @@ static void transmit(sim *s, sim_node *n, const csctp_addr *src,
       fprintf(stderr, "[%12.6f]   dropped by hook\n", secs(s->now));
     return;
   }
-  if (l->p.mtu && len > l->p.mtu) {
+  if (l->p.mtu && len > l->p.mtu && (s->pkt_flags & CSCTP_PKT_FRAG_OK)) {
+    l->frag_mtu++; /* RFC 8899 4.4: fragmentation allowed, it passes */
+  } else if (l->p.mtu && len > l->p.mtu) {
     l->drop_mtu++;
     if (s->trace)
       fprintf(stderr, "[%12.6f]   dropped: larger than the link MTU\n",
@@ -1386,8 +1388,8 @@ static void write_packets(sim *s, sim_node *n) {
     csctp_addr dst, src;
     memset(&dst, 0, sizeof dst);
     memset(&src, 0, sizeof src);
-    csctp_ssize r = csctp_endpoint_write_pkt(n->ep, &dst, &src, s->pktbuf,
-                                             sizeof s->pktbuf, s->now);
+    csctp_ssize r = csctp_endpoint_write_pkt_flags(
+        n->ep, &dst, &src, s->pktbuf, sizeof s->pktbuf, s->now, &s->pkt_flags);
     if (r == 0)
       return;
     if (r < 0) {

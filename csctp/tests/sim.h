@@ -117,6 +117,9 @@ typedef struct sim_link {
   uint64_t drop_loss, drop_queue, drop_down, drop_hook;
   uint64_t dups, reorders;
   uint64_t drop_mtu; /* larger than p.mtu */
+  /* larger than p.mtu but sent with CSCTP_PKT_FRAG_OK: carried as IP
+   * fragments would be (DF clear) */
+  uint64_t frag_mtu;
 } sim_link;
 
 /* Drops the first `count` packets whose first chunk has type `type` (the
@@ -315,6 +318,8 @@ typedef struct sim {
   uint8_t rdbuf[SIM_PKT_BUF];
   uint8_t expbuf[SIM_PKT_BUF];
   uint8_t pktbuf[SIM_PKT_BUF];
+  /* CSCTP_PKT_* flags of the packet being transmitted (hooks may read) */
+  unsigned pkt_flags;
 } sim;
 
 /* sim_new returns a zeroed simulator for seed and scenario name (a string

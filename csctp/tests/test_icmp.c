@@ -2,13 +2,20 @@
  * 10, RFC 6951 5.5) through csctp_endpoint_icmp_unreach: the quoted packet
  * locates the association (ICMP5), its tag is checked (ICMP6), a quoted
  * INIT in COOKIE-WAIT ends the setup like an ABORT (ICMP8), and an
- * established association counts a path error (ICMP9). */
+ * established association counts a path error (ICMP9); the same over raw
+ * IP (port 0); and which errors the I/O layer's error-queue reader passes
+ * on for UDP and raw IP (io_icmp_kind). */
 #include "config.h"
 
 #include "csctp.h"
 #include "test.h"
 
 #include "../chunk.h"
+#include "../io_transport.h"
+
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
 
 static int irand(uint8_t *d, size_t n, void *ud) {
   uint64_t *s = ud;
@@ -30,14 +37,15 @@ typedef struct ipair {
   size_t init_len;
 } ipair;
 
-/* A dials B; A's INIT is kept (not delivered). */
-static void ipair_dial(ipair *p) {
+/* A dials B (B's UDP encapsulation port: port, 0 for raw IP); A's INIT is
+ * kept (not delivered). */
+static void ipair_dial_port(ipair *p, uint16_t port) {
   memset(p, 0, sizeof(*p));
   p->addr_a.family = p->addr_b.family = CSCTP_AF_INET;
   p->addr_a.ip[0] = p->addr_b.ip[0] = 10;
   p->addr_a.ip[3] = 1;
   p->addr_b.ip[3] = 2;
-  p->addr_b.port = 9899;
+  p->addr_b.port = port;
   p->now = 1000 * CSCTP_SECONDS;
   CHECK_EQ(csctp_endpoint_new(&p->a, 5000, NULL, NULL, irand, &seed_a, p->now),
            0);
@@ -51,6 +59,8 @@ static void ipair_dial(ipair *p) {
   CHECK(n > 20 && p->init[12] == CSCTP_CT_INIT);
   p->init_len = n > 0 ? (size_t)n : 0;
 }
+
+static void ipair_dial(ipair *p) { ipair_dial_port(p, 9899); }
 
 static void ipair_del(ipair *p) {
   csctp_endpoint_del(p->a);
@@ -87,6 +97,51 @@ static void test_init_quoted_fails_setup(void) {
   CHECK_EQ(csctp_recv(p.a, p.id, &ri, buf, sizeof(buf), p.now),
            CSCTP_ERR_REFUSED);
   ipair_del(&p);
+}
+
+/* Over raw IP (no UDP encapsulation: addresses carry port 0) the same
+ * quote of our INIT fails the setup: ICMP "protocol unreachable" from a
+ * host without SCTP means what "port unreachable" means over UDP. */
+static void test_raw_ip_init_quoted_fails_setup(void) {
+  ipair p;
+  ipair_dial_port(&p, 0);
+  CHECK_EQ(csctp_endpoint_icmp_unreach(p.a, &p.addr_b, p.init, 20, p.now), 1);
+  uint32_t reason = 0;
+  CHECK(lost_event(p.a, &reason));
+  CHECK_EQ(reason, CSCTP_LOST_REFUSED);
+  ipair_del(&p);
+}
+
+/* The I/O layer's reading of the error queue (io_icmp_kind): which ICMP
+ * errors reach the validation above, for UDP and raw IP alike. RFC 792
+ * type 3 (destination unreachable) code 2 (protocol) and 3 (port); RFC 4443
+ * 3.1 type 1 code 4 (port unreachable), 3.4 type 4 code 1 (unrecognized
+ * Next Header); RFC 8899 4.6: type 3 code 4 (fragmentation needed), ICMPv6
+ * type 2 (packet too big). Others are not ours to act on. */
+static void test_icmp_kind(void) {
+#ifdef __linux__
+  const int v4 = SO_EE_ORIGIN_ICMP, v6 = SO_EE_ORIGIN_ICMP6;
+  CHECK_EQ(io_icmp_kind(v4, 3, 3), IO_ICMP_UNREACH);
+  CHECK_EQ(io_icmp_kind(v4, 3, 2), IO_ICMP_UNREACH);
+  CHECK_EQ(io_icmp_kind(v6, 1, 4), IO_ICMP_UNREACH);
+  CHECK_EQ(io_icmp_kind(v6, 4, 1), IO_ICMP_UNREACH);
+  CHECK_EQ(io_icmp_kind(v4, 3, 4), IO_ICMP_TOO_BIG);
+  CHECK_EQ(io_icmp_kind(v6, 2, 0), IO_ICMP_TOO_BIG);
+  /* host / network unreachable, time exceeded, administratively
+   * prohibited, and a local error (not ICMP): left to the timers */
+  CHECK_EQ(io_icmp_kind(v4, 3, 1), 0);
+  CHECK_EQ(io_icmp_kind(v4, 3, 0), 0);
+  CHECK_EQ(io_icmp_kind(v4, 11, 0), 0);
+  CHECK_EQ(io_icmp_kind(v4, 3, 13), 0);
+  CHECK_EQ(io_icmp_kind(v6, 1, 0), 0);
+  CHECK_EQ(io_icmp_kind(v6, 4, 0), 0);
+  CHECK_EQ(io_icmp_kind(SO_EE_ORIGIN_LOCAL, 3, 3), 0);
+  /* the type numbers of one family mean nothing in the other */
+  CHECK_EQ(io_icmp_kind(v6, 3, 3), 0);
+  CHECK_EQ(io_icmp_kind(v4, 2, 0), 0);
+#else
+  CHECK_EQ(io_icmp_kind(2, 3, 3), 0); /* no error queue elsewhere */
+#endif
 }
 
 /* ICMP6: "If it is 0 and the ICMP message contains enough bytes to verify
@@ -169,5 +224,7 @@ int main(void) {
   TEST_RUN(test_init_quoted_fails_setup);
   TEST_RUN(test_unverifiable_quotes_ignored);
   TEST_RUN(test_established_counts_path_error);
+  TEST_RUN(test_raw_ip_init_quoted_fails_setup);
+  TEST_RUN(test_icmp_kind);
   return TEST_SUMMARY();
 }

@@ -440,6 +440,95 @@ static void test_sim_black_hole(void) {
   CHECK_EQ(sim_free(s), 0);
 }
 
+/* Counts, on the client's link, DATA packets over the link MTU: those
+ * sent with fragmentation allowed, and among them those whose first TSN
+ * had never been sent (a first transmission cut too large). */
+typedef struct cut_watch {
+  uint32_t link_mtu;
+  int have_tsn;
+  uint32_t max_tsn;
+  uint64_t over, over_frag, over_frag_new, probes_frag;
+} cut_watch;
+
+static int cut_hook(sim *s, sim_link *l, const uint8_t *pkt, size_t len,
+                    csctp_tstamp *extra, void *ud) {
+  (void)extra;
+  cut_watch *w = ud;
+  int frag = (s->pkt_flags & CSCTP_PKT_FRAG_OK) != 0;
+  if (len >= 16 && pkt[12] == CSCTP_CT_HEARTBEAT && frag)
+    w->probes_frag++; /* RFC 8899 6.2.1.2: probes are never fragmented */
+  if (len < 20 || pkt[12] != CSCTP_CT_DATA)
+    return 0;
+  uint32_t tsn = csctp_get32(pkt + 16);
+  int fresh = !w->have_tsn || (int32_t)(tsn - w->max_tsn) > 0;
+  if (l->p.mtu && len > l->p.mtu) {
+    w->over++;
+    w->over_frag += frag;
+    w->over_frag_new += frag && fresh;
+  }
+  if (fresh) {
+    w->max_tsn = tsn;
+    w->have_tsn = 1;
+  }
+  return 0;
+}
+
+/* RFC 8899 4.4, RFC 9260 7.3: a silent black hole (no ICMP) appears
+ * while messages cut for 1452-byte packets are in flight and queued. The
+ * chunks already sent cannot be cut again: once the black hole is found
+ * they go with IP fragmentation allowed (the link carries them as
+ * fragments); the queued ones are cut again at the new size and never
+ * need fragmentation. Every message is delivered. */
+static void test_sim_black_hole_cut(void) {
+  static const uint64_t seeds[] = {0x9d0200, 0x9d0201, 0x9d0202};
+  for (size_t k = 0; k < 3; k++) {
+    sim_node *c, *v;
+    sim_link *cv;
+    sim *s = mtu_pair(seeds[k], "pmtud_black_hole_cut", 0, &c, &v, &cv);
+    REQUIRE(cv);
+    cut_watch w;
+    memset(&w, 0, sizeof w);
+    cv->hook = cut_hook;
+    cv->hook_data = &w;
+    add_flow(c, seeds[k], 50, 100, 1000);
+    CHECK_EQ(sim_connect(c, v), 0);
+    CHECK_EQ(sim_run_until(s, 30 * SEC, sim_pred_flows_done, NULL), 1);
+    sim_run_until(s, s->now + 5 * SEC, NULL, NULL);
+    CHECK_EQ(path0(c).mtu, 1452);
+    /* large messages, cut for 1452 when queued; some leave, then the
+     * path silently stops carrying more than 1300 bytes */
+    add_flow(c, seeds[k] + 1, 600, 3000, 20000);
+    sim_run_until(s, s->now + 30 * MS, NULL, NULL);
+    CHECK(c->app.tx.next_send > 0);
+    cv->p.mtu = 1300;
+    int r = sim_run_until(s, s->now + 300 * SEC, sim_pred_flows_done, NULL);
+    CHECK_EQ(r, 1);
+    sim_run_until(s, s->now + 30 * SEC, NULL, NULL);
+    sim_check_delivered(s, c, 0);
+    csctp_path_status ps = path0(c);
+    csctp_assoc_status st;
+    CHECK_EQ(csctp_assoc_status_get(c->ep, c->assoc, &st), 0);
+    printf("sim: scenario=pmtud_black_hole_cut seed=0x%llx mtu after %u, "
+           "%llu DATA packets over the link MTU (%llu with fragmentation "
+           "allowed, %llu of them first transmissions), %llu dropped at the "
+           "MTU, retransmissions %llu\n",
+           (unsigned long long)seeds[k], ps.mtu, (unsigned long long)w.over,
+           (unsigned long long)w.over_frag, (unsigned long long)w.over_frag_new,
+           (unsigned long long)cv->drop_mtu,
+           (unsigned long long)sim_node_retransmits(c));
+    CHECK(!c->lost);
+    CHECK_EQ(ps.mtu, 1300);
+    CHECK(st.frag_point <= 1300 - 28);
+    /* the chunks cut before went through as fragments ... */
+    CHECK(cv->frag_mtu > 0);
+    CHECK_EQ(cv->frag_mtu, w.over_frag);
+    /* ... and only chunks already sent once: queued data was cut again */
+    CHECK_EQ(w.over_frag_new, 0);
+    CHECK_EQ(w.probes_frag, 0);
+    CHECK_EQ(sim_free(s), 0);
+  }
+}
+
 /* RFC 9260 appendix C, RFC 8899 4.6.1: a PTB is believed only when the
  * packet it quotes is ours: the association's Verification Tag, and a
  * quoted DATA chunk's TSN still in flight. */
@@ -497,6 +586,7 @@ int main(void) {
   TEST_RUN(test_ptb_sizes);
   TEST_RUN(test_sim_path_1280);
   TEST_RUN(test_sim_black_hole);
+  TEST_RUN(test_sim_black_hole_cut);
   TEST_RUN(test_icmp_too_big_validation);
   return TEST_SUMMARY();
 }

@@ -1034,6 +1034,83 @@ static void test_renege_after_gaps_cleared(void) {
   fx_done(&f);
 }
 
+/* RFC 9260 6.9 and 7.3, RFC 8899 4.4: fragments not yet sent are cut
+ * again when the path MTU falls. A 3000-byte ordered message cut at 1400
+ * (1400, 1400, 200) whose first fragment left: the unsent 1400-byte one
+ * becomes 1000 + 400 (bytes 1400..2399, 2400..2799), the last stays; an
+ * unsent unordered 2500-byte message sent with SACK-IMMEDIATELY, cut at
+ * 1400 (1400 + 1100), becomes 1000 + 400 + 1000 + 100 with B on the first
+ * piece, E and I on the last, U on all, and its SSN unchanged. */
+static void test_recut(void) {
+  fx f;
+  fx_init(&f, 4, 100);
+  CHECK_EQ(push(&f, 1, 0, 1, 3000, 1400), 0);
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.sid = 2;
+  si.flags = CSCTP_SEND_UNORDERED;
+  CHECK_EQ(csctp_sendq_push(&f.q, &si, payload, 2500, 1400, 1), 0);
+  CHECK_EQ(f.q.n_unsent, 5);
+  size_t overhead = f.q.overhead, buffered = f.q.buffered;
+  csctp_chunk_out *first = send_next(&f, 0, T0);
+  REQUIRE(first);
+  CHECK_EQ(first->len, 1400);
+  CHECK_EQ(csctp_sendq_recut(&f.q, 1000), 0);
+  static const uint32_t off[] = {1400, 2400, 2800, 0, 1000, 1400, 2400};
+  static const uint32_t len[] = {1000, 400, 200, 1000, 400, 1000, 100};
+  static const uint8_t flags[] = {0,
+                                  0,
+                                  CSCTP_DATA_FLAG_E,
+                                  CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_U,
+                                  CSCTP_DATA_FLAG_U,
+                                  CSCTP_DATA_FLAG_U,
+                                  CSCTP_DATA_FLAG_E | CSCTP_DATA_FLAG_U |
+                                      CSCTP_DATA_FLAG_I};
+  size_t i = 0;
+  const csctp_chunk_out *last = NULL;
+  for (const csctp_chunk_out *c = f.q.unsent; c; c = c->next, i++) {
+    REQUIRE(i < 7);
+    CHECK_EQ(c->off, off[i]);
+    CHECK_EQ(c->len, len[i]);
+    CHECK_EQ(c->flags, flags[i]);
+    CHECK_EQ(c->sid, i < 3 ? 1 : 2);
+    if (i < 3)
+      CHECK_EQ(c->ssn, first->ssn); /* one message, one SSN */
+    CHECK(c->len <= 1000);
+    last = c;
+  }
+  CHECK_EQ(i, 7);
+  CHECK(last == f.q.unsent_tail);
+  CHECK_EQ(f.q.n_unsent, 7);
+  CHECK_EQ(f.q.buffered, buffered); /* no byte added or lost */
+  CHECK_EQ(f.q.unsent_bytes, 3000 + 2500 - 1400);
+  CHECK_EQ(f.q.overhead, overhead + 3 * sizeof(csctp_chunk_out));
+  /* the pieces take consecutive TSNs when sent (6.9) */
+  uint32_t tsn = first->tsn;
+  for (csctp_chunk_out *c; (c = send_next(&f, 0, T0)) != NULL;)
+    CHECK_EQ(c->tsn, ++tsn);
+  /* nothing left larger than the new size: a second cut changes nothing */
+  CHECK_EQ(csctp_sendq_recut(&f.q, 1000), 0);
+  CHECK_EQ(csctp_sendq_recut(&f.q, 0), CSCTP_ERR_INVAL);
+  fx_done(&f);
+}
+
+/* Out of memory while cutting: the fragment keeps its size, nothing leaks,
+ * and the queue stays consistent. */
+static void test_recut_nomem(void) {
+  fx f;
+  fx_init(&f, 1, 7);
+  CHECK_EQ(push(&f, 0, 0, 1, 4000, 2000), 0);
+  f.t.fail_at = f.t.count + 1;
+  CHECK_EQ(csctp_sendq_recut(&f.q, 1000), CSCTP_ERR_NOMEM);
+  CHECK_EQ(f.q.n_unsent, 2);
+  CHECK_EQ(f.q.unsent->len, 2000);
+  f.t.fail_at = 0;
+  CHECK_EQ(csctp_sendq_recut(&f.q, 1000), 0);
+  CHECK_EQ(f.q.n_unsent, 4);
+  fx_done(&f);
+}
+
 int main(void) {
   TEST_RUN(test_fragment_10000);
   TEST_RUN(test_fragment_unordered_and_sizes);
@@ -1055,6 +1132,8 @@ int main(void) {
   TEST_RUN(test_mark_path_rtx);
   TEST_RUN(test_next_failed);
   TEST_RUN(test_move_unsent);
+  TEST_RUN(test_recut);
+  TEST_RUN(test_recut_nomem);
   TEST_RUN(test_init_nomem);
   TEST_RUN(test_push_nomem_each_step);
   TEST_RUN(test_push_nomem_every_nth);
