@@ -44,11 +44,21 @@ typedef struct csctp_hystart {
   uint8_t phase;         /* CSCTP_HS_* */
   uint8_t css_rounds;    /* rounds begun in CSS */
   uint8_t round_open;    /* window_end is valid */
+  uint8_t train;         /* CSCTP_CC_CUBIC_TRAIN: hs_train acts */
   uint32_t window_end;   /* the round ends when this TSN is acknowledged */
   uint32_t samples;      /* rttSampleCount */
   csctp_tstamp last_min; /* lastRoundMinRTT; CSCTP_TSTAMP_NEVER: infinity */
   csctp_tstamp cur_min;  /* currentRoundMinRTT */
   csctp_tstamp css_base; /* cssBaselineMinRtt */
+  /* The bottleneck's rate seen by an ack train (cc_cubic.c, hs_train):
+   * the round's first cwnd-limited ack, what was acknowledged after it,
+   * and the train rates of this round and the last, in bytes per ms. */
+  csctp_tstamp train_t0;
+  uint32_t train_bytes;
+  uint16_t train_acks;
+  uint16_t train_best; /* acks of the train rate_cur was taken from */
+  uint32_t rate_cur, rate_last;
+  csctp_tstamp min_rtt; /* smallest RTT sample of the slow start */
 } csctp_hystart;
 
 #define CSCTP_HS_OFF 0 /* not the first slow start: plain slow start */
@@ -87,6 +97,7 @@ typedef struct csctp_cc_ops {
 
 extern const csctp_cc_ops csctp_cc_reno;
 extern const csctp_cc_ops csctp_cc_cubic;
+extern const csctp_cc_ops csctp_cc_cubic_train;
 
 /* csctp_cc_ops_for returns the controller for a CSCTP_CC_* value (the
  * RFC 9260 one for an unknown value). */
