@@ -95,11 +95,10 @@ static void hs_reset_round(csctp_hystart *h) {
   h->last_min = CSCTP_TSTAMP_NEVER;
   h->cur_min = CSCTP_TSTAMP_NEVER;
   h->css_base = CSCTP_TSTAMP_NEVER;
-  h->min_rtt = CSCTP_TSTAMP_NEVER;
   h->samples = 0;
   h->round_open = 0;
   h->css_rounds = 0;
-  h->train_t0 = 0;
+  h->train_t0_us = 0;
   h->train_best = 0;
   h->rate_cur = h->rate_last = 0;
 }
@@ -136,7 +135,7 @@ static int hs_round(csctp_hystart *h, const csctp_cc_ack *a) {
     h->rate_last = h->rate_cur;
   h->rate_cur = 0;
   h->train_best = 0;
-  h->train_t0 = 0;
+  h->train_t0_us = 0;
   h->window_end = a->next_tsn - 1;
   h->round_open = 1;
   return 1;
@@ -164,11 +163,17 @@ static int hs_delay_increase(const csctp_hystart *h) {
  * be bunched by the sender's own scheduling) is the round's estimate; a
  * train ends at an ack that was not cwnd-limited or that came more than an
  * eighth of the minimum RTT after the one before it. */
+static csctp_tstamp hs_min_rtt(const csctp_hystart *h) {
+  return h->cur_min < h->last_min ? h->cur_min : h->last_min;
+}
+
 static void hs_train(csctp_hystart *h, const csctp_cc_ack *a,
                      csctp_tstamp prev_ack) {
-  if (!a->cwnd_was_full || h->min_rtt == CSCTP_TSTAMP_NEVER ||
-      h->train_t0 == 0 || a->now - prev_ack > h->min_rtt / 8) {
-    h->train_t0 = a->cwnd_was_full ? a->now : 0; /* a new train */
+  csctp_tstamp m = hs_min_rtt(h);
+  uint32_t now_us = (uint32_t)(a->now / 1000);
+  if (!a->cwnd_was_full || m == CSCTP_TSTAMP_NEVER || h->train_t0_us == 0 ||
+      a->now - prev_ack > m / 8) {
+    h->train_t0_us = a->cwnd_was_full ? now_us : 0; /* a new train */
     h->train_bytes = 0;
     h->train_acks = 0;
     return;
@@ -176,13 +181,14 @@ static void hs_train(csctp_hystart *h, const csctp_cc_ack *a,
   h->train_bytes += a->bytes_acked;
   if (h->train_acks < UINT16_MAX)
     h->train_acks++;
-  csctp_tstamp dt = a->now - h->train_t0;
-  if (h->train_acks < HS_N_RTT_SAMPLE || h->train_acks < h->train_best ||
-      dt == 0)
+  uint32_t dt_us = now_us - h->train_t0_us;
+  if (h->train_acks < HS_N_RTT_SAMPLE || dt_us == 0 ||
+      (h->train_acks < h->train_best && h->train_best < UINT8_MAX))
     return;
-  uint64_t rate = (uint64_t)h->train_bytes * CSCTP_MILLISECONDS / dt;
-  h->rate_cur = rate > UINT32_MAX ? UINT32_MAX : (uint32_t)rate;
-  h->train_best = h->train_acks;
+  uint64_t rate = (uint64_t)h->train_bytes * 1000 / dt_us / CSCTP_HS_RATE_UNIT;
+  h->rate_cur = rate > UINT16_MAX ? UINT16_MAX : (uint16_t)rate;
+  h->train_best =
+      h->train_acks > UINT8_MAX ? UINT8_MAX : (uint8_t)h->train_acks;
 }
 
 /* The bandwidth-delay product the trains of this round and the last one
@@ -190,15 +196,16 @@ static void hs_train(csctp_hystart *h, const csctp_cc_ack *a,
  * quarter): alone at a bottleneck, the trains run at its rate round after
  * round while cwnd grows; behind others' packets, a train's rate is the
  * share of the queue it takes, which grows with cwnd, and is no BDP. */
-static uint64_t hs_bdp(const csctp_hystart *h) {
-  if (!h->train)
+static uint64_t hs_bdp(const csctp_path *p) {
+  const csctp_hystart *h = &p->ccs.cubic.hs;
+  if (p->cc != &csctp_cc_cubic_train)
     return 0;
   uint32_t rate = h->rate_cur > h->rate_last ? h->rate_cur : h->rate_last;
   uint32_t low = h->rate_cur < h->rate_last ? h->rate_cur : h->rate_last;
-  if (!low || h->min_rtt == CSCTP_TSTAMP_NEVER ||
-      (uint64_t)low * 5 < (uint64_t)rate * 4)
+  csctp_tstamp m = hs_min_rtt(h);
+  if (!low || m == CSCTP_TSTAMP_NEVER || (uint64_t)low * 5 < (uint64_t)rate * 4)
     return 0;
-  return (uint64_t)rate * h->min_rtt / CSCTP_MILLISECONDS;
+  return (uint64_t)rate * CSCTP_HS_RATE_UNIT * m / CSCTP_MILLISECONDS;
 }
 
 /* RFC 9406 4.2: rounds, RTT samples and the phase changes. Returns the
@@ -214,11 +221,10 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
   if (a->rtt > 0) {
     if (a->rtt < h->cur_min)
       h->cur_min = a->rtt;
-    if (a->rtt < h->min_rtt)
-      h->min_rtt = a->rtt;
-    h->samples++;
+    if (h->samples < UINT16_MAX)
+      h->samples++;
   }
-  if (h->train)
+  if (p->cc == &csctp_cc_cubic_train)
     hs_train(h, a, p->ccs.cubic.last_ack);
   /* cwnd fills the path (one BDP in flight, the queue empty): slow start
    * ends before it overflows a short queue, which the delay increase below
@@ -226,7 +232,7 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
    * half a BDP too many). Ending slow start early only grows cwnd by less
    * than RFC 9260 7.2.1 allows ("at most"); CUBIC then probes from there
    * (RFC 9438 4.10: W_max = cwnd, K = 0). */
-  uint64_t bdp = hs_bdp(h);
+  uint64_t bdp = hs_bdp(p);
   if (bdp >= 4u * p->mtu && p->cwnd >= bdp) {
     cubic_leave_slow_start(p);
     return 0;
@@ -383,14 +389,9 @@ static void cubic_on_idle(csctp_path *p, csctp_tstamp now) {
 
 /* CSCTP_CC_CUBIC_TRAIN: the same, with the ack train in the first slow
  * start. */
-static void cubic_train_init(csctp_path *p) {
-  cubic_init(p);
-  p->ccs.cubic.hs.train = 1;
-}
-
 const csctp_cc_ops csctp_cc_cubic_train = {
     .name = "cubic-train",
-    .init = cubic_train_init,
+    .init = cubic_init,
     .on_ack = cubic_on_ack,
     .on_congestion = cubic_on_congestion,
     .on_rto = cubic_on_rto,
