@@ -9,7 +9,10 @@
 #   make check-c IO_KQUEUE_SHIM=1  the C tests on the kqueue backend (emulated)
 #   make cross        macOS amd64/arm64: C library and Go programs (zig cc)
 #   make vet-ports    go vet for other systems (cgo off), Windows included
-#   make soak SEEDS=N simulator soak over N seeds
+#   make soak SEEDS=N simulator soak over N seeds; SOAK_CC=both (default:
+#                     each seed picks RFC 9260's controller or CUBIC from
+#                     the seed), reno or cubic (every seed). Not CC=: that
+#                     is the C compiler.
 #   make fuzz         libFuzzer targets, FUZZ_SECONDS each
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make bench        loopback throughput/latency table, then bench-wan
@@ -45,6 +48,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION ?= 0.0.0
 SEEDS ?= 100
+SOAK_CC ?= both
 FUZZ_SECONDS ?= 10
 
 # clang for libFuzzer: `clang` if on PATH, else `clang-14`.
@@ -227,7 +231,7 @@ soak:
 	@echo "make soak: not implemented yet (csctp/tests/test_sim.c does not exist)" >&2; exit 1
 else
 soak: $(BUILD)/tests/test_sim
-	$(BUILD)/tests/test_sim --soak $(SEEDS)
+	SOAK_CC=$(SOAK_CC) $(BUILD)/tests/test_sim --soak $(SEEDS)
 endif
 
 # -------------------------------------------------------------------- fuzz

@@ -41,19 +41,30 @@ typedef struct csctp_cc_ack {
 
 /* HyStart++ (RFC 9406) state of a CUBIC path. */
 typedef struct csctp_hystart {
-  uint8_t phase;         /* CSCTP_HS_* */
-  uint8_t css_rounds;    /* rounds begun in CSS */
-  uint8_t round_open;    /* window_end is valid */
-  uint32_t window_end;   /* the round ends when this TSN is acknowledged */
-  uint32_t samples;      /* rttSampleCount */
+  uint8_t phase;       /* CSCTP_HS_* */
+  uint8_t css_rounds;  /* rounds begun in CSS */
+  uint8_t round_open;  /* window_end is valid */
+  uint8_t train_best;  /* acks of the train rate_cur came from (max 255) */
+  uint32_t window_end; /* the round ends when this TSN is acknowledged */
+  uint16_t samples;    /* rttSampleCount (saturates) */
+  /* CSCTP_CC_CUBIC_TRAIN (cc_cubic.c, hs_train): acks in the current ack
+   * train, the rates of this round's longest train and of the last round
+   * in CSCTP_HS_RATE_UNIT bytes per ms, what was acknowledged after the
+   * train's first ack, and that ack's time in microseconds (mod 2^32; 0:
+   * no train). Small: every path of every association has this. */
+  uint16_t train_acks;
+  uint16_t rate_cur, rate_last;
+  uint32_t train_bytes;
+  uint32_t train_t0_us;
   csctp_tstamp last_min; /* lastRoundMinRTT; CSCTP_TSTAMP_NEVER: infinity */
   csctp_tstamp cur_min;  /* currentRoundMinRTT */
   csctp_tstamp css_base; /* cssBaselineMinRtt */
 } csctp_hystart;
 
-#define CSCTP_HS_OFF 0 /* not the first slow start: plain slow start */
-#define CSCTP_HS_SS 1  /* HyStart++ standard slow start */
-#define CSCTP_HS_CSS 2 /* Conservative Slow Start */
+#define CSCTP_HS_RATE_UNIT 64 /* bytes per ms: 0.5 Mbit/s */
+#define CSCTP_HS_OFF 0        /* not the first slow start: plain slow start */
+#define CSCTP_HS_SS 1         /* HyStart++ standard slow start */
+#define CSCTP_HS_CSS 2        /* Conservative Slow Start */
 
 /* CUBIC (RFC 9438) state of a path; windows in bytes. */
 typedef struct csctp_cubic {
@@ -87,6 +98,7 @@ typedef struct csctp_cc_ops {
 
 extern const csctp_cc_ops csctp_cc_reno;
 extern const csctp_cc_ops csctp_cc_cubic;
+extern const csctp_cc_ops csctp_cc_cubic_train;
 
 /* csctp_cc_ops_for returns the controller for a CSCTP_CC_* value (the
  * RFC 9260 one for an unknown value). */

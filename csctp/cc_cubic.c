@@ -11,6 +11,16 @@
  *    SHOULD; RFC 9406 4.3 asks L = 8 of a sender that does not pace, but
  *    without pacing the larger bursts overflow short queues sooner: in the
  *    simulator, L = 2 lost half as much again in slow start as L = 1);
+ *  - with CSCTP_CC_CUBIC_TRAIN (not the default CUBIC: in the simulator
+ *    two CUBIC flows sharing a bottleneck converged less reliably with
+ *    it), the first slow start also reads the bottleneck's rate from its ack
+ *    trains (hs_train): within half the path's bandwidth-delay product it
+ *    grows by CSS's quarter, and it ends at that product. HyStart++'s
+ *    delay increase lags a round trip, in which an unpaced slow start
+ *    queues half a BDP: on a queue shorter than that it ends by loss.
+ *    Ending slow start sooner stays within RFC 9260 7.2.1 (cwnd grows by
+ *    "at most" min(acked, MTU)) and RFC 9438 4.10 (slow start ended
+ *    without a loss);
  *  - Max.Burst and the Fast Recovery rules stay the association's
  *    (RFC 9438 4.2: CUBIC does not change Fast Recovery);
  *  - every path has its own state (RFC 9260 7.2: cwnd per destination).
@@ -88,6 +98,9 @@ static void hs_reset_round(csctp_hystart *h) {
   h->samples = 0;
   h->round_open = 0;
   h->css_rounds = 0;
+  h->train_t0_us = 0;
+  h->train_best = 0;
+  h->rate_cur = h->rate_last = 0;
 }
 
 static void cubic_init(csctp_path *p) {
@@ -118,6 +131,11 @@ static int hs_round(csctp_hystart *h, const csctp_cc_ack *a) {
   h->last_min = h->cur_min;
   h->cur_min = CSCTP_TSTAMP_NEVER;
   h->samples = 0;
+  if (h->rate_cur)
+    h->rate_last = h->rate_cur;
+  h->rate_cur = 0;
+  h->train_best = 0;
+  h->train_t0_us = 0;
   h->window_end = a->next_tsn - 1;
   h->round_open = 1;
   return 1;
@@ -136,6 +154,60 @@ static int hs_delay_increase(const csctp_hystart *h) {
   return h->cur_min >= h->last_min + thresh;
 }
 
+/* The bottleneck's rate from the ack train. An ack-clocked slow start
+ * sends 1.5 to 2 packets per packet acknowledged, back to back: the
+ * bottleneck serialises them, and the SACKs come back at its rate in one
+ * train per round (the trains grow by half each round until they fill the
+ * round trip, which is when the queue starts to grow). The rate of the
+ * longest train of a round with at least N_RTT_SAMPLE acks (the others may
+ * be bunched by the sender's own scheduling) is the round's estimate; a
+ * train ends at an ack that was not cwnd-limited or that came more than an
+ * eighth of the minimum RTT after the one before it. */
+static csctp_tstamp hs_min_rtt(const csctp_hystart *h) {
+  return h->cur_min < h->last_min ? h->cur_min : h->last_min;
+}
+
+static void hs_train(csctp_hystart *h, const csctp_cc_ack *a,
+                     csctp_tstamp prev_ack) {
+  csctp_tstamp m = hs_min_rtt(h);
+  uint32_t now_us = (uint32_t)(a->now / 1000);
+  if (!a->cwnd_was_full || m == CSCTP_TSTAMP_NEVER || h->train_t0_us == 0 ||
+      a->now - prev_ack > m / 8) {
+    h->train_t0_us = a->cwnd_was_full ? now_us : 0; /* a new train */
+    h->train_bytes = 0;
+    h->train_acks = 0;
+    return;
+  }
+  h->train_bytes += a->bytes_acked;
+  if (h->train_acks < UINT16_MAX)
+    h->train_acks++;
+  uint32_t dt_us = now_us - h->train_t0_us;
+  if (h->train_acks < HS_N_RTT_SAMPLE || dt_us == 0 ||
+      (h->train_acks < h->train_best && h->train_best < UINT8_MAX))
+    return;
+  uint64_t rate = (uint64_t)h->train_bytes * 1000 / dt_us / CSCTP_HS_RATE_UNIT;
+  h->rate_cur = rate > UINT16_MAX ? UINT16_MAX : (uint16_t)rate;
+  h->train_best =
+      h->train_acks > UINT8_MAX ? UINT8_MAX : (uint8_t)h->train_acks;
+}
+
+/* The bandwidth-delay product the trains of this round and the last one
+ * show, 0 while there is none. Only when the two rates agree (within a
+ * quarter): alone at a bottleneck, the trains run at its rate round after
+ * round while cwnd grows; behind others' packets, a train's rate is the
+ * share of the queue it takes, which grows with cwnd, and is no BDP. */
+static uint64_t hs_bdp(const csctp_path *p) {
+  const csctp_hystart *h = &p->ccs.cubic.hs;
+  if (p->cc != &csctp_cc_cubic_train)
+    return 0;
+  uint32_t rate = h->rate_cur > h->rate_last ? h->rate_cur : h->rate_last;
+  uint32_t low = h->rate_cur < h->rate_last ? h->rate_cur : h->rate_last;
+  csctp_tstamp m = hs_min_rtt(h);
+  if (!low || m == CSCTP_TSTAMP_NEVER || (uint64_t)low * 5 < (uint64_t)rate * 4)
+    return 0;
+  return (uint64_t)rate * CSCTP_HS_RATE_UNIT * m / CSCTP_MILLISECONDS;
+}
+
 /* RFC 9406 4.2: rounds, RTT samples and the phase changes. Returns the
  * divisor of this ack's slow start growth (1 or CSS_GROWTH_DIVISOR), or 0
  * when slow start just ended. */
@@ -149,7 +221,21 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
   if (a->rtt > 0) {
     if (a->rtt < h->cur_min)
       h->cur_min = a->rtt;
-    h->samples++;
+    if (h->samples < UINT16_MAX)
+      h->samples++;
+  }
+  if (p->cc == &csctp_cc_cubic_train)
+    hs_train(h, a, p->ccs.cubic.last_ack);
+  /* cwnd fills the path (one BDP in flight, the queue empty): slow start
+   * ends before it overflows a short queue, which the delay increase below
+   * cannot see in time (it lags a round trip, in which slow start sends
+   * half a BDP too many). Ending slow start early only grows cwnd by less
+   * than RFC 9260 7.2.1 allows ("at most"); CUBIC then probes from there
+   * (RFC 9438 4.10: W_max = cwnd, K = 0). */
+  uint64_t bdp = hs_bdp(p);
+  if (bdp >= 4u * p->mtu && p->cwnd >= bdp) {
+    cubic_leave_slow_start(p);
+    return 0;
   }
   if (h->phase == CSCTP_HS_SS && hs_delay_increase(h)) {
     h->css_base = h->cur_min;
@@ -161,7 +247,14 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
     h->phase = CSCTP_HS_SS;
     h->css_rounds = 0;
   }
-  return h->phase == CSCTP_HS_CSS ? HS_CSS_GROWTH_DIVISOR : 1;
+  /* Within a factor of two of the path's BDP, slow start grows as CSS does
+   * (RFC 9406 4.2, cwnd / CSS_GROWTH_DIVISOR): an ack-clocked round sends
+   * its packets at (1 + growth) times the bottleneck's rate for as long as
+   * its ack train lasts, which queues growth / (1 + growth) of the train;
+   * at a quarter of the growth that stays below a quarter BDP. */
+  if (h->phase == CSCTP_HS_CSS || (bdp && 2 * (uint64_t)p->cwnd >= bdp))
+    return HS_CSS_GROWTH_DIVISOR;
+  return 1;
 }
 
 /* Slow start: RFC 9260 7.2.1's conditions, HyStart++ on the first. */
@@ -293,6 +386,18 @@ static void cubic_on_idle(csctp_path *p, csctp_tstamp now) {
   if (csctp_cc_idle_decay(p, now))
     p->ccs.cubic.in_epoch = 0;
 }
+
+/* CSCTP_CC_CUBIC_TRAIN: the same, with the ack train in the first slow
+ * start. */
+const csctp_cc_ops csctp_cc_cubic_train = {
+    .name = "cubic-train",
+    .init = cubic_init,
+    .on_ack = cubic_on_ack,
+    .on_congestion = cubic_on_congestion,
+    .on_rto = cubic_on_rto,
+    .on_idle = cubic_on_idle,
+    .on_ecn = cubic_on_congestion,
+};
 
 const csctp_cc_ops csctp_cc_cubic = {
     .name = "cubic",

@@ -10,6 +10,8 @@
 const csctp_cc_ops *csctp_cc_ops_for(uint32_t algo) {
   if (algo == CSCTP_CC_CUBIC)
     return &csctp_cc_cubic;
+  if (algo == CSCTP_CC_CUBIC_TRAIN)
+    return &csctp_cc_cubic_train;
   return &csctp_cc_reno;
 }
 

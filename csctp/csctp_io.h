@@ -787,8 +787,10 @@ enum csctp_sockopt {
   CSCTP_OPT_AUTH_SUPPORTED       /* csctp_assoc_value (assoc_id 0): 0 / 1 */
 };
 /* CSCTP_OPT_CONGESTION (RFC 6458 has none) selects the congestion
- * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default), or
- * CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406). Set on an
+ * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default),
+ * CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406), or
+ * CSCTP_CC_CUBIC_TRAIN, that CUBIC with the ack-train slow start exit
+ * (csctp.h, csctp_settings.cc). Set on an
  * association, its paths switch at once, keeping cwnd and ssthresh; on the
  * socket's defaults, for associations set up afterwards. Not on the kernel
  * backend (-ENOPROTOOPT). */

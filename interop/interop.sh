@@ -27,7 +27,9 @@
 #     -n        do not build (use what is in build/interop)
 # Environment: CSCTP_LIB (library the driver links; default: make lib),
 # INTEROP_PORT (server UDP port, default 29899), INTEROP_LOSS (percent, 0: no
-# lossy pass).
+# lossy pass), INTEROP_CC (reno or cubic: the csctp peer's congestion
+# controller, passed to it as CSCTP_INTEROP_CC; default reno, RFC 9260 7.2;
+# the peers of the other stacks keep their own).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,6 +98,12 @@ if ((build)); then
 	"$here/build.sh" || { echo "interop: build failed" >&2; exit 1; }
 fi
 export PEER_CSCTP=$bin/csctp-peer
+icc=${INTEROP_CC:-reno}
+case $icc in
+reno | cubic) export CSCTP_INTEROP_CC=$icc ;;
+*) echo "interop: INTEROP_CC=$icc: want reno or cubic" >&2; exit 2 ;;
+esac
+echo "== interop: csctp congestion control: $icc"
 
 # ------------------------------------------------------------------- run
 ALL="echo send-c2s send-s2c bulk-c2s bulk-s2c shutdown-by-server abort-by-client abort-by-server restart many"
@@ -332,7 +340,8 @@ mkdir -p "$(dirname "$doc")"
 	echo "pion/sctp $(sed -n 's/^[[:space:]]*github.com\/pion\/sctp \(v[^ ]*\).*/\1/p' "$here/pion/go.mod" | head -1);"
 	echo "tshark $(tshark --version 2>/dev/null | head -1 | awk '{print $3}')."
 	echo "All traffic is SCTP over UDP (RFC 6951) on loopback; csctp runs with a 1200-byte"
-	echo "packet size (\`-mtu 1200\`, what pion accepts), 4 MiB buffers. Driver: \`interop/csctp/peer.c\`;"
+	echo "packet size (\`-mtu 1200\`, what pion accepts), 4 MiB buffers, congestion control $CSCTP_INTEROP_CC"
+	echo "(INTEROP_CC). Driver: \`interop/csctp/peer.c\`;"
 	echo "harness and peers: \`interop/README.md\`."
 	echo
 	echo "**Result: $total_pass passed, $total_fail failed.**"

@@ -19,6 +19,7 @@ DESC = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if "=" in l)
 LABEL = {
     "c-c": "csctp C → csctp C",
     "c-c-cubic": "csctp C CUBIC → csctp C",
+    "c-c-cubic-train": "csctp C CUBIC ack-train → csctp C",
     "go-go": "csctp Go → csctp Go",
     "go-go-cubic": "csctp Go CUBIC → csctp Go",
     "c-usrsctp": "csctp C → usrsctp",

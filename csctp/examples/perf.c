@@ -44,7 +44,7 @@ typedef struct opts {
   long port, udp_port, remote_udp;
   long size, count, streams, sndbuf, rcvbuf;
   double duration;
-  uint32_t cc; /* CSCTP_CC_* (-cc reno|cubic) */
+  uint32_t cc; /* CSCTP_CC_* (-cc reno|cubic|cubic-train) */
 } opts;
 
 static void die(const char *what, int err) {
@@ -490,7 +490,7 @@ static void usage(void) {
           "[-json]\n"
           "            [-udp-port U] [-remote-udp-port R] [-raw] [-sndbuf B] "
           "[-rcvbuf B] [-v]\n"
-          "            [-cc reno|cubic]\n");
+          "            [-cc reno|cubic|cubic-train]\n");
   exit(2);
 }
 
@@ -545,6 +545,8 @@ int main(int argc, char **argv) {
       o.cc = CSCTP_CC_RENO, i++;
     else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic"))
       o.cc = CSCTP_CC_CUBIC, i++;
+    else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic-train"))
+      o.cc = CSCTP_CC_CUBIC_TRAIN, i++;
     else
       usage();
   }

@@ -292,7 +292,9 @@ static void hs_round(csctp_path *p, int n, csctp_tstamp rtt, uint32_t *tsn,
   /* The first ack of the round acknowledges the previous window's end;
    * next_tsn then = tsn + n + 1, so this round ends at tsn + n. */
   for (int i = 0; i < n; i++) {
-    *now += MS;
+    /* 10 us apart: an ack train of 100 MB/s, whose BDP (cc_cubic.c,
+     * hs_train) is far above these windows: only the delay rules act. */
+    *now += 10 * CSCTP_MILLISECONDS / 1000;
     ack(p, 1000, *now, rtt, rtt, *tsn, *tsn + (uint32_t)n + 1);
     (*tsn)++;
   }
@@ -365,6 +367,89 @@ static void test_hystart_growth(void) {
   p.ccs.cubic.hs.css_rounds = 1;
   ack(&p, 2000, now, 50 * MS, 50 * MS, tsn, tsn + 10);
   CHECK_EQ(p.cwnd, 5700 + 250); /* min(2000, 1000) / 4 */
+}
+
+/* The ack train (cc_cubic.c, hs_train; CSCTP_CC_CUBIC_TRAIN): in slow start
+ * the SACKs of a round come back at the bottleneck's rate; acks of 1280
+ * bytes every 100 us are 12,800 bytes per ms (200 units of
+ * CSCTP_HS_RATE_UNIT, 64), and at a minimum RTT of 20 ms the path holds
+ * 12,800 * 20 = 256,000 bytes. n acks, spaced dt, acknowledging up to tsn;
+ * next_tsn far ahead so that the round goes on. */
+static void hs_train_acks(csctp_path *p, int n, csctp_tstamp dt,
+                          csctp_tstamp *now, uint32_t tsn) {
+  for (int i = 0; i < n; i++) {
+    *now += dt;
+    ack(p, 1280, *now, 20 * MS, 20 * MS, tsn, tsn + 1000);
+  }
+}
+
+static void test_hystart_ack_train(void) {
+  csctp_path p = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  csctp_hystart *h = &p.ccs.cubic.hs;
+  csctp_tstamp now = T0, us = CSCTP_MILLISECONDS / 1000;
+  p.cwnd = 40000;
+  /* Round 1 (window end 1 + 999): the first ack starts the train, the
+   * next 19 give 24,320 bytes in 1.9 ms. One round shows no BDP yet: full
+   * slow start growth, min(1280, MTU 1000) per ack. */
+  hs_train_acks(&p, 20, 100 * us, &now, 1);
+  CHECK_EQ(h->rate_cur, 200);
+  CHECK_EQ(p.cwnd, 60000);
+  CHECK_EQ(h->phase, CSCTP_HS_SS);
+  /* Round 2 (its first ack acknowledges 1000): 8 acks after the first
+   * measure the rate again; it agrees with round 1's. */
+  hs_train_acks(&p, 9, 100 * us, &now, 1000);
+  CHECK_EQ(h->rate_last, 200);
+  CHECK_EQ(h->rate_cur, 200);
+  CHECK_EQ(p.cwnd, 69000); /* 2 * 68000 < 256000: still full growth */
+  /* Within half the BDP, growth by a quarter (CSS_GROWTH_DIVISOR). */
+  p.cwnd = 128000;
+  hs_train_acks(&p, 1, 100 * us, &now, 1000);
+  CHECK_EQ(p.cwnd, 128250);
+  p.cwnd = 255900;
+  hs_train_acks(&p, 1, 100 * us, &now, 1000);
+  CHECK_EQ(p.cwnd, 256150);
+  CHECK_EQ(p.ssthresh, UINT32_MAX);
+  /* cwnd reached the BDP: slow start ends there (ssthresh = cwnd, RFC
+   * 9406 4.2's exit; RFC 9438 4.10: K = 0, W_max = cwnd next). */
+  hs_train_acks(&p, 1, 100 * us, &now, 1000);
+  CHECK_EQ(p.cwnd, 256150);
+  CHECK_EQ(p.ssthresh, 256150);
+  CHECK_EQ(h->phase, CSCTP_HS_OFF);
+  CHECK(p.ccs.cubic.k_zero);
+}
+
+/* Trains that are no BDP: rates that disagree between rounds (a share of a
+ * queue that grows with cwnd), and acks spaced more than an eighth of the
+ * minimum RTT (2.5 ms) apart, which never form a train. */
+static void test_hystart_ack_train_ignored(void) {
+  csctp_path p = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  csctp_hystart *h = &p.ccs.cubic.hs;
+  csctp_tstamp now = T0, us = CSCTP_MILLISECONDS / 1000;
+  p.cwnd = 150000;
+  hs_train_acks(&p, 20, 200 * us, &now, 1); /* 6400 per ms */
+  CHECK_EQ(h->rate_cur, 100);
+  hs_train_acks(&p, 20, 100 * us, &now, 1000); /* 12800 per ms */
+  CHECK_EQ(h->rate_last, 100);
+  CHECK_EQ(h->rate_cur, 200);
+  /* 100 < 0.8 * 200: no BDP; cwnd 150000 (past round 1's 6400 * 20 =
+   * 128,000) keeps growing by 1000 per ack. */
+  CHECK_EQ(p.cwnd, 150000 + 40000);
+  CHECK_EQ(p.ssthresh, UINT32_MAX);
+  csctp_path q = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  now = T0;
+  hs_train_acks(&q, 20, 3 * MS, &now, 1);
+  CHECK_EQ(q.ccs.cubic.hs.rate_cur, 0);
+  hs_train_acks(&q, 20, 100 * us, &now, 1000);
+  CHECK_EQ(q.ccs.cubic.hs.rate_last, 0); /* round 1 had no train */
+  /* Plain CSCTP_CC_CUBIC reads no trains: full growth at the BDP. */
+  csctp_path r = mkpath(CSCTP_CC_CUBIC);
+  now = T0;
+  r.cwnd = 250000;
+  hs_train_acks(&r, 20, 100 * us, &now, 1);
+  hs_train_acks(&r, 20, 100 * us, &now, 1000);
+  CHECK_EQ(r.cwnd, 250000 + 40000);
+  CHECK_EQ(r.ssthresh, UINT32_MAX);
+  CHECK_EQ(r.ccs.cubic.hs.rate_cur, 0);
 }
 
 /* CSS: a round whose minimum RTT falls below the baseline resumes slow
@@ -476,6 +561,8 @@ int main(void) {
   TEST_RUN(test_hystart_thresholds);
   TEST_RUN(test_hystart_growth);
   TEST_RUN(test_hystart_css);
+  TEST_RUN(test_hystart_ack_train);
+  TEST_RUN(test_hystart_ack_train_ignored);
   TEST_RUN(test_hystart_only_first);
   TEST_RUN(test_cubic_idle);
   return TEST_SUMMARY();

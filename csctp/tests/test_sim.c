@@ -3,6 +3,10 @@
  *   test_sim                 the scenario suite (fixed seeds)
  *   test_sim --soak N        N random seeds of a random-fault scenario
  *   test_sim --seed 0x...    one soak seed again, verbosely
+ *   SOAK_CC=reno|cubic|both  the soak's congestion controller (cc.h):
+ *                            "both" (the default) picks one per seed from
+ *                            the seed, so that N seeds cover both; the
+ *                            others force one for every seed
  *   test_sim --run SUBSTRING only the scenarios whose name contains it
  *
  * Environment: SIM_VERBOSE=1 (events), SIM_TRACE=1 (every packet), SIM_LOG=1
@@ -1229,6 +1233,33 @@ static int pred_soak_done_or_stalled(sim *s, void *ud) {
   return pred_soak_done(s, NULL) || stall_check(s, ud);
 }
 
+/* SOAK_CC: -1 both (per seed), else a CSCTP_CC_* for every seed. */
+static int soak_cc_mode = -1;
+static uint64_t soak_cc_seeds[2]; /* seeds run with reno, cubic */
+
+static int soak_cc_parse(void) {
+  const char *e = getenv("SOAK_CC");
+  if (!e || !*e || !strcmp(e, "both"))
+    soak_cc_mode = -1;
+  else if (!strcmp(e, "reno"))
+    soak_cc_mode = CSCTP_CC_RENO;
+  else if (!strcmp(e, "cubic"))
+    soak_cc_mode = CSCTP_CC_CUBIC;
+  else {
+    fprintf(stderr, "SOAK_CC=%s: want reno, cubic or both\n", e);
+    return -1;
+  }
+  return 0;
+}
+
+/* The controller of a soak seed: from its own stream of the seed (the
+ * other draws stay what they were), unless SOAK_CC forces one. */
+static uint32_t soak_cc_for(uint64_t seed) {
+  if (soak_cc_mode >= 0)
+    return (uint32_t)soak_cc_mode;
+  return (sim_mix64(seed ^ 0xCC16CC16ull) & 1) ? CSCTP_CC_CUBIC : CSCTP_CC_RENO;
+}
+
 static uint64_t soak_one(uint64_t seed, int verbose) {
   sim_rng r;
   sim_rng_seed(&r, seed);
@@ -1247,6 +1278,8 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   cs.num_ostreams = (uint16_t)sim_rng_range(&r, 1, 20);
   cs.sndbuf = (uint32_t)sim_rng_logrange(&r, 128 * 1024, 1024 * 1024);
   cs.rcvbuf = (uint32_t)sim_rng_logrange(&r, 32 * 1024, 1024 * 1024);
+  cs.cc = soak_cc_for(seed); /* both sides send: both use it */
+  soak_cc_seeds[cs.cc == CSCTP_CC_CUBIC]++;
   ss = cs;
   ss.num_ostreams = (uint16_t)sim_rng_range(&r, 1, 20);
   ss.sndbuf = (uint32_t)sim_rng_logrange(&r, 128 * 1024, 1024 * 1024);
@@ -1350,11 +1383,11 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   if (verbose)
     fprintf(stderr,
             "  multihomed=%d outage=%d (%.3f..%.3f) alloc_failures=%d "
-            "(%s) mixed=%d (tiny loss %.2f at %.3f..%.3f)\n",
+            "(%s) mixed=%d (tiny loss %.2f at %.3f..%.3f) cc=%s\n",
             mh, outage, secs(o_from),
             o_until == CSCTP_TSTAMP_NEVER ? -1.0 : secs(o_until), allocfail,
             victim ? "server" : "client", mixed, tl.p, secs(tl.from),
-            secs(tl.until));
+            secs(tl.until), cs.cc == CSCTP_CC_CUBIC ? "cubic" : "reno");
   int rc = sim_connect(c, v);
   for (int i = 0; i < 10 && rc == CSCTP_ERR_NOMEM; i++)
     rc = sim_connect(c, v); /* an injected failure hit csctp_connect */
@@ -1428,18 +1461,23 @@ static int run_soak(uint64_t n, uint64_t base) {
     if (v || test_cur_failed_) {
       test_failed_++;
       fprintf(stderr,
-              "FAIL soak seed=0x%016llx (rerun: test_sim --seed "
-              "0x%016llx)\n",
-              (unsigned long long)seed, (unsigned long long)seed);
+              "FAIL soak seed=0x%016llx cc=%s (rerun: SOAK_CC=%s test_sim "
+              "--seed 0x%016llx)\n",
+              (unsigned long long)seed,
+              soak_cc_for(seed) == CSCTP_CC_CUBIC ? "cubic" : "reno",
+              soak_cc_mode < 0 ? "both" : getenv("SOAK_CC"),
+              (unsigned long long)seed);
     } else {
       test_passed_++;
     }
   }
   printf("soak: seeds=%llu messages=%llu bytes=%llu retransmissions=%llu "
-         "violations=%llu\n",
+         "violations=%llu cc: reno=%llu cubic=%llu\n",
          (unsigned long long)n, (unsigned long long)soak_messages,
          (unsigned long long)soak_bytes, (unsigned long long)soak_retx,
-         (unsigned long long)soak_violations);
+         (unsigned long long)soak_violations,
+         (unsigned long long)soak_cc_seeds[0],
+         (unsigned long long)soak_cc_seeds[1]);
   return TEST_SUMMARY() || soak_violations != 0;
 }
 
@@ -1476,8 +1514,14 @@ static void test_soak_regressions(void) {
   static const uint64_t seeds[] = {0xef9637ff92911b01ull, 0x5bdc82746e3d4b7aull,
                                    0x4c19d4393888bca4ull,
                                    0x82a01766fa734be7ull};
-  for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
-    CHECK_EQ(soak_one(seeds[i], 0), 0);
+  int mode = soak_cc_mode;
+  /* found with RFC 9260's controller; kept with both */
+  for (int cc = CSCTP_CC_RENO; cc <= CSCTP_CC_CUBIC; cc++) {
+    soak_cc_mode = cc;
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+      CHECK_EQ(soak_one(seeds[i], 0), 0);
+  }
+  soak_cc_mode = mode;
 }
 
 /* --run SUBSTRING: only the scenarios whose function name contains it */
@@ -1490,6 +1534,8 @@ static const char *only;
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep stdout and stderr lines whole */
+  if (soak_cc_parse() != 0)
+    return 2;
   if (argc >= 3 && strcmp(argv[1], "--soak") == 0) {
     uint64_t n = strtoull(argv[2], NULL, 0);
     uint64_t base = argc >= 4 ? strtoull(argv[3], NULL, 0) : 0x50a4;

@@ -85,7 +85,9 @@ static void fill(sim_node *c, size_t n) {
 }
 
 static const char *cc_name(uint32_t cc) {
-  return cc == CSCTP_CC_CUBIC ? "cubic" : "reno";
+  return cc == CSCTP_CC_CUBIC         ? "cubic"
+         : cc == CSCTP_CC_CUBIC_TRAIN ? "cubic-train"
+                                      : "reno";
 }
 
 #define SHARE_SECS 30
@@ -292,13 +294,17 @@ static ss_result slow_start_run(const char *name, uint64_t seed, uint32_t cc,
 
 /* The issue's case: 100 Mbit/s, 20 ms, queue a quarter of the BDP (62.5 KB;
  * its first row had 281 retransmissions from the slow-start overshoot).
- * What HyStart++ can do there is limited: an ack-clocked slow start sends
- * 1.5 packets per packet acknowledged back to back, so the queue grows by
- * a third of each round's data within the round and a 5 ms queue
- * overflows before any round's minimum RTT has risen by RttThresh (4 ms at
- * 20 ms, RFC 9406 4.3): the exit is by loss for both controllers (pacing
- * the first slow start at cwnd / SRTT did not change that in this
- * simulator either). Checked: CUBIC's start is no worse than RFC 9260's. */
+ * HyStart++'s delay increase alone cannot save it: an ack-clocked slow
+ * start sends 1.5 packets per packet acknowledged back to back, so the
+ * queue grows by a third of each round's data within the round, and a
+ * 5 ms queue overflows before any round's minimum RTT has risen by
+ * RttThresh (4 ms at 20 ms, RFC 9406 4.3): plain CUBIC ends by loss, no
+ * worse than RFC 9260's slow start. CSCTP_CC_CUBIC_TRAIN's slow start also
+ * reads the bottleneck's rate from its ack trains (cc_cubic.c, hs_train):
+ * within half that BDP it grows as CSS does, and it ends at the BDP. No
+ * slow-start loss burst there: at most 3 retransmissions up to two RTTs
+ * after slow start ended (measured: 0; RFC 9260's slow start 42), and no
+ * crawl either. */
 static void test_hystart_quarter_bdp(void) {
   ss_result reno =
       slow_start_run("slow_start_reno_100M_20ms_qbdp4", 0xcc163001u,
@@ -306,15 +312,23 @@ static void test_hystart_quarter_bdp(void) {
   ss_result cubic =
       slow_start_run("slow_start_cubic_100M_20ms_qbdp4", 0xcc163001u,
                      CSCTP_CC_CUBIC, 12500000u, 3, 0.25);
+  ss_result train =
+      slow_start_run("slow_start_cubic_train_100M_20ms_qbdp4", 0xcc163001u,
+                     CSCTP_CC_CUBIC_TRAIN, 12500000u, 3, 0.25);
+  CHECK(reno.ss_retx > 10); /* the overshoot exists */
   CHECK_EQ(cubic.t3, 0);
-  CHECK(cubic.ss_retx <= reno.ss_retx);
-  CHECK(cubic.mbytes_s >= 0.7 * 12.5); /* and no crawl either */
+  CHECK(cubic.ss_retx <= reno.ss_retx); /* HyStart++ alone: no worse */
+  CHECK_EQ(train.t3, 0);
+  CHECK(train.ss_retx <= 3);
+  CHECK(train.exit_ms < 500); /* slow start ended near the BDP in time */
+  CHECK(train.mbytes_s >= 0.8 * 12.5);
 }
 
 /* With a queue of one and two BDPs, the delay increase shows while the
  * queue still has room: HyStart++ enters Conservative Slow Start and the
  * slow-start loss burst shrinks to well under half of RFC 9260's slow
- * start (measured: 74 against 246, 126 against 363). */
+ * start (measured: 74 against 246, 126 against 363; CSCTP_CC_CUBIC_TRAIN:
+ * none, its slow start ends at the BDP). */
 static void test_hystart_deep_queue(void) {
   static const struct {
     uint64_t rate;
@@ -328,8 +342,13 @@ static void test_hystart_deep_queue(void) {
         slow_start_run("slow_start_cubic_20ms_deep", 0xcc164001u + k,
                        CSCTP_CC_CUBIC, cases[k].rate, 2, cases[k].q);
     CHECK(reno.ss_retx > 0); /* the overshoot exists */
+    ss_result train =
+        slow_start_run("slow_start_cubic_train_20ms_deep", 0xcc164001u + k,
+                       CSCTP_CC_CUBIC_TRAIN, cases[k].rate, 2, cases[k].q);
     CHECK(cubic.ss_retx * 2 <= reno.ss_retx);
     CHECK_EQ(cubic.t3, 0);
+    CHECK_EQ(train.ss_retx, 0);
+    CHECK_EQ(train.t3, 0);
   }
 }
 

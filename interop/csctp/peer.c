@@ -15,6 +15,11 @@
  * SHUTDOWN or ABORT (no csctp_stack_del, which would abort); phase 2 is a
  * fresh stack in the parent on the same UDP port and SCTP port.
  *
+ * Environment: CSCTP_INTEROP_CC=reno|cubic picks the congestion controller
+ * of every association (CSCTP_OPT_CONGESTION; default reno, RFC 9260 7.2);
+ * anything else is an error (exit 2), so that a typo never runs the
+ * default silently.
+ *
  * Build: cc -O2 -Icsctp -o csctp-peer interop/csctp/peer.c
  *        interop/usrsctp/sha256.c build/libcsctp.a -lm
  */
@@ -1009,6 +1014,28 @@ static void auth_opts(csctp_sock *s) {
   }
 }
 
+/* CSCTP_INTEROP_CC: the controller of every association (see the top). */
+static void cc_opt(csctp_sock *s) {
+  const char *e = getenv("CSCTP_INTEROP_CC");
+  uint32_t cc;
+  if (!e || !*e || !strcmp(e, "reno"))
+    cc = CSCTP_CC_RENO;
+  else if (!strcmp(e, "cubic"))
+    cc = CSCTP_CC_CUBIC;
+  else {
+    fprintf(stderr, "ERROR impl=" IMPL " role=%s: CSCTP_INTEROP_CC=%s: want reno or cubic\n",
+            role(), e);
+    exit(2);
+  }
+  csctp_assoc_value v = {0, cc};
+  int r = csctp_setsockopt(s, CSCTP_OPT_CONGESTION, &v, sizeof v);
+  if (r != 0) {
+    fprintf(stderr, "ERROR impl=" IMPL " role=%s: congestion control %s: %s\n",
+            role(), e, csctp_strerror(r));
+    exit(2);
+  }
+}
+
 static void subscribe(csctp_sock *s) {
   static const uint32_t ev[] = {CSCTP_EV_ASSOC_UP,         CSCTP_EV_ASSOC_LOST,
                                 CSCTP_EV_ASSOC_RESTART,    CSCTP_EV_SHUTDOWN_COMPLETE,
@@ -1017,6 +1044,7 @@ static void subscribe(csctp_sock *s) {
                                 CSCTP_EV_ASSOC_RESET,      CSCTP_EV_STREAM_CHANGE};
   for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
     csctp_sock_subscribe(s, ev[k], 1);
+  cc_opt(s);
   if (O.enable_reset) { /* RFC 6525 6.3.1 */
     csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ | CSCTP_ENABLE_RESET_ASSOC_REQ |
                                   CSCTP_ENABLE_CHANGE_ASSOC_REQ};
