@@ -1305,10 +1305,7 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->pr_enabled = a->pr.on;
   st->reconf_enabled = a->reconf.on;
   st->reconf_enable = a->reconf.enable;
-  for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
-    st->pr_abandoned_unsent += a->pr.total.unsent[p];
-    st->pr_abandoned_sent += a->pr.total.sent[p];
-  }
+  csctp_prsctp_abandoned(a, &st->pr_abandoned_unsent, &st->pr_abandoned_sent);
   return 0;
 }
 

@@ -70,25 +70,25 @@ struct csctp_assoc {
   uint32_t peer_rwnd;
   uint32_t frag_point;
   csctp_recovery rec; /* RACK-TLP (recovery.h) */
-  int in_fast_recovery;
+  uint8_t in_fast_recovery;
   uint32_t fast_recovery_exit;
   csctp_tstamp last_cwnd_cut; /* when loss last reduced cwnd */
   uint32_t error_count;       /* association error counter (8.1) */
   uint32_t burst;             /* packets with new DATA since the last input */
-  int fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
-  int t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
-  int t3_hold;          /* ...after which nothing until the next SACK */
-  int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
-  int sender_dry_armed; /* data queued since the last SENDER_DRY event */
+  uint8_t fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
+  uint8_t t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
+  uint8_t t3_hold;          /* ...after which nothing until the next SACK */
+  uint8_t zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
+  uint8_t sender_dry_armed; /* data queued since the last SENDER_DRY event */
   csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
   csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;
   csctp_reasm rx;
-  int rx_ready; /* tsnmap/reasm initialised */
+  uint8_t rx_ready; /* tsnmap/reasm initialised */
   uint32_t peer_initial_tsn;
-  int sack_now;            /* send a SACK in the next packet */
+  uint8_t sack_now;            /* send a SACK in the next packet */
   uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
   uint8_t sack_path;       /* where the last DATA came from */
@@ -112,15 +112,15 @@ struct csctp_assoc {
   size_t init_len;
   uint8_t *cookie; /* COOKIE ECHO payload, kept for retransmission */
   size_t cookie_len;
-  int send_init, send_cookie_echo, send_cookie_ack;
+  uint8_t send_init, send_cookie_echo, send_cookie_ack;
   uint32_t init_retrans;
   uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
   csctp_tstamp t1;    /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
 
   /* Teardown (9.2). */
-  int shutdown_requested;
-  int send_shutdown, send_shutdown_ack;
+  uint8_t shutdown_requested;
+  uint8_t send_shutdown, send_shutdown_ack;
   csctp_tstamp t2; /* T2-shutdown */
   csctp_tstamp t2_rto;
   uint32_t shutdown_retrans;
@@ -130,13 +130,13 @@ struct csctp_assoc {
   csctp_pending_error errors[CSCTP_MAX_PENDING_ERRORS];
   uint8_t nerrors;
   uint8_t hb_ack_path;
-  int send_hb_ack;
+  uint8_t send_hb_ack;
   uint8_t *hb_ack_info; /* HEARTBEAT value to echo (8.3); owned, hb_ack_cap
                            bytes, at most a path MTU */
   size_t hb_ack_len, hb_ack_cap;
 
   /* Life. */
-  int dead;            /* ended: no more protocol, data may remain */
+  uint8_t dead;            /* ended: no more protocol, data may remain */
   int end_error;       /* CSCTP_ERR_* reported to readers after the end */
   csctp_tstamp hb_seq; /* heartbeat nonce counter */
 

@@ -19,8 +19,13 @@ static void htab_insert(csctp_hslot *s, size_t cap, uint64_t h, void *p) {
   s[i].p = p;
 }
 
+/* A table starts with two slots (one entry: what the endpoint of a
+ * one-to-one socket holds) and doubles when an entry would take the load
+ * past 3/4. Linear probing stays short at that load (about 2.5 slots per
+ * hit, 8.5 per miss on average) and every table keeps a free slot, which
+ * ends every probe. */
 static int htab_grow(csctp_htab *t, const csctp_mem *m) {
-  size_t cap = t->cap ? t->cap * 2 : 4;
+  size_t cap = t->cap ? t->cap * 2 : 2;
   csctp_hslot *s = csctp_calloc(m, cap, sizeof *s);
   if (!s)
     return CSCTP_ERR_NOMEM;
@@ -34,7 +39,7 @@ static int htab_grow(csctp_htab *t, const csctp_mem *m) {
 }
 
 int csctp_htab_put(csctp_htab *t, const csctp_mem *m, uint64_t h, void *p) {
-  if ((t->n + 1) * 2 > t->cap && htab_grow(t, m) != 0)
+  if ((t->n + 1) * 4 > t->cap * 3 && htab_grow(t, m) != 0)
     return CSCTP_ERR_NOMEM;
   htab_insert(t->s, t->cap, h, p);
   t->n++;

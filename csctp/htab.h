@@ -28,7 +28,7 @@ typedef struct csctp_htab {
 } csctp_htab;
 
 /* csctp_htab_put adds (h, p); p must not be NULL. Grows the table (load at
- * most 1/2). Returns 0 or CSCTP_ERR_NOMEM (the table is unchanged). */
+ * most 3/4). Returns 0 or CSCTP_ERR_NOMEM (the table is unchanged). */
 int csctp_htab_put(csctp_htab *t, const csctp_mem *m, uint64_t h, void *p);
 /* csctp_htab_del removes the entry (h, p) if present. */
 void csctp_htab_del(csctp_htab *t, uint64_t h, const void *p);
