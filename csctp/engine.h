@@ -55,7 +55,6 @@ struct csctp_assoc {
   uint32_t state; /* enum csctp_state */
   uint32_t local_tag, peer_tag;
   uint32_t local_tie_tag, peer_tie_tag; /* 5.2.2 */
-  uint16_t peer_port;
   csctp_settings s;
 
   /* Paths (RFC 9260 6.4); path 0 is the first address. */
@@ -63,6 +62,7 @@ struct csctp_assoc {
                         allocated as addresses come, moves when it grows */
   uint8_t npaths, paths_cap;
   uint8_t primary;
+  uint16_t peer_port;
 
   /* Sending. */
   csctp_sendq sq;
@@ -75,26 +75,26 @@ struct csctp_assoc {
   csctp_tstamp last_cwnd_cut; /* when loss last reduced cwnd */
   uint32_t error_count;       /* association error counter (8.1) */
   uint32_t burst;             /* packets with new DATA since the last input */
-  uint8_t fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
-  uint8_t t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
-  uint8_t t3_hold;          /* ...after which nothing until the next SACK */
-  uint8_t zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
+  uint8_t fast_rtx_now;   /* send one packet of fast retransmissions (7.2.4) */
+  uint8_t t3_rtx_pending; /* a T3 expired: one packet of retransmissions */
+  uint8_t t3_hold;        /* ...after which nothing until the next SACK */
+  uint8_t zwp_sack_seen;  /* a SACK came during zero window probing (6.1 A) */
   uint8_t sender_dry_armed; /* data queued since the last SENDER_DRY event */
-  csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
-  csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
+  csctp_prsctp pr;          /* PR-SCTP (prsctp.h) */
+  csctp_reconf reconf;      /* stream reconfiguration (reconf.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;
   csctp_reasm rx;
-  uint8_t rx_ready; /* tsnmap/reasm initialised */
-  uint32_t peer_initial_tsn;
-  uint8_t sack_now;            /* send a SACK in the next packet */
-  uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
-  uint8_t sack_path;       /* where the last DATA came from */
-  int sack_avoid;          /* path index whose replies seem lost, or -1 */
-  uint8_t sack_out_path;   /* where the last SACK went */
-  uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
+  uint32_t peer_initial_tsn;
+  uint32_t pkts_unacked; /* packets with DATA since the last SACK */
+  int sack_avoid;        /* path index whose replies seem lost, or -1 */
+  uint32_t last_rwnd;    /* a_rwnd in the last SACK sent */
+  uint8_t rx_ready;      /* tsnmap/reasm initialised */
+  uint8_t sack_now;      /* send a SACK in the next packet */
+  uint8_t sack_path;     /* where the last DATA came from */
+  uint8_t sack_out_path; /* where the last SACK went */
 
   /* The endpoint's indexes (ep_index.c). */
   csctp_tstamp heap_key; /* next timer as the timer heap knows it */
@@ -108,12 +108,12 @@ struct csctp_assoc {
 
   /* Setup (5.1). */
   uint32_t local_initial_tsn;
+  uint32_t init_retrans;
   uint8_t *init_chunk; /* our INIT, kept for retransmission */
   size_t init_len;
   uint8_t *cookie; /* COOKIE ECHO payload, kept for retransmission */
   size_t cookie_len;
   uint8_t send_init, send_cookie_echo, send_cookie_ack;
-  uint32_t init_retrans;
   uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
   csctp_tstamp t1;    /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
@@ -121,9 +121,9 @@ struct csctp_assoc {
   /* Teardown (9.2). */
   uint8_t shutdown_requested;
   uint8_t send_shutdown, send_shutdown_ack;
+  uint32_t shutdown_retrans;
   csctp_tstamp t2; /* T2-shutdown */
   csctp_tstamp t2_rto;
-  uint32_t shutdown_retrans;
   csctp_tstamp t5; /* T5-shutdown-guard */
 
   /* Control chunks waiting for a packet. */
@@ -136,7 +136,7 @@ struct csctp_assoc {
   size_t hb_ack_len, hb_ack_cap;
 
   /* Life. */
-  uint8_t dead;            /* ended: no more protocol, data may remain */
+  uint8_t dead;        /* ended: no more protocol, data may remain */
   int end_error;       /* CSCTP_ERR_* reported to readers after the end */
   csctp_tstamp hb_seq; /* heartbeat nonce counter */
 

@@ -78,8 +78,8 @@ static void prsctp_count(csctp_assoc *a, const csctp_msg_out *m) {
     /* The association's and every stream's counts; failing that, the
      * association's alone (a failed allocation loses counts, nothing
      * else). */
-    a->pr.counts = csctp_calloc(&a->ep->mem, 1u + a->sq.nstreams,
-                                sizeof(csctp_pr_counts));
+    a->pr.counts =
+        csctp_calloc(&a->ep->mem, 1u + a->sq.nstreams, sizeof(csctp_pr_counts));
     a->pr.nstreams = a->pr.counts ? a->sq.nstreams : 0;
     if (!a->pr.counts)
       a->pr.counts = csctp_calloc(&a->ep->mem, 1, sizeof(csctp_pr_counts));

@@ -135,8 +135,8 @@ static void bd_print(byte_mem *m, const char *what, int n) {
       s[a] = s[best];
       s[best] = t;
     }
-    printf("  %s: site 0x%lx: %lld blocks, %.1f bytes per association\n",
-           what, (unsigned long)((uintptr_t)s[a].site - base), s[a].blocks,
+    printf("  %s: site 0x%lx: %lld blocks, %.1f bytes per association\n", what,
+           (unsigned long)((uintptr_t)s[a].site - base), s[a].blocks,
            (double)s[a].bytes / n);
   }
 }
@@ -275,8 +275,12 @@ static void test_ten_thousand_associations(void) {
          NCLIENTS, per_srv, per_cli);
   bd_print(&smem, "server", NCLIENTS);
   bd_print(&cmem, "client", NCLIENTS);
-  CHECK(per_srv <= 2048);
-  CHECK(per_cli <= 4096);
+  /* Issue 11: at most 2 KB RSS per idle association on a one-to-many
+   * socket and 4 KB per one-to-one socket with its association; the
+   * allocator's count leaves room for malloc's overhead and fragmentation
+   * (measured: 1,764 and 3,461 bytes). */
+  CHECK(per_srv <= 1800);
+  CHECK(per_cli <= 3500);
 
   /* Messages flow on a sample of them, in both directions. */
   int got = 0;
