@@ -115,6 +115,7 @@ struct csctp_assoc {
   size_t cookie_len;
   uint8_t send_init, send_cookie_echo, send_cookie_ack;
   uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
+  uint8_t init_paced; /* INIT waits for its turn (pacer.c); t1 holds it */
   csctp_tstamp t1;    /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
 
@@ -163,7 +164,6 @@ struct csctp_endpoint {
    * old_secret_until. */
   uint8_t secret[CSCTP_COOKIE_KEY_LEN];
   uint8_t old_secret[CSCTP_COOKIE_KEY_LEN];
-  int has_old_secret;
   csctp_tstamp secret_born;       /* when secret was drawn */
   csctp_tstamp secret_used_until; /* end of life of its latest cookie */
   csctp_tstamp old_secret_until;
@@ -171,6 +171,7 @@ struct csctp_endpoint {
   csctp_assoc *assocs, *assocs_tail;
   size_t nassocs;
   csctp_assoc_id next_id;
+  int has_old_secret;
 
   /* Indexes of the associations (ep_index.c). */
   uint64_t hash_seed;
@@ -184,6 +185,7 @@ struct csctp_endpoint {
   size_t nchanged, changed_cap;
   int changed_overflow;
   csctp_budget *budget;    /* shared memory budget, or NULL (budget.c) */
+  csctp_init_pacer *init_pacer; /* shared INIT pacing, or NULL (pacer.c) */
   csctp_assoc_id *starved; /* windows cut by it (cap: changed_cap) */
   size_t nstarved;
 

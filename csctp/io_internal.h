@@ -168,6 +168,7 @@ struct csctp_stack {
   size_t scratch_len;
   csctp_stack_stats stats;
   csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
+  csctp_init_pacer init_pacer; /* every endpoint's INITs (pacer.h) */
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
   int in_kick;

@@ -278,9 +278,10 @@ static void test_ten_thousand_associations(void) {
   /* Issue 11: at most 2 KB RSS per idle association on a one-to-many
    * socket and 4 KB per one-to-one socket with its association; the
    * allocator's count leaves room for malloc's overhead and fragmentation
-   * (measured: 1,764 and 3,461 bytes). */
+   * (measured: 1,764 and 3,285 bytes; bench_scale's RSS: 1.82 and 3.46 KB).
+   */
   CHECK(per_srv <= 1800);
-  CHECK(per_cli <= 3500);
+  CHECK(per_cli <= 3400);
 
   /* Messages flow on a sample of them, in both directions. */
   int got = 0;
