@@ -18,7 +18,8 @@ csctp_tstamp csctp_pacer_take(csctp_init_pacer *p, csctp_tstamp now) {
   /* Virtual scheduling: `next` is when the bucket would be empty of the
    * turns reserved so far; a request may go up to burst - 1 intervals ahead
    * of it. */
-  csctp_tstamp slack = (csctp_tstamp)(p->burst ? p->burst - 1 : 0) * p->interval;
+  csctp_tstamp slack =
+      (csctp_tstamp)(p->burst ? p->burst - 1 : 0) * p->interval;
   csctp_tstamp t = p->next > now ? p->next : now;
   csctp_tstamp turn = t > now + slack ? t - slack : now;
   p->next = t + p->interval;
