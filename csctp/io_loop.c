@@ -1233,7 +1233,11 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
   io_ep *touched[64];
   size_t nt = 0;
   int err = 0;
+  int known = st->rd_known && !st->tr->rx_pending;
+  st->rd_known = 0;
   for (int which = 0; which < st->tr->nfds; which++) {
+    if (known && which < 32 && !(st->rd_mask & (1u << which)))
+      continue; /* the poller saw nothing to read there */
     for (int round = 0; round < IO_STEP_ROUNDS; round++) {
       int n = st->tr->ops->recv(st->tr, which, st->rx, IO_BATCH);
       if (n < 0) {
@@ -1254,9 +1258,10 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
       now = csctp_now();
     }
   }
-  if (io_poller_fired(st))
-    st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   now = csctp_now();
+  /* A timer armed for later cannot have fired: no read of it then. */
+  if (st->armed <= now && io_poller_fired(st))
+    st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   for (size_t i = 0; i < nt; i++) {
     io_ep_kick(touched[i]);
     io_ep_unref(touched[i]);
