@@ -275,7 +275,8 @@ CSCTP_API int csctp_endpoint_set_budget(csctp_endpoint *ep, csctp_budget *b);
 typedef struct csctp_init_pacer {
   uint32_t burst;
   csctp_tstamp interval;
-  csctp_tstamp next; /* engine's: when the last reserved INIT leaves + interval */
+  /* The engine's: when the last reserved INIT leaves, plus interval. */
+  csctp_tstamp next;
 } csctp_init_pacer;
 
 /* csctp_endpoint_set_init_pacer makes ep's associations take their INIT

@@ -185,7 +185,6 @@ struct csctp_endpoint {
   size_t nchanged, changed_cap;
   int changed_overflow;
   csctp_budget *budget;    /* shared memory budget, or NULL (budget.c) */
-  csctp_init_pacer *init_pacer; /* shared INIT pacing, or NULL (pacer.c) */
   csctp_assoc_id *starved; /* windows cut by it (cap: changed_cap) */
   size_t nstarved;
 
@@ -201,6 +200,9 @@ struct csctp_endpoint {
   csctp_endpoint_stats stats;
 
   csctp_auth_ep *auth; /* RFC 4895 configuration (auth.h), made on use */
+
+  /* Shared INIT pacing, or NULL (pacer.c). */
+  csctp_init_pacer *init_pacer;
 };
 
 /* ---- endpoint.c ---- */

@@ -168,7 +168,6 @@ struct csctp_stack {
   size_t scratch_len;
   csctp_stack_stats stats;
   csctp_budget budget; /* every endpoint's (cfg.mem_limit) */
-  csctp_init_pacer init_pacer; /* every endpoint's INITs (pacer.h) */
   int ready_list;      /* csctp_stack_set_ready_list */
   csctp_sock *rdy_head, *rdy_tail;
   int in_kick;
@@ -181,6 +180,8 @@ struct csctp_stack {
    * rd_known; the next step receives on those transport fds only. */
   uint32_t rd_mask;
   int rd_known;
+  /* Every endpoint's INITs (pacer.h). */
+  csctp_init_pacer init_pacer;
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
