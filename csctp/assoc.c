@@ -9,6 +9,7 @@
 #include "eor.h"
 
 #include "mem.h"
+#include "pacer.h"
 #include "tsn.h"
 
 #include <string.h>
@@ -341,11 +342,7 @@ static csctp_tstamp assoc_t1_cap(const csctp_assoc *a) {
 
 static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   csctp_endpoint *ep = a->ep;
-  if (!a->init_chunk) {
-    a->init_chunk = csctp_malloc(&ep->mem, CSCTP_MAX_INIT_LEN);
-    if (!a->init_chunk)
-      return CSCTP_ERR_NOMEM;
-  }
+  uint8_t tmp[CSCTP_MAX_INIT_LEN]; /* kept at its length: many dials */
   csctp_init in;
   memset(&in, 0, sizeof(in));
   in.init_tag = a->local_tag;
@@ -355,7 +352,7 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
   in.init_tsn = a->local_initial_tsn;
   csctp_buf b;
   size_t off;
-  csctp_buf_init(&b, a->init_chunk, CSCTP_MAX_INIT_LEN);
+  csctp_buf_init(&b, tmp, sizeof tmp);
   int rv = csctp_put_init_begin(&b, CSCTP_CT_INIT, &in, &off);
   /* RFC 8261 6.1: over a lower layer such as DTLS, no address parameters
    * and no Supported Address Types. */
@@ -387,6 +384,11 @@ static int assoc_build_init(csctp_assoc *a, uint32_t preservative_ms) {
     rv = csctp_chunk_end(&b, off);
   if (rv != 0)
     return rv;
+  uint8_t *c = csctp_realloc(&ep->mem, a->init_chunk, b.len);
+  if (!c)
+    return CSCTP_ERR_NOMEM; /* the INIT before, if any, stays */
+  memcpy(c, tmp, b.len);
+  a->init_chunk = c;
   a->init_len = b.len;
   return 0;
 }
@@ -396,11 +398,10 @@ static int assoc_send_init(csctp_assoc *a, csctp_tstamp now) {
   if (rv != 0)
     return rv;
   a->state = CSCTP_STATE_COOKIE_WAIT;
-  a->send_init = 1;
   a->init_retrans = 0;
   a->t1_rto =
       a->s.rto_initial < assoc_t1_cap(a) ? a->s.rto_initial : assoc_t1_cap(a);
-  a->t1 = now + a->t1_rto;
+  csctp_pacer_arm_init(a, now); /* at once, or at its turn (pacer.h) */
   return 0;
 }
 
@@ -722,10 +723,9 @@ static void assoc_on_stale_cookie(csctp_assoc *a, const csctp_tlv *cause,
   a->cookie = NULL;
   a->state = CSCTP_STATE_COOKIE_WAIT;
   a->send_cookie_echo = 0;
-  a->send_init = 1;
   a->peer_tag = 0;
   a->init_retrans = retrans;
-  a->t1 = now + a->t1_rto;
+  csctp_pacer_arm_init(a, now);
 }
 
 /* ---- Control chunks ---------------------------------------------------- */
@@ -1164,6 +1164,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
 
 /* 5.1 C / 5.1.6: T1-init and T1-cookie. */
 static void assoc_on_t1(csctp_assoc *a, csctp_tstamp now) {
+  if (csctp_pacer_on_t1(a, now)) /* an INIT's turn came, not T1 */
+    return;
   if (++a->init_retrans > a->s.max_init_retransmits) {
     a->t1 = CSCTP_TSTAMP_NEVER;
     csctp_assoc_end(a, CSCTP_EV_ASSOC_LOST, CSCTP_LOST_INIT_FAILED, 0,
@@ -1177,7 +1179,7 @@ static void assoc_on_t1(csctp_assoc *a, csctp_tstamp now) {
   /* 5.1.6: retransmissions use all the peer's addresses in turn. */
   a->setup_path = (uint8_t)((a->setup_path + 1) % a->npaths);
   if (a->state == CSCTP_STATE_COOKIE_WAIT)
-    a->send_init = 1;
+    csctp_pacer_arm_init(a, now); /* it takes a turn too */
   else if (a->state == CSCTP_STATE_COOKIE_ECHOED)
     a->send_cookie_echo = 1;
 }
@@ -1370,10 +1372,7 @@ int csctp_assoc_status_get(const csctp_endpoint *ep, csctp_assoc_id id,
   st->pr_enabled = a->pr.on;
   st->reconf_enabled = a->reconf.on;
   st->reconf_enable = a->reconf.enable;
-  for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
-    st->pr_abandoned_unsent += a->pr.total.unsent[p];
-    st->pr_abandoned_sent += a->pr.total.sent[p];
-  }
+  csctp_prsctp_abandoned(a, &st->pr_abandoned_unsent, &st->pr_abandoned_sent);
   return 0;
 }
 

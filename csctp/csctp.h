@@ -316,6 +316,28 @@ typedef struct csctp_budget {
  * has associations. */
 CSCTP_API int csctp_endpoint_set_budget(csctp_endpoint *ep, csctp_budget *b);
 
+/* csctp_init_pacer spaces the INIT chunks of the endpoints that share it
+ * (the I/O layer gives one to every endpoint of a stack), so that many
+ * dials started at once do not send their INITs, nor later their
+ * retransmissions, in one burst: at most `burst` INITs leave at once, then
+ * one per `interval`. An INIT that has to wait leaves when its turn comes,
+ * and its T1-init timer starts then (RFC 9260 5.1 A: after sending the
+ * INIT); a retransmission waits the same way after T1-init expires. The
+ * caller owns the struct, sets burst (0 counts as 1) and interval (0: no
+ * pacing) and zeroes the rest; the engine keeps `next`. */
+typedef struct csctp_init_pacer {
+  uint32_t burst;
+  csctp_tstamp interval;
+  /* The engine's: when the last reserved INIT leaves, plus interval. */
+  csctp_tstamp next;
+} csctp_init_pacer;
+
+/* csctp_endpoint_set_init_pacer makes ep's associations take their INIT
+ * transmissions from p (NULL: none, the default: every INIT leaves at once),
+ * which must outlive ep. Returns 0 or CSCTP_ERR_INVAL. */
+CSCTP_API int csctp_endpoint_set_init_pacer(csctp_endpoint *ep,
+                                            csctp_init_pacer *p);
+
 /* csctp_endpoint_listen makes ep accept (enable != 0) or refuse (enable ==
  * 0, the default) incoming associations. Enabling reserves the ring the
  * answers to INITs are built in (so that answering never allocates).

@@ -62,7 +62,9 @@ static int ep_settings_valid(const csctp_settings *s) {
 
 /* ---- Endpoint life ----------------------------------------------------- */
 
-#define EP_INITIAL_EVENTS 4
+/* Two: a step rarely queues more for one endpoint (COMM_UP, a message's
+ * send failure), and the ring doubles on demand. */
+#define EP_INITIAL_EVENTS 2
 
 int csctp_endpoint_new(csctp_endpoint **pep, uint16_t port,
                        const csctp_settings *settings, const csctp_mem *mem,

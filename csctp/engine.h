@@ -59,7 +59,6 @@ struct csctp_assoc {
   uint32_t state; /* enum csctp_state */
   uint32_t local_tag, peer_tag;
   uint32_t local_tie_tag, peer_tie_tag; /* 5.2.2 */
-  uint16_t peer_port;
   csctp_settings s;
 
   /* Paths (RFC 9260 6.4); path 0 is the first address. */
@@ -67,6 +66,7 @@ struct csctp_assoc {
                         allocated as addresses come, moves when it grows */
   uint8_t npaths, paths_cap;
   uint8_t primary;
+  uint16_t peer_port;
 
   /* Sending. */
   csctp_sendq sq;
@@ -75,36 +75,35 @@ struct csctp_assoc {
   uint32_t peer_rwnd;
   uint32_t frag_point;
   csctp_recovery rec; /* RACK-TLP (recovery.h) */
-  int in_fast_recovery;
+  uint8_t in_fast_recovery;
   uint32_t fast_recovery_exit;
   csctp_tstamp last_cwnd_cut; /* when loss last reduced cwnd */
   uint32_t error_count;       /* association error counter (8.1) */
   uint32_t burst;             /* packets with new DATA since the last input */
-  int fast_rtx_now;     /* send one packet of fast retransmissions (7.2.4) */
-  int t3_rtx_pending;   /* a T3 expired: one packet of retransmissions */
-  int t3_hold;          /* ...after which nothing until the next SACK */
-  int zwp_sack_seen;    /* a SACK came during zero window probing (6.1 A) */
-  int sender_dry_armed; /* data queued since the last SENDER_DRY event */
-  csctp_prsctp pr;      /* PR-SCTP (prsctp.h) */
-  csctp_reconf reconf;  /* stream reconfiguration (reconf.h) */
+  uint8_t fast_rtx_now;   /* send one packet of fast retransmissions (7.2.4) */
+  uint8_t t3_rtx_pending; /* a T3 expired: one packet of retransmissions */
+  uint8_t t3_hold;        /* ...after which nothing until the next SACK */
+  uint8_t zwp_sack_seen;  /* a SACK came during zero window probing (6.1 A) */
+  uint8_t sender_dry_armed; /* data queued since the last SENDER_DRY event */
+  csctp_prsctp pr;          /* PR-SCTP (prsctp.h) */
+  csctp_reconf reconf;      /* stream reconfiguration (reconf.h) */
   /* User message interleaving (idata.h) and the stream scheduler
    * (stream_sched.h): their state is allocated on first use, so that an
    * association that uses neither pays one pointer (csctp_ilv_get). */
   struct csctp_ilv *ilv;
-  uint8_t zcsum_send; /* send checksum zero (RFC 9653 5.2, zcsum.h) */
 
   /* Receiving. */
   csctp_tsnmap tsn;
   csctp_reasm rx;
-  int rx_ready; /* tsnmap/reasm initialised */
-  uint32_t peer_initial_tsn;
-  int sack_now;            /* send a SACK in the next packet */
-  uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
-  uint8_t sack_path;       /* where the last DATA came from */
-  int sack_avoid;          /* path index whose replies seem lost, or -1 */
-  uint8_t sack_out_path;   /* where the last SACK went */
-  uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
+  uint32_t peer_initial_tsn;
+  uint32_t pkts_unacked; /* packets with DATA since the last SACK */
+  int sack_avoid;        /* path index whose replies seem lost, or -1 */
+  uint32_t last_rwnd;    /* a_rwnd in the last SACK sent */
+  uint8_t rx_ready;      /* tsnmap/reasm initialised */
+  uint8_t sack_now;      /* send a SACK in the next packet */
+  uint8_t sack_path;     /* where the last DATA came from */
+  uint8_t sack_out_path; /* where the last SACK went */
 
   /* The endpoint's indexes (ep_index.c). */
   csctp_tstamp heap_key; /* next timer as the timer heap knows it */
@@ -116,39 +115,41 @@ struct csctp_assoc {
   uint8_t budget_starved; /* window cut by the budget (budget.c) */
   uint8_t idata_on;       /* I-DATA negotiated (RFC 8260 2.2.1, idata.h) */
   uint8_t sched_type;     /* CSCTP_SS_*, stream scheduler (stream_sched.h) */
+  uint8_t zcsum_send;     /* send checksum zero (RFC 9653 5.2, zcsum.h) */
   size_t budget_charged;  /* bytes counted in ep->budget->used */
 
   /* Setup (5.1). */
   uint32_t local_initial_tsn;
+  uint32_t init_retrans;
   uint8_t *init_chunk; /* our INIT, kept for retransmission */
   size_t init_len;
   uint8_t *cookie; /* COOKIE ECHO payload, kept for retransmission */
   size_t cookie_len;
-  int send_init, send_cookie_echo, send_cookie_ack;
-  uint32_t init_retrans;
+  uint8_t send_init, send_cookie_echo, send_cookie_ack;
   uint8_t setup_path; /* where INIT / COOKIE ECHO go; rotates on T1 */
+  uint8_t init_paced; /* INIT waits for its turn (pacer.c); t1 holds it */
   csctp_tstamp t1;    /* T1-init / T1-cookie */
   csctp_tstamp t1_rto;
 
   /* Teardown (9.2). */
-  int shutdown_requested;
-  int send_shutdown, send_shutdown_ack;
+  uint8_t shutdown_requested;
+  uint8_t send_shutdown, send_shutdown_ack;
+  uint32_t shutdown_retrans;
   csctp_tstamp t2; /* T2-shutdown */
   csctp_tstamp t2_rto;
-  uint32_t shutdown_retrans;
   csctp_tstamp t5; /* T5-shutdown-guard */
 
   /* Control chunks waiting for a packet. */
   csctp_pending_error errors[CSCTP_MAX_PENDING_ERRORS];
   uint8_t nerrors;
   uint8_t hb_ack_path;
-  int send_hb_ack;
+  uint8_t send_hb_ack;
   uint8_t *hb_ack_info; /* HEARTBEAT value to echo (8.3); owned, hb_ack_cap
                            bytes, at most a path MTU */
   size_t hb_ack_len, hb_ack_cap;
 
   /* Life. */
-  int dead;            /* ended: no more protocol, data may remain */
+  uint8_t dead;        /* ended: no more protocol, data may remain */
   int end_error;       /* CSCTP_ERR_* reported to readers after the end */
   csctp_tstamp hb_seq; /* heartbeat nonce counter */
 
@@ -176,7 +177,6 @@ struct csctp_endpoint {
    * old_secret_until. */
   uint8_t secret[CSCTP_COOKIE_KEY_LEN];
   uint8_t old_secret[CSCTP_COOKIE_KEY_LEN];
-  int has_old_secret;
   csctp_tstamp secret_born;       /* when secret was drawn */
   csctp_tstamp secret_used_until; /* end of life of its latest cookie */
   csctp_tstamp old_secret_until;
@@ -184,6 +184,7 @@ struct csctp_endpoint {
   csctp_assoc *assocs, *assocs_tail;
   size_t nassocs;
   csctp_assoc_id next_id;
+  int has_old_secret;
 
   /* Indexes of the associations (ep_index.c). */
   uint64_t hash_seed;
@@ -213,6 +214,9 @@ struct csctp_endpoint {
 
   csctp_auth_ep *auth;    /* RFC 4895 configuration (auth.h), made on use */
   uint8_t asconf_enabled; /* RFC 5061 offered (csctp_asconf_enable) */
+
+  /* Shared INIT pacing, or NULL (pacer.c). */
+  csctp_init_pacer *init_pacer;
 };
 
 /* ---- endpoint.c ---- */

@@ -252,7 +252,7 @@ void csctp_ep_ready_drop(csctp_assoc *a) { rdy_unlink(a->ep, a); }
 int csctp_ep_index_add(csctp_assoc *a) {
   csctp_endpoint *ep = a->ep;
   if (ep->nheap == ep->heap_cap) {
-    size_t cap = ep->heap_cap ? ep->heap_cap * 2 : 4;
+    size_t cap = ep->heap_cap ? ep->heap_cap * 2 : 1; /* one-to-one: 1 */
     csctp_assoc **h = csctp_realloc(&ep->mem, ep->heap, cap * sizeof *h);
     if (!h)
       return CSCTP_ERR_NOMEM;

@@ -21,14 +21,20 @@ typedef struct csctp_hslot {
   void *p; /* NULL: empty slot */
 } csctp_hslot;
 
+/* A table of one entry (an endpoint of a one-to-one socket holds one
+ * association) keeps it inline, without slots: cap 0, n 1, (h1, p1). */
 typedef struct csctp_htab {
-  csctp_hslot *s;
-  size_t cap; /* 0 or a power of two */
-  size_t n;
+  union {
+    csctp_hslot *s; /* cap > 0: cap slots */
+    void *p1;       /* cap == 0, n == 1: the entry */
+  } u;
+  uint64_t h1;
+  uint32_t cap; /* 0 or a power of two */
+  uint32_t n;
 } csctp_htab;
 
 /* csctp_htab_put adds (h, p); p must not be NULL. Grows the table (load at
- * most 1/2). Returns 0 or CSCTP_ERR_NOMEM (the table is unchanged). */
+ * most 3/4). Returns 0 or CSCTP_ERR_NOMEM (the table is unchanged). */
 int csctp_htab_put(csctp_htab *t, const csctp_mem *m, uint64_t h, void *p);
 /* csctp_htab_del removes the entry (h, p) if present. */
 void csctp_htab_del(csctp_htab *t, uint64_t h, const void *p);

@@ -667,7 +667,6 @@ int csctp_idata_on_ifwd(csctp_assoc *a, const csctp_tlv *c) {
   csctp_ifwd f;
   if (!a->rx_ready || csctp_ifwd_decode(c, &f) != 0)
     return 0;
-  a->pr.fwd_in++;
   if (!csctp_tsn_gt(f.new_cum, csctp_tsnmap_cum(&a->tsn))) {
     a->sack_now = 1; /* out of date: our last SACK may have been lost */
     return 2;

@@ -181,6 +181,12 @@ struct csctp_stack {
   int wakefd, wake_w; /* wake-up fd (io_evfd) the poller watches, and its
                          write end: readable when corked */
   int woken;          /* wakefd has been written since the last step */
+  /* What the last io_poller_wait saw readable (bit i: tr->fds[i]), when
+   * rd_known; the next step receives on those transport fds only. */
+  uint32_t rd_mask;
+  int rd_known;
+  /* Every endpoint's INITs (pacer.h). */
+  csctp_init_pacer init_pacer;
 };
 
 /* ---- io_loop.c ------------------------------------------------------ */
@@ -247,7 +253,9 @@ int io_poller_arm(csctp_stack *st, csctp_tstamp due);
 /* io_poller_fired returns 1 (once) when the armed timer has fired. */
 int io_poller_fired(csctp_stack *st);
 /* io_poller_wait blocks until a watched fd is readable, the timer fires or
- * timeout_ms passes (-1: no limit). EINTR counts as a return. */
+ * timeout_ms passes (-1: no limit). EINTR counts as a return. A backend
+ * that learns which transport fds are readable sets st->rd_mask and
+ * st->rd_known (the others leave rd_known 0: every fd is tried). */
 int io_poller_wait(csctp_stack *st, int timeout_ms);
 /* io_poller_fds stores the fds a caller waits on for readability (at most
  * n) and returns how many there are. */

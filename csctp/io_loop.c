@@ -17,6 +17,11 @@
 
 /* Receive batches per fd per step: bounds the work of one step. */
 #define IO_STEP_ROUNDS 16
+/* INIT pacing shared by the stack's endpoints (pacer.h): a lone dial or a
+ * few dozen leave at once; a burst of thousands goes out at 50,000 INITs a
+ * second instead of overflowing the listener's receive queue in one go. */
+#define IO_INIT_BURST 64
+#define IO_INIT_INTERVAL (20 * CSCTP_MILLISECONDS / 1000)
 
 /* ---- Memory ------------------------------------------------------------ */
 
@@ -230,6 +235,9 @@ CSCTP_API int csctp_stack_new(csctp_stack **out,
   st->cfg = *cfg;
   st->cfg.mem = &st->mem;
   st->budget.limit = cfg->mem_limit;
+  /* Dials started together: 64 INITs at once, then 50,000 a second. */
+  st->init_pacer.burst = IO_INIT_BURST;
+  st->init_pacer.interval = IO_INIT_INTERVAL;
   st->pfd = st->tfd = st->wakefd = st->wake_w = -1;
   st->pcap_fd = io_pcap_open();
   int err = CSCTP_ERR_NOMEM;
@@ -561,8 +569,10 @@ int io_ep_new(csctp_stack *st, uint16_t port, const csctp_settings *set,
     return CSCTP_ERR_NOMEM;
   int r = csctp_endpoint_new(&iep->ep, port, set, &st->mem, st->cfg.rand,
                              st->cfg.rand_user_data, csctp_now());
-  if (r == 0)
+  if (r == 0) {
     (void)csctp_endpoint_set_budget(iep->ep, &st->budget); /* no assocs yet */
+    (void)csctp_endpoint_set_init_pacer(iep->ep, &st->init_pacer);
+  }
   if (r == 0 && (r = io_eheap_add(st, iep)) != 0)
     csctp_endpoint_del(iep->ep);
   if (r != 0) {
@@ -1267,7 +1277,11 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
   io_ep *touched[64];
   size_t nt = 0;
   int err = 0;
+  int known = st->rd_known && !st->tr->rx_pending;
+  st->rd_known = 0;
   for (int which = 0; which < st->tr->nfds; which++) {
+    if (known && which < 32 && !(st->rd_mask & (1u << which)))
+      continue; /* the poller saw nothing to read there */
     for (int round = 0; round < IO_STEP_ROUNDS; round++) {
       int n = st->tr->ops->recv(st->tr, which, st->rx, IO_BATCH);
       if (n < 0) {
@@ -1288,9 +1302,10 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
       now = csctp_now();
     }
   }
-  if (io_poller_fired(st))
-    st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   now = csctp_now();
+  /* A timer armed for later cannot have fired: no read of it then. */
+  if (st->armed <= now && io_poller_fired(st))
+    st->armed = CSCTP_TSTAMP_NEVER - 1; /* the one-shot timer is spent */
   for (size_t i = 0; i < nt; i++) {
     io_ep_kick(touched[i]);
     io_ep_unref(touched[i]);

@@ -74,6 +74,16 @@ int io_poller_wait(csctp_stack *st, int timeout_ms) {
   int n = epoll_wait(st->pfd, evs, 8, timeout_ms);
   if (n < 0 && errno != EINTR)
     return -errno;
+  /* Which transport fds are readable (or have an error pending): the step
+   * receives on those only, not on every socket of the stack. A full
+   * event array may have left some out: then every fd is tried. */
+  uint32_t mask = 0;
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < st->tr->nfds && k < 32; k++)
+      if (evs[i].data.fd == st->tr->fds[k])
+        mask |= 1u << k;
+  st->rd_mask = mask;
+  st->rd_known = n >= 0 && n < 8 && st->tr->nfds <= 32;
   return 0;
 }
 

@@ -286,7 +286,17 @@ static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
     mh->msg_flags = 0;
     u->msgs[i].msg_len = 0;
   }
-  int r = recvmmsg(u->t.fds[which], u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
+  int fd = u->t.fds[which];
+  int r = recvmmsg(fd, u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
+  if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    /* A pending socket error: with IP_RECVERR every ICMP error queued on
+     * the error queue also sets it, and the receive reports it before any
+     * datagram. Read the queue (io_icmp_drain), then the datagrams. The
+     * queue is not read on every receive: that was a failing system call
+     * per step and socket. */
+    io_icmp_drain(&u->t, fd, 8); /* UDP header */
+    r = recvmmsg(fd, u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
+  }
   if (r < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
       return 0;
@@ -369,7 +379,6 @@ static int io_udp_recv_gro(io_udp *u, int which, io_pkt *pkts, size_t n) {
 
 static int io_udp_recv(io_transport *t, int which, io_pkt *pkts, size_t n) {
   io_udp *u = (io_udp *)t;
-  io_icmp_drain(t, t->fds[which], 8); /* UDP header */
   if (n > IO_BATCH)
     n = IO_BATCH;
   if (u->gro)
@@ -654,7 +663,7 @@ static int io_udp_socket(int af, uint16_t port, const csctp_stack_config *cfg,
 #elif defined(IP_RECVDSTADDR)
     (void)setsockopt(fd, IPPROTO_IP, IP_RECVDSTADDR, &one, sizeof one);
 #endif
-#ifdef IP_RECVERR /* ICMP errors reach io_udp_icmp */
+#ifdef IP_RECVERR /* ICMP errors reach io_icmp_drain */
     (void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
 #endif
   } else {

@@ -21,9 +21,9 @@ typedef struct csctp_path {
   uint32_t rtt_tsn; /* its TSN (6.3.1 C4: one measurement per RTT) */
   /* Congestion control, RFC 9260 7.2, by the association's controller */
   uint32_t cwnd, ssthresh, pba, flight;
+  uint32_t error_count;
   const csctp_cc_ops *cc;
   csctp_cc_state ccs;
-  uint32_t error_count;
   csctp_tstamp t3;     /* T3-rtx expiry, CSCTP_TSTAMP_NEVER when off */
   csctp_tstamp hb_due; /* next HEARTBEAT, CSCTP_TSTAMP_NEVER when off */
   uint64_t hb_nonce;   /* nonce of the outstanding HEARTBEAT */

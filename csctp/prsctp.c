@@ -20,9 +20,19 @@ void csctp_prsctp_init(csctp_prsctp *p) {
 }
 
 void csctp_prsctp_free(csctp_assoc *a) {
-  csctp_free(&a->ep->mem, a->pr.streams);
-  a->pr.streams = NULL;
+  csctp_free(&a->ep->mem, a->pr.counts);
+  a->pr.counts = NULL;
   a->pr.nstreams = 0;
+}
+
+void csctp_prsctp_abandoned(const csctp_assoc *a, uint64_t *unsent,
+                            uint64_t *sent) {
+  if (!a->pr.counts)
+    return;
+  for (int p = 1; p <= CSCTP_PR_SCTP_MAX; p++) {
+    *unsent += a->pr.counts[0].unsent[p];
+    *sent += a->pr.counts[0].sent[p];
+  }
 }
 
 /* ---- Negotiation (RFC 3758 3.3, RFC 5061 4.2.7) ------------------------ */
@@ -64,16 +74,22 @@ static void prsctp_count(csctp_assoc *a, const csctp_msg_out *m) {
   uint16_t pol = m->info.pr_policy;
   if (pol == 0 || pol > CSCTP_PR_SCTP_MAX)
     return;
-  uint64_t *tot = m->sent ? a->pr.total.sent : a->pr.total.unsent;
-  tot[pol]++;
-  if (!a->pr.streams && a->sq.nstreams > 0) {
-    a->pr.streams =
-        csctp_calloc(&a->ep->mem, a->sq.nstreams, sizeof(csctp_pr_counts));
-    if (a->pr.streams)
-      a->pr.nstreams = a->sq.nstreams;
+  if (!a->pr.counts) {
+    /* The association's and every stream's counts; failing that, the
+     * association's alone (a failed allocation loses counts, nothing
+     * else). */
+    a->pr.counts =
+        csctp_calloc(&a->ep->mem, 1u + a->sq.nstreams, sizeof(csctp_pr_counts));
+    a->pr.nstreams = a->pr.counts ? a->sq.nstreams : 0;
+    if (!a->pr.counts)
+      a->pr.counts = csctp_calloc(&a->ep->mem, 1, sizeof(csctp_pr_counts));
+    if (!a->pr.counts)
+      return;
   }
-  if (a->pr.streams && m->info.sid < a->pr.nstreams) {
-    csctp_pr_counts *s = &a->pr.streams[m->info.sid];
+  csctp_pr_counts *tot = &a->pr.counts[0];
+  (m->sent ? tot->sent : tot->unsent)[pol]++;
+  if (m->info.sid < a->pr.nstreams) {
+    csctp_pr_counts *s = &a->pr.counts[1 + m->info.sid];
     (m->sent ? s->sent : s->unsent)[pol]++;
   }
 }
@@ -283,7 +299,6 @@ void csctp_prsctp_put_fwd(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     if (csctp_idata_put_ifwd(a, b, csctp_prsctp_ack_point(&a->sq)) != 0)
       return;
     a->pr.send_fwd = 0;
-    a->pr.fwd_out++;
     prsctp_keep_t3(a, pi, now);
     return;
   }
@@ -305,7 +320,6 @@ void csctp_prsctp_put_fwd(csctp_assoc *a, csctp_buf *b, uint8_t pi,
       csctp_put_fwd_tsn(b, ap, pairs, n) != 0)
     return;
   a->pr.send_fwd = 0;
-  a->pr.fwd_out++;
   prsctp_keep_t3(a, pi, now);
 }
 
@@ -315,7 +329,6 @@ int csctp_prsctp_on_fwd_tsn(csctp_assoc *a, const csctp_tlv *c) {
   csctp_fwd_tsn f;
   if (!a->rx_ready || csctp_fwd_tsn_decode(c, &f) != 0)
     return 0;
-  a->pr.fwd_in++;
   if (csctp_reconf_drops_fwd(a, f.new_cum))
     return 2; /* RFC 6525 5.2.4 G1: from before an SSN/TSN reset */
   if (!csctp_tsn_gt(f.new_cum, csctp_tsnmap_cum(&a->tsn))) {
@@ -357,13 +370,13 @@ int csctp_pr_status_get(const csctp_endpoint *ep, csctp_assoc_id id, int sid,
       (policy > CSCTP_PR_SCTP_MAX && policy != CSCTP_PR_SCTP_ALL))
     return CSCTP_ERR_INVAL;
   memset(st, 0, sizeof(*st));
-  if (sid < 0) {
-    prsctp_sum(&a->pr.total, policy, st);
-    return 0;
-  }
-  if (sid >= a->ostreams)
+  if (sid >= 0 && sid >= a->ostreams)
     return CSCTP_ERR_STREAM;
-  if (a->pr.streams && sid < a->pr.nstreams)
-    prsctp_sum(&a->pr.streams[sid], policy, st);
+  if (!a->pr.counts)
+    return 0; /* nothing abandoned yet */
+  if (sid < 0)
+    prsctp_sum(&a->pr.counts[0], policy, st);
+  else if (sid < a->pr.nstreams)
+    prsctp_sum(&a->pr.counts[1 + sid], policy, st);
   return 0;
 }

@@ -56,10 +56,12 @@ typedef struct csctp_prsctp {
   uint8_t on;               /* negotiated (RFC 3758 3.3) */
   uint8_t send_fwd;         /* a FORWARD TSN is due (C3, A5) */
   csctp_tstamp next_expiry; /* no TTL message expires before this */
-  csctp_pr_counts total;
-  csctp_pr_counts *streams; /* per outbound stream, from the first count */
+  /* Abandoned-message counts (RFC 7496 4.3), made at the first one so that
+   * an association that never abandons carries none: counts[0] for the
+   * association, counts[1 + sid] per outbound stream (nstreams of them; 0
+   * when only the first could be allocated). */
+  csctp_pr_counts *counts;
   uint16_t nstreams;
-  uint64_t fwd_out, fwd_in; /* FORWARD TSN chunks sent and received */
 } csctp_prsctp;
 
 struct csctp_assoc;
@@ -69,6 +71,10 @@ struct csctp_sendq;
 
 void csctp_prsctp_init(csctp_prsctp *p);
 void csctp_prsctp_free(struct csctp_assoc *a);
+/* csctp_prsctp_abandoned adds the association's abandoned messages, over
+ * every policy, to *unsent and *sent. */
+void csctp_prsctp_abandoned(const struct csctp_assoc *a, uint64_t *unsent,
+                            uint64_t *sent);
 
 /* Negotiation. csctp_prsctp_put_init_params appends to an INIT or INIT
  * ACK what s turns on (nothing when pr_supported is 0): the

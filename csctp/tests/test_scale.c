@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
@@ -21,33 +22,123 @@
 
 /* ---- A byte-counting allocator ---------------------------------------- */
 
+/* With TEST_SCALE_BREAKDOWN=1 in the environment the allocator also records
+ * which call site made each live block, and the test prints the live bytes
+ * per site after the dials (resolve the offsets with
+ * `addr2line -f -e build/tests/test_scale OFFSET`). */
+#define BD_SLOTS (1u << 20)
+typedef struct {
+  void *p;
+  void *site;
+} bd_slot;
+
 typedef struct {
   long long live_bytes;
+  bd_slot *bd; /* NULL: no breakdown */
 } byte_mem;
+
+static size_t bd_hash(void *p) {
+  return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull) & (BD_SLOTS - 1);
+}
+static void bd_add(byte_mem *m, void *p, void *site) {
+  if (!m->bd || !p)
+    return;
+  for (size_t i = bd_hash(p);; i = (i + 1) & (BD_SLOTS - 1))
+    if (!m->bd[i].p || m->bd[i].p == (void *)1) {
+      m->bd[i].p = p;
+      m->bd[i].site = site;
+      return;
+    }
+}
+static void bd_del(byte_mem *m, void *p) {
+  if (!m->bd || !p)
+    return;
+  for (size_t i = bd_hash(p); m->bd[i].p; i = (i + 1) & (BD_SLOTS - 1))
+    if (m->bd[i].p == p) {
+      m->bd[i].p = (void *)1; /* tombstone */
+      return;
+    }
+}
 
 static void *bm_malloc(size_t n, void *u) {
   void *p = malloc(n);
-  if (p)
+  if (p) {
     ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(p);
+    bd_add(u, p, __builtin_return_address(0));
+  }
   return p;
 }
 static void bm_free(void *p, void *u) {
-  if (p)
+  if (p) {
     ((byte_mem *)u)->live_bytes -= (long long)malloc_usable_size(p);
+    bd_del(u, p);
+  }
   free(p);
 }
 static void *bm_calloc(size_t a, size_t b, void *u) {
   void *p = calloc(a, b);
-  if (p)
+  if (p) {
     ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(p);
+    bd_add(u, p, __builtin_return_address(0));
+  }
   return p;
 }
 static void *bm_realloc(void *p, size_t n, void *u) {
   long long before = p ? (long long)malloc_usable_size(p) : 0;
+  bd_del(u, p);
   void *q = realloc(p, n);
   if (q)
     ((byte_mem *)u)->live_bytes += (long long)malloc_usable_size(q) - before;
+  bd_add(u, q ? q : p, __builtin_return_address(0));
   return q;
+}
+
+/* bd_print prints the live bytes per call site, largest first, per n
+ * associations. */
+static void bd_print(byte_mem *m, const char *what, int n) {
+  enum { NSITES = 256 };
+  struct {
+    void *site;
+    long long bytes, blocks;
+  } s[NSITES];
+  int ns = 0;
+  if (!m->bd)
+    return;
+  for (size_t i = 0; i < BD_SLOTS; i++) {
+    void *p = m->bd[i].p;
+    if (!p || p == (void *)1)
+      continue;
+    int k = 0;
+    while (k < ns && s[k].site != m->bd[i].site)
+      k++;
+    if (k == ns) {
+      if (ns == NSITES)
+        continue;
+      s[ns].site = m->bd[i].site;
+      s[ns].bytes = s[ns].blocks = 0;
+      ns++;
+    }
+    s[k].bytes += (long long)malloc_usable_size(p);
+    s[k].blocks++;
+  }
+  Dl_info di;
+  uintptr_t base = 0;
+  if (dladdr((void *)bd_print, &di))
+    base = (uintptr_t)di.dli_fbase;
+  for (int a = 0; a < ns; a++) {
+    int best = a;
+    for (int b = a + 1; b < ns; b++)
+      if (s[b].bytes > s[best].bytes)
+        best = b;
+    if (best != a) {
+      __typeof__(s[0]) t = s[a];
+      s[a] = s[best];
+      s[best] = t;
+    }
+    printf("  %s: site 0x%lx: %lld blocks, %.1f bytes per association\n", what,
+           (unsigned long)((uintptr_t)s[a].site - base), s[a].blocks,
+           (double)s[a].bytes / n);
+  }
 }
 
 /* ---- Helpers ----------------------------------------------------------- */
@@ -117,6 +208,11 @@ static struct sockaddr_in loop4(uint16_t port) {
 
 static void test_ten_thousand_associations(void) {
   byte_mem smem = {0}, cmem = {0};
+  const char *bd = getenv("TEST_SCALE_BREAKDOWN");
+  if (bd && *bd == '1') {
+    smem.bd = calloc(BD_SLOTS, sizeof *smem.bd);
+    cmem.bd = calloc(BD_SLOTS, sizeof *cmem.bd);
+  }
   csctp_mem sm = {&smem, bm_malloc, bm_free, bm_calloc, bm_realloc};
   csctp_mem cm = {&cmem, bm_malloc, bm_free, bm_calloc, bm_realloc};
   csctp_stack *srv_st = new_stack(&sm), *cli_st = new_stack(&cm);
@@ -177,8 +273,16 @@ static void test_ten_thousand_associations(void) {
   printf("test_scale: %d associations: %lld bytes each on the one-to-many "
          "server, %lld per one-to-one client socket with its association\n",
          NCLIENTS, per_srv, per_cli);
-  CHECK(per_srv <= 2048);
-  CHECK(per_cli <= 4096);
+  bd_print(&smem, "server", NCLIENTS);
+  bd_print(&cmem, "client", NCLIENTS);
+  /* Issue 11: at most 2 KB RSS per idle association on a one-to-many
+   * socket and 4 KB per one-to-one socket with its association; the
+   * allocator's count leaves room for malloc's overhead and fragmentation
+   * (measured: 1,764 and 3,285 bytes, bench_scale's RSS 1.82 and 3.46 KB;
+   * 1,828 and 3,397 bytes once I-DATA, explicit EOR, ASCONF and zero
+   * checksum each added their pointer or flags). */
+  CHECK(per_srv <= 1900);
+  CHECK(per_cli <= 3500);
 
   /* Messages flow on a sample of them, in both directions. */
   int got = 0;
@@ -255,6 +359,8 @@ static void test_ten_thousand_associations(void) {
   csctp_stack_del(cli_st);
   CHECK_EQ(smem.live_bytes, 0);
   CHECK_EQ(cmem.live_bytes, 0);
+  free(smem.bd);
+  free(cmem.bd);
 }
 
 /* dial_all makes n one-to-one sockets on cli_st, dialled at once to the
