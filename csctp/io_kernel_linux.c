@@ -1503,6 +1503,19 @@ static int io_k_set_av(io_ksock *k, int name, const void *val, size_t len) {
   return 0;
 }
 
+/* io_k_copy_port gives dst the port of src (network order, either family):
+ * Linux looks addresses up with their port. */
+static void io_k_copy_port(struct sockaddr_storage *dst,
+                           const struct sockaddr_storage *src) {
+  uint16_t port = src->ss_family == AF_INET6
+                      ? ((const struct sockaddr_in6 *)src)->sin6_port
+                      : ((const struct sockaddr_in *)src)->sin_port;
+  if (dst->ss_family == AF_INET6)
+    ((struct sockaddr_in6 *)dst)->sin6_port = port;
+  else
+    ((struct sockaddr_in *)dst)->sin_port = port;
+}
+
 /* ---- Dynamic address reconfiguration (RFC 5061; RFC 6458 8.1.23, 8.3.3) */
 
 static int io_k_asconf_setopt(io_ksock *k, int opt, const void *val,
@@ -1528,13 +1541,7 @@ static int io_k_asconf_setopt(io_ksock *k, int opt, const void *val,
   struct sockaddr_storage self;
   socklen_t sl = sizeof self;
   if (getsockname(k->fd, (struct sockaddr *)&self, &sl) == 0) {
-    uint16_t port = self.ss_family == AF_INET6
-                        ? ((struct sockaddr_in6 *)&self)->sin6_port
-                        : ((struct sockaddr_in *)&self)->sin_port;
-    if (v.addr.ss_family == AF_INET6)
-      ((struct sockaddr_in6 *)&v.addr)->sin6_port = port;
-    else
-      ((struct sockaddr_in *)&v.addr)->sin_port = port;
+    io_k_copy_port(&v.addr, &self);
   }
   struct sctp_setpeerprim p;
   memset(&p, 0, sizeof p);
@@ -2096,13 +2103,7 @@ int io_ksock_setsockopt(io_ksock *k, int opt, const void *val, size_t len) {
       return np;
     if (np == 0)
       return -ENOTCONN;
-    uint16_t port = pa[0].ss_family == AF_INET6
-                        ? ((struct sockaddr_in6 *)pa)->sin6_port
-                        : ((struct sockaddr_in *)pa)->sin_port;
-    if (v.addr.ss_family == AF_INET6)
-      ((struct sockaddr_in6 *)&v.addr)->sin6_port = port;
-    else
-      ((struct sockaddr_in *)&v.addr)->sin_port = port;
+    io_k_copy_port(&v.addr, pa);
     struct sctp_prim p;
     memset(&p, 0, sizeof p);
     sctp_assoc_t id = io_k_sid(k, v.assoc_id);
