@@ -1488,6 +1488,34 @@ int io_ksock_next_notification(io_ksock *k, csctp_notification *n,
 
 /* ---- Stream reconfiguration (RFC 6525 6.3; Linux 4.11+) --------------- */
 
+/* io_k_get_av reads the struct sctp_assoc_value option name for the
+ * csctp_assoc_value at val (len bytes; its assoc_id mapped) into *value.
+ * Returns 0 or an error; io_k_put_av then writes the answer back. */
+static int io_k_get_av(io_ksock *k, int name, const void *val, size_t len,
+                       uint32_t *value) {
+  csctp_assoc_value v;
+  if (len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  memcpy(&v, val, sizeof v);
+  struct sctp_assoc_value kv;
+  memset(&kv, 0, sizeof kv);
+  kv.assoc_id = io_k_sid(k, v.assoc_id);
+  socklen_t l = sizeof kv;
+  int r = io_k_getopt(k, v.assoc_id, name, &kv, &l);
+  if (r == 0)
+    *value = kv.assoc_value;
+  return r;
+}
+
+static int io_k_put_av(void *val, size_t *len, uint32_t value) {
+  csctp_assoc_value v;
+  memcpy(&v, val, sizeof v);
+  v.value = value;
+  memcpy(val, &v, sizeof v);
+  *len = sizeof v;
+  return 0;
+}
+
 /* A struct sctp_assoc_value option: assoc_id mapped, value as given. */
 static int io_k_set_av(io_ksock *k, int name, const void *val, size_t len) {
   csctp_assoc_value v;
@@ -1569,21 +1597,9 @@ static int io_k_asconf_getopt(io_ksock *k, int opt, void *val, size_t *len) {
     *len = sizeof v;
     return 0;
   }
-  csctp_assoc_value v;
-  if (*len < sizeof v)
-    return CSCTP_ERR_INVAL;
-  memcpy(&v, val, sizeof v);
-  struct sctp_assoc_value kv;
-  memset(&kv, 0, sizeof kv);
-  kv.assoc_id = io_k_sid(k, v.assoc_id);
-  socklen_t l = sizeof kv;
-  int r = io_k_getopt(k, v.assoc_id, SCTP_ASCONF_SUPPORTED, &kv, &l);
-  if (r != 0)
-    return r;
-  v.value = kv.assoc_value != 0;
-  memcpy(val, &v, sizeof v);
-  *len = sizeof v;
-  return 0;
+  uint32_t on;
+  int r = io_k_get_av(k, SCTP_ASCONF_SUPPORTED, val, *len, &on);
+  return r != 0 ? r : io_k_put_av(val, len, on != 0);
 }
 
 /* ---- Interleaving and stream schedulers (RFC 8260 4.3; Linux 5.0+) ----
@@ -1700,24 +1716,14 @@ static int io_k_ilv_getopt(io_ksock *k, int opt, void *val, size_t *len) {
     memcpy(val, &v, sizeof v);
     return 0;
   }
-  csctp_assoc_value v;
-  if (*len < sizeof v)
-    return CSCTP_ERR_INVAL;
-  memcpy(&v, val, sizeof v);
-  struct sctp_assoc_value kv;
-  memset(&kv, 0, sizeof kv);
-  kv.assoc_id = io_k_sid(k, v.assoc_id);
-  socklen_t l = sizeof kv;
   int name = opt == CSCTP_OPT_STREAM_SCHEDULER ? SCTP_STREAM_SCHEDULER
                                                : SCTP_INTERLEAVING_SUPPORTED;
-  if ((r = io_k_getopt(k, v.assoc_id, name, &kv, &l)) != 0)
+  uint32_t lv;
+  if ((r = io_k_get_av(k, name, val, *len, &lv)) != 0)
     return r;
-  v.value = opt == CSCTP_OPT_STREAM_SCHEDULER
-                ? io_k_ss_from_linux(kv.assoc_value)
-                : kv.assoc_value != 0;
-  *len = sizeof v;
-  memcpy(val, &v, sizeof v);
-  return 0;
+  return io_k_put_av(val, len,
+                     opt == CSCTP_OPT_STREAM_SCHEDULER ? io_k_ss_from_linux(lv)
+                                                       : lv != 0);
 }
 
 /* struct csctp_reset_streams and struct csctp_add_streams have Linux's
@@ -2624,26 +2630,15 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
   case CSCTP_OPT_RECONFIG_SUPPORTED:
   case CSCTP_OPT_PR_SUPPORTED: {
     IO_K_ROOM(csctp_assoc_value);
-    csctp_assoc_value v;
-    memcpy(&v, val, sizeof v);
-    struct sctp_assoc_value kv;
-    memset(&kv, 0, sizeof kv);
-    kv.assoc_id = io_k_sid(k, v.assoc_id);
-    socklen_t l = sizeof kv;
     int name = opt == CSCTP_OPT_PR_SUPPORTED         ? SCTP_PR_SUPPORTED
                : opt == CSCTP_OPT_RECONFIG_SUPPORTED ? SCTP_RECONFIG_SUPPORTED
                                                      : SCTP_ENABLE_STREAM_RESET;
-    int r = io_k_getopt(k, v.assoc_id, name, &kv, &l);
-    if (r == 0 && opt == CSCTP_OPT_ENABLE_STREAM_RESET) {
-      v.value = kv.assoc_value;
-      memcpy(val, &v, sizeof v);
-      return 0;
-    }
-    if (r != 0)
+    uint32_t lv;
+    if ((r = io_k_get_av(k, name, val, *len, &lv)) != 0)
       return r;
-    v.value = kv.assoc_value != 0;
-    memcpy(val, &v, sizeof v);
-    return 0;
+    /* ENABLE_STREAM_RESET is a set of flags, the others are booleans */
+    return io_k_put_av(val, len,
+                       opt == CSCTP_OPT_ENABLE_STREAM_RESET ? lv : lv != 0);
   }
   case CSCTP_OPT_DEFAULT_PRINFO: {
     IO_K_ROOM(csctp_default_prinfo);
