@@ -1488,6 +1488,21 @@ int io_ksock_next_notification(io_ksock *k, csctp_notification *n,
 
 /* ---- Stream reconfiguration (RFC 6525 6.3; Linux 4.11+) --------------- */
 
+/* io_k_get_int reads the int option (level, name) into the caller's int at
+ * val (len bytes, set to sizeof(int)). Returns 0 or an error. */
+static int io_k_get_int(io_ksock *k, int level, int name, void *val,
+                        size_t *len) {
+  int v = 0;
+  socklen_t l = sizeof v;
+  if (*len < sizeof v)
+    return CSCTP_ERR_INVAL;
+  if (getsockopt(k->fd, level, name, &v, &l) < 0)
+    return io_k_errno(errno);
+  memcpy(val, &v, sizeof v);
+  *len = sizeof v;
+  return 0;
+}
+
 /* io_k_get_av reads the struct sctp_assoc_value option name for the
  * csctp_assoc_value at val (len bytes; its assoc_id mapped) into *value.
  * Returns 0 or an error; io_k_put_av then writes the answer back. */
@@ -1586,17 +1601,8 @@ static int io_k_asconf_setopt(io_ksock *k, int opt, const void *val,
 static int io_k_asconf_getopt(io_ksock *k, int opt, void *val, size_t *len) {
   if (opt == CSCTP_OPT_SET_PEER_PRIMARY_ADDR)
     return -EOPNOTSUPP;
-  if (opt == CSCTP_OPT_AUTO_ASCONF) {
-    int v = 0;
-    socklen_t l = sizeof v;
-    if (*len < sizeof v)
-      return CSCTP_ERR_INVAL;
-    if (getsockopt(k->fd, SOL_SCTP, SCTP_AUTO_ASCONF, &v, &l) < 0)
-      return io_k_errno(errno);
-    memcpy(val, &v, sizeof v);
-    *len = sizeof v;
-    return 0;
-  }
+  if (opt == CSCTP_OPT_AUTO_ASCONF)
+    return io_k_get_int(k, SOL_SCTP, SCTP_AUTO_ASCONF, val, len);
   uint32_t on;
   int r = io_k_get_av(k, SCTP_ASCONF_SUPPORTED, val, *len, &on);
   return r != 0 ? r : io_k_put_av(val, len, on != 0);
@@ -1687,17 +1693,8 @@ static int io_k_ilv_setopt(io_ksock *k, int opt, const void *val, size_t len) {
 
 static int io_k_ilv_getopt(io_ksock *k, int opt, void *val, size_t *len) {
   int r;
-  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
-    int level = 0;
-    socklen_t l = sizeof level;
-    if (*len < sizeof level)
-      return CSCTP_ERR_INVAL;
-    if (getsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, &l) < 0)
-      return io_k_errno(errno);
-    *len = sizeof level;
-    memcpy(val, &level, sizeof level);
-    return 0;
-  }
+  if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE)
+    return io_k_get_int(k, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, val, len);
   if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
     csctp_stream_value v;
     if (*len < sizeof v)
@@ -2483,18 +2480,11 @@ int io_ksock_getsockopt(io_ksock *k, int opt, void *val, size_t *len) {
   case CSCTP_OPT_NODELAY:
   case CSCTP_OPT_RCVBUF:
   case CSCTP_OPT_SNDBUF: {
-    IO_K_ROOM(int);
-    int v = 0;
-    socklen_t l = sizeof v;
     if (opt == CSCTP_OPT_NODELAY)
-      r = getsockopt(k->fd, SOL_SCTP, SCTP_NODELAY, &v, &l);
-    else
-      r = getsockopt(k->fd, SOL_SOCKET,
-                     opt == CSCTP_OPT_RCVBUF ? SO_RCVBUF : SO_SNDBUF, &v, &l);
-    if (r < 0)
-      return io_k_errno(errno);
-    memcpy(val, &v, sizeof v);
-    return 0;
+      return io_k_get_int(k, SOL_SCTP, SCTP_NODELAY, val, len);
+    return io_k_get_int(k, SOL_SOCKET,
+                        opt == CSCTP_OPT_RCVBUF ? SO_RCVBUF : SO_SNDBUF, val,
+                        len);
   }
   case CSCTP_OPT_DELAYED_SACK: {
     IO_K_ROOM(csctp_sack_info);
