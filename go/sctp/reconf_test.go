@@ -38,7 +38,10 @@ func retryAgain(t *testing.T, f func() error) {
 	for {
 		err := f()
 		var ne interface{ Temporary() bool }
-		if err == nil || !errors.As(err, &ne) || !ne.Temporary() || time.Now().After(deadline) {
+		// errAgain: the engine's "not yet" (our data still unacknowledged,
+		// RFC 6525 5.1.4) reaches ResetAssoc unwrapped.
+		again := errors.Is(err, errAgain) || (errors.As(err, &ne) && ne.Temporary())
+		if err == nil || !again || time.Now().After(deadline) {
 			if err != nil {
 				t.Fatal(err)
 			}
