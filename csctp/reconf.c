@@ -464,6 +464,18 @@ static void reconf_tsn_answered(csctp_assoc *a, uint32_t res) {
   csctp_ep_touch(a);
 }
 
+void csctp_reconf_tsn_choose(uint32_t peer_cum, uint32_t local_next,
+                             uint32_t *snd_next, uint32_t *rcv_next) {
+  *snd_next = local_next;                  /* G2 */
+  *rcv_next = peer_cum + 1u + 0x80000000u; /* G1 */
+  if (*rcv_next - local_next < 0x80000000u)
+    return;
+  /* Not for usrsctp: see reconf.h. */
+  uint32_t rcv = local_next + 0x70000000u;
+  uint32_t r = rcv - 1u - peer_cum;
+  *rcv_next = (r >= 0x10000000u && r <= 0x80000000u) ? rcv : local_next;
+}
+
 /* 5.2.4: the peer's SSN/TSN Reset Request. */
 static uint32_t reconf_on_tsn_req(csctp_assoc *a, const csctp_tlv *p) {
   csctp_reconf_state *st = a->reconf.st;
@@ -473,8 +485,9 @@ static uint32_t reconf_on_tsn_req(csctp_assoc *a, const csctp_tlv *p) {
     return CSCTP_RECONF_IN_USE; /* crossing: see reconf.h */
   if (!reconf_tsn_quiet(a))
     return CSCTP_RECONF_IN_PROGRESS; /* our data is still outstanding */
-  uint32_t rcv_next = csctp_tsnmap_cum(&a->tsn) + 1u + 0x80000000u; /* G1 */
-  uint32_t snd_next = a->sq.next_tsn;                               /* G2 */
+  uint32_t snd_next, rcv_next;
+  csctp_reconf_tsn_choose(csctp_tsnmap_cum(&a->tsn), a->sq.next_tsn, &snd_next,
+                          &rcv_next);        /* G1, G2 */
   reconf_tsn_perform(a, snd_next, rcv_next); /* G3, G4, G5 */
   st->tsn_valid = 1;
   st->tsn_sn = csctp_get32(p->value);

@@ -46,7 +46,28 @@
  * of ours was sent in part, so that G3 never declares unacknowledged data
  * delivered; the peer's retransmission (H2) is then judged again. Else G1
  * to G7, the response carrying both next TSNs (D3, D4). Both sides report
- * CSCTP_EV_ASSOC_RESET (6.1.2). */
+ * CSCTP_EV_ASSOC_RESET (6.1.2).
+ *
+ * Choosing the next TSNs (5.2.4 G1, G2; both SHOULDs). R is the
+ * Receiver's Next TSN we give, S our own next TSN (the Sender's Next TSN).
+ * usrsctp (0.9.5, and its sources of 2025), when it asked for the reset,
+ * (1) handles S - 1 as a FORWARD TSN and aborts the association ("New cum
+ * ack ... too high") when S - 1 lies further past its cumulative TSN than
+ * its receive buffer holds, and (2) sets the last acknowledged TSN of its
+ * own data to S - 1, a number of our TSN space, then drops as old every
+ * SACK whose cumulative TSN is not serially above it: with R - S (mod
+ * 2^32) at 2^31 or more it never sees an acknowledgement again and stops
+ * sending. The RFC's values put R - S anywhere (the two TSN spaces are
+ * unrelated) and move it by about 2^31 from one reset to the next. So S
+ * is always G2's (highest TSN sent + 1: all of it acknowledged, so (1)
+ * holds), and R is G1's (cumulative TSN + 1 + 2^31) when R - S < 2^31;
+ * otherwise R = S + 7 * 2^28 when that puts R - 1 between 2^28 and 2^31
+ * past the peer's cumulative TSN, else R = S (R - 1 then lies 2^31 to
+ * 2^31 + 2^29 past it). The peer's TSNs sent before the reset (fewer than
+ * 2^28 in flight: a DATA chunk takes more than 16 bytes of a window below
+ * 2^32) then lie serially behind R - 1, or in the last case so far ahead
+ * of it that the TSN map drops them as beyond its window; our own old
+ * cumulative TSNs lie behind S - 1 as with the RFC's values. */
 #ifndef CSCTP_RECONF_H
 #define CSCTP_RECONF_H
 
@@ -155,6 +176,12 @@ int csctp_reconf_drops_fwd(struct csctp_assoc *a, uint32_t new_cum);
  * it reads the SACK; read the other way round the SACK would acknowledge
  * TSNs the peer never sent. */
 int csctp_reconf_answer_first(const struct csctp_assoc *a);
+/* RFC 6525 5.2.4 G1, G2: the Receiver's Next TSN (*rcv_next) and our own
+ * next TSN (*snd_next) for an SSN/TSN Reset Request we perform, from the
+ * peer's cumulative TSN and our next TSN (nothing of ours outstanding).
+ * Both are SHOULDs; see "Choosing the next TSNs" above. */
+void csctp_reconf_tsn_choose(uint32_t peer_cum, uint32_t local_next,
+                             uint32_t *snd_next, uint32_t *rcv_next);
 csctp_tstamp csctp_reconf_expiry(const struct csctp_assoc *a);
 void csctp_reconf_on_timer(struct csctp_assoc *a, csctp_tstamp now);
 

@@ -938,8 +938,12 @@ static void test_ssn_tsn_reset_performed(void) {
   CHECK_EQ(r->sn, sn);
   CHECK_EQ(r->word2, CSCTP_RECONF_PERFORMED);
   CHECK_EQ(r->nwords, 4);
-  CHECK_EQ(r->word3, b_next);
-  CHECK_EQ(r->word4, g1);
+  if (g1 - b_next < 0x80000000u) { /* else: test_ssn_tsn_reset_next_tsns */
+    CHECK_EQ(r->word3, b_next);
+    CHECK_EQ(r->word4, g1);
+  }
+  b_next = r->word3;
+  g1 = r->word4;
   /* 6.1.2 on both sides: local and remote next TSNs. */
   const evrec *ea = find_ev(p.ev_a, p.nev_a, CSCTP_EV_ASSOC_RESET);
   const evrec *eb = find_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET);
@@ -968,6 +972,72 @@ static void test_ssn_tsn_reset_performed(void) {
   CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
   CHECK_EQ(b->state, CSCTP_STATE_ESTABLISHED);
   CHECK_EQ(a->sq.out, NULL); /* everything acknowledged across the reset */
+  pair_close(&p);
+}
+
+/* 5.2.4 G1, G2 and the interop rule of reconf.h ("Choosing the next
+ * TSNs"): S is G2's value; R is G1's whenever R - S < 2^31, else R - S
+ * stays below 2^31 with R - 1 between 2^28 and 2^31 + 2^29 past the
+ * peer's cumulative TSN. */
+static void check_tsn_choice(uint32_t peer_cum, uint32_t local_next) {
+  uint32_t snd = 0, rcv = 0;
+  csctp_reconf_tsn_choose(peer_cum, local_next, &snd, &rcv);
+  uint32_t g1 = peer_cum + 1u + 0x80000000u;
+  CHECK_EQ(snd, local_next);
+  if (g1 - local_next < 0x80000000u) {
+    CHECK_EQ(rcv, g1);
+    return;
+  }
+  CHECK(rcv - snd < 0x80000000u);
+  CHECK(rcv - 1u - peer_cum >= 0x10000000u);
+  CHECK(rcv - 1u - peer_cum < 0xa0000000u);
+}
+
+static void test_ssn_tsn_reset_next_tsns(void) {
+  const uint32_t locals[] = {0,           1,           0x7fffffffu,
+                             0x80000000u, 0xffffffffu, 0x12345678u};
+  for (size_t i = 0; i < sizeof(locals) / sizeof(locals[0]); i++) {
+    for (uint32_t k = 0; k < 4096; k++) { /* peer_cum - local_next: all */
+      uint32_t d = k << 20;
+      check_tsn_choice(locals[i] + d, locals[i]);
+      check_tsn_choice(locals[i] + d + 0xfffffu, locals[i]);
+      check_tsn_choice(locals[i] + d - 1u, locals[i]);
+    }
+  }
+}
+
+/* A requester that, like usrsctp, takes the Sender's Next TSN - 1 for the
+ * last acknowledged TSN of its own data drops every SACK whose cumulative
+ * TSN is not serially above it. Four SSN/TSN resets in a row (the TSN
+ * spaces move about 2^31 each time): each answer keeps R - S below 2^31,
+ * and a's next message goes from R and is acknowledged. */
+static void test_ssn_tsn_reset_repeated(void) {
+  csctp_settings s;
+  pair p;
+  settings(&s, 1, ALL_RESET);
+  pair_open(&p, &s, &s);
+  csctp_assoc *a = csctp_ep_peek(p.a, p.ida);
+  for (uint32_t i = 0; i < 4; i++) {
+    CHECK_EQ(send_on(&p, 0, 1, 10 * i), 0);
+    CHECK_EQ(send_on(&p, 1, 1, 10 * i + 1), 0);
+    CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+    CHECK_EQ(csctp_reset_assoc(p.a, p.ida, p.now), 0);
+    CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+    const rparam *r = last_resp(&p, 0);
+    REQUIRE(r != NULL);
+    CHECK_EQ(r->word2, CSCTP_RECONF_PERFORMED);
+    CHECK(r->word4 - r->word3 < 0x80000000u);
+    CHECK_EQ(a->sq.next_tsn, r->word4); /* H5 */
+    CHECK_EQ(send_on(&p, 0, 1, 10 * i + 2), 0);
+    CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_settled));
+    const msgrec *m = rx_find(p.rx_b, p.nrx_b, 10 * i + 2);
+    REQUIRE(m != NULL);
+    CHECK_EQ(m->tsn, r->word4);
+    CHECK_EQ(m->ssn, 0); /* H5, G5 */
+    CHECK_EQ(a->sq.cum_acked, r->word4);
+  }
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_ASSOC_RESET, 0), 4);
+  CHECK_EQ(a->state, CSCTP_STATE_ESTABLISHED);
   pair_close(&p);
 }
 
@@ -1214,6 +1284,8 @@ int main(void) {
   TEST_RUN(test_add_incoming_streams);
   TEST_RUN(test_bad_sequence_number);
   TEST_RUN(test_ssn_tsn_reset_performed);
+  TEST_RUN(test_ssn_tsn_reset_next_tsns);
+  TEST_RUN(test_ssn_tsn_reset_repeated);
   TEST_RUN(test_ssn_tsn_reset_refused_with_data_outstanding);
   TEST_RUN(test_ssn_tsn_reset_in_progress);
   TEST_RUN(test_ssn_tsn_reset_crossing);
