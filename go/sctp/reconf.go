@@ -2,7 +2,9 @@ package sctp
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"net"
 )
 
 // Stream reconfiguration (RFC 6525): resetting the sequence numbers of
@@ -11,6 +13,45 @@ import (
 // kernel transport uses Linux's implementation), and a peer performs the
 // requests it has enabled (see [SCTPConn.EnableStreamReset]; RFC 6525
 // 6.3.1's default is to deny them).
+
+// ErrReconfPending is the error, inside a [*net.OpError] whose Temporary
+// method reports true, of [SCTPConn.ResetStreams], [SCTPConn.AddStreams]
+// and [SCTPConn.ResetAssoc] when the association cannot take the request
+// yet: another reconfiguration request of ours is still in flight (RFC
+// 6525 5.1.1: one at a time; it ends with its notification), a stream to
+// reset still has queued messages (5.1.2), or, for ResetAssoc, data
+// written earlier is not yet acknowledged (5.1.4). Nothing was sent and
+// nothing is abandoned: call again once the pending request's
+// notification came, or after a short pause (the peer acknowledges data
+// within its delayed-SACK time, 200 ms at most by default). Match it with
+// errors.Is(err, ErrReconfPending).
+var ErrReconfPending error = &reconfPendingError{}
+
+// reconfPendingError is the type of [ErrReconfPending].
+type reconfPendingError struct{}
+
+// Error implements the error interface.
+func (*reconfPendingError) Error() string {
+	return "sctp: stream reconfiguration not possible yet (a request in flight or data unacknowledged)"
+}
+
+// Temporary reports true: the same call succeeds later.
+func (*reconfPendingError) Temporary() bool { return true }
+
+// Timeout reports false.
+func (*reconfPendingError) Timeout() bool { return false }
+
+// reconfCtrl runs a reconfiguration request through ctrl; the engine's
+// "not yet" (CSCTP_ERR_AGAIN; Linux's EAGAIN and EINPROGRESS) becomes
+// ErrReconfPending.
+func (c *SCTPConn) reconfCtrl(op string, f func(k *cSock) int) error {
+	err := c.ctrl(op, f)
+	var oe *net.OpError
+	if errors.As(err, &oe) && (oe.Err == errAgain || oe.Err == errnoError(errnoEINPROGRESS)) {
+		oe.Err = ErrReconfPending
+	}
+	return err
+}
 
 // Notification types of stream reconfiguration (RFC 6525 6.1), numbered
 // apart from the others.
@@ -80,33 +121,35 @@ const (
 // streams (none: every stream) in the directions dir (RFC 6525 5.1.2,
 // 5.1.3, 6.3.2); assoc is ignored on a one-to-one conn. The outcome comes
 // as a [StreamReset] notification (subscribe to [NotifyStreamReset]).
-// Only one request is in flight at a time; while an outgoing reset is,
-// writes on its streams fail with a temporary error, and a reset is
-// refused the same way while one of its outbound streams still has unsent
+// Only one request is in flight at a time (another one fails with
+// [ErrReconfPending]); while an outgoing reset is, writes on its streams
+// fail with a temporary error, and a reset is refused with
+// ErrReconfPending while one of its outbound streams still has unsent
 // messages (the userland stack).
 func (c *SCTPConn) ResetStreams(assoc AssocID, dir ResetDirection, streams ...uint16) error {
-	return c.ctrl("reset streams", func(k *cSock) int { return k.resetStreams(assoc, int(dir), streams) })
+	return c.reconfCtrl("reset streams", func(k *cSock) int { return k.resetStreams(assoc, int(dir), streams) })
 }
 
 // AddStreams asks for in more inbound and out more outbound streams (RFC
 // 6525 5.1.5, 5.1.6, 6.3.4). The new outbound streams may be used once a
-// [StreamChange] notification reports them.
+// [StreamChange] notification reports them. It fails with
+// [ErrReconfPending] while another request is in flight.
 func (c *SCTPConn) AddStreams(assoc AssocID, in, out int) error {
 	if in < 0 || out < 0 || in > 65535 || out > 65535 {
 		return c.opErr("add streams", fmt.Errorf("sctp: stream counts %d, %d out of range", in, out))
 	}
-	return c.ctrl("add streams", func(k *cSock) int { return k.addStreams(assoc, in, out) })
+	return c.reconfCtrl("add streams", func(k *cSock) int { return k.addStreams(assoc, in, out) })
 }
 
 // ResetAssoc asks for the reset of every stream's sequence number, both
 // ways, and of the TSNs (RFC 6525 5.1.4, 6.3.3); assoc is ignored on a
 // one-to-one conn. The outcome comes as an [AssocReset] notification
-// (subscribe to [NotifyAssocReset]). It fails with a temporary error while
-// data written earlier is not yet acknowledged (nothing is abandoned) or
-// another request is in flight; until the peer answers, writes are queued
-// but not sent (RFC 6525 5.1.4 C2).
+// (subscribe to [NotifyAssocReset]). It fails with [ErrReconfPending]
+// while data written earlier is not yet acknowledged (nothing is
+// abandoned) or another request is in flight; until the peer answers,
+// writes are queued but not sent (RFC 6525 5.1.4 C2).
 func (c *SCTPConn) ResetAssoc(assoc AssocID) error {
-	return c.ctrl("reset assoc", func(k *cSock) int { return k.resetAssoc(assoc) })
+	return c.reconfCtrl("reset assoc", func(k *cSock) int { return k.resetAssoc(assoc) })
 }
 
 // EnableStreamReset sets which of the peer's reconfiguration requests the

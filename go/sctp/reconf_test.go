@@ -5,6 +5,7 @@ package sctp
 import (
 	"context"
 	"errors"
+	"net"
 	"slices"
 	"testing"
 	"time"
@@ -30,18 +31,14 @@ func reconfPair(t *testing.T, tr Transport, enable StreamResetEnable) (c, s *SCT
 	return c, s
 }
 
-// retryAgain repeats f while it fails with a temporary error (a stream
-// still has data queued, a request is in flight).
+// retryAgain repeats f while it fails with ErrReconfPending (a stream
+// still has data queued, a request is in flight, data unacknowledged).
 func retryAgain(t *testing.T, f func() error) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		err := f()
-		var ne interface{ Temporary() bool }
-		// errAgain: the engine's "not yet" (our data still unacknowledged,
-		// RFC 6525 5.1.4) reaches ResetAssoc unwrapped.
-		again := errors.Is(err, errAgain) || (errors.As(err, &ne) && ne.Temporary())
-		if err == nil || !again || time.Now().After(deadline) {
+		if err == nil || !errors.Is(err, ErrReconfPending) || time.Now().After(deadline) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,5 +184,40 @@ func testReconfResetAssoc(t *testing.T, tr Transport) {
 	writeOn(t, s, 2, []byte("y"))
 	if _, info := readMsg(t, c, 64); info.SSN != 0 || info.TSN != ns.LocalTSN {
 		t.Fatalf("peer after the reset: ssn %d tsn %d, want 0 / %d", info.SSN, info.TSN, ns.LocalTSN)
+	}
+}
+
+// TestReconfPending: an SSN/TSN Reset asked for while data written just
+// before is unacknowledged (RFC 6525 5.1.4: the userland stack abandons
+// nothing; Linux answers EAGAIN) fails with a *net.OpError whose
+// Temporary is true and that matches ErrReconfPending; the same call
+// succeeds once the data is acknowledged.
+func TestReconfPending(t *testing.T) { forEachTransport(t, testReconfPending) }
+
+func testReconfPending(t *testing.T, tr Transport) {
+	c, s := reconfPair(t, tr, EnableResetStreams|EnableResetAssoc)
+	if err := c.EnableStreamReset(0, EnableResetStreams|EnableResetAssoc); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for i := 0; i < 20 && err == nil; i++ {
+		writeOn(t, c, 1, []byte("a"))
+		err = c.ResetAssoc(0) // the peer's SACK is at least a round trip away
+		readMsg(t, s, 64)
+		if err == nil { // acknowledged already: this reset goes through
+			nextNotif(t, c)
+			nextNotif(t, s)
+		}
+	}
+	if err == nil {
+		t.Fatal("ResetAssoc never refused with data unacknowledged")
+	}
+	var oe *net.OpError
+	if !errors.Is(err, ErrReconfPending) || !errors.As(err, &oe) || !oe.Temporary() || oe.Op != "reset assoc" {
+		t.Fatalf("ResetAssoc with data unacknowledged: %#v (%v)", err, err)
+	}
+	retryAgain(t, func() error { return c.ResetAssoc(0) })
+	if n, ok := nextNotif(t, c).(*AssocReset); !ok || n.Flags != 0 {
+		t.Fatalf("requester got %v", n)
 	}
 }
