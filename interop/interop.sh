@@ -5,7 +5,8 @@
 #   3. run.sh -c -O csctp for csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp,
 #      every test (bulk: 50 MiB each way), plus 100 concurrent associations
 #      csctp -> usrsctp server (many-100) and, between csctp and usrsctp, the
-#      RFC 4895 AUTH test (auth); every pair captured and checked
+#      RFC 4895 AUTH test (auth) and the RFC 6525 reconfiguration rows
+#      (reset-*, tsnreset-*, addstreams-*); every pair captured and checked
 #      with tshark (capture/check.sh);
 #   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
 #      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
@@ -115,6 +116,11 @@ for pair in $pairs; do
 	tests=$ALL
 	if [[ $c == csctp && $s == usrsctp ]] && ((many > 0)); then
 		tests+=" many-$many"
+	fi
+	# RFC 6525 stream reconfiguration with usrsctp, both sides asking
+	# (run.sh: reset, SSN/TSN reset, add streams; each both ways).
+	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
+		tests+=" reset-c2s reset-s2c tsnreset-c2s tsnreset-s2c addstreams-c2s addstreams-s2c"
 	fi
 	# RFC 4895 AUTH: usrsctp supports it, pion does not.
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then

@@ -32,7 +32,8 @@
 # sender sends the plan with PR-SCTP TTL 200 ms / RTX 1, the receiver
 # checks what arrives (no duplicate, order, payload) and lets abandoned
 # messages be missing. Stream reconfiguration rows (RFC 6525; not in the
-# default list): reset-c2s, reset-s2c: the sender resets all its outgoing
+# default list here, interop.sh runs them between csctp and usrsctp):
+# reset-c2s, reset-s2c: the sender resets all its outgoing
 # streams (Outgoing SSN Reset) before plan messages 100 and 200, waiting for
 # each STREAM_RESET event (a denial fails the row); the receiver enables
 # stream resets and checks order, so a reset not performed on its side
@@ -43,14 +44,27 @@
 # time (5.1.5). The receiver must report both reconfigurations
 # (-expect-resets 2). The csctp and usrsctp peers both send and receive
 # them: usrsctp:csctp with the -c2s rows and csctp:usrsctp with the -s2c
-# rows test resets a real peer sends to csctp. Known issues: about 1 run in
-# 5 of csctp:usrsctp reset-c2s times out before the first reset completes
-# (no STREAM_RESET event; cause not found yet). When usrsctp (0.9.5) is the
-# one that asks for the SSN/TSN reset (usrsctp:csctp tsnreset-c2s,
-# csctp:usrsctp tsnreset-s2c), both sides perform and report each reset
-# and csctp acknowledges every DATA chunk sent from the new TSNs, but
-# usrsctp then sends no more DATA (no retransmission either) and the row
-# times out: failed in each of 4 quiet runs, cause not found yet.
+# rows test resets a real peer sends to csctp. Fixed (2026-12-07): when
+# usrsctp (0.9.5) asked for the SSN/TSN reset (usrsctp:csctp tsnreset-c2s,
+# csctp:usrsctp tsnreset-s2c) it stopped sending after a reset and the row
+# timed out. A capture showed csctp answering "Performed" with Sender's
+# Next TSN S (G2: its highest TSN sent + 1) and Receiver's Next TSN R (G1:
+# its cumulative TSN + 1 + 2^31), acknowledging the DATA usrsctp then sent
+# from R (SACK cumulative TSN R - 1 + k), and usrsctp sending no more: R -
+# S (mod 2^32) was above 2^31. usrsctp's handling of the response (its
+# sctp_input.c, SCTP_STR_RESET_TSN_REQUEST) sets the last acknowledged TSN
+# of its own data to its new cumulative TSN of ours, S - 1, and its SACK
+# handler drops as old every cumulative TSN not serially above that, so
+# it never saw an acknowledgement again. RFC 6525 5.2.7 H5 has the
+# requester send from R; nothing relates its own acknowledgements to S:
+# usrsctp is wrong. The first reset of a row passed and the second
+# failed, because R - S moves by about 2^31 between them. G1 and G2 are
+# SHOULDs, so csctp now keeps R - S below 2^31 (csctp/reconf.h, "Choosing
+# the next TSNs"; S stays G2's value: usrsctp aborts with "New cum ack ...
+# too high" when S - 1 lies further past its cumulative TSN than its
+# receive buffer). Reset rows not reproduced since: about 1 run in 5 of
+# csctp:usrsctp reset-c2s used to time out before the first reset
+# completed; 0 of 3 runs of every reset row did on 2026-12-07.
 # ASCONF row (RFC 5061; not in the default list):
 # asconf-move-c2s: the client must be csctp (-asconf-move): it sends the
 # bulk, half way adds 127.0.0.2 and asks the server to make it its primary,
