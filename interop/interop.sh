@@ -6,7 +6,8 @@
 #      every test (bulk: 50 MiB each way), plus 100 concurrent associations
 #      csctp -> usrsctp server (many-100) and, between csctp and usrsctp, the
 #      RFC 4895 AUTH test (auth) and the RFC 6525 reconfiguration rows
-#      (reset-*, tsnreset-*, addstreams-*); every pair captured and checked
+#      (reset-*, tsnreset-*, addstreams-*; with pion reset-close-*, pion
+#      resetting the streams it closes); every pair captured and checked
 #      with tshark (capture/check.sh);
 #   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
 #      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
@@ -122,6 +123,10 @@ for pair in $pairs; do
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
 		tests+=" reset-c2s reset-s2c tsnreset-c2s tsnreset-s2c addstreams-c2s addstreams-s2c"
 	fi
+	# RFC 6525 with pion: pion/sctp resets its outgoing streams when they
+	# are closed (run.sh reset-close-*: pion sends, csctp performs).
+	[[ $pair == pion:csctp ]] && tests+=" reset-close-c2s"
+	[[ $pair == csctp:pion ]] && tests+=" reset-close-s2c"
 	# RFC 4895 AUTH: usrsctp supports it, pion does not.
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
 		tests+=" auth"

@@ -65,6 +65,19 @@
 # receive buffer). Reset rows not reproduced since: about 1 run in 5 of
 # csctp:usrsctp reset-c2s used to time out before the first reset
 # completed; 0 of 3 runs of every reset row did on 2026-12-07.
+# Stream reset by closing (RFC 6525 5.1.2 as WebRTC data channels use it,
+# RFC 8831 6.7; not in the default list, interop.sh runs them with pion):
+# reset-close-c2s, reset-close-s2c: the sender, pion (-close-streams),
+# sends the plan, then closes each of its 10 streams, which makes pion/sctp
+# (v1.12.1) send an Outgoing SSN Reset Request per stream; the receiver
+# enables resets and its STREAM_RESET events must list the 10 streams
+# (-expect-reset-streams 10: pion bundles the streams closed together into
+# one request). The other way,
+# csctp resetting pion's inbound streams, is not a row: pion performs a
+# request that lists no stream (RFC 6525 4.1: every stream) without
+# resetting any, and it ends a reset inbound stream for good (EOF; new
+# DATA on its id opens another stream), which the reset rows' plan does
+# not model.
 # ASCONF row (RFC 5061; not in the default list):
 # asconf-move-c2s: the client must be csctp (-asconf-move): it sends the
 # bulk, half way adds 127.0.0.2 and asks the server to make it its primary,
@@ -287,6 +300,13 @@ run_pair() {
 		reset-s2c | tsnreset-s2c | addstreams-s2c)
 			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -reset-every 100 -reset-kind $(reset_kind $t) -expect-close shutdown" \
 				"-scenario recv -count 300 ${PLAN[*]} -enable-reset -reset-kind $(reset_kind $t) -expect-resets 2 $(reset_room $t) -expect-close peer-shutdown" ;;
+		reset-close-c2s)
+			# pion client sends, then closes its 10 streams.
+			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -enable-reset -expect-reset-streams 10 -expect-close peer-shutdown" \
+				"-scenario send -count 300 ${PLAN[*]} -close-streams -expect-close shutdown" ;;
+		reset-close-s2c)
+			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -close-streams -expect-close shutdown" \
+				"-scenario recv -count 300 ${PLAN[*]} -enable-reset -expect-reset-streams 10 -expect-close peer-shutdown" ;;
 		asconf-add-c2s)
 			# RFC 5061 without the Delete: Add IP and Set Primary only.
 			run_one $t "$c" "$s" "-scenario discard-hash -bytes $bulk -asconf" \

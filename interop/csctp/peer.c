@@ -80,24 +80,27 @@ static struct opts {
   int verbose;
   const char *auth_chunks; /* RFC 4895: AUTH on, these types authenticated */
   const char *auth_hmacs;  /* HMAC ids asked of the peer, by preference */
-  uint16_t pr_policy; /* -pr: CSCTP_PR_SCTP_* of every plan message */
-  long reset_every;   /* -reset-every N: reset outgoing streams (RFC 6525)
-                         before plan messages N, 2N, ... */
-  bool enable_reset;  /* -enable-reset: perform the peer's reconfiguration
-                         requests (RFC 6525 6.3.1) */
-  const char *reset_kind; /* -reset-kind out|assoc|add (RFC 6525 5.1.2,
-                             5.1.4, 5.1.5) */
-  long expect_resets;     /* -expect-resets N: performed reconfigurations
-                             the association must report (-1: any) */
-  bool idata;             /* -idata: offer I-DATA (RFC 8260), round robin */
+  uint16_t pr_policy;      /* -pr: CSCTP_PR_SCTP_* of every plan message */
+  long reset_every;        /* -reset-every N: reset outgoing streams (RFC 6525)
+                              before plan messages N, 2N, ... */
+  bool enable_reset;       /* -enable-reset: perform the peer's reconfiguration
+                              requests (RFC 6525 6.3.1) */
+  const char *reset_kind;  /* -reset-kind out|assoc|add (RFC 6525 5.1.2,
+                              5.1.4, 5.1.5) */
+  long expect_reset_streams; /* -expect-reset-streams N: streams listed by
+                                the STREAM_RESET events performed */
+  long expect_resets;        /* -expect-resets N: performed reconfigurations
+                                the association must report (-1: any) */
+  bool idata;                /* -idata: offer I-DATA (RFC 8260), round robin */
   uint32_t pr_value;
   bool allow_missing; /* -allow-missing: recv tolerates abandoned messages */
-  bool asconf;            /* -asconf: offer ASCONF (RFC 5061) */
+  bool asconf;        /* -asconf: offer ASCONF (RFC 5061) */
   const char *asconf_move; /* -asconf-move ADDR: send moves to ADDR half way */
   bool asconf_keep_old;    /* -asconf-keep-old: no Delete IP */
 } O = {
     .reset_kind = "out",
     .expect_resets = -1,
+    .expect_reset_streams = -1,
     .sctp_port = -1,
     .udp_port = -1,
     .remote_udp_port = 9899,
@@ -173,12 +176,13 @@ struct assoc {
   long errors;
   int restarts;
   long send_failed;
-  long abandoned; /* SEND_FAILED of messages PR-SCTP abandoned */
+  long abandoned;  /* SEND_FAILED of messages PR-SCTP abandoned */
   bool reset_wait; /* -reset-every: a reset is in flight */
   int move_step;   /* -asconf-move: 1 added, 2 deleted the old address */
   double move_t;   /* when the address was added */
   long resets;     /* resets performed (STREAM_RESET events) */
-  long missing;   /* recv -allow-missing: plan messages not received */
+  long reset_sids; /* stream ids those events listed (6.1.1) */
+  long missing;    /* recv -allow-missing: plan messages not received */
   bool comm_up, peer_shutdown, comm_lost, shutdown_comp, we_shutdown,
       we_aborted;
   int lost_reason, lost_cause;
@@ -399,11 +403,13 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
       a->send_failed++;
     break;
   case CSCTP_EV_REMOTE_ERROR:
-    fprintf(stderr, "EVENT impl=" IMPL " role=%s assoc=%d remote-error cause=%u\n",
+    fprintf(stderr,
+            "EVENT impl=" IMPL " role=%s assoc=%d remote-error cause=%u\n",
             role(), a->id, no.u.remote_error.cause_code);
     break;
   case CSCTP_EV_STREAM_RESET: /* RFC 6525 6.1.1 */
-    fprintf(stderr, "EVENT impl=" IMPL " role=%s assoc=%d stream-reset flags=%#x\n",
+    fprintf(stderr,
+            "EVENT impl=" IMPL " role=%s assoc=%d stream-reset flags=%#x\n",
             role(), a->id, no.u.stream_reset.flags);
     if (no.u.stream_reset.flags &
         (CSCTP_STREAM_RESET_DENIED | CSCTP_STREAM_RESET_FAILED)) {
@@ -411,6 +417,7 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
       a->tx_done = true;
     } else {
       a->resets++;
+      a->reset_sids += no.u.stream_reset.number_streams;
     }
     a->reset_wait = false;
     break;
@@ -421,13 +428,17 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n) {
     uint16_t fl = ar ? no.u.assoc_reset.flags : no.u.stream_change.flags;
     if (ar)
       fprintf(stderr,
-              "EVENT impl=" IMPL " role=%s assoc=%d assoc-reset flags=%#x local_tsn=%u "
+              "EVENT impl=" IMPL
+              " role=%s assoc=%d assoc-reset flags=%#x local_tsn=%u "
               "remote_tsn=%u\n",
-              role(), a->id, fl, no.u.assoc_reset.local_tsn, no.u.assoc_reset.remote_tsn);
+              role(), a->id, fl, no.u.assoc_reset.local_tsn,
+              no.u.assoc_reset.remote_tsn);
     else
       fprintf(stderr,
-              "EVENT impl=" IMPL " role=%s assoc=%d stream-change flags=%#x in=%u out=%u\n",
-              role(), a->id, fl, no.u.stream_change.instrms, no.u.stream_change.outstrms);
+              "EVENT impl=" IMPL
+              " role=%s assoc=%d stream-change flags=%#x in=%u out=%u\n",
+              role(), a->id, fl, no.u.stream_change.instrms,
+              no.u.stream_change.outstrms);
     if (fl & (CSCTP_STREAM_RESET_DENIED | CSCTP_STREAM_RESET_FAILED)) {
       aerr(a, "reconfiguration refused (flags %#x)", fl);
       a->tx_done = true;
@@ -635,7 +646,8 @@ static bool asconf_move(struct assoc *a) {
 
 static void do_send(struct assoc *a) {
   if (a->echo_pending) {
-    int r = send_msg(a, a->rx, a->echo_len, &a->echo_si, "echo", a->echo_si.ppid);
+    int r =
+        send_msg(a, a->rx, a->echo_len, &a->echo_si, "echo", a->echo_si.ppid);
     if (r == 0)
       return;
     a->echo_pending = false;
@@ -658,7 +670,8 @@ static void do_send(struct assoc *a) {
         break;
       }
       if (!a->tx_ready) {
-        a->txlen = a->bulk_left < O.msg_size ? (size_t)a->bulk_left : O.msg_size;
+        a->txlen =
+            a->bulk_left < O.msg_size ? (size_t)a->bulk_left : O.msg_size;
         gen((uint32_t)a->next_tx, a->tx, a->txlen);
         a->tx_ready = true;
       }
@@ -748,11 +761,16 @@ static void print_result(struct assoc *a) {
   }
   if (O.expect_resets >= 0 && a->resets != O.expect_resets)
     aerr(a, "%ld reconfiguration events, want %ld", a->resets, O.expect_resets);
+  if (O.expect_reset_streams >= 0 && a->reset_sids != O.expect_reset_streams)
+    aerr(a, "stream resets listed %ld streams, want %ld", a->reset_sids,
+         O.expect_reset_streams);
   a->ok = a->errors == 0;
   const csctp_assoc_status *st = &a->stat;
-  out("RESULT impl=" IMPL " role=%s scenario=%s assoc=%d phase=%d msgs_sent=%" PRIu64
+  out("RESULT impl=" IMPL
+      " role=%s scenario=%s assoc=%d phase=%d msgs_sent=%" PRIu64
       " msgs_recv=%" PRIu64 " bytes_sent=%" PRIu64 " bytes_recv=%" PRIu64
-      "%s secs=%.3f mbps=%.2f streams_in=%u streams_out=%u restarts=%d close=%s "
+      "%s secs=%.3f mbps=%.2f streams_in=%u streams_out=%u restarts=%d "
+      "close=%s "
       "send_failed=%ld retransmits=%" PRIu64 " fast_retransmits=%" PRIu64
       " t3_expiries=%" PRIu64 " tail_loss_probes=%" PRIu64
       " spurious_retransmits=%" PRIu64 " data_chunks_out=%" PRIu64
@@ -762,8 +780,8 @@ static void print_result(struct assoc *a) {
       a->bytes_rx, hash, secs, mbps, a->in_streams, a->out_streams, a->restarts,
       a->close_how[0] ? a->close_how : "none", a->send_failed, st->retransmits,
       st->fast_retransmits, st->t3_expiries, st->tail_loss_probes,
-      st->spurious_retransmits, st->data_chunks_out,
-      st->data_chunks_in, st->dup_tsns_in, a->abandoned, a->missing, a->errors,
+      st->spurious_retransmits, st->data_chunks_out, st->data_chunks_in,
+      st->dup_tsns_in, a->abandoned, a->missing, a->errors,
       a->ok ? "ok" : "fail");
 }
 
@@ -775,7 +793,8 @@ static void finish(struct assoc *a) {
     if (a->we_aborted)
       snprintf(a->close_how, sizeof a->close_how, "abort");
     else if (a->comm_lost || a->end_err == CSCTP_ERR_ABORTED) {
-      if (a->end_err == CSCTP_ERR_TIMEOUT || a->lost_reason == CSCTP_LOST_TIMEOUT)
+      if (a->end_err == CSCTP_ERR_TIMEOUT ||
+          a->lost_reason == CSCTP_LOST_TIMEOUT)
         snprintf(a->close_how, sizeof a->close_how, "lost-timeout");
       else if (a->lost_reason && a->lost_reason != CSCTP_LOST_PEER_ABORT)
         snprintf(a->close_how, sizeof a->close_how, "lost-reason-%d",
@@ -858,12 +877,14 @@ static void on_eof(struct assoc *a) {
     if (!normal) {
       if (is("ping"))
         aerr(a, "association ended after %" PRIu64 " of %ld echoes (%s)",
-             a->msgs_rx, O.count, csctp_strerror(a->end_err ? a->end_err : CSCTP_ERR_CLOSED));
+             a->msgs_rx, O.count,
+             csctp_strerror(a->end_err ? a->end_err : CSCTP_ERR_CLOSED));
       else if (is("recv"))
         aerr(a, "association ended after %" PRIu64 " of %ld messages",
              a->msgs_rx, O.count);
       else if (is("send"))
-        aerr(a, "association ended while sending (%" PRIu64 " queued)", a->msgs_tx);
+        aerr(a, "association ended while sending (%" PRIu64 " queued)",
+             a->msgs_tx);
       else if (is("echo"))
         aerr(a, "association ended after %" PRIu64 " of %ld messages",
              a->msgs_rx, O.count);
@@ -955,7 +976,8 @@ static csctp_stack *new_stack(int udp_port) {
   cfg.transport = CSCTP_TRANSPORT_UDP;
   cfg.udp_port = (uint16_t)udp_port;
   cfg.remote_udp_port = (uint16_t)O.remote_udp_port;
-  int ns = O.max_streams > 0 ? O.max_streams : (O.streams > 64 ? O.streams : 64);
+  int ns =
+      O.max_streams > 0 ? O.max_streams : (O.streams > 64 ? O.streams : 64);
   cfg.settings.num_ostreams = (uint16_t)ns;
   if (O.mtu > 0)
     cfg.settings.pmtu = (uint32_t)O.mtu;
@@ -1023,7 +1045,9 @@ static void cc_opt(csctp_sock *s) {
   else if (!strcmp(e, "cubic"))
     cc = CSCTP_CC_CUBIC;
   else {
-    fprintf(stderr, "ERROR impl=" IMPL " role=%s: CSCTP_INTEROP_CC=%s: want reno or cubic\n",
+    fprintf(stderr,
+            "ERROR impl=" IMPL
+            " role=%s: CSCTP_INTEROP_CC=%s: want reno or cubic\n",
             role(), e);
     exit(2);
   }
@@ -1037,16 +1061,18 @@ static void cc_opt(csctp_sock *s) {
 }
 
 static void subscribe(csctp_sock *s) {
-  static const uint32_t ev[] = {CSCTP_EV_ASSOC_UP,         CSCTP_EV_ASSOC_LOST,
-                                CSCTP_EV_ASSOC_RESTART,    CSCTP_EV_SHUTDOWN_COMPLETE,
-                                CSCTP_EV_SHUTDOWN_RECEIVED, CSCTP_EV_SEND_FAILED,
-                                CSCTP_EV_REMOTE_ERROR,     CSCTP_EV_STREAM_RESET,
-                                CSCTP_EV_ASSOC_RESET,      CSCTP_EV_STREAM_CHANGE};
+  static const uint32_t ev[] = {
+      CSCTP_EV_ASSOC_UP,          CSCTP_EV_ASSOC_LOST,
+      CSCTP_EV_ASSOC_RESTART,     CSCTP_EV_SHUTDOWN_COMPLETE,
+      CSCTP_EV_SHUTDOWN_RECEIVED, CSCTP_EV_SEND_FAILED,
+      CSCTP_EV_REMOTE_ERROR,      CSCTP_EV_STREAM_RESET,
+      CSCTP_EV_ASSOC_RESET,       CSCTP_EV_STREAM_CHANGE};
   for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
     csctp_sock_subscribe(s, ev[k], 1);
   cc_opt(s);
   if (O.enable_reset) { /* RFC 6525 6.3.1 */
-    csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ | CSCTP_ENABLE_RESET_ASSOC_REQ |
+    csctp_assoc_value v = {0, CSCTP_ENABLE_RESET_STREAM_REQ |
+                                  CSCTP_ENABLE_RESET_ASSOC_REQ |
                                   CSCTP_ENABLE_CHANGE_ASSOC_REQ};
     csctp_setsockopt(s, CSCTP_ENABLE_STREAM_RESET, &v, sizeof v);
   }
@@ -1122,7 +1148,8 @@ static int run_clients(int n, int phase, int *udp_port, int local_port,
   *udp_port = csctp_stack_udp_port(st);
   struct assoc *as = calloc((size_t)n, sizeof *as);
   int fam = dst->ss_family;
-  const char *baddr = O.bind_addr ? O.bind_addr : (fam == AF_INET6 ? "::1" : "127.0.0.1");
+  const char *baddr =
+      O.bind_addr ? O.bind_addr : (fam == AF_INET6 ? "::1" : "127.0.0.1");
   for (int k = 0; k < n; k++) {
     struct assoc *a = &as[k];
     assoc_init(a, k, phase);
@@ -1223,13 +1250,16 @@ static int client_main(void) {
     if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
       failed++;
     total++;
-    fprintf(stderr, "EVENT impl=" IMPL " role=client restarting from udp port %d sctp port %d\n",
+    fprintf(stderr,
+            "EVENT impl=" IMPL
+            " role=client restarting from udp port %d sctp port %d\n",
             udp_port, local_port);
     failed += run_clients(1, 2, &udp_port, local_port, &dst);
   } else {
     failed = run_clients(O.many, 1, &udp_port, local_port, &dst);
   }
-  out("RESULT impl=" IMPL " role=client summary assocs=%d failed=%d udp_port=%d status=%s\n",
+  out("RESULT impl=" IMPL
+      " role=client summary assocs=%d failed=%d udp_port=%d status=%s\n",
       total, failed, udp_port, failed ? "fail" : "ok");
   free(hostport);
   return failed ? 1 : 0;
@@ -1256,12 +1286,12 @@ static int server_main(void) {
   if (r == 0)
     r = csctp_listen(ls, O.assocs > 128 ? O.assocs : 128);
   if (r != 0) {
-    fprintf(stderr, "ERROR impl=" IMPL " role=server: listen %s:%d: %s\n", baddr,
-            port, csctp_strerror(r));
+    fprintf(stderr, "ERROR impl=" IMPL " role=server: listen %s:%d: %s\n",
+            baddr, port, csctp_strerror(r));
     return 1;
   }
-  out("READY impl=" IMPL " role=server addr=%s sctp_port=%d udp_port=%d\n", baddr,
-      port, csctp_stack_udp_port(st));
+  out("READY impl=" IMPL " role=server addr=%s sctp_port=%d udp_port=%d\n",
+      baddr, port, csctp_stack_udp_port(st));
   struct assoc *as = calloc((size_t)O.assocs, sizeof *as);
   int accepted = 0;
   for (;;) {
@@ -1305,7 +1335,8 @@ static int server_main(void) {
   free(as);
   csctp_close(ls);
   stack_finish(st);
-  out("RESULT impl=" IMPL " role=server summary assocs=%d failed=%d status=%s\n",
+  out("RESULT impl=" IMPL
+      " role=server summary assocs=%d failed=%d status=%s\n",
       O.assocs, failed, failed ? "fail" : "ok");
   return failed ? 1 : 0;
 }
@@ -1314,7 +1345,8 @@ static int server_main(void) {
 
 static void on_alarm(int sig) {
   (void)sig;
-  static const char m[] = "RESULT impl=" IMPL " summary status=fail reason=timeout\n";
+  static const char m[] =
+      "RESULT impl=" IMPL " summary status=fail reason=timeout\n";
   if (write(1, m, sizeof m - 1) < 0) {
   }
   _exit(1);
@@ -1347,47 +1379,72 @@ static uint64_t parse_size(const char *s) {
 }
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: csctp-peer (-server | -client HOST:PORT) -scenario NAME [flags]\n"
-          "  -server                 listen (SCTP port -sctp-port, default 5000)\n"
-          "  -client HOST:PORT       connect to SCTP port PORT at HOST\n"
-          "  -bind ADDR              local address (default 127.0.0.1 / ::1)\n"
-          "  -sctp-port N            server: listen port; client: local port (default any)\n"
-          "  -udp-port N             local UDP encapsulation port (server 9899, client: any)\n"
-          "  -remote-udp-port N      client: peer's UDP encapsulation port (default 9899)\n"
-          "  -scenario S             ping | echo | send | recv | discard-hash\n"
-          "  -count N                messages in the plan (default 100; echo 0 = until the end)\n"
-          "  -sizes LIST             message sizes, cycled (default 1,100,1200,64k,256k)\n"
-          "  -streams N              streams used by the plan (default 1)\n"
-          "  -unordered N            every Nth message unordered (0 none, 1 all)\n"
-          "  -bytes N[k|m|g]         send/discard-hash: bulk size instead of the plan\n"
-          "  -msg-size N             bulk message size (default 65536)\n"
-          "  -close C                after the scenario: shutdown | abort | wait\n"
-          "  -expect-close C         any | shutdown | abort | peer-shutdown | peer-abort\n"
-          "  -restart                client: phase 1, vanish, phase 2 from the same ports\n"
-          "  -many N                 client: N concurrent associations\n"
-          "  -assocs N               server: serve N associations then exit (default 1)\n"
-          "  -expect-restarts N      server: fail unless N restarts were seen\n"
-          "  -timeout SECS           give up (exit 1) after SECS (default 120)\n"
-          "  -mtu N                  largest SCTP packet csctp sends (default 1200; 0 = csctp's)\n"
-          "  -auth-chunks LIST       AUTH on; chunk types (numbers) accepted only authenticated\n"
-          "  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1, 3)\n"
-          "  -buf N                  send and receive buffers (default 4m)\n"
-          "  -max-streams N          outbound streams requested (default max(64, -streams))\n"
-          "  -linger-ms N            restart: pause before vanishing (default 500)\n"
-          "  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
-          "  -reset-every N          send: reset the outgoing streams (RFC 6525) before\n"
-          "                          plan messages N, 2N, ...\n"
-          "  -enable-reset           perform the peer's reconfiguration requests (RFC 6525 6.3.1)\n"
-          "  -reset-kind K           with -reset-every: out (Outgoing SSN Reset, default),\n"
-          "                          assoc (SSN/TSN Reset), add (one more outgoing stream)\n"
-          "  -expect-resets N        the association must report N performed\n"
-          "                          reconfigurations (STREAM_RESET/ASSOC_RESET/STREAM_CHANGE)\n"
-          "  -idata                  offer I-DATA (RFC 8260), round robin scheduler\n"
-          "  -allow-missing          recv: messages may be missing (abandoned)\n"
-          "  -asconf                 offer ASCONF (RFC 5061; turns AUTH on)\n"
-          "  -asconf-move ADDR       send: half way, add ADDR, make it the peer's\n"
-          "                          primary, delete the bound address (RFC 5061)\n");
+  fprintf(
+      stderr,
+      "usage: csctp-peer (-server | -client HOST:PORT) -scenario NAME [flags]\n"
+      "  -server                 listen (SCTP port -sctp-port, default 5000)\n"
+      "  -client HOST:PORT       connect to SCTP port PORT at HOST\n"
+      "  -bind ADDR              local address (default 127.0.0.1 / ::1)\n"
+      "  -sctp-port N            server: listen port; client: local port "
+      "(default any)\n"
+      "  -udp-port N             local UDP encapsulation port (server 9899, "
+      "client: any)\n"
+      "  -remote-udp-port N      client: peer's UDP encapsulation port "
+      "(default 9899)\n"
+      "  -scenario S             ping | echo | send | recv | discard-hash\n"
+      "  -count N                messages in the plan (default 100; echo 0 = "
+      "until the end)\n"
+      "  -sizes LIST             message sizes, cycled (default "
+      "1,100,1200,64k,256k)\n"
+      "  -streams N              streams used by the plan (default 1)\n"
+      "  -unordered N            every Nth message unordered (0 none, 1 all)\n"
+      "  -bytes N[k|m|g]         send/discard-hash: bulk size instead of the "
+      "plan\n"
+      "  -msg-size N             bulk message size (default 65536)\n"
+      "  -close C                after the scenario: shutdown | abort | wait\n"
+      "  -expect-close C         any | shutdown | abort | peer-shutdown | "
+      "peer-abort\n"
+      "  -restart                client: phase 1, vanish, phase 2 from the "
+      "same ports\n"
+      "  -many N                 client: N concurrent associations\n"
+      "  -assocs N               server: serve N associations then exit "
+      "(default 1)\n"
+      "  -expect-restarts N      server: fail unless N restarts were seen\n"
+      "  -timeout SECS           give up (exit 1) after SECS (default 120)\n"
+      "  -mtu N                  largest SCTP packet csctp sends (default "
+      "1200; 0 = csctp's)\n"
+      "  -auth-chunks LIST       AUTH on; chunk types (numbers) accepted only "
+      "authenticated\n"
+      "  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1, "
+      "3)\n"
+      "  -buf N                  send and receive buffers (default 4m)\n"
+      "  -max-streams N          outbound streams requested (default max(64, "
+      "-streams))\n"
+      "  -linger-ms N            restart: pause before vanishing (default "
+      "500)\n"
+      "  -pr POLICY:VALUE        send: PR-SCTP policy ttl (ms) | rtx | prio\n"
+      "  -reset-every N          send: reset the outgoing streams (RFC 6525) "
+      "before\n"
+      "                          plan messages N, 2N, ...\n"
+      "  -enable-reset           perform the peer's reconfiguration requests "
+      "(RFC 6525 6.3.1)\n"
+      "  -reset-kind K           with -reset-every: out (Outgoing SSN Reset, "
+      "default),\n"
+      "                          assoc (SSN/TSN Reset), add (one more outgoing "
+      "stream)\n"
+      "  -expect-resets N        the association must report N performed\n"
+      "                          reconfigurations "
+      "(STREAM_RESET/ASSOC_RESET/STREAM_CHANGE)\n"
+      "  -expect-reset-streams N the STREAM_RESET events performed must list "
+      "N\n"
+      "                          streams in all (a peer may bundle requests)\n"
+      "  -idata                  offer I-DATA (RFC 8260), round robin "
+      "scheduler\n"
+      "  -allow-missing          recv: messages may be missing (abandoned)\n"
+      "  -asconf                 offer ASCONF (RFC 5061; turns AUTH on)\n"
+      "  -asconf-move ADDR       send: half way, add ADDR, make it the peer's\n"
+      "                          primary, delete the bound address (RFC "
+      "5061)\n");
   exit(2);
 }
 
@@ -1524,6 +1581,9 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "reset-kind")) {
       NEED();
       O.reset_kind = val;
+    } else if (!strcmp(a, "expect-reset-streams")) {
+      NEED();
+      O.expect_reset_streams = atol(val);
     } else if (!strcmp(a, "expect-resets")) {
       NEED();
       O.expect_resets = atol(val);
@@ -1538,7 +1598,8 @@ int main(int argc, char **argv) {
     usage();
   const char *s = O.scenario;
   bool active = !strcmp(s, "ping") || !strcmp(s, "send");
-  if (!active && strcmp(s, "echo") && strcmp(s, "recv") && strcmp(s, "discard-hash")) {
+  if (!active && strcmp(s, "echo") && strcmp(s, "recv") &&
+      strcmp(s, "discard-hash")) {
     fprintf(stderr, "unknown scenario %s\n", s);
     usage();
   }
@@ -1546,7 +1607,8 @@ int main(int argc, char **argv) {
     O.count = strcmp(s, "echo") == 0 ? 0 : 100;
   if (!O.close)
     O.close = active ? "shutdown" : "wait";
-  if (strcmp(O.close, "shutdown") && strcmp(O.close, "abort") && strcmp(O.close, "wait")) {
+  if (strcmp(O.close, "shutdown") && strcmp(O.close, "abort") &&
+      strcmp(O.close, "wait")) {
     fprintf(stderr, "bad -close %s\n", O.close);
     usage();
   }

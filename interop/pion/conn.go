@@ -138,6 +138,7 @@ const (
 	ctShutdownAck  = 8
 	ctShutdownComp = 14
 	ctIData        = 64
+	ctReconfig     = 130
 )
 
 // firstChunk returns the type of the packet's first chunk, or -1.

@@ -57,10 +57,15 @@ var (
 	fLingerMs      = flag.Int("linger-ms", 500, "restart: pause before vanishing (lets the last SACKs go)")
 	fStrip         = flag.Bool("strip-addr-params", true, "remove IPv4/IPv6/host-name/supported-address-types parameters from inbound INIT and INIT ACK (pion rejects them)")
 	fLogLevel      = flag.String("log", "error", "pion log level: disabled | error | warn | info | debug | trace")
+	fPR            = flag.String("pr", "", "send: every plan message with PR-SCTP policy ttl:MS (pion's timed reliability) or rtx:N (retransmissions, pion's rexmit) (RFC 3758)")
+	fAllowMissing  = flag.Bool("allow-missing", false, "recv: read until the peer ends the association; messages the sender abandoned may be missing (missing=N)")
+	fCloseStreams  = flag.Bool("close-streams", false, "send: after the plan, close every stream used (pion sends an Outgoing SSN Reset Request for each, RFC 6525 5.1.2) and wait for the answers")
 	fNoHash        = flag.Bool("nohash", false, "bulk send / discard-hash: no generated content, no hash (make bench: the stack's cost alone)")
 )
 
 var (
+	prType   = sctp.ReliabilityTypeReliable
+	prValue  uint32
 	role     string
 	thePlan  plan
 	bulk     int64
@@ -124,6 +129,21 @@ func main() {
 	case "shutdown", "abort", "wait":
 	default:
 		usage("bad -close " + closeAct)
+	}
+	if *fPR != "" {
+		pol, val, ok := strings.Cut(*fPR, ":")
+		v, err := strconv.ParseUint(val, 10, 32)
+		switch {
+		case !ok || err != nil:
+			usage("bad -pr " + *fPR)
+		case pol == "ttl":
+			prType = sctp.ReliabilityTypeTimed
+		case pol == "rtx":
+			prType = sctp.ReliabilityTypeRexmit
+		default:
+			usage("-pr: policy ttl or rtx (pion has no priority policy)")
+		}
+		prValue = uint32(v)
 	}
 	thePlan = plan{count: *fCount, streams: *fStreams, unordered: *fUnordered}
 	for _, s := range strings.Split(*fSizes, ",") {
@@ -389,6 +409,7 @@ type run struct {
 
 	msgsTx, msgsRx, bytesTx, bytesRx uint64
 	errors                           int
+	missing, resets, resetReqs       int // -allow-missing, -close-streams
 	tFirst, tLast                    time.Time
 	hash                             hash.Hash
 	closeHow                         string
@@ -491,7 +512,7 @@ func (r *run) send(sid uint16, ppid uint32, data []byte, unordered bool) error {
 	if err != nil {
 		return err
 	}
-	s.SetReliabilityParams(unordered, sctp.ReliabilityTypeReliable, 0)
+	s.SetReliabilityParams(unordered, prType, prValue)
 	if _, err := s.WriteSCTP(data, sctp.PayloadProtocolIdentifier(ppid)); err != nil {
 		return err
 	}
@@ -637,11 +658,68 @@ func (r *run) sendPlan() bool {
 		return true // the peer ended the association; finish() tells how
 	}
 	r.tLast = time.Now()
+	if *fCloseStreams {
+		return r.closeStreams()
+	}
+	return false
+}
+
+// closeStreams closes every stream used: pion resets its outgoing streams
+// (Outgoing SSN Reset Requests, RFC 6525 5.1.2; it bundles the streams
+// closed together into one request) and offers no event for the answer,
+// so the RE-CONFIG chunks are counted both ways until every one sent was
+// answered (each answer is a Re-configuration Response, 4.4). resets=
+// reports the streams closed, reset_requests= the RE-CONFIG chunks sent.
+func (r *run) closeStreams() bool {
+	r.mu.Lock()
+	var ss []*sctp.Stream
+	for _, s := range r.streams {
+		ss = append(ss, s)
+	}
+	r.mu.Unlock()
+	in0, out0 := r.sn.in[ctReconfig].Load(), r.sn.out[ctReconfig].Load()
+	for _, s := range ss {
+		if err := s.Close(); err != nil {
+			r.fail("close of stream %d: %v", s.StreamIdentifier(), err)
+			return false
+		}
+		r.resets++
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	answered := 0
+	for answered < 20 { // 20 ms with every request answered
+		sent := r.sn.out[ctReconfig].Load() - out0
+		if sent > 0 && r.sn.in[ctReconfig].Load()-in0 >= sent {
+			answered++
+		} else {
+			answered = 0
+		}
+		if time.Now().After(deadline) {
+			r.fail("%d RE-CONFIG chunks sent, %d received", sent, r.sn.in[ctReconfig].Load()-in0)
+			return false
+		}
+		select {
+		case <-r.gone:
+			return true
+		case <-time.After(time.Millisecond):
+		}
+	}
+	r.resetReqs = int(r.sn.out[ctReconfig].Load() - out0)
 	return false
 }
 
 func (r *run) recv() bool {
 	v := newVerifier(&thePlan, r.fail)
+	if *fAllowMissing { // PR-SCTP: until the peer ends it
+		v.allowMissing = true
+		for m := range r.msgs {
+			r.noteRx(len(m.data))
+			r.hash.Write(m.data)
+			v.check(m.sid, m.ppid, m.data)
+		}
+		r.missing = v.final()
+		return true
+	}
 	for got := 0; got < thePlan.count; got++ {
 		m, ok := <-r.msgs
 		if !ok {
@@ -764,6 +842,12 @@ func (r *run) result() {
 	if r.sn != nil {
 		extra = fmt.Sprintf(" idata=%t stripped_params=%d oversize_datagrams=%d",
 			r.sn.in[ctIData].Load()+r.sn.out[ctIData].Load() > 0, r.sn.stripped.Load(), r.sn.oversize.Load())
+	}
+	if *fAllowMissing {
+		extra += fmt.Sprintf(" missing=%d", r.missing)
+	}
+	if *fCloseStreams {
+		extra += fmt.Sprintf(" resets=%d reset_requests=%d", r.resets, r.resetReqs)
 	}
 	closeHow := r.closeHow
 	if closeHow == "" {
