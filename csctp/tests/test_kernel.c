@@ -1750,6 +1750,110 @@ static void test_x_prsctp(void) {
   xpump_for(50);
 }
 
+/* u_notif reads the userland socket's notifications until one of type
+ * `type`; data read meanwhile is dropped. */
+static int u_notif(csctp_sock *u, uint32_t type, csctp_notification *n) {
+  uint8_t buf[sizeof(csctp_notification) + 512];
+  int64_t end = now_ms() + WAIT_MS;
+  while (now_ms() < end) {
+    struct iovec v = {buf, sizeof buf};
+    int fl = 0;
+    csctp_rcvinfo ri;
+    csctp_ssize r = csctp_recvv(u, &v, 1, NULL, NULL, &ri, &fl);
+    if (r == -EAGAIN) {
+      xpump(csctp_sock_fd(u), POLLIN, 5);
+      continue;
+    }
+    if (r <= 0)
+      return r < 0 ? (int)r : -ENODATA;
+    if (!(fl & CSCTP_MSG_NOTIFICATION) || (size_t)r < sizeof *n)
+      continue;
+    memcpy(n, buf, sizeof *n);
+    if (n->type == type)
+      return 0;
+  }
+  return -ETIMEDOUT;
+}
+
+/* The "not yet" of a reconfiguration request: ours (CSCTP_ERR_AGAIN while
+ * data is unacknowledged, RFC 6525 5.1.4) or Linux's. */
+static int x_reconf_again(int r) {
+  return r == CSCTP_ERR_AGAIN || r == -EAGAIN || r == -EINPROGRESS ||
+         r == -EBUSY;
+}
+
+/* RFC 6525 SSN/TSN reset between our userland stack and Linux over UDP
+ * encapsulation, asked for by the userland side (u_asks) or the kernel,
+ * twice in a row (each reset moves the TSN spaces about 2^31): both sides
+ * report ASSOC_RESET (6.1.2) with each other's next TSNs, and new
+ * messages both ways start at SSN 0 (5.2.4 G5, 5.2.7 H5) from those TSNs. */
+static void x_tsnreset(int u_asks) {
+  io_ksock *kl, *k;
+  csctp_sock *u;
+  REQUIRE(x_pair_u2k(&kl, &u, &k) == 0);
+  csctp_assoc_value av;
+  memset(&av, 0, sizeof av);
+  av.value = CSCTP_ENABLE_RESET_STREAM_REQ | CSCTP_ENABLE_RESET_ASSOC_REQ;
+  CHECK_EQ(csctp_setsockopt(u, CSCTP_OPT_ENABLE_STREAM_RESET, &av, sizeof av),
+           0);
+  CHECK_EQ(
+      io_ksock_setsockopt(k, CSCTP_OPT_ENABLE_STREAM_RESET, &av, sizeof av), 0);
+  CHECK_EQ(csctp_sock_subscribe(u, CSCTP_EV_ASSOC_RESET, 1), 0);
+  CHECK_EQ(io_ksock_subscribe(k, CSCTP_EV_ASSOC_RESET, 1), 0);
+  csctp_sndinfo si = snd(1, 5, 0, 0);
+  char b[8];
+  csctp_rcvinfo ri;
+  for (uint16_t i = 0; i < 2; i++) { /* SSN 0 and 1 each way */
+    CHECK_EQ(u_send(u, "u", 1, &si), 1);
+    CHECK_EQ(k_send(k, "k", 1, &si), 1);
+    CHECK_EQ(k_recv(k, b, sizeof b, &ri, NULL), 1);
+    CHECK_EQ(ri.ssn, i);
+    CHECK_EQ(u_recv(u, b, sizeof b, &ri, NULL), 1);
+    CHECK_EQ(ri.ssn, i);
+  }
+  for (int round = 0; round < 2; round++) {
+    csctp_assoc_id id = 0;
+    int r;
+    int64_t end = now_ms() + WAIT_MS;
+    do { /* until both sides' data is acknowledged */
+      r = u_asks
+              ? csctp_setsockopt(u, CSCTP_OPT_RESET_ASSOC, &id, sizeof id)
+              : io_ksock_setsockopt(k, CSCTP_OPT_RESET_ASSOC, &id, sizeof id);
+      if (x_reconf_again(r))
+        xpump(-1, 0, 5);
+    } while (x_reconf_again(r) && now_ms() < end);
+    REQUIRE(r == 0);
+    csctp_notification nu, nk;
+    memset(&nu, 0, sizeof nu);
+    memset(&nk, 0, sizeof nk);
+    REQUIRE(u_notif(u, CSCTP_EV_ASSOC_RESET, &nu) == 0);
+    REQUIRE(recv_notif(k, CSCTP_EV_ASSOC_RESET, &nk, NULL, 0) == 0);
+    CHECK_EQ(nu.u.assoc_reset.flags, 0);
+    CHECK_EQ(nk.u.assoc_reset.flags, 0);
+    CHECK_EQ(nu.u.assoc_reset.local_tsn, nk.u.assoc_reset.remote_tsn);
+    CHECK_EQ(nu.u.assoc_reset.remote_tsn, nk.u.assoc_reset.local_tsn);
+    CHECK_EQ(u_send(u, "U", 1, &si), 1);
+    CHECK_EQ(k_send(k, "K", 1, &si), 1);
+    memset(&ri, 0, sizeof ri);
+    CHECK_EQ(k_recv(k, b, sizeof b, &ri, NULL), 1);
+    CHECK_EQ(b[0], 'U');
+    CHECK_EQ(ri.ssn, 0);
+    CHECK_EQ(ri.tsn, nu.u.assoc_reset.local_tsn);
+    memset(&ri, 0, sizeof ri);
+    CHECK_EQ(u_recv(u, b, sizeof b, &ri, NULL), 1);
+    CHECK_EQ(b[0], 'K');
+    CHECK_EQ(ri.ssn, 0);
+    CHECK_EQ(ri.tsn, nk.u.assoc_reset.local_tsn);
+  }
+  csctp_close(u);
+  io_ksock_close(k);
+  io_ksock_close(kl);
+  xpump_for(50);
+}
+
+static void test_x_tsnreset_user_asks(void) { x_tsnreset(1); }
+static void test_x_tsnreset_kernel_asks(void) { x_tsnreset(0); }
+
 static void test_x_kernel_to_user(void) {
   csctp_sock *ul, *u;
   io_ksock *k;
@@ -2203,6 +2307,8 @@ int main(void) {
     TEST_RUN(test_x_user_to_kernel);
     TEST_RUN(test_x_prsctp);
     TEST_RUN(test_x_idata);
+    TEST_RUN(test_x_tsnreset_user_asks);
+    TEST_RUN(test_x_tsnreset_kernel_asks);
     TEST_RUN(test_x_kernel_to_user);
     TEST_RUN(test_x_abort);
     TEST_RUN(test_x_one_to_many);
