@@ -554,6 +554,12 @@ int csctp_sendq_recut(csctp_sendq *q, size_t frag_point) {
 
 void csctp_sendq_abandon_chunk(csctp_sendq *q, csctp_path *paths,
                                csctp_chunk_out *c) {
+  /* RFC 9260 6.3.1 C4: an abandoned chunk is never acknowledged as itself
+   * (RFC 3758 3.5 A2); if it was timing the round trip, the next chunk
+   * sent does, or RTO would keep its backed-off value for good. */
+  if (c->tx_count > 0 && paths[c->path].rtt_pending &&
+      paths[c->path].rtt_tsn == c->tsn)
+    paths[c->path].rtt_pending = 0;
   if (c->state == CSCTP_OUT_INFLIGHT)
     sendq_leave_flight(q, paths, c);
   else if (c->state == CSCTP_OUT_RTX)

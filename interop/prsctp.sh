@@ -97,22 +97,22 @@ row usrsctp csctp pr-ttl-c2s client server
 row usrsctp csctp pr-rtx-c2s client server
 row usrsctp csctp pr-ttl-s2c server server
 row csctp usrsctp pr-rtx-s2c server client
-# pion/sctp v1.12.1: csctp sends TTL both ways, pion sends RTX both ways.
-# Not rows (2026-12-07):
+# pion/sctp v1.12.1: csctp sends TTL both ways and RTX, pion sends RTX both
+# ways.
+# Not a row (2026-12-07):
 # - pion sending TTL: pion never abandons (no FORWARD TSN in 101 s at 10 %
 #   loss, all 300 messages delivered): before each retransmission it sets
 #   the chunk's "since" time to now and only then checks the timed policy
 #   against it (association.go, fast retransmit and T3 paths), so the
 #   lifetime never runs out; RFC 3758 / RFC 7496 count it from when the
 #   message was sent by the user.
-# - csctp sending RTX to pion (csctp:pion pr-rtx-c2s) FAILS, 2 of 2 runs,
-#   cause not found: after a T3 timeout (RTO backed off to 32 s) csctp
-#   abandons a partly sent unordered message (its unsent fragments get TSNs
-#   and are abandoned unsent), sends FORWARD TSN past them and two DATA
-#   chunks of the next message, pion acknowledges them all (SACK cumulative
-#   TSN = the last one, a_rwnd 3.9 MB), and csctp sends nothing more until
-#   the row times out. The same policy against usrsctp passes.
+# csctp:pion pr-rtx-c2s used to time out (2 of 2 runs): T3 gaps of 2, 4,
+# 8, 16, 32 s in the capture, i.e. RTO never recomputed after a backoff.
+# The chunk csctp was timing the round trip with had been abandoned, so no
+# RTT was ever measured again (fixed in sendq.c, test_sendq.c
+# test_abandoned_timed_chunk; RFC 9260 6.3.1 C4).
 row csctp pion pr-ttl-c2s client client
+row csctp pion pr-rtx-c2s client client
 row pion csctp pr-ttl-s2c server server
 row pion csctp pr-rtx-c2s client server
 row csctp pion pr-rtx-s2c server client

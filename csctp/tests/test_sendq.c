@@ -374,6 +374,29 @@ static void test_sack_cumulative(void) {
   fx_done(&f);
 }
 
+/* RFC 9260 6.3.1 C4: one RTT measurement per round trip. A chunk being
+ * timed that is abandoned (RFC 3758 3.5 A3) is never acknowledged as
+ * itself (A2), so the next chunk sent is timed and its acknowledgement
+ * gives the measurement (after a T3 backoff, the only way back to a
+ * computed RTO, C3). */
+static void test_abandoned_timed_chunk(void) {
+  fx f;
+  fx_init(&f, 1, 100);
+  for (int i = 0; i < 2; i++)
+    CHECK_EQ(push(&f, 0, 0, (uint32_t)i, 100, 1420), 0);
+  csctp_chunk_out *c = send_next(&f, 0, T0);
+  REQUIRE(c != NULL && c->tsn == 100);
+  CHECK(f.paths[0].rtt_pending);
+  csctp_sendq_abandon_chunk(&f.q, f.paths, c);
+  REQUIRE(send_next(&f, 0, T0 + 10 * MS) != NULL); /* TSN 101 */
+  csctp_sack_result r;
+  sack(&f, 101, NULL, 0, T0 + 60 * MS, &r);
+  CHECK(r.cum_advanced);
+  CHECK_EQ(r.rtt[0], 50 * MS); /* TSN 101's round trip */
+  CHECK(!f.paths[0].rtt_pending);
+  fx_done(&f);
+}
+
 static void test_sack_per_path(void) {
   fx f;
   fx_init(&f, 1, 1);
@@ -1120,6 +1143,7 @@ int main(void) {
   TEST_RUN(test_ordered_outstanding_limit);
   TEST_RUN(test_tsn_assignment);
   TEST_RUN(test_sack_cumulative);
+  TEST_RUN(test_abandoned_timed_chunk);
   TEST_RUN(test_sack_per_path);
   TEST_RUN(test_sack_gap_blocks);
   TEST_RUN(test_htna);
