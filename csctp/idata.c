@@ -101,6 +101,7 @@ typedef struct csctp_idata_msg {
   uint32_t last_fsn; /* FSN of the E fragment, once has_e */
   uint32_t nfrags;
   uint32_t ppid, first_tsn; /* from the B fragment */
+  uint32_t max_tsn;         /* highest TSN of the fragments held */
   size_t bytes;
   idata_frag *frags, *tail; /* ascending FSN */
   csctp_addr from;
@@ -156,6 +157,7 @@ void csctp_idata_free(csctp_assoc *a) {
   csctp_free(&a->ep->mem, d->mid_out);
   d->mid_out = NULL;
   d->nout = 0;
+  d->fsn_mode = CSCTP_IDATA_FSN_UNKNOWN; /* learned again (idata.h) */
 }
 
 size_t csctp_idata_charged(const csctp_assoc *a) {
@@ -202,6 +204,9 @@ int csctp_idata_prepare(csctp_assoc *a, csctp_chunk_out *c) {
   uint32_t *ctr = x->idata.mid_out + (u ? x->idata.nout : 0) + c->sid;
   m->mid = (*ctr)++;
   m->mid_set = 1;
+  /* The peer's numbering, as learned (idata.h "Linux's numbering"); fixed
+   * for the message so that retransmissions carry the same FSNs. */
+  m->fsn_from0 = x->idata.fsn_mode == CSCTP_IDATA_FSN_FROM0;
   return 0;
 }
 
@@ -213,6 +218,8 @@ int csctp_idata_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c) {
   d.mid = c->msg->mid;
   d.ppid = c->msg->info.ppid;
   d.fsn = c->fsn; /* 2.1: 0 for the B fragment, then +1 per fragment */
+  if (c->msg->fsn_from0 && c->fsn > 0)
+    d.fsn = c->fsn - 1u; /* what Linux 6.1 expects (idata.h) */
   d.payload = c->msg->data + c->off;
   d.len = c->len;
   int rv = csctp_idata_put(b, &d);
@@ -376,6 +383,8 @@ static int idata_insert(csctp_assoc *a, idata_msg *m,
     m->tail = f;
   m->nfrags++;
   m->bytes += d->len;
+  if (m->nfrags == 1 || csctp_tsn_gt(d->tsn, m->max_tsn))
+    m->max_tsn = d->tsn;
   idata_st(a)->rx_bytes += d->len;
   idata_st(a)->rx_frags++;
   if (d->flags & CSCTP_DATA_FLAG_B) {
@@ -435,6 +444,72 @@ static idata_msg *idata_new_msg(csctp_assoc *a, const csctp_idata_chunk *d,
   return m;
 }
 
+/* The fragments held were taken in RFC numbering while the peer's was
+ * unknown; it numbers from 0 (idata.h): each non-B fragment moves up one.
+ * (No non-B fragment with FSN 0 is held: it would have taught us.) */
+static void idata_renumber(csctp_idata *d) {
+  for (idata_msg *m = d->rx; m; m = m->next) {
+    for (idata_frag *f = m->frags; f; f = f->next)
+      if (f->fsn != 0)
+        f->fsn++;
+    if (m->has_e)
+      m->last_fsn++;
+  }
+}
+
+/* Puts d's FSN in RFC 8260 2.1 numbering (B = 0, then 1, 2, ...), learning
+ * the peer's: a non-B fragment with FSN 0 is Linux's numbering from 0
+ * (idata.h "Linux's numbering"). Once the peer is known to number as the
+ * RFC says, FSN 0 without B stays 0, a violation for idata_fits. */
+static void idata_learn_fsn(csctp_idata *x, csctp_idata_chunk *d) {
+  if (d->flags & CSCTP_DATA_FLAG_B)
+    return;
+  if (x->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN && d->fsn == 0) {
+    x->fsn_mode = CSCTP_IDATA_FSN_FROM0;
+    idata_renumber(x);
+  }
+  if (x->fsn_mode == CSCTP_IDATA_FSN_FROM0)
+    d->fsn++;
+}
+
+/* While the peer's numbering is unknown, a message complete in RFC
+ * numbering is delivered only once the cumulative TSN covers all its
+ * fragments: every TSN between its B and E fragments arrived and none was
+ * a fragment numbered 0, so the peer numbers as the RFC says (idata.h).
+ * Then every complete message held goes. Returns 0 or CSCTP_ERR_PROTO
+ * (reasm refused one: a MID in use); a message that could not be handed
+ * over for want of memory stays and is tried again (settle_due). */
+static int idata_settle(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  if (!d || (d->fsn_mode != CSCTP_IDATA_FSN_UNKNOWN && !d->settle_due))
+    return 0;
+  uint32_t cum = csctp_tsnmap_cum(&a->tsn);
+  for (idata_msg *m = d->rx; m && d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN;
+       m = m->next)
+    if (idata_complete(m) && csctp_tsn_le(m->max_tsn, cum))
+      d->fsn_mode = CSCTP_IDATA_FSN_RFC;
+  if (d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
+    return 0;
+  d->settle_due = 0;
+  idata_msg *m = d->rx;
+  while (m) {
+    idata_msg *n = m->next;
+    if (idata_complete(m)) {
+      int rv = idata_deliver_msg(a, m);
+      if (rv == CSCTP_ERR_PROTO)
+        return rv;
+      if (rv != 0) {
+        d->settle_due = 1;
+      } else {
+        idata_unlink(a, m);
+        idata_msg_free(a, m);
+      }
+    }
+    m = n;
+  }
+  return 0;
+}
+
 /* Takes a new (not duplicate) fragment: 0, CSCTP_ERR_NOMEM (nothing kept),
  * CSCTP_ERR_PROTO. */
 static int idata_take(csctp_assoc *a, idata_msg *m, const csctp_idata_chunk *d,
@@ -452,7 +527,9 @@ static int idata_take(csctp_assoc *a, idata_msg *m, const csctp_idata_chunk *d,
   if (fresh && !(m = idata_new_msg(a, d, src)))
     return CSCTP_ERR_NOMEM;
   int rv = idata_insert(a, m, d);
-  if (rv == 0 && idata_complete(m)) {
+  /* While the peer's numbering is unknown, idata_settle decides. */
+  if (rv == 0 && idata_complete(m) &&
+      idata_st(a)->fsn_mode != CSCTP_IDATA_FSN_UNKNOWN) {
     rv = idata_deliver_msg(a, m);
     if (rv == 0) {
       idata_unlink(a, m);
@@ -506,6 +583,12 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
     }
     return;
   }
+  if (!(d.flags & CSCTP_DATA_FLAG_B)) {
+    csctp_ilv *x = csctp_ilv_get(a);
+    if (!x)
+      return; /* out of memory: not acknowledged, the peer resends */
+    idata_learn_fsn(&x->idata, &d);
+  }
   int u = (d.flags & CSCTP_DATA_FLAG_U) != 0;
   idata_msg *m = idata_find(a, d.sid, u, d.mid);
   if (!idata_has_room(a, m, d.tsn, d.len) ||
@@ -525,6 +608,11 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   if (csctp_tsnmap_mark(&a->tsn, d.tsn) != 0) {
     csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
                       0);
+    return;
+  }
+  if (idata_settle(a) != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
     return;
   }
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
@@ -684,6 +772,11 @@ int csctp_idata_on_ifwd(csctp_assoc *a, const csctp_tlv *c) {
       csctp_reasm_skip_ssn(&a->rx, e.sid, (uint16_t)e.mid);
   }
   csctp_tsnmap_forward(&a->tsn, f.new_cum);
+  if (idata_settle(a) != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
+    return 0;
+  }
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
     csctp_ep_ready_push(a);
   csctp_assoc_budget_sync(a);

@@ -34,6 +34,23 @@
  * (the fragments of the oldest incomplete message are taken beyond rcvbuf,
  * up to that cap, so that it can complete).
  *
+ * Linux's numbering: Linux 6.1 (net/sctp/stream_interleave.c) numbers
+ * the fragments after the B one from 0 (B, 0, 1, ... where RFC 8260 2.1
+ * has B = 0, then 1, 2, ...), and its receiver expects that numbering
+ * back: after a B fragment it waits for FSN 0, so RFC-numbered fragments
+ * never complete there. Per association we learn which numbering the
+ * peer uses: a non-B fragment with FSN 0 cannot occur in RFC numbering
+ * (short of 2^32 fragments), so it means "from 0" at once, and held
+ * fragments are renumbered. The reverse needs care: {B, 1, .., n} is a
+ * complete RFC message but also a from-0 one missing FSN 0. While the
+ * numbering is unknown, a message that is complete in RFC numbering is
+ * delivered only once the cumulative TSN covers all its fragments (every
+ * TSN between its B and E fragments arrived: a fragment with FSN 0 would
+ * have been seen), and that teaches "RFC". Internally FSNs are always in
+ * RFC numbering. Our sender numbers a message from 0 when the peer was
+ * seen doing so when the message's MID is given (the message keeps its
+ * numbering for retransmissions); otherwise as the RFC says.
+ *
  * Stream reset (RFC 8260 2.3.2, RFC 6525): resetting an outbound stream
  * resets both its MID counters to 0 (csctp_idata_reset_out); an inbound
  * reset makes the stream expect MID 0 through csctp_reasm_reset_ssn. */
@@ -67,10 +84,20 @@ typedef struct csctp_idata_chunk {
 
 struct csctp_idata_msg;
 
+/* How the peer numbers the fragments after the B one (see "Linux's
+ * numbering" above). */
+enum {
+  CSCTP_IDATA_FSN_UNKNOWN = 0, /* not seen yet */
+  CSCTP_IDATA_FSN_RFC,         /* 1, 2, ... (RFC 8260 2.1) */
+  CSCTP_IDATA_FSN_FROM0        /* 0, 1, ... (Linux 6.1) */
+};
+
 typedef struct csctp_idata {
   uint32_t *mid_out; /* next MID per outbound stream: [2 * nout], ordered
                         then unordered; allocated on first use */
   uint16_t nout;
+  uint8_t fsn_mode;   /* CSCTP_IDATA_FSN_*: the peer's numbering, learned */
+  uint8_t settle_due; /* a complete message is still to be handed over */
   struct csctp_idata_msg *rx; /* incomplete inbound messages, oldest first */
   size_t rx_bytes, rx_frags;  /* held in them */
   uint64_t chunks_out, chunks_in;

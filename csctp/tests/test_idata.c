@@ -384,15 +384,27 @@ static void test_ordered_by_mid(void) {
   ilv_close(&p);
 }
 
+/* pre 1: a B fragment of MID 5 held first; pre 2: first a complete
+ * RFC-numbered message, MID 0 (B, then FSN 1 with E: the peer numbers as
+ * RFC 8260 2.1 says). */
 static void expect_abort(int idata, uint8_t type, uint8_t flags, uint32_t fsn,
                          int pre) {
   ilv_pair p;
   uint32_t t;
   open_quiet(&p, idata, &t);
   uint8_t pay[4] = {1, 2, 3, 4};
-  if (pre) /* a B fragment of MID 5 held first */
+  if (pre == 1)
     inject(&p, CSCTP_CT_I_DATA, t, 1, 5, CSCTP_DATA_FLAG_B, 0, pay, 4);
-  inject(&p, type, t + 1, 1, 5, flags, fsn, pay, 4);
+  uint32_t at = t + 1;
+  if (pre == 2) {
+    inject(&p, CSCTP_CT_I_DATA, t, 1, 0, CSCTP_DATA_FLAG_B, 0, pay, 4);
+    inject(&p, CSCTP_CT_I_DATA, t + 1, 1, 0, CSCTP_DATA_FLAG_E, 1, pay, 4);
+    uint8_t buf[16];
+    csctp_rcvinfo info;
+    CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 8);
+    at = t + 2;
+  }
+  inject(&p, type, at, 1, 5, flags, fsn, pay, 4);
   ilv_events(&p);
   CHECK(p.lost_b);
   CHECK_EQ(p.lost_reason_b, (uint32_t)CSCTP_LOST_PROTOCOL);
@@ -405,11 +417,132 @@ static void test_violations_abort(void) {
   int be = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
   expect_abort(1, CSCTP_CT_DATA, (uint8_t)be, 0, 0);
   expect_abort(0, CSCTP_CT_I_DATA, (uint8_t)be, 0, 0);
-  expect_abort(1, CSCTP_CT_I_DATA, 0, 0, 0);                 /* FSN 0, no B */
+  /* FSN 0 without B once the peer is known to number from B = 0 */
+  expect_abort(1, CSCTP_CT_I_DATA, 0, 0, 2);
   expect_abort(1, CSCTP_CT_I_DATA, CSCTP_DATA_FLAG_B, 0, 1); /* second B */
   expect_abort(1, CSCTP_CT_I_DATA, (uint8_t)be, 0, 1);       /* MID in use */
   /* 2.3.1: FORWARD-TSN with I-DATA (and PR-SCTP) aborts */
   expect_abort(1, CSCTP_CT_FORWARD_TSN, 0, 0, 0);
+}
+
+/* ---- Fragment numbering of Linux 6.1 (idata.h) -------------------------
+ *
+ * RFC 8260 2.1: the B fragment has FSN 0 implicitly and each next fragment
+ * one more. Linux 6.1 numbers the fragments after B from 0; a non-B
+ * fragment with FSN 0 cannot occur in RFC numbering, so the receiver
+ * learns the peer's numbering from it; until it knows, a message complete
+ * in RFC numbering waits until every TSN up to its last fragment arrived. */
+
+static void expect_read(ilv_pair *p, uint16_t sid, const char *want) {
+  uint8_t buf[64];
+  csctp_rcvinfo info;
+  csctp_ssize n = read_b(p, &info, buf, sizeof(buf));
+  CHECK_EQ(n, (csctp_ssize)strlen(want));
+  if (n == (csctp_ssize)strlen(want))
+    CHECK_MEM(buf, want, strlen(want));
+  CHECK_EQ(info.sid, sid);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+}
+
+static void expect_nothing(ilv_pair *p) {
+  uint8_t buf[64];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+}
+
+/* The I-DATA chunks b sends (to a), recorded and dropped (a never hears
+ * of the TSNs injected in its name). */
+static int tap_from_b(ilv_pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  seen *s = p->tap_ud;
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  if (to_b)
+    return 0;
+  csctp_tlv_iter_init(&it, pkt + 12, len - 12);
+  while (csctp_chunk_next(&it, &c) == 1)
+    if (c.type == CSCTP_CT_I_DATA && s->nidata < MAXSEEN &&
+        csctp_idata_decode(&c, &s->c[s->nidata]) == 0)
+      s->nidata++;
+  return 1;
+}
+
+/* A peer numbering from 0 (B, 0, 1): its messages are put together in
+ * order; then our own fragments to it are numbered the same way. */
+static void test_fsn_from0_peer(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet(&p, 1, &t);
+  const uint8_t *m = (const uint8_t *)"abcdefgh";
+  inject(&p, CSCTP_CT_I_DATA, t, 2, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 2, 0, 0, 0, m + 2, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 2, 0, CSCTP_DATA_FLAG_E, 1, m + 4, 4);
+  expect_read(&p, 2, "abcdefgh");
+  CHECK(!p.lost_b);
+  /* learned: the next message, fragment 0 arriving last, needs no wait */
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 2, 1, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 5, 2, 1, CSCTP_DATA_FLAG_E, 1, m + 4, 2);
+  expect_nothing(&p);
+  inject(&p, CSCTP_CT_I_DATA, t + 4, 2, 1, 0, 0, m + 2, 2);
+  expect_read(&p, 2, "abcdef");
+  /* our sender: a 3000-byte message in 3 fragments numbered B, 0, 1 */
+  seen *s = calloc(1, sizeof(*s));
+  REQUIRE(s);
+  p.tap = tap_from_b;
+  p.tap_ud = s;
+  static uint8_t big[3000];
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.assoc_id = p.idb;
+  si.sid = 1;
+  CHECK_EQ(csctp_send(p.b, &si, NULL, big, sizeof(big), p.now), 0);
+  ilv_run(&p, 50 * CSCTP_MILLISECONDS, NULL);
+  uint32_t want = 0;
+  int frags = 0;
+  for (size_t i = 0; i < s->nidata && frags < 3; i++) {
+    const csctp_idata_chunk *c = &s->c[i];
+    if (c->sid != 1 || c->mid != 0)
+      continue;
+    frags++;
+    if (!(c->flags & CSCTP_DATA_FLAG_B))
+      CHECK_EQ(c->fsn, want++);
+  }
+  CHECK(frags >= 3);
+  CHECK_EQ(want, 2u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+  free(s);
+}
+
+/* Numbering unknown: B, FSN 1, FSN 2 (E) is complete in RFC numbering but
+ * also a from-0 message missing FSN 0; it waits for the TSN between. */
+static void test_fsn_unknown_waits(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet(&p, 1, &t);
+  const uint8_t *m = (const uint8_t *)"abcdefgh";
+  inject(&p, CSCTP_CT_I_DATA, t, 3, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 3, 0, 0, 1, m + 4, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 3, 0, CSCTP_DATA_FLAG_E, 2, m + 6, 2);
+  expect_nothing(&p);
+  /* the missing TSN is FSN 0 without B: the peer numbers from 0 */
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 3, 0, 0, 0, m + 2, 2);
+  expect_read(&p, 3, "abcdefgh");
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+  /* the same, but the TSN between is another stream's message: RFC
+   * numbering, both delivered, and FSN 0 without B now aborts */
+  open_quiet(&p, 1, &t);
+  inject(&p, CSCTP_CT_I_DATA, t, 3, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 3, 0, CSCTP_DATA_FLAG_E, 1, m + 2, 2);
+  expect_nothing(&p);
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 4, 0,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 8, m + 4, 4);
+  expect_read(&p, 4, "efgh");
+  expect_read(&p, 3, "abcd");
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 3, 1, 0, 0, m, 2);
+  ilv_events(&p);
+  CHECK(p.lost_b);
+  ilv_close(&p);
 }
 
 /* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
@@ -650,6 +783,8 @@ int main(void) {
   TEST_RUN(test_reassembly_by_fsn);
   TEST_RUN(test_ordered_by_mid);
   TEST_RUN(test_violations_abort);
+  TEST_RUN(test_fsn_from0_peer);
+  TEST_RUN(test_fsn_unknown_waits);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);
