@@ -29,10 +29,11 @@
  * FSN, never by TSN. A complete message joins the stream's ordering in the
  * reassembly module (reasm.h) as one unfragmented message whose SSN is the
  * low 16 bits of its MID (RFC 8260 4.1 reports those as the SSN) and whose
- * TSN is its first fragment's. Not done: partial delivery of an incomplete
- * I-DATA message; a message must fit in about three receive buffers
- * (the fragments of the oldest incomplete message are taken beyond rcvbuf,
- * up to that cap, so that it can complete).
+ * TSN is its first fragment's. Partial delivery (RFC 6458 8.1.21): a
+ * message next in line with the partial delivery point received from its
+ * B fragment on goes to the reader in parts before it is complete, one
+ * such message at a time per association (idata.c "Partial delivery");
+ * an I-FORWARD-TSN that abandons it raises CSCTP_EV_PARTIAL_DELIVERY.
  *
  * Linux's numbering: Linux 6.1 (net/sctp/stream_interleave.c) numbers
  * the fragments after the B one from 0 (B, 0, 1, ... where RFC 8260 2.1
@@ -97,7 +98,9 @@ typedef struct csctp_idata {
                         then unordered; allocated on first use */
   uint16_t nout;
   uint8_t fsn_mode;   /* CSCTP_IDATA_FSN_*: the peer's numbering, learned */
-  uint8_t settle_due; /* a complete message is still to be handed over */
+  uint8_t settle_due; /* held messages to look at again (idata_settle) */
+  struct csctp_idata_msg *pd; /* the one under partial delivery, or NULL */
+  uint64_t pd_started, pd_aborted;
   struct csctp_idata_msg *rx; /* incomplete inbound messages, oldest first */
   size_t rx_bytes, rx_frags;  /* held in them */
   uint64_t chunks_out, chunks_in;

@@ -285,6 +285,10 @@ static void inject(ilv_pair *p, uint8_t type, uint32_t tsn, uint16_t sid,
                            .payload = pay,
                            .len = len};
     REQUIRE(csctp_idata_put(&b, &d) == 0);
+  } else if (type == CSCTP_CT_I_FORWARD_TSN) {
+    csctp_ifwd_ent e = {
+        .sid = sid, .u = (flags & CSCTP_DATA_FLAG_U) ? 1 : 0, .mid = mid};
+    REQUIRE(csctp_ifwd_put(&b, tsn, &e, 1) == 0);
   } else if (type == CSCTP_CT_FORWARD_TSN) {
     uint16_t pair[2] = {sid, (uint16_t)mid};
     REQUIRE(csctp_put_fwd_tsn(&b, tsn, pair, 1) == 0);
@@ -545,6 +549,209 @@ static void test_fsn_unknown_waits(void) {
   ilv_close(&p);
 }
 
+/* ---- Partial delivery (RFC 6458 8.1.21, 6.1.7; RFC 8260 1) -------------
+ *
+ * A message larger than the partial delivery point (half the receive
+ * buffer) goes to the reader in parts before it is complete, in FSN
+ * order; the reader gets one message at a time (RFC 6458 8.1.20 level 0:
+ * nothing else is read before it ends); an I-FORWARD-TSN that abandons it
+ * raises PARTIAL_DELIVERY_EVENT with PARTIAL_DELIVERY_ABORTED. */
+
+enum { PD_FRAG = 1000, PD_RCVBUF = 8192 }; /* partial delivery at 4096 */
+
+static void open_quiet_rcv(ilv_pair *p, uint32_t *tsn) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_FCFS);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  sb.rcvbuf = PD_RCVBUF;
+  REQUIRE(ilv_open(p, &sa, &sb, 9) == 0);
+  REQUIRE(ilv_run(p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  p->reader_on = 0;
+  *tsn = csctp_ep_peek(p->a, p->ida)->sq.next_tsn;
+}
+
+static uint8_t pd_byte(uint16_t sid, size_t off) {
+  return (uint8_t)(sid * 29u + off * 7u + (off >> 8));
+}
+
+/* Fragment fsn of n (PD_FRAG bytes each) of message (sid, mid, u). */
+static void inject_frag(ilv_pair *p, uint32_t tsn, uint16_t sid, uint32_t mid,
+                        int u, uint32_t fsn, uint32_t n) {
+  uint8_t pay[PD_FRAG];
+  for (size_t i = 0; i < PD_FRAG; i++)
+    pay[i] = pd_byte(sid, (size_t)fsn * PD_FRAG + i);
+  uint8_t fl = (uint8_t)((u ? CSCTP_DATA_FLAG_U : 0) |
+                         (fsn == 0 ? CSCTP_DATA_FLAG_B : 0) |
+                         (fsn == n - 1 ? CSCTP_DATA_FLAG_E : 0));
+  inject(p, CSCTP_CT_I_DATA, tsn, sid, mid, fl, fsn == 0 ? 99u : fsn, pay,
+         PD_FRAG);
+}
+
+/* Reads what is readable of one message: checks its bytes from *off on
+ * (pd_byte of sid) and returns the bytes read; *eor when it ended. */
+static size_t pd_read(ilv_pair *p, uint16_t sid, size_t *off, int *eor) {
+  static uint8_t buf[64 * 1024];
+  csctp_rcvinfo info;
+  size_t got = 0;
+  *eor = 0;
+  csctp_ssize n;
+  while (!*eor && (n = read_b(p, &info, buf, sizeof(buf))) > 0) {
+    CHECK_EQ(info.sid, sid);
+    for (csctp_ssize i = 0; i < n; i++)
+      if (buf[i] != pd_byte(sid, *off + (size_t)i)) {
+        CHECK(buf[i] == pd_byte(sid, *off + (size_t)i));
+        break;
+      }
+    *off += (size_t)n;
+    got += (size_t)n;
+    *eor = (info.flags & CSCTP_RCV_EOR) != 0;
+  }
+  return got;
+}
+
+static csctp_idata *pd_state(ilv_pair *p) {
+  return &csctp_ilv_get(csctp_ep_peek(p->b, p->idb))->idata;
+}
+
+/* A 12000-byte message through an 8192-byte buffer: parts before it is
+ * complete, in FSN order (a missing fragment holds the ones after it
+ * back); a complete message of another stream is read after it. */
+static void test_pd_before_complete(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  size_t off = 0;
+  int eor;
+  for (uint32_t f = 0; f < 3; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 0u); /* 3000 < 4096: not yet */
+  for (uint32_t f = 3; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  /* another stream's whole message waits behind the one being read */
+  uint8_t x[3] = {'x', 'y', 'z'};
+  inject(&p, CSCTP_CT_I_DATA, t + 12, 2, 0,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 5, x, 3);
+  uint8_t buf[16];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+  /* FSN 7 missing: 5 and 6 are readable, 8.. wait for it */
+  for (uint32_t f = 5; f < 12; f++)
+    if (f != 7)
+      inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 2000u);
+  CHECK(!eor);
+  inject_frag(&p, t + 7, 1, 0, 0, 7, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(eor);
+  CHECK_EQ(off, 12000u);
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 3);
+  CHECK_EQ(info.sid, 2);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* Messages whose fragments interleave, ordered on stream 1 and unordered
+ * on stream 3: both are received at once; stream 1's, past the point
+ * first, is read in parts; stream 3's, complete meanwhile, after it. */
+static void test_pd_two_streams(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  uint32_t tsn = t;
+  for (uint32_t f = 0; f < 3; f++) {
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+    inject_frag(&p, tsn++, 3, 0, 1, f, 4);
+  }
+  inject_frag(&p, tsn++, 1, 0, 0, 3, 8);
+  inject_frag(&p, tsn++, 1, 0, 0, 4, 8);
+  size_t off1 = 0, off3 = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 5000u);
+  CHECK(!eor);
+  inject_frag(&p, tsn++, 3, 0, 1, 3, 4); /* stream 3 completes first */
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 3000u);
+  CHECK(eor);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 4000u);
+  CHECK(eor);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+  /* Both past the point: one at a time; stream 3's, still incomplete
+   * when stream 1's ends, is read in parts next. */
+  open_quiet_rcv(&p, &t);
+  tsn = t;
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, tsn++, 1, 0, 0, f, 6);
+  off1 = off3 = 0;
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 5000u);
+  CHECK(!eor);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, tsn++, 3, 0, 1, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 0u);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  inject_frag(&p, tsn++, 1, 0, 0, 5, 6);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 1000u);
+  CHECK(eor);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 5000u);
+  CHECK(!eor);
+  CHECK_EQ(pd_state(&p)->pd_started, 2u);
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, tsn++, 3, 0, 1, f, 8);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 3000u);
+  CHECK(eor);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* RFC 6458 6.1.7: an I-FORWARD-TSN abandoning the message being read in
+ * parts raises PARTIAL_DELIVERY_ABORTED (stream, MID) and the stream goes
+ * on with the next message. */
+static void test_pd_aborted(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  inject(&p, CSCTP_CT_I_FORWARD_TSN, t + 11, 1, 0, 0, 0, NULL, 0);
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
+      seen++;
+      CHECK_EQ(ev[i].u.pdapi.indication,
+               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
+      CHECK_EQ(ev[i].u.pdapi.stream, 1);
+      CHECK_EQ(ev[i].u.pdapi.seq, 0u);
+      CHECK_EQ(ev[i].assoc_id, p.idb);
+    }
+    csctp_event_clear(p.b, &ev[i]);
+  }
+  CHECK_EQ(seen, 1);
+  CHECK_EQ(pd_state(&p)->pd_aborted, 1u);
+  /* the next message of the stream (MID 1) is read whole */
+  uint8_t x[3] = {'n', 'e', 'w'}, buf[16];
+  inject(&p, CSCTP_CT_I_DATA, t + 12, 1, 1,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 5, x, 3);
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 3);
+  CHECK_MEM(buf, "new", 3);
+  CHECK_EQ(info.sid, 1);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
 /* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
 
 static void test_ifwd_codec(void) {
@@ -785,6 +992,9 @@ int main(void) {
   TEST_RUN(test_violations_abort);
   TEST_RUN(test_fsn_from0_peer);
   TEST_RUN(test_fsn_unknown_waits);
+  TEST_RUN(test_pd_before_complete);
+  TEST_RUN(test_pd_two_streams);
+  TEST_RUN(test_pd_aborted);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);
