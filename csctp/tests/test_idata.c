@@ -4,16 +4,22 @@
  * FSNs on the wire, reassembly by (stream, U, MID) and FSN whatever the
  * TSNs, the protocol violations of 2.2.3, stream reset resetting the MIDs,
  * lossy runs, and head-of-line blocking between streams gone (a 64-byte
- * message on one stream is not held behind 1 MiB messages on another).
+ * message on one stream is not held behind 1 MiB messages on another);
+ * Linux 6.1's fragment numbering learned per association; partial
+ * delivery of incomplete messages (RFC 6458 8.1.21, 6.1.7), with a
+ * simulator scenario (4 MiB through a 256 KiB buffer, loss, SHA-256).
  *
- * Harness: ilvpair.{h,c} (in-memory link with delay, bottleneck, loss). */
+ * Harness: ilvpair.{h,c} (in-memory link with delay, bottleneck, loss),
+ * sim.{h,c} for the scenario. */
 #include "csctp.h"
 #include "ilvpair.h"
+#include "sim.h"
 #include "test.h"
 
 #include "../chunk.h"
 #include "../engine.h"
 #include "../idata.h"
+#include "../sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -682,10 +688,17 @@ static void test_pd_two_streams(void) {
   CHECK_EQ(pd_state(&p)->pd_started, 1u);
   CHECK(!p.lost_b);
   ilv_close(&p);
-  /* Both past the point: one at a time; stream 3's, still incomplete
-   * when stream 1's ends, is read in parts next. */
+}
+
+/* Both past the point: one at a time; stream 3's, still incomplete when
+ * stream 1's ends, is read in parts next. */
+static void test_pd_one_at_a_time(void) {
+  ilv_pair p;
+  uint32_t t;
   open_quiet_rcv(&p, &t);
-  tsn = t;
+  uint32_t tsn = t;
+  size_t off1, off3;
+  int eor;
   for (uint32_t f = 0; f < 5; f++)
     inject_frag(&p, tsn++, 1, 0, 0, f, 6);
   off1 = off3 = 0;
@@ -750,6 +763,100 @@ static void test_pd_aborted(void) {
   CHECK(info.flags & CSCTP_RCV_EOR);
   CHECK(!p.lost_b);
   ilv_close(&p);
+}
+
+/* Simulator: a 4 MiB message on stream 0 through a 256 KiB receive
+ * buffer with I-DATA, 1 % loss and reordering both ways, small messages on
+ * stream 1 beside it (round robin). It can only arrive by partial
+ * delivery (an incomplete message may hold about three buffers); the
+ * reader's parts of it are hashed (SHA-256) against what was sent. */
+typedef struct pd_sim_rd {
+  csctp_sha256_ctx h;
+  uint64_t got;
+  unsigned parts, ends;
+} pd_sim_rd;
+
+static void pd_sim_on_read(sim *s, const csctp_rcvinfo *info, const uint8_t *p,
+                           size_t len, void *ud) {
+  pd_sim_rd *r = ud;
+  (void)s;
+  if (info->sid != 0)
+    return;
+  csctp_sha256_update(&r->h, p, len);
+  r->got += len;
+  if (info->flags & CSCTP_RCV_EOR)
+    r->ends++;
+  else
+    r->parts++;
+}
+
+static void pd_sim_run(uint64_t seed) {
+  enum { BIG = 4u << 20 };
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.interleaving_supported = ss.interleaving_supported = 1;
+  cs.stream_scheduler = CSCTP_SS_RR;
+  cs.sndbuf = 8u << 20;
+  ss.rcvbuf = 256u << 10;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.loss = 0.01;
+  lp.reorder = 0.01;
+  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
+  sim *s = sim_new(seed, "idata_pd_4mib");
+  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
+  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
+  sim_pair(c, v);
+  sim_node_listen(v, 1);
+  sim_link_nodes(s, c, v, &lp);
+  sim_flow_add(&c->app.tx, 0, 51, 0, BIG);
+  for (int i = 0; i < 40; i++)
+    sim_flow_add(&c->app.tx, 1, 52, i % 2, 100u + 37u * (uint32_t)i);
+  pd_sim_rd rd;
+  memset(&rd, 0, sizeof(rd));
+  csctp_sha256_init(&rd.h);
+  v->app.rd_min = 1024;
+  v->app.rd_max = 65536;
+  v->app.on_read = pd_sim_on_read;
+  v->app.on_read_data = &rd;
+  CHECK_EQ(sim_connect(c, v), 0);
+  int r =
+      sim_run_until(s, s->now + 600 * CSCTP_SECONDS, sim_pred_flows_done, NULL);
+  CHECK_EQ(r, 1);
+  CHECK(!c->lost && !v->lost);
+  CHECK_EQ(csctp_interleaving(v->ep, v->assoc), 1);
+  sim_check_delivered(s, c, 0);
+  uint8_t *want = malloc(BIG);
+  REQUIRE(want);
+  sim_msg_fill(c->app.tx.key, 0, BIG, 0, want, BIG);
+  uint8_t d1[32], d2[32];
+  csctp_sha256_ctx h;
+  csctp_sha256_init(&h);
+  csctp_sha256_update(&h, want, BIG);
+  csctp_sha256_final(&h, d1);
+  csctp_sha256_final(&rd.h, d2);
+  free(want);
+  CHECK_EQ(rd.got, (uint64_t)BIG);
+  CHECK_EQ(rd.ends, 1u);
+  CHECK(rd.parts > 0);
+  CHECK(memcmp(d1, d2, 32) == 0);
+  const csctp_assoc *va = csctp_ep_peek(v->ep, v->assoc);
+  uint64_t started = va && va->ilv ? va->ilv->idata.pd_started : 0;
+  CHECK(started >= 1);
+  if (getenv("IDATA_VERBOSE") || r != 1)
+    fprintf(stderr,
+            "idata_pd_4mib seed %llu: %llu bytes in %u reads, %llu partial "
+            "deliveries, %.1f s\n",
+            (unsigned long long)seed, (unsigned long long)rd.got,
+            rd.parts + rd.ends, (unsigned long long)started,
+            (double)s->now / 1e9);
+  CHECK_EQ(sim_free(s), 0u);
+}
+
+static void test_pd_sim_4mib(void) {
+  for (uint64_t seed = 0x1d47a001; seed < 0x1d47a003; seed++)
+    pd_sim_run(seed);
 }
 
 /* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
@@ -994,7 +1101,9 @@ int main(void) {
   TEST_RUN(test_fsn_unknown_waits);
   TEST_RUN(test_pd_before_complete);
   TEST_RUN(test_pd_two_streams);
+  TEST_RUN(test_pd_one_at_a_time);
   TEST_RUN(test_pd_aborted);
+  TEST_RUN(test_pd_sim_4mib);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);
