@@ -930,8 +930,9 @@ enum csctp_sockopt_ilv {
   CSCTP_OPT_STREAM_SCHEDULER_VALUE = 98,
   /* int: RFC 6458 8.1.20 level 0, 1 or 2. A read never returns parts of
    * two messages of one association interleaved, whatever the level
-   * (complete I-DATA messages are delivered whole, and DATA's partial
-   * delivery finishes one message first), so every level's promise is
+   * (partial delivery, of DATA or I-DATA messages, finishes one message
+   * before the reader gets another; with I-DATA the other streams'
+   * messages are still received meanwhile), so every level's promise is
    * kept; the level is stored and returned. */
   CSCTP_OPT_FRAGMENT_INTERLEAVE = 99
 };
