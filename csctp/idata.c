@@ -875,6 +875,17 @@ int csctp_idata_put_ifwd(csctp_assoc *a, csctp_buf *b, uint32_t ap) {
   return csctp_ifwd_put(b, ap, e, n);
 }
 
+void csctp_idata_tsn_reset(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  while (d && d->rx) {
+    idata_msg *m = d->rx;
+    if (m->pd)
+      idata_pd_abort(a, m);
+    d->rx = m->next;
+    idata_msg_free(a, m);
+  }
+}
+
 /* Drops the incomplete messages of (sid, u) with a MID up to mid. */
 static void idata_skip(csctp_assoc *a, uint16_t sid, int u, uint32_t mid) {
   csctp_idata *d = idata_st(a);

@@ -189,6 +189,12 @@ int csctp_idata_put_ifwd(struct csctp_assoc *a, csctp_buf *b, uint32_t ap);
  * csctp_prsctp_on_fwd_tsn). */
 int csctp_idata_on_ifwd(struct csctp_assoc *a, const csctp_tlv *c);
 
+/* SSN/TSN reset (RFC 6525 5.2.4 G4): the incomplete messages held cannot
+ * complete any more and are dropped; one under partial delivery ends
+ * there (CSCTP_EV_PARTIAL_DELIVERY). Every stream expects MID 0 next
+ * (done in reasm, csctp_reasm_tsn_reset). */
+void csctp_idata_tsn_reset(struct csctp_assoc *a);
+
 /* Receive buffer charge of the incomplete messages held (payload plus a
  * per-fragment allowance, as csctp_reasm_charged_bytes). */
 size_t csctp_idata_charged(const struct csctp_assoc *a);

@@ -765,6 +765,36 @@ static void test_pd_aborted(void) {
   ilv_close(&p);
 }
 
+/* RFC 6525 5.2.4 G4 with I-DATA: an SSN/TSN reset drops the incomplete
+ * messages held; one being read in parts ends with the event. */
+static void test_pd_tsn_reset(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  inject_frag(&p, t + 5, 2, 0, 0, 0, 3); /* another, incomplete */
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  csctp_idata_tsn_reset(csctp_ep_peek(p.b, p.idb));
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY && ev[i].u.pdapi.stream == 1)
+      seen++;
+    csctp_event_clear(p.b, &ev[i]);
+  }
+  CHECK_EQ(seen, 1);
+  CHECK(pd_state(&p)->rx == NULL);
+  CHECK_EQ(pd_state(&p)->rx_bytes, 0u);
+  uint8_t buf[16];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+  ilv_close(&p);
+}
+
 /* Simulator: a 4 MiB message on stream 0 through a 256 KiB receive
  * buffer with I-DATA, 1 % loss and reordering both ways, small messages on
  * stream 1 beside it (round robin). It can only arrive by partial
@@ -1103,6 +1133,7 @@ int main(void) {
   TEST_RUN(test_pd_two_streams);
   TEST_RUN(test_pd_one_at_a_time);
   TEST_RUN(test_pd_aborted);
+  TEST_RUN(test_pd_tsn_reset);
   TEST_RUN(test_pd_sim_4mib);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
