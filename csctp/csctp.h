@@ -739,7 +739,8 @@ enum csctp_event_type {
   CSCTP_EV_AUTHENTICATION,    /* AUTH key use changed (RFC 6458 6.1.8) */
   CSCTP_EV_STREAM_RESET,      /* streams were reset (RFC 6525 6.1.1) */
   CSCTP_EV_ASSOC_RESET,       /* SSN/TSN reset (RFC 6525 6.1.2) */
-  CSCTP_EV_STREAM_CHANGE      /* streams were added (RFC 6525 6.1.3) */
+  CSCTP_EV_STREAM_CHANGE,     /* streams were added (RFC 6525 6.1.3) */
+  CSCTP_EV_PARTIAL_DELIVERY   /* partial delivery aborted (RFC 6458 6.1.7) */
 };
 
 /* csctp_event.u.stream_reset.flags (RFC 6525 6.1.1) and
@@ -750,6 +751,9 @@ enum csctp_event_type {
 #define CSCTP_STREAM_RESET_FAILED 0x0008
 #define CSCTP_STREAM_CHANGE_DENIED 0x0004
 #define CSCTP_STREAM_CHANGE_FAILED 0x0008
+
+/* csctp_event.u.pdapi.indication (RFC 6458 6.1.7). */
+#define CSCTP_PARTIAL_DELIVERY_ABORTED 0
 
 /* Why an association was lost (csctp_event.u.lost.reason). */
 enum csctp_lost_reason {
@@ -812,6 +816,15 @@ typedef struct csctp_event {
       uint16_t flags; /* CSCTP_STREAM_CHANGE_* */
       uint16_t instrms, outstrms;
     } stream_change;
+    /* PARTIAL_DELIVERY (RFC 6458 6.1.7 SCTP_PARTIAL_DELIVERY_EVENT): the
+     * message being read in parts will not complete (the peer abandoned
+     * it, RFC 3758 / RFC 8260 2.3.1); the next read begins another. */
+    struct {
+      uint32_t indication; /* CSCTP_PARTIAL_DELIVERY_ABORTED */
+      uint16_t stream;
+      uint16_t flags; /* CSCTP_RCV_UNORDERED when the message was */
+      uint32_t seq;   /* its SSN, or with I-DATA its MID (RFC 8260 2.1) */
+    } pdapi;
   } u;
 } csctp_event;
 

@@ -724,6 +724,12 @@ typedef struct csctp_notification {
       uint16_t flags; /* CSCTP_STREAM_CHANGE_DENIED, _FAILED */
       uint16_t instrms, outstrms;
     } stream_change;
+    struct {               /* CSCTP_EV_PARTIAL_DELIVERY (RFC 6458 6.1.7) */
+      uint32_t indication; /* CSCTP_PARTIAL_DELIVERY_ABORTED */
+      uint16_t stream;
+      uint16_t flags; /* CSCTP_RCV_UNORDERED when the message was */
+      uint32_t seq;   /* its SSN, or with I-DATA its MID */
+    } pdapi;
     uint8_t pad[64]; /* keeps the layout stable as members are added */
   } u;
 } csctp_notification;
@@ -924,8 +930,9 @@ enum csctp_sockopt_ilv {
   CSCTP_OPT_STREAM_SCHEDULER_VALUE = 98,
   /* int: RFC 6458 8.1.20 level 0, 1 or 2. A read never returns parts of
    * two messages of one association interleaved, whatever the level
-   * (complete I-DATA messages are delivered whole, and DATA's partial
-   * delivery finishes one message first), so every level's promise is
+   * (partial delivery, of DATA or I-DATA messages, finishes one message
+   * before the reader gets another; with I-DATA the other streams'
+   * messages are still received meanwhile), so every level's promise is
    * kept; the level is stored and returned. */
   CSCTP_OPT_FRAGMENT_INTERLEAVE = 99
 };
@@ -973,6 +980,9 @@ enum csctp_sockopt_zcsum {
 #define CSCTP_STREAM_RESET_EVENT CSCTP_EV_STREAM_RESET
 #define CSCTP_ASSOC_RESET_EVENT CSCTP_EV_ASSOC_RESET
 #define CSCTP_STREAM_CHANGE_EVENT CSCTP_EV_STREAM_CHANGE
+/* RFC 6458 6.1.7; raised when an I-FORWARD-TSN abandons a message being
+ * read in parts (userland stack). */
+#define CSCTP_PARTIAL_DELIVERY_EVENT CSCTP_EV_PARTIAL_DELIVERY
 
 /* Dynamic address reconfiguration (RFC 5061; RFC 6458 8.1.23, 8.3.3).
  * CSCTP_OPT_ASCONF_SUPPORTED: csctp_assoc_value; set with assoc_id 0 before

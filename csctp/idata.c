@@ -88,7 +88,7 @@ int csctp_idata_peer_supports(const csctp_init *in) {
 
 typedef struct idata_frag {
   struct idata_frag *next;
-  uint32_t fsn;
+  uint32_t fsn, tsn;
   uint32_t len;
   uint8_t data[];
 } idata_frag;
@@ -101,9 +101,14 @@ typedef struct csctp_idata_msg {
   uint32_t last_fsn; /* FSN of the E fragment, once has_e */
   uint32_t nfrags;
   uint32_t ppid, first_tsn; /* from the B fragment */
+  uint32_t max_tsn;         /* highest TSN of the fragments held */
   size_t bytes;
   idata_frag *frags, *tail; /* ascending FSN */
   csctp_addr from;
+  /* Partial delivery: the reasm run its parts go to; the FSN it needs
+   * next (the fragments before it were handed over). */
+  struct csctp_reasm_run *pd;
+  uint32_t pd_next;
 } idata_msg;
 
 /* Bookkeeping charged per fragment held, as the reassembly module does. */
@@ -139,6 +144,8 @@ static void idata_msg_free(csctp_assoc *a, idata_msg *m) {
   csctp_idata *d = idata_st(a);
   d->rx_bytes -= m->bytes;
   d->rx_frags -= m->nfrags;
+  if (d->pd == m)
+    d->pd = NULL; /* its run is reasm's, freed with it */
   csctp_free(&a->ep->mem, m);
 }
 
@@ -156,6 +163,7 @@ void csctp_idata_free(csctp_assoc *a) {
   csctp_free(&a->ep->mem, d->mid_out);
   d->mid_out = NULL;
   d->nout = 0;
+  d->fsn_mode = CSCTP_IDATA_FSN_UNKNOWN; /* learned again (idata.h) */
 }
 
 size_t csctp_idata_charged(const csctp_assoc *a) {
@@ -202,6 +210,9 @@ int csctp_idata_prepare(csctp_assoc *a, csctp_chunk_out *c) {
   uint32_t *ctr = x->idata.mid_out + (u ? x->idata.nout : 0) + c->sid;
   m->mid = (*ctr)++;
   m->mid_set = 1;
+  /* The peer's numbering, as learned (idata.h "Linux's numbering"); fixed
+   * for the message so that retransmissions carry the same FSNs. */
+  m->fsn_from0 = x->idata.fsn_mode == CSCTP_IDATA_FSN_FROM0;
   return 0;
 }
 
@@ -213,6 +224,8 @@ int csctp_idata_put_chunk(csctp_assoc *a, csctp_buf *b, csctp_chunk_out *c) {
   d.mid = c->msg->mid;
   d.ppid = c->msg->info.ppid;
   d.fsn = c->fsn; /* 2.1: 0 for the B fragment, then +1 per fragment */
+  if (c->msg->fsn_from0 && c->fsn > 0)
+    d.fsn = c->fsn - 1u; /* what Linux 6.1 expects (idata.h) */
   d.payload = c->msg->data + c->off;
   d.len = c->len;
   int rv = csctp_idata_put(b, &d);
@@ -259,9 +272,10 @@ static idata_msg *idata_find(const csctp_assoc *a, uint16_t sid, int u,
 }
 
 /* RFC 9260 6.2 as for DATA (see assoc_data.c): new data within the buffer;
- * hole fillers below the highest TSN up to two buffers. With no partial
- * delivery of I-DATA messages, the oldest incomplete message may grow up
- * to the hard cap, or a message larger than the buffer never completes. */
+ * hole fillers below the highest TSN up to two buffers. The message under
+ * partial delivery (what the reader waits for), or else the oldest
+ * incomplete message (so that it reaches the partial delivery point or
+ * completes), may grow up to the hard cap. */
 static int idata_has_room(const csctp_assoc *a, const idata_msg *m,
                           uint32_t tsn, size_t len) {
   size_t held = idata_rx_held(a);
@@ -270,8 +284,9 @@ static int idata_has_room(const csctp_assoc *a, const idata_msg *m,
     return 1;
   if (held + cost > idata_rx_cap(a))
     return 0;
-  if (m && m == idata_st(a)->rx)
-    return 1; /* the oldest incomplete message: what the reader waits for */
+  const csctp_idata *d = idata_st(a);
+  if (m && (m == d->pd || (!d->pd && m == d->rx)))
+    return 1; /* what the reader waits for, or will */
   if (tsn == csctp_tsnmap_cum(&a->tsn) + 1u &&
       csctp_tsn_lt(tsn, csctp_tsnmap_highest(&a->tsn)))
     return 1; /* the lowest hole */
@@ -328,7 +343,7 @@ static int idata_deliver_msg(csctp_assoc *a, idata_msg *m) {
 }
 
 static int idata_complete(const idata_msg *m) {
-  return m->has_b && m->has_e && m->nfrags == m->last_fsn + 1u;
+  return !m->pd && m->has_b && m->has_e && m->nfrags == m->last_fsn + 1u;
 }
 
 /* 2.1: FSNs enumerate the fragments from 0; the E fragment has the last
@@ -342,6 +357,8 @@ static int idata_fits(const idata_msg *m, const csctp_idata_chunk *d) {
     return 0; /* a fragment beyond the last */
   if (m->has_e && d->fsn >= m->last_fsn)
     return 0;
+  if (m->pd && d->fsn < m->pd_next)
+    return 0; /* a new TSN for a fragment already handed over */
   return 1;
 }
 
@@ -368,6 +385,7 @@ static int idata_insert(csctp_assoc *a, idata_msg *m,
   if (!f)
     return CSCTP_ERR_NOMEM;
   f->fsn = d->fsn;
+  f->tsn = d->tsn;
   f->len = (uint32_t)d->len;
   memcpy(f->data, d->payload, d->len);
   f->next = *pp;
@@ -376,6 +394,8 @@ static int idata_insert(csctp_assoc *a, idata_msg *m,
     m->tail = f;
   m->nfrags++;
   m->bytes += d->len;
+  if (m->nfrags == 1 || csctp_tsn_gt(d->tsn, m->max_tsn))
+    m->max_tsn = d->tsn;
   idata_st(a)->rx_bytes += d->len;
   idata_st(a)->rx_frags++;
   if (d->flags & CSCTP_DATA_FLAG_B) {
@@ -435,6 +455,191 @@ static idata_msg *idata_new_msg(csctp_assoc *a, const csctp_idata_chunk *d,
   return m;
 }
 
+/* The fragments held were taken in RFC numbering while the peer's was
+ * unknown; it numbers from 0 (idata.h): each non-B fragment moves up one.
+ * (No non-B fragment with FSN 0 is held: it would have taught us.) */
+static void idata_renumber(csctp_idata *d) {
+  for (idata_msg *m = d->rx; m; m = m->next) {
+    for (idata_frag *f = m->frags; f; f = f->next)
+      if (f->fsn != 0)
+        f->fsn++;
+    if (m->has_e)
+      m->last_fsn++;
+  }
+}
+
+/* Puts d's FSN in RFC 8260 2.1 numbering (B = 0, then 1, 2, ...), learning
+ * the peer's: a non-B fragment with FSN 0 is Linux's numbering from 0
+ * (idata.h "Linux's numbering"). Once the peer is known to number as the
+ * RFC says, FSN 0 without B stays 0, a violation for idata_fits. */
+static void idata_learn_fsn(csctp_idata *x, csctp_idata_chunk *d) {
+  if (d->flags & CSCTP_DATA_FLAG_B)
+    return;
+  if (x->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN && d->fsn == 0) {
+    x->fsn_mode = CSCTP_IDATA_FSN_FROM0;
+    idata_renumber(x);
+  }
+  if (x->fsn_mode == CSCTP_IDATA_FSN_FROM0)
+    d->fsn++;
+}
+
+/* ---- Partial delivery (RFC 6458 8.1.21, RFC 8260 1) --------------------
+ *
+ * A message that is next in line (unordered, or its MID's low 16 bits are
+ * the SSN its stream expects) and holds at least the partial delivery point
+ * (reasm's pd_point: half the receive buffer) received contiguously from
+ * its B fragment goes to the reader before it is complete: a run opened in
+ * reasm (csctp_reasm_ext_open) takes its fragments in FSN order as they
+ * arrive. One message at a time per association is under partial delivery
+ * (a read never interleaves two messages, csctp_io.h), but the other
+ * streams' messages keep arriving and completing meanwhile: they are read
+ * after it. An I-FORWARD-TSN that abandons it ends it where it is and
+ * raises CSCTP_EV_PARTIAL_DELIVERY (RFC 6458 6.1.7, aborted). Only once
+ * the peer's numbering is known (a later renumbering would reorder what
+ * was read). */
+
+/* Takes m's first held fragment out (it went to reasm). */
+static void idata_pop(csctp_assoc *a, idata_msg *m) {
+  idata_frag *f = m->frags;
+  m->frags = f->next;
+  if (!m->frags)
+    m->tail = NULL;
+  m->nfrags--;
+  m->bytes -= f->len;
+  idata_st(a)->rx_bytes -= f->len;
+  idata_st(a)->rx_frags--;
+  csctp_free(&a->ep->mem, f);
+}
+
+/* Hands m's fragments that continue its run over. 1: the message ended (m
+ * is freed); 0: not yet; CSCTP_ERR_NOMEM: stopped (what is left stays). */
+static int idata_pd_feed(csctp_assoc *a, idata_msg *m) {
+  csctp_idata *d = idata_st(a);
+  idata_frag *f;
+  while ((f = m->frags) && f->fsn == m->pd_next) {
+    int last = m->has_e && f->fsn == m->last_fsn;
+    if (csctp_reasm_ext_append(&a->rx, m->pd, f->data, f->len, last,
+                               &m->from) != 0)
+      return CSCTP_ERR_NOMEM;
+    idata_pop(a, m);
+    m->pd_next++;
+    if (last) { /* the run is reasm's now */
+      d->pd = NULL;
+      d->settle_due = 1; /* another message may start */
+      idata_unlink(a, m);
+      idata_msg_free(a, m);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Starts partial delivery of m when it may (see above): 0 not started or
+ * started, 1 started and ended at once, CSCTP_ERR_NOMEM. */
+static int idata_pd_start(csctp_assoc *a, idata_msg *m) {
+  csctp_idata *d = idata_st(a);
+  if (d->pd || m->pd || !m->has_b || d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
+    return 0;
+  if (!m->unordered && (uint16_t)m->mid != csctp_reasm_next_ssn(&a->rx, m->sid))
+    return 0; /* not next in its stream */
+  size_t run = 0;
+  uint32_t want = 0;
+  for (const idata_frag *f = m->frags; f && f->fsn == want; f = f->next)
+    run += f->len, want++;
+  if (run < a->rx.pd_point || run == 0)
+    return 0;
+  csctp_data first;
+  memset(&first, 0, sizeof(first));
+  first.flags = CSCTP_DATA_FLAG_B | (m->unordered ? CSCTP_DATA_FLAG_U : 0);
+  first.tsn = m->first_tsn;
+  first.sid = m->sid;
+  first.ssn = (uint16_t)m->mid; /* RFC 8260 4.1 */
+  first.ppid = m->ppid;
+  first.payload = m->frags->data;
+  first.len = m->frags->len;
+  m->pd = csctp_reasm_ext_open(&a->rx, &first, &m->from);
+  if (!m->pd)
+    return CSCTP_ERR_NOMEM;
+  idata_pop(a, m);
+  m->pd_next = 1;
+  d->pd = m;
+  d->pd_started++;
+  return idata_pd_feed(a, m);
+}
+
+/* RFC 6458 6.1.7: the message under partial delivery m will not complete. */
+static void idata_pd_abort(csctp_assoc *a, idata_msg *m) {
+  csctp_idata *d = idata_st(a);
+  csctp_reasm_ext_abort(&a->rx, m->pd);
+  m->pd = NULL;
+  d->pd = NULL;
+  d->pd_aborted++;
+  d->settle_due = 1;
+  csctp_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = CSCTP_EV_PARTIAL_DELIVERY;
+  ev.assoc_id = a->id;
+  ev.u.pdapi.indication = CSCTP_PARTIAL_DELIVERY_ABORTED;
+  ev.u.pdapi.stream = m->sid;
+  ev.u.pdapi.flags = m->unordered ? CSCTP_RCV_UNORDERED : 0;
+  ev.u.pdapi.seq = m->mid;
+  (void)csctp_ep_push_event(a->ep, &ev); /* lost only without memory */
+}
+
+/* What to do with m, fragments having changed: deliver it whole, start or
+ * continue its partial delivery. 0, CSCTP_ERR_PROTO (reasm refused it: a
+ * MID in use), CSCTP_ERR_NOMEM (left as it is; settle_due set). m may be
+ * freed. */
+static int idata_progress(csctp_assoc *a, idata_msg *m) {
+  csctp_idata *d = idata_st(a);
+  int rv = 0;
+  if (d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
+    return 0; /* idata_settle decides */
+  if (m->pd) {
+    rv = idata_pd_feed(a, m);
+  } else if (idata_complete(m)) {
+    rv = idata_deliver_msg(a, m);
+    if (rv == 0) {
+      idata_unlink(a, m);
+      idata_msg_free(a, m);
+      d->settle_due = 1; /* the stream's next may start partial delivery */
+    }
+  } else {
+    rv = idata_pd_start(a, m);
+  }
+  if (rv == CSCTP_ERR_NOMEM)
+    d->settle_due = 1;
+  return rv < 0 ? rv : 0;
+}
+
+/* While the peer's numbering is unknown (idata.h), it is learned to be the
+ * RFC's once a message holds its B fragment and a later one whose TSN the
+ * cumulative TSN covers: every TSN between arrived and none was a fragment
+ * numbered 0. Then, and when settle_due was set, every message held is
+ * looked at again (idata_progress). Returns 0 or CSCTP_ERR_PROTO. */
+static int idata_settle(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  if (!d || (d->fsn_mode != CSCTP_IDATA_FSN_UNKNOWN && !d->settle_due))
+    return 0;
+  uint32_t cum = csctp_tsnmap_cum(&a->tsn);
+  for (idata_msg *m = d->rx; m && d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN;
+       m = m->next)
+    if (m->has_b && m->frags && m->frags->next &&
+        csctp_tsn_le(m->frags->next->tsn, cum))
+      d->fsn_mode = CSCTP_IDATA_FSN_RFC;
+  if (d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
+    return 0;
+  d->settle_due = 0;
+  idata_msg *m = d->rx;
+  while (m) {
+    idata_msg *n = m->next;
+    if (idata_progress(a, m) == CSCTP_ERR_PROTO)
+      return CSCTP_ERR_PROTO;
+    m = n;
+  }
+  return 0;
+}
+
 /* Takes a new (not duplicate) fragment: 0, CSCTP_ERR_NOMEM (nothing kept),
  * CSCTP_ERR_PROTO. */
 static int idata_take(csctp_assoc *a, idata_msg *m, const csctp_idata_chunk *d,
@@ -452,20 +657,31 @@ static int idata_take(csctp_assoc *a, idata_msg *m, const csctp_idata_chunk *d,
   if (fresh && !(m = idata_new_msg(a, d, src)))
     return CSCTP_ERR_NOMEM;
   int rv = idata_insert(a, m, d);
-  if (rv == 0 && idata_complete(m)) {
+  if (rv != 0) {
+    if (fresh) {
+      idata_unlink(a, m);
+      idata_msg_free(a, m);
+    }
+    return rv;
+  }
+  if (idata_st(a)->fsn_mode != CSCTP_IDATA_FSN_UNKNOWN && idata_complete(m)) {
     rv = idata_deliver_msg(a, m);
     if (rv == 0) {
       idata_unlink(a, m);
       idata_msg_free(a, m);
+      idata_st(a)->settle_due = 1; /* its stream's next may start a PD */
       return 0;
     }
-    idata_remove(a, m, d);
+    idata_remove(a, m, d); /* not acknowledged: the peer resends it */
+    if (fresh) {
+      idata_unlink(a, m);
+      idata_msg_free(a, m);
+    }
+    return rv;
   }
-  if (rv != 0 && fresh) {
-    idata_unlink(a, m);
-    idata_msg_free(a, m);
-  }
-  return rv;
+  /* Partial delivery: the fragment is kept whatever happens (a hand-over
+   * that fails for want of memory is tried again, settle_due). */
+  return idata_progress(a, m);
 }
 
 void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
@@ -506,6 +722,12 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
     }
     return;
   }
+  if (!(d.flags & CSCTP_DATA_FLAG_B)) {
+    csctp_ilv *x = csctp_ilv_get(a);
+    if (!x)
+      return; /* out of memory: not acknowledged, the peer resends */
+    idata_learn_fsn(&x->idata, &d);
+  }
   int u = (d.flags & CSCTP_DATA_FLAG_U) != 0;
   idata_msg *m = idata_find(a, d.sid, u, d.mid);
   if (!idata_has_room(a, m, d.tsn, d.len) ||
@@ -525,6 +747,11 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   if (csctp_tsnmap_mark(&a->tsn, d.tsn) != 0) {
     csctp_assoc_abort(a, CSCTP_LOST_NOMEM, CSCTP_CAUSE_OUT_OF_RESOURCE, NULL,
                       0);
+    return;
+  }
+  if (idata_settle(a) != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
     return;
   }
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
@@ -648,6 +875,17 @@ int csctp_idata_put_ifwd(csctp_assoc *a, csctp_buf *b, uint32_t ap) {
   return csctp_ifwd_put(b, ap, e, n);
 }
 
+void csctp_idata_tsn_reset(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  while (d && d->rx) {
+    idata_msg *m = d->rx;
+    if (m->pd)
+      idata_pd_abort(a, m);
+    d->rx = m->next;
+    idata_msg_free(a, m);
+  }
+}
+
 /* Drops the incomplete messages of (sid, u) with a MID up to mid. */
 static void idata_skip(csctp_assoc *a, uint16_t sid, int u, uint32_t mid) {
   csctp_idata *d = idata_st(a);
@@ -655,6 +893,8 @@ static void idata_skip(csctp_assoc *a, uint16_t sid, int u, uint32_t mid) {
   while (pp && *pp) {
     idata_msg *m = *pp;
     if (m->sid == sid && m->unordered == u && csctp_tsn_le(m->mid, mid)) {
+      if (m->pd)
+        idata_pd_abort(a, m);
       *pp = m->next;
       idata_msg_free(a, m);
     } else {
@@ -684,6 +924,11 @@ int csctp_idata_on_ifwd(csctp_assoc *a, const csctp_tlv *c) {
       csctp_reasm_skip_ssn(&a->rx, e.sid, (uint16_t)e.mid);
   }
   csctp_tsnmap_forward(&a->tsn, f.new_cum);
+  if (idata_settle(a) != 0) {
+    csctp_assoc_abort(a, CSCTP_LOST_PROTOCOL, CSCTP_CAUSE_PROTOCOL_VIOLATION,
+                      NULL, 0);
+    return 0;
+  }
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
     csctp_ep_ready_push(a);
   csctp_assoc_budget_sync(a);

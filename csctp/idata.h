@@ -29,10 +29,28 @@
  * FSN, never by TSN. A complete message joins the stream's ordering in the
  * reassembly module (reasm.h) as one unfragmented message whose SSN is the
  * low 16 bits of its MID (RFC 8260 4.1 reports those as the SSN) and whose
- * TSN is its first fragment's. Not done: partial delivery of an incomplete
- * I-DATA message; a message must fit in about three receive buffers
- * (the fragments of the oldest incomplete message are taken beyond rcvbuf,
- * up to that cap, so that it can complete).
+ * TSN is its first fragment's. Partial delivery (RFC 6458 8.1.21): a
+ * message next in line with the partial delivery point received from its
+ * B fragment on goes to the reader in parts before it is complete, one
+ * such message at a time per association (idata.c "Partial delivery");
+ * an I-FORWARD-TSN that abandons it raises CSCTP_EV_PARTIAL_DELIVERY.
+ *
+ * Linux's numbering: Linux 6.1 (net/sctp/stream_interleave.c) numbers
+ * the fragments after the B one from 0 (B, 0, 1, ... where RFC 8260 2.1
+ * has B = 0, then 1, 2, ...), and its receiver expects that numbering
+ * back: after a B fragment it waits for FSN 0, so RFC-numbered fragments
+ * never complete there. Per association we learn which numbering the
+ * peer uses: a non-B fragment with FSN 0 cannot occur in RFC numbering
+ * (short of 2^32 fragments), so it means "from 0" at once, and held
+ * fragments are renumbered. The reverse needs care: {B, 1, .., n} is a
+ * complete RFC message but also a from-0 one missing FSN 0. While the
+ * numbering is unknown, a message that is complete in RFC numbering is
+ * delivered only once the cumulative TSN covers all its fragments (every
+ * TSN between its B and E fragments arrived: a fragment with FSN 0 would
+ * have been seen), and that teaches "RFC". Internally FSNs are always in
+ * RFC numbering. Our sender numbers a message from 0 when the peer was
+ * seen doing so when the message's MID is given (the message keeps its
+ * numbering for retransmissions); otherwise as the RFC says.
  *
  * Stream reset (RFC 8260 2.3.2, RFC 6525): resetting an outbound stream
  * resets both its MID counters to 0 (csctp_idata_reset_out); an inbound
@@ -67,10 +85,22 @@ typedef struct csctp_idata_chunk {
 
 struct csctp_idata_msg;
 
+/* How the peer numbers the fragments after the B one (see "Linux's
+ * numbering" above). */
+enum {
+  CSCTP_IDATA_FSN_UNKNOWN = 0, /* not seen yet */
+  CSCTP_IDATA_FSN_RFC,         /* 1, 2, ... (RFC 8260 2.1) */
+  CSCTP_IDATA_FSN_FROM0        /* 0, 1, ... (Linux 6.1) */
+};
+
 typedef struct csctp_idata {
   uint32_t *mid_out; /* next MID per outbound stream: [2 * nout], ordered
                         then unordered; allocated on first use */
   uint16_t nout;
+  uint8_t fsn_mode;   /* CSCTP_IDATA_FSN_*: the peer's numbering, learned */
+  uint8_t settle_due; /* held messages to look at again (idata_settle) */
+  struct csctp_idata_msg *pd; /* the one under partial delivery, or NULL */
+  uint64_t pd_started, pd_aborted;
   struct csctp_idata_msg *rx; /* incomplete inbound messages, oldest first */
   size_t rx_bytes, rx_frags;  /* held in them */
   uint64_t chunks_out, chunks_in;
@@ -158,6 +188,12 @@ int csctp_idata_put_ifwd(struct csctp_assoc *a, csctp_buf *b, uint32_t ap);
  * 2 when out of date (a SACK is due), 0 when malformed (as
  * csctp_prsctp_on_fwd_tsn). */
 int csctp_idata_on_ifwd(struct csctp_assoc *a, const csctp_tlv *c);
+
+/* SSN/TSN reset (RFC 6525 5.2.4 G4): the incomplete messages held cannot
+ * complete any more and are dropped; one under partial delivery ends
+ * there (CSCTP_EV_PARTIAL_DELIVERY). Every stream expects MID 0 next
+ * (done in reasm, csctp_reasm_tsn_reset). */
+void csctp_idata_tsn_reset(struct csctp_assoc *a);
 
 /* Receive buffer charge of the incomplete messages held (payload plus a
  * per-fragment allowance, as csctp_reasm_charged_bytes). */

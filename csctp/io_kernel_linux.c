@@ -1027,6 +1027,18 @@ static int io_k_on_notif(io_ksock *k) {
     n.u.stream_change.outstrms = sc.strchange_outstrms;
     break;
   }
+  case SCTP_PARTIAL_DELIVERY_EVENT: { /* RFC 6458 6.1.7 */
+    struct sctp_pdapi_event pd;
+    memset(&pd, 0, sizeof pd);
+    memcpy(&pd, b, len < sizeof pd ? len : sizeof pd);
+    n.type = CSCTP_EV_PARTIAL_DELIVERY;
+    n.assoc_id = (csctp_assoc_id)pd.pdapi_assoc_id;
+    n.u.pdapi.indication = pd.pdapi_indication;
+    n.u.pdapi.stream = (uint16_t)pd.pdapi_stream;
+    n.u.pdapi.seq = pd.pdapi_seq;
+    /* n.u.pdapi.flags 0: Linux does not say whether it was unordered */
+    break;
+  }
   default:
     return 0;
   }
@@ -1779,7 +1791,7 @@ static int io_k_reconf_setopt(io_ksock *k, int opt, const void *val,
 }
 
 int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
-  if (!k || type == 0 || type > CSCTP_EV_STREAM_CHANGE)
+  if (!k || type == 0 || type > CSCTP_EV_PARTIAL_DELIVERY)
     return CSCTP_ERR_INVAL;
   uint16_t kt = 0;
   switch (type) {
@@ -1809,6 +1821,9 @@ int io_ksock_subscribe(io_ksock *k, uint32_t type, int on) {
     break;
   case CSCTP_EV_STREAM_CHANGE:
     kt = SCTP_STREAM_CHANGE_EVENT;
+    break;
+  case CSCTP_EV_PARTIAL_DELIVERY:
+    kt = SCTP_PARTIAL_DELIVERY_EVENT;
     break;
   default: /* association changes: always subscribed in the kernel */
     break;

@@ -443,6 +443,12 @@ static void io_sock_notify(csctp_sock *s, const csctp_event *ev, int due_now) {
     n->u.stream_change.instrms = ev->u.stream_change.instrms;
     n->u.stream_change.outstrms = ev->u.stream_change.outstrms;
     break;
+  case CSCTP_EV_PARTIAL_DELIVERY:
+    n->u.pdapi.indication = ev->u.pdapi.indication;
+    n->u.pdapi.stream = ev->u.pdapi.stream;
+    n->u.pdapi.flags = ev->u.pdapi.flags;
+    n->u.pdapi.seq = ev->u.pdapi.seq;
+    break;
   default:
     break;
   }
@@ -464,7 +470,7 @@ void io_sock_event(csctp_sock *s, const csctp_event *ev) {
 
 CSCTP_API int csctp_sock_subscribe(csctp_sock *s, uint32_t type, int on) {
   IO_K(s, io_ksock_subscribe(s->k, type, on));
-  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_STREAM_CHANGE)
+  if (!s || type < CSCTP_EV_ASSOC_UP || type > CSCTP_EV_PARTIAL_DELIVERY)
     return CSCTP_ERR_INVAL;
   if (on)
     s->subs |= 1u << type;

@@ -689,6 +689,96 @@ int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn) {
   return 0;
 }
 
+/* ---- Partial delivery of messages put together outside --------------- */
+
+static frag *ext_frag(csctp_reasm *r, const uint8_t *p, size_t len,
+                      const csctp_addr *from) {
+  if (len > SIZE_MAX - sizeof(frag))
+    return NULL;
+  frag *f = mem_alloc(r, sizeof(frag) + len);
+  if (f == NULL)
+    return NULL;
+  f->next = NULL;
+  f->len = len;
+  if (from != NULL)
+    f->from = *from;
+  else
+    memset(&f->from, 0, sizeof(f->from));
+  if (len > 0)
+    memcpy(f->data, p, len);
+  return f;
+}
+
+/* Appends f to run u, queued under partial delivery. */
+static void ext_add(csctp_reasm *r, run *u, frag *f) {
+  if (u->tail != NULL)
+    u->tail->next = f;
+  else
+    u->head = f;
+  u->tail = f;
+  u->bytes += f->len;
+  u->nfr++;
+  if (f->len > u->frag_max)
+    u->frag_max = (uint32_t)f->len;
+  r->held += f->len;
+  r->nfrags++;
+  r->ready += f->len;
+}
+
+run *csctp_reasm_ext_open(csctp_reasm *r, const csctp_data *d,
+                          const csctp_addr *from) {
+  int unordered = (d->flags & CSCTP_DATA_FLAG_U) != 0;
+  if (d->sid >= r->ninstreams)
+    return NULL;
+  stream *st = unordered ? NULL : stream_find(r, d->sid);
+  if (!unordered && st == NULL && stream_insert(r, d->sid, &st) != 0)
+    return NULL;
+  run *u = mem_alloc(r, sizeof(run));
+  frag *f = u ? ext_frag(r, d->payload, d->len, from) : NULL;
+  if (f == NULL) {
+    mem_free(r, u);
+    return NULL;
+  }
+  memset(u, 0, sizeof(*u));
+  u->first = u->last = d->tsn;
+  u->ppid = d->ppid;
+  u->sid = d->sid;
+  u->ssn = d->ssn;
+  u->has_b = 1;
+  u->unordered = (uint8_t)unordered;
+  enqueue(r, u); /* RUN_PD, never indexed: its parts come from outside */
+  ext_add(r, u, f);
+  if (st != NULL) {
+    st->next_ssn = (uint16_t)(d->ssn + 1u);
+    stream_advance(r, st, d->sid);
+    ix_trim(r);
+  }
+  return u;
+}
+
+int csctp_reasm_ext_append(csctp_reasm *r, run *u, const uint8_t *p, size_t len,
+                           int last, const csctp_addr *from) {
+  frag *f = ext_frag(r, p, len, from);
+  if (f == NULL)
+    return CSCTP_ERR_NOMEM;
+  ext_add(r, u, f);
+  if (last) {
+    u->has_e = 1;
+    u->state = RUN_QUEUED;
+  }
+  return 0;
+}
+
+void csctp_reasm_ext_abort(csctp_reasm *r, run *u) {
+  /* Read in part: as forget_before's "ends there" (RFC 3758 3.6). */
+  drop_run(r, u);
+}
+
+uint16_t csctp_reasm_next_ssn(const csctp_reasm *r, uint16_t sid) {
+  const stream *st = stream_find(r, sid);
+  return st != NULL ? st->next_ssn : 0;
+}
+
 void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid) {
   stream *st = stream_find(r, sid);
   if (st != NULL) /* no record: it expects 0 already */

@@ -128,6 +128,27 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
  * changed). */
 void csctp_reasm_forget_before(csctp_reasm *r, uint32_t new_cum);
 int csctp_reasm_skip_ssn(csctp_reasm *r, uint16_t sid, uint16_t ssn);
+/* Partial delivery of a message put together elsewhere (I-DATA: by FSN,
+ * idata.h). csctp_reasm_ext_open queues a run for the message whose first
+ * (B) part d is, copying d's payload: d->sid, ssn, ppid, tsn, the U flag.
+ * An ordered one must be its stream's next (csctp_reasm_next_ssn); the
+ * stream then expects the SSN after it, and complete messages held for it
+ * follow it in the ready queue. Returns the run, NULL when out of memory
+ * (nothing changed). csctp_reasm_ext_append adds the next part (last: it
+ * ends the message, and the run is no longer the caller's); 0 or
+ * CSCTP_ERR_NOMEM (nothing changed). csctp_reasm_ext_abort ends the
+ * message where it is: what was read stays read, the rest is dropped, the
+ * next read begins another message. */
+struct csctp_reasm_run *csctp_reasm_ext_open(csctp_reasm *r,
+                                             const csctp_data *d,
+                                             const csctp_addr *from);
+int csctp_reasm_ext_append(csctp_reasm *r, struct csctp_reasm_run *u,
+                           const uint8_t *p, size_t len, int last,
+                           const csctp_addr *from);
+void csctp_reasm_ext_abort(csctp_reasm *r, struct csctp_reasm_run *u);
+/* The SSN stream sid expects next (0 for a stream never used). */
+uint16_t csctp_reasm_next_ssn(const csctp_reasm *r, uint16_t sid);
+
 /* csctp_reasm_reset_ssn makes stream sid expect SSN 0 next (RFC 6525
  * 5.2.2 E3). */
 void csctp_reasm_reset_ssn(csctp_reasm *r, uint16_t sid);

@@ -401,6 +401,7 @@ static void reconf_tsn_perform(csctp_assoc *a, uint32_t local_next,
   a->sq.cum_acked = local_next - 1u;
   int was_ready = csctp_reasm_has_ready(&a->rx);
   csctp_reasm_tsn_reset(&a->rx, csctp_tsnmap_highest(&a->tsn)); /* G4 */
+  csctp_idata_tsn_reset(a); /* G4 for I-DATA messages not yet complete */
   csctp_tsnmap_reset(&a->tsn, remote_next);
   reconf_tsn_renumber_out(a);            /* G5 */
   csctp_reconf_state *st = a->reconf.st; /* present: a request or an

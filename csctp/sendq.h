@@ -21,6 +21,7 @@ typedef struct csctp_msg_out {
   uint8_t abandoned;      /* PR-SCTP gave it up (prsctp.h) */
   csctp_tstamp pr_expiry; /* CSCTP_PR_SCTP_TTL: when it is abandoned */
   uint8_t mid_set;        /* I-DATA: mid given (idata.h) */
+  uint8_t fsn_from0;      /* I-DATA: non-B FSNs from 0 (idata.h, Linux) */
   uint32_t mid;           /* I-DATA Message Identifier (RFC 8260 2.1) */
   csctp_sndinfo info;
   uint8_t data[];

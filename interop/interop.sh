@@ -5,9 +5,10 @@
 #   3. run.sh -c -O csctp for csctp:usrsctp usrsctp:csctp csctp:pion pion:csctp,
 #      every test (bulk: 50 MiB each way), plus 100 concurrent associations
 #      csctp -> usrsctp server (many-100) and, between csctp and usrsctp, the
-#      RFC 4895 AUTH test (auth) and the RFC 6525 reconfiguration rows
+#      RFC 4895 AUTH test (auth), the RFC 6525 reconfiguration rows
 #      (reset-*, tsnreset-*, addstreams-*; with pion reset-close-*, pion
-#      resetting the streams it closes); every pair captured and checked
+#      resetting the streams it closes) and the RFC 8260 I-DATA rows
+#      (idata-c2s, idata-s2c); every pair captured and checked
 #      with tshark (capture/check.sh);
 #   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
 #      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
@@ -127,12 +128,16 @@ for pair in $pairs; do
 	# are closed (run.sh reset-close-*: pion sends, csctp performs).
 	[[ $pair == pion:csctp ]] && tests+=" reset-close-c2s"
 	[[ $pair == csctp:pion ]] && tests+=" reset-close-s2c"
-	# RFC 4895 AUTH: usrsctp supports it, pion does not.
+	# RFC 4895 AUTH: usrsctp supports it, pion does not. RFC 8260 I-DATA
+	# rows (idata-c2s, idata-s2c): usrsctp takes -idata; the capture must
+	# then hold I-DATA chunks sent by csctp, decoded with 0 malformed.
+	req=INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
-		tests+=" auth"
+		tests+=" auth idata-c2s idata-s2c"
+		req+=,I_DATA
 	fi
 	echo "== interop: $c -> $s ($tests)"
-	INTEROP_BIN=$bin "$here/run.sh" -c -O csctp -b "$bulk" -p "$port" -o "$out" -t "${tests// /,}" "$pair" \
+	INTEROP_BIN=$bin "$here/run.sh" -c -O csctp -b "$bulk" -p "$port" -o "$out" -r "$req" -t "${tests// /,}" "$pair" \
 		2>&1 | tee "$out/$c-$s.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$c-$s.log" | tail -1)
 	if [[ -z $line ]]; then
@@ -289,8 +294,8 @@ cell() {
 	case $t in
 	bulk-c2s) txt+=" · ${sm} MB/s · sha256 equal (${h:0:12}…)" ;;
 	bulk-s2c) txt+=" · ${cm} MB/s · sha256 equal (${h:0:12}…)" ;;
-	send-c2s) txt+=" · ${sm} MB/s" ;;
-	send-s2c) txt+=" · ${cm} MB/s" ;;
+	send-c2s | idata-c2s) txt+=" · ${sm} MB/s" ;;
+	send-s2c | idata-s2c) txt+=" · ${cm} MB/s" ;;
 	echo | restart | many*) txt+=" · ${cm} MB/s echoed" ;;
 	auth-wire) txt+=" · ${line#*: }" ;;
 	auth)
@@ -336,6 +341,8 @@ desc() {
 	many) echo "8 concurrent associations, 50 messages each, echoed" ;;
 	auth-wire) echo "tshark on the pair's capture: packets carrying an AUTH chunk decoded from each side (> 0), none of them malformed" ;;
 	auth) echo "RFC 4895 AUTH on both sides, each accepting DATA only authenticated: echo of 100 plan messages; AUTH chunks per side and HMAC id from the capture" ;;
+	idata-c2s) echo "RFC 8260 I-DATA negotiated by both sides (round robin scheduler): 300 plan messages client → server (10 streams, 4 unordered, 1 B – 256 KiB), each verified; the capture holds I-DATA sent by csctp" ;;
+	idata-s2c) echo "the same with I-DATA, server → client" ;;
 	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
 	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;
 	esac
@@ -365,7 +372,7 @@ mkdir -p "$(dirname "$doc")"
 	echo
 	tests_all="$ALL"
 	((many > 0)) && tests_all+=" many-$many"
-	tests_all+=" auth auth-wire"
+	tests_all+=" auth auth-wire idata-c2s idata-s2c"
 	for t in $tests_all wire-check; do
 		printf '| `%s` |' "$t"
 		for pair in $pairs; do

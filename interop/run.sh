@@ -87,7 +87,8 @@
 # UDP encapsulation), receives that packet itself on its raw socket, answers
 # it as out of the blue with an ABORT that it also receives, and aborts its
 # own association (seen with usrsctp's debug output).
-# I-DATA rows (RFC 8260; not in the default list, peers need -idata):
+# I-DATA rows (RFC 8260; not in this script's default list, peers need
+# -idata; make interop (interop.sh) runs them between csctp and usrsctp):
 # idata-c2s, idata-s2c: the plan (10 streams, 4 unordered, sizes up to 256
 # KiB) sent with user message interleaving on both sides and the round
 # robin scheduler; the receiver checks order and payload. With -c, pass

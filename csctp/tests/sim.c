@@ -1281,6 +1281,8 @@ static void app_read(sim *s, sim_node *n) {
       a->reads++;
       a->last_read_time = s->now;
       read_part(s, n, &info, s->rdbuf, (size_t)r);
+      if (a->on_read)
+        a->on_read(s, &info, s->rdbuf, (size_t)r, a->on_read_data);
       continue;
     }
     if (r == 0) {

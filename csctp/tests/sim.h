@@ -228,6 +228,10 @@ typedef struct sim_app {
     uint32_t ppid;
   } rd;
   uint64_t rx_closed; /* csctp_recv said the association ended */
+  /* Called with every part read, after the reader's checks (may be NULL). */
+  void (*on_read)(struct sim *s, const csctp_rcvinfo *info, const uint8_t *p,
+                  size_t len, void *ud);
+  void *on_read_data;
 } sim_app;
 
 /* ---- Nodes ------------------------------------------------------------- */

@@ -4,16 +4,22 @@
  * FSNs on the wire, reassembly by (stream, U, MID) and FSN whatever the
  * TSNs, the protocol violations of 2.2.3, stream reset resetting the MIDs,
  * lossy runs, and head-of-line blocking between streams gone (a 64-byte
- * message on one stream is not held behind 1 MiB messages on another).
+ * message on one stream is not held behind 1 MiB messages on another);
+ * Linux 6.1's fragment numbering learned per association; partial
+ * delivery of incomplete messages (RFC 6458 8.1.21, 6.1.7), with a
+ * simulator scenario (4 MiB through a 256 KiB buffer, loss, SHA-256).
  *
- * Harness: ilvpair.{h,c} (in-memory link with delay, bottleneck, loss). */
+ * Harness: ilvpair.{h,c} (in-memory link with delay, bottleneck, loss),
+ * sim.{h,c} for the scenario. */
 #include "csctp.h"
 #include "ilvpair.h"
+#include "sim.h"
 #include "test.h"
 
 #include "../chunk.h"
 #include "../engine.h"
 #include "../idata.h"
+#include "../sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +291,10 @@ static void inject(ilv_pair *p, uint8_t type, uint32_t tsn, uint16_t sid,
                            .payload = pay,
                            .len = len};
     REQUIRE(csctp_idata_put(&b, &d) == 0);
+  } else if (type == CSCTP_CT_I_FORWARD_TSN) {
+    csctp_ifwd_ent e = {
+        .sid = sid, .u = (flags & CSCTP_DATA_FLAG_U) ? 1 : 0, .mid = mid};
+    REQUIRE(csctp_ifwd_put(&b, tsn, &e, 1) == 0);
   } else if (type == CSCTP_CT_FORWARD_TSN) {
     uint16_t pair[2] = {sid, (uint16_t)mid};
     REQUIRE(csctp_put_fwd_tsn(&b, tsn, pair, 1) == 0);
@@ -384,15 +394,27 @@ static void test_ordered_by_mid(void) {
   ilv_close(&p);
 }
 
+/* pre 1: a B fragment of MID 5 held first; pre 2: first a complete
+ * RFC-numbered message, MID 0 (B, then FSN 1 with E: the peer numbers as
+ * RFC 8260 2.1 says). */
 static void expect_abort(int idata, uint8_t type, uint8_t flags, uint32_t fsn,
                          int pre) {
   ilv_pair p;
   uint32_t t;
   open_quiet(&p, idata, &t);
   uint8_t pay[4] = {1, 2, 3, 4};
-  if (pre) /* a B fragment of MID 5 held first */
+  if (pre == 1)
     inject(&p, CSCTP_CT_I_DATA, t, 1, 5, CSCTP_DATA_FLAG_B, 0, pay, 4);
-  inject(&p, type, t + 1, 1, 5, flags, fsn, pay, 4);
+  uint32_t at = t + 1;
+  if (pre == 2) {
+    inject(&p, CSCTP_CT_I_DATA, t, 1, 0, CSCTP_DATA_FLAG_B, 0, pay, 4);
+    inject(&p, CSCTP_CT_I_DATA, t + 1, 1, 0, CSCTP_DATA_FLAG_E, 1, pay, 4);
+    uint8_t buf[16];
+    csctp_rcvinfo info;
+    CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 8);
+    at = t + 2;
+  }
+  inject(&p, type, at, 1, 5, flags, fsn, pay, 4);
   ilv_events(&p);
   CHECK(p.lost_b);
   CHECK_EQ(p.lost_reason_b, (uint32_t)CSCTP_LOST_PROTOCOL);
@@ -405,11 +427,466 @@ static void test_violations_abort(void) {
   int be = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
   expect_abort(1, CSCTP_CT_DATA, (uint8_t)be, 0, 0);
   expect_abort(0, CSCTP_CT_I_DATA, (uint8_t)be, 0, 0);
-  expect_abort(1, CSCTP_CT_I_DATA, 0, 0, 0);                 /* FSN 0, no B */
+  /* FSN 0 without B once the peer is known to number from B = 0 */
+  expect_abort(1, CSCTP_CT_I_DATA, 0, 0, 2);
   expect_abort(1, CSCTP_CT_I_DATA, CSCTP_DATA_FLAG_B, 0, 1); /* second B */
   expect_abort(1, CSCTP_CT_I_DATA, (uint8_t)be, 0, 1);       /* MID in use */
   /* 2.3.1: FORWARD-TSN with I-DATA (and PR-SCTP) aborts */
   expect_abort(1, CSCTP_CT_FORWARD_TSN, 0, 0, 0);
+}
+
+/* ---- Fragment numbering of Linux 6.1 (idata.h) -------------------------
+ *
+ * RFC 8260 2.1: the B fragment has FSN 0 implicitly and each next fragment
+ * one more. Linux 6.1 numbers the fragments after B from 0; a non-B
+ * fragment with FSN 0 cannot occur in RFC numbering, so the receiver
+ * learns the peer's numbering from it; until it knows, a message complete
+ * in RFC numbering waits until every TSN up to its last fragment arrived. */
+
+static void expect_read(ilv_pair *p, uint16_t sid, const char *want) {
+  uint8_t buf[64];
+  csctp_rcvinfo info;
+  csctp_ssize n = read_b(p, &info, buf, sizeof(buf));
+  CHECK_EQ(n, (csctp_ssize)strlen(want));
+  if (n == (csctp_ssize)strlen(want))
+    CHECK_MEM(buf, want, strlen(want));
+  CHECK_EQ(info.sid, sid);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+}
+
+static void expect_nothing(ilv_pair *p) {
+  uint8_t buf[64];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+}
+
+/* The I-DATA chunks b sends (to a), recorded and dropped (a never hears
+ * of the TSNs injected in its name). */
+static int tap_from_b(ilv_pair *p, int to_b, const uint8_t *pkt, size_t len) {
+  seen *s = p->tap_ud;
+  csctp_tlv_iter it;
+  csctp_tlv c;
+  if (to_b)
+    return 0;
+  csctp_tlv_iter_init(&it, pkt + 12, len - 12);
+  while (csctp_chunk_next(&it, &c) == 1)
+    if (c.type == CSCTP_CT_I_DATA && s->nidata < MAXSEEN &&
+        csctp_idata_decode(&c, &s->c[s->nidata]) == 0)
+      s->nidata++;
+  return 1;
+}
+
+/* A peer numbering from 0 (B, 0, 1): its messages are put together in
+ * order; then our own fragments to it are numbered the same way. */
+static void test_fsn_from0_peer(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet(&p, 1, &t);
+  const uint8_t *m = (const uint8_t *)"abcdefgh";
+  inject(&p, CSCTP_CT_I_DATA, t, 2, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 2, 0, 0, 0, m + 2, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 2, 0, CSCTP_DATA_FLAG_E, 1, m + 4, 4);
+  expect_read(&p, 2, "abcdefgh");
+  CHECK(!p.lost_b);
+  /* learned: the next message, fragment 0 arriving last, needs no wait */
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 2, 1, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 5, 2, 1, CSCTP_DATA_FLAG_E, 1, m + 4, 2);
+  expect_nothing(&p);
+  inject(&p, CSCTP_CT_I_DATA, t + 4, 2, 1, 0, 0, m + 2, 2);
+  expect_read(&p, 2, "abcdef");
+  /* our sender: a 3000-byte message in 3 fragments numbered B, 0, 1 */
+  seen *s = calloc(1, sizeof(*s));
+  REQUIRE(s);
+  p.tap = tap_from_b;
+  p.tap_ud = s;
+  static uint8_t big[3000];
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.assoc_id = p.idb;
+  si.sid = 1;
+  CHECK_EQ(csctp_send(p.b, &si, NULL, big, sizeof(big), p.now), 0);
+  ilv_run(&p, 50 * CSCTP_MILLISECONDS, NULL);
+  uint32_t want = 0;
+  int frags = 0;
+  for (size_t i = 0; i < s->nidata && frags < 3; i++) {
+    const csctp_idata_chunk *c = &s->c[i];
+    if (c->sid != 1 || c->mid != 0)
+      continue;
+    frags++;
+    if (!(c->flags & CSCTP_DATA_FLAG_B))
+      CHECK_EQ(c->fsn, want++);
+  }
+  CHECK(frags >= 3);
+  CHECK_EQ(want, 2u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+  free(s);
+}
+
+/* Numbering unknown: B, FSN 1, FSN 2 (E) is complete in RFC numbering but
+ * also a from-0 message missing FSN 0; it waits for the TSN between. */
+static void test_fsn_unknown_waits(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet(&p, 1, &t);
+  const uint8_t *m = (const uint8_t *)"abcdefgh";
+  inject(&p, CSCTP_CT_I_DATA, t, 3, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 3, 0, 0, 1, m + 4, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 3, 0, CSCTP_DATA_FLAG_E, 2, m + 6, 2);
+  expect_nothing(&p);
+  /* the missing TSN is FSN 0 without B: the peer numbers from 0 */
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 3, 0, 0, 0, m + 2, 2);
+  expect_read(&p, 3, "abcdefgh");
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+  /* the same, but the TSN between is another stream's message: RFC
+   * numbering, both delivered, and FSN 0 without B now aborts */
+  open_quiet(&p, 1, &t);
+  inject(&p, CSCTP_CT_I_DATA, t, 3, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 3, 0, CSCTP_DATA_FLAG_E, 1, m + 2, 2);
+  expect_nothing(&p);
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 4, 0,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 8, m + 4, 4);
+  expect_read(&p, 4, "efgh");
+  expect_read(&p, 3, "abcd");
+  inject(&p, CSCTP_CT_I_DATA, t + 3, 3, 1, 0, 0, m, 2);
+  ilv_events(&p);
+  CHECK(p.lost_b);
+  ilv_close(&p);
+}
+
+/* ---- Partial delivery (RFC 6458 8.1.21, 6.1.7; RFC 8260 1) -------------
+ *
+ * A message larger than the partial delivery point (half the receive
+ * buffer) goes to the reader in parts before it is complete, in FSN
+ * order; the reader gets one message at a time (RFC 6458 8.1.20 level 0:
+ * nothing else is read before it ends); an I-FORWARD-TSN that abandons it
+ * raises PARTIAL_DELIVERY_EVENT with PARTIAL_DELIVERY_ABORTED. */
+
+enum { PD_FRAG = 1000, PD_RCVBUF = 8192 }; /* partial delivery at 4096 */
+
+static void open_quiet_rcv(ilv_pair *p, uint32_t *tsn) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_FCFS);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  sb.rcvbuf = PD_RCVBUF;
+  REQUIRE(ilv_open(p, &sa, &sb, 9) == 0);
+  REQUIRE(ilv_run(p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  p->reader_on = 0;
+  *tsn = csctp_ep_peek(p->a, p->ida)->sq.next_tsn;
+}
+
+static uint8_t pd_byte(uint16_t sid, size_t off) {
+  return (uint8_t)(sid * 29u + off * 7u + (off >> 8));
+}
+
+/* Fragment fsn of n (PD_FRAG bytes each) of message (sid, mid, u). */
+static void inject_frag(ilv_pair *p, uint32_t tsn, uint16_t sid, uint32_t mid,
+                        int u, uint32_t fsn, uint32_t n) {
+  uint8_t pay[PD_FRAG];
+  for (size_t i = 0; i < PD_FRAG; i++)
+    pay[i] = pd_byte(sid, (size_t)fsn * PD_FRAG + i);
+  uint8_t fl = (uint8_t)((u ? CSCTP_DATA_FLAG_U : 0) |
+                         (fsn == 0 ? CSCTP_DATA_FLAG_B : 0) |
+                         (fsn == n - 1 ? CSCTP_DATA_FLAG_E : 0));
+  inject(p, CSCTP_CT_I_DATA, tsn, sid, mid, fl, fsn == 0 ? 99u : fsn, pay,
+         PD_FRAG);
+}
+
+/* Reads what is readable of one message: checks its bytes from *off on
+ * (pd_byte of sid) and returns the bytes read; *eor when it ended. */
+static size_t pd_read(ilv_pair *p, uint16_t sid, size_t *off, int *eor) {
+  static uint8_t buf[64 * 1024];
+  csctp_rcvinfo info;
+  size_t got = 0;
+  *eor = 0;
+  csctp_ssize n;
+  while (!*eor && (n = read_b(p, &info, buf, sizeof(buf))) > 0) {
+    CHECK_EQ(info.sid, sid);
+    for (csctp_ssize i = 0; i < n; i++)
+      if (buf[i] != pd_byte(sid, *off + (size_t)i)) {
+        CHECK(buf[i] == pd_byte(sid, *off + (size_t)i));
+        break;
+      }
+    *off += (size_t)n;
+    got += (size_t)n;
+    *eor = (info.flags & CSCTP_RCV_EOR) != 0;
+  }
+  return got;
+}
+
+static csctp_idata *pd_state(ilv_pair *p) {
+  return &csctp_ilv_get(csctp_ep_peek(p->b, p->idb))->idata;
+}
+
+/* A 12000-byte message through an 8192-byte buffer: parts before it is
+ * complete, in FSN order (a missing fragment holds the ones after it
+ * back); a complete message of another stream is read after it. */
+static void test_pd_before_complete(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  size_t off = 0;
+  int eor;
+  for (uint32_t f = 0; f < 3; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 0u); /* 3000 < 4096: not yet */
+  for (uint32_t f = 3; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  /* another stream's whole message waits behind the one being read */
+  uint8_t x[3] = {'x', 'y', 'z'};
+  inject(&p, CSCTP_CT_I_DATA, t + 12, 2, 0,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 5, x, 3);
+  uint8_t buf[16];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+  /* FSN 7 missing: 5 and 6 are readable, 8.. wait for it */
+  for (uint32_t f = 5; f < 12; f++)
+    if (f != 7)
+      inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 2000u);
+  CHECK(!eor);
+  inject_frag(&p, t + 7, 1, 0, 0, 7, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(eor);
+  CHECK_EQ(off, 12000u);
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 3);
+  CHECK_EQ(info.sid, 2);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* Messages whose fragments interleave, ordered on stream 1 and unordered
+ * on stream 3: both are received at once; stream 1's, past the point
+ * first, is read in parts; stream 3's, complete meanwhile, after it. */
+static void test_pd_two_streams(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  uint32_t tsn = t;
+  for (uint32_t f = 0; f < 3; f++) {
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+    inject_frag(&p, tsn++, 3, 0, 1, f, 4);
+  }
+  inject_frag(&p, tsn++, 1, 0, 0, 3, 8);
+  inject_frag(&p, tsn++, 1, 0, 0, 4, 8);
+  size_t off1 = 0, off3 = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 5000u);
+  CHECK(!eor);
+  inject_frag(&p, tsn++, 3, 0, 1, 3, 4); /* stream 3 completes first */
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 3000u);
+  CHECK(eor);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 4000u);
+  CHECK(eor);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* Both past the point: one at a time; stream 3's, still incomplete when
+ * stream 1's ends, is read in parts next. */
+static void test_pd_one_at_a_time(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  uint32_t tsn = t;
+  size_t off1, off3;
+  int eor;
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, tsn++, 1, 0, 0, f, 6);
+  off1 = off3 = 0;
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 5000u);
+  CHECK(!eor);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, tsn++, 3, 0, 1, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 0u);
+  CHECK_EQ(pd_state(&p)->pd_started, 1u);
+  inject_frag(&p, tsn++, 1, 0, 0, 5, 6);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 1000u);
+  CHECK(eor);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 5000u);
+  CHECK(!eor);
+  CHECK_EQ(pd_state(&p)->pd_started, 2u);
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, tsn++, 3, 0, 1, f, 8);
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 3000u);
+  CHECK(eor);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* RFC 6458 6.1.7: an I-FORWARD-TSN abandoning the message being read in
+ * parts raises PARTIAL_DELIVERY_ABORTED (stream, MID) and the stream goes
+ * on with the next message. */
+static void test_pd_aborted(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  inject(&p, CSCTP_CT_I_FORWARD_TSN, t + 11, 1, 0, 0, 0, NULL, 0);
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
+      seen++;
+      CHECK_EQ(ev[i].u.pdapi.indication,
+               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
+      CHECK_EQ(ev[i].u.pdapi.stream, 1);
+      CHECK_EQ(ev[i].u.pdapi.seq, 0u);
+      CHECK_EQ(ev[i].assoc_id, p.idb);
+    }
+    csctp_event_clear(p.b, &ev[i]);
+  }
+  CHECK_EQ(seen, 1);
+  CHECK_EQ(pd_state(&p)->pd_aborted, 1u);
+  /* the next message of the stream (MID 1) is read whole */
+  uint8_t x[3] = {'n', 'e', 'w'}, buf[16];
+  inject(&p, CSCTP_CT_I_DATA, t + 12, 1, 1,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 5, x, 3);
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 3);
+  CHECK_MEM(buf, "new", 3);
+  CHECK_EQ(info.sid, 1);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* RFC 6525 5.2.4 G4 with I-DATA: an SSN/TSN reset drops the incomplete
+ * messages held; one being read in parts ends with the event. */
+static void test_pd_tsn_reset(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  inject_frag(&p, t + 5, 2, 0, 0, 0, 3); /* another, incomplete */
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  csctp_idata_tsn_reset(csctp_ep_peek(p.b, p.idb));
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY && ev[i].u.pdapi.stream == 1)
+      seen++;
+    csctp_event_clear(p.b, &ev[i]);
+  }
+  CHECK_EQ(seen, 1);
+  CHECK(pd_state(&p)->rx == NULL);
+  CHECK_EQ(pd_state(&p)->rx_bytes, 0u);
+  uint8_t buf[16];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+  ilv_close(&p);
+}
+
+/* Simulator: a 4 MiB message on stream 0 through a 256 KiB receive
+ * buffer with I-DATA, 1 % loss and reordering both ways, small messages on
+ * stream 1 beside it (round robin). It can only arrive by partial
+ * delivery (an incomplete message may hold about three buffers); the
+ * reader's parts of it are hashed (SHA-256) against what was sent. */
+typedef struct pd_sim_rd {
+  csctp_sha256_ctx h;
+  uint64_t got;
+  unsigned parts, ends;
+} pd_sim_rd;
+
+static void pd_sim_on_read(sim *s, const csctp_rcvinfo *info, const uint8_t *p,
+                           size_t len, void *ud) {
+  pd_sim_rd *r = ud;
+  (void)s;
+  if (info->sid != 0)
+    return;
+  csctp_sha256_update(&r->h, p, len);
+  r->got += len;
+  if (info->flags & CSCTP_RCV_EOR)
+    r->ends++;
+  else
+    r->parts++;
+}
+
+static void pd_sim_run(uint64_t seed) {
+  enum { BIG = 4u << 20 };
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.interleaving_supported = ss.interleaving_supported = 1;
+  cs.stream_scheduler = CSCTP_SS_RR;
+  cs.sndbuf = 8u << 20;
+  ss.rcvbuf = 256u << 10;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.loss = 0.01;
+  lp.reorder = 0.01;
+  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
+  sim *s = sim_new(seed, "idata_pd_4mib");
+  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
+  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
+  sim_pair(c, v);
+  sim_node_listen(v, 1);
+  sim_link_nodes(s, c, v, &lp);
+  sim_flow_add(&c->app.tx, 0, 51, 0, BIG);
+  for (int i = 0; i < 40; i++)
+    sim_flow_add(&c->app.tx, 1, 52, i % 2, 100u + 37u * (uint32_t)i);
+  pd_sim_rd rd;
+  memset(&rd, 0, sizeof(rd));
+  csctp_sha256_init(&rd.h);
+  v->app.rd_min = 1024;
+  v->app.rd_max = 65536;
+  v->app.on_read = pd_sim_on_read;
+  v->app.on_read_data = &rd;
+  CHECK_EQ(sim_connect(c, v), 0);
+  int r =
+      sim_run_until(s, s->now + 600 * CSCTP_SECONDS, sim_pred_flows_done, NULL);
+  CHECK_EQ(r, 1);
+  CHECK(!c->lost && !v->lost);
+  CHECK_EQ(csctp_interleaving(v->ep, v->assoc), 1);
+  sim_check_delivered(s, c, 0);
+  uint8_t *want = malloc(BIG);
+  REQUIRE(want);
+  sim_msg_fill(c->app.tx.key, 0, BIG, 0, want, BIG);
+  uint8_t d1[32], d2[32];
+  csctp_sha256_ctx h;
+  csctp_sha256_init(&h);
+  csctp_sha256_update(&h, want, BIG);
+  csctp_sha256_final(&h, d1);
+  csctp_sha256_final(&rd.h, d2);
+  free(want);
+  CHECK_EQ(rd.got, (uint64_t)BIG);
+  CHECK_EQ(rd.ends, 1u);
+  CHECK(rd.parts > 0);
+  CHECK(memcmp(d1, d2, 32) == 0);
+  const csctp_assoc *va = csctp_ep_peek(v->ep, v->assoc);
+  uint64_t started = va && va->ilv ? va->ilv->idata.pd_started : 0;
+  CHECK(started >= 1);
+  if (getenv("IDATA_VERBOSE") || r != 1)
+    fprintf(stderr,
+            "idata_pd_4mib seed %llu: %llu bytes in %u reads, %llu partial "
+            "deliveries, %.1f s\n",
+            (unsigned long long)seed, (unsigned long long)rd.got,
+            rd.parts + rd.ends, (unsigned long long)started,
+            (double)s->now / 1e9);
+  CHECK_EQ(sim_free(s), 0u);
+}
+
+static void test_pd_sim_4mib(void) {
+  for (uint64_t seed = 0x1d47a001; seed < 0x1d47a003; seed++)
+    pd_sim_run(seed);
 }
 
 /* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
@@ -650,6 +1127,14 @@ int main(void) {
   TEST_RUN(test_reassembly_by_fsn);
   TEST_RUN(test_ordered_by_mid);
   TEST_RUN(test_violations_abort);
+  TEST_RUN(test_fsn_from0_peer);
+  TEST_RUN(test_fsn_unknown_waits);
+  TEST_RUN(test_pd_before_complete);
+  TEST_RUN(test_pd_two_streams);
+  TEST_RUN(test_pd_one_at_a_time);
+  TEST_RUN(test_pd_aborted);
+  TEST_RUN(test_pd_tsn_reset);
+  TEST_RUN(test_pd_sim_4mib);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);

@@ -135,6 +135,12 @@ static void go_notif_flatten(const csctp_notification *n, go_notif *g) {
 		g->in_streams = n->u.stream_change.instrms;
 		g->out_streams = n->u.stream_change.outstrms;
 		break;
+	case CSCTP_EV_PARTIAL_DELIVERY: // read by pdapiNotification (idata.go)
+		g->state = n->u.pdapi.indication;
+		g->out_streams = n->u.pdapi.stream;
+		g->flags = n->u.pdapi.flags;
+		g->local_tsn = n->u.pdapi.seq;
+		break;
 	}
 }
 

@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 )
 
@@ -137,4 +138,50 @@ func applyILV(k *cSock, o *Options) int {
 		}
 	}
 	return 0
+}
+
+// NotifyPartialDelivery: a message being read in parts will not complete
+// ([PartialDelivery]).
+const NotifyPartialDelivery NotificationType = 30
+
+// cEvPartialDelivery is CSCTP_EV_PARTIAL_DELIVERY (csctp.h).
+const cEvPartialDelivery = 14
+
+// PartialDelivery reports that the message being read in parts (a message
+// larger than half the receive buffer is handed to Read before it is
+// complete, RFC 6458 8.1.21) will not complete: the peer abandoned it
+// (PR-SCTP; with I-DATA an I-FORWARD-TSN, RFC 8260 2.3.1). What was read of
+// it stays read, without an end of record; the next Read begins another
+// message. RFC 6458 6.1.7 SCTP_PARTIAL_DELIVERY_EVENT with
+// SCTP_PARTIAL_DELIVERY_ABORTED, the only indication it defines.
+type PartialDelivery struct {
+	NotificationHeader
+	// Aborted is true: the message was abandoned.
+	Aborted bool
+	// Stream is the message's stream; Unordered whether it was unordered
+	// (the kernel backend does not say: false).
+	Stream    uint16
+	Unordered bool
+	// Seq is the message's SSN, or with I-DATA its Message Identifier.
+	Seq uint32
+}
+
+// Type returns NotifyPartialDelivery.
+func (*PartialDelivery) Type() NotificationType { return NotifyPartialDelivery }
+
+// String describes the event.
+func (n *PartialDelivery) String() string {
+	return fmt.Sprintf("assoc %d partial delivery aborted: stream %d seq %d unordered %v",
+		n.AssocID, n.Stream, n.Seq, n.Unordered)
+}
+
+// pdapiNotification converts a partial delivery notification, or returns
+// nil (its indication is in state, the stream in outStreams, the flags in
+// flags and the sequence number in localTSN; cstack.go).
+func (r *rawNotif) pdapiNotification(h NotificationHeader) Notification {
+	if r.typ != cEvPartialDelivery {
+		return nil
+	}
+	return &PartialDelivery{NotificationHeader: h, Aborted: r.state == 0,
+		Stream: r.outStreams, Unordered: r.flags&cRcvUnordered != 0, Seq: r.localTSN}
 }

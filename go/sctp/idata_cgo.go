@@ -61,6 +61,10 @@ const (
 
 // The Go constants must match the C ones.
 var (
+	_ [C.CSCTP_EV_PARTIAL_DELIVERY - cEvPartialDelivery]struct{}
+	_ [cEvPartialDelivery - C.CSCTP_EV_PARTIAL_DELIVERY]struct{}
+	_ [0 - C.CSCTP_PARTIAL_DELIVERY_ABORTED]struct{} // 0, as Aborted assumes
+	_ [C.CSCTP_PARTIAL_DELIVERY_ABORTED - 0]struct{}
 	_ [C.CSCTP_SS_WFQ - int(SchedWFQ)]struct{}
 	_ [int(SchedWFQ) - C.CSCTP_SS_WFQ]struct{}
 	_ [C.CSCTP_SS_PRIO - int(SchedPriority)]struct{}

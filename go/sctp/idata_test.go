@@ -60,13 +60,18 @@ func TestInterleavingNegotiation(t *testing.T) {
 // whole (each Read returns one message or consecutive parts of it: never
 // parts of two messages), on its stream, in order, with its exact bytes.
 func TestInterleavingTransfer(t *testing.T) {
-	t.Run("large-buffers", func(t *testing.T) { testInterleavingTransfer(t, 8<<20, 8<<20) })
+	t.Run("large-buffers", func(t *testing.T) { testInterleavingTransfer(t, 8<<20, 8<<20, false) })
 	// A message larger than the receive buffer still completes (the
 	// oldest incomplete message may take up to three buffers, idata.h).
-	t.Run("small-read-buffer", func(t *testing.T) { testInterleavingTransfer(t, 4<<20, 512<<10) })
+	t.Run("small-read-buffer", func(t *testing.T) { testInterleavingTransfer(t, 4<<20, 512<<10, false) })
+	// 1 MiB messages through a 64 KiB receive buffer: only partial
+	// delivery (RFC 6458 8.1.21) lets them through; ReadFromSCTP returns
+	// each in parts, EndOfRecord false until its last part, with nothing
+	// of another message in between.
+	t.Run("partial-delivery", func(t *testing.T) { testInterleavingTransfer(t, 4<<20, 64<<10, true) })
 }
 
-func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
+func testInterleavingTransfer(t *testing.T, wbuf, rbuf int, wantParts bool) {
 	o := Options{Transport: TransportUDP, Interleaving: true, StreamScheduler: SchedRoundRobin,
 		WriteBuffer: wbuf, ReadBuffer: rbuf}
 	c, s := pairT(t, o)
@@ -118,6 +123,7 @@ func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
 	var got [2]int
 	var cur bytes.Buffer
 	curStream := -1
+	parts := 0 // reads of the current message
 	for got[0]+got[1] < 53 {
 		n, info, err := s.ReadFromSCTP(buf)
 		if err != nil {
@@ -128,9 +134,14 @@ func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
 		}
 		curStream = int(info.Stream)
 		cur.Write(buf[:n])
+		parts++
 		if !info.EndOfRecord() {
 			continue
 		}
+		if wantParts && info.Stream == 0 && parts < 2 {
+			t.Errorf("stream 0 message %d: read whole (%d bytes) through a %d-byte buffer", got[0], cur.Len(), rbuf)
+		}
+		parts = 0
 		st := info.Stream
 		if st > 1 || got[st] >= len(want[st]) {
 			t.Fatalf("unexpected message on stream %d", st)
@@ -145,6 +156,26 @@ func testInterleavingTransfer(t *testing.T, wbuf, rbuf int) {
 	}
 	if err := <-errc; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPartialDeliveryNotification: the partial delivery event (RFC 6458
+// 6.1.7) can be subscribed to and reads as a *PartialDelivery.
+func TestPartialDeliveryNotification(t *testing.T) {
+	c, _ := pairT(t, Options{Transport: TransportUDP, Interleaving: true})
+	if err := c.Subscribe(NotifyPartialDelivery); err != nil {
+		t.Fatalf("Subscribe(NotifyPartialDelivery): %v", err)
+	}
+	if s := NotifyPartialDelivery.String(); s != "partial-delivery" {
+		t.Errorf("String() = %q", s)
+	}
+	r := rawNotif{typ: cEvPartialDelivery, assocID: 3, outStreams: 7, flags: cRcvUnordered, localTSN: 9}
+	n, ok := r.toNotification(nil).(*PartialDelivery)
+	if !ok {
+		t.Fatalf("toNotification: %T, want *PartialDelivery", r.toNotification(nil))
+	}
+	if !n.Aborted || n.Stream != 7 || !n.Unordered || n.Seq != 9 || n.Assoc() != 3 || n.Type() != NotifyPartialDelivery {
+		t.Errorf("got %+v", n)
 	}
 }
 

@@ -46,6 +46,9 @@ func (t NotificationType) String() string {
 	if s, ok := reconfTypeName(t); ok {
 		return s
 	}
+	if t == NotifyPartialDelivery {
+		return "partial-delivery"
+	}
 	return fmt.Sprintf("NotificationType(%d)", int(t))
 }
 
@@ -65,13 +68,17 @@ func (t NotificationType) cTypes() []uint32 {
 	case NotifySenderDry:
 		return []uint32{cEvSenderDry}
 	}
+	if t == NotifyPartialDelivery {
+		return []uint32{cEvPartialDelivery}
+	}
 	return reconfCTypes(t)
 }
 
 // Notification is an event of the SCTP stack, read with
 // [SCTPConn.ReadNotification]. Its dynamic type is one of *[AssocChange],
 // *[PeerAddrChange], *[SendFailed], *[RemoteError], *[ShutdownEvent],
-// *[SenderDry], *[StreamReset], *[AssocReset], *[StreamChange].
+// *[SenderDry], *[StreamReset], *[AssocReset], *[StreamChange],
+// *[PartialDelivery].
 type Notification interface {
 	// Assoc returns the association the notification is about.
 	Assoc() AssocID
@@ -286,6 +293,9 @@ func (r *rawNotif) toNotification(data []byte) Notification {
 		return &RemoteError{NotificationHeader: h, CauseCode: r.causeCode, Data: data}
 	case cEvSenderDry:
 		return &SenderDry{NotificationHeader: h}
+	}
+	if n := r.pdapiNotification(h); n != nil {
+		return n
 	}
 	return r.reconfNotification(h, data)
 }
