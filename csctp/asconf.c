@@ -659,6 +659,11 @@ int csctp_asconf_ignore_abort(const csctp_assoc *a, const csctp_addr *dst) {
   return 0;
 }
 
+int csctp_asconf_local_gone(const csctp_assoc *a, const csctp_addr *x) {
+  const csctp_asconf_state *st = a->asconf.st;
+  return st && x && x->family && asconf_in(st->gone, st->ngone, x);
+}
+
 /* ---- Output and the T-4 timer ----------------------------------------- */
 
 int csctp_asconf_want_path(const csctp_assoc *a) {
@@ -743,6 +748,41 @@ int csctp_asconf_add_addr(csctp_endpoint *ep, csctp_assoc_id id,
   return csctp_asconf_queue(a, CSCTP_PT_ADD_IP, addr, now);
 }
 
+/* F5: how many addresses the association has on our side: the endpoint's
+ * and those added by ASCONF (acknowledged, F2, or queued / sent) less
+ * those deleted (gone from the Delete's sending on) or queued for
+ * deletion; *listed: x is one of them. */
+static int asconf_count_ours(const csctp_assoc *a, const csctp_addr *x,
+                             int *listed) {
+  const csctp_asconf_state *st = a->asconf.st;
+  const csctp_addr *gone = st ? st->gone : NULL;
+  int ngone = st ? st->ngone : 0, n = 0;
+  for (size_t i = 0; i < a->ep->nladdrs; i++)
+    if (!asconf_in(gone, (size_t)ngone, &a->ep->laddrs[i])) {
+      n++;
+      *listed |= csctp_addr_equal(&a->ep->laddrs[i], x);
+    }
+  for (int i = 0; st && i < st->nadded; i++)
+    if (!asconf_in(a->ep->laddrs, a->ep->nladdrs, &st->added[i]) &&
+        !asconf_in(gone, (size_t)ngone, &st->added[i])) {
+      n++;
+      *listed |= csctp_addr_equal(&st->added[i], x);
+    }
+  for (int k = 0; st && k < 2; k++) {
+    const csctp_asconf_req *r = k ? st->sent : st->queued;
+    int nr = k ? st->nsent : st->nqueued;
+    for (int i = 0; i < nr; i++) {
+      if (r[i].type == CSCTP_PT_ADD_IP) {
+        n++;
+        *listed |= csctp_addr_equal(&r[i].addr, x);
+      } else if (r[i].type == CSCTP_PT_DEL_IP && !k) {
+        n--; /* a sent one is in gone already (F4) */
+      }
+    }
+  }
+  return n;
+}
+
 int csctp_asconf_del_addr(csctp_endpoint *ep, csctp_assoc_id id,
                           const csctp_addr *addr, csctp_tstamp now) {
   int rv;
@@ -753,18 +793,9 @@ int csctp_asconf_del_addr(csctp_endpoint *ep, csctp_assoc_id id,
     return CSCTP_ERR_NOT_SUPPORTED;
   if (asconf_is_wildcard(addr))
     return CSCTP_ERR_ADDR;
-  /* F5: never our last address. We know ours as the endpoint's list and
-   * the additions queued or sent since. */
-  size_t ours = a->ep->nladdrs;
+  /* F5: never our last address. */
   int listed = 0;
-  for (size_t i = 0; i < a->ep->nladdrs; i++)
-    listed |= csctp_addr_equal(&a->ep->laddrs[i], addr);
-  const csctp_asconf_state *st = a->asconf.st;
-  for (int i = 0; st && i < st->nqueued; i++)
-    ours += st->queued[i].type == CSCTP_PT_ADD_IP;
-  for (int i = 0; st && i < st->nsent; i++)
-    ours += st->sent[i].type == CSCTP_PT_ADD_IP;
-  if (listed && ours < 2)
+  if (asconf_count_ours(a, addr, &listed) < 2 && listed)
     return CSCTP_ERR_ADDR;
   return csctp_asconf_queue(a, CSCTP_PT_DEL_IP, addr, now);
 }

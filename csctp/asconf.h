@@ -121,6 +121,9 @@ void csctp_asconf_on_unrecognized(struct csctp_assoc *a, uint8_t type);
  * deleted by our outstanding ASCONF (5.3.1, F4). */
 int csctp_asconf_ignore_abort(const struct csctp_assoc *a,
                               const csctp_addr *dst);
+/* 1 when x is one of our addresses an ASCONF of ours deleted (or is
+ * deleting): never again a source for the association (F4, F6). */
+int csctp_asconf_local_gone(const struct csctp_assoc *a, const csctp_addr *x);
 /* The path an ASCONF or ASCONF-ACK waits for, or -1. */
 int csctp_asconf_want_path(const struct csctp_assoc *a);
 /* Appends what is due on path pi (the ASCONF-ACK, the ASCONF). */

@@ -295,6 +295,17 @@ int csctp_assoc_reapable(const csctp_assoc *a) {
 
 static uint8_t assoc_primary_dst(const csctp_assoc *a) { return a->primary; }
 
+/* The control packet queued at ctrl slot `queued` (if one was) leaves from
+ * path pi's source, like the association's other packets: the peer may
+ * treat one from an address we deleted as out of the blue (RFC 5061 F13,
+ * F4). */
+static void assoc_ctrl_source(csctp_assoc *a, size_t queued, uint8_t pi) {
+  if (a->ep->ctrl_len <= queued || pi >= a->npaths)
+    return;
+  a->ep->ctrl[(a->ep->ctrl_head + queued) % CSCTP_CTRL_SLOTS].src =
+      a->paths[pi].local;
+}
+
 void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len) {
   if (a->dead)
@@ -304,6 +315,8 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
     csctp_ep_send_ctrl(a->ep, &a->paths[assoc_primary_dst(a)].addr,
                        a->peer_port, a->peer_tag, CSCTP_CT_ABORT, 0, cause,
                        value, len);
+  if (a->npaths > 0)
+    assoc_ctrl_source(a, queued, assoc_primary_dst(a));
   if (a->ep->ctrl_len > queued) { /* RFC 4895 6.2, if the peer asked */
     csctp_ctrl_slot *s =
         &a->ep->ctrl[(a->ep->ctrl_head + queued) % CSCTP_CTRL_SLOTS];
@@ -903,8 +916,10 @@ static void assoc_on_shutdown_ack(csctp_assoc *a) {
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
     return;
   /* 9.2: answer with SHUTDOWN COMPLETE and remove the TCB. */
+  size_t queued = a->ep->ctrl_len;
   csctp_ep_send_ctrl(a->ep, &a->paths[a->primary].addr, a->peer_port,
                      a->peer_tag, CSCTP_CT_SHUTDOWN_COMPLETE, 0, 0, NULL, 0);
+  assoc_ctrl_source(a, queued, a->primary);
   csctp_assoc_end(a, CSCTP_EV_SHUTDOWN_COMPLETE, 0, 0, CSCTP_ERR_CLOSED);
 }
 
@@ -933,8 +948,9 @@ static uint8_t assoc_path_of(csctp_assoc *a, const csctp_addr *src,
     return a->primary;
   /* RFC 6951 5.4: keep the peer's current encapsulation port. */
   a->paths[i].addr.port = src->port;
-  /* Answer from the address the peer is using now (6.4). */
-  if (dst && dst->family)
+  /* Answer from the address the peer is using now (6.4), unless we deleted
+   * it (RFC 5061 F4: never again a source). */
+  if (dst && dst->family && !csctp_asconf_local_gone(a, dst))
     a->paths[i].local = *dst;
   return (uint8_t)i;
 }

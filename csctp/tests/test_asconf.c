@@ -81,6 +81,8 @@ struct pair {
   uint32_t lost_cause_b, lost_cause_a;
   int ext_init, ext_init_ack; /* ASCONF + ASCONF-ACK in Supported Ext. */
   uint32_t rx_b;              /* messages B read */
+  csctp_addr a_never; /* when set: count A's packets from it, or unsourced */
+  int a_from_never, a_unsourced, a_sc_seen;
 };
 
 static int prand(uint8_t *d, size_t n, void *ud) {
@@ -237,6 +239,11 @@ static void pair_emit(pair *p) {
     while ((n = csctp_endpoint_write_pkt(ep, &dst, &src, buf, sizeof(buf),
                                          p->now)) > 0) {
       int to_b = side == 0;
+      if (to_b && p->a_never.family) {
+        p->a_from_never += csctp_addr_equal(&src, &p->a_never);
+        p->a_unsourced += !src.family;
+        p->a_sc_seen += n > 12 && buf[12] == CSCTP_CT_SHUTDOWN_COMPLETE;
+      }
       if (to_b && !src.family)
         src = p->a_src;
       if (!to_b)
@@ -878,6 +885,42 @@ static void test_delete_moves_inflight_data(void) {
   pair_close(&p);
 }
 
+/* F4: after its Delete IP, our deleted address is no source for any
+ * packet of the association, even when the peer's late packets still come
+ * to it; F13: the peer treats packets from it as out of the blue, so the
+ * last ones (SHUTDOWN COMPLETE, RFC 9260 9.2) leave from the new one. */
+static void test_deleted_address_never_a_source(void) {
+  pair p;
+  pair_open(&p);
+  CHECK_EQ(csctp_asconf_add_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, pred_settled);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL); /* A2 verified at B */
+  REQUIRE(path_state(assoc_b(&p), &p.a2) == CSCTP_PATH_ACTIVE);
+  p.a_src = p.a2;
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a1, p.now), 0);
+  p.a_never = p.a1;
+  pair_run(&p, 2 * CSCTP_SECONDS, pred_settled);
+  CHECK_EQ(assoc_b(&p)->npaths, 1);
+  /* F5: A2, added and acknowledged, is now A's last address. */
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a2, p.now), CSCTP_ERR_ADDR);
+  /* pair_step hands every packet to A addressed to A1. */
+  uint8_t msg[100];
+  memset(msg, 9, sizeof(msg));
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.assoc_id = p.ida;
+  CHECK_EQ(csctp_send(p.a, &si, NULL, msg, sizeof(msg), p.now), 0);
+  si.assoc_id = p.idb;
+  CHECK_EQ(csctp_send(p.b, &si, NULL, msg, sizeof(msg), p.now), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(csctp_shutdown(p.a, p.ida, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL);
+  CHECK_EQ(p.a_sc_seen, 1);
+  CHECK_EQ(p.a_from_never, 0);
+  CHECK_EQ(p.a_unsourced, 0);
+  pair_close(&p);
+}
+
 /* ---- Simulator: move to a new address while data flows ---------------- */
 
 #define SIM_C1 0x0a000001u
@@ -1125,6 +1168,7 @@ int main(void) {
   TEST_RUN(test_peer_not_recognizing_asconf);
   TEST_RUN(test_abort_to_deleted_address_ignored);
   TEST_RUN(test_delete_moves_inflight_data);
+  TEST_RUN(test_deleted_address_never_a_source);
   TEST_RUN(test_sim_move_while_data_flows);
   TEST_RUN(test_sock_bindx_moves_association);
   return TEST_SUMMARY();
