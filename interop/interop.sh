@@ -200,11 +200,12 @@ else
 fi
 
 # --------------------------------------------------------- ASCONF rows
-# usrsctp moves an association to csctp with Add IP / Set Primary (RFC
-# 5061) inside a namespace (interop/asconf.sh; its header lists the rows
-# known to fail against libusrsctp 0.9.5).
+# Each side moves an association to the other with Add IP / Set Primary /
+# Delete IP (RFC 5061) inside a namespace (interop/asconf.sh; its header
+# says what each row asserts, e.g. csctp's F8 refusal of usrsctp's Delete
+# IP sent from the address it deletes).
 if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
-	echo "== interop: ASCONF rows (usrsctp -> csctp)"
+	echo "== interop: ASCONF rows (usrsctp <-> csctp)"
 	INTEROP_BIN=$bin "$here/asconf.sh" -o "$out/asconf" 2>&1 | tee "$out/asconf.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/asconf.log" | tail -1)
 	if [[ -z $line ]]; then

@@ -8,7 +8,7 @@
 #   every mode: each ASCONF sequence number the client sent has an ASCONF-ACK
 #     of the server with that number, sent to the ASCONF's IP source (5.2 E6).
 #   add:    no ASCONF-ACK carries an Error Cause Indication; the server
-#     verified NEW with a HEARTBEAT the client answered from NEW (5.3 F14).
+#     sent a HEARTBEAT to NEW that the client answered (5.3 F14).
 #   move:   add's checks; the ASCONF with the Delete IP of OLD came from NEW
 #     (F6); after its ASCONF-ACK the client sends nothing from OLD and its
 #     DATA comes from NEW.
@@ -49,7 +49,8 @@ function last(list,   n, a) { n = split(list, a, ","); return n ? a[n] : "" }
 {
 	srv = ($2 == port)
 	if (!srv && has($5, 193)) {                       # ASCONF
-		nas++; seq = $9; asrc[seq] = $3; aorder[nas] = seq
+		seq = $9; asrc[seq] = $3
+		if (!(seq in seen)) { seen[seq] = 1; aorder[++nas] = seq }
 		if (has($6, "0xc002")) { delseq = seq; delsrc = $3; deladdr = last($7) }
 	}
 	if (srv && has($5, 128)) {                        # ASCONF-ACK
@@ -57,7 +58,7 @@ function last(list,   n, a) { n = split(list, a, ","); return n ? a[n] : "" }
 		if (has($6, "0xc003")) { err[seq] = $8 }
 	}
 	if (srv && has($5, 4) && $4 == new) hb_new++     # HEARTBEAT to NEW
-	if (!srv && has($5, 5) && $3 == new) hback_new++  # HEARTBEAT-ACK from NEW
+	if (!srv && has($5, 5) && hb_new) hback_new++     # HEARTBEAT-ACK after it
 	rows[NR] = $0
 }
 END {
@@ -69,7 +70,7 @@ END {
 		else if (adst[s] != asrc[s]) why = why " E6(ack-to=" adst[s] ",asconf-from=" asrc[s] ")"
 		if (mode != "refuse" || s != delseq) { if (s in err) why = why " error-cause(" s ":" err[s] ")" }
 	}
-	if (mode != "refuse" && !(hb_new && hback_new)) why = why " F14(hb_to_new=" hb_new + 0 ",hback_from_new=" hback_new + 0 ")"
+	if (mode != "refuse" && !(hb_new && hback_new)) why = why " F14(hb_to_new=" hb_new + 0 ",hback_after=" hback_new + 0 ")"
 	after_old = 0; data_new = 0; peer_abort = 0; abort_flags = ""
 	if (mode == "move") {
 		if (delseq == "") why = why " no-Delete-IP"
@@ -94,7 +95,7 @@ END {
 			}
 		}
 	}
-	printf "ASCONF_WIRE mode=%s asconf=%d delete_from=%s refusal=%s hb_to_new=%d hback_from_new=%d from_old_after_delete=%d data_from_new_after_delete=%d client_aborts_after=%d abort_flags=%s status=%s%s\n",
+	printf "ASCONF_WIRE mode=%s asconf=%d delete_from=%s refusal=%s hb_to_new=%d hback_after=%d from_old_after_delete=%d data_from_new_after_delete=%d client_aborts_after=%d abort_flags=%s status=%s%s\n",
 		mode, nas, delsrc == "" ? "-" : delsrc, (delseq in err) ? err[delseq] : "-", hb_new, hback_new,
 		after_old, data_new, peer_abort, abort_flags == "" ? "-" : abort_flags, why == "" ? "ok" : "fail", why
 	exit why != ""
