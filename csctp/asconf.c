@@ -345,14 +345,27 @@ static void asconf_process_param(csctp_assoc *a, asconf_resp *r,
     asconf_put_error(r, p, corr, cause);
 }
 
+/* A new slot at the end of the ASCONF-ACK cache, the oldest dropped when
+ * it is full. */
+static csctp_asconf_ack *asconf_ack_slot(csctp_asconf_state *st) {
+  if (st->nacks == CSCTP_ASCONF_ACK_CACHE) {
+    memmove(&st->acks[0], &st->acks[1],
+            (CSCTP_ASCONF_ACK_CACHE - 1) * sizeof(st->acks[0]));
+    st->nacks--;
+  }
+  return &st->acks[st->nacks++];
+}
+
 /* E4: process the expected ASCONF and cache its ASCONF-ACK. */
 static void asconf_process(csctp_assoc *a, csctp_asconf_state *st,
                            const csctp_tlv *c, const csctp_addr *src,
                            csctp_tstamp now) {
   uint32_t sn = csctp_get32(c->value);
+  csctp_asconf_ack *k = asconf_ack_slot(st);
+  k->sn = sn;
   asconf_resp r;
   memset(&r, 0, sizeof(r));
-  csctp_buf_init(&r.b, st->ack, sizeof(st->ack));
+  csctp_buf_init(&r.b, k->v, sizeof(k->v));
   uint8_t snb[4];
   csctp_put32(snb, sn);
   csctp_put_bytes(&r.b, snb, 4);
@@ -365,14 +378,26 @@ static void asconf_process(csctp_assoc *a, csctp_asconf_state *st,
       continue;
     asconf_process_param(a, &r, &p, src, now); /* V1: in order */
   }
-  st->ack_len = r.b.len;
-  st->have_ack = 1;
+  k->len = r.b.len;
+  k->pending = 1;   /* V4: answered with this packet's response */
   st->peer_sn = sn; /* V5 */
 }
 
-/* An ASCONF: E1-E6. */
+/* E2: the cached ASCONF-ACK for sn goes into the response again; an older
+ * ASCONF with none cached gets no answer. Returns 1 when one is found. */
+static int asconf_resend_cached(csctp_asconf_state *st, uint32_t sn) {
+  for (int i = 0; i < st->nacks; i++)
+    if (st->acks[i].sn == sn) {
+      st->acks[i].pending = 1;
+      return 1;
+    }
+  return 0;
+}
+
+/* An ASCONF: E1-E6. first: the first ASCONF chunk of its packet. */
 static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
-                             const csctp_addr *src, csctp_tstamp now) {
+                             const csctp_addr *src, int first,
+                             csctp_tstamp now) {
   if (c->value_len < 4 + 8)
     return; /* no room for the mandatory Address Parameter */
   uint32_t sn = csctp_get32(c->value);
@@ -380,11 +405,16 @@ static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
   if (!st)
     return; /* as if lost: the peer retransmits */
   if (sn == st->peer_sn + 1) {
-    asconf_process(a, st, c, src, now); /* E1, E4 */
-  } else if (sn == st->peer_sn && st->have_ack) {
-    /* E2: a retransmission gets the cached ASCONF-ACK again. */
+    /* E1: the first one in the packet may clean the cache up to
+     * Peer-Sequence-Number; E1-ext: a later one keeps it. */
+    if (first)
+      st->nacks = 0;
+    asconf_process(a, st, c, src, now); /* E4 */
+  } else if ((int32_t)(sn - (st->peer_sn + 1)) < 0) {
+    if (!asconf_resend_cached(st, sn)) /* E2, E3 */
+      return;
   } else {
-    return; /* E2 without a cache, E5: stale or forged */
+    return; /* E5: stale or forged */
   }
   st->send_ack = 1;
   /* E6: to the source of the packet that held the ASCONF. */
@@ -625,12 +655,11 @@ int csctp_asconf_on_chunk(csctp_assoc *a, const csctp_tlv *c, int authed,
                           const csctp_addr *src, uint8_t path, int first,
                           csctp_tstamp now) {
   (void)path;
-  (void)first;
   /* 4.1.1, 4.1.2, 5.2 D5: only ever accepted authenticated. */
   if (!authed)
     return 1;
   if (c->type == CSCTP_CT_ASCONF) {
-    asconf_on_asconf(a, c, src, now);
+    asconf_on_asconf(a, c, src, first, now);
     return 0;
   }
   return asconf_on_ack(a, c, now);
@@ -677,16 +706,28 @@ int csctp_asconf_want_path(const csctp_assoc *a) {
   return -1;
 }
 
+static void asconf_put_acks(csctp_asconf_state *st, csctp_buf *b) {
+  for (int i = 0; i < st->nacks; i++) {
+    csctp_asconf_ack *k = &st->acks[i];
+    if (!k->pending)
+      continue;
+    if (csctp_put_raw_chunk(b, CSCTP_CT_ASCONF_ACK, 0, k->v, k->len) != 0)
+      return;
+    k->pending = 0;
+  }
+  st->send_ack = 0;
+}
+
 void csctp_asconf_put(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                       csctp_tstamp now) {
   (void)now;
   csctp_asconf_state *st = a->asconf.st;
   if (!st || !asconf_state_ok(a))
     return;
-  /* C3, E6: the ASCONF-ACK goes where the ASCONF came from. */
-  if (st->send_ack && st->ack_path == pi &&
-      csctp_put_raw_chunk(b, CSCTP_CT_ASCONF_ACK, 0, st->ack, st->ack_len) == 0)
-    st->send_ack = 0;
+  /* C3, E6: the ASCONF-ACKs go where the ASCONFs came from, together and
+   * in sequence order (V4, 5.5 rule 2); E7: those that do not fit wait. */
+  if (st->send_ack && st->ack_path == pi)
+    asconf_put_acks(st, b);
   if (st->send_req && st->req_path == pi &&
       csctp_put_raw_chunk(b, CSCTP_CT_ASCONF, 0, st->req, st->req_len) == 0)
     st->send_req = 0;

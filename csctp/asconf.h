@@ -52,6 +52,17 @@ enum {
 
 #define CSCTP_ASCONF_MAX_REQS 8 /* requests in one ASCONF / waiting */
 #define CSCTP_ASCONF_MAX_CHUNK 512
+/* ASCONF-ACKs kept for retransmitted ASCONFs (5.2 E2, 5.5 bundling). */
+#define CSCTP_ASCONF_ACK_CACHE 4
+
+/* One ASCONF-ACK built (E4): its value (sequence number first), whether
+ * it goes into the next response (E2, E6). */
+typedef struct csctp_asconf_ack {
+  uint32_t sn;
+  uint8_t pending;
+  size_t len;
+  uint8_t v[CSCTP_ASCONF_MAX_CHUNK];
+} csctp_asconf_ack;
 
 /* One request of ours: its parameter type and address. */
 typedef struct csctp_asconf_req {
@@ -78,11 +89,10 @@ typedef struct csctp_asconf_state {
   uint8_t outstanding, send_req, req_path;
   csctp_tstamp t4; /* T-4 RTO timer (A4) */
   uint32_t next_corr;
-  /* Theirs: the last ASCONF-ACK built (E4: cached for retransmissions),
-   * its sequence number, whether it is to be sent and where (E6). */
-  uint8_t ack[CSCTP_ASCONF_MAX_CHUNK];
-  size_t ack_len;
-  uint8_t have_ack, send_ack, ack_path;
+  /* Theirs: the last ASCONF-ACKs built, oldest first (E4: cached for
+   * retransmissions), whether some are to be sent and where (E6). */
+  csctp_asconf_ack acks[CSCTP_ASCONF_ACK_CACHE];
+  uint8_t nacks, send_ack, ack_path;
   /* Our addresses the peer accepted (F2: usable as sources) and those we
    * deleted (F4: never a source again), at most CSCTP_ASCONF_MAX_REQS. */
   csctp_addr added[CSCTP_ASCONF_MAX_REQS], gone[CSCTP_ASCONF_MAX_REQS];

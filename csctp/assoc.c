@@ -963,7 +963,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   (void)hdr;
   csctp_tlv_iter it;
   csctp_tlv c;
-  int had_data = 0, had_new = 0, had_dup = 0;
+  int had_data = 0, had_new = 0, had_dup = 0, n_asconf = 0;
   uint8_t path = assoc_path_of(a, src, dst);
   int gaps_before = a->rx_ready && csctp_tsnmap_has_gaps(&a->tsn);
   a->pkts_in++;
@@ -1068,7 +1068,10 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
           goto done;
         break;
       }
-      if (csctp_asconf_on_chunk(a, &c, authed, src, path, 0, now))
+      /* RFC 5061 5.2 E1 / E1-ext: the first ASCONF in the packet or not. */
+      if (csctp_asconf_on_chunk(a, &c, authed, src, path,
+                                c.type == CSCTP_CT_ASCONF && n_asconf++ == 0,
+                                now))
         goto done; /* RFC 5061 5.2 D5, 5.3 F0 */
       break;
     case CSCTP_CT_RE_CONFIG:

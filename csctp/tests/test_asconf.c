@@ -52,6 +52,7 @@ typedef struct wchunk {
   size_t len;
   uint8_t bytes[256];
   csctp_addr src;
+  size_t pktno; /* the packet it came in (observe's count) */
 } wchunk;
 
 typedef struct evrec {
@@ -83,6 +84,7 @@ struct pair {
   uint32_t rx_b;              /* messages B read */
   csctp_addr a_never; /* when set: count A's packets from it, or unsourced */
   int a_from_never, a_unsourced, a_sc_seen;
+  size_t npkts; /* packets observe saw */
 };
 
 static int prand(uint8_t *d, size_t n, void *ud) {
@@ -186,6 +188,7 @@ static void record(pair *p, int to_b, const csctp_tlv *c, int authed,
   w->authed = authed;
   w->sn = csctp_get32(c->value);
   w->src = *src;
+  w->pktno = p->npkts;
   w->len = c->value_len < sizeof(w->bytes) ? c->value_len : sizeof(w->bytes);
   memcpy(w->bytes, c->value, w->len);
   csctp_tlv_iter it;
@@ -204,6 +207,7 @@ static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len,
   csctp_tlv_iter it;
   csctp_tlv c;
   int authed = 0;
+  p->npkts++;
   csctp_tlv_iter_init(&it, pkt + 12, len - 12);
   while (csctp_chunk_next(&it, &c) == 1) {
     if (c.type == CSCTP_CT_AUTH)
@@ -660,6 +664,68 @@ static size_t make_asconf(uint8_t *v, uint32_t sn, uint16_t type,
   memcpy(r + 8, x->ip, 4);
   csctp_put_param(&b, type, r, 12);
   return b.len;
+}
+
+/* 5.5: a retransmitted ASCONF (sn) with the next one (sn + 1) bundled
+ * behind it in one signed packet. */
+static void inject_bundle(pair *p, const uint8_t *v1, size_t n1,
+                          const uint8_t *v2, size_t n2, const csctp_addr *src) {
+  csctp_assoc *a = assoc_a(p);
+  p->drop = drop_asconf_ack;
+  p->drop_left = 100;
+  uint8_t pkt[PKTMAX];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, 5000, 6000, a->peer_tag), 0);
+  CHECK_EQ(csctp_put_raw_chunk(&b, CSCTP_CT_ASCONF, 0, v1, n1), 0);
+  CHECK_EQ(csctp_put_raw_chunk(&b, CSCTP_CT_ASCONF, 0, v2, n2), 0);
+  CHECK_EQ(csctp_auth_sign(a, b.base, &b.len, sizeof(pkt)), 0);
+  size_t n = csctp_pkt_finish(&b);
+  observe(p, 1, pkt, n, src);
+  enqueue(p, 1, src, pkt, n);
+}
+
+/* 5.2 E1-ext, E2, E3, E4, V4, E6 with 5.5: the retransmitted ASCONF gets
+ * its cached ASCONF-ACK and is not performed again; the new one behind it
+ * is performed; both ASCONF-ACKs go back in one packet, lowest sequence
+ * number first. */
+static void test_bundled_asconfs_answered_together(void) {
+  pair p;
+  pair_open(&p);
+  csctp_assoc *b = assoc_b(&p);
+  uint32_t sn = csctp_asconf_get(b)->peer_sn + 1;
+  csctp_addr a3 = ip4(5);
+  uint8_t v1[64], v2[64];
+  size_t n1 = make_asconf(v1, sn, CSCTP_PT_ADD_IP, &p.a2);
+  size_t n2 = make_asconf(v2, sn + 1, CSCTP_PT_ADD_IP, &a3);
+  inject(&p, CSCTP_CT_ASCONF, v1, n1, 1, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  REQUIRE(count_wc(&p, 0, CSCTP_CT_ASCONF_ACK) == 1);
+  const wchunk *first = last_wc(&p, 0, CSCTP_CT_ASCONF_ACK);
+  uint8_t ack1[256];
+  size_t ack1_len = first->len;
+  memcpy(ack1, first->bytes, ack1_len);
+  /* The ASCONF-ACK was lost: sn again, sn + 1 bundled behind it. */
+  inject_bundle(&p, v1, n1, v2, n2, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  REQUIRE(count_wc(&p, 0, CSCTP_CT_ASCONF_ACK) == 3);
+  const wchunk *k1 = NULL, *k2 = NULL;
+  for (size_t i = 0; i < p.nwc; i++)
+    if (!p.wc[i].to_b && p.wc[i].type == CSCTP_CT_ASCONF_ACK &&
+        &p.wc[i] != first)
+      *(k1 ? &k2 : &k1) = &p.wc[i];
+  REQUIRE(k1 && k2);
+  CHECK_EQ(k1->pktno, k2->pktno); /* E6, V4: one response packet */
+  CHECK_EQ(k1->sn, sn);           /* 5.5 rule 2 order; E2: the cache */
+  CHECK_EQ(k2->sn, sn + 1);
+  CHECK_EQ(k1->len, ack1_len);
+  CHECK_MEM(k1->bytes, ack1, ack1_len);
+  /* E2: A2 added once; E4: A3 added now (F14: unconfirmed). */
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_PATH_ADDED, &p.a2), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_PATH_ADDED, &a3), 1);
+  CHECK_EQ(b->npaths, 3);
+  CHECK_EQ(csctp_asconf_get(b)->peer_sn, sn + 1); /* V5 */
+  pair_close(&p);
 }
 
 static void test_unauthenticated_asconf_discarded(void) {
@@ -1160,6 +1226,7 @@ int main(void) {
   TEST_RUN(test_delete_source_address_refused);
   TEST_RUN(test_resource_shortage_fails_the_rest);
   TEST_RUN(test_unauthenticated_asconf_discarded);
+  TEST_RUN(test_bundled_asconfs_answered_together);
   TEST_RUN(test_wildcard_adds_source);
   TEST_RUN(test_stale_sequence_number_ignored);
   TEST_RUN(test_set_primary_unknown_address_ignored);
