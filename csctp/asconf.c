@@ -247,6 +247,31 @@ static int asconf_req_decode(const csctp_tlv *p, uint32_t *corr,
   return csctp_addr_param_decode(&ap, addr);
 }
 
+/* An address the peer adds (again) is no longer a deleted one. */
+static void asconf_forget_peer_gone(csctp_asconf_state *st,
+                                    const csctp_addr *x) {
+  for (int i = 0; i < st->npeer_gone; i++)
+    if (csctp_addr_equal(&st->peer_gone[i], x)) {
+      st->npeer_gone--;
+      memmove(&st->peer_gone[i], &st->peer_gone[i + 1],
+              (size_t)(st->npeer_gone - i) * sizeof(st->peer_gone[0]));
+      memmove(&st->peer_gone_until[i], &st->peer_gone_until[i + 1],
+              (size_t)(st->npeer_gone - i) * sizeof(st->peer_gone_until[0]));
+      return;
+    }
+}
+
+int csctp_asconf_peer_gone(const csctp_assoc *a, const csctp_addr *src,
+                           csctp_tstamp now) {
+  const csctp_asconf_state *st = a->asconf.st;
+  if (!st || !src || csctp_assoc_find_path(a, src) >= 0)
+    return 0;
+  for (int i = 0; i < st->npeer_gone; i++)
+    if (csctp_addr_equal(&st->peer_gone[i], src))
+      return now >= st->peer_gone_until[i];
+  return 0;
+}
+
 /* 4.2.1: Add IP; the wildcard adds the packet's source. */
 static uint16_t asconf_do_add(csctp_assoc *a, const csctp_addr *req,
                               const csctp_addr *src, csctp_tstamp now) {
@@ -264,12 +289,32 @@ static uint16_t asconf_do_add(csctp_assoc *a, const csctp_addr *req,
   p->state = CSCTP_PATH_UNCONFIRMED;
   p->hb_send_now = 1;
   p->hb_due = now + p->rto;
+  if (a->asconf.st)
+    asconf_forget_peer_gone(a->asconf.st, &addr);
   asconf_event(a, &p->addr, CSCTP_PATH_ADDED);
   return 0;
 }
 
-static void asconf_delete_one(csctp_assoc *a, int pi) {
+/* 5.3: a late packet from a deleted address may be taken for at most 2
+ * RTO of its path; F13: out of the blue after that. */
+static void asconf_note_peer_gone(csctp_asconf_state *st, const csctp_path *p,
+                                  csctp_tstamp now) {
+  asconf_forget_peer_gone(st, &p->addr);
+  if (st->npeer_gone == CSCTP_ASCONF_MAX_REQS) {
+    memmove(&st->peer_gone[0], &st->peer_gone[1],
+            (CSCTP_ASCONF_MAX_REQS - 1) * sizeof(st->peer_gone[0]));
+    memmove(&st->peer_gone_until[0], &st->peer_gone_until[1],
+            (CSCTP_ASCONF_MAX_REQS - 1) * sizeof(st->peer_gone_until[0]));
+    st->npeer_gone--;
+  }
+  st->peer_gone[st->npeer_gone] = p->addr;
+  st->peer_gone_until[st->npeer_gone++] = now + 2 * p->rto;
+}
+
+static void asconf_delete_one(csctp_assoc *a, int pi, csctp_tstamp now) {
   csctp_addr gone = a->paths[pi].addr;
+  if (a->asconf.st)
+    asconf_note_peer_gone(a->asconf.st, &a->paths[pi], now);
   csctp_asconf_remove_path(a, (uint8_t)pi);
   asconf_event(a, &gone, CSCTP_PATH_REMOVED);
 }
@@ -277,14 +322,14 @@ static void asconf_delete_one(csctp_assoc *a, int pi) {
 /* 4.2.2: Delete IP; the wildcard deletes all but the source. F7 before F8
  * (F8: "unless Rule F5 has also been violated"). */
 static uint16_t asconf_do_delete(csctp_assoc *a, const csctp_addr *req,
-                                 const csctp_addr *src) {
+                                 const csctp_addr *src, csctp_tstamp now) {
   if (asconf_is_wildcard(req)) {
     int keep = csctp_assoc_find_path(a, src);
     if (keep < 0)
       return CSCTP_CAUSE_DEL_LAST_ADDR; /* nothing would be left */
     for (int i = a->npaths - 1; i >= 0; i--)
       if (!csctp_addr_equal(&a->paths[i].addr, src))
-        asconf_delete_one(a, i);
+        asconf_delete_one(a, i, now);
     return 0;
   }
   int pi = csctp_assoc_find_path(a, req);
@@ -294,7 +339,7 @@ static uint16_t asconf_do_delete(csctp_assoc *a, const csctp_addr *req,
     return CSCTP_CAUSE_DEL_SOURCE_ADDR; /* F8 */
   if (pi < 0)
     return 0; /* not part of the association: nothing to do */
-  asconf_delete_one(a, pi);
+  asconf_delete_one(a, pi, now);
   return 0;
 }
 
@@ -338,7 +383,7 @@ static void asconf_process_param(csctp_assoc *a, asconf_resp *r,
   else if (p->type == CSCTP_PT_ADD_IP)
     cause = asconf_do_add(a, &addr, src, now);
   else
-    cause = asconf_do_delete(a, &addr, src);
+    cause = asconf_do_delete(a, &addr, src, now);
   if (cause == CSCTP_CAUSE_RESOURCE_SHORTAGE)
     r->failing = 1;
   if (cause)

@@ -97,6 +97,11 @@ typedef struct csctp_asconf_state {
    * deleted (F4: never a source again), at most CSCTP_ASCONF_MAX_REQS. */
   csctp_addr added[CSCTP_ASCONF_MAX_REQS], gone[CSCTP_ASCONF_MAX_REQS];
   uint8_t nadded, ngone;
+  /* The peer's addresses it deleted, oldest first, and until when a late
+   * packet from each is still taken (5.3: at most 2 RTO; F13 after). */
+  csctp_addr peer_gone[CSCTP_ASCONF_MAX_REQS];
+  csctp_tstamp peer_gone_until[CSCTP_ASCONF_MAX_REQS];
+  uint8_t npeer_gone;
 } csctp_asconf_state;
 
 /* In the association: only a pointer, so that an idle association stays
@@ -134,6 +139,10 @@ int csctp_asconf_ignore_abort(const struct csctp_assoc *a,
 /* 1 when x is one of our addresses an ASCONF of ours deleted (or is
  * deleting): never again a source for the association (F4, F6). */
 int csctp_asconf_local_gone(const struct csctp_assoc *a, const csctp_addr *x);
+/* 1 when a packet from src must be treated as out of the blue: the peer
+ * deleted src by ASCONF more than 2 RTO ago (5.3 F13). */
+int csctp_asconf_peer_gone(const struct csctp_assoc *a, const csctp_addr *src,
+                           csctp_tstamp now);
 /* The path an ASCONF or ASCONF-ACK waits for, or -1. */
 int csctp_asconf_want_path(const struct csctp_assoc *a);
 /* Appends what is due on path pi (the ASCONF-ACK, the ASCONF). */

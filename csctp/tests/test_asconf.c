@@ -987,6 +987,43 @@ static void test_deleted_address_never_a_source(void) {
   pair_close(&p);
 }
 
+/* 5.3: a late packet from an address A deleted is still taken for up to 2
+ * RTO of that path; F13: after that it is out of the blue (RFC 9260 8.4
+ * (8): answered by an ABORT with the T bit, not processed). */
+static void test_deleted_peer_address_ootb_after_two_rto(void) {
+  pair p;
+  pair_open(&p);
+  CHECK_EQ(csctp_asconf_add_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, pred_settled);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL);
+  csctp_assoc *b = assoc_b(&p);
+  int pi = csctp_assoc_find_path(b, &p.a2);
+  REQUIRE(pi >= 0);
+  csctp_tstamp rto = b->paths[pi].rto;
+  p.a_src = p.a1;
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, CSCTP_SECONDS / 10, pred_settled);
+  REQUIRE(csctp_assoc_find_path(b, &p.a2) < 0);
+  csctp_tstamp deleted = p.now;
+  /* A HEARTBEAT from A2 (RFC 9260 3.3.5: Heartbeat Info parameter). */
+  uint8_t hb[8] = {0, 1, 0, 8, 1, 2, 3, 4};
+  uint64_t ootb = p.b->stats.ootb;
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a2);
+  pair_run(&p, DELAY, NULL);
+  CHECK(p.now < deleted + 2 * rto);
+  CHECK_EQ(p.b->stats.ootb, ootb); /* within the grace: taken */
+  p.now = deleted + 2 * rto + DELAY;
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a2);
+  pair_run(&p, DELAY, NULL);
+  CHECK_EQ(p.b->stats.ootb, ootb + 1); /* F13 */
+  CHECK(!p.lost_b);                    /* the association lives on */
+  /* From A1, still part of the association, the same is taken. */
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a1);
+  pair_run(&p, DELAY, NULL);
+  CHECK_EQ(p.b->stats.ootb, ootb + 1);
+  pair_close(&p);
+}
+
 /* ---- Simulator: move to a new address while data flows ---------------- */
 
 #define SIM_C1 0x0a000001u
@@ -1236,6 +1273,7 @@ int main(void) {
   TEST_RUN(test_abort_to_deleted_address_ignored);
   TEST_RUN(test_delete_moves_inflight_data);
   TEST_RUN(test_deleted_address_never_a_source);
+  TEST_RUN(test_deleted_peer_address_ootb_after_two_rto);
   TEST_RUN(test_sim_move_while_data_flows);
   TEST_RUN(test_sock_bindx_moves_association);
   return TEST_SUMMARY();
