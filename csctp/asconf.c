@@ -439,6 +439,19 @@ static int asconf_resend_cached(csctp_asconf_state *st, uint32_t sn) {
   return 0;
 }
 
+/* E1: the cached ASCONF-ACKs are dropped, but for those still to be sent
+ * (an earlier packet's answer not out yet). */
+static void asconf_clean_cache(csctp_asconf_state *st) {
+  uint8_t n = 0;
+  for (uint8_t i = 0; i < st->nacks; i++)
+    if (st->acks[i].pending) {
+      if (n != i)
+        st->acks[n] = st->acks[i];
+      n++;
+    }
+  st->nacks = n;
+}
+
 /* An ASCONF: E1-E6. first: the first ASCONF chunk of its packet. */
 static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
                              const csctp_addr *src, int first,
@@ -453,7 +466,7 @@ static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
     /* E1: the first one in the packet may clean the cache up to
      * Peer-Sequence-Number; E1-ext: a later one keeps it. */
     if (first)
-      st->nacks = 0;
+      asconf_clean_cache(st);
     asconf_process(a, st, c, src, now); /* E4 */
   } else if ((int32_t)(sn - (st->peer_sn + 1)) < 0) {
     if (!asconf_resend_cached(st, sn)) /* E2, E3 */

@@ -728,6 +728,33 @@ static void test_bundled_asconfs_answered_together(void) {
   pair_close(&p);
 }
 
+/* E1, E4: two packets, each with one new ASCONF, read in one step: the
+ * second one's E1 cleaning must not drop the first one's ASCONF-ACK, which
+ * has not been sent yet; both are answered. */
+static void test_asconf_ack_not_cleaned_before_sent(void) {
+  pair p;
+  pair_open(&p);
+  csctp_assoc *b = assoc_b(&p);
+  uint32_t sn = csctp_asconf_get(b)->peer_sn + 1;
+  csctp_addr a3 = ip4(5);
+  uint8_t v1[64], v2[64];
+  size_t n1 = make_asconf(v1, sn, CSCTP_PT_ADD_IP, &p.a2);
+  size_t n2 = make_asconf(v2, sn + 1, CSCTP_PT_ADD_IP, &a3);
+  inject(&p, CSCTP_CT_ASCONF, v1, n1, 1, &p.a1);
+  inject(&p, CSCTP_CT_ASCONF, v2, n2, 1, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  int got1 = 0, got2 = 0;
+  for (size_t i = 0; i < p.nwc; i++)
+    if (!p.wc[i].to_b && p.wc[i].type == CSCTP_CT_ASCONF_ACK) {
+      got1 += p.wc[i].sn == sn;
+      got2 += p.wc[i].sn == sn + 1;
+    }
+  CHECK_EQ(got1, 1);
+  CHECK_EQ(got2, 1);
+  CHECK_EQ(b->npaths, 3);
+  pair_close(&p);
+}
+
 static void test_unauthenticated_asconf_discarded(void) {
   pair p;
   pair_open(&p);
@@ -1264,6 +1291,7 @@ int main(void) {
   TEST_RUN(test_resource_shortage_fails_the_rest);
   TEST_RUN(test_unauthenticated_asconf_discarded);
   TEST_RUN(test_bundled_asconfs_answered_together);
+  TEST_RUN(test_asconf_ack_not_cleaned_before_sent);
   TEST_RUN(test_wildcard_adds_source);
   TEST_RUN(test_stale_sequence_number_ignored);
   TEST_RUN(test_set_primary_unknown_address_ignored);
