@@ -247,6 +247,31 @@ static int asconf_req_decode(const csctp_tlv *p, uint32_t *corr,
   return csctp_addr_param_decode(&ap, addr);
 }
 
+/* An address the peer adds (again) is no longer a deleted one. */
+static void asconf_forget_peer_gone(csctp_asconf_state *st,
+                                    const csctp_addr *x) {
+  for (int i = 0; i < st->npeer_gone; i++)
+    if (csctp_addr_equal(&st->peer_gone[i], x)) {
+      st->npeer_gone--;
+      memmove(&st->peer_gone[i], &st->peer_gone[i + 1],
+              (size_t)(st->npeer_gone - i) * sizeof(st->peer_gone[0]));
+      memmove(&st->peer_gone_until[i], &st->peer_gone_until[i + 1],
+              (size_t)(st->npeer_gone - i) * sizeof(st->peer_gone_until[0]));
+      return;
+    }
+}
+
+int csctp_asconf_peer_gone(const csctp_assoc *a, const csctp_addr *src,
+                           csctp_tstamp now) {
+  const csctp_asconf_state *st = a->asconf.st;
+  if (!st || !src || csctp_assoc_find_path(a, src) >= 0)
+    return 0;
+  for (int i = 0; i < st->npeer_gone; i++)
+    if (csctp_addr_equal(&st->peer_gone[i], src))
+      return now >= st->peer_gone_until[i];
+  return 0;
+}
+
 /* 4.2.1: Add IP; the wildcard adds the packet's source. */
 static uint16_t asconf_do_add(csctp_assoc *a, const csctp_addr *req,
                               const csctp_addr *src, csctp_tstamp now) {
@@ -264,12 +289,32 @@ static uint16_t asconf_do_add(csctp_assoc *a, const csctp_addr *req,
   p->state = CSCTP_PATH_UNCONFIRMED;
   p->hb_send_now = 1;
   p->hb_due = now + p->rto;
+  if (a->asconf.st)
+    asconf_forget_peer_gone(a->asconf.st, &addr);
   asconf_event(a, &p->addr, CSCTP_PATH_ADDED);
   return 0;
 }
 
-static void asconf_delete_one(csctp_assoc *a, int pi) {
+/* 5.3: a late packet from a deleted address may be taken for at most 2
+ * RTO of its path; F13: out of the blue after that. */
+static void asconf_note_peer_gone(csctp_asconf_state *st, const csctp_path *p,
+                                  csctp_tstamp now) {
+  asconf_forget_peer_gone(st, &p->addr);
+  if (st->npeer_gone == CSCTP_ASCONF_MAX_REQS) {
+    memmove(&st->peer_gone[0], &st->peer_gone[1],
+            (CSCTP_ASCONF_MAX_REQS - 1) * sizeof(st->peer_gone[0]));
+    memmove(&st->peer_gone_until[0], &st->peer_gone_until[1],
+            (CSCTP_ASCONF_MAX_REQS - 1) * sizeof(st->peer_gone_until[0]));
+    st->npeer_gone--;
+  }
+  st->peer_gone[st->npeer_gone] = p->addr;
+  st->peer_gone_until[st->npeer_gone++] = now + 2 * p->rto;
+}
+
+static void asconf_delete_one(csctp_assoc *a, int pi, csctp_tstamp now) {
   csctp_addr gone = a->paths[pi].addr;
+  if (a->asconf.st)
+    asconf_note_peer_gone(a->asconf.st, &a->paths[pi], now);
   csctp_asconf_remove_path(a, (uint8_t)pi);
   asconf_event(a, &gone, CSCTP_PATH_REMOVED);
 }
@@ -277,14 +322,14 @@ static void asconf_delete_one(csctp_assoc *a, int pi) {
 /* 4.2.2: Delete IP; the wildcard deletes all but the source. F7 before F8
  * (F8: "unless Rule F5 has also been violated"). */
 static uint16_t asconf_do_delete(csctp_assoc *a, const csctp_addr *req,
-                                 const csctp_addr *src) {
+                                 const csctp_addr *src, csctp_tstamp now) {
   if (asconf_is_wildcard(req)) {
     int keep = csctp_assoc_find_path(a, src);
     if (keep < 0)
       return CSCTP_CAUSE_DEL_LAST_ADDR; /* nothing would be left */
     for (int i = a->npaths - 1; i >= 0; i--)
       if (!csctp_addr_equal(&a->paths[i].addr, src))
-        asconf_delete_one(a, i);
+        asconf_delete_one(a, i, now);
     return 0;
   }
   int pi = csctp_assoc_find_path(a, req);
@@ -294,7 +339,7 @@ static uint16_t asconf_do_delete(csctp_assoc *a, const csctp_addr *req,
     return CSCTP_CAUSE_DEL_SOURCE_ADDR; /* F8 */
   if (pi < 0)
     return 0; /* not part of the association: nothing to do */
-  asconf_delete_one(a, pi);
+  asconf_delete_one(a, pi, now);
   return 0;
 }
 
@@ -338,11 +383,22 @@ static void asconf_process_param(csctp_assoc *a, asconf_resp *r,
   else if (p->type == CSCTP_PT_ADD_IP)
     cause = asconf_do_add(a, &addr, src, now);
   else
-    cause = asconf_do_delete(a, &addr, src);
+    cause = asconf_do_delete(a, &addr, src, now);
   if (cause == CSCTP_CAUSE_RESOURCE_SHORTAGE)
     r->failing = 1;
   if (cause)
     asconf_put_error(r, p, corr, cause);
+}
+
+/* A new slot at the end of the ASCONF-ACK cache, the oldest dropped when
+ * it is full. */
+static csctp_asconf_ack *asconf_ack_slot(csctp_asconf_state *st) {
+  if (st->nacks == CSCTP_ASCONF_ACK_CACHE) {
+    memmove(&st->acks[0], &st->acks[1],
+            (CSCTP_ASCONF_ACK_CACHE - 1) * sizeof(st->acks[0]));
+    st->nacks--;
+  }
+  return &st->acks[st->nacks++];
 }
 
 /* E4: process the expected ASCONF and cache its ASCONF-ACK. */
@@ -350,9 +406,11 @@ static void asconf_process(csctp_assoc *a, csctp_asconf_state *st,
                            const csctp_tlv *c, const csctp_addr *src,
                            csctp_tstamp now) {
   uint32_t sn = csctp_get32(c->value);
+  csctp_asconf_ack *k = asconf_ack_slot(st);
+  k->sn = sn;
   asconf_resp r;
   memset(&r, 0, sizeof(r));
-  csctp_buf_init(&r.b, st->ack, sizeof(st->ack));
+  csctp_buf_init(&r.b, k->v, sizeof(k->v));
   uint8_t snb[4];
   csctp_put32(snb, sn);
   csctp_put_bytes(&r.b, snb, 4);
@@ -365,14 +423,39 @@ static void asconf_process(csctp_assoc *a, csctp_asconf_state *st,
       continue;
     asconf_process_param(a, &r, &p, src, now); /* V1: in order */
   }
-  st->ack_len = r.b.len;
-  st->have_ack = 1;
+  k->len = r.b.len;
+  k->pending = 1;   /* V4: answered with this packet's response */
   st->peer_sn = sn; /* V5 */
 }
 
-/* An ASCONF: E1-E6. */
+/* E2: the cached ASCONF-ACK for sn goes into the response again; an older
+ * ASCONF with none cached gets no answer. Returns 1 when one is found. */
+static int asconf_resend_cached(csctp_asconf_state *st, uint32_t sn) {
+  for (int i = 0; i < st->nacks; i++)
+    if (st->acks[i].sn == sn) {
+      st->acks[i].pending = 1;
+      return 1;
+    }
+  return 0;
+}
+
+/* E1: the cached ASCONF-ACKs are dropped, but for those still to be sent
+ * (an earlier packet's answer not out yet). */
+static void asconf_clean_cache(csctp_asconf_state *st) {
+  uint8_t n = 0;
+  for (uint8_t i = 0; i < st->nacks; i++)
+    if (st->acks[i].pending) {
+      if (n != i)
+        st->acks[n] = st->acks[i];
+      n++;
+    }
+  st->nacks = n;
+}
+
+/* An ASCONF: E1-E6. first: the first ASCONF chunk of its packet. */
 static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
-                             const csctp_addr *src, csctp_tstamp now) {
+                             const csctp_addr *src, int first,
+                             csctp_tstamp now) {
   if (c->value_len < 4 + 8)
     return; /* no room for the mandatory Address Parameter */
   uint32_t sn = csctp_get32(c->value);
@@ -380,11 +463,16 @@ static void asconf_on_asconf(csctp_assoc *a, const csctp_tlv *c,
   if (!st)
     return; /* as if lost: the peer retransmits */
   if (sn == st->peer_sn + 1) {
-    asconf_process(a, st, c, src, now); /* E1, E4 */
-  } else if (sn == st->peer_sn && st->have_ack) {
-    /* E2: a retransmission gets the cached ASCONF-ACK again. */
+    /* E1: the first one in the packet may clean the cache up to
+     * Peer-Sequence-Number; E1-ext: a later one keeps it. */
+    if (first)
+      asconf_clean_cache(st);
+    asconf_process(a, st, c, src, now); /* E4 */
+  } else if ((int32_t)(sn - (st->peer_sn + 1)) < 0) {
+    if (!asconf_resend_cached(st, sn)) /* E2, E3 */
+      return;
   } else {
-    return; /* E2 without a cache, E5: stale or forged */
+    return; /* E5: stale or forged */
   }
   st->send_ack = 1;
   /* E6: to the source of the packet that held the ASCONF. */
@@ -625,12 +713,11 @@ int csctp_asconf_on_chunk(csctp_assoc *a, const csctp_tlv *c, int authed,
                           const csctp_addr *src, uint8_t path, int first,
                           csctp_tstamp now) {
   (void)path;
-  (void)first;
   /* 4.1.1, 4.1.2, 5.2 D5: only ever accepted authenticated. */
   if (!authed)
     return 1;
   if (c->type == CSCTP_CT_ASCONF) {
-    asconf_on_asconf(a, c, src, now);
+    asconf_on_asconf(a, c, src, first, now);
     return 0;
   }
   return asconf_on_ack(a, c, now);
@@ -659,6 +746,11 @@ int csctp_asconf_ignore_abort(const csctp_assoc *a, const csctp_addr *dst) {
   return 0;
 }
 
+int csctp_asconf_local_gone(const csctp_assoc *a, const csctp_addr *x) {
+  const csctp_asconf_state *st = a->asconf.st;
+  return st && x && x->family && asconf_in(st->gone, st->ngone, x);
+}
+
 /* ---- Output and the T-4 timer ----------------------------------------- */
 
 int csctp_asconf_want_path(const csctp_assoc *a) {
@@ -672,16 +764,28 @@ int csctp_asconf_want_path(const csctp_assoc *a) {
   return -1;
 }
 
+static void asconf_put_acks(csctp_asconf_state *st, csctp_buf *b) {
+  for (int i = 0; i < st->nacks; i++) {
+    csctp_asconf_ack *k = &st->acks[i];
+    if (!k->pending)
+      continue;
+    if (csctp_put_raw_chunk(b, CSCTP_CT_ASCONF_ACK, 0, k->v, k->len) != 0)
+      return;
+    k->pending = 0;
+  }
+  st->send_ack = 0;
+}
+
 void csctp_asconf_put(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                       csctp_tstamp now) {
   (void)now;
   csctp_asconf_state *st = a->asconf.st;
   if (!st || !asconf_state_ok(a))
     return;
-  /* C3, E6: the ASCONF-ACK goes where the ASCONF came from. */
-  if (st->send_ack && st->ack_path == pi &&
-      csctp_put_raw_chunk(b, CSCTP_CT_ASCONF_ACK, 0, st->ack, st->ack_len) == 0)
-    st->send_ack = 0;
+  /* C3, E6: the ASCONF-ACKs go where the ASCONFs came from, together and
+   * in sequence order (V4, 5.5 rule 2); E7: those that do not fit wait. */
+  if (st->send_ack && st->ack_path == pi)
+    asconf_put_acks(st, b);
   if (st->send_req && st->req_path == pi &&
       csctp_put_raw_chunk(b, CSCTP_CT_ASCONF, 0, st->req, st->req_len) == 0)
     st->send_req = 0;
@@ -743,6 +847,41 @@ int csctp_asconf_add_addr(csctp_endpoint *ep, csctp_assoc_id id,
   return csctp_asconf_queue(a, CSCTP_PT_ADD_IP, addr, now);
 }
 
+/* F5: how many addresses the association has on our side: the endpoint's
+ * and those added by ASCONF (acknowledged, F2, or queued / sent) less
+ * those deleted (gone from the Delete's sending on) or queued for
+ * deletion; *listed: x is one of them. */
+static int asconf_count_ours(const csctp_assoc *a, const csctp_addr *x,
+                             int *listed) {
+  const csctp_asconf_state *st = a->asconf.st;
+  const csctp_addr *gone = st ? st->gone : NULL;
+  int ngone = st ? st->ngone : 0, n = 0;
+  for (size_t i = 0; i < a->ep->nladdrs; i++)
+    if (!asconf_in(gone, (size_t)ngone, &a->ep->laddrs[i])) {
+      n++;
+      *listed |= csctp_addr_equal(&a->ep->laddrs[i], x);
+    }
+  for (int i = 0; st && i < st->nadded; i++)
+    if (!asconf_in(a->ep->laddrs, a->ep->nladdrs, &st->added[i]) &&
+        !asconf_in(gone, (size_t)ngone, &st->added[i])) {
+      n++;
+      *listed |= csctp_addr_equal(&st->added[i], x);
+    }
+  for (int k = 0; st && k < 2; k++) {
+    const csctp_asconf_req *r = k ? st->sent : st->queued;
+    int nr = k ? st->nsent : st->nqueued;
+    for (int i = 0; i < nr; i++) {
+      if (r[i].type == CSCTP_PT_ADD_IP) {
+        n++;
+        *listed |= csctp_addr_equal(&r[i].addr, x);
+      } else if (r[i].type == CSCTP_PT_DEL_IP && !k) {
+        n--; /* a sent one is in gone already (F4) */
+      }
+    }
+  }
+  return n;
+}
+
 int csctp_asconf_del_addr(csctp_endpoint *ep, csctp_assoc_id id,
                           const csctp_addr *addr, csctp_tstamp now) {
   int rv;
@@ -753,18 +892,9 @@ int csctp_asconf_del_addr(csctp_endpoint *ep, csctp_assoc_id id,
     return CSCTP_ERR_NOT_SUPPORTED;
   if (asconf_is_wildcard(addr))
     return CSCTP_ERR_ADDR;
-  /* F5: never our last address. We know ours as the endpoint's list and
-   * the additions queued or sent since. */
-  size_t ours = a->ep->nladdrs;
+  /* F5: never our last address. */
   int listed = 0;
-  for (size_t i = 0; i < a->ep->nladdrs; i++)
-    listed |= csctp_addr_equal(&a->ep->laddrs[i], addr);
-  const csctp_asconf_state *st = a->asconf.st;
-  for (int i = 0; st && i < st->nqueued; i++)
-    ours += st->queued[i].type == CSCTP_PT_ADD_IP;
-  for (int i = 0; st && i < st->nsent; i++)
-    ours += st->sent[i].type == CSCTP_PT_ADD_IP;
-  if (listed && ours < 2)
+  if (asconf_count_ours(a, addr, &listed) < 2 && listed)
     return CSCTP_ERR_ADDR;
   return csctp_asconf_queue(a, CSCTP_PT_DEL_IP, addr, now);
 }

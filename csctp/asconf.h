@@ -52,6 +52,17 @@ enum {
 
 #define CSCTP_ASCONF_MAX_REQS 8 /* requests in one ASCONF / waiting */
 #define CSCTP_ASCONF_MAX_CHUNK 512
+/* ASCONF-ACKs kept for retransmitted ASCONFs (5.2 E2, 5.5 bundling). */
+#define CSCTP_ASCONF_ACK_CACHE 4
+
+/* One ASCONF-ACK built (E4): its value (sequence number first), whether
+ * it goes into the next response (E2, E6). */
+typedef struct csctp_asconf_ack {
+  uint32_t sn;
+  uint8_t pending;
+  size_t len;
+  uint8_t v[CSCTP_ASCONF_MAX_CHUNK];
+} csctp_asconf_ack;
 
 /* One request of ours: its parameter type and address. */
 typedef struct csctp_asconf_req {
@@ -78,15 +89,19 @@ typedef struct csctp_asconf_state {
   uint8_t outstanding, send_req, req_path;
   csctp_tstamp t4; /* T-4 RTO timer (A4) */
   uint32_t next_corr;
-  /* Theirs: the last ASCONF-ACK built (E4: cached for retransmissions),
-   * its sequence number, whether it is to be sent and where (E6). */
-  uint8_t ack[CSCTP_ASCONF_MAX_CHUNK];
-  size_t ack_len;
-  uint8_t have_ack, send_ack, ack_path;
+  /* Theirs: the last ASCONF-ACKs built, oldest first (E4: cached for
+   * retransmissions), whether some are to be sent and where (E6). */
+  csctp_asconf_ack acks[CSCTP_ASCONF_ACK_CACHE];
+  uint8_t nacks, send_ack, ack_path;
   /* Our addresses the peer accepted (F2: usable as sources) and those we
    * deleted (F4: never a source again), at most CSCTP_ASCONF_MAX_REQS. */
   csctp_addr added[CSCTP_ASCONF_MAX_REQS], gone[CSCTP_ASCONF_MAX_REQS];
   uint8_t nadded, ngone;
+  /* The peer's addresses it deleted, oldest first, and until when a late
+   * packet from each is still taken (5.3: at most 2 RTO; F13 after). */
+  csctp_addr peer_gone[CSCTP_ASCONF_MAX_REQS];
+  csctp_tstamp peer_gone_until[CSCTP_ASCONF_MAX_REQS];
+  uint8_t npeer_gone;
 } csctp_asconf_state;
 
 /* In the association: only a pointer, so that an idle association stays
@@ -121,6 +136,13 @@ void csctp_asconf_on_unrecognized(struct csctp_assoc *a, uint8_t type);
  * deleted by our outstanding ASCONF (5.3.1, F4). */
 int csctp_asconf_ignore_abort(const struct csctp_assoc *a,
                               const csctp_addr *dst);
+/* 1 when x is one of our addresses an ASCONF of ours deleted (or is
+ * deleting): never again a source for the association (F4, F6). */
+int csctp_asconf_local_gone(const struct csctp_assoc *a, const csctp_addr *x);
+/* 1 when a packet from src must be treated as out of the blue: the peer
+ * deleted src by ASCONF more than 2 RTO ago (5.3 F13). */
+int csctp_asconf_peer_gone(const struct csctp_assoc *a, const csctp_addr *src,
+                           csctp_tstamp now);
 /* The path an ASCONF or ASCONF-ACK waits for, or -1. */
 int csctp_asconf_want_path(const struct csctp_assoc *a);
 /* Appends what is due on path pi (the ASCONF-ACK, the ASCONF). */

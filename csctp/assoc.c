@@ -295,6 +295,17 @@ int csctp_assoc_reapable(const csctp_assoc *a) {
 
 static uint8_t assoc_primary_dst(const csctp_assoc *a) { return a->primary; }
 
+/* The control packet queued at ctrl slot `queued` (if one was) leaves from
+ * path pi's source, like the association's other packets: the peer may
+ * treat one from an address we deleted as out of the blue (RFC 5061 F13,
+ * F4). */
+static void assoc_ctrl_source(csctp_assoc *a, size_t queued, uint8_t pi) {
+  if (a->ep->ctrl_len <= queued || pi >= a->npaths)
+    return;
+  a->ep->ctrl[(a->ep->ctrl_head + queued) % CSCTP_CTRL_SLOTS].src =
+      a->paths[pi].local;
+}
+
 void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len) {
   if (a->dead)
@@ -304,6 +315,8 @@ void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
     csctp_ep_send_ctrl(a->ep, &a->paths[assoc_primary_dst(a)].addr,
                        a->peer_port, a->peer_tag, CSCTP_CT_ABORT, 0, cause,
                        value, len);
+  if (a->npaths > 0)
+    assoc_ctrl_source(a, queued, assoc_primary_dst(a));
   if (a->ep->ctrl_len > queued) { /* RFC 4895 6.2, if the peer asked */
     csctp_ctrl_slot *s =
         &a->ep->ctrl[(a->ep->ctrl_head + queued) % CSCTP_CTRL_SLOTS];
@@ -903,8 +916,10 @@ static void assoc_on_shutdown_ack(csctp_assoc *a) {
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT)
     return;
   /* 9.2: answer with SHUTDOWN COMPLETE and remove the TCB. */
+  size_t queued = a->ep->ctrl_len;
   csctp_ep_send_ctrl(a->ep, &a->paths[a->primary].addr, a->peer_port,
                      a->peer_tag, CSCTP_CT_SHUTDOWN_COMPLETE, 0, 0, NULL, 0);
+  assoc_ctrl_source(a, queued, a->primary);
   csctp_assoc_end(a, CSCTP_EV_SHUTDOWN_COMPLETE, 0, 0, CSCTP_ERR_CLOSED);
 }
 
@@ -933,8 +948,9 @@ static uint8_t assoc_path_of(csctp_assoc *a, const csctp_addr *src,
     return a->primary;
   /* RFC 6951 5.4: keep the peer's current encapsulation port. */
   a->paths[i].addr.port = src->port;
-  /* Answer from the address the peer is using now (6.4). */
-  if (dst && dst->family)
+  /* Answer from the address the peer is using now (6.4), unless we deleted
+   * it (RFC 5061 F4: never again a source). */
+  if (dst && dst->family && !csctp_asconf_local_gone(a, dst))
     a->paths[i].local = *dst;
   return (uint8_t)i;
 }
@@ -947,7 +963,7 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
   (void)hdr;
   csctp_tlv_iter it;
   csctp_tlv c;
-  int had_data = 0, had_new = 0, had_dup = 0;
+  int had_data = 0, had_new = 0, had_dup = 0, n_asconf = 0;
   uint8_t path = assoc_path_of(a, src, dst);
   int gaps_before = a->rx_ready && csctp_tsnmap_has_gaps(&a->tsn);
   a->pkts_in++;
@@ -1052,7 +1068,10 @@ void csctp_assoc_input(csctp_assoc *a, const csctp_pkt_hdr *hdr,
           goto done;
         break;
       }
-      if (csctp_asconf_on_chunk(a, &c, authed, src, path, 0, now))
+      /* RFC 5061 5.2 E1 / E1-ext: the first ASCONF in the packet or not. */
+      if (csctp_asconf_on_chunk(a, &c, authed, src, path,
+                                c.type == CSCTP_CT_ASCONF && n_asconf++ == 0,
+                                now))
         goto done; /* RFC 5061 5.2 D5, 5.3 F0 */
       break;
     case CSCTP_CT_RE_CONFIG:

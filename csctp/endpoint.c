@@ -960,6 +960,12 @@ static void ep_dispatch(csctp_endpoint *ep, const csctp_pkt_hdr *hdr,
     ep_ootb(ep, hdr, sc, src);
     return;
   }
+  /* RFC 5061 5.3 F13: from an address the peer deleted, once the late
+   * packets' grace (2 RTO) is over, a packet is out of the blue. */
+  if (csctp_asconf_peer_gone(a, src, now)) {
+    ep_ootb(ep, hdr, sc, src);
+    return;
+  }
   /* 8.5.1 B, C: a packet let in by the T bit under the peer's own tag may
    * only end the association; nothing else in it counts. */
   int reflected = hdr->vtag != a->local_tag;

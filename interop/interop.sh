@@ -16,9 +16,10 @@
 #      at exit);
 #   5. the SCTP over DTLS rows: csctp over pion/dtls <-> pion/sctp over
 #      pion/dtls, both roles, zero checksum off and on (interop/dtls.sh);
-#   6. when root: multihomed failover csctp -> usrsctp (scripts/mh_rig.sh
-#      with the server on usrsctp: primary link down / 100 % loss and back,
-#      SHA-256 checked); skipped with the reason otherwise;
+#   6. when root: multihomed failover csctp -> usrsctp and usrsctp ->
+#      csctp (scripts/mh_rig.sh with a usrsctp server, then a usrsctp
+#      client: primary link down / 100 % loss and back, SHA-256 checked,
+#      failover / failback times); skipped with the reason otherwise;
 #   7. docs/interop.md: the matrices, the figures, the chunk counts.
 # Ends with "N passed, M failed"; exit 1 if anything failed.
 #
@@ -216,11 +217,12 @@ else
 fi
 
 # --------------------------------------------------------- ASCONF rows
-# usrsctp moves an association to csctp with Add IP / Set Primary (RFC
-# 5061) inside a namespace (interop/asconf.sh; its header lists the rows
-# known to fail against libusrsctp 0.9.5).
+# Each side moves an association to the other with Add IP / Set Primary /
+# Delete IP (RFC 5061) inside a namespace (interop/asconf.sh; its header
+# says what each row asserts, e.g. csctp's F8 refusal of usrsctp's Delete
+# IP sent from the address it deletes).
 if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
-	echo "== interop: ASCONF rows (usrsctp -> csctp)"
+	echo "== interop: ASCONF rows (usrsctp <-> csctp)"
 	INTEROP_BIN=$bin "$here/asconf.sh" -o "$out/asconf" 2>&1 | tee "$out/asconf.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/asconf.log" | tail -1)
 	if [[ -z $line ]]; then
@@ -235,31 +237,44 @@ else
 fi
 
 # ------------------------------------------------ multihomed failover rows
-# csctp client -> usrsctp server (UDP encapsulation), both multihomed over
-# two veth links in network namespaces; the primary link goes down (and
-# separately 100 % nft loss one way) at 2 s and comes back at 5 s while a
-# numbered stream flows; SHA-256 compared, failover / failback times
-# printed (scripts/mh_rig.sh, what make multihome-usrsctp runs).
+# Both multihomed over two veth links in network namespaces, UDP
+# encapsulation; the primary link goes down (and separately 100 % nft loss
+# one way) at 2 s and comes back at 5 s while the client sends a numbered
+# stream; SHA-256 compared, failover / failback times printed
+# (scripts/mh_rig.sh): csctp client -> usrsctp server (make
+# multihome-usrsctp, logs in multihome/), and usrsctp client -> csctp
+# server (scripts/mh_peer_usrsctp.c -client, logs in multihome-from-usrsctp/).
 mh_note=""
+mh_dirs=()
 if [[ $(id -u) != 0 ]]; then
 	mh_note="skipped: needs root (network namespaces, nft)"
 elif ! make -s -C "$root" build/mh_peer build/mh_peer_usrsctp >"$out/multihome.build.log" 2>&1; then
 	mh_note="FAIL: building scripts/mh_peer*.c (see $out/multihome.build.log)"
 	total_fail=$((total_fail + 1))
 else
-	echo "== interop: multihomed failover rows (csctp -> usrsctp, scripts/mh_rig.sh)"
-	BUILD=$root/build MH_TRANSPORTS=udp MH_SERVER_PEER=$root/build/mh_peer_usrsctp \
-		MH_LOGDIR=$out/multihome bash "$root/scripts/mh_rig.sh" 2>&1 | tee "$out/multihome.log"
-	line=$(grep -E '^multihome: [0-9]+ passed, [0-9]+ failed$' "$out/multihome.log" | tail -1)
-	if [[ -z $line ]]; then
-		total_fail=$((total_fail + 1))
-		mh_note="FAIL: the rig printed no summary (see $out/multihome.log)"
-	else
-		line=${line#multihome: }
-		total_pass=$((total_pass + ${line%% passed*}))
-		f=${line#*, }
-		total_fail=$((total_fail + ${f%% failed}))
-	fi
+	for dir in multihome multihome-from-usrsctp; do
+		if [[ $dir == multihome ]]; then
+			what="csctp -> usrsctp"
+			client=$root/build/mh_peer server=$root/build/mh_peer_usrsctp
+		else
+			what="usrsctp -> csctp"
+			client=$root/build/mh_peer_usrsctp server=$root/build/mh_peer
+		fi
+		echo "== interop: multihomed failover rows ($what, scripts/mh_rig.sh)"
+		BUILD=$root/build MH_TRANSPORTS=udp MH_PEER=$client MH_SERVER_PEER=$server \
+			MH_LOGDIR=$out/$dir bash "$root/scripts/mh_rig.sh" 2>&1 | tee "$out/$dir.log"
+		line=$(grep -E '^multihome: [0-9]+ passed, [0-9]+ failed$' "$out/$dir.log" | tail -1)
+		if [[ -z $line ]]; then
+			total_fail=$((total_fail + 1))
+			mh_note+="FAIL ($what): the rig printed no summary (see $out/$dir.log) "
+		else
+			mh_dirs+=("$dir")
+			line=${line#multihome: }
+			total_pass=$((total_pass + ${line%% passed*}))
+			f=${line#*, }
+			total_fail=$((total_fail + ${f%% failed}))
+		fi
+	done
 fi
 [[ -n $mh_note ]] && echo "== interop: multihomed failover rows $mh_note"
 t1=$(date +%s)
@@ -440,23 +455,24 @@ mkdir -p "$(dirname "$doc")"
 		grep -E '^(PASS|FAIL): TestDTLSCsctpBoth' "$out/dtls.log" | sed 's/^\(PASS\|FAIL\): TestDTLSCsctpBoth.*/csctp <-> csctp over DTLS with zero checksum: \1./'
 		echo
 	fi
-	echo "## Multihomed failover (csctp → usrsctp)"
+	echo "## Multihomed failover (csctp ↔ usrsctp)"
 	echo
-	echo "csctp client and usrsctp server (\`scripts/mh_peer_usrsctp.c\`), each with two addresses on two"
-	echo "veth links between network namespaces, UDP encapsulation; the primary link is lost at 2 s"
-	echo "(link down; 100 % nft loss A → B) and back at 5 s while numbered messages flow"
-	echo "(\`scripts/mh_rig.sh\`, as \`make multihome-usrsctp\`)."
+	echo "csctp (\`scripts/mh_peer.c\`) and usrsctp (\`scripts/mh_peer_usrsctp.c\`), each with two addresses"
+	echo "on two veth links between network namespaces, UDP encapsulation; the client sends numbered"
+	echo "messages, its primary link is lost at 2 s (link down; 100 % nft loss A → B) and back at 5 s"
+	echo "(\`scripts/mh_rig.sh\`; csctp → usrsctp is \`make multihome-usrsctp\`)."
 	echo
-	if [[ -n $mh_note ]]; then
-		echo "$mh_note"
-	else
-		grep -m1 '^multihome: timers:' "$out/multihome.log" | sed 's/^multihome: /Settings: /'
+	[[ -n $mh_note ]] && echo "$mh_note" && echo
+	for dir in "${mh_dirs[@]}"; do
+		[[ $dir == multihome ]] && echo "csctp client → usrsctp server:" || echo "usrsctp client → csctp server:"
+		echo
+		grep -m1 '^multihome: timers:' "$out/$dir.log" | sed 's/^multihome: /Settings: /'
 		echo
 		echo "| transport | primary link | result |"
 		echo "|---|---|---|"
-		grep -E '^\| udp \| ' "$out/multihome.log"
-	fi
-	echo
+		grep -E '^\| udp \| ' "$out/$dir.log"
+		echo
+	done
 	echo "## Tests"
 	echo
 	echo "| test | what |"

@@ -15,6 +15,7 @@
 #   -k              keep captures that passed the wire check (default: delete)
 #   -r CHUNKS       with -c: the chunk types the capture must hold (default
 #                   INIT,...,ABORT: every test's; e.g. -t auth needs no ABORT)
+#   RUN_TIMEOUT     (environment) seconds a client may run (default 200)
 #   -O NAME         the implementation under test (e.g. csctp): with -c, the
 #                   wire check fails only on what NAME sent (the peer's own
 #                   wire errors are reported as PEER_ISSUE) and requires NAME
@@ -122,11 +123,11 @@ while getopts "ckt:o:p:b:O:r:h" o; do
 	b) bulk=$OPTARG ;;
 	O) under_test=$OPTARG ;;
 	r) required=$OPTARG ;;
-	*) sed -n '2,33p' "$0"; exit 2 ;;
+	*) sed -n '2,34p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-(($# > 0)) || { sed -n '2,33p' "$0"; exit 2; }
+(($# > 0)) || { sed -n '2,34p' "$0"; exit 2; }
 [[ -n $only ]] && TESTS=$only
 mkdir -p "$out"
 
@@ -182,7 +183,7 @@ run_one() {
 	local crc=1 src=1
 	if ((ready)); then
 		# shellcheck disable=SC2086
-		timeout 200 $ccmd -client "127.0.0.1:$sport" -remote-udp-port "$port" $cargs \
+		timeout "${RUN_TIMEOUT:-200}" $ccmd -client "127.0.0.1:$sport" -remote-udp-port "$port" $cargs \
 			>"$base.client.out" 2>"$base.client.err"
 		crc=$?
 	fi

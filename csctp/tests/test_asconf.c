@@ -52,6 +52,7 @@ typedef struct wchunk {
   size_t len;
   uint8_t bytes[256];
   csctp_addr src;
+  size_t pktno; /* the packet it came in (observe's count) */
 } wchunk;
 
 typedef struct evrec {
@@ -81,6 +82,9 @@ struct pair {
   uint32_t lost_cause_b, lost_cause_a;
   int ext_init, ext_init_ack; /* ASCONF + ASCONF-ACK in Supported Ext. */
   uint32_t rx_b;              /* messages B read */
+  csctp_addr a_never; /* when set: count A's packets from it, or unsourced */
+  int a_from_never, a_unsourced, a_sc_seen;
+  size_t npkts; /* packets observe saw */
 };
 
 static int prand(uint8_t *d, size_t n, void *ud) {
@@ -184,6 +188,7 @@ static void record(pair *p, int to_b, const csctp_tlv *c, int authed,
   w->authed = authed;
   w->sn = csctp_get32(c->value);
   w->src = *src;
+  w->pktno = p->npkts;
   w->len = c->value_len < sizeof(w->bytes) ? c->value_len : sizeof(w->bytes);
   memcpy(w->bytes, c->value, w->len);
   csctp_tlv_iter it;
@@ -202,6 +207,7 @@ static void observe(pair *p, int to_b, const uint8_t *pkt, size_t len,
   csctp_tlv_iter it;
   csctp_tlv c;
   int authed = 0;
+  p->npkts++;
   csctp_tlv_iter_init(&it, pkt + 12, len - 12);
   while (csctp_chunk_next(&it, &c) == 1) {
     if (c.type == CSCTP_CT_AUTH)
@@ -237,6 +243,11 @@ static void pair_emit(pair *p) {
     while ((n = csctp_endpoint_write_pkt(ep, &dst, &src, buf, sizeof(buf),
                                          p->now)) > 0) {
       int to_b = side == 0;
+      if (to_b && p->a_never.family) {
+        p->a_from_never += csctp_addr_equal(&src, &p->a_never);
+        p->a_unsourced += !src.family;
+        p->a_sc_seen += n > 12 && buf[12] == CSCTP_CT_SHUTDOWN_COMPLETE;
+      }
       if (to_b && !src.family)
         src = p->a_src;
       if (!to_b)
@@ -655,6 +666,95 @@ static size_t make_asconf(uint8_t *v, uint32_t sn, uint16_t type,
   return b.len;
 }
 
+/* 5.5: a retransmitted ASCONF (sn) with the next one (sn + 1) bundled
+ * behind it in one signed packet. */
+static void inject_bundle(pair *p, const uint8_t *v1, size_t n1,
+                          const uint8_t *v2, size_t n2, const csctp_addr *src) {
+  csctp_assoc *a = assoc_a(p);
+  p->drop = drop_asconf_ack;
+  p->drop_left = 100;
+  uint8_t pkt[PKTMAX];
+  csctp_buf b;
+  csctp_buf_init(&b, pkt, sizeof(pkt));
+  CHECK_EQ(csctp_pkt_begin(&b, 5000, 6000, a->peer_tag), 0);
+  CHECK_EQ(csctp_put_raw_chunk(&b, CSCTP_CT_ASCONF, 0, v1, n1), 0);
+  CHECK_EQ(csctp_put_raw_chunk(&b, CSCTP_CT_ASCONF, 0, v2, n2), 0);
+  CHECK_EQ(csctp_auth_sign(a, b.base, &b.len, sizeof(pkt)), 0);
+  size_t n = csctp_pkt_finish(&b);
+  observe(p, 1, pkt, n, src);
+  enqueue(p, 1, src, pkt, n);
+}
+
+/* 5.2 E1-ext, E2, E3, E4, V4, E6 with 5.5: the retransmitted ASCONF gets
+ * its cached ASCONF-ACK and is not performed again; the new one behind it
+ * is performed; both ASCONF-ACKs go back in one packet, lowest sequence
+ * number first. */
+static void test_bundled_asconfs_answered_together(void) {
+  pair p;
+  pair_open(&p);
+  csctp_assoc *b = assoc_b(&p);
+  uint32_t sn = csctp_asconf_get(b)->peer_sn + 1;
+  csctp_addr a3 = ip4(5);
+  uint8_t v1[64], v2[64];
+  size_t n1 = make_asconf(v1, sn, CSCTP_PT_ADD_IP, &p.a2);
+  size_t n2 = make_asconf(v2, sn + 1, CSCTP_PT_ADD_IP, &a3);
+  inject(&p, CSCTP_CT_ASCONF, v1, n1, 1, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  REQUIRE(count_wc(&p, 0, CSCTP_CT_ASCONF_ACK) == 1);
+  const wchunk *first = last_wc(&p, 0, CSCTP_CT_ASCONF_ACK);
+  uint8_t ack1[256];
+  size_t ack1_len = first->len;
+  memcpy(ack1, first->bytes, ack1_len);
+  /* The ASCONF-ACK was lost: sn again, sn + 1 bundled behind it. */
+  inject_bundle(&p, v1, n1, v2, n2, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  REQUIRE(count_wc(&p, 0, CSCTP_CT_ASCONF_ACK) == 3);
+  const wchunk *k1 = NULL, *k2 = NULL;
+  for (size_t i = 0; i < p.nwc; i++)
+    if (!p.wc[i].to_b && p.wc[i].type == CSCTP_CT_ASCONF_ACK &&
+        &p.wc[i] != first)
+      *(k1 ? &k2 : &k1) = &p.wc[i];
+  REQUIRE(k1 && k2);
+  CHECK_EQ(k1->pktno, k2->pktno); /* E6, V4: one response packet */
+  CHECK_EQ(k1->sn, sn);           /* 5.5 rule 2 order; E2: the cache */
+  CHECK_EQ(k2->sn, sn + 1);
+  CHECK_EQ(k1->len, ack1_len);
+  CHECK_MEM(k1->bytes, ack1, ack1_len);
+  /* E2: A2 added once; E4: A3 added now (F14: unconfirmed). */
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_PATH_ADDED, &p.a2), 1);
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_PATH_ADDED, &a3), 1);
+  CHECK_EQ(b->npaths, 3);
+  CHECK_EQ(csctp_asconf_get(b)->peer_sn, sn + 1); /* V5 */
+  pair_close(&p);
+}
+
+/* E1, E4: two packets, each with one new ASCONF, read in one step: the
+ * second one's E1 cleaning must not drop the first one's ASCONF-ACK, which
+ * has not been sent yet; both are answered. */
+static void test_asconf_ack_not_cleaned_before_sent(void) {
+  pair p;
+  pair_open(&p);
+  csctp_assoc *b = assoc_b(&p);
+  uint32_t sn = csctp_asconf_get(b)->peer_sn + 1;
+  csctp_addr a3 = ip4(5);
+  uint8_t v1[64], v2[64];
+  size_t n1 = make_asconf(v1, sn, CSCTP_PT_ADD_IP, &p.a2);
+  size_t n2 = make_asconf(v2, sn + 1, CSCTP_PT_ADD_IP, &a3);
+  inject(&p, CSCTP_CT_ASCONF, v1, n1, 1, &p.a1);
+  inject(&p, CSCTP_CT_ASCONF, v2, n2, 1, &p.a1);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  int got1 = 0, got2 = 0;
+  for (size_t i = 0; i < p.nwc; i++)
+    if (!p.wc[i].to_b && p.wc[i].type == CSCTP_CT_ASCONF_ACK) {
+      got1 += p.wc[i].sn == sn;
+      got2 += p.wc[i].sn == sn + 1;
+    }
+  CHECK_EQ(got1, 1);
+  CHECK_EQ(got2, 1);
+  CHECK_EQ(b->npaths, 3);
+  pair_close(&p);
+}
+
 static void test_unauthenticated_asconf_discarded(void) {
   pair p;
   pair_open(&p);
@@ -875,6 +975,79 @@ static void test_delete_moves_inflight_data(void) {
   pair_run(&p, 500 * CSCTP_MILLISECONDS, NULL);
   CHECK_EQ(b->sq.n_out, 0);
   CHECK_EQ(b->t3_expiries, 0);
+  pair_close(&p);
+}
+
+/* F4: after its Delete IP, our deleted address is no source for any
+ * packet of the association, even when the peer's late packets still come
+ * to it; F13: the peer treats packets from it as out of the blue, so the
+ * last ones (SHUTDOWN COMPLETE, RFC 9260 9.2) leave from the new one. */
+static void test_deleted_address_never_a_source(void) {
+  pair p;
+  pair_open(&p);
+  CHECK_EQ(csctp_asconf_add_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, pred_settled);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL); /* A2 verified at B */
+  REQUIRE(path_state(assoc_b(&p), &p.a2) == CSCTP_PATH_ACTIVE);
+  p.a_src = p.a2;
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a1, p.now), 0);
+  p.a_never = p.a1;
+  pair_run(&p, 2 * CSCTP_SECONDS, pred_settled);
+  CHECK_EQ(assoc_b(&p)->npaths, 1);
+  /* F5: A2, added and acknowledged, is now A's last address. */
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a2, p.now), CSCTP_ERR_ADDR);
+  /* pair_step hands every packet to A addressed to A1. */
+  uint8_t msg[100];
+  memset(msg, 9, sizeof(msg));
+  csctp_sndinfo si;
+  memset(&si, 0, sizeof(si));
+  si.assoc_id = p.ida;
+  CHECK_EQ(csctp_send(p.a, &si, NULL, msg, sizeof(msg), p.now), 0);
+  si.assoc_id = p.idb;
+  CHECK_EQ(csctp_send(p.b, &si, NULL, msg, sizeof(msg), p.now), 0);
+  pair_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(csctp_shutdown(p.a, p.ida, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL);
+  CHECK_EQ(p.a_sc_seen, 1);
+  CHECK_EQ(p.a_from_never, 0);
+  CHECK_EQ(p.a_unsourced, 0);
+  pair_close(&p);
+}
+
+/* 5.3: a late packet from an address A deleted is still taken for up to 2
+ * RTO of that path; F13: after that it is out of the blue (RFC 9260 8.4
+ * (8): answered by an ABORT with the T bit, not processed). */
+static void test_deleted_peer_address_ootb_after_two_rto(void) {
+  pair p;
+  pair_open(&p);
+  CHECK_EQ(csctp_asconf_add_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, 3 * CSCTP_SECONDS, pred_settled);
+  pair_run(&p, 3 * CSCTP_SECONDS, NULL);
+  csctp_assoc *b = assoc_b(&p);
+  int pi = csctp_assoc_find_path(b, &p.a2);
+  REQUIRE(pi >= 0);
+  csctp_tstamp rto = b->paths[pi].rto;
+  p.a_src = p.a1;
+  CHECK_EQ(csctp_asconf_del_addr(p.a, p.ida, &p.a2, p.now), 0);
+  pair_run(&p, CSCTP_SECONDS / 10, pred_settled);
+  REQUIRE(csctp_assoc_find_path(b, &p.a2) < 0);
+  csctp_tstamp deleted = p.now;
+  /* A HEARTBEAT from A2 (RFC 9260 3.3.5: Heartbeat Info parameter). */
+  uint8_t hb[8] = {0, 1, 0, 8, 1, 2, 3, 4};
+  uint64_t ootb = p.b->stats.ootb;
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a2);
+  pair_run(&p, DELAY, NULL);
+  CHECK(p.now < deleted + 2 * rto);
+  CHECK_EQ(p.b->stats.ootb, ootb); /* within the grace: taken */
+  p.now = deleted + 2 * rto + DELAY;
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a2);
+  pair_run(&p, DELAY, NULL);
+  CHECK_EQ(p.b->stats.ootb, ootb + 1); /* F13 */
+  CHECK(!p.lost_b);                    /* the association lives on */
+  /* From A1, still part of the association, the same is taken. */
+  inject(&p, CSCTP_CT_HEARTBEAT, hb, sizeof(hb), 0, &p.a1);
+  pair_run(&p, DELAY, NULL);
+  CHECK_EQ(p.b->stats.ootb, ootb + 1);
   pair_close(&p);
 }
 
@@ -1117,6 +1290,8 @@ int main(void) {
   TEST_RUN(test_delete_source_address_refused);
   TEST_RUN(test_resource_shortage_fails_the_rest);
   TEST_RUN(test_unauthenticated_asconf_discarded);
+  TEST_RUN(test_bundled_asconfs_answered_together);
+  TEST_RUN(test_asconf_ack_not_cleaned_before_sent);
   TEST_RUN(test_wildcard_adds_source);
   TEST_RUN(test_stale_sequence_number_ignored);
   TEST_RUN(test_set_primary_unknown_address_ignored);
@@ -1125,6 +1300,8 @@ int main(void) {
   TEST_RUN(test_peer_not_recognizing_asconf);
   TEST_RUN(test_abort_to_deleted_address_ignored);
   TEST_RUN(test_delete_moves_inflight_data);
+  TEST_RUN(test_deleted_address_never_a_source);
+  TEST_RUN(test_deleted_peer_address_ootb_after_two_rto);
   TEST_RUN(test_sim_move_while_data_flows);
   TEST_RUN(test_sock_bindx_moves_association);
   return TEST_SUMMARY();

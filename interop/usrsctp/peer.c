@@ -1280,6 +1280,31 @@ static int client_main(void)
 
 /* ----------------------------------------------------------------- server */
 
+/* RFC 6951 5.1 / 5.4: the peer's UDP port is learned per address from
+ * what it sends. libusrsctp 0.9.5 gives an address added later by ASCONF
+ * (RFC 5061 4.2.1) the association's remote encapsulation port, which on
+ * an accepted association is 0 (no encapsulation), so the new path is
+ * heartbeated natively. The association's remote encapsulation port
+ * (SCTP_REMOTE_UDP_ENCAPS_PORT without an address) is set to the port the
+ * peer's first address uses: the value usrsctp would have had we set it
+ * before the INIT, as a client does. */
+static void adopt_peer_encaps(struct assoc *a, const struct sockaddr_storage *from, socklen_t fl)
+{
+	struct sctp_udpencaps enc;
+	socklen_t len = sizeof enc;
+	memset(&enc, 0, sizeof enc);
+	memcpy(&enc.sue_address, from, fl);
+	if (usrsctp_getsockopt(a->s, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &enc, &len) != 0 ||
+	    enc.sue_port == 0)
+		return;
+	uint16_t port = enc.sue_port;
+	memset(&enc, 0, sizeof enc);
+	enc.sue_address.ss_family = from->ss_family; /* the wildcard: the association */
+	enc.sue_port = port;
+	set_opt(a->s, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &enc, sizeof enc,
+		"SCTP_REMOTE_UDP_ENCAPS_PORT (association)");
+}
+
 static void *server_thread(void *arg)
 {
 	struct assoc *a = arg;
@@ -1327,6 +1352,7 @@ static int server_main(void)
 			perror("accept");
 			return 1;
 		}
+		adopt_peer_encaps(&as[k], &from, fl);
 		pthread_create(&th[k], NULL, server_thread, &as[k]);
 	}
 	int failed = 0;
