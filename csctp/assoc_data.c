@@ -194,11 +194,12 @@ void csctp_assoc_note_dup(csctp_assoc *a, uint32_t tsn) {
 }
 
 void csctp_assoc_sack_sent(csctp_assoc *a, uint8_t pi) {
-  if (pi != a->sack_out_path) {
+  if (a->sack_any && pi != a->sack_out_path) {
     /* What SACKs covered so far went to another path. */
     a->sack_moved_high = a->sack_high;
     a->sack_moved = 1;
   }
+  a->sack_any = 1;
   a->sack_out_path = pi;
   a->sack_high = csctp_tsnmap_highest(&a->tsn);
 }

@@ -109,7 +109,7 @@ struct csctp_assoc {
    * sack_out_path covered (sack_moved), the highest duplicate TSN of the
    * packet being read (dup_seen). */
   uint32_t sack_high, sack_moved_high, dup_high;
-  uint8_t sack_moved, dup_seen;
+  uint8_t sack_any, sack_moved, dup_seen; /* sack_any: a SACK went out */
 
   /* The endpoint's indexes (ep_index.c). */
   csctp_tstamp heap_key; /* next timer as the timer heap knows it */
