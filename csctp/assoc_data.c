@@ -138,8 +138,7 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   }
   switch (csctp_tsnmap_classify(&a->tsn, d.tsn)) {
   case CSCTP_TSN_DUP:
-    csctp_tsnmap_note_dup(&a->tsn, d.tsn); /* 6.2: report it */
-    a->dup_tsns_in++;
+    csctp_assoc_note_dup(a, d.tsn); /* 6.2: report it */
     *result = 2;
     return;
   case CSCTP_TSN_OUT_OF_WINDOW:
@@ -186,6 +185,42 @@ void csctp_assoc_on_data(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   *result = 1;
 }
 
+void csctp_assoc_note_dup(csctp_assoc *a, uint32_t tsn) {
+  csctp_tsnmap_note_dup(&a->tsn, tsn);
+  a->dup_tsns_in++;
+  if (!a->dup_seen || csctp_tsn_gt(tsn, a->dup_high))
+    a->dup_high = tsn;
+  a->dup_seen = 1;
+}
+
+void csctp_assoc_sack_sent(csctp_assoc *a, uint8_t pi) {
+  if (a->sack_any && pi != a->sack_out_path) {
+    /* What SACKs covered so far went to another path. */
+    a->sack_moved_high = a->sack_high;
+    a->sack_moved = 1;
+  }
+  a->sack_any = 1;
+  a->sack_out_path = pi;
+  a->sack_high = csctp_tsnmap_highest(&a->tsn);
+}
+
+/* 6.4: duplicates only, from a multihomed peer: a SACK that covered them
+ * was lost, so the return path it took may be broken. That is the path of
+ * our last SACK only if a SACK there was the first to cover one of them;
+ * a duplicate of a chunk first acknowledged on a path we have since left
+ * (a peer that retransmits a window after a failover sends many before our
+ * SACK on the new path reaches it) implicates the old path, which is left
+ * already: the SACKs stay where they go (6.4: not varied while the DATA
+ * comes from one address). */
+static void assoc_dup_moves_sack(csctp_assoc *a) {
+  if (a->npaths < 2)
+    return;
+  if (a->sack_moved && a->dup_seen &&
+      !csctp_tsn_gt(a->dup_high, a->sack_moved_high))
+    return;
+  a->sack_avoid = a->sack_out_path;
+}
+
 /* 6.2: SACK every sack_freq packets or after sack_delay; at once on gaps
  * and duplicates (6.7), and when a packet fills the last gap, so that a
  * sender waiting on a retransmission learns at once (as TCP does, RFC 5681
@@ -196,8 +231,9 @@ void csctp_assoc_after_data(csctp_assoc *a, int had_new, int dup_only,
   /* 6.4: a packet of duplicates only means our SACK for them was lost:
    * avoid the address that SACK went to. (Not the address the duplicates
    * came from: a peer that lost our SACKs retransmits on another path.) */
-  if (dup_only && a->npaths > 1)
-    a->sack_avoid = a->sack_out_path;
+  if (dup_only)
+    assoc_dup_moves_sack(a);
+  a->dup_seen = 0;
   if (dup_only || gaps_before || csctp_tsnmap_has_gaps(&a->tsn))
     a->sack_now = 1;
   if (++a->pkts_unacked >= a->s.sack_freq)

@@ -147,7 +147,7 @@ static void out_control(csctp_assoc *a, csctp_buf *b, uint8_t pi,
     csctp_reconf_put(a, b, pi, now); /* RFC 6525 5.2.4 G7, see reconf.h */
   if (reply_path && out_sack_pending(a) &&
       a->state != CSCTP_STATE_SHUTDOWN_ACK_SENT && out_put_sack(a, b) == 0)
-    a->sack_out_path = pi;
+    csctp_assoc_sack_sent(a, pi);
   if (!data_path)
     return;
   csctp_prsctp_sweep(a, now);          /* RFC 3758 4.1: TTL */

@@ -104,6 +104,12 @@ struct csctp_assoc {
   uint8_t sack_now;      /* send a SACK in the next packet */
   uint8_t sack_path;     /* where the last DATA came from */
   uint8_t sack_out_path; /* where the last SACK went */
+  /* 6.4 duplicates (csctp_assoc_note_dup): the highest TSN received when
+   * the last SACK went, the highest one a SACK to a path before
+   * sack_out_path covered (sack_moved), the highest duplicate TSN of the
+   * packet being read (dup_seen). */
+  uint32_t sack_high, sack_moved_high, dup_high;
+  uint8_t sack_any, sack_moved, dup_seen; /* sack_any: a SACK went out */
 
   /* The endpoint's indexes (ep_index.c). */
   csctp_tstamp heap_key; /* next timer as the timer heap knows it */
@@ -348,6 +354,10 @@ uint32_t csctp_assoc_local_rwnd(const csctp_assoc *a);
 size_t csctp_assoc_buffer_rwnd(const csctp_assoc *a);
 void csctp_assoc_after_data(csctp_assoc *a, int had_new, int had_dup,
                             int gaps_before, csctp_tstamp now);
+/* A DATA or I-DATA chunk with a TSN received before (6.2, 6.4). */
+void csctp_assoc_note_dup(csctp_assoc *a, uint32_t tsn);
+/* A SACK goes to path pi now (6.4: what a later duplicate implicates). */
+void csctp_assoc_sack_sent(csctp_assoc *a, uint8_t pi);
 void csctp_assoc_on_t3(csctp_assoc *a, uint8_t path, csctp_tstamp now);
 /* The RACK reordering timer or the probe timeout expired (recovery.h). */
 void csctp_assoc_on_recovery_timer(csctp_assoc *a, csctp_tstamp now);

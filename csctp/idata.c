@@ -702,8 +702,7 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   }
   switch (csctp_tsnmap_classify(&a->tsn, d.tsn)) {
   case CSCTP_TSN_DUP:
-    csctp_tsnmap_note_dup(&a->tsn, d.tsn);
-    a->dup_tsns_in++;
+    csctp_assoc_note_dup(a, d.tsn); /* RFC 9260 6.2, 6.4 */
     *result = 2;
     return;
   case CSCTP_TSN_OUT_OF_WINDOW:

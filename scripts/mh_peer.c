@@ -257,6 +257,9 @@ int main(int argc, char **argv) {
     int nr = parse_addrs(peer, (uint16_t)port, remote);
     conn = s;
     (void)csctp_sock_subscribe(conn, CSCTP_EV_PEER_ADDR_CHANGE, 1);
+    /* The end of the SHUTDOWN: a kernel socket has no
+     * csctp_sock_open_assocs, the notification says it. */
+    (void)csctp_sock_subscribe(conn, CSCTP_EV_SHUTDOWN_COMPLETE, 1);
     t_dial = mono();
     r = csctp_connectx(conn, (struct sockaddr *)remote, nr, NULL);
     if (r != -EINPROGRESS) {
@@ -359,9 +362,11 @@ int main(int argc, char **argv) {
       csctp_ssize n = csctp_recvv(conn, &v, 1, NULL, NULL, NULL, &fl);
       if (n <= 0)
         break;
-      if (fl & CSCTP_MSG_NOTIFICATION)
-        (void)on_notification(buf);
+      if ((fl & CSCTP_MSG_NOTIFICATION) && on_notification(buf) && t_end > 0)
+        ended = 1; /* SHUTDOWN COMPLETE (or the association lost) */
     }
+    if (ended)
+      break;
     if (t_end == 0) {
       uint64_t due = (uint64_t)((now - t_up) * rate);
       while (seq < due && now - t_up < duration) {
@@ -381,6 +386,14 @@ int main(int argc, char **argv) {
       ended = 1; /* the SHUTDOWN completed: the peer has everything */
     } else if (now - t_end > 30) {
       fprintf(stderr, "mh_peer: shutdown did not complete in 30 s\n");
+      /* What was sent, but no "done" line: the run did not complete. */
+      uint8_t d[32];
+      char hx[65];
+      csctp_sha256_final(&sha, d);
+      hex(d, hx);
+      printf("client t=%.3f sent %llu messages, sha256 %s; shutdown did not "
+             "complete in 30 s\n",
+             now, (unsigned long long)seq, hx);
       return 1;
     }
   }

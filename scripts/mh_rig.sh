@@ -22,7 +22,8 @@
 # MH_TRANSPORTS, MH_SCENARIOS, MH_SERVER_PEER, MH_SERVER_OPTS,
 # MH_SERVER_SETUP (a command run in the server's namespace first),
 # MH_CLIENT_OPTS, MH_CLIENT_SETUP (the same for the client), MH_PEER,
-# MH_LOGDIR, MH_NEED_NFT="" and MH_DEFER_VERDICT=1 (no python3 there).
+# MH_LOGDIR, MH_NEED_NFT="" and MH_DEFER_VERDICT=1 (no python3 there),
+# MH_LOSS_TOOL=netem (the loss scenario through tc netem instead of nft).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
@@ -86,6 +87,12 @@ run() {
 	loss)
 		down="nft add rule ip mhrig out ip daddr 10.91.1.2 drop"
 		up="nft flush chain ip mhrig out"
+		if [[ ${MH_LOSS_TOOL:-nft} == netem ]]; then
+			# Where there is no nft (sctp-vm): netem drops everything A
+			# sends on the primary veth, the same one-way loss.
+			down="tc qdisc add dev a1 root netem loss 100%"
+			up="tc qdisc del dev a1 root"
+		fi
 		;;
 	esac
 	setup || { echo "multihome: FAIL: namespace setup"; failed=1; return; }
