@@ -253,6 +253,42 @@ static void test_run_is_segmented(void) {
   tpair_close(&p);
 }
 
+/* Receives reuse their headers: after a lone datagram (the kernel
+ * shortened its name and control room to what it stored), a coalesced run
+ * still brings its UDP_GRO segment size along and is split, and the
+ * packets after it still carry their destination address (PKTINFO). */
+static void test_headers_reused(void) {
+  enum { N = 4, LEN = 120 };
+  static uint8_t mem[N * LEN];
+  tpair p;
+  REQUIRE(tpair_open(&p, "1") == 0);
+  io_pkt pk[N];
+  unsigned calls;
+  for (int round = 0; round < 3; round++) {
+    pkt_to(pk, mem, N, LEN, p.b);
+    CHECK_EQ(p.a->ops->send(p.a, pk, 1), 1); /* alone */
+    CHECK_EQ(recv_one(&p, p.b, &calls), 1);
+    CHECK(check_pkt(&p.rx[0], 0, LEN));
+    CHECK_EQ(p.rx[0].local.family, CSCTP_AF_INET);
+    CHECK_EQ(p.a->ops->send(p.a, pk, N), N); /* a run */
+    size_t got = 0;
+    while (got < N) {
+      int n = recv_one(&p, p.b, &calls);
+      REQUIRE(n > 0);
+      for (int i = 0; i < n; i++) {
+        CHECK(check_pkt(&p.rx[i], got + (size_t)i, LEN));
+        CHECK_EQ(p.rx[i].local.family, CSCTP_AF_INET);
+        CHECK_EQ(p.rx[i].peer.port, p.a->udp_port);
+      }
+      got += (size_t)n;
+    }
+    CHECK_EQ(got, N);
+  }
+  if (kernel_has_gso())
+    CHECK(p.b->stats.gro_recvs >= 1); /* the runs came coalesced */
+  tpair_close(&p);
+}
+
 /* Two lone packets in one send call (to one destination, different
  * lengths: no run) leave as two plain datagrams in one sendmmsg. */
 static void test_unequal_packets_not_segmented(void) {
@@ -279,6 +315,7 @@ int main(void) {
   TEST_RUN(test_lone_packet_same_calls);
   TEST_RUN(test_run_is_segmented);
   TEST_RUN(test_unequal_packets_not_segmented);
+  TEST_RUN(test_headers_reused);
 #endif
   return TEST_SUMMARY();
 }
