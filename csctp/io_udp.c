@@ -72,21 +72,17 @@ typedef struct io_udp {
   int fam[2]; /* AF_INET / AF_INET6 of fds[i] */
   int gso;    /* send runs with UDP_SEGMENT */
   int gro;    /* UDP_GRO on every fd: receive through held[] */
-  /* Receive headers, filled once (io_udp_rx_init): a receive rewrites only
-   * the buffer pointers and the rx_dirty first entries, those the kernel
-   * wrote to last time (it shortens msg_namelen and msg_controllen to what
-   * it stored). A lone datagram thus costs no more to receive than with
-   * one header, whatever the batch. */
+  /* Headers of a sendmmsg or recvmmsg. Receive headers stay filled: a
+   * receive rewrites only the buffer pointers and the rx_dirty first
+   * entries, those the kernel wrote to in the last receive (it shortens
+   * msg_namelen and msg_controllen to what it stored) or a send used. A
+   * lone datagram thus costs no more to receive than with one header,
+   * whatever the batch. */
   struct mmsghdr msgs[IO_BATCH];
   struct iovec iovs[IO_BATCH];
   struct sockaddr_storage names[IO_BATCH];
   io_udp_cmsg cmsgs[IO_BATCH];
   size_t rx_dirty;
-  /* Send headers (io_udp_send_run), apart from the receive ones. */
-  struct mmsghdr smsgs[IO_BATCH];
-  struct iovec siovs[IO_BATCH];
-  struct sockaddr_storage snames[IO_BATCH];
-  io_udp_cmsg scmsgs[IO_BATCH];
   uint8_t *grobuf; /* IO_GRO_BUFS x IO_PKT_ROOM, when gro */
   io_udp_held held[IO_GRO_BUFS];
   size_t iheld, nheld; /* held[iheld..nheld) still to hand over */
@@ -279,28 +275,19 @@ static int io_udp_source(io_udp *u, size_t i, csctp_addr *peer) {
   return 0;
 }
 
-/* io_udp_rx_reset makes receive header i whole again: the name and
- * control room the kernel shortens to what it stored. */
-static void io_udp_rx_reset(io_udp *u, size_t i) {
+/* io_udp_rx_fill makes header i a receive header (its buffer pointer
+ * aside): room for a whole datagram, a name and the control data. */
+static void io_udp_rx_fill(io_udp *u, size_t i) {
   struct msghdr *mh = &u->msgs[i].msg_hdr;
+  u->iovs[i].iov_len = IO_PKT_ROOM;
+  mh->msg_name = &u->names[i];
   mh->msg_namelen = sizeof u->names[i];
+  mh->msg_iov = &u->iovs[i];
+  mh->msg_iovlen = 1;
+  mh->msg_control = u->cmsgs[i].buf;
   mh->msg_controllen = sizeof u->cmsgs[i].buf;
   mh->msg_flags = 0;
   u->msgs[i].msg_len = 0;
-}
-
-/* io_udp_rx_init fills every receive header once (io_udp_open). */
-static void io_udp_rx_init(io_udp *u) {
-  for (size_t i = 0; i < IO_BATCH; i++) {
-    struct msghdr *mh = &u->msgs[i].msg_hdr;
-    u->iovs[i].iov_len = IO_PKT_ROOM;
-    mh->msg_name = &u->names[i];
-    mh->msg_iov = &u->iovs[i];
-    mh->msg_iovlen = 1;
-    mh->msg_control = u->cmsgs[i].buf;
-    io_udp_rx_reset(u, i);
-  }
-  u->rx_dirty = 0;
 }
 
 /* io_udp_recvmmsg points n receive headers at the buffers bufs[i] and
@@ -309,7 +296,7 @@ static void io_udp_rx_init(io_udp *u) {
 static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
                            size_t n) {
   for (size_t i = 0; i < u->rx_dirty; i++)
-    io_udp_rx_reset(u, i);
+    io_udp_rx_fill(u, i);
   u->rx_dirty = 0;
   for (size_t i = 0; i < n; i++)
     u->iovs[i].iov_base = bufs[i];
@@ -539,39 +526,43 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
   size_t first[IO_BATCH], cnt[IO_BATCH];
   for (size_t i = 0; i < n;) {
     const io_pkt *p = &pkts[i];
-    struct msghdr *mh = &u->smsgs[k].msg_hdr;
-    memset(mh, 0, sizeof *mh);
+    struct msghdr *mh = &u->msgs[k].msg_hdr;
     if (p->peer.port == 0 ||
-        io_addr_to_sockaddr(&p->peer, p->peer.port, &u->snames[k]) <= 0) {
+        io_addr_to_sockaddr(&p->peer, p->peer.port, &u->names[k]) <= 0) {
       t->stats.send_errors++; /* no UDP port: cannot encapsulate */
       i++;
       continue;
     }
+    memset(mh, 0, sizeof *mh); /* header k is a send one now (rx_dirty) */
     size_t j = u->gso ? io_udp_gso_end(pkts, i, n) : i + 1;
-    mh->msg_name = &u->snames[k];
-    mh->msg_namelen = u->snames[k].ss_family == AF_INET
+    mh->msg_name = &u->names[k];
+    mh->msg_namelen = u->names[k].ss_family == AF_INET
                           ? sizeof(struct sockaddr_in)
                           : sizeof(struct sockaddr_in6);
-    mh->msg_iov = &u->siovs[iv];
+    mh->msg_iov = &u->iovs[iv];
     mh->msg_iovlen = j - i;
     for (size_t m = i; m < j; m++) {
-      u->siovs[iv].iov_base = pkts[m].buf;
-      u->siovs[iv++].iov_len = pkts[m].len;
+      u->iovs[iv].iov_base = pkts[m].buf;
+      u->iovs[iv++].iov_len = pkts[m].len;
     }
-    size_t cl = io_udp_srcinfo(p, u->scmsgs[k].buf);
+    size_t cl = io_udp_srcinfo(p, u->cmsgs[k].buf);
     if (j - i > 1)
-      cl = io_udp_gso_cmsg(u->scmsgs[k].buf, cl, p->len);
+      cl = io_udp_gso_cmsg(u->cmsgs[k].buf, cl, p->len);
     if (cl) {
-      mh->msg_control = u->scmsgs[k].buf;
+      mh->msg_control = u->cmsgs[k].buf;
       mh->msg_controllen = cl;
     }
     first[k] = i;
     cnt[k++] = j - i;
     i = j;
   }
+  /* Headers 0..k and iovecs 0..iv are send ones now (iv >= k); names
+   * are written by every receive anyway. */
+  if (u->rx_dirty < iv)
+    u->rx_dirty = iv;
   size_t done = 0;
   while (done < k) {
-    int r = sendmmsg(t->fds[fi], u->smsgs + done, (unsigned)(k - done),
+    int r = sendmmsg(t->fds[fi], u->msgs + done, (unsigned)(k - done),
                      MSG_DONTWAIT | MSG_NOSIGNAL);
     t->stats.send_batches++;
     if (r < 0) {
@@ -784,7 +775,8 @@ int io_udp_open(io_transport **out, const csctp_stack_config *cfg,
     mem->free(u, mem->user_data);
     return err;
   }
-  io_udp_rx_init(u);
+  for (size_t i = 0; i < IO_BATCH; i++)
+    io_udp_rx_fill(u, i);
   io_udp_offload(u);
   *out = &u->t;
   return 0;

@@ -254,9 +254,10 @@ static void test_run_is_segmented(void) {
 }
 
 /* Receives reuse their headers: after a lone datagram (the kernel
- * shortened its name and control room to what it stored), a coalesced run
- * still brings its UDP_GRO segment size along and is split, and the
- * packets after it still carry their destination address (PKTINFO). */
+ * shortened its name and control room to what it stored) or a send (which
+ * used the same headers), a coalesced run still brings its UDP_GRO segment
+ * size along and is split, whole packets arrive whole, and they still
+ * carry their destination address (PKTINFO). */
 static void test_headers_reused(void) {
   enum { N = 4, LEN = 120 };
   static uint8_t mem[N * LEN];
@@ -283,6 +284,18 @@ static void test_headers_reused(void) {
       got += (size_t)n;
     }
     CHECK_EQ(got, N);
+    /* B answers with a run of shorter packets (its headers serve a send
+     * in between); A takes them. */
+    io_pkt back[N - 1];
+    pkt_to(back, mem, N - 1, LEN / 2, p.a);
+    CHECK_EQ(p.b->ops->send(p.b, back, N - 1), N - 1);
+    for (got = 0; got < N - 1;) {
+      int n = recv_one(&p, p.a, &calls);
+      REQUIRE(n > 0);
+      for (int i = 0; i < n; i++)
+        CHECK(check_pkt(&p.rx[i], got + (size_t)i, LEN / 2));
+      got += (size_t)n;
+    }
   }
   if (kernel_has_gso())
     CHECK(p.b->stats.gro_recvs >= 1); /* the runs came coalesced */
