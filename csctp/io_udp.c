@@ -72,10 +72,17 @@ typedef struct io_udp {
   int fam[2]; /* AF_INET / AF_INET6 of fds[i] */
   int gso;    /* send runs with UDP_SEGMENT */
   int gro;    /* UDP_GRO on every fd: receive through held[] */
+  /* Headers of a sendmmsg or recvmmsg. Receive headers stay filled: a
+   * receive rewrites only the buffer pointers and the rx_dirty first
+   * entries, those the kernel wrote to in the last receive (it shortens
+   * msg_namelen and msg_controllen to what it stored) or a send used. A
+   * lone datagram thus costs no more to receive than with one header,
+   * whatever the batch. */
   struct mmsghdr msgs[IO_BATCH];
   struct iovec iovs[IO_BATCH];
   struct sockaddr_storage names[IO_BATCH];
   io_udp_cmsg cmsgs[IO_BATCH];
+  size_t rx_dirty;
   uint8_t *grobuf; /* IO_GRO_BUFS x IO_PKT_ROOM, when gro */
   io_udp_held held[IO_GRO_BUFS];
   size_t iheld, nheld; /* held[iheld..nheld) still to hand over */
@@ -268,24 +275,31 @@ static int io_udp_source(io_udp *u, size_t i, csctp_addr *peer) {
   return 0;
 }
 
-/* io_udp_recvmmsg prepares n receive headers for the buffers bufs[i] and
+/* io_udp_rx_fill makes header i a receive header (its buffer pointer
+ * aside): room for a whole datagram, a name and the control data. */
+static void io_udp_rx_fill(io_udp *u, size_t i) {
+  struct msghdr *mh = &u->msgs[i].msg_hdr;
+  u->iovs[i].iov_len = IO_PKT_ROOM;
+  mh->msg_name = &u->names[i];
+  mh->msg_namelen = sizeof u->names[i];
+  mh->msg_iov = &u->iovs[i];
+  mh->msg_iovlen = 1;
+  mh->msg_control = u->cmsgs[i].buf;
+  mh->msg_controllen = sizeof u->cmsgs[i].buf;
+  mh->msg_flags = 0;
+  u->msgs[i].msg_len = 0;
+}
+
+/* io_udp_recvmmsg points n receive headers at the buffers bufs[i] and
  * calls recvmmsg on fd index which. Returns its result, 0 for "nothing
  * now" (or a per-datagram error), or a negated errno. */
 static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
                            size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    struct msghdr *mh = &u->msgs[i].msg_hdr;
+  for (size_t i = 0; i < u->rx_dirty; i++)
+    io_udp_rx_fill(u, i);
+  u->rx_dirty = 0;
+  for (size_t i = 0; i < n; i++)
     u->iovs[i].iov_base = bufs[i];
-    u->iovs[i].iov_len = IO_PKT_ROOM;
-    mh->msg_name = &u->names[i];
-    mh->msg_namelen = sizeof u->names[i];
-    mh->msg_iov = &u->iovs[i];
-    mh->msg_iovlen = 1;
-    mh->msg_control = u->cmsgs[i].buf;
-    mh->msg_controllen = sizeof u->cmsgs[i].buf;
-    mh->msg_flags = 0;
-    u->msgs[i].msg_len = 0;
-  }
   int fd = u->t.fds[which];
   int r = recvmmsg(fd, u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
   if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -297,6 +311,8 @@ static int io_udp_recvmmsg(io_udp *u, int which, uint8_t *const *bufs,
     io_icmp_drain(&u->t, fd, 8); /* UDP header */
     r = recvmmsg(fd, u->msgs, (unsigned)n, MSG_DONTWAIT, NULL);
   }
+  if (r > 0)
+    u->rx_dirty = (size_t)r; /* the kernel wrote to these entries */
   if (r < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
       return 0;
@@ -511,13 +527,13 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
   for (size_t i = 0; i < n;) {
     const io_pkt *p = &pkts[i];
     struct msghdr *mh = &u->msgs[k].msg_hdr;
-    memset(mh, 0, sizeof *mh);
     if (p->peer.port == 0 ||
         io_addr_to_sockaddr(&p->peer, p->peer.port, &u->names[k]) <= 0) {
       t->stats.send_errors++; /* no UDP port: cannot encapsulate */
       i++;
       continue;
     }
+    memset(mh, 0, sizeof *mh); /* header k is a send one now (rx_dirty) */
     size_t j = u->gso ? io_udp_gso_end(pkts, i, n) : i + 1;
     mh->msg_name = &u->names[k];
     mh->msg_namelen = u->names[k].ss_family == AF_INET
@@ -540,6 +556,10 @@ static void io_udp_send_run(io_udp *u, int fi, const io_pkt *pkts, size_t n) {
     cnt[k++] = j - i;
     i = j;
   }
+  /* Headers 0..k and iovecs 0..iv are send ones now (iv >= k); names
+   * are written by every receive anyway. */
+  if (u->rx_dirty < iv)
+    u->rx_dirty = iv;
   size_t done = 0;
   while (done < k) {
     int r = sendmmsg(t->fds[fi], u->msgs + done, (unsigned)(k - done),
@@ -755,6 +775,8 @@ int io_udp_open(io_transport **out, const csctp_stack_config *cfg,
     mem->free(u, mem->user_data);
     return err;
   }
+  for (size_t i = 0; i < IO_BATCH; i++)
+    io_udp_rx_fill(u, i);
   io_udp_offload(u);
   *out = &u->t;
   return 0;

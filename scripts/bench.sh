@@ -17,7 +17,7 @@
 # client's from wait4 via scripts/cpurun.c, the server's from
 # /proc/PID/stat across the run); then a 64 B ping-pong (RTT p50/p99) for C
 # (offload on and off) and Go, and a raw UDP ping-pong (scripts/udp_pingpong.c)
-# as the floor. Prints ONE markdown table, also written to docs/bench.md
+# as the floor, taking turns in BENCH_PP_ROUNDS rounds (medians reported). Prints ONE markdown table, also written to docs/bench.md
 # with the date, the machine, its load and the command. Exits non-zero if
 # any run fails (the table then shows FAIL and $BUILD/bench/logs/ says why).
 #
@@ -25,7 +25,8 @@
 #   BUILD=build               build directory (as the Makefile)
 #   BENCH_DURATION=5          seconds per throughput run
 #   BENCH_PP_DURATION=3       seconds per ping-pong run
-#   BENCH_SIZES="64 1200 8192 65536"
+#   BENCH_PP_ROUNDS=3         ping-pong rounds (every variant once per round)
+#   BENCH_SIZES="64 1200 8192 65536"   ("" = no throughput runs: ping-pong only)
 #   BENCH_BUFFER=4194304      send and receive buffer for every tool
 #   BENCH_PMTU=1452           path MTU given to usrsctp and pion (csctp's default)
 #   BENCH_PEERS="usrsctp pion" peers to run ("" = csctp only)
@@ -39,7 +40,8 @@ ROOT=$PWD
 BUILD=${BUILD:-build}
 DURATION=${BENCH_DURATION:-5}
 PP_DURATION=${BENCH_PP_DURATION:-3}
-SIZES=${BENCH_SIZES:-"64 1200 8192 65536"}
+PP_ROUNDS=${BENCH_PP_ROUNDS:-3}
+SIZES=${BENCH_SIZES-"64 1200 8192 65536"}
 BUF=${BENCH_BUFFER:-4194304}
 DOC=${BENCH_DOC-docs/bench.md}
 PMTU=${BENCH_PMTU:-1452}
@@ -233,6 +235,7 @@ log "throughput: ${DURATION}s per run, sizes: $SIZES"
 
 # csctp C, with segmentation offload (c-*) and without (cnogso-*).
 for variant in c cnogso; do
+	[[ -n $SIZES ]] || break
 	envv=(env CSCTP_UDP_GSO=1)
 	[[ $variant == cnogso ]] && envv=(env CSCTP_UDP_GSO=0)
 	if start_server "$variant" "^perf server:" "${envv[@]}" \
@@ -243,10 +246,6 @@ for variant in c cnogso; do
 				-remote-udp-port "$SRV_UDP" -size "$s" -duration "$DURATION" -nodelay \
 				-sndbuf "$BUF" -rcvbuf "$BUF" -json
 		done
-		log "  csctp C ($variant) ping-pong ${PP_SIZE} B"
-		run_client "$variant-pingpong" "$((PP_DURATION + 60))" "${envv[@]}" "$C_PERF" \
-			-client "127.0.0.1:$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
-			-duration "$PP_DURATION" -nodelay -pingpong -json
 		stop_server "$SRV_PID"
 	else
 		log "C perf server ($variant) did not start"
@@ -255,7 +254,7 @@ for variant in c cnogso; do
 done
 
 # Go
-if [[ $RUN_GO == 1 ]]; then
+if [[ $RUN_GO == 1 && -n $SIZES ]]; then
 	if start_server go "^listening on" \
 		"$GO_PERF" -server -port @P@ -udp-port @U@ -buffer "$BUF"; then
 		for s in $SIZES; do
@@ -264,10 +263,6 @@ if [[ $RUN_GO == 1 ]]; then
 				-remote-udp-port "$SRV_UDP" -size "$s" -duration "${DURATION}s" \
 				-buffer "$BUF" -json
 		done
-		log "  csctp Go ping-pong ${PP_SIZE} B"
-		run_client "go-pingpong" "$((PP_DURATION + 60))" "$GO_PERF" -client 127.0.0.1 \
-			-port "$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
-			-duration "${PP_DURATION}s" -pingpong -json
 		stop_server "$SRV_PID"
 	else
 		log "Go sctpperf server did not start"
@@ -275,16 +270,51 @@ if [[ $RUN_GO == 1 ]]; then
 	fi
 fi
 
-# Raw UDP ping-pong: the RTT floor.
-if start_server udp "^udp_pingpong server" "$UDP_PP" -server @U@; then
-	log "  raw UDP ping-pong ${PP_SIZE} B"
-	run_client "udp-pingpong" "$((PP_DURATION + 30))" "$UDP_PP" -client 127.0.0.1 \
-		"$SRV_UDP" -size "$PP_SIZE" -duration "$PP_DURATION" -json
+# ---------------------------------------------------------------- ping-pong
+
+# The RTT runs, C with offload and without, Go and raw UDP (the floor), in
+# PP_ROUNDS rounds: each round runs every variant once, back to back, each
+# with a server of its own, so that all of them meet the same load; the
+# table gives each variant's median over the rounds. (One run per variant,
+# minutes apart, is at the mercy of the load: a 64-byte ping-pong on this
+# 2-CPU machine is 12 or 55 us depending on whether the scheduler puts both
+# ends on one CPU or wakes the other one.)
+pingpong_run() { # VARIANT ROUND
+	local v=$1 name=$1-pingpong-r$2 envv=(env CSCTP_UDP_GSO=1)
+	case $v in
+	c | cnogso)
+		[[ $v == cnogso ]] && envv=(env CSCTP_UDP_GSO=0)
+		start_server "$v-pp" "^perf server:" "${envv[@]}" "$C_PERF" -server -port @P@ \
+			-udp-port @U@ -nodelay -sndbuf "$BUF" -rcvbuf "$BUF" || return 1
+		run_client "$name" "$((PP_DURATION + 60))" "${envv[@]}" "$C_PERF" \
+			-client "127.0.0.1:$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
+			-duration "$PP_DURATION" -nodelay -pingpong -json
+		;;
+	go)
+		start_server go-pp "^listening on" "$GO_PERF" -server -port @P@ -udp-port @U@ \
+			-buffer "$BUF" || return 1
+		run_client "$name" "$((PP_DURATION + 60))" "$GO_PERF" -client 127.0.0.1 \
+			-port "$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
+			-duration "${PP_DURATION}s" -pingpong -json
+		;;
+	udp)
+		start_server udp-pp "^udp_pingpong server" "$UDP_PP" -server @U@ || return 1
+		run_client "$name" "$((PP_DURATION + 30))" "$UDP_PP" -client 127.0.0.1 \
+			"$SRV_UDP" -size "$PP_SIZE" -duration "$PP_DURATION" -json
+		;;
+	esac
 	stop_server "$SRV_PID"
-else
-	log "udp_pingpong server did not start"
-	FAILED+=(udp-server)
-fi
+}
+
+PP_VARIANTS="c cnogso"
+[[ $RUN_GO == 1 ]] && PP_VARIANTS+=" go"
+PP_VARIANTS+=" udp"
+for ((round = 1; round <= PP_ROUNDS; round++)); do
+	log "ping-pong ${PP_SIZE} B, round $round of $PP_ROUNDS: $PP_VARIANTS"
+	for v in $PP_VARIANTS; do
+		pingpong_run "$v" "$round" || { log "$v ping-pong server did not start"; FAILED+=("$v-pingpong-r$round"); }
+	done
+done
 
 # usrsctp and pion/sctp: a server per run (each serves one association);
 # the client's RESULT line (rate until all is acknowledged) is the figure.
@@ -329,7 +359,7 @@ for p in $PEERS; do
 	esac
 done
 
-TABLE=$(LOGS=$LOGS SIZES=$SIZES PP_SIZE=$PP_SIZE PEERS="$PEERS" RUN_GO=$RUN_GO \
+TABLE=$(LOGS=$LOGS SIZES=$SIZES PP_SIZE=$PP_SIZE PP_ROUNDS=$PP_ROUNDS PEERS="$PEERS" RUN_GO=$RUN_GO \
 	python3 scripts/bench_table.py) || { TABLE="(table generation failed)"; FAILED+=(table); }
 
 ELAPSED=$((SECONDS - T0))
@@ -359,8 +389,7 @@ $TABLE
 - Every run is one association over loopback with UDP encapsulation (RFC 6951),
   client and server as two processes on the same machine (they share its
   $(nproc) CPUs), one stream, ordered, NODELAY, send and receive buffers of
-  $BUF bytes, a PMTU of $PMTU bytes. Throughput runs last ${DURATION}s,
-  ping-pong runs ${PP_DURATION}s.
+  $BUF bytes, a PMTU of $PMTU bytes. Throughput runs last ${DURATION}s.
 - MB/s is 10^6 bytes of user data per second; msg/s is user messages per
   second; s/GB is the CPU time (user + system) of both processes together
   per 10^9 bytes of user data moved (lower is better).
@@ -379,8 +408,11 @@ $TABLE
   everything. The peers have no ping-pong RTT mode here.
 - C ÷ best peer: csctp C (with offload) messages per second ÷ the faster
   peer's.
-- Ping-pong: one ${PP_SIZE}-byte message at a time, echoed; p50 ÷ the raw UDP
-  p50 (\`scripts/udp_pingpong.c\`, blocking sockets).
+- Ping-pong: one ${PP_SIZE}-byte message at a time, echoed, ${PP_DURATION}s per run;
+  the runs of all variants and of raw UDP (\`scripts/udp_pingpong.c\`,
+  blocking sockets) take turns in ${PP_ROUNDS} rounds; p50 and p99 are the
+  medians over the rounds, and "× UDP" is the median of each round's p50 ÷
+  that round's raw UDP p50.
 - Both ends and everything else running on the machine share its $(nproc)
   CPUs: other work moves these numbers a lot (see the load average above).
   Compare runs made at the same time, or rerun on a quiet machine.

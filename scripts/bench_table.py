@@ -7,8 +7,9 @@ datagrams the server's UDP socket dropped) and prints one table: throughput
 with CPU seconds per GB for csctp C (UDP segmentation offload on and off),
 csctp Go, usrsctp and pion/sctp, then the ping-pong RTT beside raw UDP.
 
-Environment: LOGS, SIZES ("64 1200 ..."), PP_SIZE, PEERS ("usrsctp pion"),
-RUN_GO ("1" or "0").
+Environment: LOGS, SIZES ("64 1200 ..."), PP_SIZE, PP_ROUNDS (ping-pong
+rounds: NAME-pingpong-rR.json for R = 1..PP_ROUNDS), PEERS ("usrsctp
+pion"), RUN_GO ("1" or "0").
 """
 import json
 import os
@@ -17,6 +18,7 @@ import re
 LOGS = os.environ["LOGS"]
 SIZES = [int(s) for s in os.environ["SIZES"].split()]
 PP_SIZE = int(os.environ["PP_SIZE"])
+PP_ROUNDS = int(os.environ.get("PP_ROUNDS", "1"))
 PEERS = os.environ.get("PEERS", "").split()
 RUN_GO = os.environ.get("RUN_GO") == "1"
 PEER_NAMES = {"usrsctp": "usrsctp", "pion": "pion/sctp"}
@@ -132,7 +134,7 @@ def peer_run(run, name):
     return (nbytes / secs / 1e6, msgs / secs, cpu_per_gb(run, nbytes))
 
 
-def rtt(run):
+def rtt_one(run):
     d = load(run)
     if not d:
         return None
@@ -141,6 +143,32 @@ def rtt(run):
     if d.get("rtt_p50_us"):
         return (d["rtt_p50_us"], d["rtt_p99_us"])
     return None
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def rtt_rounds(run):
+    """The (p50, p99) of each ping-pong round of run (None: failed)."""
+    return [rtt_one("%s-r%d" % (run, r)) for r in range(1, PP_ROUNDS + 1)]
+
+
+def rtt(run):
+    """Median p50 and median p99 over the rounds that did not fail."""
+    ok = [p for p in rtt_rounds(run) if p]
+    if not ok:
+        return None
+    return (median([p[0] for p in ok]), median([p[1] for p in ok]))
+
+
+def rtt_ratio(run):
+    """Median over the rounds of run's p50 / raw UDP's p50 in that round."""
+    rs = [p[0] / u[0] for p, u in zip(rtt_rounds(run), rtt_rounds("udp-pingpong"))
+          if p and u]
+    return median(rs) if rs else None
 
 
 def main():
@@ -167,18 +195,23 @@ def main():
 
     up = rtt("udp-pingpong")
 
-    def rtt_cell(p):
+    def rtt_cell(run):
+        p = rtt(run)
         if not p:
             return "FAIL"
         out = "RTT p50 %.1f / p99 %.1f µs" % p
-        if up:
-            out += " (p50 %.2f× UDP)" % (p[0] / up[0])
+        ratio = rtt_ratio(run)
+        if ratio:
+            out += " (p50 %.2f× UDP)" % ratio
         return out
 
-    row = ["ping-pong %s" % size_str(PP_SIZE), rtt_cell(rtt("c-pingpong")),
-           rtt_cell(rtt("cnogso-pingpong"))]
-    if RUN_GO:
-        row.append(rtt_cell(rtt("go-pingpong")))
+    pp = ["c-pingpong", "cnogso-pingpong"] + (["go-pingpong"] if RUN_GO else [])
+    row = ["ping-pong %s" % size_str(PP_SIZE)] + [rtt_cell(r) for r in pp]
+    rounds = []
+    for run in pp + ["udp-pingpong"]:
+        ps = ["%.1f" % p[0] if p else "FAIL" for p in rtt_rounds(run)]
+        rounds.append("%s %s" % (run.replace("-pingpong", ""), " / ".join(ps)))
+    notes.append("ping-pong p50 per round (µs): " + "; ".join(rounds))
     row += ["not measured"] * len(PEERS)
     row.append("raw UDP: p50 %.1f / p99 %.1f µs" % up if up else "raw UDP: FAIL")
     rows.append(row)
