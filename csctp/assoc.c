@@ -10,6 +10,7 @@
 
 #include "mem.h"
 #include "pacer.h"
+#include "pacing.h"
 #include "tsn.h"
 
 #include <string.h>
@@ -1175,6 +1176,8 @@ csctp_tstamp csctp_assoc_expiry(const csctp_assoc *a) {
       t = a->paths[i].t3;
     if (a->paths[i].hb_due < t)
       t = a->paths[i].hb_due;
+    if (csctp_pacing_expiry(&a->paths[i]) < t)
+      t = csctp_pacing_expiry(&a->paths[i]); /* pacing.h */
   }
   if (csctp_pmtud_assoc_expiry(a) < t) /* RFC 8899 5.1.1 */
     t = csctp_pmtud_assoc_expiry(a);
@@ -1272,6 +1275,8 @@ void csctp_assoc_handle_expiry(csctp_assoc *a, csctp_tstamp now) {
   for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
     if (a->paths[i].hb_due <= now)
       assoc_on_hb_timer(a, i, now);
+  for (uint8_t i = 0; !a->dead && i < a->npaths; i++)
+    csctp_pacing_on_timer(&a->paths[i], now); /* pacing.h */
   if (!a->dead)
     csctp_pmtud_assoc_timers(a, now); /* RFC 8899 5.1.1 */
   a->burst = 0;

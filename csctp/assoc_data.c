@@ -5,6 +5,7 @@
 
 #include "engine.h"
 #include "eor.h"
+#include "pacing.h"
 
 #include "tsn.h"
 
@@ -299,10 +300,11 @@ static void assoc_sack_paths(csctp_assoc *a, const csctp_sack_result *res,
       csctp_pmtud_on_data_acked(&p->pmtud); /* RFC 8899 4.3 */
       if (res->rtt[i] > 0)
         csctp_path_rtt_sample(p, &a->s, res->rtt[i]);
+      int held = csctp_pacing_take_held(p); /* pacing.h */
       csctp_cc_ack ev = {
           .bytes_acked = res->acked_bytes[i],
           .cum_advanced = res->cum_advanced,
-          .cwnd_was_full = flight_before[i] + p->mtu >= p->cwnd,
+          .cwnd_was_full = flight_before[i] + p->mtu >= p->cwnd || held,
           .in_fast_recovery = a->in_fast_recovery,
           .now = now,
           /* HyStart++ wants a sample per SACK (RFC 9406 4.2): RACK's */

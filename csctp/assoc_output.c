@@ -7,6 +7,7 @@
 #include "engine.h"
 
 #include "mem.h"
+#include "pacing.h"
 
 #include <string.h>
 
@@ -331,11 +332,37 @@ static int out_data_allowed(const csctp_assoc *a) {
   }
 }
 
+/* pacing.h: DATA that cwnd lets start (open) may still wait for the
+ * path's pacing rate (RFC 9260 7.2: a sender may send less than cwnd
+ * allows). Asked only when there is DATA to send, so that an idle path
+ * arms no pacing timer. */
+static int out_paced_open(csctp_assoc *a, uint8_t pi, int open,
+                          csctp_tstamp now) {
+  csctp_path *p = &a->paths[pi];
+  if (!open || (!a->sq.unsent && a->sq.n_rtx == 0) ||
+      !csctp_pacing_enabled(p, a->s.pacing))
+    return open;
+  return csctp_pacing_allows(p, now);
+}
+
+static void out_data_send(csctp_assoc *a, csctp_buf *b, uint8_t pi, int open,
+                          csctp_tstamp now);
+
 static void out_data(csctp_assoc *a, csctp_buf *b, uint8_t pi,
                      csctp_tstamp now) {
   if (!out_data_allowed(a))
     return;
   int open = out_cwnd_open(&a->paths[pi]); /* 6.1 B, at packet start */
+  open = out_paced_open(a, pi, open, now);
+  uint32_t flight = a->paths[pi].flight;
+  out_data_send(a, b, pi, open, now);
+  if (a->paths[pi].flight > flight &&
+      csctp_pacing_enabled(&a->paths[pi], a->s.pacing))
+    csctp_pacing_sent(&a->paths[pi], a->paths[pi].flight - flight, now);
+}
+
+static void out_data_send(csctp_assoc *a, csctp_buf *b, uint8_t pi, int open,
+                          csctp_tstamp now) {
   if (a->t3_rtx_pending) {
     /* 6.3.3 E3: after a T3 expiry, one packet of the earliest chunks, then
      * wait for the peer (cwnd is one MTU). */

@@ -998,6 +998,13 @@ enum {
   CSCTP_OPT_AUTO_ASCONF = 113,
   CSCTP_OPT_SET_PEER_PRIMARY_ADDR = 114
 };
+
+/* CSCTP_OPT_PACING (RFC 6458 has none): csctp_assoc_value, pacing of DATA
+ * per path, CSCTP_PACING_OFF (the default) or CSCTP_PACING_ON (csctp.h,
+ * csctp_settings.pacing). Set on an association, it applies from its next
+ * packet; on the socket's defaults, for associations set up afterwards.
+ * Not on the kernel backend (-ENOPROTOOPT). */
+enum { CSCTP_OPT_PACING = 128 };
 #define CSCTP_ASCONF_SUPPORTED CSCTP_OPT_ASCONF_SUPPORTED
 #define CSCTP_AUTO_ASCONF CSCTP_OPT_AUTO_ASCONF
 #define CSCTP_SET_PEER_PRIMARY_ADDR CSCTP_OPT_SET_PEER_PRIMARY_ADDR

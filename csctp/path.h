@@ -30,6 +30,9 @@ typedef struct csctp_path {
   int hb_outstanding;
   int hb_send_now;        /* a HEARTBEAT is due to be sent */
   csctp_tstamp last_send; /* last DATA sent, for cwnd after idle */
+  csctp_tstamp pace_next; /* pacing.h: the bucket is empty then */
+  int pace_wait;          /* pacing.h: DATA held back until pace_next */
+  int pace_held;          /* pacing.h: DATA was held back since the last ack */
   csctp_pmtud pmtud;      /* RFC 8899 PLPMTUD (pmtud.h); mtu follows it */
 } csctp_path;
 

@@ -42,6 +42,8 @@
 #   c-c-cubic-train  the same, -cc cubic-train (CSCTP_CC_CUBIC_TRAIN: the
 #               first slow start also ends at the BDP its ack trains show);
 #               not in the default list
+#   c-c-paced, c-c-cubic-paced  c-c and c-c-cubic with -pacing on (per-path
+#               DATA pacing, csctp/pacing.h); not in the default list
 #   go-go       cmd/sctpperf -> sctpperf server
 #   go-go-cubic the same, the sender with -cc cubic
 #   c-usrsctp   perf.c -> interop/usrsctp peer (discard-hash)
@@ -327,10 +329,14 @@ set_buf() {
 # SET.PAIR.{nft,nstat,status}.
 run_pair() {
 	local set=$1 pair=$2 kind permille proto=udp rport=$SRV_UDP srv_pid relay_pid=
-	local cc=reno base=$pair set_buffer
+	local cc=reno base=$pair set_buffer pacing=off
 	set_buffer=$(set_buf "$set")
 	local BUF=$set_buffer # this run's buffers (servers and clients below)
-	if [[ $pair == *-cubic ]]; then
+	if [[ $pair == c-c-cubic-paced || $pair == c-c-paced ]]; then
+		pacing=on
+		[[ $pair == c-c-cubic-paced ]] && cc=cubic
+		base=c-c
+	elif [[ $pair == *-cubic ]]; then
 		cc=cubic
 		base=${pair%-cubic}
 	elif [[ $pair == c-c-cubic-train ]]; then
@@ -395,7 +401,7 @@ run_pair() {
 	local cargv=()
 	case $snd in
 	c) cargv=("$C_PERF" -client "127.0.0.1:$SCTP_PORT" -remote-udp-port "$rport" -size "$SIZE"
-		-duration "$DURATION" -nodelay -sndbuf "$BUF" -rcvbuf "$BUF" -cc "$cc" -json) ;;
+		-duration "$DURATION" -nodelay -sndbuf "$BUF" -rcvbuf "$BUF" -cc "$cc" -pacing "$pacing" -json) ;;
 	go) cargv=("$GO_PERF" -client 127.0.0.1 -port $SCTP_PORT -remote-udp-port "$rport"
 		-size "$SIZE" -duration "${DURATION}s" -buffer "$BUF" -cc "$cc" -json -quiet) ;;
 	usrsctp) cargv=("$USRSCTP" -client "127.0.0.1:$SCTP_PORT" -remote-udp-port "$rport"
@@ -449,7 +455,7 @@ for set in $SETS; do
 	set_desc "$set" >/dev/null || die "unknown set $set (known: loss0.5 loss2 loss5 rtt20 rtt50l1 rtt40jr rtt20l1 rtt20q4 rtt100g)"
 	for pair in $PAIRS; do
 		case $pair in
-		c-c | c-c-cubic | c-c-cubic-train | go-go | go-go-cubic | c-usrsctp | usrsctp-c | usrsctp-usrsctp | pion-pion | tcp) ;;
+		c-c | c-c-cubic | c-c-cubic-train | c-c-paced | c-c-cubic-paced | go-go | go-go-cubic | c-usrsctp | usrsctp-c | usrsctp-usrsctp | pion-pion | tcp) ;;
 		*) die "unknown pair $pair" ;;
 		esac
 		[[ $pair == tcp && $(set_kind "$set") != nft ]] || nruns=$((nruns + 1))

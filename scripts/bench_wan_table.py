@@ -20,6 +20,8 @@ LABEL = {
     "c-c": "csctp C → csctp C",
     "c-c-cubic": "csctp C CUBIC → csctp C",
     "c-c-cubic-train": "csctp C CUBIC ack-train → csctp C",
+    "c-c-paced": "csctp C paced → csctp C",
+    "c-c-cubic-paced": "csctp C CUBIC paced → csctp C",
     "go-go": "csctp Go → csctp Go",
     "go-go-cubic": "csctp Go CUBIC → csctp Go",
     "c-usrsctp": "csctp C → usrsctp",
@@ -75,6 +77,8 @@ def row(set_, pair, relay):
     notes = []
     # "-cubic": the same pair, the sender with -cc cubic (scripts/bench_wan.sh)
     base = pair[:-len("-cubic")] if pair.endswith("-cubic") else pair
+    if pair.startswith("c-c-"):
+        base = "c-c"  # -cubic-train, -paced, -cubic-paced: perf.c both ends
     snd, _, rcv = base.partition("-")
     if pair == "tcp":
         snd = rcv = "tcp"

@@ -44,7 +44,8 @@ typedef struct opts {
   long port, udp_port, remote_udp;
   long size, count, streams, sndbuf, rcvbuf;
   double duration;
-  uint32_t cc; /* CSCTP_CC_* (-cc reno|cubic|cubic-train) */
+  uint32_t cc;     /* CSCTP_CC_* (-cc reno|cubic|cubic-train) */
+  uint32_t pacing; /* CSCTP_PACING_* (-pacing off|on) */
 } opts;
 
 static void die(const char *what, int err) {
@@ -105,6 +106,10 @@ static void apply_opts(csctp_sock *s, const opts *o) {
   int r = csctp_setsockopt(s, CSCTP_OPT_CONGESTION, &ccv, sizeof ccv);
   if (r != 0 && o->cc != CSCTP_CC_RENO)
     die("-cc", r);
+  csctp_assoc_value pv = {0, o->pacing};
+  r = csctp_setsockopt(s, CSCTP_OPT_PACING, &pv, sizeof pv);
+  if (r != 0 && o->pacing != CSCTP_PACING_OFF)
+    die("-pacing", r);
   csctp_initmsg im;
   memset(&im, 0, sizeof im);
   im.num_ostreams = (uint16_t)(o->streams > 0 ? o->streams : 1);
@@ -490,7 +495,7 @@ static void usage(void) {
           "[-json]\n"
           "            [-udp-port U] [-remote-udp-port R] [-raw] [-sndbuf B] "
           "[-rcvbuf B] [-v]\n"
-          "            [-cc reno|cubic|cubic-train]\n");
+          "            [-cc reno|cubic|cubic-train] [-pacing off|on]\n");
   exit(2);
 }
 
@@ -541,6 +546,10 @@ int main(int argc, char **argv) {
       o.sndbuf = atol(argv[++i]);
     else if (!strcmp(a, "-rcvbuf") && hv)
       o.rcvbuf = atol(argv[++i]);
+    else if (!strcmp(a, "-pacing") && hv && !strcmp(argv[i + 1], "on"))
+      o.pacing = CSCTP_PACING_ON, i++;
+    else if (!strcmp(a, "-pacing") && hv && !strcmp(argv[i + 1], "off"))
+      o.pacing = CSCTP_PACING_OFF, i++;
     else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "reno"))
       o.cc = CSCTP_CC_RENO, i++;
     else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic"))

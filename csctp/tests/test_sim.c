@@ -7,6 +7,7 @@
  *                            "both" (the default) picks one per seed from
  *                            the seed, so that N seeds cover both; the
  *                            others force one for every seed
+ *   SOAK_PACING=on           the soak's endpoints pace DATA (pacing.h)
  *   test_sim --run SUBSTRING only the scenarios whose name contains it
  *
  * Environment: SIM_VERBOSE=1 (events), SIM_TRACE=1 (every packet), SIM_LOG=1
@@ -1279,6 +1280,8 @@ static uint64_t soak_one(uint64_t seed, int verbose) {
   cs.sndbuf = (uint32_t)sim_rng_logrange(&r, 128 * 1024, 1024 * 1024);
   cs.rcvbuf = (uint32_t)sim_rng_logrange(&r, 32 * 1024, 1024 * 1024);
   cs.cc = soak_cc_for(seed); /* both sides send: both use it */
+  if (getenv("SOAK_PACING") && !strcmp(getenv("SOAK_PACING"), "on"))
+    cs.pacing = CSCTP_PACING_ON; /* pacing.h, on both sides */
   soak_cc_seeds[cs.cc == CSCTP_CC_CUBIC]++;
   ss = cs;
   ss.num_ostreams = (uint16_t)sim_rng_range(&r, 1, 20);
