@@ -288,8 +288,13 @@ static int idata_has_room(const csctp_assoc *a, const idata_msg *m,
   if (m && (m == d->pd || (!d->pd && m == d->rx)))
     return 1; /* what the reader waits for, or will */
   if (tsn == csctp_tsnmap_cum(&a->tsn) + 1u &&
-      csctp_tsn_lt(tsn, csctp_tsnmap_highest(&a->tsn)))
-    return 1; /* the lowest hole */
+      (csctp_tsn_lt(tsn, csctp_tsnmap_highest(&a->tsn)) ||
+       csctp_idata_rwnd_floor(a) > 0))
+    return 1; /* the lowest hole, or what everything waits for: with
+                 I-DATA it may be any message's, and while messages are
+                 incomplete our window is not 0 (csctp_idata_rwnd_floor),
+                 so RFC 9260 6.2's drop above the highest TSN does not
+                 apply */
   if (csctp_tsn_gt(tsn, csctp_tsnmap_highest(&a->tsn)))
     return 0;
   return held + cost <= 2 * (size_t)a->s.rcvbuf;
@@ -534,9 +539,10 @@ static int idata_pd_feed(csctp_assoc *a, idata_msg *m) {
   return 0;
 }
 
-/* Starts partial delivery of m when it may (see above): 0 not started or
- * started, 1 started and ended at once, CSCTP_ERR_NOMEM. */
-static int idata_pd_start(csctp_assoc *a, idata_msg *m) {
+/* Starts partial delivery of m when it may (see above) and holds at least
+ * point bytes from its B fragment on: 0 not started or started, 1 started
+ * and ended at once, CSCTP_ERR_NOMEM. */
+static int idata_pd_start(csctp_assoc *a, idata_msg *m, size_t point) {
   csctp_idata *d = idata_st(a);
   if (d->pd || m->pd || !m->has_b || d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
     return 0;
@@ -546,7 +552,7 @@ static int idata_pd_start(csctp_assoc *a, idata_msg *m) {
   uint32_t want = 0;
   for (const idata_frag *f = m->frags; f && f->fsn == want; f = f->next)
     run += f->len, want++;
-  if (run < a->rx.pd_point || run == 0)
+  if (run < point || run == 0)
     return 0;
   csctp_data first;
   memset(&first, 0, sizeof(first));
@@ -565,6 +571,20 @@ static int idata_pd_start(csctp_assoc *a, idata_msg *m) {
   d->pd = m;
   d->pd_started++;
   return idata_pd_feed(a, m);
+}
+
+/* The buffer is full of incomplete messages and a fragment was refused:
+ * unless one is read in parts already, the first that may be starts now
+ * whatever its size (RFC 6458 8.1.21: partial delivery frees the window
+ * for the peer). Else, with several large messages interleaved, none may
+ * reach the point while the peer resends the fragments we refuse. */
+static void idata_low_buffer(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  if (!d || d->pd)
+    return;
+  for (idata_msg *m = d->rx; m && !d->pd; m = m->next)
+    if (idata_pd_start(a, m, 1) != 0)
+      break; /* ended at once (m freed) or out of memory */
 }
 
 /* RFC 6458 6.1.7: the message under partial delivery m will not complete. */
@@ -605,7 +625,7 @@ static int idata_progress(csctp_assoc *a, idata_msg *m) {
       d->settle_due = 1; /* the stream's next may start partial delivery */
     }
   } else {
-    rv = idata_pd_start(a, m);
+    rv = idata_pd_start(a, m, a->rx.pd_point);
   }
   if (rv == CSCTP_ERR_NOMEM)
     d->settle_due = 1;
@@ -731,6 +751,10 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
   idata_msg *m = idata_find(a, d.sid, u, d.mid);
   if (!idata_has_room(a, m, d.tsn, d.len) ||
       !csctp_assoc_budget_admits(a, d.tsn, d.len)) {
+    int was_ready = csctp_reasm_has_ready(&a->rx);
+    idata_low_buffer(a);
+    if (!was_ready && csctp_reasm_has_ready(&a->rx))
+      csctp_ep_ready_push(a);
     a->sack_now = 1;
     return;
   }
