@@ -7,7 +7,8 @@
 #   - csctp C client -> C server (csctp/examples/perf.c, -json), with UDP
 #     segmentation offload (CSCTP_UDP_GSO=1: UDP_SEGMENT sends, which are
 #     opt-in, and UDP_GRO) and without (CSCTP_UDP_GSO=0 for both processes)
-#   - csctp Go client -> Go server (cmd/sctpperf, -json)
+#   - csctp Go client -> Go server (cmd/sctpperf, -json), with the same
+#     offload as the C column (CSCTP_UDP_GSO=1 for both processes)
 #   - usrsctp -> usrsctp: interop/usrsctp's peer (Debian's libusrsctp,
 #     NODELAY, -buf 4 MiB: its fastest setup; not Debian's tsctp, which is
 #     much slower and would flatter us), bulk `send` -> `discard-hash`, with
@@ -256,16 +257,20 @@ done
 
 # Go
 if [[ $RUN_GO == 1 ]]; then
-	if start_server go "^listening on" \
+	# The same offload as the C column it is compared with (csctp C,
+	# GSO/GRO): the Go binding runs the same C stack, which reads
+	# CSCTP_UDP_GSO from the environment.
+	goenv=(env CSCTP_UDP_GSO=1)
+	if start_server go "^listening on" "${goenv[@]}" \
 		"$GO_PERF" -server -port @P@ -udp-port @U@ -buffer "$BUF"; then
 		for s in $SIZES; do
 			log "  csctp Go -> Go ${s} B"
-			run_client "go-$s" "$LIMIT" "$GO_PERF" -client 127.0.0.1 -port "$SRV_SCTP" \
+			run_client "go-$s" "$LIMIT" "${goenv[@]}" "$GO_PERF" -client 127.0.0.1 -port "$SRV_SCTP" \
 				-remote-udp-port "$SRV_UDP" -size "$s" -duration "${DURATION}s" \
 				-buffer "$BUF" -json
 		done
 		log "  csctp Go ping-pong ${PP_SIZE} B"
-		run_client "go-pingpong" "$((PP_DURATION + 60))" "$GO_PERF" -client 127.0.0.1 \
+		run_client "go-pingpong" "$((PP_DURATION + 60))" "${goenv[@]}" "$GO_PERF" -client 127.0.0.1 \
 			-port "$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
 			-duration "${PP_DURATION}s" -pingpong -json
 		stop_server "$SRV_PID"
@@ -370,7 +375,8 @@ $TABLE
   the same host, and UDP_GRO on receive) and without (\`CSCTP_UDP_GSO=0\` for both
   processes: one datagram per sendmmsg / recvmmsg entry). Its rate counts
   until its SHUTDOWN completes, i.e. until the peer acknowledged everything.
-  csctp Go: \`cmd/sctpperf\` client → Go server; the Go receiver's rate.
+  csctp Go: \`cmd/sctpperf\` client → Go server, with the same offload
+  (\`CSCTP_UDP_GSO=1\` for both processes); the Go receiver's rate.
 - usrsctp and pion/sctp: the interop suite's peers (\`interop/usrsctp\`,
   \`interop/pion\`) on both ends, bulk \`send\` → \`discard-hash\` with
   \`-nohash\` (no data generation or hashing on either side), NODELAY, the
