@@ -74,8 +74,11 @@ type SCTPConn struct {
 	nf   atomic.Pointer[waitBox]
 	nbuf []byte
 
-	rop    readOp // guarded by rmu
-	readFn func(uintptr) bool
+	rop readOp // guarded by rmu
+	rx  rxRing // guarded by rmu: messages read ahead (rxbatch.go)
+	// rxServed counts the Reads served from rx (for tests). Guarded by rmu.
+	rxServed uint64
+	readFn   func(uintptr) bool
 
 	// wmu serializes writers: the write side has one readiness signal, which only
 	// one waiter may drain.
@@ -452,7 +455,10 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	op := &c.rop
 	op.b, op.want, op.n, op.err, op.hasFrom = b, want, 0, nil, false
 	op.from = netip.AddrPort{}
-	err := c.rf.Wait(c.readFn)
+	var err error
+	if !c.readRing() {
+		err = c.rf.Wait(c.readFn)
+	}
 	n, rerr := op.n, op.err
 	op.b, op.err = nil, nil
 	if err != nil {
@@ -481,7 +487,15 @@ func (c *SCTPConn) readStep(uintptr) bool {
 			op.err = net.ErrClosed
 			return true
 		}
-		r, flags := c.cs.recv(op.b, info)
+		var r, flags int
+		if c.rx.buf != nil {
+			var nb int
+			r, flags, nb = c.cs.recvBatch(op.b, info, c.rx.buf, c.rx.meta)
+			c.rx.fill(nb)
+		} else {
+			r, flags = c.cs.recv(op.b, info)
+			c.ringMeta(r, flags)
+		}
 		if r > 0 && flags&cMsgNotification != 0 {
 			c.takeNotifLocked(op.b[:r], flags)
 			c.st.unlock()
@@ -694,8 +708,10 @@ func (c *SCTPConn) ReadNotification(ctx context.Context) (Notification, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, c.opErr("read", ctxErr(err))
 		}
-		if c.readWant.Load() > 0 || !c.rmu.TryLock() {
-			// A Read owns the read side: it passes notifications on.
+		if c.readWant.Load() > 0 || !c.rmu.TryLock() || c.ringPendingUnlock() {
+			// A Read owns the read side, or messages a Read took in
+			// ahead wait for Reads (rxbatch.go): Read passes the
+			// notifications after them on.
 			select {
 			case <-c.notifSig:
 			case <-c.closedCh:
