@@ -63,9 +63,9 @@ func (k *cSock) recv([]byte, *RcvInfo) (int, int)          { return cErrNotSuppo
 func (k *cSock) recvBatch([]byte, *RcvInfo, []byte, []rxMeta) (int, int, int) {
 	return cErrNotSupported, 0, 0
 }
-func (k *cSock) fromAddrPort() (netip.AddrPort, bool)      { return netip.AddrPort{}, false }
-func (k *cSock) nextNotif([]byte) (rawNotif, int)          { return rawNotif{}, cErrNotSupported }
-func (k *cSock) subscribe(uint32, bool) int                { return cErrNotSupported }
+func (k *cSock) fromAddrPort() (netip.AddrPort, bool) { return netip.AddrPort{}, false }
+func (k *cSock) nextNotif([]byte) (rawNotif, int)     { return rawNotif{}, cErrNotSupported }
+func (k *cSock) subscribe(uint32, bool) int           { return cErrNotSupported }
 func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
 	return cErrNotSupported
 }
