@@ -85,8 +85,11 @@ type SCTPConn struct {
 	wmu     sync.Mutex
 	wop     writeOp // guarded by wmu
 	writeFn func(uintptr) bool
-	optUDP  int // Options.RemoteUDPPort at creation; guarded by st.mu
-	curUDP  int // the C socket's remote UDP port now; guarded by st.mu
+	runFn   func(uintptr) bool // runStep (batch.go)
+	wb      []byte             // guarded by wmu: WriteBatch's coalescing buffer
+	wmeta   []txMeta           // guarded by wmu: its messages
+	optUDP  int                // Options.RemoteUDPPort at creation; guarded by st.mu
+	curUDP  int                // the C socket's remote UDP port now; guarded by st.mu
 
 	laddr, raddr atomic.Pointer[SCTPAddr]
 	closeOnce    sync.Once
@@ -152,6 +155,7 @@ type writeOp struct {
 	n       int
 	err     error
 	sa      [sizeofSockaddrInet6]byte
+	run     []txMeta // WriteBatch's run in progress (batch.go)
 }
 
 const (
@@ -176,6 +180,7 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
 	c.readFn = c.readStep
 	c.writeFn = c.sendStep
+	c.runFn = c.runStep
 	var err error
 	if st.kernel {
 		st.mu.Lock()

@@ -22,6 +22,7 @@ typedef struct go_scratch {
 	socklen_t fromlen;
 	int msg_flags;
 	int nbatch; // messages go_recv_batch put in the ring
+	csctp_ssize last; // go_send_batch: the result of the send it stopped at
 	csctp_sndinfo sinfo;
 	struct sockaddr_in6 to; // the destination of go_send (sockaddr_in fits)
 } go_scratch;
@@ -144,6 +145,44 @@ static csctp_ssize go_recv_batch(csctp_sock *s, go_scratch *g, void *buf,
 	}
 	g->nbatch = n;
 	return r;
+}
+
+// go_wmeta describes one message of a go_send_batch: fixed-width fields
+// only, the layout of Go's txMeta (batch.go).
+typedef struct go_wmeta {
+	uint32_t len, ppid, context, assoc_id, pr_value;
+	uint16_t sid, flags, pr_policy, use_info; // use_info 0: the default
+} go_wmeta;
+
+// go_send_batch sends the n messages laid end to end in buf, one
+// csctp_sendv each, in one cgo call. It returns how many were accepted;
+// g->last is the result of the one it stopped at (0 when all went).
+static int go_send_batch(csctp_sock *s, go_scratch *g, const uint8_t *buf,
+                         const go_wmeta *m, int n) {
+	size_t off = 0;
+	g->last = 0;
+	for (int i = 0; i < n; i++) {
+		struct iovec iov;
+		iov.iov_base = (void *)(buf + off);
+		iov.iov_len = m[i].len;
+		csctp_sndinfo si;
+		memset(&si, 0, sizeof si);
+		si.sid = m[i].sid;
+		si.flags = m[i].flags;
+		si.ppid = m[i].ppid;
+		si.context = m[i].context;
+		si.assoc_id = m[i].assoc_id;
+		si.pr_policy = m[i].pr_policy;
+		si.pr_value = m[i].pr_value;
+		csctp_ssize r = csctp_sendv(s, &iov, m[i].len ? 1 : 0, NULL,
+		                            m[i].use_info ? &si : NULL, 0);
+		if (r < 0) {
+			g->last = r;
+			return i;
+		}
+		off += m[i].len;
+	}
+	return n;
 }
 
 static csctp_ssize go_send(csctp_sock *s, go_scratch *g, void *buf, size_t len,
@@ -644,6 +683,21 @@ func (k *cSock) recvBatch(b []byte, info *RcvInfo, ring []byte, meta []rxMeta) (
 		k.rcvInfo(info, flags)
 	}
 	return int(r), flags, int(k.g.nbatch)
+}
+
+// Compile-time check that txMeta (batch.go) has go_wmeta's size.
+var (
+	_ [unsafe.Sizeof(C.go_wmeta{}) - unsafe.Sizeof(txMeta{})]struct{}
+	_ [unsafe.Sizeof(txMeta{}) - unsafe.Sizeof(C.go_wmeta{})]struct{}
+)
+
+// sendBatch sends the messages of meta, laid end to end in buf, in one C
+// call. It returns how many were accepted and the result of the send it
+// stopped at (0: none). It allocates nothing.
+func (k *cSock) sendBatch(buf []byte, meta []txMeta) (int, int) {
+	n := C.go_send_batch(k.p, k.g, (*C.uint8_t)(unsafe.Pointer(&buf[0])),
+		(*C.go_wmeta)(unsafe.Pointer(&meta[0])), C.int(len(meta)))
+	return int(n), int(k.g.last)
 }
 
 // fromAddrPort decodes the peer address of the last recv.

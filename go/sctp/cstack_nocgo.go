@@ -60,6 +60,7 @@ func (k *cSock) accept() (*cSock, []byte, int)             { return nil, nil, cE
 func (k *cSock) peeloff(AssocID) (*cSock, int)             { return nil, cErrNotSupported }
 func (k *cSock) send([]byte, []byte, *SndInfo, uint16) int { return cErrNotSupported }
 func (k *cSock) recv([]byte, *RcvInfo) (int, int)          { return cErrNotSupported, 0 }
+func (k *cSock) sendBatch([]byte, []txMeta) (int, int)     { return 0, cErrNotSupported }
 func (k *cSock) recvBatch([]byte, *RcvInfo, []byte, []rxMeta) (int, int, int) {
 	return cErrNotSupported, 0, 0
 }
