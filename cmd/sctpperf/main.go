@@ -90,6 +90,7 @@ type summary struct {
 var (
 	jsonOut = flag.Bool("json", false, "print the summary as JSON (progress lines go to stderr)")
 	quiet   = flag.Bool("quiet", false, "no progress lines")
+	batch   = flag.Int("batch", 0, "throughput test: send (client) or read (server) up to this many messages per WriteBatch / ReadBatch call (0: Write / Read per message, as csctp/examples/perf.c does)")
 )
 
 func main() {
@@ -271,6 +272,9 @@ func serveConn(c *sctp.SCTPConn) error {
 	// once per round of up to 256 receives: the allocation-free read and a
 	// clock read every 256th message keep the tool's own cost out of the
 	// figure.
+	if *batch > 1 {
+		return serveBatch(c, &st, start)
+	}
 	for k := 0; ; k++ {
 		n, _, err := c.ReadFromSCTPAddrPort(buf, info)
 		if err != nil {
@@ -295,12 +299,17 @@ func serveConn(c *sctp.SCTPConn) error {
 			last, lastBytes = now, st.Bytes
 		}
 	}
+	return finishServe(c, &st, start, buf)
+}
+
+// finishServe sends the receiver's stats and waits for the client to
+// close.
+func finishServe(c *sctp.SCTPConn, st *rxStats, start time.Time, buf []byte) error {
 	st.Seconds = time.Since(start).Seconds()
 	progressf("[assoc %d] received %d messages, %d bytes in %.2fs: %.2f MB/s\n",
 		c.AssocID(), st.Messages, st.Bytes, st.Seconds, float64(st.Bytes)/st.Seconds/1e6)
 	b, _ := json.Marshal(st)
-	_, err = c.WriteToSCTP(b, nil, &sctp.SndInfo{PPID: ppidStats})
-	if err != nil {
+	if _, err := c.WriteToSCTP(b, nil, &sctp.SndInfo{PPID: ppidStats}); err != nil {
 		return err
 	}
 	// Wait for the client to close.
@@ -308,6 +317,32 @@ func serveConn(c *sctp.SCTPConn) error {
 	for {
 		if _, _, err := c.ReadFromSCTP(buf); err != nil {
 			return nil
+		}
+	}
+}
+
+// serveBatch is serveConn's throughput loop with ReadBatch (-batch).
+func serveBatch(c *sctp.SCTPConn, st *rxStats, start time.Time) error {
+	ms := make([]sctp.Message, *batch)
+	for i := range ms {
+		ms[i].Buffer = make([]byte, 64<<10)
+	}
+	for {
+		k, err := c.ReadBatch(ms)
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		for _, m := range ms[:k] {
+			if m.RcvInfo.PPID == ppidEnd {
+				return finishServe(c, st, start, ms[0].Buffer)
+			}
+			st.Bytes += int64(m.N)
+			if m.RcvInfo.EndOfRecord() {
+				st.Messages++
+			}
 		}
 	}
 }
@@ -381,6 +416,34 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 	buf := make([]byte, max(s.Size, 4096))
 	var i int64
 	info := sctp.SndInfo{PPID: ppidData, Flags: flags}
+	if *batch > 1 && !pingpong {
+		ms := make([]sctp.Message, *batch)
+		infos := make([]sctp.SndInfo, len(ms))
+		for j := range ms {
+			infos[j] = info
+			ms[j] = sctp.Message{Buffer: msg, SndInfo: &infos[j]}
+		}
+		for count <= 0 || i < count {
+			if count <= 0 && time.Now().After(deadline) {
+				break
+			}
+			k := len(ms)
+			if count > 0 {
+				k = int(min(int64(k), count-i))
+			}
+			for j := range ms[:k] {
+				infos[j].Stream = uint16((i + int64(j)) % int64(streams))
+			}
+			if _, err := c.WriteBatch(ms[:k]); err != nil {
+				close(stopProgress)
+				return err
+			}
+			i += int64(k)
+			sent.Store(i)
+			sentBytes.Store(i * int64(len(msg)))
+		}
+	}
+	var ri sctp.RcvInfo
 	for ; !done(i); i++ {
 		info.Stream = uint16(i % int64(streams))
 		var t0 time.Time
@@ -395,7 +458,7 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 		if pingpong {
 			got := 0
 			for {
-				n, ri, err := c.ReadFromSCTP(buf)
+				n, _, err := c.ReadFromSCTPAddrPort(buf, &ri)
 				if err != nil {
 					close(stopProgress)
 					return err
