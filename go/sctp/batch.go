@@ -172,7 +172,11 @@ func (c *SCTPConn) ReadBatch(ms []Message) (int, error) {
 	}
 	ms[0].N, ms[0].Addr = n, from
 	got := 1
-	c.rmu.Lock()
+	if !c.rmu.TryLock() {
+		// Another reader (or ReadNotification) has the read side:
+		// the first message is the batch.
+		return got, nil
+	}
 	op := &c.rop
 	for got < len(ms) && c.rx.pending() && len(ms[got].Buffer) > 0 {
 		m := &ms[got]
