@@ -460,10 +460,7 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	op := &c.rop
 	op.b, op.want, op.n, op.err, op.hasFrom = b, want, 0, nil, false
 	op.from = netip.AddrPort{}
-	var err error
-	if !c.readRing() {
-		err = c.rf.Wait(c.readFn)
-	}
+	err := c.rf.Wait(c.readFn)
 	n, rerr := op.n, op.err
 	op.b, op.err = nil, nil
 	if err != nil {
@@ -477,9 +474,13 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	return n, rerr
 }
 
-// readStep is the RawConn callback of recvMsg: one receive attempt (after
-// the notifications it meets), results in c.rop.
+// readStep is the RawConn callback of recvMsg: one receive attempt, from
+// the messages read ahead if there are any (rxbatch.go), else from the C
+// socket (after the notifications it meets), results in c.rop.
 func (c *SCTPConn) readStep(uintptr) bool {
+	if c.readRing() {
+		return true // read ahead (rxbatch.go); the deadline was checked
+	}
 	op := &c.rop
 	var info *RcvInfo
 	if op.want {

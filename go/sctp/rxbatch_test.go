@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"testing"
 	"time"
 )
@@ -155,5 +157,43 @@ func TestReadBatchAllocs(t *testing.T) {
 	}
 	if sc.rxServed == before {
 		t.Error("no Read was served from the ring: the test did not batch")
+	}
+}
+
+// TestReadBatchDeadline: messages already read ahead do not outlive the
+// read deadline: once it has passed, Read fails with a timeout (as a net
+// conn's Read does with data in the kernel), and after the deadline is
+// cleared the next message comes, in order.
+func TestReadBatchDeadline(t *testing.T) {
+	cc, sc := pairT(t, Options{Transport: TransportUDP})
+	cc.SetDeadline(time.Now().Add(10 * time.Second))
+	var si SndInfo
+	for i := 0; i < 10; i++ {
+		si.PPID = uint32(i)
+		if _, err := cc.WriteToSCTP([]byte{byte(i)}, nil, &si); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // all ten arrive before the first read
+	sc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// The first small message makes the ring, the second fills it.
+	for want := uint32(0); want < 2; want++ {
+		if _, info := readMsg(t, sc, 64); info.PPID != want {
+			t.Fatalf("got PPID %d, want %d", info.PPID, want)
+		}
+	}
+	if !sc.rx.pending() {
+		t.Fatal("nothing was read ahead: the test did not batch")
+	}
+	sc.SetReadDeadline(time.Now().Add(-time.Second))
+	var ne net.Error
+	if _, err := sc.Read(make([]byte, 64)); !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Read after the deadline: %v, want a timeout", err)
+	}
+	sc.SetReadDeadline(time.Time{})
+	for want := uint32(2); want < 10; want++ {
+		if _, info := readMsg(t, sc, 64); info.PPID != want {
+			t.Fatalf("got PPID %d, want %d", info.PPID, want)
+		}
 	}
 }
