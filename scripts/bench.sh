@@ -7,7 +7,8 @@
 #   - csctp C client -> C server (csctp/examples/perf.c, -json), with UDP
 #     segmentation offload (CSCTP_UDP_GSO=1: UDP_SEGMENT sends, which are
 #     opt-in, and UDP_GRO) and without (CSCTP_UDP_GSO=0 for both processes)
-#   - csctp Go client -> Go server (cmd/sctpperf, -json)
+#   - csctp Go client -> Go server (cmd/sctpperf, -json), with the same
+#     offload as the C column (CSCTP_UDP_GSO=1 for both processes)
 #   - usrsctp -> usrsctp: interop/usrsctp's peer (Debian's libusrsctp,
 #     NODELAY, -buf 4 MiB: its fastest setup; not Debian's tsctp, which is
 #     much slower and would flatter us), bulk `send` -> `discard-hash`, with
@@ -255,11 +256,15 @@ done
 
 # Go
 if [[ $RUN_GO == 1 && -n $SIZES ]]; then
-	if start_server go "^listening on" \
+	# The same offload as the C column it is compared with (csctp C,
+	# GSO/GRO): the Go binding runs the same C stack, which reads
+	# CSCTP_UDP_GSO from the environment.
+	goenv=(env CSCTP_UDP_GSO=1)
+	if start_server go "^listening on" "${goenv[@]}" \
 		"$GO_PERF" -server -port @P@ -udp-port @U@ -buffer "$BUF"; then
 		for s in $SIZES; do
 			log "  csctp Go -> Go ${s} B"
-			run_client "go-$s" "$LIMIT" "$GO_PERF" -client 127.0.0.1 -port "$SRV_SCTP" \
+			run_client "go-$s" "$LIMIT" "${goenv[@]}" "$GO_PERF" -client 127.0.0.1 -port "$SRV_SCTP" \
 				-remote-udp-port "$SRV_UDP" -size "$s" -duration "${DURATION}s" \
 				-buffer "$BUF" -json
 		done
@@ -291,9 +296,9 @@ pingpong_run() { # VARIANT ROUND
 			-duration "$PP_DURATION" -nodelay -pingpong -json
 		;;
 	go)
-		start_server go-pp "^listening on" "$GO_PERF" -server -port @P@ -udp-port @U@ \
-			-buffer "$BUF" || return 1
-		run_client "$name" "$((PP_DURATION + 60))" "$GO_PERF" -client 127.0.0.1 \
+		start_server go-pp "^listening on" "${envv[@]}" "$GO_PERF" -server -port @P@ \
+			-udp-port @U@ -buffer "$BUF" || return 1
+		run_client "$name" "$((PP_DURATION + 60))" "${envv[@]}" "$GO_PERF" -client 127.0.0.1 \
 			-port "$SRV_SCTP" -remote-udp-port "$SRV_UDP" -size "$PP_SIZE" \
 			-duration "${PP_DURATION}s" -pingpong -json
 		;;
@@ -399,7 +404,8 @@ $TABLE
   the same host, and UDP_GRO on receive) and without (\`CSCTP_UDP_GSO=0\` for both
   processes: one datagram per sendmmsg / recvmmsg entry). Its rate counts
   until its SHUTDOWN completes, i.e. until the peer acknowledged everything.
-  csctp Go: \`cmd/sctpperf\` client → Go server; the Go receiver's rate.
+  csctp Go: \`cmd/sctpperf\` client → Go server, with the same offload
+  (\`CSCTP_UDP_GSO=1\` for both processes); the Go receiver's rate.
 - usrsctp and pion/sctp: the interop suite's peers (\`interop/usrsctp\`,
   \`interop/pion\`) on both ends, bulk \`send\` → \`discard-hash\` with
   \`-nohash\` (no data generation or hashing on either side), NODELAY, the

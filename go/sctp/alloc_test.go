@@ -11,7 +11,8 @@ import (
 
 // TestSteadyStateAllocs: in steady state, a message costs 0 heap
 // allocations in Write, Read and the allocation-free forms
-// WriteToSCTPAddrPort and ReadFromSCTPAddrPort (issue 12). The count is
+// WriteToSCTPAddrPort and ReadFromSCTPAddrPort, and in WriteBatch and
+// ReadBatch (issue 12). The count is
 // process-wide (testing.AllocsPerRun), so the stack's driver goroutine is
 // counted too.
 func TestSteadyStateAllocs(t *testing.T) {
@@ -39,6 +40,38 @@ func TestSteadyStateAllocs(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(300, pingPong); n != 0 {
 		t.Errorf("Write/Read: %.2f allocations per round trip, want 0", n)
+	}
+
+	// WriteBatch and ReadBatch: a run of small messages and one larger
+	// than WriteBatch's coalescing limit.
+	ws := make([]Message, 17)
+	infos := make([]SndInfo, len(ws))
+	for i := range ws {
+		infos[i].PPID = uint32(i)
+		ws[i] = Message{Buffer: msg, SndInfo: &infos[i]}
+	}
+	ws[len(ws)-1].Buffer = make([]byte, txSmall+100)
+	rs := make([]Message, 8)
+	for i := range rs {
+		rs[i].Buffer = make([]byte, 4096)
+	}
+	batches := func() {
+		if n, err := cc.WriteBatch(ws); n != len(ws) || err != nil {
+			t.Fatalf("WriteBatch: %d, %v", n, err)
+		}
+		for got := 0; got < len(ws); {
+			n, err := sc.ReadBatch(rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got += n
+		}
+	}
+	for i := 0; i < 20; i++ {
+		batches()
+	}
+	if n := testing.AllocsPerRun(100, batches); n != 0 {
+		t.Errorf("WriteBatch/ReadBatch: %.2f allocations per batch, want 0", n)
 	}
 
 	lc := testListenConfig(Options{Transport: TransportUDP})

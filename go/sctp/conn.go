@@ -74,16 +74,22 @@ type SCTPConn struct {
 	nf   atomic.Pointer[waitBox]
 	nbuf []byte
 
-	rop    readOp // guarded by rmu
-	readFn func(uintptr) bool
+	rop readOp // guarded by rmu
+	rx  rxRing // guarded by rmu: messages read ahead (rxbatch.go)
+	// rxServed counts the Reads served from rx (for tests). Guarded by rmu.
+	rxServed uint64
+	readFn   func(uintptr) bool
 
 	// wmu serializes writers: the write side has one readiness signal, which only
 	// one waiter may drain.
 	wmu     sync.Mutex
 	wop     writeOp // guarded by wmu
 	writeFn func(uintptr) bool
-	optUDP  int // Options.RemoteUDPPort at creation; guarded by st.mu
-	curUDP  int // the C socket's remote UDP port now; guarded by st.mu
+	runFn   func(uintptr) bool // runStep (batch.go)
+	wb      []byte             // guarded by wmu: WriteBatch's coalescing buffer
+	wmeta   []txMeta           // guarded by wmu: its messages
+	optUDP  int                // Options.RemoteUDPPort at creation; guarded by st.mu
+	curUDP  int                // the C socket's remote UDP port now; guarded by st.mu
 
 	laddr, raddr atomic.Pointer[SCTPAddr]
 	closeOnce    sync.Once
@@ -149,6 +155,7 @@ type writeOp struct {
 	n       int
 	err     error
 	sa      [sizeofSockaddrInet6]byte
+	run     []txMeta // WriteBatch's run in progress (batch.go)
 }
 
 const (
@@ -173,6 +180,7 @@ func newConn(st *stack, cs *cSock, style int, network string) (*SCTPConn, error)
 		notifSig: make(chan struct{}, 1), closedCh: make(chan struct{})}
 	c.readFn = c.readStep
 	c.writeFn = c.sendStep
+	c.runFn = c.runStep
 	var err error
 	if st.kernel {
 		st.mu.Lock()
@@ -466,9 +474,13 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	return n, rerr
 }
 
-// readStep is the RawConn callback of recvMsg: one receive attempt (after
-// the notifications it meets), results in c.rop.
+// readStep is the RawConn callback of recvMsg: one receive attempt, from
+// the messages read ahead if there are any (rxbatch.go), else from the C
+// socket (after the notifications it meets), results in c.rop.
 func (c *SCTPConn) readStep(uintptr) bool {
+	if c.readRing() {
+		return true // read ahead (rxbatch.go); the deadline was checked
+	}
 	op := &c.rop
 	var info *RcvInfo
 	if op.want {
@@ -481,7 +493,15 @@ func (c *SCTPConn) readStep(uintptr) bool {
 			op.err = net.ErrClosed
 			return true
 		}
-		r, flags := c.cs.recv(op.b, info)
+		var r, flags int
+		if c.rx.buf != nil {
+			var nb int
+			r, flags, nb = c.cs.recvBatch(op.b, info, c.rx.buf, c.rx.meta)
+			c.rx.fill(nb)
+		} else {
+			r, flags = c.cs.recv(op.b, info)
+			c.ringMeta(r, flags)
+		}
 		if r > 0 && flags&cMsgNotification != 0 {
 			c.takeNotifLocked(op.b[:r], flags)
 			c.st.unlock()
@@ -694,8 +714,10 @@ func (c *SCTPConn) ReadNotification(ctx context.Context) (Notification, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, c.opErr("read", ctxErr(err))
 		}
-		if c.readWant.Load() > 0 || !c.rmu.TryLock() {
-			// A Read owns the read side: it passes notifications on.
+		if c.readWant.Load() > 0 || !c.rmu.TryLock() || c.ringPendingUnlock() {
+			// A Read owns the read side, or messages a Read took in
+			// ahead wait for Reads (rxbatch.go): Read passes the
+			// notifications after them on.
 			select {
 			case <-c.notifSig:
 			case <-c.closedCh:

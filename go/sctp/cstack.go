@@ -21,6 +21,8 @@ typedef struct go_scratch {
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	int msg_flags;
+	int nbatch; // messages go_recv_batch put in the ring
+	csctp_ssize last; // go_send_batch: the result of the send it stopped at
 	csctp_sndinfo sinfo;
 	struct sockaddr_in6 to; // the destination of go_send (sockaddr_in fits)
 } go_scratch;
@@ -74,6 +76,113 @@ static csctp_ssize go_recv(csctp_sock *s, go_scratch *g, void *buf, size_t len) 
 	memset(&g->rinfo, 0, sizeof g->rinfo);
 	memset(&g->from, 0, sizeof g->from);
 	return csctp_recvv(s, &iov, 1, &g->from, &g->fromlen, &g->rinfo, &g->msg_flags);
+}
+
+// go_rmeta describes one message (or part) go_recv_batch put in the Go
+// ring (rxbatch.go): fixed-width fields only, the layout of Go's rxMeta.
+typedef struct go_rmeta {
+	uint32_t len, flags; // bytes in the ring; CSCTP_MSG_* flags
+	uint32_t ppid, tsn, cumtsn, assoc_id;
+	uint16_t sid, ssn, rflags, udp_port; // rflags: csctp_rcvinfo.flags
+	uint32_t fromlen; // 0: no address (or one longer than from)
+	uint8_t from[28]; // the peer's sockaddr_in or sockaddr_in6
+} go_rmeta;
+
+static void go_rmeta_fill(go_rmeta *m, csctp_ssize n, int flags,
+                          const csctp_rcvinfo *ri,
+                          const struct sockaddr_storage *from, socklen_t fl) {
+	m->len = (uint32_t)n;
+	m->flags = (uint32_t)flags;
+	m->ppid = ri->ppid;
+	m->tsn = ri->tsn;
+	m->cumtsn = ri->cumtsn;
+	m->assoc_id = ri->assoc_id;
+	m->sid = ri->sid;
+	m->ssn = ri->ssn;
+	m->rflags = ri->flags;
+	m->udp_port = ri->from.port;
+	m->fromlen = 0;
+	if (fl > 0 && (size_t)fl <= sizeof m->from) {
+		memcpy(m->from, from, (size_t)fl);
+		m->fromlen = (uint32_t)fl;
+	}
+}
+
+// go_recv_batch is go_recv into buf, and then, when that read returned a
+// whole data message of at most small bytes, the messages that follow
+// (up to max, while ring has room for small bytes) into ring, one
+// go_rmeta each: one cgo call for a run of small messages. It stops after
+// a notification or a part of a message, and at the first read that
+// returns nothing (-EAGAIN re-arms the socket's read signal as always;
+// end of file and errors come back on the next call). g->nbatch is the
+// number of ring entries.
+static csctp_ssize go_recv_batch(csctp_sock *s, go_scratch *g, void *buf,
+                                 size_t len, uint8_t *ring, size_t rlen,
+                                 go_rmeta *m, int max, size_t small) {
+	csctp_ssize r = go_recv(s, g, buf, len);
+	g->nbatch = 0;
+	if (r <= 0 || (size_t)r > small ||
+	    (g->msg_flags & (CSCTP_MSG_EOR | CSCTP_MSG_NOTIFICATION)) != CSCTP_MSG_EOR)
+		return r;
+	size_t off = 0;
+	int n = 0;
+	while (n < max && rlen - off >= small) {
+		struct iovec iov;
+		iov.iov_base = ring + off;
+		iov.iov_len = rlen - off;
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof from;
+		csctp_rcvinfo ri;
+		memset(&ri, 0, sizeof ri);
+		int mf = 0;
+		csctp_ssize k = csctp_recvv(s, &iov, 1, &from, &fl, &ri, &mf);
+		if (k <= 0)
+			break;
+		go_rmeta_fill(&m[n++], k, mf, &ri, &from, fl);
+		off += (size_t)k;
+		if ((mf & (CSCTP_MSG_EOR | CSCTP_MSG_NOTIFICATION)) != CSCTP_MSG_EOR)
+			break;
+	}
+	g->nbatch = n;
+	return r;
+}
+
+// go_wmeta describes one message of a go_send_batch: fixed-width fields
+// only, the layout of Go's txMeta (batch.go).
+typedef struct go_wmeta {
+	uint32_t len, ppid, context, assoc_id, pr_value;
+	uint16_t sid, flags, pr_policy, use_info; // use_info 0: the default
+} go_wmeta;
+
+// go_send_batch sends the n messages laid end to end in buf, one
+// csctp_sendv each, in one cgo call. It returns how many were accepted;
+// g->last is the result of the one it stopped at (0 when all went).
+static int go_send_batch(csctp_sock *s, go_scratch *g, const uint8_t *buf,
+                         const go_wmeta *m, int n) {
+	size_t off = 0;
+	g->last = 0;
+	for (int i = 0; i < n; i++) {
+		struct iovec iov;
+		iov.iov_base = (void *)(buf + off);
+		iov.iov_len = m[i].len;
+		csctp_sndinfo si;
+		memset(&si, 0, sizeof si);
+		si.sid = m[i].sid;
+		si.flags = m[i].flags;
+		si.ppid = m[i].ppid;
+		si.context = m[i].context;
+		si.assoc_id = m[i].assoc_id;
+		si.pr_policy = m[i].pr_policy;
+		si.pr_value = m[i].pr_value;
+		csctp_ssize r = csctp_sendv(s, &iov, m[i].len ? 1 : 0, NULL,
+		                            m[i].use_info ? &si : NULL, 0);
+		if (r < 0) {
+			g->last = r;
+			return i;
+		}
+		off += m[i].len;
+	}
+	return n;
 }
 
 static csctp_ssize go_send(csctp_sock *s, go_scratch *g, void *buf, size_t len,
@@ -538,22 +647,63 @@ func (k *cSock) recv(b []byte, info *RcvInfo) (int, int) {
 	r := C.go_recv(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)))
 	flags := int(k.g.msg_flags)
 	if r > 0 && info != nil && flags&cMsgNotification == 0 {
-		ri := &k.g.rinfo
-		*info = RcvInfo{
-			Stream:  uint16(ri.sid),
-			SSN:     uint16(ri.ssn),
-			PPID:    uint32(ri.ppid),
-			TSN:     uint32(ri.tsn),
-			CumTSN:  uint32(ri.cumtsn),
-			AssocID: AssocID(ri.assoc_id),
-			Flags:   RcvFlags(ri.flags) &^ RcvEndOfRecord,
-			UDPPort: int(ri.from.port),
-		}
-		if flags&cMsgEOR != 0 {
-			info.Flags |= RcvEndOfRecord
-		}
+		k.rcvInfo(info, flags)
 	}
 	return int(r), flags
+}
+
+// rcvInfo decodes the rcvinfo of the last recv into info.
+func (k *cSock) rcvInfo(info *RcvInfo, flags int) {
+	ri := &k.g.rinfo
+	*info = RcvInfo{
+		Stream:  uint16(ri.sid),
+		SSN:     uint16(ri.ssn),
+		PPID:    uint32(ri.ppid),
+		TSN:     uint32(ri.tsn),
+		CumTSN:  uint32(ri.cumtsn),
+		AssocID: AssocID(ri.assoc_id),
+		Flags:   RcvFlags(ri.flags) &^ RcvEndOfRecord,
+		UDPPort: int(ri.from.port),
+	}
+	if flags&cMsgEOR != 0 {
+		info.Flags |= RcvEndOfRecord
+	}
+}
+
+// Compile-time check that rxMeta (rxbatch.go) has go_rmeta's size.
+var (
+	_ [unsafe.Sizeof(C.go_rmeta{}) - unsafe.Sizeof(rxMeta{})]struct{}
+	_ [unsafe.Sizeof(rxMeta{}) - unsafe.Sizeof(C.go_rmeta{})]struct{}
+)
+
+// recvBatch is recv into b that, when b got a whole data message of at
+// most rxSmall bytes, also reads the messages that follow into ring (one
+// meta each, at most len(meta)) in the same C call. It returns recv's
+// results and the number of ring entries. It allocates nothing.
+func (k *cSock) recvBatch(b []byte, info *RcvInfo, ring []byte, meta []rxMeta) (int, int, int) {
+	r := C.go_recv_batch(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)),
+		(*C.uint8_t)(unsafe.Pointer(&ring[0])), C.size_t(len(ring)),
+		(*C.go_rmeta)(unsafe.Pointer(&meta[0])), C.int(len(meta)), C.size_t(rxSmall))
+	flags := int(k.g.msg_flags)
+	if r > 0 && info != nil && flags&cMsgNotification == 0 {
+		k.rcvInfo(info, flags)
+	}
+	return int(r), flags, int(k.g.nbatch)
+}
+
+// Compile-time check that txMeta (batch.go) has go_wmeta's size.
+var (
+	_ [unsafe.Sizeof(C.go_wmeta{}) - unsafe.Sizeof(txMeta{})]struct{}
+	_ [unsafe.Sizeof(txMeta{}) - unsafe.Sizeof(C.go_wmeta{})]struct{}
+)
+
+// sendBatch sends the messages of meta, laid end to end in buf, in one C
+// call. It returns how many were accepted and the result of the send it
+// stopped at (0: none). It allocates nothing.
+func (k *cSock) sendBatch(buf []byte, meta []txMeta) (int, int) {
+	n := C.go_send_batch(k.p, k.g, (*C.uint8_t)(unsafe.Pointer(&buf[0])),
+		(*C.go_wmeta)(unsafe.Pointer(&meta[0])), C.int(len(meta)))
+	return int(n), int(k.g.last)
 }
 
 // fromAddrPort decodes the peer address of the last recv.

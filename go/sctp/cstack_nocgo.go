@@ -60,9 +60,13 @@ func (k *cSock) accept() (*cSock, []byte, int)             { return nil, nil, cE
 func (k *cSock) peeloff(AssocID) (*cSock, int)             { return nil, cErrNotSupported }
 func (k *cSock) send([]byte, []byte, *SndInfo, uint16) int { return cErrNotSupported }
 func (k *cSock) recv([]byte, *RcvInfo) (int, int)          { return cErrNotSupported, 0 }
-func (k *cSock) fromAddrPort() (netip.AddrPort, bool)      { return netip.AddrPort{}, false }
-func (k *cSock) nextNotif([]byte) (rawNotif, int)          { return rawNotif{}, cErrNotSupported }
-func (k *cSock) subscribe(uint32, bool) int                { return cErrNotSupported }
+func (k *cSock) sendBatch([]byte, []txMeta) (int, int)     { return 0, cErrNotSupported }
+func (k *cSock) recvBatch([]byte, *RcvInfo, []byte, []rxMeta) (int, int, int) {
+	return cErrNotSupported, 0, 0
+}
+func (k *cSock) fromAddrPort() (netip.AddrPort, bool) { return netip.AddrPort{}, false }
+func (k *cSock) nextNotif([]byte) (rawNotif, int)     { return rawNotif{}, cErrNotSupported }
+func (k *cSock) subscribe(uint32, bool) int           { return cErrNotSupported }
 func (k *cSock) setInitMsg(int, int, int, time.Duration) int {
 	return cErrNotSupported
 }

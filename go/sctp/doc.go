@@ -36,6 +36,13 @@
 // message. [SCTPConn.SetDefaultSendInfo] ([Options.DefaultSendInfo]) picks
 // the stream and PPID of Write and io.Copy.
 //
+// [SCTPConn.WriteBatch] and [SCTPConn.ReadBatch] move many messages per
+// call (one cgo call per run of small messages when writing; when reading,
+// the messages a conn has already read ahead). Reads of small messages
+// are batched for every read form: a read that gets one also takes the
+// ones waiting behind it in the same C call, and the next reads are served
+// from the conn's memory.
+//
 // Notifications (association changes, path changes, failed sends, ...) are
 // typed Go values read with [SCTPConn.ReadNotification] after
 // [SCTPConn.Subscribe]; they never come back from Read.

@@ -287,3 +287,66 @@ func ExampleClient() {
 	cli.Close()
 	// Output: server: stream 2, PPID 51: hello
 }
+
+// ExampleSCTPConn_WriteBatch sends ten messages with one WriteBatch (one
+// cgo call for the run of small messages) and reads them with ReadBatch,
+// which returns, after the first, those the conn has already read ahead.
+func ExampleSCTPConn_WriteBatch() {
+	lc := sctp.ListenConfig{Options: sctp.Options{LocalUDPPort: sctp.EphemeralPort}}
+	l, err := lc.ListenSCTPListener(context.Background(), "sctp4", &sctp.SCTPAddr{
+		IPAddrs: []net.IPAddr{{IP: net.IPv4(127, 0, 0, 1)}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	d := sctp.Dialer{Options: sctp.Options{LocalUDPPort: sctp.EphemeralPort, RemoteUDPPort: l.UDPPort()}}
+	c, err := d.DialSCTPContext(context.Background(), "sctp4", l.Addr().(*sctp.SCTPAddr))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	s, err := l.AcceptSCTP()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+
+	out := make([]sctp.Message, 10)
+	infos := make([]sctp.SndInfo, len(out))
+	for i := range out {
+		infos[i].PPID = uint32(100 + i)
+		out[i] = sctp.Message{Buffer: []byte(fmt.Sprintf("message %d", i)), SndInfo: &infos[i]}
+	}
+	n, err := c.WriteBatch(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("sent", n)
+
+	in := make([]sctp.Message, 4)
+	for i := range in {
+		in[i].Buffer = make([]byte, 1500)
+	}
+	for got := 0; got < n; {
+		k, err := s.ReadBatch(in)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, m := range in[:k] {
+			fmt.Printf("PPID %d: %s\n", m.RcvInfo.PPID, m.Buffer[:m.N])
+		}
+		got += k
+	}
+	// Output:
+	// sent 10
+	// PPID 100: message 0
+	// PPID 101: message 1
+	// PPID 102: message 2
+	// PPID 103: message 3
+	// PPID 104: message 4
+	// PPID 105: message 5
+	// PPID 106: message 6
+	// PPID 107: message 7
+	// PPID 108: message 8
+	// PPID 109: message 9
+}
