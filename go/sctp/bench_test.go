@@ -14,9 +14,14 @@ import (
 // one process at once (issue 12: many goroutines on many conns of one
 // process should scale past one core): one writer and one reader goroutine
 // per association, b.N messages in all, split evenly. It reports msg/s; run
-// it with -cpu 1,2 to see how it scales with GOMAXPROCS. Every conn of the
-// process shares one stack (one C stack, one UDP socket), as a real program
-// with the default options does.
+// it with -cpu 1,2 to see how it scales with GOMAXPROCS. Both ends of every
+// association are in this process, each pair with its own listener, on
+// ephemeral UDP ports as a program's dialers get by default: the package
+// spreads such sockets over up to GOMAXPROCS stacks (stack.go, shardFor).
+// Besides msg/s it reports the CPU time per message and "cores", the
+// process's user+system CPU time over the wall time of the run: above 1
+// means more than one core worked (on a loaded machine msg/s alone does not
+// tell).
 func BenchmarkManyConns(b *testing.B) {
 	for _, conns := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
@@ -79,6 +84,7 @@ func benchManyConns(b *testing.B, conns, size int) {
 	}
 	b.ReportMetric(float64(per*conns)/el.Seconds(), "msg/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(per*conns), "cpu-ns/msg")
+	b.ReportMetric(cpu.Seconds()/el.Seconds(), "cores")
 }
 
 // cpuTime is the user and system CPU time the process has used (both ends
