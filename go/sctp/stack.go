@@ -13,7 +13,8 @@ import (
 
 // A stack wraps one C csctp_stack: the transport sockets, the SCTP
 // endpoints and the event loop, shared by every conn of the process with the
-// same transport and local UDP port. One mutex guards the C stack and all
+// same transport and local UDP port (on an ephemeral port, of the same
+// shard: shardFor). One mutex guards the C stack and all
 // its sockets: every C call is made under it, and every C call is short and
 // never blocks.
 //
