@@ -30,13 +30,51 @@ func BenchmarkManyConns(b *testing.B) {
 	}
 }
 
+// BenchmarkManyConnsOneListener is BenchmarkManyConns with every
+// association accepted by one listener, as a server's are: the server ends
+// share the listener's stack (one lock), only the client ends are spread
+// over several stacks.
+func BenchmarkManyConnsOneListener(b *testing.B) {
+	b.Run("conns=8", func(b *testing.B) {
+		o := Options{Transport: TransportUDP}
+		l := listenT(b, o)
+		pairs := make([]benchPair, 8)
+		for i := range pairs {
+			ch := make(chan *SCTPConn, 1)
+			go func() {
+				s, err := l.AcceptSCTP()
+				if err != nil {
+					b.Errorf("accept: %v", err)
+				}
+				ch <- s
+			}()
+			pairs[i].c = dialT(b, l, o)
+			pairs[i].s = <-ch
+			if pairs[i].s == nil {
+				b.FailNow()
+			}
+			b.Cleanup(func() { pairs[i].s.Close() })
+		}
+		benchPairs(b, pairs, 64)
+	})
+}
+
+// benchPair is one association: its client and server conns.
+type benchPair struct{ c, s *SCTPConn }
+
 func benchManyConns(b *testing.B, conns, size int) {
 	o := Options{Transport: TransportUDP}
-	type pair struct{ c, s *SCTPConn }
-	pairs := make([]pair, conns)
+	pairs := make([]benchPair, conns)
 	for i := range pairs {
 		pairs[i].c, pairs[i].s = pairT(b, o)
 	}
+	benchPairs(b, pairs, size)
+}
+
+// benchPairs streams b.N messages of size bytes over the pairs, client to
+// server, one writer and one reader goroutine per pair.
+func benchPairs(b *testing.B, pairs []benchPair, size int) {
+	conns := len(pairs)
 	per := (b.N + conns - 1) / conns
 	deadline := time.Now().Add(5 * time.Minute)
 	var wg sync.WaitGroup
