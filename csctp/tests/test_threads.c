@@ -38,7 +38,8 @@ typedef struct {
   pthread_mutex_t mu;
   pthread_t drv;
   atomic_int stop;
-  int fd;
+  int fds[4]; /* csctp_stack_fds: the stack fd, or the transport sockets */
+  int nfds;
 } th_stack;
 
 /* One end of an association: its socket and the stack it lives on. */
@@ -72,8 +73,10 @@ static int64_t th_now(void) {
 static void *th_drive(void *arg) {
   th_stack *ts = arg;
   while (!atomic_load(&ts->stop)) {
-    struct pollfd p = {ts->fd, POLLIN, 0};
-    (void)poll(&p, 1, 1); /* 1 ms also covers the engine's timers */
+    struct pollfd p[4];
+    for (int i = 0; i < ts->nfds; i++)
+      p[i] = (struct pollfd){ts->fds[i], POLLIN, 0};
+    (void)poll(p, (nfds_t)ts->nfds, 1); /* 1 ms also covers the timers */
     pthread_mutex_lock(&ts->mu);
     int r = csctp_stack_step(ts->st);
     pthread_mutex_unlock(&ts->mu);
@@ -235,10 +238,10 @@ static int th_stack_open(th_stack *ts) {
   cfg.settings.num_ostreams = TH_STREAMS;
   if (csctp_stack_new(&ts->st, &cfg) != 0)
     return 0;
-  ts->fd = csctp_stack_fd(ts->st);
+  ts->nfds = csctp_stack_fds(ts->st, ts->fds, 4);
   pthread_mutex_init(&ts->mu, NULL);
   atomic_init(&ts->stop, 0);
-  return ts->fd >= 0;
+  return ts->nfds > 0 && ts->nfds <= 4;
 }
 
 static void th_end_fds(th_end *e) {
