@@ -67,6 +67,15 @@
 // sockets need no such goroutine: the kernel runs the protocol, and conns
 // wait for their sockets in the poller.
 //
+// Every call into a stack holds that stack's lock, so the conns of one
+// stack use about one core between them. Sockets on an ephemeral local UDP
+// port (dials and [ListenSCTP] clients by default, listeners given
+// [EphemeralPort]) are therefore spread over up to GOMAXPROCS stacks (at
+// most 8), each with its own UDP port, lock and goroutine, and many conns
+// driven by many goroutines use several cores. The conns accepted by one
+// listener share its stack, as do all sockets on a fixed UDP port (9899 by
+// default for a listener).
+//
 // # Several processes on one host
 //
 // RFC 6951 (section 5.1) has SCTP stacks talk over UDP on the registered
@@ -81,7 +90,9 @@
 // need a UDP port each.
 //
 // This package handles that as follows. All conns of one process with the
-// same transport and local UDP port share one stack, hence one UDP port.
+// same transport and fixed local UDP port share one stack, hence one UDP
+// port; those on an ephemeral port share up to GOMAXPROCS stacks, each with
+// its own ephemeral port.
 // A listener with the default [Options.LocalUDPPort] (0) takes 9899 when
 // it is free, and otherwise an ephemeral UDP port; dials and [ListenSCTP]
 // clients use an ephemeral port unless told otherwise. The UDP port is part

@@ -273,6 +273,9 @@ type stackKey struct {
 	// lower: the id of a stack over a caller's connection (lower.go), each
 	// its own; 0 for the shared stacks.
 	lower uint64
+	// shard: which of the stacks of an ephemeral UDP port (stack.go,
+	// shardFor); 0 for every other key.
+	shard int
 }
 
 // transportName returns the Transport of a resolved key.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -12,7 +13,8 @@ import (
 
 // A stack wraps one C csctp_stack: the transport sockets, the SCTP
 // endpoints and the event loop, shared by every conn of the process with the
-// same transport and local UDP port. One mutex guards the C stack and all
+// same transport and local UDP port (on an ephemeral port, of the same
+// shard: shardFor). One mutex guards the C stack and all
 // its sockets: every C call is made under it, and every C call is short and
 // never blocks.
 //
@@ -114,6 +116,7 @@ func (e *UDPPortInUseError) Unwrap() error { return e.Err }
 func acquireKey(k stackKey) (*stack, error) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
+	k.shard = shardFor(k)
 	if s := registry.stacks[k]; s != nil {
 		s.refs++
 		s.draining.Store(false)
@@ -166,6 +169,41 @@ func newStack(k stackKey) (*stack, error) {
 	}
 	cs.setReadyList() // conns wait on the ready list, not on event fds
 	return s, nil
+}
+
+// maxShards bounds the stacks that conns on an ephemeral UDP port are
+// spread over (shardFor).
+const maxShards = 8
+
+// shardFor picks the stack of a new socket on k. Every C call on a stack
+// and its sockets is made under the stack's one mutex, so the conns of one
+// stack use about one core between them however many goroutines drive them
+// (BenchmarkManyConns). Sockets on an ephemeral UDP port need no particular
+// port, so they are spread over up to GOMAXPROCS stacks (at most
+// maxShards), each with its own UDP socket, mutex and driver goroutine: a
+// new socket goes to the shard with the fewest references, the lowest
+// numbered on a tie (one conn alone uses shard 0, as before). A fixed UDP
+// port stays one stack: RFC 6951 gives a host one port, and UDP sockets
+// sharing a port (SO_REUSEPORT) would have the kernel hand an association's
+// packets to a stack that does not hold it. Raw IP stays one stack too: every
+// raw socket receives every SCTP packet. Called with registry.mu held.
+func shardFor(k stackKey) int {
+	if k.transport != cTransportUDP || k.udpPort != 0 || k.lower != 0 {
+		return 0
+	}
+	n := min(runtime.GOMAXPROCS(0), maxShards)
+	best, bestRefs := 0, -1
+	for i := 0; i < n; i++ {
+		k.shard = i
+		refs := 0
+		if s := registry.stacks[k]; s != nil {
+			refs = s.refs
+		}
+		if bestRefs < 0 || refs < bestRefs {
+			best, bestRefs = i, refs
+		}
+	}
+	return best
 }
 
 // addRef takes one more reference on a stack that already has one.
