@@ -1,9 +1,6 @@
 package sctp
 
-import (
-	"net"
-	"net/netip"
-)
+import "net/netip"
 
 // WriteBatch and ReadBatch: many messages per call, in the spirit of
 // golang.org/x/net/ipv4's. WriteBatch copies runs of small messages into
@@ -126,18 +123,9 @@ func (c *SCTPConn) sendRun(ms []Message) (int, error) {
 func (c *SCTPConn) runStep(uintptr) bool {
 	op := &c.wop
 	c.st.mu.Lock()
-	if c.closedLocked() {
+	if op.err = c.sendRefusedLocked(); op.err != nil {
 		c.st.unlock()
-		op.err = net.ErrClosed
 		return true
-	}
-	if c.style == cSockSeqpacket {
-		// A first message of an implicit setup that failed earlier.
-		if e := c.cs.sockError(); e < 0 {
-			c.st.unlock()
-			op.err = &EarlierSendError{Err: codeError(e)}
-			return true
-		}
 	}
 	n, r := c.cs.sendBatch(c.wb, op.run)
 	c.st.unlock()

@@ -1002,21 +1002,12 @@ func (c *SCTPConn) send(b []byte, to netip.AddrPort, info *SndInfo, extra uint16
 func (c *SCTPConn) sendStep(uintptr) bool {
 	op := &c.wop
 	c.st.mu.Lock()
-	if c.closedLocked() {
+	if op.err = c.sendRefusedLocked(); op.err != nil {
 		c.st.unlock()
-		op.err = net.ErrClosed
 		return true
 	}
-	if c.style == cSockSeqpacket {
-		// A first message of an implicit setup that failed earlier.
-		if e := c.cs.sockError(); e < 0 {
-			c.st.unlock()
-			op.err = &EarlierSendError{Err: codeError(e)}
-			return true
-		}
-		if op.to != nil && !c.st.kernel {
-			c.pickRemoteUDPLocked(op.udpPort)
-		}
+	if c.style == cSockSeqpacket && op.to != nil && !c.st.kernel {
+		c.pickRemoteUDPLocked(op.udpPort)
 	}
 	var info *SndInfo
 	if op.hasInfo {
@@ -1033,6 +1024,21 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 		return true
 	}
 	return false
+}
+
+// sendRefusedLocked says why a send cannot start: our own Close
+// (net.ErrClosed) or, on a one-to-many conn, a failed implicit setup of an
+// earlier first message. st.mu is held.
+func (c *SCTPConn) sendRefusedLocked() error {
+	if c.closedLocked() {
+		return net.ErrClosed
+	}
+	if c.style == cSockSeqpacket {
+		if e := c.cs.sockError(); e < 0 {
+			return &EarlierSendError{Err: codeError(e)}
+		}
+	}
+	return nil
 }
 
 // pickRemoteUDPLocked sets the socket's remote UDP encapsulation port, used
