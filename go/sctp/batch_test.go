@@ -20,17 +20,8 @@ func TestWriteBatchReadBatch(t *testing.T) {
 	cc, sc := pairT(t, Options{Transport: TransportUDP})
 	const n = 6000
 	rng := rand.New(rand.NewPCG(5, 6))
-	sizes := make([]int, n)
-	for i := range sizes {
-		switch r := rng.IntN(100); {
-		case r < 75:
-			sizes[i] = 1 + rng.IntN(300)
-		case r < 92:
-			sizes[i] = 300 + rng.IntN(txSmall)
-		default:
-			sizes[i] = txSmall + rng.IntN(20000)
-		}
-	}
+	sizes := mixedSizes(rng, n, [3]int{75, 92, 100},
+		[4]int{1, 300, txSmall, 20000})
 	cc.SetDeadline(time.Now().Add(60 * time.Second))
 	sc.SetDeadline(time.Now().Add(60 * time.Second))
 	want := sha256.New()

@@ -38,18 +38,8 @@ func rxTestMsg(i, size int) []byte {
 func TestReadBatchBoundaries(t *testing.T) {
 	cc, sc := pairT(t, Options{Transport: TransportUDP})
 	const n = 4000
-	rng := rand.New(rand.NewPCG(12, 34))
-	sizes := make([]int, n)
-	for i := range sizes {
-		switch r := rng.IntN(100); {
-		case r < 70:
-			sizes[i] = 1 + rng.IntN(200)
-		case r < 90:
-			sizes[i] = 200 + rng.IntN(rxSmall)
-		default:
-			sizes[i] = rxSmall + rng.IntN(9000)
-		}
-	}
+	sizes := mixedSizes(rand.New(rand.NewPCG(12, 34)), n, [3]int{70, 90, 100},
+		[4]int{1, 200, rxSmall, 9000})
 	cc.SetDeadline(time.Now().Add(60 * time.Second))
 	sc.SetDeadline(time.Now().Add(60 * time.Second))
 	want := sha256.New()
@@ -196,4 +186,22 @@ func TestReadBatchDeadline(t *testing.T) {
 			t.Fatalf("got PPID %d, want %d", info.PPID, want)
 		}
 	}
+}
+
+// mixedSizes draws n message sizes in three bands: with percentile bounds
+// pct, a size is lim[0]+[0,lim[1]) below pct[0], lim[1]+[0,lim[2]) below
+// pct[1], else lim[2]+[0,lim[3]).
+func mixedSizes(rng *rand.Rand, n int, pct [3]int, lim [4]int) []int {
+	sizes := make([]int, n)
+	for i := range sizes {
+		switch r := rng.IntN(pct[2]); {
+		case r < pct[0]:
+			sizes[i] = lim[0] + rng.IntN(lim[1])
+		case r < pct[1]:
+			sizes[i] = lim[1] + rng.IntN(lim[2])
+		default:
+			sizes[i] = lim[2] + rng.IntN(lim[3])
+		}
+	}
+	return sizes
 }
