@@ -18,6 +18,7 @@
 #   make bench        loopback throughput/latency table, then bench-wan
 #   make bench-wan    loss and delay tables: nft loss, the UDP relay (root)
 #   make bench-hol    head-of-line blocking between streams, I-DATA on / off
+#   make bench-failover  multihomed failover with RFC 9260 default timers (root)
 #   make deps         Debian packages the test suites need (root)
 #   make help         this list
 #
@@ -143,7 +144,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale bench-hol multihome multihome-kernel multihome-usrsctp pmtu \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale bench-hol bench-failover multihome multihome-kernel multihome-usrsctp pmtu \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -344,6 +345,16 @@ $(BUILD)/udp_relay: scripts/udp_relay.c | $(BUILD)
 # failback times with the timers used. About 40 s. SKIP line if not root.
 multihome: $(BUILD)/mh_peer
 	BUILD=$(BUILD) bash scripts/mh_rig.sh
+
+# bench-failover: the multihome rig over UDP with RFC 9260's default timers
+# (RTO.Min 1 s, RTO.Initial 1 s, HB.interval 30 s, Path.Max.Retrans 5;
+# PotentiallyFailed.Max 0 as RFC 7829 recommends): the link goes away at
+# 2 s for 10 s; failback waits for a heartbeat (HB.interval + RTO). Its
+# own namespaces, so it can run beside make multihome. About 2 minutes.
+bench-failover: $(BUILD)/mh_peer
+	BUILD=$(BUILD) MH_NS=mhbench MH_TRANSPORTS=udp MH_DURATION=50 \
+	  MH_TIMERS="-rto-min 1000 -rto-max 60000 -rto-initial 1000 -hb 30000 -sack-delay 200 -pmr 5" \
+	  MH_DOWN_AT=2000 MH_UP_AT=12000 MH_LOGDIR=$(BUILD)/bench-failover bash scripts/mh_rig.sh
 
 # pmtu: path MTU discovery (RFC 8899) on real links, over UDP and raw IP: a
 # 1280-byte link behind a router, a silent black hole for packets over 1300

@@ -23,7 +23,8 @@
 # MH_SERVER_SETUP (a command run in the server's namespace first),
 # MH_CLIENT_OPTS, MH_CLIENT_SETUP (the same for the client), MH_PEER,
 # MH_LOGDIR, MH_NEED_NFT="" and MH_DEFER_VERDICT=1 (no python3 there),
-# MH_LOSS_TOOL=netem (the loss scenario through tc netem instead of nft).
+# MH_LOSS_TOOL=netem (the loss scenario through tc netem instead of nft),
+# MH_TIMERS, MH_DURATION (s), MH_DOWN_AT / MH_UP_AT (ms), MH_NS.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
@@ -34,8 +35,13 @@ DURATION=${MH_DURATION:-8}
 # Short timers so that a run takes seconds; the SACK delay stays below
 # RTO.Min, or a lone retransmission's delayed SACK would time out T3.
 TIMERS=${MH_TIMERS:-"-rto-min 100 -rto-max 400 -rto-initial 300 -hb 300 -sack-delay 20 -pmr 1"}
-A=mhrigA
-B=mhrigB
+# MH_NS names the namespaces (MH_NS A, MH_NS B): a second rig (make
+# bench-failover) can run beside a first one.
+A=${MH_NS:-mhrig}A
+B=${MH_NS:-mhrig}B
+# When the primary link goes away and comes back (ms after the start).
+DOWN_AT=${MH_DOWN_AT:-2000}
+UP_AT=${MH_UP_AT:-5000}
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "multihome: SKIP: needs root (network namespaces, nft)"
@@ -108,7 +114,7 @@ run() {
 	sleep 0.3
 	# shellcheck disable=SC2086
 	ip netns exec $A "$PEER" -client 10.91.1.2,10.91.2.2 -bind 10.91.1.1,10.91.2.1 $raw $TIMERS ${MH_CLIENT_OPTS:-} \
-		-duration "$DURATION" -at 2000 -do "$down" -at 5000 -do "$up" >"$clog" 2>&1
+		-duration "$DURATION" -at "$DOWN_AT" -do "$down" -at "$UP_AT" -do "$up" >"$clog" 2>&1
 	local crc=$?
 	wait $spid
 	local src=$?
@@ -124,7 +130,7 @@ run() {
 	echo "multihome: $transport $scenario: $verdict (logs: $slog, $clog)"
 }
 
-echo "multihome: timers: $TIMERS (ms; PotentiallyFailed.Max 0, RFC 7829), $DURATION s per run"
+echo "multihome: timers: $TIMERS (ms; PotentiallyFailed.Max 0, RFC 7829), $DURATION s per run, link away at $DOWN_AT ms, back at $UP_AT ms"
 for transport in ${MH_TRANSPORTS:-udp raw}; do
 	for scenario in ${MH_SCENARIOS:-linkdown loss}; do
 		run $transport $scenario
