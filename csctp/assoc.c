@@ -232,6 +232,18 @@ static void assoc_event_paddr(csctp_assoc *a, uint8_t path) {
   assoc_event(a, &ev);
 }
 
+void csctp_assoc_event_pd_aborted(csctp_assoc *a, uint16_t sid, uint32_t seq,
+                                  int unordered) {
+  csctp_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = CSCTP_EV_PARTIAL_DELIVERY;
+  ev.u.pdapi.indication = CSCTP_PARTIAL_DELIVERY_ABORTED;
+  ev.u.pdapi.stream = sid;
+  ev.u.pdapi.flags = unordered ? CSCTP_RCV_UNORDERED : 0;
+  ev.u.pdapi.seq = seq;
+  assoc_event(a, &ev); /* lost only without memory */
+}
+
 /* One SEND_FAILED event (11.2.2) with a copy of the message. */
 static void assoc_report_failed(const csctp_msg_out *m, void *ud) {
   csctp_assoc_report_failed(ud, m, 0);

@@ -321,6 +321,10 @@ void csctp_assoc_end(csctp_assoc *a, uint32_t ev_type, uint32_t reason,
 /* One SEND_FAILED event with a copy of m (abandoned: by PR-SCTP). */
 void csctp_assoc_report_failed(csctp_assoc *a, const csctp_msg_out *m,
                                int abandoned);
+/* RFC 6458 6.1.7: the message of stream sid being read in parts (seq: its
+ * SSN with DATA, its MID with I-DATA) will not complete. */
+void csctp_assoc_event_pd_aborted(csctp_assoc *a, uint16_t sid, uint32_t seq,
+                                  int unordered);
 /* Abort: send ABORT with a cause, then end with the given reason. */
 void csctp_assoc_abort(csctp_assoc *a, uint32_t reason, uint16_t cause,
                        const void *value, size_t len);

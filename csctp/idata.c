@@ -595,15 +595,7 @@ static void idata_pd_abort(csctp_assoc *a, idata_msg *m) {
   d->pd = NULL;
   d->pd_aborted++;
   d->settle_due = 1;
-  csctp_event ev;
-  memset(&ev, 0, sizeof(ev));
-  ev.type = CSCTP_EV_PARTIAL_DELIVERY;
-  ev.assoc_id = a->id;
-  ev.u.pdapi.indication = CSCTP_PARTIAL_DELIVERY_ABORTED;
-  ev.u.pdapi.stream = m->sid;
-  ev.u.pdapi.flags = m->unordered ? CSCTP_RCV_UNORDERED : 0;
-  ev.u.pdapi.seq = m->mid;
-  (void)csctp_ep_push_event(a->ep, &ev); /* lost only without memory */
+  csctp_assoc_event_pd_aborted(a, m->sid, m->mid, m->unordered);
 }
 
 /* What to do with m, fragments having changed: deliver it whole, start or

@@ -336,6 +336,10 @@ int csctp_prsctp_on_fwd_tsn(csctp_assoc *a, const csctp_tlv *c) {
     return 2;
   }
   int was_ready = csctp_reasm_has_ready(&a->rx);
+  uint32_t pd_first = 0, now_first;
+  uint16_t pd_sid = 0, pd_ssn = 0, s16;
+  int pd_u = 0, u;
+  int in_pd = csctp_reasm_pd_msg(&a->rx, &pd_first, &pd_sid, &pd_ssn, &pd_u);
   csctp_reasm_forget_before(&a->rx, f.new_cum);
   for (size_t i = 0; i < f.n; i++) {
     uint16_t sid, ssn;
@@ -344,6 +348,11 @@ int csctp_prsctp_on_fwd_tsn(csctp_assoc *a, const csctp_tlv *c) {
       csctp_reasm_skip_ssn(&a->rx, sid, ssn);
   }
   csctp_tsnmap_forward(&a->tsn, f.new_cum);
+  /* RFC 6458 6.1.7: the message being read in parts was abandoned; its
+   * reader learns it ended (the next read starts another message). */
+  if (in_pd && (!csctp_reasm_pd_msg(&a->rx, &now_first, &s16, &s16, &u) ||
+                now_first != pd_first))
+    csctp_assoc_event_pd_aborted(a, pd_sid, pd_ssn, pd_u);
   if (!was_ready && csctp_reasm_has_ready(&a->rx))
     csctp_ep_ready_push(a);
   return 1;

@@ -555,6 +555,18 @@ int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
   return 1;
 }
 
+int csctp_reasm_pd_msg(const csctp_reasm *r, uint32_t *first, uint16_t *sid,
+                       uint16_t *ssn, int *unordered) {
+  const run *u = r->qhead;
+  if (u == NULL || u->state != RUN_PD)
+    return 0;
+  *first = u->first;
+  *sid = u->sid;
+  *ssn = u->ssn;
+  *unordered = u->unordered;
+  return 1;
+}
+
 int csctp_reasm_has_ready(const csctp_reasm *r) {
   return r->qhead != NULL && r->qhead->head != NULL;
 }

@@ -102,6 +102,14 @@ size_t csctp_reasm_ready_bytes(const csctp_reasm *r);
 int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
                         size_t *charged, size_t *frag_max);
 
+/* csctp_reasm_pd_msg returns 1 when the head of the ready queue is a
+ * message under partial delivery, and then sets *first to its first TSN,
+ * *sid, *ssn and *unordered to its stream, SSN and U flag: a caller that
+ * may drop messages (a FORWARD TSN) compares before and after to learn
+ * that the one being read in parts is gone (RFC 6458 6.1.7). Else 0. */
+int csctp_reasm_pd_msg(const csctp_reasm *r, uint32_t *first, uint16_t *sid,
+                       uint16_t *ssn, int *unordered);
+
 /* csctp_reasm_has_ready returns 1 when csctp_reasm_read would copy data. */
 int csctp_reasm_has_ready(const csctp_reasm *r);
 

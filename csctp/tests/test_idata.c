@@ -565,15 +565,19 @@ static void test_fsn_unknown_waits(void) {
 
 enum { PD_FRAG = 1000, PD_RCVBUF = 8192 }; /* partial delivery at 4096 */
 
-static void open_quiet_rcv(ilv_pair *p, uint32_t *tsn) {
+static void open_small_rcv(ilv_pair *p, int idata, uint32_t *tsn) {
   csctp_settings sa, sb;
-  settings(&sa, 1, CSCTP_SS_FCFS);
-  settings(&sb, 1, CSCTP_SS_FCFS);
+  settings(&sa, idata, CSCTP_SS_FCFS);
+  settings(&sb, idata, CSCTP_SS_FCFS);
   sb.rcvbuf = PD_RCVBUF;
   REQUIRE(ilv_open(p, &sa, &sb, 9) == 0);
   REQUIRE(ilv_run(p, 5 * CSCTP_SECONDS, ilv_pred_up));
   p->reader_on = 0;
   *tsn = csctp_ep_peek(p->a, p->ida)->sq.next_tsn;
+}
+
+static void open_quiet_rcv(ilv_pair *p, uint32_t *tsn) {
+  open_small_rcv(p, 1, tsn);
 }
 
 static uint8_t pd_byte(uint16_t sid, size_t off) {
@@ -761,6 +765,62 @@ static void test_pd_aborted(void) {
   CHECK_MEM(buf, "new", 3);
   CHECK_EQ(info.sid, 1);
   CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* The same with DATA (RFC 6458 6.1.7; RFC 3758 3.6): a FORWARD TSN that
+ * abandons the message being read in parts raises PARTIAL_DELIVERY_ABORTED
+ * (stream, SSN); without it the reader would take the next message for
+ * the rest of this one. */
+static void test_pd_aborted_data(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_small_rcv(&p, 0, &t);
+  for (uint32_t f = 0; f < 5; f++) { /* 5 of 12 fragments: over 4096 */
+    uint8_t pay[PD_FRAG];
+    for (size_t i = 0; i < PD_FRAG; i++)
+      pay[i] = pd_byte(1, (size_t)f * PD_FRAG + i);
+    inject(&p, CSCTP_CT_DATA, t + f, 1, 0, f == 0 ? CSCTP_DATA_FLAG_B : 0, 99,
+           pay, PD_FRAG);
+  }
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  inject(&p, CSCTP_CT_FORWARD_TSN, t + 11, 1, 0, 0, 0, NULL, 0);
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
+      seen++;
+      CHECK_EQ(ev[i].u.pdapi.indication,
+               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
+      CHECK_EQ(ev[i].u.pdapi.stream, 1);
+      CHECK_EQ(ev[i].u.pdapi.seq, 0u);
+      CHECK_EQ(ev[i].u.pdapi.flags, 0u);
+      CHECK_EQ(ev[i].assoc_id, p.idb);
+    }
+    csctp_event_clear(p.b, &ev[i]);
+  }
+  CHECK_EQ(seen, 1);
+  /* SSN 1 is read whole after it */
+  uint8_t x[3] = {'n', 'e', 'w'}, buf[16];
+  inject(&p, CSCTP_CT_DATA, t + 12, 1, 1, CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E,
+         5, x, 3);
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 3);
+  CHECK_MEM(buf, "new", 3);
+  CHECK_EQ(info.ssn, 1);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  /* a FORWARD TSN that skips nothing being read raises nothing */
+  inject(&p, CSCTP_CT_FORWARD_TSN, t + 13, 1, 2, 0, 0, NULL, 0);
+  n = csctp_endpoint_poll_events(p.b, ev, 8);
+  for (size_t i = 0; i < n; i++) {
+    CHECK(ev[i].type != CSCTP_EV_PARTIAL_DELIVERY);
+    csctp_event_clear(p.b, &ev[i]);
+  }
   CHECK(!p.lost_b);
   ilv_close(&p);
 }
@@ -1133,6 +1193,7 @@ int main(void) {
   TEST_RUN(test_pd_two_streams);
   TEST_RUN(test_pd_one_at_a_time);
   TEST_RUN(test_pd_aborted);
+  TEST_RUN(test_pd_aborted_data);
   TEST_RUN(test_pd_tsn_reset);
   TEST_RUN(test_pd_sim_4mib);
   TEST_RUN(test_stream_reset_resets_mid);
