@@ -10,7 +10,9 @@
  * same load server -> client at the same time (down). The relay is started as
  * `PATH -listen P -server 127.0.0.1:Q RELAY ARGS...` (P, Q: free ports on
  * 127.0.0.1). The payload starts with a sequence number and is zero from
- * byte 8 on, so the relay's SCTP parser sees no chunk in it.
+ * byte 8 on, so the relay's SCTP parser sees no chunk in it; the receiver
+ * counts datagrams that come out of order or altered (wrong size, a nonzero
+ * byte after the sequence number).
  *
  * Prints per direction
  *   relay check: offered X, delivered Y Mbit/s (DIR, ...)
@@ -45,12 +47,15 @@
 
 typedef struct blast_dir {
   const char *name;
-  int tx_fd, rx_fd;              /* send on tx_fd (connected), count on rx_fd */
-  double offered_mbit;           /* out: what the sender got out */
-  uint64_t tx_pkts, tx_err;      /* out */
-  uint64_t rx_pkts, rx_bytes;    /* out */
-  double rx_first, rx_last;      /* out: seconds, CLOCK_MONOTONIC */
-  volatile int started;          /* rx saw its first datagram */
+  int tx_fd, rx_fd;           /* send on tx_fd (connected), count on rx_fd */
+  double offered_mbit;        /* out: what the sender got out */
+  uint64_t tx_pkts, tx_err;   /* out */
+  uint64_t rx_pkts, rx_bytes; /* out */
+  uint64_t rx_late,
+      rx_bad;      /* out: sequence number not above the last one; bad bytes */
+  uint64_t rx_seq; /* the highest sequence number + 1 so far */
+  double rx_first, rx_last; /* out: seconds, CLOCK_MONOTONIC */
+  volatile int started;     /* rx saw its first datagram */
 } blast_dir;
 
 static double rate_mbit = 1000, duration_s = 3;
@@ -64,7 +69,8 @@ static double blast_now(void) {
 }
 
 static void blast_sleep_until(double t) {
-  struct timespec ts = {.tv_sec = (time_t)t, .tv_nsec = (long)((t - (double)(time_t)t) * 1e9)};
+  struct timespec ts = {.tv_sec = (time_t)t,
+                        .tv_nsec = (long)((t - (double)(time_t)t) * 1e9)};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
     ;
 }
@@ -82,7 +88,8 @@ static void *blast_tx(void *arg) {
     m[i].msg_hdr.msg_iov = &iov[i];
     m[i].msg_hdr.msg_iovlen = 1;
   }
-  double tick = (double)BLAST_BATCH * (double)dgram_size * 8.0 / (rate_mbit * 1e6);
+  double tick =
+      (double)BLAST_BATCH * (double)dgram_size * 8.0 / (rate_mbit * 1e6);
   double t0 = blast_now(), next = t0, end = t0 + duration_s;
   uint64_t seq = 0, bytes = 0;
   while (next < end) {
@@ -140,8 +147,24 @@ static void *blast_rx(void *arg) {
       d->rx_first = t;
     d->rx_last = t;
     d->rx_pkts += (uint64_t)r;
-    for (int i = 0; i < r; i++)
+    for (int i = 0; i < r; i++) {
+      uint64_t seq;
       d->rx_bytes += m[i].msg_len;
+      if (m[i].msg_len != dgram_size) {
+        d->rx_bad++;
+        continue;
+      }
+      memcpy(&seq, buf[i], 8);
+      if (seq + 1 <= d->rx_seq)
+        d->rx_late++;
+      else
+        d->rx_seq = seq + 1;
+      for (size_t k = 8; k < dgram_size; k++)
+        if (buf[i][k]) {
+          d->rx_bad++;
+          break;
+        }
+    }
     d->started = 1;
   }
   return NULL;
@@ -149,7 +172,8 @@ static void *blast_rx(void *arg) {
 
 static int blast_udp(uint16_t *port) {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  struct sockaddr_in a = {.sin_family = AF_INET,
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   int v = 32 << 20;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v);
   v = 4 << 20;
@@ -181,14 +205,17 @@ static double blast_cpu(pid_t pid) {
   line[n] = 0;
   char *p = strrchr(line, ')');
   unsigned long ut = 0, st = 0;
-  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                   &ut, &st) != 2)
     return -1;
   return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static void blast_usage(void) {
-  fprintf(stderr, "usage: udp_blast -relay PATH [-rate MBIT] [-size BYTES] [-duration S] "
-                  "[-both] [-- RELAY ARGS...]\n");
+  fprintf(
+      stderr,
+      "usage: udp_blast -relay PATH [-rate MBIT] [-size BYTES] [-duration S] "
+      "[-both] [-- RELAY ARGS...]\n");
   exit(2);
 }
 
@@ -214,7 +241,8 @@ int main(int argc, char **argv) {
     } else
       blast_usage();
   }
-  if (!relay || rate_mbit <= 0 || duration_s <= 0 || dgram_size < 8 || dgram_size > 2048)
+  if (!relay || rate_mbit <= 0 || duration_s <= 0 || dgram_size < 8 ||
+      dgram_size > 2048)
     blast_usage();
   uint16_t cport, sport, lport;
   int cfd = blast_udp(&cport), sfd = blast_udp(&sport), tmp = blast_udp(&lport);
@@ -258,7 +286,8 @@ int main(int argc, char **argv) {
   char *rp = strstr(line, "relay_port=");
   if (rp)
     rport = (unsigned)atoi(rp + 11);
-  if (blast_connect(cfd, lport) != 0 || (both && blast_connect(sfd, (uint16_t)rport) != 0)) {
+  if (blast_connect(cfd, lport) != 0 ||
+      (both && blast_connect(sfd, (uint16_t)rport) != 0)) {
     perror("udp_blast: connect");
     return 2;
   }
@@ -274,7 +303,7 @@ int main(int argc, char **argv) {
   send(cfd, "\0\0\0\0\0\0\0\0", 8, 0);
   for (int k = 0; k < 200 && !up.started; k++)
     usleep(10000);
-  up.rx_pkts = up.rx_bytes = 0;
+  up.rx_pkts = up.rx_bytes = up.rx_seq = up.rx_late = up.rx_bad = 0;
   double cpu0 = blast_cpu(pid), w0 = blast_now();
   pthread_create(&t_up, NULL, blast_tx, &up);
   if (both)
@@ -296,15 +325,24 @@ int main(int argc, char **argv) {
     blast_dir *d = ds[k];
     double span = d->rx_last - d->rx_first;
     double got = span > 0 ? (double)d->rx_bytes * 8.0 / span / 1e6 : 0;
-    printf("relay check: offered %.0f, delivered %.0f Mbit/s (%s, %zu-byte datagrams, "
-           "%.0f s; sent %llu, received %llu, send errors %llu)\n",
+    printf("relay check: offered %.0f, delivered %.0f Mbit/s (%s, %zu-byte "
+           "datagrams, "
+           "%.0f s; sent %llu, received %llu, out of order %llu, corrupt %llu, "
+           "send errors %llu)\n",
            d->offered_mbit, got, d->name, dgram_size, duration_s,
            (unsigned long long)d->tx_pkts, (unsigned long long)d->rx_pkts,
+           (unsigned long long)d->rx_late, (unsigned long long)d->rx_bad,
            (unsigned long long)d->tx_err);
     if (got < 0.95 * rate_mbit)
       ok = 0;
+    if (d->offered_mbit < 0.95 * rate_mbit)
+      printf("relay check: the sender itself got out only %.0f of %.0f Mbit/s "
+             "(%s; short of "
+             "CPU?): inconclusive\n",
+             d->offered_mbit, rate_mbit, d->name);
   }
-  printf("relay check: relay CPU %.2f s in %.2f s of sending (%.0f %% of one core)\n",
+  printf("relay check: relay CPU %.2f s in %.2f s of sending (%.0f %% of one "
+         "core)\n",
          cpu1 - cpu0, w1 - w0, 100.0 * (cpu1 - cpu0) / (w1 - w0));
   while (fgets(line, sizeof line, rout))
     fputs(line, stdout);

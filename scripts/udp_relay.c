@@ -78,12 +78,12 @@
 #include <unistd.h>
 
 #define MAX_DGRAM 65536
-#define FIFO_SLOTS (1u << 18)   /* datagrams held at once per direction */
-#define FIFO_BYTES (64u << 20)  /* bytes held at once per direction */
+#define FIFO_SLOTS (1u << 18)    /* datagrams held at once per direction */
+#define FIFO_BYTES (64u << 20)   /* bytes held at once per direction */
 #define MAX_REORDERED (1u << 16) /* reordered datagrams held per direction */
-#define TSN_BITS (1u << 22)     /* per-direction window of "passed" bits */
-#define BATCH 64                /* datagrams per recvmmsg / sendmmsg */
-#define MAX_WAIT_NS 50000000u   /* a thread looks at the stop flag this often */
+#define TSN_BITS (1u << 22)      /* per-direction window of "passed" bits */
+#define BATCH 64                 /* datagrams per recvmmsg / sendmmsg */
+#define MAX_WAIT_NS 50000000u /* a thread looks at the stop flag this often */
 
 typedef uint64_t ns_t;
 
@@ -121,17 +121,19 @@ static uint64_t rng_next(rng *g) {
 }
 
 /* uniform in [0, 1) */
-static double rng_unit(rng *g) { return (double)(rng_next(g) >> 11) * 0x1.0p-53; }
+static double rng_unit(rng *g) {
+  return (double)(rng_next(g) >> 11) * 0x1.0p-53;
+}
 
 /* ---- settings ----------------------------------------------------------- */
 
 typedef struct link_cfg {
-  double loss;         /* probability */
-  double rate_bps;     /* bits per second, 0 = unlimited */
-  uint64_t queue;      /* bytes, 0 = unlimited */
-  uint64_t burst;      /* token bucket depth in bytes */
-  ns_t delay, jitter;  /* one way */
-  double reorder;      /* probability */
+  double loss;        /* probability */
+  double rate_bps;    /* bits per second, 0 = unlimited */
+  uint64_t queue;     /* bytes, 0 = unlimited */
+  uint64_t burst;     /* token bucket depth in bytes */
+  ns_t delay, jitter; /* one way */
+  double reorder;     /* probability */
   ns_t reorder_delay;
 } link_cfg;
 
@@ -167,7 +169,8 @@ static int64_t fifo_place(const fifo *f, uint32_t len) {
   return (uint64_t)f->wpos + len < r ? (int64_t)f->wpos : -1;
 }
 
-static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len, ns_t at) {
+static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len,
+                      ns_t at) {
   if (f->n == 0)
     f->head = 0;
   memcpy(f->bytes + off, buf, len);
@@ -246,13 +249,13 @@ static held heap_pop(heap *hp) {
 typedef struct dir {
   const char *name;
   link_cfg cfg;
-  int in_fd, out_fd;  /* read from, send on */
-  int to_client;      /* down: send to the learnt client address */
+  int in_fd, out_fd; /* read from, send on */
+  int to_client;     /* down: send to the learnt client address */
   rng rng;
   fifo fifo;
   heap reord;
-  ns_t last_depart;   /* when the bottleneck finishes the last datagram */
-  ns_t last_deliver;  /* delivery time of the last non-reordered datagram */
+  ns_t last_depart;  /* when the bottleneck finishes the last datagram */
+  ns_t last_deliver; /* delivery time of the last non-reordered datagram */
   /* counters */
   uint64_t in_pkts, in_bytes, out_pkts, out_bytes;
   uint64_t drop_loss, drop_queue, drop_full, send_err;
@@ -261,22 +264,24 @@ typedef struct dir {
   int have_tsn;
   uint32_t max_tsn;
   uint64_t data_chunks, rtx_chunks, spurious_chunks;
-  ns_t first_data;      /* when the first DATA chunk came by; 0: none yet */
-  uint64_t rtx_early;   /* retransmissions within -early of first_data */
-  uint8_t *passed; /* TSN_BITS bits: a copy of this TSN passed the relay */
+  ns_t first_data;    /* when the first DATA chunk came by; 0: none yet */
+  uint64_t rtx_early; /* retransmissions within -early of first_data */
+  uint8_t *passed;    /* TSN_BITS bits: a copy of this TSN passed the relay */
 } dir;
 
 /* ---- SCTP parsing ------------------------------------------------------- */
 
 static uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
 }
 
 /* tsn_visit counts every DATA (0) / I-DATA (64) chunk of an SCTP packet;
  * nothing if the datagram does not parse as one. */
 static ns_t early_ns = 2000000000u; /* -early */
 
-static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed, ns_t now) {
+static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed,
+                      ns_t now) {
   if (n < 12 + 4)
     return;
   size_t off = 12;
@@ -344,7 +349,9 @@ static int admit_rate(dir *d, size_t n, ns_t now, ns_t *depart) {
   if (start + burst_ns < now)
     start = now - burst_ns; /* idle: the bucket refilled */
   uint64_t backlog =
-      d->last_depart > now ? (uint64_t)((double)(d->last_depart - now) * c->rate_bps / 8e9) : 0;
+      d->last_depart > now
+          ? (uint64_t)((double)(d->last_depart - now) * c->rate_bps / 8e9)
+          : 0;
   if (c->queue && backlog + n > c->queue)
     return -1;
   if (backlog + n > d->max_backlog)
@@ -568,33 +575,40 @@ static void print_stats(void) {
     printf("{");
     for (int i = 0; i < 2; i++) {
       const dir *d = ds[i];
-      printf("%s\"%s\":{\"in_pkts\":%llu,\"in_bytes\":%llu,\"out_pkts\":%llu,"
-             "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
-             "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
-             "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
-             "\"spurious_chunks\":%llu,\"rtx_early\":%llu}",
-             i ? "," : "", d->name, (unsigned long long)d->in_pkts,
-             (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
-             (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
-             (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
-             (unsigned long long)d->send_err, (unsigned long long)d->reordered,
-             (unsigned long long)d->max_backlog, (unsigned long long)d->data_chunks,
-             (unsigned long long)d->rtx_chunks, (unsigned long long)d->spurious_chunks,
-             (unsigned long long)d->rtx_early);
+      printf(
+          "%s\"%s\":{\"in_pkts\":%llu,\"in_bytes\":%llu,\"out_pkts\":%llu,"
+          "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
+          "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
+          "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
+          "\"spurious_chunks\":%llu,\"rtx_early\":%llu}",
+          i ? "," : "", d->name, (unsigned long long)d->in_pkts,
+          (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
+          (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
+          (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
+          (unsigned long long)d->send_err, (unsigned long long)d->reordered,
+          (unsigned long long)d->max_backlog,
+          (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
+          (unsigned long long)d->spurious_chunks,
+          (unsigned long long)d->rtx_early);
     }
     printf("}\n");
   } else {
     for (int i = 0; i < 2; i++) {
       const dir *d = ds[i];
-      printf("udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu drop_queue=%llu "
-             "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
-             "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu rtx_early=%llu\n",
-             d->name, (unsigned long long)d->in_pkts, (unsigned long long)d->out_pkts,
-             (unsigned long long)d->drop_loss, (unsigned long long)d->drop_queue,
-             (unsigned long long)d->drop_full, (unsigned long long)d->send_err,
-             (unsigned long long)d->reordered, (unsigned long long)d->max_backlog,
-             (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
-             (unsigned long long)d->spurious_chunks, (unsigned long long)d->rtx_early);
+      printf(
+          "udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu "
+          "drop_queue=%llu "
+          "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
+          "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu "
+          "rtx_early=%llu\n",
+          d->name, (unsigned long long)d->in_pkts,
+          (unsigned long long)d->out_pkts, (unsigned long long)d->drop_loss,
+          (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
+          (unsigned long long)d->send_err, (unsigned long long)d->reordered,
+          (unsigned long long)d->max_backlog,
+          (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
+          (unsigned long long)d->spurious_chunks,
+          (unsigned long long)d->rtx_early);
     }
   }
   fflush(stdout);
@@ -603,14 +617,16 @@ static void print_stats(void) {
 static void usage(void) {
   fprintf(stderr,
           "usage: udp_relay -listen PORT -server HOST:PORT [-bind ADDR]\n"
-          "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] [-down-loss PCT]\n"
-          "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue BYTES]\n"
+          "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] "
+          "[-down-loss PCT]\n"
+          "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue "
+          "BYTES]\n"
           "         [-burst BYTES] [-seed N] [-early MS] [-json]\n");
   exit(2);
 }
 
-static int resolve(const char *host, const char *port, struct sockaddr_storage *ss,
-                   socklen_t *len) {
+static int resolve(const char *host, const char *port,
+                   struct sockaddr_storage *ss, socklen_t *len) {
   struct addrinfo hints, *res;
   memset(&hints, 0, sizeof hints);
   hints.ai_socktype = SOCK_DGRAM;
@@ -704,7 +720,8 @@ int main(int argc, char **argv) {
       .jitter = (ns_t)(jitter_ms * 1e6),
       .reorder = reorder / 100.0,
   };
-  base.reorder_delay = reorder_ms >= 0 ? (ns_t)(reorder_ms * 1e6) : base.delay / 2;
+  base.reorder_delay =
+      reorder_ms >= 0 ? (ns_t)(reorder_ms * 1e6) : base.delay / 2;
   if (base.reorder_delay < 1000000)
     base.reorder_delay = 1000000;
   up.cfg = down.cfg = base;
@@ -717,14 +734,15 @@ int main(int argc, char **argv) {
     ds[i]->fifo.slots = malloc(FIFO_SLOTS * sizeof(slot));
     ds[i]->fifo.bytes = malloc(FIFO_BYTES);
   }
-  if (!up.passed || !down.passed || !up.fifo.slots || !up.fifo.bytes || !down.fifo.slots ||
-      !down.fifo.bytes) {
+  if (!up.passed || !down.passed || !up.fifo.slots || !up.fifo.bytes ||
+      !down.fifo.slots || !down.fifo.bytes) {
     fprintf(stderr, "udp_relay: out of memory\n");
     return 1;
   }
 
   csock = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  ssock = socket(server_addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  ssock = socket(server_addr.ss_family,
+                 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (csock < 0 || ssock < 0) {
     perror("udp_relay: socket");
     return 1;
@@ -732,7 +750,8 @@ int main(int argc, char **argv) {
   bigbuf(csock);
   bigbuf(ssock);
   if (bind(csock, (struct sockaddr *)&la, lalen) != 0) {
-    fprintf(stderr, "udp_relay: bind %s:%s: %s\n", bind_addr, listen_port, strerror(errno));
+    fprintf(stderr, "udp_relay: bind %s:%s: %s\n", bind_addr, listen_port,
+            strerror(errno));
     return 1;
   }
   /* The server-facing socket: connected, so that only the server's replies
@@ -744,8 +763,9 @@ int main(int argc, char **argv) {
   struct sockaddr_storage sa;
   socklen_t salen = sizeof sa;
   getsockname(ssock, (struct sockaddr *)&sa, &salen);
-  unsigned sport = sa.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
-                                            : ntohs(((struct sockaddr_in *)&sa)->sin_port);
+  unsigned sport = sa.ss_family == AF_INET6
+                       ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+                       : ntohs(((struct sockaddr_in *)&sa)->sin_port);
 
   /* SIGTERM/SIGINT/SIGHUP: blocked in every thread; the main thread waits
    * for one and then stops the two direction threads. */
@@ -756,11 +776,13 @@ int main(int argc, char **argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-  printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g jitter_ms=%g "
-         "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu burst=%llu\n",
-         bind_addr, listen_port, server, sport, delay_ms, jitter_ms, up.cfg.loss * 100,
-         down.cfg.loss * 100, reorder, rate, (unsigned long long)queue,
-         (unsigned long long)burst);
+  printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g "
+         "jitter_ms=%g "
+         "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu "
+         "burst=%llu\n",
+         bind_addr, listen_port, server, sport, delay_ms, jitter_ms,
+         up.cfg.loss * 100, down.cfg.loss * 100, reorder, rate,
+         (unsigned long long)queue, (unsigned long long)burst);
   fflush(stdout);
 
   up.in_fd = csock;
