@@ -19,12 +19,11 @@
  * where offered is what the sender got out in its sending time (a sender that
  * falls more than 20 ms behind its schedule skips ahead rather than bursting,
  * so offered is below -rate when the blaster itself is short of CPU) and
- * delivered
- * what the receiver counted between its first and last datagram; then the
- * relay's CPU time over the sending time (from /proc/PID/stat) and its own
- * `udp_relay stats` lines. Exit 0 if, in every direction, the sender offered
- * at least 90 % of -rate and the relay delivered at least 95 % of what was
- * offered; 1 otherwise, 2 on a setup error.
+ * delivered what the receiver counted between its first and last datagram;
+ * then the relay's CPU time over the sending time (from /proc/PID/stat) and
+ * its own `udp_relay stats` lines. Exit 0 if, in every direction, the sender
+ * offered at least 90 % of -rate and the relay delivered at least 95 % of what
+ * was offered; 1 otherwise, 2 on a setup error.
  *
  * Build: cc -O2 -pthread -o udp_blast scripts/udp_blast.c */
 #define _GNU_SOURCE
@@ -341,8 +340,7 @@ int main(int argc, char **argv) {
       ok = 0;
     if (d->offered_mbit < 0.9 * rate_mbit)
       printf("relay check: the sender itself got out only %.0f of %.0f Mbit/s "
-             "(%s; short of "
-             "CPU?): inconclusive\n",
+             "(%s; short of CPU?): inconclusive\n",
              d->offered_mbit, rate_mbit, d->name);
   }
   printf("relay check: relay CPU %.2f s in %.2f s of sending (%.0f %% of one "
