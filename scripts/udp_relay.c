@@ -44,13 +44,22 @@
  * On SIGTERM/SIGINT/SIGHUP it prints its counters to stdout (one
  * `udp_relay stats ...` line per direction, or one JSON object with -json)
  * and exits 0. It prints `udp_relay ready ...` on stdout once it listens.
- * Everything runs on one thread: non-blocking sockets, ppoll() with a
- * nanosecond timeout to the next departure, CLOCK_MONOTONIC, a binary heap of
- * datagrams ordered by delivery time. The RNG (xoshiro256**) is seeded by
- * -seed (default 1), so a run's loss pattern is repeatable for a given
- * arrival order.
+ * Each direction runs on a thread of its own (so that one direction's sends
+ * never hold up the other's receives, and the two use both cores), with
+ * non-blocking sockets, ppoll() with a nanosecond timeout to its next
+ * departure, and CLOCK_MONOTONIC. Datagrams are read and sent in batches
+ * (recvmmsg/sendmmsg, up to 64 a call). Delay is constant per direction and
+ * jitter never reorders, so the datagrams a direction holds leave in arrival
+ * order: they wait in a preallocated FIFO (a ring of slots and a ring of
+ * bytes, no allocation per datagram); only the ones picked for reordering go
+ * to a small binary heap ordered by delivery time. Loss, the queue and the
+ * rate are still decided datagram by datagram. The RNG (xoshiro256**, one
+ * stream per direction) is seeded by -seed (default 1), so a direction's
+ * loss pattern is repeatable for a given arrival order in that direction.
+ * A direction holds at most 2^18 datagrams and 64 MB (drop_full beyond).
+ * scripts/udp_blast.c measures what the relay can carry.
  *
- * Build: cc -O2 -o udp_relay scripts/udp_relay.c */
+ * Build: cc -O2 -pthread -o udp_relay scripts/udp_relay.c */
 #define _GNU_SOURCE
 
 #include <arpa/inet.h>
@@ -58,6 +67,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,9 +78,12 @@
 #include <unistd.h>
 
 #define MAX_DGRAM 65536
-#define MAX_HELD (1u << 20)    /* datagrams held at once (both directions) */
-#define TSN_BITS (1u << 22)    /* per-direction window of "passed" bits */
-#define BATCH 64               /* datagrams read per socket per loop turn */
+#define FIFO_SLOTS (1u << 18)    /* datagrams held at once per direction */
+#define FIFO_BYTES (64u << 20)   /* bytes held at once per direction */
+#define MAX_REORDERED (1u << 16) /* reordered datagrams held per direction */
+#define TSN_BITS (1u << 22)      /* per-direction window of "passed" bits */
+#define BATCH 64                 /* datagrams per recvmmsg / sendmmsg */
+#define MAX_WAIT_NS 50000000u /* a thread looks at the stop flag this often */
 
 typedef uint64_t ns_t;
 
@@ -80,9 +93,11 @@ static ns_t now_ns(void) {
   return (ns_t)ts.tv_sec * 1000000000u + (ns_t)ts.tv_nsec;
 }
 
-/* ---- RNG: xoshiro256** seeded by splitmix64 ---------------------------- */
+/* ---- RNG: xoshiro256** seeded by splitmix64, one stream per direction --- */
 
-static uint64_t rng_s[4];
+typedef struct rng {
+  uint64_t s[4];
+} rng;
 
 static uint64_t splitmix64(uint64_t *x) {
   uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
@@ -93,39 +108,154 @@ static uint64_t splitmix64(uint64_t *x) {
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static uint64_t rng_next(void) {
-  uint64_t r = rotl(rng_s[1] * 5, 7) * 9, t = rng_s[1] << 17;
-  rng_s[2] ^= rng_s[0];
-  rng_s[3] ^= rng_s[1];
-  rng_s[1] ^= rng_s[2];
-  rng_s[0] ^= rng_s[3];
-  rng_s[2] ^= t;
-  rng_s[3] = rotl(rng_s[3], 45);
+static uint64_t rng_next(rng *g) {
+  uint64_t *s = g->s;
+  uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
   return r;
 }
 
 /* uniform in [0, 1) */
-static double rng_unit(void) { return (double)(rng_next() >> 11) * 0x1.0p-53; }
+static double rng_unit(rng *g) {
+  return (double)(rng_next(g) >> 11) * 0x1.0p-53;
+}
 
 /* ---- settings ----------------------------------------------------------- */
 
 typedef struct link_cfg {
-  double loss;         /* probability */
-  double rate_bps;     /* bits per second, 0 = unlimited */
-  uint64_t queue;      /* bytes, 0 = unlimited */
-  uint64_t burst;      /* token bucket depth in bytes */
-  ns_t delay, jitter;  /* one way */
-  double reorder;      /* probability */
+  double loss;        /* probability */
+  double rate_bps;    /* bits per second, 0 = unlimited */
+  uint64_t queue;     /* bytes, 0 = unlimited */
+  uint64_t burst;     /* token bucket depth in bytes */
+  ns_t delay, jitter; /* one way */
+  double reorder;     /* probability */
   ns_t reorder_delay;
 } link_cfg;
+
+/* ---- held datagrams ----------------------------------------------------- */
+
+/* The FIFO: slots in arrival order (= delivery order, see the header), their
+ * bytes in a ring of FIFO_BYTES, each datagram contiguous (one that does not
+ * fit before the end starts again at 0). */
+typedef struct slot {
+  ns_t at;
+  uint32_t off, len;
+} slot;
+
+typedef struct fifo {
+  slot *slots;
+  uint8_t *bytes;
+  uint32_t head, n; /* oldest slot, slots in use */
+  uint32_t wpos;    /* where the next datagram's bytes go */
+} fifo;
+
+/* fifo_place: where a datagram of len bytes would go, or -1 if full. */
+static int64_t fifo_place(const fifo *f, uint32_t len) {
+  if (f->n == FIFO_SLOTS)
+    return -1;
+  if (f->n == 0)
+    return 0;
+  uint32_t r = f->slots[f->head].off; /* the oldest datagram's bytes */
+  if (f->wpos >= r) {
+    if ((uint64_t)f->wpos + len <= FIFO_BYTES)
+      return f->wpos;
+    return len < r ? 0 : -1;
+  }
+  return (uint64_t)f->wpos + len < r ? (int64_t)f->wpos : -1;
+}
+
+static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len,
+                      ns_t at) {
+  if (f->n == 0)
+    f->head = 0;
+  memcpy(f->bytes + off, buf, len);
+  slot *s = &f->slots[(f->head + f->n) & (FIFO_SLOTS - 1)];
+  s->at = at;
+  s->off = off;
+  s->len = len;
+  f->n++;
+  f->wpos = off + len;
+}
+
+/* The reordered datagrams: a binary heap by delivery time. */
+typedef struct held {
+  ns_t at;
+  uint64_t seq;
+  uint32_t len;
+  uint8_t *data;
+} held;
+
+typedef struct heap {
+  held *v;
+  size_t n, cap;
+  uint64_t seq;
+} heap;
+
+static int heap_less(const held *a, const held *b) {
+  return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static int heap_push(heap *hp, held h) {
+  if (hp->n == hp->cap) {
+    size_t nc = hp->cap ? hp->cap * 2 : 256;
+    held *n = realloc(hp->v, nc * sizeof *n);
+    if (!n)
+      return -1;
+    hp->v = n;
+    hp->cap = nc;
+  }
+  size_t i = hp->n++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!heap_less(&h, &hp->v[p]))
+      break;
+    hp->v[i] = hp->v[p];
+    i = p;
+  }
+  hp->v[i] = h;
+  return 0;
+}
+
+static held heap_pop(heap *hp) {
+  held *v = hp->v;
+  held top = v[0], last = v[--hp->n];
+  size_t i = 0;
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    const held *mv = &last;
+    if (l < hp->n && heap_less(&v[l], mv)) {
+      m = l;
+      mv = &v[l];
+    }
+    if (r < hp->n && heap_less(&v[r], mv))
+      m = r;
+    if (m == i)
+      break;
+    v[i] = v[m];
+    i = m;
+  }
+  if (hp->n)
+    v[i] = last;
+  return top;
+}
 
 /* ---- per-direction state ------------------------------------------------ */
 
 typedef struct dir {
   const char *name;
   link_cfg cfg;
-  ns_t last_depart;   /* when the bottleneck finishes the last datagram */
-  ns_t last_deliver;  /* delivery time of the last non-reordered datagram */
+  int in_fd, out_fd; /* read from, send on */
+  int to_client;     /* down: send to the learnt client address */
+  rng rng;
+  fifo fifo;
+  heap reord;
+  ns_t last_depart;  /* when the bottleneck finishes the last datagram */
+  ns_t last_deliver; /* delivery time of the last non-reordered datagram */
   /* counters */
   uint64_t in_pkts, in_bytes, out_pkts, out_bytes;
   uint64_t drop_loss, drop_queue, drop_full, send_err;
@@ -134,81 +264,24 @@ typedef struct dir {
   int have_tsn;
   uint32_t max_tsn;
   uint64_t data_chunks, rtx_chunks, spurious_chunks;
-  ns_t first_data;      /* when the first DATA chunk came by; 0: none yet */
-  uint64_t rtx_early;   /* retransmissions within -early of first_data */
-  uint8_t *passed; /* TSN_BITS bits: a copy of this TSN passed the relay */
+  ns_t first_data;    /* when the first DATA chunk came by; 0: none yet */
+  uint64_t rtx_early; /* retransmissions within -early of first_data */
+  uint8_t *passed;    /* TSN_BITS bits: a copy of this TSN passed the relay */
 } dir;
-
-typedef struct held {
-  ns_t at;
-  uint64_t seq;
-  int to_client; /* direction: 0 up (to server), 1 down (to client) */
-  uint32_t len;
-  uint8_t *data;
-} held;
-
-static held *heap;
-static size_t nheap, capheap;
-static uint64_t seqno;
-
-static int heap_less(const held *a, const held *b) {
-  return a->at < b->at || (a->at == b->at && a->seq < b->seq);
-}
-
-static int heap_push(held h) {
-  if (nheap == capheap) {
-    size_t nc = capheap ? capheap * 2 : 1024;
-    held *n = realloc(heap, nc * sizeof *n);
-    if (!n)
-      return -1;
-    heap = n;
-    capheap = nc;
-  }
-  size_t i = nheap++;
-  while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (!heap_less(&h, &heap[p]))
-      break;
-    heap[i] = heap[p];
-    i = p;
-  }
-  heap[i] = h;
-  return 0;
-}
-
-static held heap_pop(void) {
-  held top = heap[0], last = heap[--nheap];
-  size_t i = 0;
-  for (;;) {
-    size_t l = 2 * i + 1, r = l + 1, m = i;
-    const held *mv = &last;
-    if (l < nheap && heap_less(&heap[l], mv)) {
-      m = l;
-      mv = &heap[l];
-    }
-    if (r < nheap && heap_less(&heap[r], mv))
-      m = r;
-    if (m == i)
-      break;
-    heap[i] = heap[m];
-    i = m;
-  }
-  if (nheap)
-    heap[i] = last;
-  return top;
-}
 
 /* ---- SCTP parsing ------------------------------------------------------- */
 
 static uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
 }
 
-/* tsn_visit calls fn(d, tsn) for every DATA (0) / I-DATA (64) chunk of an
- * SCTP packet; nothing if the datagram does not parse as one. */
+/* tsn_visit counts every DATA (0) / I-DATA (64) chunk of an SCTP packet;
+ * nothing if the datagram does not parse as one. */
 static ns_t early_ns = 2000000000u; /* -early */
 
-static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed, ns_t now) {
+static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed,
+                      ns_t now) {
   if (n < 12 + 4)
     return;
   size_t off = 12;
@@ -244,57 +317,68 @@ static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed, ns_t now) 
 
 /* ---- the relay ---------------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) {
-  (void)sig;
-  stop = 1;
-}
+static volatile int stop; /* set by the main thread, read by the others */
 
 static int csock = -1, ssock = -1; /* client-facing, server-facing */
-static struct sockaddr_storage client_addr, server_addr;
-static socklen_t client_len, server_len;
+static struct sockaddr_storage server_addr;
+static socklen_t server_len;
+/* The client's address: written by the up thread, read by the down one. */
+static pthread_mutex_t client_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sockaddr_storage client_addr;
+static socklen_t client_len;
 static dir up = {.name = "up"}, down = {.name = "down"};
 static int json;
 
 static void bigbuf(int fd) {
-  int v = 8 << 20;
+  int v = 32 << 20;
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  v = 8 << 20;
   if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof v) != 0)
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
 }
 
+/* admit_rate runs the bottleneck (rate, token bucket, drop-tail queue) for
+ * one datagram of n bytes; it sets *depart and returns 0 if it is queued,
+ * -1 if the queue is full. */
+static int admit_rate(dir *d, size_t n, ns_t now, ns_t *depart) {
+  const link_cfg *c = &d->cfg;
+  ns_t tx = (ns_t)((double)n * 8.0 * 1e9 / c->rate_bps);
+  ns_t burst_ns = (ns_t)((double)c->burst * 8.0 * 1e9 / c->rate_bps);
+  ns_t start = d->last_depart;
+  if (start + burst_ns < now)
+    start = now - burst_ns; /* idle: the bucket refilled */
+  uint64_t backlog =
+      d->last_depart > now
+          ? (uint64_t)((double)(d->last_depart - now) * c->rate_bps / 8e9)
+          : 0;
+  if (c->queue && backlog + n > c->queue)
+    return -1;
+  if (backlog + n > d->max_backlog)
+    d->max_backlog = backlog + n;
+  *depart = start + tx;
+  if (*depart < now)
+    *depart = now;
+  d->last_depart = *depart;
+  return 0;
+}
+
 /* admit runs one arriving datagram through loss, queue and delay. */
-static void admit(dir *d, int to_client, const uint8_t *buf, size_t n, ns_t now) {
+static void admit(dir *d, const uint8_t *buf, size_t n, ns_t now) {
   const link_cfg *c = &d->cfg;
   d->in_pkts++;
   d->in_bytes += n;
   int pass = 1;
   ns_t depart = now;
-  if (c->loss > 0 && rng_unit() < c->loss) {
+  int64_t off = fifo_place(&d->fifo, (uint32_t)n);
+  if (c->loss > 0 && rng_unit(&d->rng) < c->loss) {
     d->drop_loss++;
     pass = 0;
-  } else if (c->rate_bps > 0) {
-    ns_t tx = (ns_t)((double)n * 8.0 * 1e9 / c->rate_bps);
-    ns_t burst_ns = (ns_t)((double)c->burst * 8.0 * 1e9 / c->rate_bps);
-    ns_t start = d->last_depart;
-    if (start + burst_ns < now)
-      start = now - burst_ns; /* idle: the bucket refilled */
-    uint64_t backlog =
-        d->last_depart > now ? (uint64_t)((double)(d->last_depart - now) * c->rate_bps / 8e9) : 0;
-    if (c->queue && backlog + n > c->queue) {
-      d->drop_queue++;
-      pass = 0;
-    } else {
-      if (backlog + n > d->max_backlog)
-        d->max_backlog = backlog + n;
-      depart = start + tx;
-      if (depart < now)
-        depart = now;
-      d->last_depart = depart;
-    }
+  } else if (c->rate_bps > 0 && admit_rate(d, n, now, &depart) != 0) {
+    d->drop_queue++;
+    pass = 0;
   }
-  if (pass && nheap >= MAX_HELD) {
+  if (pass && off < 0) {
     d->drop_full++;
     pass = 0;
   }
@@ -303,46 +387,186 @@ static void admit(dir *d, int to_client, const uint8_t *buf, size_t n, ns_t now)
     return;
   ns_t at = depart + c->delay;
   if (c->jitter)
-    at += (ns_t)(rng_unit() * (double)c->jitter);
-  if (c->reorder > 0 && rng_unit() < c->reorder) {
+    at += (ns_t)(rng_unit(&d->rng) * (double)c->jitter);
+  if (c->reorder > 0 && rng_unit(&d->rng) < c->reorder) {
     at += c->reorder_delay;
     d->reordered++;
-  } else {
-    if (at < d->last_deliver)
-      at = d->last_deliver;
-    d->last_deliver = at;
-  }
-  uint8_t *copy = malloc(n ? n : 1);
-  if (!copy) {
-    d->drop_full++;
+    uint8_t *copy = d->reord.n < MAX_REORDERED ? malloc(n ? n : 1) : NULL;
+    if (!copy) {
+      d->drop_full++;
+      return;
+    }
+    memcpy(copy, buf, n);
+    held h = {at, d->reord.seq++, (uint32_t)n, copy};
+    if (heap_push(&d->reord, h) != 0) {
+      free(copy);
+      d->drop_full++;
+    }
     return;
   }
-  memcpy(copy, buf, n);
-  held h = {at, seqno++, to_client, (uint32_t)n, copy};
-  if (heap_push(h) != 0) {
-    free(copy);
-    d->drop_full++;
+  if (at < d->last_deliver)
+    at = d->last_deliver;
+  d->last_deliver = at;
+  fifo_push(&d->fifo, (uint32_t)off, buf, (uint32_t)n, at);
+}
+
+/* next_due: when the direction's next datagram is due (0: none held). */
+static ns_t next_due(const dir *d) {
+  ns_t t = 0;
+  if (d->fifo.n)
+    t = d->fifo.slots[d->fifo.head].at;
+  if (d->reord.n && (!t || d->reord.v[0].at < t))
+    t = d->reord.v[0].at;
+  return t;
+}
+
+/* release sends what is due at now, in batches of BATCH, earliest first. */
+static void release(dir *d, ns_t now) {
+  struct mmsghdr m[BATCH];
+  struct iovec iov[BATCH];
+  uint8_t *owned[BATCH]; /* heap copies to free after the send */
+  struct sockaddr_storage to;
+  socklen_t tolen = 0;
+  if (d->to_client) {
+    pthread_mutex_lock(&client_mu);
+    to = client_addr;
+    tolen = client_len;
+    pthread_mutex_unlock(&client_mu);
+  }
+  for (;;) {
+    int k = 0, nfifo = 0;
+    uint32_t fi = d->fifo.head;
+    while (k < BATCH) {
+      const slot *s = nfifo < (int)d->fifo.n ? &d->fifo.slots[fi] : NULL;
+      const held *h = d->reord.n ? &d->reord.v[0] : NULL;
+      if (s && s->at > now)
+        s = NULL;
+      if (h && h->at > now)
+        h = NULL;
+      if (!s && !h)
+        break;
+      if (h && (!s || h->at < s->at)) {
+        held x = heap_pop(&d->reord);
+        iov[k].iov_base = x.data;
+        iov[k].iov_len = x.len;
+        owned[k] = x.data;
+      } else {
+        iov[k].iov_base = d->fifo.bytes + s->off;
+        iov[k].iov_len = s->len;
+        owned[k] = NULL;
+        nfifo++;
+        fi = (fi + 1) & (FIFO_SLOTS - 1);
+      }
+      memset(&m[k], 0, sizeof m[k]);
+      m[k].msg_hdr.msg_iov = &iov[k];
+      m[k].msg_hdr.msg_iovlen = 1;
+      if (d->to_client) {
+        m[k].msg_hdr.msg_name = &to;
+        m[k].msg_hdr.msg_namelen = tolen;
+      }
+      k++;
+    }
+    if (k == 0)
+      return;
+    if (d->to_client && !tolen) {
+      d->send_err += (uint64_t)k; /* no client yet */
+    } else {
+      int i = 0;
+      while (i < k) {
+        int r = sendmmsg(d->out_fd, m + i, (unsigned)(k - i), 0);
+        if (r <= 0) {
+          d->send_err++; /* this one failed; go on with the next */
+          i++;
+          continue;
+        }
+        for (int j = i; j < i + r; j++) {
+          d->out_pkts++;
+          d->out_bytes += iov[j].iov_len;
+        }
+        i += r;
+      }
+    }
+    for (int i = 0; i < k; i++)
+      free(owned[i]);
+    d->fifo.head = fi;
+    d->fifo.n -= (uint32_t)nfifo;
+    if (k < BATCH)
+      return;
   }
 }
 
-static void deliver(const held *h) {
-  dir *d = h->to_client ? &down : &up;
-  ssize_t r;
-  if (h->to_client) {
-    if (!client_len) {
-      d->send_err++;
-      return;
+/* note_client: the up thread learns the client's address from what it sent. */
+static void note_client(const struct sockaddr_storage *from, socklen_t fl) {
+  static struct sockaddr_storage last;
+  static socklen_t last_len;
+  if (fl == last_len && !memcmp(&last, from, fl))
+    return;
+  memcpy(&last, from, fl);
+  last_len = fl;
+  pthread_mutex_lock(&client_mu);
+  memcpy(&client_addr, from, fl);
+  client_len = fl;
+  pthread_mutex_unlock(&client_mu);
+}
+
+/* receive reads up to BATCH datagrams and admits them; the number read. */
+static int receive(dir *d, uint8_t *buf) {
+  struct mmsghdr m[BATCH];
+  struct iovec iov[BATCH];
+  struct sockaddr_storage from[BATCH];
+  memset(m, 0, sizeof m);
+  for (int i = 0; i < BATCH; i++) {
+    iov[i].iov_base = buf + (size_t)i * MAX_DGRAM;
+    iov[i].iov_len = MAX_DGRAM;
+    m[i].msg_hdr.msg_iov = &iov[i];
+    m[i].msg_hdr.msg_iovlen = 1;
+    if (!d->to_client) {
+      m[i].msg_hdr.msg_name = &from[i];
+      m[i].msg_hdr.msg_namelen = sizeof from[i];
     }
-    r = sendto(csock, h->data, h->len, 0, (struct sockaddr *)&client_addr, client_len);
-  } else {
-    r = sendto(ssock, h->data, h->len, 0, (struct sockaddr *)&server_addr, server_len);
   }
-  if (r < 0) {
-    d->send_err++;
-  } else {
-    d->out_pkts++;
-    d->out_bytes += h->len;
+  int r = recvmmsg(d->in_fd, m, BATCH, MSG_DONTWAIT, NULL);
+  if (r <= 0)
+    return 0;
+  ns_t now = now_ns();
+  for (int i = 0; i < r; i++) {
+    if (!d->to_client)
+      note_client(&from[i], m[i].msg_hdr.msg_namelen);
+    admit(d, iov[i].iov_base, m[i].msg_len, now);
   }
+  return r;
+}
+
+/* dir_run: one direction's loop, until stop. */
+static void *dir_run(void *arg) {
+  dir *d = arg;
+  uint8_t *buf = malloc((size_t)BATCH * MAX_DGRAM);
+  if (!buf) {
+    fprintf(stderr, "udp_relay: out of memory\n");
+    exit(1);
+  }
+  struct pollfd pfd = {.fd = d->in_fd, .events = POLLIN};
+  while (!stop) {
+    ns_t now = now_ns();
+    release(d, now);
+    ns_t due = next_due(d), wait = MAX_WAIT_NS;
+    if (due && due <= now)
+      wait = 0;
+    else if (due && due - now < wait)
+      wait = due - now;
+    struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u),
+                          .tv_nsec = (long)(wait % 1000000000u)};
+    int r = ppoll(&pfd, 1, &ts, NULL);
+    if (r < 0 && errno != EINTR) {
+      perror("udp_relay: ppoll");
+      exit(1);
+    }
+    if (r > 0)
+      for (int k = 0; k < 4 && receive(d, buf) == BATCH; k++)
+        ;
+  }
+  free(buf);
+  return NULL;
 }
 
 static void print_stats(void) {
@@ -351,33 +575,40 @@ static void print_stats(void) {
     printf("{");
     for (int i = 0; i < 2; i++) {
       const dir *d = ds[i];
-      printf("%s\"%s\":{\"in_pkts\":%llu,\"in_bytes\":%llu,\"out_pkts\":%llu,"
-             "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
-             "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
-             "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
-             "\"spurious_chunks\":%llu,\"rtx_early\":%llu}",
-             i ? "," : "", d->name, (unsigned long long)d->in_pkts,
-             (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
-             (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
-             (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
-             (unsigned long long)d->send_err, (unsigned long long)d->reordered,
-             (unsigned long long)d->max_backlog, (unsigned long long)d->data_chunks,
-             (unsigned long long)d->rtx_chunks, (unsigned long long)d->spurious_chunks,
-             (unsigned long long)d->rtx_early);
+      printf(
+          "%s\"%s\":{\"in_pkts\":%llu,\"in_bytes\":%llu,\"out_pkts\":%llu,"
+          "\"out_bytes\":%llu,\"drop_loss\":%llu,\"drop_queue\":%llu,"
+          "\"drop_full\":%llu,\"send_err\":%llu,\"reordered\":%llu,"
+          "\"max_backlog\":%llu,\"data_chunks\":%llu,\"rtx_chunks\":%llu,"
+          "\"spurious_chunks\":%llu,\"rtx_early\":%llu}",
+          i ? "," : "", d->name, (unsigned long long)d->in_pkts,
+          (unsigned long long)d->in_bytes, (unsigned long long)d->out_pkts,
+          (unsigned long long)d->out_bytes, (unsigned long long)d->drop_loss,
+          (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
+          (unsigned long long)d->send_err, (unsigned long long)d->reordered,
+          (unsigned long long)d->max_backlog,
+          (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
+          (unsigned long long)d->spurious_chunks,
+          (unsigned long long)d->rtx_early);
     }
     printf("}\n");
   } else {
     for (int i = 0; i < 2; i++) {
       const dir *d = ds[i];
-      printf("udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu drop_queue=%llu "
-             "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
-             "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu rtx_early=%llu\n",
-             d->name, (unsigned long long)d->in_pkts, (unsigned long long)d->out_pkts,
-             (unsigned long long)d->drop_loss, (unsigned long long)d->drop_queue,
-             (unsigned long long)d->drop_full, (unsigned long long)d->send_err,
-             (unsigned long long)d->reordered, (unsigned long long)d->max_backlog,
-             (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
-             (unsigned long long)d->spurious_chunks, (unsigned long long)d->rtx_early);
+      printf(
+          "udp_relay stats dir=%s in=%llu out=%llu drop_loss=%llu "
+          "drop_queue=%llu "
+          "drop_full=%llu send_err=%llu reordered=%llu max_backlog=%llu "
+          "data_chunks=%llu rtx_chunks=%llu spurious_chunks=%llu "
+          "rtx_early=%llu\n",
+          d->name, (unsigned long long)d->in_pkts,
+          (unsigned long long)d->out_pkts, (unsigned long long)d->drop_loss,
+          (unsigned long long)d->drop_queue, (unsigned long long)d->drop_full,
+          (unsigned long long)d->send_err, (unsigned long long)d->reordered,
+          (unsigned long long)d->max_backlog,
+          (unsigned long long)d->data_chunks, (unsigned long long)d->rtx_chunks,
+          (unsigned long long)d->spurious_chunks,
+          (unsigned long long)d->rtx_early);
     }
   }
   fflush(stdout);
@@ -386,14 +617,16 @@ static void print_stats(void) {
 static void usage(void) {
   fprintf(stderr,
           "usage: udp_relay -listen PORT -server HOST:PORT [-bind ADDR]\n"
-          "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] [-down-loss PCT]\n"
-          "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue BYTES]\n"
+          "         [-delay MS] [-jitter MS] [-loss PCT] [-up-loss PCT] "
+          "[-down-loss PCT]\n"
+          "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue "
+          "BYTES]\n"
           "         [-burst BYTES] [-seed N] [-early MS] [-json]\n");
   exit(2);
 }
 
-static int resolve(const char *host, const char *port, struct sockaddr_storage *ss,
-                   socklen_t *len) {
+static int resolve(const char *host, const char *port,
+                   struct sockaddr_storage *ss, socklen_t *len) {
   struct addrinfo hints, *res;
   memset(&hints, 0, sizeof hints);
   hints.ai_socktype = SOCK_DGRAM;
@@ -476,7 +709,9 @@ int main(int argc, char **argv) {
   }
 
   for (int i = 0; i < 4; i++)
-    rng_s[i] = splitmix64(&seed);
+    up.rng.s[i] = splitmix64(&seed);
+  for (int i = 0; i < 4; i++)
+    down.rng.s[i] = splitmix64(&seed);
   link_cfg base = {
       .rate_bps = rate * 1e6,
       .queue = queue,
@@ -485,7 +720,8 @@ int main(int argc, char **argv) {
       .jitter = (ns_t)(jitter_ms * 1e6),
       .reorder = reorder / 100.0,
   };
-  base.reorder_delay = reorder_ms >= 0 ? (ns_t)(reorder_ms * 1e6) : base.delay / 2;
+  base.reorder_delay =
+      reorder_ms >= 0 ? (ns_t)(reorder_ms * 1e6) : base.delay / 2;
   if (base.reorder_delay < 1000000)
     base.reorder_delay = 1000000;
   up.cfg = down.cfg = base;
@@ -493,14 +729,20 @@ int main(int argc, char **argv) {
   down.cfg.loss = (down_loss >= 0 ? down_loss : loss) / 100.0;
   up.passed = calloc(TSN_BITS / 8, 1);
   down.passed = calloc(TSN_BITS / 8, 1);
-  uint8_t *buf = malloc(MAX_DGRAM);
-  if (!up.passed || !down.passed || !buf) {
+  dir *ds[2] = {&up, &down};
+  for (int i = 0; i < 2; i++) {
+    ds[i]->fifo.slots = malloc(FIFO_SLOTS * sizeof(slot));
+    ds[i]->fifo.bytes = malloc(FIFO_BYTES);
+  }
+  if (!up.passed || !down.passed || !up.fifo.slots || !up.fifo.bytes ||
+      !down.fifo.slots || !down.fifo.bytes) {
     fprintf(stderr, "udp_relay: out of memory\n");
     return 1;
   }
 
   csock = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  ssock = socket(server_addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  ssock = socket(server_addr.ss_family,
+                 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (csock < 0 || ssock < 0) {
     perror("udp_relay: socket");
     return 1;
@@ -508,7 +750,8 @@ int main(int argc, char **argv) {
   bigbuf(csock);
   bigbuf(ssock);
   if (bind(csock, (struct sockaddr *)&la, lalen) != 0) {
-    fprintf(stderr, "udp_relay: bind %s:%s: %s\n", bind_addr, listen_port, strerror(errno));
+    fprintf(stderr, "udp_relay: bind %s:%s: %s\n", bind_addr, listen_port,
+            strerror(errno));
     return 1;
   }
   /* The server-facing socket: connected, so that only the server's replies
@@ -520,72 +763,45 @@ int main(int argc, char **argv) {
   struct sockaddr_storage sa;
   socklen_t salen = sizeof sa;
   getsockname(ssock, (struct sockaddr *)&sa, &salen);
-  unsigned sport = sa.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
-                                            : ntohs(((struct sockaddr_in *)&sa)->sin_port);
+  unsigned sport = sa.ss_family == AF_INET6
+                       ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+                       : ntohs(((struct sockaddr_in *)&sa)->sin_port);
 
-  struct sigaction sact;
-  memset(&sact, 0, sizeof sact);
-  sact.sa_handler = on_signal;
-  sigaction(SIGTERM, &sact, NULL);
-  sigaction(SIGINT, &sact, NULL);
-  sigaction(SIGHUP, &sact, NULL);
-  sigset_t block, orig;
-  sigemptyset(&block);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGHUP);
-  sigprocmask(SIG_BLOCK, &block, &orig); /* delivered only inside ppoll */
+  /* SIGTERM/SIGINT/SIGHUP: blocked in every thread; the main thread waits
+   * for one and then stops the two direction threads. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-  printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g jitter_ms=%g "
-         "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu burst=%llu\n",
-         bind_addr, listen_port, server, sport, delay_ms, jitter_ms, up.cfg.loss * 100,
-         down.cfg.loss * 100, reorder, rate, (unsigned long long)queue,
-         (unsigned long long)burst);
+  printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g "
+         "jitter_ms=%g "
+         "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu "
+         "burst=%llu\n",
+         bind_addr, listen_port, server, sport, delay_ms, jitter_ms,
+         up.cfg.loss * 100, down.cfg.loss * 100, reorder, rate,
+         (unsigned long long)queue, (unsigned long long)burst);
   fflush(stdout);
 
-  struct pollfd pfd[2] = {{.fd = csock, .events = POLLIN}, {.fd = ssock, .events = POLLIN}};
-  while (!stop) {
-    ns_t now = now_ns();
-    /* Everything due, then wait for the next datagram or the next due time. */
-    while (nheap && heap[0].at <= now) {
-      held h = heap_pop();
-      deliver(&h);
-      free(h.data);
+  up.in_fd = csock;
+  up.out_fd = ssock;
+  down.in_fd = ssock;
+  down.out_fd = csock;
+  down.to_client = 1;
+  pthread_t th[2];
+  for (int i = 0; i < 2; i++)
+    if (pthread_create(&th[i], NULL, dir_run, ds[i]) != 0) {
+      fprintf(stderr, "udp_relay: cannot start a thread\n");
+      return 1;
     }
-    struct timespec ts, *tp = NULL;
-    if (nheap) {
-      ns_t wait = heap[0].at - now;
-      ts.tv_sec = (time_t)(wait / 1000000000u);
-      ts.tv_nsec = (long)(wait % 1000000000u);
-      tp = &ts;
-    }
-    int r = ppoll(pfd, 2, tp, &orig);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      perror("udp_relay: ppoll");
-      break;
-    }
-    if (r == 0)
-      continue;
-    now = now_ns();
-    for (int k = 0; k < BATCH && (pfd[0].revents & POLLIN); k++) {
-      struct sockaddr_storage from;
-      socklen_t fl = sizeof from;
-      ssize_t n = recvfrom(csock, buf, MAX_DGRAM, 0, (struct sockaddr *)&from, &fl);
-      if (n < 0)
-        break;
-      memcpy(&client_addr, &from, fl);
-      client_len = fl;
-      admit(&up, 0, buf, (size_t)n, now);
-    }
-    for (int k = 0; k < BATCH && (pfd[1].revents & POLLIN); k++) {
-      ssize_t n = recv(ssock, buf, MAX_DGRAM, 0);
-      if (n < 0)
-        break;
-      admit(&down, 1, buf, (size_t)n, now);
-    }
-  }
+  int sig;
+  while (sigwait(&sigs, &sig) != 0)
+    ;
+  stop = 1;
+  for (int i = 0; i < 2; i++)
+    pthread_join(th[i], NULL);
   print_stats();
   return 0;
 }
