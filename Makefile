@@ -336,7 +336,7 @@ $(BUILD)/bench_hol: scripts/bench_hol.c $(BUILD)/libcsctp.a
 	$(CC) -std=gnu11 $(OPT) -g -Wall -Wextra $(CFLAGS) -Icsctp -o $@ $< $(BUILD)/libcsctp.a -lm
 
 $(BUILD)/udp_relay: scripts/udp_relay.c | $(BUILD)
-	$(CC) -O2 -Wall -Wextra -o $@ $<
+	$(CC) -O2 -Wall -Wextra -pthread -o $@ $<
 
 # multihome (scripts/mh_rig.sh, root: network namespaces, nft): a transfer
 # between two csctp endpoints joined by two veth links, over UDP and raw
