@@ -281,12 +281,12 @@ run_pair() {
 			run_one $t "$c" "$s" "-scenario echo -unordered 4 -auth-chunks 0 -expect-close peer-shutdown" \
 				"-scenario ping -count 100 ${PLAN[*]} -auth-chunks 0 -expect-close shutdown" ;;
 		pr-ttl-c2s | pr-rtx-c2s)
-			local pr=ttl:200
+			local pr=ttl:50
 			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
 			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
 				"-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
 		pr-ttl-s2c | pr-rtx-s2c)
-			local pr=ttl:200
+			local pr=ttl:50
 			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
 			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" \
 				"-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
