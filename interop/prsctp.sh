@@ -14,7 +14,7 @@
 # Each row is one run.sh test (pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c,
 # pr-rtx-s2c) in its own capture, with LOSS % (default 10) of the datagrams
 # dropped each way by an nft rule on the server's UDP port (needs root and
-# nft). The PR sender sends 300 plan messages with TTL 50 ms or at most 1
+# nft). The PR sender sends 150 plan messages with TTL 50 ms or at most 1
 # retransmission; the receiver checks every message that arrives (no
 # duplicate, per-stream order, payload) and lets abandoned ones be missing.
 # The capture must decode cleanly (check.sh: CRC32c, no malformed frame, no

@@ -283,13 +283,13 @@ run_pair() {
 		pr-ttl-c2s | pr-rtx-c2s)
 			local pr=ttl:50
 			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
-				"-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
+			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
 		pr-ttl-s2c | pr-rtx-s2c)
 			local pr=ttl:50
 			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -pr $pr -expect-close shutdown" \
-				"-scenario recv -count 300 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
+			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" \
+				"-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
 		idata-c2s)
 			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -idata -expect-close peer-shutdown" \
 				"-scenario send -count 300 ${PLAN[*]} -idata -expect-close shutdown" ;;
