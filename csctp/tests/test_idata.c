@@ -726,6 +726,28 @@ static void test_pd_one_at_a_time(void) {
   ilv_close(&p);
 }
 
+/* pd_aborted_events drains b's events and returns how many were
+ * PARTIAL_DELIVERY_ABORTED; each must name b's association, stream sid,
+ * sequence seq (MID or SSN) and no unordered flag. */
+static int pd_aborted_events(ilv_pair *p, uint16_t sid, uint32_t seq) {
+  csctp_event ev[8];
+  size_t n = csctp_endpoint_poll_events(p->b, ev, 8);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
+      seen++;
+      CHECK_EQ(ev[i].u.pdapi.indication,
+               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
+      CHECK_EQ(ev[i].u.pdapi.stream, sid);
+      CHECK_EQ(ev[i].u.pdapi.seq, seq);
+      CHECK_EQ(ev[i].u.pdapi.flags, 0u);
+      CHECK_EQ(ev[i].assoc_id, p->idb);
+    }
+    csctp_event_clear(p->b, &ev[i]);
+  }
+  return seen;
+}
+
 /* RFC 6458 6.1.7: an I-FORWARD-TSN abandoning the message being read in
  * parts raises PARTIAL_DELIVERY_ABORTED (stream, MID) and the stream goes
  * on with the next message. */
@@ -740,21 +762,7 @@ static void test_pd_aborted(void) {
   CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
   CHECK(!eor);
   inject(&p, CSCTP_CT_I_FORWARD_TSN, t + 11, 1, 0, 0, 0, NULL, 0);
-  csctp_event ev[8];
-  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
-  int seen = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
-      seen++;
-      CHECK_EQ(ev[i].u.pdapi.indication,
-               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
-      CHECK_EQ(ev[i].u.pdapi.stream, 1);
-      CHECK_EQ(ev[i].u.pdapi.seq, 0u);
-      CHECK_EQ(ev[i].assoc_id, p.idb);
-    }
-    csctp_event_clear(p.b, &ev[i]);
-  }
-  CHECK_EQ(seen, 1);
+  CHECK_EQ(pd_aborted_events(&p, 1, 0), 1);
   CHECK_EQ(pd_state(&p)->pd_aborted, 1u);
   /* the next message of the stream (MID 1) is read whole */
   uint8_t x[3] = {'n', 'e', 'w'}, buf[16];
@@ -789,22 +797,7 @@ static void test_pd_aborted_data(void) {
   CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
   CHECK(!eor);
   inject(&p, CSCTP_CT_FORWARD_TSN, t + 11, 1, 0, 0, 0, NULL, 0);
-  csctp_event ev[8];
-  size_t n = csctp_endpoint_poll_events(p.b, ev, 8);
-  int seen = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (ev[i].type == CSCTP_EV_PARTIAL_DELIVERY) {
-      seen++;
-      CHECK_EQ(ev[i].u.pdapi.indication,
-               (uint32_t)CSCTP_PARTIAL_DELIVERY_ABORTED);
-      CHECK_EQ(ev[i].u.pdapi.stream, 1);
-      CHECK_EQ(ev[i].u.pdapi.seq, 0u);
-      CHECK_EQ(ev[i].u.pdapi.flags, 0u);
-      CHECK_EQ(ev[i].assoc_id, p.idb);
-    }
-    csctp_event_clear(p.b, &ev[i]);
-  }
-  CHECK_EQ(seen, 1);
+  CHECK_EQ(pd_aborted_events(&p, 1, 0), 1);
   /* SSN 1 is read whole after it */
   uint8_t x[3] = {'n', 'e', 'w'}, buf[16];
   inject(&p, CSCTP_CT_DATA, t + 12, 1, 1, CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E,
@@ -816,11 +809,7 @@ static void test_pd_aborted_data(void) {
   CHECK(info.flags & CSCTP_RCV_EOR);
   /* a FORWARD TSN that skips nothing being read raises nothing */
   inject(&p, CSCTP_CT_FORWARD_TSN, t + 13, 1, 2, 0, 0, NULL, 0);
-  n = csctp_endpoint_poll_events(p.b, ev, 8);
-  for (size_t i = 0; i < n; i++) {
-    CHECK(ev[i].type != CSCTP_EV_PARTIAL_DELIVERY);
-    csctp_event_clear(p.b, &ev[i]);
-  }
+  CHECK_EQ(pd_aborted_events(&p, 1, 0), 0);
   CHECK(!p.lost_b);
   ilv_close(&p);
 }
