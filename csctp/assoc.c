@@ -25,6 +25,7 @@ csctp_assoc *csctp_assoc_new(csctp_endpoint *ep, const csctp_settings *s) {
     return NULL;
   a->ep = ep;
   a->s = *s;
+  a->frag_interleave = ep->frag_interleave;
   a->id = ep->next_id++;
   if (ep->next_id == 0)
     ep->next_id = 1;
@@ -186,6 +187,12 @@ int csctp_assoc_start(csctp_assoc *a, uint32_t peer_tsn, uint32_t peer_rwnd,
     return rv;
   }
   a->rx.pr_gaps = a->pr.on; /* RFC 3758: see reasm.h */
+  if (a->frag_interleave == 2 &&
+      (rv = csctp_reasm_set_interleave(&a->rx, 1)) != 0) {
+    csctp_reasm_free(&a->rx);
+    csctp_tsnmap_free(&a->tsn);
+    return rv;
+  }
   a->rx_ready = 1;
   /* RFC 6525 4.1: request sequence numbers start at the initial TSNs; a
    * request of the association before a restart is forgotten. */

@@ -57,9 +57,9 @@
  * Not chosen: letting the reader take complete messages from behind the
  * partial one interleaves two messages in the reader's byte stream (RFC
  * 6458 fragment interleave level 0, which csctp_recv and the Go Read
- * promise); taking data above the highest TSN with a zero window breaks
- * 6.2; charging user data only would let tiny messages hold memory far
- * beyond rcvbuf. */
+ * promise unless the reader chose level 2, csctp_set_fragment_interleave);
+ * taking data above the highest TSN with a zero window breaks 6.2; charging
+ * user data only would let tiny messages hold memory far beyond rcvbuf. */
 
 /* Hard limit on what the buffer may be charged, reserve included. */
 #define ASSOC_RX_CAP(a) (3 * (size_t)(a)->s.rcvbuf + 65536u)
@@ -616,20 +616,20 @@ static void assoc_window_update(csctp_assoc *a) {
     a->sack_now = 1;
 }
 
-csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
-                       csctp_rcvinfo *info, uint8_t *buf, size_t buflen,
-                       csctp_tstamp now) {
-  (void)now;
-  if (!ep || !info || (!buf && buflen > 0))
+static csctp_ssize assoc_recv(csctp_endpoint *ep, csctp_assoc_id id,
+                              csctp_rcvinfo *info, uint8_t *buf, size_t buflen,
+                              int cont) {
+  if (!ep || !info || (!buf && buflen > 0) || (cont && !id))
     return CSCTP_ERR_INVAL;
   csctp_assoc *a = id ? csctp_ep_find(ep, id) : assoc_oldest_ready(ep);
   if (!a)
     return id ? CSCTP_ERR_NOT_FOUND : CSCTP_ERR_AGAIN;
   if (!a->rx_ready)
-    return a->dead ? a->end_error : CSCTP_ERR_AGAIN;
+    return a->dead && !cont ? a->end_error : CSCTP_ERR_AGAIN;
   memset(info, 0, sizeof(*info));
-  csctp_ssize n = csctp_reasm_read(&a->rx, info, buf, buflen);
-  if (n == CSCTP_ERR_AGAIN && a->dead)
+  csctp_ssize n = cont ? csctp_reasm_read_cont(&a->rx, info, buf, buflen)
+                       : csctp_reasm_read(&a->rx, info, buf, buflen);
+  if (n == CSCTP_ERR_AGAIN && a->dead && !cont)
     return a->end_error ? a->end_error : CSCTP_ERR_CLOSED;
   if (n < 0)
     return n;
@@ -645,6 +645,57 @@ csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
   if (ep->nstarved)
     csctp_ep_budget_wake(ep);
   return n;
+}
+
+csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
+                       csctp_rcvinfo *info, uint8_t *buf, size_t buflen,
+                       csctp_tstamp now) {
+  (void)now;
+  return assoc_recv(ep, id, info, buf, buflen, 0);
+}
+
+csctp_ssize csctp_recv_cont(csctp_endpoint *ep, csctp_assoc_id id,
+                            csctp_rcvinfo *info, uint8_t *buf, size_t buflen,
+                            csctp_tstamp now) {
+  (void)now;
+  return assoc_recv(ep, id, info, buf, buflen, 1);
+}
+
+/* RFC 6458 8.1.20: level 2 lets csctp_recv hand out parts of messages of
+ * different streams in turn (reasm.h "Interleaved reads"; with I-DATA
+ * several messages may then be under partial delivery at once, idata.c);
+ * 0 and 1 keep one message at a time per association. */
+int csctp_set_fragment_interleave(csctp_endpoint *ep, csctp_assoc_id id,
+                                  int level) {
+  if (!ep || level < 0 || level > 2)
+    return CSCTP_ERR_INVAL;
+  if (!id) {
+    ep->frag_interleave = (uint8_t)level;
+    return 0;
+  }
+  csctp_assoc *a = csctp_ep_find(ep, id);
+  if (!a)
+    return CSCTP_ERR_NOT_FOUND;
+  if (a->rx_ready) {
+    int rv = csctp_reasm_set_interleave(&a->rx, level == 2);
+    if (rv != 0)
+      return rv;
+  }
+  a->frag_interleave = (uint8_t)level;
+  csctp_idata_interleave_changed(a);
+  if (a->rx_ready && csctp_reasm_has_ready(&a->rx))
+    csctp_ep_ready_push(a); /* a stalled message may no longer hold it */
+  csctp_ep_touch(a);
+  return 0;
+}
+
+int csctp_fragment_interleave(const csctp_endpoint *ep, csctp_assoc_id id) {
+  if (!ep)
+    return CSCTP_ERR_INVAL;
+  if (!id)
+    return ep->frag_interleave;
+  const csctp_assoc *a = csctp_ep_peek(ep, id);
+  return a ? a->frag_interleave : CSCTP_ERR_NOT_FOUND;
 }
 
 size_t csctp_recv_pending(const csctp_endpoint *ep, csctp_assoc_id id) {

@@ -215,7 +215,8 @@ typedef struct csctp_settings {
    * carries every message (PR-SCTP is then off: I-FORWARD-TSN is not
    * implemented). Default 0: RFC 8260 2.2.1 has the user ask for it (the
    * reader must cope with messages of several streams arriving
-   * interleaved; csctp_recv still returns one message at a time). */
+   * interleaved; csctp_recv still returns one message at a time unless
+   * fragment interleave level 2 is set, csctp_set_fragment_interleave). */
   uint32_t interleaving_supported;
   /* Stream scheduler of new associations (RFC 8260 3): CSCTP_SS_FCFS (0,
    * the default), _RR, _RR_PKT, _PRIO, _FB or _WFQ; see
@@ -602,6 +603,39 @@ typedef struct csctp_rcvinfo {
 CSCTP_API csctp_ssize csctp_recv(csctp_endpoint *ep, csctp_assoc_id id,
                                  csctp_rcvinfo *info, uint8_t *buf,
                                  size_t buflen, csctp_tstamp now);
+
+/* csctp_recv_cont reads as csctp_recv, but only the next part of the
+ * message the last read of association id (not 0) left unfinished:
+ * CSCTP_ERR_AGAIN when there is none or nothing more of it has arrived,
+ * never a part of another message. For scatter reads (csctp_recvv) at
+ * fragment interleave level 2, where csctp_recv may move to another
+ * stream's message. */
+CSCTP_API csctp_ssize csctp_recv_cont(csctp_endpoint *ep, csctp_assoc_id id,
+                                      csctp_rcvinfo *info, uint8_t *buf,
+                                      size_t buflen, csctp_tstamp now);
+
+/* csctp_set_fragment_interleave sets the fragment interleave level (RFC
+ * 6458 8.1.20) of association id's reads, or with id 0 of associations
+ * created from now on. 0 (the default) and 1: csctp_recv returns one
+ * message, or its parts one after the other, before the next message of
+ * the association; while a message under partial delivery waits for its
+ * next part, nothing else of the association is read. 2: csctp_recv may
+ * return a part of another stream's message in between (each read's
+ * csctp_rcvinfo names its stream, sid; its SSN, with I-DATA the low 16
+ * bits of the MID, RFC 8260 4.1; the PPID; CSCTP_RCV_EOR on the last
+ * part), so a stalled message no longer holds back the other streams;
+ * within a stream, messages still come one after the other (RFC 8260
+ * 4.3.1: ordered and unordered alike). With I-DATA, level 2 also lets
+ * several messages, one per stream, be under partial delivery at once.
+ * Order at level 2: round robin over the messages with bytes to read, in
+ * the order they became readable; each read continues after the message
+ * the previous read left unfinished. Returns 0, CSCTP_ERR_INVAL,
+ * CSCTP_ERR_NOT_FOUND or CSCTP_ERR_NOMEM. csctp_fragment_interleave
+ * returns the level (>= 0) or such an error. */
+CSCTP_API int csctp_set_fragment_interleave(csctp_endpoint *ep,
+                                            csctp_assoc_id id, int level);
+CSCTP_API int csctp_fragment_interleave(const csctp_endpoint *ep,
+                                        csctp_assoc_id id);
 
 /* csctp_recv_pending returns the number of received bytes on association
  * id (0: on all of ep) queued for reading, counted only while csctp_recv

@@ -483,8 +483,14 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
  *         bytes are a notification (struct csctp_notification followed by
  *         its data, see below).
  * A message longer than the buffers is returned in several reads, the last
- * one with CSCTP_MSG_EOR; no other message or notification of the same
- * socket is returned in between (RFC 6458 partial delivery).
+ * one with CSCTP_MSG_EOR; at fragment interleave levels 0 and 1 no other
+ * message or notification of the same socket is returned in between (RFC
+ * 6458 partial delivery). At level 2 (CSCTP_OPT_FRAGMENT_INTERLEAVE) the
+ * next read may return a part of another stream's (or association's)
+ * message, or a notification: read info's assoc_id, sid and ssn (with
+ * I-DATA the MID's low 16 bits) and CSCTP_MSG_EOR to put each message
+ * together; the PPID is in every part. One read still fills all the
+ * buffers from one message only.
  * Returns the number of bytes copied (> 0), or:
  *   0        one-to-one socket whose association has ended for any reason,
  *            or whose peer shut down, once every message was read: end of
@@ -928,12 +934,18 @@ enum csctp_sockopt_ilv {
   /* csctp_stream_value: a stream's priority (CSCTP_SS_PRIO) or weight
    * (CSCTP_SS_WFQ); needs an association. */
   CSCTP_OPT_STREAM_SCHEDULER_VALUE = 98,
-  /* int: RFC 6458 8.1.20 level 0, 1 or 2. A read never returns parts of
-   * two messages of one association interleaved, whatever the level
-   * (partial delivery, of DATA or I-DATA messages, finishes one message
-   * before the reader gets another; with I-DATA the other streams'
-   * messages are still received meanwhile), so every level's promise is
-   * kept; the level is stored and returned. */
+  /* int: RFC 6458 8.1.20 level 0, 1 or 2 (default 0), for the socket's
+   * associations and those it sets up later. 0 and 1: a read never
+   * returns parts of two messages of one association interleaved (partial
+   * delivery, of DATA or I-DATA messages, finishes one message before the
+   * reader gets another; with I-DATA the other streams' messages are
+   * still received meanwhile); one-to-many sockets treat 1 as 0. 2:
+   * parts of messages of different streams and associations, and
+   * notifications, may come in turn (csctp_recvv; the order is
+   * csctp_set_fragment_interleave's, csctp.h), never two messages of one
+   * stream; with I-DATA several messages, one per stream, are then under
+   * partial delivery at once, so a large message stalled by loss no
+   * longer holds back the others in the receive buffer. */
   CSCTP_OPT_FRAGMENT_INTERLEAVE = 99
 };
 

@@ -144,8 +144,8 @@ static void idata_msg_free(csctp_assoc *a, idata_msg *m) {
   csctp_idata *d = idata_st(a);
   d->rx_bytes -= m->bytes;
   d->rx_frags -= m->nfrags;
-  if (d->pd == m)
-    d->pd = NULL; /* its run is reasm's, freed with it */
+  if (m->pd)
+    d->npd--; /* its run is reasm's, freed with it */
   csctp_free(&a->ep->mem, m);
 }
 
@@ -285,7 +285,7 @@ static int idata_has_room(const csctp_assoc *a, const idata_msg *m,
   if (held + cost > idata_rx_cap(a))
     return 0;
   const csctp_idata *d = idata_st(a);
-  if (m && (m == d->pd || (!d->pd && m == d->rx)))
+  if (m && (m->pd || (!d->npd && m == d->rx)))
     return 1; /* what the reader waits for, or will */
   if (tsn == csctp_tsnmap_cum(&a->tsn) + 1u &&
       (csctp_tsn_lt(tsn, csctp_tsnmap_highest(&a->tsn)) ||
@@ -498,10 +498,13 @@ static void idata_learn_fsn(csctp_idata *x, csctp_idata_chunk *d) {
  * arrive. One message at a time per association is under partial delivery
  * (a read never interleaves two messages, csctp_io.h), but the other
  * streams' messages keep arriving and completing meanwhile: they are read
- * after it. An I-FORWARD-TSN that abandons it ends it where it is and
- * raises CSCTP_EV_PARTIAL_DELIVERY (RFC 6458 6.1.7, aborted). Only once
- * the peer's numbering is known (a later renumbering would reorder what
- * was read). */
+ * after it. At fragment interleave level 2 (RFC 6458 8.1.20,
+ * csctp_set_fragment_interleave) one message per stream may be: the
+ * reader takes their parts in turn (reasm.h "Interleaved reads"), and a
+ * full buffer starts every one that may (idata_low_buffer). An
+ * I-FORWARD-TSN that abandons one ends it where it is and raises
+ * CSCTP_EV_PARTIAL_DELIVERY (RFC 6458 6.1.7, aborted). Only once the peer's
+ * numbering is known (a later renumbering would reorder what was read). */
 
 /* Takes m's first held fragment out (it went to reasm). */
 static void idata_pop(csctp_assoc *a, idata_msg *m) {
@@ -514,6 +517,22 @@ static void idata_pop(csctp_assoc *a, idata_msg *m) {
   idata_st(a)->rx_bytes -= f->len;
   idata_st(a)->rx_frags--;
   csctp_free(&a->ep->mem, f);
+}
+
+/* Whether another message under partial delivery keeps m from starting:
+ * levels 0 and 1 have one per association (a read never interleaves two
+ * messages); level 2 one per stream (RFC 6458 8.1.20: no other message of
+ * stream Y until Y's partially delivered one was read). */
+static int idata_pd_may(const csctp_assoc *a, const idata_msg *m) {
+  const csctp_idata *d = idata_st(a);
+  if (!d->npd)
+    return 1;
+  if (!a->rx.interleave)
+    return 0;
+  for (const idata_msg *o = d->rx; o; o = o->next)
+    if (o->pd && o->sid == m->sid)
+      return 0;
+  return 1;
 }
 
 /* Hands m's fragments that continue its run over. 1: the message ended (m
@@ -529,7 +548,8 @@ static int idata_pd_feed(csctp_assoc *a, idata_msg *m) {
     idata_pop(a, m);
     m->pd_next++;
     if (last) { /* the run is reasm's now */
-      d->pd = NULL;
+      m->pd = NULL;
+      d->npd--;
       d->settle_due = 1; /* another message may start */
       idata_unlink(a, m);
       idata_msg_free(a, m);
@@ -544,7 +564,8 @@ static int idata_pd_feed(csctp_assoc *a, idata_msg *m) {
  * and ended at once, CSCTP_ERR_NOMEM. */
 static int idata_pd_start(csctp_assoc *a, idata_msg *m, size_t point) {
   csctp_idata *d = idata_st(a);
-  if (d->pd || m->pd || !m->has_b || d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN)
+  if (m->pd || !m->has_b || d->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN ||
+      !idata_pd_may(a, m))
     return 0;
   if (!m->unordered && (uint16_t)m->mid != csctp_reasm_next_ssn(&a->rx, m->sid))
     return 0; /* not next in its stream */
@@ -568,7 +589,7 @@ static int idata_pd_start(csctp_assoc *a, idata_msg *m, size_t point) {
     return CSCTP_ERR_NOMEM;
   idata_pop(a, m);
   m->pd_next = 1;
-  d->pd = m;
+  d->npd++;
   d->pd_started++;
   return idata_pd_feed(a, m);
 }
@@ -580,11 +601,15 @@ static int idata_pd_start(csctp_assoc *a, idata_msg *m, size_t point) {
  * reach the point while the peer resends the fragments we refuse. */
 static void idata_low_buffer(csctp_assoc *a) {
   csctp_idata *d = idata_st(a);
-  if (!d || d->pd)
+  if (!d || (d->npd && !a->rx.interleave))
     return;
-  for (idata_msg *m = d->rx; m && !d->pd; m = m->next)
-    if (idata_pd_start(a, m, 1) != 0)
-      break; /* ended at once (m freed) or out of memory */
+  for (idata_msg *m = d->rx, *n; m; m = n) {
+    n = m->next; /* idata_pd_start may free m only */
+    if (d->npd && !a->rx.interleave)
+      break;
+    if (idata_pd_start(a, m, 1) < 0)
+      break; /* out of memory */
+  }
 }
 
 /* RFC 6458 6.1.7: the message under partial delivery m will not complete. */
@@ -592,10 +617,16 @@ static void idata_pd_abort(csctp_assoc *a, idata_msg *m) {
   csctp_idata *d = idata_st(a);
   csctp_reasm_ext_abort(&a->rx, m->pd);
   m->pd = NULL;
-  d->pd = NULL;
+  d->npd--;
   d->pd_aborted++;
   d->settle_due = 1;
   csctp_assoc_event_pd_aborted(a, m->sid, m->mid, m->unordered);
+}
+
+void csctp_idata_interleave_changed(csctp_assoc *a) {
+  csctp_idata *d = idata_st(a);
+  if (d)
+    d->settle_due = 1;
 }
 
 /* What to do with m, fragments having changed: deliver it whole, start or

@@ -32,7 +32,8 @@
  * TSN is its first fragment's. Partial delivery (RFC 6458 8.1.21): a
  * message next in line with the partial delivery point received from its
  * B fragment on goes to the reader in parts before it is complete, one
- * such message at a time per association (idata.c "Partial delivery");
+ * such message at a time per association, or per stream at fragment
+ * interleave level 2 (idata.c "Partial delivery");
  * an I-FORWARD-TSN that abandons it raises CSCTP_EV_PARTIAL_DELIVERY.
  *
  * Linux's numbering: Linux 6.1 (net/sctp/stream_interleave.c) numbers
@@ -99,7 +100,7 @@ typedef struct csctp_idata {
   uint16_t nout;
   uint8_t fsn_mode;   /* CSCTP_IDATA_FSN_*: the peer's numbering, learned */
   uint8_t settle_due; /* held messages to look at again (idata_settle) */
-  struct csctp_idata_msg *pd; /* the one under partial delivery, or NULL */
+  uint32_t npd;       /* messages under partial delivery (> 1: level 2 only) */
   uint64_t pd_started, pd_aborted;
   struct csctp_idata_msg *rx; /* incomplete inbound messages, oldest first */
   size_t rx_bytes, rx_frags;  /* held in them */
@@ -194,6 +195,11 @@ int csctp_idata_on_ifwd(struct csctp_assoc *a, const csctp_tlv *c);
  * there (CSCTP_EV_PARTIAL_DELIVERY). Every stream expects MID 0 next
  * (done in reasm, csctp_reasm_tsn_reset). */
 void csctp_idata_tsn_reset(struct csctp_assoc *a);
+
+/* The association's fragment interleave level changed
+ * (csctp_set_fragment_interleave): the messages held are looked at again
+ * with the next chunk. */
+void csctp_idata_interleave_changed(struct csctp_assoc *a);
 
 /* Receive buffer charge of the incomplete messages held (payload plus a
  * per-fragment allowance, as csctp_reasm_charged_bytes). */

@@ -317,6 +317,7 @@ static int io_sock_spawn(csctp_sock *s, io_assoc *a, csctp_sock **out) {
   if (r != 0)
     return r;
   ns->settings = s->settings;
+  ns->frag_interleave = s->frag_interleave;
   ns->def_snd = s->def_snd;
   ns->subs = s->subs;
   ns->linger = s->linger;
@@ -751,6 +752,8 @@ static int io_sock_bind(csctp_sock *s, uint16_t port, const csctp_addr *addrs,
     }
   }
   io_sock_link_ep(s, iep);
+  /* RFC 6458 8.1.20: the level set before bind holds for what comes */
+  (void)csctp_set_fragment_interleave(iep->ep, 0, (int)s->frag_interleave);
   return 0;
 }
 
@@ -1094,8 +1097,13 @@ static csctp_ssize io_recv_assoc(csctp_sock *s, csctp_assoc_id id,
     if (iov[i].iov_len == 0)
       continue;
     csctp_rcvinfo tmp;
-    csctp_ssize r = csctp_recv(s->iep->ep, id, first ? ri : &tmp,
-                               iov[i].iov_base, iov[i].iov_len, now);
+    /* the later buffers continue the same message (at level 2 csctp_recv
+     * could move to another stream's) */
+    csctp_ssize r = first
+                        ? csctp_recv(s->iep->ep, id, ri, iov[i].iov_base,
+                                     iov[i].iov_len, now)
+                        : csctp_recv_cont(s->iep->ep, id, &tmp, iov[i].iov_base,
+                                          iov[i].iov_len, now);
     if (r <= 0) {
       if (first)
         return r ? r : CSCTP_ERR_AGAIN;
@@ -1153,10 +1161,16 @@ static void io_recv_done(csctp_sock *s, csctp_ssize n, const csctp_rcvinfo *ri,
   }
 }
 
-/* io_recv_data reads the next message (part) for s. */
+/* RFC 6458 8.1.20 level 2: another association's message, another
+ * stream's, or a notification may come between two parts of a message. */
+static int io_sock_ilv2(const csctp_sock *s) { return s->frag_interleave == 2; }
+
+/* io_recv_data reads the next message (part) for s. Levels 0 and 1 stay on
+ * the association of an unfinished message (one-to-many: level 1 as level
+ * 0 here). */
 static csctp_ssize io_recv_data(csctp_sock *s, const struct iovec *iov,
                                 int iovcnt, csctp_rcvinfo *ri, int *eor) {
-  if (s->partial)
+  if (s->partial && !io_sock_ilv2(s))
     return io_recv_assoc(s, s->partial, iov, iovcnt, ri, eor);
   if (s->type == CSCTP_SOCK_STREAM) {
     if (!s->assoc)
@@ -1187,7 +1201,8 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
     return -ENOTCONN;
   if (s->partial_notif && s->nq_head)
     return io_recv_notif(s, iov, iovcnt, info, msg_flags);
-  if (!s->partial && s->nq_head && s->nq_head->mark <= s->read_total)
+  if ((!s->partial || io_sock_ilv2(s)) && s->nq_head &&
+      s->nq_head->mark <= s->read_total)
     return io_recv_notif(s, iov, iovcnt, info, msg_flags);
   if (s->shut_rd) {
     /* Discard whatever arrives; report end of file. */
@@ -1212,7 +1227,7 @@ CSCTP_API csctp_ssize csctp_recvv(csctp_sock *s, const struct iovec *iov,
   }
   if (s->partial && r != CSCTP_ERR_AGAIN)
     s->partial = 0; /* the association went away mid-message */
-  if (s->nq_head && !s->partial)
+  if (s->nq_head && (!s->partial || io_sock_ilv2(s)))
     return io_recv_notif(s, iov, iovcnt, info, msg_flags);
   if (s->type == CSCTP_SOCK_STREAM && !s->partial) {
     io_assoc *a = s->assoc;
@@ -1621,6 +1636,27 @@ static int io_sock_reconf_getopt(csctp_sock *s, io_assoc *a, int opt,
   return 0;
 }
 
+/* RFC 6458 8.1.20: the fragment interleave level holds for the socket's
+ * associations and, where the socket owns its endpoint, for those set up
+ * later. Level 2 needs no SCTP_RECVRCVINFO here (8.1.20 asks for an error
+ * without it): csctp_recvv's info always names the stream. */
+static int io_sock_set_ilv_level(csctp_sock *s, int level) {
+  int r;
+  if (!s->iep)
+    return 0; /* applied at bind */
+  csctp_endpoint *ep = s->iep->ep;
+  if (!s->accepted && s->iep->socks == s && !s->ep_next &&
+      (r = csctp_set_fragment_interleave(ep, 0, level)) != 0)
+    return r;
+  for (io_assoc *a = s->iep->assocs; a; a = a->next)
+    if (a->owner == s &&
+        (r = csctp_set_fragment_interleave(ep, a->id, level)) != 0 &&
+        r != CSCTP_ERR_NOT_FOUND)
+      return r;
+  io_ep_kick_sock(s->iep, s); /* a stalled message may no longer hold it */
+  return 0;
+}
+
 /* RFC 8260 4.3.1-4.3.3, RFC 6458 8.1.20. */
 static int io_sock_ilv_setopt(csctp_sock *s, int opt, const void *val,
                               size_t len) {
@@ -1634,6 +1670,8 @@ static int io_sock_ilv_setopt(csctp_sock *s, int opt, const void *val,
     memcpy(&level, val, sizeof level);
     if (level < 0 || level > 2)
       return CSCTP_ERR_INVAL;
+    if ((r = io_sock_set_ilv_level(s, level)) != 0)
+      return r;
     s->frag_interleave = (uint32_t)level;
     return 0;
   }

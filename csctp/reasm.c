@@ -48,6 +48,7 @@ typedef struct csctp_reasm_run {
   uint32_t ppid;
   uint16_t sid, ssn;
   uint8_t has_b, has_e, unordered, state, indexed, in_ssn;
+  uint32_t rd_off; /* bytes already read of the head fragment (< 2^16) */
 } run;
 
 typedef struct csctp_reasm_stream {
@@ -351,6 +352,7 @@ void csctp_reasm_free(csctp_reasm *r) {
   }
   mem_free(r, r->buckets);
   mem_free(r, r->streams);
+  mem_free(r, r->seen);
   const csctp_mem *mem = r->mem;
   uint16_t ninstreams = r->ninstreams;
   size_t pd_point = r->pd_point;
@@ -557,7 +559,8 @@ int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
 
 int csctp_reasm_pd_msg(const csctp_reasm *r, uint32_t *first, uint16_t *sid,
                        uint16_t *ssn, int *unordered) {
-  const run *u = r->qhead;
+  /* level 2: the one being read may be behind the head */
+  const run *u = r->cur != NULL && r->cur->state == RUN_PD ? r->cur : r->qhead;
   if (u == NULL || u->state != RUN_PD)
     return 0;
   *first = u->first;
@@ -567,37 +570,119 @@ int csctp_reasm_pd_msg(const csctp_reasm *r, uint32_t *first, uint16_t *sid,
   return 1;
 }
 
-int csctp_reasm_has_ready(const csctp_reasm *r) {
-  return r->qhead != NULL && r->qhead->head != NULL;
+/* ---- Reading ----------------------------------------------------------- */
+
+#define SEEN_BYTES (65536u / 8u)
+
+static int seen_test_set(uint8_t *seen, uint16_t sid) {
+  uint8_t bit = (uint8_t)(1u << (sid & 7u));
+  int was = (seen[sid >> 3] & bit) != 0;
+  seen[sid >> 3] |= bit;
+  return was;
 }
 
-csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
-                             size_t buflen) {
-  run *u = r->qhead;
-  if (u == NULL || u->head == NULL)
-    return CSCTP_ERR_AGAIN;
+/* Clears the bits the runs from the queue head up to and including last
+ * (NULL: all) set. */
+static void seen_clear(const csctp_reasm *r, const run *last) {
+  for (const run *u = r->qhead; u != NULL; u = u->qnext) {
+    r->seen[u->sid >> 3] = 0;
+    if (u == last)
+      return;
+  }
+}
+
+/* RFC 6458 8.1.20 level 2 (reasm.h "Interleaved reads"): the first message
+ * with bytes to read that is the first of its stream in the queue, after
+ * r->cur when after is set (else from the head). NULL: none. */
+static run *pick_ilv(const csctp_reasm *r, int after) {
+  int passed = !after || r->cur == NULL;
+  run *first = NULL, *u;
+  for (u = r->qhead; u != NULL; u = u->qnext) {
+    int later = seen_test_set(r->seen, u->sid); /* not its stream's first */
+    if (!later && u->head != NULL) {
+      if (first == NULL)
+        first = u;
+      if (passed && (u != r->cur || !after))
+        break;
+    }
+    if (u == r->cur)
+      passed = 1;
+  }
+  seen_clear(r, u);
+  return u != NULL ? u : first;
+}
+
+/* The message the next read takes from, or NULL. Level 0/1: the one left
+ * unfinished, else the queue's head (strictly in order). */
+static run *pick(const csctp_reasm *r) {
+  if (r->interleave && r->seen != NULL)
+    return pick_ilv(r, 1);
+  run *u = r->cur != NULL ? r->cur : r->qhead;
+  return u != NULL && u->head != NULL ? u : NULL;
+}
+
+int csctp_reasm_has_ready(const csctp_reasm *r) {
+  if (r->interleave && r->seen != NULL) {
+    if (r->qhead != NULL && r->qhead->head != NULL)
+      return 1; /* the head is always the first of its stream */
+    return pick_ilv(r, 0) != NULL;
+  }
+  const run *u = r->cur != NULL ? r->cur : r->qhead;
+  return u != NULL && u->head != NULL;
+}
+
+int csctp_reasm_set_interleave(csctp_reasm *r, int on) {
+  if (on && r->seen == NULL) {
+    r->seen = mem_alloc(r, SEEN_BYTES);
+    if (r->seen == NULL)
+      return CSCTP_ERR_NOMEM;
+    memset(r->seen, 0, SEEN_BYTES);
+  }
+  r->interleave = on != 0;
+  return 0;
+}
+
+/* Takes run u (its end was read) out of the ready queue and frees it. */
+static void finish_run(csctp_reasm *r, run *u) {
+  run *prev = NULL;
+  if (u != r->qhead)
+    for (prev = r->qhead; prev->qnext != u; prev = prev->qnext)
+      ;
+  if (prev != NULL)
+    prev->qnext = u->qnext;
+  else
+    r->qhead = u->qnext;
+  if (r->qtail == u)
+    r->qtail = prev;
+  if (r->cur == u)
+    r->cur = NULL;
+  mem_free(r, u);
+}
+
+static csctp_ssize read_run(csctp_reasm *r, run *u, csctp_rcvinfo *info,
+                            uint8_t *buf, size_t buflen) {
   if (buflen > (size_t)LONG_MAX)
     buflen = (size_t)LONG_MAX;
   size_t copied = 0;
   csctp_addr from = u->head->from;
   frag *f;
   while ((f = u->head) != NULL) {
-    size_t n = f->len - r->rd_off;
+    size_t n = f->len - u->rd_off;
     if (n > buflen - copied)
       n = buflen - copied;
     if (n > 0 || f->len == 0)
       from = f->from;
     if (n > 0) {
-      memcpy(buf + copied, f->data + r->rd_off, n);
+      memcpy(buf + copied, f->data + u->rd_off, n);
       copied += n;
-      r->rd_off += n;
+      u->rd_off += (uint32_t)n;
     }
-    if (r->rd_off < f->len)
+    if (u->rd_off < f->len)
       break; // buf is full
     u->head = f->next;
     if (u->head == NULL)
       u->tail = NULL;
-    r->rd_off = 0;
+    u->rd_off = 0;
     r->nfrags--;
     u->nfr--;
     mem_free(r, f);
@@ -611,14 +696,28 @@ csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
   u->bytes -= copied;
   r->held -= copied;
   r->ready -= copied;
+  r->cur = u;
   if (u->head == NULL && u->has_e) {
     info->flags |= CSCTP_RCV_EOR;
-    r->qhead = u->qnext;
-    if (r->qhead == NULL)
-      r->qtail = NULL;
-    mem_free(r, u);
+    finish_run(r, u);
   }
   return (csctp_ssize)copied;
+}
+
+csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
+                             size_t buflen) {
+  run *u = pick(r);
+  if (u == NULL)
+    return CSCTP_ERR_AGAIN;
+  return read_run(r, u, info, buf, buflen);
+}
+
+csctp_ssize csctp_reasm_read_cont(csctp_reasm *r, csctp_rcvinfo *info,
+                                  uint8_t *buf, size_t buflen) {
+  run *u = r->cur;
+  if (u == NULL || u->head == NULL)
+    return CSCTP_ERR_AGAIN;
+  return read_run(r, u, info, buf, buflen);
 }
 
 /* ---- FORWARD TSN (RFC 3758 3.6) ---------------------------------------- */
@@ -635,8 +734,8 @@ static void unqueue(csctp_reasm *r, run *u) {
       r->qhead = u->qnext;
     if (r->qtail == u)
       r->qtail = prev;
-    if (prev == NULL)
-      r->rd_off = 0; /* its head fragment may have been read in part */
+    if (r->cur == u)
+      r->cur = NULL; /* the next read begins another message */
     r->ready -= u->bytes;
     return;
   }

@@ -18,6 +18,22 @@
  * returns CSCTP_ERR_AGAIN even if later messages are complete.
  * pd_point 0 makes every next-in-line message readable as it arrives.
  *
+ * Interleaved reads (RFC 6458 8.1.20 level 2, csctp_reasm_set_interleave):
+ * a read may take a part of any message in the ready queue that is the
+ * first of its stream there and has bytes to read, so a message under
+ * partial delivery that waits for its next fragment no longer holds back
+ * the other streams' messages. Per stream, messages are still read one
+ * after the other in queue order (8.1.20: no other message of stream Y
+ * until Y's partially delivered one was read; RFC 8260 4.3.1: ordered and
+ * unordered alike). Order: round robin over the messages in progress in
+ * ready-queue order; a read takes the first such message with bytes to
+ * read after the one the previous read left unfinished, wrapping round to
+ * the head of the queue (and so to that one again when no other has
+ * bytes). csctp_reasm_read_cont continues that one message only. Level 0
+ * and 1 read the queue strictly in order, as above. Choosing walks the
+ * queue up to the message chosen: O(queue length) at level 2 while a
+ * message is unfinished, O(1) otherwise.
+ *
  * Memory: one allocation per DATA chunk (header and payload together), one
  * node per message or run of contiguous fragments, a hash index over the
  * runs held for reassembly or ordering, and one small record per ordered
@@ -49,7 +65,12 @@ typedef struct csctp_reasm {
   size_t nbuckets, nruns;
   /* Ready queue: messages in the order they became readable. */
   struct csctp_reasm_run *qhead, *qtail;
-  size_t rd_off; /* bytes already read of the head run's first fragment */
+  /* The message the last read left unfinished (NULL after its end). */
+  struct csctp_reasm_run *cur;
+  /* Fragment interleave level 2 (RFC 6458 8.1.20; see "Interleaved reads"
+   * above): seen is a bitmap of 2^16 streams used while choosing. */
+  int interleave;
+  uint8_t *seen;
   size_t held;   /* unread payload bytes held, ready or not */
   size_t nfrags; /* fragments held, for the memory they cost beyond data */
   size_t ready;  /* unread payload bytes in the ready queue */
@@ -102,7 +123,8 @@ size_t csctp_reasm_ready_bytes(const csctp_reasm *r);
 int csctp_reasm_pd_head(const csctp_reasm *r, uint32_t *next_tsn,
                         size_t *charged, size_t *frag_max);
 
-/* csctp_reasm_pd_msg returns 1 when the head of the ready queue is a
+/* csctp_reasm_pd_msg returns 1 when the message being read in parts (the
+ * last read left it unfinished; else the head of the ready queue) is a
  * message under partial delivery, and then sets *first to its first TSN,
  * *sid, *ssn and *unordered to its stream, SSN and U flag: a caller that
  * may drop messages (a FORWARD TSN) compares before and after to learn
@@ -122,6 +144,16 @@ int csctp_reasm_has_ready(const csctp_reasm *r);
  * readable. */
 csctp_ssize csctp_reasm_read(csctp_reasm *r, csctp_rcvinfo *info, uint8_t *buf,
                              size_t buflen);
+/* csctp_reasm_read_cont reads as csctp_reasm_read, but only from the
+ * message the last read left unfinished: CSCTP_ERR_AGAIN when there is
+ * none or it has no bytes to read now. For a reader that fills several
+ * buffers with one message (a scatter read). */
+csctp_ssize csctp_reasm_read_cont(csctp_reasm *r, csctp_rcvinfo *info,
+                                  uint8_t *buf, size_t buflen);
+/* csctp_reasm_set_interleave sets interleaved reads on (level 2) or off
+ * (see "Interleaved reads" above). Returns 0 or CSCTP_ERR_NOMEM (an 8 KiB
+ * bitmap is allocated on first use; nothing changed). */
+int csctp_reasm_set_interleave(csctp_reasm *r, int on);
 
 /* FORWARD TSN (RFC 3758 3.6). csctp_reasm_forget_before drops every
  * message held that can no longer complete once the cumulative TSN is
