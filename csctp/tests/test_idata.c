@@ -938,6 +938,375 @@ static void test_pd_sim_4mib(void) {
     pd_sim_run(seed);
 }
 
+/* ---- Interleaved reads (RFC 6458 8.1.20 level 2) -----------------------
+ *
+ * 8.1.20 level 2: "a partially delivered message may begin being delivered
+ * for association X stream Y, and the next subsequent receive may return a
+ * message from association X stream Z"; "no other messages would be
+ * delivered for association X stream Y until all of stream Y's partially
+ * delivered message was read". RFC 8260 4.3.1: level 2 does not allow
+ * interleaving messages, ordered or unordered, of the same stream. Level 0
+ * prevents any interleaving (another stream's message waits for the
+ * reader to read all of the partial one); level 1 is level 0 within one
+ * association. Each read names its stream, the low 16 bits of the MID as
+ * the SSN (RFC 8260 4.1), and EOR on the last part. */
+
+/* A message of stream 1 read in parts whose next fragment is missing, and
+ * a whole (unordered) message of stream 2 behind it: read next at level 2
+ * only. */
+static void ilv2_stalled(int level) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, level), 0);
+  CHECK_EQ(csctp_fragment_interleave(p.b, p.idb), level);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  CHECK(!eor);
+  uint8_t x[3] = {'x', 'y', 'z'}, buf[16];
+  inject(&p, CSCTP_CT_I_DATA, t + 12, 2, 0x10007,
+         CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E | CSCTP_DATA_FLAG_U, 55, x, 3);
+  csctp_rcvinfo info;
+  csctp_ssize n = read_b(&p, &info, buf, sizeof(buf));
+  if (level < 2) {
+    CHECK_EQ(n, CSCTP_ERR_AGAIN); /* blocked behind the partial one */
+  } else {
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "xyz", 3);
+    CHECK_EQ(info.sid, 2);
+    CHECK_EQ(info.ssn, 7); /* the MID's low 16 bits (RFC 8260 4.1) */
+    CHECK_EQ(info.ppid, 55u);
+    CHECK(info.flags & CSCTP_RCV_EOR);
+    CHECK(info.flags & CSCTP_RCV_UNORDERED);
+  }
+  for (uint32_t f = 5; f < 12; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 12);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 7000u);
+  CHECK(eor);
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)),
+           level < 2 ? 3 : CSCTP_ERR_AGAIN);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+static void test_ilv2_stalled_stream_not_blocking(void) {
+  ilv2_stalled(0);
+  ilv2_stalled(1);
+  ilv2_stalled(2);
+}
+
+/* Level 2, stream 1's MID 0 read in part: neither its MID 1 nor an
+ * unordered message of stream 1 comes before MID 0's end; stream 2's
+ * does. */
+static void test_ilv2_one_message_per_stream(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, 2), 0);
+  for (uint32_t f = 0; f < 5; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 8);
+  size_t off = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 5000u);
+  int be = CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E;
+  uint8_t m1[2] = {'o', '1'}, u1[2] = {'u', '1'}, s2[2] = {'s', '2'}, buf[16];
+  inject(&p, CSCTP_CT_I_DATA, t + 8, 1, 1, (uint8_t)be, 1, m1, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 9, 1, 0, (uint8_t)(be | CSCTP_DATA_FLAG_U), 1,
+         u1, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 10, 2, 0, (uint8_t)be, 2, s2, 2);
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 2);
+  CHECK_MEM(buf, "s2", 2);
+  CHECK_EQ(info.sid, 2);
+  CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), CSCTP_ERR_AGAIN);
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, t + f, 1, 0, 0, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off, &eor), 3000u);
+  CHECK(eor);
+  /* then the others of stream 1, each whole */
+  int got_o = 0, got_u = 0;
+  for (int i = 0; i < 2; i++) {
+    CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 2);
+    CHECK_EQ(info.sid, 1);
+    CHECK(info.flags & CSCTP_RCV_EOR);
+    got_o += memcmp(buf, "o1", 2) == 0;
+    got_u += memcmp(buf, "u1", 2) == 0 && (info.flags & CSCTP_RCV_UNORDERED);
+  }
+  CHECK_EQ(got_o, 1);
+  CHECK_EQ(got_u, 1);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* Two messages whose fragments interleave, both past the partial delivery
+ * point: at level 0 one is under partial delivery, at level 2 both (one
+ * per stream), and reads take them in turn (round robin, csctp.h), each
+ * part in FSN order. */
+static void ilv2_two_at_once(int level) {
+  ilv_pair p;
+  uint32_t t, tsn;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, level), 0);
+  tsn = t;
+  for (uint32_t f = 0; f < 5; f++) {
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+    inject_frag(&p, tsn++, 3, 0, 0, f, 8);
+  }
+  CHECK_EQ(pd_state(&p)->pd_started, level == 2 ? 2u : 1u);
+  uint8_t buf[PD_FRAG];
+  size_t off[4] = {0, 0, 0, 0};
+  csctp_rcvinfo info;
+  csctp_ssize n;
+  int switches = 0, last = -1, reads = 0;
+  while ((n = read_b(&p, &info, buf, sizeof(buf))) > 0) {
+    REQUIRE(info.sid == 1 || info.sid == 3);
+    for (csctp_ssize i = 0; i < n; i++)
+      if (buf[i] != pd_byte(info.sid, off[info.sid] + (size_t)i)) {
+        CHECK(buf[i] == pd_byte(info.sid, off[info.sid] + (size_t)i));
+        break;
+      }
+    off[info.sid] += (size_t)n;
+    switches += last >= 0 && last != info.sid;
+    last = info.sid;
+    reads++;
+  }
+  if (level == 2) {
+    CHECK_EQ(off[1], 5000u);
+    CHECK_EQ(off[3], 5000u);
+    CHECK_EQ(switches, reads - 1); /* strictly in turn */
+  } else {
+    CHECK_EQ(off[1], 5000u);
+    CHECK_EQ(off[3], 0u);
+    CHECK_EQ(switches, 0);
+  }
+  for (uint32_t f = 5; f < 8; f++) {
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+    inject_frag(&p, tsn++, 3, 0, 0, f, 8);
+  }
+  int ends = 0;
+  while ((n = read_b(&p, &info, buf, sizeof(buf))) > 0) {
+    off[info.sid] += (size_t)n;
+    ends += (info.flags & CSCTP_RCV_EOR) != 0;
+  }
+  CHECK_EQ(off[1], 8000u);
+  CHECK_EQ(off[3], 8000u);
+  CHECK_EQ(ends, 2);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+static void test_ilv2_two_at_once(void) {
+  ilv2_two_at_once(0);
+  ilv2_two_at_once(2);
+}
+
+/* csctp_recv_cont continues the message the last read left unfinished,
+ * and only it, at level 2 too (a scatter read fills its buffers from one
+ * message). */
+static void test_ilv2_recv_cont(void) {
+  ilv_pair p;
+  uint32_t t, tsn;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, 2), 0);
+  tsn = t;
+  for (uint32_t f = 0; f < 5; f++) {
+    inject_frag(&p, tsn++, 1, 0, 0, f, 8);
+    inject_frag(&p, tsn++, 3, 0, 0, f, 8);
+  }
+  uint8_t buf[700];
+  csctp_rcvinfo info;
+  CHECK_EQ(read_b(&p, &info, buf, 500), 500);
+  uint16_t sid = info.sid;
+  size_t off = 500;
+  csctp_ssize n;
+  CHECK_EQ(csctp_recv_cont(p.b, 0, &info, buf, sizeof(buf), p.now),
+           CSCTP_ERR_INVAL);
+  while ((n = csctp_recv_cont(p.b, p.idb, &info, buf, sizeof(buf), p.now)) >
+         0) {
+    CHECK_EQ(info.sid, sid);
+    CHECK(buf[0] == pd_byte(sid, off));
+    off += (size_t)n;
+  }
+  CHECK_EQ(n, CSCTP_ERR_AGAIN);
+  CHECK_EQ(off, 5000u); /* all of it that arrived, nothing of the other */
+  CHECK(read_b(&p, &info, buf, sizeof(buf)) > 0);
+  CHECK(info.sid != sid);
+  ilv_close(&p);
+}
+
+/* RFC 6458 6.1.7 at level 2: of two messages read in parts, the one an
+ * I-FORWARD-TSN abandons raises PARTIAL_DELIVERY_ABORTED naming its stream
+ * and MID; the other goes on. */
+static void test_ilv2_aborted_names_stream(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, 2), 0);
+  uint8_t one = 'm', buf[PD_FRAG];
+  csctp_rcvinfo info;
+  for (uint32_t mid = 0; mid < 4; mid++) { /* stream 3 MIDs 0-3, read */
+    inject(&p, CSCTP_CT_I_DATA, t + mid, 3, mid,
+           CSCTP_DATA_FLAG_B | CSCTP_DATA_FLAG_E, 1, &one, 1);
+    CHECK_EQ(read_b(&p, &info, buf, sizeof(buf)), 1);
+  }
+  t += 4;
+  for (uint32_t f = 0; f < 5; f++) /* stream 3 MID 4: 5 of 12 fragments */
+    inject_frag(&p, t + f, 3, 4, 0, f, 12);
+  size_t off1 = 0, off3 = 0;
+  int eor;
+  CHECK_EQ(pd_read(&p, 3, &off3, &eor), 5000u);
+  for (uint32_t f = 0; f < 5; f++) /* stream 1 MID 0: 5 of 8 */
+    inject_frag(&p, t + 12 + f, 1, 0, 0, f, 8);
+  CHECK_EQ(pd_state(&p)->pd_started, 2u); /* both at once */
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 5000u);
+  /* stream 3's MID 4 abandoned: TSNs up to t + 11 */
+  inject(&p, CSCTP_CT_I_FORWARD_TSN, t + 11, 3, 4, 0, 0, NULL, 0);
+  CHECK_EQ(pd_aborted_events(&p, 3, 4), 1);
+  for (uint32_t f = 5; f < 8; f++)
+    inject_frag(&p, t + 12 + f, 1, 0, 0, f, 8);
+  CHECK_EQ(pd_read(&p, 1, &off1, &eor), 3000u);
+  CHECK(eor);
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
+/* 8.1.20: "It can be set to a value of 0, 1, or 2. Attempting to set this
+ * level to other values will return an error." */
+static void test_ilv_level_values(void) {
+  ilv_pair p;
+  uint32_t t;
+  open_quiet_rcv(&p, &t);
+  CHECK_EQ(csctp_fragment_interleave(p.b, p.idb), 0); /* default */
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, 3), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, p.idb, -1), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, 0, 7), CSCTP_ERR_INVAL);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, 999, 2), CSCTP_ERR_NOT_FOUND);
+  CHECK_EQ(csctp_fragment_interleave(p.b, p.idb), 0);
+  CHECK_EQ(csctp_set_fragment_interleave(p.b, 0, 2), 0);
+  CHECK_EQ(csctp_fragment_interleave(p.b, 0), 2);
+  CHECK_EQ(csctp_fragment_interleave(p.b, p.idb), 0); /* new ones only */
+  ilv_close(&p);
+}
+
+/* Simulator: 1 MiB on stream 0 and 1 MiB on stream 1, sent round robin
+ * with I-DATA through a 128 KiB receive buffer, 1 % loss and reordering;
+ * the reader, at level 2, puts both together from interleaved parts (its
+ * own per-stream reassembly), SHA-256 equal to what was sent. Neither can
+ * arrive whole (each is 8 buffers), so both are read in parts, in turn. */
+typedef struct ilv_sim_rd {
+  sim_node *v;
+  csctp_sha256_ctx h[2];
+  uint64_t got[2];
+  uint32_t ppid[2];
+  unsigned ends[2], switches, reads, bad;
+  int last, open[2];
+} ilv_sim_rd;
+
+static int ilv_sim_read(sim *s, void *ud) {
+  ilv_sim_rd *r = ud;
+  static uint8_t buf[24 * 1024];
+  csctp_rcvinfo info;
+  csctp_ssize n;
+  while ((n = csctp_recv(r->v->ep, 0, &info, buf,
+                         1 + (r->reads * 7919u) % sizeof(buf), s->now)) > 0) {
+    r->reads++;
+    if (info.sid > 1) {
+      r->bad++;
+      continue;
+    }
+    int k = info.sid;
+    if (!r->open[k])
+      r->ppid[k] = info.ppid; /* first part */
+    else if (info.ppid != r->ppid[k])
+      r->bad++;
+    r->open[k] = !(info.flags & CSCTP_RCV_EOR);
+    csctp_sha256_update(&r->h[k], buf, (size_t)n);
+    r->got[k] += (uint64_t)n;
+    r->ends[k] += !r->open[k];
+    /* a switch while both were in progress: interleaved parts */
+    if (r->last >= 0 && r->last != k && r->open[r->last] && r->open[k])
+      r->switches++;
+    r->last = k;
+  }
+  return r->ends[0] + r->ends[1] == 2;
+}
+
+static void ilv_sim_run(uint64_t seed) {
+  enum { BIG = 1u << 20 };
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.interleaving_supported = ss.interleaving_supported = 1;
+  cs.stream_scheduler = CSCTP_SS_RR;
+  cs.sndbuf = 4u << 20;
+  ss.rcvbuf = 128u << 10;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.loss = 0.01;
+  lp.reorder = 0.01;
+  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
+  sim *s = sim_new(seed, "idata_ilv2_2x1mib");
+  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
+  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
+  sim_pair(c, v);
+  sim_node_listen(v, 1);
+  sim_link_nodes(s, c, v, &lp);
+  REQUIRE(csctp_set_fragment_interleave(v->ep, 0, 2) == 0);
+  sim_flow_add(&c->app.tx, 0, 51, 0, BIG);
+  sim_flow_add(&c->app.tx, 1, 52, 0, BIG);
+  v->app.read_enabled = 0; /* read below, per stream */
+  ilv_sim_rd rd;
+  memset(&rd, 0, sizeof(rd));
+  rd.v = v;
+  rd.last = -1;
+  csctp_sha256_init(&rd.h[0]);
+  csctp_sha256_init(&rd.h[1]);
+  CHECK_EQ(sim_connect(c, v), 0);
+  int r = sim_run_until(s, s->now + 600 * CSCTP_SECONDS, ilv_sim_read, &rd);
+  CHECK_EQ(r, 1);
+  CHECK(!c->lost && !v->lost);
+  CHECK_EQ(csctp_interleaving(v->ep, v->assoc), 1);
+  CHECK_EQ(csctp_fragment_interleave(v->ep, v->assoc), 2);
+  uint8_t *want = malloc(BIG);
+  REQUIRE(want);
+  for (int k = 0; k < 2; k++) {
+    uint8_t d1[32], d2[32];
+    csctp_sha256_ctx h;
+    sim_msg_fill(c->app.tx.key, (uint64_t)k, BIG, 0, want, BIG);
+    csctp_sha256_init(&h);
+    csctp_sha256_update(&h, want, BIG);
+    csctp_sha256_final(&h, d1);
+    csctp_sha256_final(&rd.h[k], d2);
+    CHECK_EQ(rd.got[k], (uint64_t)BIG);
+    CHECK_EQ(rd.ends[k], 1u);
+    CHECK_EQ(rd.ppid[k], 51u + (uint32_t)k);
+    CHECK(memcmp(d1, d2, 32) == 0);
+  }
+  free(want);
+  CHECK_EQ(rd.bad, 0u);
+  CHECK(rd.switches > 0);
+  const csctp_assoc *va = csctp_ep_peek(v->ep, v->assoc);
+  uint64_t started = va && va->ilv ? va->ilv->idata.pd_started : 0;
+  CHECK(started >= 2);
+  if (getenv("IDATA_VERBOSE") || r != 1)
+    fprintf(stderr,
+            "idata_ilv2_2x1mib seed %llu: %llu + %llu bytes in %u reads, %u "
+            "switches between messages in progress, %llu partial "
+            "deliveries, %.1f s\n",
+            (unsigned long long)seed, (unsigned long long)rd.got[0],
+            (unsigned long long)rd.got[1], rd.reads, rd.switches,
+            (unsigned long long)started, (double)s->now / 1e9);
+  CHECK_EQ(sim_free(s), 0u);
+}
+
+static void test_ilv2_sim_two_1mib(void) {
+  for (uint64_t seed = 0x11e2a001; seed < 0x11e2a004; seed++)
+    ilv_sim_run(seed);
+}
+
 /* ---- I-FORWARD-TSN (2.3.1) --------------------------------------------- */
 
 static void test_ifwd_codec(void) {
@@ -1185,6 +1554,13 @@ int main(void) {
   TEST_RUN(test_pd_aborted_data);
   TEST_RUN(test_pd_tsn_reset);
   TEST_RUN(test_pd_sim_4mib);
+  TEST_RUN(test_ilv2_stalled_stream_not_blocking);
+  TEST_RUN(test_ilv2_one_message_per_stream);
+  TEST_RUN(test_ilv2_two_at_once);
+  TEST_RUN(test_ilv2_recv_cont);
+  TEST_RUN(test_ilv2_aborted_names_stream);
+  TEST_RUN(test_ilv_level_values);
+  TEST_RUN(test_ilv2_sim_two_1mib);
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);
