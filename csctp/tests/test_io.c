@@ -607,6 +607,133 @@ static void test_big_message(void) {
   free_pair(&p);
 }
 
+/* ---- Fragment interleave (RFC 6458 8.1.20) ----------------------------- */
+
+static uint8_t ilv_byte(uint16_t sid, size_t off) {
+  return (uint8_t)(sid * 41u + off * 13u + (off >> 9));
+}
+
+/* A one-to-one pair with I-DATA (RFC 8260 4.3.1: the level set before
+ * negotiation), round robin sending, a 128 KiB receive buffer and the
+ * server's level set on its listener (the accepted socket inherits it). */
+static int make_ilv_pair(pair *p, uint16_t port, int level) {
+  memset(p, 0, sizeof *p);
+  p->a = new_stack();
+  p->b = new_stack();
+  if (!p->a || !p->b ||
+      csctp_socket(p->a, AF_INET, CSCTP_SOCK_STREAM, &p->lsn) != 0 ||
+      csctp_socket(p->b, AF_INET, CSCTP_SOCK_STREAM, &p->cli) != 0)
+    return 0;
+  csctp_assoc_value on = {0, 1}, rr = {0, CSCTP_SS_RR};
+  int rcv = 128 << 10;
+  if (csctp_setsockopt(p->lsn, CSCTP_OPT_FRAGMENT_INTERLEAVE, &level,
+                       sizeof level) != 0 ||
+      csctp_setsockopt(p->lsn, CSCTP_OPT_INTERLEAVING_SUPPORTED, &on,
+                       sizeof on) != 0 ||
+      csctp_setsockopt(p->lsn, CSCTP_OPT_RCVBUF, &rcv, sizeof rcv) != 0 ||
+      csctp_setsockopt(p->cli, CSCTP_OPT_INTERLEAVING_SUPPORTED, &on,
+                       sizeof on) != 0 ||
+      csctp_setsockopt(p->cli, CSCTP_OPT_STREAM_SCHEDULER, &rr, sizeof rr) != 0)
+    return 0;
+  struct sockaddr_in la = loop4(port);
+  if (csctp_bindx(p->lsn, (struct sockaddr *)&la, 1) != 0 ||
+      csctp_listen(p->lsn, 8) != 0)
+    return 0;
+  set_remote_udp(p->cli, p->a);
+  csctp_assoc_id id = 0;
+  if (csctp_connectx(p->cli, (struct sockaddr *)&la, 1, &id) != -EINPROGRESS)
+    return 0;
+  int ok;
+  PUMP_UNTIL(ok, p->a, p->b, (csctp_sock_poll(p->lsn) & CSCTP_POLLIN), 3000);
+  return ok && csctp_accept(p->lsn, &p->srv, NULL, NULL) == 0;
+}
+
+/* 8.1.20 on a one-to-one socket: values other than 0, 1, 2 are refused;
+ * two 384 KiB messages on streams 1 and 2 through a 128 KiB buffer, read
+ * with two-buffer scatter reads. Level 0: each message whole before the
+ * other. Level 2: parts of both in turn; every read still holds bytes of
+ * one message only (both buffers), names its stream, and the last part
+ * of each has EOR. */
+static void ilv_socket_run(uint16_t port, int level) {
+  enum { BIG = 384 << 10 };
+  pair p;
+  REQUIRE(make_ilv_pair(&p, port, level));
+  int v = -1;
+  size_t vl = sizeof v;
+  CHECK_EQ(csctp_getsockopt(p.srv, CSCTP_OPT_FRAGMENT_INTERLEAVE, &v, &vl), 0);
+  CHECK_EQ(v, level);
+  int bad = 3;
+  CHECK(csctp_setsockopt(p.srv, CSCTP_OPT_FRAGMENT_INTERLEAVE, &bad,
+                         sizeof bad) != 0);
+  bad = -1;
+  CHECK(csctp_setsockopt(p.srv, CSCTP_OPT_FRAGMENT_INTERLEAVE, &bad,
+                         sizeof bad) != 0);
+  vl = sizeof v;
+  CHECK_EQ(csctp_getsockopt(p.srv, CSCTP_OPT_FRAGMENT_INTERLEAVE, &v, &vl), 0);
+  CHECK_EQ(v, level);
+  uint8_t *m = malloc(BIG);
+  REQUIRE(m);
+  for (uint16_t sid = 1; sid <= 2; sid++) {
+    for (size_t i = 0; i < BIG; i++)
+      m[i] = ilv_byte(sid, i);
+    csctp_sndinfo si;
+    memset(&si, 0, sizeof si);
+    si.sid = sid;
+    si.ppid = 40u + sid;
+    csctp_ssize r;
+    csctp_tstamp end = csctp_now() + 5 * CSCTP_SECONDS;
+    while ((r = send_buf(p.cli, m, BIG, &si)) == -EAGAIN && csctp_now() < end)
+      pump(p.a, p.b);
+    CHECK_EQ(r, (csctp_ssize)BIG);
+  }
+  free(m);
+  size_t off[3] = {0, 0, 0};
+  int ends[3] = {0, 0, 0}, open[3] = {0, 0, 0}, switches = 0, last = -1;
+  int mixed = 0;
+  uint8_t b1[3000], b2[5000];
+  csctp_tstamp end = csctp_now() + 20 * CSCTP_SECONDS;
+  while ((ends[1] < 1 || ends[2] < 1) && csctp_now() < end) {
+    struct iovec iov[2] = {{b1, sizeof b1}, {b2, sizeof b2}};
+    csctp_rcvinfo ri;
+    int fl = 0;
+    csctp_ssize r = csctp_recvv(p.srv, iov, 2, NULL, NULL, &ri, &fl);
+    if (r == -EAGAIN) {
+      pump(p.a, p.b);
+      continue;
+    }
+    REQUIRE(r > 0 && (ri.sid == 1 || ri.sid == 2));
+    CHECK_EQ(ri.ppid, 40u + ri.sid);
+    for (csctp_ssize i = 0; i < r; i++) {
+      uint8_t got = i < (csctp_ssize)sizeof b1 ? b1[i] : b2[i - sizeof b1];
+      if (got != ilv_byte(ri.sid, off[ri.sid] + (size_t)i)) {
+        mixed++;
+        break;
+      }
+    }
+    off[ri.sid] += (size_t)r;
+    if (last > 0 && last != ri.sid && open[last])
+      switches++; /* another message while last's was unfinished */
+    open[ri.sid] = !(fl & CSCTP_MSG_EOR);
+    ends[ri.sid] += (fl & CSCTP_MSG_EOR) != 0;
+    last = ri.sid;
+  }
+  CHECK_EQ(mixed, 0);
+  CHECK_EQ(off[1], (size_t)BIG);
+  CHECK_EQ(off[2], (size_t)BIG);
+  CHECK_EQ(ends[1], 1);
+  CHECK_EQ(ends[2], 1);
+  if (level == 2)
+    CHECK(switches > 0);
+  else
+    CHECK_EQ(switches, 0);
+  free_pair(&p);
+}
+
+static void test_fragment_interleave(void) {
+  ilv_socket_run(5091, 0);
+  ilv_socket_run(5092, 2);
+}
+
 static const char *ev_name(uint32_t t) {
   switch (t) {
   case CSCTP_EV_ASSOC_UP:
@@ -2138,6 +2265,7 @@ int main(void) {
   TEST_RUN(test_eagain_and_fds);
   TEST_RUN(test_streams_ppid_unordered);
   TEST_RUN(test_big_message);
+  TEST_RUN(test_fragment_interleave);
   TEST_RUN(test_notifications);
   TEST_RUN(test_next_notification);
   TEST_RUN(test_abort_error);
