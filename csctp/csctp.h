@@ -629,9 +629,12 @@ CSCTP_API csctp_ssize csctp_recv_cont(csctp_endpoint *ep, csctp_assoc_id id,
  * several messages, one per stream, be under partial delivery at once.
  * Order at level 2: round robin over the messages with bytes to read, in
  * the order they became readable; each read continues after the message
- * the previous read left unfinished. Returns 0, CSCTP_ERR_INVAL,
- * CSCTP_ERR_NOT_FOUND or CSCTP_ERR_NOMEM. csctp_fragment_interleave
- * returns the level (>= 0) or such an error. */
+ * the previous read left unfinished. At levels 0 and 1, with I-DATA, two
+ * large messages interleaved on the wire may together exceed what the
+ * receive buffer holds for incomplete messages and stall: RFC 8260 4.3.1
+ * has readers of interleaved associations use level 2. Returns 0,
+ * CSCTP_ERR_INVAL, CSCTP_ERR_NOT_FOUND or CSCTP_ERR_NOMEM.
+ * csctp_fragment_interleave returns the level (>= 0) or such an error. */
 CSCTP_API int csctp_set_fragment_interleave(csctp_endpoint *ep,
                                             csctp_assoc_id id, int level);
 CSCTP_API int csctp_fragment_interleave(const csctp_endpoint *ep,

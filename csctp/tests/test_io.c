@@ -729,9 +729,97 @@ static void ilv_socket_run(uint16_t port, int level) {
   free_pair(&p);
 }
 
+/* 8.1.20 on a one-to-many socket: two associations each send a 384 KiB
+ * message through the server's 128 KiB buffer. Level 0: one message is
+ * read to its end before the other association's begins. Level 2: "some
+ * other association's message may also be delivered upon the next
+ * receive"; each read still names its association and ends with EOR. */
+static void ilv_many_run(uint16_t port, int level) {
+  enum { BIG = 384 << 10 };
+  csctp_stack *a = new_stack(), *b = new_stack();
+  REQUIRE(a && b);
+  csctp_sock *srv, *c[2];
+  REQUIRE(csctp_socket(a, AF_INET, CSCTP_SOCK_SEQPACKET, &srv) == 0);
+  int rcv = 128 << 10;
+  CHECK_EQ(csctp_setsockopt(srv, CSCTP_OPT_RCVBUF, &rcv, sizeof rcv), 0);
+  CHECK_EQ(csctp_setsockopt(srv, CSCTP_OPT_FRAGMENT_INTERLEAVE, &level,
+                            sizeof level),
+           0);
+  struct sockaddr_in la = loop4(port);
+  REQUIRE(csctp_bindx(srv, (struct sockaddr *)&la, 1) == 0);
+  REQUIRE(csctp_listen(srv, 1) == 0);
+  uint8_t *m = malloc(BIG);
+  REQUIRE(m);
+  for (int i = 0; i < 2; i++) {
+    REQUIRE(csctp_socket(b, AF_INET, CSCTP_SOCK_SEQPACKET, &c[i]) == 0);
+    set_remote_udp(c[i], a);
+    for (size_t k = 0; k < BIG; k++)
+      m[k] = ilv_byte((uint16_t)i, k);
+    csctp_ssize r;
+    csctp_tstamp end = csctp_now() + 5 * CSCTP_SECONDS;
+    struct iovec iov = {m, BIG};
+    while ((r = csctp_sendv(c[i], &iov, 1, (struct sockaddr *)&la, NULL, 0)) ==
+               -EAGAIN &&
+           csctp_now() < end)
+      pump(a, b);
+    CHECK_EQ(r, (csctp_ssize)BIG);
+  }
+  free(m);
+  csctp_assoc_id ids[2] = {0, 0};
+  size_t off[2] = {0, 0};
+  int ends = 0, open = -1, switches = 0, mixed = 0;
+  uint8_t buf[4000];
+  csctp_tstamp end = csctp_now() + 20 * CSCTP_SECONDS;
+  while (ends < 2 && csctp_now() < end) {
+    csctp_rcvinfo ri;
+    int fl = 0;
+    struct iovec v = {buf, sizeof buf};
+    csctp_ssize r = csctp_recvv(srv, &v, 1, NULL, NULL, &ri, &fl);
+    if (r == -EAGAIN) {
+      pump(a, b);
+      continue;
+    }
+    REQUIRE(r > 0 && !(fl & CSCTP_MSG_NOTIFICATION));
+    int k = ids[0] == ri.assoc_id ? 0 : ids[1] == ri.assoc_id ? 1 : -1;
+    if (k < 0) { /* first part: which client it is from its bytes */
+      k = off[0] == 0 && buf[0] == ilv_byte(0, 0) && buf[1] == ilv_byte(0, 1)
+              ? 0
+              : 1;
+      REQUIRE(ids[k] == 0);
+      ids[k] = ri.assoc_id;
+    }
+    for (csctp_ssize i = 0; i < r; i++)
+      if (buf[i] != ilv_byte((uint16_t)k, off[k] + (size_t)i)) {
+        mixed++;
+        break;
+      }
+    off[k] += (size_t)r;
+    if (open >= 0 && open != k)
+      switches++; /* the other association's message was unfinished */
+    open = (fl & CSCTP_MSG_EOR) ? -1 : k;
+    ends += (fl & CSCTP_MSG_EOR) != 0;
+  }
+  CHECK_EQ(mixed, 0);
+  CHECK_EQ(off[0], (size_t)BIG);
+  CHECK_EQ(off[1], (size_t)BIG);
+  CHECK_EQ(ends, 2);
+  if (level == 2)
+    CHECK(switches > 0);
+  else
+    CHECK_EQ(switches, 0);
+  csctp_close(c[0]);
+  csctp_close(c[1]);
+  csctp_close(srv);
+  pump_for(a, b, 50);
+  csctp_stack_del(a);
+  csctp_stack_del(b);
+}
+
 static void test_fragment_interleave(void) {
   ilv_socket_run(5091, 0);
   ilv_socket_run(5092, 2);
+  ilv_many_run(5093, 0);
+  ilv_many_run(5094, 2);
 }
 
 static const char *ev_name(uint32_t t) {

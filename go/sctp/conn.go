@@ -379,7 +379,9 @@ func (c *SCTPConn) closedLocked() bool { return c.cs == nil || c.closing }
 // [*AbortError] (errors.Is(err, syscall.ECONNRESET)) or [*AssocLostError]
 // if it ended abnormally. Notifications are never returned by Read. Use
 // [SCTPConn.ReadFromSCTP] to learn where a message ends and on which
-// stream it came. Read allocates nothing.
+// stream it came. With [Options.InterleavedReads] the next Read after a
+// part may return a part of another stream's message: use ReadFromSCTP
+// then. Read allocates nothing.
 func (c *SCTPConn) Read(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, invalid("read")
@@ -405,7 +407,9 @@ func (c *SCTPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 // returns its receive information: stream, SSN, PPID (host byte order),
 // TSN, association, flags and the peer address. info.EndOfRecord() reports
 // whether this read completed the message; if not, the next reads return
-// the rest of it before any other message. [SCTPConn.ReadFromSCTPAddrPort]
+// the rest of it before any other message, unless [Options.InterleavedReads]
+// is set (then info.Stream and info.AssocID tell which message a part
+// continues). [SCTPConn.ReadFromSCTPAddrPort]
 // does the same without allocating.
 func (c *SCTPConn) ReadFromSCTP(b []byte) (n int, info *RcvInfo, err error) {
 	if !c.ok() {

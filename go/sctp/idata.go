@@ -20,11 +20,16 @@ import (
 // Reads: on the userland transports Read on a one-to-one conn returns one
 // message, or consecutive parts of one message, with or without
 // interleaving (a message interleaved on the wire is handed to the reader
-// once it is complete). The kernel transport needs Linux's
-// net.sctp.intl_enable = 1 and sets the fragment interleave level 2 that
-// Linux requires (RFC 8260 4.3.1): Linux may then return parts of messages
-// of different streams in turn. ReadFromSCTP reports the stream of each
-// read and whether it completed its message ([RcvInfo]) either way.
+// in parts only once it is next in line and large, and then to its end
+// before any other), unless [Options.InterleavedReads] opts into RFC 6458
+// fragment interleave level 2: parts of messages of different streams may
+// then come in turn, in round robin over the messages in progress, and
+// several large messages are received in parts at once. The kernel
+// transport needs Linux's net.sctp.intl_enable = 1 and sets the fragment
+// interleave level 2 that Linux requires (RFC 8260 4.3.1): Linux may then
+// return parts of messages of different streams in turn, whatever
+// InterleavedReads says. ReadFromSCTP reports the stream of each read and
+// whether it completed its message ([RcvInfo]) either way.
 
 var errInvalidScheduler = errors.New("sctp: unknown stream scheduler")
 
@@ -127,6 +132,11 @@ func (c *SCTPConn) StreamSchedulerValue(assoc AssocID, stream uint16) (uint16, e
 
 // applyILV applies the interleaving options of o to a socket before use.
 func applyILV(k *cSock, o *Options) int {
+	if o.InterleavedReads { // before Interleaving: RFC 8260 4.3.1
+		if r := k.setInt(cOptFragmentInterleave, 2); r < 0 {
+			return r
+		}
+	}
 	if o.Interleaving {
 		if r := k.setAssocValue(cOptInterleaving, 0, 1); r < 0 {
 			return r

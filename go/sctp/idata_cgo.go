@@ -57,6 +57,8 @@ import "C"
 const (
 	cOptInterleaving    = C.CSCTP_OPT_INTERLEAVING_SUPPORTED
 	cOptStreamScheduler = C.CSCTP_OPT_STREAM_SCHEDULER
+	// cOptFragmentInterleave: int, RFC 6458 8.1.20 level 0-2.
+	cOptFragmentInterleave = C.CSCTP_OPT_FRAGMENT_INTERLEAVE
 )
 
 // The Go constants must match the C ones.

@@ -3,8 +3,9 @@
 package sctp
 
 const (
-	cOptInterleaving    = 96
-	cOptStreamScheduler = 97
+	cOptInterleaving       = 96
+	cOptStreamScheduler    = 97
+	cOptFragmentInterleave = 99
 )
 
 func (k *cSock) setAssocValue(int, AssocID, uint32) int     { return cErrNotSupported }

@@ -159,6 +159,80 @@ func testInterleavingTransfer(t *testing.T, wbuf, rbuf int, wantParts bool) {
 	}
 }
 
+// TestInterleavedReads: two 1 MiB messages on streams 0 and 1, sent round
+// robin with I-DATA through a 128 KiB receive buffer. With
+// Options.InterleavedReads (RFC 6458 8.1.20 level 2) ReadFromSCTP returns
+// parts of both in turn, each read naming its stream, and the reader puts
+// each together from its parts (SHA-256 equal). Without it (level 0) a
+// read never returns another message between two parts of one; it needs
+// a larger buffer here (512 KiB): at level 0 the second message can only
+// wait whole beside the first, and through 128 KiB the two stall, as RFC
+// 8260 4.3.1 warns ("Failure to set this option can possibly lead to
+// application deadlock").
+func TestInterleavedReads(t *testing.T) {
+	t.Run("level2", func(t *testing.T) { testInterleavedReads(t, true, 128<<10) })
+	t.Run("level0", func(t *testing.T) { testInterleavedReads(t, false, 512<<10) })
+}
+
+func testInterleavedReads(t *testing.T, interleaved bool, rbuf int) {
+	o := Options{Transport: TransportUDP, Interleaving: true, StreamScheduler: SchedRoundRobin,
+		InterleavedReads: interleaved, WriteBuffer: 4 << 20, ReadBuffer: rbuf}
+	c, s := pairT(t, o)
+	rng := rand.New(rand.NewSource(13))
+	var msgs [2][]byte
+	for i := range msgs {
+		msgs[i] = make([]byte, 1<<20)
+		rng.Read(msgs[i])
+	}
+	errc := make(chan error, 2)
+	for i := range msgs {
+		go func(i int) {
+			_, err := c.WriteToSCTP(msgs[i], nil, &SndInfo{Stream: uint16(i), PPID: uint32(70 + i)})
+			errc <- err
+		}(i)
+	}
+	s.SetReadDeadline(time.Now().Add(30 * time.Second))
+	buf := make([]byte, 16<<10)
+	var got [2]bytes.Buffer
+	var open, done [2]bool
+	last, switches := -1, 0
+	for !done[0] || !done[1] {
+		n, info, err := s.ReadFromSCTP(buf)
+		if err != nil {
+			t.Fatalf("read after %d + %d bytes: %v", got[0].Len(), got[1].Len(), err)
+		}
+		k := int(info.Stream)
+		if k > 1 || done[k] {
+			t.Fatalf("unexpected part on stream %d", k)
+		}
+		if info.PPID != uint32(70+k) {
+			t.Errorf("stream %d: PPID %d", k, info.PPID)
+		}
+		if last >= 0 && last != k && open[last] {
+			switches++ // a part of another message while last's was unfinished
+		}
+		got[k].Write(buf[:n])
+		open[k] = !info.EndOfRecord()
+		done[k] = info.EndOfRecord()
+		last = k
+	}
+	for i := range msgs {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Len() != len(msgs[i]) || sha256.Sum256(got[i].Bytes()) != sha256.Sum256(msgs[i]) {
+			t.Errorf("stream %d: %d bytes, SHA-256 differs", i, got[i].Len())
+		}
+	}
+	if interleaved && switches == 0 {
+		t.Error("InterleavedReads: no read returned another stream's part between two parts of a message")
+	}
+	if !interleaved && switches != 0 {
+		t.Errorf("level 0: %d reads returned another message between two parts of one", switches)
+	}
+	t.Logf("interleaved %v: %d switches between messages in progress", interleaved, switches)
+}
+
 // TestPartialDeliveryNotification: the partial delivery event (RFC 6458
 // 6.1.7) can be subscribed to and reads as a *PartialDelivery.
 func TestPartialDeliveryNotification(t *testing.T) {

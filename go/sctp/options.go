@@ -163,8 +163,24 @@ type Options struct {
 	// Interleaving announces user message interleaving (RFC 8260, the
 	// I-DATA chunk) when associations are set up; it is used when the peer
 	// announces it too. Off by default (RFC 8260 2.2.1). Reads still
-	// return one message at a time (see [SCTPConn.Interleaving]).
+	// return one message at a time (see [SCTPConn.Interleaving]) unless
+	// InterleavedReads is set too.
 	Interleaving bool
+	// InterleavedReads opts into interleaved delivery (RFC 6458 8.1.20
+	// fragment interleave level 2): between two parts of a message that
+	// is read in parts (a message larger than the read buffer, or
+	// partially delivered before it is complete), Read and ReadFromSCTP
+	// may return a part of a message of another stream (or, on a
+	// one-to-many conn, of another association); never of another message
+	// of the same stream. Use [SCTPConn.ReadFromSCTP] and put each message
+	// together from its parts by [RcvInfo] AssocID and Stream until
+	// [RcvInfo.EndOfRecord]; the PPID is in every part. With Interleaving,
+	// several large messages, one per stream, are then received and read
+	// in parts at once, so a message stalled by a loss does not hold back
+	// the others. Off by default: a Read then returns one message, or
+	// consecutive parts of it, before any other. On a listener it holds
+	// for the conns it accepts.
+	InterleavedReads bool
 	// StreamScheduler is the stream scheduler of new associations (RFC 8260
 	// 3); the zero value is [SchedFCFS].
 	StreamScheduler StreamScheduler
