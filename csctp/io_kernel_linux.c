@@ -107,6 +107,7 @@ struct io_ksock {
   int abort_on_close; /* one-to-one: ABORT requested, sent by close */
   int knext;          /* head of the queue per NXTINFO: 0 ?, 1 data, 2 notif */
   int partial;        /* a message was read in part */
+  int frag_level;     /* RFC 6458 8.1.20 level set (Linux keeps 0 or 1) */
   uint32_t subs;      /* user subscriptions: bit (1 << csctp_event_type) */
   uint32_t ksubs;     /* kernel subscriptions: bit (type - SCTP_SN_TYPE_BASE) */
   csctp_assoc_id assoc_id; /* one-to-one */
@@ -498,6 +499,7 @@ static int io_k_spawn(io_ksock *k, int fd, io_ksock **out) {
   n->ksubs = k->ksubs;
   n->def_snd = k->def_snd;
   n->linger = k->linger;
+  n->frag_level = k->frag_level;
   /* The options are inherited by the kernel; set ours again anyway. */
   (void)io_k_int_opt(fd, SCTP_RECVRCVINFO, 1);
   (void)io_k_int_opt(fd, SCTP_RECVNXTINFO, 1);
@@ -1655,18 +1657,38 @@ static uint32_t io_k_ss_from_linux(uint32_t v) {
   return v < 5 ? map[v] : CSCTP_SS_FCFS;
 }
 
+/* RFC 6458 8.1.20 on Linux: SCTP_FRAGMENT_INTERLEAVE keeps 0 or 1 (any
+ * non-zero value is 1, and 0 also turns interleaving off for new
+ * associations). At 1 Linux interleaves other associations' messages with
+ * a partial one (level 1) and, on an I-DATA association, other streams'
+ * (level 2: its per-stream partial delivery); our level 1 and 2 both map
+ * onto it. The level set is remembered so that it reads back as set. */
+static int io_k_set_level(io_ksock *k, int level) {
+  if (level < 0 || level > 2)
+    return CSCTP_ERR_INVAL;
+  if (setsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
+                 sizeof level) < 0)
+    return io_k_errno(errno);
+  k->frag_level = level;
+  return 0;
+}
+
+static int io_k_get_level(io_ksock *k, void *val, size_t *len) {
+  int r = io_k_get_int(k, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, val, len);
+  int v;
+  memcpy(&v, val, sizeof v);
+  if (r == 0 && v != 0 && k->frag_level > 0)
+    memcpy(val, &k->frag_level, sizeof k->frag_level);
+  return r;
+}
+
 static int io_k_ilv_setopt(io_ksock *k, int opt, const void *val, size_t len) {
   if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE) {
     int level;
     if (len != sizeof level)
       return CSCTP_ERR_INVAL;
     memcpy(&level, val, sizeof level);
-    if (level < 0 || level > 2)
-      return CSCTP_ERR_INVAL;
-    if (setsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
-                   sizeof level) < 0)
-      return io_k_errno(errno);
-    return 0;
+    return io_k_set_level(k, level);
   }
   if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
     csctp_stream_value v;
@@ -1694,19 +1716,16 @@ static int io_k_ilv_setopt(io_ksock *k, int opt, const void *val, size_t len) {
     v.value = (uint32_t)ls;
     return io_k_set_av(k, SCTP_STREAM_SCHEDULER, &v, sizeof v);
   }
-  if (v.value) {
-    int level = 2; /* RFC 8260 4.3.1; Linux requires a level */
-    if (setsockopt(k->fd, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
-                   sizeof level) < 0)
-      return io_k_errno(errno);
-  }
+  int r;
+  if (v.value && k->frag_level == 0 && (r = io_k_set_level(k, 2)) != 0)
+    return r; /* RFC 8260 4.3.1; Linux requires a level */
   return io_k_set_av(k, SCTP_INTERLEAVING_SUPPORTED, &v, sizeof v);
 }
 
 static int io_k_ilv_getopt(io_ksock *k, int opt, void *val, size_t *len) {
   int r;
   if (opt == CSCTP_OPT_FRAGMENT_INTERLEAVE)
-    return io_k_get_int(k, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE, val, len);
+    return io_k_get_level(k, val, len);
   if (opt == CSCTP_OPT_STREAM_SCHEDULER_VALUE) {
     csctp_stream_value v;
     if (*len < sizeof v)

@@ -1698,6 +1698,24 @@ static void test_x_idata(void) {
    * idata rows). */
   x_ilv_bulk(u, k, 0, 6);
   x_ilv_bulk(u, k, 1, 6);
+  /* RFC 6458 8.1.20: enabling interleaving set level 2 on the kernel
+   * socket (RFC 8260 4.3.1), inherited by the accepted one; it reads back
+   * as 2 (Linux keeps 1), and values other than 0-2 are refused. Then both
+   * directions again with our reader at level 2 (x_ilv_bulk puts each
+   * message together from its parts per stream). */
+  int lv = -1;
+  size_t ll = sizeof lv;
+  CHECK_EQ(io_ksock_getsockopt(k, CSCTP_OPT_FRAGMENT_INTERLEAVE, &lv, &ll), 0);
+  CHECK_EQ(lv, 2);
+  lv = 3;
+  CHECK_EQ(
+      io_ksock_setsockopt(k, CSCTP_OPT_FRAGMENT_INTERLEAVE, &lv, sizeof lv),
+      CSCTP_ERR_INVAL);
+  lv = 2;
+  CHECK_EQ(csctp_setsockopt(u, CSCTP_OPT_FRAGMENT_INTERLEAVE, &lv, sizeof lv),
+           0);
+  x_ilv_bulk(u, k, 0, 6);
+  x_ilv_bulk(u, k, 1, 6);
   csctp_close(u);
   io_ksock_close(k);
   io_ksock_close(kl);
