@@ -400,6 +400,91 @@ static void test_partial_delivery(void) {
   CHECK_EQ(t.live, 0);
 }
 
+/* Interleaved reads (RFC 6458 8.1.20 level 2; reasm.h): while message A
+ * under partial delivery waits for a fragment, the other streams' messages
+ * are read; none of A's stream (ordered or unordered, RFC 8260 4.3.1)
+ * before A ends. Two messages with bytes to read go in turn (round robin
+ * after the one the last read left unfinished); csctp_reasm_read_cont
+ * continues that one only. Back at level 0 the unfinished one comes
+ * first. */
+static void test_interleaved_reads(void) {
+  talloc t;
+  csctp_mem mem = talloc_mem(&t);
+  csctp_reasm r;
+  REQUIRE(csctp_reasm_init(&r, &mem, 8, 1000) == 0);
+  REQUIRE(csctp_reasm_set_interleave(&r, 1) == 0);
+  static uint8_t big[5000];
+  for (size_t i = 0; i < sizeof(big); i++)
+    big[i] = pbyte(1, i);
+  uint8_t buf[2000];
+  csctp_rcvinfo info;
+#define FRAG(tsn0, sid, i)                                                     \
+  add(&r, (uint8_t)(((i) == 0 ? FB : 0) | ((i) == 9 ? FE : 0)), (tsn0) + (i),  \
+      sid, 0, 70u + (sid), big + 500 * (i), 500)
+  REQUIRE(FRAG(100, 1, 0) == 0);
+  REQUIRE(FRAG(100, 1, 1) == 0); /* A: partial delivery */
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, sizeof(buf)), 1000);
+  CHECK_EQ(info.sid, 1);
+  CHECK(!csctp_reasm_has_ready(&r)); /* A waits for TSN 102 */
+  REQUIRE(add_str(&r, FBE, 110, 2, 0, "x0") == 0);
+  REQUIRE(add_str(&r, FU | FBE, 111, 1, 0, "u1") == 0); /* A's stream */
+  CHECK(csctp_reasm_has_ready(&r));
+  CHECK_EQ(read_str(&r, (char *)buf, 100, &info), 2);
+  CHECK(strcmp((char *)buf, "x0") == 0);
+  CHECK_EQ(info.sid, 2);
+  CHECK(info.flags & CSCTP_RCV_EOR);
+  CHECK(!csctp_reasm_has_ready(&r)); /* "u1" waits for A's end */
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, 100), CSCTP_ERR_AGAIN);
+  /* B on stream 4 under partial delivery too: A (first in the queue)
+   * and B in turn */
+  REQUIRE(FRAG(200, 4, 0) == 0);
+  REQUIRE(FRAG(200, 4, 1) == 0);
+  REQUIRE(FRAG(100, 1, 2) == 0);
+  REQUIRE(FRAG(100, 1, 3) == 0);
+  uint16_t want[4] = {1, 4, 1, 4};
+  for (int i = 0; i < 4; i++) {
+    CHECK_EQ(csctp_reasm_read(&r, &info, buf, 500), 500);
+    CHECK_EQ(info.sid, want[i]);
+    CHECK_EQ(info.ppid, 70u + want[i]);
+    CHECK_EQ(info.flags, 0);
+  }
+  /* both read out; more of each: the read after B's wraps round to A,
+   * and read_cont stays on A */
+  REQUIRE(FRAG(100, 1, 4) == 0);
+  REQUIRE(FRAG(200, 4, 2) == 0);
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, 200), 200);
+  uint16_t first = info.sid;
+  CHECK_EQ(first, 1);
+  CHECK_EQ(csctp_reasm_read_cont(&r, &info, buf, 1000), 300);
+  CHECK_EQ(info.sid, first);
+  CHECK_EQ(csctp_reasm_read_cont(&r, &info, buf, 1000), CSCTP_ERR_AGAIN);
+  CHECK(csctp_reasm_has_ready(&r)); /* the other one */
+  /* level 0 again: the one left unfinished comes first, then nothing */
+  REQUIRE(csctp_reasm_set_interleave(&r, 0) == 0);
+  CHECK(!csctp_reasm_has_ready(&r));
+  CHECK_EQ(csctp_reasm_read(&r, &info, buf, 100), CSCTP_ERR_AGAIN);
+  REQUIRE(csctp_reasm_set_interleave(&r, 1) == 0);
+  /* A to its end, then "u1" */
+  for (uint32_t i = 5; i < 10; i++)
+    REQUIRE(FRAG(100, 1, i) == 0);
+  size_t a = 0;
+  int eor = 0;
+  csctp_ssize n;
+  while (!eor && (n = csctp_reasm_read(&r, &info, buf, sizeof(buf))) > 0) {
+    if (info.sid == 1) {
+      a += (size_t)n;
+      eor = (info.flags & CSCTP_RCV_EOR) != 0;
+    }
+  }
+  CHECK(eor);
+  CHECK_EQ(a, 500u * 10 - 2500u); /* 2500 of A were read above */
+  CHECK_EQ(read_str(&r, (char *)buf, 100, &info), 2);
+  CHECK(strcmp((char *)buf, "u1") == 0);
+#undef FRAG
+  csctp_reasm_free(&r);
+  CHECK_EQ(t.live, 0);
+}
+
 /* Partial delivery only for the next message in line; unordered messages
  * qualify at once. */
 static void test_partial_delivery_rules(void) {
@@ -1165,6 +1250,7 @@ int main(void) {
   TEST_RUN(test_zero_length);
   TEST_RUN(test_partial_delivery);
   TEST_RUN(test_partial_delivery_rules);
+  TEST_RUN(test_interleaved_reads);
   TEST_RUN(test_pd_point_zero);
   TEST_RUN(test_proto);
   TEST_RUN(test_ssn_wrap);
