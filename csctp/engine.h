@@ -97,14 +97,16 @@ struct csctp_assoc {
   csctp_reasm rx;
   csctp_tstamp sack_timer; /* delayed SACK expiry or NEVER */
   uint32_t peer_initial_tsn;
-  uint32_t pkts_unacked;   /* packets with DATA since the last SACK */
-  int sack_avoid;          /* path index whose replies seem lost, or -1 */
-  uint32_t last_rwnd;      /* a_rwnd in the last SACK sent */
-  uint8_t rx_ready;        /* tsnmap/reasm initialised */
-  uint8_t frag_interleave; /* RFC 6458 8.1.20 level of csctp_recv, 0..2 */
-  uint8_t sack_now;        /* send a SACK in the next packet */
-  uint8_t sack_path;       /* where the last DATA came from */
-  uint8_t sack_out_path;   /* where the last SACK went */
+  uint32_t pkts_unacked; /* packets with DATA since the last SACK */
+  int sack_avoid;        /* path index whose replies seem lost, or -1 */
+  uint32_t last_rwnd;    /* a_rwnd in the last SACK sent */
+  uint8_t rx_ready;      /* tsnmap/reasm initialised */
+  uint8_t sack_now;      /* send a SACK in the next packet */
+  uint8_t sack_path;     /* where the last DATA came from */
+  uint8_t sack_out_path; /* where the last SACK went */
+
+  /* RFC 6458 8.1.20 fragment interleave level of csctp_recv, 0..2. */
+  uint8_t frag_interleave;
   /* 6.4 duplicates (csctp_assoc_note_dup): the highest TSN received when
    * the last SACK went, the highest one a SACK to a path before
    * sack_out_path covered (sack_moved), the highest duplicate TSN of the
