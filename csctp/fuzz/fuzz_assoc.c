@@ -13,7 +13,10 @@
  *      address (bit 6: from an unknown address), valid CRC32c
  *   1  advance time by 2 bytes of ms (x 64 when bit 4 is set), run expiry
  *   2  user send on the target: sid, 2 bytes of size, flags
- *   3  user recv on the target: 1 byte of buffer size (x 16)
+ *   3  user recv on the target: 1 byte of buffer size (x 16); with bit 4
+ *      set, first the fragment interleave level (RFC 6458 8.1.20) = that
+ *      byte % 3; with bit 5 set, the reads after the first continue its
+ *      message only (csctp_recv_cont)
  *   4  shutdown the target's association; with bit 4 set instead an ASCONF
  *      request of the target (RFC 5061): kind (1 byte: add IP, delete IP,
  *      set peer primary) and the last byte of a 10.0.0.x address
@@ -322,10 +325,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 3: {
       if (!NEED(1))
         goto out;
+      if (op & 0x10)
+        (void)csctp_set_fragment_interleave(sd->ep, sd->id, data[pos] % 3);
       size_t len = (size_t)data[pos++] * 16 + 1;
       csctp_rcvinfo ri;
       for (int i = 0; i < 64; i++)
-        if (csctp_recv(sd->ep, sd->id, &ri, buf, len, w.now) <= 0)
+        if ((i && (op & 0x20)
+                 ? csctp_recv_cont(sd->ep, sd->id, &ri, buf, len, w.now)
+                 : csctp_recv(sd->ep, sd->id, &ri, buf, len, w.now)) <= 0)
           break;
       break;
     }
