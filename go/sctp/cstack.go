@@ -520,24 +520,10 @@ func cNewStack(k stackKey) (*cStack, error) {
 	return &cStack{p: p, ready: C.csctp_stack_ready_count(p)}, nil
 }
 
-func (s *cStack) fd() int        { return int(C.csctp_stack_fd(s.p)) }
-func (s *cStack) step() int      { return int(C.csctp_stack_step(s.p)) }
-func (s *cStack) udpPort() int   { return int(C.csctp_stack_udp_port(s.p)) }
-func (s *cStack) endpoints() int { return int(C.go_stack_endpoints(s.p)) }
-
-// stats fills st from csctp_stack_stats_get.
-func (s *cStack) stats(st *StackStats) {
-	var o [11]C.uint64_t
-	C.go_stack_stats(s.p, &o[0])
-	*st = StackStats{
-		DatagramsIn: uint64(o[0]), DatagramsOut: uint64(o[1]),
-		BytesIn: uint64(o[2]), BytesOut: uint64(o[3]),
-		RecvBatches: uint64(o[4]), SendBatches: uint64(o[5]),
-		GSOSends: uint64(o[6]), GSOPackets: uint64(o[7]),
-		GROReceives: uint64(o[8]), GROPackets: uint64(o[9]),
-		SendErrors: uint64(o[10]),
-	}
-}
+func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
+func (s *cStack) step() int        { return int(C.csctp_stack_step(s.p)) }
+func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
+func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
 func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
 func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p, s.ready = nil, nil }
@@ -554,6 +540,20 @@ func (s *cStack) readyPending() bool { return s.ready != nil && *s.ready != 0 }
 func (s *cStack) pollReady(keys []uintptr, sides []int32) int {
 	return int(C.go_poll_ready(s.p, (*C.uintptr_t)(unsafe.Pointer(&keys[0])),
 		(*C.int32_t)(unsafe.Pointer(&sides[0])), C.int(min(len(keys), len(sides)))))
+}
+
+// stats fills st from csctp_stack_stats_get.
+func (s *cStack) stats(st *StackStats) {
+	var o [11]C.uint64_t
+	C.go_stack_stats(s.p, &o[0])
+	*st = StackStats{
+		DatagramsIn: uint64(o[0]), DatagramsOut: uint64(o[1]),
+		BytesIn: uint64(o[2]), BytesOut: uint64(o[3]),
+		RecvBatches: uint64(o[4]), SendBatches: uint64(o[5]),
+		GSOSends: uint64(o[6]), GSOPackets: uint64(o[7]),
+		GROReceives: uint64(o[8]), GROPackets: uint64(o[9]),
+		SendErrors: uint64(o[10]),
+	}
 }
 
 // setUser gives the socket the key its ready-list entries carry.
