@@ -24,6 +24,7 @@ RUN_GO = os.environ.get("RUN_GO") == "1"
 PEER_NAMES = {"usrsctp": "usrsctp", "pion": "pion/sctp"}
 notes = []
 offload = []
+go_offload = []
 
 
 def text(name):
@@ -111,6 +112,9 @@ def go_run(run, s):
     if not g or not g.get("rx_mb_per_s"):
         return None
     drops_note("Go %s" % size_str(s), run)
+    if "dgrams_out" in g:
+        go_offload.append("%s %d of %d" % (size_str(s), g.get("gso_pkts", 0),
+                                           g.get("dgrams_out", 0)))
     return (g["rx_mb_per_s"], g["rx_mb_per_s"] * 1e6 / s,
             cpu_per_gb(run, g.get("bytes", 0)))
 
@@ -221,6 +225,9 @@ def main():
     if offload:
         notes.append("csctp C with offload, DATA-side packets the client sent inside "
                      "UDP_SEGMENT datagrams: " + ", ".join(offload))
+    if go_offload:
+        notes.append("csctp Go (same offload), the same count for the Go client: " +
+                     ", ".join(go_offload))
     if notes:
         out += [""] + ["- " + n for n in notes]
     print("\n".join(out))

@@ -85,6 +85,16 @@ type summary struct {
 	SRTTUs        float64 `json:"srtt_us"`
 	CwndBytes     uint32  `json:"cwnd"`
 	OutboundStrms int     `json:"outbound_streams"`
+	// The process's CPU time and its stack's packet counters, the
+	// fields csctp/examples/perf.c prints (sctp.StackStats).
+	CPUSeconds  float64 `json:"cpu_s"`
+	DgramsIn    uint64  `json:"dgrams_in"`
+	DgramsOut   uint64  `json:"dgrams_out"`
+	SendBatches uint64  `json:"send_batches"`
+	RecvBatches uint64  `json:"recv_batches"`
+	GSOSends    uint64  `json:"gso_sends"`
+	GSOPkts     uint64  `json:"gso_pkts"`
+	GROPkts     uint64  `json:"gro_pkts"`
 }
 
 var (
@@ -526,6 +536,12 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 		s.SRTTUs = float64(ps[0].SRTT) / 1e3
 		s.CwndBytes = ps[0].Cwnd
 	}
+	if ss, err := c.StackStats(); err == nil {
+		s.DgramsIn, s.DgramsOut = ss.DatagramsIn, ss.DatagramsOut
+		s.SendBatches, s.RecvBatches = ss.SendBatches, ss.RecvBatches
+		s.GSOSends, s.GSOPkts, s.GROPkts = ss.GSOSends, ss.GSOPackets, ss.GROPackets
+	}
+	s.CPUSeconds = cpuSeconds()
 	return nil
 }
 

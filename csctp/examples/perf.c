@@ -141,10 +141,13 @@ static void stack_json(csctp_stack *st) {
   csctp_stack_stats ss;
   csctp_stack_stats_get(st, &ss);
   printf(",\"cpu_s\":%.3f,\"dgrams_in\":%llu,\"dgrams_out\":%llu,"
-         "\"gso_pkts\":%llu,\"gro_pkts\":%llu",
+         "\"gso_pkts\":%llu,\"gro_pkts\":%llu,\"gso_sends\":%llu,"
+         "\"send_batches\":%llu,\"recv_batches\":%llu",
          cpu, (unsigned long long)ss.dgrams_in,
          (unsigned long long)ss.dgrams_out, (unsigned long long)ss.gso_pkts,
-         (unsigned long long)ss.gro_pkts);
+         (unsigned long long)ss.gro_pkts, (unsigned long long)ss.gso_sends,
+         (unsigned long long)ss.send_batches,
+         (unsigned long long)ss.recv_batches);
 }
 
 static void server_report(csctp_stack *st, const opts *o, const conn *c) {

@@ -58,6 +58,25 @@ static uint64_t go_stack_endpoints(const csctp_stack *st) {
 	return s.endpoints;
 }
 
+// go_stack_stats copies the stack's datagram counters, in the order of
+// Go's StackStats fields (stackstats.go).
+static void go_stack_stats(const csctp_stack *st, uint64_t *o) {
+	csctp_stack_stats s;
+	memset(&s, 0, sizeof s);
+	csctp_stack_stats_get(st, &s);
+	o[0] = s.dgrams_in;
+	o[1] = s.dgrams_out;
+	o[2] = s.bytes_in;
+	o[3] = s.bytes_out;
+	o[4] = s.recv_batches;
+	o[5] = s.send_batches;
+	o[6] = s.gso_sends;
+	o[7] = s.gso_pkts;
+	o[8] = s.gro_recvs;
+	o[9] = s.gro_pkts;
+	o[10] = s.send_errors;
+}
+
 static int go_fd_readable(int fd) {
 	struct pollfd p;
 	p.fd = fd;
@@ -521,6 +540,20 @@ func (s *cStack) readyPending() bool { return s.ready != nil && *s.ready != 0 }
 func (s *cStack) pollReady(keys []uintptr, sides []int32) int {
 	return int(C.go_poll_ready(s.p, (*C.uintptr_t)(unsafe.Pointer(&keys[0])),
 		(*C.int32_t)(unsafe.Pointer(&sides[0])), C.int(min(len(keys), len(sides)))))
+}
+
+// stats fills st from csctp_stack_stats_get.
+func (s *cStack) stats(st *StackStats) {
+	var o [11]C.uint64_t
+	C.go_stack_stats(s.p, &o[0])
+	*st = StackStats{
+		DatagramsIn: uint64(o[0]), DatagramsOut: uint64(o[1]),
+		BytesIn: uint64(o[2]), BytesOut: uint64(o[3]),
+		RecvBatches: uint64(o[4]), SendBatches: uint64(o[5]),
+		GSOSends: uint64(o[6]), GSOPackets: uint64(o[7]),
+		GROReceives: uint64(o[8]), GROPackets: uint64(o[9]),
+		SendErrors: uint64(o[10]),
+	}
 }
 
 // setUser gives the socket the key its ready-list entries carry.

@@ -29,6 +29,7 @@ func (s *cStack) fd() int                          { return -1 }
 func (s *cStack) step() int                        { return cErrNotSupported }
 func (s *cStack) udpPort() int                     { return 0 }
 func (s *cStack) endpoints() int                   { return 0 }
+func (s *cStack) stats(*StackStats)                {}
 func (s *cStack) readable() bool                   { return false }
 func (s *cStack) readyPending() bool               { return false }
 func (s *cStack) timeoutNS() int64                 { return -1 }
