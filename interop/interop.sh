@@ -84,7 +84,7 @@ for p in libusrsctp-dev tshark; do
 done
 if ((${#missing[@]})); then
 	if [[ $(id -u) == 0 ]]; then
-		echo "== interop: installing ${missing[*]}"
+		echo "== interop (+${SECONDS} s): installing ${missing[*]}"
 		"$here/deps.sh" || { apt-get update -qq && "$here/deps.sh"; } || {
 			echo "interop: installing ${missing[*]} failed" >&2
 			exit 1
@@ -98,7 +98,7 @@ command -v go >/dev/null || { echo "interop: go not found (needed for the pion p
 
 # ----------------------------------------------------------------- build
 if ((build)); then
-	echo "== interop: building the peers"
+	echo "== interop (+${SECONDS} s): building the peers"
 	"$here/build.sh" || { echo "interop: build failed" >&2; exit 1; }
 fi
 export PEER_CSCTP=$bin/csctp-peer
@@ -107,7 +107,7 @@ case $icc in
 reno | cubic) export CSCTP_INTEROP_CC=$icc ;;
 *) echo "interop: INTEROP_CC=$icc: want reno or cubic" >&2; exit 2 ;;
 esac
-echo "== interop: csctp congestion control: $icc"
+echo "== interop (+${SECONDS} s): csctp congestion control: $icc"
 
 # ------------------------------------------------------------------- run
 ALL="echo send-c2s send-s2c bulk-c2s bulk-s2c shutdown-by-server abort-by-client abort-by-server restart many"
@@ -137,7 +137,7 @@ for pair in $pairs; do
 		tests+=" auth idata-c2s idata-s2c"
 		req+=,I_DATA
 	fi
-	echo "== interop: $c -> $s ($tests)"
+	echo "== interop (+${SECONDS} s): $c -> $s ($tests)"
 	INTEROP_BIN=$bin "$here/run.sh" -c -O csctp -b "$bulk" -p "$port" -o "$out" -r "$req" -t "${tests// /,}" "$pair" \
 		2>&1 | tee "$out/$c-$s.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$c-$s.log" | tail -1)
@@ -164,7 +164,7 @@ if [[ $loss != 0 && $(id -u) == 0 ]] && command -v nft >/dev/null &&
 	for pair in $lossy_pairs; do
 		c=${pair%%:*}
 		s=${pair#*:}
-		echo "== interop: $c -> $s with $loss% loss each way ($lossy_tests)"
+		echo "== interop (+${SECONDS} s): $c -> $s with $loss% loss each way ($lossy_tests)"
 		INTEROP_BIN=$bin "$here/run.sh" -b 5m -p "$port" -o "$out/lossy" -t "${lossy_tests// /,}" "$pair" \
 			2>&1 | tee "$out/lossy/$c-$s.log"
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/lossy/$c-$s.log" | tail -1)
@@ -180,14 +180,14 @@ if [[ $loss != 0 && $(id -u) == 0 ]] && command -v nft >/dev/null &&
 	trap - EXIT
 	lossy_done=1
 else
-	echo "== interop: lossy pass skipped (needs root and nft; INTEROP_LOSS=$loss)"
+	echo "== interop (+${SECONDS} s): lossy pass skipped (needs root and nft; INTEROP_LOSS=$loss)"
 fi
 
 # ------------------------------------------------------- PR-SCTP rows
 # csctp <-> usrsctp with PR-SCTP TTL / RTX under loss, FORWARD TSN checked
 # on the wire (interop/prsctp.sh).
 if [[ $(id -u) == 0 ]] && command -v nft >/dev/null; then
-	echo "== interop: PR-SCTP rows (csctp <-> usrsctp under loss)"
+	echo "== interop (+${SECONDS} s): PR-SCTP rows (csctp <-> usrsctp under loss)"
 	INTEROP_BIN=$bin "$here/prsctp.sh" -p "$port" -o "$out/prsctp" 2>&1 | tee "$out/prsctp.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/prsctp.log" | tail -1)
 	if [[ -z $line ]]; then
@@ -198,14 +198,14 @@ if [[ $(id -u) == 0 ]] && command -v nft >/dev/null; then
 		total_fail=$((total_fail + ${f%% failed}))
 	fi
 else
-	echo "== interop: PR-SCTP rows skipped (need root and nft)"
+	echo "== interop (+${SECONDS} s): PR-SCTP rows skipped (need root and nft)"
 fi
 
 # ------------------------------------------------------- SCTP over DTLS rows
 # csctp's go/sctp over pion/dtls <-> pion/sctp over pion/dtls, both roles,
 # zero checksum (RFC 9653) off and on (interop/dtls.sh; Go module
 # interop/dtls).
-echo "== interop: SCTP over DTLS rows (csctp <-> pion/sctp, RFC 8261, RFC 9653)"
+echo "== interop (+${SECONDS} s): SCTP over DTLS rows (csctp <-> pion/sctp, RFC 8261, RFC 9653)"
 "$here/dtls.sh" -o "$out/dtls" 2>&1 | tee "$out/dtls.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/dtls.log" | tail -1)
 if [[ -z $line ]]; then
@@ -222,7 +222,7 @@ fi
 # says what each row asserts, e.g. csctp's F8 refusal of usrsctp's Delete
 # IP sent from the address it deletes).
 if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
-	echo "== interop: ASCONF rows (usrsctp <-> csctp)"
+	echo "== interop (+${SECONDS} s): ASCONF rows (usrsctp <-> csctp)"
 	INTEROP_BIN=$bin "$here/asconf.sh" -o "$out/asconf" 2>&1 | tee "$out/asconf.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/asconf.log" | tail -1)
 	if [[ -z $line ]]; then
@@ -233,7 +233,7 @@ if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
 		total_fail=$((total_fail + ${f%% failed}))
 	fi
 else
-	echo "== interop: ASCONF rows skipped (need root and ip)"
+	echo "== interop (+${SECONDS} s): ASCONF rows skipped (need root and ip)"
 fi
 
 # ------------------------------------------------ multihomed failover rows
@@ -260,7 +260,7 @@ else
 			what="usrsctp -> csctp"
 			client=$root/build/mh_peer_usrsctp server=$root/build/mh_peer
 		fi
-		echo "== interop: multihomed failover rows ($what, scripts/mh_rig.sh)"
+		echo "== interop (+${SECONDS} s): multihomed failover rows ($what, scripts/mh_rig.sh)"
 		BUILD=$root/build MH_TRANSPORTS=udp MH_PEER=$client MH_SERVER_PEER=$server \
 			MH_LOGDIR=$out/$dir bash "$root/scripts/mh_rig.sh" 2>&1 | tee "$out/$dir.log"
 		line=$(grep -E '^multihome: [0-9]+ passed, [0-9]+ failed$' "$out/$dir.log" | tail -1)
@@ -276,7 +276,7 @@ else
 		fi
 	done
 fi
-[[ -n $mh_note ]] && echo "== interop: multihomed failover rows $mh_note"
+[[ -n $mh_note ]] && echo "== interop (+${SECONDS} s): multihomed failover rows $mh_note"
 t1=$(date +%s)
 
 # ---------------------------------------------------------------- report
@@ -526,6 +526,6 @@ mkdir -p "$(dirname "$doc")"
 	fi
 } >"$doc"
 
-echo "== interop: report in ${doc#"$root"/} ($((t1 - t0)) s)"
+echo "== interop (+${SECONDS} s): report in ${doc#"$root"/} ($((t1 - t0)) s)"
 echo "$total_pass passed, $total_fail failed"
 ((total_fail == 0))
