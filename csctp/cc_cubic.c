@@ -215,8 +215,9 @@ static uint64_t hs_bdp(const csctp_path *p) {
  * (RFC 9406 4.2's test), and CSS runs its CSS_ROUNDS rounds. Why the ack
  * train may end slow start: RFC 9438 4.10 lets CUBIC use hybrid slow
  * start [HR11], whose ack-train test this is, and RFC 9406 4.3 lets an
- * implementation tune HyStart++ to its network; CSS after either exit keeps
- * HyStart++'s check that the exit was not premature (4.1). */
+ * implementation tune HyStart++ to its network. After either exit CSS's
+ * slower growth for up to CSS_ROUNDS rounds (4.1) stands between the exit
+ * and congestion avoidance. */
 static void hs_enter_css(csctp_hystart *h, csctp_tstamp baseline) {
   h->css_base = baseline;
   h->phase = CSCTP_HS_CSS;
