@@ -16,8 +16,10 @@
  *
  * Controllers: CSCTP_CC_RENO, RFC 9260's own algorithm (cc_reno.c), the
  * default; CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406) for the
- * first slow start (cc_cubic.c). Their state lives in a fixed-size area of
- * the path (csctp_cc_state): no allocation per path.
+ * first slow start, whose standard slow start also ends on the ack train
+ * (cc_cubic.c); CSCTP_CC_CUBIC_RFC9406, the same without the ack train. Their
+ * state lives in a fixed-size area of the path (csctp_cc_state): no allocation
+ * per path.
  */
 #ifndef CSCTP_CC_H
 #define CSCTP_CC_H
@@ -47,11 +49,11 @@ typedef struct csctp_hystart {
   uint8_t train_best;  /* acks of the train rate_cur came from (max 255) */
   uint32_t window_end; /* the round ends when this TSN is acknowledged */
   uint16_t samples;    /* rttSampleCount (saturates) */
-  /* CSCTP_CC_CUBIC_TRAIN (cc_cubic.c, hs_train): acks in the current ack
-   * train, the rates of this round's longest train and of the last round
-   * in CSCTP_HS_RATE_UNIT bytes per ms, what was acknowledged after the
-   * train's first ack, and that ack's time in microseconds (mod 2^32; 0:
-   * no train). Small: every path of every association has this. */
+  /* The ack train (cc_cubic.c, hs_train; not CSCTP_CC_CUBIC_RFC9406): acks in
+   * the current ack train, the rates of this round's longest train and of the
+   * last round in CSCTP_HS_RATE_UNIT bytes per ms, what was acknowledged after
+   * the train's first ack, and that ack's time in microseconds (mod 2^32; 0: no
+   * train). Small: every path of every association has this. */
   uint16_t train_acks;
   uint16_t rate_cur, rate_last;
   uint32_t train_bytes;
@@ -98,7 +100,7 @@ typedef struct csctp_cc_ops {
 
 extern const csctp_cc_ops csctp_cc_reno;
 extern const csctp_cc_ops csctp_cc_cubic;
-extern const csctp_cc_ops csctp_cc_cubic_train;
+extern const csctp_cc_ops csctp_cc_cubic_rfc9406;
 
 /* csctp_cc_ops_for returns the controller for a CSCTP_CC_* value (the
  * RFC 9260 one for an unknown value). */

@@ -11,16 +11,16 @@
  *    SHOULD; RFC 9406 4.3 asks L = 8 of a sender that does not pace, but
  *    without pacing the larger bursts overflow short queues sooner: in the
  *    simulator, L = 2 lost half as much again in slow start as L = 1);
- *  - with CSCTP_CC_CUBIC_TRAIN (not the default CUBIC: in the simulator
- *    two CUBIC flows sharing a bottleneck converged less reliably with
- *    it), the first slow start also reads the bottleneck's rate from its ack
- *    trains (hs_train): within half the path's bandwidth-delay product it
- *    grows by CSS's quarter, and it ends at that product. HyStart++'s
- *    delay increase lags a round trip, in which an unpaced slow start
- *    queues half a BDP: on a queue shorter than that it ends by loss.
- *    Ending slow start sooner stays within RFC 9260 7.2.1 (cwnd grows by
- *    "at most" min(acked, MTU)) and RFC 9438 4.10 (slow start ended
- *    without a loss);
+ *  - the first slow start is HyStart++ with a second exit from standard
+ *    slow start into CSS: the ack train (hs_train, hs_bdp; RFC 9438 4.10
+ *    names hybrid slow start [HR11], whose other signal it is). An unpaced,
+ *    ack-clocked slow start queues a third of each round's burst and the
+ *    queue drains before the next round, so every round's minimum RTT is
+ *    the base RTT until the pipe is full: RFC 9406 4.2's delay increase
+ *    cannot fire before a queue shorter than half a BDP overflows. The
+ *    trains' rate x minimum RTT is the BDP; at half of it slow start
+ *    enters CSS, at the BDP it ends. CSCTP_CC_CUBIC_RFC9406 is the same
+ *    without the ack train (HyStart++ as RFC 9406 writes it);
  *  - Max.Burst and the Fast Recovery rules stay the association's
  *    (RFC 9438 4.2: CUBIC does not change Fast Recovery);
  *  - every path has its own state (RFC 9260 7.2: cwnd per destination).
@@ -198,7 +198,7 @@ static void hs_train(csctp_hystart *h, const csctp_cc_ack *a,
  * share of the queue it takes, which grows with cwnd, and is no BDP. */
 static uint64_t hs_bdp(const csctp_path *p) {
   const csctp_hystart *h = &p->ccs.cubic.hs;
-  if (p->cc != &csctp_cc_cubic_train)
+  if (p->cc == &csctp_cc_cubic_rfc9406)
     return 0;
   uint32_t rate = h->rate_cur > h->rate_last ? h->rate_cur : h->rate_last;
   uint32_t low = h->rate_cur < h->rate_last ? h->rate_cur : h->rate_last;
@@ -206,6 +206,22 @@ static uint64_t hs_bdp(const csctp_path *p) {
   if (!low || m == CSCTP_TSTAMP_NEVER || (uint64_t)low * 5 < (uint64_t)rate * 4)
     return 0;
   return (uint64_t)rate * CSCTP_HS_RATE_UNIT * m / CSCTP_MILLISECONDS;
+}
+
+/* RFC 9406 4.2: standard slow start ends, Conservative Slow Start begins,
+ * with baseline the cssBaselineMinRtt. The delay increase passes the
+ * round's minimum RTT. The ack train passes 0: its exit did not come from
+ * a rise of the RTT, so no fall of it can show that the exit was spurious
+ * (RFC 9406 4.2's test), and CSS runs its CSS_ROUNDS rounds. Why the ack
+ * train may end slow start: RFC 9438 4.10 lets CUBIC use hybrid slow
+ * start [HR11], whose ack-train test this is, and RFC 9406 4.3 lets an
+ * implementation tune HyStart++ to its network. After either exit CSS's
+ * slower growth for up to CSS_ROUNDS rounds (4.1) stands between the exit
+ * and congestion avoidance. */
+static void hs_enter_css(csctp_hystart *h, csctp_tstamp baseline) {
+  h->css_base = baseline;
+  h->phase = CSCTP_HS_CSS;
+  h->css_rounds = 1; /* the partial round counts */
 }
 
 /* RFC 9406 4.2: rounds, RTT samples and the phase changes. Returns the
@@ -224,37 +240,29 @@ static uint32_t hs_on_ack(csctp_path *p, const csctp_cc_ack *a) {
     if (h->samples < UINT16_MAX)
       h->samples++;
   }
-  if (p->cc == &csctp_cc_cubic_train)
+  if (p->cc != &csctp_cc_cubic_rfc9406)
     hs_train(h, a, p->ccs.cubic.last_ack);
   /* cwnd fills the path (one BDP in flight, the queue empty): slow start
-   * ends before it overflows a short queue, which the delay increase below
-   * cannot see in time (it lags a round trip, in which slow start sends
-   * half a BDP too many). Ending slow start early only grows cwnd by less
-   * than RFC 9260 7.2.1 allows ("at most"); CUBIC then probes from there
-   * (RFC 9438 4.10: W_max = cwnd, K = 0). */
+   * (standard or CSS) ends before it overflows a short queue. Ending slow
+   * start early only grows cwnd by less than RFC 9260 7.2.1 allows ("at
+   * most"); CUBIC then probes from there (RFC 9438 4.10: W_max = cwnd,
+   * K = 0). */
   uint64_t bdp = hs_bdp(p);
   if (bdp >= 4u * p->mtu && p->cwnd >= bdp) {
     cubic_leave_slow_start(p);
     return 0;
   }
-  if (h->phase == CSCTP_HS_SS && hs_delay_increase(h)) {
-    h->css_base = h->cur_min;
-    h->phase = CSCTP_HS_CSS;
-    h->css_rounds = 1; /* the partial round counts */
-  } else if (h->phase == CSCTP_HS_CSS && h->samples >= HS_N_RTT_SAMPLE &&
-             h->cur_min < h->css_base) {
-    h->css_base = CSCTP_TSTAMP_NEVER; /* the exit was spurious */
+  if (h->phase == CSCTP_HS_SS && hs_delay_increase(h))
+    hs_enter_css(h, h->cur_min); /* RFC 9406 4.2 */
+  else if (h->phase == CSCTP_HS_SS && bdp && 2 * (uint64_t)p->cwnd >= bdp)
+    hs_enter_css(h, 0); /* the ack train's exit (see hs_enter_css) */
+  else if (h->phase == CSCTP_HS_CSS && h->samples >= HS_N_RTT_SAMPLE &&
+           h->cur_min < h->css_base) {
+    h->css_base = CSCTP_TSTAMP_NEVER; /* RFC 9406 4.2: exit was spurious */
     h->phase = CSCTP_HS_SS;
     h->css_rounds = 0;
   }
-  /* Within a factor of two of the path's BDP, slow start grows as CSS does
-   * (RFC 9406 4.2, cwnd / CSS_GROWTH_DIVISOR): an ack-clocked round sends
-   * its packets at (1 + growth) times the bottleneck's rate for as long as
-   * its ack train lasts, which queues growth / (1 + growth) of the train;
-   * at a quarter of the growth that stays below a quarter BDP. */
-  if (h->phase == CSCTP_HS_CSS || (bdp && 2 * (uint64_t)p->cwnd >= bdp))
-    return HS_CSS_GROWTH_DIVISOR;
-  return 1;
+  return h->phase == CSCTP_HS_CSS ? HS_CSS_GROWTH_DIVISOR : 1;
 }
 
 /* Slow start: RFC 9260 7.2.1's conditions, HyStart++ on the first. */
@@ -387,10 +395,10 @@ static void cubic_on_idle(csctp_path *p, csctp_tstamp now) {
     p->ccs.cubic.in_epoch = 0;
 }
 
-/* CSCTP_CC_CUBIC_TRAIN: the same, with the ack train in the first slow
- * start. */
-const csctp_cc_ops csctp_cc_cubic_train = {
-    .name = "cubic-train",
+/* CSCTP_CC_CUBIC_RFC9406: the same, its first slow start HyStart++ as
+ * RFC 9406 writes it (the delay increase alone, no ack train). */
+const csctp_cc_ops csctp_cc_cubic_rfc9406 = {
+    .name = "cubic-rfc9406",
     .init = cubic_init,
     .on_ack = cubic_on_ack,
     .on_congestion = cubic_on_congestion,

@@ -8,10 +8,12 @@
 #include "path.h"
 
 const csctp_cc_ops *csctp_cc_ops_for(uint32_t algo) {
-  if (algo == CSCTP_CC_CUBIC)
+  /* CSCTP_CC_CUBIC_TRAIN: a synonym of CSCTP_CC_CUBIC, which has its ack
+   * train now. */
+  if (algo == CSCTP_CC_CUBIC || algo == CSCTP_CC_CUBIC_TRAIN)
     return &csctp_cc_cubic;
-  if (algo == CSCTP_CC_CUBIC_TRAIN)
-    return &csctp_cc_cubic_train;
+  if (algo == CSCTP_CC_CUBIC_RFC9406)
+    return &csctp_cc_cubic_rfc9406;
   return &csctp_cc_reno;
 }
 

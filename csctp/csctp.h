@@ -184,11 +184,13 @@ typedef struct csctp_settings {
   uint32_t peer_chunk_overhead;
   /* Congestion controller of new associations (and of each of their
    * paths): CSCTP_CC_RENO (0, the default), RFC 9260 7.2's algorithm, or
-   * CSCTP_CC_CUBIC, RFC 9438 CUBIC with HyStart++ (RFC 9406), or
-   * CSCTP_CC_CUBIC_TRAIN, the same whose first slow start also reads the
-   * bottleneck's rate from its ack trains and ends at the path's
-   * bandwidth-delay product (no loss burst on queues shorter than half a
-   * BDP; C only for now, see CHANGES.md). */
+   * CSCTP_CC_CUBIC, RFC 9438 CUBIC with HyStart++ (RFC 9406) whose first
+   * slow start also reads the bottleneck's rate from its ack trains: it
+   * enters Conservative Slow Start at half the path's bandwidth-delay
+   * product and ends by the BDP (no loss burst on queues shorter than half
+   * a BDP), or CSCTP_CC_CUBIC_RFC9406, CUBIC with HyStart++ as RFC 9406
+   * writes it (the delay increase alone). CSCTP_CC_CUBIC_TRAIN is a
+   * synonym of CSCTP_CC_CUBIC (see CHANGES.md). */
   uint32_t cc;
   /* PR-SCTP (RFC 3758, policies of RFC 7496): 1 (default) advertises the
    * Forward-TSN-Supported parameter and FORWARD TSN in the Supported
@@ -261,7 +263,8 @@ typedef struct csctp_settings {
 /* Values of csctp_settings.cc. */
 #define CSCTP_CC_RENO 0
 #define CSCTP_CC_CUBIC 1
-#define CSCTP_CC_CUBIC_TRAIN 2
+#define CSCTP_CC_CUBIC_TRAIN 2   /* the same as CSCTP_CC_CUBIC */
+#define CSCTP_CC_CUBIC_RFC9406 3 /* HyStart++ without the ack train */
 
 CSCTP_API void csctp_settings_default(csctp_settings *s);
 

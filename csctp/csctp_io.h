@@ -800,9 +800,10 @@ enum csctp_sockopt {
 };
 /* CSCTP_OPT_CONGESTION (RFC 6458 has none) selects the congestion
  * controller: CSCTP_CC_RENO, RFC 9260 7.2's (the default),
- * CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406), or
- * CSCTP_CC_CUBIC_TRAIN, that CUBIC with the ack-train slow start exit
- * (csctp.h, csctp_settings.cc). Set on an
+ * CSCTP_CC_CUBIC, RFC 9438 with HyStart++ (RFC 9406) and the ack-train
+ * slow start exit, or CSCTP_CC_CUBIC_RFC9406, that CUBIC without the ack
+ * train (csctp.h, csctp_settings.cc; CSCTP_CC_CUBIC_TRAIN is a synonym of
+ * CSCTP_CC_CUBIC). Set on an
  * association, its paths switch at once, keeping cwnd and ssthresh; on the
  * socket's defaults, for associations set up afterwards. Not on the kernel
  * backend (-ENOPROTOOPT). */

@@ -57,7 +57,7 @@ static int ep_settings_valid(const csctp_settings *s) {
          s->sndbuf >= 1500 && s->max_burst > 0 && s->pmtu >= 508 &&
          s->pmtu <= 65535 && s->valid_cookie_life > 0 && s->max_assocs > 0 &&
          s->max_init_addrs > 0 && s->max_init_addrs <= CSCTP_MAX_PATHS &&
-         s->cc <= CSCTP_CC_CUBIC_TRAIN && s->stream_scheduler <= CSCTP_SS_WFQ &&
+         s->cc <= CSCTP_CC_CUBIC_RFC9406 && s->stream_scheduler <= CSCTP_SS_WFQ &&
          s->pacing <= CSCTP_PACING_ON;
 }
 

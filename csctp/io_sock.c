@@ -1911,7 +1911,7 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     if ((r = io_opt_target(s, v.assoc_id, &a)) != 0 ||
         (r = io_opt_load(s, a, &set)) != 0)
       return r;
-    if (v.value > CSCTP_CC_CUBIC_TRAIN)
+    if (v.value > CSCTP_CC_CUBIC_RFC9406)
       return CSCTP_ERR_INVAL;
     set.cc = v.value;
     return io_opt_store(s, a, &set);

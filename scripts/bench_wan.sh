@@ -43,9 +43,10 @@
 #            way, 1 % reordered (+10 ms), 0.5 % loss, 50 Mbit/s, queue 250 KB
 # The pairs (BENCH_WAN_PAIRS, sender-receiver):
 #   c-c         csctp/examples/perf.c -> perf.c server
-#   c-c-cubic   the same, the sender with -cc cubic (CUBIC + HyStart++)
-#   c-c-cubic-train  the same, -cc cubic-train (CSCTP_CC_CUBIC_TRAIN: the
-#               first slow start also ends at the BDP its ack trains show);
+#   c-c-cubic   the same, the sender with -cc cubic (CUBIC + HyStart++ with
+#               the ack-train exit)
+#   c-c-cubic-rfc9406  the same, -cc cubic-rfc9406 (CSCTP_CC_CUBIC_RFC9406:
+#               HyStart++ as RFC 9406 writes it, the delay increase alone);
 #               not in the default list
 #   c-c-paced, c-c-cubic-paced  c-c and c-c-cubic with -pacing on (per-path
 #               DATA pacing, csctp/pacing.h); not in the default list
@@ -74,6 +75,11 @@
 #   BENCH_WAN_SEED=1          the relay's RNG seed
 #   BENCH_WAN_DOC=docs/bench.md   appended to ("" = do not save)
 #   BENCH_WAN_INSTALL=1       as root, apt-get install what is missing
+#   CSCTP_PERF_TRACE_MS=N     perf.c clients trace cwnd / ssthresh / rtx every
+#                             N ms of their first 2 s into the client's log
+#                             ($LOGS/SET.PAIR.client.err, wiped by the next
+#                             run); scripts/slowstart_trace.py reads it: the
+#                             retransmissions of the slow-start loss burst
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -348,8 +354,8 @@ run_pair() {
 	elif [[ $pair == *-cubic ]]; then
 		cc=cubic
 		base=${pair%-cubic}
-	elif [[ $pair == c-c-cubic-train ]]; then
-		cc=cubic-train
+	elif [[ $pair == c-c-cubic-rfc9406 ]]; then
+		cc=cubic-rfc9406
 		base=c-c
 	fi
 	RUN=$set.$pair
@@ -498,7 +504,7 @@ for set in $SETS; do
 	set_desc "$set" >/dev/null || die "unknown set $set (known: loss0.5 loss2 loss5 rtt20 rtt50l1 rtt40jr rtt20l1 rtt20q4 rtt100g)"
 	for pair in $PAIRS; do
 		case $pair in
-		c-c | c-c-cubic | c-c-cubic-train | c-c-paced | c-c-cubic-paced | go-go | go-go-cubic | c-usrsctp | usrsctp-c | usrsctp-usrsctp | pion-pion | tcp) ;;
+		c-c | c-c-cubic | c-c-cubic-rfc9406 | c-c-paced | c-c-cubic-paced | go-go | go-go-cubic | c-usrsctp | usrsctp-c | usrsctp-usrsctp | pion-pion | tcp) ;;
 		*) die "unknown pair $pair" ;;
 		esac
 		[[ $pair == tcp && $(set_kind "$set") != nft ]] || nruns=$((nruns + 1))
@@ -594,7 +600,8 @@ offloads off.
   within 2 s of the first one: on the loss-free sets (rtt20, rtt20q4), the
   slow-start overshoot.
 - "CUBIC" rows: the sender runs \`-cc cubic\` (RFC 9438 CUBIC with HyStart++,
-  RFC 9406); the other csctp rows run RFC 9260's congestion control.
+  RFC 9406, whose first slow start also ends on the ack train); the other
+  csctp rows run RFC 9260's congestion control.
 EOF
 	log "appended to $DOC"
 fi

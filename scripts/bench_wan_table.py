@@ -19,7 +19,7 @@ DESC = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if "=" in l)
 LABEL = {
     "c-c": "csctp C → csctp C",
     "c-c-cubic": "csctp C CUBIC → csctp C",
-    "c-c-cubic-train": "csctp C CUBIC ack-train → csctp C",
+    "c-c-cubic-rfc9406": "csctp C CUBIC, RFC 9406 HyStart++ alone → csctp C",
     "c-c-paced": "csctp C paced → csctp C",
     "c-c-cubic-paced": "csctp C CUBIC paced → csctp C",
     "go-go": "csctp Go → csctp Go",
@@ -78,7 +78,7 @@ def row(set_, pair, relay):
     # "-cubic": the same pair, the sender with -cc cubic (scripts/bench_wan.sh)
     base = pair[:-len("-cubic")] if pair.endswith("-cubic") else pair
     if pair.startswith("c-c-"):
-        base = "c-c"  # -cubic-train, -paced, -cubic-paced: perf.c both ends
+        base = "c-c"  # -cubic-rfc9406, -paced, -cubic-paced: perf.c both ends
     snd, _, rcv = base.partition("-")
     if pair == "tcp":
         snd = rcv = "tcp"

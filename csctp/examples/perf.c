@@ -18,10 +18,13 @@
  * Progress is printed every second; the final summary has MB/s (10^6 bytes
  * per second) and messages per second; -json prints the summary as one JSON
  * object instead; -v adds the path's cwnd, flight size, smoothed RTT and the
- * peer's window to each progress line. The client's PPID tells the server the
- * mode (0: sink, 1: echo); a server with -discard never echoes (for peers
- * whose PPIDs mean something else, e.g. interop/usrsctp's bulk send, whose
- * PPID is the message index). */
+ * peer's window to each progress line. With CSCTP_PERF_TRACE_MS=N in the
+ * environment, a client also prints the path's cwnd, ssthresh, flight size,
+ * smoothed RTT and retransmissions to stderr every N ms of its first 2 s
+ * (slow start: scripts/bench_wan.sh keeps it in the client's log). The client's
+ * PPID tells the server the mode (0: sink, 1: echo); a server with -discard
+ * never echoes (for peers whose PPIDs mean something else, e.g.
+ * interop/usrsctp's bulk send, whose PPID is the message index). */
 #include "config.h"
 
 #include "csctp_io.h"
@@ -44,7 +47,7 @@ typedef struct opts {
   long port, udp_port, remote_udp;
   long size, count, streams, sndbuf, rcvbuf;
   double duration;
-  uint32_t cc;     /* CSCTP_CC_* (-cc reno|cubic|cubic-train) */
+  uint32_t cc;     /* CSCTP_CC_* (-cc reno|cubic|cubic-rfc9406) */
   uint32_t pacing; /* CSCTP_PACING_* (-pacing off|on) */
 } opts;
 
@@ -274,6 +277,25 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* CSCTP_PERF_TRACE_MS: one line of the primary path's state. */
+static void perf_trace(csctp_sock *s, double at) {
+  struct {
+    csctp_paddrinfo h;
+    csctp_path_status p[1];
+  } pi;
+  size_t pl = sizeof pi;
+  csctp_assoc_status vs;
+  memset(&pi, 0, sizeof pi);
+  if (csctp_getsockopt(s, CSCTP_OPT_PEER_ADDR_INFO, &pi, &pl) != 0 ||
+      csctp_sock_status(s, 0, &vs) != 0)
+    return;
+  const csctp_path_status *ps = &pi.h.paths[0];
+  fprintf(stderr,
+          "trace %.1f ms cwnd %u ssthresh %u flight %u srtt %.0f us rtx %llu\n",
+          at * 1e3, ps->cwnd, ps->ssthresh, ps->flight_size,
+          (double)ps->srtt / 1e3, (unsigned long long)vs.retransmits);
+}
+
 static int run_client(csctp_stack *st, const opts *o) {
   struct sockaddr_storage peer;
   if (parse_hostport(o->client, (uint16_t)o->port, &peer) != 0) {
@@ -323,13 +345,19 @@ static int run_client(csctp_stack *st, const opts *o) {
     si.flags = CSCTP_SEND_UNORDERED;
   int done = 0;
   uint64_t iter = 0;
-  double t = start;
+  double t = start, last_trace = 0;
+  const char *trace_env = getenv("CSCTP_PERF_TRACE_MS");
+  double trace_s = trace_env ? atof(trace_env) / 1e3 : 0;
   while (!done) {
     /* The clock is read once per message in ping-pong mode, every 16th
      * time round otherwise (reading it costs as much as a small send). */
     int tick = o->pingpong || (iter++ & 15) == 0;
     if (tick)
       t = now_s();
+    if (tick && trace_s > 0 && t - start < 2.0 && t - last_trace >= trace_s) {
+      perf_trace(s, t - start);
+      last_trace = t;
+    }
     if ((o->count > 0 && sent >= (uint64_t)o->count) ||
         (o->count <= 0 && t >= end_at))
       break;
@@ -498,7 +526,7 @@ static void usage(void) {
           "[-json]\n"
           "            [-udp-port U] [-remote-udp-port R] [-raw] [-sndbuf B] "
           "[-rcvbuf B] [-v]\n"
-          "            [-cc reno|cubic|cubic-train] [-pacing off|on]\n");
+          "            [-cc reno|cubic|cubic-rfc9406] [-pacing off|on]\n");
   exit(2);
 }
 
@@ -558,7 +586,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic"))
       o.cc = CSCTP_CC_CUBIC, i++;
     else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic-train"))
-      o.cc = CSCTP_CC_CUBIC_TRAIN, i++;
+      o.cc = CSCTP_CC_CUBIC, i++; /* CSCTP_CC_CUBIC_TRAIN's old name */
+    else if (!strcmp(a, "-cc") && hv && !strcmp(argv[i + 1], "cubic-rfc9406"))
+      o.cc = CSCTP_CC_CUBIC_RFC9406, i++;
     else
       usage();
   }

@@ -57,6 +57,9 @@ static void test_selection(void) {
   CHECK(r.cc == &csctp_cc_reno);
   CHECK(c.cc == &csctp_cc_cubic);
   CHECK(csctp_cc_ops_for(99) == &csctp_cc_reno); /* unknown: the default */
+  /* CSCTP_CC_CUBIC_TRAIN is CSCTP_CC_CUBIC now; RFC9406 has its own. */
+  CHECK(csctp_cc_ops_for(CSCTP_CC_CUBIC_TRAIN) == &csctp_cc_cubic);
+  CHECK(csctp_cc_ops_for(CSCTP_CC_CUBIC_RFC9406) == &csctp_cc_cubic_rfc9406);
   /* Both start from RFC 9260 7.2.1's window: min(4*1000, max(2000, 4404)) =
    * 4000, ssthresh arbitrarily high. */
   CHECK_EQ(r.cwnd, 4000);
@@ -369,7 +372,8 @@ static void test_hystart_growth(void) {
   CHECK_EQ(p.cwnd, 5700 + 250); /* min(2000, 1000) / 4 */
 }
 
-/* The ack train (cc_cubic.c, hs_train; CSCTP_CC_CUBIC_TRAIN): in slow start
+/* The ack train (cc_cubic.c, hs_train; CSCTP_CC_CUBIC, not
+ * CSCTP_CC_CUBIC_RFC9406): in slow start
  * the SACKs of a round come back at the bottleneck's rate; acks of 1280
  * bytes every 100 us are 12,800 bytes per ms (200 units of
  * CSCTP_HS_RATE_UNIT, 64), and at a minimum RTT of 20 ms the path holds
@@ -384,7 +388,7 @@ static void hs_train_acks(csctp_path *p, int n, csctp_tstamp dt,
 }
 
 static void test_hystart_ack_train(void) {
-  csctp_path p = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  csctp_path p = mkpath(CSCTP_CC_CUBIC);
   csctp_hystart *h = &p.ccs.cubic.hs;
   csctp_tstamp now = T0, us = CSCTP_MILLISECONDS / 1000;
   p.cwnd = 40000;
@@ -401,14 +405,22 @@ static void test_hystart_ack_train(void) {
   CHECK_EQ(h->rate_last, 200);
   CHECK_EQ(h->rate_cur, 200);
   CHECK_EQ(p.cwnd, 69000); /* 2 * 68000 < 256000: still full growth */
-  /* Within half the BDP, growth by a quarter (CSS_GROWTH_DIVISOR). */
+  /* At half the BDP standard slow start ends and CSS begins (RFC 9406 4.2,
+   * the ack train as the exit signal, RFC 9438 4.10's hybrid slow start):
+   * growth by a quarter (CSS_GROWTH_DIVISOR), the partial round counted,
+   * and no RTT baseline (0): the exit did not come from the RTT. */
   p.cwnd = 128000;
   hs_train_acks(&p, 1, 100 * us, &now, 1000);
+  CHECK_EQ(h->phase, CSCTP_HS_CSS);
+  CHECK_EQ(h->css_rounds, 1);
+  CHECK_EQ(h->css_base, 0);
   CHECK_EQ(p.cwnd, 128250);
+  CHECK_EQ(p.ssthresh, UINT32_MAX); /* CSS is still slow start */
   p.cwnd = 255900;
   hs_train_acks(&p, 1, 100 * us, &now, 1000);
   CHECK_EQ(p.cwnd, 256150);
   CHECK_EQ(p.ssthresh, UINT32_MAX);
+  CHECK_EQ(h->phase, CSCTP_HS_CSS);
   /* cwnd reached the BDP: slow start ends there (ssthresh = cwnd, RFC
    * 9406 4.2's exit; RFC 9438 4.10: K = 0, W_max = cwnd next). */
   hs_train_acks(&p, 1, 100 * us, &now, 1000);
@@ -422,7 +434,7 @@ static void test_hystart_ack_train(void) {
  * queue that grows with cwnd), and acks spaced more than an eighth of the
  * minimum RTT (2.5 ms) apart, which never form a train. */
 static void test_hystart_ack_train_ignored(void) {
-  csctp_path p = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  csctp_path p = mkpath(CSCTP_CC_CUBIC);
   csctp_hystart *h = &p.ccs.cubic.hs;
   csctp_tstamp now = T0, us = CSCTP_MILLISECONDS / 1000;
   p.cwnd = 150000;
@@ -435,14 +447,15 @@ static void test_hystart_ack_train_ignored(void) {
    * 128,000) keeps growing by 1000 per ack. */
   CHECK_EQ(p.cwnd, 150000 + 40000);
   CHECK_EQ(p.ssthresh, UINT32_MAX);
-  csctp_path q = mkpath(CSCTP_CC_CUBIC_TRAIN);
+  CHECK_EQ(h->phase, CSCTP_HS_SS);
+  csctp_path q = mkpath(CSCTP_CC_CUBIC);
   now = T0;
   hs_train_acks(&q, 20, 3 * MS, &now, 1);
   CHECK_EQ(q.ccs.cubic.hs.rate_cur, 0);
   hs_train_acks(&q, 20, 100 * us, &now, 1000);
   CHECK_EQ(q.ccs.cubic.hs.rate_last, 0); /* round 1 had no train */
-  /* Plain CSCTP_CC_CUBIC reads no trains: full growth at the BDP. */
-  csctp_path r = mkpath(CSCTP_CC_CUBIC);
+  /* CSCTP_CC_CUBIC_RFC9406 reads no trains: full growth at the BDP. */
+  csctp_path r = mkpath(CSCTP_CC_CUBIC_RFC9406);
   now = T0;
   r.cwnd = 250000;
   hs_train_acks(&r, 20, 100 * us, &now, 1);
@@ -450,6 +463,41 @@ static void test_hystart_ack_train_ignored(void) {
   CHECK_EQ(r.cwnd, 250000 + 40000);
   CHECK_EQ(r.ssthresh, UINT32_MAX);
   CHECK_EQ(r.ccs.cubic.hs.rate_cur, 0);
+}
+
+/* CSS entered on the ack train: RTT samples below those of the round it
+ * began in do not resume slow start (RFC 9406 4.2's test reverses an exit
+ * the RTT caused; this one it did not), and CSS_ROUNDS rounds end slow
+ * start with ssthresh = cwnd below the BDP (RFC 9406 4.2, RFC 9438 4.10).
+ * The rounds: window ends 1000 + k * 1000, each train a round. */
+static void test_hystart_ack_train_css(void) {
+  csctp_path p = mkpath(CSCTP_CC_CUBIC);
+  csctp_hystart *h = &p.ccs.cubic.hs;
+  csctp_tstamp now = T0, us = CSCTP_MILLISECONDS / 1000;
+  p.cwnd = 40000;
+  hs_train_acks(&p, 20, 100 * us, &now, 1);
+  hs_train_acks(&p, 9, 100 * us, &now, 1000);
+  p.cwnd = 130000; /* past half of 256,000 */
+  hs_train_acks(&p, 1, 100 * us, &now, 1000);
+  CHECK_EQ(h->phase, CSCTP_HS_CSS);
+  uint32_t tsn = 1000;
+  for (int r = 2; r <= 5; r++) {
+    tsn += 1000;
+    /* 10 acks at 15 ms, below every RTT seen so far (20 ms). */
+    for (int i = 0; i < 10; i++) {
+      now += 100 * us;
+      ack(&p, 1280, now, 15 * MS, 15 * MS, tsn, tsn + 1000);
+    }
+    CHECK_EQ(h->phase, CSCTP_HS_CSS);
+    CHECK_EQ(h->css_rounds, r);
+  }
+  /* 4 rounds of 10 acks at 1000 / 4: 130,250 + 40 * 250 = 140,250. */
+  CHECK_EQ(p.cwnd, 140250);
+  now += 100 * us;
+  ack(&p, 1280, now, 15 * MS, 15 * MS, tsn + 1000, tsn + 2000); /* round 6 */
+  CHECK_EQ(h->phase, CSCTP_HS_OFF);
+  CHECK_EQ(p.ssthresh, 140250);
+  CHECK(p.ccs.cubic.k_zero);
 }
 
 /* CSS: a round whose minimum RTT falls below the baseline resumes slow
@@ -563,6 +611,7 @@ int main(void) {
   TEST_RUN(test_hystart_css);
   TEST_RUN(test_hystart_ack_train);
   TEST_RUN(test_hystart_ack_train_ignored);
+  TEST_RUN(test_hystart_ack_train_css);
   TEST_RUN(test_hystart_only_first);
   TEST_RUN(test_cubic_idle);
   return TEST_SUMMARY();
