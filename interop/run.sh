@@ -32,7 +32,8 @@
 # see prsctp.sh): pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c, pr-rtx-s2c: the
 # sender sends the plan with PR-SCTP TTL 200 ms / RTX 1, the receiver
 # checks what arrives (no duplicate, order, payload) and lets abandoned
-# messages be missing. Stream reconfiguration rows (RFC 6525; not in the
+# messages be missing; pr-*-idata-* are the same with -idata (RFC 8260
+# I-DATA, I-FORWARD-TSN). Stream reconfiguration rows (RFC 6525; not in the
 # default list here, interop.sh runs them between csctp and usrsctp):
 # reset-c2s, reset-s2c: the sender resets all its outgoing
 # streams (Outgoing SSN Reset) before plan messages 100 and 200, waiting for
@@ -296,16 +297,18 @@ run_pair() {
 		auth)
 			run_one $t "$c" "$s" "-scenario echo -unordered 4 -auth-chunks 0 -expect-close peer-shutdown" \
 				"-scenario ping -count 100 ${PLAN[*]} -auth-chunks 0 -expect-close shutdown" ;;
-		pr-ttl-c2s | pr-rtx-c2s)
-			local pr=ttl:50
-			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
-				"-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
-		pr-ttl-s2c | pr-rtx-s2c)
-			local pr=ttl:50
-			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" \
-				"-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
+		pr-ttl-c2s | pr-rtx-c2s | pr-ttl-idata-c2s | pr-rtx-idata-c2s)
+			local pr=ttl:50 il=""
+			[[ $t == pr-rtx-* ]] && pr=rtx:1
+			[[ $t == *-idata-* ]] && il=-idata
+			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" ;;
+		pr-ttl-s2c | pr-rtx-s2c | pr-ttl-idata-s2c | pr-rtx-idata-s2c)
+			local pr=ttl:50 il=""
+			[[ $t == pr-rtx-* ]] && pr=rtx:1
+			[[ $t == *-idata-* ]] && il=-idata
+			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" \
+				"-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" ;;
 		idata-c2s | idata-rcv128k-c2s)
 			local rb
 			rb=$(rcv128k "$t" "$s")

@@ -57,6 +57,7 @@ import "C"
 const (
 	cOptInterleaving    = C.CSCTP_OPT_INTERLEAVING_SUPPORTED
 	cOptStreamScheduler = C.CSCTP_OPT_STREAM_SCHEDULER
+	cOptIDataFSNFrom0   = C.CSCTP_OPT_IDATA_FSN_FROM0
 )
 
 // The Go constants must match the C ones.

@@ -5,6 +5,7 @@ package sctp
 const (
 	cOptInterleaving    = 96
 	cOptStreamScheduler = 97
+	cOptIDataFSNFrom0   = 136
 )
 
 func (k *cSock) setAssocValue(int, AssocID, uint32) int     { return cErrNotSupported }
