@@ -123,6 +123,8 @@ row csctp pion pr-rtx-s2c server client
 # negotiates both (association.go updateInterleavingState) and sends
 # I-FORWARD-TSN when it abandons (createIForwardTSN).
 row csctp pion pr-ttl-idata-c2s client client
+row csctp pion pr-rtx-idata-c2s client client
+row pion csctp pr-ttl-idata-s2c server server
 row pion csctp pr-rtx-idata-c2s client server
 row csctp pion pr-rtx-idata-s2c server client
 echo "$passed passed, $failed failed"
