@@ -122,6 +122,13 @@ row csctp pion pr-rtx-s2c server client
 # The same with I-DATA (RFC 8260 2.3.1: I-FORWARD-TSN): pion/sctp v1.12.1
 # negotiates both (association.go updateInterleavingState) and sends
 # I-FORWARD-TSN when it abandons (createIForwardTSN).
+# Not a row: the I-DATA rows with usrsctp. csctp:usrsctp pr-ttl-idata-c2s
+# (run.sh with the nft loss by hand, 3 of 3 runs on 2026-12-07): usrsctp
+# 0.9.5 aborts with Protocol Violation "Delivered MID=00000002, got
+# TSN=..., SID=0003, MID=00000002" when ordered MID 2 of stream 3 arrives
+# after an I-FORWARD-TSN entry (stream 3, U=1, MID 2) that skipped the
+# unordered message with that MID: it applies the entry to the ordered
+# messages, where RFC 8260 2.3.1 has the U bit say which the MID counts.
 row csctp pion pr-ttl-idata-c2s client client
 row csctp pion pr-rtx-idata-c2s client client
 row pion csctp pr-ttl-idata-s2c server server
