@@ -240,6 +240,15 @@ typedef struct csctp_settings {
    * what each SACK opens back to back; either controller. Default
    * CSCTP_PACING_OFF (0): see CHANGES.md for what it was measured to do. */
   uint32_t pacing;
+  /* For Linux 6.1 peers: 1 numbers the fragments after the B one of our
+   * I-DATA messages from 0 (B, 0, 1, ...), as Linux 6.1 does and expects
+   * back, and reads the peer's that way from its first fragment. Default 0:
+   * RFC 8260 2.1 (B = 0, then 1, 2, ...) until the peer is seen numbering
+   * from 0 (a fragment without B numbered 0), which csctp learns by itself
+   * but only once Linux sent a fragmented message first (idata.h "Linux's
+   * numbering"). Wrong with any other peer: its messages of three or more
+   * fragments never complete. See CSCTP_OPT_IDATA_FSN_FROM0. */
+  uint32_t idata_fsn_from0;
 } csctp_settings;
 
 /* Values of csctp_settings.pacing. */

@@ -1018,6 +1018,20 @@ enum {
  * packet; on the socket's defaults, for associations set up afterwards.
  * Not on the kernel backend (-ENOPROTOOPT). */
 enum { CSCTP_OPT_PACING = 128 };
+
+/* CSCTP_OPT_IDATA_FSN_FROM0 (RFC 6458 has none), for Linux 6.1 peers:
+ * csctp_assoc_value, 0 (default) or 1, csctp_settings.idata_fsn_from0.
+ * Linux 6.1 numbers the I-DATA fragments after the B one from 0 where RFC
+ * 8260 2.1 has 1, 2, ..., and waits for that numbering back, so our
+ * fragmented messages never complete there until csctp has seen Linux's
+ * numbering in a fragmented message Linux sent. 1 uses Linux's numbering
+ * both ways from the start. Set on an association, it applies to the
+ * messages whose first fragment goes from then on; on the socket's
+ * defaults, to associations set up afterwards. INIT and INIT ACK name no
+ * implementation or version, so csctp cannot choose this by itself. Not
+ * on the kernel backend (-ENOPROTOOPT: Linux numbers its own). */
+enum { CSCTP_OPT_IDATA_FSN_FROM0 = 136 };
+
 #define CSCTP_ASCONF_SUPPORTED CSCTP_OPT_ASCONF_SUPPORTED
 #define CSCTP_AUTO_ASCONF CSCTP_OPT_AUTO_ASCONF
 #define CSCTP_SET_PEER_PRIMARY_ADDR CSCTP_OPT_SET_PEER_PRIMARY_ADDR

@@ -210,9 +210,11 @@ int csctp_idata_prepare(csctp_assoc *a, csctp_chunk_out *c) {
   uint32_t *ctr = x->idata.mid_out + (u ? x->idata.nout : 0) + c->sid;
   m->mid = (*ctr)++;
   m->mid_set = 1;
-  /* The peer's numbering, as learned (idata.h "Linux's numbering"); fixed
+  /* The peer's numbering, as learned (idata.h "Linux's numbering") or
+   * forced (csctp_settings.idata_fsn_from0, for Linux 6.1 peers); fixed
    * for the message so that retransmissions carry the same FSNs. */
-  m->fsn_from0 = x->idata.fsn_mode == CSCTP_IDATA_FSN_FROM0;
+  m->fsn_from0 =
+      x->idata.fsn_mode == CSCTP_IDATA_FSN_FROM0 || a->s.idata_fsn_from0;
   return 0;
 }
 
@@ -475,12 +477,14 @@ static void idata_renumber(csctp_idata *d) {
 
 /* Puts d's FSN in RFC 8260 2.1 numbering (B = 0, then 1, 2, ...), learning
  * the peer's: a non-B fragment with FSN 0 is Linux's numbering from 0
- * (idata.h "Linux's numbering"). Once the peer is known to number as the
- * RFC says, FSN 0 without B stays 0, a violation for idata_fits. */
-static void idata_learn_fsn(csctp_idata *x, csctp_idata_chunk *d) {
+ * (idata.h "Linux's numbering"); from0 (csctp_settings.idata_fsn_from0)
+ * takes Linux's numbering at the first non-B fragment whatever its FSN.
+ * Once the peer is known to number as the RFC says, FSN 0 without B stays
+ * 0, a violation for idata_fits. */
+static void idata_learn_fsn(csctp_idata *x, csctp_idata_chunk *d, int from0) {
   if (d->flags & CSCTP_DATA_FLAG_B)
     return;
-  if (x->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN && d->fsn == 0) {
+  if (x->fsn_mode == CSCTP_IDATA_FSN_UNKNOWN && (d->fsn == 0 || from0)) {
     x->fsn_mode = CSCTP_IDATA_FSN_FROM0;
     idata_renumber(x);
   }
@@ -768,7 +772,7 @@ void csctp_idata_on_chunk(csctp_assoc *a, const csctp_tlv *c, uint8_t path,
     csctp_ilv *x = csctp_ilv_get(a);
     if (!x)
       return; /* out of memory: not acknowledged, the peer resends */
-    idata_learn_fsn(&x->idata, &d);
+    idata_learn_fsn(&x->idata, &d, a->s.idata_fsn_from0 != 0);
   }
   int u = (d.flags & CSCTP_DATA_FLAG_U) != 0;
   idata_msg *m = idata_find(a, d.sid, u, d.mid);

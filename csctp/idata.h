@@ -52,6 +52,14 @@
  * RFC numbering. Our sender numbers a message from 0 when the peer was
  * seen doing so when the message's MID is given (the message keeps its
  * numbering for retransmissions); otherwise as the RFC says.
+ * INIT and INIT ACK name no implementation or version (which parameters a
+ * stack lists, and in what order, is a guess, not a signal: nothing there
+ * separates Linux 6.1 from a Linux that numbers as the RFC says), so until
+ * Linux has sent a fragmented message our fragmented ones never complete
+ * there. csctp_settings.idata_fsn_from0
+ * (CSCTP_OPT_IDATA_FSN_FROM0, for Linux 6.1 peers) forces Linux's
+ * numbering from the start: our sender numbers from 0 and the peer's first
+ * fragment without B sets the mode to "from 0" whatever its FSN.
  *
  * Stream reset (RFC 8260 2.3.2, RFC 6525): resetting an outbound stream
  * resets both its MID counters to 0 (csctp_idata_reset_out); an inbound

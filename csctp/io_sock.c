@@ -1928,6 +1928,18 @@ CSCTP_API int csctp_setsockopt(csctp_sock *s, int opt, const void *val,
     set.pacing = v.value;
     return io_opt_store(s, a, &set);
   }
+  case CSCTP_OPT_IDATA_FSN_FROM0: {
+    IO_NEED(csctp_assoc_value);
+    csctp_assoc_value v;
+    memcpy(&v, val, sizeof v);
+    if ((r = io_opt_target(s, v.assoc_id, &a)) != 0 ||
+        (r = io_opt_load(s, a, &set)) != 0)
+      return r;
+    if (v.value > 1)
+      return CSCTP_ERR_INVAL;
+    set.idata_fsn_from0 = v.value;
+    return io_opt_store(s, a, &set);
+  }
   case CSCTP_OPT_LINGER:
     IO_NEED(csctp_linger);
     memcpy(&s->linger, val, sizeof s->linger);
@@ -2181,6 +2193,14 @@ CSCTP_API int csctp_getsockopt(csctp_sock *s, int opt, void *val, size_t *len) {
     if ((r = io_opt_load(s, a, &set)) != 0)
       return r;
     v.value = set.pacing;
+    memcpy(val, &v, sizeof v);
+    return 0;
+  }
+  case CSCTP_OPT_IDATA_FSN_FROM0: {
+    IO_ASSOC_IN(csctp_assoc_value, v);
+    if ((r = io_opt_load(s, a, &set)) != 0)
+      return r;
+    v.value = set.idata_fsn_from0;
     memcpy(val, &v, sizeof v);
     return 0;
   }

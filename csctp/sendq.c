@@ -578,15 +578,27 @@ static void sendq_return_ssn(csctp_sendq *q, const csctp_msg_out *m,
   q->next_ssn[sid]--;
 }
 
-/* The unsent fragments of a message that was partly sent are at the head
- * of the FIFO (fragments go out in order): they take the next TSNs and
- * join the outstanding list abandoned, never sent. */
+/* The unsent fragments of a message that was partly sent take the next
+ * TSNs and join the outstanding list abandoned, never sent (RFC 3758 3.5
+ * A3), so that the FORWARD TSN or I-FORWARD-TSN covers the message even
+ * when every fragment sent was acknowledged: the receiver holds those and
+ * waits for the rest (with I-DATA it learns of the skip only from the
+ * entry's MID, RFC 8260 2.3.1). They are in fragment order in the FIFO
+ * but not always at its head, nor always together: a stream scheduler
+ * moves the fragment it picks to the head (stream_sched.h), another
+ * stream's may be ahead of them. */
 static void sendq_number_abandoned(csctp_sendq *q, csctp_msg_out *m) {
-  while (q->unsent && q->unsent->msg == m) {
-    csctp_chunk_out *c = q->unsent;
-    q->unsent = c->next;
-    if (!q->unsent)
-      q->unsent_tail = NULL;
+  csctp_chunk_out **pp = &q->unsent, *prev = NULL;
+  while (*pp) {
+    csctp_chunk_out *c = *pp;
+    if (c->msg != m) {
+      prev = c;
+      pp = &c->next;
+      continue;
+    }
+    *pp = c->next;
+    if (q->unsent_tail == c)
+      q->unsent_tail = prev;
     q->n_unsent--;
     q->unsent_bytes -= c->len;
     c->next = NULL;

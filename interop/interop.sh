@@ -8,7 +8,8 @@
 #      RFC 4895 AUTH test (auth), the RFC 6525 reconfiguration rows
 #      (reset-*, tsnreset-*, addstreams-*; with pion reset-close-*, pion
 #      resetting the streams it closes) and the RFC 8260 I-DATA rows
-#      (idata-c2s, idata-s2c); every pair captured and checked
+#      (idata-c2s, idata-s2c; also with pion, and idata-rcv128k-* where
+#      usrsctp receives into a 128 KiB buffer); every pair captured and checked
 #      with tshark (capture/check.sh);
 #   4. when root and nft works: the echo and bulk tests again (bulk 5m) with
 #      INTEROP_LOSS % (default 2) of the datagrams dropped each way by an nft
@@ -132,9 +133,21 @@ for pair in $pairs; do
 	# RFC 4895 AUTH: usrsctp supports it, pion does not. RFC 8260 I-DATA
 	# rows (idata-c2s, idata-s2c): usrsctp takes -idata; the capture must
 	# then hold I-DATA chunks sent by csctp, decoded with 0 malformed.
+	# idata-rcv128k-*: the receiver has a 128 KiB buffer (run.sh rcv128k);
+	# only the rows where usrsctp receives: csctp receiving stalls until it
+	# reads parts of several messages interleaved (RFC 6458 8.1.20 level 2,
+	# RFC 8260 4.3.1; interop/README.md "I-DATA into a small buffer").
+	# pion/sctp v1.12.1 negotiates I-DATA and I-FORWARD-TSN too (its
+	# association.go setSupportedExtensions / updateInterleavingState).
 	req=INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
 		tests+=" auth idata-c2s idata-s2c"
+		[[ $pair == csctp:usrsctp ]] && tests+=" idata-rcv128k-c2s"
+		[[ $pair == usrsctp:csctp ]] && tests+=" idata-rcv128k-s2c"
+		req+=,I_DATA
+	fi
+	if [[ $pair == csctp:pion || $pair == pion:csctp ]]; then
+		tests+=" idata-c2s idata-s2c"
 		req+=,I_DATA
 	fi
 	echo "== interop (+${SECONDS} s): $c -> $s ($tests)"
@@ -309,8 +322,8 @@ cell() {
 	case $t in
 	bulk-c2s) txt+=" · ${sm} MB/s · sha256 equal (${h:0:12}…)" ;;
 	bulk-s2c) txt+=" · ${cm} MB/s · sha256 equal (${h:0:12}…)" ;;
-	send-c2s | idata-c2s) txt+=" · ${sm} MB/s" ;;
-	send-s2c | idata-s2c) txt+=" · ${cm} MB/s" ;;
+	send-c2s | idata-c2s | idata-rcv128k-c2s) txt+=" · ${sm} MB/s" ;;
+	send-s2c | idata-s2c | idata-rcv128k-s2c) txt+=" · ${cm} MB/s" ;;
 	echo | restart | many*) txt+=" · ${cm} MB/s echoed" ;;
 	auth-wire) txt+=" · ${line#*: }" ;;
 	auth)
@@ -358,6 +371,8 @@ desc() {
 	auth) echo "RFC 4895 AUTH on both sides, each accepting DATA only authenticated: echo of 100 plan messages; AUTH chunks per side and HMAC id from the capture" ;;
 	idata-c2s) echo "RFC 8260 I-DATA negotiated by both sides (round robin scheduler): 300 plan messages client → server (10 streams, 4 unordered, 1 B – 256 KiB), each verified; the capture holds I-DATA sent by csctp" ;;
 	idata-s2c) echo "the same with I-DATA, server → client" ;;
+	idata-rcv128k-c2s) echo "idata-c2s into a 128 KiB receive buffer (usrsctp receiving: fragment interleave level 2, partial delivery point 4 KiB)" ;;
+	idata-rcv128k-s2c) echo "the same, server → client" ;;
 	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
 	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;
 	esac
@@ -387,7 +402,7 @@ mkdir -p "$(dirname "$doc")"
 	echo
 	tests_all="$ALL"
 	((many > 0)) && tests_all+=" many-$many"
-	tests_all+=" auth auth-wire idata-c2s idata-s2c"
+	tests_all+=" auth auth-wire idata-c2s idata-s2c idata-rcv128k-c2s idata-rcv128k-s2c"
 	for t in $tests_all wire-check; do
 		printf '| `%s` |' "$t"
 		for pair in $pairs; do

@@ -70,12 +70,15 @@ row() {
 	"$here/capture/capture.sh" stop "$pcap" >/dev/null
 	local why=""
 	((rc == 0)) || why+=" run.sh($(grep -E '^(PASS|FAIL)' "$log" | head -1))"
+	# RFC 8260 2.3.1: with I-DATA, I-FORWARD-TSN replaces FORWARD TSN
+	local data=DATA ft=FORWARD_TSN
+	[[ $t == *-idata-* ]] && data=I_DATA ft=I_FORWARD_TSN
 	"$here/capture/check.sh" -p "$port" -o "$me" \
-		-r INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,FORWARD_TSN,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE \
+		-r INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,$data,SACK,$ft,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE \
 		"$pcap" >"$pcap.check" 2>&1 || why+=" wire-check($(head -1 "$pcap.check"))"
 	local fwd
-	fwd=$(awk -v s="$sender" '$1 == "SENT" && $2 == s && $3 == "FORWARD_TSN" { print $4 }' "$pcap.check")
-	[[ -n $fwd && $fwd -gt 0 ]] || why+=" no-FORWARD_TSN-from-$sender"
+	fwd=$(awk -v s="$sender" -v ft="$ft" '$1 == "SENT" && $2 == s && $3 == ft { print $4 }' "$pcap.check")
+	[[ -n $fwd && $fwd -gt 0 ]] || why+=" no-$ft-from-$sender"
 	local res sf
 	res=$(grep -h '^RESULT' "$out/$c-$s.$t".*.out | grep -v summary | tr '\n' ' ')
 	local ab mi
@@ -84,7 +87,7 @@ row() {
 	if [[ -z $why ]]; then
 		passed=$((passed + 1))
 		rm -f "$pcap"
-		echo "PASS $t client=$c server=$s loss=$loss% forward_tsn_from_$sender=$fwd abandoned=$ab missing=$mi"
+		echo "PASS $t client=$c server=$s loss=$loss% ${ft,,}_from_$sender=$fwd abandoned=$ab missing=$mi"
 	else
 		failed=$((failed + 1))
 		echo "FAIL $t client=$c server=$s:$why (logs: $out/$c-$s.$t.*)"
@@ -116,5 +119,20 @@ row csctp pion pr-rtx-c2s client client
 row pion csctp pr-ttl-s2c server server
 row pion csctp pr-rtx-c2s client server
 row csctp pion pr-rtx-s2c server client
+# The same with I-DATA (RFC 8260 2.3.1: I-FORWARD-TSN): pion/sctp v1.12.1
+# negotiates both (association.go updateInterleavingState) and sends
+# I-FORWARD-TSN when it abandons (createIForwardTSN).
+# Not a row: the I-DATA rows with usrsctp. csctp:usrsctp pr-ttl-idata-c2s
+# (run.sh with the nft loss by hand, 3 of 3 runs on 2026-12-07): usrsctp
+# 0.9.5 aborts with Protocol Violation "Delivered MID=00000002, got
+# TSN=..., SID=0003, MID=00000002" when ordered MID 2 of stream 3 arrives
+# after an I-FORWARD-TSN entry (stream 3, U=1, MID 2) that skipped the
+# unordered message with that MID: it applies the entry to the ordered
+# messages, where RFC 8260 2.3.1 has the U bit say which the MID counts.
+row csctp pion pr-ttl-idata-c2s client client
+row csctp pion pr-rtx-idata-c2s client client
+row pion csctp pr-ttl-idata-s2c server server
+row pion csctp pr-rtx-idata-c2s client server
+row csctp pion pr-rtx-idata-s2c server client
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -32,7 +32,8 @@
 # see prsctp.sh): pr-ttl-c2s, pr-rtx-c2s, pr-ttl-s2c, pr-rtx-s2c: the
 # sender sends the plan with PR-SCTP TTL 200 ms / RTX 1, the receiver
 # checks what arrives (no duplicate, order, payload) and lets abandoned
-# messages be missing. Stream reconfiguration rows (RFC 6525; not in the
+# messages be missing; pr-*-idata-* are the same with -idata (RFC 8260
+# I-DATA, I-FORWARD-TSN). Stream reconfiguration rows (RFC 6525; not in the
 # default list here, interop.sh runs them between csctp and usrsctp):
 # reset-c2s, reset-s2c: the sender resets all its outgoing
 # streams (Outgoing SSN Reset) before plan messages 100 and 200, waiting for
@@ -89,10 +90,14 @@
 # it as out of the blue with an ABORT that it also receives, and aborts its
 # own association (seen with usrsctp's debug output).
 # I-DATA rows (RFC 8260; not in this script's default list, peers need
-# -idata; make interop (interop.sh) runs them between csctp and usrsctp):
+# -idata; make interop (interop.sh) runs them between csctp and usrsctp and
+# between csctp and pion; the pion peer's -idata fails unless the
+# association carried I-DATA and no DATA):
 # idata-c2s, idata-s2c: the plan (10 streams, 4 unordered, sizes up to 256
 # KiB) sent with user message interleaving on both sides and the round
-# robin scheduler; the receiver checks order and payload. With -c, pass
+# robin scheduler; the receiver checks order and payload.
+# idata-rcv128k-c2s, idata-rcv128k-s2c: the same into a 128 KiB receive
+# buffer (see rcv128k below). With -c, pass
 # -r INIT,...,I_DATA,SACK so that the capture must hold I-DATA chunks
 # (and, with -O csctp, csctp must have sent them).
 # Needs build/interop/usrsctp-peer and build/interop/pion-peer (interop/build.sh).
@@ -243,6 +248,18 @@ reset_room() {
 	[[ $1 == addstreams-* ]] && echo "-max-streams 66"
 }
 
+# rcv128k TEST RECEIVER: the receiver's flags for idata-rcv128k-*: a 128 KiB
+# receive buffer; usrsctp also gets a 4 KiB partial delivery point (RFC
+# 6458 8.1.21): with its default no message of the ten interleaved ones
+# reaches the point before the buffer is full, and it stays at window 0.
+rcv128k() {
+	[[ $1 == idata-rcv128k-* ]] || return 0
+	case $2 in
+	usrsctp) echo "-buf 128k -pd-point 4k" ;;
+	*) echo "-buf 128k" ;;
+	esac
+}
+
 run_pair() {
 	local c=$1 s=$2 t
 	for t in $TESTS; do
@@ -280,22 +297,28 @@ run_pair() {
 		auth)
 			run_one $t "$c" "$s" "-scenario echo -unordered 4 -auth-chunks 0 -expect-close peer-shutdown" \
 				"-scenario ping -count 100 ${PLAN[*]} -auth-chunks 0 -expect-close shutdown" ;;
-		pr-ttl-c2s | pr-rtx-c2s)
-			local pr=ttl:50
-			[[ $t == pr-rtx-c2s ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" \
-				"-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" ;;
-		pr-ttl-s2c | pr-rtx-s2c)
-			local pr=ttl:50
-			[[ $t == pr-rtx-s2c ]] && pr=rtx:1
-			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} -pr $pr -expect-close shutdown" \
-				"-scenario recv -count 150 ${PLAN[*]} -allow-missing -expect-close peer-shutdown" ;;
-		idata-c2s)
-			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -idata -expect-close peer-shutdown" \
+		pr-ttl-c2s | pr-rtx-c2s | pr-ttl-idata-c2s | pr-rtx-idata-c2s)
+			local pr=ttl:50 il=""
+			[[ $t == pr-rtx-* ]] && pr=rtx:1
+			[[ $t == *-idata-* ]] && il=-idata
+			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" ;;
+		pr-ttl-s2c | pr-rtx-s2c | pr-ttl-idata-s2c | pr-rtx-idata-s2c)
+			local pr=ttl:50 il=""
+			[[ $t == pr-rtx-* ]] && pr=rtx:1
+			[[ $t == *-idata-* ]] && il=-idata
+			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" \
+				"-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" ;;
+		idata-c2s | idata-rcv128k-c2s)
+			local rb
+			rb=$(rcv128k "$t" "$s")
+			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -idata $rb -expect-close peer-shutdown" \
 				"-scenario send -count 300 ${PLAN[*]} -idata -expect-close shutdown" ;;
-		idata-s2c)
+		idata-s2c | idata-rcv128k-s2c)
+			local rb
+			rb=$(rcv128k "$t" "$c")
 			run_one $t "$c" "$s" "-scenario send -count 300 ${PLAN[*]} -idata -expect-close shutdown" \
-				"-scenario recv -count 300 ${PLAN[*]} -idata -expect-close peer-shutdown" ;;
+				"-scenario recv -count 300 ${PLAN[*]} -idata $rb -expect-close peer-shutdown" ;;
 		reset-c2s | tsnreset-c2s | addstreams-c2s)
 			run_one $t "$c" "$s" "-scenario recv -count 300 ${PLAN[*]} -enable-reset -reset-kind $(reset_kind $t) -expect-resets 2 $(reset_room $t) -expect-close peer-shutdown" \
 				"-scenario send -count 300 ${PLAN[*]} -reset-every 100 -reset-kind $(reset_kind $t) -expect-close shutdown" ;;

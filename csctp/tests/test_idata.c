@@ -555,6 +555,66 @@ static void test_fsn_unknown_waits(void) {
   ilv_close(&p);
 }
 
+/* csctp_settings.idata_fsn_from0 (CSCTP_OPT_IDATA_FSN_FROM0), for Linux 6.1
+ * peers (idata.h "Linux's numbering"). Sender: from the first message on,
+ * the fragments after B are numbered 0, 1, ... where RFC 8260 2.1 has 1,
+ * 2, ..., without having seen the peer do so; a default peer learns that
+ * numbering from them and puts the messages together. Receiver: B, then a
+ * fragment numbered 1 with E, is the third fragment of a message numbered
+ * from 0 (FSN 0 still missing), not a complete two-fragment message. */
+static void test_fsn_from0_forced_send(void) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_FCFS);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  sa.idata_fsn_from0 = 1;
+  seen *s = calloc(1, sizeof(*s));
+  ilv_pair p;
+  REQUIRE(s && ilv_open(&p, &sa, &sb, 5) == 0);
+  p.tap = tap_seen;
+  p.tap_ud = s;
+  REQUIRE(ilv_run(&p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  for (uint32_t i = 0; i < 2; i++) /* 3 fragments each */
+    CHECK_EQ(ilv_send(&p, i, 1, 0, 3000), 0);
+  CHECK(ilv_run(&p, 10 * CSCTP_SECONDS, ilv_pred_idle));
+  CHECK_EQ(p.nrecs, 2u);
+  CHECK(!p.bad_data && !p.bad_order && !p.lost_b);
+  uint32_t want = 0;
+  int nonb = 0;
+  for (size_t i = 0; i < s->nidata; i++) {
+    const csctp_idata_chunk *c = &s->c[i];
+    if (c->sid != 1 || (c->flags & CSCTP_DATA_FLAG_B)) {
+      want = 0;
+      continue;
+    }
+    CHECK_EQ(c->fsn, want++); /* Linux 6.1: 0, 1 after B */
+    nonb++;
+  }
+  CHECK_EQ(nonb, 4);
+  ilv_close(&p);
+  free(s);
+}
+
+static void test_fsn_from0_forced_recv(void) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_FCFS);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  sb.idata_fsn_from0 = 1;
+  ilv_pair p;
+  uint32_t t;
+  REQUIRE(ilv_open(&p, &sa, &sb, 9) == 0);
+  REQUIRE(ilv_run(&p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  p.reader_on = 0;
+  t = csctp_ep_peek(p.a, p.ida)->sq.next_tsn;
+  const uint8_t *m = (const uint8_t *)"abcdefgh";
+  inject(&p, CSCTP_CT_I_DATA, t, 2, 0, CSCTP_DATA_FLAG_B, 7, m, 2);
+  inject(&p, CSCTP_CT_I_DATA, t + 1, 2, 0, CSCTP_DATA_FLAG_E, 1, m + 4, 4);
+  expect_nothing(&p); /* RFC numbering would deliver "abefgh" here */
+  inject(&p, CSCTP_CT_I_DATA, t + 2, 2, 0, 0, 0, m + 2, 2);
+  expect_read(&p, 2, "abcdefgh");
+  CHECK(!p.lost_b);
+  ilv_close(&p);
+}
+
 /* ---- Partial delivery (RFC 6458 8.1.21, 6.1.7; RFC 8260 1) -------------
  *
  * A message larger than the partial delivery point (half the receive
@@ -1389,6 +1449,54 @@ static void pr_abandon_ifwd(int drop_mode) {
   free(s);
 }
 
+/* A message abandoned part way whose sent fragments were all acknowledged
+ * (RFC 3758 3.5 A3 with RFC 8260 2.3.1): the receiver holds them and waits
+ * for the rest, so the I-FORWARD-TSN must still list its MID, else its
+ * ordered stream stalls for good. Here its unsent fragments are not at the
+ * head of the unsent FIFO: with the priority scheduler (RFC 8260 3.4) a
+ * message of a higher priority stream goes first, over a slow link, while
+ * stream 1's expires (TTL); a later message on stream 1 must arrive. */
+static void test_pr_abandon_acked_part(void) {
+  csctp_settings sa, sb;
+  settings(&sa, 1, CSCTP_SS_PRIO);
+  settings(&sb, 1, CSCTP_SS_FCFS);
+  seen *s = calloc(1, sizeof(*s));
+  ilv_pair p;
+  REQUIRE(s && ilv_open(&p, &sa, &sb, 21) == 0);
+  p.tap = tap_seen;
+  p.tap_ud = s;
+  REQUIRE(ilv_run(&p, 5 * CSCTP_SECONDS, ilv_pred_up));
+  p.rate = 100000; /* bytes per second a->b */
+  CHECK_EQ(csctp_set_stream_sched_value(p.a, p.ida, 1, 5), 0);
+  CHECK_EQ(csctp_set_stream_sched_value(p.a, p.ida, 3, 0), 0); /* first */
+  CHECK_EQ(ilv_send_pr(&p, 1, 1, 0, 60000, CSCTP_PR_SCTP_TTL, 400), 0);
+  ilv_run(&p, 100 * CSCTP_MILLISECONDS, NULL);
+  CHECK_EQ(ilv_send(&p, 3, 3, 0, 60000), 0);
+  ilv_run(&p, 200 * CSCTP_MILLISECONDS, NULL);
+  const csctp_assoc *aa = csctp_ep_peek(p.a, p.ida);
+  int y_out = 0;
+  for (const csctp_chunk_out *c = aa->sq.out; c; c = c->next)
+    y_out += c->sid == 1;
+  CHECK_EQ(y_out, 0); /* stream 1's sent part is acked */
+  CHECK(aa->sq.unsent && aa->sq.unsent->sid == 3); /* and its rest behind */
+  ilv_run(&p, 300 * CSCTP_MILLISECONDS, NULL);     /* stream 1's expires */
+  CHECK_EQ(ilv_send(&p, 2, 1, 0, 2000), 0);
+  CHECK(ilv_run(&p, 30 * CSCTP_SECONDS, ilv_pred_idle));
+  ilv_run(&p, CSCTP_SECONDS, NULL);
+  CHECK_EQ(p.abandoned_a, 1);
+  int got[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < p.nrecs; i++)
+    if (p.recs[i].idx < 4)
+      got[p.recs[i].idx]++;
+  CHECK_EQ(got[3], 1);
+  CHECK_EQ(got[2], 1); /* stream 1 went on after the abandoned MID 0 */
+  CHECK(s->nifwd > 0);
+  CHECK(!p.bad_data && !p.bad_order && !p.lost_a && !p.lost_b);
+  CHECK_EQ(csctp_idata_charged(csctp_ep_peek(p.b, p.idb)), 0u);
+  ilv_close(&p);
+  free(s);
+}
+
 static void test_pr_abandon_ifwd(void) {
   pr_abandon_ifwd(1); /* nothing of them arrives */
   pr_abandon_ifwd(2); /* all but their last fragments arrive */
@@ -1547,6 +1655,8 @@ int main(void) {
   TEST_RUN(test_violations_abort);
   TEST_RUN(test_fsn_from0_peer);
   TEST_RUN(test_fsn_unknown_waits);
+  TEST_RUN(test_fsn_from0_forced_send);
+  TEST_RUN(test_fsn_from0_forced_recv);
   TEST_RUN(test_pd_before_complete);
   TEST_RUN(test_pd_two_streams);
   TEST_RUN(test_pd_one_at_a_time);
@@ -1564,6 +1674,7 @@ int main(void) {
   TEST_RUN(test_stream_reset_resets_mid);
   TEST_RUN(test_ifwd_codec);
   TEST_RUN(test_pr_abandon_ifwd);
+  TEST_RUN(test_pr_abandon_acked_part);
   TEST_RUN(test_lossy_runs);
   TEST_RUN(test_hol_blocking_gone);
   return TEST_SUMMARY();

@@ -1634,6 +1634,9 @@ static void test_x_idata(void) {
       csctp_setsockopt(u, CSCTP_OPT_INTERLEAVING_SUPPORTED, &av, sizeof av), 0);
   av.value = CSCTP_SS_RR;
   CHECK_EQ(csctp_setsockopt(u, CSCTP_OPT_STREAM_SCHEDULER, &av, sizeof av), 0);
+  /* Linux 6.1's fragment numbering from the start (see below) */
+  av.value = 1;
+  CHECK_EQ(csctp_setsockopt(u, CSCTP_OPT_IDATA_FSN_FROM0, &av, sizeof av), 0);
   struct sockaddr_in a = sin4("127.0.0.1", port);
   CHECK_EQ(csctp_connectx(u, (struct sockaddr *)&a, 1, NULL), -EINPROGRESS);
   int64_t end = now_ms() + WAIT_MS;
@@ -1691,13 +1694,22 @@ static void test_x_idata(void) {
    * fragments after B from 0 where RFC 8260 2.1 has B = 0, then 1, 2, ...,
    * and its receiver waits for FSN 0 after B (net/sctp/stream_interleave.c
    * sctp_chunk_assign_mid, sctp_intl_retrieve_reassembled): RFC-numbered
-   * fragments never complete there. Our receiver learns the kernel's
-   * numbering from its first fragmented message (a non-B fragment with
-   * FSN 0) and our sender then numbers the same way (idata.h), so the
-   * kernel sends first. usrsctp numbers as the RFC says (make interop,
-   * idata rows). */
-  x_ilv_bulk(u, k, 0, 6);
+   * fragments never complete there. Without CSCTP_OPT_IDATA_FSN_FROM0 our
+   * receiver learns the kernel's numbering from its first fragmented
+   * message (a non-B fragment with FSN 0) and only then does our sender
+   * number the same way (idata.h); with it, set above, our stack sends
+   * first. usrsctp and pion number as the RFC says (make interop, idata
+   * rows). The option is the userland stack's: the kernel backend has
+   * none (Linux numbers its own). */
+  len = sizeof av;
+  memset(&av, 0, sizeof av);
+  CHECK_EQ(csctp_getsockopt(u, CSCTP_OPT_IDATA_FSN_FROM0, &av, &len), 0);
+  CHECK_EQ(av.value, 1);
+  av.value = 1;
+  CHECK_EQ(io_ksock_setsockopt(k, CSCTP_OPT_IDATA_FSN_FROM0, &av, sizeof av),
+           -ENOPROTOOPT);
   x_ilv_bulk(u, k, 1, 6);
+  x_ilv_bulk(u, k, 0, 6);
   /* RFC 6458 8.1.20: enabling interleaving set level 2 on the kernel
    * socket (RFC 8260 4.3.1), inherited by the accepted one; it reads back
    * as 2 (Linux keeps 1), and values other than 0-2 are refused. Then both

@@ -130,6 +130,37 @@ func (c *SCTPConn) StreamSchedulerValue(assoc AssocID, stream uint16) (uint16, e
 	return v, err
 }
 
+// SetIDataFSNFrom0 switches Linux 6.1's I-DATA fragment numbering on or
+// off for the association (on a one-to-many conn, assoc 0: for the
+// associations set up afterwards); C CSCTP_OPT_IDATA_FSN_FROM0. For Linux
+// 6.1 peers only: Linux numbers the fragments after the first from 0
+// where RFC 8260 2.1 has 1, 2, ..., and waits for that numbering back, so
+// without it the conn's fragmented messages (larger than one packet) do
+// not complete at a Linux 6.1 peer until Linux has sent one itself (the
+// conn then learns the numbering). On, the conn uses Linux's numbering
+// both ways from the next message on; with any other peer its messages of
+// three or more fragments never complete. Off by default. Not on
+// [TransportKernel] (Linux numbers its own).
+func (c *SCTPConn) SetIDataFSNFrom0(assoc AssocID, on bool) error {
+	v := uint32(0)
+	if on {
+		v = 1
+	}
+	return c.ctrl("set", func(k *cSock) int { return k.setAssocValue(cOptIDataFSNFrom0, assoc, v) })
+}
+
+// IDataFSNFrom0 reports whether the association uses Linux 6.1's I-DATA
+// fragment numbering by choice ([SCTPConn.SetIDataFSNFrom0]).
+func (c *SCTPConn) IDataFSNFrom0(assoc AssocID) (bool, error) {
+	var on bool
+	err := c.ctrl("get", func(k *cSock) int {
+		v, r := k.getAssocValue(cOptIDataFSNFrom0, assoc)
+		on = v != 0
+		return r
+	})
+	return on, err
+}
+
 // applyILV applies the interleaving options of o to a socket before use.
 func applyILV(k *cSock, o *Options) int {
 	if o.InterleavedReads { // before Interleaving: RFC 8260 4.3.1

@@ -59,6 +59,7 @@ const (
 	cOptStreamScheduler = C.CSCTP_OPT_STREAM_SCHEDULER
 	// cOptFragmentInterleave: int, RFC 6458 8.1.20 level 0-2.
 	cOptFragmentInterleave = C.CSCTP_OPT_FRAGMENT_INTERLEAVE
+	cOptIDataFSNFrom0      = C.CSCTP_OPT_IDATA_FSN_FROM0
 )
 
 // The Go constants must match the C ones.

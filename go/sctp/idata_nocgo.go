@@ -6,6 +6,7 @@ const (
 	cOptInterleaving       = 96
 	cOptStreamScheduler    = 97
 	cOptFragmentInterleave = 99
+	cOptIDataFSNFrom0      = 136
 )
 
 func (k *cSock) setAssocValue(int, AssocID, uint32) int     { return cErrNotSupported }

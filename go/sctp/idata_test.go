@@ -288,3 +288,34 @@ func TestStreamSchedulerAPI(t *testing.T) {
 		t.Errorf("String: %q %q", SchedWFQ.String(), StreamScheduler(9).String())
 	}
 }
+
+// TestIDataFSNFrom0: the Linux 6.1 numbering knob (C
+// CSCTP_OPT_IDATA_FSN_FROM0) is off by default, reads back what was set,
+// and a conn using it still exchanges fragmented messages whole with a
+// csctp peer (which learns the numbering from the first fragment after B
+// numbered 0), both ways. The numbering on the wire is checked in C
+// (test_idata.c test_fsn_from0_forced).
+func TestIDataFSNFrom0(t *testing.T) {
+	c, s := pairT(t, Options{Transport: TransportUDP, Interleaving: true})
+	if on, err := c.IDataFSNFrom0(0); err != nil || on {
+		t.Fatalf("default IDataFSNFrom0 = %v, %v; want false", on, err)
+	}
+	if err := c.SetIDataFSNFrom0(0, true); err != nil {
+		t.Fatal(err)
+	}
+	if on, err := c.IDataFSNFrom0(0); err != nil || !on {
+		t.Fatalf("IDataFSNFrom0 = %v, %v; want true", on, err)
+	}
+	msg := make([]byte, 20000) // about 17 fragments
+	rand.New(rand.NewSource(13)).Read(msg)
+	for i, pair := range [][2]*SCTPConn{{c, s}, {s, c}} {
+		if _, err := pair[0].WriteToSCTP(msg, nil, &SndInfo{Stream: 1}); err != nil {
+			t.Fatal(err)
+		}
+		pair[1].SetReadDeadline(time.Now().Add(10 * time.Second))
+		got, info := readMsg(t, pair[1], 64<<10)
+		if !bytes.Equal(got, msg) || info.Stream != 1 {
+			t.Fatalf("way %d: got %d bytes on stream %d, want the %d sent on 1", i, len(got), info.Stream, len(msg))
+		}
+	}
+}

@@ -139,6 +139,7 @@ const (
 	ctShutdownComp = 14
 	ctIData        = 64
 	ctReconfig     = 130
+	ctIForwardTSN  = 194
 )
 
 // firstChunk returns the type of the packet's first chunk, or -1.

@@ -54,6 +54,7 @@ var (
 	fBuf           = flag.String("buf", "4m", "receive buffer (a_rwnd) and send high-water mark")
 	fMaxMsg        = flag.String("max-msg", "1m", "largest message pion may send")
 	fInterleaving  = flag.Bool("interleaving", true, "offer I-DATA (RFC 8260); pion's default")
+	fIData         = flag.Bool("idata", false, "require I-DATA (RFC 8260): offer it and fail unless the association carried I-DATA chunks and no DATA chunk")
 	fLingerMs      = flag.Int("linger-ms", 500, "restart: pause before vanishing (lets the last SACKs go)")
 	fStrip         = flag.Bool("strip-addr-params", true, "remove IPv4/IPv6/host-name/supported-address-types parameters from inbound INIT and INIT ACK (pion rejects them)")
 	fLogLevel      = flag.String("log", "error", "pion log level: disabled | error | warn | info | debug | trace")
@@ -164,6 +165,9 @@ func main() {
 	msgSize = int(must(parseSize(*fMsgSize)))
 	bufSize = int(must(parseSize(*fBuf)))
 	maxMsg = int(must(parseSize(*fMaxMsg)))
+	if *fIData {
+		*fInterleaving = true
+	}
 	if thePlan.streams < 1 || thePlan.streams > 65535 || msgSize < 1 || *fMany < 1 || *fAssocs < 1 {
 		usage("bad numbers")
 	}
@@ -419,6 +423,23 @@ type run struct {
 func newRun(id, phase int) *run {
 	return &run{id: id, phase: phase, streams: map[uint16]*sctp.Stream{}, msgs: make(chan rxMsg, 1024),
 		gone: make(chan struct{}), hash: sha256.New()}
+}
+
+// idataCheck, with -idata: the I-DATA and I-FORWARD-TSN chunks pion
+// received and sent (RFC 8260 2.1, 2.3.1), and a failure when the
+// association carried no I-DATA or any DATA chunk (2.2.3: with I-DATA
+// negotiated, DATA is not used).
+func (r *run) idataCheck() string {
+	if !*fIData {
+		return ""
+	}
+	in, out := r.sn.in[ctIData].Load(), r.sn.out[ctIData].Load()
+	dIn, dOut := r.sn.in[ctData].Load(), r.sn.out[ctData].Load()
+	if in+out == 0 || dIn+dOut > 0 {
+		r.fail("-idata: I-DATA chunks in %d out %d, DATA chunks in %d out %d", in, out, dIn, dOut)
+	}
+	return fmt.Sprintf(" idata_in=%d idata_out=%d ifwd_in=%d ifwd_out=%d", in, out,
+		r.sn.in[ctIForwardTSN].Load(), r.sn.out[ctIForwardTSN].Load())
 }
 
 func (r *run) fail(format string, args ...any) {
@@ -834,14 +855,15 @@ func (r *run) result() {
 	case "send", "recv", "discard-hash":
 		h = " sha256=" + hex.EncodeToString(r.hash.Sum(nil))
 	}
-	status := "ok"
-	if r.errors > 0 {
-		status = "fail"
-	}
 	extra := ""
 	if r.sn != nil {
 		extra = fmt.Sprintf(" idata=%t stripped_params=%d oversize_datagrams=%d",
 			r.sn.in[ctIData].Load()+r.sn.out[ctIData].Load() > 0, r.sn.stripped.Load(), r.sn.oversize.Load())
+		extra += r.idataCheck()
+	}
+	status := "ok"
+	if r.errors > 0 {
+		status = "fail"
 	}
 	if *fAllowMissing {
 		extra += fmt.Sprintf(" missing=%d", r.missing)

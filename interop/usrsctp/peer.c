@@ -68,6 +68,7 @@ struct opts {
 	int timeout;
 	int mtu;
 	int buf;
+	int pd_point; /* -pd-point: SCTP_PARTIAL_DELIVERY_POINT (RFC 6458 8.1.21), 0: usrsctp's */
 	int max_streams;
 	int linger_ms; /* restart: pause before the abrupt exit */
 	double duration; /* bulk send: stop after this many seconds (0: -bytes decides) */
@@ -216,6 +217,15 @@ struct assoc {
 	sha256_ctx hash;
 	char sha[65];
 	uint8_t *scratch;
+	/* RFC 6458 8.1.20 level 2 (-idata): parts of messages of different
+	 * streams arrive interleaved; each stream's message so far, by sid
+	 * (allocated on the first part that does not end its message) */
+	struct part {
+		uint8_t *buf;
+		size_t got;
+		struct sctp_rcvinfo ri;
+		bool active, have_info;
+	} *parts;
 	/* verifier */
 	uint8_t *seen;
 	long *last_ordered;
@@ -329,14 +339,28 @@ static void handle_notification(struct assoc *a, const uint8_t *p, size_t n)
 
 enum { R_ERR = -1, R_EOF = 0, R_MSG = 1 };
 
+/* The accumulator of stream sid's message (RFC 6458 8.1.20 level 2: parts
+ * of one stream's messages never interleave, RFC 8260 4.3.1), or NULL when
+ * out of memory. */
+static struct part *part_of(struct assoc *a, uint16_t sid, size_t cap)
+{
+	if (!a->parts && !(a->parts = calloc(65536, sizeof *a->parts)))
+		return NULL;
+	struct part *p = &a->parts[sid];
+	if (!p->buf && !(p->buf = malloc(cap ? cap : 1)))
+		return NULL;
+	return p;
+}
+
 /* Receive one whole message (accumulating partial deliveries) into buf.
- * Notifications are handled on the way. *len may exceed cap: the excess is
- * counted, not stored. */
+ * With fragment interleave level 2 the parts of messages of several
+ * streams may come interleaved: they are put together per stream (the
+ * rcvinfo of each part names its stream) and the first message to end is
+ * returned. Notifications are handled on the way. *len may exceed cap:
+ * the excess is counted, not stored. */
 static int recv_msg(struct assoc *a, uint8_t *buf, size_t cap, size_t *len,
 		    struct sctp_rcvinfo *ri)
 {
-	size_t got = 0;
-	bool have_info = false;
 	for (;;) {
 		struct sctp_rcvinfo rinfo;
 		struct sockaddr_storage from;
@@ -357,19 +381,33 @@ static int recv_msg(struct assoc *a, uint8_t *buf, size_t cap, size_t *len,
 		}
 		if (n == 0)
 			return R_EOF;
-		if (!have_info && itype == SCTP_RECVV_RCVINFO) {
-			*ri = rinfo;
-			have_info = true;
+		bool info = itype == SCTP_RECVV_RCVINFO;
+		uint16_t sid = info ? rinfo.rcv_sid : 0;
+		struct part *p = part_of(a, sid, cap);
+		if (!p) {
+			fprintf(stderr, "out of memory\n");
+			exit(1);
 		}
-		if (got < cap) {
-			size_t take = (size_t)n < cap - got ? (size_t)n : cap - got;
-			memcpy(buf + got, a->scratch, take);
+		if (!p->active) {
+			p->active = true;
+			p->got = 0;
+			p->have_info = info;
+			if (info)
+				p->ri = rinfo;
 		}
-		got += (size_t)n;
+		if (p->got < cap) {
+			size_t take = (size_t)n < cap - p->got ? (size_t)n : cap - p->got;
+			memcpy(p->buf + p->got, a->scratch, take);
+		}
+		p->got += (size_t)n;
 		if (flags & MSG_EOR) {
-			if (!have_info)
+			p->active = false;
+			if (p->have_info)
+				*ri = p->ri;
+			else
 				memset(ri, 0, sizeof *ri), aerr(a, "message without rcvinfo");
-			*len = got;
+			*len = p->got;
+			memcpy(buf, p->buf, p->got < cap ? p->got : cap);
 			return R_MSG;
 		}
 	}
@@ -959,6 +997,11 @@ static void configure(struct socket *s, bool endpoint)
 	set_opt(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on, "SCTP_NODELAY");
 	set_opt(s, SOL_SOCKET, SO_SNDBUF, &O.buf, sizeof O.buf, "SO_SNDBUF");
 	set_opt(s, SOL_SOCKET, SO_RCVBUF, &O.buf, sizeof O.buf, "SO_RCVBUF");
+	if (O.pd_point > 0) {
+		uint32_t pd = (uint32_t)O.pd_point;
+		set_opt(s, IPPROTO_SCTP, SCTP_PARTIAL_DELIVERY_POINT, &pd, sizeof pd,
+			"SCTP_PARTIAL_DELIVERY_POINT");
+	}
 	static const uint16_t events[] = {SCTP_ASSOC_CHANGE,	   SCTP_SHUTDOWN_EVENT,
 					  SCTP_REMOTE_ERROR,	   SCTP_SEND_FAILED_EVENT,
 					  SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
@@ -1124,6 +1167,10 @@ static void new_assoc(struct assoc *a, int id, int phase)
 
 static void free_assoc(struct assoc *a)
 {
+	if (a->parts)
+		for (size_t k = 0; k < 65536; k++)
+			free(a->parts[k].buf);
+	free(a->parts);
 	free(a->scratch);
 	free(a->seen);
 	free(a->last_ordered);
@@ -1417,6 +1464,7 @@ static void usage(void)
 		"  -timeout SECS           give up (exit 1) after SECS (default 120)\n"
 		"  -mtu N                  fixed path MTU (default 1200; 0 = stack default)\n"
 		"  -buf N                  socket buffer sizes (default 4m)\n"
+		"  -pd-point N             SCTP_PARTIAL_DELIVERY_POINT (RFC 6458 8.1.21; default usrsctp's)\n"
 		"  -max-streams N          streams offered in INIT (default max(64, -streams))\n"
 		"  -auth-chunks LIST       chunk types (numbers) accepted only authenticated (RFC 4895)\n"
 		"  -auth-hmacs LIST        HMAC ids asked of the peer, by preference (1 SHA-1, 3 SHA-256)\n"
@@ -1532,6 +1580,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "buf")) {
 			NEED();
 			O.buf = (int)parse_size(val);
+		} else if (!strcmp(a, "pd-point")) {
+			NEED();
+			O.pd_point = (int)parse_size(val);
 		} else if (!strcmp(a, "max-streams")) {
 			NEED();
 			O.max_streams = atoi(val);
