@@ -133,17 +133,16 @@ for pair in $pairs; do
 	# RFC 4895 AUTH: usrsctp supports it, pion does not. RFC 8260 I-DATA
 	# rows (idata-c2s, idata-s2c): usrsctp takes -idata; the capture must
 	# then hold I-DATA chunks sent by csctp, decoded with 0 malformed.
-	# idata-rcv128k-*: the receiver has a 128 KiB buffer (run.sh rcv128k);
-	# only the rows where usrsctp receives: csctp receiving stalls until it
-	# reads parts of several messages interleaved (RFC 6458 8.1.20 level 2,
-	# RFC 8260 4.3.1; interop/README.md "I-DATA into a small buffer").
+	# idata-rcv128k-*: the receiver has a 128 KiB buffer (run.sh rcv128k),
+	# both ways: usrsctp receiving with -pd-point 4k, csctp receiving
+	# parts of several streams' messages interleaved (RFC 6458 8.1.20
+	# level 2, RFC 8260 4.3.1; interop/README.md "I-DATA into a small
+	# receive buffer").
 	# pion/sctp v1.12.1 negotiates I-DATA and I-FORWARD-TSN too (its
 	# association.go setSupportedExtensions / updateInterleavingState).
 	req=INIT,INIT_ACK,COOKIE_ECHO,COOKIE_ACK,DATA,SACK,SHUTDOWN,SHUTDOWN_ACK,SHUTDOWN_COMPLETE,ABORT
 	if [[ $pair == csctp:usrsctp || $pair == usrsctp:csctp ]]; then
-		tests+=" auth idata-c2s idata-s2c"
-		[[ $pair == csctp:usrsctp ]] && tests+=" idata-rcv128k-c2s"
-		[[ $pair == usrsctp:csctp ]] && tests+=" idata-rcv128k-s2c"
+		tests+=" auth idata-c2s idata-s2c idata-rcv128k-c2s idata-rcv128k-s2c"
 		req+=,I_DATA
 	fi
 	if [[ $pair == csctp:pion || $pair == pion:csctp ]]; then
@@ -371,7 +370,7 @@ desc() {
 	auth) echo "RFC 4895 AUTH on both sides, each accepting DATA only authenticated: echo of 100 plan messages; AUTH chunks per side and HMAC id from the capture" ;;
 	idata-c2s) echo "RFC 8260 I-DATA negotiated by both sides (round robin scheduler): 300 plan messages client → server (10 streams, 4 unordered, 1 B – 256 KiB), each verified; the capture holds I-DATA sent by csctp" ;;
 	idata-s2c) echo "the same with I-DATA, server → client" ;;
-	idata-rcv128k-c2s) echo "idata-c2s into a 128 KiB receive buffer (usrsctp receiving: fragment interleave level 2, partial delivery point 4 KiB)" ;;
+	idata-rcv128k-c2s) echo "idata-c2s into a 128 KiB receive buffer (both readers at fragment interleave level 2, RFC 6458 8.1.20, putting each stream's message together from its parts; usrsctp with partial delivery point 4 KiB)" ;;
 	idata-rcv128k-s2c) echo "the same, server → client" ;;
 	many-*) echo "${1#many-} concurrent associations from one csctp stack (one UDP port) to one usrsctp server, 50 messages each (1 B – 256 KiB), echoed" ;;
 	wire-check) echo "tshark: CRC32c, malformed frames, expert errors, every chunk type csctp sent decodes as that type" ;;

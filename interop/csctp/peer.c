@@ -197,6 +197,14 @@ struct assoc {
   size_t rxcap, rxlen;
   csctp_rcvinfo rxinfo;
   bool rx_have_info;
+  /* -idata reads at fragment interleave level 2: each stream's message so
+   * far, by stream id (collect_part) */
+  struct part {
+    uint8_t *buf;
+    size_t len;
+    csctp_rcvinfo ri;
+    bool active;
+  } * parts;
   bool in_notif; /* reading the rest of a notification */
   /* send side */
   long next_tx;       /* plan index / bulk index */
@@ -335,6 +343,10 @@ static void assoc_init(struct assoc *a, int id, int phase) {
 }
 
 static void assoc_free(struct assoc *a) {
+  if (a->parts != NULL)
+    for (size_t i = 0; i < 65536; i++)
+      free(a->parts[i].buf);
+  free(a->parts);
   free(a->rx);
   free(a->tx);
   free(a->seen);
@@ -491,10 +503,48 @@ static void on_message(struct assoc *a) {
   /* discard-hash hashed the parts as they came */
 }
 
+/* -idata sets fragment interleave level 2 (RFC 6458 8.1.20, as RFC 8260
+ * 4.3.1 asks): parts of different streams' messages come in turn, never
+ * two messages of one stream, so each stream's message is put together in
+ * its own buffer and handed to on_message when its last part came. */
+static void collect_part(struct assoc *a, const uint8_t *p, size_t n,
+                         const csctp_rcvinfo *ri, int fl) {
+  if (a->parts == NULL) {
+    a->parts = xmalloc(65536 * sizeof *a->parts);
+    memset(a->parts, 0, 65536 * sizeof *a->parts);
+  }
+  struct part *q = &a->parts[ri->sid];
+  if (!q->active) {
+    if (q->buf == NULL)
+      q->buf = xmalloc(a->rxcap);
+    q->active = true;
+    q->len = 0;
+    q->ri = *ri;
+  }
+  if (n > a->rxcap - q->len) {
+    aerr(a, "message on stream %u exceeds the plan", (unsigned)ri->sid);
+    q->active = false;
+    return;
+  }
+  memcpy(q->buf + q->len, p, n);
+  q->len += n;
+  if (!(fl & CSCTP_MSG_EOR))
+    return;
+  q->active = false;
+  uint8_t *rx = a->rx;
+  a->rx = q->buf;
+  a->rxlen = q->len;
+  a->rxinfo = q->ri;
+  on_message(a);
+  a->rx = rx;
+  a->rxlen = 0;
+}
+
 /* Read until -EAGAIN (or until an echo is pending). Returns false on EOF. */
 static bool do_recv(struct assoc *a) {
   static uint8_t scratch[65536];
   bool discard = is("discard-hash");
+  bool by_stream = O.idata && (is("recv") || is("ping"));
   for (;;) {
     if (a->echo_pending)
       return true;
@@ -503,6 +553,9 @@ static bool do_recv(struct assoc *a) {
     if (discard) {
       dst = a->rx;
       room = a->rxcap;
+    } else if (by_stream) {
+      dst = scratch;
+      room = sizeof scratch;
     } else if (a->rxlen < a->rxcap) {
       dst = a->rx + a->rxlen;
       room = a->rxcap - a->rxlen;
@@ -531,6 +584,10 @@ static bool do_recv(struct assoc *a) {
       if (!a->in_notif)
         handle_notification(a, dst, (size_t)n);
       a->in_notif = !(fl & CSCTP_MSG_EOR);
+      continue;
+    }
+    if (by_stream) {
+      collect_part(a, dst, (size_t)n, &ri, fl);
       continue;
     }
     if (!a->rx_have_info) {
