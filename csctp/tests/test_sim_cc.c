@@ -12,6 +12,11 @@
  *   CC_TRACE=1               cwnd per second in the shared-bottleneck runs;
  *                            per 5 ms of slow start the queueing delay
  *                            packets met (what RTT samples carry)
+ *   CC_TRACE=2               the same, and every congestion event of the
+ *                            shared-bottleneck runs (sampled per 10 ms):
+ *                            cwnd before it, the new ssthresh, the W_max
+ *                            and K that RFC 9438 4.6/4.7 and Figure 2 give
+ *                            for the next epoch, time since the last one
  *   CC_CUBIC_AS=N            runs of CSCTP_CC_CUBIC use controller N (e.g.
  *                            3, CSCTP_CC_CUBIC_RFC9406) instead: the same
  *                            scenarios with the other slow start
@@ -30,6 +35,7 @@
  *     overshoot, CUBIC's slow start (HyStart++ with the ack train), HyStart++
  *     alone (RFC 9406) and RFC 9260's slow start.
  */
+#include "cc.h"
 #include "sim.h"
 #include "test.h"
 
@@ -100,6 +106,38 @@ static const char *cc_name(uint32_t cc) {
                                         : "reno";
 }
 
+/* CC_TRACE=2: one association's congestion events, seen from outside
+ * (csctp_assoc_paths every 10 ms): a new ssthresh below the last sample's
+ * cwnd is a reduction. W_max and K are what RFC 9438 says they become
+ * (4.7 fast convergence, Figure 2), recomputed here from the observed
+ * windows, not read from the controller. */
+typedef struct ev_trace {
+  const char *who;
+  uint32_t cwnd, ssthresh; /* the last sample */
+  double w_max;            /* 0: no congestion event yet */
+  int64_t last;            /* time of the last event, from B's start */
+  int events;
+} ev_trace;
+
+static void ev_sample(ev_trace *e, sim_node *n, int64_t t) {
+  csctp_path_status ps;
+  csctp_assoc_paths(n->ep, n->assoc, &ps, 1);
+  if (e->cwnd && ps.ssthresh != e->ssthresh && ps.ssthresh < e->cwnd) {
+    double before = e->cwnd, fc = before < e->w_max;
+    e->w_max = fc ? before * (1.0 + 0.7) / 2.0 : before; /* RFC 9438 4.7 */
+    printf("event t=%.2f %s: cwnd %u -> ssthresh %u, W_max %.0f%s, K %.1f s, "
+           "%.1f s since the last\n",
+           (double)t / 1e9, e->who, e->cwnd, ps.ssthresh, e->w_max,
+           fc ? " (fast convergence)" : "",
+           csctp_cubic_k(e->w_max, ps.ssthresh, ps.mtu),
+           e->events ? (double)(t - e->last) / 1e9 : 0.0);
+    e->last = t;
+    e->events++;
+  }
+  e->cwnd = ps.cwnd;
+  e->ssthresh = ps.ssthresh;
+}
+
 #define SHARE_MAX 120
 /* Seconds from B's start to the end of the shares' 10 s window: 30 (the
  * issue's "within 30 s"); --fair-seeds may set another. */
@@ -139,11 +177,25 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
   csctp_tstamp start_b = s->now + 10 * SEC + (seed % 1000) * MS;
   cb->app.send_at = start_b;
   CHECK_EQ(sim_connect(ca, va), 0);
+  const char *tr = getenv("CC_TRACE");
+  int trace_ev = tr && !strcmp(tr, "2");
+  ev_trace ea = {.who = "a"}, eb = {.who = "b"};
+  for (csctp_tstamp at = s->now; trace_ev && at < start_b - 200 * MS;
+       at += 10 * MS) { /* A alone: its W_max when B arrives */
+    sim_run_until(s, at, NULL, NULL);
+    ev_sample(&ea, ca, (int64_t)at - (int64_t)start_b);
+  }
   CHECK_EQ(sim_run_until(s, start_b - 200 * MS, NULL, NULL), 0);
   CHECK_EQ(sim_connect(cb, vb), 0);
   CHECK_EQ(sim_run_until(s, start_b, NULL, NULL), 0);
   uint64_t da[SHARE_MAX + 1], db[SHARE_MAX + 1];
   for (int i = 0; i <= share_secs; i++) {
+    for (int j = 1; i > 0 && trace_ev && j <= 100; j++) {
+      csctp_tstamp at = start_b + (csctp_tstamp)(i - 1) * SEC + j * 10 * MS;
+      sim_run_until(s, at, NULL, NULL);
+      ev_sample(&ea, ca, (int64_t)(at - start_b));
+      ev_sample(&eb, cb, (int64_t)(at - start_b));
+    }
     if (i > 0)
       sim_run_until(s, start_b + (csctp_tstamp)i * SEC, NULL, NULL);
     if (getenv("CC_TRACE")) {
