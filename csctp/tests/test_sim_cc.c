@@ -20,6 +20,7 @@
  *   CC_CUBIC_AS=N            runs of CSCTP_CC_CUBIC use controller N (e.g.
  *                            3, CSCTP_CC_CUBIC_RFC9406) instead: the same
  *                            scenarios with the other slow start
+ *   CC_PACING=1              the senders pace (CSCTP_PACING_ON)
  *
  * Scenarios (issue 16):
  *   - two CUBIC associations: each gets 40-60 % of the bottleneck within
@@ -62,6 +63,8 @@ static sim_node *sender(sim *s, const char *name, uint32_t ip, uint32_t cc) {
   cs.cc = cc;
   if (cc == CSCTP_CC_CUBIC && getenv("CC_CUBIC_AS")) /* diagnostics */
     cs.cc = (uint32_t)atoi(getenv("CC_CUBIC_AS"));
+  if (getenv("CC_PACING")) /* diagnostics */
+    cs.pacing = CSCTP_PACING_ON;
   cs.sndbuf = 4u << 20;
   cs.rcvbuf = 4u << 20;
   return sim_node_add(s, name, ip, 4000, &cs);
