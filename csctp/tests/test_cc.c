@@ -260,6 +260,44 @@ static void test_cubic_decrease(void) {
   CHECK_EQ(p.cwnd, 14000);
 }
 
+/* 4.2, 4.3, 4.7: every congestion event starts a new congestion avoidance
+ * stage: t counts from its first ack (t_epoch), K comes from the new W_max
+ * and cwnd_epoch, W_est restarts at cwnd_epoch. A stage that kept the old
+ * t would put cwnd on the old curve, seconds in. */
+static void test_cubic_new_epoch(void) {
+  csctp_path p = mkpath(CSCTP_CC_CUBIC);
+  csctp_cubic *c = &p.ccs.cubic;
+  p.cwnd = 100000;
+  csctp_cc_on_fast_rtx(&p); /* W_max = 100000, cwnd = ssthresh = 70000 */
+  ack(&p, 1000, T0, 100 * MS, 100 * MS, 0, 0);
+  CHECK_EQ(c->t_epoch, T0);
+  CHECK(near(c->k, 4.21716, 1e-4)); /* cbrt((100 - 70) / 0.4) = cbrt(75) */
+  /* 5 s later, in the concave region: W_cubic(5.1) = 0.4 * 0.8828^3 * 1000
+   * + 100000 = 100275.2; cwnd += (100275.2 - 70007) * 1000 / 70007 =
+   * 432.4 -> 70439. */
+  ack(&p, 1000, T0 + 5 * SEC, 100 * MS, 100 * MS, 0, 0);
+  CHECK_EQ(p.cwnd, 70439);
+  /* The second event at cwnd 90000 < W_max: fast convergence, W_max =
+   * 90000 * 0.85 = 76500; cwnd = ssthresh = 63000; cwnd_prior = 90000. */
+  p.cwnd = 90000;
+  csctp_cc_on_fast_rtx(&p);
+  CHECK(near(c->w_max, 76500, 1e-9));
+  CHECK(near(c->cwnd_prior, 90000, 1e-9));
+  CHECK_EQ(p.cwnd, 63000);
+  /* Its first ack at T0 + 6 s: t_epoch = T0 + 6 s, K = cbrt((76.5 - 63) /
+   * 0.4) = cbrt(33.75) = 3.23165; W_est = 63000 + 0.529412 * 1000 * 1000 /
+   * 63000 = 63008.40 (alpha_cubic: W_est < cwnd_prior); W_cubic(0) = 76500
+   * - 0.4 * 33.75 * 1000 = 63000 < W_est: Reno-friendly, cwnd = 63008.
+   * With t = 6 s of the old stage, W_cubic(6.1) = 0.4 * 2.868^3 * 1000 +
+   * 76500 = 85940 would have made cwnd grow by (85940 - 63000) * 1000 /
+   * 63000 = 364. */
+  ack(&p, 1000, T0 + 6 * SEC, 100 * MS, 100 * MS, 0, 0);
+  CHECK_EQ(c->t_epoch, T0 + 6 * SEC);
+  CHECK(near(c->k, 3.23165, 1e-4));
+  CHECK(near(c->w_est, 63008.40, 1e-2));
+  CHECK_EQ(p.cwnd, 63008);
+}
+
 /* 4.8: after a timeout cwnd = 1 MTU (RFC 9260 7.2.3), ssthresh by beta; the
  * first congestion avoidance stage has K = 0 and W_max = cwnd_epoch. */
 static void test_cubic_timeout(void) {
@@ -604,6 +642,7 @@ int main(void) {
   TEST_RUN(test_cubic_growth_limits);
   TEST_RUN(test_cubic_reno_friendly);
   TEST_RUN(test_cubic_decrease);
+  TEST_RUN(test_cubic_new_epoch);
   TEST_RUN(test_cubic_timeout);
   TEST_RUN(test_hystart_delay_increase);
   TEST_RUN(test_hystart_thresholds);

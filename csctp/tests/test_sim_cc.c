@@ -12,9 +12,15 @@
  *   CC_TRACE=1               cwnd per second in the shared-bottleneck runs;
  *                            per 5 ms of slow start the queueing delay
  *                            packets met (what RTT samples carry)
+ *   CC_TRACE=2               the same, and every congestion event of the
+ *                            shared-bottleneck runs (sampled per 10 ms):
+ *                            cwnd before it, the new ssthresh, the W_max
+ *                            and K that RFC 9438 4.6/4.7 and Figure 2 give
+ *                            for the next epoch, time since the last one
  *   CC_CUBIC_AS=N            runs of CSCTP_CC_CUBIC use controller N (e.g.
  *                            3, CSCTP_CC_CUBIC_RFC9406) instead: the same
  *                            scenarios with the other slow start
+ *   CC_PACING=1              the senders pace (CSCTP_PACING_ON)
  *
  * Scenarios (issue 16):
  *   - two CUBIC associations: each gets 40-60 % of the bottleneck within
@@ -30,6 +36,7 @@
  *     overshoot, CUBIC's slow start (HyStart++ with the ack train), HyStart++
  *     alone (RFC 9406) and RFC 9260's slow start.
  */
+#include "cc.h"
 #include "sim.h"
 #include "test.h"
 
@@ -56,6 +63,8 @@ static sim_node *sender(sim *s, const char *name, uint32_t ip, uint32_t cc) {
   cs.cc = cc;
   if (cc == CSCTP_CC_CUBIC && getenv("CC_CUBIC_AS")) /* diagnostics */
     cs.cc = (uint32_t)atoi(getenv("CC_CUBIC_AS"));
+  if (getenv("CC_PACING")) /* diagnostics */
+    cs.pacing = CSCTP_PACING_ON;
   cs.sndbuf = 4u << 20;
   cs.rcvbuf = 4u << 20;
   return sim_node_add(s, name, ip, 4000, &cs);
@@ -100,6 +109,38 @@ static const char *cc_name(uint32_t cc) {
                                         : "reno";
 }
 
+/* CC_TRACE=2: one association's congestion events, seen from outside
+ * (csctp_assoc_paths every 10 ms): a new ssthresh below the last sample's
+ * cwnd is a reduction. W_max and K are what RFC 9438 says they become
+ * (4.7 fast convergence, Figure 2), recomputed here from the observed
+ * windows, not read from the controller. */
+typedef struct ev_trace {
+  const char *who;
+  uint32_t cwnd, ssthresh; /* the last sample */
+  double w_max;            /* 0: no congestion event yet */
+  int64_t last;            /* time of the last event, from B's start */
+  int events;
+} ev_trace;
+
+static void ev_sample(ev_trace *e, sim_node *n, int64_t t) {
+  csctp_path_status ps;
+  csctp_assoc_paths(n->ep, n->assoc, &ps, 1);
+  if (e->cwnd && ps.ssthresh != e->ssthresh && ps.ssthresh < e->cwnd) {
+    double before = e->cwnd, fc = before < e->w_max;
+    e->w_max = fc ? before * (1.0 + 0.7) / 2.0 : before; /* RFC 9438 4.7 */
+    printf("event t=%.2f %s: cwnd %u -> ssthresh %u, W_max %.0f%s, K %.1f s, "
+           "%.1f s since the last\n",
+           (double)t / 1e9, e->who, e->cwnd, ps.ssthresh, e->w_max,
+           fc ? " (fast convergence)" : "",
+           csctp_cubic_k(e->w_max, ps.ssthresh, ps.mtu),
+           e->events ? (double)(t - e->last) / 1e9 : 0.0);
+    e->last = t;
+    e->events++;
+  }
+  e->cwnd = ps.cwnd;
+  e->ssthresh = ps.ssthresh;
+}
+
 #define SHARE_MAX 120
 /* Seconds from B's start to the end of the shares' 10 s window: 30 (the
  * issue's "within 30 s"); --fair-seeds may set another. */
@@ -139,11 +180,25 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
   csctp_tstamp start_b = s->now + 10 * SEC + (seed % 1000) * MS;
   cb->app.send_at = start_b;
   CHECK_EQ(sim_connect(ca, va), 0);
+  const char *tr = getenv("CC_TRACE");
+  int trace_ev = tr && !strcmp(tr, "2");
+  ev_trace ea = {.who = "a"}, eb = {.who = "b"};
+  for (csctp_tstamp at = s->now; trace_ev && at < start_b - 200 * MS;
+       at += 10 * MS) { /* A alone: its W_max when B arrives */
+    sim_run_until(s, at, NULL, NULL);
+    ev_sample(&ea, ca, (int64_t)at - (int64_t)start_b);
+  }
   CHECK_EQ(sim_run_until(s, start_b - 200 * MS, NULL, NULL), 0);
   CHECK_EQ(sim_connect(cb, vb), 0);
   CHECK_EQ(sim_run_until(s, start_b, NULL, NULL), 0);
   uint64_t da[SHARE_MAX + 1], db[SHARE_MAX + 1];
   for (int i = 0; i <= share_secs; i++) {
+    for (int j = 1; i > 0 && trace_ev && j <= 100; j++) {
+      csctp_tstamp at = start_b + (csctp_tstamp)(i - 1) * SEC + j * 10 * MS;
+      sim_run_until(s, at, NULL, NULL);
+      ev_sample(&ea, ca, (int64_t)(at - start_b));
+      ev_sample(&eb, cb, (int64_t)(at - start_b));
+    }
     if (i > 0)
       sim_run_until(s, start_b + (csctp_tstamp)i * SEC, NULL, NULL);
     if (getenv("CC_TRACE")) {
@@ -250,16 +305,29 @@ static void test_cubic_beside_reno(void) {
 }
 
 /* A longer path: 20 Mbit/s, 100 ms (a BDP of about 208 packets, queue as
- * much). Here CUBIC's epochs last seconds (K grows with cbrt(W_max)) and
- * the drop-tail phase lets one association take more of the drops for
- * many of them, so 30 s are not enough for 40-60 % with either slow start:
- * over 8 seeds the newcomer got 26-38 % of seconds 20-30 with
- * CSCTP_CC_CUBIC (mean 32 %) and 32-45 % with CSCTP_CC_CUBIC_RFC9406
- * (mean 35 %); one of 8 RFC 9406 runs made 40-60 % (this check's one seed
- * before the ack train); at 60 s either still had a run at 71-74 / 24-26.
- * What is checked on 3 seeds: no starvation, the link used, the newcomer
- * at least a quarter in every run and 30 % on average. Open: 40-60 %
- * within 30 s on this path (issue 16 states it for the pair above). */
+ * much). Two CUBIC associations do not reach 40-60 % within 30 s here, and
+ * the controller is not why: over 8 seeds the newcomer got 26-38 % of
+ * seconds 20-30 (mean 32 %) with CSCTP_CC_CUBIC (32-45 %, mean 35 %, with
+ * CSCTP_CC_CUBIC_RFC9406), 19-48 % with pacing on (CC_PACING=1), and
+ * 24-47 % of seconds 50-60 (7 of 8 runs 40-60 %, mean 41 %). CC_TRACE=2
+ * logs every congestion event with the W_max and K that RFC 9438 4.7 and
+ * Figure 2 give, recomputed from the observed windows: they agree with
+ * the controller's own (K to 0.1 s), and test_cc checks the formulas, the
+ * new stage's t, K and W_est, fast convergence. What limits convergence
+ * is how few congestion events 30 s hold: K = cbrt((W_max - cwnd_epoch) /
+ * C) is 4.9-5.3 s for the incumbent and 3.4-4.2 s for the newcomer (mean
+ * per run), events come 5.6-8.2 s apart, 4-6 per association in the 30 s
+ * (on the 10 Mbit/s, 50 ms pair: K about 3 s, 1.6-2.3 s apart, 13-19
+ * events, and that pair converges). The newcomer's slow start meets a
+ * queue the incumbent keeps full and ends at its first loss at 43-90 KB
+ * (0.7 of it as ssthresh, RFC 9438 4.6), 8-17 % of the sum; each event then
+ * moves the shares by a few points, and not always the right way: while the
+ * incumbent sits on its plateau near W_max, the newcomer's convex probing
+ * overflows the drop-tail queue and takes the loss alone (one run, seconds
+ * 20-54: the newcomer 8 events, the incumbent 5). What is checked on 3 seeds:
+ * no starvation, the link used, the newcomer at least a quarter in every run
+ * and 30 % on average. Open: 40-60 % within 30 s on this path (issue 16 states
+ * it for the pair above); RFC 9438 CUBIC gets there in about a minute. */
 static void test_cubic_pair_fair_long(void) {
   double sum_b = 0;
   int n = 3;
