@@ -642,20 +642,29 @@ int csctp_reasm_set_interleave(csctp_reasm *r, int on) {
   return 0;
 }
 
+/* Takes run u out of the ready queue (its end was read, or it is under
+ * partial delivery and being dropped). */
+static void unqueue(csctp_reasm *r, run *u) {
+  run *prev = NULL;
+  for (run *q = r->qhead; q != NULL; prev = q, q = q->qnext) {
+    if (q != u)
+      continue;
+    if (prev != NULL)
+      prev->qnext = u->qnext;
+    else
+      r->qhead = u->qnext;
+    if (r->qtail == u)
+      r->qtail = prev;
+    if (r->cur == u)
+      r->cur = NULL; /* the next read begins another message */
+    r->ready -= u->bytes;
+    return;
+  }
+}
+
 /* Takes run u (its end was read) out of the ready queue and frees it. */
 static void finish_run(csctp_reasm *r, run *u) {
-  run *prev = NULL;
-  if (u != r->qhead)
-    for (prev = r->qhead; prev->qnext != u; prev = prev->qnext)
-      ;
-  if (prev != NULL)
-    prev->qnext = u->qnext;
-  else
-    r->qhead = u->qnext;
-  if (r->qtail == u)
-    r->qtail = prev;
-  if (r->cur == u)
-    r->cur = NULL;
+  unqueue(r, u);
   mem_free(r, u);
 }
 
@@ -721,25 +730,6 @@ csctp_ssize csctp_reasm_read_cont(csctp_reasm *r, csctp_rcvinfo *info,
 }
 
 /* ---- FORWARD TSN (RFC 3758 3.6) ---------------------------------------- */
-
-/* Takes run u out of the ready queue, where it is under partial delivery. */
-static void unqueue(csctp_reasm *r, run *u) {
-  run *prev = NULL;
-  for (run *q = r->qhead; q != NULL; prev = q, q = q->qnext) {
-    if (q != u)
-      continue;
-    if (prev != NULL)
-      prev->qnext = u->qnext;
-    else
-      r->qhead = u->qnext;
-    if (r->qtail == u)
-      r->qtail = prev;
-    if (r->cur == u)
-      r->cur = NULL; /* the next read begins another message */
-    r->ready -= u->bytes;
-    return;
-  }
-}
 
 /* Drops incomplete run u (held, or queued under partial delivery). */
 static void drop_run(csctp_reasm *r, run *u) {

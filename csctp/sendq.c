@@ -146,6 +146,30 @@ csctp_chunk_out *csctp_sendq_next_rtx(const csctp_chunk_out *c) {
   return NULL;
 }
 
+/* Unlinks *pp (whose predecessor in the unsent FIFO is prev) from the
+ * unsent FIFO. */
+static void sendq_unlink_unsent(csctp_sendq *q, csctp_chunk_out **pp,
+                                csctp_chunk_out *prev) {
+  csctp_chunk_out *c = *pp;
+  *pp = c->next;
+  if (q->unsent_tail == c)
+    q->unsent_tail = prev;
+  q->n_unsent--;
+  q->unsent_bytes -= c->len;
+  c->next = NULL;
+}
+
+/* Gives c the next TSN and appends it to the outstanding list. */
+static void sendq_number_out(csctp_sendq *q, csctp_chunk_out *c) {
+  c->tsn = q->next_tsn++;
+  if (q->out_tail)
+    q->out_tail->next = c;
+  else
+    q->out = c;
+  q->out_tail = c;
+  q->n_out++;
+}
+
 void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
                            csctp_path *paths, uint8_t path, csctp_tstamp now) {
   if (c->tx_count > 0 && paths[c->path].rtt_pending &&
@@ -153,19 +177,8 @@ void csctp_sendq_mark_sent(csctp_sendq *q, csctp_chunk_out *c,
     paths[c->path].rtt_pending = 0; /* Karn: a resent chunk times nothing */
   if (c->state == CSCTP_OUT_UNSENT) {
     /* Always the head of the FIFO: TSNs follow transmission order. */
-    q->unsent = c->next;
-    if (!q->unsent)
-      q->unsent_tail = NULL;
-    q->n_unsent--;
-    q->unsent_bytes -= c->len;
-    c->next = NULL;
-    c->tsn = q->next_tsn++;
-    if (q->out_tail)
-      q->out_tail->next = c;
-    else
-      q->out = c;
-    q->out_tail = c;
-    q->n_out++;
+    sendq_unlink_unsent(q, &q->unsent, NULL);
+    sendq_number_out(q, c);
   } else if (c->state == CSCTP_OUT_RTX) {
     q->n_rtx--;
   }
@@ -459,11 +472,7 @@ void csctp_sendq_limit_streams(csctp_sendq *q, uint16_t nstreams,
       pp = &c->next;
       continue;
     }
-    *pp = c->next;
-    if (q->unsent_tail == c)
-      q->unsent_tail = prev;
-    q->n_unsent--;
-    q->unsent_bytes -= c->len;
+    sendq_unlink_unsent(q, pp, prev);
     if (!m->reported) {
       m->reported = 1;
       fail(m, ud);
@@ -596,20 +605,9 @@ static void sendq_number_abandoned(csctp_sendq *q, csctp_msg_out *m) {
       pp = &c->next;
       continue;
     }
-    *pp = c->next;
-    if (q->unsent_tail == c)
-      q->unsent_tail = prev;
-    q->n_unsent--;
-    q->unsent_bytes -= c->len;
-    c->next = NULL;
-    c->tsn = q->next_tsn++;
+    sendq_unlink_unsent(q, pp, prev);
     c->state = CSCTP_OUT_ABANDONED;
-    if (q->out_tail)
-      q->out_tail->next = c;
-    else
-      q->out = c;
-    q->out_tail = c;
-    q->n_out++;
+    sendq_number_out(q, c);
   }
 }
 
@@ -628,11 +626,7 @@ void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m) {
       continue;
     }
     ssn = c->ssn;
-    *pp = c->next;
-    if (q->unsent_tail == c)
-      q->unsent_tail = prev;
-    q->n_unsent--;
-    q->unsent_bytes -= c->len;
+    sendq_unlink_unsent(q, pp, prev);
     int last = (c->flags & CSCTP_DATA_FLAG_E) != 0;
     if (last && give_back)
       sendq_return_ssn(q, m, ssn); /* before m may be freed */
