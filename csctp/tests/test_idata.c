@@ -904,6 +904,32 @@ static void test_pd_tsn_reset(void) {
   ilv_close(&p);
 }
 
+/* A simulated client -> server pair that negotiates I-DATA (round robin
+ * scheduler on the client) over a link with 1 % loss and 1 % reordering
+ * both ways; the client's send and the server's receive buffer as given. */
+static sim *idata_lossy_sim(uint64_t seed, const char *name, uint32_t sndbuf,
+                            uint32_t rcvbuf, sim_node **c, sim_node **v) {
+  csctp_settings cs, ss;
+  csctp_settings_default(&cs);
+  csctp_settings_default(&ss);
+  cs.interleaving_supported = ss.interleaving_supported = 1;
+  cs.stream_scheduler = CSCTP_SS_RR;
+  cs.sndbuf = sndbuf;
+  ss.rcvbuf = rcvbuf;
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.loss = 0.01;
+  lp.reorder = 0.01;
+  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
+  sim *s = sim_new(seed, name);
+  *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
+  *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
+  sim_pair(*c, *v);
+  sim_node_listen(*v, 1);
+  sim_link_nodes(s, *c, *v, &lp);
+  return s;
+}
+
 /* Simulator: a 4 MiB message on stream 0 through a 256 KiB receive
  * buffer with I-DATA, 1 % loss and reordering both ways, small messages on
  * stream 1 beside it (round robin). It can only arrive by partial
@@ -931,24 +957,8 @@ static void pd_sim_on_read(sim *s, const csctp_rcvinfo *info, const uint8_t *p,
 
 static void pd_sim_run(uint64_t seed) {
   enum { BIG = 4u << 20 };
-  csctp_settings cs, ss;
-  csctp_settings_default(&cs);
-  csctp_settings_default(&ss);
-  cs.interleaving_supported = ss.interleaving_supported = 1;
-  cs.stream_scheduler = CSCTP_SS_RR;
-  cs.sndbuf = 8u << 20;
-  ss.rcvbuf = 256u << 10;
-  sim_link_params lp;
-  sim_link_params_default(&lp);
-  lp.loss = 0.01;
-  lp.reorder = 0.01;
-  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
-  sim *s = sim_new(seed, "idata_pd_4mib");
-  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
-  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
-  sim_pair(c, v);
-  sim_node_listen(v, 1);
-  sim_link_nodes(s, c, v, &lp);
+  sim_node *c, *v;
+  sim *s = idata_lossy_sim(seed, "idata_pd_4mib", 8u << 20, 256u << 10, &c, &v);
   sim_flow_add(&c->app.tx, 0, 51, 0, BIG);
   for (int i = 0; i < 40; i++)
     sim_flow_add(&c->app.tx, 1, 52, i % 2, 100u + 37u * (uint32_t)i);
@@ -1296,24 +1306,9 @@ static int ilv_sim_read(sim *s, void *ud) {
 
 static void ilv_sim_run(uint64_t seed) {
   enum { BIG = 1u << 20 };
-  csctp_settings cs, ss;
-  csctp_settings_default(&cs);
-  csctp_settings_default(&ss);
-  cs.interleaving_supported = ss.interleaving_supported = 1;
-  cs.stream_scheduler = CSCTP_SS_RR;
-  cs.sndbuf = 4u << 20;
-  ss.rcvbuf = 128u << 10;
-  sim_link_params lp;
-  sim_link_params_default(&lp);
-  lp.loss = 0.01;
-  lp.reorder = 0.01;
-  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
-  sim *s = sim_new(seed, "idata_ilv2_2x1mib");
-  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
-  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
-  sim_pair(c, v);
-  sim_node_listen(v, 1);
-  sim_link_nodes(s, c, v, &lp);
+  sim_node *c, *v;
+  sim *s =
+      idata_lossy_sim(seed, "idata_ilv2_2x1mib", 4u << 20, 128u << 10, &c, &v);
   REQUIRE(csctp_set_fragment_interleave(v->ep, 0, 2) == 0);
   sim_flow_add(&c->app.tx, 0, 51, 0, BIG);
   sim_flow_add(&c->app.tx, 1, 52, 0, BIG);
