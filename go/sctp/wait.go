@@ -61,12 +61,26 @@ type readyWait struct {
 	dmu      sync.Mutex // guards deadline, timer, closing
 	deadline time.Time
 	timer    *time.Timer // runs fire at deadline; stopped when none
+
+	// Leader/follower (stack.go): st is the stack whose fd the waiter may
+	// wait on itself (nil: wait on sig only); leading is set while it may
+	// be parked in the netpoller on st's lead file, so that signal
+	// interrupts that wait; leadFn is the lead file's RawConn callback,
+	// made once (no allocation per wait).
+	st      *stack
+	leading atomic.Bool
+	leadFn  func(uintptr) bool
 }
 
-func newReadyWait() *readyWait {
-	w := &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{})}
+func newReadyWait(st *stack) *readyWait {
+	w := &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{}), st: st}
 	w.timer = time.AfterFunc(time.Hour, w.fire)
 	w.timer.Stop()
+	if st != nil && st.lf != nil {
+		w.leadFn = func(uintptr) bool { return st.leadStep(w) }
+	} else {
+		w.st = nil
+	}
 	return w
 }
 
@@ -87,11 +101,29 @@ func (w *readyWait) fire() {
 }
 
 // signal wakes the waiter, or the next one (the token is kept). It never
-// blocks: the stack calls it with its mutex held.
+// blocks: the stack calls it with its mutex held. A waiter leading its
+// stack (parked on the stack's fd) is interrupted.
 func (w *readyWait) signal() {
 	select {
 	case w.sig <- struct{}{}:
 	default:
+	}
+	if w.leading.Load() {
+		w.st.interruptLeader()
+	}
+}
+
+// taken consumes w's token: true if it was signalled, closed or its
+// deadline passed since the last look.
+func (w *readyWait) taken() bool {
+	if w.state() != nil {
+		return true
+	}
+	select {
+	case <-w.sig:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -106,20 +138,45 @@ func (w *readyWait) state() error {
 	return nil
 }
 
+// Wait runs f until it reports done. Between attempts the waiter either
+// leads its stack (waits on the stack's fd itself and steps the stack:
+// stack.go) when nobody else does, or follows: waits for a signal from
+// whoever steps the stack.
 func (w *readyWait) Wait(f func(uintptr) bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	followed := false
 	for {
 		if err := w.state(); err != nil {
+			w.endWait(followed)
 			return err
 		}
 		if f(0) {
+			w.endWait(followed)
 			return nil
 		}
+		if w.st != nil && w.st.tryLead(w) {
+			if !w.st.lead(w) {
+				w.st = nil // the lead file is gone: follow from now on
+			}
+			continue
+		}
+		st := w.st // non-nil: tryLead listed w as a follower
+		followed = followed || st != nil
 		select {
 		case <-w.sig:
 		case <-w.closed:
 		}
+		if st != nil {
+			st.unfollow(w)
+		}
+	}
+}
+
+// endWait hands the lead on if the waiter followed and nobody leads.
+func (w *readyWait) endWait(followed bool) {
+	if followed && w.st != nil {
+		w.st.passLead()
 	}
 }
 
@@ -160,6 +217,9 @@ func (w *readyWait) Close() error {
 	w.timer.Stop()
 	w.dmu.Unlock()
 	close(w.closed)
+	if w.leading.Load() {
+		w.st.interruptLeader()
+	}
 	return nil
 }
 
@@ -179,7 +239,7 @@ func (s *stack) addWaiters(cs *cSock) *sockWaiters {
 		s.waiters = make(map[uintptr]*sockWaiters)
 	}
 	s.nextWaiter++
-	sw := &sockWaiters{key: s.nextWaiter, r: newReadyWait(), w: newReadyWait()}
+	sw := &sockWaiters{key: s.nextWaiter, r: newReadyWait(s), w: newReadyWait(s)}
 	s.waiters[sw.key] = sw
 	cs.setUser(sw.key)
 	return sw
@@ -190,7 +250,7 @@ func (s *stack) addWaiters(cs *cSock) *sockWaiters {
 func (s *stack) notifWaiter(key uintptr) *readyWait {
 	sw := s.waiters[key]
 	if sw.n == nil {
-		sw.n = newReadyWait()
+		sw.n = newReadyWait(s)
 	}
 	return sw.n
 }
