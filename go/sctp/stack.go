@@ -71,8 +71,12 @@ type stack struct {
 	leader     int
 	followers  []*readyWait
 	connActive bool
-	kick       chan struct{}
-	parkT      *time.Timer
+	// wokeFollower: a step signalled a follower (wait.go wake). wanted:
+	// the last follower that wanted the lead while the driver had it.
+	wokeFollower bool
+	wanted       *readyWait
+	kick         chan struct{}
+	parkT        *time.Timer
 
 	// lower is the caller's connection of a stack made by Client or
 	// Server (lower.go); nil for the others.
@@ -376,11 +380,17 @@ func (s *stack) driverLeadLocked() bool {
 		return false
 	}
 	if s.connActive {
-		// A conn wanted the lead while the driver had it: hand it over
-		// (a follower signalled tries its call again, then leads).
+		// A conn led or wanted the lead since the driver's last look:
+		// leave it to the conns. The follower that wanted it is
+		// signalled: it tries its call again, then leads. Followers left
+		// without a leader (the active conn went away) have the driver
+		// back within two parkMax.
 		s.connActive = false
-		if len(s.followers) > 0 {
-			s.followers[0].signal()
+		if w := s.wanted; w != nil {
+			s.wanted = nil
+			if w.following {
+				w.signal()
+			}
 		}
 		return false
 	}
@@ -410,16 +420,21 @@ func (s *stack) kickDriver() {
 	}
 }
 
-// tryLead makes w the stack's leader if nobody leads (true); otherwise it
-// lists w as a follower, to be signalled (false).
-func (s *stack) tryLead(w *readyWait) bool {
+// tryLead makes w the stack's leader if nobody leads and w did not just
+// yield the lead (true); otherwise it lists w as a follower, to be
+// signalled (false).
+func (s *stack) tryLead(w *readyWait, yielded bool) bool {
 	s.mu.Lock()
 	s.connActive = true
-	if s.leader == leadNone && s.cs != nil {
+	if s.leader == leadNone && s.cs != nil && !yielded {
 		s.leader = leadConn
 		s.mu.Unlock()
 		return true
 	}
+	if s.leader == leadDriver {
+		s.wanted = w
+	}
+	w.following = true
 	s.followers = append(s.followers, w)
 	s.mu.Unlock()
 	return false
@@ -428,6 +443,10 @@ func (s *stack) tryLead(w *readyWait) bool {
 // unfollow removes w from the followers.
 func (s *stack) unfollow(w *readyWait) {
 	s.mu.Lock()
+	w.following = false
+	if s.wanted == w {
+		s.wanted = nil
+	}
 	for i, f := range s.followers {
 		if f == w {
 			last := len(s.followers) - 1
@@ -440,20 +459,14 @@ func (s *stack) unfollow(w *readyWait) {
 	s.mu.Unlock()
 }
 
-// passLead wakes a follower to lead if nobody leads: a follower that was
-// signalled and did not lead must not leave the others without a leader.
-func (s *stack) passLead() {
-	s.mu.Lock()
-	if s.leader == leadNone && len(s.followers) > 0 {
-		s.followers[0].signal()
-	}
-	s.mu.Unlock()
-}
-
 // lead is the wait of a conn's waiter w that leads: it waits on lf in the
 // netpoller and steps the stack until w is signalled (its side may be
-// ready, its deadline or Close), then gives the lead up, waking a follower
-// to take it. It reports false if lf cannot be waited on.
+// ready, its deadline or Close) or its step woke a follower (which then
+// leads from its next wait on: the lead goes to the conns that are busy,
+// not to an idle Accept), then gives the lead up. When w stops for itself
+// the other followers, which nothing signalled, keep waiting for the next
+// conn to lead or, when none does, for the driver. It reports false if lf
+// cannot be waited on.
 func (s *stack) lead(w *readyWait) bool {
 	if s.lfDirty.Swap(false) {
 		s.lf.SetReadDeadline(time.Time{})
@@ -462,9 +475,6 @@ func (s *stack) lead(w *readyWait) bool {
 	w.leading.Store(false)
 	s.mu.Lock()
 	s.leader = leadNone
-	if len(s.followers) > 0 {
-		s.followers[0].signal()
-	}
 	s.mu.Unlock()
 	return err == nil || errors.Is(err, os.ErrDeadlineExceeded)
 }
@@ -483,9 +493,17 @@ func (s *stack) leadStep(w *readyWait) bool {
 			return true // the caller tries f and leads again
 		}
 		s.mu.Lock()
+		s.wokeFollower = false
 		s.cs.step()
 		more := s.cs.readable()
-		s.unlock()
+		s.wakeReadyLocked()
+		woke := s.wokeFollower
+		s.wokeFollower = false
+		s.mu.Unlock()
+		if woke {
+			w.yielded = true
+			return true
+		}
 		if !more {
 			break
 		}

@@ -67,9 +67,11 @@ type readyWait struct {
 	// be parked in the netpoller on st's lead file, so that signal
 	// interrupts that wait; leadFn is the lead file's RawConn callback,
 	// made once (no allocation per wait).
-	st      *stack
-	leading atomic.Bool
-	leadFn  func(uintptr) bool
+	st        *stack
+	leading   atomic.Bool
+	leadFn    func(uintptr) bool
+	following bool // listed in st.followers; guarded by st.mu
+	yielded   bool // gave the lead to a follower it woke: follow next
 }
 
 func newReadyWait(st *stack) *readyWait {
@@ -145,24 +147,21 @@ func (w *readyWait) state() error {
 func (w *readyWait) Wait(f func(uintptr) bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	followed := false
 	for {
 		if err := w.state(); err != nil {
-			w.endWait(followed)
 			return err
 		}
 		if f(0) {
-			w.endWait(followed)
 			return nil
 		}
-		if w.st != nil && w.st.tryLead(w) {
+		if w.st != nil && w.st.tryLead(w, w.yielded) {
 			if !w.st.lead(w) {
 				w.st = nil // the lead file is gone: follow from now on
 			}
 			continue
 		}
+		w.yielded = false
 		st := w.st // non-nil: tryLead listed w as a follower
-		followed = followed || st != nil
 		select {
 		case <-w.sig:
 		case <-w.closed:
@@ -170,13 +169,6 @@ func (w *readyWait) Wait(f func(uintptr) bool) error {
 		if st != nil {
 			st.unfollow(w)
 		}
-	}
-}
-
-// endWait hands the lead on if the waiter followed and nobody leads.
-func (w *readyWait) endWait(followed bool) {
-	if followed && w.st != nil {
-		w.st.passLead()
 	}
 }
 
@@ -281,17 +273,26 @@ func (s *stack) wakeReadyLocked() {
 				continue
 			}
 			if s.readySides[i]&readyRead != 0 {
-				sw.r.signal()
+				s.wake(sw.r)
 				if sw.n != nil {
-					sw.n.signal()
+					s.wake(sw.n)
 				}
 			}
 			if s.readySides[i]&readyWrite != 0 {
-				sw.w.signal()
+				s.wake(sw.w)
 			}
 		}
 		if n < len(s.readyKeys) {
 			return
 		}
 	}
+}
+
+// wake signals w and notes whether it was a follower (a leader that woke
+// one gives it the lead: stack.leadStep). st.mu held.
+func (s *stack) wake(w *readyWait) {
+	if w.following {
+		s.wokeFollower = true
+	}
+	w.signal()
 }
