@@ -71,9 +71,11 @@ type stack struct {
 	leader     int
 	followers  []*readyWait
 	connActive bool
-	// wokeFollower: a step signalled a follower (wait.go wake). wanted:
-	// the last follower that wanted the lead while the driver had it.
-	wokeFollower bool
+	// wokeFollower: a follower a step signalled (wait.go wake). heir:
+	// the follower a leader gave the lead to, until it runs. wanted: the
+	// last follower that wanted the lead while the driver had it.
+	wokeFollower *readyWait
+	heir         *readyWait
 	wanted       *readyWait
 	kick         chan struct{}
 	parkT        *time.Timer
@@ -421,12 +423,12 @@ func (s *stack) kickDriver() {
 }
 
 // tryLead makes w the stack's leader if nobody leads and w did not just
-// yield the lead (true); otherwise it lists w as a follower, to be
-// signalled (false).
+// yield the lead to a follower that has not run yet (true); otherwise it
+// lists w as a follower, to be signalled (false).
 func (s *stack) tryLead(w *readyWait, yielded bool) bool {
 	s.mu.Lock()
 	s.connActive = true
-	if s.leader == leadNone && s.cs != nil && !yielded {
+	if s.leader == leadNone && s.cs != nil && (!yielded || s.heir == nil) {
 		s.leader = leadConn
 		s.mu.Unlock()
 		return true
@@ -446,6 +448,9 @@ func (s *stack) unfollow(w *readyWait) {
 	w.following = false
 	if s.wanted == w {
 		s.wanted = nil
+	}
+	if s.heir == w {
+		s.heir = nil
 	}
 	for i, f := range s.followers {
 		if f == w {
@@ -493,14 +498,17 @@ func (s *stack) leadStep(w *readyWait) bool {
 			return true // the caller tries f and leads again
 		}
 		s.mu.Lock()
-		s.wokeFollower = false
+		s.wokeFollower = nil
 		s.cs.step()
 		more := s.cs.readable()
 		s.wakeReadyLocked()
-		woke := s.wokeFollower
-		s.wokeFollower = false
+		heir := s.wokeFollower
+		s.wokeFollower = nil
+		if heir != nil {
+			s.heir = heir
+		}
 		s.mu.Unlock()
-		if woke {
+		if heir != nil {
 			w.yielded = true
 			return true
 		}

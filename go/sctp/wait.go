@@ -288,11 +288,11 @@ func (s *stack) wakeReadyLocked() {
 	}
 }
 
-// wake signals w and notes whether it was a follower (a leader that woke
-// one gives it the lead: stack.leadStep). st.mu held.
+// wake signals w and notes it if it was a follower (a leader that woke one
+// gives it the lead: stack.leadStep). st.mu held.
 func (s *stack) wake(w *readyWait) {
 	if w.following {
-		s.wokeFollower = true
+		s.wokeFollower = w
 	}
 	w.signal()
 }
