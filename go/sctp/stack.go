@@ -353,7 +353,7 @@ const (
 // conn that stops waiting (busy in its own code) leaves the stack's
 // background work (timers, deferred sends, packets for conns that are not
 // waiting) to the driver's next look at most this late.
-const parkMax = time.Millisecond
+const parkMax = 10 * time.Millisecond
 
 // openLeadFile makes lf, the file conns lead on. Without it conns only
 // follow (the driver always leads).
