@@ -26,7 +26,12 @@ import (
 // backend there is no such fd and creating a stack fails (stack_unix.go).
 // Conns do not wait on fds of their own: the C stack lists the sockets it
 // signalled (its ready list), and the unlock that ends every C call wakes
-// their waiters (wait.go). When the last conn closes, the driver keeps
+// their waiters (wait.go). Leader/follower: a conn's waiter about to block
+// when nobody waits on the stack's fd waits on it itself (lf, a second
+// dup), steps the stack and returns when its own side is signalled, so a
+// wake-up is one hand-off, not two; meanwhile the driver parks (looking at
+// the stack every parkMax) and followers wait for their signals. When the
+// last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
 //

@@ -16,7 +16,8 @@ import (
 //
 // A conn on a userland stack waits on a readyWait, signalled by the stack
 // from the C stack's ready list (csctp_stack_poll_ready) after every C call:
-// no file descriptor and no netpoller round trip per wake-up. A conn on the
+// no file descriptor of its own. When nobody else waits on the stack's fd,
+// it waits on it itself and steps the stack (leader/follower: stack.go). A conn on the
 // kernel's SCTP waits on its socket in the netpoller (fdWait).
 type waitFile interface {
 	Wait(f func(uintptr) bool) error      // ready to read (userland: signalled)
