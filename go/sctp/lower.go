@@ -240,6 +240,7 @@ func newLowerStack(conn net.Conn, mtu int, zeroChecksum bool) (*stack, *lowerLin
 		lowerLinks.Delete(l.id)
 		return nil, nil, err
 	}
+	s.openLeadFile()
 	cs.setReadyList()
 	registry.mu.Lock()
 	s.refs = 1

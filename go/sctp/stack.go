@@ -26,7 +26,12 @@ import (
 // backend there is no such fd and creating a stack fails (stack_unix.go).
 // Conns do not wait on fds of their own: the C stack lists the sockets it
 // signalled (its ready list), and the unlock that ends every C call wakes
-// their waiters (wait.go). When the last conn closes, the driver keeps
+// their waiters (wait.go). Leader/follower: a conn's waiter about to block
+// when nobody waits on the stack's fd waits on it itself (lf, a second
+// dup), steps the stack and returns when its own side is signalled, so a
+// wake-up is one hand-off, not two; meanwhile the driver parks (looking at
+// the stack every parkMax) and followers wait for their signals. When the
+// last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
 //
@@ -56,6 +61,29 @@ type stack struct {
 	nextWaiter uintptr
 	readyKeys  [64]uintptr
 	readySides [64]int32
+
+	// Leader/follower. lf is a second dup of the stack's fd, which a conn
+	// about to block waits on itself (its own file: its deadline is the
+	// leader's interrupt, not the driver's timer). leader says who waits on
+	// the fd; followers are the readyWaits waiting for a signal while
+	// someone else leads; connActive records that a conn led or wanted to
+	// since the driver last looked (the driver then stays parked); kick
+	// and parkT wake the parked driver. Guarded by mu, except lfDirty (lf's
+	// deadline was set in the past by an interrupt).
+	lf         *os.File
+	lrc        syscall.RawConn
+	lfDirty    atomic.Bool
+	leader     int
+	followers  []*readyWait
+	connActive bool
+	// wokeFollower: a follower a step signalled (wait.go wake). heir:
+	// the follower a leader gave the lead to, until it runs. wanted: the
+	// last follower that wanted the lead while the driver had it.
+	wokeFollower *readyWait
+	heir         *readyWait
+	wanted       *readyWait
+	kick         chan struct{}
+	parkT        *time.Timer
 
 	// lower is the caller's connection of a stack made by Client or
 	// Server (lower.go); nil for the others.
@@ -167,6 +195,7 @@ func newStack(k stackKey) (*stack, error) {
 		cs.del()
 		return nil, err
 	}
+	s.openLeadFile()
 	cs.setReadyList() // conns wait on the ready list, not on event fds
 	return s, nil
 }
@@ -234,6 +263,7 @@ func (s *stack) release() {
 		s.mu.Lock()
 		s.deadline = aLongTimeAgo
 		s.ef.SetReadDeadline(aLongTimeAgo) // wake the driver
+		s.kickDriver()
 		s.unlock()
 	}
 }
@@ -246,16 +276,13 @@ func (s *stack) run() {
 		s.mu.Lock()
 		s.cs.step()
 		s.armLocked()
+		lead := s.driverLeadLocked()
 		s.unlock()
 
-		err := s.rc.Read(s.pollStep)
-		if err != nil {
-			if !errors.Is(err, os.ErrDeadlineExceeded) {
-				return // the file was closed: the stack is gone
-			}
-			s.mu.Lock()
-			s.deadline = aLongTimeAgo // expired: force the next arm
-			s.unlock()
+		if !lead {
+			s.park()
+		} else if err := s.driverWait(); err != nil {
+			return // the file was closed: the stack is gone
 		}
 		if !s.draining.Load() {
 			drainStart = time.Time{}
@@ -283,20 +310,230 @@ func (s *stack) run() {
 	}
 }
 
+// driverWait is the driver's wait on the stack's fd while it leads. It
+// ends early when a conn wants to lead. A nil error includes an expired
+// deadline (the driver's timer).
+func (s *stack) driverWait() error {
+	err := s.rc.Read(s.pollStep)
+	s.mu.Lock()
+	s.leader = leadNone
+	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		s.deadline = aLongTimeAgo // expired: force the next arm
+		err = nil
+	}
+	s.unlock()
+	return err
+}
+
 // pollStep is the RawConn.Read callback of the driver: step while the epoll
-// fd stays readable (a step does a bounded amount of work), then wait.
+// fd stays readable (a step does a bounded amount of work), then wait. It
+// returns at once when a conn wants to lead (connActive), so that the
+// driver parks and the conn leads from its next wait on.
 func (s *stack) pollStep(uintptr) bool {
 	for i := 0; i < 64; i++ {
 		s.mu.Lock()
 		s.cs.step()
 		more := s.cs.readable()
 		s.armLocked()
+		yield := s.connActive
 		s.unlock()
+		if yield {
+			return true
+		}
 		if !more {
 			return false
 		}
 	}
 	return true // let the loop run (it steps again at once)
+}
+
+// Who waits on the stack's fd (stack.leader).
+const (
+	leadNone   = iota
+	leadDriver // the driver goroutine, on ef
+	leadConn   // a conn's waiter, on lf
+)
+
+// parkMax bounds how long the parked driver leaves the fd to the conns: a
+// conn that stops waiting (busy in its own code) leaves the stack's
+// background work (timers, deferred sends, packets for conns that are not
+// waiting) to the driver's next look at most this late.
+const parkMax = 10 * time.Millisecond
+
+// openLeadFile makes lf, the file conns lead on. Without it conns only
+// follow (the driver always leads).
+func (s *stack) openLeadFile() {
+	f, rc, err := pollFile(s.cs.fd(), "sctp-stack-lead")
+	if err != nil {
+		return
+	}
+	s.lf, s.lrc = f, rc
+	s.kick = make(chan struct{}, 1)
+	s.parkT = time.NewTimer(time.Hour)
+	s.parkT.Stop()
+}
+
+// driverLeadLocked decides whether the driver waits on the fd (true) or
+// parks: it parks while a conn leads or has led (or wanted to) since its
+// last look, and then hands the lead to a follower. While the stack drains
+// (no conns) it always leads. st.mu held.
+func (s *stack) driverLeadLocked() bool {
+	if s.lf == nil || (s.draining.Load() && s.leader != leadConn) {
+		s.leader = leadDriver
+		return true
+	}
+	if s.leader == leadConn {
+		s.connActive = false
+		return false
+	}
+	if s.connActive {
+		// A conn led or wanted the lead since the driver's last look:
+		// leave it to the conns. The follower that wanted it is
+		// signalled: it tries its call again, then leads. Followers left
+		// without a leader (the active conn went away) have the driver
+		// back within two parkMax.
+		s.connActive = false
+		if w := s.wanted; w != nil {
+			s.wanted = nil
+			if w.following {
+				w.signal()
+			}
+		}
+		return false
+	}
+	s.connActive = false
+	s.leader = leadDriver
+	return true
+}
+
+// park waits until kicked or parkMax passed.
+func (s *stack) park() {
+	s.parkT.Reset(parkMax)
+	select {
+	case <-s.kick:
+	case <-s.parkT.C:
+	}
+	s.parkT.Stop()
+}
+
+// kickDriver wakes a parked driver. Never blocks.
+func (s *stack) kickDriver() {
+	if s.kick == nil {
+		return
+	}
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// tryLead makes w the stack's leader if nobody leads and w did not just
+// yield the lead to a follower that has not run yet (true); otherwise it
+// lists w as a follower, to be signalled (false).
+func (s *stack) tryLead(w *readyWait, yielded bool) bool {
+	s.mu.Lock()
+	s.connActive = true
+	if s.leader == leadNone && s.cs != nil && (!yielded || s.heir == nil) {
+		s.leader = leadConn
+		s.mu.Unlock()
+		return true
+	}
+	if s.leader == leadDriver {
+		s.wanted = w
+	}
+	w.following = true
+	s.followers = append(s.followers, w)
+	s.mu.Unlock()
+	return false
+}
+
+// unfollow removes w from the followers.
+func (s *stack) unfollow(w *readyWait) {
+	s.mu.Lock()
+	w.following = false
+	if s.wanted == w {
+		s.wanted = nil
+	}
+	if s.heir == w {
+		s.heir = nil
+	}
+	for i, f := range s.followers {
+		if f == w {
+			last := len(s.followers) - 1
+			s.followers[i] = s.followers[last]
+			s.followers[last] = nil
+			s.followers = s.followers[:last]
+			break
+		}
+	}
+	s.mu.Unlock()
+}
+
+// lead is the wait of a conn's waiter w that leads: it waits on lf in the
+// netpoller and steps the stack until w is signalled (its side may be
+// ready, its deadline or Close) or its step woke a follower (which then
+// leads from its next wait on: the lead goes to the conns that are busy,
+// not to an idle Accept), then gives the lead up. When w stops for itself
+// the other followers, which nothing signalled, keep waiting for the next
+// conn to lead or, when none does, for the driver. It reports false if lf
+// cannot be waited on.
+func (s *stack) lead(w *readyWait) bool {
+	if s.lfDirty.Swap(false) {
+		s.lf.SetReadDeadline(time.Time{})
+	}
+	err := s.lrc.Read(w.leadFn)
+	w.leading.Store(false)
+	s.mu.Lock()
+	s.leader = leadNone
+	s.mu.Unlock()
+	return err == nil || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// leadStep is the lead file's callback: done (true) once w is signalled;
+// otherwise step while the fd stays readable, then wait (false). leading is
+// set before the last look at w's token, so a signal after it interrupts
+// the netpoller wait (interruptLeader).
+func (s *stack) leadStep(w *readyWait) bool {
+	w.leading.Store(false)
+	for i := 0; ; i++ {
+		if w.taken() {
+			return true
+		}
+		if i == 64 {
+			return true // the caller tries f and leads again
+		}
+		s.mu.Lock()
+		s.wokeFollower = nil
+		s.cs.step()
+		more := s.cs.readable()
+		s.wakeReadyLocked()
+		heir := s.wokeFollower
+		s.wokeFollower = nil
+		if heir != nil {
+			s.heir = heir
+		}
+		s.mu.Unlock()
+		if heir != nil {
+			w.yielded = true
+			return true
+		}
+		if !more {
+			break
+		}
+	}
+	w.leading.Store(true)
+	if w.taken() {
+		w.leading.Store(false)
+		return true
+	}
+	return false
+}
+
+// interruptLeader ends the leader's netpoller wait on lf: its deadline is
+// set in the past (first), then marked for the next leader to clear.
+func (s *stack) interruptLeader() {
+	s.lf.SetReadDeadline(aLongTimeAgo)
+	s.lfDirty.Store(true)
 }
 
 // armLocked sets the driver's deadline from csctp_stack_timeout, after
@@ -341,6 +578,9 @@ func (s *stack) armLocked() {
 func (s *stack) destroy() {
 	if s.ef != nil {
 		s.ef.Close()
+	}
+	if s.lf != nil {
+		s.lf.Close()
 	}
 	s.mu.Lock()
 	s.cs.del()

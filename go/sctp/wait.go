@@ -16,7 +16,8 @@ import (
 //
 // A conn on a userland stack waits on a readyWait, signalled by the stack
 // from the C stack's ready list (csctp_stack_poll_ready) after every C call:
-// no file descriptor and no netpoller round trip per wake-up. A conn on the
+// no file descriptor of its own. When nobody else waits on the stack's fd,
+// it waits on it itself and steps the stack (leader/follower: stack.go). A conn on the
 // kernel's SCTP waits on its socket in the netpoller (fdWait).
 type waitFile interface {
 	Wait(f func(uintptr) bool) error      // ready to read (userland: signalled)
@@ -61,12 +62,28 @@ type readyWait struct {
 	dmu      sync.Mutex // guards deadline, timer, closing
 	deadline time.Time
 	timer    *time.Timer // runs fire at deadline; stopped when none
+
+	// Leader/follower (stack.go): st is the stack whose fd the waiter may
+	// wait on itself (nil: wait on sig only); leading is set while it may
+	// be parked in the netpoller on st's lead file, so that signal
+	// interrupts that wait; leadFn is the lead file's RawConn callback,
+	// made once (no allocation per wait).
+	st        *stack
+	leading   atomic.Bool
+	leadFn    func(uintptr) bool
+	following bool // listed in st.followers; guarded by st.mu
+	yielded   bool // gave the lead to a follower it woke: follow next
 }
 
-func newReadyWait() *readyWait {
-	w := &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{})}
+func newReadyWait(st *stack) *readyWait {
+	w := &readyWait{sig: make(chan struct{}, 1), closed: make(chan struct{}), st: st}
 	w.timer = time.AfterFunc(time.Hour, w.fire)
 	w.timer.Stop()
+	if st != nil && st.lf != nil {
+		w.leadFn = func(uintptr) bool { return st.leadStep(w) }
+	} else {
+		w.st = nil
+	}
 	return w
 }
 
@@ -87,11 +104,29 @@ func (w *readyWait) fire() {
 }
 
 // signal wakes the waiter, or the next one (the token is kept). It never
-// blocks: the stack calls it with its mutex held.
+// blocks: the stack calls it with its mutex held. A waiter leading its
+// stack (parked on the stack's fd) is interrupted.
 func (w *readyWait) signal() {
 	select {
 	case w.sig <- struct{}{}:
 	default:
+	}
+	if w.leading.Load() {
+		w.st.interruptLeader()
+	}
+}
+
+// taken consumes w's token: true if it was signalled, closed or its
+// deadline passed since the last look.
+func (w *readyWait) taken() bool {
+	if w.state() != nil {
+		return true
+	}
+	select {
+	case <-w.sig:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -106,6 +141,10 @@ func (w *readyWait) state() error {
 	return nil
 }
 
+// Wait runs f until it reports done. Between attempts the waiter either
+// leads its stack (waits on the stack's fd itself and steps the stack:
+// stack.go) when nobody else does, or follows: waits for a signal from
+// whoever steps the stack.
 func (w *readyWait) Wait(f func(uintptr) bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -116,9 +155,20 @@ func (w *readyWait) Wait(f func(uintptr) bool) error {
 		if f(0) {
 			return nil
 		}
+		if w.st != nil && w.st.tryLead(w, w.yielded) {
+			if !w.st.lead(w) {
+				w.st = nil // the lead file is gone: follow from now on
+			}
+			continue
+		}
+		w.yielded = false
+		st := w.st // non-nil: tryLead listed w as a follower
 		select {
 		case <-w.sig:
 		case <-w.closed:
+		}
+		if st != nil {
+			st.unfollow(w)
 		}
 	}
 }
@@ -160,6 +210,9 @@ func (w *readyWait) Close() error {
 	w.timer.Stop()
 	w.dmu.Unlock()
 	close(w.closed)
+	if w.leading.Load() {
+		w.st.interruptLeader()
+	}
 	return nil
 }
 
@@ -179,7 +232,7 @@ func (s *stack) addWaiters(cs *cSock) *sockWaiters {
 		s.waiters = make(map[uintptr]*sockWaiters)
 	}
 	s.nextWaiter++
-	sw := &sockWaiters{key: s.nextWaiter, r: newReadyWait(), w: newReadyWait()}
+	sw := &sockWaiters{key: s.nextWaiter, r: newReadyWait(s), w: newReadyWait(s)}
 	s.waiters[sw.key] = sw
 	cs.setUser(sw.key)
 	return sw
@@ -190,7 +243,7 @@ func (s *stack) addWaiters(cs *cSock) *sockWaiters {
 func (s *stack) notifWaiter(key uintptr) *readyWait {
 	sw := s.waiters[key]
 	if sw.n == nil {
-		sw.n = newReadyWait()
+		sw.n = newReadyWait(s)
 	}
 	return sw.n
 }
@@ -221,17 +274,26 @@ func (s *stack) wakeReadyLocked() {
 				continue
 			}
 			if s.readySides[i]&readyRead != 0 {
-				sw.r.signal()
+				s.wake(sw.r)
 				if sw.n != nil {
-					sw.n.signal()
+					s.wake(sw.n)
 				}
 			}
 			if s.readySides[i]&readyWrite != 0 {
-				sw.w.signal()
+				s.wake(sw.w)
 			}
 		}
 		if n < len(s.readyKeys) {
 			return
 		}
 	}
+}
+
+// wake signals w and notes it if it was a follower (a leader that woke one
+// gives it the lead: stack.leadStep). st.mu held.
+func (s *stack) wake(w *readyWait) {
+	if w.following {
+		s.wokeFollower = w
+	}
+	w.signal()
 }
