@@ -483,9 +483,10 @@ CSCTP_API csctp_ssize csctp_sendv(csctp_sock *s, const struct iovec *iov,
  *         bytes are a notification (struct csctp_notification followed by
  *         its data, see below).
  * A message longer than the buffers is returned in several reads, the last
- * one with CSCTP_MSG_EOR; at fragment interleave levels 0 and 1 no other
+ * one with CSCTP_MSG_EOR; at fragment interleave level 0 no other
  * message or notification of the same socket is returned in between (RFC
- * 6458 partial delivery). At level 2 (CSCTP_OPT_FRAGMENT_INTERLEAVE) the
+ * 6458 partial delivery), at level 1 only another association's message
+ * (one-to-many). At level 2 (CSCTP_OPT_FRAGMENT_INTERLEAVE) the
  * next read may return a part of another stream's (or association's)
  * message, or a notification: read info's assoc_id, sid and ssn (with
  * I-DATA the MID's low 16 bits) and CSCTP_MSG_EOR to put each message
@@ -940,7 +941,8 @@ enum csctp_sockopt_ilv {
    * returns parts of two messages of one association interleaved (partial
    * delivery, of DATA or I-DATA messages, finishes one message before the
    * reader gets another; with I-DATA the other streams' messages are
-   * still received meanwhile); one-to-many sockets treat 1 as 0. 2:
+   * still received meanwhile); at 1 a one-to-many socket may return
+   * another association's message between two parts (0: never). 2:
    * parts of messages of different streams and associations, and
    * notifications, may come in turn (csctp_recvv; the order is
    * csctp_set_fragment_interleave's, csctp.h), never two messages of one

@@ -1165,12 +1165,14 @@ static void io_recv_done(csctp_sock *s, csctp_ssize n, const csctp_rcvinfo *ri,
  * stream's, or a notification may come between two parts of a message. */
 static int io_sock_ilv2(const csctp_sock *s) { return s->frag_interleave == 2; }
 
-/* io_recv_data reads the next message (part) for s. Levels 0 and 1 stay on
- * the association of an unfinished message (one-to-many: level 1 as level
- * 0 here). */
+/* io_recv_data reads the next message (part) for s. Level 0 stays on the
+ * association of an unfinished message; levels 1 and 2 may read another
+ * association's message in between (RFC 6458 8.1.20; within one
+ * association level 1 is level 0: the engine's reads continue its
+ * unfinished message). */
 static csctp_ssize io_recv_data(csctp_sock *s, const struct iovec *iov,
                                 int iovcnt, csctp_rcvinfo *ri, int *eor) {
-  if (s->partial && !io_sock_ilv2(s))
+  if (s->partial && s->frag_interleave == 0)
     return io_recv_assoc(s, s->partial, iov, iovcnt, ri, eor);
   if (s->type == CSCTP_SOCK_STREAM) {
     if (!s->assoc)
