@@ -129,10 +129,14 @@ row csctp pion pr-rtx-s2c server client
 # after an I-FORWARD-TSN entry (stream 3, U=1, MID 2) that skipped the
 # unordered message with that MID: it applies the entry to the ordered
 # messages, where RFC 8260 2.3.1 has the U bit say which the MID counts.
+# By default one row each way (csctp's I-FORWARD-TSN, pion's), to keep CI
+# inside its time; PRSCTP_IDATA_ALL=1 adds the other three.
 row csctp pion pr-ttl-idata-c2s client client
-row csctp pion pr-rtx-idata-c2s client client
-row pion csctp pr-ttl-idata-s2c server server
 row pion csctp pr-rtx-idata-c2s client server
-row csctp pion pr-rtx-idata-s2c server client
+if [[ ${PRSCTP_IDATA_ALL:-0} == 1 ]]; then
+	row csctp pion pr-rtx-idata-c2s client client
+	row pion csctp pr-ttl-idata-s2c server server
+	row csctp pion pr-rtx-idata-s2c server client
+fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
