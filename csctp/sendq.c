@@ -612,10 +612,12 @@ static void sendq_number_abandoned(csctp_sendq *q, csctp_msg_out *m) {
 }
 
 void csctp_sendq_drop_unsent(csctp_sendq *q, csctp_msg_out *m) {
-  if (m->sent)
-    sendq_number_abandoned(q, m);
+  if (m->sent) {
+    sendq_number_abandoned(q, m); /* moves all of m's unsent fragments */
+    return;
+  }
   int ordered = !(m->info.flags & CSCTP_SEND_UNORDERED);
-  int give_back = ordered && !m->sent && m->info.sid < q->nstreams;
+  int give_back = ordered && m->info.sid < q->nstreams;
   uint16_t ssn = 0;
   csctp_chunk_out **pp = &q->unsent, *prev = NULL;
   while (*pp) {
