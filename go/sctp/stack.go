@@ -429,7 +429,8 @@ func (s *stack) kickDriver() {
 
 // tryLead makes w the stack's leader if nobody leads and w did not just
 // yield the lead to a follower that has not run yet (true); otherwise it
-// lists w as a follower, to be signalled (false).
+// lists w as a follower, to be signalled (false). A driver that leads is
+// woken to hand the lead over.
 func (s *stack) tryLead(w *readyWait, yielded bool) bool {
 	s.mu.Lock()
 	s.connActive = true
@@ -438,8 +439,12 @@ func (s *stack) tryLead(w *readyWait, yielded bool) bool {
 		s.mu.Unlock()
 		return true
 	}
-	if s.leader == leadDriver {
+	if s.leader == leadDriver && s.ef != nil {
+		// End the driver's wait on ef now (it may have no timer for a
+		// long while): its next look hands the lead to w.
 		s.wanted = w
+		s.deadline = aLongTimeAgo
+		s.ef.SetReadDeadline(aLongTimeAgo)
 	}
 	w.following = true
 	s.followers = append(s.followers, w)
