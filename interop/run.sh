@@ -301,14 +301,14 @@ run_pair() {
 			local pr=ttl:50 il=""
 			[[ $t == pr-rtx-* ]] && pr=rtx:1
 			[[ $t == *-idata-* ]] && il=-idata
-			run_one $t "$c" "$s" "-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" \
-				"-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" ;;
+			run_one $t "$c" "$s" "-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" \
+				"-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown" ;;
 		pr-ttl-s2c | pr-rtx-s2c | pr-ttl-idata-s2c | pr-rtx-idata-s2c)
 			local pr=ttl:50 il=""
 			[[ $t == pr-rtx-* ]] && pr=rtx:1
 			[[ $t == *-idata-* ]] && il=-idata
-			run_one $t "$c" "$s" "-scenario send -count 150 ${PLAN[*]} $il -pr $pr -expect-close shutdown" \
-				"-scenario recv -count 150 ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" ;;
+			run_one $t "$c" "$s" "-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown" \
+				"-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" ;;
 		idata-c2s | idata-rcv128k-c2s)
 			local rb
 			rb=$(rcv128k "$t" "$s")
@@ -364,19 +364,20 @@ for pair in "$@"; do
 			echo "WARN capture of $c-$s is incomplete (dumpcap dropped packets): chunk counts are low"
 		fi
 		if [[ " $TESTS " == *" auth "* && -f $pcap ]]; then
-			# RFC 4895: who sent AUTH chunks, with which HMAC id and key id.
-			tshark -r "$pcap" -d "udp.port==$port,sctp" -Y sctp.hmac_id \
-				-T fields -e udp.srcport -e sctp.hmac_id -e sctp.shared_key_id 2>/dev/null |
-				awk -v p="$port" '{ side = ($1 == p) ? "server" : "client"
-					n[side " hmac_id=" $2 " key_id=" $3]++ }
-					END { for (k in n) print "  auth " k " chunks=" n[k] }' | sort
-			# Issue 14: tshark decodes the AUTH chunks (RFC 4895 4.8) of
+			# RFC 4895: who sent AUTH chunks, with which HMAC id and key id;
+			# issue 14: tshark decodes the AUTH chunks (RFC 4895 4.8) of
 			# both sides, none in a malformed frame (payloads not handed to
-			# PPID dissectors, as in capture/check.sh).
-			ta=(-r "$pcap" -d "udp.port==$port,sctp" -o sctp.ulp_dissection:FALSE)
-			na_c=$(tshark "${ta[@]}" -Y "sctp.hmac_id && udp.dstport==$port" 2>/dev/null | wc -l)
-			na_s=$(tshark "${ta[@]}" -Y "sctp.hmac_id && udp.srcport==$port" 2>/dev/null | wc -l)
-			na_m=$(tshark "${ta[@]}" -Y "sctp.hmac_id && _ws.malformed" 2>/dev/null | wc -l)
+			# PPID dissectors, as in capture/check.sh). One tshark pass.
+			tshark -r "$pcap" -d "udp.port==$port,sctp" -o sctp.ulp_dissection:FALSE -Y sctp.hmac_id \
+				-T fields -E separator=/t -e udp.srcport -e sctp.hmac_id -e sctp.shared_key_id \
+				-e _ws.malformed 2>/dev/null >"$pcap.auth"
+			awk -F'\t' -v p="$port" '{ side = ($1 == p) ? "server" : "client"
+				n[side " hmac_id=" $2 " key_id=" $3]++ }
+				END { for (k in n) print "  auth " k " chunks=" n[k] }' "$pcap.auth" | sort
+			na_c=$(awk -F'\t' -v p="$port" '$1 != p' "$pcap.auth" | wc -l)
+			na_s=$(awk -F'\t' -v p="$port" '$1 == p' "$pcap.auth" | wc -l)
+			na_m=$(awk -F'\t' '$4 != ""' "$pcap.auth" | wc -l)
+			rm -f "$pcap.auth"
 			if ((na_c > 0 && na_s > 0 && na_m == 0)); then
 				passed=$((passed + 1))
 				echo "PASS auth-wire client=$c server=$s: packets with an AUTH chunk decoded: client $na_c, server $na_s, malformed 0"
