@@ -467,6 +467,25 @@ mkdir -p "$(dirname "$doc")"
 		done
 		echo
 	fi
+	if [[ -n $pr_pid && -f $out/prsctp.log ]]; then
+		echo "## PR-SCTP under loss (RFC 3758, RFC 7496)"
+		echo
+		echo "\`interop/prsctp.sh\`: the PR sender sends 150 messages (1 B to 256 KiB) with a lifetime of 50 ms"
+		echo "(ttl) or at most one retransmission (rtx) through 10 % nft loss each way; the receiver checks"
+		echo "order, payload and no duplicates and lets abandoned messages be missing; the capture must decode"
+		echo "cleanly and hold FORWARD TSN (I-FORWARD TSN with I-DATA, RFC 8260 2.3.1) from the PR sender."
+		echo
+		echo "\"abandoned\" is what the peers' programs report (usrsctp's counts chunks, pion's reports none)."
+		echo
+		echo '| row | client → server | FORWARD TSN chunks from the sender | abandoned | missing (receiver) | result |'
+		echo '|---|---|---|---|---|---|'
+		grep -E '^(PASS|FAIL) ' "$out/prsctp.log" | while read -r res t rest; do
+			fwd=$(sed -n 's/.*forward_tsn_from_[a-z]*=\([0-9]*\).*/\1/p' <<<"$rest")
+			echo "| \`$t\` | $(kv client "$rest") → $(kv server "$rest" | tr -d :) | ${fwd:-–} |" \
+				"$(kv abandoned "$rest") | $(kv missing "$rest") | $res |"
+		done
+		echo
+	fi
 	if [[ -f $out/dtls.log ]]; then
 		echo "## SCTP over DTLS (RFC 8261) with pion/sctp"
 		echo
