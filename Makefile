@@ -211,8 +211,12 @@ $(TEST_OBJS) $(TEST_HELPER_OBJS): $(BUILD)/tests/obj/%.o: csctp/tests/%.c $(FLAG
 $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/obj/%.o $(TEST_HELPER_OBJS) $(BUILD)/libcsctp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJS) $(BUILD)/libcsctp.a $(LDLIBS)
 
+# TEST_JOBS: C test programs run at once (csctp/tests/run.sh; the I/O tests
+# always run alone).
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 check-c: $(TEST_BINS)
-	$(TEST_ENV) bash csctp/tests/run.sh $(TEST_BINS)
+	$(TEST_ENV) CSCTP_TEST_JOBS=$(TEST_JOBS) bash csctp/tests/run.sh $(TEST_BINS)
 
 test: check-c
 ifneq ($(GO_SRCS),)

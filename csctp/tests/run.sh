@@ -10,7 +10,13 @@
 # always "c-tests: N passed, N failed"; the exit status is non-zero if any
 # test failed or if no test ran at all.
 #
+# Programs that touch real sockets, threads or the wall clock (CSCTP_TEST_SERIAL)
+# run one at a time; the others (the engine under simulated time) run
+# CSCTP_TEST_JOBS at once first. Results are reported in the order given.
+#
 # Environment:
+#   CSCTP_TEST_JOBS     programs run at once outside the serial list (default 1)
+#   CSCTP_TEST_SERIAL   programs run alone (names; default: the I/O tests)
 #   CSCTP_TEST_TIMEOUT  seconds per program (default 900; 0 = no limit)
 #   VERBOSE=1           print every program's full output, not just failures'
 #   TAIL_LINES          lines of output shown for a failed program (default 400)
@@ -20,9 +26,11 @@ timeout_s=${CSCTP_TEST_TIMEOUT:-900}
 tail_lines=${TAIL_LINES:-400}
 summary_re='^(.*): ([0-9]+) passed, ([0-9]+) failed$'
 
+jobs=${CSCTP_TEST_JOBS:-1}
+serial=" ${CSCTP_TEST_SERIAL:-test_io test_io_udp test_ready test_scale test_conn test_icmp test_threads test_pacer test_kernel test_asconf test_auth test_eor} "
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-out="$tmp/out"
 
 total_pass=0
 total_fail=0
@@ -33,14 +41,45 @@ if [ "$timeout_s" != 0 ] && command -v timeout >/dev/null 2>&1; then
   use_timeout=1
 fi
 
-for bin in "$@"; do
-  name=$(basename "$bin")
+# run_prog I BIN: runs BIN, its output in $tmp/out.I, its status in $tmp/rc.I.
+run_prog() {
+  local rc
   if [ "$use_timeout" = 1 ]; then
-    timeout -k 10 "$timeout_s" "$bin" >"$out" 2>&1 </dev/null
+    timeout -k 10 "$timeout_s" "$2" >"$tmp/out.$1" 2>&1 </dev/null
   else
-    "$bin" >"$out" 2>&1 </dev/null
+    "$2" >"$tmp/out.$1" 2>&1 </dev/null
   fi
   rc=$?
+  echo "$rc" >"$tmp/rc.$1"
+}
+
+bins=("$@")
+i=0
+running=0
+for bin in "${bins[@]}"; do
+  if [[ $serial != *" $(basename "$bin") "* ]]; then
+    if [ "$running" -ge "$jobs" ]; then
+      wait -n
+      running=$((running - 1))
+    fi
+    run_prog "$i" "$bin" &
+    running=$((running + 1))
+  fi
+  i=$((i + 1))
+done
+wait
+i=0
+for bin in "${bins[@]}"; do
+  [[ $serial == *" $(basename "$bin") "* ]] && run_prog "$i" "$bin"
+  i=$((i + 1))
+done
+
+i=0
+for bin in "${bins[@]}"; do
+  name=$(basename "$bin")
+  out=$tmp/out.$i
+  rc=$(cat "$tmp/rc.$i")
+  i=$((i + 1))
 
   summary=$(grep -E "$summary_re" "$out" | tail -n 1 || true)
   problem=""
