@@ -45,18 +45,21 @@ typedef struct go_notif {
 } go_notif;
 
 // go_mem is the allocator of a stack made by go_new_stack: the C
-// library's, with lists of freed small blocks in front of it. The engine
-// allocates and frees a few small blocks per message (the queued message,
-// its chunks); a Go program makes its C calls from whichever thread runs
-// the goroutine, so glibc's malloc takes its arena lock (an atomic
+// library's, with lists of freed blocks in front of it. The engine
+// allocates and frees a few blocks per message (the queued message, its
+// chunks); a Go program makes its C calls from whichever thread runs the
+// goroutine, so glibc's malloc takes its arena lock (an atomic
 // compare-and-swap on a line other threads share) for most of them, where
-// a single-threaded C program takes none. Every C call on a stack is made
-// under the Go stack's mutex (stack.go), so these lists need no lock. Each
-// block carries a 16-byte header with its size class (0: not cached);
-// at most GO_MEM_KEEP bytes are kept, the rest is freed.
+// a single-threaded C program takes none, and a thread's arena gives the
+// pages of large blocks back and faults them in again. Every C call on a
+// stack is made under the Go stack's mutex (stack.go), so these lists need
+// no lock. Each block carries a 16-byte header with its size class (0: not
+// cached): 64-byte steps up to 4 KiB, then 4 KiB steps up to 256 KiB; at
+// most GO_MEM_KEEP bytes are kept, the rest is freed.
 #define GO_MEM_HDR 16
-#define GO_MEM_UNIT 64
-#define GO_MEM_CLASSES 64 // blocks of up to 4096 bytes, header included
+#define GO_MEM_SMALL 64 // classes 1..64: c * 64 bytes, header included
+#define GO_MEM_CLASSES (GO_MEM_SMALL + 63) // then (c - 63) * 4096 bytes
+#define GO_MEM_MAX ((size_t)(GO_MEM_CLASSES - 63) * 4096)
 #define GO_MEM_KEEP (4u << 20)
 
 typedef struct go_mem_blk {
@@ -69,23 +72,30 @@ typedef struct go_mem {
 	size_t kept; // bytes on the lists
 } go_mem;
 
+// go_mem_class returns the class of a block of total bytes (0: none).
+static size_t go_mem_class(size_t total) {
+	if (total <= (size_t)GO_MEM_SMALL * 64)
+		return (total + 63) / 64;
+	if (total <= GO_MEM_MAX)
+		return 63 + (total + 4095) / 4096;
+	return 0;
+}
+
+static size_t go_mem_class_size(size_t c) {
+	return c <= GO_MEM_SMALL ? c * 64 : (c - 63) * 4096;
+}
+
 static void *go_mem_malloc(size_t n, void *ud) {
 	go_mem *m = ud;
-	if (n > GO_MEM_CLASSES * GO_MEM_UNIT - GO_MEM_HDR) {
-		if (n > SIZE_MAX - GO_MEM_HDR)
-			return NULL;
-		unsigned char *p = malloc(n + GO_MEM_HDR);
-		if (!p)
-			return NULL;
-		*(size_t *)p = 0;
-		return p + GO_MEM_HDR;
-	}
-	size_t c = (n + GO_MEM_HDR + GO_MEM_UNIT - 1) / GO_MEM_UNIT;
-	unsigned char *p = (unsigned char *)m->free[c];
-	if (p) {
+	if (n > SIZE_MAX - GO_MEM_HDR)
+		return NULL;
+	size_t c = go_mem_class(n + GO_MEM_HDR);
+	unsigned char *p = NULL;
+	if (c != 0 && m->free[c]) {
+		p = (unsigned char *)m->free[c];
 		m->free[c] = m->free[c]->next;
-		m->kept -= c * GO_MEM_UNIT;
-	} else if (!(p = malloc(c * GO_MEM_UNIT))) {
+		m->kept -= go_mem_class_size(c);
+	} else if (!(p = malloc(c != 0 ? go_mem_class_size(c) : n + GO_MEM_HDR))) {
 		return NULL;
 	}
 	*(size_t *)p = c;
@@ -98,14 +108,14 @@ static void go_mem_free(void *ptr, void *ud) {
 		return;
 	unsigned char *p = (unsigned char *)ptr - GO_MEM_HDR;
 	size_t c = *(size_t *)p;
-	if (c == 0 || m->kept + c * GO_MEM_UNIT > GO_MEM_KEEP) {
+	if (c == 0 || m->kept + go_mem_class_size(c) > GO_MEM_KEEP) {
 		free(p);
 		return;
 	}
 	go_mem_blk *b = (go_mem_blk *)p;
 	b->next = m->free[c];
 	m->free[c] = b;
-	m->kept += c * GO_MEM_UNIT;
+	m->kept += go_mem_class_size(c);
 }
 
 static void *go_mem_calloc(size_t k, size_t n, void *ud) {
@@ -122,19 +132,20 @@ static void *go_mem_realloc(void *ptr, size_t n, void *ud) {
 		return go_mem_malloc(n, ud);
 	unsigned char *p = (unsigned char *)ptr - GO_MEM_HDR;
 	size_t c = *(size_t *)p;
-	if (c == 0 && n > GO_MEM_CLASSES * GO_MEM_UNIT - GO_MEM_HDR) {
-		if (n > SIZE_MAX - GO_MEM_HDR)
-			return NULL;
+	if (n > SIZE_MAX - GO_MEM_HDR)
+		return NULL;
+	if (c == 0 && go_mem_class(n + GO_MEM_HDR) == 0) {
 		unsigned char *q = realloc(p, n + GO_MEM_HDR);
 		return q ? q + GO_MEM_HDR : NULL;
 	}
-	if (c != 0 && n <= c * GO_MEM_UNIT - GO_MEM_HDR)
+	if (c != 0 && n <= go_mem_class_size(c) - GO_MEM_HDR)
 		return ptr; // fits where it is
 	void *q = go_mem_malloc(n, ud);
 	if (!q)
 		return NULL;
-	// A large block (c == 0) only moves here when it shrinks to a small one.
-	size_t old = c != 0 ? c * GO_MEM_UNIT - GO_MEM_HDR : n;
+	// An uncached block (c == 0) only moves here when it shrinks to a
+	// cached size.
+	size_t old = c != 0 ? go_mem_class_size(c) - GO_MEM_HDR : n;
 	memcpy(q, ptr, old < n ? old : n);
 	go_mem_free(ptr, ud);
 	return q;
@@ -188,7 +199,7 @@ static int go_mem_check(void) {
 	// Blocks of every size class and large ones: 16-byte aligned, usable
 	// to their length, not overlapping.
 	for (int i = 0; i < N; i++) {
-		len[i] = (size_t)i * 13 % 6000 + 1;
+		len[i] = i % 10 == 9 ? (size_t)i * 977 % 300000 + 1 : (size_t)i * 13 % 6000 + 1;
 		p[i] = go_mem_malloc(len[i], m);
 		GO_MEM_EXPECT(p[i] != NULL && (uintptr_t)p[i] % 16 == 0);
 		memset(p[i], i & 0xff, len[i]);
@@ -204,6 +215,13 @@ static int go_mem_check(void) {
 	GO_MEM_EXPECT(p[7] == q);
 	for (size_t j = 0; j < ql; j++)
 		GO_MEM_EXPECT(p[7][j] == 0);
+	// So is a freed 64 KiB block.
+	q = go_mem_malloc(65536, m);
+	GO_MEM_EXPECT(q != NULL);
+	go_mem_free(q, m);
+	unsigned char *q2 = go_mem_malloc(65530, m);
+	GO_MEM_EXPECT(q2 == q);
+	go_mem_free(q2, m);
 	// calloc refuses an overflowing product.
 	GO_MEM_EXPECT(go_mem_calloc(SIZE_MAX / 2, 4, m) == NULL);
 	// realloc keeps the contents: small to small, small to large, large
@@ -217,6 +235,10 @@ static int go_mem_check(void) {
 	a = go_mem_realloc(a, 9000, m);
 	GO_MEM_EXPECT(a != NULL);
 	a = go_mem_realloc(a, 20000, m);
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 400000, m); // beyond the cached sizes
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 500000, m);
 	GO_MEM_EXPECT(a != NULL);
 	a = go_mem_realloc(a, 30, m);
 	GO_MEM_EXPECT(a != NULL);
