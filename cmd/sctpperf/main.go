@@ -101,6 +101,7 @@ var (
 	jsonOut = flag.Bool("json", false, "print the summary as JSON (progress lines go to stderr)")
 	quiet   = flag.Bool("quiet", false, "no progress lines")
 	batch   = flag.Int("batch", 0, "throughput test: send (client) or read (server) up to this many messages per WriteBatch / ReadBatch call (0: Write / Read per message, as csctp/examples/perf.c does)")
+	cPeer   = flag.Bool("cpeer", false, "client: speak csctp/examples/perf.c's protocol (no hello, no receiver stats: the rate is the sender's, and Close waits until everything is acknowledged), to run against its server")
 )
 
 func main() {
@@ -241,7 +242,12 @@ func serveConn(c *sctp.SCTPConn) error {
 		return err
 	}
 	var h hello
-	if info.PPID != ppidHello || json.Unmarshal(buf[:n], &h) != nil {
+	if info.PPID != ppidHello {
+		// csctp/examples/perf.c's client sends no hello: its data
+		// (PPID 0) is counted, and it ends with a SHUTDOWN (io.EOF).
+		return serveStream(c, buf, n, info)
+	}
+	if json.Unmarshal(buf[:n], &h) != nil {
 		return fmt.Errorf("bad hello")
 	}
 	progressf("[assoc %d] %s test from %v, %d-byte messages\n", c.AssocID(), h.Mode, c.RemoteAddr(), h.Size)
@@ -277,7 +283,6 @@ func serveConn(c *sctp.SCTPConn) error {
 	var st rxStats
 	info = &ri
 	start := time.Now()
-	last, lastBytes := start, int64(0)
 	// Like the C perf server (csctp/examples/perf.c), which reads the clock
 	// once per round of up to 256 receives: the allocation-free read and a
 	// clock read every 256th message keep the tool's own cost out of the
@@ -285,10 +290,32 @@ func serveConn(c *sctp.SCTPConn) error {
 	if *batch > 1 {
 		return serveBatch(c, &st, start)
 	}
+	return serveLoop(c, &st, start, buf, info)
+}
+
+// serveStream serves a client of csctp/examples/perf.c's protocol, whose
+// first message (n bytes in buf, info) is data: it counts what arrives
+// until the peer shuts down and prints the rate.
+func serveStream(c *sctp.SCTPConn, buf []byte, n int, info *sctp.RcvInfo) error {
+	st := rxStats{Bytes: int64(n)}
+	if info.EndOfRecord() {
+		st.Messages++
+	}
+	progressf("[assoc %d] perf.c client from %v\n", c.AssocID(), c.RemoteAddr())
+	return serveLoop(c, &st, time.Now(), buf, info)
+}
+
+// serveLoop counts messages until the client's end message (then it sends
+// the stats) or its SHUTDOWN.
+func serveLoop(c *sctp.SCTPConn, st *rxStats, start time.Time, buf []byte, info *sctp.RcvInfo) error {
+	last, lastBytes := start, int64(0)
 	for k := 0; ; k++ {
 		n, _, err := c.ReadFromSCTPAddrPort(buf, info)
 		if err != nil {
 			if err == io.EOF {
+				st.Seconds = time.Since(start).Seconds()
+				progressf("[assoc %d] received %d messages, %d bytes in %.2fs: %.2f MB/s\n",
+					c.AssocID(), st.Messages, st.Bytes, st.Seconds, float64(st.Bytes)/st.Seconds/1e6)
 				return nil
 			}
 			return err
@@ -309,7 +336,7 @@ func serveConn(c *sctp.SCTPConn) error {
 			last, lastBytes = now, st.Bytes
 		}
 	}
-	return finishServe(c, &st, start, buf)
+	return finishServe(c, st, start, buf)
 }
 
 // finishServe sends the receiver's stats and waits for the client to
@@ -377,9 +404,14 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 		mode = "pingpong"
 	}
 	s.Mode = mode
-	hb, _ := json.Marshal(hello{Mode: mode, Size: s.Size})
-	if _, err := c.WriteToSCTP(hb, nil, &sctp.SndInfo{PPID: ppidHello}); err != nil {
-		return err
+	if *cPeer && pingpong {
+		return errors.New("-cpeer: only the throughput test")
+	}
+	if !*cPeer {
+		hb, _ := json.Marshal(hello{Mode: mode, Size: s.Size})
+		if _, err := c.WriteToSCTP(hb, nil, &sctp.SndInfo{PPID: ppidHello}); err != nil {
+			return err
+		}
 	}
 	progressf("connected to %v: %s test, %d-byte messages, %d stream(s)\n", c.RemoteAddr(), mode, s.Size, streams)
 
@@ -500,7 +532,13 @@ func runClient(opts sctp.Options, raddr *sctp.SCTPAddr, pingpong bool, duration 
 	s.MBps = float64(s.Bytes) / s.Seconds / 1e6
 	s.MsgsPerSec = float64(s.Messages) / s.Seconds
 
-	if !pingpong {
+	if *cPeer {
+		// perf.c's server sends no stats: Close waits until the peer
+		// has acknowledged everything (the SHUTDOWN completes).
+		if err := c.Close(); err != nil {
+			return err
+		}
+	} else if !pingpong {
 		// Ask for the receiver's count: it includes everything delivered.
 		if _, err := c.WriteToSCTP([]byte{0}, nil, &sctp.SndInfo{PPID: ppidEnd}); err != nil {
 			return err

@@ -457,14 +457,27 @@ func (c *SCTPConn) recvMsg(b []byte, want bool) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	c.readWant.Add(1)
-	c.kickNotif() // a ReadNotification holding rmu lets go
-	c.rmu.Lock()
-	c.readWant.Add(-1)
+	if !c.rmu.TryLock() {
+		// Held: maybe by a ReadNotification, which lets go.
+		c.readWant.Add(1)
+		c.kickNotif()
+		c.rmu.Lock()
+		c.readWant.Add(-1)
+	}
 	op := &c.rop
 	op.b, op.want, op.n, op.err, op.hasFrom = b, want, 0, nil, false
 	op.from = netip.AddrPort{}
-	err := c.rf.Wait(c.readFn)
+	var err error
+	if w, ok := c.rf.(*readyWait); ok {
+		// The first attempt (often a message read ahead: rxbatch.go)
+		// without the waiter's lock; rmu gives this Read the side.
+		var done bool
+		if done, err = w.try(c.readFn); !done {
+			err = w.waitMore(c.readFn)
+		}
+	} else {
+		err = c.rf.Wait(c.readFn)
+	}
 	n, rerr := op.n, op.err
 	op.b, op.err = nil, nil
 	if err != nil {
@@ -977,7 +990,6 @@ func (c *SCTPConn) send(b []byte, to netip.AddrPort, info *SndInfo, extra uint16
 		return 0, nil
 	}
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	op := &c.wop
 	op.b, op.to, op.extra, op.udpPort, op.n, op.err = b, nil, extra, udp, 0, nil
 	op.hasInfo = info != nil
@@ -988,13 +1000,25 @@ func (c *SCTPConn) send(b []byte, to netip.AddrPort, info *SndInfo, extra uint16
 		n, err := putSockaddr(&op.sa, to)
 		if err != nil {
 			op.b = nil
+			c.wmu.Unlock()
 			return 0, err
 		}
 		op.to = op.sa[:n]
 	}
-	err := c.waitWrite(c.writeFn)
+	var err error
+	if w, ok := c.wf.(*readyWait); ok && !c.st.kernel {
+		// The first attempt without the waiter's lock: wmu gives this
+		// Write the side.
+		var done bool
+		if done, err = w.try(c.writeFn); !done {
+			err = w.waitMore(c.writeFn)
+		}
+	} else {
+		err = c.waitWrite(c.writeFn)
+	}
 	n, rerr := op.n, op.err
 	op.b, op.err = nil, nil
+	c.wmu.Unlock()
 	if err != nil {
 		return 0, c.fileErr(err)
 	}

@@ -10,6 +10,7 @@ package sctp
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "csctp_io.h"
@@ -43,12 +44,245 @@ typedef struct go_notif {
 	uint32_t local_tsn, remote_tsn;
 } go_notif;
 
-static int go_new_stack(csctp_stack **out, int transport, int udp_port) {
+// go_mem is the allocator of a stack made by go_new_stack: the C
+// library's, with lists of freed blocks in front of it. The engine
+// allocates and frees a few blocks per message (the queued message, its
+// chunks); a Go program makes its C calls from whichever thread runs the
+// goroutine, so glibc's malloc takes its arena lock (an atomic
+// compare-and-swap on a line other threads share) for most of them, where
+// a single-threaded C program takes none, and a thread's arena gives the
+// pages of large blocks back and faults them in again. Every C call on a
+// stack is made under the Go stack's mutex (stack.go), so these lists need
+// no lock. Each block carries a 16-byte header with its size class (0: not
+// cached): 64-byte steps up to 4 KiB, then 4 KiB steps up to 256 KiB; at
+// most GO_MEM_KEEP bytes are kept, the rest is freed.
+#define GO_MEM_HDR 16
+#define GO_MEM_SMALL 64 // classes 1..64: c * 64 bytes, header included
+#define GO_MEM_CLASSES (GO_MEM_SMALL + 63) // then (c - 63) * 4096 bytes
+#define GO_MEM_MAX ((size_t)(GO_MEM_CLASSES - 63) * 4096)
+#define GO_MEM_KEEP (4u << 20)
+
+typedef struct go_mem_blk {
+	struct go_mem_blk *next;
+} go_mem_blk;
+
+typedef struct go_mem {
+	csctp_mem mem; // what the stack is given (user_data: this)
+	go_mem_blk *free[GO_MEM_CLASSES + 1];
+	size_t kept; // bytes on the lists
+} go_mem;
+
+// go_mem_class returns the class of a block of total bytes (0: none).
+static size_t go_mem_class(size_t total) {
+	if (total <= (size_t)GO_MEM_SMALL * 64)
+		return (total + 63) / 64;
+	if (total <= GO_MEM_MAX)
+		return 63 + (total + 4095) / 4096;
+	return 0;
+}
+
+static size_t go_mem_class_size(size_t c) {
+	return c <= GO_MEM_SMALL ? c * 64 : (c - 63) * 4096;
+}
+
+static void *go_mem_malloc(size_t n, void *ud) {
+	go_mem *m = ud;
+	if (n > SIZE_MAX - GO_MEM_HDR)
+		return NULL;
+	size_t c = go_mem_class(n + GO_MEM_HDR);
+	unsigned char *p = NULL;
+	if (c != 0 && m->free[c]) {
+		p = (unsigned char *)m->free[c];
+		m->free[c] = m->free[c]->next;
+		m->kept -= go_mem_class_size(c);
+	} else if (!(p = malloc(c != 0 ? go_mem_class_size(c) : n + GO_MEM_HDR))) {
+		return NULL;
+	}
+	*(size_t *)p = c;
+	return p + GO_MEM_HDR;
+}
+
+static void go_mem_free(void *ptr, void *ud) {
+	go_mem *m = ud;
+	if (!ptr)
+		return;
+	unsigned char *p = (unsigned char *)ptr - GO_MEM_HDR;
+	size_t c = *(size_t *)p;
+	if (c == 0 || m->kept + go_mem_class_size(c) > GO_MEM_KEEP) {
+		free(p);
+		return;
+	}
+	go_mem_blk *b = (go_mem_blk *)p;
+	b->next = m->free[c];
+	m->free[c] = b;
+	m->kept += go_mem_class_size(c);
+}
+
+static void *go_mem_calloc(size_t k, size_t n, void *ud) {
+	if (n != 0 && k > SIZE_MAX / n)
+		return NULL;
+	void *p = go_mem_malloc(k * n, ud);
+	if (p)
+		memset(p, 0, k * n);
+	return p;
+}
+
+static void *go_mem_realloc(void *ptr, size_t n, void *ud) {
+	if (!ptr)
+		return go_mem_malloc(n, ud);
+	unsigned char *p = (unsigned char *)ptr - GO_MEM_HDR;
+	size_t c = *(size_t *)p;
+	if (n > SIZE_MAX - GO_MEM_HDR)
+		return NULL;
+	if (c == 0 && go_mem_class(n + GO_MEM_HDR) == 0) {
+		unsigned char *q = realloc(p, n + GO_MEM_HDR);
+		return q ? q + GO_MEM_HDR : NULL;
+	}
+	if (c != 0 && n <= go_mem_class_size(c) - GO_MEM_HDR)
+		return ptr; // fits where it is
+	void *q = go_mem_malloc(n, ud);
+	if (!q)
+		return NULL;
+	// An uncached block (c == 0) only moves here when it shrinks to a
+	// cached size.
+	size_t old = c != 0 ? go_mem_class_size(c) - GO_MEM_HDR : n;
+	memcpy(q, ptr, old < n ? old : n);
+	go_mem_free(ptr, ud);
+	return q;
+}
+
+static go_mem *go_mem_new(void) {
+	go_mem *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->mem.user_data = m;
+	m->mem.malloc = go_mem_malloc;
+	m->mem.free = go_mem_free;
+	m->mem.calloc = go_mem_calloc;
+	m->mem.realloc = go_mem_realloc;
+	return m;
+}
+
+// go_mem_del frees m and the blocks it keeps (after csctp_stack_del).
+static void go_mem_del(go_mem *m) {
+	if (!m)
+		return;
+	for (int c = 0; c <= GO_MEM_CLASSES; c++) {
+		while (m->free[c]) {
+			go_mem_blk *b = m->free[c];
+			m->free[c] = b->next;
+			free(b);
+		}
+	}
+	free(m);
+}
+
+// go_mem_check exercises a go_mem the way the engine uses an allocator
+// (TestStackAllocator): it returns 0, or the line of the first check that
+// failed.
+#define GO_MEM_EXPECT(c) \
+	do { \
+		if (!(c)) { \
+			r = __LINE__; \
+			goto out; \
+		} \
+	} while (0)
+static int go_mem_check(void) {
+	enum { N = 1200 }; // N blocks of 4000 bytes are more than GO_MEM_KEEP
+	static unsigned char *p[N];
+	static size_t len[N];
+	int r = 0;
+	go_mem *m = go_mem_new();
+	if (!m)
+		return __LINE__;
+	memset(p, 0, sizeof p);
+	// Blocks of every size class and large ones: 16-byte aligned, usable
+	// to their length, not overlapping.
+	for (int i = 0; i < N; i++) {
+		len[i] = i % 10 == 9 ? (size_t)i * 977 % 300000 + 1 : (size_t)i * 13 % 6000 + 1;
+		p[i] = go_mem_malloc(len[i], m);
+		GO_MEM_EXPECT(p[i] != NULL && (uintptr_t)p[i] % 16 == 0);
+		memset(p[i], i & 0xff, len[i]);
+	}
+	for (int i = 0; i < N; i++)
+		for (size_t j = 0; j < len[i]; j++)
+			GO_MEM_EXPECT(p[i][j] == (unsigned char)(i & 0xff));
+	// A freed small block is used again for its size; calloc zeroes it.
+	unsigned char *q = p[7];
+	size_t ql = len[7];
+	go_mem_free(q, m);
+	p[7] = go_mem_calloc(1, ql, m);
+	GO_MEM_EXPECT(p[7] == q);
+	for (size_t j = 0; j < ql; j++)
+		GO_MEM_EXPECT(p[7][j] == 0);
+	// So is a freed 64 KiB block.
+	q = go_mem_malloc(65536, m);
+	GO_MEM_EXPECT(q != NULL);
+	go_mem_free(q, m);
+	unsigned char *q2 = go_mem_malloc(65530, m);
+	GO_MEM_EXPECT(q2 == q);
+	go_mem_free(q2, m);
+	// calloc refuses an overflowing product.
+	GO_MEM_EXPECT(go_mem_calloc(SIZE_MAX / 2, 4, m) == NULL);
+	// realloc keeps the contents: small to small, small to large, large
+	// to large, large to small; NULL is malloc.
+	unsigned char *a = go_mem_realloc(NULL, 40, m);
+	GO_MEM_EXPECT(a != NULL);
+	for (int j = 0; j < 40; j++)
+		a[j] = (unsigned char)j;
+	a = go_mem_realloc(a, 300, m);
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 9000, m);
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 20000, m);
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 400000, m); // beyond the cached sizes
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 500000, m);
+	GO_MEM_EXPECT(a != NULL);
+	a = go_mem_realloc(a, 30, m);
+	GO_MEM_EXPECT(a != NULL);
+	for (int j = 0; j < 30; j++)
+		GO_MEM_EXPECT(a[j] == (unsigned char)j);
+	go_mem_free(a, m);
+	go_mem_free(NULL, m);
+	// What is kept is bounded.
+	for (int i = 0; i < N; i++) {
+		go_mem_free(p[i], m);
+		p[i] = NULL;
+	}
+	for (int k = 0; k < 4; k++) {
+		for (int i = 0; i < N; i++)
+			GO_MEM_EXPECT((p[i] = go_mem_malloc(4000, m)) != NULL);
+		for (int i = 0; i < N; i++) {
+			go_mem_free(p[i], m);
+			p[i] = NULL;
+		}
+	}
+	GO_MEM_EXPECT(m->kept <= GO_MEM_KEEP && m->kept >= GO_MEM_KEEP - 4096);
+out:
+	for (int i = 0; i < N; i++)
+		go_mem_free(p[i], m);
+	go_mem_del(m);
+	return r;
+}
+
+static int go_new_stack(csctp_stack **out, go_mem **mp, int transport, int udp_port) {
 	csctp_stack_config cfg;
 	csctp_stack_config_default(&cfg);
 	cfg.transport = transport;
 	cfg.udp_port = (uint16_t)udp_port;
-	return csctp_stack_new(out, &cfg);
+	go_mem *m = go_mem_new();
+	if (!m)
+		return CSCTP_ERR_NOMEM;
+	cfg.mem = &m->mem;
+	int r = csctp_stack_new(out, &cfg);
+	if (r < 0) {
+		go_mem_del(m);
+		return r;
+	}
+	*mp = m;
+	return r;
 }
 
 static uint64_t go_stack_endpoints(const csctp_stack *st) {
@@ -509,15 +743,17 @@ func cKernelWhy(code int) string { return C.GoString(C.csctp_kernel_why(C.int(co
 // cStack is one C csctp_stack.
 type cStack struct {
 	p     *C.csctp_stack
-	ready *C.uint // csctp_stack_ready_count: read without a cgo call
+	ready *C.uint   // csctp_stack_ready_count: read without a cgo call
+	mem   *C.go_mem // the stack's allocator (go_mem); nil for a lower stack
 }
 
 func cNewStack(k stackKey) (*cStack, error) {
 	var p *C.csctp_stack
-	if r := C.go_new_stack(&p, C.int(k.transport), C.int(k.udpPort)); r < 0 {
+	var m *C.go_mem
+	if r := C.go_new_stack(&p, &m, C.int(k.transport), C.int(k.udpPort)); r < 0 {
 		return nil, codeError(int(r))
 	}
-	return &cStack{p: p, ready: C.csctp_stack_ready_count(p)}, nil
+	return &cStack{p: p, ready: C.csctp_stack_ready_count(p), mem: m}, nil
 }
 
 func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
@@ -526,8 +762,16 @@ func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
 func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
 func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
-func (s *cStack) del()             { C.csctp_stack_del(s.p); s.p, s.ready = nil, nil }
-func (s *cStack) setReadyList()    { C.csctp_stack_set_ready_list(s.p, 1) }
+
+// cMemCheck runs go_mem_check: 0, or the C line of the check that failed.
+func cMemCheck() int { return int(C.go_mem_check()) }
+
+func (s *cStack) del() {
+	C.csctp_stack_del(s.p)
+	C.go_mem_del(s.mem)
+	s.p, s.ready, s.mem = nil, nil, nil
+}
+func (s *cStack) setReadyList() { C.csctp_stack_set_ready_list(s.p, 1) }
 
 // readyPending reports whether the list is not empty, reading the C
 // stack's counter directly (no cgo call): the caller holds the stack's

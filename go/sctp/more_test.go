@@ -342,3 +342,34 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		t.Error("port 70000 accepted")
 	}
 }
+
+// TestExpiredDeadlineFirstAttempt: a deadline that has passed fails Write
+// although the send buffer has room, and Read although a message is
+// waiting, as net's conns do (the first attempt of a call checks the
+// deadline before it tries the C socket); nothing is sent or consumed, and
+// once the deadlines are cleared both work.
+func TestExpiredDeadlineFirstAttempt(t *testing.T) {
+	c, s := pairT(t, Options{Transport: TransportUDP})
+	timeout := func(err error) bool {
+		var ne net.Error
+		return errors.As(err, &ne) && ne.Timeout() && errors.Is(err, os.ErrDeadlineExceeded)
+	}
+	c.SetWriteDeadline(time.Now().Add(-time.Second))
+	if n, err := c.Write([]byte("not sent")); n != 0 || !timeout(err) {
+		t.Fatalf("Write after its deadline: %d, %v; want 0 and a timeout", n, err)
+	}
+	c.SetWriteDeadline(time.Time{})
+	if _, err := c.Write([]byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // it arrives before the reads
+	s.SetReadDeadline(time.Now().Add(-time.Second))
+	buf := make([]byte, 64)
+	if n, err := s.Read(buf); n != 0 || !timeout(err) {
+		t.Fatalf("Read after its deadline: %d, %v; want 0 and a timeout", n, err)
+	}
+	s.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if got, _ := readMsg(t, s, 64); string(got) != "first" {
+		t.Fatalf("read %q, want %q", got, "first")
+	}
+}

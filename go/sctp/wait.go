@@ -146,15 +146,37 @@ func (w *readyWait) state() error {
 // stack.go) when nobody else does, or follows: waits for a signal from
 // whoever steps the stack.
 func (w *readyWait) Wait(f func(uintptr) bool) error {
+	return w.wait(f, false)
+}
+
+// try is the first attempt of a wait, made without w.mu by a caller that
+// already has its side to itself (the conn's rmu or wmu): it runs f once,
+// unless the side is closed or its deadline has passed. If it reports
+// false with a nil error, the caller waits with waitMore.
+func (w *readyWait) try(f func(uintptr) bool) (bool, error) {
+	if err := w.state(); err != nil {
+		return true, err
+	}
+	return f(0), nil
+}
+
+// waitMore is Wait after an attempt (try) that reported false: it waits
+// before running f again.
+func (w *readyWait) waitMore(f func(uintptr) bool) error {
+	return w.wait(f, true)
+}
+
+func (w *readyWait) wait(f func(uintptr) bool, tried bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for {
 		if err := w.state(); err != nil {
 			return err
 		}
-		if f(0) {
+		if !tried && f(0) {
 			return nil
 		}
+		tried = false
 		if w.st != nil && w.st.tryLead(w, w.yielded) {
 			if !w.st.lead(w) {
 				w.st = nil // the lead file is gone: follow from now on
