@@ -23,6 +23,10 @@
 # (PR_COUNT; ten rounds of the plan's 15 sizes, 1 B to 256 KiB) with TTL
 # 50 ms or at most 1 retransmission; the receiver checks every message that arrives (no
 # duplicate, per-stream order, payload) and lets abandoned ones be missing.
+# The peers give up after 180 s (run.sh's default is 120): usrsctp 0.9.5
+# sending with rtx:1 at 10 % loss waited out T3 timers of about 9.2 s each
+# (its RTO; csctp SACKed every packet at once) and needed 117 s for 150
+# messages in one run here (2026-12-07), and 120 s was too short.
 # The capture must decode cleanly (check.sh: CRC32c, no malformed frame, no
 # expert error on csctp's side) and show FORWARD TSN chunks sent by the PR
 # sender (RFC 3758 3.2) and decoded as such.

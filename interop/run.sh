@@ -301,14 +301,14 @@ run_pair() {
 			local pr=ttl:50 il=""
 			[[ $t == pr-rtx-* ]] && pr=rtx:1
 			[[ $t == *-idata-* ]] && il=-idata
-			run_one $t "$c" "$s" "-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" \
-				"-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown" ;;
+			run_one $t "$c" "$s" "-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown -timeout 180" \
+				"-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown -timeout 180" ;;
 		pr-ttl-s2c | pr-rtx-s2c | pr-ttl-idata-s2c | pr-rtx-idata-s2c)
 			local pr=ttl:50 il=""
 			[[ $t == pr-rtx-* ]] && pr=rtx:1
 			[[ $t == *-idata-* ]] && il=-idata
-			run_one $t "$c" "$s" "-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown" \
-				"-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown" ;;
+			run_one $t "$c" "$s" "-scenario send -count ${PR_COUNT:-150} ${PLAN[*]} $il -pr $pr -expect-close shutdown -timeout 180" \
+				"-scenario recv -count ${PR_COUNT:-150} ${PLAN[*]} $il -allow-missing -expect-close peer-shutdown -timeout 180" ;;
 		idata-c2s | idata-rcv128k-c2s)
 			local rb
 			rb=$(rcv128k "$t" "$s")
