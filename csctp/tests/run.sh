@@ -10,9 +10,11 @@
 # always "c-tests: N passed, N failed"; the exit status is non-zero if any
 # test failed or if no test ran at all.
 #
-# Programs that touch real sockets, threads or the wall clock (CSCTP_TEST_SERIAL)
-# run one at a time; the others (the engine under simulated time) run
-# CSCTP_TEST_JOBS at once first. Results are reported in the order given.
+# With CSCTP_TEST_JOBS > 1, the programs that touch real sockets, threads or
+# the wall clock (CSCTP_TEST_SERIAL) run one at a time after the others (the
+# engine under simulated time), which run CSCTP_TEST_JOBS at once; with one
+# job every program runs in the order given. Results are reported in the
+# order given.
 #
 # Environment:
 #   CSCTP_TEST_JOBS     programs run at once outside the serial list (default 1)
@@ -28,6 +30,9 @@ summary_re='^(.*): ([0-9]+) passed, ([0-9]+) failed$'
 
 jobs=${CSCTP_TEST_JOBS:-1}
 serial=" ${CSCTP_TEST_SERIAL:-test_io test_io_udp test_ready test_scale test_conn test_icmp test_threads test_pacer test_kernel test_asconf test_auth test_eor} "
+# One job: every program alone, in the order given (programs may depend on
+# it, e.g. the kernel VM's, which share the kernel's sysctls).
+[ "$jobs" -gt 1 ] 2>/dev/null || serial=all
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,7 +62,7 @@ bins=("$@")
 i=0
 running=0
 for bin in "${bins[@]}"; do
-  if [[ $serial != *" $(basename "$bin") "* ]]; then
+  if [[ $serial != all && $serial != *" $(basename "$bin") "* ]]; then
     if [ "$running" -ge "$jobs" ]; then
       wait -n
       running=$((running - 1))
@@ -70,7 +75,7 @@ done
 wait
 i=0
 for bin in "${bins[@]}"; do
-  [[ $serial == *" $(basename "$bin") "* ]] && run_prog "$i" "$bin"
+  [[ $serial == all || $serial == *" $(basename "$bin") "* ]] && run_prog "$i" "$bin"
   i=$((i + 1))
 done
 
