@@ -55,34 +55,39 @@ run_prog() {
     "$2" >"$tmp/out.$1" 2>&1 </dev/null
   fi
   rc=$?
-  echo "$rc" >"$tmp/rc.$1"
+  echo "$rc" >"$tmp/rc.$1.new" && mv "$tmp/rc.$1.new" "$tmp/rc.$1"
 }
 
+# The programs run in the background; the results are reported below, in
+# the order given, as each one's is there.
 bins=("$@")
-i=0
-running=0
-for bin in "${bins[@]}"; do
-  if [[ $serial != all && $serial != *" $(basename "$bin") "* ]]; then
-    if [ "$running" -ge "$jobs" ]; then
-      wait -n
-      running=$((running - 1))
+(
+  i=0
+  running=0
+  for bin in "${bins[@]}"; do
+    if [[ $serial != all && $serial != *" $(basename "$bin") "* ]]; then
+      if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+      fi
+      run_prog "$i" "$bin" &
+      running=$((running + 1))
     fi
-    run_prog "$i" "$bin" &
-    running=$((running + 1))
-  fi
-  i=$((i + 1))
-done
-wait
-i=0
-for bin in "${bins[@]}"; do
-  [[ $serial == all || $serial == *" $(basename "$bin") "* ]] && run_prog "$i" "$bin"
-  i=$((i + 1))
-done
+    i=$((i + 1))
+  done
+  wait
+  i=0
+  for bin in "${bins[@]}"; do
+    [[ $serial == all || $serial == *" $(basename "$bin") "* ]] && run_prog "$i" "$bin"
+    i=$((i + 1))
+  done
+) &
 
 i=0
 for bin in "${bins[@]}"; do
   name=$(basename "$bin")
   out=$tmp/out.$i
+  while [ ! -f "$tmp/rc.$i" ]; do sleep 0.1; done
   rc=$(cat "$tmp/rc.$i")
   i=$((i + 1))
 
@@ -131,6 +136,8 @@ for bin in "${bins[@]}"; do
     broken+=("$name")
   fi
 done
+
+wait # the background runner
 
 if [ "${#broken[@]}" -gt 0 ]; then
   echo "failing programs: ${broken[*]}"
