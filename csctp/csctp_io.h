@@ -285,6 +285,23 @@ CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st);
  * epoll or timer fd failing; errors on single datagrams are only counted). */
 CSCTP_API int csctp_stack_step(csctp_stack *st);
 
+/* csctp_stack_set_oneshot switches the stack to one-shot readiness, for a
+ * caller that does not always wait on csctp_stack_fd between steps (e.g.
+ * a thread that steps the stack and then does other work): a transport
+ * socket that became readable wakes the stack fd once, and then no more
+ * until the caller, about to wait again, calls csctp_stack_prepare_wait.
+ * Packets that arrive while nobody waits wake nobody; the next step
+ * receives them. Returns 0, or CSCTP_ERR_NOT_SUPPORTED where the readiness
+ * backend is not epoll (the stack keeps level-triggered readiness). */
+CSCTP_API int csctp_stack_set_oneshot(csctp_stack *st);
+
+/* csctp_stack_prepare_wait is called before waiting on csctp_stack_fd.
+ * Returns 1 when the stack has work now (step instead of waiting), 0 when
+ * the caller may wait (in one-shot mode the transport fds are watched
+ * again: whatever arrived meanwhile makes the fd readable at once), or a
+ * negative error of the readiness backend. csctp_stack_run calls it. */
+CSCTP_API int csctp_stack_prepare_wait(csctp_stack *st);
+
 /* csctp_stack_run waits up to timeout_ms (-1: without limit, 0: not at all)
  * for the stack to have work, then calls csctp_stack_step. Returns 0 (also
  * on timeout or EINTR) or what csctp_stack_step returned. */

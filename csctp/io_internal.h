@@ -185,6 +185,12 @@ struct csctp_stack {
    * rd_known; the next step receives on those transport fds only. */
   uint32_t rd_mask;
   int rd_known;
+  /* One-shot readiness (csctp_stack_set_oneshot): the transport fds are
+   * watched one-shot; disarmed has bit i set while tr->fds[i] fired and
+   * was not watched again (csctp_stack_prepare_wait); waiting says a
+   * caller prepared to wait and has not stepped since. */
+  int oneshot, waiting;
+  uint32_t disarmed;
   /* Every endpoint's INITs (pacer.h). */
   csctp_init_pacer init_pacer;
 };
@@ -257,6 +263,14 @@ int io_poller_fired(csctp_stack *st);
  * that learns which transport fds are readable sets st->rd_mask and
  * st->rd_known (the others leave rd_known 0: every fd is tried). */
 int io_poller_wait(csctp_stack *st, int timeout_ms);
+/* io_poller_oneshot watches the transport fds one-shot (st->oneshot);
+ * io_poller_harvest takes the fired ones' events without waiting (they are
+ * then disarmed: st->disarmed); io_poller_rearm watches the disarmed ones
+ * again. Epoll only: elsewhere io_poller_oneshot returns
+ * CSCTP_ERR_NOT_SUPPORTED and the others do nothing. */
+int io_poller_oneshot(csctp_stack *st);
+void io_poller_harvest(csctp_stack *st);
+int io_poller_rearm(csctp_stack *st);
 /* io_poller_fds stores the fds a caller waits on for readability (at most
  * n) and returns how many there are. */
 int io_poller_fds(const csctp_stack *st, int *fds, int n);

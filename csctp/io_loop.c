@@ -997,7 +997,9 @@ static void io_ep_defer(io_ep *iep) {
   iep->refs++;
   iep->cork_next = st->corked;
   st->corked = iep;
-  if (!st->woken) {
+  /* One-shot: nobody waits on the stack fd until csctp_stack_prepare_wait
+   * (which sees the corked endpoints): no wake-up for nobody. */
+  if (!st->woken && (!st->oneshot || st->waiting)) {
     io_evfd_raise(st->wake_w);
     st->woken = 1;
   }
@@ -1268,6 +1270,10 @@ void io_stack_input(csctp_stack *st, const io_pkt *p) {
 
 CSCTP_API int csctp_stack_step(csctp_stack *st) {
   st->step_gen++;
+  if (st->oneshot) {
+    st->waiting = 0;
+    io_poller_harvest(st); /* what fired stops waking the fd */
+  }
   if (st->woken) {
     io_evfd_drain(st->wakefd);
     st->woken = 0;
@@ -1341,7 +1347,27 @@ CSCTP_API int csctp_stack_step(csctp_stack *st) {
   return err;
 }
 
+CSCTP_API int csctp_stack_set_oneshot(csctp_stack *st) {
+  if (!st)
+    return CSCTP_ERR_INVAL;
+  return st->oneshot ? 0 : io_poller_oneshot(st);
+}
+
+CSCTP_API int csctp_stack_prepare_wait(csctp_stack *st) {
+  if (st->corked || st->tr->rx_pending)
+    return 1;
+  if (!st->oneshot)
+    return 0;
+  int err = io_poller_rearm(st);
+  if (err != 0)
+    return err;
+  st->waiting = 1;
+  return 0;
+}
+
 CSCTP_API int csctp_stack_run(csctp_stack *st, int timeout_ms) {
+  if (st->oneshot && csctp_stack_prepare_wait(st) != 0)
+    timeout_ms = 0;
   int r = io_poller_wait(st, timeout_ms);
   if (r < 0)
     return r;

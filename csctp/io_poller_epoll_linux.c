@@ -83,6 +83,8 @@ int io_poller_wait(csctp_stack *st, int timeout_ms) {
       if (evs[i].data.fd == st->tr->fds[k])
         mask |= 1u << k;
   st->rd_mask = mask;
+  if (st->oneshot)
+    st->disarmed |= mask; /* taken: watched again by prepare_wait */
   st->rd_known = n >= 0 && n < 8 && st->tr->nfds <= 32;
   return 0;
 }
@@ -91,6 +93,50 @@ int io_poller_fds(const csctp_stack *st, int *fds, int n) {
   if (n > 0)
     fds[0] = st->pfd;
   return 1;
+}
+
+/* One-shot (EPOLLONESHOT): a transport fd that fired stops waking the
+ * stack fd once its event was taken (io_poller_harvest) until it is
+ * watched again (io_poller_rearm). */
+static int io_epoll_mod(csctp_stack *st, int fd, uint32_t events) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = events;
+  ev.data.fd = fd;
+  return epoll_ctl(st->pfd, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+int io_poller_oneshot(csctp_stack *st) {
+  if (st->tr->nfds > 32)
+    return CSCTP_ERR_NOT_SUPPORTED;
+  for (int k = 0; k < st->tr->nfds; k++) {
+    int err = io_epoll_mod(st, st->tr->fds[k], EPOLLIN | EPOLLONESHOT);
+    if (err != 0)
+      return err;
+  }
+  st->oneshot = 1;
+  return 0;
+}
+
+void io_poller_harvest(csctp_stack *st) {
+  struct epoll_event evs[8];
+  int n = epoll_wait(st->pfd, evs, 8, 0);
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < st->tr->nfds; k++)
+      if (evs[i].data.fd == st->tr->fds[k])
+        st->disarmed |= 1u << k;
+}
+
+int io_poller_rearm(csctp_stack *st) {
+  for (int k = 0; st->disarmed && k < st->tr->nfds; k++) {
+    if (!(st->disarmed & (1u << k)))
+      continue;
+    int err = io_epoll_mod(st, st->tr->fds[k], EPOLLIN | EPOLLONESHOT);
+    if (err != 0)
+      return err;
+    st->disarmed &= ~(1u << k);
+  }
+  return 0;
 }
 
 #endif

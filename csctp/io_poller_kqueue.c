@@ -103,4 +103,16 @@ int io_poller_fds(const csctp_stack *st, int *fds, int n) {
   return 1;
 }
 
+int io_poller_oneshot(csctp_stack *st) {
+  (void)st;
+  return CSCTP_ERR_NOT_SUPPORTED;
+}
+
+void io_poller_harvest(csctp_stack *st) { (void)st; }
+
+int io_poller_rearm(csctp_stack *st) {
+  (void)st;
+  return 0;
+}
+
 #endif

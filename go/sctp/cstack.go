@@ -320,6 +320,15 @@ static int go_fd_readable(int fd) {
 	return r > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
 }
 
+// go_stack_more: 1 if the stack has work now (its fd is readable, or it
+// says so); else the stack is ready for a wait on its fd (one-shot: the
+// transport fds are watched again) and 0.
+static int go_stack_more(csctp_stack *st) {
+	if (go_fd_readable(csctp_stack_fd(st)))
+		return 1;
+	return csctp_stack_prepare_wait(st) != 0;
+}
+
 static csctp_ssize go_recv(csctp_sock *s, go_scratch *g, void *buf, size_t len) {
 	struct iovec iov;
 	iov.iov_base = buf;
@@ -760,7 +769,8 @@ func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
 func (s *cStack) step() int        { return int(C.csctp_stack_step(s.p)) }
 func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
 func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
-func (s *cStack) readable() bool   { return C.go_fd_readable(C.csctp_stack_fd(s.p)) != 0 }
+func (s *cStack) more() bool       { return C.go_stack_more(s.p) != 0 }
+func (s *cStack) setOneshot() bool { return C.csctp_stack_set_oneshot(s.p) == 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
 
 // cMemCheck runs go_mem_check: 0, or the C line of the check that failed.

@@ -30,7 +30,8 @@ func (s *cStack) step() int                        { return cErrNotSupported }
 func (s *cStack) udpPort() int                     { return 0 }
 func (s *cStack) endpoints() int                   { return 0 }
 func (s *cStack) stats(*StackStats)                {}
-func (s *cStack) readable() bool                   { return false }
+func (s *cStack) more() bool                       { return false }
+func (s *cStack) setOneshot() bool                 { return false }
 func (s *cStack) readyPending() bool               { return false }
 func (s *cStack) timeoutNS() int64                 { return -1 }
 func (s *cStack) del()                             {}

@@ -164,7 +164,11 @@ type Options struct {
 	// I-DATA chunk) when associations are set up; it is used when the peer
 	// announces it too. Off by default (RFC 8260 2.2.1). Reads still
 	// return one message at a time (see [SCTPConn.Interleaving]) unless
-	// InterleavedReads is set too.
+	// InterleavedReads is set too. Set InterleavedReads with it when the
+	// peer may interleave large messages of several streams into a small
+	// receive buffer: reads that give one message at a time can then stall
+	// for good, every message waiting for fragments the full buffer
+	// refuses (RFC 8260 4.3.1 asks for fragment interleave level 2).
 	Interleaving bool
 	// InterleavedReads opts into interleaved delivery (RFC 6458 8.1.20
 	// fragment interleave level 2): between two parts of a message that

@@ -30,7 +30,14 @@ import (
 // when nobody waits on the stack's fd waits on it itself (lf, a second
 // dup), steps the stack and returns when its own side is signalled, so a
 // wake-up is one hand-off, not two; meanwhile the driver parks (looking at
-// the stack every parkMax) and followers wait for their signals. When the
+// the stack every parkMax) and followers wait for their signals. The C
+// stack's readiness is one-shot (csctp_stack_set_oneshot, epoll only): a
+// packet wakes the stack's fd once, and after a step no more until a
+// leader or the driver is about to wait again (cStack.more calls
+// csctp_stack_prepare_wait), so packets that arrive while a conn is busy
+// in its own code and the driver is parked do not wake an idle thread in
+// the netpoller for nothing (CSCTP_ONESHOT=0 in the environment keeps
+// level-triggered readiness, for comparisons). When the
 // last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
@@ -196,6 +203,9 @@ func newStack(k stackKey) (*stack, error) {
 		return nil, err
 	}
 	s.openLeadFile()
+	if os.Getenv("CSCTP_ONESHOT") != "0" {
+		cs.setOneshot()
+	}
 	cs.setReadyList() // conns wait on the ready list, not on event fds
 	return s, nil
 }
@@ -333,7 +343,7 @@ func (s *stack) pollStep(uintptr) bool {
 	for i := 0; i < 64; i++ {
 		s.mu.Lock()
 		s.cs.step()
-		more := s.cs.readable()
+		more := s.cs.more()
 		s.armLocked()
 		yield := s.connActive
 		s.unlock()
@@ -510,7 +520,7 @@ func (s *stack) leadStep(w *readyWait) bool {
 		s.mu.Lock()
 		s.wokeFollower = nil
 		s.cs.step()
-		more := s.cs.readable()
+		more := s.cs.more()
 		s.wakeReadyLocked()
 		heir := s.wokeFollower
 		s.wokeFollower = nil
