@@ -118,13 +118,24 @@ int io_poller_oneshot(csctp_stack *st) {
   return 0;
 }
 
+/* The step then receives on the fds that fired and on those disarmed
+ * before (data may have come since): not on an armed fd that stayed quiet
+ * (the IPv6 socket of an IPv4 association), so taking the events costs no
+ * more system calls than trying every fd would. */
 void io_poller_harvest(csctp_stack *st) {
+  uint32_t all = st->tr->nfds >= 32 ? UINT32_MAX : (1u << st->tr->nfds) - 1u;
+  st->rd_mask = st->disarmed;
+  st->rd_known = 1;
+  if (st->disarmed == all)
+    return; /* nothing armed: nothing to take */
   struct epoll_event evs[8];
   int n = epoll_wait(st->pfd, evs, 8, 0);
   for (int i = 0; i < n; i++)
     for (int k = 0; k < st->tr->nfds; k++)
       if (evs[i].data.fd == st->tr->fds[k])
         st->disarmed |= 1u << k;
+  st->rd_mask = st->disarmed;
+  st->rd_known = n >= 0 && n < 8;
 }
 
 int io_poller_rearm(csctp_stack *st) {
