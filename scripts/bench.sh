@@ -375,6 +375,12 @@ echo "$(date -u '+%Y-%m-%d'), $MACHINE; ${ELAPSED}s in all; logs in $LOGS/"
 
 if [[ -n $DOC ]]; then
 	mkdir -p "$(dirname "$DOC")"
+	# The sections after "How to read it" are written by hand (other
+	# benchmarks, A/B runs): kept as they are.
+	KEPT=
+	[[ -f $DOC ]] && KEPT=$(awk 'f == 2 { print; next }
+		/^## How to read it/ { f = 1; next }
+		f == 1 && /^## / { f = 2; print }' "$DOC")
 	cat >"$DOC" <<EOF
 # Benchmarks
 
@@ -423,6 +429,7 @@ $TABLE
   CPUs: other work moves these numbers a lot (see the load average above).
   Compare runs made at the same time, or rerun on a quiet machine.
 EOF
+	[[ -z $KEPT ]] || printf '\n%s\n' "$KEPT" >>"$DOC"
 	log "saved to $DOC"
 fi
 
