@@ -628,6 +628,9 @@ static void assoc_on_cookie_ack(csctp_assoc *a, csctp_tstamp now) {
 /* 5.2.4 action A: the peer restarted. */
 static void assoc_restart(csctp_assoc *a, const csctp_cookie *ck,
                           csctp_tstamp now) {
+  /* Our stream reconfiguration request in flight: its asker hears that
+   * it failed rather than nothing (RFC 6525 6.1). */
+  csctp_reconf_restarted(a);
   /* Messages never sent go on in the new incarnation; the rest failed. */
   csctp_sendq old = a->sq;
   memset(&a->sq, 0, sizeof(a->sq));

@@ -587,6 +587,20 @@ static int reconf_answered(csctp_assoc *a, uint32_t sn, uint32_t res,
   return 1;
 }
 
+void csctp_reconf_restarted(csctp_assoc *a) {
+  csctp_tlv p;
+  if (!reconf_busy(a))
+    return;
+  for (int i = 0; i < 2 && reconf_req_param(a, i, &p); i++)
+    if (!a->reconf.st->req_done[i]) {
+      a->reconf.st->req_done[i] = 1;
+      /* Any result but Performed, Nothing to do or Denied reports a
+       * failure; the restarted peer never saw this sequence number. */
+      reconf_finish_param(a, &p, CSCTP_RECONF_BAD_SEQ);
+    }
+  reconf_drop_request(a);
+}
+
 /* ---- The peer's requests (RFC 6525 5.2) --------------------------------- */
 
 static void reconf_respond(csctp_assoc *a, uint32_t sn, uint32_t res) {

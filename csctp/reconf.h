@@ -147,6 +147,10 @@ struct csctp_assoc;
 
 void csctp_reconf_init(struct csctp_assoc *a);
 void csctp_reconf_free(struct csctp_assoc *a);
+/* csctp_reconf_restarted: the peer restarted (RFC 9260 5.2.4 A) and knows
+ * nothing of our request in flight: each of its parameters not answered yet
+ * is reported failed (RFC 6525 6.1.1-6.1.3) and the request dropped. */
+void csctp_reconf_restarted(struct csctp_assoc *a);
 /* 1 when an INIT or INIT ACK lists RE-CONFIG in Supported Extensions. */
 int csctp_reconf_peer_supports(const csctp_init *in);
 /* A RE-CONFIG chunk (RFC 6525 5.2). */

@@ -10,6 +10,7 @@
  * (order kept) and a per-packet drop hook; every RE-CONFIG chunk on the
  * wire is decoded and recorded. */
 #include "csctp.h"
+#include "sim.h"
 #include "test.h"
 
 #include "../chunk.h"
@@ -588,6 +589,74 @@ static void test_request_retransmitted_on_timer(void) {
   CHECK_EQ(count_type(&p, 1, CSCTP_PT_ADD_OUT_STREAMS), 3);
   CHECK_EQ(a->ostreams, 12);
   CHECK_EQ(csctp_ep_peek(p.b, p.idb)->istreams, 12);
+  pair_close(&p);
+}
+
+/* RFC 9260 5.2.4 A during a request ("restart mid-reset"): the peer
+ * restarts while our Outgoing SSN Reset is unanswered. The restarted peer
+ * never saw the request, so it is reported failed (RFC 6525 6.1.1) instead
+ * of never; the association goes on, request sequence numbers start again
+ * at the new initial TSN (4.1), the stream takes messages again (A1 holds
+ * only while a request is in flight) and a new request is performed. */
+static void test_restart_mid_reset(void) {
+  csctp_settings s;
+  pair p;
+  uint16_t sid = 1;
+  settings(&s, 1, ALL_RESET_STREAM);
+  pair_open(&p, &s, &s);
+  p.drop = drop_reconf_to_a;
+  p.drop_left = 1000;
+  CHECK_EQ(csctp_reset_streams(p.b, p.idb, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  pair_run(&p, 100 * CSCTP_MILLISECONDS, NULL);
+  csctp_assoc *b = csctp_ep_peek(p.b, p.idb);
+  REQUIRE(b && b->reconf.st && b->reconf.st->req);
+  CHECK_EQ(send_on(&p, 1, 1, 40), CSCTP_ERR_AGAIN); /* A1 */
+  CHECK_EQ(p.nev_b, 0);
+  /* a restarts: a new endpoint on its port dials b again. */
+  csctp_endpoint_del(p.a);
+  seed_a += 100;
+  CHECK_EQ(csctp_endpoint_new(&p.a, 5000, &s, NULL, prand, &seed_a, p.now), 0);
+  p.up_a = 0;
+  p.drop = NULL;
+  CHECK_EQ(csctp_connect(p.a, &p.addr_b, 1, 6000, NULL, p.now, &p.ida), 0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_up));
+  REQUIRE(csctp_ep_peek(p.b, p.idb) == b); /* restarted, not replaced */
+  CHECK_EQ(
+      count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+               CSCTP_STREAM_RESET_OUTGOING_SSN | CSCTP_STREAM_RESET_FAILED),
+      1);
+  CHECK(p.nev_b == 1 && p.ev_b[0].n == 1 && p.ev_b[0].sid0 == 1);
+  CHECK(!(b->reconf.st && b->reconf.st->req));
+  CHECK_EQ(b->reconf.next_sn, b->local_initial_tsn); /* 4.1 */
+  CHECK_EQ(send_on(&p, 1, 1, 41), 0);
+  pair_run(&p, 2 * CSCTP_SECONDS, NULL);
+  const msgrec *m = rx_find(p.rx_a, p.nrx_a, 41);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0); /* the new incarnation's first message */
+  /* A new request: the restarted peer answers it. */
+  size_t nrp0 = p.nrp;
+  uint32_t sn = b->reconf.next_sn;
+  CHECK_EQ(csctp_reset_streams(p.b, p.idb, CSCTP_STREAM_RESET_OUTGOING, &sid, 1,
+                               p.now),
+           0);
+  CHECK(pair_run(&p, 5 * CSCTP_SECONDS, pred_idle));
+  CHECK_EQ(count_ev(p.ev_b, p.nev_b, CSCTP_EV_STREAM_RESET,
+                    CSCTP_STREAM_RESET_OUTGOING_SSN),
+           1);
+  int seen = 0;
+  for (size_t i = nrp0; i < p.nrp; i++)
+    if (p.rp[i].type == CSCTP_PT_OUT_SSN_RESET && !p.rp[i].to_b) {
+      CHECK_EQ(p.rp[i].sn, sn);
+      seen++;
+    }
+  CHECK_EQ(seen, 1);
+  CHECK_EQ(send_on(&p, 1, 1, 42), 0);
+  pair_run(&p, 2 * CSCTP_SECONDS, NULL);
+  m = rx_find(p.rx_a, p.nrx_a, 42);
+  REQUIRE(m != NULL);
+  CHECK_EQ(m->ssn, 0); /* reset again */
   pair_close(&p);
 }
 
@@ -1267,6 +1336,134 @@ static void test_ssn_tsn_reset_stale_chunks_ignored(void) {
   pair_close(&p);
 }
 
+/* ---- Simulator: resets during a transfer with loss and reordering ------ */
+
+/* The client sends ordered messages (some fragmented) on four streams
+ * through a link with 1 % loss and 1 % reordering both ways and asks every
+ * 5 ms for an Outgoing SSN Reset of one of them (refused with
+ * CSCTP_ERR_AGAIN while a request is in flight or the stream has unsent
+ * messages, 5.1.2). Requests may meet DATA in flight ("In progress", E2)
+ * and lost or reordered RE-CONFIG chunks (retransmission, 5.1.1). The reader
+ * checks each stream's SSNs: 0 at first, then one more each message, or 0
+ * again after a reset (E3 / H4); every reset the client was told of
+ * (6.1.1) is one the reader can see, none fails, and every message arrives
+ * once, in order, intact (sim_check_delivered). */
+#define RS_STREAMS 4
+
+typedef struct reset_sim {
+  uint16_t last_ssn[RS_STREAMS];
+  int seen[RS_STREAMS];
+  unsigned zeros[RS_STREAMS];     /* the reader: SSN back to 0 */
+  unsigned performed[RS_STREAMS]; /* the client: reset performed */
+  unsigned asked[RS_STREAMS];
+  unsigned failed, bad_ssn;
+} reset_sim;
+
+static void reset_sim_on_read(sim *s, const csctp_rcvinfo *info,
+                              const uint8_t *p, size_t len, void *ud) {
+  reset_sim *r = ud;
+  (void)s, (void)p, (void)len;
+  if (info->sid >= RS_STREAMS || !(info->flags & CSCTP_RCV_EOR))
+    return; /* one look per message, at its end */
+  uint16_t sid = info->sid;
+  if (r->seen[sid] && info->ssn == 0)
+    r->zeros[sid]++;
+  else if (info->ssn != (r->seen[sid] ? (uint16_t)(r->last_ssn[sid] + 1u) : 0u))
+    r->bad_ssn++;
+  r->seen[sid] = 1;
+  r->last_ssn[sid] = info->ssn;
+}
+
+static void reset_sim_on_event(sim *s, sim_node *n, const csctp_event *ev,
+                               void *ud) {
+  reset_sim *r = ud;
+  (void)s, (void)n;
+  if (ev->type != CSCTP_EV_STREAM_RESET)
+    return;
+  uint16_t f = ev->u.stream_reset.flags;
+  if (f & (CSCTP_STREAM_RESET_DENIED | CSCTP_STREAM_RESET_FAILED)) {
+    r->failed++;
+    return;
+  }
+  if (!(f & CSCTP_STREAM_RESET_OUTGOING_SSN))
+    return;
+  for (uint16_t i = 0; i < ev->u.stream_reset.n; i++)
+    if (ev->u.stream_reset.sids[i] < RS_STREAMS)
+      r->performed[ev->u.stream_reset.sids[i]]++;
+}
+
+static int reset_sim_idle(sim *s, void *ud) {
+  sim_node *c = ud;
+  const csctp_assoc *a = csctp_ep_peek(c->ep, c->assoc);
+  return sim_pred_flows_done(s, NULL) && a &&
+         !(a->reconf.st && a->reconf.st->req);
+}
+
+static void run_reset_sim(uint64_t seed) {
+  csctp_settings cs, ss;
+  settings(&cs, 1, 0);
+  settings(&ss, 1, CSCTP_ENABLE_RESET_STREAM_REQ);
+  cs.sndbuf = 16384; /* short queues: a stream is often without unsent data */
+  sim_link_params lp;
+  sim_link_params_default(&lp);
+  lp.loss = 0.01;
+  lp.reorder = 0.01;
+  lp.reorder_delay = 20 * CSCTP_MILLISECONDS;
+  sim *s = sim_new(seed, "reconf_resets_lossy");
+  sim_node *c = sim_node_add(s, "client", 0x0a000001, 4000, &cs);
+  sim_node *v = sim_node_add(s, "server", 0x0a000002, 5000, &ss);
+  sim_pair(c, v);
+  sim_node_listen(v, 1);
+  sim_link_nodes(s, c, v, &lp);
+  for (uint32_t i = 0; i < 2000; i++)
+    sim_flow_add(&c->app.tx, (uint16_t)(sim_rng_next(&s->rng) % RS_STREAMS), 7,
+                 0, i % 9 == 0 ? 4000u : 200u + (i * 37u) % 1000u);
+  reset_sim r;
+  memset(&r, 0, sizeof(r));
+  v->app.on_read = reset_sim_on_read;
+  v->app.on_read_data = &r;
+  c->on_event = reset_sim_on_event;
+  c->on_event_data = &r;
+  CHECK_EQ(sim_connect(c, v), 0);
+  REQUIRE(sim_run_until(s, s->now + 10 * CSCTP_SECONDS, sim_pred_all_up, NULL));
+  for (int tick = 0; !sim_pred_flows_done(s, NULL) && tick < 30000; tick++) {
+    sim_run_until(s, s->now + 5 * CSCTP_MILLISECONDS, sim_pred_flows_done,
+                  NULL);
+    uint16_t sid = (uint16_t)(tick % RS_STREAMS);
+    int rv = csctp_reset_streams(c->ep, c->assoc, CSCTP_STREAM_RESET_OUTGOING,
+                                 &sid, 1, s->now);
+    CHECK(rv == 0 || rv == CSCTP_ERR_AGAIN);
+    r.asked[sid] += rv == 0;
+  }
+  CHECK(sim_run_until(s, s->now + 60 * CSCTP_SECONDS, reset_sim_idle, c));
+  CHECK(!c->lost && !v->lost);
+  sim_check_delivered(s, c, 0);
+  CHECK_EQ(r.failed, 0u);
+  CHECK_EQ(r.bad_ssn, 0u);
+  unsigned total = 0, seen = 0;
+  for (int i = 0; i < RS_STREAMS; i++) {
+    CHECK_EQ(r.performed[i], r.asked[i]);
+    /* A reset after the stream's last message shows no 0; every other
+     * one shows exactly one. */
+    CHECK(r.zeros[i] == r.performed[i] || r.zeros[i] + 1 == r.performed[i]);
+    total += r.performed[i];
+    seen += r.zeros[i];
+  }
+  CHECK(total >= 20);
+  CHECK(seen >= 16);
+  CHECK(c->chunks_out[CSCTP_CT_RE_CONFIG] > total); /* some were resent */
+  printf("sim: reconf_resets_lossy seed %llu: %u resets performed, %u seen "
+         "by the reader, %llu RE-CONFIG chunks sent\n",
+         (unsigned long long)seed, total, seen,
+         (unsigned long long)c->chunks_out[CSCTP_CT_RE_CONFIG]);
+  CHECK_EQ(sim_free(s), 0);
+}
+
+static void test_sim_resets_lossy(void) {
+  for (uint64_t seed = 1; seed <= 3; seed++)
+    run_reset_sim(0x6525000u + seed);
+}
+
 int main(void) {
   TEST_RUN(test_negotiated_when_both_list_it);
   TEST_RUN(test_not_sent_unless_peer_lists_it);
@@ -1276,6 +1473,7 @@ int main(void) {
   TEST_RUN(test_bad_arguments);
   TEST_RUN(test_request_retransmitted_on_timer);
   TEST_RUN(test_lost_response_answered_again);
+  TEST_RUN(test_restart_mid_reset);
   TEST_RUN(test_in_progress_until_data_arrives);
   TEST_RUN(test_incoming_reset);
   TEST_RUN(test_crossing_requests);
@@ -1292,5 +1490,6 @@ int main(void) {
   TEST_RUN(test_ssn_tsn_reset_answer_lost);
   TEST_RUN(test_ssn_tsn_reset_denied);
   TEST_RUN(test_ssn_tsn_reset_stale_chunks_ignored);
+  TEST_RUN(test_sim_resets_lossy);
   return TEST_SUMMARY();
 }
