@@ -605,8 +605,8 @@ static int client_open(const struct sockaddr_storage *from, socklen_t fl,
   c->fd = fd;
   c->first = now;
   atomic_store_explicit(&nclients, n + 1, memory_order_release);
-  uint64_t one = 1;
-  if (n > 0 && write(client_wake, &one, sizeof one) < 0)
+  uint64_t one = 1; /* the down thread watches its socket from now on */
+  if (write(client_wake, &one, sizeof one) < 0)
     perror("udp_relay: eventfd"); /* the down thread sees it within 50 ms */
   return (int)n;
 }
