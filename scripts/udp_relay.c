@@ -1,5 +1,6 @@
 /* udp_relay.c -- a UDP impairment relay for `make bench-wan`
- * (scripts/bench_wan.sh): delay, jitter, loss, reordering and a rate limit
+ * (scripts/bench_wan.sh), `make bench-fair` (scripts/bench_fair.sh) and
+ * `make bench-hol`: delay, jitter, loss, reordering and a rate limit
  * with a drop-tail queue, for stacks that run over UDP (SCTP over UDP
  * encapsulation, RFC 6951). The kernel here has no netem; this is ours.
  *
@@ -64,7 +65,10 @@
  * never hold up the other's receives, and the two use both cores), with
  * non-blocking sockets, ppoll() with a nanosecond timeout to its next
  * departure, and CLOCK_MONOTONIC. Datagrams are read and sent in batches
- * (recvmmsg/sendmmsg, up to 64 a call). Delay is constant per direction and
+ * (recvmmsg/sendmmsg, up to 64 a call; up, one call per run of datagrams
+ * for the same client's socket). The down thread watches every client's
+ * upstream socket; the up thread, which learns new clients, wakes it through
+ * an eventfd when it adds one. Delay is constant per direction and
  * jitter never reorders, so the datagrams a direction holds leave in arrival
  * order: they wait in a preallocated FIFO (a ring of slots and a ring of
  * bytes, no allocation per datagram); only the ones picked for reordering go
