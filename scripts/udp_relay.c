@@ -365,7 +365,7 @@ static void tsn_visit(dir *d, tsn_state *ts, const uint8_t *p, size_t n,
 
 /* ---- the relay ---------------------------------------------------------- */
 
-static volatile int stop; /* set by the main thread, read by the others */
+static atomic_int stop; /* set by the main thread, read by the others */
 
 static int csock = -1, ssock = -1; /* client-facing, first server-facing */
 static struct sockaddr_storage server_addr;
