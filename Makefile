@@ -18,6 +18,7 @@
 #   make bench        loopback throughput/latency table, then bench-wan
 #   make bench-wan    loss and delay tables: nft loss, the UDP relay (root)
 #   make bench-hol    head-of-line blocking between streams, I-DATA on / off
+#   make bench-fair   two associations through one relay bottleneck: shares (root)
 #   make bench-failover  multihomed failover with RFC 9260 default timers (root)
 #   make deps         Debian packages the test suites need (root)
 #   make help         this list
@@ -144,7 +145,7 @@ FORMAT_SRCS := $(wildcard csctp/*.[ch] csctp/tests/*.[ch])
 
 # ------------------------------------------------------------------- rules
 
-.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-scale bench-hol bench-failover multihome multihome-kernel multihome-usrsctp pmtu \
+.PHONY: all lib go-programs check-c test check-asan soak fuzz demo bench bench-wan bench-fair bench-scale bench-hol bench-failover multihome multihome-kernel multihome-usrsctp pmtu \
 	interop interop-peers interop-selftest deps install format format-check clean help FORCE
 
 all: lib $(BUILD)/csctp.pc
@@ -324,6 +325,18 @@ $(BUILD)/bench_scale: scripts/bench_scale.c scripts/bench_util.h $(BUILD)/libcsc
 
 bench-wan:
 	bash $(BENCH_WAN_SCRIPT)
+
+# bench-fair (scripts/bench_fair.sh, root: a network namespace per run):
+# issue 16's fairness checks on real sockets. Two perf.c associations share
+# one bottleneck of the UDP relay (10 Mbit/s, 50 ms RTT, drop-tail queue of
+# one BDP, no random loss): cubic then cubic, reno then cubic, cubic then
+# reno; B starts 10 s after A, both run 40 s more. Prints each flow's share
+# of the link over seconds 20-30 and 30-40 after B's start, the smallest
+# 2-second share, utilisation and a verdict per check. About 3 minutes;
+# BENCH_FAIR_RUNS=N repeats each scenario (other relay seed and B offset);
+# BENCH_FAIR_DOC=docs/bench.md also writes the section there.
+bench-fair:
+	bash scripts/bench_fair.sh
 
 # bench-hol (scripts/bench_hol.c): head-of-line blocking between streams:
 # p50/p99/max latency of 64-byte messages on one stream beside 1 MiB

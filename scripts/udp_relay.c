@@ -1,5 +1,6 @@
 /* udp_relay.c -- a UDP impairment relay for `make bench-wan`
- * (scripts/bench_wan.sh): delay, jitter, loss, reordering and a rate limit
+ * (scripts/bench_wan.sh), `make bench-fair` (scripts/bench_fair.sh) and
+ * `make bench-hol`: delay, jitter, loss, reordering and a rate limit
  * with a drop-tail queue, for stacks that run over UDP (SCTP over UDP
  * encapsulation, RFC 6951). The kernel here has no netem; this is ours.
  *
@@ -7,11 +8,18 @@
  *             [-delay MS] [-jitter MS] [-loss PCT] [-reorder PCT]
  *             [-reorder-delay MS] [-rate MBIT] [-queue BYTES] [-burst BYTES]
  *             [-up-loss PCT] [-down-loss PCT] [-seed N] [-early MS] [-json]
+ *             [-flows FILE]
  *
- * The client sends to ADDR:PORT (default 127.0.0.1); the relay forwards from
- * a second socket of its own (an ephemeral port) to the server, and sends the
- * server's replies back to the client from PORT. The client's address is
- * learnt from the last datagram it sent. One client at a time.
+ * Clients send to ADDR:PORT (default 127.0.0.1); the relay forwards each
+ * client's datagrams to the server from a socket of its own for that client
+ * (an ephemeral port, connected to the server), and sends the server's
+ * replies that arrive on that socket back to that client from PORT. A client
+ * is a source address (IP and port): the first one gets the socket opened at
+ * start (relay_port in the ready line), each new one another, up to
+ * MAX_CLIENTS (16; datagrams from more are dropped, counted as drop_full).
+ * All clients share the two links below (one FIFO, rate, queue, loss and
+ * delay per direction), as flows through one bottleneck do; with one client
+ * the relay is a plain point-to-point impairment.
  *
  * Each direction (up: client -> server, down: server -> client) is its own
  * link with the same settings:
@@ -31,24 +39,36 @@
  * UDP payload bytes are what the rate and the queue count (no IP/UDP header).
  *
  * SCTP accounting (DATA and I-DATA chunks, when a datagram parses as an SCTP
- * packet): a chunk whose TSN is not beyond the highest TSN seen so far in that
- * direction is a retransmission (a sender gives new data the next TSN); it is
- * "wire-spurious" when an earlier copy of that TSN passed the relay (was not
- * dropped by the loss or the queue). The receiver may still have dropped the
- * earlier copy itself (full socket buffer, full receive window): the count
- * is an upper bound of what the sender could have avoided. Retransmissions
- * seen within -early ms (default 2000) of the direction's first DATA chunk
- * are also counted apart (rtx_early): on a loss-free path, the slow-start
- * overshoot.
+ * packet; kept per client and direction, summed over clients in the output):
+ * a chunk whose TSN is not beyond the highest TSN seen so far in that
+ * direction for that client is a retransmission (a sender gives new data the
+ * next TSN); it is "wire-spurious" when an earlier copy of that TSN passed the
+ * relay (was not dropped by the loss or the queue). The receiver may still have
+ * dropped the earlier copy itself (full socket buffer, full receive window):
+ * the count is an upper bound of what the sender could have avoided.
+ * Retransmissions seen within -early ms (default 2000) of the direction's first
+ * DATA chunk are also counted apart (rtx_early): on a loss-free path, the
+ * slow-start overshoot.
  *
  * On SIGTERM/SIGINT/SIGHUP it prints its counters to stdout (one
  * `udp_relay stats ...` line per direction, or one JSON object with -json)
  * and exits 0. It prints `udp_relay ready ...` on stdout once it listens.
+ * -flows FILE: at exit it also writes, per client, the UDP payload bytes the
+ * up direction (client -> server) delivered to the server in each second
+ * since the relay started (its first FLOW_SECS seconds): `#` comment lines
+ * (one `# client N addr=IP:PORT first_ms=T ...` per client: T is when its
+ * first datagram came, in ms since the start; its up-direction totals), then
+ * one `SECOND CLIENT BYTES` line per second per client, every client from
+ * second 0 to the last second anything was delivered (zeros included).
+ * scripts/bench_fair.sh reads it.
  * Each direction runs on a thread of its own (so that one direction's sends
  * never hold up the other's receives, and the two use both cores), with
  * non-blocking sockets, ppoll() with a nanosecond timeout to its next
  * departure, and CLOCK_MONOTONIC. Datagrams are read and sent in batches
- * (recvmmsg/sendmmsg, up to 64 a call). Delay is constant per direction and
+ * (recvmmsg/sendmmsg, up to 64 a call; up, one call per run of datagrams
+ * for the same client's socket). The down thread watches every client's
+ * upstream socket; the up thread, which learns new clients, wakes it through
+ * an eventfd when it adds one. Delay is constant per direction and
  * jitter never reorders, so the datagrams a direction holds leave in arrival
  * order: they wait in a preallocated FIFO (a ring of slots and a ring of
  * bytes, no allocation per datagram); only the ones picked for reordering go
@@ -69,10 +89,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +106,8 @@
 #define TSN_BITS (1u << 22)      /* per-direction window of "passed" bits */
 #define BATCH 64                 /* datagrams per recvmmsg / sendmmsg */
 #define MAX_WAIT_NS 50000000u /* a thread looks at the stop flag this often */
+#define MAX_CLIENTS 16        /* client addresses served at once */
+#define FLOW_SECS 3600        /* per-second counters kept per client */
 
 typedef uint64_t ns_t;
 
@@ -145,6 +169,7 @@ typedef struct link_cfg {
 typedef struct slot {
   ns_t at;
   uint32_t off, len;
+  uint32_t cl; /* the client it belongs to (index into clients) */
 } slot;
 
 typedef struct fifo {
@@ -170,7 +195,7 @@ static int64_t fifo_place(const fifo *f, uint32_t len) {
 }
 
 static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len,
-                      ns_t at) {
+                      ns_t at, uint32_t cl) {
   if (f->n == 0)
     f->head = 0;
   memcpy(f->bytes + off, buf, len);
@@ -178,6 +203,7 @@ static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len,
   s->at = at;
   s->off = off;
   s->len = len;
+  s->cl = cl;
   f->n++;
   f->wpos = off + len;
 }
@@ -186,7 +212,7 @@ static void fifo_push(fifo *f, uint32_t off, const uint8_t *buf, uint32_t len,
 typedef struct held {
   ns_t at;
   uint64_t seq;
-  uint32_t len;
+  uint32_t len, cl;
   uint8_t *data;
 } held;
 
@@ -246,11 +272,18 @@ static held heap_pop(heap *hp) {
 
 /* ---- per-direction state ------------------------------------------------ */
 
+/* One client's SCTP TSN state in one direction (see tsn_visit). */
+typedef struct tsn_state {
+  int have_tsn;
+  uint32_t max_tsn;
+  ns_t first_data; /* when the first DATA chunk came by; 0: none yet */
+  uint8_t *passed; /* TSN_BITS bits: a copy of this TSN passed the relay */
+} tsn_state;
+
 typedef struct dir {
   const char *name;
   link_cfg cfg;
-  int in_fd, out_fd; /* read from, send on */
-  int to_client;     /* down: send to the learnt client address */
+  int to_client; /* down: read from the clients' sockets, send to them */
   rng rng;
   fifo fifo;
   heap reord;
@@ -260,14 +293,29 @@ typedef struct dir {
   uint64_t in_pkts, in_bytes, out_pkts, out_bytes;
   uint64_t drop_loss, drop_queue, drop_full, send_err;
   uint64_t reordered, max_backlog;
-  /* SCTP */
-  int have_tsn;
-  uint32_t max_tsn;
+  /* SCTP, summed over the clients */
   uint64_t data_chunks, rtx_chunks, spurious_chunks;
-  ns_t first_data;    /* when the first DATA chunk came by; 0: none yet */
   uint64_t rtx_early; /* retransmissions within -early of first_data */
-  uint8_t *passed;    /* TSN_BITS bits: a copy of this TSN passed the relay */
 } dir;
+
+/* ---- clients ------------------------------------------------------------ */
+
+/* A client: written by the up thread before it publishes nclients (release),
+ * then read-only but for the counters, which only the up thread touches
+ * (tsn[1]: only the down thread). */
+typedef struct client {
+  struct sockaddr_storage addr;
+  socklen_t len;
+  int fd;           /* its upstream socket, connected to the server */
+  ns_t first;       /* when its first datagram came */
+  tsn_state tsn[2]; /* [0] up, [1] down */
+  uint64_t up_in_bytes, up_out_bytes, up_drops;
+  uint64_t *up_sec; /* FLOW_SECS: up payload bytes delivered per second */
+} client;
+
+static client clients[MAX_CLIENTS];
+static _Atomic unsigned nclients;
+static int client_wake = -1; /* eventfd: a new client's socket to watch */
 
 /* ---- SCTP parsing ------------------------------------------------------- */
 
@@ -280,8 +328,8 @@ static uint32_t be32(const uint8_t *p) {
  * nothing if the datagram does not parse as one. */
 static ns_t early_ns = 2000000000u; /* -early */
 
-static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed,
-                      ns_t now) {
+static void tsn_visit(dir *d, tsn_state *ts, const uint8_t *p, size_t n,
+                      int passed, ns_t now) {
   if (n < 12 + 4)
     return;
   size_t off = 12;
@@ -295,21 +343,21 @@ static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed,
       uint32_t bit = tsn & (TSN_BITS - 1);
       uint8_t mask = (uint8_t)(1u << (bit & 7));
       d->data_chunks++;
-      if (!d->first_data)
-        d->first_data = now;
-      if (d->have_tsn && (int32_t)(tsn - d->max_tsn) <= 0) {
+      if (!ts->first_data)
+        ts->first_data = now;
+      if (ts->have_tsn && (int32_t)(tsn - ts->max_tsn) <= 0) {
         d->rtx_chunks++;
-        if (now - d->first_data <= early_ns)
+        if (now - ts->first_data <= early_ns)
           d->rtx_early++;
-        if (d->passed[bit >> 3] & mask)
+        if (ts->passed[bit >> 3] & mask)
           d->spurious_chunks++;
       } else {
-        d->have_tsn = 1;
-        d->max_tsn = tsn;
-        d->passed[bit >> 3] &= (uint8_t)~mask;
+        ts->have_tsn = 1;
+        ts->max_tsn = tsn;
+        ts->passed[bit >> 3] &= (uint8_t)~mask;
       }
       if (passed)
-        d->passed[bit >> 3] |= mask;
+        ts->passed[bit >> 3] |= mask;
     }
     off += (clen + 3) & ~(size_t)3;
   }
@@ -317,17 +365,14 @@ static void tsn_visit(dir *d, const uint8_t *p, size_t n, int passed,
 
 /* ---- the relay ---------------------------------------------------------- */
 
-static volatile int stop; /* set by the main thread, read by the others */
+static atomic_int stop; /* set by the main thread, read by the others */
 
-static int csock = -1, ssock = -1; /* client-facing, server-facing */
+static int csock = -1, ssock = -1; /* client-facing, first server-facing */
 static struct sockaddr_storage server_addr;
 static socklen_t server_len;
-/* The client's address: written by the up thread, read by the down one. */
-static pthread_mutex_t client_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sockaddr_storage client_addr;
-static socklen_t client_len;
 static dir up = {.name = "up"}, down = {.name = "down"};
 static int json;
+static ns_t t_start; /* the relay's start: second 0 of the flow counters */
 
 static void bigbuf(int fd) {
   int v = 32 << 20;
@@ -363,11 +408,15 @@ static int admit_rate(dir *d, size_t n, ns_t now, ns_t *depart) {
   return 0;
 }
 
-/* admit runs one arriving datagram through loss, queue and delay. */
-static void admit(dir *d, const uint8_t *buf, size_t n, ns_t now) {
+/* admit runs one arriving datagram of client cl through loss, queue and
+ * delay. */
+static void admit(dir *d, const uint8_t *buf, size_t n, ns_t now, uint32_t cl) {
   const link_cfg *c = &d->cfg;
+  client *k = &clients[cl];
   d->in_pkts++;
   d->in_bytes += n;
+  if (!d->to_client)
+    k->up_in_bytes += n;
   int pass = 1;
   ns_t depart = now;
   int64_t off = fifo_place(&d->fifo, (uint32_t)n);
@@ -382,9 +431,12 @@ static void admit(dir *d, const uint8_t *buf, size_t n, ns_t now) {
     d->drop_full++;
     pass = 0;
   }
-  tsn_visit(d, buf, n, pass, now);
-  if (!pass)
+  tsn_visit(d, &k->tsn[d->to_client], buf, n, pass, now);
+  if (!pass) {
+    if (!d->to_client)
+      k->up_drops++;
     return;
+  }
   ns_t at = depart + c->delay;
   if (c->jitter)
     at += (ns_t)(rng_unit(&d->rng) * (double)c->jitter);
@@ -394,20 +446,24 @@ static void admit(dir *d, const uint8_t *buf, size_t n, ns_t now) {
     uint8_t *copy = d->reord.n < MAX_REORDERED ? malloc(n ? n : 1) : NULL;
     if (!copy) {
       d->drop_full++;
+      if (!d->to_client)
+        k->up_drops++;
       return;
     }
     memcpy(copy, buf, n);
-    held h = {at, d->reord.seq++, (uint32_t)n, copy};
+    held h = {at, d->reord.seq++, (uint32_t)n, cl, copy};
     if (heap_push(&d->reord, h) != 0) {
       free(copy);
       d->drop_full++;
+      if (!d->to_client)
+        k->up_drops++;
     }
     return;
   }
   if (at < d->last_deliver)
     at = d->last_deliver;
   d->last_deliver = at;
-  fifo_push(&d->fifo, (uint32_t)off, buf, (uint32_t)n, at);
+  fifo_push(&d->fifo, (uint32_t)off, buf, (uint32_t)n, at, cl);
 }
 
 /* next_due: when the direction's next datagram is due (0: none held). */
@@ -420,19 +476,50 @@ static ns_t next_due(const dir *d) {
   return t;
 }
 
-/* release sends what is due at now, in batches of BATCH, earliest first. */
+/* sent_up: the up direction delivered n bytes of client cl at now. */
+static void sent_up(uint32_t cl, size_t n, ns_t now) {
+  client *k = &clients[cl];
+  uint64_t sec = (now - t_start) / 1000000000u;
+  k->up_out_bytes += n;
+  if (sec < FLOW_SECS)
+    k->up_sec[sec] += n;
+}
+
+/* send_runs sends m[0..k) with sendmmsg, each run of consecutive datagrams
+ * with the same socket (fds) in one call at most BATCH long. */
+static void send_runs(dir *d, struct mmsghdr *m, const int *fds,
+                      const uint32_t *cls, int k, ns_t now) {
+  int i = 0;
+  while (i < k) {
+    int j = i + 1;
+    while (j < k && fds[j] == fds[i])
+      j++;
+    int r = sendmmsg(fds[i], m + i, (unsigned)(j - i), 0);
+    if (r <= 0) {
+      d->send_err++; /* this one failed; go on with the next */
+      i++;
+      continue;
+    }
+    for (int x = i; x < i + r; x++) {
+      size_t len = m[x].msg_hdr.msg_iov->iov_len;
+      d->out_pkts++;
+      d->out_bytes += len;
+      if (!d->to_client)
+        sent_up(cls[x], len, now);
+    }
+    i += r;
+  }
+}
+
+/* release sends what is due at now, in batches of BATCH, earliest first:
+ * up on the client's own upstream socket, down from the listening socket to
+ * the client's address. */
 static void release(dir *d, ns_t now) {
   struct mmsghdr m[BATCH];
   struct iovec iov[BATCH];
   uint8_t *owned[BATCH]; /* heap copies to free after the send */
-  struct sockaddr_storage to;
-  socklen_t tolen = 0;
-  if (d->to_client) {
-    pthread_mutex_lock(&client_mu);
-    to = client_addr;
-    tolen = client_len;
-    pthread_mutex_unlock(&client_mu);
-  }
+  int fds[BATCH];
+  uint32_t cls[BATCH];
   for (;;) {
     int k = 0, nfifo = 0;
     uint32_t fi = d->fifo.head;
@@ -450,42 +537,31 @@ static void release(dir *d, ns_t now) {
         iov[k].iov_base = x.data;
         iov[k].iov_len = x.len;
         owned[k] = x.data;
+        cls[k] = x.cl;
       } else {
         iov[k].iov_base = d->fifo.bytes + s->off;
         iov[k].iov_len = s->len;
         owned[k] = NULL;
+        cls[k] = s->cl;
         nfifo++;
         fi = (fi + 1) & (FIFO_SLOTS - 1);
       }
+      const client *c = &clients[cls[k]];
       memset(&m[k], 0, sizeof m[k]);
       m[k].msg_hdr.msg_iov = &iov[k];
       m[k].msg_hdr.msg_iovlen = 1;
       if (d->to_client) {
-        m[k].msg_hdr.msg_name = &to;
-        m[k].msg_hdr.msg_namelen = tolen;
+        m[k].msg_hdr.msg_name = (void *)&c->addr;
+        m[k].msg_hdr.msg_namelen = c->len;
+        fds[k] = csock;
+      } else {
+        fds[k] = c->fd;
       }
       k++;
     }
     if (k == 0)
       return;
-    if (d->to_client && !tolen) {
-      d->send_err += (uint64_t)k; /* no client yet */
-    } else {
-      int i = 0;
-      while (i < k) {
-        int r = sendmmsg(d->out_fd, m + i, (unsigned)(k - i), 0);
-        if (r <= 0) {
-          d->send_err++; /* this one failed; go on with the next */
-          i++;
-          continue;
-        }
-        for (int j = i; j < i + r; j++) {
-          d->out_pkts++;
-          d->out_bytes += iov[j].iov_len;
-        }
-        i += r;
-      }
-    }
+    send_runs(d, m, fds, cls, k, now);
     for (int i = 0; i < k; i++)
       free(owned[i]);
     d->fifo.head = fi;
@@ -495,22 +571,72 @@ static void release(dir *d, ns_t now) {
   }
 }
 
-/* note_client: the up thread learns the client's address from what it sent. */
-static void note_client(const struct sockaddr_storage *from, socklen_t fl) {
-  static struct sockaddr_storage last;
-  static socklen_t last_len;
-  if (fl == last_len && !memcmp(&last, from, fl))
-    return;
-  memcpy(&last, from, fl);
-  last_len = fl;
-  pthread_mutex_lock(&client_mu);
-  memcpy(&client_addr, from, fl);
-  client_len = fl;
-  pthread_mutex_unlock(&client_mu);
+/* client_open: a new client at from (up thread): its upstream socket (the
+ * first client gets the one opened at start), published to the down thread.
+ * Its index, or -1 (table full, no socket, no memory). */
+static int client_open(const struct sockaddr_storage *from, socklen_t fl,
+                       ns_t now) {
+  unsigned n = atomic_load_explicit(&nclients, memory_order_relaxed);
+  if (n == MAX_CLIENTS)
+    return -1;
+  client *c = &clients[n];
+  int fd = ssock;
+  if (n > 0) {
+    fd = socket(server_addr.ss_family,
+                SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+      return -1;
+    bigbuf(fd);
+    if (connect(fd, (struct sockaddr *)&server_addr, server_len) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
+  c->up_sec = calloc(FLOW_SECS, sizeof *c->up_sec);
+  c->tsn[0].passed = calloc(TSN_BITS / 8, 1);
+  c->tsn[1].passed = calloc(TSN_BITS / 8, 1);
+  if (!c->up_sec || !c->tsn[0].passed || !c->tsn[1].passed) {
+    free(c->up_sec);
+    free(c->tsn[0].passed);
+    free(c->tsn[1].passed);
+    memset(c, 0, sizeof *c);
+    if (fd != ssock)
+      close(fd);
+    return -1;
+  }
+  memcpy(&c->addr, from, fl);
+  c->len = fl;
+  c->fd = fd;
+  c->first = now;
+  atomic_store_explicit(&nclients, n + 1, memory_order_release);
+  uint64_t one = 1; /* the down thread watches its socket from now on */
+  if (write(client_wake, &one, sizeof one) < 0)
+    perror("udp_relay: eventfd"); /* the down thread sees it within 50 ms */
+  return (int)n;
 }
 
-/* receive reads up to BATCH datagrams and admits them; the number read. */
-static int receive(dir *d, uint8_t *buf) {
+/* client_find: the index of the client at from (up thread), a new one if it
+ * is new; -1 if it cannot be served. */
+static int client_find(const struct sockaddr_storage *from, socklen_t fl,
+                       ns_t now) {
+  static int last = -1; /* most datagrams come from the one before's client */
+  unsigned n = atomic_load_explicit(&nclients, memory_order_relaxed);
+  if (last >= 0 && clients[last].len == fl &&
+      !memcmp(&clients[last].addr, from, fl))
+    return last;
+  for (unsigned i = 0; i < n; i++)
+    if (clients[i].len == fl && !memcmp(&clients[i].addr, from, fl))
+      return last = (int)i;
+  int r = client_open(from, fl, now);
+  if (r >= 0)
+    last = r;
+  return r;
+}
+
+/* receive reads up to BATCH datagrams from fd and admits them (down: those
+ * of client cl; up: cl is ignored, each datagram's source says); the number
+ * read. */
+static int receive(dir *d, uint8_t *buf, int fd, uint32_t cl) {
   struct mmsghdr m[BATCH];
   struct iovec iov[BATCH];
   struct sockaddr_storage from[BATCH];
@@ -525,16 +651,39 @@ static int receive(dir *d, uint8_t *buf) {
       m[i].msg_hdr.msg_namelen = sizeof from[i];
     }
   }
-  int r = recvmmsg(d->in_fd, m, BATCH, MSG_DONTWAIT, NULL);
+  int r = recvmmsg(fd, m, BATCH, MSG_DONTWAIT, NULL);
   if (r <= 0)
     return 0;
   ns_t now = now_ns();
   for (int i = 0; i < r; i++) {
-    if (!d->to_client)
-      note_client(&from[i], m[i].msg_hdr.msg_namelen);
-    admit(d, iov[i].iov_base, m[i].msg_len, now);
+    if (!d->to_client) {
+      int c = client_find(&from[i], m[i].msg_hdr.msg_namelen, now);
+      if (c < 0) {
+        d->in_pkts++;
+        d->in_bytes += m[i].msg_len;
+        d->drop_full++; /* more clients than MAX_CLIENTS */
+        continue;
+      }
+      cl = (uint32_t)c;
+    }
+    admit(d, iov[i].iov_base, m[i].msg_len, now, cl);
   }
   return r;
+}
+
+/* watch_fds: the sockets a direction reads: up the listening socket; down
+ * the wake-up eventfd, then every client's upstream socket (pfd[1 + i] is
+ * client i's). The number of entries. */
+static int watch_fds(const dir *d, struct pollfd *pfd) {
+  if (!d->to_client) {
+    pfd[0] = (struct pollfd){.fd = csock, .events = POLLIN};
+    return 1;
+  }
+  unsigned n = atomic_load_explicit(&nclients, memory_order_acquire);
+  pfd[0] = (struct pollfd){.fd = client_wake, .events = POLLIN};
+  for (unsigned i = 0; i < n; i++)
+    pfd[1 + i] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
+  return 1 + (int)n;
 }
 
 /* dir_run: one direction's loop, until stop. */
@@ -545,7 +694,7 @@ static void *dir_run(void *arg) {
     fprintf(stderr, "udp_relay: out of memory\n");
     exit(1);
   }
-  struct pollfd pfd = {.fd = d->in_fd, .events = POLLIN};
+  struct pollfd pfd[1 + MAX_CLIENTS];
   while (!stop) {
     ns_t now = now_ns();
     release(d, now);
@@ -556,17 +705,74 @@ static void *dir_run(void *arg) {
       wait = due - now;
     struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u),
                           .tv_nsec = (long)(wait % 1000000000u)};
-    int r = ppoll(&pfd, 1, &ts, NULL);
+    int nfd = watch_fds(d, pfd);
+    int r = ppoll(pfd, (nfds_t)nfd, &ts, NULL);
     if (r < 0 && errno != EINTR) {
       perror("udp_relay: ppoll");
       exit(1);
     }
-    if (r > 0)
-      for (int k = 0; k < 4 && receive(d, buf) == BATCH; k++)
+    if (r <= 0)
+      continue;
+    if (d->to_client && (pfd[0].revents & POLLIN)) {
+      uint64_t v;
+      if (read(client_wake, &v, sizeof v) < 0 && errno != EAGAIN)
+        perror("udp_relay: eventfd");
+    }
+    for (int i = d->to_client ? 1 : 0; i < nfd; i++) {
+      if (!(pfd[i].revents & POLLIN))
+        continue;
+      uint32_t cl = d->to_client ? (uint32_t)(i - 1) : 0;
+      for (int k = 0; k < 4 && receive(d, buf, pfd[i].fd, cl) == BATCH; k++)
         ;
+    }
   }
   free(buf);
   return NULL;
+}
+
+/* write_flows: the -flows file (see the header). */
+static int write_flows(const char *path, ns_t end) {
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  unsigned n = atomic_load_explicit(&nclients, memory_order_acquire);
+  uint64_t last = 0; /* one past the last second with bytes */
+  for (unsigned i = 0; i < n; i++)
+    for (uint64_t s = 0; s < FLOW_SECS; s++)
+      if (clients[i].up_sec[s] && s + 1 > last)
+        last = s + 1;
+  fprintf(f,
+          "# udp_relay flows: UDP payload bytes the up direction (client -> "
+          "server) delivered, per client per second since the relay "
+          "started\n# clients=%u seconds=%llu run_ms=%.1f\n",
+          n, (unsigned long long)last, (double)(end - t_start) / 1e6);
+  for (unsigned i = 0; i < n; i++) {
+    const client *c = &clients[i];
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+    if (c->addr.ss_family == AF_INET6) {
+      const struct sockaddr_in6 *a = (const void *)&c->addr;
+      inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+      port = ntohs(a->sin6_port);
+    } else if (c->addr.ss_family == AF_INET) {
+      const struct sockaddr_in *a = (const void *)&c->addr;
+      inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+      port = ntohs(a->sin_port);
+    }
+    fprintf(f,
+            "# client %u addr=%s:%u first_ms=%.1f up_in_bytes=%llu "
+            "up_out_bytes=%llu up_drops=%llu\n",
+            i, host, port, (double)(c->first - t_start) / 1e6,
+            (unsigned long long)c->up_in_bytes,
+            (unsigned long long)c->up_out_bytes,
+            (unsigned long long)c->up_drops);
+  }
+  fprintf(f, "# second client bytes\n");
+  for (uint64_t s = 0; s < last; s++)
+    for (unsigned i = 0; i < n; i++)
+      fprintf(f, "%llu %u %llu\n", (unsigned long long)s, i,
+              (unsigned long long)clients[i].up_sec[s]);
+  return fclose(f);
 }
 
 static void print_stats(void) {
@@ -621,7 +827,8 @@ static void usage(void) {
           "[-down-loss PCT]\n"
           "         [-reorder PCT] [-reorder-delay MS] [-rate MBIT] [-queue "
           "BYTES]\n"
-          "         [-burst BYTES] [-seed N] [-early MS] [-json]\n");
+          "         [-burst BYTES] [-seed N] [-early MS] [-json] [-flows "
+          "FILE]\n");
   exit(2);
 }
 
@@ -640,6 +847,7 @@ static int resolve(const char *host, const char *port,
 
 int main(int argc, char **argv) {
   const char *listen_port = NULL, *server = NULL, *bind_addr = "127.0.0.1";
+  const char *flows = NULL;
   double delay_ms = 0, jitter_ms = 0, loss = 0, reorder = 0, rate = 0;
   double up_loss = -1, down_loss = -1, reorder_ms = -1;
   uint64_t queue = 0, burst = 0, seed = 1;
@@ -677,6 +885,8 @@ int main(int argc, char **argv) {
       seed = strtoull(argv[++i], NULL, 10);
     else if (ARG("-early"))
       early_ns = (ns_t)(atof(argv[++i]) * 1e6);
+    else if (ARG("-flows"))
+      flows = argv[++i];
     else if (!strcmp(a, "-json"))
       json = 1;
     else
@@ -727,15 +937,13 @@ int main(int argc, char **argv) {
   up.cfg = down.cfg = base;
   up.cfg.loss = (up_loss >= 0 ? up_loss : loss) / 100.0;
   down.cfg.loss = (down_loss >= 0 ? down_loss : loss) / 100.0;
-  up.passed = calloc(TSN_BITS / 8, 1);
-  down.passed = calloc(TSN_BITS / 8, 1);
   dir *ds[2] = {&up, &down};
   for (int i = 0; i < 2; i++) {
     ds[i]->fifo.slots = malloc(FIFO_SLOTS * sizeof(slot));
     ds[i]->fifo.bytes = malloc(FIFO_BYTES);
   }
-  if (!up.passed || !down.passed || !up.fifo.slots || !up.fifo.bytes ||
-      !down.fifo.slots || !down.fifo.bytes) {
+  if (!up.fifo.slots || !up.fifo.bytes || !down.fifo.slots ||
+      !down.fifo.bytes) {
     fprintf(stderr, "udp_relay: out of memory\n");
     return 1;
   }
@@ -743,7 +951,8 @@ int main(int argc, char **argv) {
   csock = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   ssock = socket(server_addr.ss_family,
                  SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (csock < 0 || ssock < 0) {
+  client_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (csock < 0 || ssock < 0 || client_wake < 0) {
     perror("udp_relay: socket");
     return 1;
   }
@@ -776,6 +985,7 @@ int main(int argc, char **argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+  t_start = now_ns();
   printf("udp_relay ready listen=%s:%s server=%s relay_port=%u delay_ms=%g "
          "jitter_ms=%g "
          "loss_up=%g%% loss_down=%g%% reorder=%g%% rate_mbit=%g queue=%llu "
@@ -785,10 +995,6 @@ int main(int argc, char **argv) {
          (unsigned long long)queue, (unsigned long long)burst);
   fflush(stdout);
 
-  up.in_fd = csock;
-  up.out_fd = ssock;
-  down.in_fd = ssock;
-  down.out_fd = csock;
   down.to_client = 1;
   pthread_t th[2];
   for (int i = 0; i < 2; i++)
@@ -803,5 +1009,9 @@ int main(int argc, char **argv) {
   for (int i = 0; i < 2; i++)
     pthread_join(th[i], NULL);
   print_stats();
+  if (flows && write_flows(flows, now_ns()) != 0) {
+    fprintf(stderr, "udp_relay: cannot write %s: %s\n", flows, strerror(errno));
+    return 1;
+  }
   return 0;
 }
