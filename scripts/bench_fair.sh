@@ -64,6 +64,10 @@ RATE=10       # Mbit/s each way
 DELAY=25      # ms one way: RTT 50 ms
 QUEUE=62500   # bytes: one BDP (10 Mbit/s x 50 ms)
 
+# The checks read seconds 20-30 and 30-40 after B's start.
+[[ $AFTER =~ ^[0-9]+$ ]] && ((AFTER >= 40)) ||
+	{ echo "bench-fair: BENCH_FAIR_AFTER must be a whole number of seconds, 40 or more (the windows end at 30 and 40)" >&2; exit 2; }
+
 FAIR_DIR=$BUILD/bench/fair
 LOGS=$FAIR_DIR/logs
 START_TIME=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -108,68 +112,11 @@ log "building (library, perf.c, udp_relay)"
 C_PERF=$ROOT/$FAIR_DIR/perf
 RELAY=$ROOT/$FAIR_DIR/udp_relay
 
-# ------------------------------------------ namespaces (as bench_wan.sh does)
+# ------------------------------------------------------------- namespaces
 
-NS=""
-BG_PIDS=()
-FAILED=()
-RUN_NO=0
-
-ns_cleanup() {
-	[[ -n $NS ]] || return 0
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	# Anything still in our namespace was started by this script.
-	for p in $(ip netns pids "$NS" 2>/dev/null); do
-		kill -9 "$p" 2>/dev/null
-	done
-	for p in "${BG_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	BG_PIDS=()
-	ip netns del "$NS" 2>/dev/null
-	NS=""
-}
-trap ns_cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# ns_new: a fresh namespace with lo up, MTU 1500, offloads off.
-ns_new() {
-	RUN_NO=$((RUN_NO + 1))
-	NS=csctp-bf-$$-$RUN_NO
-	ip netns add "$NS" || return 1
-	ip -n "$NS" link set lo mtu 1500 up || return 1
-	ip netns exec "$NS" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || :
-	return 0
-}
-
-# bg NAME ARGV...: start ARGV in the namespace, output to $LOGS/$RUN.NAME.
-bg() {
-	local name=$1
-	shift
-	echo "# $*" >"$LOGS/$RUN.$name.err"
-	ip netns exec "$NS" timeout -k 3 "$LIMIT" "$@" >"$LOGS/$RUN.$name.out" 2>>"$LOGS/$RUN.$name.err" &
-	BG_PID=$!
-	BG_PIDS+=("$BG_PID")
-}
-
-# wait_port PORT PID: PID alive and the UDP port is bound in the namespace.
-wait_port() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$2" 2>/dev/null || return 1
-		ip netns exec "$NS" ss -Hlnu "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_bg() {
-	kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+NS_PREFIX=csctp-bf
+# shellcheck source=scripts/bench_ns.sh
+. scripts/bench_ns.sh
 
 # ------------------------------------------------------------------ one run
 
@@ -188,12 +135,12 @@ run_one() {
 	bg server "$C_PERF" -server -discard -port $SCTP_PORT -udp-port $SRV_UDP -nodelay \
 		-sndbuf "$BUF" -rcvbuf "$BUF" -json
 	srv_pid=$BG_PID
-	wait_port $SRV_UDP "$srv_pid" ||
+	wait_port udp $SRV_UDP "$srv_pid" ||
 		{ echo "fail server did not start" >"$LOGS/$RUN.status"; ns_cleanup; return 1; }
 	bg relay "$RELAY" -listen $RELAY_PORT -server 127.0.0.1:$SRV_UDP -seed "$seed" \
 		-delay $DELAY -rate $RATE -queue $QUEUE -flows "$ROOT/$LOGS/$RUN.flows"
 	relay_pid=$BG_PID
-	wait_port $RELAY_PORT "$relay_pid" ||
+	wait_port udp $RELAY_PORT "$relay_pid" ||
 		{ echo "fail relay did not start" >"$LOGS/$RUN.status"; ns_cleanup; return 1; }
 	local cargs=(-remote-udp-port $RELAY_PORT -size $SIZE -nodelay -sndbuf "$BUF" -rcvbuf "$BUF" -json)
 	bg a "$C_PERF" -client "127.0.0.1:$SCTP_PORT" -duration "$dur_a" -cc "$cc_a" "${cargs[@]}"
