@@ -19,12 +19,16 @@
 
 const char io_poller_name[] = "epoll";
 
-static int io_epoll_add(csctp_stack *st, int fd) {
+static int io_epoll_ctl(csctp_stack *st, int op, int fd, uint32_t events) {
   struct epoll_event ev;
   memset(&ev, 0, sizeof ev);
-  ev.events = EPOLLIN;
+  ev.events = events;
   ev.data.fd = fd;
-  return epoll_ctl(st->pfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+  return epoll_ctl(st->pfd, op, fd, &ev) == 0 ? 0 : -errno;
+}
+
+static int io_epoll_add(csctp_stack *st, int fd) {
+  return io_epoll_ctl(st, EPOLL_CTL_ADD, fd, EPOLLIN);
 }
 
 int io_poller_open(csctp_stack *st) {
@@ -98,19 +102,15 @@ int io_poller_fds(const csctp_stack *st, int *fds, int n) {
 /* One-shot (EPOLLONESHOT): a transport fd that fired stops waking the
  * stack fd once its event was taken (io_poller_harvest) until it is
  * watched again (io_poller_rearm). */
-static int io_epoll_mod(csctp_stack *st, int fd, uint32_t events) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.fd = fd;
-  return epoll_ctl(st->pfd, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : -errno;
+static int io_epoll_oneshot(csctp_stack *st, int fd) {
+  return io_epoll_ctl(st, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLONESHOT);
 }
 
 int io_poller_oneshot(csctp_stack *st) {
   if (st->tr->nfds > 32)
     return CSCTP_ERR_NOT_SUPPORTED;
   for (int k = 0; k < st->tr->nfds; k++) {
-    int err = io_epoll_mod(st, st->tr->fds[k], EPOLLIN | EPOLLONESHOT);
+    int err = io_epoll_oneshot(st, st->tr->fds[k]);
     if (err != 0)
       return err;
   }
@@ -142,7 +142,7 @@ int io_poller_rearm(csctp_stack *st) {
   for (int k = 0; st->disarmed && k < st->tr->nfds; k++) {
     if (!(st->disarmed & (1u << k)))
       continue;
-    int err = io_epoll_mod(st, st->tr->fds[k], EPOLLIN | EPOLLONESHOT);
+    int err = io_epoll_oneshot(st, st->tr->fds[k]);
     if (err != 0)
       return err;
     st->disarmed &= ~(1u << k);
