@@ -14,8 +14,13 @@
 #                     the seed), reno or cubic (every seed). Not CC=: that
 #                     is the C compiler.
 #   make fuzz         libFuzzer targets, FUZZ_SECONDS each
+#   make demo         sctpecho server and client over UDP on loopback
+#   make interop      interop matrix with usrsctp and pion/sctp (docs/interop.md)
+#   make test-kernel  the kernel backend's tests in a VM with Linux SCTP (root)
+#   make multihome    failover over two veth links; make pmtu: PMTU rigs (root)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make bench        loopback throughput/latency table, then bench-wan
+#   make bench-scale  10,000 associations: setup, memory, idle CPU
 #   make bench-wan    loss and delay tables: nft loss, the UDP relay (root)
 #   make bench-hol    head-of-line blocking between streams, I-DATA on / off
 #   make bench-fair   two associations through one relay bottleneck: shares (root)
@@ -619,7 +624,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '4,19s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,/^#$$/{/^#$$/d;s/^# \{0,1\}//p;}' $(firstword $(MAKEFILE_LIST))
 
 FORCE:
 
