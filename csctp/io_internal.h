@@ -188,8 +188,9 @@ struct csctp_stack {
   /* One-shot readiness (csctp_stack_set_oneshot): the transport fds are
    * watched one-shot; disarmed has bit i set while tr->fds[i] fired and
    * was not watched again (csctp_stack_prepare_wait); waiting says a
-   * caller prepared to wait and has not stepped since. */
-  int oneshot, waiting;
+   * caller prepared to wait and has not stepped since; taken says
+   * io_poller_wait took the events the next step would harvest. */
+  int oneshot, waiting, taken;
   uint32_t disarmed;
   /* Every endpoint's INITs (pacer.h). */
   csctp_init_pacer init_pacer;

@@ -87,8 +87,10 @@ int io_poller_wait(csctp_stack *st, int timeout_ms) {
       if (evs[i].data.fd == st->tr->fds[k])
         mask |= 1u << k;
   st->rd_mask = mask;
-  if (st->oneshot)
+  if (st->oneshot) {
     st->disarmed |= mask; /* taken: watched again by prepare_wait */
+    st->taken = n >= 0 && n < 8;
+  }
   st->rd_known = n >= 0 && n < 8 && st->tr->nfds <= 32;
   return 0;
 }
@@ -124,10 +126,12 @@ int io_poller_oneshot(csctp_stack *st) {
  * more system calls than trying every fd would. */
 void io_poller_harvest(csctp_stack *st) {
   uint32_t all = st->tr->nfds >= 32 ? UINT32_MAX : (1u << st->tr->nfds) - 1u;
+  int taken = st->taken;
+  st->taken = 0;
   st->rd_mask = st->disarmed;
   st->rd_known = 1;
-  if (st->disarmed == all)
-    return; /* nothing armed: nothing to take */
+  if (taken || st->disarmed == all)
+    return; /* io_poller_wait took them, or nothing is armed */
   struct epoll_event evs[8];
   int n = epoll_wait(st->pfd, evs, 8, 0);
   for (int i = 0; i < n; i++)
