@@ -61,6 +61,20 @@ def share(v, t0, a, b):
     return window(v, t0 + a, t0 + b) / (RATE * (b - a))
 
 
+def is_fair(xa, xb):
+    return FAIR_LO <= xa <= FAIR_HI and FAIR_LO <= xb <= FAIR_HI
+
+
+def fair_at(a, b, t0):
+    """The end (seconds after B's start) of the first 10-second window,
+    sliding by a second, in which each flow has 40-60 % of the link: when
+    the pair has converged. None if no window up to AFTER has."""
+    for end in range(10, AFTER + 1):
+        if is_fair(share(a, t0, end - 10, end), share(b, t0, end - 10, end)):
+            return end
+    return None
+
+
 def client_json(path):
     try:
         for line in open(path):
@@ -97,6 +111,7 @@ def one_run(sc, n):
     r["min_a"] = min(share(a, t0, i, i + 2) for i in range(MIN_FROM, AFTER - 1))
     r["min_b"] = min(share(b, t0, i, i + 2) for i in range(MIN_FROM, AFTER - 1))
     r["per_sec"] = [(share(a, t0, i, i + 1), share(b, t0, i, i + 1)) for i in range(AFTER)]
+    r["fair_at"] = fair_at(a, b, t0)
     for who in "ab":
         j = client_json(base + "." + who + ".out")
         r["rtx_" + who] = ("%d (%d) / %d" % (j["retransmits"], j["fast_retransmits"], j["t3_expiries"])
@@ -109,12 +124,14 @@ def verdicts(r):
     out = []
     for w, (xa, xb) in (("20-30", (r["a1"], r["b1"])), ("30-%d" % AFTER, (r["a2"], r["b2"]))):
         if r["sc"] == "cubic-cubic":
-            ok = FAIR_LO <= xa <= FAIR_HI and FAIR_LO <= xb <= FAIR_HI
-            out.append(("each CUBIC flow 40-60 %", w, ok))
+            out.append(("each CUBIC flow 40-60 %", w, is_fair(xa, xb)))
         elif r["sc"] == "reno-cubic":
             out.append(("RFC 9260 flow (A) >= 30 %", w, xa >= RENO_MIN))
         else:
             out.append(("RFC 9260 flow (B) >= 30 %", w, xb >= RENO_MIN))
+    if r["sc"] == "cubic-cubic":
+        out.append(("each CUBIC flow 40-60 % in a 10 s window ending by second 30 (converged)", "0-30",
+                    r["fair_at"] is not None and r["fair_at"] <= 30))
     out.append(("no 2 s share below 5 %% (from s %d)" % MIN_FROM, "%d-%d" % (MIN_FROM, AFTER),
                 r["min_a"] >= STARVE and r["min_b"] >= STARVE))
     return out
@@ -126,18 +143,19 @@ def main():
     print("### Two associations through one bottleneck: shares of the link (%)")
     print()
     print("| A → B | run | B starts at (s, relay clock) | A 20-30 | B 20-30 | A 30-%d | B 30-%d "
-          "| min 2 s A / B | util 20-%d | A rtx (fast) / T3 | B rtx (fast) / T3 | verdict |"
+          "| min 2 s A / B | 40-60 from (s) | util 20-%d | A rtx (fast) / T3 | B rtx (fast) / T3 | verdict |"
           % (AFTER, AFTER, AFTER))
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
         if "fail" in r:
-            print("| %s | %d | FAIL: %s | | | | | | | | | |" % (r["sc"], r["n"], r["fail"]))
+            print("| %s | %d | FAIL: %s | | | | | | | | | | |" % (r["sc"], r["n"], r["fail"]))
             continue
         v = verdicts(r)
         verdict = ", ".join("%s %s" % (w, "pass" if ok else "FAIL") for _, w, ok in v)
-        print("| %s → %s | %d | %.2f | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s |" % (
+        fa = "-" if r["sc"] != "cubic-cubic" else ("%d" % r["fair_at"] if r["fair_at"] else "never")
+        print("| %s → %s | %d | %.2f | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |" % (
             r["cc_a"], r["cc_b"], r["n"], r["t0"], pct(r["a1"]), pct(r["b1"]), pct(r["a2"]),
-            pct(r["b2"]), pct(r["min_a"]), pct(r["min_b"]), pct(r["util"]), r["rtx_a"],
+            pct(r["b2"]), pct(r["min_a"]), pct(r["min_b"]), fa, pct(r["util"]), r["rtx_a"],
             r["rtx_b"], verdict))
     print()
     print("Verdicts (runs passing / runs):")
@@ -151,6 +169,21 @@ def main():
     for (sc, name, w), (p, t) in checks.items():
         print("- %s: %s, seconds %s after B's start: %d of %d %s" % (
             sc, name, w, p, t, "PASS" if p == t else "FAIL"))
+    print()
+    print("Over the runs (mean share of A / B, and how far a run's 10 s shares stray from an even "
+          "split: the root mean square of (A - B) / 2, in points):")
+    print()
+    for sc in SCENARIOS:
+        rs = [r for r in good if r["sc"] == sc]
+        if not rs:
+            continue
+        parts = []
+        for w, ka, kb in (("20-30", "a1", "b1"), ("30-%d" % AFTER, "a2", "b2")):
+            ma = sum(r[ka] for r in rs) / len(rs)
+            mb = sum(r[kb] for r in rs) / len(rs)
+            rms = (sum(((r[ka] - r[kb]) / 2) ** 2 for r in rs) / len(rs)) ** 0.5
+            parts.append("seconds %s: %s / %s, %.1f" % (w, pct(ma), pct(mb), rms * 100))
+        print("- %s (%d runs): %s" % (sc, len(rs), "; ".join(parts)))
     print()
     print("Per second from B's start, A % / B % of the link:")
     print()

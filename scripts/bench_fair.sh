@@ -4,8 +4,18 @@
 # its own process, to one perf.c server) share one bottleneck of the UDP
 # impairment relay (scripts/udp_relay.c, which serves several clients through
 # the same links): 10 Mbit/s each way, 50 ms RTT, a drop-tail queue of one
-# BDP (62.5 KB), no random loss -- the path of csctp/tests/test_sim_cc.c's
-# share_run. Needs root (a network namespace per run, like bench_wan.sh).
+# BDP (62.5 KB), no random loss, up to 1 ms of jitter after the queue --
+# the path of csctp/tests/test_sim_cc.c's share_run. Needs root (a network
+# namespace per run, like bench_wan.sh).
+#
+# Why the jitter: with none, every delay on the relay is fixed, so the two
+# clients' sacks come back, and their next packets reach the full queue, in
+# the same order round after round, and the drops keep falling on the same
+# one (the drop-tail "phase effect"; the simulator adds the same 1 ms to its
+# return links for this reason). Measured without it (8 runs of each,
+# BENCH_FAIR_JITTER=0): with the two started within a second of each other
+# the later one took about twice the losses and half the runs sat near
+# 61/39 for 40 s.
 #
 # Scenarios (BENCH_FAIR_SCENARIOS), A's controller then B's:
 #   cubic-cubic  two CUBIC (RFC 9438) associations
@@ -23,11 +33,15 @@
 # same bytes) scripts/bench_fair.py computes, per run:
 #   share 20-30 / 30-40: a flow's bytes over seconds 20-30 (30-40) after B's
 #            start, over what the link carries in 10 s (the simulator's
-#            measure: "within 30 s of the second starting")
+#            measure)
+#   40-60 from: the end of the first 10-second window (sliding by 1 s) in
+#            which each CUBIC flow had 40-60 % of the link: when the pair
+#            converged ("within 30 s of the second starting": by second 30)
 #   min 2 s: the smallest share of any 2-second window starting at second 6,
 #            7, ... after B's start (starvation)
 #   util:    both flows over seconds 20-40, of the link's rate
-# and the verdicts: cubic-cubic each flow 40-60 %; the RFC 9260 flow >= 30 %
+# and the verdicts: cubic-cubic each flow 40-60 % (per window, and converged
+# by second 30); the RFC 9260 flow >= 30 %
 # in reno-cubic and cubic-reno; no 2-second share below 5 %. A verdict that
 # fails does not change the exit status (this is a measurement); exit 1 if a
 # run failed (logs in $BUILD/bench/fair/logs/), 2 if a prerequisite is
@@ -38,7 +52,9 @@
 #   BENCH_FAIR_RUNS=1          runs of each scenario (relay seed and B's
 #                              start offset differ per run)
 #   BENCH_FAIR_SCENARIOS="cubic-cubic reno-cubic cubic-reno"
-#   BENCH_FAIR_GAP=10          seconds A runs alone
+#   BENCH_FAIR_GAP=10          seconds A runs alone (0: the two together, the
+#                              shares' spread with nothing to converge)
+#   BENCH_FAIR_JITTER=1        ms of jitter each way (0: none, see above)
 #   BENCH_FAIR_AFTER=40        seconds both run after B's start
 #   BENCH_FAIR_SEED=1          the first run's relay seed (run N: seed+N-1)
 #   BENCH_FAIR_BUFFER=1048576  send and receive buffer of both ends
@@ -54,6 +70,7 @@ BUILD=${BUILD:-build}
 RUNS=${BENCH_FAIR_RUNS:-1}
 SCENARIOS=${BENCH_FAIR_SCENARIOS:-"cubic-cubic reno-cubic cubic-reno"}
 GAP=${BENCH_FAIR_GAP:-10}
+JITTER=${BENCH_FAIR_JITTER:-1}
 AFTER=${BENCH_FAIR_AFTER:-40}
 SEED=${BENCH_FAIR_SEED:-1}
 BUF=${BENCH_FAIR_BUFFER:-1048576}
@@ -138,7 +155,7 @@ run_one() {
 	wait_port udp $SRV_UDP "$srv_pid" ||
 		{ echo "fail server did not start" >"$LOGS/$RUN.status"; ns_cleanup; return 1; }
 	bg relay "$RELAY" -listen $RELAY_PORT -server 127.0.0.1:$SRV_UDP -seed "$seed" \
-		-delay $DELAY -rate $RATE -queue $QUEUE -flows "$ROOT/$LOGS/$RUN.flows"
+		-delay $DELAY -jitter $JITTER -rate $RATE -queue $QUEUE -flows "$ROOT/$LOGS/$RUN.flows"
 	relay_pid=$BG_PID
 	wait_port udp $RELAY_PORT "$relay_pid" ||
 		{ echo "fail relay did not start" >"$LOGS/$RUN.status"; ns_cleanup; return 1; }
@@ -201,8 +218,8 @@ if [[ -n $DOC ]]; then
 
 - Date: $START_TIME
 - Machine: $MACHINE
-- Command: \`make bench-fair\` (\`bash scripts/bench_fair.sh\`; BENCH_FAIR_RUNS=$RUNS BENCH_FAIR_SEED=$SEED BENCH_FAIR_GAP=$GAP BENCH_FAIR_AFTER=$AFTER BENCH_FAIR_BUFFER=$BUF BENCH_FAIR_SCENARIOS=\"$SCENARIOS\")
-- Path: scripts/udp_relay.c, $RATE Mbit/s each way, $((2 * DELAY)) ms RTT, drop-tail queue $QUEUE B (1 BDP), no random loss; two csctp/examples/perf.c clients ($SIZE-byte messages, buffers $BUF B) to one perf.c server; B starts ${GAP} s (+ the run's offset) after A
+- Command: \`make bench-fair\` (\`bash scripts/bench_fair.sh\`; BENCH_FAIR_RUNS=$RUNS BENCH_FAIR_SEED=$SEED BENCH_FAIR_GAP=$GAP BENCH_FAIR_JITTER=$JITTER BENCH_FAIR_AFTER=$AFTER BENCH_FAIR_BUFFER=$BUF BENCH_FAIR_SCENARIOS=\"$SCENARIOS\")
+- Path: scripts/udp_relay.c, $RATE Mbit/s each way, $((2 * DELAY)) ms RTT (+ up to $JITTER ms jitter each way), drop-tail queue $QUEUE B (1 BDP), no random loss; two csctp/examples/perf.c clients ($SIZE-byte messages, buffers $BUF B) to one perf.c server; B starts ${GAP} s (+ the run's offset) after A
 - Wall time: ${ELAPSED}s$( ((${#FAILED[@]})) && echo "; FAILED runs: ${FAILED[*]}")
 
 $REPORT"

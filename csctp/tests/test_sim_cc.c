@@ -21,6 +21,9 @@
  *                            3, CSCTP_CC_CUBIC_RFC9406) instead: the same
  *                            scenarios with the other slow start
  *   CC_PACING=1              the senders pace (CSCTP_PACING_ON)
+ *   CC_TOGETHER=1            B starts 0.3-0.4 s after A instead of 10-11 s:
+ *                            the shares' spread with nothing to converge
+ *   CC_TABLE=1               --table for --fair-seeds too
  *
  * Scenarios (issue 16):
  *   - two CUBIC associations: each gets 40-60 % of the bottleneck within
@@ -150,7 +153,13 @@ typedef struct share_result {
   double a_share, b_share; /* of the bottleneck's rate, the last 10 s */
   double min_a, min_b;     /* smallest 2 s window share, from second 6 */
   double util;             /* delivered / capacity, the last 10 s */
+  int fair_at; /* end (s from B's start) of the first 10 s window in which
+                * each has 40-60 % of the link; 0: none */
 } share_result;
+
+static int share_fair(double a, double b) {
+  return a >= 0.40 && a <= 0.60 && b >= 0.40 && b <= 0.60;
+}
 
 /* Association A (controller cc_a) runs alone for 10 s; then B (cc_b)
  * starts. Bottleneck: rate bytes/s, queue one bandwidth-delay product,
@@ -178,6 +187,8 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
   /* The seed moves B's start by up to 1 s: the phase of A's cycle at
    * which B arrives varies (the links themselves are deterministic). */
   csctp_tstamp start_b = s->now + 10 * SEC + (seed % 1000) * MS;
+  if (getenv("CC_TOGETHER")) /* diagnostics: nothing to converge from */
+    start_b = s->now + 300 * MS + (seed % 100) * MS;
   cb->app.send_at = start_b;
   CHECK_EQ(sim_connect(ca, va), 0);
   const char *tr = getenv("CC_TRACE");
@@ -224,6 +235,10 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
   r.a_share = (double)(da[e] - da[e - 10]) / cap10;
   r.b_share = (double)(db[e] - db[e - 10]) / cap10;
   r.util = r.a_share + r.b_share;
+  for (int end = 10; end <= share_secs && !r.fair_at; end++)
+    if (share_fair((double)(da[end] - da[end - 10]) / cap10,
+                   (double)(db[end] - db[end - 10]) / cap10))
+      r.fair_at = end;
   r.min_a = r.min_b = 1;
   for (int i = 6; i + 2 <= share_secs; i++) {
     double xa = (double)(da[i + 2] - da[i]) / ((double)rate * 2);
@@ -240,9 +255,9 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
     printf("\n");
   }
   printf("sim: scenario=%s a=%s %.1f%% b=%s %.1f%% util %.1f%% min2s a %.1f%% "
-         "b %.1f%% bottleneck drops %llu\n",
+         "b %.1f%% 40-60 from %d s bottleneck drops %llu\n",
          name, cc_name(cc_a), r.a_share * 100, cc_name(cc_b), r.b_share * 100,
-         r.util * 100, r.min_a * 100, r.min_b * 100,
+         r.util * 100, r.min_a * 100, r.min_b * 100, r.fair_at,
          (unsigned long long)b.drops);
   /* Nothing delivered twice, out of order or corrupted. */
   sim_check_delivered(s, ca, 1);
@@ -255,17 +270,29 @@ static share_result share_run(const char *name, uint64_t seed, uint32_t cc_a,
 #define RATE_10M 1250000u
 
 /* Two CUBIC associations, 10 Mbit/s, 50 ms, queue one BDP: issue 16 asks
- * that each gets 40-60 % within 30 s of the second one's start. What one
- * run gets in seconds 20-30 depends on where in A's cycle B arrives (the
- * seed moves B's start by up to 1 s): drop-tail losses hit both in the
- * same round trips and fast convergence (RFC 9438 4.7) evens the windows
- * out over epochs of seconds. Over 16 seeds a single run kept 40-60 % on
- * 12 with either slow start (CSCTP_CC_CUBIC and CSCTP_CC_CUBIC_RFC9406
- * missed it on 4 each, by up to 5 points, either way round): so the checks
- * are over 8 seeds. Every run: each at least 30 % (no lasting capture),
- * 85 % of the link used, no starvation; at least half the runs 40-60 %
- * each; the mean of each one's shares 45-55 % (neither the incumbent nor
- * the newcomer favoured). */
+ * that each gets 40-60 % within 30 s of the second one's start. The pair
+ * converges in seconds; what a single 10 s window shows afterwards is
+ * noise that no wait removes. Over 24 seeds (--fair-seeds 24 0 short 40,
+ * the per-second shares with CC_TABLE=1): the first 10 s window in which
+ * each had 40-60 % ended 10-23 s after B's start in 23 runs (one run sat
+ * at 63/35 throughout); seconds 20-30 were 40-60 % each in 16, seconds
+ * 30-40 in 18, the mean shares 50/47 and 48/50, and a run's 10 s share
+ * strayed from an even split by 7.7 and 8.0 points (root mean square).
+ * Two associations started together (CC_TOGETHER=1: B 0.3-0.4 s after A,
+ * nothing to converge from) stray as far: 22 and 17 of 24 within 40-60 %
+ * over seconds 20-30 and 30-40, 5.7 and 7.6 points. Why a pair stays
+ * uneven for a while: the drop-tail queue drops the second or third packet
+ * of a sack's burst when it is full, i.e. the packets a growing window
+ * adds; right after its cut an association is on the steep start of its
+ * concave curve (3 C K^2 per second, RFC 9438 4.2, about 1.3 packets per
+ * round trip here, against the Reno-friendly estimate's 0.5-1), so the one
+ * cut last often overflows the queue again and is cut again (fast
+ * convergence, 4.7, lowers its W_max each time). Checked over 8 seeds:
+ * every run converges within 30 s (a 10 s window with each at 40-60 %
+ * ending by second 30); each at least 30 % over seconds 20-30 (no lasting
+ * capture), 85 % of the link used, no starvation; at least half the runs
+ * 40-60 % each over seconds 20-30; the mean of each one's shares 45-55 %
+ * (neither the incumbent nor the newcomer favoured). */
 static void test_cubic_pair_fair(void) {
   double sum_a = 0, sum_b = 0;
   int fair = 0, n = 8;
@@ -276,8 +303,8 @@ static void test_cubic_pair_fair(void) {
     CHECK(r.a_share >= 0.30 && r.b_share >= 0.30);
     CHECK(r.util >= 0.85);
     CHECK(r.min_a >= 0.05 && r.min_b >= 0.05); /* no starvation */
-    fair += r.a_share >= 0.40 && r.a_share <= 0.60 && r.b_share >= 0.40 &&
-            r.b_share <= 0.60;
+    CHECK(r.fair_at >= 10 && r.fair_at <= 30); /* converged within 30 s */
+    fair += share_fair(r.a_share, r.b_share);
     sum_a += r.a_share;
     sum_b += r.b_share;
   }
@@ -575,6 +602,8 @@ int main(int argc, char **argv) {
     probe_grid();
     return 0;
   }
+  if (getenv("CC_TABLE"))
+    table = 1;
   if (argc > 2 && !strcmp(argv[1], "--fair-seeds")) {
     if (argc > 5)
       share_secs = atoi(argv[5]);
