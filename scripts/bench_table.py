@@ -8,8 +8,9 @@ with CPU seconds per GB for csctp C (UDP segmentation offload on and off),
 csctp Go, usrsctp and pion/sctp, then the ping-pong RTT beside raw UDP.
 
 Environment: LOGS, SIZES ("64 1200 ..."), PP_SIZE, PP_ROUNDS (ping-pong
-rounds: NAME-pingpong-rR.json for R = 1..PP_ROUNDS), PEERS ("usrsctp
-pion"), RUN_GO ("1" or "0").
+rounds: NAME-pingpong-rR.json for R = 1..PP_ROUNDS), TP_ROUNDS (throughput
+rounds of csctp C and Go: c-SIZE-rR.json, cnogso-..., go-...), PEERS
+("usrsctp pion"), RUN_GO ("1" or "0").
 """
 import json
 import os
@@ -19,6 +20,7 @@ LOGS = os.environ["LOGS"]
 SIZES = [int(s) for s in os.environ["SIZES"].split()]
 PP_SIZE = int(os.environ["PP_SIZE"])
 PP_ROUNDS = int(os.environ.get("PP_ROUNDS", "1"))
+TP_ROUNDS = int(os.environ.get("TP_ROUNDS", "1"))
 PEERS = os.environ.get("PEERS", "").split()
 RUN_GO = os.environ.get("RUN_GO") == "1"
 PEER_NAMES = {"usrsctp": "usrsctp", "pion": "pion/sctp"}
@@ -89,10 +91,12 @@ def drops_note(name, run):
         notes.append("%s: the server's UDP socket dropped %s datagrams" % (name, t))
 
 
-def c_run(run, name):
+def c_run(run, name, quiet=False):
     d = load(run)
     if not d:
         return None
+    if quiet:
+        return None if d.get("error") else (d["mbps"], d["msgs_per_s"], None)
     if d.get("error"):
         notes.append("%s: association ended with: %s" % (name, d["error"]))
         return None
@@ -107,10 +111,12 @@ def c_run(run, name):
     return (d["mbps"], d["msgs_per_s"], cpu_per_gb(run, d["bytes"]))
 
 
-def go_run(run, s):
+def go_run(run, s, quiet=False):
     g = load(run)
     if not g or not g.get("rx_mb_per_s"):
         return None
+    if quiet:
+        return (g["rx_mb_per_s"], g["rx_mb_per_s"] * 1e6 / s, None)
     drops_note("Go %s" % size_str(s), run)
     if "dgrams_out" in g:
         go_offload.append("%s %d of %d" % (size_str(s), g.get("gso_pkts", 0),
@@ -136,6 +142,34 @@ def peer_run(run, name):
         notes.append("%s: %s retransmissions" % (name, kv["retransmits"]))
     drops_note(name, run)
     return (nbytes / secs / 1e6, msgs / secs, cpu_per_gb(run, nbytes))
+
+
+def tp_rounds(variant, s):
+    """Each throughput round's (MB/s, msg/s, None) of variant at size s
+    (None: failed), read without notes."""
+    out = []
+    for r in range(1, TP_ROUNDS + 1):
+        run = "%s-%d-r%d" % (variant, s, r)
+        out.append(go_run(run, s, True) if variant == "go" else c_run(run, "", True))
+    return out
+
+
+def tp_median(variant, s, name):
+    """The cell of variant at size s: its median round (the lower middle
+    one of an even count), read with its notes; and the rates of all."""
+    rs = tp_rounds(variant, s)
+    ok = sorted((x[0], r) for r, x in enumerate(rs, 1) if x)
+    rates = " / ".join("%.0f" % x[0] if x else "FAIL" for x in rs)
+    if not ok:
+        return None, rates
+    run = "%s-%d-r%d" % (variant, s, ok[(len(ok) - 1) // 2][1])
+    return (go_run(run, s) if variant == "go" else c_run(run, name)), rates
+
+
+def go_ratio(s):
+    """Median over the rounds of Go's rate / C's (with offload) rate."""
+    rs = [g[0] / c[0] for g, c in zip(tp_rounds("go", s), tp_rounds("c", s)) if g and c]
+    return median(rs) if rs else None
 
 
 def rtt_one(run):
@@ -178,16 +212,22 @@ def rtt_ratio(run):
 def main():
     hdr = ["size", "csctp C, GSO/GRO", "csctp C, no offload"]
     if RUN_GO:
-        hdr.append("csctp Go")
+        hdr += ["csctp Go", "Go ÷ C (MB/s)"]
     hdr += [PEER_NAMES[p] for p in PEERS]
     hdr.append("C ÷ best peer (msg/s)")
     rows = []
+    per_round = []
     for s in SIZES:
-        c = c_run("c-%d" % s, "C %s" % size_str(s))
-        cn = c_run("cnogso-%d" % s, "C no offload %s" % size_str(s))
+        c, c_rates = tp_median("c", s, "C %s" % size_str(s))
+        cn, cn_rates = tp_median("cnogso", s, "C no offload %s" % size_str(s))
         row = [size_str(s), cell(c), cell(cn)]
+        rates = "C %s, no offload %s" % (c_rates, cn_rates)
         if RUN_GO:
-            row.append(cell(go_run("go-%d" % s, s)))
+            g, g_rates = tp_median("go", s, "Go %s" % size_str(s))
+            ratio = go_ratio(s)
+            row += [cell(g), "%.2f" % ratio if ratio else "–"]
+            rates += ", Go %s" % g_rates
+        per_round.append("%s: %s" % (size_str(s), rates))
         best = None
         for p in PEERS:
             r = peer_run("%s-%d" % (p, s), "%s %s" % (PEER_NAMES[p], size_str(s)))
@@ -197,6 +237,8 @@ def main():
         row.append("%.2f×" % (c[1] / best) if c and best else "–")
         rows.append(row)
 
+    if TP_ROUNDS > 1:
+        notes.append("throughput per round (MB/s): " + "; ".join(per_round))
     up = rtt("udp-pingpong")
 
     def rtt_cell(run):
@@ -211,6 +253,9 @@ def main():
 
     pp = ["c-pingpong", "cnogso-pingpong"] + (["go-pingpong"] if RUN_GO else [])
     row = ["ping-pong %s" % size_str(PP_SIZE)] + [rtt_cell(r) for r in pp]
+    if RUN_GO:
+        gp, cp = rtt("go-pingpong"), rtt("c-pingpong")
+        row.append("p50 %.2f" % (gp[0] / cp[0]) if gp and cp else "–")
     rounds = []
     for run in pp + ["udp-pingpong"]:
         ps = ["%.1f" % p[0] if p else "FAIL" for p in rtt_rounds(run)]
