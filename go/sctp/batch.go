@@ -128,6 +128,13 @@ func (c *SCTPConn) runStep(uintptr) bool {
 		return true
 	}
 	n, r := c.cs.sendBatch(c.wb, op.run)
+	if n > 0 && !c.st.kernel {
+		bytes := 0
+		for _, m := range op.run[:n] {
+			bytes += int(m.len)
+		}
+		c.st.noteSendLocked(n, bytes)
+	}
 	c.st.unlock()
 	op.n = n
 	if r < 0 {

@@ -1042,6 +1042,9 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 		info = &op.info
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
+	if r >= 0 && !c.st.kernel {
+		c.st.noteSendLocked(1, len(op.b))
+	}
 	c.st.unlock()
 	if r >= 0 {
 		op.n = len(op.b)

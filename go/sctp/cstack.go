@@ -320,16 +320,22 @@ static int go_fd_readable(int fd) {
 	return r > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
 }
 
+// go_stack_step is csctp_stack_step for a handle passed as an integer
+// (cSock.h).
+static int go_stack_step(uintptr_t sp) { return csctp_stack_step((csctp_stack *)sp); }
+
 // go_stack_more: 1 if the stack has work now (its fd is readable, or it
 // says so); else the stack is ready for a wait on its fd (one-shot: the
 // transport fds are watched again) and 0.
-static int go_stack_more(csctp_stack *st) {
+static int go_stack_more(uintptr_t sp) {
+	csctp_stack *st = (csctp_stack *)sp;
 	if (go_fd_readable(csctp_stack_fd(st)))
 		return 1;
 	return csctp_stack_prepare_wait(st) != 0;
 }
 
-static csctp_ssize go_recv(csctp_sock *s, go_scratch *g, void *buf, size_t len) {
+static csctp_ssize go_recv(uintptr_t sp, go_scratch *g, uint8_t *buf, size_t len) {
+	csctp_sock *s = (csctp_sock *)sp;
 	struct iovec iov;
 	iov.iov_base = buf;
 	iov.iov_len = len;
@@ -378,10 +384,11 @@ static void go_rmeta_fill(go_rmeta *m, csctp_ssize n, int flags,
 // returns nothing (-EAGAIN re-arms the socket's read signal as always;
 // end of file and errors come back on the next call). g->nbatch is the
 // number of ring entries.
-static csctp_ssize go_recv_batch(csctp_sock *s, go_scratch *g, void *buf,
+static csctp_ssize go_recv_batch(uintptr_t sp, go_scratch *g, uint8_t *buf,
                                  size_t len, uint8_t *ring, size_t rlen,
                                  go_rmeta *m, int max, size_t small) {
-	csctp_ssize r = go_recv(s, g, buf, len);
+	csctp_sock *s = (csctp_sock *)sp;
+	csctp_ssize r = go_recv(sp, g, buf, len);
 	g->nbatch = 0;
 	if (r <= 0 || (size_t)r > small ||
 	    (g->msg_flags & (CSCTP_MSG_EOR | CSCTP_MSG_NOTIFICATION)) != CSCTP_MSG_EOR)
@@ -419,8 +426,9 @@ typedef struct go_wmeta {
 // go_send_batch sends the n messages laid end to end in buf, one
 // csctp_sendv each, in one cgo call. It returns how many were accepted;
 // g->last is the result of the one it stopped at (0 when all went).
-static int go_send_batch(csctp_sock *s, go_scratch *g, const uint8_t *buf,
+static int go_send_batch(uintptr_t sp, go_scratch *g, const uint8_t *buf,
                          const go_wmeta *m, int n) {
+	csctp_sock *s = (csctp_sock *)sp;
 	size_t off = 0;
 	g->last = 0;
 	for (int i = 0; i < n; i++) {
@@ -447,12 +455,13 @@ static int go_send_batch(csctp_sock *s, go_scratch *g, const uint8_t *buf,
 	return n;
 }
 
-static csctp_ssize go_send(csctp_sock *s, go_scratch *g, void *buf, size_t len,
-                           const void *to, int use_info) {
+static csctp_ssize go_send(uintptr_t sp, go_scratch *g, const uint8_t *buf, size_t len,
+                           int has_to, int use_info) {
+	csctp_sock *s = (csctp_sock *)sp;
 	struct iovec iov;
-	iov.iov_base = buf;
+	iov.iov_base = (void *)buf;
 	iov.iov_len = len;
-	return csctp_sendv(s, &iov, len ? 1 : 0, (const struct sockaddr *)to,
+	return csctp_sendv(s, &iov, len ? 1 : 0, has_to ? (const struct sockaddr *)&g->to : NULL,
 	                   use_info ? &g->sinfo : NULL, 0);
 }
 
@@ -632,8 +641,9 @@ static int go_paths(csctp_sock *s, csctp_assoc_id id, csctp_path_status *out,
 
 // The stack's ready list (csctp_stack_poll_ready): socket keys and sides
 // copied out to Go arrays, which hold no pointers.
-static int go_poll_ready(csctp_stack *st, uintptr_t *keys, int32_t *sides,
+static int go_poll_ready(uintptr_t sp, uintptr_t *keys, int32_t *sides,
                          int max) {
+	csctp_stack *st = (csctp_stack *)sp;
 	csctp_ready r[64];
 	if (max > 64)
 		max = 64;
@@ -765,11 +775,16 @@ func cNewStack(k stackKey) (*cStack, error) {
 	return &cStack{p: p, ready: C.csctp_stack_ready_count(p), mem: m}, nil
 }
 
+// h is the C stack as an integer, for the calls made per message or per
+// wait: cgo checks every argument of an opaque C pointer type (a lookup of
+// the address among Go's memory, per call); C memory needs no such check.
+func (s *cStack) h() C.uintptr_t { return C.uintptr_t(uintptr(unsafe.Pointer(s.p))) }
+
 func (s *cStack) fd() int          { return int(C.csctp_stack_fd(s.p)) }
-func (s *cStack) step() int        { return int(C.csctp_stack_step(s.p)) }
+func (s *cStack) step() int        { return int(C.go_stack_step(s.h())) }
 func (s *cStack) udpPort() int     { return int(C.csctp_stack_udp_port(s.p)) }
 func (s *cStack) endpoints() int   { return int(C.go_stack_endpoints(s.p)) }
-func (s *cStack) more() bool       { return C.go_stack_more(s.p) != 0 }
+func (s *cStack) more() bool       { return C.go_stack_more(s.h()) != 0 }
 func (s *cStack) setOneshot() bool { return C.csctp_stack_set_oneshot(s.p) == 0 }
 func (s *cStack) timeoutNS() int64 { return int64(C.csctp_stack_timeout_ns(s.p)) }
 
@@ -792,7 +807,7 @@ func (s *cStack) readyPending() bool { return s.ready != nil && *s.ready != 0 }
 // sockets signalled (csctp_sock_set_user) and their sides (readyRead,
 // readyWrite). Returns how many.
 func (s *cStack) pollReady(keys []uintptr, sides []int32) int {
-	return int(C.go_poll_ready(s.p, (*C.uintptr_t)(unsafe.Pointer(&keys[0])),
+	return int(C.go_poll_ready(s.h(), (*C.uintptr_t)(unsafe.Pointer(&keys[0])),
 		(*C.int32_t)(unsafe.Pointer(&sides[0])), C.int(min(len(keys), len(sides)))))
 }
 
@@ -840,6 +855,9 @@ func wrapCSock(p *C.csctp_sock) *cSock {
 	}
 	return &cSock{p: p, g: g}
 }
+
+// h is the socket as an integer, as cStack.h.
+func (k *cSock) h() C.uintptr_t { return C.uintptr_t(uintptr(unsafe.Pointer(k.p))) }
 
 func (k *cSock) fd() int  { return int(C.csctp_sock_fd(k.p)) }
 func (k *cSock) wfd() int { return int(C.csctp_sock_wfd(k.p)) }
@@ -898,15 +916,18 @@ func (k *cSock) peeloff(id AssocID) (*cSock, int) {
 // send sends b. to is a packed sockaddr or nil; info nil uses the
 // socket's default send info. extraFlags are OR-ed into info's flags.
 func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int {
-	var bp, tp unsafe.Pointer
+	// The data goes as a pointer to a C type without pointers, which cgo's
+	// pointer check (a walk of the Go object per call) leaves alone.
+	var bp *C.uint8_t
 	if len(b) > 0 {
-		bp = unsafe.Pointer(&b[0])
+		bp = (*C.uint8_t)(unsafe.Pointer(&b[0]))
 	}
+	hasTo := C.int(0)
 	if len(to) > 0 {
 		// Copied to C memory: to may point into a Go object that holds
 		// Go pointers (the conn), which cgo must not be given.
-		tp = unsafe.Pointer(&k.g.to)
-		copy(unsafe.Slice((*byte)(tp), unsafe.Sizeof(k.g.to)), to)
+		hasTo = 1
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&k.g.to)), unsafe.Sizeof(k.g.to)), to)
 	}
 	useInfo := C.int(0)
 	if info != nil || extraFlags != 0 {
@@ -924,14 +945,14 @@ func (k *cSock) send(b []byte, to []byte, info *SndInfo, extraFlags uint16) int 
 		}
 		si.flags |= C.uint16_t(extraFlags)
 	}
-	return int(C.go_send(k.p, k.g, bp, C.size_t(len(b)), tp, useInfo))
+	return int(C.go_send(k.h(), k.g, bp, C.size_t(len(b)), hasTo, useInfo))
 }
 
 // recv reads into b. With info != nil it also decodes the rcvinfo (all
 // but From: the peer's address stays in the scratch memory until the next
 // recv, see fromAddrPort). It allocates nothing.
 func (k *cSock) recv(b []byte, info *RcvInfo) (int, int) {
-	r := C.go_recv(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)))
+	r := C.go_recv(k.h(), k.g, (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b)))
 	flags := int(k.g.msg_flags)
 	if r > 0 && info != nil && flags&cMsgNotification == 0 {
 		k.rcvInfo(info, flags)
@@ -968,7 +989,7 @@ var (
 // meta each, at most len(meta)) in the same C call. It returns recv's
 // results and the number of ring entries. It allocates nothing.
 func (k *cSock) recvBatch(b []byte, info *RcvInfo, ring []byte, meta []rxMeta) (int, int, int) {
-	r := C.go_recv_batch(k.p, k.g, unsafe.Pointer(&b[0]), C.size_t(len(b)),
+	r := C.go_recv_batch(k.h(), k.g, (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b)),
 		(*C.uint8_t)(unsafe.Pointer(&ring[0])), C.size_t(len(ring)),
 		(*C.go_rmeta)(unsafe.Pointer(&meta[0])), C.int(len(meta)), C.size_t(rxSmall))
 	flags := int(k.g.msg_flags)
@@ -988,7 +1009,7 @@ var (
 // call. It returns how many were accepted and the result of the send it
 // stopped at (0: none). It allocates nothing.
 func (k *cSock) sendBatch(buf []byte, meta []txMeta) (int, int) {
-	n := C.go_send_batch(k.p, k.g, (*C.uint8_t)(unsafe.Pointer(&buf[0])),
+	n := C.go_send_batch(k.h(), k.g, (*C.uint8_t)(unsafe.Pointer(&buf[0])),
 		(*C.go_wmeta)(unsafe.Pointer(&meta[0])), C.int(len(meta)))
 	return int(n), int(k.g.last)
 }

@@ -37,7 +37,9 @@ import (
 // csctp_stack_prepare_wait), so packets that arrive while a conn is busy
 // in its own code and the driver is parked do not wake an idle thread in
 // the netpoller for nothing (CSCTP_ONESHOT=0 in the environment keeps
-// level-triggered readiness, for comparisons). When the
+// level-triggered readiness, for comparisons). A conn that writes without
+// waiting parks the driver too and steps the stack itself every so many
+// bytes (busy writers: noteSendLocked). When the
 // last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
@@ -91,6 +93,14 @@ type stack struct {
 	wanted       *readyWait
 	kick         chan struct{}
 	parkT        *time.Timer
+
+	// Busy writers (busyWriterSends): sends counts the messages conns
+	// sent since the driver last decided whether to lead; unstepped the
+	// bytes they sent since the stack was last stepped; writerSteps the
+	// steps busy writers made (for tests). Guarded by mu.
+	sends       int
+	unstepped   int
+	writerSteps int
 
 	// lower is the caller's connection of a stack made by Client or
 	// Server (lower.go); nil for the others.
@@ -284,7 +294,7 @@ func (s *stack) run() {
 	var drainStart time.Time
 	for {
 		s.mu.Lock()
-		s.cs.step()
+		s.stepLocked()
 		s.armLocked()
 		lead := s.driverLeadLocked()
 		s.unlock()
@@ -342,10 +352,10 @@ func (s *stack) driverWait() error {
 func (s *stack) pollStep(uintptr) bool {
 	for i := 0; i < 64; i++ {
 		s.mu.Lock()
-		s.cs.step()
+		s.stepLocked()
 		more := s.cs.more()
 		s.armLocked()
-		yield := s.connActive
+		yield := s.connActive || (s.sends >= busyWriterSends && s.lf != nil)
 		s.unlock()
 		if yield {
 			return true
@@ -385,9 +395,12 @@ func (s *stack) openLeadFile() {
 
 // driverLeadLocked decides whether the driver waits on the fd (true) or
 // parks: it parks while a conn leads or has led (or wanted to) since its
-// last look, and then hands the lead to a follower. While the stack drains
+// last look, or a conn was a busy writer since then, and then hands the
+// lead to a follower. While the stack drains
 // (no conns) it always leads. st.mu held.
 func (s *stack) driverLeadLocked() bool {
+	busy := s.sends >= busyWriterSends
+	s.sends = 0
 	if s.lf == nil || (s.draining.Load() && s.leader != leadConn) {
 		s.leader = leadDriver
 		return true
@@ -396,12 +409,13 @@ func (s *stack) driverLeadLocked() bool {
 		s.connActive = false
 		return false
 	}
-	if s.connActive {
-		// A conn led or wanted the lead since the driver's last look:
-		// leave it to the conns. The follower that wanted it is
-		// signalled: it tries its call again, then leads. Followers left
-		// without a leader (the active conn went away) have the driver
-		// back within two parkMax.
+	if s.connActive || busy {
+		// A conn led or wanted the lead since the driver's last look, or
+		// one writes without waiting (a busy writer steps the stack
+		// itself: noteSendLocked): leave it to the conns. The follower
+		// that wanted it is signalled: it tries its call again, then
+		// leads. Followers left without a leader (the active conn went
+		// away) have the driver back within two parkMax.
 		s.connActive = false
 		if w := s.wanted; w != nil {
 			s.wanted = nil
@@ -414,6 +428,40 @@ func (s *stack) driverLeadLocked() bool {
 	s.connActive = false
 	s.leader = leadDriver
 	return true
+}
+
+// Busy writers. A conn that sends without ever waiting (its send buffer
+// never fills: small messages, or a peer that keeps up) is the stack's
+// only regular user while it writes, as the one thread of a C program
+// that sends in a loop: the driver then parks (it would wake for every
+// SACK and contend with the writer for mu from another thread), and the
+// writer steps the stack itself between its sends, so SACKs are taken and
+// the data they let go is sent on the writer's thread while that data is
+// still in its cache, in steps of writerStepBytes, not in the bursts of
+// the driver's looks. A conn is busy when it sent busyWriterSends messages
+// between two looks of the driver.
+const (
+	busyWriterSends = 64
+	writerStepBytes = 256 << 10
+)
+
+// stepLocked runs the C stack's step. st.mu held.
+func (s *stack) stepLocked() {
+	s.cs.step()
+	s.unstepped = 0
+}
+
+// noteSendLocked counts msgs messages of bytes in all that a conn sent,
+// and steps the stack when writerStepBytes were sent since its last step
+// and nobody waits on the stack's fd (a leader or the driver would step
+// it). st.mu held.
+func (s *stack) noteSendLocked(msgs, bytes int) {
+	s.sends += msgs
+	s.unstepped += bytes
+	if s.unstepped >= writerStepBytes && s.leader == leadNone {
+		s.stepLocked()
+		s.writerSteps++
+	}
 }
 
 // park waits until kicked or parkMax passed.
@@ -519,7 +567,7 @@ func (s *stack) leadStep(w *readyWait) bool {
 		}
 		s.mu.Lock()
 		s.wokeFollower = nil
-		s.cs.step()
+		s.stepLocked()
 		more := s.cs.more()
 		s.wakeReadyLocked()
 		heir := s.wokeFollower

@@ -1,0 +1,182 @@
+//go:build cgo
+
+package sctp
+
+import (
+	"testing"
+	"time"
+)
+
+// writerStepsOf reports how often st's busy writers stepped it themselves.
+func writerStepsOf(st *stack) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.writerSteps
+}
+
+// busyPair returns a client and the server conn it reached, each on a
+// stack of its own (the listener on a fixed UDP port, the client on an
+// ephemeral one), with 4 MiB buffers so that the writer never waits.
+func busyPair(t *testing.T) (*SCTPConn, *SCTPConn, *SCTPListener) {
+	t.Helper()
+	o := Options{Transport: TransportUDP, ReadBuffer: 4 << 20, WriteBuffer: 4 << 20}
+	lo := o
+	lo.LocalUDPPort = freeUDPPort(t)
+	l := listenT(t, lo)
+	accepted := make(chan *SCTPConn, 1)
+	go func() {
+		if c, err := l.AcceptSCTP(); err == nil {
+			accepted <- c
+		}
+	}()
+	cli := dialT(t, l, o)
+	select {
+	case srv := <-accepted:
+		t.Cleanup(func() { srv.Close() })
+		if cli.st == srv.st {
+			t.Fatal("client and server share a stack")
+		}
+		return cli, srv, l
+	case <-time.After(10 * time.Second):
+		t.Fatal("accept timed out")
+	}
+	return nil, nil, nil
+}
+
+// TestBusyWriterStepsAndLeavesNothingBehind: a conn that sends small
+// messages without ever waiting steps its stack itself (the driver parks),
+// and the messages it queued last, while nobody else stepped the stack,
+// still all arrive once it stops calling anything (the parked driver's
+// next look sends them).
+func TestBusyWriterStepsAndLeavesNothingBehind(t *testing.T) {
+	cli, srv, _ := busyPair(t)
+	const n = 20000 // 64-byte messages: 1.28 MB, about five writerStepBytes
+	got := make(chan int, 1)
+	go func() {
+		buf := make([]byte, 256)
+		srv.SetReadDeadline(time.Now().Add(30 * time.Second))
+		k := 0
+		for k < n {
+			if _, err := srv.Read(buf); err != nil {
+				break
+			}
+			k++
+		}
+		got <- k
+	}()
+	msg := make([]byte, 64)
+	for i := 0; i < n; i++ {
+		if _, err := cli.Write(msg); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	// The writer now makes no call at all.
+	select {
+	case k := <-got:
+		if k != n {
+			t.Fatalf("the peer read %d of %d messages", k, n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the peer did not read every message")
+	}
+	if s := writerStepsOf(cli.st); s == 0 {
+		t.Errorf("a writer that never waited did not step its stack (%d bytes sent)", n*len(msg))
+	} else {
+		t.Logf("the writer stepped its stack %d times", s)
+	}
+}
+
+// TestBusyWriterKeepsOthersPrompt: while one conn of a stack writes
+// without waiting (the driver parked), another conn of the same stack
+// still gets its round trips at loopback speed: 200 of them would take at
+// least 2 s if each waited for the parked driver's look (parkMax).
+func TestBusyWriterKeepsOthersPrompt(t *testing.T) {
+	o := Options{Transport: TransportUDP, ReadBuffer: 4 << 20, WriteBuffer: 4 << 20}
+	l := listenT(t, o)
+	accepted := make(chan *SCTPConn, 2)
+	go func() {
+		for {
+			c, err := l.AcceptSCTP()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	accept := func() *SCTPConn {
+		select {
+		case c := <-accepted:
+			t.Cleanup(func() { c.Close() })
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("accept timed out")
+			return nil
+		}
+	}
+	do := o
+	do.LocalUDPPort = freeUDPPort(t) // one stack for both clients
+	busy := dialT(t, l, do)
+	sink := accept()
+	cli := dialT(t, l, do)
+	echo := accept()
+	if busy.st != cli.st {
+		t.Fatal("the two clients do not share a stack")
+	}
+
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // the busy writer and its reader
+		defer close(done)
+		go func() {
+			buf := make([]byte, 256)
+			for {
+				if _, err := sink.Read(buf); err != nil {
+					return
+				}
+			}
+		}()
+		msg := make([]byte, 64)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := busy.Write(msg); err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		b := make([]byte, 64)
+		for {
+			n, err := echo.Read(b)
+			if err != nil {
+				return
+			}
+			if _, err := echo.Write(b[:n]); err != nil {
+				return
+			}
+		}
+	}()
+
+	const rounds = 200
+	b := make([]byte, 64)
+	start := time.Now()
+	for i := 0; i < rounds; i++ {
+		if _, err := cli.Write([]byte("ping")); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+		if _, err := cli.Read(b); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	took := time.Since(start)
+	close(stop)
+	<-done
+	if took > 2*time.Second {
+		t.Fatalf("%d round trips beside a busy writer took %v", rounds, took)
+	}
+	t.Logf("%d round trips beside a busy writer in %v (the writer stepped its stack %d times)",
+		rounds, took, writerStepsOf(busy.st))
+}
