@@ -133,7 +133,7 @@ func (c *SCTPConn) runStep(uintptr) bool {
 		for _, m := range op.run[:n] {
 			bytes += int(m.len)
 		}
-		c.st.noteSendLocked(n, bytes)
+		c.st.noteSendLocked(bytes)
 	}
 	c.st.unlock()
 	op.n = n

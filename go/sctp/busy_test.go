@@ -3,6 +3,8 @@
 package sctp
 
 import (
+	"encoding/binary"
+	"slices"
 	"testing"
 	"time"
 )
@@ -43,17 +45,17 @@ func busyPair(t *testing.T) (*SCTPConn, *SCTPConn, *SCTPListener) {
 	return nil, nil, nil
 }
 
-// TestBusyWriterStepsAndLeavesNothingBehind: a conn that sends small
-// messages without ever waiting steps its stack itself (the driver parks),
-// and the messages it queued last, while nobody else stepped the stack,
-// still all arrive once it stops calling anything (the parked driver's
-// next look sends them).
+// TestBusyWriterStepsAndLeavesNothingBehind: a conn that sends in bulk
+// without ever waiting steps its stack itself (the driver parks), and the
+// messages it queued last, while nobody else stepped the stack, still all
+// arrive once it stops calling anything (the parked driver's next look
+// sends them).
 func TestBusyWriterStepsAndLeavesNothingBehind(t *testing.T) {
 	cli, srv, _ := busyPair(t)
-	const n = 20000 // 64-byte messages: 1.28 MB, about five writerStepBytes
+	const n, size = 4000, 1200 // 4.8 MB, about 18 writerStepBytes
 	got := make(chan int, 1)
 	go func() {
-		buf := make([]byte, 256)
+		buf := make([]byte, 2*size)
 		srv.SetReadDeadline(time.Now().Add(30 * time.Second))
 		k := 0
 		for k < n {
@@ -64,7 +66,7 @@ func TestBusyWriterStepsAndLeavesNothingBehind(t *testing.T) {
 		}
 		got <- k
 	}()
-	msg := make([]byte, 64)
+	msg := make([]byte, size)
 	for i := 0; i < n; i++ {
 		if _, err := cli.Write(msg); err != nil {
 			t.Fatalf("write %d: %v", i, err)
@@ -179,4 +181,50 @@ func TestBusyWriterKeepsOthersPrompt(t *testing.T) {
 	}
 	t.Logf("%d round trips beside a busy writer in %v (the writer stepped its stack %d times)",
 		rounds, took, writerStepsOf(busy.st))
+}
+
+// TestSteadyWriterIsNotHeldBack: a conn that writes small messages steadily
+// but far below a busy writer's rate (here 50-byte messages, 8000 a
+// second: 400 kB/s) keeps the driver, which sends the messages the C
+// stack holds back for bundling at once: they arrive within about a
+// millisecond, not when 4800 bytes of them have gathered (12 ms at this
+// rate) or at a parked driver's next look (up to 10 ms).
+func TestSteadyWriterIsNotHeldBack(t *testing.T) {
+	cli, srv, _ := busyPair(t)
+	const n, size, every = 2400, 50, 125 * time.Microsecond
+	base := time.Now()
+	lat := make(chan []time.Duration, 1)
+	go func() {
+		buf := make([]byte, 256)
+		srv.SetReadDeadline(time.Now().Add(30 * time.Second))
+		var d []time.Duration
+		for len(d) < n {
+			k, err := srv.Read(buf)
+			if err != nil || k != size {
+				break
+			}
+			sent := time.Duration(binary.BigEndian.Uint64(buf))
+			d = append(d, time.Since(base)-sent)
+		}
+		lat <- d
+	}()
+	msg := make([]byte, size)
+	for i := 0; i < n; i++ {
+		for time.Since(base) < time.Duration(i)*every {
+		}
+		binary.BigEndian.PutUint64(msg, uint64(time.Since(base)))
+		if _, err := cli.Write(msg); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	d := <-lat
+	if len(d) != n {
+		t.Fatalf("the peer read %d of %d messages", len(d), n)
+	}
+	slices.Sort(d)
+	p50, p90 := d[n/2], d[n*9/10]
+	t.Logf("one-way latency p50 %v, p90 %v (the writer stepped its stack %d times)", p50, p90, writerStepsOf(cli.st))
+	if p50 > 2*time.Millisecond {
+		t.Errorf("median one-way latency %v: small messages were held back", p50)
+	}
 }

@@ -1043,7 +1043,7 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
 	if r >= 0 && !c.st.kernel {
-		c.st.noteSendLocked(1, len(op.b))
+		c.st.noteSendLocked(len(op.b))
 	}
 	c.st.unlock()
 	if r >= 0 {

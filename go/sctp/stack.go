@@ -94,11 +94,13 @@ type stack struct {
 	kick         chan struct{}
 	parkT        *time.Timer
 
-	// Busy writers (busyWriterSends): sends counts the messages conns
-	// sent since the driver last decided whether to lead; unstepped the
+	// Busy writers (writerStepBytes): sentBytes counts the bytes conns
+	// sent since sentFrom (when the driver last decided whether to lead,
+	// or later); unstepped the
 	// bytes they sent since the stack was last stepped; writerSteps the
 	// steps busy writers made (for tests). Guarded by mu.
-	sends       int
+	sentBytes   int
+	sentFrom    time.Time
 	unstepped   int
 	writerSteps int
 
@@ -355,7 +357,7 @@ func (s *stack) pollStep(uintptr) bool {
 		s.stepLocked()
 		more := s.cs.more()
 		s.armLocked()
-		yield := s.connActive || (s.sends >= busyWriterSends && s.lf != nil)
+		yield := s.connActive || (s.lf != nil && s.busyLocked(time.Now()))
 		s.unlock()
 		if yield {
 			return true
@@ -399,8 +401,9 @@ func (s *stack) openLeadFile() {
 // lead to a follower. While the stack drains
 // (no conns) it always leads. st.mu held.
 func (s *stack) driverLeadLocked() bool {
-	busy := s.sends >= busyWriterSends
-	s.sends = 0
+	now := time.Now()
+	busy := s.busyLocked(now)
+	s.sentBytes, s.sentFrom = 0, now
 	if s.lf == nil || (s.draining.Load() && s.leader != leadConn) {
 		s.leader = leadDriver
 		return true
@@ -430,20 +433,37 @@ func (s *stack) driverLeadLocked() bool {
 	return true
 }
 
-// Busy writers. A conn that sends without ever waiting (its send buffer
-// never fills: small messages, or a peer that keeps up) is the stack's
-// only regular user while it writes, as the one thread of a C program
-// that sends in a loop: the driver then parks (it would wake for every
-// SACK and contend with the writer for mu from another thread), and the
-// writer steps the stack itself between its sends, so SACKs are taken and
-// the data they let go is sent on the writer's thread while that data is
-// still in its cache, in steps of writerStepBytes, not in the bursts of
-// the driver's looks. A conn is busy when it sent busyWriterSends messages
-// between two looks of the driver.
-const (
-	busyWriterSends = 64
-	writerStepBytes = 256 << 10
-)
+// Busy writers. A conn that sends in bulk without waiting (its send
+// buffer never fills: small messages, or a peer that keeps up) is the
+// stack's only regular user while it writes, as the one thread of a C
+// program that sends in a loop: the driver then parks (it would wake for
+// every SACK and contend with the writer for mu from another thread), and
+// the writer steps the stack itself every writerStepBytes it sends, so
+// SACKs are taken and the data they let go is sent on the writer's thread
+// while that data is still in its cache, not in bursts from another
+// thread. Conns are busy when they sent writerStepBytes since the driver's
+// last look, at writerStepBytes per parkMax (25 MB/s) or faster. A slower
+// writer keeps the driver, which sends within microseconds the small
+// messages the C stack holds back for bundling (TestSteadyWriterIsNotHeldBack);
+// a busy writer's own sends flush them whenever IO_CORK_BYTES wait (well
+// under a millisecond at that rate), and what it leaves when it stops goes
+// at the driver's next look (parkMax), or at once when a conn of the stack
+// waits (it leads).
+const writerStepBytes = 256 << 10
+
+// busyLocked reports whether conns sent writerStepBytes or more since
+// sentFrom, at writerStepBytes per parkMax or faster; a slower run starts
+// counting anew. st.mu held.
+func (s *stack) busyLocked(now time.Time) bool {
+	if s.sentBytes < writerStepBytes {
+		return false
+	}
+	if int64(s.sentBytes)*int64(parkMax) >= writerStepBytes*int64(now.Sub(s.sentFrom)) {
+		return true
+	}
+	s.sentBytes, s.sentFrom = 0, now
+	return false
+}
 
 // stepLocked runs the C stack's step. st.mu held.
 func (s *stack) stepLocked() {
@@ -451,12 +471,11 @@ func (s *stack) stepLocked() {
 	s.unstepped = 0
 }
 
-// noteSendLocked counts msgs messages of bytes in all that a conn sent,
-// and steps the stack when writerStepBytes were sent since its last step
-// and nobody waits on the stack's fd (a leader or the driver would step
-// it). st.mu held.
-func (s *stack) noteSendLocked(msgs, bytes int) {
-	s.sends += msgs
+// noteSendLocked counts the bytes a conn sent, and steps the stack when
+// writerStepBytes were sent since its last step and nobody waits on the
+// stack's fd (a leader or the driver would step it). st.mu held.
+func (s *stack) noteSendLocked(bytes int) {
+	s.sentBytes += bytes
 	s.unstepped += bytes
 	if s.unstepped >= writerStepBytes && s.leader == leadNone {
 		s.stepLocked()
