@@ -28,30 +28,19 @@ func writerStepsOf(st *stack) int {
 // busyPair returns a client and the server conn it reached, each on a
 // stack of its own (the listener on a fixed UDP port, the client on an
 // ephemeral one), with 4 MiB buffers so that the writer never waits.
-func busyPair(t *testing.T) (*SCTPConn, *SCTPConn, *SCTPListener) {
+func busyPair(t *testing.T) (*SCTPConn, *SCTPConn) {
 	t.Helper()
 	o := Options{Transport: TransportUDP, ReadBuffer: 4 << 20, WriteBuffer: 4 << 20}
 	lo := o
 	lo.LocalUDPPort = freeUDPPort(t)
 	l := listenT(t, lo)
-	accepted := make(chan *SCTPConn, 1)
-	go func() {
-		if c, err := l.AcceptSCTP(); err == nil {
-			accepted <- c
-		}
-	}()
+	accept := acceptor(t, l)
 	cli := dialT(t, l, o)
-	select {
-	case srv := <-accepted:
-		t.Cleanup(func() { srv.Close() })
-		if cli.st == srv.st {
-			t.Fatal("client and server share a stack")
-		}
-		return cli, srv, l
-	case <-time.After(10 * time.Second):
-		t.Fatal("accept timed out")
+	srv := accept()
+	if cli.st == srv.st {
+		t.Fatal("client and server share a stack")
 	}
-	return nil, nil, nil
+	return cli, srv
 }
 
 // TestBusyWriterStepsAndLeavesNothingBehind: a conn that sends in bulk
@@ -60,7 +49,7 @@ func busyPair(t *testing.T) (*SCTPConn, *SCTPConn, *SCTPListener) {
 // arrive once it stops calling anything (the parked driver's next look
 // sends them).
 func TestBusyWriterStepsAndLeavesNothingBehind(t *testing.T) {
-	cli, srv, _ := busyPair(t)
+	cli, srv := busyPair(t)
 	const n, size = 4000, 1200 // 4.8 MB, about 18 writerStepBytes
 	got := make(chan int, 1)
 	go func() {
@@ -108,26 +97,7 @@ func TestBusyWriterKeepsOthersPrompt(t *testing.T) {
 	skipTimingShort(t)
 	o := Options{Transport: TransportUDP, ReadBuffer: 4 << 20, WriteBuffer: 4 << 20}
 	l := listenT(t, o)
-	accepted := make(chan *SCTPConn, 2)
-	go func() {
-		for {
-			c, err := l.AcceptSCTP()
-			if err != nil {
-				return
-			}
-			accepted <- c
-		}
-	}()
-	accept := func() *SCTPConn {
-		select {
-		case c := <-accepted:
-			t.Cleanup(func() { c.Close() })
-			return c
-		case <-time.After(10 * time.Second):
-			t.Fatal("accept timed out")
-			return nil
-		}
-	}
+	accept := acceptor(t, l)
 	do := o
 	do.LocalUDPPort = freeUDPPort(t) // one stack for both clients
 	busy := dialT(t, l, do)
@@ -204,7 +174,7 @@ func TestBusyWriterKeepsOthersPrompt(t *testing.T) {
 // rate) or at a parked driver's next look (up to 10 ms).
 func TestSteadyWriterIsNotHeldBack(t *testing.T) {
 	skipTimingShort(t)
-	cli, srv, _ := busyPair(t)
+	cli, srv := busyPair(t)
 	const n, size, every = 2400, 50, 125 * time.Microsecond
 	base := time.Now()
 	lat := make(chan []time.Duration, 1)

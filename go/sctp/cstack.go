@@ -321,7 +321,7 @@ static int go_fd_readable(int fd) {
 }
 
 // go_stack_step is csctp_stack_step for a handle passed as an integer
-// (cSock.h).
+// (cStack.h).
 static int go_stack_step(uintptr_t sp) { return csctp_stack_step((csctp_stack *)sp); }
 
 // go_stack_more: 1 if the stack has work now (its fd is readable, or it

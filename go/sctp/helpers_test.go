@@ -161,6 +161,33 @@ func dialT(t testing.TB, l *SCTPListener, o Options) *SCTPConn {
 	return c
 }
 
+// acceptor accepts on l in a goroutine until l is closed; the function
+// it returns hands over the next accepted conn (closed at the end of the
+// test), failing the test after 10 s without one.
+func acceptor(t testing.TB, l *SCTPListener) func() *SCTPConn {
+	accepted := make(chan *SCTPConn, 2)
+	go func() {
+		for {
+			c, err := l.AcceptSCTP()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	return func() *SCTPConn {
+		t.Helper()
+		select {
+		case c := <-accepted:
+			t.Cleanup(func() { c.Close() })
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("accept timed out")
+			return nil
+		}
+	}
+}
+
 // pairT returns a connected (client, server) pair.
 func pairT(t testing.TB, o Options) (*SCTPConn, *SCTPConn) {
 	t.Helper()

@@ -74,26 +74,7 @@ func TestLeaderReadDeadlineAndClose(t *testing.T) {
 func TestLeaderIdleWaitersDoNotDelay(t *testing.T) {
 	o := Options{Transport: TransportUDP}
 	l := listenT(t, o)
-	accepted := make(chan *SCTPConn, 2)
-	go func() {
-		for {
-			c, err := l.AcceptSCTP()
-			if err != nil {
-				return
-			}
-			accepted <- c
-		}
-	}()
-	accept := func() *SCTPConn {
-		select {
-		case c := <-accepted:
-			t.Cleanup(func() { c.Close() })
-			return c
-		case <-time.After(10 * time.Second):
-			t.Fatal("accept timed out")
-			return nil
-		}
-	}
+	accept := acceptor(t, l)
 	cli := dialT(t, l, o)
 	srv := accept()
 	idleCli := dialT(t, l, o)

@@ -37,10 +37,9 @@ import (
 // csctp_stack_prepare_wait), so packets that arrive while a conn is busy
 // in its own code and the driver is parked do not wake an idle thread in
 // the netpoller for nothing (CSCTP_ONESHOT=0 in the environment keeps
-// level-triggered readiness, for comparisons). A conn that writes without
-// waiting parks the driver too and steps the stack itself every so many
-// bytes (busy writers: noteSendLocked). When the
-// last conn closes, the driver keeps
+// level-triggered readiness, for comparisons). A conn that writes in bulk
+// without waiting parks the driver too and steps the stack itself (busy
+// writers: noteSendLocked). When the last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
 //
@@ -96,9 +95,9 @@ type stack struct {
 
 	// Busy writers (writerStepBytes): sentBytes counts the bytes conns
 	// sent since sentFrom (when the driver last decided whether to lead,
-	// or later); unstepped the
-	// bytes they sent since the stack was last stepped; writerSteps the
-	// steps busy writers made (for tests). Guarded by mu.
+	// or later); unstepped the bytes they sent since the stack was last
+	// stepped; writerSteps the steps busy writers made (for tests).
+	// Guarded by mu.
 	sentBytes   int
 	sentFrom    time.Time
 	unstepped   int
@@ -398,8 +397,8 @@ func (s *stack) openLeadFile() {
 // driverLeadLocked decides whether the driver waits on the fd (true) or
 // parks: it parks while a conn leads or has led (or wanted to) since its
 // last look, or a conn was a busy writer since then, and then hands the
-// lead to a follower. While the stack drains
-// (no conns) it always leads. st.mu held.
+// lead to a follower. While the stack drains (no conns) it always leads.
+// st.mu held.
 func (s *stack) driverLeadLocked() bool {
 	now := time.Now()
 	busy := s.busyLocked(now)
@@ -458,7 +457,8 @@ func (s *stack) busyLocked(now time.Time) bool {
 	if s.sentBytes < writerStepBytes {
 		return false
 	}
-	if int64(s.sentBytes)*int64(parkMax) >= writerStepBytes*int64(now.Sub(s.sentFrom)) {
+	if d := now.Sub(s.sentFrom); d < time.Second &&
+		int64(s.sentBytes)*int64(parkMax) >= writerStepBytes*int64(d) {
 		return true
 	}
 	s.sentBytes, s.sentFrom = 0, now
