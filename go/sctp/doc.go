@@ -60,12 +60,21 @@
 //
 // The conns are safe for concurrent use. No OS thread ever blocks in C: a
 // process-wide userland stack (one per transport and local UDP port) is
-// driven by one goroutine waiting in Go's network poller, and every socket
-// waits for readiness in the poller too, so deadlines and Close work as they
-// do for net.Conn. The goroutine ends when the last socket of its stack is
+// driven by a goroutine of its own waiting in Go's network poller and by
+// its conns (below), and every socket waits for readiness in the poller
+// too, so deadlines and Close work as they do for net.Conn. The goroutine ends when the last socket of its stack is
 // closed (after giving graceful shutdowns a moment to complete). Kernel
 // sockets need no such goroutine: the kernel runs the protocol, and conns
 // wait for their sockets in the poller.
+//
+// The stack's work is done where it is needed: a conn that has to wait (a
+// Read with nothing to read, a Write with its send buffer full) steps the
+// stack itself while no other conn does, and a conn that writes in bulk
+// (256 KiB per 10 ms or more) steps it every 256 KiB it sends; the stack's
+// goroutine does the rest (timers, packets while no conn waits) and looks
+// at least every 10 ms while conns do the work. So a goroutine that writes
+// in bulk or waits for its reads keeps its association's work on its own
+// thread, as the loop of a single-threaded C program does.
 //
 // Every call into a stack holds that stack's lock, so the conns of one
 // stack use about one core between them. Sockets on an ephemeral local UDP
