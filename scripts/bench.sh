@@ -410,7 +410,8 @@ $TABLE
   $BUF bytes, a PMTU of $PMTU bytes. Throughput runs last ${DURATION}s.
 - MB/s is 10^6 bytes of user data per second; msg/s is user messages per
   second; s/GB is the CPU time (user + system) of both processes together
-  per 10^9 bytes of user data moved (lower is better).
+  per 10^9 bytes of user data moved, and µs/msg the same per message (lower
+  is better).
 - csctp C: \`csctp/examples/perf.c\` client → C server, with Linux UDP
   segmentation offload (\`CSCTP_UDP_GSO=1\`: UDP_SEGMENT on send, opt-in
   because Linux 6.1's own SCTP over UDP panics on a segmented datagram from

@@ -82,6 +82,9 @@ def cell(r):
     out = "%.1f MB/s · %s msg/s" % (mbps, msgs_str(mps))
     if cpg is not None:
         out += " · %.1f s/GB" % cpg
+        if mps:
+            # The same CPU time per message: s/GB times the message size.
+            out += " (%.2f µs/msg)" % (cpg * (mbps * 1e6 / mps) / 1e3)
     return out
 
 
