@@ -291,7 +291,9 @@ CSCTP_API int csctp_stack_step(csctp_stack *st);
  * socket that became readable wakes the stack fd once, and then no more
  * until the caller, about to wait again, calls csctp_stack_prepare_wait.
  * Packets that arrive while nobody waits wake nobody; the next step
- * receives them. Returns 0, or CSCTP_ERR_NOT_SUPPORTED where the readiness
+ * receives them. Likewise packets a step left for the next one (a step
+ * takes a bounded number) and deferred sends: csctp_stack_prepare_wait
+ * reports them instead of the fd. Returns 0, or CSCTP_ERR_NOT_SUPPORTED where the readiness
  * backend is not epoll (the stack keeps level-triggered readiness). */
 CSCTP_API int csctp_stack_set_oneshot(csctp_stack *st);
 

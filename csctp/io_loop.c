@@ -443,16 +443,21 @@ static void io_eheap_remove(csctp_stack *st, io_ep *iep) {
   io_eheap_down(st, last->exp_idx);
 }
 
+/* The earliest timer of the stack's endpoints and lingering closes. */
+static csctp_tstamp io_next_timer(const csctp_stack *st) {
+  csctp_tstamp next = st->linger_next;
+  if (st->neheap && st->eheap[0]->exp < next)
+    next = st->eheap[0]->exp;
+  return next;
+}
+
 static csctp_tstamp io_next_expiry(const csctp_stack *st) {
   /* Received packets the transport still holds: the next step has work now
    * (1 ns is long past; not 0, which io_timer_update would re-arm on every
    * call). Deferred kicks use the wake eventfd instead (io_ep_defer). */
   if (st->tr->rx_pending)
     return 1;
-  csctp_tstamp next = st->linger_next;
-  if (st->neheap && st->eheap[0]->exp < next)
-    next = st->eheap[0]->exp;
-  return next;
+  return io_next_timer(st);
 }
 
 CSCTP_API int64_t csctp_stack_timeout_ns(const csctp_stack *st) {
@@ -477,7 +482,13 @@ CSCTP_API int csctp_stack_timeout(const csctp_stack *st) {
 }
 
 void io_timer_update(csctp_stack *st) {
-  csctp_tstamp next = io_next_expiry(st);
+  /* One-shot: packets left for the next step wake the stack fd only when
+   * a caller waits on it; until then csctp_stack_prepare_wait reports them
+   * (an expired timer would wake a thread that has nothing to do: in a
+   * Go program, one of the runtime's idle threads, thousands of times a
+   * second while a writer steps the stack itself). */
+  csctp_tstamp next = st->oneshot && !st->waiting ? io_next_timer(st)
+                                                  : io_next_expiry(st);
   /* An armed timer due no later than next stays: waking early costs one
    * empty step, re-arming costs a system call on nearly every packet (T3
    * moves with each SACK). */
