@@ -128,14 +128,18 @@ func (c *SCTPConn) runStep(uintptr) bool {
 		return true
 	}
 	n, r := c.cs.sendBatch(c.wb, op.run)
+	stepped := false
 	if n > 0 && !c.st.kernel {
 		bytes := 0
 		for _, m := range op.run[:n] {
 			bytes += int(m.len)
 		}
-		c.st.noteSendLocked(bytes)
+		stepped = c.st.noteSendLocked(bytes)
 	}
 	c.st.unlock()
+	if stepped {
+		writerYield()
+	}
 	op.n = n
 	if r < 0 {
 		if e := codeError(r); e != errAgain {

@@ -1042,10 +1042,11 @@ func (c *SCTPConn) sendStep(uintptr) bool {
 		info = &op.info
 	}
 	r := c.cs.send(op.b, op.to, info, op.extra)
-	if r >= 0 && !c.st.kernel {
-		c.st.noteSendLocked(len(op.b))
-	}
+	stepped := r >= 0 && !c.st.kernel && c.st.noteSendLocked(len(op.b))
 	c.st.unlock()
+	if stepped {
+		writerYield()
+	}
 	if r >= 0 {
 		op.n = len(op.b)
 		return true

@@ -72,7 +72,10 @@
 // stack itself while no other conn does, and a conn that writes in bulk
 // (256 KiB per 10 ms or more) steps it every 256 KiB it sends; the stack's
 // goroutine does the rest (timers, packets while no conn waits) and looks
-// at least every 10 ms while conns do the work. So a goroutine that writes
+// at least every 10 ms while conns do the work (and steps the stack then
+// only if none of them does). A bulk writer yields the processor
+// (runtime.Gosched) after each of its steps, so that it never runs long
+// enough for the runtime to preempt it inside a C call. So a goroutine that writes
 // in bulk or waits for its reads keeps its association's work on its own
 // thread, as the loop of a single-threaded C program does.
 //

@@ -123,3 +123,44 @@ func TestLeaderIdleWaitersDoNotDelay(t *testing.T) {
 	}
 	t.Logf("%d round trips in %v", rounds, took)
 }
+
+// TestLeaderHasTheStackToItself: while a conn leads (its Read waits on the
+// stack's fd itself and steps the stack on every packet and timer), the
+// parked driver's looks, every parkMax, leave the stack alone, so that
+// its cgo calls do not meet the leader's; and what arrives meanwhile is
+// still read at once.
+func TestLeaderHasTheStackToItself(t *testing.T) {
+	cli, srv := busyPair(t)
+	const wait = 300 * time.Millisecond
+	go func() {
+		time.Sleep(wait)
+		cli.Write([]byte("late"))
+	}()
+	before := lookStepsOf(srv.st)
+	srv.SetReadDeadline(time.Now().Add(10 * time.Second))
+	b := make([]byte, 16)
+	start := time.Now()
+	n, err := srv.Read(b)
+	took := time.Since(start)
+	looks := lookStepsOf(srv.st) - before
+	if err != nil || string(b[:n]) != "late" {
+		t.Fatalf("read %q, %v", b[:n], err)
+	}
+	if took > wait+time.Second {
+		t.Fatalf("the message sent after %v was read after %v", wait, took)
+	}
+	// A look may step once as the Read begins (before it leads); over
+	// wait, a driver that stepped at every look would have stepped about
+	// wait/parkMax (30) times.
+	if looks > 2 {
+		t.Fatalf("the driver stepped the stack %d times in %v while a conn led", looks, took)
+	}
+	t.Logf("read after %v; the driver stepped %d times", took, looks)
+}
+
+// lookStepsOf reports how often st's driver stepped it at its looks.
+func lookStepsOf(st *stack) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.lookSteps
+}

@@ -38,8 +38,10 @@ import (
 // in its own code and the driver is parked do not wake an idle thread in
 // the netpoller for nothing (CSCTP_ONESHOT=0 in the environment keeps
 // level-triggered readiness, for comparisons). A conn that writes in bulk
-// without waiting parks the driver too and steps the stack itself (busy
-// writers: noteSendLocked). When the last conn closes, the driver keeps
+// without waiting parks the driver too, steps the stack itself and yields
+// after each such step (busy writers: noteSendLocked, writerYield). The
+// parked driver's looks leave the stack alone while a conn leads or
+// writes in bulk (othersStepLocked). When the last conn closes, the driver keeps
 // running until the graceful shutdowns in progress are done (at most
 // drainMax), then frees the stack and ends.
 //
@@ -96,12 +98,13 @@ type stack struct {
 	// Busy writers (writerStepBytes): sentBytes counts the bytes conns
 	// sent since sentFrom (when the driver last decided whether to lead,
 	// or later); unstepped the bytes they sent since the stack was last
-	// stepped; writerSteps the steps busy writers made (for tests).
-	// Guarded by mu.
+	// stepped; writerSteps the steps busy writers made, lookSteps those
+	// the driver made at its looks (both for tests). Guarded by mu.
 	sentBytes   int
 	sentFrom    time.Time
 	unstepped   int
 	writerSteps int
+	lookSteps   int
 
 	// lower is the caller's connection of a stack made by Client or
 	// Server (lower.go); nil for the others.
@@ -295,8 +298,11 @@ func (s *stack) run() {
 	var drainStart time.Time
 	for {
 		s.mu.Lock()
-		s.stepLocked()
-		s.armLocked()
+		if !s.othersStepLocked() {
+			s.stepLocked()
+			s.lookSteps++
+			s.armLocked()
+		}
 		lead := s.driverLeadLocked()
 		s.unlock()
 
@@ -394,6 +400,21 @@ func (s *stack) openLeadFile() {
 	s.parkT.Stop()
 }
 
+// othersStepLocked reports whether the driver's look can leave the stack
+// alone: a conn leads (it waits on the stack's fd, timers included, and
+// steps on every event) or writes as a busy writer (it steps every
+// writerStepBytes). A step of the driver then has nothing to do but
+// contend with that conn for mu, and, made in a cgo call while the conn is
+// in one on the other P, it lets the runtime take the conn's P away
+// (sysmon retakes a P in a cgo call when no P is idle), which wakes its
+// monitor every 20 µs for the next millisecond. st.mu held.
+func (s *stack) othersStepLocked() bool {
+	if s.lf == nil || s.draining.Load() {
+		return false
+	}
+	return s.leader == leadConn || s.busyLocked(time.Now())
+}
+
 // driverLeadLocked decides whether the driver waits on the fd (true) or
 // parks: it parks while a conn leads or has led (or wanted to) since its
 // last look, or a conn was a busy writer since then, and then hands the
@@ -446,8 +467,8 @@ func (s *stack) driverLeadLocked() bool {
 // messages the C stack holds back for bundling (TestSteadyWriterIsNotHeldBack);
 // a busy writer's own sends flush them whenever IO_CORK_BYTES wait (well
 // under a millisecond at that rate), and what it leaves when it stops goes
-// at the driver's next look (parkMax), or at once when a conn of the stack
-// waits (it leads).
+// at the driver's first look that finds the conns no longer busy (within
+// two parkMax), or at once when a conn of the stack waits (it leads).
 const writerStepBytes = 256 << 10
 
 // busyLocked reports whether conns sent writerStepBytes or more since
@@ -473,15 +494,31 @@ func (s *stack) stepLocked() {
 
 // noteSendLocked counts the bytes a conn sent, and steps the stack when
 // writerStepBytes were sent since its last step and nobody waits on the
-// stack's fd (a leader or the driver would step it). st.mu held.
-func (s *stack) noteSendLocked(bytes int) {
+// stack's fd (a leader or the driver would step it). It reports whether it
+// stepped: the caller then yields (writerYield) once it has unlocked
+// st.mu. st.mu held.
+func (s *stack) noteSendLocked(bytes int) bool {
 	s.sentBytes += bytes
 	s.unstepped += bytes
 	if s.unstepped >= writerStepBytes && s.leader == leadNone {
 		s.stepLocked()
 		s.writerSteps++
+		return true
 	}
+	return false
 }
+
+// writerYield lets the scheduler run after a busy writer's step. A busy
+// writer never blocks, so without it the runtime's monitor (sysmon) finds
+// its goroutine running for 10 ms, asks it to stop and, as it is nearly
+// always inside a cgo call, takes its P away; the writer then comes back
+// from C without a P, its goroutine moves to another thread, and the
+// monitor, having taken a P, looks again every 20 µs for the next
+// millisecond (Go client, 8 KiB: 100-1000 such retakes a second, none with
+// the yield). Yielding at each step (at most every writerStepBytes) keeps
+// the goroutine's time slice short; nothing else runnable, it goes on at
+// once.
+func writerYield() { runtime.Gosched() }
 
 // park waits until kicked or parkMax passed.
 func (s *stack) park() {
