@@ -2179,6 +2179,82 @@ static uint64_t stack_short_in(csctp_stack *st) {
   return s.short_pkts;
 }
 
+/* One-shot readiness (csctp_stack_set_oneshot, csctp_stack_prepare_wait in
+ * csctp_io.h): a datagram wakes the stack fd once; after a step, datagrams
+ * leave it quiet until the caller prepares to wait, and then it is readable
+ * at once. Deferred sends make it readable only once a caller prepared to
+ * wait (before that, prepare_wait itself says there is work). */
+static void test_oneshot_readiness(void) {
+  csctp_stack *a = new_stack();
+  REQUIRE(a);
+  int r = csctp_stack_set_oneshot(a);
+  if (strcmp(csctp_io_backend(), "epoll") != 0) {
+    CHECK_EQ(r, CSCTP_ERR_NOT_SUPPORTED);
+    CHECK_EQ(csctp_stack_prepare_wait(a), 0); /* level-triggered: wait */
+    csctp_stack_del(a);
+    return;
+  }
+  CHECK_EQ(r, 0);
+  CHECK_EQ(csctp_stack_set_oneshot(NULL), CSCTP_ERR_INVAL);
+  int sfd = csctp_stack_fd(a);
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  struct sockaddr_in to = loop4(csctp_stack_udp_port(a));
+  uint8_t junk[8] = {1, 2, 3};
+  uint64_t in0 = stack_short_in(a);
+  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
+  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
+  CHECK(poll_readable(sfd, 1000)); /* the first one wakes */
+  CHECK_EQ(csctp_stack_step(a), 0);
+  CHECK_EQ(stack_short_in(a), in0 + 1);
+  /* Nobody prepared to wait since the step: quiet. */
+  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
+  CHECK(!poll_readable(sfd, 50));
+  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
+  CHECK(poll_readable(sfd, 1000)); /* it was there all along */
+  CHECK_EQ(csctp_stack_step(a), 0);
+  CHECK_EQ(stack_short_in(a), in0 + 2);
+  /* Prepared and nothing pending: the next datagram wakes. */
+  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
+  CHECK(!poll_readable(sfd, 0));
+  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
+  CHECK(poll_readable(sfd, 1000));
+  CHECK_EQ(csctp_stack_run(a, 0), 0);
+  CHECK_EQ(stack_short_in(a), in0 + 3);
+  close(fd);
+  csctp_stack_del(a);
+
+  /* Deferred sends (test_send_coalescing) on a one-shot stack. */
+  pair p;
+  REQUIRE(make_pair(&p, 5074));
+  CHECK_EQ(csctp_stack_set_oneshot(p.b), 0);
+  pump_for(p.a, p.b, 20);
+  CHECK_EQ(csctp_stack_step(p.b), 0);
+  uint8_t m[64];
+  int sent = 0;
+  for (int k = 0; k < 2; k++) {
+    memset(m, sent, sizeof m);
+    REQUIRE(send_buf(p.cli, m, sizeof m, NULL) == (csctp_ssize)sizeof m);
+    sent++;
+  }
+  /* The second waits for the next step; nobody waits on the fd, so the fd
+   * stays quiet and prepare_wait says to step instead. */
+  CHECK(!poll_readable(csctp_stack_fd(p.b), 0));
+  CHECK_EQ(csctp_stack_prepare_wait(p.b), 1);
+  CHECK_EQ(csctp_stack_step(p.b), 0);
+  /* Prepared to wait: a deferred send wakes the fd. */
+  CHECK_EQ(csctp_stack_prepare_wait(p.b), 0);
+  for (int k = 0; k < 2; k++) {
+    memset(m, sent, sizeof m);
+    REQUIRE(send_buf(p.cli, m, sizeof m, NULL) == (csctp_ssize)sizeof m);
+    sent++;
+  }
+  CHECK(poll_readable(csctp_stack_fd(p.b), 0));
+  CHECK_EQ(drain_server(&p, sent, sizeof m), sent);
+  free_pair(&p);
+}
+
+
 /* udp_gso_supported: the kernel knows UDP_SEGMENT and UDP_GRO. */
 static int udp_gso_supported(void) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -2279,82 +2355,6 @@ static void test_held_packets_wake(void) {
     csctp_stack_del(st);
   }
 }
-
-/* One-shot readiness (csctp_stack_set_oneshot, csctp_stack_prepare_wait in
- * csctp_io.h): a datagram wakes the stack fd once; after a step, datagrams
- * leave it quiet until the caller prepares to wait, and then it is readable
- * at once. Deferred sends make it readable only once a caller prepared to
- * wait (before that, prepare_wait itself says there is work). */
-static void test_oneshot_readiness(void) {
-  csctp_stack *a = new_stack();
-  REQUIRE(a);
-  int r = csctp_stack_set_oneshot(a);
-  if (strcmp(csctp_io_backend(), "epoll") != 0) {
-    CHECK_EQ(r, CSCTP_ERR_NOT_SUPPORTED);
-    CHECK_EQ(csctp_stack_prepare_wait(a), 0); /* level-triggered: wait */
-    csctp_stack_del(a);
-    return;
-  }
-  CHECK_EQ(r, 0);
-  CHECK_EQ(csctp_stack_set_oneshot(NULL), CSCTP_ERR_INVAL);
-  int sfd = csctp_stack_fd(a);
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  REQUIRE(fd >= 0);
-  struct sockaddr_in to = loop4(csctp_stack_udp_port(a));
-  uint8_t junk[8] = {1, 2, 3};
-  uint64_t in0 = stack_short_in(a);
-  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
-  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
-  CHECK(poll_readable(sfd, 1000)); /* the first one wakes */
-  CHECK_EQ(csctp_stack_step(a), 0);
-  CHECK_EQ(stack_short_in(a), in0 + 1);
-  /* Nobody prepared to wait since the step: quiet. */
-  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
-  CHECK(!poll_readable(sfd, 50));
-  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
-  CHECK(poll_readable(sfd, 1000)); /* it was there all along */
-  CHECK_EQ(csctp_stack_step(a), 0);
-  CHECK_EQ(stack_short_in(a), in0 + 2);
-  /* Prepared and nothing pending: the next datagram wakes. */
-  CHECK_EQ(csctp_stack_prepare_wait(a), 0);
-  CHECK(!poll_readable(sfd, 0));
-  (void)sendto(fd, junk, sizeof junk, 0, (struct sockaddr *)&to, sizeof to);
-  CHECK(poll_readable(sfd, 1000));
-  CHECK_EQ(csctp_stack_run(a, 0), 0);
-  CHECK_EQ(stack_short_in(a), in0 + 3);
-  close(fd);
-  csctp_stack_del(a);
-
-  /* Deferred sends (test_send_coalescing) on a one-shot stack. */
-  pair p;
-  REQUIRE(make_pair(&p, 5074));
-  CHECK_EQ(csctp_stack_set_oneshot(p.b), 0);
-  pump_for(p.a, p.b, 20);
-  CHECK_EQ(csctp_stack_step(p.b), 0);
-  uint8_t m[64];
-  int sent = 0;
-  for (int k = 0; k < 2; k++) {
-    memset(m, sent, sizeof m);
-    REQUIRE(send_buf(p.cli, m, sizeof m, NULL) == (csctp_ssize)sizeof m);
-    sent++;
-  }
-  /* The second waits for the next step; nobody waits on the fd, so the fd
-   * stays quiet and prepare_wait says to step instead. */
-  CHECK(!poll_readable(csctp_stack_fd(p.b), 0));
-  CHECK_EQ(csctp_stack_prepare_wait(p.b), 1);
-  CHECK_EQ(csctp_stack_step(p.b), 0);
-  /* Prepared to wait: a deferred send wakes the fd. */
-  CHECK_EQ(csctp_stack_prepare_wait(p.b), 0);
-  for (int k = 0; k < 2; k++) {
-    memset(m, sent, sizeof m);
-    REQUIRE(send_buf(p.cli, m, sizeof m, NULL) == (csctp_ssize)sizeof m);
-    sent++;
-  }
-  CHECK(poll_readable(csctp_stack_fd(p.b), 0));
-  CHECK_EQ(drain_server(&p, sent, sizeof m), sent);
-  free_pair(&p);
-}
-
 
 /* gso_run moves n messages of len bytes from client to server; stores the
  * client stack's and the server stack's counters. Returns the messages that
