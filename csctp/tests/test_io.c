@@ -2254,7 +2254,6 @@ static void test_oneshot_readiness(void) {
   free_pair(&p);
 }
 
-
 /* udp_gso_supported: the kernel knows UDP_SEGMENT and UDP_GRO. */
 static int udp_gso_supported(void) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
