@@ -298,12 +298,14 @@ func (s *stack) run() {
 	var drainStart time.Time
 	for {
 		s.mu.Lock()
-		if !s.othersStepLocked() {
+		now := time.Now()
+		busy := s.busyLocked(now)
+		if !s.othersStepLocked(busy) {
 			s.stepLocked()
 			s.lookSteps++
 			s.armLocked()
 		}
-		lead := s.driverLeadLocked()
+		lead := s.driverLeadLocked(now, busy)
 		s.unlock()
 
 		if !lead {
@@ -406,22 +408,20 @@ func (s *stack) openLeadFile() {
 // writerStepBytes). A step of the driver would find nothing to do: it
 // would only contend with that conn for mu and make a cgo call beside the
 // conn's, on the other CPU (Go -> Go 8 KiB and 64 KiB: 2-4 % more without
-// it). st.mu held.
-func (s *stack) othersStepLocked() bool {
+// it). busy is busyLocked's answer. st.mu held.
+func (s *stack) othersStepLocked(busy bool) bool {
 	if s.lf == nil || s.draining.Load() {
 		return false
 	}
-	return s.leader == leadConn || s.busyLocked(time.Now())
+	return s.leader == leadConn || busy
 }
 
 // driverLeadLocked decides whether the driver waits on the fd (true) or
 // parks: it parks while a conn leads or has led (or wanted to) since its
 // last look, or a conn was a busy writer since then, and then hands the
 // lead to a follower. While the stack drains (no conns) it always leads.
-// st.mu held.
-func (s *stack) driverLeadLocked() bool {
-	now := time.Now()
-	busy := s.busyLocked(now)
+// now is the look's time and busy busyLocked's answer then. st.mu held.
+func (s *stack) driverLeadLocked(now time.Time, busy bool) bool {
 	s.sentBytes, s.sentFrom = 0, now
 	if s.lf == nil || (s.draining.Load() && s.leader != leadConn) {
 		s.leader = leadDriver
